@@ -1,0 +1,1 @@
+"""The ``tactile`` command line."""

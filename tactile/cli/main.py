@@ -1,0 +1,58 @@
+"""Entry point of the ``tactile`` command: one parser, one module per subcommand.
+
+Each subcommand module in :data:`COMMAND_MODULES` exposes ``register(subparsers)``, which adds its
+parser and sets ``func`` to a callable ``(args) -> int``. Errors raised on purpose
+(:class:`~tactile.errors.TactileError`) print one line with the fix; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tactile import __version__
+from tactile.errors import TactileError
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "tactile.cli.demo_cmd",
+    "tactile.cli.import_cmd",
+    "tactile.cli.inspect_cmd",
+    "tactile.cli.estimate_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tactile",
+        description="Estimate how soft an object is (Young's modulus) from one tactile grasp.",
+    )
+    parser.add_argument("--version", action="version", version=f"tactile {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except TactileError as exc:
+        if args.debug:
+            raise
+        print(f"tactile {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"tactile {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""Core data types: the grasp as recorded, its physical features, and a modulus estimate.
+
+Units are in every field name: ``_s`` seconds, ``_n`` newtons, ``_mm`` millimetres,
+``_mm2`` square millimetres, ``_pa`` pascals, ``_px`` pixels. Arrays are numpy; the dataclasses
+are frozen so a grasp cannot be half-modified between recording and storage.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tactile.errors import InvalidGraspError
+
+
+class Flag(enum.StrEnum):
+    """Quality flags attached to features and estimates (stable strings, used in JSON/HDF5)."""
+
+    NO_CONTACT = "no_contact"
+    FORCE_TOO_LOW = "force_too_low"
+    STIFFER_THAN_GEL = "stiffer_than_gel"  # only a lower bound on E is physical
+    SATURATED_IMAGE = "saturated_image"
+    FEW_LOADING_FRAMES = "few_loading_frames"
+    POOR_FIT = "poor_fit"
+    FORCE_GLITCHES = "force_glitches"
+    WIDTH_UNCHANGED = "width_unchanged"
+    SHAPE_ASSUMED = "shape_assumed"  # geometry not given, a default/estimated one was used
+
+
+@dataclass(frozen=True)
+class GraspMetadata:
+    """Everything about a grasp that is not a time series."""
+
+    object_id: str
+    label_modulus_pa: float | None = None
+    shape: str | None = None  # "sphere", "cylinder", "box", "ellipsoid", "irregular", ...
+    radius_mm: float | None = None  # curvature radius of the contacting surface, if known
+    source: str = "unknown"  # "sim", "reference-import", "collect", ...
+    devices: dict[str, str] = field(default_factory=dict)  # role -> URL
+    calibration_id: str | None = None
+    software_version: str = ""
+    created_utc: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.object_id or not isinstance(self.object_id, str):
+            raise InvalidGraspError(
+                "GraspMetadata.object_id must be a non-empty string",
+                hint="name the object, e.g. object_id='golf_ball'",
+            )
+        if self.label_modulus_pa is not None and not (
+            math.isfinite(self.label_modulus_pa) and self.label_modulus_pa > 0
+        ):
+            raise InvalidGraspError(
+                f"label_modulus_pa={self.label_modulus_pa!r} is not a positive finite number",
+                hint="give Young's modulus in pascals, or None when unknown",
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _check_1d(name: str, arr: np.ndarray, n: int) -> np.ndarray:
+    a = np.asarray(arr, dtype=np.float64)
+    if a.ndim != 1 or a.shape[0] != n:
+        raise InvalidGraspError(
+            f"{name} has shape {a.shape}, expected ({n},) to match the {n} frames",
+            hint=f"record one {name} sample per frame (interpolate slower streams)",
+        )
+    bad = np.flatnonzero(~np.isfinite(a))
+    if bad.size:
+        raise InvalidGraspError(
+            f"{name} has {bad.size} non-finite value(s), first at index {int(bad[0])}",
+            hint=f"drop or interpolate the missing {name} samples before building a Grasp",
+        )
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class Grasp:
+    """One squeeze of one object, as recorded.
+
+    ``frames``: (T, H, W, 3) uint8 BGR images of the gel; ``t_s``: (T,) monotonic seconds;
+    ``force_n``: (T,) grip force, compression positive; ``width_mm``: (T,) gripper opening;
+    ``reference_frame``: (H, W, 3) uint8 image of the unloaded gel, or None when the recording
+    has none (processing then picks the last frame before contact and says so).
+    """
+
+    grasp_id: str
+    frames: np.ndarray
+    t_s: np.ndarray
+    force_n: np.ndarray
+    width_mm: np.ndarray
+    meta: GraspMetadata
+    reference_frame: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        frames = np.asarray(self.frames)
+        if frames.ndim != 4 or frames.shape[-1] != 3:
+            raise InvalidGraspError(
+                f"grasp {self.grasp_id!r}: frames have shape {frames.shape}, expected (T, H, W, 3)",
+                hint="pass colour frames stacked along the first axis",
+            )
+        if frames.dtype != np.uint8:
+            raise InvalidGraspError(
+                f"grasp {self.grasp_id!r}: frames have dtype {frames.dtype}, expected uint8",
+                hint="convert with np.clip(x, 0, 255).astype(np.uint8)",
+            )
+        n = frames.shape[0]
+        if n < 2:
+            raise InvalidGraspError(
+                f"grasp {self.grasp_id!r} has {n} frame(s); a grasp needs at least 2",
+                hint="record the whole squeeze, from before contact to peak force",
+            )
+        t = _check_1d("t_s", self.t_s, n)
+        if np.any(np.diff(t) < 0):
+            i = int(np.flatnonzero(np.diff(t) < 0)[0])
+            raise InvalidGraspError(
+                f"grasp {self.grasp_id!r}: t_s goes backwards at frame {i + 1}",
+                hint="use a monotonic clock (time.monotonic) for frame timestamps",
+            )
+        object.__setattr__(self, "frames", frames)
+        object.__setattr__(self, "t_s", t)
+        object.__setattr__(self, "force_n", _check_1d("force_n", self.force_n, n))
+        object.__setattr__(self, "width_mm", _check_1d("width_mm", self.width_mm, n))
+        if self.reference_frame is not None:
+            ref = np.asarray(self.reference_frame)
+            if ref.shape != frames.shape[1:] or ref.dtype != np.uint8:
+                raise InvalidGraspError(
+                    f"grasp {self.grasp_id!r}: reference_frame has shape {ref.shape} "
+                    f"{ref.dtype}, expected {frames.shape[1:]} uint8",
+                    hint="the reference frame must come from the same camera and warp",
+                )
+            object.__setattr__(self, "reference_frame", ref)
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.frames.shape[0])
+
+    @property
+    def frame_shape(self) -> tuple[int, int]:
+        return int(self.frames.shape[1]), int(self.frames.shape[2])
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.t_s[-1] - self.t_s[0])
+
+
+@dataclass(frozen=True, eq=False)
+class GraspFeatures:
+    """Physical features of one grasp over its loading phase (first contact .. peak force).
+
+    Per-frame arrays cover the whole grasp; ``contact_index`` and ``peak_index`` delimit the
+    loading phase (inclusive). ``depth_mm`` is the gel's indentation depth when it could be
+    measured, else None.
+    """
+
+    grasp_id: str
+    t_s: np.ndarray
+    force_n: np.ndarray
+    width_mm: np.ndarray
+    contact_area_mm2: np.ndarray
+    contact_index: int
+    peak_index: int
+    reference_index: int | None  # frame used as the unloaded reference (None: stored reference)
+    depth_mm: np.ndarray | None = None
+    sampled_indices: tuple[int, ...] = ()
+    flags: frozenset[Flag] = frozenset()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def loading(self) -> slice:
+        return slice(self.contact_index, self.peak_index + 1)
+
+    @property
+    def contact_radius_mm(self) -> np.ndarray:
+        """Radius of the circle with the same area as the contact (mm)."""
+        return np.sqrt(np.maximum(self.contact_area_mm2, 0.0) / np.pi)
+
+    @property
+    def closure_mm(self) -> np.ndarray:
+        """Gripper closure since first contact (mm): object deformation + both gels' indentation."""
+        return float(self.width_mm[self.contact_index]) - self.width_mm
+
+
+@dataclass(frozen=True)
+class ModulusEstimate:
+    """An estimate of Young's modulus, never a bare float.
+
+    Intervals are in pascals and come from a log10-space distribution. When ``lower_bound_only``
+    is true (object much stiffer than the gel), ``modulus_pa`` is the lower bound itself, the
+    upper ends of the intervals are ``inf``, and :attr:`Flag.STIFFER_THAN_GEL` is set.
+    """
+
+    modulus_pa: float
+    interval_68_pa: tuple[float, float]
+    interval_95_pa: tuple[float, float]
+    estimator: str
+    flags: frozenset[Flag] = frozenset()
+    lower_bound_only: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.modulus_pa) and self.modulus_pa > 0):
+            raise InvalidGraspError(
+                f"{self.estimator}: modulus_pa={self.modulus_pa!r} is not positive and finite",
+                hint="an estimator that cannot estimate must raise or flag, not return 0",
+            )
+
+    @property
+    def log10_modulus(self) -> float:
+        return math.log10(self.modulus_pa)
+
+    def contains(self, modulus_pa: float, level: int = 68) -> bool:
+        lo, hi = self.interval_68_pa if level == 68 else self.interval_95_pa
+        return lo <= modulus_pa <= hi
+
+    def to_dict(self) -> dict[str, Any]:
+        def num(x: float) -> float | None:
+            return None if math.isinf(x) else float(x)
+
+        return {
+            "modulus_pa": float(self.modulus_pa),
+            "interval_68_pa": [num(v) for v in self.interval_68_pa],
+            "interval_95_pa": [num(v) for v in self.interval_95_pa],
+            "estimator": self.estimator,
+            "flags": sorted(str(f) for f in self.flags),
+            "lower_bound_only": self.lower_bound_only,
+            "details": self.details,
+        }
