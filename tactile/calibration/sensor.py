@@ -1,0 +1,182 @@
+"""Sensor calibration: the constants that turn pixels into millimetres and gel deformation into force.
+
+A :class:`SensorCalibration` is a small versioned JSON file (``calibration/<id>.json`` in the
+repository for shipped profiles, or any path a user gives). Grasp files reference it by
+``calibration_id``; nothing downstream hard-codes a gel modulus or a pixel scale.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tactile.errors import CalibrationError
+
+CALIBRATION_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SensorCalibration:
+    """Geometry and mechanics of one tactile sensor (one gel pad + camera).
+
+    ``mm_per_px_x`` / ``mm_per_px_y`` apply to frames *after* the perspective warp (if
+    ``corners_px`` is given) — they are separate per axis: an area is
+    ``n_px * mm_per_px_x * mm_per_px_y`` (never a diagonal norm of the two).
+    ``corners_px``: pad corners in raw pixels, order top-left, top-right, bottom-left,
+    bottom-right; ``warp_size_px``: (width, height) of the warped image; ``crop_px``: pixels
+    cut from each side after the warp.
+    """
+
+    calibration_id: str
+    mm_per_px_x: float
+    mm_per_px_y: float
+    gel_modulus_pa: float
+    gel_poisson: float = 0.48
+    gel_thickness_mm: float = 2.0
+    gel_modulus_log10_sd: float = 0.1  # uncertainty of the gel modulus, log10 units
+    corners_px: tuple[tuple[float, float], ...] | None = None
+    warp_size_px: tuple[int, int] | None = None
+    crop_px: int = 0
+    contact_threshold: float = 12.0  # intensity change (0-255 scale) that counts as contact
+    depth_scale_mm_per_unit: float | None = None  # from a ball-press depth calibration
+    sensor_model: str = "generic"
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("mm_per_px_x", "mm_per_px_y", "gel_modulus_pa", "gel_thickness_mm"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+                raise CalibrationError(
+                    f"calibration {self.calibration_id!r}: {name}={value!r} must be positive",
+                    hint="re-run the matching `tactile calibrate` step or fix the JSON file",
+                )
+        if not 0.0 <= self.gel_poisson < 0.5:
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: gel_poisson={self.gel_poisson} "
+                "must be in [0, 0.5)",
+                hint="silicone gels are nearly incompressible; 0.48 is a good default",
+            )
+        if self.corners_px is not None and len(self.corners_px) != 4:
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: corners_px needs 4 points",
+                hint="give top-left, top-right, bottom-left, bottom-right pad corners",
+            )
+
+    @property
+    def gel_reduced_compliance_per_pa(self) -> float:
+        """(1 - nu^2) / E of the gel: its share of 1/E* in Hertz contact."""
+        return (1.0 - self.gel_poisson**2) / self.gel_modulus_pa
+
+    @property
+    def px_area_mm2(self) -> float:
+        return self.mm_per_px_x * self.mm_per_px_y
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["schema_version"] = CALIBRATION_SCHEMA_VERSION
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SensorCalibration:
+        data = dict(data)
+        version = data.pop("schema_version", CALIBRATION_SCHEMA_VERSION)
+        if version > CALIBRATION_SCHEMA_VERSION:
+            raise CalibrationError(
+                f"calibration {data.get('calibration_id')!r} has schema {version}, newer than "
+                f"this tactile understands ({CALIBRATION_SCHEMA_VERSION})",
+                hint="upgrade tactile",
+            )
+        try:
+            if data.get("corners_px") is not None:
+                data["corners_px"] = tuple(tuple(map(float, p)) for p in data["corners_px"])
+            if data.get("warp_size_px") is not None:
+                data["warp_size_px"] = tuple(int(v) for v in data["warp_size_px"])
+            return cls(**data)
+        except TypeError as exc:
+            raise CalibrationError(
+                f"calibration file has unexpected fields: {exc}",
+                hint="write calibrations with `tactile calibrate` or SensorCalibration.save",
+            ) from exc
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> SensorCalibration:
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError as exc:
+            raise CalibrationError(
+                f"calibration file {path} does not exist",
+                hint="pass an existing file, or a shipped id such as 'sim-wedge-v1'",
+            ) from exc
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CalibrationError(
+                f"calibration file {path} is not valid JSON ({exc})",
+                hint="re-run `tactile calibrate` to rewrite it",
+            ) from exc
+        if not isinstance(data, dict):
+            raise CalibrationError(f"calibration file {path} is not a JSON object")
+        return cls.from_dict(data)
+
+
+# Built-in profiles. Each is also shipped as JSON under calibration/ in the repository.
+
+#: The simulator's default sensor: a Wedge-like pad rendered straight onto a 240x320 image.
+SIM_WEDGE = SensorCalibration(
+    calibration_id="sim-wedge-v1",
+    mm_per_px_x=35.0 / 320.0,
+    mm_per_px_y=25.5 / 240.0,
+    gel_modulus_pa=2.0e5,
+    gel_poisson=0.48,
+    gel_thickness_mm=3.0,
+    gel_modulus_log10_sd=0.02,
+    sensor_model="sim-wedge",
+    notes="Simulator default; the gel modulus is exact by construction.",
+)
+
+#: The GelSight Wedge rig of Burgess et al. 2024 (../shared/data): 4-corner warp to 400x300,
+#: 25 px cropped per side, about 11.4 px/mm (x) and 11.8 px/mm (y) after that. The gel modulus
+#: is a prior (150 kPa in the reference code, ~275 kPa from Shore 00 60) until fitted on
+#: objects of known E with `tactile calibrate gel`.
+WEDGE_REFERENCE = SensorCalibration(
+    calibration_id="wedge-reference-v1",
+    mm_per_px_x=1.0 / 11.4,
+    mm_per_px_y=1.0 / 11.8,
+    gel_modulus_pa=2.0e5,
+    gel_poisson=0.48,
+    gel_thickness_mm=3.0,
+    gel_modulus_log10_sd=0.15,
+    corners_px=((46.0, 87.0), (439.0, 121.0), (52.0, 425.0), (446.0, 368.0)),
+    warp_size_px=(400, 300),
+    crop_px=25,
+    sensor_model="gelsight-wedge",
+    notes="Reference rig of Burgess et al. 2024; gel modulus is a prior until calibrated.",
+)
+
+BUILTIN_CALIBRATIONS: dict[str, SensorCalibration] = {
+    c.calibration_id: c for c in (SIM_WEDGE, WEDGE_REFERENCE)
+}
+
+
+def get_calibration(id_or_path: str | Path) -> SensorCalibration:
+    """A shipped calibration by id, or one loaded from a JSON file path."""
+    key = str(id_or_path)
+    if key in BUILTIN_CALIBRATIONS:
+        return BUILTIN_CALIBRATIONS[key]
+    path = Path(key)
+    if path.suffix == ".json" or path.exists():
+        return SensorCalibration.load(path)
+    raise CalibrationError(
+        f"unknown calibration {key!r}",
+        hint=f"use one of {sorted(BUILTIN_CALIBRATIONS)} or a path to a calibration JSON file",
+    )
