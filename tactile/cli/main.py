@@ -17,9 +17,6 @@ from tactile.errors import TactileError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "tactile.cli.demo_cmd",
-    "tactile.cli.import_cmd",
-    "tactile.cli.inspect_cmd",
-    "tactile.cli.estimate_cmd",
 )
 
 
