@@ -1,0 +1,41 @@
+"""The dispatcher: help, version, and one-line errors with the fix."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from tactile.cli import main as cli
+from tactile.errors import ConfigError
+
+
+def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([]) == 2
+    assert "demo" in capsys.readouterr().out
+
+
+def test_every_registered_command_has_help() -> None:
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert "demo" in sub.choices
+    for name, p in sub.choices.items():
+        assert p.format_help(), name
+
+
+def test_tactile_error_becomes_one_line_with_fix(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def boom(args: argparse.Namespace) -> int:
+        raise ConfigError("bad thing", hint="do the right thing")
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    parser.set_defaults(func=boom, command="demo")
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "bad thing" in err[0] and "fix: do the right thing" in err[0]
+
+    with pytest.raises(ConfigError):
+        cli.main(["--debug"])
