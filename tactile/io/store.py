@@ -1,0 +1,357 @@
+"""Crash-safe HDF5 grasp store: :class:`GraspWriter`, :class:`GraspReader`, :func:`open_grasps`.
+
+Every ``append`` writes the grasp to its own file under a hidden temporary name, fsyncs it and
+atomically renames it to ``grasp_<id>.h5`` (then fsyncs the directory), so a SIGKILL or power
+loss at any moment loses at most the grasp being written. In single-file mode (``x.h5``) those
+files go to the hidden ``.x.h5.pending/`` directory and ``close`` consolidates them: it copies
+``x.h5`` to a temporary sibling, adds the pending grasps, fsyncs, and atomically replaces ``x.h5``;
+only then are the pending files deleted. HDF5 never appends in place to a published file, because
+HDF5 does not journal its metadata. See ``docs/hdf5-schema.md`` for the reasoning and the schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import h5py
+
+from tactile.errors import ForeignFileError, GraspNotFoundError, StoreError
+from tactile.io import _files
+from tactile.io.layout import Location, resolve, scan
+from tactile.io.schema import (
+    GRASPS_GROUP,
+    check_compression,
+    check_grasp_id,
+    read_grasp,
+    read_metadata,
+    summarize,
+    write_grasp,
+    write_root_attrs,
+)
+from tactile.types import Grasp, GraspMetadata
+
+log = logging.getLogger("tactile.io")
+
+
+class GraspReader:
+    """Read a grasp dataset (a ``.h5`` file or a directory of grasp files) lazily.
+
+    Opening indexes the grasps (attributes only); frames are read by :meth:`read`.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._layout = resolve(path)
+        self._index, self.schema_version = scan(self._layout)
+
+    # -- container protocol --------------------------------------------------------------------
+    def ids(self) -> list[str]:
+        """Grasp ids in the order they were written."""
+        return list(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, grasp_id: object) -> bool:
+        return grasp_id in self._index
+
+    def __iter__(self) -> Iterator[Grasp]:
+        for gid in self.ids():
+            yield self.read(gid)
+
+    @property
+    def files(self) -> list[Path]:
+        """The HDF5 files that hold this dataset's grasps."""
+        return sorted({loc.file for loc in self._index.values()})
+
+    @property
+    def pending_ids(self) -> list[str]:
+        """Grasps of a single-file dataset not yet consolidated (writer running or killed)."""
+        return [gid for gid, loc in self._index.items() if loc.pending]
+
+    # -- access ----------------------------------------------------------------------------------
+    def _locate(self, grasp_id: str) -> Location:
+        loc = self._index.get(grasp_id)
+        if loc is not None and not loc.file.exists():  # a writer consolidated meanwhile
+            self._index, self.schema_version = scan(self._layout)
+            loc = self._index.get(grasp_id)
+        if loc is None:
+            some = ", ".join(self.ids()[:5]) or "none"
+            more = f" (+{len(self) - 5} more)" if len(self) > 5 else ""
+            raise GraspNotFoundError(
+                f"no grasp {grasp_id!r} in {self.path}; available: {some}{more}",
+                hint="list the ids with `tactile inspect FILE` or GraspReader.ids()",
+            )
+        return loc
+
+    def _group(self, f: h5py.File, loc: Location) -> h5py.Group:
+        group = f[GRASPS_GROUP].get(loc.grasp_id)
+        if not isinstance(group, h5py.Group):
+            raise GraspNotFoundError(
+                f"grasp {loc.grasp_id!r} vanished from {loc.file}",
+                hint="the dataset changed while open; open it again",
+            )
+        return group
+
+    def read(self, grasp_id: str) -> Grasp:
+        """The whole grasp (frames included), re-validated."""
+        loc = self._locate(grasp_id)
+        with _files.open_grasp_file(loc.file) as f:
+            return read_grasp(self._group(f, loc), f"{loc.file}#{grasp_id}")
+
+    def metadata(self, grasp_id: str) -> GraspMetadata:
+        loc = self._locate(grasp_id)
+        with _files.open_grasp_file(loc.file) as f:
+            return read_metadata(self._group(f, loc), f"{loc.file}#{grasp_id}")
+
+    def summary(self, grasp_id: str) -> dict[str, Any]:
+        """n_frames, frame_shape, duration_s, force/width ranges, label, ... (frames not read)."""
+        loc = self._locate(grasp_id)
+        with _files.open_grasp_file(loc.file) as f:
+            info = summarize(self._group(f, loc), f"{loc.file}#{grasp_id}")
+        info["file"] = str(loc.file)
+        info["pending"] = loc.pending
+        return info
+
+    # -- context manager -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Nothing stays open between calls; kept for symmetry with the writer."""
+
+    def __enter__(self) -> GraspReader:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"GraspReader({str(self.path)!r}, {len(self)} grasps)"
+
+
+def open_grasps(path: str | Path) -> GraspReader:
+    """Open a grasp dataset for reading (same as ``GraspReader(path)``)."""
+    return GraspReader(path)
+
+
+class GraspWriter:
+    """Append grasps to a dataset; each grasp is durable when :meth:`append` returns.
+
+    ``path``: ``x.h5`` (single file, consolidated on :meth:`close`) or a directory (one file per
+    grasp). An existing dataset is appended to; ``overwrite=True`` deletes it first.
+    ``compression``: ``"gzip"`` (portable, default), ``"lzf"`` (h5py only) or ``None``.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        overwrite: bool = False,
+        compression: str | None = "gzip",
+        *,
+        compression_level: int | None = None,
+    ) -> None:
+        check_compression(compression, compression_level)
+        self.path = Path(path)
+        self.compression = compression
+        self.compression_level = compression_level
+        self._layout = resolve(path)
+        self._written: list[str] = []
+        self._closed = False
+        self._prepare_dirs()
+        self._lock = _files.WriterLock(self._lock_path(), self.path)
+        self._lock.acquire()
+        try:
+            self.removed_temp_files = self._clean_temps()
+            if overwrite:
+                self._delete_existing()
+            index, _ = scan(self._layout) if self._layout.exists else ({}, 0)
+        except BaseException:
+            self._lock.release()
+            raise
+        self._known: set[str] = set(index)
+        #: grasps left in the pending directory by an earlier writer that was killed
+        self.recovered_ids = [gid for gid, loc in index.items() if loc.pending]
+        if self.recovered_ids:
+            log.warning(
+                "%s: recovered %d grasp(s) from an interrupted session: %s",
+                self.path,
+                len(self.recovered_ids),
+                ", ".join(self.recovered_ids),
+            )
+
+    # -- set-up ----------------------------------------------------------------------------------
+    def _prepare_dirs(self) -> None:
+        lay = self._layout
+        try:
+            parent = lay.main.parent if lay.main is not None else lay.directory.parent
+            parent.mkdir(parents=True, exist_ok=True)
+            if not lay.directory.is_dir():
+                lay.directory.mkdir()
+                _files.fsync_dir(lay.directory.parent)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create {lay.directory} ({exc.strerror})",
+                hint="check the path and that you may write to its folder",
+            ) from exc
+
+    def _lock_path(self) -> Path:
+        lay = self._layout
+        if lay.main is not None:
+            return lay.main.with_name(f".{lay.main.name}.lock")
+        return lay.directory / ".tactile-writer.lock"
+
+    def _clean_temps(self) -> list[Path]:
+        lay = self._layout
+        removed = _files.remove_temps(lay.directory)
+        if lay.main is not None:
+            stale = lay.main.with_name(f".{lay.main.name}{_files.TMP_MARK}")
+            for p in lay.main.parent.glob(f"{stale.name}*"):
+                p.unlink(missing_ok=True)
+                removed.append(p)
+        if removed:
+            log.warning(
+                "%s: removed %d temporary file(s) of an interrupted writer: %s",
+                self.path,
+                len(removed),
+                ", ".join(p.name for p in removed),
+            )
+        return removed
+
+    def _delete_existing(self) -> None:
+        lay = self._layout
+        if lay.main is not None and lay.main.exists():
+            lay.main.unlink()
+        for p in lay.directory_files():
+            if lay.main is None:
+                self._check_ours(p)
+        for p in lay.directory_files():
+            p.unlink()
+        _files.fsync_dir(lay.directory)
+
+    @staticmethod
+    def _check_ours(path: Path) -> None:
+        try:
+            with _files.open_grasp_file(path):
+                pass
+        except ForeignFileError:
+            raise ForeignFileError(
+                f"{path} is not a tactile grasp file; refusing to overwrite the directory",
+                hint="move foreign .h5 files out of the grasp directory, or write elsewhere",
+            ) from None
+        except StoreError:  # damaged grasp files of ours may be replaced
+            pass
+
+    # -- writing ---------------------------------------------------------------------------------
+    @property
+    def ids(self) -> list[str]:
+        """Grasp ids appended by this writer, in order."""
+        return list(self._written)
+
+    def _next_id(self) -> str:
+        n = len(self._known)
+        while f"grasp_{n:04d}" in self._known:
+            n += 1
+        return f"grasp_{n:04d}"
+
+    def append(self, grasp: Grasp) -> str:
+        """Store ``grasp`` durably and return its id (``grasp_NNNN`` when its id is empty)."""
+        if self._closed:
+            raise StoreError(f"writer for {self.path} is closed", hint="open a new GraspWriter")
+        if not grasp.grasp_id:
+            grasp = dataclasses.replace(grasp, grasp_id=self._next_id())
+        gid = check_grasp_id(grasp.grasp_id)
+        if gid in self._known:
+            raise StoreError(
+                f"grasp id {gid!r} is already in {self.path}",
+                hint="give each grasp a unique id (or an empty id to number it automatically)",
+            )
+        final = self._layout.grasp_file(gid)
+        tmp = _files.temp_sibling(final)
+        try:
+            with h5py.File(tmp, "w") as f:
+                write_root_attrs(f)
+                write_grasp(
+                    f, grasp, compression=self.compression, compression_level=self.compression_level
+                )
+            _files.publish(tmp, final)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(
+                f"cannot write grasp {gid!r} to {final} ({exc})",
+                hint="check free disk space and write permission",
+            ) from exc
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        self._known.add(gid)
+        self._written.append(gid)
+        return gid
+
+    # -- closing ---------------------------------------------------------------------------------
+    def _consolidate(self) -> None:
+        """Fold the pending grasp files into the single ``.h5`` file, atomically."""
+        lay = self._layout
+        if lay.main is None:
+            return
+        pending = lay.directory_files()
+        if pending:
+            tmp = _files.temp_sibling(lay.main)
+            try:
+                self._merge_into(tmp, lay.main, pending)
+                _files.publish(tmp, lay.main)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise StoreError(
+                    f"cannot consolidate {lay.main} ({exc}); "
+                    f"the grasps are safe in {lay.directory}",
+                    hint="free disk space, then open and close a GraspWriter on the file again",
+                ) from exc
+            for p in pending:
+                p.unlink()
+            _files.fsync_dir(lay.directory)
+        if lay.directory.is_dir() and not any(lay.directory.iterdir()):
+            lay.directory.rmdir()
+            _files.fsync_dir(lay.main.parent)
+
+    @staticmethod
+    def _merge_into(tmp: Path, main: Path, pending: list[Path]) -> None:
+        if main.exists():
+            shutil.copyfile(main, tmp)
+        with h5py.File(tmp, "a" if main.exists() else "w") as dst:
+            if not main.exists():
+                write_root_attrs(dst)
+            grasps = dst.require_group(GRASPS_GROUP)
+            for p in pending:
+                with _files.open_grasp_file(p) as src:
+                    for gid, group in src[GRASPS_GROUP].items():
+                        if gid not in grasps:
+                            src.copy(group, grasps, name=gid)
+
+    def close(self) -> None:
+        """Consolidate (single-file mode) and release the writer lock. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._layout.main is not None:
+                self._consolidate()
+        finally:
+            self._lock.release()
+
+    def __enter__(self) -> GraspWriter:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"GraspWriter({str(self.path)!r}, {len(self._written)} written, {state})"
