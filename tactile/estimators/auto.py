@@ -1,0 +1,56 @@
+"""``auto``: pick the analytical estimator from the object's shape.
+
+* ``sphere``, ``ellipsoid``, ``ball`` (and anything with a known radius) → ``hertz``;
+* ``box``, ``rectangular``, ``cube``, ``block``, ``flat``, ``slab`` → ``elastic``;
+* anything else (``cylinder``, ``irregular``, unknown) → ``mdr``, which measures the contact
+  profile's exponent itself. When the shape is unknown the estimate carries
+  :attr:`~tactile.types.Flag.SHAPE_ASSUMED`.
+
+The chosen estimator is recorded in ``details["auto_chose"]``; the estimate's ``estimator`` field
+stays ``"auto"`` so tables say which command produced it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from tactile.calibration import SensorCalibration
+from tactile.estimators.base import AnalyticalEstimator
+from tactile.estimators.elastic import ElasticEstimator
+from tactile.estimators.hertz import HertzEstimator
+from tactile.estimators.mdr import MDREstimator
+from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
+
+SPHERICAL_SHAPES = frozenset({"sphere", "ellipsoid", "ball", "spherical"})
+FLAT_SHAPES = frozenset({"box", "rectangular", "cube", "block", "flat", "slab", "cuboid"})
+
+
+def choose_estimator(meta: GraspMetadata) -> AnalyticalEstimator:
+    """The analytical estimator ``auto`` uses for an object described by ``meta``."""
+    shape = (meta.shape or "").strip().lower()
+    if shape in SPHERICAL_SHAPES or (not shape and meta.radius_mm is not None):
+        return HertzEstimator()
+    if shape in FLAT_SHAPES:
+        return ElasticEstimator()
+    return MDREstimator()
+
+
+@dataclass(frozen=True)
+class AutoEstimator(AnalyticalEstimator):
+    """Dispatch on shape (see the module docstring)."""
+
+    name: str = "auto"
+
+    def estimate_features(
+        self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
+    ) -> ModulusEstimate:
+        inner = choose_estimator(meta)
+        est = inner.estimate_features(features, meta=meta, calibration=calibration)
+        flags = set(est.flags)
+        if not meta.shape and meta.radius_mm is None:
+            flags.add(Flag.SHAPE_ASSUMED)
+        details = dict(est.details, auto_chose=inner.name)
+        return dataclasses.replace(
+            est, estimator=self.name, flags=frozenset(flags), details=details
+        )

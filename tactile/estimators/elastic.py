@@ -1,0 +1,89 @@
+"""Elastic (stress / strain) estimator for flat-faced objects, where Hertz does not apply.
+
+A block of thickness L (the gripper width at first contact) and contact area A between two gel
+pads is three springs in series::
+
+    closure = F·L/(E·A) + 2·F·C_gel(a)
+
+with ``C_gel`` the compliance of a thin gel layer under a flat contact of radius ``a = √(A/π)``
+(:func:`~tactile.estimators.contact.thin_gel_punch_compliance_mm_per_n`). Per loading frame the
+total compliance ``T = closure·A/(L·F)`` is fitted robustly in log space, the gel's share
+``G = 2·C_gel·A/L`` (from the sensor calibration's gel modulus, Poisson ratio and thickness) is
+removed with Monte Carlo uncertainty, and ``E = 1/(T − G)`` (uniaxial stress: no Poisson factor).
+Reported as stress and strain: stress ``F/A``, strain ``(closure − 2·F·C_gel)/L``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tactile.calibration import SensorCalibration
+from tactile.errors import EstimatorError
+from tactile.estimators.base import AnalyticalEstimator
+from tactile.estimators.contact import PA_PER_N_PER_MM2, thin_gel_punch_compliance_mm_per_n
+from tactile.estimators.fitting import robust_log_fit
+from tactile.estimators.hertz import MIN_CLOSURE_MM
+from tactile.estimators.loading import loading_curve
+from tactile.estimators.separation import separate_object
+from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
+
+
+@dataclass(frozen=True)
+class ElasticEstimator(AnalyticalEstimator):
+    """Uniaxial stress/strain with the gel's compliance removed. See the module docstring."""
+
+    name: str = "elastic"
+    min_force_fraction: float = 0.2
+    seed: int = 0
+
+    def estimate_features(
+        self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
+    ) -> ModulusEstimate:
+        curve = loading_curve(features, min_force_fraction=self.min_force_fraction)
+        thickness = curve.width_at_contact_mm
+        ok = curve.closure_mm > MIN_CLOSURE_MM
+        flags = set(curve.flags)
+        if thickness <= 0 or not np.any(ok):
+            flags.add(Flag.WIDTH_UNCHANGED)
+            raise EstimatorError(
+                f"grasp {features.grasp_id!r}: the elastic estimator needs the object's "
+                f"thickness and a resolved closure (width at contact {thickness:.3g} mm)",
+                hint="record the gripper width in mm through the whole squeeze",
+            )
+        f, area = curve.force_n[ok], curve.area_mm2[ok]
+        closure = curve.closure_mm[ok]
+        c_gel = thin_gel_punch_compliance_mm_per_n(
+            curve.contact_radius_mm[ok],
+            gel_modulus_pa=calibration.gel_modulus_pa,
+            gel_poisson=calibration.gel_poisson,
+            gel_thickness_mm=calibration.gel_thickness_mm,
+        )
+        # compliances in mm²/N = 1/(N/mm²); divide by 1e6 for 1/Pa
+        total_per_frame = closure * area / (thickness * f) / PA_PER_N_PER_MM2
+        gel_per_frame = 2.0 * c_gel * area / thickness / PA_PER_N_PER_MM2
+        fit = robust_log_fit(np.log10(total_per_frame), seed=self.seed)
+        gel = float(np.median(gel_per_frame))
+        stress_pa = f / area * PA_PER_N_PER_MM2
+        strain = (closure - 2.0 * f * c_gel) / thickness
+        details: dict[str, Any] = {
+            "thickness_mm": thickness,
+            "peak_stress_pa": float(stress_pa.max()),
+            "peak_strain": float(strain[np.argmax(f)]),
+            "gel_modulus_pa": calibration.gel_modulus_pa,
+            "gel_thickness_mm": calibration.gel_thickness_mm,
+            "calibration_id": calibration.calibration_id,
+            "peak_force_n": curve.peak_force_n,
+        }
+        return separate_object(
+            fit,
+            gel,
+            calibration.gel_modulus_log10_sd,
+            numerator=1.0,
+            estimator=self.name,
+            flags=frozenset(flags),
+            details=details,
+            seed=self.seed,
+        )

@@ -1,0 +1,96 @@
+"""Remove the gel's compliance from a measured total, with Monte Carlo uncertainty.
+
+Every analytical estimator measures a *total* compliance T of object and gel in series (for
+Hertz ``T = 1/E*``) and knows the gel's share G (from the sensor calibration, or measured from
+the gel's indentation). The object's compliance is ``c_o = T − G`` and ``E_o = k / c_o`` with
+``k = 1 − ν_o²`` (Hertz) or 1 (uniaxial stress). Both T and G are uncertain, log-normally: T from
+the fit's standard error, G from ``SensorCalibration.gel_modulus_log10_sd``. We draw both, and:
+
+* when fewer than 2.5 % of draws give ``c_o ≤ 0``, the estimate is the median of ``k / c_o`` and
+  the intervals are its central 68 % / 95 % percentiles;
+* otherwise the object's compliance is not resolvable against the gel's (the object is stiffer
+  than the gel can tell): the result has ``lower_bound_only=True``, flag ``stiffer_than_gel``,
+  ``modulus_pa`` = the one-sided 95 % lower bound ``k / c95`` and ``interval_68_pa = (k / c68,
+  inf)``, where ``c95`` / ``c68`` are the 95th / 68th percentiles of the drawn ``c_o``, never
+  smaller than half the 68 % spread of ``c_o`` (so the bound stays finite and conservative
+  even when the measured total is below the gel's own compliance).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from tactile.estimators.fitting import LogFit
+from tactile.types import Flag, ModulusEstimate
+
+N_DRAWS = 4000
+#: Share of draws with a non-positive object compliance above which only a lower bound is given.
+UNRESOLVED_SHARE = 0.025
+
+
+def _pct(sorted_x: np.ndarray, q: float) -> float:
+    """Percentile by order statistic (safe with ``inf`` entries)."""
+    i = min(max(round(q / 100.0 * (sorted_x.size - 1)), 0), sorted_x.size - 1)
+    return float(sorted_x[i])
+
+
+def separate_object(
+    total: LogFit,
+    gel_compliance_per_pa: float,
+    gel_log10_sd: float,
+    *,
+    numerator: float,
+    estimator: str,
+    flags: frozenset[Flag] = frozenset(),
+    details: dict[str, Any] | None = None,
+    seed: int = 0,
+) -> ModulusEstimate:
+    """A :class:`ModulusEstimate` from a total compliance fit (``total``: log10 of 1/Pa)."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((2, N_DRAWS))
+    t_draws = 10.0 ** (total.log10_value + total.log10_se * z[0])
+    g_draws = gel_compliance_per_pa * 10.0 ** (gel_log10_sd * z[1])
+    c = np.sort(t_draws - g_draws)
+    unresolved = float(np.mean(c <= 0.0))
+    info: dict[str, Any] = dict(details or {})
+    t_value = 10.0**total.log10_value
+    info.update(
+        total_compliance_per_pa=t_value,
+        gel_compliance_per_pa=gel_compliance_per_pa,
+        object_share_of_compliance=(t_value - gel_compliance_per_pa) / t_value,
+        unresolved_share=unresolved,
+        fit_log10_se=total.log10_se,
+        fit_scatter_log10=total.scatter_log10,
+        n_frames=total.n_frames,
+    )
+    out_flags = set(flags)
+    if total.poor:
+        out_flags.add(Flag.POOR_FIT)
+    if unresolved > UNRESOLVED_SHARE:
+        half_spread = 0.5 * (_pct(c, 84.0) - _pct(c, 16.0))
+        c95 = max(_pct(c, 95.0), half_spread)
+        c68 = max(_pct(c, 68.0), half_spread)
+        lower95, lower68 = numerator / c95, numerator / c68
+        out_flags.add(Flag.STIFFER_THAN_GEL)
+        return ModulusEstimate(
+            modulus_pa=lower95,
+            interval_68_pa=(lower68, math.inf),
+            interval_95_pa=(lower95, math.inf),
+            estimator=estimator,
+            flags=frozenset(out_flags),
+            lower_bound_only=True,
+            details=info,
+        )
+    e = numerator / c[::-1]  # ascending in E
+    return ModulusEstimate(
+        modulus_pa=_pct(e, 50.0),
+        interval_68_pa=(_pct(e, 16.0), _pct(e, 84.0)),
+        interval_95_pa=(_pct(e, 2.5), _pct(e, 97.5)),
+        estimator=estimator,
+        flags=frozenset(out_flags),
+        lower_bound_only=False,
+        details=info,
+    )
