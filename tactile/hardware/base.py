@@ -1,0 +1,203 @@
+"""Device interfaces: one abstract class per device family, samples with monotonic timestamps.
+
+Every device is a context manager. Calling a method that talks to the device before
+:meth:`Device.connect` (or after :meth:`Device.close`) raises
+:class:`~tactile.errors.DeviceNotConnectedError` naming the device and the remedy.
+Timestamps come from :func:`time.monotonic` at the moment a sample reached this process; they
+are never derived from a nominal rate.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+import numpy as np
+
+from tactile.errors import DeviceNotConnectedError, DeviceTimeoutError
+
+
+def now_s() -> float:
+    """The one clock used for every sample (monotonic seconds)."""
+    return time.monotonic()
+
+
+class ObjectStatus(enum.IntEnum):
+    """Object detection as the Robotiq firmware reports it (gOBJ); other grippers map onto it."""
+
+    MOVING = 0  # fingers moving towards the requested position, no object detected
+    CONTACT_OPENING = 1  # fingers stopped by contact while opening
+    CONTACT_CLOSING = 2  # fingers stopped by contact while closing
+    AT_POSITION = 3  # fingers at the requested position, no object (or object lost)
+
+
+@dataclass(frozen=True)
+class GripperState:
+    """One status reading of a gripper."""
+
+    t_s: float
+    width_mm: float
+    activated: bool
+    object_status: ObjectStatus
+    fault_code: int = 0
+    position: int | None = None  # raw position counts, when the gripper has them
+    current_ma: float | None = None
+
+    @property
+    def moving(self) -> bool:
+        return self.object_status == ObjectStatus.MOVING
+
+    @property
+    def in_contact(self) -> bool:
+        return self.object_status in (ObjectStatus.CONTACT_OPENING, ObjectStatus.CONTACT_CLOSING)
+
+
+@dataclass(frozen=True)
+class ForceSample:
+    """One force reading: newtons, compression positive."""
+
+    t_s: float
+    force_n: float
+    raw: float | None = None  # the value before tare and scale, when there is one
+    rejected: bool = False  # a spike that was replaced by the previous good value
+
+
+@dataclass(frozen=True, eq=False)
+class FrameSample:
+    """One camera frame (H, W, 3) uint8 BGR with the time it arrived."""
+
+    t_s: float
+    image: np.ndarray
+    index: int  # sequence number of frames delivered by this device
+    dropped_before: int = 0  # frames known to be lost just before this one
+
+
+class Device(ABC):
+    """Common lifecycle: connect/close, context manager, and the not-connected guard."""
+
+    kind: str = "device"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._connected = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind} {type(self).__name__} at {self.url!r}"
+
+    @property
+    def is_connected(self) -> bool:
+        return self._connected
+
+    def connect(self) -> None:
+        if not self._connected:
+            self._connect()
+            self._connected = True
+
+    def close(self) -> None:
+        if self._connected:
+            self._connected = False
+            self._close()
+
+    def _require_connected(self) -> None:
+        if not self._connected:
+            raise DeviceNotConnectedError(
+                f"{self.name} is not connected",
+                hint="call .connect() first, or use the device in a `with` block",
+            )
+
+    def __enter__(self) -> Self:
+        self.connect()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @abstractmethod
+    def _connect(self) -> None: ...
+
+    @abstractmethod
+    def _close(self) -> None: ...
+
+
+class Gripper(Device):
+    """A parallel gripper commanded by finger opening in millimetres."""
+
+    kind = "gripper"
+
+    @property
+    @abstractmethod
+    def max_width_mm(self) -> float:
+        """Opening when fully open."""
+
+    def activate(self) -> None:
+        """Bring the gripper into a state that accepts motion commands (no-op by default)."""
+        self._require_connected()
+
+    @abstractmethod
+    def move_to_mm(self, width_mm: float, *, speed: float = 1.0, force: float = 1.0) -> None:
+        """Start moving towards ``width_mm`` (non-blocking).
+
+        ``speed`` and ``force`` are fractions 0..1 of the gripper's range.
+        """
+
+    @abstractmethod
+    def state(self) -> GripperState:
+        """Read the current status."""
+
+    def hold(self) -> None:
+        """Stop where the fingers are now (keeps gripping an object in contact)."""
+        st = self.state()
+        self.move_to_mm(st.width_mm, speed=0.0, force=0.0)
+
+    def open(self, *, speed: float = 1.0) -> None:
+        """Command the fingers fully open (non-blocking)."""
+        self.move_to_mm(self.max_width_mm, speed=speed, force=1.0)
+
+    def wait_until_stopped(self, timeout_s: float = 5.0, poll_s: float = 0.01) -> GripperState:
+        """Poll until the fingers stop (at the target or on an object); returns that state."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            st = self.state()
+            if not st.moving:
+                return st
+            if time.monotonic() > deadline:
+                raise DeviceTimeoutError(
+                    f"{self.name} still moving after {timeout_s} s (at {st.width_mm:.1f} mm)",
+                    hint="raise the timeout or the speed; check nothing blocks the fingers",
+                )
+            time.sleep(poll_s)
+
+
+class TactileSensor(Device):
+    """A camera looking at a gel pad."""
+
+    kind = "tactile sensor"
+
+    @abstractmethod
+    def read(self) -> FrameSample:
+        """Block until the next frame arrives and return it."""
+
+
+class ForceSensor(Device):
+    """A grip-force sensor (load cell, or the gripper's own estimate)."""
+
+    kind = "force sensor"
+
+    @abstractmethod
+    def read(self) -> ForceSample:
+        """Block until the next reading arrives and return it."""
+
+    def tare(self, n_samples: int = 10) -> float:
+        """Make the current load read as zero; returns the offset removed (newtons)."""
+        self._require_connected()
+        return 0.0

@@ -1,0 +1,81 @@
+"""Finger motion of a simulated parallel gripper: constant speed, stop on force or position.
+
+Shared by the Robotiq firmware emulator and the ``sim://`` gripper so both behave like the real
+2F-85: the fingers move at the commanded speed and stop either at the requested position
+(``AT_POSITION``) or when the grip force reaches the force setting (``CONTACT_CLOSING``). The stop
+point is found by bisection inside a time step, so the force never overshoots the setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tactile.hardware.base import ObjectStatus
+
+
+class FingerMotion:
+    """Opening ``width_mm`` moving towards ``target_mm``; ``force_at`` gives force vs opening."""
+
+    def __init__(
+        self,
+        width_mm: float,
+        force_at: Callable[[float], float],
+        on_move: Callable[[float], None] | None = None,
+    ) -> None:
+        self.width_mm = width_mm
+        self.target_mm = width_mm
+        self.speed_mm_s = 0.0
+        self.force_limit_n = float("inf")
+        self.moving = False
+        self.status = ObjectStatus.AT_POSITION
+        self._force_at = force_at
+        self._on_move = on_move
+        self._t_s: float | None = None
+
+    def command(
+        self, target_mm: float, speed_mm_s: float, force_limit_n: float, t_s: float
+    ) -> None:
+        self.advance(t_s)
+        self.target_mm = target_mm
+        self.speed_mm_s = speed_mm_s
+        self.force_limit_n = force_limit_n
+        self.moving = True
+        self.status = ObjectStatus.MOVING
+
+    def stop(self, t_s: float) -> None:
+        self.advance(t_s)
+        self.moving = False
+
+    def advance(self, t_s: float) -> None:
+        last, self._t_s = self._t_s, t_s
+        if last is None or not self.moving or t_s <= last:
+            return
+        step = self.speed_mm_s * (t_s - last)
+        delta = self.target_mm - self.width_mm
+        closing = delta < 0
+        new = (
+            self.target_mm if abs(delta) <= step else self.width_mm + (step if delta > 0 else -step)
+        )
+        if closing and self._force_at(new) >= self.force_limit_n:
+            new = self._contact_point(self.width_mm, new)
+            self.moving = False
+            self.status = ObjectStatus.CONTACT_CLOSING
+        elif new == self.target_mm:
+            self.moving = False
+            self.status = ObjectStatus.AT_POSITION
+        self.width_mm = new
+        if self._on_move is not None:
+            self._on_move(new)
+
+    def _contact_point(self, open_mm: float, closed_mm: float) -> float:
+        """Largest closure between the two openings whose force stays within the limit."""
+        lo, hi = closed_mm, open_mm  # force(lo) >= limit, force(hi) < limit (or hi = start)
+        if self._force_at(hi) >= self.force_limit_n:
+            return hi
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            if self._force_at(mid) >= self.force_limit_n:
+                lo = mid
+            else:
+                hi = mid
+        return hi
