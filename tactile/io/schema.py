@@ -178,12 +178,18 @@ def _dataset(g: h5py.Group, name: str, where: str) -> h5py.Dataset:
     return obj
 
 
+def _load(g: h5py.Group, name: str, where: str) -> np.ndarray:
+    try:
+        return np.asarray(_dataset(g, name, where)[()])
+    except (OSError, ValueError) as exc:  # e.g. a checksum (fletcher32) or gzip failure
+        raise _corrupt(where, f"dataset {name!r} cannot be read ({exc})") from exc
+
+
 def read_grasp(g: h5py.Group, where: str) -> Grasp:
     """Read and re-validate the grasp stored in group ``g`` (``where`` names it in errors)."""
     meta = read_metadata(g, where)
-    arrays = {name: _dataset(g, name, where)[()] for name in ("frames", *(n for n, _ in _SERIES))}
-    ref = g.get("reference_frame")
-    reference = ref[()] if isinstance(ref, h5py.Dataset) else None
+    arrays = {name: _load(g, name, where) for name in ("frames", *(n for n, _ in _SERIES))}
+    reference = _load(g, "reference_frame", where) if "reference_frame" in g else None
     gid = g.name.rsplit("/", 1)[-1] if g.name else ""
     try:
         return Grasp(grasp_id=gid, meta=meta, reference_frame=reference, **arrays)
@@ -199,7 +205,7 @@ def summarize(g: h5py.Group, where: str) -> dict[str, Any]:
     """Shape, duration, ranges and label of a stored grasp without reading its frames."""
     meta = read_metadata(g, where)
     frames = _dataset(g, "frames", where)
-    t_s, force_n, width_mm = (_dataset(g, n, where)[()] for n, _ in _SERIES)
+    t_s, force_n, width_mm = (_load(g, n, where) for n, _ in _SERIES)
     shape = tuple(int(v) for v in frames.shape)
     if len(shape) != 4:
         raise _corrupt(where, f"frames have shape {shape}, expected (T, H, W, 3)")

@@ -300,7 +300,7 @@ class GraspWriter:
         if lay.main is None:
             return
         pending = lay.directory_files()
-        if pending:
+        if pending or not lay.main.exists():  # a session without grasps leaves an empty file
             tmp = _files.temp_sibling(lay.main)
             try:
                 self._merge_into(tmp, lay.main, pending)

@@ -1,0 +1,171 @@
+"""GraspWriter / GraspReader on real HDF5 files: round trips, appends, ids, options, layout."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+from io_crash_child import make_grasp
+from test_io_crash import assert_same
+
+from tactile.errors import InvalidGraspError, StoreError
+from tactile.io import FORMAT_NAME, SCHEMA_VERSION, GraspReader, GraspWriter, open_grasps
+from tactile.types import GraspMetadata
+
+
+@pytest.fixture(params=["file", "dir"])
+def dataset(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    return tmp_path / ("grasps.h5" if request.param == "file" else "grasps")
+
+
+def test_round_trip_is_bit_identical(dataset: Path) -> None:
+    originals = [make_grasp(i) for i in range(3)]
+    with GraspWriter(dataset) as writer:
+        assert [writer.append(g) for g in originals] == ["g000", "g001", "g002"]
+    with open_grasps(dataset) as reader:
+        assert reader.ids() == ["g000", "g001", "g002"] and len(reader) == 3
+        assert "g001" in reader and "nope" not in reader
+        for got, want in zip(reader, originals, strict=True):
+            assert_same(got, want)
+        assert reader.metadata("g001") == originals[1].meta
+        assert reader.schema_version == SCHEMA_VERSION
+
+
+def test_single_file_is_one_consolidated_file(tmp_path: Path) -> None:
+    path = tmp_path / "one.h5"
+    with GraspWriter(path) as writer:
+        writer.append(make_grasp(0))
+        writer.append(make_grasp(1))
+    assert sorted(os.listdir(tmp_path)) == ["one.h5"]  # no pending dir, temp or lock left
+    with h5py.File(path, "r") as f:  # plain h5py, no tactile: the documented schema
+        assert f.attrs["format"] == FORMAT_NAME and f.attrs["schema_version"] == 1
+        frames = f["grasps/g001/frames"]
+        assert frames.chunks == (1, 96, 128, 3) and frames.compression == "gzip"
+        assert frames.attrs["color_order"] == "BGR"
+        assert f["grasps/g001/force_n"].attrs["units"] == "N"
+        assert f["grasps/g001"].attrs["object_id"] == "object_1"
+        np.testing.assert_array_equal(f["grasps/g001/width_mm"][()], make_grasp(1).width_mm)
+
+
+def test_directory_holds_one_file_per_grasp(tmp_path: Path) -> None:
+    path = tmp_path / "session"
+    with GraspWriter(path) as writer:
+        writer.append(make_grasp(0))
+        assert [p.name for p in path.iterdir() if not p.name.startswith(".")] == ["grasp_g000.h5"]
+    assert sorted(os.listdir(path)) == ["grasp_g000.h5"]
+
+
+def test_second_session_appends_in_order(dataset: Path) -> None:
+    with GraspWriter(dataset) as writer:
+        writer.append(make_grasp(5))
+    with GraspWriter(dataset) as writer:
+        writer.append(make_grasp(1))
+        with pytest.raises(StoreError, match="already in"):
+            writer.append(make_grasp(5))
+        assert writer.ids == ["g001"]
+    with GraspReader(dataset) as reader:
+        assert reader.ids() == ["g005", "g001"]
+
+
+def test_overwrite_starts_fresh(dataset: Path) -> None:
+    with GraspWriter(dataset) as writer:
+        writer.append(make_grasp(0))
+    with GraspWriter(dataset, overwrite=True) as writer:
+        writer.append(make_grasp(1))
+    assert GraspReader(dataset).ids() == ["g001"]
+
+
+def test_empty_id_is_numbered_and_bad_id_refused(dataset: Path) -> None:
+    with GraspWriter(dataset) as writer:
+        gid = writer.append(dataclasses.replace(make_grasp(0), grasp_id=""))
+        assert gid == "grasp_0000"
+        assert writer.append(dataclasses.replace(make_grasp(1), grasp_id="")) == "grasp_0001"
+        with pytest.raises(InvalidGraspError, match="not allowed"):
+            writer.append(dataclasses.replace(make_grasp(2), grasp_id="../evil"))
+        with pytest.raises(StoreError, match="closed"):
+            writer.close()
+            writer.append(make_grasp(3))
+    assert GraspReader(dataset).read("grasp_0001").meta == make_grasp(1).meta
+
+
+def test_unserialisable_metadata_is_refused_before_writing(dataset: Path) -> None:
+    grasp = make_grasp(0)
+    bad = dataclasses.replace(grasp, meta=GraspMetadata(object_id="x", extra={"f": object()}))
+    with GraspWriter(dataset) as writer, pytest.raises(InvalidGraspError, match="extra"):
+        writer.append(bad)
+    assert GraspReader(dataset).ids() == []
+
+
+@pytest.mark.parametrize(("compression", "level"), [(None, None), ("lzf", None), ("gzip", 1)])
+def test_compression_options_round_trip(
+    tmp_path: Path, compression: str | None, level: int | None
+) -> None:
+    path = tmp_path / "c.h5"
+    with GraspWriter(path, compression=compression, compression_level=level) as writer:
+        writer.append(make_grasp(3))
+    assert_same(GraspReader(path).read("g003"), make_grasp(3))
+    assert GraspReader(path).summary("g003")["compression"] == compression
+
+
+def test_bad_compression_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="unknown compression"):
+        GraspWriter(tmp_path / "x.h5", compression="zstd")
+    with pytest.raises(StoreError, match="level"):
+        GraspWriter(tmp_path / "x.h5", compression="lzf", compression_level=3)
+
+
+def test_summary_without_frames(dataset: Path) -> None:
+    grasp = make_grasp(1)
+    with GraspWriter(dataset) as writer:
+        writer.append(grasp)
+    info = GraspReader(dataset).summary("g001")
+    assert info["n_frames"] == 12 and info["frame_shape"] == [96, 128, 3]
+    assert info["duration_s"] == pytest.approx(grasp.duration_s)
+    assert info["force_range_n"] == [grasp.force_n.min(), grasp.force_n.max()]
+    assert info["width_range_mm"] == [grasp.width_mm.min(), grasp.width_mm.max()]
+    assert info["label_modulus_pa"] == grasp.meta.label_modulus_pa
+    assert info["object_id"] == "object_1" and info["has_reference_frame"] is True
+
+
+def test_reader_sees_grasps_while_the_writer_runs(tmp_path: Path) -> None:
+    path = tmp_path / "live.h5"
+    writer = GraspWriter(path)
+    writer.append(make_grasp(0))
+    reader = GraspReader(path)  # before close: the grasp is in the pending directory
+    assert reader.ids() == ["g000"] and reader.pending_ids == ["g000"]
+    writer.close()  # consolidation moves it; the open reader follows
+    assert_same(reader.read("g000"), make_grasp(0))
+    assert GraspReader(path).pending_ids == []
+
+
+def test_two_writers_on_one_dataset_are_refused(dataset: Path) -> None:
+    with GraspWriter(dataset), pytest.raises(StoreError, match="another writer"):
+        GraspWriter(dataset)
+    with GraspWriter(dataset) as writer:  # the lock is gone after close
+        writer.append(make_grasp(0))
+
+
+def test_leftover_temp_files_are_ignored_then_cleaned(tmp_path: Path) -> None:
+    path = tmp_path / "d"
+    with GraspWriter(path) as writer:
+        writer.append(make_grasp(0))
+    junk = path / ".grasp_g001.h5.tmp-99999"
+    junk.write_bytes(b"half a grasp")
+    assert GraspReader(path).ids() == ["g000"]
+    with GraspWriter(path) as writer:
+        assert writer.removed_temp_files == [junk]
+    assert not junk.exists()
+
+
+def test_directory_with_a_foreign_h5_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "d"
+    path.mkdir()
+    with h5py.File(path / "theirs.h5", "w") as f:
+        f["x"] = [1, 2, 3]
+    with pytest.raises(StoreError, match="not a tactile grasp file"):
+        GraspWriter(path, overwrite=True)
+    assert (path / "theirs.h5").exists()
