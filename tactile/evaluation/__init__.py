@@ -1,0 +1,28 @@
+"""Evaluation of modulus estimates: per-object metrics, a constant baseline, tables and plots."""
+
+from tactile.evaluation.metrics import (
+    SOFT_HARD_THRESHOLD_PA,
+    EstimateRecord,
+    ObjectRow,
+    constant_baseline_pa,
+    constant_rows,
+    per_decade,
+    per_object_table,
+    summary_metrics,
+)
+from tactile.evaluation.plots import plot_evaluation
+from tactile.evaluation.report import format_object_table, format_summary
+
+__all__ = [
+    "SOFT_HARD_THRESHOLD_PA",
+    "EstimateRecord",
+    "ObjectRow",
+    "constant_baseline_pa",
+    "constant_rows",
+    "format_object_table",
+    "format_summary",
+    "per_decade",
+    "per_object_table",
+    "plot_evaluation",
+    "summary_metrics",
+]
