@@ -1,4 +1,4 @@
-"""Sensor calibration: the constants that turn pixels into millimetres and gel deformation into force.
+"""Sensor calibration: the constants that turn pixels into mm and gel deformation into force.
 
 A :class:`SensorCalibration` is a small versioned JSON file (``calibration/<id>.json`` in the
 repository for shipped profiles, or any path a user gives). Grasp files reference it by
@@ -42,6 +42,13 @@ class SensorCalibration:
     crop_px: int = 0
     contact_threshold: float = 12.0  # intensity change (0-255 scale) that counts as contact
     depth_scale_mm_per_unit: float | None = None  # from a ball-press depth calibration
+    # Region of the (warped) image that is processed, (x0, y0, x1, y1) in warped px; overrides
+    # crop_px when set (e.g. to leave out an LED glare band along one pad edge).
+    roi_px: tuple[int, int, int, int] | None = None
+    # Linear photometric model: rows map the (B, G, R) colour change (0-255) to the surface
+    # slopes dz/dx and dz/dy of the gel (dimensionless); fitted from a ball press.
+    gradient_matrix: tuple[tuple[float, float, float], tuple[float, float, float]] | None = None
+    pad_size_mm: tuple[float, float] | None = None  # (width, height) of the gel pad
     sensor_model: str = "generic"
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -59,6 +66,16 @@ class SensorCalibration:
                 f"calibration {self.calibration_id!r}: gel_poisson={self.gel_poisson} "
                 "must be in [0, 0.5)",
                 hint="silicone gels are nearly incompressible; 0.48 is a good default",
+            )
+        if self.roi_px is not None and not (
+            len(self.roi_px) == 4
+            and self.roi_px[2] > self.roi_px[0] >= 0
+            and self.roi_px[3] > self.roi_px[1] >= 0
+        ):
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: roi_px={self.roi_px} must be "
+                "(x0, y0, x1, y1) with x1 > x0 >= 0 and y1 > y0 >= 0",
+                hint="give the processed region of the warped image in pixels",
             )
         if self.corners_px is not None and len(self.corners_px) != 4:
             raise CalibrationError(
@@ -93,10 +110,17 @@ class SensorCalibration:
         try:
             if data.get("corners_px") is not None:
                 data["corners_px"] = tuple(tuple(map(float, p)) for p in data["corners_px"])
-            if data.get("warp_size_px") is not None:
-                data["warp_size_px"] = tuple(int(v) for v in data["warp_size_px"])
+            for key in ("warp_size_px", "roi_px"):
+                if data.get(key) is not None:
+                    data[key] = tuple(int(v) for v in data[key])
+            if data.get("pad_size_mm") is not None:
+                data["pad_size_mm"] = tuple(float(v) for v in data["pad_size_mm"])
+            if data.get("gradient_matrix") is not None:
+                data["gradient_matrix"] = tuple(
+                    tuple(float(v) for v in row) for row in data["gradient_matrix"]
+                )
             return cls(**data)
-        except TypeError as exc:
+        except (TypeError, ValueError) as exc:
             raise CalibrationError(
                 f"calibration file has unexpected fields: {exc}",
                 hint="write calibrations with `tactile calibrate` or SensorCalibration.save",
@@ -140,18 +164,21 @@ SIM_WEDGE = SensorCalibration(
     gel_poisson=0.48,
     gel_thickness_mm=3.0,
     gel_modulus_log10_sd=0.02,
+    pad_size_mm=(35.0, 25.5),
     sensor_model="sim-wedge",
     notes="Simulator default; the gel modulus is exact by construction.",
 )
 
-#: The GelSight Wedge rig of Burgess et al. 2024 (../shared/data): 4-corner warp to 400x300,
-#: 25 px cropped per side, about 11.4 px/mm (x) and 11.8 px/mm (y) after that. The gel modulus
-#: is a prior (150 kPa in the reference code, ~275 kPa from Shore 00 60) until fitted on
-#: objects of known E with `tactile calibrate gel`.
+#: The GelSight Wedge rig of Burgess et al. 2024 (../shared/data): 4-corner warp to 400x300 (the
+#: corners sit on the pad's edges, so 400 px = 35 mm and 300 px = 25.5 mm: 0.0875 and 0.085 mm/px),
+#: processed region x 70..375, y 25..275 of the warp (leaves out the green LED glare band along
+#: the left edge, which moves when the finger loads). Depth model fitted on golf_ball_1 (rigid
+#: ball, R = 21.335 mm) with `tactile calibrate depth`. The gel modulus is a prior (150 kPa in
+#: the reference code, ~275 kPa from Shore 00 60) until fitted with `tactile calibrate gel`.
 WEDGE_REFERENCE = SensorCalibration(
     calibration_id="wedge-reference-v1",
-    mm_per_px_x=1.0 / 11.4,
-    mm_per_px_y=1.0 / 11.8,
+    mm_per_px_x=35.0 / 400.0,
+    mm_per_px_y=25.5 / 300.0,
     gel_modulus_pa=2.0e5,
     gel_poisson=0.48,
     gel_thickness_mm=3.0,
@@ -159,8 +186,23 @@ WEDGE_REFERENCE = SensorCalibration(
     corners_px=((46.0, 87.0), (439.0, 121.0), (52.0, 425.0), (446.0, 368.0)),
     warp_size_px=(400, 300),
     crop_px=25,
+    contact_threshold=5.5,
+    depth_scale_mm_per_unit=1.4023,
+    roi_px=(70, 25, 375, 275),
+    gradient_matrix=((-0.00603, 0.01131, -0.00198), (0.01475, 0.00012, -0.00374)),
+    pad_size_mm=(35.0, 25.5),
     sensor_model="gelsight-wedge",
     notes="Reference rig of Burgess et al. 2024; gel modulus is a prior until calibrated.",
+    extra={
+        "depth_fit": {
+            "source": "reference_grasps/golf_ball_1.avi, peak frame vs last frame before contact",
+            "ball_radius_mm": 21.335,
+            "contact_radius_mm": 10.156,
+            "cap_depth_mm": 2.572,
+            "fitted_cap_radius_mm": 16.7,
+            "scale": 0.5,
+        }
+    },
 )
 
 BUILTIN_CALIBRATIONS: dict[str, SensorCalibration] = {
@@ -168,14 +210,21 @@ BUILTIN_CALIBRATIONS: dict[str, SensorCalibration] = {
 }
 
 
+#: Folder of calibration JSON files in a source checkout (``calibration/`` at the repo root).
+CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
+
+
 def get_calibration(id_or_path: str | Path) -> SensorCalibration:
-    """A shipped calibration by id, or one loaded from a JSON file path."""
+    """A calibration by id (built-in, or ``calibration/<id>.json``) or from a JSON file path."""
     key = str(id_or_path)
     if key in BUILTIN_CALIBRATIONS:
         return BUILTIN_CALIBRATIONS[key]
     path = Path(key)
     if path.suffix == ".json" or path.exists():
         return SensorCalibration.load(path)
+    shipped = CALIBRATION_DIR / f"{key}.json"
+    if shipped.is_file():
+        return SensorCalibration.load(shipped)
     raise CalibrationError(
         f"unknown calibration {key!r}",
         hint=f"use one of {sorted(BUILTIN_CALIBRATIONS)} or a path to a calibration JSON file",

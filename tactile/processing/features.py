@@ -1,0 +1,128 @@
+"""``extract_features``: one grasp -> :class:`~tactile.types.GraspFeatures`.
+
+Order of work (only what the estimators need is computed): loading phase from the signals ->
+reference frame -> one precomputed pad warp -> contact area (and depth, when the calibration
+has a depth model) for the loading-phase frames only. Frames outside contact..peak get NaN
+area/depth: they are not part of the loading phase and are never looked at.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tactile.calibration.sensor import SensorCalibration, get_calibration
+from tactile.errors import CalibrationError
+from tactile.processing.contact import (
+    check_not_black,
+    clean_mask,
+    difference_magnitude_from_diff,
+    saturated_fraction,
+    signed_difference,
+)
+from tactile.processing.depth import depth_map_mm
+from tactile.processing.loading import find_loading_phase, sample_indices
+from tactile.processing.warp import PadWarp, build_pad_warp
+from tactile.types import Flag, Grasp, GraspFeatures
+
+#: share of clipped pixels in a loading frame above which the image counts as saturated
+SATURATION_LIMIT = 0.01
+
+
+def resolve_calibration(grasp: Grasp, calibration: SensorCalibration | None) -> SensorCalibration:
+    """The calibration passed in, else the one the grasp's metadata names."""
+    if calibration is not None:
+        return calibration
+    cal_id = grasp.meta.calibration_id
+    if not cal_id:
+        raise CalibrationError(
+            f"grasp {grasp.grasp_id!r} names no calibration and none was given",
+            hint="pass calibration=get_calibration('wedge-reference-v1') (or the sensor's id)",
+        )
+    return get_calibration(cal_id)
+
+
+def choose_reference(grasp: Grasp, contact_index: int) -> tuple[np.ndarray, int | None, str]:
+    """The unloaded frame: the stored reference, else the last frame before contact."""
+    if grasp.reference_frame is not None:
+        return grasp.reference_frame, None, "reference: stored reference frame"
+    idx = max(contact_index - 1, 0)
+    note = f"reference: frame {idx}, the last before contact"
+    if contact_index == 0:
+        note = "reference: frame 0 (the grasp starts in contact; areas may be underestimated)"
+    return grasp.frames[idx], idx, note
+
+
+def _frame_features(
+    image: np.ndarray, ref: np.ndarray, cal: SensorCalibration, warp: PadWarp, depth: bool
+) -> tuple[float, float]:
+    diff = signed_difference(image, ref)
+    mag = difference_magnitude_from_diff(diff)
+    mask = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
+    area = float(np.count_nonzero(mask)) * warp.px_area_mm2
+    if not depth:
+        return area, float("nan")
+    dmap = depth_map_mm(
+        diff,
+        gradient_matrix=cal.gradient_matrix,
+        mm_per_px_x=warp.mm_per_px_x,
+        mm_per_px_y=warp.mm_per_px_y,
+        depth_scale=cal.depth_scale_mm_per_unit or 1.0,
+    )
+    peak = float(np.percentile(dmap[mask], 95)) if mask.any() else 0.0
+    return area, max(peak, 0.0)
+
+
+def extract_features(
+    grasp: Grasp,
+    calibration: SensorCalibration | None = None,
+    *,
+    n_samples: int = 5,
+    scale: float = 0.5,
+    with_depth: bool = True,
+) -> GraspFeatures:
+    """Loading phase, contact area (mm^2) and gel depth (mm) of one grasp.
+
+    ``calibration`` defaults to the one named by ``grasp.meta.calibration_id``. ``scale`` is
+    the working resolution relative to the calibrated warp. Raises
+    :class:`~tactile.errors.NoContactError` when there is no loading phase.
+    """
+    cal = resolve_calibration(grasp, calibration)
+    phase = find_loading_phase(grasp.force_n, grasp.width_mm)
+    flags = set(phase.flags)
+    notes = list(phase.notes)
+    ref_raw, ref_index, note = choose_reference(grasp, phase.contact_index)
+    notes.append(note)
+    warp = build_pad_warp(cal, grasp.frame_shape, scale=scale)
+    ref = warp.apply(ref_raw)
+    check_not_black(ref, what=f"grasp {grasp.grasp_id!r} reference frame")
+    use_depth = with_depth and cal.gradient_matrix is not None
+    if with_depth and not use_depth:
+        notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
+    n = grasp.n_frames
+    area = np.full(n, np.nan)
+    depth = np.full(n, np.nan)
+    worst_saturation = 0.0
+    for i in range(phase.contact_index, phase.peak_index + 1):
+        img = warp.apply(grasp.frames[i])
+        check_not_black(img, what=f"grasp {grasp.grasp_id!r} frame {i}")
+        worst_saturation = max(worst_saturation, saturated_fraction(img))
+        area[i], depth[i] = _frame_features(img, ref, cal, warp, use_depth)
+    if worst_saturation > SATURATION_LIMIT:
+        flags.add(Flag.SATURATED_IMAGE)
+        notes.append(f"up to {100 * worst_saturation:.1f}% of pad pixels clipped at 255")
+    if phase.n_frames < max(n_samples, 3):
+        flags.add(Flag.FEW_LOADING_FRAMES)
+    return GraspFeatures(
+        grasp_id=grasp.grasp_id,
+        t_s=grasp.t_s,
+        force_n=phase.force_n,
+        width_mm=grasp.width_mm,
+        contact_area_mm2=area,
+        contact_index=phase.contact_index,
+        peak_index=phase.peak_index,
+        reference_index=ref_index,
+        depth_mm=depth if use_depth else None,
+        sampled_indices=sample_indices(phase.contact_index, phase.peak_index, n_samples),
+        flags=frozenset(flags),
+        notes=tuple(notes),
+    )

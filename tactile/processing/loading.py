@@ -1,0 +1,175 @@
+"""Loading phase of a grasp (first contact .. peak force) from raw force and width signals.
+
+Works on raw, unclipped open-close-open cycles with the faults real rigs produce: isolated force
+spikes and negative glitches (e.g. -70 N frames from a dropped serial byte), widths that update more
+slowly than the video (stair steps), long rest phases before contact, and failed grasps that never
+build force. Pure functions: arrays in, a :class:`LoadingPhase` out, or
+:class:`~tactile.errors.NoContactError` with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from tactile.errors import InvalidGraspError, NoContactError
+from tactile.types import Flag
+
+#: MAD -> standard deviation for normally distributed noise.
+_MAD_TO_SD = 1.4826
+
+
+@dataclass(frozen=True)
+class LoadingPhase:
+    """Where the squeeze happens: ``contact_index`` .. ``peak_index`` (inclusive).
+
+    ``force_n`` is the despiked force (same length as the input); ``rest_force_n`` the force
+    level with nothing in the gripper; ``n_glitches`` how many samples the despiker replaced.
+    """
+
+    contact_index: int
+    peak_index: int
+    rest_force_n: float
+    force_n: np.ndarray
+    n_glitches: int
+    flags: frozenset[Flag]
+    notes: tuple[str, ...]
+
+    @property
+    def n_frames(self) -> int:
+        return self.peak_index - self.contact_index + 1
+
+
+def despike(
+    signal: np.ndarray, *, half_window: int = 3, n_sigma: float = 4.0, min_jump: float = 0.5
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hampel filter: replace samples far from their running median by that median.
+
+    A sample is an outlier when it differs from the median of the ``2*half_window+1`` samples
+    around it by more than ``n_sigma`` robust standard deviations (1.4826 * MAD) *and* by more
+    than ``min_jump`` (signal units), so a clean ramp is never touched. Up to ``half_window``
+    consecutive glitches are removed. Returns (cleaned copy, boolean outlier mask).
+    """
+    x = np.asarray(signal, dtype=np.float64)
+    if x.ndim != 1:
+        raise InvalidGraspError(
+            f"despike expects a 1-D signal, got shape {x.shape}", hint="pass one channel at a time"
+        )
+    size = 2 * half_window + 1
+    med = ndimage.median_filter(x, size=size, mode="nearest")
+    mad = ndimage.median_filter(np.abs(x - med), size=size, mode="nearest")
+    limit = np.maximum(n_sigma * _MAD_TO_SD * mad, min_jump)
+    outliers = np.abs(x - med) > limit
+    cleaned = np.where(outliers, med, x)
+    return cleaned, outliers
+
+
+def _check_signals(force_n: np.ndarray, width_mm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    f = np.asarray(force_n, dtype=np.float64)
+    w = np.asarray(width_mm, dtype=np.float64)
+    if f.ndim != 1 or w.shape != f.shape:
+        raise InvalidGraspError(
+            f"force_n {f.shape} and width_mm {w.shape} must be 1-D and of equal length",
+            hint="record one force and one width sample per frame",
+        )
+    if f.size < 3:
+        raise NoContactError(
+            f"only {f.size} samples: too short to contain a loading phase",
+            hint="record the whole squeeze, from before contact to peak force",
+        )
+    for name, a in (("force_n", f), ("width_mm", w)):
+        if not np.all(np.isfinite(a)):
+            raise InvalidGraspError(
+                f"{name} has non-finite values", hint=f"interpolate the missing {name} samples"
+            )
+    return f, w
+
+
+def find_loading_phase(
+    force_n: np.ndarray,
+    width_mm: np.ndarray,
+    *,
+    min_peak_force_n: float = 1.0,
+    contact_force_n: float = 0.3,
+    contact_fraction: float = 0.03,
+    min_width_change_mm: float = 0.2,
+) -> LoadingPhase:
+    """Find first contact and peak force in one grasp.
+
+    Steps: Hampel-despike the force; the rest level is a low (5th) percentile of the clean force;
+    the peak is its maximum; contact is the first frame of the rise that ends at the peak whose
+    force exceeds ``rest + max(contact_force_n, contact_fraction * (peak - rest))``.
+
+    Raises :class:`NoContactError` when the force never rises ``min_peak_force_n`` above rest
+    (with the width change in the message: a gripper that closed and felt nothing missed the
+    object; one that never moved was never commanded).
+    """
+    f_raw, w = _check_signals(force_n, width_mm)
+    f, outliers = despike(f_raw)
+    flags: set[Flag] = set()
+    notes: list[str] = []
+    n_glitches = int(outliers.sum())
+    if n_glitches:
+        flags.add(Flag.FORCE_GLITCHES)
+        notes.append(f"despiked {n_glitches} force sample(s) (Hampel filter)")
+    width_change = float(np.ptp(w))
+    rest = float(np.percentile(f, 5))
+    peak_index = int(np.argmax(f))
+    rise = float(f[peak_index] - rest)
+    if rise < min_peak_force_n:
+        raise NoContactError(_no_force_reason(rise, width_change, min_peak_force_n), hint=_hint(w))
+    if width_change < min_width_change_mm:
+        flags.add(Flag.WIDTH_UNCHANGED)
+        notes.append(f"gripper width changed by only {width_change:.3f} mm during the grasp")
+    threshold = rest + max(contact_force_n, contact_fraction * rise)
+    below = np.flatnonzero(f[: peak_index + 1] <= threshold)
+    contact_index = int(below[-1]) + 1 if below.size else 0
+    contact_index = min(contact_index, peak_index)
+    if contact_index == 0:
+        notes.append("force is already above the contact threshold in the first frame")
+    return LoadingPhase(
+        contact_index=contact_index,
+        peak_index=peak_index,
+        rest_force_n=rest,
+        force_n=f,
+        n_glitches=n_glitches,
+        flags=frozenset(flags),
+        notes=tuple(notes),
+    )
+
+
+def _no_force_reason(rise: float, width_change: float, min_peak: float) -> str:
+    if width_change < 0.2:
+        return (
+            f"no contact: the force rose only {rise:.2f} N (< {min_peak} N) and the gripper "
+            f"width changed by {width_change:.2f} mm: the gripper never closed"
+        )
+    return (
+        f"no contact: the gripper closed by {width_change:.1f} mm but the force rose only "
+        f"{rise:.2f} N (< {min_peak} N): it missed the object or the force sensor is not reading"
+    )
+
+
+def _hint(width_mm: np.ndarray) -> str:
+    return (
+        "check the object is between the fingers and the force sensor is connected; "
+        f"gripper width went from {width_mm.max():.1f} to {width_mm.min():.1f} mm"
+    )
+
+
+def sample_indices(contact_index: int, peak_index: int, n_samples: int) -> tuple[int, ...]:
+    """``n_samples`` frame indices spread evenly over contact..peak (inclusive).
+
+    Always exactly ``n_samples`` values, first = contact, last = peak; indices repeat when the
+    loading phase has fewer frames than samples.
+    """
+    if n_samples < 1:
+        raise InvalidGraspError(
+            f"n_samples={n_samples} must be at least 1", hint="ask for 1 or more sampled frames"
+        )
+    if n_samples == 1:
+        return (int(peak_index),)
+    idx = np.rint(np.linspace(contact_index, peak_index, n_samples)).astype(int)
+    return tuple(int(i) for i in idx)
