@@ -1,0 +1,247 @@
+"""Contact mechanics of one finger: object and gel pad as two springs in series.
+
+Every shape is reduced to a *contact curve*: a table over the approach ``delta_mm`` of one
+finger (object deformation + gel indentation at that finger) of the force, the contact
+semi-axes, the gel's indentation depth and the object's deformation. The gripper closes both
+fingers symmetrically, so the closure (width at first contact minus width) is ``2 * delta_mm``.
+
+Models (Johnson, *Contact Mechanics*, CUP 1985):
+
+- point contact (sphere, ellipsoid pole), Hertz, Johnson §4.2:
+  ``F = 4/3 E* sqrt(R) delta^(3/2)``, ``a^2 = R delta``, ``1/E* = c_o + c_g`` with the
+  reduced compliances ``c = (1 - nu^2) / E``. An ellipsoid uses the effective radius
+  ``R_e = sqrt(R_x R_y)`` and an elliptical contact with semi-axes ``a sqrt(R_x/R_e)``,
+  ``a sqrt(R_y/R_e)`` (same area as the circle; an approximation of Johnson §4.2).
+- line contact (cylinder on its side, contact length ``L`` limited by the pad), Johnson §4.3 and
+  eq. 5.41 (approach of a cylinder pressed on a half-space):
+  ``F/L = pi E* b^2 / (4 R)``, ``delta = b^2/(4R) (2 ln(4R/b) - 1)``.
+- flat contact (box face, cylinder end; area limited by the pad): the object is a block
+  compressed between the pads, ``F = E_o A (2 delta_o) / D``; the gel is a flat punch of the
+  equivalent radius ``a = sqrt(A/pi)`` (Boussinesq), ``F = 2 a E_g / (1 - nu_g^2) delta_g``.
+
+The approach splits between object and gel in proportion to their compliances, so the gel's
+share of the approach is ``f = c_g / (c_g + c_o)``.
+
+Optional corrections:
+
+- finite gel thickness ``h`` (a thin elastomer bonded to the rigid window): the gel stiffens as
+  the contact grows, ``E_g,eff = E_g (1 + beta (a/h)^3)`` with ``beta = 0.33`` (bonded, full
+  friction), after K. R. Shull, "Contact mechanics and the adhesion of soft solids",
+  Mater. Sci. Eng. R 36 (2002) 1-45, eq. 37.
+- foam densification: ``E_o,eff = E_o / (1 - eps/eps_d)^2`` with the nominal compressive
+  strain ``eps = 2 delta_o / D`` (capped at ``0.95 eps_d``), a smooth stand-in for the
+  densification regime of Gibson & Ashby, *Cellular Solids*, CUP 1997, ch. 5.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from tactile.calibration.sensor import SensorCalibration
+from tactile.sim.objects import SimObject
+
+N_GRID = 400
+SHULL_BETA = 0.33
+_FOAM_ITERATIONS = 40
+
+
+@dataclass(frozen=True)
+class GelModel:
+    """The gel pad's mechanics (from a :class:`SensorCalibration`)."""
+
+    modulus_pa: float
+    poisson: float
+    thickness_mm: float
+    thin_layer: bool = False
+
+    @classmethod
+    def from_calibration(cls, cal: SensorCalibration, *, thin_layer: bool = False) -> GelModel:
+        return cls(cal.gel_modulus_pa, cal.gel_poisson, cal.gel_thickness_mm, thin_layer)
+
+    def compliance_per_pa(self, contact_radius_mm: np.ndarray) -> np.ndarray:
+        """Reduced compliance (1 - nu^2)/E_eff of the gel for a contact of this radius."""
+        c = (1.0 - self.poisson**2) / self.modulus_pa
+        if not self.thin_layer:
+            return np.full_like(contact_radius_mm, c, dtype=np.float64)
+        ratio = contact_radius_mm / self.thickness_mm
+        return c / (1.0 + SHULL_BETA * ratio**3)
+
+
+@dataclass(frozen=True)
+class ContactCurve:
+    """Per-finger contact state tabulated over the approach ``delta_mm`` (increasing from 0)."""
+
+    kind: str  # "point", "line" or "flat"
+    delta_mm: np.ndarray
+    force_n: np.ndarray
+    semi_x_mm: np.ndarray
+    semi_y_mm: np.ndarray
+    gel_depth_mm: np.ndarray
+    object_def_mm: np.ndarray
+    radius_x_mm: float  # curvature radii of the object surface (inf = flat)
+    radius_y_mm: float
+
+    @property
+    def max_delta_mm(self) -> float:
+        return float(self.delta_mm[-1])
+
+    @property
+    def max_force_n(self) -> float:
+        return float(self.force_n[-1])
+
+    def at(self, delta_mm: np.ndarray | float) -> dict[str, np.ndarray]:
+        """Contact state at given approaches (clipped to the tabulated range; <= 0: no contact)."""
+        d = np.clip(np.asarray(delta_mm, dtype=np.float64), 0.0, self.max_delta_mm)
+        return {
+            "delta_mm": d,
+            "force_n": np.interp(d, self.delta_mm, self.force_n),
+            "semi_x_mm": np.interp(d, self.delta_mm, self.semi_x_mm),
+            "semi_y_mm": np.interp(d, self.delta_mm, self.semi_y_mm),
+            "gel_depth_mm": np.interp(d, self.delta_mm, self.gel_depth_mm),
+            "object_def_mm": np.interp(d, self.delta_mm, self.object_def_mm),
+        }
+
+    def delta_for_force(self, force_n: np.ndarray | float) -> np.ndarray:
+        """Inverse of the force curve (forces above the table give the last approach)."""
+        f = np.asarray(force_n, dtype=np.float64)
+        return np.interp(f, self.force_n, self.delta_mm)
+
+
+def _foam_factor(strain: np.ndarray, obj: SimObject) -> np.ndarray:
+    if not obj.foam:
+        return np.ones_like(strain)
+    r = np.clip(strain / obj.densification_strain, 0.0, 0.95)
+    return 1.0 / (1.0 - r) ** 2
+
+
+def _solve_split(
+    delta_of: np.ndarray,
+    c_gel: np.ndarray,
+    obj: SimObject,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Object compliance and gel share, iterating foam stiffening to a fixed point.
+
+    ``delta_of`` is the total approach for each grid point; returns ``(c_obj, f_gel)``.
+    """
+    c0 = (1.0 - obj.poisson**2) / obj.modulus_pa
+    log_c = np.full_like(delta_of, math.log(c0))
+    iterations = _FOAM_ITERATIONS if obj.foam else 1
+    for _ in range(iterations):
+        c_obj = np.exp(log_c)
+        f_gel = c_gel / (c_gel + c_obj)
+        strain = 2.0 * (1.0 - f_gel) * delta_of / obj.size_z_mm
+        target = math.log(c0) - np.log(_foam_factor(strain, obj))
+        log_c = 0.5 * log_c + 0.5 * target
+    c_obj = np.exp(log_c)
+    return c_obj, c_gel / (c_gel + c_obj)
+
+
+def _grid(max_value: float) -> np.ndarray:
+    """Grid from 0 to max_value, denser near 0 (where the curves bend most)."""
+    return max_value * np.linspace(0.0, 1.0, N_GRID) ** 2
+
+
+def _point_curve(obj: SimObject, gel: GelModel) -> ContactCurve:
+    rx, ry = obj.curvature_radii_mm
+    re = math.sqrt(rx * ry)
+    a_max = min(0.9 * min(rx, ry), math.sqrt(0.45 * obj.size_z_mm * re))
+    a = _grid(a_max)
+    delta = a * a / re
+    c_gel = gel.compliance_per_pa(a)
+    c_obj, f_gel = _solve_split(delta, c_gel, obj)
+    e_star = 1.0 / (c_obj + c_gel)
+    force = 4.0 / 3.0 * e_star * a**3 / re * 1e-6  # Pa * mm^2 -> N
+    return ContactCurve(
+        "point",
+        delta,
+        np.maximum.accumulate(force),
+        a * math.sqrt(rx / re),
+        a * math.sqrt(ry / re),
+        f_gel * delta,
+        (1.0 - f_gel) * delta,
+        rx,
+        ry,
+    )
+
+
+def _line_curve(obj: SimObject, gel: GelModel, pad_x_mm: float) -> ContactCurve:
+    radius = obj.radius_mm
+    length = min(obj.length_mm, pad_x_mm)
+    b = _grid(0.9 * radius)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.where(b > 0, b * b / (4 * radius) * (2 * np.log(4 * radius / b) - 1), 0.0)
+    c_gel = gel.compliance_per_pa(b)
+    c_obj, f_gel = _solve_split(delta, c_gel, obj)
+    e_star = 1.0 / (c_obj + c_gel)
+    force = math.pi * e_star * b * b * length / (4 * radius) * 1e-6
+    return ContactCurve(
+        "line",
+        delta,
+        np.maximum.accumulate(force),
+        np.full_like(b, length / 2.0),
+        b,
+        f_gel * delta,
+        (1.0 - f_gel) * delta,
+        math.inf,
+        radius,
+    )
+
+
+def flat_face_mm(obj: SimObject, pad_x_mm: float, pad_y_mm: float) -> tuple[float, float]:
+    """Half-extents (x, y) of a flat contact, clipped to the pad."""
+    if obj.shape == "cylinder_end":
+        r = obj.radius_mm
+        return min(r, pad_x_mm / 2), min(r, pad_y_mm / 2)
+    assert obj.size_mm is not None
+    return min(obj.size_mm[0], pad_x_mm) / 2, min(obj.size_mm[1], pad_y_mm) / 2
+
+
+def flat_area_mm2(obj: SimObject, pad_x_mm: float, pad_y_mm: float) -> float:
+    hx, hy = flat_face_mm(obj, pad_x_mm, pad_y_mm)
+    if obj.shape != "cylinder_end":
+        return 4.0 * hx * hy
+    # circle of radius R clipped to the pad rectangle: integrate the chord length
+    x = np.linspace(-hx, hx, 2001)
+    chord = 2.0 * np.minimum(np.sqrt(np.maximum(obj.radius_mm**2 - x * x, 0.0)), hy)
+    return float(np.sum((chord[1:] + chord[:-1]) / 2 * np.diff(x)))
+
+
+def _flat_curve(obj: SimObject, gel: GelModel, pad_x_mm: float, pad_y_mm: float) -> ContactCurve:
+    area = flat_area_mm2(obj, pad_x_mm, pad_y_mm)
+    hx, hy = flat_face_mm(obj, pad_x_mm, pad_y_mm)
+    a_eq = math.sqrt(area / math.pi)
+    delta = _grid(0.45 * obj.size_z_mm)
+    # springs per finger (N/mm): block half of length D/2 and a flat punch on the gel
+    c_gel_pa = gel.compliance_per_pa(np.full_like(delta, a_eq))
+    k_gel = 2.0 * a_eq / c_gel_pa * 1e-6
+    # express the object as an equivalent "compliance" with the same gel-share algebra
+    k_obj0 = 2.0 * obj.modulus_pa * area / obj.size_z_mm * 1e-6
+    scale = (1.0 - obj.poisson**2) / obj.modulus_pa * k_obj0  # so that c_obj0 maps to 1/k_obj0
+    c_obj, f_gel = _solve_split(delta, c_gel_pa / (2.0 * a_eq * 1e-6) * scale, obj)
+    k_obj = scale / c_obj
+    force = delta / (1.0 / k_obj + 1.0 / k_gel)
+    return ContactCurve(
+        "flat",
+        delta,
+        np.maximum.accumulate(force),
+        np.full_like(delta, hx),
+        np.full_like(delta, hy),
+        f_gel * delta,
+        (1.0 - f_gel) * delta,
+        math.inf,
+        math.inf,
+    )
+
+
+def contact_curve(
+    obj: SimObject, gel: GelModel, *, pad_x_mm: float, pad_y_mm: float
+) -> ContactCurve:
+    """The per-finger contact curve of ``obj`` pressed into the gel."""
+    if obj.shape in ("sphere", "ellipsoid"):
+        return _point_curve(obj, gel)
+    if obj.shape == "cylinder":
+        return _line_curve(obj, gel, pad_x_mm)
+    return _flat_curve(obj, gel, pad_x_mm, pad_y_mm)

@@ -1,0 +1,247 @@
+"""Simulate one full grasp (open -> close -> hold -> open) and return it as a :class:`Grasp`,
+optionally with the ground truth (true force, contact area, gel depth, object deformation)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from tactile import __version__
+from tactile.calibration.sensor import SIM_WEDGE, SensorCalibration
+from tactile.errors import ConfigError
+from tactile.sim.gripper import PHASE_NAMES, GripperProfile, plan_motion
+from tactile.sim.objects import SimObject
+from tactile.sim.render import Optics
+from tactile.sim.scene import Scene, equivalent_radius_mm
+from tactile.sim.sensors import ImageNoise, SensorNoise, frame_times, noisy_force, noisy_width
+from tactile.types import Grasp, GraspMetadata
+
+
+@dataclass(frozen=True)
+class SimGraspConfig:
+    """Everything about a simulated grasp except the object and the seed.
+
+    ``thin_layer`` switches on the finite-gel-thickness stiffening (Shull 2002);
+    ``offset_jitter_mm`` moves the contact centre randomly (uniform, per axis) per grasp.
+    """
+
+    calibration: SensorCalibration = SIM_WEDGE
+    size_hw: tuple[int, int] = (240, 320)
+    fps: float = 30.0
+    gripper: GripperProfile = field(default_factory=GripperProfile)
+    noise: SensorNoise = field(default_factory=SensorNoise)
+    optics: Optics = field(default_factory=Optics)
+    thin_layer: bool = False
+    contact_offset_mm: tuple[float, float] = (0.0, 0.0)
+    offset_jitter_mm: float = 0.0
+    max_frames: int = 1000
+
+    def __post_init__(self) -> None:
+        h, w = self.size_hw
+        if not (16 <= h <= 4096 and 16 <= w <= 4096):
+            raise ConfigError(
+                f"SimGraspConfig.size_hw={self.size_hw} is not a sensible frame size",
+                hint="use (height, width) in pixels, e.g. (240, 320)",
+            )
+        if not (math.isfinite(self.fps) and 1.0 <= self.fps <= 1000.0):
+            raise ConfigError(f"SimGraspConfig.fps={self.fps} out of range", hint="use e.g. 30")
+
+    @classmethod
+    def clean(cls, **kwargs: Any) -> SimGraspConfig:
+        """Perfect sensors (for tests): no noise, no jitter, no blur."""
+        cfg = cls(noise=SensorNoise.clean(), optics=Optics(blur_sigma_px=0.0))
+        return replace(cfg, **kwargs)
+
+    @classmethod
+    def realistic(cls, **kwargs: Any) -> SimGraspConfig:
+        """Like the reference rig: glitches, dropped frames, thin gel, off-centre contacts."""
+        cfg = cls(noise=SensorNoise.realistic(), thin_layer=True, offset_jitter_mm=2.0)
+        return replace(cfg, **kwargs)
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-serialisable scalars describing the settings (for metadata and dataset cards)."""
+        g, n = self.gripper, self.noise
+        return {
+            "calibration_id": self.calibration.calibration_id,
+            "height_px": self.size_hw[0],
+            "width_px": self.size_hw[1],
+            "fps": self.fps,
+            "force_target_n": g.force_target_n,
+            "close_speed_mm_s": g.close_speed_mm_s,
+            "open_gap_mm": g.open_gap_mm,
+            "hold_s": g.hold_s,
+            "thin_layer": self.thin_layer,
+            "image_noise_sd": n.image_noise_sd,
+            "force_noise_sd_n": n.force_noise_sd_n,
+            "force_spike_probability": n.force_spike_probability,
+            "frame_drop_probability": n.frame_drop_probability,
+            "width_update_period_s": n.width_update_period_s,
+            "blur_sigma_px": self.optics.blur_sigma_px,
+            "background": self.optics.background,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class SimTruth:
+    """Ground truth per delivered frame (aligned with the Grasp's frames)."""
+
+    t_s: np.ndarray
+    force_n: np.ndarray
+    width_mm: np.ndarray
+    delta_mm: np.ndarray  # approach per finger (object + gel)
+    gel_depth_mm: np.ndarray  # peak indentation of the imaged gel
+    object_def_mm: np.ndarray  # object deformation at one finger
+    contact_area_mm2: np.ndarray  # inside the pad image
+    contact_masks: np.ndarray  # (T, H, W) bool
+    phase: np.ndarray  # int codes, see PHASE_NAMES
+    depth_maps: np.ndarray | None = None  # (T, H, W) float32 mm, when requested
+    stopped_by: str = "force"
+
+    @property
+    def contact_radius_mm(self) -> np.ndarray:
+        return equivalent_radius_mm(self.contact_area_mm2)
+
+    @property
+    def contact_index(self) -> int:
+        """First frame with the object touching (-1 if never)."""
+        idx = np.flatnonzero(self.delta_mm > 0)
+        return int(idx[0]) if idx.size else -1
+
+    @property
+    def peak_index(self) -> int:
+        return int(np.argmax(self.force_n))
+
+    def phase_names(self) -> list[str]:
+        return [PHASE_NAMES[int(p)] for p in self.phase]
+
+
+def _rng_pair(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    root = np.random.SeedSequence(seed)
+    a, b = root.spawn(2)
+    return np.random.default_rng(a), np.random.default_rng(b)
+
+
+def _metadata(
+    obj: SimObject, cfg: SimGraspConfig, seed: int, scene: Scene, truth: SimTruth
+) -> GraspMetadata:
+    gel = scene.gel
+    extra: dict[str, Any] = {
+        "seed": int(seed),
+        "true_gel_modulus_pa": gel.modulus_pa,
+        "true_gel_poisson": gel.poisson,
+        "gel_thickness_mm": gel.thickness_mm,
+        "object_poisson": obj.poisson,
+        "object_size_z_mm": obj.size_z_mm,
+        "object_material": obj.material,
+        "object_foam": obj.foam,
+        "contact_kind": scene.curve.kind,
+        "stopped_by": truth.stopped_by,
+        "true_peak_force_n": float(truth.force_n.max()),
+        "true_peak_gel_depth_mm": float(truth.gel_depth_mm.max()),
+        "true_peak_object_def_mm": float(truth.object_def_mm.max()),
+        "true_peak_contact_area_mm2": float(truth.contact_area_mm2.max()),
+        "true_contact_index": truth.contact_index,
+        "true_peak_index": truth.peak_index,
+    }
+    if obj.size_mm is not None:
+        extra.update(
+            zip(("size_x_mm", "size_y_mm", "size_z_mm"), map(float, obj.size_mm), strict=True)
+        )
+    if obj.shape in ("cylinder", "cylinder_end"):
+        extra["length_mm"] = obj.length_mm
+    extra.update({f"sim_{k}": v for k, v in cfg.summary().items()})
+    q = f"modulus_pa={obj.modulus_pa:.6g}&shape={obj.shape}&radius_mm={obj.radius_mm:g}"
+    return GraspMetadata(
+        object_id=obj.name,
+        label_modulus_pa=float(obj.modulus_pa),
+        shape=obj.shape,
+        radius_mm=obj.contact_radius_label_mm,
+        source="sim",
+        devices={
+            "gripper": f"sim://gripper?{q}",
+            "camera": f"sim://camera?calibration={cfg.calibration.calibration_id}",
+            "force": "sim://force",
+        },
+        calibration_id=cfg.calibration.calibration_id,
+        software_version=__version__,
+        extra=extra,
+    )
+
+
+def simulate_grasp_truth(
+    obj: SimObject,
+    config: SimGraspConfig | None = None,
+    seed: int = 0,
+    *,
+    grasp_id: str | None = None,
+    keep_depth_maps: bool = False,
+) -> tuple[Grasp, SimTruth]:
+    """Simulate one grasp of ``obj`` and return it with its ground truth."""
+    cfg = config if config is not None else SimGraspConfig()
+    rng_scene, rng_sensor = _rng_pair(seed)
+    offset = cfg.contact_offset_mm
+    if cfg.offset_jitter_mm > 0:
+        jx, jy = rng_scene.uniform(-cfg.offset_jitter_mm, cfg.offset_jitter_mm, 2)
+        offset = (offset[0] + float(jx), offset[1] + float(jy))
+    scene = Scene(
+        obj,
+        cfg.calibration,
+        optics=cfg.optics,
+        size_hw=cfg.size_hw,
+        thin_layer=cfg.thin_layer,
+        center_offset_mm=offset,
+        rng=rng_scene,
+    )
+    motion = plan_motion(obj.size_z_mm, scene.curve, cfg.gripper, cfg.fps, cfg.max_frames)
+    t_s, keep = frame_times(motion.t_s.size, cfg.fps, cfg.noise, rng_sensor)
+    width = motion.width_mm[keep]
+    delta = np.maximum((obj.size_z_mm - width) / 2.0, 0.0)
+    states = scene.curve.at(delta)
+    noise = ImageNoise(cfg.noise, cfg.size_hw, rng_sensor)
+    h, w = cfg.size_hw
+    frames = np.empty((delta.size, h, w, 3), np.uint8)
+    masks = np.empty((delta.size, h, w), bool)
+    depths = np.empty((delta.size, h, w), np.float32) if keep_depth_maps else None
+    for i, d in enumerate(delta):
+        image, depth, mask = scene.fields(float(d))
+        frames[i] = noise.apply(image)
+        masks[i] = mask
+        if depths is not None:
+            depths[i] = depth
+    truth = SimTruth(
+        t_s=t_s,
+        force_n=states["force_n"],
+        width_mm=width,
+        delta_mm=delta,
+        gel_depth_mm=states["gel_depth_mm"],
+        object_def_mm=states["object_def_mm"],
+        contact_area_mm2=masks.sum(axis=(1, 2)) * scene.grid.mm_per_px_x * scene.grid.mm_per_px_y,
+        contact_masks=masks,
+        phase=motion.phase[keep],
+        depth_maps=depths,
+        stopped_by=motion.stopped_by,
+    )
+    grasp = Grasp(
+        grasp_id=grasp_id or f"{obj.name}_s{seed}",
+        frames=frames,
+        t_s=t_s,
+        force_n=noisy_force(truth.force_n, t_s, cfg.noise, rng_sensor),
+        width_mm=noisy_width(width, t_s, cfg.noise, rng_sensor),
+        meta=_metadata(obj, cfg, seed, scene, truth),
+        reference_frame=noise.apply(scene.background),
+    )
+    return grasp, truth
+
+
+def simulate_grasp(
+    obj: SimObject,
+    config: SimGraspConfig | None = None,
+    seed: int = 0,
+    *,
+    grasp_id: str | None = None,
+) -> Grasp:
+    """Simulate one grasp of ``obj`` (see :func:`simulate_grasp_truth` for the ground truth)."""
+    return simulate_grasp_truth(obj, config, seed, grasp_id=grasp_id)[0]

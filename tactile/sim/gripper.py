@@ -1,0 +1,104 @@
+"""The gripper's motion: open -> close at constant speed until a force target (or a width stop)
+-> hold -> reopen, sampled at the camera's frame times.
+
+A parallel gripper closes both fingers symmetrically, so with the object centred each finger's
+approach is ``(object_size - width) / 2``; the width is the gap between the two gel surfaces.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from tactile.errors import ConfigError
+from tactile.sim.contact import ContactCurve
+
+PHASE_APPROACH, PHASE_LOADING, PHASE_HOLD, PHASE_UNLOADING, PHASE_OPEN = range(5)
+PHASE_NAMES = ("approach", "loading", "hold", "unloading", "open")
+
+
+@dataclass(frozen=True)
+class GripperProfile:
+    """Closing profile of the simulated gripper."""
+
+    open_gap_mm: float = 6.0  # opening beyond the object size at the start and end
+    close_speed_mm_s: float = 20.0
+    open_speed_mm_s: float = 25.0
+    force_target_n: float = 20.0
+    min_width_mm: float = 0.5  # mechanical stop
+    rest_before_s: float = 0.15
+    hold_s: float = 0.4
+    rest_after_s: float = 0.15
+
+    def __post_init__(self) -> None:
+        for name in ("close_speed_mm_s", "open_speed_mm_s", "force_target_n"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ConfigError(
+                    f"GripperProfile.{name}={value!r} must be positive",
+                    hint=f"e.g. {name}=10",
+                )
+        for name in ("open_gap_mm", "min_width_mm", "rest_before_s", "hold_s", "rest_after_s"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ConfigError(f"GripperProfile.{name}={value!r} must be >= 0", hint="use 0")
+
+
+@dataclass(frozen=True)
+class Motion:
+    """True gripper width and phase at each nominal frame."""
+
+    t_s: np.ndarray
+    width_mm: np.ndarray
+    phase: np.ndarray
+    stop_width_mm: float
+    stopped_by: str  # "force", "width_stop" or "object_limit"
+
+
+def stop_width(size_mm: float, curve: ContactCurve, profile: GripperProfile) -> tuple[float, str]:
+    """Where the fingers stop: the force target, the mechanical stop, or the model's limit."""
+    if curve.max_force_n >= profile.force_target_n:
+        width, why = size_mm - 2.0 * float(curve.delta_for_force(profile.force_target_n)), "force"
+    else:
+        width, why = size_mm - 2.0 * curve.max_delta_mm, "object_limit"
+    if width < profile.min_width_mm:
+        return profile.min_width_mm, "width_stop"
+    return width, why
+
+
+def plan_motion(
+    size_mm: float, curve: ContactCurve, profile: GripperProfile, fps: float, max_frames: int
+) -> Motion:
+    """Sample the open-close-hold-open cycle at ``fps``."""
+    w_open = size_mm + profile.open_gap_mm
+    w_stop, why = stop_width(size_mm, curve, profile)
+    w_stop = min(w_stop, w_open)
+    t_close = (w_open - w_stop) / profile.close_speed_mm_s
+    t_open = (w_open - w_stop) / profile.open_speed_mm_s
+    t1 = profile.rest_before_s
+    t2 = t1 + t_close
+    t3 = t2 + profile.hold_s
+    t4 = t3 + t_open
+    total = t4 + profile.rest_after_s
+    n = math.floor(total * fps) + 1
+    if n > max_frames:
+        raise ConfigError(
+            f"the grasp would take {n} frames (more than max_frames={max_frames})",
+            hint="raise the closing speed, lower open_gap_mm, or raise max_frames",
+        )
+    t = np.arange(n) / fps
+    width = np.full(n, w_open)
+    closing = (t >= t1) & (t < t2)
+    width[closing] = w_open - profile.close_speed_mm_s * (t[closing] - t1)
+    width[(t >= t2) & (t < t3)] = w_stop
+    opening = (t >= t3) & (t < t4)
+    width[opening] = w_stop + profile.open_speed_mm_s * (t[opening] - t3)
+    phase = np.full(n, PHASE_OPEN, np.int8)
+    phase[t < t1] = PHASE_APPROACH
+    touching = width < size_mm
+    phase[closing] = np.where(touching[closing], PHASE_LOADING, PHASE_APPROACH)
+    phase[(t >= t2) & (t < t3)] = PHASE_HOLD
+    phase[opening] = np.where(touching[opening], PHASE_UNLOADING, PHASE_OPEN)
+    return Motion(t, width, phase, w_stop, why)

@@ -1,0 +1,150 @@
+"""The gel's indentation field on the pad grid, from a contact state.
+
+The *total* surface displacement (object + gel) follows the Hertz solution of each contact
+kind; the gel carries the share ``f = gel_depth / delta`` of it everywhere (both bodies'
+displacements are proportional to their compliances, Johnson 1985 §3.9 / §4.2):
+
+- point contact, inside (``rho <= a``): ``u = delta - rho^2 / (2 R)``; outside the Hertz
+  surface displacement (Johnson eq. 3.42b, total for both bodies)
+  ``u = [(2a^2 - rho^2) asin(a/rho) + a sqrt(rho^2 - a^2)] / (pi R)``, where ``rho`` is the
+  radius scaled to a circle for elliptical contacts.
+- line contact (Johnson §4.3): inside ``u = delta - y^2/(2R)``; outside the surface slope
+  ``du/dy = -(y - sqrt(y^2 - b^2)) / R``, integrated in closed form and clipped at zero.
+- flat contact: uniform ``delta`` inside; outside a flat punch's
+  ``u = delta (2/pi) asin(a / (a + d))`` with ``d`` the distance from the edge (Johnson §3.8).
+
+With a thin gel layer the far field decays within about one thickness, so outside the contact
+the tail is multiplied by ``exp(-d / h)`` when the thin-layer model is on.
+Depths are in mm, positive towards the camera (the gel is pushed in by the object).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from tactile.calibration.sensor import SensorCalibration
+
+_PROFILE_POINTS = 1024
+
+
+@dataclass(frozen=True)
+class PadGrid:
+    """Pixel-centre coordinates (mm) of the pad image, origin at the contact centre."""
+
+    x_mm: np.ndarray  # (1, W)
+    y_mm: np.ndarray  # (H, 1)
+    mm_per_px_x: float
+    mm_per_px_y: float
+
+    @classmethod
+    def for_calibration(
+        cls,
+        cal: SensorCalibration,
+        size_hw: tuple[int, int],
+        *,
+        center_offset_mm: tuple[float, float] = (0.0, 0.0),
+    ) -> PadGrid:
+        """Grid for frames of ``size_hw`` pixels at the calibration's pixel scale (a larger
+        frame shows a larger pad; pass a calibration with a finer scale to zoom)."""
+        h, w = size_hw
+        sx, sy = cal.mm_per_px_x, cal.mm_per_px_y
+        x = (np.arange(w, dtype=np.float32) - (w - 1) / 2.0) * sx - center_offset_mm[0]
+        y = (np.arange(h, dtype=np.float32) - (h - 1) / 2.0) * sy - center_offset_mm[1]
+        return cls(x[None, :], y[:, None], sx, sy)
+
+    @property
+    def pad_mm(self) -> tuple[float, float]:
+        return self.x_mm.shape[1] * self.mm_per_px_x, self.y_mm.shape[0] * self.mm_per_px_y
+
+
+def _point_profile(rho: np.ndarray, a: float, radius: float, delta: float) -> np.ndarray:
+    out = np.empty_like(rho)
+    inside = rho <= a
+    out[inside] = delta - rho[inside] ** 2 / (2 * radius)
+    r = rho[~inside]
+    out[~inside] = (
+        (2 * a * a - r * r) * np.arcsin(np.clip(a / r, -1, 1)) + a * np.sqrt(r * r - a * a)
+    ) / (math.pi * radius)
+    return out
+
+
+def _line_profile(s: np.ndarray, b: float, radius: float, delta: float) -> np.ndarray:
+    out = np.empty_like(s)
+    inside = s <= b
+    out[inside] = delta - s[inside] ** 2 / (2 * radius)
+    t = s[~inside]
+    root = np.sqrt(t * t - b * b)
+    tail = t * t - b * b - t * root + b * b * np.log((t + root) / max(b, 1e-12))
+    out[~inside] = delta - b * b / (2 * radius) - tail / (2 * radius)
+    return np.maximum(out, 0.0)
+
+
+def _flat_profile(d: np.ndarray, a_eq: float, delta: float) -> np.ndarray:
+    return delta * (2 / math.pi) * np.arcsin(a_eq / (a_eq + d))
+
+
+def gel_depth_map(
+    grid: PadGrid,
+    kind: str,
+    state: dict[str, float],
+    radii_mm: tuple[float, float],
+    *,
+    flat_circle: bool = False,
+    thickness_mm: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gel indentation (H, W) float32 in mm, and the boolean contact mask.
+
+    ``state`` holds scalar ``delta_mm``, ``semi_x_mm``, ``semi_y_mm``, ``gel_depth_mm``.
+    ``thickness_mm`` switches on the thin-layer decay of the far field.
+    """
+    delta = float(state["delta_mm"])
+    h, w = grid.y_mm.shape[0], grid.x_mm.shape[1]
+    if delta <= 0:
+        return np.zeros((h, w), np.float32), np.zeros((h, w), bool)
+    share = float(state["gel_depth_mm"]) / delta
+    ax, ay = float(state["semi_x_mm"]), float(state["semi_y_mm"])
+    if kind == "point":
+        a = math.sqrt(ax * ay)
+        rho = np.sqrt((grid.x_mm * (a / ax)) ** 2 + (grid.y_mm * (a / ay)) ** 2)
+        edge_dist = rho - a
+        re = math.sqrt(radii_mm[0] * radii_mm[1])
+        samples = np.linspace(0.0, float(rho.max()) + 1e-6, _PROFILE_POINTS)
+        total = np.interp(rho, samples, _point_profile(samples, a, re, delta))
+    elif kind == "line":
+        s = np.abs(grid.y_mm) + 0 * grid.x_mm
+        edge_dist = s - ay
+        samples = np.linspace(0.0, float(s.max()) + 1e-6, _PROFILE_POINTS)
+        total = np.interp(s, samples, _line_profile(samples, ay, radii_mm[1], delta))
+        beyond = np.maximum(np.abs(grid.x_mm) - ax, 0.0)
+        total = total * np.exp(-((beyond / max(ay, 0.5)) ** 2))
+        edge_dist = np.maximum(edge_dist, beyond)
+    else:
+        if flat_circle:
+            edge_dist = np.sqrt(grid.x_mm**2 + grid.y_mm**2) - ax
+        else:
+            dx = np.maximum(np.abs(grid.x_mm) - ax, 0.0)
+            dy = np.maximum(np.abs(grid.y_mm) - ay, 0.0)
+            edge_dist = np.sqrt(dx * dx + dy * dy) - (dx == 0) * (dy == 0) * 1e-6
+        total = _flat_profile(np.maximum(edge_dist, 0.0), math.sqrt(ax * ay), delta)
+    contact = edge_dist <= 0
+    depth = share * total
+    if thickness_mm is not None:
+        depth = np.where(contact, depth, depth * np.exp(-np.maximum(edge_dist, 0) / thickness_mm))
+    return depth.astype(np.float32), np.asarray(contact)
+
+
+def texture_field(
+    rng: np.random.Generator, size_hw: tuple[int, int], rms_mm: float, corr_px: float = 3.0
+) -> np.ndarray:
+    """A smooth random surface texture with the given RMS height (mm), zero mean."""
+    import cv2
+
+    if rms_mm <= 0:
+        return np.zeros(size_hw, np.float32)
+    noise = rng.standard_normal(size_hw).astype(np.float32)
+    smooth = cv2.GaussianBlur(noise, (0, 0), sigmaX=corr_px)
+    smooth -= smooth.mean()
+    return smooth * np.float32(rms_mm / max(float(smooth.std()), 1e-9))

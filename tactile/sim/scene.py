@@ -1,0 +1,87 @@
+"""One object against one sensor: mechanics and rendering shared by grasps and the rig."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tactile.calibration.sensor import SensorCalibration
+from tactile.sim.contact import ContactCurve, GelModel, contact_curve
+from tactile.sim.heightmap import PadGrid, gel_depth_map, texture_field
+from tactile.sim.objects import SimObject
+from tactile.sim.render import Optics, Shader
+
+_CACHE_SIZE = 4
+
+
+class Scene:
+    """Object + gel pad + optics for frames of ``size_hw``; renders float images by approach.
+
+    The last few renders are cached by approach (rounded to 0.1 um), so hold phases and the
+    unloaded pad cost one render each.
+    """
+
+    def __init__(
+        self,
+        obj: SimObject,
+        calibration: SensorCalibration,
+        *,
+        optics: Optics,
+        size_hw: tuple[int, int],
+        thin_layer: bool,
+        center_offset_mm: tuple[float, float],
+        rng: np.random.Generator,
+    ) -> None:
+        self.obj = obj
+        self.calibration = calibration
+        self.size_hw = size_hw
+        self.grid = PadGrid.for_calibration(calibration, size_hw, center_offset_mm=center_offset_mm)
+        self.gel = GelModel.from_calibration(calibration, thin_layer=thin_layer)
+        pad_x, pad_y = self.grid.pad_mm
+        self.curve: ContactCurve = contact_curve(obj, self.gel, pad_x_mm=pad_x, pad_y_mm=pad_y)
+        self.shader = Shader(optics, size_hw, (self.grid.mm_per_px_x, self.grid.mm_per_px_y))
+        self.texture = texture_field(rng, size_hw, obj.roughness_mm)
+        self._cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    @property
+    def background(self) -> np.ndarray:
+        return self.shader.background
+
+    def state(self, delta_mm: float) -> dict[str, float]:
+        return {k: float(v) for k, v in self.curve.at(delta_mm).items()}
+
+    def fields(self, delta_mm: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(float32 image, gel depth map in mm, contact mask) at this approach."""
+        key = round(max(delta_mm, 0.0) * 1e4)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        if key == 0:
+            depth = np.zeros(self.size_hw, np.float32)
+            out = (self.background, depth, np.zeros(self.size_hw, bool))
+        else:
+            st = self.state(key / 1e4)
+            depth, mask = gel_depth_map(
+                self.grid,
+                self.curve.kind,
+                st,
+                (self.curve.radius_x_mm, self.curve.radius_y_mm),
+                flat_circle=self.obj.shape == "cylinder_end",
+                thickness_mm=self.gel.thickness_mm if self.gel.thin_layer else None,
+            )
+            if self.obj.roughness_mm > 0:
+                share = st["gel_depth_mm"] / max(st["delta_mm"], 1e-12)
+                depth = depth + self.texture * np.float32(share) * mask
+            out = (self.shader.render(depth), depth, mask)
+        self._cache[key] = out
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        return out
+
+    def contact_area_mm2(self, mask: np.ndarray) -> float:
+        return float(mask.sum()) * self.grid.mm_per_px_x * self.grid.mm_per_px_y
+
+
+def equivalent_radius_mm(area_mm2: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.maximum(area_mm2, 0.0) / math.pi)

@@ -1,0 +1,165 @@
+"""Sensor imperfections: what turns the true force, width and image into recorded ones.
+
+Levels of the ``realistic`` preset were measured on the 15 real Wedge grasps in
+``../shared/data``: frame-to-frame image noise ~0.75 grey levels (sd per frame), force rest
+noise ~0.01-0.05 N, width readings that update every 3-6 frames (stair steps), and rare
+force glitches of about -70 N.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from tactile.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class SensorNoise:
+    """Imperfections of force gauge, gripper encoder and camera. ``clean()`` turns all off."""
+
+    force_noise_sd_n: float = 0.03
+    force_drift_sd_n_per_sqrt_s: float = 0.02  # random-walk drift of the force zero
+    force_spike_probability: float = 0.0  # per sample; the real rig shows rare glitches
+    force_spike_n: float = -70.0
+    force_max_n: float | None = None  # gauge saturation (None: no limit)
+    width_update_period_s: float = 0.12  # readings hold their value in between (stair steps)
+    width_noise_sd_mm: float = 0.01
+    width_resolution_mm: float = 0.01
+    frame_jitter_sd_s: float = 0.002
+    frame_drop_probability: float = 0.0
+    image_noise_sd: float = 0.75  # grey levels, per pixel and channel
+    image_gain: float = 1.0  # exposure: > 1 brightens and saturates bright regions
+
+    def __post_init__(self) -> None:
+        for name in (
+            "force_noise_sd_n",
+            "force_drift_sd_n_per_sqrt_s",
+            "width_noise_sd_mm",
+            "width_resolution_mm",
+            "width_update_period_s",
+            "frame_jitter_sd_s",
+            "image_noise_sd",
+        ):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ConfigError(
+                    f"SensorNoise.{name}={value!r} must be >= 0",
+                    hint="use 0 to switch this imperfection off",
+                )
+        for name in ("force_spike_probability", "frame_drop_probability"):
+            value = getattr(self, name)
+            if not 0.0 <= value < 0.5:
+                raise ConfigError(
+                    f"SensorNoise.{name}={value!r} must be in [0, 0.5)",
+                    hint="glitches and dropped frames should be rare, e.g. 0.005",
+                )
+        if not (math.isfinite(self.image_gain) and self.image_gain > 0):
+            raise ConfigError(
+                f"SensorNoise.image_gain={self.image_gain!r} must be > 0", hint="1.0 is neutral"
+            )
+
+    @classmethod
+    def clean(cls) -> SensorNoise:
+        """Perfect sensors: exact force and width every frame, no image noise, no jitter."""
+        return cls(
+            force_noise_sd_n=0.0,
+            force_drift_sd_n_per_sqrt_s=0.0,
+            width_update_period_s=0.0,
+            width_noise_sd_mm=0.0,
+            width_resolution_mm=0.0,
+            frame_jitter_sd_s=0.0,
+            image_noise_sd=0.0,
+        )
+
+    @classmethod
+    def realistic(cls) -> SensorNoise:
+        """Like the reference rig, including rare -70 N force glitches and dropped frames."""
+        return replace(cls(), force_spike_probability=0.005, frame_drop_probability=0.01)
+
+
+def noisy_force(
+    force_n: np.ndarray, t_s: np.ndarray, noise: SensorNoise, rng: np.random.Generator
+) -> np.ndarray:
+    """Force gauge reading: white noise + random-walk zero drift + rare spikes + saturation."""
+    out = force_n.astype(np.float64).copy()
+    n = out.size
+    if noise.force_noise_sd_n > 0:
+        out += rng.normal(0.0, noise.force_noise_sd_n, n)
+    if noise.force_drift_sd_n_per_sqrt_s > 0 and n > 1:
+        dt = np.diff(t_s, prepend=t_s[0])
+        steps = rng.normal(0.0, 1.0, n) * np.sqrt(np.maximum(dt, 0.0))
+        out += noise.force_drift_sd_n_per_sqrt_s * np.cumsum(steps)
+    if noise.force_spike_probability > 0:
+        spikes = rng.random(n) < noise.force_spike_probability
+        out[spikes] = noise.force_spike_n
+    if noise.force_max_n is not None:
+        out = np.minimum(out, noise.force_max_n)
+    return out
+
+
+def noisy_width(
+    width_mm: np.ndarray, t_s: np.ndarray, noise: SensorNoise, rng: np.random.Generator
+) -> np.ndarray:
+    """Encoder reading: updated every ``width_update_period_s`` (held in between), noisy,
+    quantised."""
+    out = width_mm.astype(np.float64).copy()
+    if noise.width_update_period_s > 0 and out.size > 1:
+        phase = rng.uniform(0.0, noise.width_update_period_s)
+        slot = np.floor((t_s - t_s[0] + phase) / noise.width_update_period_s).astype(np.int64)
+        first_of_slot = np.flatnonzero(np.diff(slot, prepend=slot[0] - 1) != 0)
+        idx = first_of_slot[np.searchsorted(first_of_slot, np.arange(out.size), side="right") - 1]
+        out = out[idx]
+    if noise.width_noise_sd_mm > 0:
+        out = out + rng.normal(0.0, noise.width_noise_sd_mm, out.size)
+    if noise.width_resolution_mm > 0:
+        out = np.round(out / noise.width_resolution_mm) * noise.width_resolution_mm
+    return out
+
+
+def frame_times(
+    n_frames: int, fps: float, noise: SensorNoise, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Timestamps of the frames the camera delivers, and the indices of the nominal frames kept.
+
+    Jitter is clipped so timestamps stay strictly increasing.
+    """
+    dt = 1.0 / fps
+    t = np.arange(n_frames) * dt
+    if noise.frame_jitter_sd_s > 0:
+        t = t + np.clip(rng.normal(0.0, noise.frame_jitter_sd_s, n_frames), -0.4 * dt, 0.4 * dt)
+    keep = np.ones(n_frames, bool)
+    if noise.frame_drop_probability > 0 and n_frames > 2:
+        keep[1:-1] = rng.random(n_frames - 2) >= noise.frame_drop_probability
+    idx = np.flatnonzero(keep)
+    return t[idx] - t[idx[0]], idx
+
+
+class ImageNoise:
+    """Per-frame sensor noise from a small bank of Gaussian fields (cheap per frame)."""
+
+    def __init__(
+        self, noise: SensorNoise, size_hw: tuple[int, int], rng: np.random.Generator
+    ) -> None:
+        self.noise = noise
+        self._rng = rng
+        h, w = size_hw
+        self._size = (h, w)
+        self._bank = (
+            rng.standard_normal((3, h + 16, w + 16, 3)).astype(np.float32)
+            * np.float32(noise.image_noise_sd)
+            if noise.image_noise_sd > 0
+            else None
+        )
+
+    def apply(self, image: np.ndarray) -> np.ndarray:
+        """float32 BGR image -> uint8 BGR frame with gain, noise and saturation."""
+        out = image * np.float32(self.noise.image_gain) if self.noise.image_gain != 1 else image
+        if self._bank is not None:
+            k, dy, dx = (int(v) for v in self._rng.integers(0, (3, 17, 17)))
+            h, w = self._size
+            sign = np.float32(1 if self._rng.random() < 0.5 else -1)
+            out = out + sign * self._bank[k, dy : dy + h, dx : dx + w]
+        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
