@@ -1,12 +1,30 @@
 """Grasp <-> disk: the crash-safe HDF5 grasp store and the reference-data importer."""
 
+from tactile.io.labels import (
+    BUILTIN_ALIASES,
+    LabelRow,
+    LabelWarning,
+    read_aliases,
+    read_label_table,
+)
+from tactile.io.pickles import ArrayUnpickler, load_array_pickle
+from tactile.io.reference import import_reference, load_reference_grasp
 from tactile.io.schema import FORMAT_NAME, SCHEMA_VERSION
 from tactile.io.store import GraspReader, GraspWriter, open_grasps
 
 __all__ = [
+    "BUILTIN_ALIASES",
     "FORMAT_NAME",
     "SCHEMA_VERSION",
+    "ArrayUnpickler",
     "GraspReader",
     "GraspWriter",
+    "LabelRow",
+    "LabelWarning",
+    "import_reference",
+    "load_array_pickle",
+    "load_reference_grasp",
     "open_grasps",
+    "read_aliases",
+    "read_label_table",
 ]

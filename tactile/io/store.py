@@ -253,6 +253,10 @@ class GraspWriter:
         """Grasp ids appended by this writer, in order."""
         return list(self._written)
 
+    def __contains__(self, grasp_id: object) -> bool:
+        """Whether the dataset already holds ``grasp_id`` (from earlier sessions or this one)."""
+        return grasp_id in self._known
+
     def _next_id(self) -> str:
         n = len(self._known)
         while f"grasp_{n:04d}" in self._known:

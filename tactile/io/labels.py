@@ -1,0 +1,147 @@
+"""Object label tables (Young's modulus, shape, material, radius) and name aliases.
+
+The table format is the one of Burgess et al. 2024 (``objects_and_compliance.csv``): columns
+``Label``, ``Modulus [Pa]`` (required), ``Shape``, ``Material``, ``Radius [m]`` (optional). Shapes
+are normalised to the vocabulary of :class:`~tactile.types.GraspMetadata` (``Rectangular`` ->
+``box``, ``Hex`` -> ``hexagonal_prism``, others lower-cased).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from tactile.errors import ImportDataError
+
+#: Names used in the reference recordings' file names that differ from their label rows.
+BUILTIN_ALIASES: dict[str, str] = {
+    "green_ball_softer": "green_elastic_ball",
+    "orange_ball_softest": "orange_elastic_ball",
+    "purple_ball_hardest": "purple_elastic_ball",
+}
+
+_SHAPES = {"rectangular": "box", "hex": "hexagonal_prism"}
+_ALIAS_COLUMNS = ("alias", "name", "object")
+
+
+class LabelWarning(UserWarning):
+    """An object has no usable label (it is imported without one)."""
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    """One labelled object: Young's modulus (Pa) and, when known, shape, material and radius."""
+
+    name: str
+    modulus_pa: float
+    shape: str | None = None
+    material: str | None = None
+    radius_mm: float | None = None
+
+
+def _open_csv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            return list(csv.DictReader(fh))
+    except FileNotFoundError as exc:
+        raise ImportDataError(
+            f"label/alias table {path} does not exist", hint="pass an existing CSV file"
+        ) from exc
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ImportDataError(
+            f"cannot read the CSV file {path} ({exc})", hint="save the table as UTF-8 CSV"
+        ) from exc
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _shape(text: str | None) -> str | None:
+    raw = (text or "").strip().lower()
+    return _SHAPES.get(raw, raw) or None
+
+
+def read_label_table(path: str | Path) -> dict[str, LabelRow]:
+    """Label rows by object name; rows without a positive, finite modulus are skipped."""
+    path = Path(path)
+    rows = _open_csv(path)
+    columns = set(rows[0]) if rows else set()
+    missing = {"Label", "Modulus [Pa]"} - columns
+    if missing:
+        raise ImportDataError(
+            f"label table {path} lacks the column(s) {sorted(missing)}",
+            hint="use the objects_and_compliance.csv layout: Label, Modulus [Pa], "
+            "and optionally Shape, Material, Radius [m]",
+        )
+    table: dict[str, LabelRow] = {}
+    for row in rows:
+        name = (row.get("Label") or "").strip()
+        modulus = _number(row.get("Modulus [Pa]"))
+        if not name or modulus is None or modulus <= 0:
+            continue
+        radius_m = _number(row.get("Radius [m]"))
+        table.setdefault(
+            name,
+            LabelRow(
+                name=name,
+                modulus_pa=modulus,
+                shape=_shape(row.get("Shape")),
+                material=(row.get("Material") or "").strip() or None,
+                radius_mm=radius_m * 1000.0 if radius_m and radius_m > 0 else None,
+            ),
+        )
+    return table
+
+
+def read_aliases(path: str | Path) -> dict[str, str]:
+    """An alias CSV: header ``alias,label`` (or ``name,label`` / ``object,label``)."""
+    path = Path(path)
+    rows = _open_csv(path)
+    columns = set(rows[0]) if rows else set()
+    key = next((c for c in _ALIAS_COLUMNS if c in columns), None)
+    if key is None or "label" not in columns:
+        raise ImportDataError(
+            f"alias table {path} needs the columns 'alias' and 'label'",
+            hint="write a CSV with the header alias,label and one row per file-name object",
+        )
+    return {
+        row[key].strip(): row["label"].strip()
+        for row in rows
+        if (row.get(key) or "").strip() and (row.get("label") or "").strip()
+    }
+
+
+def resolve_label(
+    object_id: str,
+    labels: Mapping[str, LabelRow] | None,
+    aliases: Mapping[str, str] | None = None,
+) -> LabelRow | None:
+    """The label row for ``object_id``: exact name first, then the alias table.
+
+    ``aliases`` defaults to :data:`BUILTIN_ALIASES`; user aliases are merged over them. Warns
+    with :class:`LabelWarning` and returns None when a table was given but has no row.
+    """
+    if labels is None:
+        return None
+    if object_id in labels:
+        return labels[object_id]
+    table = {**BUILTIN_ALIASES, **(aliases or {})}
+    target = table.get(object_id)
+    if target is not None and target in labels:
+        return labels[target]
+    via = f" (alias {target!r} not in the table either)" if target else ""
+    warnings.warn(
+        f"object {object_id!r} has no row in the label table{via}; imported without a label",
+        LabelWarning,
+        stacklevel=3,
+    )
+    return None

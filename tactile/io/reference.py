@@ -1,0 +1,280 @@
+"""Import the reference recording layout of Burgess et al. 2024 (AVI + force/width pickles).
+
+One grasp is three files: ``name.avi`` (MJPG video of the gel, BGR), ``name_forces.pkl`` (grip
+force, N) and ``name_widths.pkl`` (gripper width, **metres**), one force and one width per video
+frame. The object name comes from the file name: ``<object>_<n>`` or ``<object>__t=<n>``.
+
+Decisions (see ``docs/importing.md``):
+
+- There are no timestamps; ``t_s`` is synthesised at the video's nominal rate (30 fps) and the
+  metadata says ``timing = "nominal"``.
+- Lengths that differ by at most :data:`MAX_LENGTH_REPAIR` frames are truncated at the end to the
+  shortest stream (recorded in ``extra["repairs"]``); larger mismatches are an error.
+- There is no separate no-contact frame, so ``reference_frame`` is None: processing chooses one.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tactile.errors import ImportDataError
+from tactile.io.labels import LabelRow, LabelWarning, read_aliases, read_label_table, resolve_label
+from tactile.io.pickles import load_array_pickle
+from tactile.io.schema import GRASP_ID_RE
+from tactile.io.store import GraspWriter
+from tactile.types import Grasp, GraspMetadata
+
+NOMINAL_FPS = 30.0
+MAX_LENGTH_REPAIR = 2
+MAX_WIDTH_M = 0.3  # wider than any parallel gripper with a tactile finger: not metres
+CALIBRATION_ID = "wedge-reference-v1"
+SOURCE = "reference-import"
+
+_NAME_RE = re.compile(r"^(?P<object>.+?)(?:__t=(?P<t>\d+)|_(?P<n>\d+))$")
+
+
+@dataclass(frozen=True)
+class ReferenceRecording:
+    """The three files of one reference grasp."""
+
+    avi: Path
+    forces: Path
+    widths: Path
+
+    @property
+    def stem(self) -> str:
+        return self.avi.stem
+
+
+def recording_files(avi_path: str | Path) -> ReferenceRecording:
+    """The video and its two pickles; raises if any is missing."""
+    avi = Path(avi_path)
+    rec = ReferenceRecording(
+        avi, avi.with_name(f"{avi.stem}_forces.pkl"), avi.with_name(f"{avi.stem}_widths.pkl")
+    )
+    missing = [p.name for p in (rec.avi, rec.forces, rec.widths) if not p.is_file()]
+    if missing:
+        raise ImportDataError(
+            f"reference grasp {avi.stem!r} in {avi.parent} is missing {', '.join(missing)}",
+            hint="each grasp needs NAME.avi, NAME_forces.pkl and NAME_widths.pkl side by side",
+        )
+    return rec
+
+
+def parse_object_name(stem: str) -> tuple[str, int | None]:
+    """``golf_ball_3`` -> (``golf_ball``, 3); ``foam__t=2`` -> (``foam``, 2); else (stem, None)."""
+    m = _NAME_RE.match(stem)
+    if m is None:
+        return stem, None
+    trial = m.group("t") or m.group("n")
+    return m.group("object"), int(trial)
+
+
+def grasp_id_for(stem: str) -> str:
+    """A store-safe grasp id from a file stem (``x__t=2`` -> ``x__t-2``)."""
+    gid = re.sub(r"[^A-Za-z0-9._-]", "-", stem).lstrip("._-")[:128]
+    if not GRASP_ID_RE.match(gid):
+        raise ImportDataError(
+            f"cannot derive a grasp id from the file name {stem!r}",
+            hint="rename the files to <object>_<n>.avi using letters, digits and '_'",
+        )
+    return gid
+
+
+def read_video(path: Path) -> tuple[np.ndarray, float]:
+    """All frames of a video as (T, H, W, 3) uint8 **BGR** (OpenCV's order), and its header fps."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(path))
+    frames: list[np.ndarray] = []
+    try:
+        if not cap.isOpened():
+            raise ImportDataError(
+                f"{path} cannot be opened as a video",
+                hint="the AVI is damaged or not a video; copy it again from the recording machine",
+            )
+        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            frames.append(frame)
+    finally:
+        cap.release()
+    if not frames:
+        raise ImportDataError(
+            f"{path} contains no decodable frames",
+            hint="the AVI is damaged or empty; copy it again from the recording machine",
+        )
+    shapes = {f.shape for f in frames}
+    if len(shapes) != 1 or frames[0].ndim != 3 or frames[0].shape[2] != 3:
+        raise ImportDataError(
+            f"{path} has frames of varying or non-colour shapes {sorted(shapes)}",
+            hint="the reference layout is a colour video of constant size",
+        )
+    return np.stack(frames).astype(np.uint8, copy=False), fps
+
+
+def _reconcile(
+    stem: str, frames: np.ndarray, force_n: np.ndarray, width_m: np.ndarray
+) -> tuple[int, list[str]]:
+    lengths = {"video": len(frames), "forces": len(force_n), "widths": len(width_m)}
+    n = min(lengths.values())
+    if max(lengths.values()) - n > MAX_LENGTH_REPAIR:
+        raise ImportDataError(
+            f"reference grasp {stem!r}: stream lengths differ too much {lengths}",
+            hint=f"streams must match within {MAX_LENGTH_REPAIR} frames; re-export the "
+            "recording, or trim the files so each frame has one force and one width",
+        )
+    repairs = [
+        f"truncated {name} from {k} to {n} samples (end)" for name, k in lengths.items() if k > n
+    ]
+    return n, repairs
+
+
+def _check_widths(stem: str, width_m: np.ndarray) -> None:
+    finite = width_m[np.isfinite(width_m)]
+    if finite.size and (finite.max() > MAX_WIDTH_M or finite.min() < -1e-3):
+        raise ImportDataError(
+            f"reference grasp {stem!r}: widths range {finite.min():.4g}..{finite.max():.4g}, "
+            "not plausible gripper openings in metres",
+            hint="the reference layout stores widths in metres; convert the pickle to metres",
+        )
+
+
+def _metadata(
+    rec: ReferenceRecording, fps: float, row: LabelRow | None, repairs: list[str]
+) -> GraspMetadata:
+    from tactile import __version__
+
+    object_id, trial = parse_object_name(rec.stem)
+    extra: dict[str, Any] = {
+        "source_file": rec.avi.name,
+        "trial": trial,
+        "timing": "nominal",
+        "nominal_fps": fps,
+        "color_order": "BGR",
+        "width_source_unit": "m",
+        "label_row": row.name if row else None,
+        "material": row.material if row else None,
+        "repairs": repairs,
+        "imported_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    return GraspMetadata(
+        object_id=object_id,
+        label_modulus_pa=row.modulus_pa if row else None,
+        shape=row.shape if row else None,
+        radius_mm=row.radius_mm if row else None,
+        source=SOURCE,
+        calibration_id=CALIBRATION_ID,
+        software_version=__version__,
+        extra=extra,
+    )
+
+
+def load_reference_grasp(
+    avi_path: str | Path,
+    *,
+    labels: Mapping[str, LabelRow] | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> Grasp:
+    """One reference grasp as a :class:`Grasp` (widths converted to mm, BGR frames kept).
+
+    ``labels``: a table from :func:`read_label_table`; the object is looked up by exact name,
+    then through ``aliases`` (merged over the built-in aliases). Unlabelled objects get no label
+    and a :class:`~tactile.io.labels.LabelWarning`.
+    """
+    rec = recording_files(avi_path)
+    force_n = load_array_pickle(rec.forces)
+    width_m = load_array_pickle(rec.widths)
+    frames, header_fps = read_video(rec.avi)
+    n, repairs = _reconcile(rec.stem, frames, force_n, width_m)
+    _check_widths(rec.stem, width_m)
+    fps = header_fps if 1.0 <= header_fps <= 1000.0 else NOMINAL_FPS
+    object_id, _ = parse_object_name(rec.stem)
+    row = resolve_label(object_id, labels, aliases)
+    try:
+        return Grasp(
+            grasp_id=grasp_id_for(rec.stem),
+            frames=frames[:n],
+            t_s=np.arange(n, dtype=np.float64) / fps,
+            force_n=force_n[:n],
+            width_mm=width_m[:n] * 1000.0,
+            meta=_metadata(rec, fps, row, repairs),
+            reference_frame=None,
+        )
+    except ImportDataError:
+        raise
+    except ValueError as exc:  # InvalidGraspError: NaN samples, fewer than 2 frames, ...
+        raise ImportDataError(
+            f"reference grasp {rec.stem!r} is not a valid grasp: {exc}",
+            hint="fix or drop this recording; other grasps import independently",
+        ) from exc
+
+
+def find_recordings(src: str | Path) -> list[ReferenceRecording]:
+    """The recordings at ``src``: one ``.avi`` or every ``*.avi`` in a folder (natural order)."""
+    src = Path(src)
+    if src.is_file():
+        return [recording_files(src)]
+    if not src.is_dir():
+        raise ImportDataError(
+            f"{src} does not exist", hint="pass a .avi file or a folder of reference recordings"
+        )
+    avis = [p for p in src.iterdir() if p.suffix.lower() == ".avi" and p.is_file()]
+    if not avis:
+        raise ImportDataError(
+            f"no .avi recordings in {src}", hint="pass the folder holding NAME.avi files"
+        )
+
+    def key(p: Path) -> list[Any]:
+        return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.stem)]
+
+    return [recording_files(p) for p in sorted(avis, key=key)]
+
+
+def import_reference(
+    src: str | Path,
+    dest: str | Path,
+    *,
+    labels_csv: str | Path | None = None,
+    aliases_csv: str | Path | None = None,
+    progress: bool = False,
+    compression: str | None = "gzip",
+    skip_existing: bool = False,
+) -> list[str]:
+    """Import reference recordings into the grasp dataset ``dest``; return the new grasp ids.
+
+    All file triples are checked before anything is written; each grasp is durable once
+    written. With ``skip_existing`` grasps already in ``dest`` are skipped (resume an import).
+    """
+    recordings = find_recordings(src)
+    labels = read_label_table(labels_csv) if labels_csv is not None else None
+    if labels is None:
+        warnings.warn(
+            "no label table given: grasps are imported without Young's modulus labels",
+            LabelWarning,
+            stacklevel=2,
+        )
+    aliases = read_aliases(aliases_csv) if aliases_csv is not None else None
+    items: Iterable[ReferenceRecording] = recordings
+    if progress:
+        from tqdm import tqdm
+
+        items = tqdm(recordings, desc="import", unit="grasp")
+    ids: list[str] = []
+    with GraspWriter(dest, compression=compression) as writer:
+        for rec in items:
+            if skip_existing and grasp_id_for(rec.stem) in writer:
+                continue
+            grasp = load_reference_grasp(rec.avi, labels=labels, aliases=aliases)
+            ids.append(writer.append(grasp))
+    return ids

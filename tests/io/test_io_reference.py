@@ -1,0 +1,195 @@
+"""Importing the reference AVI + pickle layout: real grasps, crafted damaged copies, labels."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from tactile.errors import ImportDataError, UnsafePickleError
+from tactile.io import (
+    GraspReader,
+    LabelWarning,
+    import_reference,
+    load_reference_grasp,
+    read_aliases,
+    read_label_table,
+)
+from tactile.io.reference import grasp_id_for, parse_object_name
+
+LABEL_E_PA = {
+    "foam_brick": 3.0e5,
+    "golf_ball": 8.5e8,
+    "green_ball_softer": 9.36e4,
+    "orange_ball_softest": 3.19e4,
+    "purple_ball_hardest": 2.04e5,
+}
+
+
+@pytest.fixture(scope="module")
+def label_csv(shared_data: Path) -> Path:
+    return shared_data / "objects_and_compliance.csv"
+
+
+def write_recording(
+    folder: Path, stem: str, n_video: int, n_force: int, n_width: int, width_m: float = 0.05
+) -> Path:
+    """A small MJPG AVI (48x64) and its two pickles, like the reference rig writes them."""
+    avi = folder / f"{stem}.avi"
+    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    for i in range(n_video):
+        frame = np.full((48, 64, 3), (40 + 5 * i, 120, 200), dtype=np.uint8)
+        frame[10:20, 10 + i : 20 + i] = 255
+        writer.write(frame)
+    writer.release()
+    (folder / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, 12.0, n_force)))
+    (folder / f"{stem}_widths.pkl").write_bytes(pickle.dumps(np.full(n_width, width_m)))
+    return avi
+
+
+def test_names_to_objects_and_ids() -> None:
+    assert parse_object_name("golf_ball_3") == ("golf_ball", 3)
+    assert parse_object_name("soft_foam__t=12") == ("soft_foam", 12)
+    assert parse_object_name("mystery") == ("mystery", None)
+    assert grasp_id_for("soft_foam__t=12") == "soft_foam__t-12"
+
+
+def test_one_real_grasp(reference_grasps_dir: Path, label_csv: Path) -> None:
+    labels = read_label_table(label_csv)
+    grasp = load_reference_grasp(reference_grasps_dir / "golf_ball_1.avi", labels=labels)
+    assert grasp.grasp_id == "golf_ball_1" and grasp.n_frames == 63
+    assert grasp.frames.shape == (63, 480, 640, 3) and grasp.frames.dtype == np.uint8
+    assert grasp.reference_frame is None
+    assert grasp.meta.object_id == "golf_ball" and grasp.meta.label_modulus_pa == 8.5e8
+    assert grasp.meta.shape == "sphere" and grasp.meta.calibration_id == "wedge-reference-v1"
+    assert grasp.meta.extra["timing"] == "nominal" and grasp.meta.extra["color_order"] == "BGR"
+    assert grasp.t_s[1] == pytest.approx(1 / 30) and grasp.duration_s == pytest.approx(62 / 30)
+    assert 35.0 < grasp.width_mm.min() < grasp.width_mm.max() < 64.0  # metres -> mm
+    # BGR kept: the same pixel as OpenCV decodes it
+    cap = cv2.VideoCapture(str(reference_grasps_dir / "golf_ball_1.avi"))
+    ok, first = cap.read()
+    cap.release()
+    assert ok and np.array_equal(grasp.frames[0], first)
+
+
+def test_aliased_object_gets_its_label_row(reference_grasps_dir: Path, label_csv: Path) -> None:
+    labels = read_label_table(label_csv)
+    grasp = load_reference_grasp(reference_grasps_dir / "orange_ball_softest_2.avi", labels=labels)
+    assert grasp.meta.label_modulus_pa == 3.19e4
+    assert grasp.meta.radius_mm == pytest.approx(25.0)
+    assert grasp.meta.extra["label_row"] == "orange_elastic_ball"
+
+
+def test_all_fifteen_import_and_round_trip(
+    reference_grasps_dir: Path, label_csv: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "reference"  # a directory: no consolidation copy, keeps the test fast
+    ids = import_reference(reference_grasps_dir, dest, labels_csv=label_csv, compression=None)
+    assert len(ids) == 15 and ids[:3] == ["foam_brick_1", "foam_brick_2", "foam_brick_3"]
+    with GraspReader(dest) as reader:
+        assert reader.ids() == ids
+        for gid in ids:  # summaries: no frames read, keeps this test fast
+            info = reader.summary(gid)
+            assert info["label_modulus_pa"] == LABEL_E_PA[info["object_id"]], gid
+            assert 55 <= info["n_frames"] <= 85 and info["frame_shape"] == [480, 640, 3]
+            assert info["duration_s"] == pytest.approx((info["n_frames"] - 1) / 30)
+            assert 23.0 < info["width_range_mm"][0] < info["width_range_mm"][1] < 70.0, gid
+            assert 16.0 < info["force_range_n"][1] < 25.0, gid
+        for gid in ("foam_brick_1", "golf_ball_2", "purple_ball_hardest_2"):
+            stored = reader.read(gid)
+            fresh = load_reference_grasp(reference_grasps_dir / f"{gid}.avi", labels=None)
+            assert stored.meta.extra["repairs"] == []
+            for name in ("frames", "t_s", "force_n", "width_mm"):
+                assert getattr(stored, name).tobytes() == getattr(fresh, name).tobytes()
+
+
+def test_mismatch_of_two_frames_is_truncated_and_recorded(tmp_path: Path) -> None:
+    avi = write_recording(tmp_path, "sponge_1", n_video=10, n_force=9, n_width=11)
+    with pytest.warns(LabelWarning, match="no row"):
+        grasp = load_reference_grasp(avi, labels={})
+    assert grasp.n_frames == 9 and grasp.frames.shape == (9, 48, 64, 3)
+    assert grasp.meta.extra["repairs"] == [
+        "truncated video from 10 to 9 samples (end)",
+        "truncated widths from 11 to 9 samples (end)",
+    ]
+    assert grasp.meta.label_modulus_pa is None
+    np.testing.assert_allclose(grasp.width_mm, 50.0)
+
+
+def test_large_mismatch_is_an_error(tmp_path: Path) -> None:
+    avi = write_recording(tmp_path, "sponge_1", n_video=10, n_force=6, n_width=10)
+    with pytest.raises(ImportDataError, match="differ too much") as info:
+        load_reference_grasp(avi)
+    assert "'forces': 6" in str(info.value) and info.value.hint
+
+
+def test_widths_that_are_not_metres_are_refused(tmp_path: Path) -> None:
+    avi = write_recording(tmp_path, "sponge_1", 5, 5, 5, width_m=50.0)
+    with pytest.raises(ImportDataError, match="metres"):
+        load_reference_grasp(avi)
+
+
+def test_corrupt_and_missing_files(tmp_path: Path) -> None:
+    avi = write_recording(tmp_path, "sponge_1", 5, 5, 5)
+    avi.write_bytes(np.random.default_rng(1).bytes(5000))
+    with pytest.raises(ImportDataError, match=r"sponge_1\.avi") as info:
+        load_reference_grasp(avi)
+    assert "damaged" in (info.value.hint or "")
+    (tmp_path / "sponge_1_widths.pkl").unlink()
+    with pytest.raises(ImportDataError, match=r"missing sponge_1_widths\.pkl"):
+        load_reference_grasp(avi)
+
+
+def test_hostile_pickle_in_a_recording_never_runs(tmp_path: Path) -> None:
+    from test_io_pickles import _Payload
+
+    avi = write_recording(tmp_path, "sponge_1", 5, 5, 5)
+    marker = tmp_path / "pwned"
+    (tmp_path / "sponge_1_forces.pkl").write_bytes(pickle.dumps(_Payload(marker)))
+    dest = tmp_path / "out.h5"
+    with (
+        pytest.raises(UnsafePickleError, match=r"sponge_1_forces\.pkl.*system"),
+        pytest.warns(LabelWarning, match="no label table"),
+    ):
+        import_reference(avi, dest, labels_csv=None)
+    assert not marker.exists()
+    assert GraspReader(dest).ids() == []
+
+
+def test_user_aliases_and_skip_existing(tmp_path: Path, label_csv: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "mystery_ball_1", 4, 4, 4)
+    write_recording(src, "mystery_ball_2", 4, 4, 4)
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("alias,label\nmystery_ball,golf_ball\n")
+    assert read_aliases(aliases) == {"mystery_ball": "golf_ball"}
+    dest = tmp_path / "out"
+    ids = import_reference(
+        src / "mystery_ball_1.avi", dest, labels_csv=label_csv, aliases_csv=aliases
+    )
+    assert ids == ["mystery_ball_1"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # labelled: no warning
+        ids = import_reference(
+            src, dest, labels_csv=label_csv, aliases_csv=aliases, skip_existing=True
+        )
+    assert ids == ["mystery_ball_2"]
+    assert GraspReader(dest).metadata("mystery_ball_2").label_modulus_pa == 8.5e8
+
+
+def test_label_table(label_csv: Path, tmp_path: Path) -> None:
+    table = read_label_table(label_csv)
+    assert "racquet_ball" not in table  # E = 0 rows are skipped
+    assert table["purple_elastic_ball"].radius_mm == pytest.approx(25.0)
+    assert table["foam_brick"].shape == "box" and table["golf_ball"].material == "Plastic"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Name,E\nx,1\n")
+    with pytest.raises(ImportDataError, match="Modulus"):
+        read_label_table(bad)
+    with pytest.raises(ImportDataError, match="does not exist"):
+        read_label_table(tmp_path / "nope.csv")
