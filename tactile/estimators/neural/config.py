@@ -1,0 +1,248 @@
+"""Configuration of the multi-tower network (torch-free, so search and CLIs can import it cheaply).
+
+A :class:`MultiTowerConfig` fully describes an architecture and its inputs; it is validated in
+``__post_init__`` and round-trips through JSON (it is stored inside every checkpoint). Widths of 0
+or ``enabled=False`` switch a tower off; the fusion head always exists.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from tactile.errors import ConfigError
+
+CONFIG_SCHEMA_VERSION = 1
+
+#: Frame-sampling rules over the loading phase (first contact .. peak force).
+SAMPLING_MODES = ("force", "time")
+TEMPORAL_MODES = ("concat", "mean")
+ACTIVATIONS = ("gelu", "relu", "silu")
+
+#: Channels of the sequence towers (one value per sampled frame).
+FORCE_CHANNELS = ("log_force", "log_area")
+WIDTH_CHANNELS = ("closure", "log_closure")
+#: Inputs of the analytical-estimate tower.
+ANALYTICAL_CHANNELS = ("log10_modulus", "log10_width68", "stiff", "available")
+
+
+def _positive_int(owner: str, name: str, value: Any, *, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(
+            f"{owner}.{name}={value!r} must be an integer >= {minimum}",
+            hint=f"set {name} to a whole number of at least {minimum}",
+        )
+
+
+def _widths(owner: str, name: str, value: Any) -> tuple[int, ...]:
+    try:
+        out = tuple(value)
+    except TypeError as exc:
+        raise ConfigError(
+            f"{owner}.{name}={value!r} must be a list of layer widths",
+            hint=f"write {name} as e.g. [32, 32]",
+        ) from exc
+    for v in out:
+        _positive_int(owner, name, v)
+    return out
+
+
+def _choice(owner: str, name: str, value: Any, options: tuple[str, ...]) -> None:
+    if value not in options:
+        raise ConfigError(
+            f"{owner}.{name}={value!r} is not one of {list(options)}",
+            hint=f"choose {name} from {', '.join(options)}",
+        )
+
+
+@dataclass(frozen=True)
+class ImageTowerConfig:
+    """Shared CNN applied to each of the K sampled contact maps (1 channel, size x size)."""
+
+    enabled: bool = True
+    channels: tuple[int, ...] = (8, 16, 32)  # one stride-2 conv block per entry
+    embed: int = 32
+    temporal: str = "concat"  # how the K frame embeddings are combined
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "channels", _widths("image", "channels", self.channels))
+        if self.enabled and not self.channels:
+            raise ConfigError(
+                "image.channels is empty while the image tower is enabled",
+                hint="give at least one conv width, or set image.enabled=false",
+            )
+        _positive_int("image", "embed", self.embed)
+        _choice("image", "temporal", self.temporal, TEMPORAL_MODES)
+
+
+@dataclass(frozen=True)
+class MlpTowerConfig:
+    """A small MLP tower (force, width or analytical inputs)."""
+
+    enabled: bool = True
+    hidden: tuple[int, ...] = (32,)
+    embed: int = 16
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", _widths("tower", "hidden", self.hidden))
+        _positive_int("tower", "embed", self.embed)
+
+
+@dataclass(frozen=True)
+class MultiTowerConfig:
+    """Architecture and input description of one multi-tower network.
+
+    ``k_frames`` frames are sampled over the loading phase, by force fraction (``sampling="force"``:
+    frame where the force first reaches q * peak, q = 1/K .. 1, which makes the inputs independent
+    of the squeeze speed) or uniformly in time. Images are ``image_size`` square single-channel
+    contact maps (background-subtracted, per-grasp normalised).
+    """
+
+    name: str = "custom"
+    k_frames: int = 6
+    image_size: int = 32
+    sampling: str = "force"
+    image: ImageTowerConfig = field(default_factory=ImageTowerConfig)
+    force: MlpTowerConfig = field(default_factory=MlpTowerConfig)
+    width: MlpTowerConfig = field(default_factory=MlpTowerConfig)
+    analytical: MlpTowerConfig = field(
+        default_factory=lambda: MlpTowerConfig(hidden=(16,), embed=8)
+    )
+    fusion_hidden: tuple[int, ...] = (64, 32)
+    dropout: float = 0.1
+    activation: str = "gelu"
+
+    def __post_init__(self) -> None:
+        for name, cls in (
+            ("image", ImageTowerConfig),
+            ("force", MlpTowerConfig),
+            ("width", MlpTowerConfig),
+            ("analytical", MlpTowerConfig),
+        ):
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                object.__setattr__(self, name, _tower_from_dict(cls, name, value))
+            elif not isinstance(value, cls):
+                raise ConfigError(
+                    f"MultiTowerConfig.{name} must be a {cls.__name__} or a dict, got {value!r}",
+                    hint=f"pass {name}={cls.__name__}(...) or a JSON object",
+                )
+        _positive_int("MultiTowerConfig", "k_frames", self.k_frames, minimum=2)
+        _positive_int("MultiTowerConfig", "image_size", self.image_size, minimum=8)
+        if self.image.enabled and self.image_size < 2 ** len(self.image.channels):
+            raise ConfigError(
+                f"image_size={self.image_size} is too small for {len(self.image.channels)} "
+                "stride-2 conv blocks",
+                hint="use a larger image_size or fewer image.channels",
+            )
+        _choice("MultiTowerConfig", "sampling", self.sampling, SAMPLING_MODES)
+        _choice("MultiTowerConfig", "activation", self.activation, ACTIVATIONS)
+        object.__setattr__(
+            self, "fusion_hidden", _widths("MultiTowerConfig", "fusion_hidden", self.fusion_hidden)
+        )
+        if not (isinstance(self.dropout, int | float) and 0.0 <= self.dropout < 1.0):
+            raise ConfigError(
+                f"MultiTowerConfig.dropout={self.dropout!r} must be in [0, 1)",
+                hint="use e.g. dropout=0.1, or 0 to switch it off",
+            )
+        if not self.enabled_towers:
+            raise ConfigError(
+                "every tower of the multi-tower network is switched off",
+                hint="enable at least one of image, force, width, analytical",
+            )
+
+    @property
+    def enabled_towers(self) -> tuple[str, ...]:
+        return tuple(
+            n for n in ("image", "force", "width", "analytical") if getattr(self, n).enabled
+        )
+
+    def with_overrides(self, **overrides: Any) -> MultiTowerConfig:
+        """A copy with fields replaced; tower fields may be given as partial dicts."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ConfigError(
+                f"unknown MultiTowerConfig field(s): {unknown}",
+                hint=f"valid fields are {sorted(known)}",
+            )
+        merged: dict[str, Any] = {}
+        for key, value in overrides.items():
+            current = getattr(self, key)
+            if isinstance(value, dict) and not isinstance(current, dict):
+                merged[key] = {**asdict(current), **value}
+            else:
+                merged[key] = value
+        return replace(self, **merged)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["schema_version"] = CONFIG_SCHEMA_VERSION
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MultiTowerConfig:
+        if not isinstance(data, dict):
+            raise ConfigError(
+                f"a network config must be a JSON object, got {type(data).__name__}",
+                hint='write the config as {"name": ..., "k_frames": ...}',
+            )
+        data = dict(data)
+        version = data.pop("schema_version", CONFIG_SCHEMA_VERSION)
+        if not isinstance(version, int) or version > CONFIG_SCHEMA_VERSION:
+            raise ConfigError(
+                f"network config schema {version!r} is newer than this tactile understands "
+                f"({CONFIG_SCHEMA_VERSION})",
+                hint="upgrade tactile",
+            )
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(
+                f"unknown network config field(s): {unknown}",
+                hint=f"valid fields are {sorted(known)}",
+            )
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls, text: str) -> MultiTowerConfig:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"network config is not valid JSON ({exc})",
+                hint="check the quotes and commas, or write it with MultiTowerConfig.to_json",
+            ) from exc
+        return cls.from_dict(data)
+
+
+def _tower_from_dict(cls: type[Any], name: str, data: dict[str, Any]) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(
+            f"unknown field(s) {unknown} in tower {name!r}",
+            hint=f"valid fields are {sorted(known)}",
+        )
+    return cls(**data)
+
+
+def n_force_channels() -> int:
+    return len(FORCE_CHANNELS)
+
+
+def n_width_channels() -> int:
+    return len(WIDTH_CHANNELS)
+
+
+def n_analytical_inputs() -> int:
+    return len(ANALYTICAL_CHANNELS)
+
+
+def is_finite_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

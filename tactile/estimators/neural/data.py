@@ -1,0 +1,304 @@
+"""Prepared datasets (grasp files -> cached input arrays, labels, object ids) and object splits.
+
+Preparing a grasp (decode frames, extract features, run the analytical estimator, build contact
+maps) is by far the slowest step of training, so each file's prepared arrays are cached as
+``.npz`` under a key of (file path, size, mtime, input settings, calibration): later epochs,
+folds and runs reuse them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tactile.calibration.sensor import SensorCalibration
+from tactile.errors import ConfigError, StoreError, TactileError
+from tactile.estimators.neural.config import MultiTowerConfig
+from tactile.estimators.neural.inputs import INPUT_KEYS, GraspInputs, make_inputs, stack_inputs
+from tactile.types import Grasp, GraspFeatures, ModulusEstimate
+
+INPUTS_VERSION = 1  # bump when make_inputs changes, to invalidate caches
+
+
+@dataclass
+class PreparedDataset:
+    """Input arrays of N grasps with their labels (log10 E), object ids and analytical results."""
+
+    arrays: dict[str, np.ndarray]
+    log10_modulus: np.ndarray  # (N,)
+    object_ids: np.ndarray  # (N,) str
+    grasp_ids: np.ndarray  # (N,) str
+    analytical_log10: np.ndarray  # (N,) NaN where the analytical estimator failed
+    analytical_stiff: np.ndarray  # (N,) bool
+    skipped: list[str] = field(default_factory=list)  # "grasp_id: reason"
+
+    def __len__(self) -> int:
+        return int(self.log10_modulus.shape[0])
+
+    def subset(self, idx: np.ndarray) -> PreparedDataset:
+        idx = np.asarray(idx, dtype=int)
+        return PreparedDataset(
+            arrays={k: v[idx] for k, v in self.arrays.items()},
+            log10_modulus=self.log10_modulus[idx],
+            object_ids=self.object_ids[idx],
+            grasp_ids=self.grasp_ids[idx],
+            analytical_log10=self.analytical_log10[idx],
+            analytical_stiff=self.analytical_stiff[idx],
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[PreparedDataset]) -> PreparedDataset:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            raise ConfigError(
+                "no usable grasps in the given data",
+                hint="check that the files hold labelled grasps (label_modulus_pa set)",
+            )
+        return cls(
+            arrays={k: np.concatenate([p.arrays[k] for p in parts]) for k in INPUT_KEYS},
+            log10_modulus=np.concatenate([p.log10_modulus for p in parts]),
+            object_ids=np.concatenate([p.object_ids for p in parts]),
+            grasp_ids=np.concatenate([p.grasp_ids for p in parts]),
+            analytical_log10=np.concatenate([p.analytical_log10 for p in parts]),
+            analytical_stiff=np.concatenate([p.analytical_stiff for p in parts]),
+            skipped=[s for p in parts for s in p.skipped],
+        )
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(
+            tmp,
+            **{f"x_{k}": v for k, v in self.arrays.items()},  # type: ignore[arg-type]
+            log10_modulus=self.log10_modulus,
+            object_ids=self.object_ids.astype(str),
+            grasp_ids=self.grasp_ids.astype(str),
+            analytical_log10=self.analytical_log10,
+            analytical_stiff=self.analytical_stiff,
+            skipped=np.asarray(self.skipped, dtype=str),
+        )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> PreparedDataset:
+        with np.load(path, allow_pickle=False) as z:
+            return cls(
+                arrays={k: z[f"x_{k}"] for k in INPUT_KEYS},
+                log10_modulus=z["log10_modulus"],
+                object_ids=z["object_ids"],
+                grasp_ids=z["grasp_ids"],
+                analytical_log10=z["analytical_log10"],
+                analytical_stiff=z["analytical_stiff"],
+                skipped=[str(s) for s in z["skipped"]],
+            )
+
+
+def prepare_grasp(
+    grasp: Grasp,
+    config: MultiTowerConfig,
+    *,
+    calibration: SensorCalibration | str | None = None,
+    analytical: str | None = "hertz",
+    features: GraspFeatures | None = None,
+) -> tuple[GraspInputs, GraspFeatures, ModulusEstimate | None]:
+    """Features, analytical estimate (None if it fails) and raw network inputs of one grasp."""
+    from tactile.estimators.base import compute_features, resolve_calibration
+    from tactile.estimators.registry import get_estimator
+
+    cal = resolve_calibration(grasp.meta, calibration)
+    feats = features if features is not None else compute_features(grasp, cal)
+    estimate: ModulusEstimate | None = None
+    if analytical:
+        try:
+            estimate = get_estimator(analytical).estimate(grasp, features=feats, calibration=cal)
+        except TactileError:
+            estimate = None
+    inputs = make_inputs(
+        grasp,
+        feats,
+        estimate,
+        k_frames=config.k_frames,
+        image_size=config.image_size,
+        sampling=config.sampling,
+        calibration=cal,
+    )
+    return inputs, feats, estimate
+
+
+def _prepare_file(
+    path: Path,
+    config: MultiTowerConfig,
+    calibration: SensorCalibration | str | None,
+    analytical: str | None,
+    progress: bool,
+) -> PreparedDataset:
+    from tqdm import tqdm
+
+    from tactile.io import GraspReader
+
+    items: list[GraspInputs] = []
+    labels, objects, gids, ana, stiff, skipped = [], [], [], [], [], []
+    reader = GraspReader(path)
+    for gid in tqdm(reader.ids(), desc=f"prepare {path.name}", disable=not progress, leave=False):
+        try:
+            grasp = reader.read(gid)
+            if grasp.meta.label_modulus_pa is None:
+                skipped.append(f"{gid}: no label")
+                continue
+            inputs, _, est = prepare_grasp(
+                grasp, config, calibration=calibration, analytical=analytical
+            )
+        except TactileError as exc:
+            skipped.append(f"{gid}: {exc.message}")
+            continue
+        items.append(inputs)
+        labels.append(np.log10(grasp.meta.label_modulus_pa))
+        objects.append(grasp.meta.object_id)
+        gids.append(f"{path.name}#{gid}")
+        ana.append(est.log10_modulus if est is not None else np.nan)
+        stiff.append(est is not None and (est.lower_bound_only or "stiffer_than_gel" in est.flags))
+    if not items:
+        return _empty(config, skipped)
+    return PreparedDataset(
+        arrays=stack_inputs(items),
+        log10_modulus=np.asarray(labels, dtype=np.float64),
+        object_ids=np.asarray(objects, dtype=str),
+        grasp_ids=np.asarray(gids, dtype=str),
+        analytical_log10=np.asarray(ana, dtype=np.float64),
+        analytical_stiff=np.asarray(stiff, dtype=bool),
+        skipped=skipped,
+    )
+
+
+def _empty(config: MultiTowerConfig, skipped: list[str]) -> PreparedDataset:
+    k, s = config.k_frames, config.image_size
+    return PreparedDataset(
+        arrays={
+            "images": np.zeros((0, k, s, s), np.float32),
+            "force": np.zeros((0, 2, k), np.float32),
+            "width": np.zeros((0, 2, k), np.float32),
+            "analytical": np.zeros((0, 4), np.float32),
+        },
+        log10_modulus=np.zeros(0),
+        object_ids=np.zeros(0, dtype=str),
+        grasp_ids=np.zeros(0, dtype=str),
+        analytical_log10=np.zeros(0),
+        analytical_stiff=np.zeros(0, dtype=bool),
+        skipped=skipped,
+    )
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("TACTILE_CACHE_DIR", Path.home() / ".cache" / "tactile" / "inputs"))
+
+
+def cache_key(
+    path: Path,
+    config: MultiTowerConfig,
+    calibration: SensorCalibration | str | None,
+    analytical: str | None,
+) -> str:
+    st = path.stat()
+    cal = calibration.to_dict() if isinstance(calibration, SensorCalibration) else calibration
+    payload = json.dumps(
+        [
+            str(path.resolve()),
+            st.st_size,
+            st.st_mtime_ns,
+            config.k_frames,
+            config.image_size,
+            config.sampling,
+            cal,
+            analytical,
+            INPUTS_VERSION,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha1(payload.encode()).hexdigest()[:20]
+
+
+def build_dataset(
+    paths: Sequence[str | Path],
+    config: MultiTowerConfig,
+    *,
+    calibration: SensorCalibration | str | None = None,
+    analytical: str | None = "hertz",
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+    progress: bool = True,
+) -> PreparedDataset:
+    """Prepare every labelled grasp of ``paths`` (HDF5 files or grasp directories), with caching."""
+    parts = []
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            raise StoreError(f"dataset {path} does not exist", hint="check the path")
+        key_file = cache / f"{path.stem}-{cache_key(path, config, calibration, analytical)}.npz"
+        if use_cache and key_file.is_file():
+            try:
+                parts.append(PreparedDataset.load(key_file))
+                continue
+            except (OSError, KeyError, ValueError) as exc:
+                warnings.warn(f"ignoring unreadable input cache {key_file}: {exc}", stacklevel=2)
+        part = _prepare_file(path, config, calibration, analytical, progress)
+        if use_cache and len(part):
+            cache.mkdir(parents=True, exist_ok=True)
+            part.save(key_file)
+        parts.append(part)
+    return PreparedDataset.concat(parts)
+
+
+# --- object-grouped splits ----------------------------------------------------------------------
+
+
+def _objects_by_label(object_ids: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    uniq = np.unique(object_ids)
+    med = np.array([np.median(labels[object_ids == o]) for o in uniq])
+    order = np.argsort(med, kind="stable")
+    return uniq[order], med[order]
+
+
+def object_folds(
+    object_ids: np.ndarray, labels: np.ndarray, n_folds: int, *, seed: int = 0
+) -> list[np.ndarray]:
+    """Grasp indices of each held-out fold; objects never straddle folds; stratified by label."""
+    objs, _ = _objects_by_label(np.asarray(object_ids), np.asarray(labels))
+    if n_folds < 2 or n_folds > len(objs):
+        raise ConfigError(
+            f"{n_folds} folds need between 2 and {len(objs)} (the number of objects)",
+            hint="use fewer folds or more objects",
+        )
+    rng = np.random.default_rng(seed)
+    fold_of: dict[str, int] = {}
+    for start in range(0, len(objs), n_folds):  # within each block of similar labels, shuffle
+        block = objs[start : start + n_folds]
+        for obj, fold in zip(block, rng.permutation(n_folds)[: len(block)], strict=True):
+            fold_of[str(obj)] = int(fold)
+    assign = np.array([fold_of[str(o)] for o in object_ids])
+    return [np.flatnonzero(assign == f) for f in range(n_folds)]
+
+
+def split_objects(
+    object_ids: np.ndarray, labels: np.ndarray, val_fraction: float, *, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """(train, val) grasp indices with about ``val_fraction`` of the objects held out."""
+    if not 0 < val_fraction < 1:
+        raise ConfigError(f"val_fraction={val_fraction} must be in (0, 1)", hint="use e.g. 0.15")
+    n_obj = len(np.unique(object_ids))
+    if n_obj < 2:
+        raise ConfigError(
+            f"an object-grouped split needs at least 2 objects, got {n_obj}",
+            hint="add grasps of more objects",
+        )
+    n_folds = int(np.clip(round(1 / val_fraction), 2, n_obj))
+    val = object_folds(object_ids, labels, n_folds, seed=seed)[0]
+    train = np.setdiff1d(np.arange(len(object_ids)), val)
+    return train, val

@@ -1,0 +1,152 @@
+"""Held-out evaluation: object-grouped K-fold cross-validation and a trained model on new files.
+
+Every report puts the network beside two baselines on the *same* objects: a constant prediction
+(the median training label, in log10) and the analytical estimate alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tactile.calibration.sensor import SensorCalibration
+from tactile.estimators.neural.checkpoint import LoadedModel
+from tactile.estimators.neural.config import MultiTowerConfig
+from tactile.estimators.neural.data import (
+    PreparedDataset,
+    build_dataset,
+    object_folds,
+    split_objects,
+)
+from tactile.estimators.neural.metrics import interval_coverage, object_metrics, per_object
+from tactile.estimators.neural.predict import predict_log10
+
+
+def prediction_records(
+    loaded: LoadedModel, data: PreparedDataset, *, constant_log10: float | None = None
+) -> list[dict[str, Any]]:
+    """One dict per grasp: ids, label, network mean/sigma, analytical estimate, constant."""
+    mu, sigma = predict_log10(loaded, data.arrays)
+    const = loaded.normalization.target_mean if constant_log10 is None else constant_log10
+    return [
+        {
+            "grasp_id": str(data.grasp_ids[i]),
+            "object_id": str(data.object_ids[i]),
+            "label_log10": float(data.log10_modulus[i]),
+            "pred_log10": float(mu[i]),
+            "sigma_log10": float(sigma[i]),
+            "analytical_log10": float(data.analytical_log10[i]),
+            "analytical_stiff": bool(data.analytical_stiff[i]),
+            "constant_log10": float(const),
+        }
+        for i in range(len(data))
+    ]
+
+
+def summarize(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per-object metrics of the network and both baselines, plus 68 % interval coverage."""
+    obj = np.array([r["object_id"] for r in records])
+    lab = np.array([r["label_log10"] for r in records])
+    col = {
+        k: np.array([r[k] for r in records], dtype=float)
+        for k in ("pred_log10", "sigma_log10", "analytical_log10", "constant_log10")
+    }
+    net = object_metrics(obj, lab, col["pred_log10"])
+    net["coverage_68_grasps"] = interval_coverage(lab, col["pred_log10"], col["sigma_log10"])
+    return {
+        "network": net,
+        "analytical": object_metrics(obj, lab, col["analytical_log10"]),
+        "constant": object_metrics(obj, lab, col["constant_log10"]),
+    }
+
+
+def evaluate_model(
+    ckpt: str | Path | LoadedModel,
+    data_paths: Sequence[str | Path],
+    *,
+    calibration: SensorCalibration | str | None = None,
+    cache_dir: str | Path | None = None,
+    progress: bool = False,
+) -> list[dict[str, Any]]:
+    """Per-grasp prediction records of a trained model on labelled grasp files (see
+    :func:`prediction_records`; :func:`summarize` turns them into per-object metrics)."""
+    from tactile.estimators.neural.estimator import resolve_model
+
+    loaded = ckpt if isinstance(ckpt, LoadedModel) else resolve_model(ckpt)
+    data = build_dataset(
+        data_paths, loaded.config, calibration=calibration, cache_dir=cache_dir, progress=progress
+    )
+    return prediction_records(loaded, data)
+
+
+@dataclass
+class CrossValidation:
+    records: list[dict[str, Any]]  # out-of-fold predictions, one per grasp
+    summary: dict[str, dict[str, float]]
+    fold_epochs: list[int]
+
+
+def cross_validate(
+    data: PreparedDataset,
+    model_config: MultiTowerConfig,
+    cfg: Any,
+    n_folds: int,
+    *,
+    val_fraction: float = 0.15,
+    progress: bool = True,
+) -> CrossValidation:
+    """Object-grouped K-fold: each fold's objects are predicted by a model that never saw them
+    (early stopping on a separate validation split of the remaining objects)."""
+    from tactile.estimators.neural.train import train_model
+
+    records: list[dict[str, Any]] = []
+    epochs: list[int] = []
+    for k, test_idx in enumerate(
+        object_folds(data.object_ids, data.log10_modulus, n_folds, seed=cfg.seed)
+    ):
+        rest = np.setdiff1d(np.arange(len(data)), test_idx)
+        part = data.subset(rest)
+        tr, va = split_objects(part.object_ids, part.log10_modulus, val_fraction, seed=cfg.seed + k)
+        result = train_model(
+            part.subset(tr),
+            part.subset(va),
+            model_config,
+            replace(cfg, seed=cfg.seed + k),
+            progress=progress,
+        )
+        const = float(np.median(part.log10_modulus))
+        fold_records = prediction_records(
+            result.loaded, data.subset(test_idx), constant_log10=const
+        )
+        for r in fold_records:
+            r["fold"] = k
+        records += fold_records
+        epochs.append(result.best_epoch)
+    return CrossValidation(records, summarize(records), epochs)
+
+
+def stiff_limit_from_records(
+    records: Sequence[dict[str, Any]], *, bin_decades: float = 0.5, max_mae: float = 0.5
+) -> float | None:
+    """The resolvable-stiffness limit (Pa) found on held-out predictions.
+
+    Objects are binned by label (``bin_decades`` wide, from the softest); the limit is the upper
+    edge of the longest run of bins, starting at the softest, whose per-object log10 MAE stays
+    within ``max_mae``. None when every bin is resolved (no limit seen in the data).
+    """
+    obj = np.array([r["object_id"] for r in records])
+    lab = np.array([r["label_log10"] for r in records])
+    pred = np.array([r["pred_log10"] for r in records], dtype=float)
+    _, lab_o, pred_o = per_object(obj, lab, pred)
+    if len(lab_o) < 4:
+        return None
+    edges = np.arange(np.floor(lab_o.min()), lab_o.max() + bin_decades, bin_decades)
+    for lo in edges:
+        sel = (lab_o >= lo) & (lab_o < lo + bin_decades)
+        if sel.sum() >= 2 and np.mean(np.abs(pred_o[sel] - lab_o[sel])) > max_mae:
+            return float(10**lo)
+    return None

@@ -1,0 +1,241 @@
+"""Turn one grasp (+ its features and analytical estimate) into the network's input arrays.
+
+Inputs are sensor-agnostic where possible:
+
+- images: background-subtracted grey-level contact maps (|frame - reference|), warped to the
+  pad when the calibration has corners, resized to S x S and divided by the peak frame's 99th
+  percentile, so the network sees the *shape* and growth of the contact, not a camera's gain;
+- force: log(1 + F/1 N) and log(1 + A/1 mm^2) at K frames;
+- width: gripper closure since contact (mm) and log(1 + closure/0.1 mm) at K frames;
+- analytical: log10 E of the analytical estimate, log10 of its 68 % interval width, its stiff
+  flag, and 1 (0 with NaNs elsewhere when no analytical estimate exists).
+
+With ``sampling="force"`` the K scalar samples are taken at force = q * peak force
+(q = 1/K .. 1, interpolated) and images at the first frame reaching that force: the inputs do not
+depend on how fast the gripper closed. Raw arrays are stored; :class:`Normalization` standardises
+them with statistics of the training set (stored in every checkpoint).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from tactile.calibration.sensor import SensorCalibration
+from tactile.errors import ModelFileError, ProcessingError
+from tactile.processing.warp import PadWarp, build_pad_warp
+from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
+
+INPUT_KEYS = ("images", "force", "width", "analytical")
+CLOSURE_LOG_SCALE_MM = 0.1  # closure channel 2 is log(1 + closure / this)
+_MAX_LOG_WIDTH68 = 3.0  # cap for one-sided / infinite analytical intervals (decades)
+
+
+@dataclass(frozen=True)
+class GraspInputs:
+    """Raw (un-normalised) network inputs of one grasp."""
+
+    images: np.ndarray  # (K, S, S) float32, ~[0, 1]
+    force: np.ndarray  # (2, K) float32
+    width: np.ndarray  # (2, K) float32
+    analytical: np.ndarray  # (4,) float32, NaN where unavailable
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {k: getattr(self, k) for k in INPUT_KEYS}
+
+
+def stack_inputs(items: Sequence[GraspInputs]) -> dict[str, np.ndarray]:
+    """Stack per-grasp inputs into batch arrays (N, ...)."""
+    if not items:
+        raise ProcessingError(
+            "no grasp inputs to stack", hint="check that the dataset is not empty"
+        )
+    return {k: np.stack([getattr(it, k) for it in items]).astype(np.float32) for k in INPUT_KEYS}
+
+
+def sample_indices(
+    features: GraspFeatures, k_frames: int, *, sampling: str = "force"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Frame indices (K,) and fractional positions (K,) over the loading phase.
+
+    The fractional positions are where the scalar channels are interpolated; the integer
+    indices are the frames whose images are used.
+    """
+    c, p = int(features.contact_index), int(features.peak_index)
+    if p < c:
+        raise ProcessingError(
+            f"grasp {features.grasp_id!r}: peak_index {p} is before contact_index {c}",
+            hint="re-run feature extraction; the loading phase must run from contact to peak",
+        )
+    if sampling == "time" or p == c:
+        pos = np.linspace(c, p, k_frames)
+        return np.clip(np.ceil(pos - 1e-9), c, p).astype(int), pos
+    f = np.maximum.accumulate(np.asarray(features.force_n[c : p + 1], dtype=np.float64))
+    f0, f1 = f[0], f[-1]
+    targets = f0 + (f1 - f0) * np.arange(1, k_frames + 1) / k_frames
+    frames = np.arange(c, p + 1, dtype=np.float64)
+    if f1 - f0 <= 1e-9:
+        pos = np.linspace(c, p, k_frames)
+    else:
+        # strictly increasing copy of the force for interpolation
+        f_inc = f + np.arange(f.size) * 1e-9 * max(f1 - f0, 1.0)
+        pos = np.interp(targets, f_inc, frames)
+    idx = np.searchsorted(f, targets - 1e-9, side="left") + c
+    return np.clip(idx, c, p).astype(int), pos
+
+
+_WARPS: dict[tuple[object, ...], PadWarp] = {}
+
+
+def _pad_gray(frame: np.ndarray, calibration: SensorCalibration | None) -> np.ndarray:
+    """Grey-level pad image: warped and cropped by the calibration when it has corners."""
+    if calibration is not None and calibration.corners_px is not None:
+        key = (
+            calibration.calibration_id,
+            calibration.corners_px,
+            calibration.warp_size_px,
+            calibration.crop_px,
+            frame.shape[:2],
+        )
+        warp = _WARPS.get(key)
+        if warp is None:
+            warp = _WARPS[key] = build_pad_warp(calibration, frame.shape[:2], scale=0.5)
+        frame = warp.apply(frame)
+    return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.float32)
+
+
+def reference_image(grasp: Grasp, features: GraspFeatures) -> np.ndarray:
+    """The unloaded frame: the stored reference, else the one processing chose, else frame 0."""
+    if grasp.reference_frame is not None:
+        return grasp.reference_frame
+    if features.reference_index is not None:
+        return grasp.frames[int(features.reference_index)]
+    return grasp.frames[0]
+
+
+def contact_maps(
+    grasp: Grasp,
+    indices: np.ndarray,
+    reference: np.ndarray,
+    *,
+    size: int,
+    calibration: SensorCalibration | None = None,
+) -> np.ndarray:
+    """(K, size, size) float32 background-subtracted grey maps, scaled by the last map's p99."""
+    ref = _pad_gray(reference, calibration)
+    maps = []
+    for i in indices:
+        diff = np.abs(_pad_gray(grasp.frames[int(i)], calibration) - ref)
+        maps.append(cv2.resize(diff, (size, size), interpolation=cv2.INTER_AREA))
+    out = np.stack(maps).astype(np.float32)
+    scale = float(np.percentile(out[-1], 99.0))
+    return out / max(scale, 1.0)
+
+
+def _interp(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    return np.interp(pos, np.arange(values.shape[0], dtype=np.float64), values)
+
+
+def analytical_vector(estimate: ModulusEstimate | None) -> np.ndarray:
+    """(4,) log10 E, log10 width of the 68 % interval, stiff flag, available (NaN if missing)."""
+    if estimate is None:
+        return np.array([np.nan, np.nan, np.nan, 0.0], dtype=np.float32)
+    lo, hi = estimate.interval_68_pa
+    width = math.log10(hi / lo) if 0 < lo < hi and math.isfinite(hi) else _MAX_LOG_WIDTH68
+    stiff = estimate.lower_bound_only or Flag.STIFFER_THAN_GEL in estimate.flags
+    return np.array(
+        [estimate.log10_modulus, min(width, _MAX_LOG_WIDTH68), float(stiff), 1.0], dtype=np.float32
+    )
+
+
+def make_inputs(
+    grasp: Grasp,
+    features: GraspFeatures,
+    analytical: ModulusEstimate | None = None,
+    *,
+    k_frames: int = 6,
+    image_size: int = 32,
+    sampling: str = "force",
+    calibration: SensorCalibration | None = None,
+) -> GraspInputs:
+    """Raw network inputs of one grasp (see the module docstring for the channels)."""
+    idx, pos = sample_indices(features, k_frames, sampling=sampling)
+    images = contact_maps(
+        grasp, idx, reference_image(grasp, features), size=image_size, calibration=calibration
+    )
+    force = np.maximum(_interp(features.force_n, pos), 0.0)
+    area = np.maximum(_interp(features.contact_area_mm2, pos), 0.0)
+    closure = float(features.width_mm[features.contact_index]) - _interp(features.width_mm, pos)
+    closure = np.maximum(closure, 0.0)
+    return GraspInputs(
+        images=images,
+        force=np.stack([np.log1p(force), np.log1p(area)]).astype(np.float32),
+        width=np.stack([closure, np.log1p(closure / CLOSURE_LOG_SCALE_MM)]).astype(np.float32),
+        analytical=analytical_vector(analytical),
+    )
+
+
+@dataclass(frozen=True)
+class Normalization:
+    """Per-channel mean/std of each input and of the target log10 E (from the training set)."""
+
+    mean: dict[str, list[float]]
+    std: dict[str, list[float]]
+    target_mean: float
+    target_std: float
+
+    @classmethod
+    def fit(cls, arrays: dict[str, np.ndarray], log10_modulus: np.ndarray) -> Normalization:
+        mean: dict[str, list[float]] = {}
+        std: dict[str, list[float]] = {}
+        for key in INPUT_KEYS:
+            a = arrays[key].astype(np.float64)
+            if key == "images":
+                flat = a.reshape(1, -1)
+            else:
+                flat = np.moveaxis(a, 1, 0).reshape(a.shape[1], -1)  # channel-first
+            finite = np.where(np.isfinite(flat), flat, np.nan)
+            with warnings.catch_warnings():  # an all-missing channel gets mean 0, std 1
+                warnings.simplefilter("ignore", RuntimeWarning)
+                m, s = np.nanmean(finite, axis=1), np.nanstd(finite, axis=1)
+            mean[key] = [float(v) if math.isfinite(v) else 0.0 for v in m]
+            std[key] = [float(v) if math.isfinite(v) and v > 1e-6 else 1.0 for v in s]
+        y = np.asarray(log10_modulus, dtype=np.float64)
+        return cls(mean, std, float(y.mean()), float(max(y.std(), 1e-3)))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "mean": self.mean,
+            "std": self.std,
+            "target_mean": self.target_mean,
+            "target_std": self.target_std,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> Normalization:
+        if not isinstance(data, dict):
+            raise ModelFileError(
+                "checkpoint normalisation statistics are not a dict",
+                hint="retrain with `tactile train`, which stores them",
+            )
+        try:
+            mean = {k: [float(v) for v in data["mean"][k]] for k in INPUT_KEYS}
+            std = {k: [float(v) for v in data["std"][k]] for k in INPUT_KEYS}
+            return cls(mean, std, float(data["target_mean"]), float(data["target_std"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(
+                f"checkpoint normalisation statistics are missing or malformed ({exc!r})",
+                hint="retrain with `tactile train`, which stores them",
+            ) from exc
+
+    def shape_for(self, key: str, ndim: int) -> tuple[int, ...]:
+        """Broadcast shape of the per-channel statistics for a batch with ``ndim`` dims."""
+        n = len(self.mean[key])
+        if key == "images":
+            return (1,) * ndim
+        return (1, n) + (1,) * (ndim - 2)

@@ -1,0 +1,84 @@
+"""Inference: network outputs -> log10 E mean and sigma -> :class:`ModulusEstimate`.
+
+Intervals come from the predicted Gaussian in log10 space (sigma multiplied by the checkpoint's
+``sigma_scale``, fitted on validation objects so that 68 % intervals cover about 68 %). When the
+network's estimate is above the stiffness the sensor resolves (``stiff_limit_pa``, measured on
+held-out simulated objects and stored in the checkpoint) and — for the hybrid estimator — the
+analytical estimate also says the object is stiffer than the gel, only a one-sided lower bound is
+reported (``lower_bound_only``, flag ``stiffer_than_gel``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from tactile.estimators.neural.checkpoint import LoadedModel
+from tactile.estimators.neural.tensors import normalize, to_tensors
+from tactile.types import Flag, ModulusEstimate
+
+Z68, Z95 = 0.994458, 1.959964  # two-sided 68 % / 95 % normal quantiles
+Z68_ONE_SIDED, Z95_ONE_SIDED = 0.4755, 1.644854
+
+
+def predict_log10(
+    loaded: LoadedModel, arrays: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and (calibrated) standard deviation of log10 E for a batch of raw inputs."""
+    norm = loaded.normalization
+    with torch.no_grad():
+        mean, logvar = loaded.model(normalize(to_tensors(arrays), norm))
+    mu = mean.numpy().astype(np.float64) * norm.target_std + norm.target_mean
+    sigma = np.exp(0.5 * logvar.numpy().astype(np.float64)) * norm.target_std * loaded.sigma_scale
+    return mu, sigma
+
+
+def analytical_says_stiff(analytical: ModulusEstimate | None) -> bool:
+    return analytical is not None and (
+        analytical.lower_bound_only or Flag.STIFFER_THAN_GEL in analytical.flags
+    )
+
+
+def estimate_from_prediction(
+    mu_log10: float,
+    sigma_log10: float,
+    *,
+    estimator: str,
+    analytical: ModulusEstimate | None = None,
+    stiff_limit_pa: float | None = None,
+    require_agreement: bool = False,
+    flags: frozenset[Flag] = frozenset(),
+) -> ModulusEstimate:
+    """One :class:`ModulusEstimate` from the network's log10-space Gaussian."""
+    details = {
+        "log10_mean": float(mu_log10),
+        "log10_sigma": float(sigma_log10),
+        "stiff_limit_pa": stiff_limit_pa,
+    }
+    if analytical is not None:
+        details["analytical_modulus_pa"] = float(analytical.modulus_pa)
+    beyond = stiff_limit_pa is not None and mu_log10 >= math.log10(stiff_limit_pa)
+    if beyond and (
+        not require_agreement or analytical is None or analytical_says_stiff(analytical)
+    ):
+        lb95 = 10 ** (mu_log10 - Z95_ONE_SIDED * sigma_log10)
+        lb68 = 10 ** (mu_log10 - Z68_ONE_SIDED * sigma_log10)
+        return ModulusEstimate(
+            modulus_pa=lb95,
+            interval_68_pa=(lb68, math.inf),
+            interval_95_pa=(lb95, math.inf),
+            estimator=estimator,
+            flags=frozenset(flags) | {Flag.STIFFER_THAN_GEL},
+            lower_bound_only=True,
+            details=details,
+        )
+    return ModulusEstimate(
+        modulus_pa=10**mu_log10,
+        interval_68_pa=(10 ** (mu_log10 - Z68 * sigma_log10), 10 ** (mu_log10 + Z68 * sigma_log10)),
+        interval_95_pa=(10 ** (mu_log10 - Z95 * sigma_log10), 10 ** (mu_log10 + Z95 * sigma_log10)),
+        estimator=estimator,
+        flags=frozenset(flags),
+        details=details,
+    )

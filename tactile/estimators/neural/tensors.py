@@ -1,0 +1,144 @@
+"""Batches as tensors: normalisation and sim-to-real augmentation (both on the fly, cheap).
+
+Augmentations act on the *raw* cached inputs before normalisation, per grasp:
+
+- images: sensor noise, lighting gain and offset, Gaussian blur, scale (zoom about the centre,
+  i.e. a different mm/px), timing jitter (blend with the neighbouring sampled frame);
+- force / width: relative force and area noise, closure noise (width resolution), and the same
+  timing jitter;
+- analytical: occasionally dropped (as if the analytical estimator failed), and log10 E noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F  # noqa: N812 - the usual torch alias
+from torch import Tensor
+
+from tactile.errors import ConfigError
+from tactile.estimators.neural.inputs import CLOSURE_LOG_SCALE_MM, INPUT_KEYS, Normalization
+
+
+@dataclass(frozen=True)
+class AugmentConfig:
+    """Strength of each augmentation; ``enabled=False`` switches all of them off."""
+
+    enabled: bool = True
+    image_noise: float = 0.03
+    gain: float = 0.25  # images *= U(1 - gain, 1 + gain)
+    offset: float = 0.03
+    blur_prob: float = 0.3
+    blur_sigma_px: float = 1.0
+    scale: float = 0.1  # zoom U(1 - scale, 1 + scale)
+    timing_jitter: float = 0.3  # fraction of one sample step
+    force_noise: float = 0.03  # in log units (~relative)
+    closure_noise_mm: float = 0.02
+    analytical_dropout: float = 0.05
+    analytical_noise: float = 0.05  # log10 units
+
+    def __post_init__(self) -> None:
+        for key, value in asdict(self).items():
+            if key != "enabled" and not (isinstance(value, int | float) and value >= 0):
+                raise ConfigError(
+                    f"AugmentConfig.{key}={value!r} must be a non-negative number",
+                    hint="use 0 to switch that augmentation off",
+                )
+        for key in ("blur_prob", "analytical_dropout", "gain", "scale"):
+            if getattr(self, key) >= 1:
+                raise ConfigError(f"AugmentConfig.{key} must be < 1", hint="use e.g. 0.2")
+
+
+def to_tensors(arrays: dict[str, np.ndarray]) -> dict[str, Tensor]:
+    return {
+        k: torch.from_numpy(np.ascontiguousarray(arrays[k], dtype=np.float32)) for k in INPUT_KEYS
+    }
+
+
+def normalize(batch: dict[str, Tensor], norm: Normalization) -> dict[str, Tensor]:
+    """Standardise each input; missing (NaN) values become 0, the training mean."""
+    out = {}
+    for key in INPUT_KEYS:
+        x = batch[key]
+        shape = norm.shape_for(key, x.dim())
+        mean = torch.tensor(norm.mean[key], dtype=x.dtype).reshape(shape)
+        std = torch.tensor(norm.std[key], dtype=x.dtype).reshape(shape)
+        out[key] = torch.nan_to_num((x - mean) / std, nan=0.0)
+    return out
+
+
+def _blur(images: Tensor, sigma: Tensor) -> Tensor:
+    """Per-sample Gaussian blur of (B, K, S, S) with sigma (B,) in pixels (3x3..7x7 kernel)."""
+    radius = 3
+    x = torch.arange(-radius, radius + 1, dtype=images.dtype)
+    k1 = torch.exp(-(x[None, :] ** 2) / (2 * sigma[:, None].clamp_min(1e-3) ** 2))
+    k1 = k1 / k1.sum(dim=1, keepdim=True)  # (B, 7)
+    b, k, h, w = images.shape
+    img = images.reshape(1, b * k, h, w)
+    kern = k1.repeat_interleave(k, dim=0)
+    img = F.conv2d(
+        F.pad(img, (radius, radius, 0, 0), mode="replicate"), kern[:, None, None, :], groups=b * k
+    )
+    img = F.conv2d(
+        F.pad(img, (0, 0, radius, radius), mode="replicate"), kern[:, None, :, None], groups=b * k
+    )
+    return img.reshape(b, k, h, w)
+
+
+def _zoom(images: Tensor, scale: Tensor) -> Tensor:
+    b = images.shape[0]
+    theta = torch.zeros(b, 2, 3, dtype=images.dtype)
+    theta[:, 0, 0] = 1.0 / scale
+    theta[:, 1, 1] = 1.0 / scale
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    return F.grid_sample(images, grid, padding_mode="zeros", align_corners=False)
+
+
+def _shift_time(x: Tensor, frac: Tensor) -> Tensor:
+    """Linear interpolation along the K axis (dim 1 for images, last for sequences) by frac (B,)."""
+    time_dim = 1 if x.dim() == 4 else x.dim() - 1
+    x_t = x.movedim(time_dim, -1)
+    later = torch.cat([x_t[..., 1:], x_t[..., -1:]], dim=-1)
+    earlier = torch.cat([x_t[..., :1], x_t[..., :-1]], dim=-1)
+    f = frac.reshape((-1,) + (1,) * (x_t.dim() - 1))
+    shifted = torch.where(f >= 0, x_t + f * (later - x_t), x_t - f * (earlier - x_t))
+    return shifted.movedim(-1, time_dim)
+
+
+def augment(
+    batch: dict[str, Tensor], cfg: AugmentConfig, gen: torch.Generator
+) -> dict[str, Tensor]:
+    """A randomly perturbed copy of a raw batch (see the module docstring)."""
+    if not cfg.enabled:
+        return batch
+    images, force, width = batch["images"], batch["force"].clone(), batch["width"].clone()
+    ana = batch["analytical"].clone()
+    b = images.shape[0]
+
+    def u(lo: float, hi: float, n: int = b) -> Tensor:
+        return lo + (hi - lo) * torch.rand(n, generator=gen)
+
+    if cfg.timing_jitter > 0:
+        frac = u(-cfg.timing_jitter, cfg.timing_jitter)
+        images, force, width = (_shift_time(t, frac) for t in (images, force, width))
+    if cfg.scale > 0:
+        images = _zoom(images, u(1 - cfg.scale, 1 + cfg.scale))
+    if cfg.blur_prob > 0 and cfg.blur_sigma_px > 0:
+        sigma = u(0.3, cfg.blur_sigma_px)
+        blurred = _blur(images, sigma)
+        pick = (torch.rand(b, generator=gen) < cfg.blur_prob).reshape(b, 1, 1, 1)
+        images = torch.where(pick, blurred, images)
+    gain = u(1 - cfg.gain, 1 + cfg.gain).reshape(b, 1, 1, 1)
+    offset = u(-cfg.offset, cfg.offset).reshape(b, 1, 1, 1)
+    noise = cfg.image_noise * torch.randn(images.shape, generator=gen)
+    images = (images * gain + offset + noise).clamp_min(0.0)
+    force = force + cfg.force_noise * torch.randn(force.shape, generator=gen)
+    closure = width[:, 0] + cfg.closure_noise_mm * torch.randn(width[:, 0].shape, generator=gen)
+    closure = closure.clamp_min(0.0)
+    width = torch.stack([closure, torch.log1p(closure / CLOSURE_LOG_SCALE_MM)], dim=1)
+    ana[:, 0] = ana[:, 0] + cfg.analytical_noise * torch.randn(b, generator=gen)
+    drop = torch.rand(b, generator=gen) < cfg.analytical_dropout
+    ana[drop] = torch.tensor([float("nan")] * 3 + [0.0], dtype=ana.dtype)
+    return {"images": images, "force": force, "width": width, "analytical": ana}

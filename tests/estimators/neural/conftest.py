@@ -1,0 +1,76 @@
+"""Tiny synthetic grasps and prepared datasets for the network tests (no simulator needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tactile.estimators.neural.config import MultiTowerConfig
+from tactile.estimators.neural.data import PreparedDataset
+from tactile.estimators.neural.model import model_config
+from tactile.types import Grasp, GraspFeatures, GraspMetadata
+
+
+def disk_grasp(
+    n_frames: int = 20, *, modulus_pa: float = 1e5, size: int = 48, object_id: str = "ball"
+) -> tuple[Grasp, GraspFeatures]:
+    """A grasp whose contact is a bright disk growing with force (contact at frame 4)."""
+    t = np.linspace(0.0, 1.0, n_frames)
+    load = np.clip((t - 0.2) / 0.8, 0.0, 1.0)
+    force = 10.0 * load**1.5
+    closure = 2.0 * load * (1e5 / modulus_pa) ** (1 / 3)
+    width = 60.0 - closure
+    yy, xx = np.mgrid[:size, :size]
+    r2 = (yy - size / 2) ** 2 + (xx - size / 2) ** 2
+    frames = np.full((n_frames, size, size, 3), 40, np.uint8)
+    for i, q in enumerate(load):
+        frames[i][r2 <= (q * size / 3) ** 2] = 200
+    contact = int(np.argmax(load > 0))
+    area = np.pi * (load * 8.0) ** 2
+    meta = GraspMetadata(object_id=object_id, label_modulus_pa=modulus_pa, source="test")
+    grasp = Grasp("g0", frames, t, force, width, meta, reference_frame=frames[0].copy())
+    feats = GraspFeatures(
+        grasp_id="g0",
+        t_s=t,
+        force_n=force,
+        width_mm=width,
+        contact_area_mm2=area,
+        contact_index=max(contact - 1, 0),
+        peak_index=n_frames - 1,
+        reference_index=0,
+    )
+    return grasp, feats
+
+
+def synthetic_dataset(
+    config: MultiTowerConfig, *, n_objects: int = 24, grasps: int = 2, seed: int = 0
+) -> PreparedDataset:
+    """Inputs whose label (log10 E) is a learnable function of force/closure/analytical inputs."""
+    rng = np.random.default_rng(seed)
+    k, s = config.k_frames, config.image_size
+    log_e = np.repeat(rng.uniform(4, 11, n_objects), grasps)
+    n = log_e.size
+    q = np.linspace(1 / k, 1, k)
+    force = np.log1p(10 * q[None, :] * rng.uniform(0.8, 1.2, (n, 1)))
+    closure = 3.0 * q[None, :] * 10 ** (-(log_e[:, None] - 4) / 4) + rng.normal(0, 0.01, (n, k))
+    closure = np.maximum(closure, 0)
+    images = rng.random((n, k, s, s)) * (1 - (log_e[:, None, None, None] - 4) / 8)
+    ana = np.stack([log_e + rng.normal(0, 0.5, n), np.full(n, 0.4), log_e > 9, np.ones(n)], 1)
+    return PreparedDataset(
+        arrays={
+            "images": images.astype(np.float32),
+            "force": np.stack([force, force * 0.5], 1).astype(np.float32),
+            "width": np.stack([closure, np.log1p(closure / 0.1)], 1).astype(np.float32),
+            "analytical": ana.astype(np.float32),
+        },
+        log10_modulus=log_e,
+        object_ids=np.repeat([f"obj{i:03d}" for i in range(n_objects)], grasps),
+        grasp_ids=np.array([f"g{i}" for i in range(n)]),
+        analytical_log10=ana[:, 0],
+        analytical_stiff=ana[:, 2] > 0,
+    )
+
+
+@pytest.fixture
+def tiny_config() -> MultiTowerConfig:
+    return model_config("mt-tiny")

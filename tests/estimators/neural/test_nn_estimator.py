@@ -1,0 +1,80 @@
+"""The neural/hybrid estimators end to end on a synthetic grasp, and the interval logic."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from conftest import disk_grasp
+
+from tactile.estimators.neural.checkpoint import save_checkpoint
+from tactile.estimators.neural.data import prepare_grasp
+from tactile.estimators.neural.estimator import HybridEstimator, NeuralEstimator
+from tactile.estimators.neural.inputs import Normalization, stack_inputs
+from tactile.estimators.neural.model import create_model, model_config
+from tactile.estimators.neural.predict import estimate_from_prediction
+from tactile.estimators.registry import get_estimator
+from tactile.types import Flag, ModulusEstimate
+
+
+def test_two_sided_interval_from_the_predicted_gaussian() -> None:
+    est = estimate_from_prediction(5.0, 0.25, estimator="neural", stiff_limit_pa=1e9)
+    assert est.modulus_pa == pytest.approx(1e5)
+    lo68, hi68 = est.interval_68_pa
+    lo95, hi95 = est.interval_95_pa
+    assert lo95 < lo68 < est.modulus_pa < hi68 < hi95
+    assert math.log10(hi68 / lo68) == pytest.approx(2 * 0.994458 * 0.25)
+    assert not est.lower_bound_only and Flag.STIFFER_THAN_GEL not in est.flags
+
+
+def test_beyond_the_limit_only_a_lower_bound_is_reported() -> None:
+    est = estimate_from_prediction(10.0, 0.5, estimator="neural", stiff_limit_pa=1e8)
+    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
+    assert est.interval_95_pa[1] == math.inf and est.interval_68_pa[1] == math.inf
+    assert est.modulus_pa == est.interval_95_pa[0] < est.interval_68_pa[0] < 1e10
+
+
+def test_hybrid_needs_the_analytical_estimate_to_agree() -> None:
+    soft_ana = ModulusEstimate(1e6, (5e5, 2e6), (2e5, 5e6), "hertz")
+    stiff_ana = ModulusEstimate(
+        1e9,
+        (1e8, math.inf),
+        (1e7, math.inf),
+        "hertz",
+        flags=frozenset({Flag.STIFFER_THAN_GEL}),
+        lower_bound_only=True,
+    )
+    kw = {"estimator": "hybrid", "stiff_limit_pa": 1e8, "require_agreement": True}
+    assert not estimate_from_prediction(9.0, 0.3, analytical=soft_ana, **kw).lower_bound_only
+    assert estimate_from_prediction(9.0, 0.3, analytical=stiff_ana, **kw).lower_bound_only
+
+
+@pytest.fixture
+def tiny_ckpt(tmp_path: Path) -> Path:
+    cfg = model_config("mt-tiny", analytical={"enabled": False})
+    grasps = [disk_grasp(20, modulus_pa=e) for e in (1e4, 1e6, 1e8)]
+    items = [
+        prepare_grasp(g, cfg, calibration="sim-wedge-v1", analytical=None, features=f)[0]
+        for g, f in grasps
+    ]
+    arrays = stack_inputs(items)
+    norm = Normalization.fit(arrays, [4.0, 6.0, 8.0])
+    return save_checkpoint(
+        tmp_path / "tiny" / "model.pt",
+        create_model(cfg).eval(),
+        norm,
+        info={"stiff_limit_pa": 1e30},
+    )
+
+
+def test_neural_estimator_from_a_checkpoint_and_the_registry(tiny_ckpt: Path) -> None:
+    grasp, feats = disk_grasp(20, modulus_pa=1e5)
+    est = NeuralEstimator(tiny_ckpt).estimate(grasp, feats, calibration="sim-wedge-v1")
+    assert est.estimator == "neural"
+    assert est.interval_95_pa[0] < est.modulus_pa < est.interval_95_pa[1]
+    assert "log10_sigma" in est.details
+    by_name = get_estimator("hybrid", model=tiny_ckpt)
+    assert isinstance(by_name, HybridEstimator)
+    again = by_name.estimate(grasp, feats, calibration="sim-wedge-v1")
+    assert again.modulus_pa == pytest.approx(est.modulus_pa)
