@@ -17,6 +17,8 @@ from tactile.errors import TactileError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "tactile.cli.demo_cmd",
+    "tactile.cli.import_cmd",
+    "tactile.cli.inspect_cmd",
     "tactile.cli.estimate_cmd",
     "tactile.cli.evaluate_cmd",
     "tactile.cli.train_cmd",

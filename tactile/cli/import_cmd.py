@@ -1,0 +1,70 @@
+"""``tactile import``: convert reference recordings (AVI + pickles) into a grasp dataset."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+from tactile.cli._common import add_json_flag, format_pa, print_json
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "import",
+        help="import reference recordings (NAME.avi + NAME_forces.pkl + NAME_widths.pkl)",
+        description=(
+            "Import grasps recorded in the layout of Burgess et al. 2024 into a tactile grasp "
+            "dataset (DEST: a .h5 file or a directory). Pickles are read with a whitelisting "
+            "unpickler; widths are converted from metres to mm; timing is nominal (30 fps)."
+        ),
+    )
+    p.add_argument("src", type=Path, help="one .avi file or a folder of recordings")
+    p.add_argument("dest", type=Path, help="grasp dataset to create or append to (.h5 or dir)")
+    p.add_argument("--labels", type=Path, help="label table CSV (Label, Modulus [Pa], ...)")
+    p.add_argument("--aliases", type=Path, help="alias CSV (alias,label) for file-name objects")
+    p.add_argument(
+        "--compression",
+        choices=("gzip", "lzf", "none"),
+        default="gzip",
+        help="frame compression (default gzip: readable everywhere)",
+    )
+    p.add_argument(
+        "--skip-existing", action="store_true", help="skip grasps already in DEST (resume)"
+    )
+    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tactile.io import GraspReader, import_reference
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ids = import_reference(
+            args.src,
+            args.dest,
+            labels_csv=args.labels,
+            aliases_csv=args.aliases,
+            progress=args.progress,
+            compression=None if args.compression == "none" else args.compression,
+            skip_existing=args.skip_existing,
+        )
+    notes = list(dict.fromkeys(str(w.message) for w in caught))
+    with GraspReader(args.dest) as reader:
+        rows = [reader.summary(gid) for gid in ids]
+    if args.json:
+        print_json({"dest": str(args.dest), "imported": rows, "warnings": notes})
+        return 0
+    for note in notes:
+        print(f"tactile import: warning: {note}", file=sys.stderr)
+    print(f"imported {len(rows)} grasp(s) into {args.dest}")
+    if rows:
+        print(f"{'grasp_id':<28} {'object':<24} {'frames':>6}  label")
+        for r in rows:
+            label = format_pa(r["label_modulus_pa"]) if r["label_modulus_pa"] else "none"
+            print(f"{r['grasp_id']:<28} {r['object_id']:<24} {r['n_frames']:>6}  {label}")
+    return 0

@@ -1,0 +1,77 @@
+"""``tactile inspect``: what is in a grasp file or directory."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from tactile.cli._common import add_json_flag, format_pa, print_json
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "inspect",
+        help="list the grasps in a grasp file (.h5) or directory",
+        description="Show schema version, grasps, frames, duration, force/width ranges, labels.",
+    )
+    p.add_argument("file", type=Path, help="grasp dataset: a .h5 file or a directory")
+    p.add_argument("--grasp", metavar="ID", help="show one grasp in detail, with its metadata")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def _span(values: list[float], fmt: str = ".1f") -> str:
+    return f"{values[0]:{fmt}}..{values[1]:{fmt}}" if values else "-"
+
+
+def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
+    info = reader.summary(gid)
+    meta = reader.metadata(gid).to_dict()
+    if as_json:
+        print_json({"path": str(reader.path), "grasp": info, "metadata": meta})
+        return 0
+    for key, value in {**info, **{k: v for k, v in meta.items() if k not in info}}.items():
+        print(f"{key:<20} {value}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from tactile.io import GraspReader
+
+    with GraspReader(args.file) as reader:
+        if args.grasp is not None:
+            return _one_grasp(reader, args.grasp, args.json)
+        rows = [reader.summary(gid) for gid in reader.ids()]
+        header: dict[str, Any] = {
+            "path": str(args.file),
+            "format": "tactile-grasps",
+            "schema_version": reader.schema_version,
+            "n_grasps": len(rows),
+            "n_files": len(reader.files),
+            "pending_ids": reader.pending_ids,
+        }
+    if args.json:
+        print_json({**header, "grasps": rows})
+        return 0
+    print(
+        f"{args.file}: tactile-grasps schema {reader.schema_version}, {len(rows)} grasp(s) "
+        f"in {header['n_files']} file(s)"
+    )
+    if header["pending_ids"]:
+        print(f"  not yet consolidated (writer running or interrupted): {header['pending_ids']}")
+    if not rows:
+        return 0
+    print(
+        f"{'grasp_id':<24} {'object':<20} {'frames':>6} {'HxW':>9} {'dur s':>6} "
+        f"{'force N':>11} {'width mm':>11} {'label':>9}  source / calibration"
+    )
+    for r in rows:
+        hw = f"{r['frame_shape'][0]}x{r['frame_shape'][1]}"
+        label = format_pa(r["label_modulus_pa"]) if r["label_modulus_pa"] else "none"
+        print(
+            f"{r['grasp_id']:<24} {r['object_id']:<20} {r['n_frames']:>6} {hw:>9} "
+            f"{r['duration_s']:>6.2f} {_span(r['force_range_n']):>11} "
+            f"{_span(r['width_range_mm']):>11} {label:>9}  {r['source']} / {r['calibration_id']}"
+        )
+    return 0
