@@ -18,7 +18,7 @@ from typing import Self
 
 import numpy as np
 
-from tactile.errors import DeviceNotConnectedError, DeviceTimeoutError
+from tactile.errors import DeviceError, DeviceNotConnectedError, DeviceTimeoutError
 
 
 def now_s() -> float:
@@ -201,3 +201,36 @@ class ForceSensor(Device):
         """Make the current load read as zero; returns the offset removed (newtons)."""
         self._require_connected()
         return 0.0
+
+
+class EndOfStreamError(DeviceError):
+    """A finite source (video file, replayed grasp) has no more samples."""
+
+
+class DropDetector:
+    """Counts frames lost between arrivals from the gaps in monotonic arrival times.
+
+    Never trusts a nominal frame rate: the period is the median of the last ``window``
+    inter-arrival gaps, and a gap of ``k`` periods (k >= 1.5, rounded) means ``k - 1`` lost frames.
+    """
+
+    def __init__(self, window: int = 31) -> None:
+        self._gaps: list[float] = []
+        self._window = window
+        self._last: float | None = None
+        self.total_dropped = 0
+
+    def __call__(self, t_s: float) -> int:
+        last, self._last = self._last, t_s
+        if last is None:
+            return 0
+        gap = t_s - last
+        dropped = 0
+        if len(self._gaps) >= 5:
+            period = float(np.median(self._gaps))
+            if period > 0 and gap > 1.5 * period:
+                dropped = round(gap / period) - 1
+        if not dropped:
+            self._gaps = [*self._gaps[-(self._window - 1) :], gap]
+        self.total_dropped += dropped
+        return dropped

@@ -94,13 +94,16 @@ def parse_device_url(url: str) -> DeviceUrl:
         path, _, query = url.partition("?")
         return DeviceUrl(raw=url, scheme="", path=path, params=dict(parse_qsl(query)))
     parts = urlsplit(url)
+    params = dict(parse_qsl(parts.query, keep_blank_values=True))
+    fragment, _, late_query = parts.fragment.partition("?")  # tolerate file.h5#id?speed=0
+    params.update(parse_qsl(late_query, keep_blank_values=True))
     return DeviceUrl(
         raw=url,
         scheme=parts.scheme.lower(),
         netloc=parts.netloc,
         path=parts.path,
-        params=dict(parse_qsl(parts.query, keep_blank_values=True)),
-        fragment=parts.fragment,
+        params=params,
+        fragment=fragment,
     )
 
 

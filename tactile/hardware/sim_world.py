@@ -72,6 +72,8 @@ class SimWorld:
         self._width_mm = open_width_mm
         self._advance: Callable[[float], None] | None = None
         self.peak_force_n = 0.0
+        self.touches = 0  # how many times the fingers came into contact (grasp counter)
+        self._touching = False
         self.glitch_n: float | None = None  # when set, the force sensor reads this (fault tests)
 
     # --- who moves the fingers -----------------------------------------------------------
@@ -90,7 +92,17 @@ class SimWorld:
     def set_width_mm(self, width_mm: float) -> None:
         with self.lock:
             self._width_mm = float(width_mm)
-            self.peak_force_n = max(self.peak_force_n, self.contact_force_n(width_mm))
+            force = self.contact_force_n(width_mm)
+            self.peak_force_n = max(self.peak_force_n, force)
+            if force > 0 and not self._touching:
+                self.touches += 1
+            self._touching = force > 0
+
+    def in_grasp(self, k: int) -> bool:
+        """True once the fingers touch the object for the ``k``-th time (fault injection)."""
+        self.sync()
+        with self.lock:
+            return self.touches > k or (self.touches == k and self._touching)
 
     # --- physics --------------------------------------------------------------------------
     @property

@@ -1,0 +1,66 @@
+"""Serial/TCP load-cell gauge: line parsing, tare, scale, spike rejection, silence."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+
+from tactile.errors import DeviceTimeoutError
+from tactile.hardware import open_force_sensor
+from tactile.hardware.force_gauge import SerialForceGauge, SpikeFilter, parse_reading
+from tactile.hardware.gauge_emulator import GaugeEmulator, LineServer
+from tactile.hardware.pty_link import PtyLink
+
+
+def test_parse_reading_takes_last_number() -> None:
+    assert parse_reading(b"12.5") == 12.5
+    assert parse_reading(b"F=-3.25 N") == -3.25
+    assert parse_reading(b"1234,5.5e1") == 55.0
+    assert parse_reading(b"HX711 ready") is None
+
+
+def test_spike_filter_removes_isolated_glitches_but_follows_real_steps() -> None:
+    f = SpikeFilter(min_n=-5, max_n=500, jump_n=25)
+    stream = [0.1, 0.0, -0.1, -70.0, 0.1, 0.2, 5.0, 10.0, 15.0, 90.0, 91.0, 90.5, 90.2]
+    out = [f(v) for v in stream]
+    assert out[3] == (-0.1, True)  # the -70 N glitch is replaced by the last good value
+    assert [v for v, _ in out[4:9]] == [0.1, 0.2, 5.0, 10.0, 15.0]  # a ramp passes
+    values = [v for v, _ in out]
+    assert values[-1] == 90.2  # a lasting step is accepted after max_run rejections
+    assert f.n_rejected == 4
+
+
+def test_gauge_over_pty_with_tare_scale_and_glitches() -> None:
+    load = {"n": 0.0}
+    emu = GaugeEmulator(lambda: load["n"], rate_hz=500, scale=0.01, offset=812.0, glitch_every=7)
+    link = PtyLink(produce=emu.next_line, period_s=0.001)
+    with link, open_force_sensor(f"{link.port}?scale=0.01&timeout_s=0.3") as gauge:
+        assert isinstance(gauge, SerialForceGauge)
+        removed = gauge.tare(9)
+        assert gauge.offset == pytest.approx(812.0, abs=1e-3)
+        assert removed == pytest.approx(8.12, abs=1e-4)
+        load["n"] = 2.0
+        samples = [gauge.read() for _ in range(30)]
+        good = [s for s in samples if not s.rejected]
+        assert all(s.force_n == pytest.approx(2.0, abs=1e-3) for s in samples[5:])
+        assert len(samples) - len(good) >= 3  # the -70 N glitches were flagged
+        assert all(b.t_s >= a.t_s for a, b in itertools.pairwise(samples))
+        gauge.scale = 1.0
+        load["n"] = 5.0
+        time.sleep(0.02)
+        gauge.read()
+        assert gauge.calibrate_scale(5.0, n_samples=5) == pytest.approx(0.01, rel=1e-3)
+
+
+def test_gauge_over_tcp_socket_and_silence() -> None:
+    emu = GaugeEmulator(lambda: 3.5, rate_hz=300)
+    with LineServer(emu) as server, open_force_sensor(server.url + "?timeout_s=0.2") as gauge:
+        readings = [gauge.read().force_n for _ in range(10)]
+        assert readings == [3.5] * 10
+        emu.silent.set()
+        time.sleep(0.05)
+        with pytest.raises(DeviceTimeoutError, match=r"no reading for 0\.2 s"):
+            for _ in range(100):  # drain what was already buffered
+                gauge.read()
