@@ -40,7 +40,7 @@ def write_recording(
 ) -> Path:
     """A small MJPG AVI (48x64) and its two pickles, like the reference rig writes them."""
     avi = folder / f"{stem}.avi"
-    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (64, 48))
     for i in range(n_video):
         frame = np.full((48, 64, 3), (40 + 5 * i, 120, 200), dtype=np.uint8)
         frame[10:20, 10 + i : 20 + i] = 255
