@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tactile.cli.estimate_cmd",
     "tactile.cli.evaluate_cmd",
     "tactile.cli.train_cmd",
+    "tactile.cli.simulate_cmd",
 )
 
 

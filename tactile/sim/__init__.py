@@ -3,25 +3,31 @@
 See ``docs/simulator.md`` for the models and their references.
 """
 
+from tactile.sim.catalog import MATERIALS, Material, sample_population
 from tactile.sim.contact import ContactCurve, GelModel, contact_curve
 from tactile.sim.grasp import SimGraspConfig, SimTruth, simulate_grasp, simulate_grasp_truth
 from tactile.sim.gripper import GripperProfile
 from tactile.sim.objects import SHAPES, SimObject
 from tactile.sim.render import Light, Optics
+from tactile.sim.rig import SimRig
 from tactile.sim.sensors import SensorNoise
 
 __all__ = [
+    "MATERIALS",
     "SHAPES",
     "ContactCurve",
     "GelModel",
     "GripperProfile",
     "Light",
+    "Material",
     "Optics",
     "SensorNoise",
     "SimGraspConfig",
     "SimObject",
+    "SimRig",
     "SimTruth",
     "contact_curve",
+    "sample_population",
     "simulate_grasp",
     "simulate_grasp_truth",
 ]

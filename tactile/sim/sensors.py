@@ -77,7 +77,7 @@ class SensorNoise:
     @classmethod
     def realistic(cls) -> SensorNoise:
         """Like the reference rig, including rare -70 N force glitches and dropped frames."""
-        return replace(cls(), force_spike_probability=0.005, frame_drop_probability=0.01)
+        return replace(cls(), force_spike_probability=0.002, frame_drop_probability=0.01)
 
 
 def noisy_force(
