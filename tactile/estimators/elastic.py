@@ -44,14 +44,16 @@ class ElasticEstimator(AnalyticalEstimator):
     ) -> ModulusEstimate:
         curve = loading_curve(features, min_force_fraction=self.min_force_fraction)
         thickness = curve.width_at_contact_mm
-        ok = curve.closure_mm > MIN_CLOSURE_MM
+        ok = (curve.closure_mm > MIN_CLOSURE_MM) & (curve.area_mm2 > 0)
         flags = set(curve.flags)
         if thickness <= 0 or not np.any(ok):
             flags.add(Flag.WIDTH_UNCHANGED)
             raise EstimatorError(
                 f"grasp {features.grasp_id!r}: the elastic estimator needs the object's "
-                f"thickness and a resolved closure (width at contact {thickness:.3g} mm)",
-                hint="record the gripper width in mm through the whole squeeze",
+                f"thickness and frames with a resolved closure and a contact area (width at "
+                f"contact {thickness:.3g} mm)",
+                hint="record the gripper width in mm through the whole squeeze, and check the "
+                "sensor's contact threshold",
             )
         f, area = curve.force_n[ok], curve.area_mm2[ok]
         closure = curve.closure_mm[ok]

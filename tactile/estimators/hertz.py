@@ -3,17 +3,23 @@
 Per usable loading frame the measured force F, contact radius a (from the contact area) and
 per-pad approach δ = closure / 2 give the effective modulus E* by one of three routes:
 
-* ``"closure"``:   F = 4/3·E*·a·δ          → E* = 3F / (4aδ)       (R eliminated; default)
+* ``"closure"``:   F = 4/3·E*·a·δ          → E* = 3F / (4aδ)       (R eliminated)
 * ``"radius"``:    a³ = 3FR / (4E*)        → E* = 3FR / (4a³)      (needs ``meta.radius_mm``)
-* ``"stiffness"``: F = 4/3·E*·√R·δ^{3/2}   → E* = 3F / (4√R·δ^{3/2}) (needs R; no area)
+* ``"stiffness"``: F = 4/3·E*·√R·δ^{3/2}   (needs R; no area at all)
 
-``"auto"`` takes ``"closure"`` when at least three frames have a resolved closure, else
-``"radius"`` when R is known. The per-frame values are fitted robustly in log space
-(:mod:`tactile.estimators.fitting`), then the gel's compliance ``(1 − ν_g²)/E_g`` — from the
-grasp's :class:`~tactile.calibration.SensorCalibration`, never a constant — is removed with Monte
-Carlo uncertainty (:mod:`tactile.estimators.separation`), giving E (not E*) with the object's
-Poisson ratio (default 0.5, see :data:`~tactile.estimators.contact.DEFAULT_OBJECT_POISSON`).
-The other routes' E* are reported in ``details["routes_e_star_pa"]`` as a consistency check.
+The stiffness route is fitted as a straight line, ``F^{2/3} = (4/3·E*·√R)^{2/3}·(closure − c0)/2``
+(Theil–Sen), whose free intercept c0 absorbs an error in the frame of first contact; only the
+slope carries E*. It needs neither the contact area (which image thresholds underestimate for
+soft, shallow contacts) nor the exact contact frame, so ``"auto"`` prefers it whenever the
+object's radius is known and the closure is resolved; otherwise ``"closure"`` when at least
+three frames have a resolved closure, else ``"radius"``. The per-frame values of the other
+routes are fitted robustly in log space (:mod:`tactile.estimators.fitting`).
+
+Then the gel's compliance ``(1 − ν_g²)/E_g`` — from the grasp's
+:class:`~tactile.calibration.SensorCalibration`, never a constant — is removed with Monte Carlo
+uncertainty (:mod:`tactile.estimators.separation`), giving E (not E*) with the object's Poisson
+ratio (default 0.5, :data:`~tactile.estimators.contact.DEFAULT_OBJECT_POISSON`). The other
+routes' E* are reported in ``details["routes_e_star_pa"]`` as a consistency check.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from tactile.calibration import SensorCalibration
 from tactile.errors import ConfigError, EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2
-from tactile.estimators.fitting import LogFit, robust_log_fit
+from tactile.estimators.fitting import MIN_LOG10_SE, LogFit, robust_log_fit, robust_slope_fit
 from tactile.estimators.loading import LoadingCurve, loading_curve
 from tactile.estimators.separation import separate_object
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
@@ -44,16 +50,35 @@ def hertz_log10_e_star(curve: LoadingCurve, route: str, radius_mm: float | None)
     f, a = curve.force_n, curve.contact_radius_mm
     delta = curve.closure_mm / 2.0
     ok_delta = curve.closure_mm > MIN_CLOSURE_MM
+    ok_area = a > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         if route == "closure":
-            e = np.where(ok_delta, 3.0 * f / (4.0 * a * delta), np.nan)
+            e = np.where(ok_delta & ok_area, 3.0 * f / (4.0 * a * delta), np.nan)
         elif route == "radius" and radius_mm is not None:
-            e = 3.0 * f * radius_mm / (4.0 * a**3)
+            e = np.where(ok_area, 3.0 * f * radius_mm / (4.0 * a**3), np.nan)
         elif route == "stiffness" and radius_mm is not None:
             e = np.where(ok_delta, 3.0 * f / (4.0 * math.sqrt(radius_mm) * delta**1.5), np.nan)
         else:
             return np.full(f.shape, np.nan)
         return np.log10(e * PA_PER_N_PER_MM2)
+
+
+def stiffness_fit(curve: LoadingCurve, radius_mm: float, *, seed: int = 0) -> LogFit:
+    """E* from the slope of ``F^{2/3}`` against closure (see the module docstring)."""
+    ok = curve.closure_mm > MIN_CLOSURE_MM
+    x, y = curve.closure_mm[ok], curve.force_n[ok] ** (2.0 / 3.0)
+    slope, se_log_slope, x0 = robust_slope_fit(x, y, seed=seed)
+    if not (np.isfinite(slope) and slope > 0 and np.isfinite(se_log_slope)):
+        per_frame = hertz_log10_e_star(curve, "stiffness", radius_mm)
+        return robust_log_fit(per_frame, seed=seed)
+    # F^{2/3} = k^{2/3}·δ, δ = closure/2, k = 4/3·E*·√R  ->  E* = 3·(2·slope)^{3/2} / (4·√R)
+    e_star = 3.0 * (2.0 * slope) ** 1.5 / (4.0 * math.sqrt(radius_mm)) * PA_PER_N_PER_MM2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resid = np.log10(y / (slope * (x - x0)))
+    resid = resid[np.isfinite(resid)]
+    scatter = float(1.4826 * np.median(np.abs(resid - np.median(resid)))) if resid.size else 0.0
+    se = max(1.5 * se_log_slope, MIN_LOG10_SE)
+    return LogFit(math.log10(e_star), se, scatter, int(x.size))
 
 
 def _n_valid(x: np.ndarray) -> int:
@@ -79,7 +104,7 @@ class HertzEstimator(AnalyticalEstimator):
     def _choose_route(self, per_route: dict[str, np.ndarray]) -> str:
         if self.route != "auto":
             return self.route
-        for name in ("closure", "radius"):
+        for name in ("stiffness", "closure", "radius"):
             if _n_valid(per_route[name]) >= MIN_ROUTE_FRAMES:
                 return name
         return "closure"
@@ -102,7 +127,10 @@ class HertzEstimator(AnalyticalEstimator):
                 + ")",
                 hint="give the object's radius (meta.radius_mm) or record the gripper width",
             )
-        fit = robust_log_fit(values, seed=self.seed)
+        if route == "stiffness" and radius is not None:
+            fit = stiffness_fit(curve, radius, seed=self.seed)
+        else:
+            fit = robust_log_fit(values, seed=self.seed)
         total = LogFit(-fit.log10_value, fit.log10_se, fit.scatter_log10, fit.n_frames)
         details: dict[str, Any] = {
             "route": route,

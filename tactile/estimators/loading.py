@@ -51,8 +51,10 @@ def loading_curve(
 ) -> LoadingCurve:
     """Select the usable loading frames of ``features``.
 
-    A frame is usable when its force is above ``max(min_force_fraction · peak, min_force_n)`` and
-    its contact area is positive. Raises NoContactError (with the reason) when none is.
+    A frame is usable when its force is above ``max(min_force_fraction · peak, min_force_n)``.
+    Its contact area may be 0 (an image threshold can miss a soft, shallow contact): routes that
+    need the area skip those frames, routes that do not (force and closure only) keep them.
+    Raises NoContactError (with the reason) when the force never rises.
     """
     gid = features.grasp_id
     if Flag.NO_CONTACT in features.flags:
@@ -77,13 +79,8 @@ def loading_curve(
             hint="squeeze harder or check the force sensor's zero and sign (compression > 0)",
         )
     floor = max(min_force_fraction * peak, min_force_n)
-    keep = np.isfinite(force) & np.isfinite(area) & (force >= floor) & (area > 0)
-    if not np.any(keep):
-        raise NoContactError(
-            f"grasp {gid!r}: no loading frame has both force above {floor:.3g} N "
-            "and a contact area",
-            hint="check the contact threshold of the sensor calibration",
-        )
+    keep = np.isfinite(force) & (force >= floor)
+    area = np.where(np.isfinite(area) & (area > 0), area, 0.0)
     width = np.asarray(features.width_mm, dtype=np.float64)
     width_at_contact = float(width[features.contact_index])
     depth = None

@@ -69,14 +69,15 @@ class MDREstimator(AnalyticalEstimator):
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         curve = loading_curve(features, min_force_fraction=self.min_force_fraction)
-        ok = curve.closure_mm > MIN_CLOSURE_MM
+        ok = (curve.closure_mm > MIN_CLOSURE_MM) & (curve.area_mm2 > 0)
         flags = set(curve.flags)
         if not np.any(ok):
             flags.add(Flag.WIDTH_UNCHANGED)
             raise EstimatorError(
-                f"grasp {features.grasp_id!r}: MDR needs the gripper closure, which never "
-                f"exceeded {MIN_CLOSURE_MM} mm during loading",
-                hint="record the gripper width, or use --estimator hertz with a known radius",
+                f"grasp {features.grasp_id!r}: MDR needs frames with both a gripper closure "
+                f"above {MIN_CLOSURE_MM} mm and a contact area; none has",
+                hint="record the gripper width, check the sensor's contact threshold, or use "
+                "--estimator hertz with a known radius",
             )
         f, a = curve.force_n[ok], curve.contact_radius_mm[ok]
         delta = curve.closure_mm[ok] / 2.0

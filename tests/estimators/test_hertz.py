@@ -51,7 +51,8 @@ def test_noisy_curves_within_stated_95_interval(modulus_pa: float, seed: int) ->
     est = HertzEstimator().estimate_features(feats, meta=sphere_meta(), calibration=SIM_WEDGE)
     lo, hi = est.interval_95_pa
     assert lo <= modulus_pa <= hi, (est.modulus_pa, est.interval_95_pa)
-    assert hi / lo < 100  # an honest interval, not an arbitrarily wide one
+    if modulus_pa <= SIM_WEDGE.gel_modulus_pa:  # resolvable: an interval, not a shrug
+        assert hi / lo < 30
 
 
 @pytest.mark.parametrize("modulus_pa", [1e8, 1e9, 2e11])
