@@ -173,6 +173,7 @@ class GraspWriter:
             index, _ = scan(self._layout) if self._layout.exists else ({}, 0)
         except BaseException:
             self._lock.release()
+            self._remove_empty_pending()
             raise
         self._known: set[str] = set(index)
         #: grasps left in the pending directory by an earlier writer that was killed
@@ -319,7 +320,11 @@ class GraspWriter:
             for p in pending:
                 p.unlink()
             _files.fsync_dir(lay.directory)
-        if lay.directory.is_dir() and not any(lay.directory.iterdir()):
+        self._remove_empty_pending()
+
+    def _remove_empty_pending(self) -> None:
+        lay = self._layout
+        if lay.main is not None and lay.directory.is_dir() and not any(lay.directory.iterdir()):
             lay.directory.rmdir()
             _files.fsync_dir(lay.main.parent)
 

@@ -110,6 +110,7 @@ def test_writer_refuses_to_append_to_a_damaged_file(good_file: Path, tmp_path: P
     os.truncate(bad, 2000)
     with pytest.raises(CorruptFileError):
         GraspWriter(bad)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.h5", "good.h5"]  # no debris
 
 
 def test_foreign_file_inside_a_directory_dataset(tmp_path: Path) -> None:
