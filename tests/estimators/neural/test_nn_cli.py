@@ -1,0 +1,102 @@
+"""`tactile train` end to end on a small simulated HDF5 file, then evaluate_model and estimate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tactile.cli.main import main
+from tactile.estimators.neural.checkpoint import load_checkpoint
+from tactile.estimators.neural.evaluate import evaluate_model, summarize
+from tactile.estimators.registry import get_estimator
+from tactile.io import GraspReader, GraspWriter
+from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+
+
+@pytest.fixture(scope="module")
+def sim_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("nn") / "sim.h5"
+    with GraspWriter(path, overwrite=True) as writer:
+        for i, modulus_pa in enumerate((2e4, 1e5, 1e6, 1e9)):
+            obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=modulus_pa, name=f"ball{i}")
+            for k in range(2):
+                writer.append(simulate_grasp(obj, config=SimGraspConfig(), seed=10 * i + k))
+    return path
+
+
+def test_train_command_writes_a_loadable_model_and_resumes(
+    sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "model"
+    args = [
+        "train",
+        str(sim_file),
+        "--out",
+        str(out),
+        "--model",
+        "mt-tiny",
+        "--epochs",
+        "4",
+        "--threads",
+        "1",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--val-fraction",
+        "0.25",
+        "--stiff-limit-pa",
+        "1e9",
+        "--json",
+    ]
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n_grasps"] == 8 and report["n_objects"] == 4
+    assert {p.name for p in out.iterdir()} >= {"model.pt", "last.pt", "config.json", "metrics.json"}
+    loaded = load_checkpoint(out / "model.pt")
+    assert loaded.config.name == "mt-tiny" and loaded.info["stiff_limit_pa"] == 1e9
+    assert list((tmp_path / "cache").glob("*.npz"))  # prepared inputs were cached
+    # resuming a finished run trains no further epochs and gives the same model
+    assert main([*args, "--resume"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["best_epoch"] == report["best_epoch"]
+
+    records = evaluate_model(out, [sim_file], cache_dir=tmp_path / "cache")
+    assert len(records) == 8 and all(np.isfinite(r["pred_log10"]) for r in records)
+    summary = summarize(records)
+    assert summary["network"]["n_objects"] == 4 and "analytical" in summary
+
+    reader = GraspReader(sim_file)
+    grasp = reader.read(reader.ids()[0])
+    est = get_estimator("hybrid", model=out).estimate(grasp)
+    assert est.estimator == "hybrid" and est.modulus_pa > 0
+
+
+def test_finetune_starts_from_a_checkpoint(sim_file: Path, tmp_path: Path) -> None:
+    base, tuned = tmp_path / "base", tmp_path / "tuned"
+    common = [
+        "--epochs",
+        "2",
+        "--threads",
+        "1",
+        "--cache-dir",
+        str(tmp_path / "c"),
+        "--no-progress",
+    ]
+    assert main(["train", str(sim_file), "--out", str(base), "--model", "mt-tiny", *common]) == 0
+    assert (
+        main(["train", str(sim_file), "--out", str(tuned), "--finetune", str(base), *common]) == 0
+    )
+    info = load_checkpoint(tuned / "model.pt").info
+    assert info["finetuned_from"].endswith("model.pt")
+
+
+def test_bad_config_is_one_line_error(
+    sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["train", str(sim_file), "--out", str(tmp_path / "x"), "--config", '{"k_frames": 1}']
+    )
+    assert code == 2
+    assert "k_frames" in capsys.readouterr().err
