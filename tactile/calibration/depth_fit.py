@@ -1,11 +1,10 @@
 """Depth calibration from a ball press of known radius.
 
-A rigid ball of radius R pressed into the gel leaves a spherical cap: inside the contact circle
-of radius a, the indentation depth is d(r) = sqrt(R^2 - r^2) - sqrt(R^2 - a^2), with slopes
-dd/dx = -(x - x0) / sqrt(R^2 - r^2). Fitting the linear colour -> slope model of
-:mod:`tactile.processing.depth` to those slopes (least squares over the contact pixels) gives
-the ``gradient_matrix``; integrating the fitted slopes and comparing the peak with the cap depth
-R - sqrt(R^2 - a^2) gives the residual ``depth_scale_mm_per_unit``.
+A rigid ball of radius R pressed into a thick gel leaves the Hertz surface: a spherical cap of
+radius R inside the contact circle (radius a, depth a^2/R) and the elastic far field outside.
+Fitting the linear colour -> slope model of :mod:`tactile.processing.depth` to that surface's
+slopes (least squares over the pad, searching a) gives the ``gradient_matrix``; integrating the
+fitted slopes and comparing the peak with a^2/R gives the residual ``depth_scale_mm_per_unit``.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError
-from tactile.processing.contact import contact_mask, signed_difference
+from tactile.processing.contact import difference_magnitude_from_diff, signed_difference
 from tactile.processing.depth import depth_map_mm, fit_cap_radius_mm
 from tactile.processing.warp import build_pad_warp
 
@@ -34,7 +33,7 @@ class DepthFit:
     n_pixels: int
 
 
-def cap_slopes(
+def hertz_press_depth(
     shape: tuple[int, int],
     *,
     center_px: tuple[float, float],
@@ -42,24 +41,35 @@ def cap_slopes(
     ball_radius_mm: float,
     mm_per_px_x: float,
     mm_per_px_y: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Exact slopes (H, W, 2), depth (H, W) mm and contact mask of a spherical-cap press."""
-    if not 0 < contact_radius_mm < ball_radius_mm:
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gel indentation (H, W) mm and contact mask of a rigid ball pressed into a thick gel.
+
+    Hertz (Johnson, *Contact Mechanics*, 1985, sec. 3.4 and 4.2): with delta = a^2 / R, the gel
+    surface is d = delta - r^2 / (2R) inside the contact (a spherical cap of the ball's radius, to
+    second order) and d = ((2a^2 - r^2) asin(a/r) + a sqrt(r^2 - a^2)) / (pi R) outside.
+    """
+    a, big_r = contact_radius_mm, ball_radius_mm
+    if not 0 < a < big_r:
         raise CalibrationError(
-            f"contact radius {contact_radius_mm:.2f} mm must be in (0, R={ball_radius_mm} mm)",
+            f"contact radius {a:.2f} mm must be in (0, R={big_r} mm)",
             hint="check the ball radius and the press frame",
         )
     h, w = shape
     yy, xx = np.mgrid[0:h, 0:w]
-    dx = (xx - center_px[0]) * mm_per_px_x
-    dy = (yy - center_px[1]) * mm_per_px_y
-    r2 = dx**2 + dy**2
-    inside = r2 < contact_radius_mm**2
-    root = np.sqrt(np.maximum(ball_radius_mm**2 - r2, 1e-12))
-    floor = math.sqrt(ball_radius_mm**2 - contact_radius_mm**2)
-    depth = np.where(inside, root - floor, 0.0)
-    slopes = np.stack([np.where(inside, -dx / root, 0.0), np.where(inside, -dy / root, 0.0)], -1)
-    return slopes, depth, inside
+    r = np.hypot((xx - center_px[0]) * mm_per_px_x, (yy - center_px[1]) * mm_per_px_y)
+    inside = r <= a
+    ro = np.maximum(r, a)
+    outside = ((2 * a * a - ro * ro) * np.arcsin(a / ro) + a * np.sqrt(ro * ro - a * a)) / (
+        math.pi * big_r
+    )
+    depth = np.where(inside, a * a / big_r - r * r / (2 * big_r), outside)
+    return depth.astype(np.float32), inside
+
+
+def depth_slopes(depth_mm: np.ndarray, *, mm_per_px_x: float, mm_per_px_y: float) -> np.ndarray:
+    """(H, W, 2) slopes (dd/dx, dd/dy) of a depth map, dimensionless."""
+    gy, gx = np.gradient(depth_mm.astype(np.float64), mm_per_px_y, mm_per_px_x)
+    return np.stack([gx, gy], -1)
 
 
 def fit_gradient_matrix(diff: np.ndarray, slopes: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -75,6 +85,17 @@ def fit_gradient_matrix(diff: np.ndarray, slopes: np.ndarray, mask: np.ndarray) 
     return sol.T
 
 
+def _weighted_centre(mag: np.ndarray) -> tuple[float, float]:
+    w = np.maximum(mag - np.percentile(mag, 90), 0.0)
+    if not w.any():
+        raise CalibrationError(
+            "no ball imprint found in the press frame",
+            hint="pass a frame with the ball pressed in, and the unloaded frame as reference",
+        )
+    yy, xx = np.mgrid[0 : mag.shape[0], 0 : mag.shape[1]]
+    return float((w * xx).sum() / w.sum()), float((w * yy).sum() / w.sum())
+
+
 def fit_depth(
     image: np.ndarray,
     reference: np.ndarray,
@@ -82,52 +103,62 @@ def fit_depth(
     *,
     ball_radius_mm: float,
     scale: float = 0.5,
-    inner_fraction: float = 0.85,
+    n_candidates: int = 40,
 ) -> DepthFit:
-    """Fit the colour -> slope model from one raw ball-press frame and its unloaded reference."""
+    """Fit the colour -> slope model from one raw ball-press frame and its unloaded reference.
+
+    The contact radius a is found by search: for each candidate a the Hertz surface of a rigid
+    ball (:func:`hertz_press_depth`) gives the slopes, the 2x3 matrix is fitted by least
+    squares, and the a with the smallest residual wins.
+    """
+    if not (math.isfinite(ball_radius_mm) and ball_radius_mm > 0):
+        raise CalibrationError(
+            f"ball radius {ball_radius_mm!r} mm must be positive", hint="e.g. 21.335 (golf)"
+        )
     warp = build_pad_warp(calibration, image.shape[:2], scale=scale)
     img, ref = warp.apply(image), warp.apply(reference)
     diff = signed_difference(img, ref)
-    mask = contact_mask(img, ref, threshold=calibration.contact_threshold)
-    n = int(mask.sum())
-    if n < 20:
-        raise CalibrationError(
-            "no ball imprint found in the press frame",
-            hint="pass a frame with the ball pressed in, and the unloaded frame as reference",
-        )
-    ys, xs = np.nonzero(mask)
-    center = (float(xs.mean()), float(ys.mean()))
-    a_mm = math.sqrt(n * warp.px_area_mm2 / math.pi)
+    centre = _weighted_centre(difference_magnitude_from_diff(diff, sigma_px=3.0))
     kw = {"mm_per_px_x": warp.mm_per_px_x, "mm_per_px_y": warp.mm_per_px_y}
-    slopes, _, _ = cap_slopes(
-        mask.shape, center_px=center, contact_radius_mm=a_mm, ball_radius_mm=ball_radius_mm, **kw
-    )
-    _, _, inner = cap_slopes(
-        mask.shape,
-        center_px=center,
-        contact_radius_mm=inner_fraction * a_mm,
-        ball_radius_mm=ball_radius_mm,
-        **kw,
-    )
-    matrix = fit_gradient_matrix(diff, slopes, inner & mask)
+    pad_mm = min(diff.shape[1] * warp.mm_per_px_x, diff.shape[0] * warp.mm_per_px_y)
+    a_max = min(0.6 * pad_mm, 0.9 * ball_radius_mm)
+    colours = diff.reshape(-1, 3).astype(np.float64)
+    best: tuple[float, float, np.ndarray] | None = None
+    for a_mm in np.linspace(0.05 * a_max, a_max, n_candidates):
+        depth, _ = hertz_press_depth(
+            diff.shape[:2], center_px=centre, contact_radius_mm=a_mm,
+            ball_radius_mm=ball_radius_mm, **kw,
+        )  # fmt: skip
+        slopes = depth_slopes(depth, **kw).reshape(-1, 2)
+        sol, *_ = np.linalg.lstsq(colours, slopes, rcond=None)
+        resid = float(np.sum((colours @ sol - slopes) ** 2) / max(np.sum(slopes**2), 1e-12))
+        if best is None or resid < best[0]:
+            best = (resid, float(a_mm), sol.T)
+    if best is None:
+        raise CalibrationError("n_candidates must be >= 1", hint="use the default 40")
+    _, a_mm, matrix = best
+    cap = a_mm * a_mm / ball_radius_mm
     depth = depth_map_mm(diff, gradient_matrix=matrix, **kw)
-    cap = ball_radius_mm - math.sqrt(ball_radius_mm**2 - a_mm**2)
-    peak = float(np.percentile(depth[mask], 99))
+    peak = float(depth.max())
     if not peak > 0:
         raise CalibrationError(
             "the fitted colour model gives no indentation for the ball press",
             hint="check that the frame shows a press and the reference shows the unloaded gel",
         )
-    scale_factor = cap / peak
-    radius, _ = fit_cap_radius_mm(depth * scale_factor, inner & mask, **kw)
+    factor = cap / peak
+    _, inside = hertz_press_depth(
+        diff.shape[:2], center_px=centre, contact_radius_mm=a_mm,
+        ball_radius_mm=ball_radius_mm, **kw,
+    )  # fmt: skip
+    radius, _ = fit_cap_radius_mm(depth * factor, inside, **kw)
     rows = tuple(tuple(float(v) for v in row) for row in matrix)
     return DepthFit(
         gradient_matrix=(rows[0], rows[1]),  # type: ignore[arg-type]
-        depth_scale=scale_factor,
+        depth_scale=factor,
         contact_radius_mm=a_mm,
         cap_depth_mm=cap,
         fitted_radius_mm=radius,
-        n_pixels=n,
+        n_pixels=int(inside.sum()),
     )
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy import fft as sfft
 
 from tactile.errors import CalibrationError, InvalidGraspError, ProcessingError
+from tactile.processing.contact import clean_mask
 
 
 def _matrix(gradient_matrix: object) -> np.ndarray:
@@ -52,7 +54,8 @@ _EIG_CACHE: dict[tuple[int, int], np.ndarray] = {}
 def integrate_slopes(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
     """Least-squares surface z with dz/dx ~ gx, dz/dy ~ gy (per pixel step), mean zero.
 
-    Neumann-boundary Poisson solve via the DCT-II. Both sides must be even (cv2.dct).
+    Neumann-boundary Poisson solve via the DCT-II (scipy.fft, one thread). Sides must be
+    even (kept from an earlier cv2.dct version; build_pad_warp returns even sizes).
     """
     if gx.shape != gy.shape or gx.ndim != 2:
         raise InvalidGraspError(
@@ -76,9 +79,10 @@ def integrate_slopes(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
     lam = _EIG_CACHE.get((h, w))
     if lam is None:
         lam = _EIG_CACHE.setdefault((h, w), _dct_eigenvalues(h, w))
-    spec = cv2.dct(div) / lam
+    spec = sfft.dctn(div, type=2, norm="ortho", workers=1)
+    spec /= lam
     spec[0, 0] = 0.0
-    return cv2.idct(spec)
+    return np.asarray(sfft.idctn(spec, type=2, norm="ortho", workers=1), dtype=np.float32)
 
 
 def depth_map_mm(
@@ -122,3 +126,27 @@ def fit_cap_radius_mm(
     cx, cy, cz, k = sol
     radius = float(np.sqrt(max(k + cx**2 + cy**2 + cz**2, 0.0)))
     return radius, (float(cx / mm_per_px_x), float(cy / mm_per_px_y))
+
+
+def contact_mask_from_depth(
+    depth_mm: np.ndarray,
+    *,
+    sigma_px: float = 2.0,
+    min_fraction: float = 0.2,
+    min_depth_mm: float = 0.02,
+) -> np.ndarray:
+    """Contact = where the indented gel is concave (a cap pressed in), near the press.
+
+    Inside a contact the gel takes the object's convex shape (the Laplacian of the depth map
+    is negative: -2/R for a ball); outside it, the free gel surface relaxes back with positive
+    curvature (Hertz far field). The sign change marks the contact edge whatever the depth
+    scale, so soft and stiff objects are treated alike. Pixels shallower than ``min_fraction``
+    of the peak depth are never contact (noise far from the press).
+    """
+    smooth = cv2.GaussianBlur(depth_mm, (0, 0), sigma_px) if sigma_px > 0 else depth_mm
+    peak = float(cv2.minMaxLoc(smooth)[1])
+    if peak < min_depth_mm:
+        return np.zeros(depth_mm.shape, dtype=bool)
+    lap = cv2.Laplacian(smooth, cv2.CV_32F)
+    raw = ((lap < 0) & (depth_mm > min_fraction * peak)).astype(np.uint8)
+    return clean_mask(raw)

@@ -13,13 +13,13 @@ import numpy as np
 from tactile.calibration.sensor import SensorCalibration, get_calibration
 from tactile.errors import CalibrationError
 from tactile.processing.contact import (
+    RelativeDifference,
     check_not_black,
     clean_mask,
     difference_magnitude_from_diff,
     saturated_fraction,
-    signed_difference,
 )
-from tactile.processing.depth import depth_map_mm
+from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
 from tactile.processing.loading import find_loading_phase, sample_indices
 from tactile.processing.warp import PadWarp, build_pad_warp
 from tactile.types import Flag, Grasp, GraspFeatures
@@ -53,14 +53,18 @@ def choose_reference(grasp: Grasp, contact_index: int) -> tuple[np.ndarray, int 
 
 
 def _frame_features(
-    image: np.ndarray, ref: np.ndarray, cal: SensorCalibration, warp: PadWarp, depth: bool
+    image: np.ndarray,
+    rel: RelativeDifference,
+    cal: SensorCalibration,
+    warp: PadWarp,
+    depth: bool,
 ) -> tuple[float, float]:
-    diff = signed_difference(image, ref)
-    mag = difference_magnitude_from_diff(diff)
-    mask = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
-    area = float(np.count_nonzero(mask)) * warp.px_area_mm2
+    """(contact area mm^2, peak gel depth mm or NaN) of one warped frame."""
+    diff = rel(image)
     if not depth:
-        return area, float("nan")
+        mag = difference_magnitude_from_diff(diff)
+        mask = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
+        return float(np.count_nonzero(mask)) * warp.px_area_mm2, float("nan")
     dmap = depth_map_mm(
         diff,
         gradient_matrix=cal.gradient_matrix,
@@ -68,7 +72,9 @@ def _frame_features(
         mm_per_px_y=warp.mm_per_px_y,
         depth_scale=cal.depth_scale_mm_per_unit or 1.0,
     )
-    peak = float(np.percentile(dmap[mask], 95)) if mask.any() else 0.0
+    mask = contact_mask_from_depth(dmap)
+    area = float(np.count_nonzero(mask)) * warp.px_area_mm2
+    peak = float(dmap[mask].max()) if mask.any() else 0.0
     return area, max(peak, 0.0)
 
 
@@ -95,6 +101,7 @@ def extract_features(
     warp = build_pad_warp(cal, grasp.frame_shape, scale=scale)
     ref = warp.apply(ref_raw)
     check_not_black(ref, what=f"grasp {grasp.grasp_id!r} reference frame")
+    rel = RelativeDifference(ref)
     use_depth = with_depth and cal.gradient_matrix is not None
     if with_depth and not use_depth:
         notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
@@ -106,7 +113,7 @@ def extract_features(
         img = warp.apply(grasp.frames[i])
         check_not_black(img, what=f"grasp {grasp.grasp_id!r} frame {i}")
         worst_saturation = max(worst_saturation, saturated_fraction(img))
-        area[i], depth[i] = _frame_features(img, ref, cal, warp, use_depth)
+        area[i], depth[i] = _frame_features(img, rel, cal, warp, use_depth)
     if worst_saturation > SATURATION_LIMIT:
         flags.add(Flag.SATURATED_IMAGE)
         notes.append(f"up to {100 * worst_saturation:.1f}% of pad pixels clipped at 255")

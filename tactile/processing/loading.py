@@ -92,15 +92,19 @@ def find_loading_phase(
     width_mm: np.ndarray,
     *,
     min_peak_force_n: float = 1.0,
-    contact_force_n: float = 0.3,
-    contact_fraction: float = 0.03,
+    contact_force_n: float = 0.05,
+    contact_fraction: float = 0.02,
+    plateau_fraction: float = 0.02,
     min_width_change_mm: float = 0.2,
 ) -> LoadingPhase:
     """Find first contact and peak force in one grasp.
 
-    Steps: Hampel-despike the force; the rest level is a low (5th) percentile of the clean force;
-    the peak is its maximum; contact is the first frame of the rise that ends at the peak whose
-    force exceeds ``rest + max(contact_force_n, contact_fraction * (peak - rest))``.
+    Steps: Hampel-despike the force; estimate the force noise (robust SD of successive
+    differences); the rest level is a low (5th) percentile of the clean force. The peak is the
+    *first* frame within ``max(3 noise, plateau_fraction * rise)`` of the maximum (the start of
+    the hold, not a noise maximum somewhere on it). Contact is the first frame of the rise
+    that ends at the peak whose force exceeds
+    ``rest + max(contact_force_n, 5 noise, contact_fraction * rise)``.
 
     Raises :class:`NoContactError` when the force never rises ``min_peak_force_n`` above rest
     (with the width change in the message: a gripper that closed and felt nothing missed the
@@ -116,17 +120,27 @@ def find_loading_phase(
         notes.append(f"despiked {n_glitches} force sample(s) (Hampel filter)")
     width_change = float(np.ptp(w))
     rest = float(np.percentile(f, 5))
-    peak_index = int(np.argmax(f))
-    rise = float(f[peak_index] - rest)
+    noise = _MAD_TO_SD * float(np.median(np.abs(np.diff(f)))) / np.sqrt(2.0)
+    rise = float(f.max() - rest)
     if rise < min_peak_force_n:
         raise NoContactError(_no_force_reason(rise, width_change, min_peak_force_n), hint=_hint(w))
+    near_max = f >= f.max() - max(3.0 * noise, plateau_fraction * rise)
+    peak_index = int(np.flatnonzero(near_max)[0])
     if width_change < min_width_change_mm:
         flags.add(Flag.WIDTH_UNCHANGED)
         notes.append(f"gripper width changed by only {width_change:.3f} mm during the grasp")
-    threshold = rest + max(contact_force_n, contact_fraction * rise)
+    threshold = rest + max(contact_force_n, 5.0 * noise, contact_fraction * rise)
     below = np.flatnonzero(f[: peak_index + 1] <= threshold)
     contact_index = int(below[-1]) + 1 if below.size else 0
     contact_index = min(contact_index, peak_index)
+    # walk back down the rise to where the force leaves the rest level
+    floor = rest + max(2.0 * noise, 0.02)
+    while (
+        contact_index > 0
+        and f[contact_index - 1] > floor
+        and f[contact_index - 1] <= f[contact_index] + 2.0 * noise
+    ):
+        contact_index -= 1
     if contact_index == 0:
         notes.append("force is already above the contact threshold in the first frame")
     return LoadingPhase(
