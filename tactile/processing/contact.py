@@ -163,7 +163,8 @@ def saturated_fraction(image: np.ndarray, *, level: int = 250) -> float:
     if image.dtype != np.uint8:
         raise InvalidGraspError(f"expected uint8 image, got {image.dtype}", hint="pass uint8")
     flat = image.reshape(-1, 1)
-    hot = cv2.countNonZero(cv2.compare(flat, level, cv2.CMP_GE))
+    _, hot_mask = cv2.threshold(flat, level - 1, 1, cv2.THRESH_BINARY)
+    hot = cv2.countNonZero(hot_mask)
     return hot / max(flat.shape[0], 1)
 
 
