@@ -1,0 +1,80 @@
+"""``tactile estimate FILE``: Young's modulus of every grasp in a file (or the ones named)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from tactile.cli._common import add_json_flag, format_pa, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "estimate",
+        help="estimate Young's modulus of the grasps in a file",
+        description=(
+            "Estimate Young's modulus of every grasp in a grasp file (.h5 or a directory of grasp "
+            "files, or a folder of reference AVI + pickle recordings) unless --grasp names some. "
+            "A grasp that fails (e.g. no contact) is reported with its reason and does not stop "
+            "the others; the exit code is 1 when any failed."
+        ),
+    )
+    p.add_argument("file", type=Path, help="grasp file or folder")
+    p.add_argument(
+        "--grasp", action="append", default=None, metavar="ID", help="only this grasp (repeatable)"
+    )
+    p.add_argument("--estimator", default="auto", help="estimator name (default: auto)")
+    p.add_argument(
+        "--calibration",
+        default=None,
+        metavar="ID|PATH",
+        help="sensor calibration id or JSON file (default: the one each grasp names)",
+    )
+    p.add_argument(
+        "--labels", type=Path, default=None, metavar="CSV", help="label table to show labels from"
+    )
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def _row_text(r: Any) -> str:
+    label = format_pa(r.label_pa) if r.label_pa else "—"
+    if r.estimate is None:
+        return f"{r.grasp_id:<26} {r.object_id:<22} {'failed':>11} {'':>24} {label:>10}  {r.error}"
+    e = r.estimate
+    value = (">" if e.lower_bound_only else "") + format_pa(e.modulus_pa)
+    interval = f"[{format_pa(e.interval_68_pa[0])}, {format_pa(e.interval_68_pa[1])}]"
+    flags = ", ".join(sorted(str(f) for f in e.flags))
+    return f"{r.grasp_id:<26} {r.object_id:<22} {value:>11} {interval:>24} {label:>10}  {flags}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from tactile.evaluation.runner import estimate_dataset
+
+    labels = None
+    if args.labels is not None:
+        from tactile.io.labels import read_label_table
+
+        labels = read_label_table(args.labels)
+    results = estimate_dataset(
+        args.file,
+        args.estimator,
+        grasp_ids=args.grasp,
+        calibration=args.calibration,
+        labels=labels,
+    )
+    if args.json:
+        print_json([r.to_json() for r in results])
+    else:
+        header = (
+            f"{'grasp':<26} {'object':<22} {'estimate':>11} {'68% interval':>24} {'label':>10}  "
+            "flags"
+        )
+        print(header)
+        print("-" * len(header))
+        for r in results:
+            print(_row_text(r))
+        failed = sum(not r.ok for r in results)
+        print(f"\n{len(results) - failed} estimated, {failed} failed ({args.estimator})")
+    return 0 if all(r.ok for r in results) else 1

@@ -1,0 +1,126 @@
+"""``tactile estimate`` and ``tactile evaluate`` end to end on a real HDF5 file of sim grasps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tactile.cli.main import main
+from tactile.io import GraspWriter
+from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+from tactile.types import Grasp, GraspMetadata
+
+OBJECTS = (("soft_ball", 5e4, 20.0), ("rubber_ball", 1.5e5, 20.0), ("steel_ball", 2e11, 15.0))
+
+
+def _no_contact_grasp() -> Grasp:
+    n = 12
+    frames = np.full((n, 24, 32, 3), 120, dtype=np.uint8)
+    return Grasp(
+        grasp_id="empty",
+        frames=frames,
+        t_s=np.arange(n) / 30.0,
+        force_n=np.full(n, 0.02),
+        width_mm=np.linspace(60.0, 40.0, n),
+        meta=GraspMetadata(object_id="air", calibration_id="sim-wedge-v1", label_modulus_pa=1e3),
+    )
+
+
+@pytest.fixture(scope="module")
+def grasp_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "session.h5"
+    with GraspWriter(path) as writer:
+        for i, (name, modulus_pa, radius_mm) in enumerate(OBJECTS):
+            obj = SimObject(shape="sphere", radius_mm=radius_mm, modulus_pa=modulus_pa, name=name)
+            writer.append(simulate_grasp(obj, config=SimGraspConfig(), seed=i))
+        writer.append(_no_contact_grasp())
+    return path
+
+
+@pytest.fixture(scope="module")
+def labels_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("labels") / "labels.csv"
+    lines = ["Label,Shape,Modulus [Pa],Radius [m]"]
+    lines += [f"{name},Sphere,{e:.3g},{r / 1000}" for name, e, r in OBJECTS]
+    lines += ["wood_block,Rectangular,1e10,", "foam,Rectangular,1e4,", "air,Irregular,1e3,"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_estimate_json_every_grasp_failure_does_not_stop_others(
+    grasp_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc = main(["estimate", str(grasp_file), "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert rc == 1  # one grasp has no contact
+    assert len(rows) == 4
+    by_object = {r["object_id"]: r for r in rows}
+    for name, modulus_pa, _ in OBJECTS[:2]:
+        r = by_object[name]
+        assert r["error"] is None and r["estimator"] == "auto"
+        assert 0.5 <= r["modulus_pa"] / modulus_pa <= 2.0
+        assert r["interval_68_pa"][0] <= r["modulus_pa"] <= r["interval_68_pa"][1]
+        assert r["label_modulus_pa"] == pytest.approx(modulus_pa)
+        assert set(r) >= {"grasp_id", "interval_95_pa", "lower_bound_only", "flags"}
+    steel = by_object["steel_ball"]
+    assert steel["lower_bound_only"] is True and "stiffer_than_gel" in steel["flags"]
+    assert steel["interval_95_pa"][1] is None  # inf -> null in strict JSON
+    assert steel["modulus_pa"] <= 2e11
+    failed = by_object["air"]
+    assert failed["modulus_pa"] is None and "contact" in failed["error"]
+
+
+def test_estimate_one_grasp_text(grasp_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tactile.io import GraspReader
+
+    with GraspReader(grasp_file) as reader:
+        first = reader.ids()[0]
+    rc = main(["estimate", str(grasp_file), "--grasp", first, "--estimator", "hertz"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert first in out and "soft_ball" in out and "1 estimated, 0 failed" in out
+
+
+def test_estimate_unknown_grasp_and_estimator_are_one_line_errors(
+    grasp_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["estimate", str(grasp_file), "--grasp", "nope"]) == 2
+    assert "nope" in capsys.readouterr().err
+    assert main(["estimate", str(grasp_file), "--estimator", "magic"]) == 2
+    err = capsys.readouterr().err
+    assert "magic" in err and "hertz" in err
+
+
+def test_evaluate_prints_table_summary_baseline_and_writes_plot(
+    grasp_file: Path, labels_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plot = tmp_path / "eval.png"
+    rc = main(["evaluate", str(grasp_file), "--labels", str(labels_csv), "--plot", str(plot)])
+    out = capsys.readouterr().out
+    assert rc == 1  # the no-contact grasp is reported as failed
+    assert "soft_ball" in out and "within one decade" in out and "constant" in out
+    assert "failed: empty" in out
+    assert plot.stat().st_size > 10_000
+
+
+def test_evaluate_json_metrics(
+    grasp_file: Path, labels_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc = main(["evaluate", str(grasp_file), "--labels", str(labels_csv), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert rc == 1
+    summary = data["summary"]
+    assert summary["n_objects"] == 3
+    # the steel ball is scored at its lower bound (conservative): a miss, but a bound that holds
+    assert summary["within_one_decade"] == pytest.approx(2 / 3)
+    assert summary["n_lower_bound_only"] == 1 and summary["bound_holds"] == 1.0
+    assert summary["spearman"] == pytest.approx(1.0)
+    # constant = median log10 of the table's six labels (1e3 .. 2e11), not of the 3 evaluated
+    assert summary["baseline"]["value_pa"] == pytest.approx(
+        10 ** np.median(np.log10([5e4, 1.5e5, 2e11, 1e10, 1e4, 1e3])), rel=1e-6
+    )
+    assert [o["object_id"] for o in data["objects"]] == ["soft_ball", "rubber_ball", "steel_ball"]
+    assert data["failed"][0]["grasp_id"] == "empty"
