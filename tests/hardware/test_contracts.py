@@ -30,7 +30,8 @@ from tactile.hardware import (
 from tactile.hardware.gauge_emulator import GaugeEmulator, LineServer
 from tactile.hardware.pty_link import PtyLink
 from tactile.hardware.robotiq_emulator import RobotiqEmulator
-from tactile.hardware.sim_world import SimObject, SimWorld
+from tactile.hardware.sim_world import SimWorld
+from tactile.sim import SimObject
 
 GRIPPERS = ["sim", "robotiq-sim", "robotiq-pty", "replay", "real"]
 CAMERAS = ["sim", "replay", "opencv-file", "mjpeg", "real"]

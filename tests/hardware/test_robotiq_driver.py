@@ -23,7 +23,8 @@ from tactile.hardware.base import ObjectStatus
 from tactile.hardware.pty_link import PtyLink
 from tactile.hardware.robotiq import RobotiqGripper
 from tactile.hardware.robotiq_emulator import FaultPlan, RobotiqEmulator, get_emulator
-from tactile.hardware.sim_world import SimObject, SimWorld
+from tactile.hardware.sim_world import SimWorld
+from tactile.sim import SimObject
 
 SIM = "robotiq-sim://?rig=r&modulus_pa=1e5&radius_mm=20&timeout_s=0.05"
 

@@ -1,0 +1,55 @@
+"""Simulated devices share one rig; replay keeps the recorded timing."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tactile.hardware import open_force_sensor, open_gripper, open_tactile_sensor
+from tactile.hardware.sim_world import get_world
+
+RIG = "rig=s&radius_mm=20&modulus_pa=1e5"
+
+
+def test_gripper_force_and_camera_share_one_world() -> None:
+    with (
+        open_gripper(f"sim://?{RIG}") as g,
+        open_force_sensor(f"sim://?{RIG}&rate_hz=1000") as f,
+        open_tactile_sensor(f"sim://?{RIG}&fps=500&height_px=48&width_px=64") as cam,
+    ):
+        open_frame = cam.read().image.astype(float)
+        assert abs(f.read().force_n) < 0.2
+        g.move_to_mm(0.0, speed=1.0, force=0.0)
+        st = g.wait_until_stopped(3.0)
+        assert st.in_contact and st.width_mm < 40.0
+        force = float(np.median([f.read().force_n for _ in range(5)]))
+        assert force == pytest.approx(20.0, abs=0.2)  # the 2F-85 minimum grip force
+        pressed = cam.read().image.astype(float)
+        assert np.abs(pressed - open_frame).mean() > 2.0  # the imprint shows
+        world = get_world("s")
+        assert world is not None and world.peak_force_n <= 20.0 + 1e-6
+
+
+def test_glitches_are_flagged_and_drops_reported() -> None:
+    with open_force_sensor("sim://?rig=q&rate_hz=1000&glitch_every=4") as f:
+        samples = [f.read() for _ in range(12)]
+    assert sum(s.rejected for s in samples) == 3
+    assert all(s.force_n > -1.0 for s in samples)  # the -70 N spikes never get through
+    with open_tactile_sensor("sim://?rig=q&fps=500&height_px=24&width_px=32&drop_every=3") as c:
+        frames = [c.read() for _ in range(4)]
+    assert [fr.dropped_before for fr in frames] == [0, 0, 1, 0]  # every 3rd produced is lost
+
+
+def test_replay_keeps_recorded_timing(replay_file: Path) -> None:
+    with open_tactile_sensor(f"replay://{replay_file}#g0") as cam:
+        t0 = time.monotonic()
+        frames = [cam.read() for _ in range(8)]
+        elapsed = time.monotonic() - t0
+    assert 0.06 <= elapsed < 0.5  # 8 frames recorded 10 ms apart
+    assert [fr.index for fr in frames] == list(range(8))
+    with open_force_sensor(f"replay://{replay_file}?speed=0") as f:
+        forces = [f.read().force_n for _ in range(8)]
+    assert forces == pytest.approx(list(np.linspace(0.0, 7.0, 8)))
