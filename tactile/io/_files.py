@@ -90,7 +90,13 @@ class WriterLock:
         if fcntl is None:  # pragma: no cover
             return
         for _ in range(5):
-            fh = open(self.path, "ab")  # noqa: SIM115 - held for the writer's lifetime
+            try:
+                fh = open(self.path, "ab")  # noqa: SIM115 - held for the writer's lifetime
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the writer lock {self.path} ({exc.strerror})",
+                    hint="check that you may write to the folder of the grasp dataset",
+                ) from exc
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

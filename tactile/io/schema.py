@@ -67,11 +67,21 @@ def write_root_attrs(f: h5py.File) -> None:
     f.attrs["writer"] = f"tactile {__version__}"
 
 
+def _text(meta: GraspMetadata, name: str) -> str:
+    value = str(getattr(meta, name))
+    if "\x00" in value:  # HDF5 strings are NUL-terminated
+        raise InvalidGraspError(
+            f"GraspMetadata.{name}={value!r} contains a NUL character",
+            hint=f"remove the '\\x00' from {name}",
+        )
+    return value
+
+
 def _meta_attrs(meta: GraspMetadata) -> dict[str, Any]:
-    attrs: dict[str, Any] = {name: str(getattr(meta, name)) for name in _PLAIN_STR}
+    attrs: dict[str, Any] = {name: _text(meta, name) for name in _PLAIN_STR}
     for name in _OPTIONAL_STR:
         if getattr(meta, name) is not None:
-            attrs[name] = str(getattr(meta, name))
+            attrs[name] = _text(meta, name)
     for name in _OPTIONAL_FLOAT:
         if getattr(meta, name) is not None:
             attrs[name] = np.float64(getattr(meta, name))

@@ -21,7 +21,7 @@ from typing import Any
 
 import h5py
 
-from tactile.errors import ForeignFileError, GraspNotFoundError, StoreError
+from tactile.errors import ForeignFileError, GraspNotFoundError, StoreError, TactileError
 from tactile.io import _files
 from tactile.io.layout import Location, resolve, scan
 from tactile.io.schema import (
@@ -285,7 +285,10 @@ class GraspWriter:
                     f, grasp, compression=self.compression, compression_level=self.compression_level
                 )
             _files.publish(tmp, final)
-        except OSError as exc:
+        except TactileError:
+            tmp.unlink(missing_ok=True)
+            raise
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:  # h5py / file system
             tmp.unlink(missing_ok=True)
             raise StoreError(
                 f"cannot write grasp {gid!r} to {final} ({exc})",

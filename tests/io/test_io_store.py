@@ -9,12 +9,14 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from io_crash_child import make_grasp
 from test_io_crash import assert_same
 
 from tactile.errors import InvalidGraspError, StoreError
 from tactile.io import FORMAT_NAME, SCHEMA_VERSION, GraspReader, GraspWriter, open_grasps
-from tactile.types import GraspMetadata
+from tactile.types import Grasp, GraspMetadata
 
 
 @pytest.fixture(params=["file", "dir"])
@@ -97,6 +99,9 @@ def test_unserialisable_metadata_is_refused_before_writing(dataset: Path) -> Non
     bad = dataclasses.replace(grasp, meta=GraspMetadata(object_id="x", extra={"f": object()}))
     with GraspWriter(dataset) as writer, pytest.raises(InvalidGraspError, match="extra"):
         writer.append(bad)
+    nul = dataclasses.replace(grasp, meta=GraspMetadata(object_id="a\x00b"))
+    with GraspWriter(dataset) as writer, pytest.raises(InvalidGraspError, match="NUL"):
+        writer.append(nul)
     assert GraspReader(dataset).ids() == []
 
 
@@ -169,3 +174,59 @@ def test_directory_with_a_foreign_h5_is_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not a tactile grasp file"):
         GraspWriter(path, overwrite=True)
     assert (path / "theirs.h5").exists()
+
+
+_text = st.text(st.characters(codec="utf-8"), max_size=12)
+_attr_text = _text.map(lambda s: s.replace("\x00", ""))  # NUL is refused (tested above)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False) | _text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    n_frames=st.integers(2, 4),
+    height=st.integers(1, 5),
+    label=st.none() | st.floats(1e-3, 1e12),
+    radius=st.none() | st.floats(0.1, 100.0),
+    shape=st.none() | _attr_text,
+    object_id=_attr_text.filter(bool),
+    extra=st.dictionaries(_text, _json, max_size=4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_grasp_round_trips_exactly(
+    tmp_path: Path,
+    n_frames: int,
+    height: int,
+    label: float | None,
+    radius: float | None,
+    shape: str | None,
+    object_id: str,
+    extra: dict[str, object],
+    seed: int,
+) -> None:
+    rng = np.random.default_rng(seed)
+    grasp = Grasp(
+        grasp_id=f"h{seed}",
+        frames=rng.integers(0, 256, (n_frames, height, 3, 3), dtype=np.uint8),
+        t_s=np.sort(rng.normal(size=n_frames)),
+        force_n=rng.normal(size=n_frames) * 1e6,
+        width_mm=rng.normal(size=n_frames),
+        meta=GraspMetadata(
+            object_id=object_id,
+            label_modulus_pa=label,
+            radius_mm=radius,
+            shape=shape,
+            devices={"cam": object_id},
+            extra=extra,
+        ),
+    )
+    path = tmp_path / "prop"
+    with GraspWriter(path, overwrite=True, compression="lzf") as writer:
+        writer.append(grasp)
+    with GraspReader(path) as reader:
+        assert_same(reader.read(grasp.grasp_id), grasp)
