@@ -68,7 +68,7 @@ class Scene:
                 st,
                 (self.curve.radius_x_mm, self.curve.radius_y_mm),
                 flat_circle=self.obj.shape == "cylinder_end",
-                thickness_mm=self.gel.thickness_mm if self.gel.thin_layer else None,
+                thickness_mm=self.gel.thickness_mm,
             )
             if self.obj.roughness_mm > 0:
                 share = st["gel_depth_mm"] / max(st["delta_mm"], 1e-12)

@@ -106,16 +106,16 @@ def noisy_width(
     """Encoder reading: updated every ``width_update_period_s`` (held in between), noisy,
     quantised."""
     out = width_mm.astype(np.float64).copy()
+    if noise.width_noise_sd_mm > 0:
+        out = out + rng.normal(0.0, noise.width_noise_sd_mm, out.size)
+    if noise.width_resolution_mm > 0:
+        out = np.round(out / noise.width_resolution_mm) * noise.width_resolution_mm
     if noise.width_update_period_s > 0 and out.size > 1:
         phase = rng.uniform(0.0, noise.width_update_period_s)
         slot = np.floor((t_s - t_s[0] + phase) / noise.width_update_period_s).astype(np.int64)
         first_of_slot = np.flatnonzero(np.diff(slot, prepend=slot[0] - 1) != 0)
         idx = first_of_slot[np.searchsorted(first_of_slot, np.arange(out.size), side="right") - 1]
         out = out[idx]
-    if noise.width_noise_sd_mm > 0:
-        out = out + rng.normal(0.0, noise.width_noise_sd_mm, out.size)
-    if noise.width_resolution_mm > 0:
-        out = np.round(out / noise.width_resolution_mm) * noise.width_resolution_mm
     return out
 
 

@@ -1,0 +1,133 @@
+"""Whole grasps: the open-close-open cycle, metadata, determinism, sensor imperfections."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from tactile.sim import SensorNoise, SimGraspConfig, SimObject, simulate_grasp, simulate_grasp_truth
+from tactile.types import Grasp
+
+BALL = SimObject(radius_mm=20.0, modulus_pa=1e6, name="ball")
+
+
+def test_cycle_closes_to_the_force_target_and_reopens(clean_config: SimGraspConfig) -> None:
+    grasp, truth = simulate_grasp_truth(BALL, clean_config, seed=0)
+    assert isinstance(grasp, Grasp)
+    size = BALL.size_z_mm
+    open_w = size + clean_config.gripper.open_gap_mm
+    assert grasp.width_mm[0] == pytest.approx(open_w)
+    assert grasp.width_mm[-1] == pytest.approx(open_w)
+    assert grasp.force_n[0] == 0 and grasp.force_n[-1] == 0
+    assert grasp.force_n.max() == pytest.approx(clean_config.gripper.force_target_n, rel=1e-3)
+    # width at first contact is the object size; closure is twice the approach
+    c = truth.contact_index
+    assert grasp.width_mm[c - 1] >= size > grasp.width_mm[c]
+    closure = np.maximum(size - grasp.width_mm, 0.0)
+    np.testing.assert_allclose(closure, 2 * truth.delta_mm, atol=1e-9)
+    assert {"approach", "loading", "hold", "unloading", "open"} <= set(truth.phase_names())
+    assert np.all(np.diff(grasp.t_s) > 0)
+    assert grasp.t_s[1] - grasp.t_s[0] == pytest.approx(1 / 30)
+
+
+@pytest.mark.parametrize("thin_layer", [False, True], ids=["half-space", "thin-layer"])
+def test_contact_is_visible_above_threshold_inside_and_quiet_outside(
+    clean_config: SimGraspConfig, thin_layer: bool
+) -> None:
+    stiff = SimObject(radius_mm=15.0, modulus_pa=5e9, name="hard")
+    cfg = replace(clean_config, thin_layer=thin_layer)
+    grasp, truth = simulate_grasp_truth(stiff, cfg, seed=0)
+    assert grasp.reference_frame is not None
+    k = truth.peak_index
+    diff = np.abs(grasp.frames[k].astype(int) - grasp.reference_frame.astype(int)).max(axis=-1)
+    mask = truth.contact_masks[k]
+    thr = cfg.calibration.contact_threshold
+    assert (diff[mask] > thr).mean() > 0.7
+    # Hertz depresses the surface just outside the contact too (u(a) = delta/2), so a halo
+    # about one gel thickness wide is visible; beyond it the pad stays quiet
+    dist_mm = ndimage.distance_transform_edt(~mask) * cfg.calibration.mm_per_px_x
+    far = dist_mm > 2 * cfg.calibration.gel_thickness_mm
+    assert (diff[far] > thr).mean() < 0.3
+    if thin_layer:
+        assert (diff[~mask] > thr).mean() < 0.35
+    before = truth.contact_index - 1
+    assert np.array_equal(grasp.frames[before], grasp.reference_frame)  # clean: no change
+
+
+def test_truth_more_force_more_area_during_loading(clean_config: SimGraspConfig) -> None:
+    _, truth = simulate_grasp_truth(BALL, clean_config, seed=0)
+    load = slice(truth.contact_index, truth.peak_index + 1)
+    assert np.all(np.diff(truth.force_n[load]) > 0)
+    assert np.all(np.diff(truth.contact_area_mm2[load]) >= 0)
+    assert truth.contact_area_mm2[truth.peak_index] > 0
+
+
+def test_metadata_labels_and_json_scalars(clean_config: SimGraspConfig) -> None:
+    grasp = simulate_grasp(BALL, clean_config, seed=3)
+    meta = grasp.meta
+    assert meta.label_modulus_pa == BALL.modulus_pa
+    assert meta.shape == "sphere" and meta.radius_mm == 20.0 and meta.source == "sim"
+    assert meta.calibration_id == clean_config.calibration.calibration_id
+    assert meta.devices["gripper"].startswith("sim://")
+    assert meta.extra["true_gel_modulus_pa"] == clean_config.calibration.gel_modulus_pa
+    for value in meta.extra.values():
+        assert isinstance(value, str | int | float | bool)
+    json.dumps(meta.extra)
+
+
+def test_same_seed_same_grasp_other_seed_differs(noisy_config: SimGraspConfig) -> None:
+    a = simulate_grasp(BALL, noisy_config, seed=5)
+    b = simulate_grasp(BALL, noisy_config, seed=5)
+    c = simulate_grasp(BALL, noisy_config, seed=6)
+    assert np.array_equal(a.frames, b.frames)
+    assert np.array_equal(a.force_n, b.force_n) and np.array_equal(a.width_mm, b.width_mm)
+    assert not np.array_equal(a.force_n, c.force_n)
+
+
+def test_sensor_imperfections(noisy_config: SimGraspConfig) -> None:
+    noise = replace(SensorNoise(), force_spike_probability=0.2, frame_drop_probability=0.2)
+    cfg = replace(noisy_config, noise=noise)
+    grasp, truth = simulate_grasp_truth(BALL, cfg, seed=1)
+    assert np.any(grasp.force_n == noise.force_spike_n)
+    dt = np.diff(grasp.t_s)
+    assert dt.max() > 1.5 / cfg.fps  # dropped frames leave gaps
+    held = np.mean(np.diff(grasp.width_mm) == 0)
+    assert held > 0.3  # stair-stepped encoder readings
+    assert np.abs(grasp.frames.astype(int) - grasp.frames[0].astype(int)).max() > 0
+    assert truth.force_n.size == grasp.n_frames
+
+
+def test_stiff_object_stops_on_gel_and_soft_one_deforms(clean_config: SimGraspConfig) -> None:
+    _, soft = simulate_grasp_truth(replace(BALL, modulus_pa=3e4), clean_config, seed=0)
+    _, hard = simulate_grasp_truth(replace(BALL, modulus_pa=2e11), clean_config, seed=0)
+    k_s, k_h = soft.peak_index, hard.peak_index
+    assert soft.object_def_mm[k_s] > soft.gel_depth_mm[k_s]
+    assert hard.object_def_mm[k_h] < 1e-4 * hard.gel_depth_mm[k_h]
+    assert soft.gel_depth_mm[k_s] < hard.gel_depth_mm[k_h]  # softer: shallower imprint
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        SimObject(shape="cylinder", radius_mm=6.0, length_mm=25.0, modulus_pa=2e9),
+        SimObject(shape="cylinder_end", radius_mm=5.0, length_mm=20.0, modulus_pa=2e9),
+        SimObject(shape="box", size_mm=(15.0, 10.0, 20.0), modulus_pa=1e5, foam=True),
+        SimObject(shape="ellipsoid", size_mm=(15.0, 9.0, 8.0), modulus_pa=1e6),
+    ],
+    ids=lambda o: o.shape,
+)
+def test_every_shape_simulates(obj: SimObject, noisy_config: SimGraspConfig) -> None:
+    grasp, truth = simulate_grasp_truth(
+        obj,
+        SimGraspConfig.realistic(
+            calibration=noisy_config.calibration, size_hw=noisy_config.size_hw
+        ),
+        seed=2,
+    )
+    assert grasp.frames.dtype == np.uint8 and grasp.frames.shape[1:] == (120, 160, 3)
+    assert truth.contact_area_mm2.max() > 0
+    assert grasp.meta.extra["contact_kind"] in ("line", "flat", "point")

@@ -1,0 +1,66 @@
+"""Height maps and images: stiff-limit cap, symmetry, visibility of the contact."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sim_helpers import SMALL_CAL, SMALL_HW
+
+from tactile.sim import Optics, SimObject
+from tactile.sim.contact import GelModel, contact_curve
+from tactile.sim.heightmap import PadGrid, gel_depth_map
+from tactile.sim.render import Shader, background_image
+
+
+def _depth(obj: SimObject, delta_mm: float, offset=(0.0, 0.0)):  # type: ignore[no-untyped-def]
+    grid = PadGrid.for_calibration(SMALL_CAL, SMALL_HW, center_offset_mm=offset)
+    curve = contact_curve(obj, GelModel.from_calibration(SMALL_CAL), pad_x_mm=35, pad_y_mm=25.5)
+    state = {k: float(v) for k, v in curve.at(delta_mm).items()}
+    depth, mask = gel_depth_map(grid, curve.kind, state, (curve.radius_x_mm, curve.radius_y_mm))
+    return grid, depth, mask
+
+
+def test_stiff_sphere_imprint_is_a_spherical_cap_of_its_radius() -> None:
+    radius, delta = 12.0, 1.5
+    grid, depth, mask = _depth(SimObject(radius_mm=radius, modulus_pa=2e11), delta)
+    r2 = grid.x_mm**2 + grid.y_mm**2
+    cap = delta - r2 / (2 * radius)
+    np.testing.assert_allclose(depth[mask], cap[mask], atol=2e-3)
+    area = mask.sum() * grid.mm_per_px_x * grid.mm_per_px_y
+    assert area == pytest.approx(np.pi * radius * delta, rel=0.05)  # a^2 = R delta
+    assert depth.max() == pytest.approx(delta, abs=0.01)
+    assert np.all(depth[~mask] < cap.max())  # the tail outside stays below the cap
+
+
+def test_centred_imprint_is_mirror_symmetric_and_offsets_mirror() -> None:
+    obj = SimObject(shape="ellipsoid", size_mm=(20.0, 12.0, 10.0), modulus_pa=5e5)
+    _, depth, _ = _depth(obj, 1.0)
+    np.testing.assert_allclose(depth, depth[:, ::-1], atol=1e-5)
+    np.testing.assert_allclose(depth, depth[::-1, :], atol=1e-5)
+    _, right, _ = _depth(obj, 1.0, offset=(3.0, 0.0))
+    _, left, _ = _depth(obj, 1.0, offset=(-3.0, 0.0))
+    np.testing.assert_allclose(right, left[:, ::-1], atol=1e-5)
+
+
+def test_flat_gel_renders_as_the_background() -> None:
+    shader = Shader(Optics(), SMALL_HW, (SMALL_CAL.mm_per_px_x, SMALL_CAL.mm_per_px_y))
+    flat = shader.render(np.zeros(SMALL_HW, np.float32))
+    np.testing.assert_allclose(flat, background_image(Optics(), SMALL_HW), atol=1e-4)
+
+
+def test_slope_towards_a_light_brightens_its_colour() -> None:
+    shader = Shader(Optics(blur_sigma_px=0), SMALL_HW, (1.0, 1.0))
+    # the gel pushed towards the camera more and more towards the bottom of the image: the
+    # surface normal tilts up, towards the top (blue) light, and away from the bottom (red) one
+    ramp = np.tile(np.linspace(0, 30, SMALL_HW[0], dtype=np.float32)[:, None], (1, SMALL_HW[1]))
+    ratio = shader.ratio(ramp)  # slope 0.25
+    b, _g, r = ratio[60, 80]
+    assert b > 1.02 and r < 0.99
+
+
+@pytest.mark.parametrize("optics", [Optics(), Optics(background="procedural")])
+def test_background_is_smooth_and_in_range(optics: Optics) -> None:
+    bg = background_image(optics, SMALL_HW)
+    assert bg.shape == (*SMALL_HW, 3)
+    assert 40 < bg.mean() < 220
+    assert np.abs(np.diff(bg, axis=1)).max() < 15  # no seams
