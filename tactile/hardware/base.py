@@ -154,6 +154,13 @@ class Gripper(Device):
     def state(self) -> GripperState:
         """Read the current status."""
 
+    def force_setting_for(self, force_n: float) -> float:
+        """The largest force setting (0..1) whose grip force stays at or below ``force_n``.
+
+        Grippers that cannot limit their force by setting return 0 (their weakest grip).
+        """
+        return 0.0
+
     def hold(self) -> None:
         """Stop where the fingers are now (keeps gripping an object in contact)."""
         st = self.state()

@@ -19,7 +19,7 @@ import serial
 from tactile.errors import DeviceError, DeviceTimeoutError, ProtocolError
 from tactile.hardware import modbus
 from tactile.hardware import robotiq_protocol as rp
-from tactile.hardware.base import Gripper, GripperState, now_s
+from tactile.hardware.base import Gripper, GripperState, ObjectStatus, now_s
 from tactile.hardware.registry import PYSERIAL_SCHEMES, DeviceUrl, parse_device_url
 
 if "tactile.hardware.serial_handlers" not in serial.protocol_handler_packages:
@@ -56,6 +56,7 @@ class RobotiqGripper(Gripper):
         self.port = serial_port_for(p)
         self._serial: serial.SerialBase | None = None
         self._last_request = rp.encode_request(0, 0, 0, 0)
+        self._last_object = ObjectStatus.AT_POSITION
 
     @property
     def max_width_mm(self) -> float:
@@ -185,6 +186,9 @@ class RobotiqGripper(Gripper):
             round(min(max(force, 0.0), 1.0) * 255),
         )
 
+    def force_setting_for(self, force_n: float) -> float:
+        return self.model.force_byte(force_n) / 255.0
+
     def hold(self) -> None:
         """Stop the fingers where they are (rGTO=0); an object in contact stays gripped."""
         values = list(self._last_request)
@@ -201,11 +205,15 @@ class RobotiqGripper(Gripper):
         status = self.read_status()
         if status.gFLT >= 0x08 or status.gFLT == 0x07:
             self._raise_fault(status.gFLT)
+        if status.gGTO:
+            self._last_object = status.object_status
+        elif self._last_object == ObjectStatus.MOVING:  # gOBJ is meaningless while gGTO=0
+            self._last_object = ObjectStatus.AT_POSITION
         return GripperState(
             t_s=now_s(),
             width_mm=self.calibration.to_mm(status.gPO),
             activated=status.activated,
-            object_status=status.object_status,
+            object_status=self._last_object,
             fault_code=status.gFLT,
             position=status.gPO,
             current_ma=status.current_ma,

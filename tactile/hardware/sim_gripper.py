@@ -61,6 +61,10 @@ class SimGripper(Gripper):
         with world.lock:
             fingers.command(target, lo + speed * (hi - lo), f_lo + force * (f_hi - f_lo), now_s())
 
+    def force_setting_for(self, force_n: float) -> float:
+        lo, hi = self.force_range
+        return min(max((force_n - lo) / (hi - lo), 0.0), 1.0)
+
     def hold(self) -> None:
         world, fingers = self._parts()
         with world.lock:
