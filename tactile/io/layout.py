@@ -100,12 +100,28 @@ def scan(layout: Layout) -> tuple[dict[str, Location], int]:
             f"grasp dataset {layout.path} does not exist",
             hint="check the path; a grasp dataset is a .h5 file or a directory of grasp files",
         )
+    for _ in range(5):  # a writer consolidating meanwhile removes pending files: look again
+        result = _scan_once(layout)
+        if result is not None:
+            return result
+    raise StoreError(  # pragma: no cover - needs five consolidations during one scan
+        f"grasp dataset {layout.path} keeps changing while it is read",
+        hint="retry when the writer has closed",
+    )
+
+
+def _scan_once(layout: Layout) -> tuple[dict[str, Location], int] | None:
     index: dict[str, Location] = {}
     newest = 0
     for path in layout.files():
-        version, entries = _file_entries(
-            path, pending=path.parent == layout.directory and layout.main is not None
-        )
+        try:
+            version, entries = _file_entries(
+                path, pending=path.parent == layout.directory and layout.main is not None
+            )
+        except StoreError:
+            if path.exists():
+                raise
+            return None  # vanished between listing and opening
         newest = max(newest, version)
         for loc in entries:
             old = index.get(loc.grasp_id)

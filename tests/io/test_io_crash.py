@@ -180,3 +180,27 @@ def test_kill_a_fresh_interpreter_between_and_during_grasps(tmp_path: Path) -> N
     assert proc.returncode == -signal.SIGKILL
     assert check_after_kill(path, lines) == {"g000"}
     assert np.all(GraspReader(path).read("g000").frames == make_grasp(0).frames)
+
+
+def test_readers_never_fail_while_a_writer_appends_and_consolidates(tmp_path: Path) -> None:
+    path = tmp_path / "busy.h5"
+    with GraspWriter(path) as writer:
+        writer.append(make_grasp(40))
+    ctx = multiprocessing.get_context("fork")
+    r, w = os.pipe()
+    proc = ctx.Process(target=run_session, args=(str(path), 6, "none", w), daemon=True)
+    proc.start()
+    os.close(w)
+    seen: list[int] = []
+    try:
+        while proc.is_alive() or not seen:
+            with GraspReader(path) as reader:  # every snapshot opens and reads completely
+                for gid in reader.ids():
+                    assert_same(reader.read(gid), make_grasp(int(gid[1:])))
+                seen.append(len(reader))
+    finally:
+        proc.join(30)
+        os.close(r)
+    assert proc.exitcode == 0
+    assert seen == sorted(seen) and GraspReader(path).ids()[-1] == "g005"
+    assert len(GraspReader(path)) == 7
