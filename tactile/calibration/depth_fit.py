@@ -16,7 +16,11 @@ import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError
-from tactile.processing.contact import difference_magnitude_from_diff, signed_difference
+from tactile.processing.contact import (
+    contact_mask,
+    difference_magnitude_from_diff,
+    signed_difference,
+)
 from tactile.processing.depth import depth_map_mm, fit_cap_radius_mm
 from tactile.processing.warp import build_pad_warp
 
@@ -66,6 +70,34 @@ def hertz_press_depth(
     return depth.astype(np.float32), inside
 
 
+def cap_press_depth(
+    shape: tuple[int, int],
+    *,
+    center_px: tuple[float, float],
+    contact_radius_mm: float,
+    ball_radius_mm: float,
+    mm_per_px_x: float,
+    mm_per_px_y: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Thin-gel limit of a rigid-ball press: the exact spherical cap inside the contact,
+    flat gel outside (a thin layer bonded to a rigid backing has almost no far field)."""
+    a, big_r = contact_radius_mm, ball_radius_mm
+    if not 0 < a < big_r:
+        raise CalibrationError(
+            f"contact radius {a:.2f} mm must be in (0, R={big_r} mm)",
+            hint="check the ball radius and the press frame",
+        )
+    h, w = shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    r = np.hypot((xx - center_px[0]) * mm_per_px_x, (yy - center_px[1]) * mm_per_px_y)
+    inside = r <= a
+    cap = np.sqrt(np.maximum(big_r**2 - r**2, 0.0)) - math.sqrt(big_r**2 - a**2)
+    return np.where(inside, cap, 0.0).astype(np.float32), inside
+
+
+PRESS_MODELS = {"hertz": hertz_press_depth, "cap": cap_press_depth}
+
+
 def depth_slopes(depth_mm: np.ndarray, *, mm_per_px_x: float, mm_per_px_y: float) -> np.ndarray:
     """(H, W, 2) slopes (dd/dx, dd/dy) of a depth map, dimensionless."""
     gy, gx = np.gradient(depth_mm.astype(np.float64), mm_per_px_y, mm_per_px_x)
@@ -104,13 +136,22 @@ def fit_depth(
     ball_radius_mm: float,
     scale: float = 0.5,
     n_candidates: int = 40,
+    model: str = "hertz",
+    contact_radius_mm: float | None = None,
 ) -> DepthFit:
     """Fit the colour -> slope model from one raw ball-press frame and its unloaded reference.
 
-    The contact radius a is found by search: for each candidate a the Hertz surface of a rigid
-    ball (:func:`hertz_press_depth`) gives the slopes, the 2x3 matrix is fitted by least
-    squares, and the a with the smallest residual wins.
+    The contact radius a is found by search: for each candidate a the surface of a rigid ball
+    press gives the slopes, the 2x3 matrix is fitted by least squares, and the a with the
+    smallest residual wins (or ``contact_radius_mm`` is used as given). ``model``:
+    ``"hertz"`` (thick gel, elastic far field: :func:`hertz_press_depth`) or ``"cap"`` (thin
+    gel on a rigid backing: :func:`cap_press_depth`).
     """
+    if model not in PRESS_MODELS:
+        raise CalibrationError(
+            f"unknown press model {model!r}", hint=f"use one of {sorted(PRESS_MODELS)}"
+        )
+    surface = PRESS_MODELS[model]
     if not (math.isfinite(ball_radius_mm) and ball_radius_mm > 0):
         raise CalibrationError(
             f"ball radius {ball_radius_mm!r} mm must be positive", hint="e.g. 21.335 (golf)"
@@ -124,8 +165,13 @@ def fit_depth(
     a_max = min(0.6 * pad_mm, 0.9 * ball_radius_mm)
     colours = diff.reshape(-1, 3).astype(np.float64)
     best: tuple[float, float, np.ndarray] | None = None
-    for a_mm in np.linspace(0.05 * a_max, a_max, n_candidates):
-        depth, _ = hertz_press_depth(
+    candidates = (
+        np.linspace(0.05 * a_max, a_max, n_candidates)
+        if contact_radius_mm is None
+        else np.array([contact_radius_mm])
+    )
+    for a_mm in candidates:
+        depth, _ = surface(
             diff.shape[:2], center_px=centre, contact_radius_mm=a_mm,
             ball_radius_mm=ball_radius_mm, **kw,
         )  # fmt: skip
@@ -137,7 +183,10 @@ def fit_depth(
     if best is None:
         raise CalibrationError("n_candidates must be >= 1", hint="use the default 40")
     _, a_mm, matrix = best
-    cap = a_mm * a_mm / ball_radius_mm
+    cap = float(surface(
+        (1, 1), center_px=(0.0, 0.0), contact_radius_mm=a_mm,
+        ball_radius_mm=ball_radius_mm, mm_per_px_x=1.0, mm_per_px_y=1.0,
+    )[0].max())  # fmt: skip
     depth = depth_map_mm(diff, gradient_matrix=matrix, **kw)
     peak = float(depth.max())
     if not peak > 0:
@@ -146,7 +195,7 @@ def fit_depth(
             hint="check that the frame shows a press and the reference shows the unloaded gel",
         )
     factor = cap / peak
-    _, inside = hertz_press_depth(
+    _, inside = surface(
         diff.shape[:2], center_px=centre, contact_radius_mm=a_mm,
         ball_radius_mm=ball_radius_mm, **kw,
     )  # fmt: skip
@@ -162,6 +211,23 @@ def fit_depth(
     )
 
 
+def contact_radius_from_mask(
+    image: np.ndarray, reference: np.ndarray, calibration: SensorCalibration, *, scale: float = 0.5
+) -> float:
+    """Equivalent radius sqrt(A / pi) (mm) of the intensity contact mask of a press frame."""
+    warp = build_pad_warp(calibration, image.shape[:2], scale=scale)
+    mask = contact_mask(
+        warp.apply(image), warp.apply(reference), threshold=calibration.contact_threshold
+    )
+    area = float(mask.sum()) * warp.px_area_mm2
+    if area <= 0:
+        raise CalibrationError(
+            "no contact found in the press frame at the calibration's contact_threshold",
+            hint="lower contact_threshold or give --contact-radius-mm",
+        )
+    return math.sqrt(area / math.pi)
+
+
 def calibrate_depth(
     image: np.ndarray,
     reference: np.ndarray,
@@ -169,12 +235,23 @@ def calibrate_depth(
     *,
     ball_radius_mm: float,
     scale: float = 0.5,
+    model: str = "hertz",
+    contact_radius_mm: float | None = None,
 ) -> SensorCalibration:
     """A copy of ``calibration`` with the depth model fitted on one ball press."""
-    fit = fit_depth(image, reference, calibration, ball_radius_mm=ball_radius_mm, scale=scale)
+    fit = fit_depth(
+        image,
+        reference,
+        calibration,
+        ball_radius_mm=ball_radius_mm,
+        scale=scale,
+        model=model,
+        contact_radius_mm=contact_radius_mm,
+    )
     extra = dict(calibration.extra)
     extra["depth_fit"] = {
         "ball_radius_mm": ball_radius_mm,
+        "model": model,
         "contact_radius_mm": round(fit.contact_radius_mm, 4),
         "cap_depth_mm": round(fit.cap_depth_mm, 5),
         "fitted_cap_radius_mm": round(fit.fitted_radius_mm, 3),

@@ -49,6 +49,9 @@ class SensorCalibration:
     # slopes dz/dx and dz/dy of the gel (dimensionless); fitted from a ball press.
     gradient_matrix: tuple[tuple[float, float, float], tuple[float, float, float]] | None = None
     pad_size_mm: tuple[float, float] | None = None  # (width, height) of the gel pad
+    # How the contact mask is found: "intensity" (colour change above contact_threshold) or
+    # "depth" (concave region of the depth map; needs gradient_matrix).
+    contact_method: str = "intensity"
     sensor_model: str = "generic"
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -66,6 +69,18 @@ class SensorCalibration:
                 f"calibration {self.calibration_id!r}: gel_poisson={self.gel_poisson} "
                 "must be in [0, 0.5)",
                 hint="silicone gels are nearly incompressible; 0.48 is a good default",
+            )
+        if self.contact_method not in ("intensity", "depth"):
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: contact_method="
+                f"{self.contact_method!r} is not 'intensity' or 'depth'",
+                hint="use 'depth' only with a fitted gradient_matrix",
+            )
+        if self.contact_method == "depth" and self.gradient_matrix is None:
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: contact_method='depth' needs a "
+                "gradient_matrix",
+                hint="run `tactile calibrate depth` first, or use contact_method='intensity'",
             )
         if self.roi_px is not None and not (
             len(self.roi_px) == 4
@@ -156,6 +171,8 @@ class SensorCalibration:
 # Built-in profiles. Each is also shipped as JSON under calibration/ in the repository.
 
 #: The simulator's default sensor: a Wedge-like pad rendered straight onto a 240x320 image.
+#: Depth model from a simulated rigid ball press (R = 10 mm, E = 10 GPa, seed 3, first frame
+#: with 1 mm gel depth) with `calibrate_depth(..., model="hertz")`; see docs/calibration.md.
 SIM_WEDGE = SensorCalibration(
     calibration_id="sim-wedge-v1",
     mm_per_px_x=35.0 / 320.0,
@@ -164,17 +181,33 @@ SIM_WEDGE = SensorCalibration(
     gel_poisson=0.48,
     gel_thickness_mm=3.0,
     gel_modulus_log10_sd=0.02,
+    depth_scale_mm_per_unit=1.2467,
+    gradient_matrix=((-0.0043468, 0.0099504, -0.0043583), (0.0043291, -0.0000341, -0.0046646)),
     pad_size_mm=(35.0, 25.5),
+    contact_method="depth",
     sensor_model="sim-wedge",
     notes="Simulator default; the gel modulus is exact by construction.",
+    extra={
+        "depth_fit": {
+            "source": "simulate_grasp(SimObject(sphere, radius_mm=10, modulus_pa=1e10), seed=3)",
+            "ball_radius_mm": 10.0,
+            "model": "hertz",
+            "contact_radius_mm": 3.7385,
+            "cap_depth_mm": 1.3976,
+            "fitted_cap_radius_mm": 8.712,
+            "scale": 0.5,
+        }
+    },
 )
 
 #: The GelSight Wedge rig of Burgess et al. 2024 (../shared/data): 4-corner warp to 400x300 (the
 #: corners sit on the pad's edges, so 400 px = 35 mm and 300 px = 25.5 mm: 0.0875 and 0.085 mm/px),
 #: processed region x 70..375, y 25..275 of the warp (leaves out the green LED glare band along
-#: the left edge, which moves when the finger loads). Depth model fitted on golf_ball_1 (rigid
-#: ball, R = 21.335 mm) with `tactile calibrate depth`. The gel modulus is a prior (150 kPa in
-#: the reference code, ~275 kPa from Shore 00 60) until fitted with `tactile calibrate gel`.
+#: the left edge, which moves when the finger loads). Contact by intensity change (the soft
+#: balls' imprints are too faint for the depth route). Depth model fitted on golf_ball_1 (rigid
+#: ball, R = 21.335 mm, thin-gel cap model) with `tactile calibrate depth`. The gel modulus is a
+#: prior (150 kPa in the reference code, ~275 kPa from Shore 00 60) until fitted with
+#: `tactile calibrate gel`.
 WEDGE_REFERENCE = SensorCalibration(
     calibration_id="wedge-reference-v1",
     mm_per_px_x=35.0 / 400.0,
@@ -186,20 +219,22 @@ WEDGE_REFERENCE = SensorCalibration(
     corners_px=((46.0, 87.0), (439.0, 121.0), (52.0, 425.0), (446.0, 368.0)),
     warp_size_px=(400, 300),
     crop_px=25,
-    contact_threshold=5.5,
-    depth_scale_mm_per_unit=1.4023,
+    contact_threshold=5.0,
+    depth_scale_mm_per_unit=2.9735,
     roi_px=(70, 25, 375, 275),
-    gradient_matrix=((-0.00603, 0.01131, -0.00198), (0.01475, 0.00012, -0.00374)),
+    gradient_matrix=((-0.0057578, 0.0025430, -0.0003129), (0.0071133, -0.0053308, -0.0033776)),
     pad_size_mm=(35.0, 25.5),
+    contact_method="intensity",
     sensor_model="gelsight-wedge",
     notes="Reference rig of Burgess et al. 2024; gel modulus is a prior until calibrated.",
     extra={
         "depth_fit": {
-            "source": "reference_grasps/golf_ball_1.avi, peak frame vs last frame before contact",
+            "source": "reference_grasps/golf_ball_1.avi frame 30 (peak force)",
             "ball_radius_mm": 21.335,
-            "contact_radius_mm": 10.156,
-            "cap_depth_mm": 2.572,
-            "fitted_cap_radius_mm": 16.7,
+            "model": "cap",
+            "contact_radius_mm": 10.3418,
+            "cap_depth_mm": 2.67407,
+            "fitted_cap_radius_mm": 13.571,
             "scale": 0.5,
         }
     },

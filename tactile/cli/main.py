@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tactile.cli.evaluate_cmd",
     "tactile.cli.train_cmd",
     "tactile.cli.simulate_cmd",
+    "tactile.cli.calibrate_cmd",
 )
 
 

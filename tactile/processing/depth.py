@@ -133,7 +133,7 @@ def contact_mask_from_depth(
     *,
     sigma_px: float = 2.0,
     min_fraction: float = 0.2,
-    min_depth_mm: float = 0.02,
+    min_depth_mm: float = 0.01,
 ) -> np.ndarray:
     """Contact = where the indented gel is concave (a cap pressed in), near the press.
 

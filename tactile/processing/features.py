@@ -61,9 +61,11 @@ def _frame_features(
 ) -> tuple[float, float]:
     """(contact area mm^2, peak gel depth mm or NaN) of one warped frame."""
     diff = rel(image)
-    if not depth:
+    mask = None
+    if cal.contact_method == "intensity":
         mag = difference_magnitude_from_diff(diff)
         mask = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
+    if not depth and mask is not None:
         return float(np.count_nonzero(mask)) * warp.px_area_mm2, float("nan")
     dmap = depth_map_mm(
         diff,
@@ -72,7 +74,8 @@ def _frame_features(
         mm_per_px_y=warp.mm_per_px_y,
         depth_scale=cal.depth_scale_mm_per_unit or 1.0,
     )
-    mask = contact_mask_from_depth(dmap)
+    if mask is None:
+        mask = contact_mask_from_depth(dmap)
     area = float(np.count_nonzero(mask)) * warp.px_area_mm2
     peak = float(dmap[mask].max()) if mask.any() else 0.0
     return area, max(peak, 0.0)
@@ -102,7 +105,9 @@ def extract_features(
     ref = warp.apply(ref_raw)
     check_not_black(ref, what=f"grasp {grasp.grasp_id!r} reference frame")
     rel = RelativeDifference(ref)
-    use_depth = with_depth and cal.gradient_matrix is not None
+    use_depth = cal.gradient_matrix is not None and (
+        with_depth or cal.contact_method == "depth"
+    )
     if with_depth and not use_depth:
         notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
     n = grasp.n_frames

@@ -1,0 +1,249 @@
+"""``tactile calibrate geometry|depth|gel|show``: write versioned sensor calibration files.
+
+Each step starts from an existing calibration (``--calibration``, an id or a JSON path), changes
+only what it measures, and writes ``calibration/<id>.json`` (or ``--out``). Grasp files then
+reference the new id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from tactile.calibration.sensor import CALIBRATION_DIR, SensorCalibration, get_calibration
+from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.errors import CalibrationError, ConfigError
+from tactile.types import Grasp
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "calibrate",
+        help="calibrate a tactile sensor (geometry, depth, gel modulus)",
+        description=__doc__,
+    )
+    sub = p.add_subparsers(dest="step", metavar="STEP")
+    _register_geometry(sub)
+    _register_depth(sub)
+    _register_gel(sub)
+    show = sub.add_parser("show", help="print a calibration (id or JSON path)")
+    show.add_argument("calibration", help="calibration id or path")
+    add_json_flag(show)
+    show.set_defaults(func=run_show)
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+def _common(p: argparse.ArgumentParser, *, source: bool) -> None:
+    p.add_argument(
+        "--calibration", default="wedge-reference-v1", help="calibration to start from (id/path)"
+    )
+    p.add_argument("--id", dest="new_id", help="id of the new calibration (default: keep)")
+    p.add_argument("--out", type=Path, help="output JSON (default: calibration/<id>.json)")
+    if source:
+        p.add_argument("--grasp", help="grasp id inside an HDF5 file (default: all / first)")
+    add_json_flag(p)
+
+
+def _register_geometry(sub: Any) -> None:
+    p = sub.add_parser("geometry", help="pad corners and size -> per-axis mm/px")
+    p.add_argument(
+        "--corners", nargs=8, type=float, metavar="V",
+        help="x y of the top-left, top-right, bottom-left, bottom-right pad corners (raw px)",
+    )  # fmt: skip
+    p.add_argument("--corners-csv", type=Path, help="CSV with Name,x,y rows (reference layout)")
+    p.add_argument("--pad-size-mm", nargs=2, type=float, required=True, metavar=("W", "H"))
+    p.add_argument("--warp-size-px", nargs=2, type=int, default=(400, 300), metavar=("W", "H"))
+    p.add_argument("--crop-px", type=int, default=0)
+    p.add_argument("--roi-px", nargs=4, type=int, metavar=("X0", "Y0", "X1", "Y1"))
+    _common(p, source=False)
+    p.set_defaults(func=run_geometry)
+
+
+def _register_depth(sub: Any) -> None:
+    p = sub.add_parser("depth", help="colour -> slope model from a ball press of known radius")
+    p.add_argument("source", type=Path, help="press: reference .avi, HDF5 grasp file or image")
+    p.add_argument("--ball-radius-mm", type=float, required=True)
+    p.add_argument("--frame", type=int, help="press frame index (default: peak force)")
+    p.add_argument("--reference-frame", type=int, help="unloaded frame (default: before contact)")
+    p.add_argument("--reference-image", type=Path, help="unloaded image when SOURCE is an image")
+    p.add_argument("--model", choices=("hertz", "cap"), default="hertz",
+                   help="gel surface under the ball: thick gel (hertz) or thin (cap)")  # fmt: skip
+    p.add_argument("--contact-radius-mm", type=float, help="known contact radius (skip search)")
+    p.add_argument("--contact-radius-from-mask", action="store_true",
+                   help="take the contact radius from the intensity contact mask")  # fmt: skip
+    p.add_argument("--contact-method", choices=("intensity", "depth"),
+                   help="contact mask method stored in the calibration")  # fmt: skip
+    _common(p, source=True)
+    p.set_defaults(func=run_depth)
+
+
+def _register_gel(sub: Any) -> None:
+    p = sub.add_parser("gel", help="gel modulus from grasps of objects with known E")
+    p.add_argument("sources", type=Path, nargs="+", help="HDF5 grasp files or reference .avi")
+    p.add_argument("--labels", type=Path, help="label CSV for reference .avi files")
+    p.add_argument("--estimator", default="hertz", help="analytical estimator to calibrate")
+    _common(p, source=True)
+    p.set_defaults(func=run_gel)
+
+
+# --- loading inputs ---------------------------------------------------------------------------
+
+
+def load_grasps(path: Path, grasp_id: str | None = None, labels: Path | None = None) -> list[Grasp]:
+    """Grasps from a reference ``.avi``, a folder of them, or a tactile HDF5 grasp file/dir."""
+    from tactile.io import load_reference_grasp, open_grasps, read_label_table
+
+    table = read_label_table(labels) if labels else None
+    if path.suffix.lower() == ".avi":
+        return [load_reference_grasp(path, labels=table)]
+    if path.is_dir() and any(path.glob("*.avi")):
+        return [load_reference_grasp(p, labels=table) for p in sorted(path.glob("*.avi"))]
+    with open_grasps(path) as reader:
+        ids = [grasp_id] if grasp_id else reader.ids()
+        return [reader.read(i) for i in ids]
+
+
+def _read_image(path: Path) -> np.ndarray:
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if img is None:
+        raise ConfigError(f"cannot read image {path}", hint="pass a PNG/JPEG file")
+    return img
+
+
+def _press_pair(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
+    if args.source.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp"):
+        if args.reference_image is None:
+            raise ConfigError(
+                "an image press needs --reference-image", hint="give the unloaded gel image"
+            )
+        return _read_image(args.source), _read_image(args.reference_image), str(args.source)
+    from tactile.processing import find_loading_phase
+
+    grasp = load_grasps(args.source, args.grasp)[0]
+    phase = find_loading_phase(grasp.force_n, grasp.width_mm)
+    press = phase.peak_index if args.frame is None else args.frame
+    if args.reference_frame is not None:
+        ref = grasp.frames[args.reference_frame]
+    elif grasp.reference_frame is not None:
+        ref = grasp.reference_frame
+    else:
+        ref = grasp.frames[max(phase.contact_index - 1, 0)]
+    if not 0 <= press < grasp.n_frames:
+        raise ConfigError(f"--frame {press} outside 0..{grasp.n_frames - 1}", hint="pick a frame")
+    return grasp.frames[press], ref, f"{args.source} frame {press}"
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def _write(cal: SensorCalibration, args: argparse.Namespace, summary: dict[str, Any]) -> int:
+    out = args.out or CALIBRATION_DIR / f"{cal.calibration_id}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cal.save(out)
+    summary = {"calibration_id": cal.calibration_id, "path": str(out), **summary}
+    if args.json:
+        print_json(summary)
+    else:
+        for k, v in summary.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+def _corners(args: argparse.Namespace) -> tuple[tuple[float, float], ...]:
+    if args.corners:
+        v = args.corners
+        return tuple((v[i], v[i + 1]) for i in range(0, 8, 2))
+    if args.corners_csv:
+        with open(args.corners_csv, newline="") as fh:
+            rows = {r["Name"].strip().lower(): r for r in csv.DictReader(fh)}
+        try:
+            order = ("topleft", "topright", "bottomleft", "bottomright")
+            return tuple((float(rows[k]["x"]), float(rows[k]["y"])) for k in order)
+        except (KeyError, ValueError) as exc:
+            raise CalibrationError(
+                f"{args.corners_csv}: needs rows topleft/topright/bottomleft/bottomright with "
+                f"numeric x,y ({exc})",
+                hint="use the reference layout's mirror_corners.csv format",
+            ) from exc
+    raise ConfigError("give --corners or --corners-csv", hint="the four pad corners in raw px")
+
+
+def run_geometry(args: argparse.Namespace) -> int:
+    from tactile.calibration.geometry import calibrate_geometry
+
+    base = get_calibration(args.calibration)
+    cal = calibrate_geometry(
+        base,
+        calibration_id=args.new_id or base.calibration_id,
+        corners_px=_corners(args),
+        pad_size_mm=tuple(args.pad_size_mm),
+        warp_size_px=tuple(args.warp_size_px),
+        crop_px=args.crop_px,
+        roi_px=tuple(args.roi_px) if args.roi_px else None,
+    )
+    return _write(cal, args, {"mm_per_px_x": cal.mm_per_px_x, "mm_per_px_y": cal.mm_per_px_y})
+
+
+def run_depth(args: argparse.Namespace) -> int:
+    from tactile.calibration.depth_fit import calibrate_depth, contact_radius_from_mask
+
+    base = get_calibration(args.calibration)
+    image, reference, what = _press_pair(args)
+    radius = args.contact_radius_mm
+    if args.contact_radius_from_mask:
+        radius = contact_radius_from_mask(image, reference, base)
+    cal = calibrate_depth(
+        image,
+        reference,
+        base,
+        ball_radius_mm=args.ball_radius_mm,
+        model=args.model,
+        contact_radius_mm=radius,
+    )
+    cal = replace(cal, calibration_id=args.new_id or base.calibration_id)
+    if args.contact_method:
+        cal = replace(cal, contact_method=args.contact_method)
+    fit = dict(cal.extra["depth_fit"], source=what)
+    cal = replace(cal, extra={**cal.extra, "depth_fit": fit})
+    return _write(cal, args, {"depth_scale": cal.depth_scale_mm_per_unit, **fit})
+
+
+def run_gel(args: argparse.Namespace) -> int:
+    from tactile.calibration.gel_fit import calibrate_gel
+
+    base = get_calibration(args.calibration)
+    grasps: list[Grasp] = []
+    for src in args.sources:
+        grasps.extend(load_grasps(src, args.grasp, args.labels))
+    cal = calibrate_gel(grasps, base, estimator=args.estimator)
+    cal = replace(cal, calibration_id=args.new_id or base.calibration_id)
+    summary = {
+        "gel_modulus_pa": cal.gel_modulus_pa,
+        "gel_modulus": format_pa(cal.gel_modulus_pa),
+        "gel_modulus_log10_sd": cal.gel_modulus_log10_sd,
+        **cal.extra["gel_fit"],
+    }
+    return _write(cal, args, summary)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    cal = get_calibration(args.calibration)
+    if args.json:
+        print_json(cal.to_dict())
+        return 0
+    for k, v in cal.to_dict().items():
+        print(f"{k}: {v}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - convenience
+    from tactile.cli.main import main as tactile_main
+
+    return tactile_main(["calibrate", *(argv or [])])
