@@ -129,10 +129,15 @@ def _reconcile(
     lengths = {"video": len(frames), "forces": len(force_n), "widths": len(width_m)}
     n = min(lengths.values())
     if max(lengths.values()) - n > MAX_LENGTH_REPAIR:
+        short_video = lengths["video"] == n
         raise ImportDataError(
             f"reference grasp {stem!r}: stream lengths differ too much {lengths}",
-            hint=f"streams must match within {MAX_LENGTH_REPAIR} frames; re-export the "
-            "recording, or trim the files so each frame has one force and one width",
+            hint=(
+                "the AVI looks truncated; copy it again from the recording machine"
+                if short_video
+                else f"streams must match within {MAX_LENGTH_REPAIR} frames; re-export the "
+                "recording, or trim the files so each frame has one force and one width"
+            ),
         )
     repairs = [
         f"truncated {name} from {k} to {n} samples (end)" for name, k in lengths.items() if k > n

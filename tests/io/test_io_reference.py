@@ -193,3 +193,12 @@ def test_label_table(label_csv: Path, tmp_path: Path) -> None:
         read_label_table(bad)
     with pytest.raises(ImportDataError, match="does not exist"):
         read_label_table(tmp_path / "nope.csv")
+
+
+def test_truncated_real_video(reference_grasps_dir: Path, tmp_path: Path) -> None:
+    for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+        data = (reference_grasps_dir / f"golf_ball_1{suffix}").read_bytes()
+        (tmp_path / f"golf_ball_1{suffix}").write_bytes(data[:300_000])
+    with pytest.raises(ImportDataError, match="differ too much") as info:
+        load_reference_grasp(tmp_path / "golf_ball_1.avi")
+    assert "truncated" in (info.value.hint or "")
