@@ -1,4 +1,4 @@
-"""Hardware test fixtures: fresh simulated rigs for every test."""
+"""Recording test fixtures: fresh simulated rigs and fast grasp settings."""
 
 from __future__ import annotations
 
