@@ -105,9 +105,7 @@ def extract_features(
     ref = warp.apply(ref_raw)
     check_not_black(ref, what=f"grasp {grasp.grasp_id!r} reference frame")
     rel = RelativeDifference(ref)
-    use_depth = cal.gradient_matrix is not None and (
-        with_depth or cal.contact_method == "depth"
-    )
+    use_depth = cal.gradient_matrix is not None and (with_depth or cal.contact_method == "depth")
     if with_depth and not use_depth:
         notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
     n = grasp.n_frames

@@ -99,12 +99,13 @@ def find_loading_phase(
 ) -> LoadingPhase:
     """Find first contact and peak force in one grasp.
 
-    Steps: Hampel-despike the force; estimate the force noise (robust SD of successive
-    differences); the rest level is a low (5th) percentile of the clean force. The peak is the
-    *first* frame within ``max(3 noise, plateau_fraction * rise)`` of the maximum (the start of
-    the hold, not a noise maximum somewhere on it). Contact is the first frame of the rise
-    that ends at the peak whose force exceeds
-    ``rest + max(contact_force_n, 5 noise, contact_fraction * rise)``.
+    Steps: Hampel-despike the force; estimate the force noise (robust SD of second
+    differences, which a ramp does not inflate); the rest level is a low (5th) percentile of
+    the clean force. The peak is the *first* frame within
+    ``max(3 noise, plateau_fraction * rise)`` of the maximum (the start of the hold, not a noise
+    maximum somewhere on it). Contact is the first frame of the rise that ends at the peak whose
+    force exceeds ``rest + max(contact_force_n, 5 noise, contact_fraction * rise)``, then walked
+    back down the rise to where the force leaves the rest level.
 
     Raises :class:`NoContactError` when the force never rises ``min_peak_force_n`` above rest
     (with the width change in the message: a gripper that closed and felt nothing missed the
@@ -120,7 +121,8 @@ def find_loading_phase(
         notes.append(f"despiked {n_glitches} force sample(s) (Hampel filter)")
     width_change = float(np.ptp(w))
     rest = float(np.percentile(f, 5))
-    noise = _MAD_TO_SD * float(np.median(np.abs(np.diff(f)))) / np.sqrt(2.0)
+    # robust noise SD from second differences (a ramp has none): var(d2) = 6 var(noise)
+    noise = _MAD_TO_SD * float(np.median(np.abs(np.diff(f, 2)))) / np.sqrt(6.0)
     rise = float(f.max() - rest)
     if rise < min_peak_force_n:
         raise NoContactError(_no_force_reason(rise, width_change, min_peak_force_n), hint=_hint(w))

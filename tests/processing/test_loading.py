@@ -1,0 +1,120 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tactile.errors import InvalidGraspError, NoContactError
+from tactile.processing import despike, find_loading_phase, sample_indices
+from tactile.types import Flag
+
+
+def _cycle(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Open-close-open cycle: rest 0..49, ramp 50..80 to 20 N, hold, release, rest."""
+    rng = np.random.default_rng(seed)
+    f = np.zeros(160)
+    f[50:81] = np.linspace(0, 20, 31)
+    f[81:110] = 20 - np.linspace(0, 0.5, 29)  # slight relaxation on hold
+    f[110:131] = np.linspace(19.5, 0, 21)
+    f += rng.normal(0, 0.03, f.size)
+    w = np.full(160, 80.0)
+    w[20:50] = np.linspace(80, 50, 30)
+    w[50:81] = np.linspace(50, 44, 31)
+    w[81:110] = 44.0
+    w[110:160] = np.minimum(44 + np.arange(50) * 0.8, 80)
+    w = np.repeat(w[::4], 4)[:160]  # stair steps: width updates every 4th frame
+    return f, w
+
+
+def test_unclipped_cycle_with_glitches() -> None:
+    f, w = _cycle()
+    f[30] = -70.0  # serial glitch during rest
+    f[95] = -70.0  # and on the hold
+    f[60] += 40.0  # spike on the ramp
+    phase = find_loading_phase(f, w)
+    assert 49 <= phase.contact_index <= 52
+    assert 78 <= phase.peak_index <= 81
+    assert Flag.FORCE_GLITCHES in phase.flags
+    assert phase.n_glitches == 3
+    assert phase.force_n.min() > -1.0
+
+
+def test_despike_leaves_a_clean_ramp_alone() -> None:
+    x = np.linspace(0, 25, 40) + np.random.default_rng(1).normal(0, 0.05, 40)
+    cleaned, out = despike(x)
+    assert not out.any()
+    np.testing.assert_array_equal(cleaned, x)
+
+
+def test_failed_grasp_that_never_reaches_force() -> None:
+    f, w = _cycle()
+    with pytest.raises(NoContactError, match="missed the object"):
+        find_loading_phase(f * 0.02, w)
+
+
+def test_gripper_that_never_closed() -> None:
+    f, _ = _cycle()
+    with pytest.raises(NoContactError, match="never closed"):
+        find_loading_phase(f * 0.0, np.full(f.size, 80.0))
+
+
+def test_width_unchanged_is_flagged() -> None:
+    f, _ = _cycle()
+    phase = find_loading_phase(f, np.full(f.size, 44.0))
+    assert Flag.WIDTH_UNCHANGED in phase.flags
+
+
+@pytest.mark.parametrize(
+    ("force", "width", "match"),
+    [
+        (np.array([0.0, np.nan, 1.0, 2.0]), np.ones(4), "non-finite"),
+        (np.zeros(5), np.zeros(4), "equal length"),
+        (np.zeros((5, 2)), np.zeros((5, 2)), "1-D"),
+    ],
+)
+def test_bad_signals(force: np.ndarray, width: np.ndarray, match: str) -> None:
+    with pytest.raises(InvalidGraspError, match=match):
+        find_loading_phase(force, width)
+
+
+def test_too_short_has_no_loading_phase() -> None:
+    with pytest.raises(NoContactError, match="too short"):
+        find_loading_phase(np.zeros(2), np.zeros(2))
+
+
+def test_sample_indices_span_the_loading_phase() -> None:
+    assert sample_indices(10, 30, 5) == (10, 15, 20, 25, 30)
+    assert len(sample_indices(3, 4, 5)) == 5
+    assert sample_indices(3, 9, 1) == (9,)
+    with pytest.raises(InvalidGraspError):
+        sample_indices(0, 5, 0)
+
+
+def _pad_cycle(force: np.ndarray, width_mm: np.ndarray, seed: int) -> tuple:
+    """Pad a clipped real press with rest + closing before, opening + rest after, glitches."""
+    rng = np.random.default_rng(seed)
+    n0, n1 = 40, 30
+    rest = lambda n: 0.05 + rng.normal(0, 0.02, n)  # noqa: E731
+    f = np.concatenate([rest(n0), force, rest(n1)])
+    w = np.concatenate([np.linspace(79.5, width_mm[0], n0), width_mm, np.full(n1, 79.5)])
+    f[10] = -70.0
+    f[n0 + force.size + 5] = -68.0
+    return f, w, n0
+
+
+def test_real_signals_padded_to_full_cycles(reference_grasps_dir: Path) -> None:
+    from tactile.io import load_array_pickle
+
+    files = sorted(reference_grasps_dir.glob("*_forces.pkl"))
+    assert len(files) == 15
+    for i, path in enumerate(files):
+        force = load_array_pickle(path)
+        width = load_array_pickle(Path(str(path).replace("_forces", "_widths"))) * 1000.0
+        clipped = find_loading_phase(force, width)
+        f, w, n0 = _pad_cycle(force, width, seed=i)
+        phase = find_loading_phase(f, w)
+        assert Flag.FORCE_GLITCHES in phase.flags, path.name
+        # the peak is the start of the hold: within a few frames, at >= 97 % of the maximum
+        assert abs(phase.peak_index - (n0 + clipped.peak_index)) <= 8, path.name
+        assert phase.force_n[phase.peak_index] >= 0.97 * clipped.force_n.max(), path.name
+        assert n0 - 1 <= phase.contact_index <= n0 + clipped.contact_index + 1, path.name
+        assert phase.n_frames >= 8, path.name
