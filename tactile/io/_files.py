@@ -37,9 +37,16 @@ def is_temp(path: Path) -> bool:
 
 
 def fsync_file(path: Path) -> None:
+    """Flush ``path`` to stable storage (``F_FULLFSYNC`` on macOS, where fsync is not enough)."""
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        full = getattr(fcntl, "F_FULLFSYNC", None) if fcntl is not None else None
+        try:
+            if full is None:
+                raise OSError("no F_FULLFSYNC")
+            fcntl.fcntl(fd, full)  # pragma: no cover - macOS
+        except OSError:
+            os.fsync(fd)
     finally:
         os.close(fd)
 

@@ -20,7 +20,7 @@ import h5py
 
 from tactile.errors import StoreError
 from tactile.io._files import HDF5_SUFFIXES, open_grasp_file
-from tactile.io.schema import GRASPS_GROUP
+from tactile.io.schema import GRASPS_GROUP, SCHEMA_VERSION
 
 
 @dataclass(frozen=True)
@@ -133,4 +133,4 @@ def _scan_once(layout: Layout) -> tuple[dict[str, Location], int] | None:
                     hint="remove or rename one of the two files",
                 )
     order = sorted(index.values(), key=lambda c: (c.written_unix_ns, _natural_key(c.grasp_id)))
-    return {loc.grasp_id: loc for loc in order}, newest
+    return {loc.grasp_id: loc for loc in order}, newest or SCHEMA_VERSION  # empty: current
