@@ -36,16 +36,23 @@ def is_temp(path: Path) -> bool:
     return path.name.startswith(".") and TMP_MARK in path.name
 
 
+def _full_fsync(fd: int) -> bool:
+    """macOS: fsync does not flush the drive's cache, F_FULLFSYNC does. False elsewhere."""
+    full = getattr(fcntl, "F_FULLFSYNC", None) if fcntl is not None else None
+    if full is None:
+        return False
+    try:  # pragma: no cover - macOS only
+        fcntl.fcntl(fd, full)
+    except OSError:  # pragma: no cover - e.g. network file systems
+        return False
+    return True  # pragma: no cover
+
+
 def fsync_file(path: Path) -> None:
-    """Flush ``path`` to stable storage (``F_FULLFSYNC`` on macOS, where fsync is not enough)."""
+    """Flush the bytes of ``path`` to stable storage."""
     fd = os.open(path, os.O_RDONLY)
     try:
-        full = getattr(fcntl, "F_FULLFSYNC", None) if fcntl is not None else None
-        try:
-            if full is None:
-                raise OSError("no F_FULLFSYNC")
-            fcntl.fcntl(fd, full)  # pragma: no cover - macOS
-        except OSError:
+        if not _full_fsync(fd):
             os.fsync(fd)
     finally:
         os.close(fd)
