@@ -65,20 +65,23 @@ def hertz_sphere_curves(
     gel_modulus_pa: float,
     gel_poisson: float = 0.48,
     object_poisson: float = DEFAULT_OBJECT_POISSON,
+    gel_thickness_mm: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Force (N), contact radius (mm) and gel indentation depth (mm) of a sphere between two gels.
 
-    ``closure_mm`` is the gripper closure since first contact (2δ). This is the forward model the
-    Hertz estimator inverts; tests use it to generate curves of known E.
+    ``closure_mm`` is the gripper closure since first contact (2δ). With ``gel_thickness_mm`` the
+    gel is a thin bonded layer that stiffens as the contact grows, ``E_g,eff = E_g·(1 + 0.33·
+    (a/h)³)`` (Shull 2002, eq. 37). This is the forward model the Hertz estimator inverts; tests
+    use it to generate curves of known E.
     """
-    e_star_pa = effective_modulus_pa(
-        object_modulus_pa, gel_modulus_pa, object_poisson=object_poisson, gel_poisson=gel_poisson
-    )
-    e_star = e_star_pa / PA_PER_N_PER_MM2
+    c_obj = reduced_compliance_per_pa(object_modulus_pa, object_poisson) * PA_PER_N_PER_MM2
+    c_gel = reduced_compliance_per_pa(gel_modulus_pa, gel_poisson) * PA_PER_N_PER_MM2
     delta = np.maximum(np.asarray(closure_mm, dtype=np.float64), 0.0) / 2.0
     a = np.sqrt(radius_mm * delta)
+    if gel_thickness_mm:
+        c_gel = c_gel / (1.0 + 0.33 * (a / gel_thickness_mm) ** 3)
+    e_star = 1.0 / (c_obj + c_gel)
     force = 4.0 / 3.0 * e_star * a * delta
-    c_gel = reduced_compliance_per_pa(gel_modulus_pa, gel_poisson) * PA_PER_N_PER_MM2
     depth = c_gel * e_star * delta
     return force, a, depth
 

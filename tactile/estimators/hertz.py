@@ -39,7 +39,12 @@ from tactile.estimators.loading import LoadingCurve, loading_curve
 from tactile.estimators.separation import separate_object
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
-ROUTES = ("auto", "closure", "radius", "stiffness")
+ROUTES = ("auto", "closure", "radius", "stiffness", "hold")
+SPHERES = frozenset({"sphere", "ball", "spherical"})
+#: Share of the peak force above which frames count as the force-controlled hold.
+HOLD_FORCE_FRACTION = 0.9
+#: Stiffening of a thin bonded gel layer, E_eff = E·(1 + β(a/h)³) (Shull 2002, eq. 37).
+SHULL_BETA = 0.33
 #: Closure (mm) below which a frame's approach counts as unresolved (width encoders step ~0.1 mm).
 MIN_CLOSURE_MM = 0.05
 MIN_ROUTE_FRAMES = 3
@@ -81,6 +86,60 @@ def stiffness_fit(curve: LoadingCurve, radius_mm: float, *, seed: int = 0) -> Lo
     return LogFit(math.log10(e_star), se, scatter, int(x.size))
 
 
+def hold_fit(
+    features: GraspFeatures,
+    radius_mm: float,
+    *,
+    width_offset_mm: float = 0.0,
+    width_offset_sd_mm: float = 0.5,
+    gel_thickness_mm: float | None = None,
+    seed: int = 0,
+) -> tuple[LogFit, float] | None:
+    """E* from the force-controlled hold, with the sphere's diameter as the contact width.
+
+    At the hold (force within 10 % of its peak, after first contact) force and gripper width
+    have settled, while during the fast closing the width lags the force and the frame of first
+    contact is uncertain. A sphere of radius R first touches both pads at the width
+    ``2R + width_offset_mm`` (the rig's offset between its width reading and the gap between the
+    gel surfaces, from ``SensorCalibration.extra["width_offset_mm"]``, default 0), so per hold
+    frame ``δ = (2R + offset − width)/2`` and ``E* = 3F/(4√R·δ^{3/2})``. The offset's
+    uncertainty (``extra["width_offset_sd_mm"]``, default 0.5 mm) is added to the fit's.
+
+    Returns the fit and the factor on the gel's compliance: 1 for a half-space gel, or, with
+    ``gel_thickness_mm`` (a thin gel bonded to a rigid window), ``1/(1 + 0.33·(a/h)³)`` at the
+    hold's contact radius ``a = √(R·δ)`` (Shull 2002, eq. 37). None when no frame is usable.
+    """
+    force = np.asarray(features.force_n, dtype=np.float64)
+    width = np.asarray(features.width_mm, dtype=np.float64)
+    after = np.arange(force.size) >= features.contact_index
+    peak = float(np.max(force[after])) if np.any(after) else 0.0
+    delta = (2.0 * radius_mm + width_offset_mm - width) / 2.0
+    ok = after & (force >= HOLD_FORCE_FRACTION * peak) & (delta > MIN_CLOSURE_MM)
+    if int(ok.sum()) < 2 or peak <= 0:
+        return None
+    e = 3.0 * force[ok] / (4.0 * math.sqrt(radius_mm) * delta[ok] ** 1.5)
+    fit = robust_log_fit(np.log10(e * PA_PER_N_PER_MM2), seed=seed)
+    offset_se = 1.5 * (width_offset_sd_mm / 2.0) / float(np.median(delta[ok])) / math.log(10.0)
+    se = math.hypot(fit.log10_se, offset_se)
+    gel_factor = 1.0
+    if gel_thickness_mm:
+        a = np.sqrt(radius_mm * delta[ok])
+        gel_factor = float(np.median(1.0 / (1.0 + SHULL_BETA * (a / gel_thickness_mm) ** 3)))
+    return LogFit(fit.log10_value, se, fit.scatter_log10, fit.n_frames), gel_factor
+
+
+def thin_gel(meta: GraspMetadata, calibration: SensorCalibration) -> bool:
+    """Whether the gel is modelled as a thin bonded layer rather than a half-space.
+
+    ``SensorCalibration.extra["gel_model"] == "thin-layer"`` says so for a sensor; a simulated
+    grasp records its simulator's choice in ``meta.extra["sim_thin_layer"]``.
+    """
+    model = str(calibration.extra.get("gel_model", "")).lower()
+    if model:
+        return model == "thin-layer"
+    return bool(meta.extra.get("sim_thin_layer", False))
+
+
 def _n_valid(x: np.ndarray) -> int:
     return int(np.count_nonzero(np.isfinite(x)))
 
@@ -109,14 +168,36 @@ class HertzEstimator(AnalyticalEstimator):
                 return name
         return "closure"
 
+    def _hold(
+        self, features: GraspFeatures, meta: GraspMetadata, calibration: SensorCalibration
+    ) -> tuple[LogFit, float] | None:
+        shape = (meta.shape or "").strip().lower()
+        if meta.radius_mm is None or shape not in SPHERES or self.route not in ("auto", "hold"):
+            return None
+        extra = calibration.extra
+        return hold_fit(
+            features,
+            meta.radius_mm,
+            width_offset_mm=float(extra.get("width_offset_mm", 0.0)),
+            width_offset_sd_mm=float(extra.get("width_offset_sd_mm", 0.5)),
+            gel_thickness_mm=calibration.gel_thickness_mm if thin_gel(meta, calibration) else None,
+            seed=self.seed,
+        )
+
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         curve = loading_curve(features, min_force_fraction=self.min_force_fraction)
         radius = meta.radius_mm
-        per_route = {r: hertz_log10_e_star(curve, r, radius) for r in ROUTES[1:]}
-        route = self._choose_route(per_route)
-        values = per_route[route]
+        per_route = {r: hertz_log10_e_star(curve, r, radius) for r in ROUTES[1:4]}
+        held = self._hold(features, meta, calibration)
+        hold: LogFit | None = None
+        gel_factor = 1.0
+        if held is not None:
+            hold, gel_factor = held
+            per_route["hold"] = np.array([hold.log10_value])
+        route = "hold" if hold is not None else self._choose_route(per_route)
+        values = per_route.get(route, np.array([np.nan]))
         flags = set(curve.flags)
         if _n_valid(values) == 0:
             flags.add(Flag.WIDTH_UNCHANGED)
@@ -127,7 +208,9 @@ class HertzEstimator(AnalyticalEstimator):
                 + ")",
                 hint="give the object's radius (meta.radius_mm) or record the gripper width",
             )
-        if route == "stiffness" and radius is not None:
+        if hold is not None:
+            fit = hold
+        elif route == "stiffness" and radius is not None:
             fit = stiffness_fit(curve, radius, seed=self.seed)
         else:
             fit = robust_log_fit(values, seed=self.seed)
@@ -145,9 +228,10 @@ class HertzEstimator(AnalyticalEstimator):
                 r: float(10 ** np.nanmedian(v)) for r, v in per_route.items() if _n_valid(v)
             },
         }
+        details["gel_compliance_factor"] = gel_factor
         return separate_object(
             total,
-            calibration.gel_reduced_compliance_per_pa,
+            calibration.gel_reduced_compliance_per_pa * gel_factor,
             calibration.gel_modulus_log10_sd,
             numerator=1.0 - self.object_poisson**2,
             estimator=self.name,

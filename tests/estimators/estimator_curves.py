@@ -48,21 +48,34 @@ def sphere_features(
     peak_force_n: float = 15.0,
     noise: float = 0.0,
     seed: int = 0,
+    hold_frames: int = 6,
+    thin_gel: bool = False,
+    width_lag_frames: int = 0,
 ) -> GraspFeatures:
-    """A sphere of modulus E squeezed up to ``peak_force_n`` (approach capped at 0.3 R)."""
+    """A sphere of modulus E squeezed up to ``peak_force_n`` (approach capped at 0.3 R), then
+    held there; optionally with a thin-layer gel and a width signal lagging the force."""
     e_star = effective_modulus_pa(
         modulus_pa, calibration.gel_modulus_pa, gel_poisson=calibration.gel_poisson
     )
     delta_max = (3 * peak_force_n / (4 * e_star / 1e6 * math.sqrt(radius_mm))) ** (2 / 3)
     delta_max = min(delta_max, 0.3 * radius_mm)
-    closure = np.concatenate([np.zeros(N_BEFORE), np.linspace(0, 2 * delta_max, N_LOADING)])
+    closure = np.concatenate(
+        [
+            np.zeros(N_BEFORE),
+            np.linspace(0, 2 * delta_max, N_LOADING),
+            np.full(hold_frames, 2 * delta_max),
+        ]
+    )
     force, a, depth = hertz_sphere_curves(
         modulus_pa,
         radius_mm,
         closure,
         gel_modulus_pa=calibration.gel_modulus_pa,
         gel_poisson=calibration.gel_poisson,
+        gel_thickness_mm=calibration.gel_thickness_mm if thin_gel else None,
     )
+    if width_lag_frames:
+        closure = np.concatenate([np.zeros(width_lag_frames), closure[:-width_lag_frames]])
     area = math.pi * a**2
     if noise:
         rng = np.random.default_rng(seed)

@@ -18,13 +18,15 @@ from tactile.estimators.contact import effective_modulus_pa
 from tactile.types import Flag
 
 SOFT_MODULI = [5e3, 2e4, 1e5, 2e5, 1e6]
+#: The simulated rig with its width offset known to ±0.05 mm (the default prior is ±0.5 mm).
+CAL = dataclasses.replace(SIM_WEDGE, extra={"width_offset_sd_mm": 0.05})
 
 
-@pytest.mark.parametrize("route", ["closure", "radius", "stiffness"])
+@pytest.mark.parametrize("route", ["closure", "radius", "stiffness", "hold"])
 @pytest.mark.parametrize("modulus_pa", SOFT_MODULI)
 def test_recovers_modulus_noise_free(route: str, modulus_pa: float) -> None:
     est = HertzEstimator(route=route).estimate_features(
-        sphere_features(modulus_pa), meta=sphere_meta(), calibration=SIM_WEDGE
+        sphere_features(modulus_pa), meta=sphere_meta(), calibration=CAL
     )
     assert 1 / 1.2 <= est.modulus_pa / modulus_pa <= 1.2
     assert not est.lower_bound_only
@@ -123,9 +125,7 @@ def test_property_recovery_over_soft_range(
     e_true = 10**log_e
     feats = sphere_features(e_true, radius_mm, peak_force_n=peak_force_n)
     assume(feats.force_n.max() > 0.5)  # very soft small balls capped at 0.3 R barely push
-    est = HertzEstimator().estimate_features(
-        feats, meta=sphere_meta(radius_mm), calibration=SIM_WEDGE
-    )
+    est = HertzEstimator().estimate_features(feats, meta=sphere_meta(radius_mm), calibration=CAL)
     assert 1 / 1.2 <= est.modulus_pa / e_true <= 1.2
 
 
@@ -139,3 +139,58 @@ def test_property_monotone_in_modulus(log_e: float, factor: float) -> None:
         sphere_features(10**log_e * factor), meta=sphere_meta(), calibration=SIM_WEDGE
     )
     assert hard.modulus_pa > soft.modulus_pa
+
+
+def test_auto_prefers_the_hold_for_spheres_of_known_radius() -> None:
+    est = HertzEstimator().estimate_features(
+        sphere_features(5e4), meta=sphere_meta(), calibration=SIM_WEDGE
+    )
+    assert est.details["route"] == "hold"
+    other = HertzEstimator().estimate_features(
+        sphere_features(5e4), meta=sphere_meta(shape="ellipsoid"), calibration=SIM_WEDGE
+    )
+    assert other.details["route"] == "stiffness"  # no diameter for an ellipsoid
+
+
+@pytest.mark.parametrize("modulus_pa", [2e4, 1e5])
+def test_hold_is_immune_to_a_lagging_width_signal(modulus_pa: float) -> None:
+    # the reference rig's width updates late: per-frame closure during loading is wrong
+    feats = sphere_features(modulus_pa, width_lag_frames=4, hold_frames=15)
+    closure_route = HertzEstimator(route="closure").estimate_features(
+        feats, meta=sphere_meta(), calibration=SIM_WEDGE
+    )
+    hold = HertzEstimator().estimate_features(feats, meta=sphere_meta(), calibration=SIM_WEDGE)
+    assert 1 / 1.2 <= hold.modulus_pa / modulus_pa <= 1.2
+    assert abs(math.log10(closure_route.modulus_pa / modulus_pa)) > math.log10(1.2)
+
+
+def test_width_offset_from_calibration_is_used() -> None:
+    # a rig whose width reading is 3 mm more than the gel gap: without the offset E is too high
+    feats = sphere_features(5e4)
+    shifted = dataclasses.replace(feats, width_mm=feats.width_mm + 3.0)
+    cal = dataclasses.replace(SIM_WEDGE, extra={"width_offset_mm": 3.0})
+    good = HertzEstimator().estimate_features(shifted, meta=sphere_meta(), calibration=cal)
+    naive = HertzEstimator().estimate_features(shifted, meta=sphere_meta(), calibration=SIM_WEDGE)
+    assert 1 / 1.2 <= good.modulus_pa / 5e4 <= 1.2
+    assert naive.modulus_pa > 1.2 * 5e4
+
+
+@pytest.mark.parametrize("modulus_pa", [3e4, 2e5, 1e6])
+def test_thin_gel_layer_model(modulus_pa: float) -> None:
+    feats = sphere_features(modulus_pa, thin_gel=True)
+    thin_cal = dataclasses.replace(SIM_WEDGE, extra={"gel_model": "thin-layer"})
+    est = HertzEstimator().estimate_features(feats, meta=sphere_meta(), calibration=thin_cal)
+    assert 1 / 1.2 <= est.modulus_pa / modulus_pa <= 1.2
+    assert est.details["gel_compliance_factor"] < 1.0
+    # a simulated grasp records its gel model in its metadata
+    sim_meta = dataclasses.replace(sphere_meta(), extra={"sim_thin_layer": True})
+    est2 = HertzEstimator().estimate_features(feats, meta=sim_meta, calibration=SIM_WEDGE)
+    assert est2.modulus_pa == pytest.approx(est.modulus_pa)
+
+
+def test_uncertain_width_offset_widens_the_interval() -> None:
+    feats = sphere_features(2e5)
+    tight = HertzEstimator().estimate_features(feats, meta=sphere_meta(), calibration=CAL)
+    loose = HertzEstimator().estimate_features(feats, meta=sphere_meta(), calibration=SIM_WEDGE)
+    ratio = lambda e: e.interval_95_pa[1] / e.interval_95_pa[0]  # noqa: E731
+    assert ratio(loose) > ratio(tight)
