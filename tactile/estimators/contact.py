@@ -75,11 +75,12 @@ def hertz_sphere_curves(
     use it to generate curves of known E.
     """
     c_obj = reduced_compliance_per_pa(object_modulus_pa, object_poisson) * PA_PER_N_PER_MM2
-    c_gel = reduced_compliance_per_pa(gel_modulus_pa, gel_poisson) * PA_PER_N_PER_MM2
+    c_gel0 = reduced_compliance_per_pa(gel_modulus_pa, gel_poisson) * PA_PER_N_PER_MM2
     delta = np.maximum(np.asarray(closure_mm, dtype=np.float64), 0.0) / 2.0
     a = np.sqrt(radius_mm * delta)
+    c_gel = np.full_like(a, c_gel0)
     if gel_thickness_mm:
-        c_gel = c_gel / (1.0 + 0.33 * (a / gel_thickness_mm) ** 3)
+        c_gel = c_gel0 / (1.0 + 0.33 * (a / gel_thickness_mm) ** 3)
     e_star = 1.0 / (c_obj + c_gel)
     force = 4.0 / 3.0 * e_star * a * delta
     depth = c_gel * e_star * delta
