@@ -1,11 +1,12 @@
 """A grasp-writing session that the crash tests SIGKILL at chosen or random moments.
 
 Run as a fresh interpreter (``python io_crash_child.py PATH N STALL``) or called in a forked
-process (:func:`run_session`). It writes ``N`` deterministic grasps (:func:`make_grasp`) and
+process (:func:`run_session`). It writes ``N`` deterministic grasps (``io_helpers.make_grasp``) and
 reports ``start <id>`` / ``done <id>`` / ``closing`` / ``closed`` lines on a file descriptor.
 
 ``STALL`` is ``none`` or ``<point>@<when>``: at the first call of ``<point>`` (``write_grasp``:
-the HDF5 file is open and half written; ``fsync_file``: a finished temporary file not yet
+the temporary HDF5 file is open, written but neither flushed nor closed; ``fsync_file``: a
+finished temporary file not yet
 renamed; ``fsync_dir``: just after the atomic rename) once ``<when>`` grasps are done (or
 ``close``: during consolidation), the child reports ``stall <point>`` and sleeps until killed.
 """
@@ -18,34 +19,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
+from io_helpers import make_grasp
 
 from tactile.io import GraspWriter, _files, store
-from tactile.types import Grasp, GraspMetadata
-
-
-def make_grasp(i: int, n_frames: int = 12, height: int = 96, width: int = 128) -> Grasp:
-    """Grasp number ``i``: the same arrays and metadata every time it is called."""
-    rng = np.random.default_rng(1000 + i)
-    frames = rng.integers(0, 256, (n_frames, height, width, 3), dtype=np.uint8)
-    return Grasp(
-        grasp_id=f"g{i:03d}",
-        frames=frames,
-        t_s=np.cumsum(rng.uniform(0.02, 0.04, n_frames)),
-        force_n=rng.normal(10.0, 3.0, n_frames),
-        width_mm=rng.uniform(20.0, 70.0, n_frames),
-        reference_frame=frames[0].copy() if i % 2 else None,
-        meta=GraspMetadata(
-            object_id=f"object_{i % 3}",
-            label_modulus_pa=10.0 ** rng.uniform(4, 11),
-            shape="sphere",
-            radius_mm=float(rng.uniform(5, 40)),
-            source="crash-test",
-            devices={"tactile": "sim://"},
-            calibration_id="sim-wedge-v1",
-            extra={"i": i, "note": "ü ✓"},
-        ),
-    )
 
 
 class _Session:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from io_crash_child import make_grasp
+from io_helpers import make_grasp
 
 from tactile.cli.main import main
 from tactile.io import GraspWriter

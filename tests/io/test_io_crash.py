@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from io_crash_child import make_grasp, run_session
+from io_crash_child import run_session
+from io_helpers import assert_same, make_grasp
 
 from tactile.io import GraspReader, GraspWriter
-from tactile.types import Grasp
 
 N_GRASPS = 4
 CHILD = Path(__file__).with_name("io_crash_child.py")
@@ -50,19 +50,6 @@ def _drain(fd: int) -> list[str]:
             break
         out += chunk
     return [line for line in out.decode().split("\n") if line]
-
-
-def assert_same(a: Grasp, b: Grasp) -> None:
-    assert a.grasp_id == b.grasp_id
-    for name in ("frames", "t_s", "force_n", "width_mm"):
-        x, y = getattr(a, name), getattr(b, name)
-        assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes(), name
-    if b.reference_frame is None:
-        assert a.reference_frame is None
-    else:
-        assert a.reference_frame is not None
-        assert a.reference_frame.tobytes() == b.reference_frame.tobytes()
-    assert a.meta == b.meta
 
 
 def check_after_kill(

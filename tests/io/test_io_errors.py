@@ -9,7 +9,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from io_crash_child import make_grasp
+from io_helpers import make_grasp
 
 from tactile.errors import (
     CorruptFileError,

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
+from io_helpers import EvalPayload, Payload
 
 from tactile.errors import ImportDataError, UnsafePickleError
 from tactile.io import load_array_pickle
-
-
-class _Payload:
-    """Pickles to ``os.system('touch MARKER')``: what a hostile pickle would do."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        return (os.system, (f"touch {self.marker}",))
-
-
-class _EvalPayload:
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        return (eval, (f"open({str(self.marker)!r}, 'w').write('x')",))
 
 
 def test_reference_pickle_from_numpy_1_loads(reference_grasps_dir: Path) -> None:
@@ -49,7 +31,7 @@ def test_numpy_arrays_of_any_protocol_load(tmp_path: Path, protocol: int) -> Non
     assert load_array_pickle(path).dtype == np.float64
 
 
-@pytest.mark.parametrize("payload", [_Payload, _EvalPayload])
+@pytest.mark.parametrize("payload", [Payload, EvalPayload])
 def test_malicious_pickle_is_refused_and_never_runs(tmp_path: Path, payload: type) -> None:
     marker = tmp_path / "pwned"
     path = tmp_path / "evil_forces.pkl"
@@ -65,7 +47,7 @@ def test_malicious_pickle_is_refused_and_never_runs(tmp_path: Path, payload: typ
 def test_malicious_pickle_nested_inside_an_array_is_refused(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     arr = np.empty(2, dtype=object)
-    arr[0], arr[1] = 1.0, _Payload(marker)
+    arr[0], arr[1] = 1.0, Payload(marker)
     path = tmp_path / "obj.pkl"
     path.write_bytes(pickle.dumps(arr))
     with pytest.raises(UnsafePickleError, match="system"):

@@ -9,6 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from io_helpers import Payload
 
 from tactile.errors import ImportDataError, UnsafePickleError
 from tactile.io import (
@@ -145,11 +146,9 @@ def test_corrupt_and_missing_files(tmp_path: Path) -> None:
 
 
 def test_hostile_pickle_in_a_recording_never_runs(tmp_path: Path) -> None:
-    from test_io_pickles import _Payload
-
     avi = write_recording(tmp_path, "sponge_1", 5, 5, 5)
     marker = tmp_path / "pwned"
-    (tmp_path / "sponge_1_forces.pkl").write_bytes(pickle.dumps(_Payload(marker)))
+    (tmp_path / "sponge_1_forces.pkl").write_bytes(pickle.dumps(Payload(marker)))
     dest = tmp_path / "out.h5"
     with (
         pytest.raises(UnsafePickleError, match=r"sponge_1_forces\.pkl.*system"),

@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from io_crash_child import make_grasp
-from test_io_crash import assert_same
+from io_helpers import assert_same, make_grasp
 
 from tactile.errors import InvalidGraspError, StoreError
 from tactile.io import FORMAT_NAME, SCHEMA_VERSION, GraspReader, GraspWriter, open_grasps
