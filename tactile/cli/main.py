@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tactile.cli.train_cmd",
     "tactile.cli.simulate_cmd",
     "tactile.cli.calibrate_cmd",
+    "tactile.cli.collect_cmd",
+    "tactile.cli.find_devices_cmd",
 )
 
 
