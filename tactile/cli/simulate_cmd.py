@@ -45,10 +45,11 @@ def register(sub: Any) -> None:
     p.add_argument("--size", type=_size, default=(240, 320), help="frame HEIGHTxWIDTH")
     p.add_argument(
         "--physics",
-        choices=("realistic", "ideal", "clean"),
+        choices=("realistic", "thin-layer", "ideal", "clean"),
         default="realistic",
-        help="realistic: thin gel, glitches, dropped frames (default); ideal: half-space gel, "
-        "mild noise; clean: no noise at all",
+        help="realistic: force glitches, dropped frames, off-centre contacts (default); "
+        "thin-layer: realistic plus a thin, stiffening gel; ideal: mild noise, centred; "
+        "clean: no noise at all",
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -69,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.physics == "realistic":
         config = SimGraspConfig.realistic(size_hw=args.size)
+    elif args.physics == "thin-layer":
+        config = SimGraspConfig.realistic(size_hw=args.size, thin_layer=True)
     elif args.physics == "clean":
         config = SimGraspConfig.clean(size_hw=args.size)
     else:

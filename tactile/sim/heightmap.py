@@ -13,8 +13,10 @@ displacements are proportional to their compliances, Johnson 1985 §3.9 / §4.2)
 - flat contact: uniform ``delta`` inside; outside a flat punch's
   ``u = delta (2/pi) asin(a / (a + d))`` with ``d`` the distance from the edge (Johnson §3.8).
 
-With a thin gel layer the far field decays within about one thickness, so outside the contact
-the tail is multiplied by ``exp(-d / h)`` when the thin-layer model is on.
+The gel is a layer of thickness ``h`` on a rigid window, so its far field dies out within about
+one thickness (a half-space's decays only as 1/r): outside the contact the tail is multiplied
+by ``exp(-(d/h)^2)``, ``d`` the distance from the contact edge (the Gaussian keeps the slope
+continuous at the edge, so the decay adds no artificial ring).
 Depths are in mm, positive towards the camera (the gel is pushed in by the object).
 """
 
@@ -98,7 +100,7 @@ def gel_depth_map(
     """Gel indentation (H, W) float32 in mm, and the boolean contact mask.
 
     ``state`` holds scalar ``delta_mm``, ``semi_x_mm``, ``semi_y_mm``, ``gel_depth_mm``.
-    ``thickness_mm`` switches on the thin-layer decay of the far field.
+    ``thickness_mm`` switches on the finite-thickness decay of the far field.
     """
     delta = float(state["delta_mm"])
     h, w = grid.y_mm.shape[0], grid.x_mm.shape[1]
@@ -132,7 +134,8 @@ def gel_depth_map(
     contact = edge_dist <= 0
     depth = share * total
     if thickness_mm is not None:
-        depth = np.where(contact, depth, depth * np.exp(-np.maximum(edge_dist, 0) / thickness_mm))
+        decay = np.exp(-((np.maximum(edge_dist, 0) / thickness_mm) ** 2))
+        depth = np.where(contact, depth, depth * decay)
     return depth.astype(np.float32), np.asarray(contact)
 
 

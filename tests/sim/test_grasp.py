@@ -46,7 +46,7 @@ def test_contact_is_visible_above_threshold_inside_and_quiet_outside(
     diff = np.abs(grasp.frames[k].astype(int) - grasp.reference_frame.astype(int)).max(axis=-1)
     mask = truth.contact_masks[k]
     thr = cfg.calibration.contact_threshold
-    assert (diff[mask] > thr).mean() > 0.7
+    assert (diff[mask] > thr).mean() > 0.5  # the flat centre of a cap shows little
     # Hertz depresses the surface just outside the contact too (u(a) = delta/2), so a halo
     # about one gel thickness wide is visible; beyond it the pad stays quiet
     dist_mm = ndimage.distance_transform_edt(~mask) * cfg.calibration.mm_per_px_x

@@ -1,0 +1,223 @@
+"""Simulated twins of the five real Wedge objects, compared side by side with the real grasps.
+
+Run ``python -m tactile.sim.twins --data ../shared/data --out docs/img`` to rebuild the figures
+and the table in ``docs/simulator.md``. Both real and simulated grasps go through the same
+processing (:func:`tactile.processing.extract_features`), so the comparison includes what the
+pipeline would see, not only the simulator's ground truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tactile.calibration.sensor import SIM_WEDGE, SensorCalibration
+from tactile.sim.grasp import SimGraspConfig, SimTruth, simulate_grasp_truth
+from tactile.sim.gripper import GripperProfile
+from tactile.sim.objects import SimObject
+from tactile.types import Grasp, GraspFeatures
+
+#: Gel modulus that makes half-space Hertz reproduce the real golf-ball grasps (closure and
+#: force at peak): E* = 3 F / (4 sqrt(R) delta^1.5), see docs/simulator.md.
+FITTED_GEL_MODULUS_PA = 3.1e5
+
+TWINS: dict[str, SimObject] = {
+    "foam_brick": SimObject(
+        shape="box", size_mm=(75.0, 50.0, 56.0), modulus_pa=3.0e5, poisson=0.2,
+        name="foam_brick", material="foam", foam=True, roughness_mm=0.03,
+    ),
+    "golf_ball": SimObject(
+        radius_mm=21.34, modulus_pa=8.5e8, poisson=0.4, name="golf_ball",
+        material="plastic", roughness_mm=0.05,
+    ),
+    "green_ball_softer": SimObject(
+        radius_mm=25.0, modulus_pa=9.36e4, poisson=0.49, name="green_ball_softer",
+        material="rubber", roughness_mm=0.01,
+    ),
+    "orange_ball_softest": SimObject(
+        radius_mm=25.0, modulus_pa=3.19e4, poisson=0.49, name="orange_ball_softest",
+        material="rubber", roughness_mm=0.01,
+    ),
+    "purple_ball_hardest": SimObject(
+        radius_mm=25.0, modulus_pa=2.04e5, poisson=0.49, name="purple_ball_hardest",
+        material="rubber", roughness_mm=0.01,
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One real grasp, its simulated twin, and both grasps' processed features."""
+
+    name: str
+    real: Grasp
+    real_features: GraspFeatures
+    sim: Grasp
+    sim_features: GraspFeatures
+    truth: SimTruth
+
+    def row(self) -> dict[str, Any]:
+        def peak(f: GraspFeatures) -> dict[str, float]:
+            k = f.peak_index
+            return {
+                "force_n": float(f.force_n[k]),
+                "closure_mm": float(f.closure_mm[k]),
+                "area_mm2": float(f.contact_area_mm2[k]),
+                "loading_frames": f.peak_index - f.contact_index + 1,
+            }
+
+        real, sim = peak(self.real_features), peak(self.sim_features)
+        return {
+            "object": self.name,
+            **{f"real_{k}": v for k, v in real.items()},
+            **{f"sim_{k}": v for k, v in sim.items()},
+            "sim_true_area_mm2": float(self.truth.contact_area_mm2.max()),
+            "sim_true_gel_depth_mm": float(self.truth.gel_depth_mm.max()),
+        }
+
+
+def twin_config(real: Grasp, features: GraspFeatures, gel_modulus_pa: float) -> SimGraspConfig:
+    """Settings that mimic one real grasp: its peak force and closing speed."""
+    c, k = features.contact_index, features.peak_index
+    dt = max(float(real.t_s[k] - real.t_s[c]), 1e-3)
+    speed = max(float(real.width_mm[c] - real.width_mm[k]) / dt, 2.0)
+    cal: SensorCalibration = replace(
+        SIM_WEDGE, calibration_id="sim-wedge-twin", gel_modulus_pa=gel_modulus_pa
+    )
+    gripper = GripperProfile(force_target_n=float(features.force_n[k]), close_speed_mm_s=speed)
+    return SimGraspConfig.realistic(calibration=cal, gripper=gripper, offset_jitter_mm=0.0)
+
+
+def compare(
+    avi_path: Path, *, gel_modulus_pa: float = FITTED_GEL_MODULUS_PA, seed: int = 0
+) -> Comparison:
+    from tactile.io import load_reference_grasp
+    from tactile.processing import extract_features
+
+    real = load_reference_grasp(avi_path)
+    name = avi_path.stem.rsplit("_", 1)[0]
+    real_f = extract_features(real, with_depth=False)
+    cfg = twin_config(real, real_f, gel_modulus_pa)
+    sim, truth = simulate_grasp_truth(TWINS[name], cfg, seed, grasp_id=f"{name}_twin")
+    sim_f = extract_features(sim, cfg.calibration, with_depth=False)
+    return Comparison(name, real, real_f, sim, sim_f, truth)
+
+
+def _pad_view(grasp: Grasp, index: int, cal: SensorCalibration | None) -> np.ndarray:
+    from tactile.processing import build_pad_warp
+    from tactile.processing.features import resolve_calibration
+
+    cal = resolve_calibration(grasp, cal)
+    warp = build_pad_warp(cal, grasp.frame_shape, scale=0.5)
+    return np.asarray(warp.apply(grasp.frames[index]))[..., ::-1]  # BGR -> RGB for matplotlib
+
+
+def plot(cmp: Comparison, out: Path) -> Path:
+    """Force/width over time, area vs force, and frames at contact / mid / peak."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(10, 6.2), dpi=70)
+    grid = fig.add_gridspec(3, 4)
+    series = (("real", cmp.real, cmp.real_features), ("sim", cmp.sim, cmp.sim_features))
+    ax_f, ax_w, ax_a = (fig.add_subplot(grid[0, i]) for i in range(3))
+    for label, g, f in series:
+        t = g.t_s - g.t_s[f.contact_index]
+        ax_f.plot(t, g.force_n, label=label)
+        ax_w.plot(t, g.width_mm - g.width_mm[f.contact_index], label=label)
+        sl = f.loading
+        ax_a.plot(f.force_n[sl], f.contact_area_mm2[sl], "o-", ms=3, label=label)
+    ax_a.plot(cmp.truth.force_n, cmp.truth.contact_area_mm2, "k:", label="sim truth")
+    ax_f.set(xlabel="t - t_contact (s)", ylabel="force (N)", ylim=(-1, None))
+    ax_w.set(xlabel="t - t_contact (s)", ylabel="width - width at contact (mm)")
+    ax_a.set(xlabel="force (N)", ylabel="contact area (mm²)")
+    ax_a.legend(fontsize=7)
+    ax_t = fig.add_subplot(grid[0, 3])
+    ax_t.axis("off")
+    r = cmp.row()
+    ax_t.text(
+        0,
+        0.5,
+        f"{cmp.name}\nE = {cmp.sim.meta.label_modulus_pa:.3g} Pa\n"
+        f"peak force  real {r['real_force_n']:.1f} / sim {r['sim_force_n']:.1f} N\n"
+        f"closure     real {r['real_closure_mm']:.1f} / sim {r['sim_closure_mm']:.1f} mm\n"
+        f"area        real {r['real_area_mm2']:.0f} / sim {r['sim_area_mm2']:.0f} mm²",
+        fontsize=8,
+        family="monospace",
+        va="center",
+    )
+    for row, (label, g, f) in enumerate(series, start=1):
+        c, k = f.contact_index, f.peak_index
+        cal = None if label == "real" else replace(SIM_WEDGE, calibration_id="sim-wedge-twin")
+        for col, (what, i) in enumerate((("contact", c), ("mid", (c + k) // 2), ("peak", k))):
+            ax = fig.add_subplot(grid[row, col])
+            ax.imshow(_pad_view(g, i, cal))
+            ax.set_title(f"{label}: {what} (frame {i})", fontsize=8)
+            ax.axis("off")
+        ax = fig.add_subplot(grid[row, 3])
+        ref = g.reference_frame if label == "sim" else g.frames[0]
+        assert ref is not None
+        diff = np.abs(g.frames[k].astype(int) - ref.astype(int)).max(axis=-1)
+        ax.imshow(diff, cmap="magma", vmin=0, vmax=60)
+        ax.set_title(f"{label}: |peak - reference|", fontsize=8)
+        ax.axis("off")
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out)
+    plt.close(fig)
+    return out
+
+
+def markdown_table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        "| object | peak F real/sim (N) | closure at peak real/sim (mm) | "
+        "area at peak real/sim (mm²) | sim true area (mm²) | loading frames real/sim |\n"
+        "|---|---|---|---|---|---|\n"
+    )
+    body = "".join(
+        f"| {r['object']} | {r['real_force_n']:.1f} / {r['sim_force_n']:.1f} | "
+        f"{r['real_closure_mm']:.1f} / {r['sim_closure_mm']:.1f} | "
+        f"{r['real_area_mm2']:.0f} / {r['sim_area_mm2']:.0f} | {r['sim_true_area_mm2']:.0f} | "
+        f"{r['real_loading_frames']} / {r['sim_loading_frames']} |\n"
+        for r in rows
+    )
+    return head + body
+
+
+def fit_gel_modulus_pa(
+    radius_mm: float, force_n: float, closure_mm: float, poisson: float
+) -> float:
+    """Gel modulus for which half-space Hertz with a rigid sphere gives this force and closure."""
+    delta_m = closure_mm / 2 * 1e-3
+    e_star = 3 * force_n / (4 * math.sqrt(radius_mm * 1e-3) * delta_m**1.5)
+    return e_star * (1 - poisson**2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=Path("docs/img"))
+    parser.add_argument("--gel-modulus-pa", type=float, default=FITTED_GEL_MODULUS_PA)
+    args = parser.parse_args(argv)
+    rows = []
+    for name in TWINS:
+        cmp = compare(args.data / "reference_grasps" / f"{name}_1.avi",
+                      gel_modulus_pa=args.gel_modulus_pa)  # fmt: skip
+        plot(cmp, args.out / f"twin_{name}.png")
+        rows.append(cmp.row())
+        if name == "golf_ball":
+            r = cmp.row()
+            fitted = fit_gel_modulus_pa(21.34, r["real_force_n"], r["real_closure_mm"], 0.48)
+            print(f"golf ball: gel modulus for half-space Hertz = {fitted:.3g} Pa")
+    print(markdown_table(rows))
+
+
+if __name__ == "__main__":
+    main()
