@@ -1,14 +1,14 @@
 """A grasp-writing session that the crash tests SIGKILL at chosen or random moments.
 
 Run as a fresh interpreter (``python io_crash_child.py PATH N STALL``) or called in a forked
-process (:func:`run_session`). It writes ``N`` deterministic grasps (``io_helpers.make_grasp``) and
-reports ``start <id>`` / ``done <id>`` / ``closing`` / ``closed`` lines on a file descriptor.
+process (:func:`run_session`). It writes ``N`` deterministic grasps (``io_helpers.make_grasp``)
+and reports ``start <id>`` / ``done <id>`` / ``closing`` / ``closed`` lines on a file descriptor.
 
-``STALL`` is ``none`` or ``<point>@<when>``: at the first call of ``<point>`` (``write_grasp``:
-the temporary HDF5 file is open, written but neither flushed nor closed; ``fsync_file``: a
-finished temporary file not yet
-renamed; ``fsync_dir``: just after the atomic rename) once ``<when>`` grasps are done (or
-``close``: during consolidation), the child reports ``stall <point>`` and sleeps until killed.
+``STALL`` is ``none`` or ``<point>@<when>``: at the first call of ``<point>`` once ``<when>``
+grasps are done (or, with ``close``, during consolidation) the child reports ``stall <point>``
+and sleeps until killed. Points: ``write_grasp`` (the temporary HDF5 file is open, written but
+neither flushed nor closed), ``fsync_file`` (a finished temporary file, not yet renamed),
+``fsync_dir`` (just after the atomic rename).
 """
 
 from __future__ import annotations
