@@ -171,8 +171,8 @@ class SensorCalibration:
 # Built-in profiles. Each is also shipped as JSON under calibration/ in the repository.
 
 #: The simulator's default sensor: a Wedge-like pad rendered straight onto a 240x320 image.
-#: Depth model from a simulated rigid ball press (R = 10 mm, E = 10 GPa, seed 3, first frame
-#: with 1 mm gel depth) with `calibrate_depth(..., model="hertz")`; see docs/calibration.md.
+#: Depth model from :func:`tactile.calibration.sim_fit.calibrate_sim_depth` (a simulated 10 GPa
+#: ball, R = 10 mm, pressed 0.8 mm into the gel; depth scale from the simulator's true depth).
 SIM_WEDGE = SensorCalibration(
     calibration_id="sim-wedge-v1",
     mm_per_px_x=35.0 / 320.0,
@@ -181,20 +181,20 @@ SIM_WEDGE = SensorCalibration(
     gel_poisson=0.48,
     gel_thickness_mm=3.0,
     gel_modulus_log10_sd=0.02,
-    depth_scale_mm_per_unit=1.2467,
-    gradient_matrix=((-0.0043468, 0.0099504, -0.0043583), (0.0043291, -0.0000341, -0.0046646)),
+    depth_scale_mm_per_unit=1.2403,
+    gradient_matrix=((-0.0053419, 0.0158727, -0.0054128), (0.0071381, -0.0001421, -0.0084241)),
     pad_size_mm=(35.0, 25.5),
     contact_method="depth",
     sensor_model="sim-wedge",
     notes="Simulator default; the gel modulus is exact by construction.",
     extra={
         "depth_fit": {
-            "source": "simulate_grasp(SimObject(sphere, radius_mm=10, modulus_pa=1e10), seed=3)",
+            "source": "calibrate_sim_depth(): simulated sphere R=10 mm, 10 GPa, seed 3, frame 16",
             "ball_radius_mm": 10.0,
             "model": "hertz",
-            "contact_radius_mm": 3.7385,
-            "cap_depth_mm": 1.3976,
-            "fitted_cap_radius_mm": 8.712,
+            "contact_radius_mm": 3.0808,
+            "cap_depth_mm": 0.94911,
+            "fitted_cap_radius_mm": 9.334,
             "scale": 0.5,
         }
     },

@@ -131,8 +131,8 @@ def fit_cap_radius_mm(
 def contact_mask_from_depth(
     depth_mm: np.ndarray,
     *,
-    sigma_px: float = 2.0,
-    min_fraction: float = 0.2,
+    sigma_px: float = 1.0,
+    min_fraction: float = 0.5,
     min_depth_mm: float = 0.01,
 ) -> np.ndarray:
     """Contact = where the indented gel is concave (a cap pressed in), near the press.

@@ -103,6 +103,15 @@ def build_pad_warp(
     if not 0.05 <= scale <= 1.0:
         raise InvalidGraspError(f"scale={scale} must be in [0.05, 1]", hint="use e.g. 0.5")
     h_in, w_in = int(frame_shape[0]), int(frame_shape[1])
+    if calibration.corners_px is not None:
+        xs = [p[0] for p in calibration.corners_px]
+        ys = [p[1] for p in calibration.corners_px]
+        if min(xs) < 0 or min(ys) < 0 or max(xs) > w_in or max(ys) > h_in:
+            raise CalibrationError(
+                f"calibration {calibration.calibration_id!r}: pad corners reach "
+                f"({max(xs):.0f}, {max(ys):.0f}) px, outside the {w_in}x{h_in} frames",
+                hint="use the calibration made for this camera and resolution",
+            )
     x0, y0, x1, y1 = processed_region(calibration, (h_in, w_in))
     w_crop, h_crop = x1 - x0, y1 - y0
     # even sizes: the DCT used for depth integration needs them

@@ -1,0 +1,118 @@
+"""extract_features on simulated grasps (exact truth) and on every bad input."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+
+from tactile.calibration import SIM_WEDGE, WEDGE_REFERENCE
+from tactile.errors import CalibrationError, InvalidGraspError, NoContactError, ProcessingError
+from tactile.processing import extract_features
+from tactile.sim import SimGraspConfig, SimObject, simulate_grasp_truth
+from tactile.types import Flag, Grasp, GraspMetadata
+
+
+@pytest.fixture(scope="module")
+def sim_pair():
+    obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=1e6, name="ball")
+    return simulate_grasp_truth(obj, SimGraspConfig(), seed=1)
+
+
+def test_simulated_sphere_matches_truth(sim_pair) -> None:
+    grasp, truth = sim_pair
+    f = extract_features(grasp)  # calibration from the grasp's metadata
+    assert f.reference_index is None  # the stored reference frame was used
+    assert abs(f.contact_index - truth.contact_index) <= 3
+    assert abs(f.peak_index - truth.peak_index) <= 3
+    k = f.peak_index
+    assert f.contact_area_mm2[k] == pytest.approx(truth.contact_area_mm2[k], rel=0.3)
+    assert f.depth_mm is not None
+    assert f.depth_mm[k] == pytest.approx(truth.gel_depth_mm[k], rel=0.3)
+    assert len(f.sampled_indices) == 5
+    assert f.sampled_indices[0] == f.contact_index and f.sampled_indices[-1] == f.peak_index
+
+
+def test_deeper_press_gives_larger_area_and_depth(sim_pair) -> None:
+    grasp, _ = sim_pair
+    f = extract_features(grasp)
+    load = f.loading
+    assert f.depth_mm is not None
+    assert spearmanr(f.force_n[load], f.contact_area_mm2[load])[0] > 0.9
+    assert spearmanr(f.force_n[load], f.depth_mm[load])[0] > 0.9
+    outside = np.ones(grasp.n_frames, bool)
+    outside[load] = False
+    assert np.isnan(f.contact_area_mm2[outside]).all()
+
+
+def test_without_stored_reference_uses_last_frame_before_contact(sim_pair) -> None:
+    grasp, _ = sim_pair
+    f = extract_features(replace(grasp, reference_frame=None))
+    assert f.reference_index == f.contact_index - 1
+    assert any("last before contact" in n for n in f.notes)
+
+
+def test_area_only_without_depth(sim_pair) -> None:
+    grasp, _ = sim_pair
+    cal = replace(SIM_WEDGE, contact_method="intensity")
+    f = extract_features(grasp, cal, with_depth=False)
+    assert f.depth_mm is None
+    assert np.nanmax(f.contact_area_mm2) > 50
+
+
+def _grasp(frames: np.ndarray, force: np.ndarray, cal_id: str | None = "sim-wedge-v1") -> Grasp:
+    n = frames.shape[0]
+    return Grasp(
+        "g1",
+        frames,
+        np.arange(n) / 30.0,
+        force,
+        np.linspace(60, 50, n),
+        GraspMetadata("thing", calibration_id=cal_id),
+    )
+
+
+def _ramp(n: int = 12) -> np.ndarray:
+    return np.concatenate([np.zeros(4), np.linspace(0.5, 10, n - 4)])
+
+
+def test_no_calibration_is_a_clear_error() -> None:
+    g = _grasp(np.full((12, 240, 320, 3), 120, np.uint8), _ramp(), cal_id=None)
+    with pytest.raises(CalibrationError, match="names no calibration"):
+        extract_features(g)
+
+
+def test_all_black_frames_are_a_clear_error() -> None:
+    g = _grasp(np.zeros((12, 240, 320, 3), np.uint8), _ramp())
+    with pytest.raises(ProcessingError, match="black"):
+        extract_features(g)
+
+
+def test_grasp_that_never_reaches_force() -> None:
+    g = _grasp(np.full((12, 240, 320, 3), 120, np.uint8), np.full(12, 0.05))
+    with pytest.raises(NoContactError, match="no contact"):
+        extract_features(g)
+
+
+def test_saturated_frames_are_flagged(sim_pair) -> None:
+    grasp, _ = sim_pair
+    frames = grasp.frames.copy()
+    frames[:, 100:160, 100:200] = 255
+    f = extract_features(replace(grasp, frames=frames))
+    assert Flag.SATURATED_IMAGE in f.flags
+
+
+def test_nan_force_and_wrong_shapes_are_rejected() -> None:
+    frames = np.full((12, 240, 320, 3), 120, np.uint8)
+    force = _ramp()
+    force[5] = np.nan
+    with pytest.raises(InvalidGraspError, match="non-finite"):
+        _grasp(frames, force)
+    with pytest.raises(InvalidGraspError, match="expected"):
+        _grasp(np.full((12, 240, 320), 120, np.uint8), _ramp())
+
+
+def test_calibration_for_another_camera_is_refused() -> None:
+    g = _grasp(np.full((12, 240, 320, 3), 120, np.uint8), _ramp())
+    with pytest.raises(CalibrationError, match="outside the 320x240"):
+        extract_features(g, WEDGE_REFERENCE)
