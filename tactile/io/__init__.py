@@ -8,9 +8,10 @@ from tactile.io.labels import (
     read_label_table,
 )
 from tactile.io.pickles import ArrayUnpickler, load_array_pickle
+from tactile.io.reader import GraspReader, open_grasps
 from tactile.io.reference import import_reference, load_reference_grasp
 from tactile.io.schema import FORMAT_NAME, SCHEMA_VERSION
-from tactile.io.store import GraspReader, GraspWriter, open_grasps
+from tactile.io.store import GraspWriter
 
 __all__ = [
     "BUILTIN_ALIASES",

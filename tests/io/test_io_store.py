@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from io_helpers import assert_same, make_grasp
 
-from tactile.errors import InvalidGraspError, StoreError
+from tactile.errors import GraspNotFoundError, InvalidGraspError, StoreError
 from tactile.io import FORMAT_NAME, SCHEMA_VERSION, GraspReader, GraspWriter, open_grasps
 from tactile.types import Grasp, GraspMetadata
 
@@ -120,6 +120,19 @@ def test_bad_compression_is_refused(tmp_path: Path) -> None:
         GraspWriter(tmp_path / "x.h5", compression="zstd")
     with pytest.raises(StoreError, match="level"):
         GraspWriter(tmp_path / "x.h5", compression="lzf", compression_level=3)
+
+
+def test_read_some_frames(dataset: Path) -> None:
+    grasp = make_grasp(2)
+    with GraspWriter(dataset) as writer:
+        writer.append(grasp)
+    reader = GraspReader(dataset)
+    got = reader.read_frames("g002", [5, 0, 5, -1])
+    assert got.shape == (4, 96, 128, 3) and got.dtype == np.uint8
+    assert np.array_equal(got, grasp.frames[[5, 0, 5, -1]])
+    assert reader.read_frames("g002", []).shape == (0, 96, 128, 3)
+    with pytest.raises(GraspNotFoundError, match="12 frames"):
+        reader.read_frames("g002", [12])
 
 
 def test_summary_without_frames(dataset: Path) -> None:

@@ -1,0 +1,152 @@
+"""Read a grasp dataset: :class:`GraspReader` and :func:`open_grasps`.
+
+A dataset is one ``.h5`` file (plus the pending grasps of a running or killed writer) or a
+directory of grasp files; see :mod:`tactile.io.layout` and ``docs/hdf5-schema.md``. Nothing stays
+open between calls, so a reader never blocks a writer and survives its consolidation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import h5py
+import numpy as np
+
+from tactile.errors import CorruptFileError, GraspNotFoundError
+from tactile.io import _files
+from tactile.io.layout import Location, resolve, scan
+from tactile.io.schema import GRASPS_GROUP, read_grasp, read_metadata, summarize
+from tactile.types import Grasp, GraspMetadata
+
+
+class GraspReader:
+    """Read a grasp dataset (a ``.h5`` file or a directory of grasp files) lazily.
+
+    Opening indexes the grasps (attributes only); frames are read by :meth:`read`.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._layout = resolve(path)
+        self._index, self.schema_version = scan(self._layout)
+
+    # -- container protocol --------------------------------------------------------------------
+    def ids(self) -> list[str]:
+        """Grasp ids in the order they were written."""
+        return list(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, grasp_id: object) -> bool:
+        return grasp_id in self._index
+
+    def __iter__(self) -> Iterator[Grasp]:
+        for gid in self.ids():
+            yield self.read(gid)
+
+    @property
+    def files(self) -> list[Path]:
+        """The HDF5 files that hold this dataset's grasps."""
+        return sorted({loc.file for loc in self._index.values()})
+
+    @property
+    def pending_ids(self) -> list[str]:
+        """Grasps of a single-file dataset not yet consolidated (writer running or killed)."""
+        return [gid for gid, loc in self._index.items() if loc.pending]
+
+    # -- access ----------------------------------------------------------------------------------
+    def _locate(self, grasp_id: str) -> Location:
+        loc = self._index.get(grasp_id)
+        if loc is not None and not loc.file.exists():  # a writer consolidated meanwhile
+            self._index, self.schema_version = scan(self._layout)
+            loc = self._index.get(grasp_id)
+        if loc is None:
+            some = ", ".join(self.ids()[:5]) or "none"
+            more = f" (+{len(self) - 5} more)" if len(self) > 5 else ""
+            raise GraspNotFoundError(
+                f"no grasp {grasp_id!r} in {self.path}; available: {some}{more}",
+                hint="list the ids with `tactile inspect FILE` or GraspReader.ids()",
+            )
+        return loc
+
+    def _group(self, f: h5py.File, loc: Location) -> h5py.Group:
+        group = f[GRASPS_GROUP].get(loc.grasp_id)
+        if not isinstance(group, h5py.Group):
+            raise GraspNotFoundError(
+                f"grasp {loc.grasp_id!r} vanished from {loc.file}",
+                hint="the dataset changed while open; open it again",
+            )
+        return group
+
+    def read(self, grasp_id: str) -> Grasp:
+        """The whole grasp (frames included), re-validated."""
+        loc = self._locate(grasp_id)
+        with _files.open_grasp_file(loc.file) as f:
+            return read_grasp(self._group(f, loc), f"{loc.file}#{grasp_id}")
+
+    def read_frames(self, grasp_id: str, indices: Sequence[int]) -> np.ndarray:
+        """Only the frames at ``indices`` (K, H, W, 3) uint8 BGR: one chunk read per frame."""
+        loc = self._locate(grasp_id)
+        where = f"{loc.file}#{grasp_id}"
+        with _files.open_grasp_file(loc.file) as f:
+            frames = self._group(f, loc).get("frames")
+            if not isinstance(frames, h5py.Dataset) or frames.ndim != 4:
+                raise CorruptFileError(
+                    f"{where}: no (T, H, W, 3) frames dataset",
+                    hint="the file is damaged; re-record or re-import it",
+                )
+            idx = np.asarray(indices, dtype=np.int64).reshape(-1)
+            n = int(frames.shape[0])
+            if idx.size and (idx.min() < -n or idx.max() >= n):
+                raise GraspNotFoundError(
+                    f"{where} has {n} frames; indices {idx.tolist()} are out of range",
+                    hint=f"use frame indices 0..{n - 1}",
+                )
+            idx = np.where(idx < 0, idx + n, idx)
+            order = np.unique(idx)  # h5py needs increasing, unique indices
+            try:
+                block = frames[order.tolist()] if order.size else frames[0:0]
+            except (OSError, ValueError) as exc:
+                raise CorruptFileError(
+                    f"{where}: frames cannot be read ({exc})",
+                    hint="the file is damaged; re-record or re-import it",
+                ) from exc
+            return np.ascontiguousarray(block[np.searchsorted(order, idx)])
+
+    def metadata(self, grasp_id: str) -> GraspMetadata:
+        loc = self._locate(grasp_id)
+        with _files.open_grasp_file(loc.file) as f:
+            return read_metadata(self._group(f, loc), f"{loc.file}#{grasp_id}")
+
+    def summary(self, grasp_id: str) -> dict[str, Any]:
+        """n_frames, frame_shape, duration_s, force/width ranges, label, ... (frames not read)."""
+        loc = self._locate(grasp_id)
+        with _files.open_grasp_file(loc.file) as f:
+            info = summarize(self._group(f, loc), f"{loc.file}#{grasp_id}")
+        info["file"] = str(loc.file)
+        info["pending"] = loc.pending
+        return info
+
+    # -- context manager -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Nothing stays open between calls; kept for symmetry with the writer."""
+
+    def __enter__(self) -> GraspReader:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"GraspReader({str(self.path)!r}, {len(self)} grasps)"
+
+
+def open_grasps(path: str | Path) -> GraspReader:
+    """Open a grasp dataset for reading (same as ``GraspReader(path)``)."""
+    return GraspReader(path)
