@@ -15,7 +15,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from tactile.errors import CorruptFileError, GraspNotFoundError
+from tactile.errors import ConfigError, CorruptFileError, GraspNotFoundError
 from tactile.io import _files
 from tactile.io.layout import Location, resolve, scan
 from tactile.io.schema import GRASPS_GROUP, read_grasp, read_metadata, summarize
@@ -102,7 +102,7 @@ class GraspReader:
             idx = np.asarray(indices, dtype=np.int64).reshape(-1)
             n = int(frames.shape[0])
             if idx.size and (idx.min() < -n or idx.max() >= n):
-                raise GraspNotFoundError(
+                raise ConfigError(
                     f"{where} has {n} frames; indices {idx.tolist()} are out of range",
                     hint=f"use frame indices 0..{n - 1}",
                 )

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from io_helpers import assert_same, make_grasp
 
-from tactile.errors import GraspNotFoundError, InvalidGraspError, StoreError
+from tactile.errors import ConfigError, InvalidGraspError, StoreError
 from tactile.io import FORMAT_NAME, SCHEMA_VERSION, GraspReader, GraspWriter, open_grasps
 from tactile.types import Grasp, GraspMetadata
 
@@ -131,7 +131,7 @@ def test_read_some_frames(dataset: Path) -> None:
     assert got.shape == (4, 96, 128, 3) and got.dtype == np.uint8
     assert np.array_equal(got, grasp.frames[[5, 0, 5, -1]])
     assert reader.read_frames("g002", []).shape == (0, 96, 128, 3)
-    with pytest.raises(GraspNotFoundError, match="12 frames"):
+    with pytest.raises(ConfigError, match="12 frames"):
         reader.read_frames("g002", [12])
 
 
