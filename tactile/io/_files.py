@@ -15,7 +15,13 @@ from typing import IO
 
 import h5py
 
-from tactile.errors import CorruptFileError, ForeignFileError, SchemaVersionError, StoreError
+from tactile.errors import (
+    CorruptFileError,
+    ForeignFileError,
+    SchemaVersionError,
+    StoreError,
+    TactileError,
+)
 from tactile.io.schema import FORMAT_NAME, GRASPS_GROUP, SCHEMA_VERSION
 
 try:  # POSIX advisory locks; on other systems the store simply runs without a writer lock
@@ -186,7 +192,7 @@ def open_grasp_file(path: Path) -> Iterator[h5py.File]:
         _check_root(f, path)
         yield f
     except (OSError, RuntimeError, KeyError, ValueError) as exc:
-        if isinstance(exc, StoreError):
+        if isinstance(exc, TactileError):  # raised on purpose by the caller: pass through
             raise
         raise CorruptFileError(
             f"{path}: cannot read ({exc})",
