@@ -88,6 +88,9 @@ def _flat_profile(d: np.ndarray, a_eq: float, delta: float) -> np.ndarray:
     return delta * (2 / math.pi) * np.arcsin(a_eq / (a_eq + d))
 
 
+_DECAY_WIDTHS = 3.5  # exp(-3.5^2) ~ 5e-6: beyond this the finite gel's tail is dropped
+
+
 def gel_depth_map(
     grid: PadGrid,
     kind: str,
@@ -100,12 +103,47 @@ def gel_depth_map(
     """Gel indentation (H, W) float32 in mm, and the boolean contact mask.
 
     ``state`` holds scalar ``delta_mm``, ``semi_x_mm``, ``semi_y_mm``, ``gel_depth_mm``.
-    ``thickness_mm`` switches on the finite-thickness decay of the far field.
+    ``thickness_mm`` switches on the finite-thickness decay of the far field (and lets the
+    computation skip the pad beyond a few thicknesses from the contact).
     """
-    delta = float(state["delta_mm"])
     h, w = grid.y_mm.shape[0], grid.x_mm.shape[1]
-    if delta <= 0:
-        return np.zeros((h, w), np.float32), np.zeros((h, w), bool)
+    depth = np.zeros((h, w), np.float32)
+    mask = np.zeros((h, w), bool)
+    if float(state["delta_mm"]) <= 0:
+        return depth, mask
+    rows, cols = slice(0, h), slice(0, w)
+    if thickness_mm is not None:
+        margin = _DECAY_WIDTHS * thickness_mm
+        ax, ay = float(state["semi_x_mm"]), float(state["semi_y_mm"])
+        if kind == "line":
+            ax += 3.0 * max(ay, 0.5) - margin  # the cylinder's ends taper over ~3 b
+        rows = _span(grid.y_mm[:, 0], ay + margin)
+        cols = _span(grid.x_mm[0, :], ax + margin)
+        if rows.stop <= rows.start or cols.stop <= cols.start:
+            return depth, mask
+    sub = PadGrid(grid.x_mm[:, cols], grid.y_mm[rows, :], grid.mm_per_px_x, grid.mm_per_px_y)
+    depth[rows, cols], mask[rows, cols] = _depth_on(
+        sub, kind, state, radii_mm, flat_circle, thickness_mm
+    )
+    return depth, mask
+
+
+def _span(coords: np.ndarray, half_extent: float) -> slice:
+    inside = np.flatnonzero(np.abs(coords) <= half_extent)
+    if inside.size == 0:
+        return slice(0, 0)
+    return slice(int(inside[0]), int(inside[-1]) + 1)
+
+
+def _depth_on(
+    grid: PadGrid,
+    kind: str,
+    state: dict[str, float],
+    radii_mm: tuple[float, float],
+    flat_circle: bool,
+    thickness_mm: float | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    delta = float(state["delta_mm"])
     share = float(state["gel_depth_mm"]) / delta
     ax, ay = float(state["semi_x_mm"]), float(state["semi_y_mm"])
     if kind == "point":

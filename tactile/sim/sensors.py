@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+import cv2
 import numpy as np
 
 from tactile.errors import ConfigError
@@ -137,29 +138,49 @@ def frame_times(
     return t[idx] - t[idx[0]], idx
 
 
+_BANK_FIELDS = 4
+_BANK_MARGIN = 16
+_BANKS: dict[tuple[int, int, float], np.ndarray] = {}
+
+
+def _noise_bank(size_hw: tuple[int, int], sd: float) -> np.ndarray:
+    """Rounded Gaussian noise fields (int16), shared by every grasp of this size in a process.
+
+    The bank is drawn from a fixed seed, so it is identical in every process; each frame picks a
+    field, an offset and a sign from the grasp's own generator.
+    """
+    key = (size_hw[0], size_hw[1], sd)
+    bank = _BANKS.get(key)
+    if bank is None:
+        h, w = size_hw
+        rng = np.random.default_rng(0x5EED)
+        shape = (_BANK_FIELDS, h + _BANK_MARGIN, w + _BANK_MARGIN, 3)
+        bank = np.round(rng.standard_normal(shape, dtype=np.float32) * sd).astype(np.int16)
+        _BANKS.clear()  # keep one size at a time
+        _BANKS[key] = bank
+    return bank
+
+
 class ImageNoise:
-    """Per-frame sensor noise from a small bank of Gaussian fields (cheap per frame)."""
+    """Per-frame sensor noise from a bank of Gaussian fields (cheap per frame)."""
 
     def __init__(
         self, noise: SensorNoise, size_hw: tuple[int, int], rng: np.random.Generator
     ) -> None:
         self.noise = noise
         self._rng = rng
-        h, w = size_hw
-        self._size = (h, w)
-        self._bank = (
-            rng.standard_normal((3, h + 16, w + 16, 3)).astype(np.float32)
-            * np.float32(noise.image_noise_sd)
-            if noise.image_noise_sd > 0
-            else None
-        )
+        self._size = size_hw
+        sd = noise.image_noise_sd
+        self._bank = _noise_bank(size_hw, sd) if sd > 0 else None
 
     def apply(self, image: np.ndarray) -> np.ndarray:
-        """float32 BGR image -> uint8 BGR frame with gain, noise and saturation."""
-        out = image * np.float32(self.noise.image_gain) if self.noise.image_gain != 1 else image
-        if self._bank is not None:
-            k, dy, dx = (int(v) for v in self._rng.integers(0, (3, 17, 17)))
-            h, w = self._size
-            sign = np.float32(1 if self._rng.random() < 0.5 else -1)
-            out = out + sign * self._bank[k, dy : dy + h, dx : dx + w]
-        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+        """float32 BGR image -> uint8 BGR frame with gain, noise and saturation at 0 and 255."""
+        frame = cv2.convertScaleAbs(image, alpha=self.noise.image_gain)  # rounds, saturates
+        if self._bank is None:
+            return frame
+        k, dy, dx = (int(v) for v in self._rng.integers(0, (_BANK_FIELDS, 17, 17)))
+        h, w = self._size
+        field = self._bank[k, dy : dy + h, dx : dx + w]
+        if self._rng.random() < 0.5:
+            return cv2.subtract(frame, field, dtype=cv2.CV_8U)
+        return cv2.add(frame, field, dtype=cv2.CV_8U)
