@@ -10,11 +10,13 @@ with ``C_gel`` the compliance of a thin gel layer under a flat contact of radius
 total compliance ``T = closure·A/(L·F)`` is fitted robustly in log space, the gel's share
 ``G = 2·C_gel·A/L`` (from the sensor calibration's gel modulus, Poisson ratio and thickness) is
 removed with Monte Carlo uncertainty, and ``E = 1/(T − G)`` (uniaxial stress: no Poisson factor).
-Reported as stress and strain: stress ``F/A``, strain ``(closure − 2·F·C_gel)/L``.
+Reported as stress and strain: stress ``F/A``, strain ``(closure − 2·F·C_gel)/L``. The contact
+area of a flat face comes from :func:`contact_area` (metadata, else the pad, else the image).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +26,44 @@ from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import PA_PER_N_PER_MM2, thin_gel_punch_compliance_mm_per_n
-from tactile.estimators.fitting import robust_log_fit
+from tactile.estimators.fitting import LogFit, robust_log_fit
 from tactile.estimators.hertz import MIN_CLOSURE_MM
 from tactile.estimators.loading import loading_curve
 from tactile.estimators.separation import separate_object
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
+
+
+def pad_area_mm2(calibration: SensorCalibration) -> float | None:
+    """The gel pad's imaged area (mm²): the warped, cropped frame, or ``extra["pad_area_mm2"]``."""
+    if "pad_area_mm2" in calibration.extra:
+        return float(calibration.extra["pad_area_mm2"])
+    if calibration.warp_size_px is None:
+        return None
+    w_px, h_px = calibration.warp_size_px
+    crop = 2 * calibration.crop_px
+    return (w_px - crop) * calibration.mm_per_px_x * (h_px - crop) * calibration.mm_per_px_y
+
+
+def contact_area(
+    detected_mm2: np.ndarray, meta: GraspMetadata, calibration: SensorCalibration
+) -> tuple[np.ndarray, str, float]:
+    """Contact area per frame for a flat face, where it came from, and its log10 uncertainty.
+
+    A flat face pressed into the gel indents it almost uniformly, so the image changes mostly at
+    the contact's edges and a threshold finds only part of the contact. In order of preference:
+    the face's area from the metadata (``meta.extra["contact_area_mm2"]``); else, when the
+    pad's area is known, the pad (a face larger than the pad covers it), with half the log10
+    ratio to the detected area as its uncertainty; else the detected area.
+    """
+    given = meta.extra.get("contact_area_mm2")
+    if given:
+        return np.full(detected_mm2.shape, float(given)), "metadata", 0.0
+    pad = pad_area_mm2(calibration)
+    if pad is None:
+        return detected_mm2, "detected", 0.0
+    ratio = pad / max(float(np.median(detected_mm2)), 1e-9)
+    se = min(0.5 * abs(math.log10(ratio)), 0.5)
+    return np.full(detected_mm2.shape, pad), "pad", se
 
 
 @dataclass(frozen=True)
@@ -55,10 +90,10 @@ class ElasticEstimator(AnalyticalEstimator):
                 hint="record the gripper width in mm through the whole squeeze, and check the "
                 "sensor's contact threshold",
             )
-        f, area = curve.force_n[ok], curve.area_mm2[ok]
-        closure = curve.closure_mm[ok]
+        f, closure = curve.force_n[ok], curve.closure_mm[ok]
+        area, area_source, area_se = contact_area(curve.area_mm2[ok], meta, calibration)
         c_gel = thin_gel_punch_compliance_mm_per_n(
-            curve.contact_radius_mm[ok],
+            np.sqrt(area / np.pi),
             gel_modulus_pa=calibration.gel_modulus_pa,
             gel_poisson=calibration.gel_poisson,
             gel_thickness_mm=calibration.gel_thickness_mm,
@@ -67,11 +102,16 @@ class ElasticEstimator(AnalyticalEstimator):
         total_per_frame = closure * area / (thickness * f) / PA_PER_N_PER_MM2
         gel_per_frame = 2.0 * c_gel * area / thickness / PA_PER_N_PER_MM2
         fit = robust_log_fit(np.log10(total_per_frame), seed=self.seed)
+        fit = LogFit(
+            fit.log10_value, math.hypot(fit.log10_se, area_se), fit.scatter_log10, fit.n_frames
+        )
         gel = float(np.median(gel_per_frame))
         stress_pa = f / area * PA_PER_N_PER_MM2
         strain = (closure - 2.0 * f * c_gel) / thickness
         details: dict[str, Any] = {
             "thickness_mm": thickness,
+            "contact_area_mm2": float(np.median(area)),
+            "contact_area_source": area_source,
             "peak_stress_pa": float(stress_pa.max()),
             "peak_strain": float(strain[np.argmax(f)]),
             "gel_modulus_pa": calibration.gel_modulus_pa,
