@@ -45,7 +45,7 @@ def replay_file(tmp_path: Path) -> Path:
 def small_avi(tmp_path: Path) -> Path:
     """A 10-frame 32x24 MJPG AVI written with OpenCV."""
     path = tmp_path / "clip.avi"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (32, 24))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (32, 24))
     for i in range(10):
         writer.write(np.full((24, 32, 3), 20 * i, np.uint8))
     writer.release()

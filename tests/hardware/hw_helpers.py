@@ -45,7 +45,7 @@ class MjpegServer:
                 self.send_response(200)
                 self.send_header("Content-Type", f"multipart/x-mixed-replace;boundary={BOUNDARY}")
                 self.end_headers()
-                server.stream(self.wfile)
+                server.stream(self.wfile)  # type: ignore[arg-type]
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -83,7 +83,7 @@ class MjpegServer:
 def avi_jpegs(avi: Path, n: int) -> list[bytes]:
     """The first ``n`` frames of a real AVI, JPEG-encoded as mjpg_streamer would send them."""
     cap = cv2.VideoCapture(str(avi))
-    out = []
+    out: list[bytes] = []
     while len(out) < n:
         ok, frame = cap.read()
         if not ok:
@@ -94,7 +94,7 @@ def avi_jpegs(avi: Path, n: int) -> list[bytes]:
 
 
 def synthetic_jpegs(n: int = 4) -> list[bytes]:
-    out = []
+    out: list[bytes] = []
     for i in range(n):
         img = np.full((24, 32, 3), 40 * i, np.uint8)
         out.append(cv2.imencode(".jpg", img)[1].tobytes())

@@ -59,6 +59,7 @@ def test_mjpeg_streams_real_avi_frames(reference_grasps_dir: Path) -> None:
         server.close()
     for f, jpeg in zip(frames, jpegs, strict=True):
         expected = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+        assert expected is not None
         assert f.image.shape == (480, 640, 3)
         assert np.array_equal(f.image, expected)  # decoded bit-exactly from the stream
     assert [f.index for f in frames] == list(range(5))

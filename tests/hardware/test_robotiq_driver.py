@@ -29,13 +29,19 @@ from tactile.sim import SimObject
 SIM = "robotiq-sim://?rig=r&modulus_pa=1e5&radius_mm=20&timeout_s=0.05"
 
 
+def robotiq(url: str) -> RobotiqGripper:
+    g = open_gripper(url)
+    assert isinstance(g, RobotiqGripper)
+    return g
+
+
 def close_until_stopped(g: RobotiqGripper, timeout_s: float = 3.0) -> None:
     g.move_to_mm(0.0, speed=1.0, force=0.0)
     g.wait_until_stopped(timeout_s)
 
 
 def test_activation_and_grasp_stop_on_object() -> None:
-    with open_gripper(SIM) as g:
+    with robotiq(SIM) as g:
         assert isinstance(g, RobotiqGripper)
         g.activate()
         assert g.read_status().activated
@@ -62,7 +68,7 @@ def test_exact_bytes_on_the_wire_via_pty() -> None:
         wire.append(data)
         return emu.feed(data)
 
-    with PtyLink(on_bytes=tap) as link, open_gripper(f"{link.port}?timeout_s=0.3") as g:
+    with PtyLink(on_bytes=tap) as link, robotiq(f"{link.port}?timeout_s=0.3") as g:
         wire.clear()
         g.activate()
         g.goto(0xFF, 0xFF, 0xFF)
@@ -76,7 +82,7 @@ def test_exact_bytes_on_the_wire_via_pty() -> None:
 
 
 def test_fault_code_becomes_typed_error_and_open_recovers() -> None:
-    with open_gripper(SIM + "&fail=fault&fault_code=0x0E") as g:
+    with robotiq(SIM + "&fail=fault&fault_code=0x0E") as g:
         g.activate()
         with pytest.raises(GripperFaultError, match=r"0x0E.*overcurrent") as info:
             close_until_stopped(g)
@@ -89,13 +95,13 @@ def test_fault_code_becomes_typed_error_and_open_recovers() -> None:
 
 
 def test_motion_before_activation_reports_fault_07() -> None:
-    with open_gripper(SIM) as g, pytest.raises(GripperFaultError, match="0x07"):
+    with robotiq(SIM) as g, pytest.raises(GripperFaultError, match="0x07"):
         g.send_request(rp.RGTO, 100, 255, 255)  # rGTO without rACT
         g.state()
 
 
 def test_silent_gripper_times_out_with_retries() -> None:
-    with open_gripper(SIM + "&fail=silence&retries=1") as g:
+    with robotiq(SIM + "&fail=silence&retries=1") as g:
         g.activate()
         t0 = time.monotonic()
         with pytest.raises(DeviceTimeoutError, match="0 of 11 bytes"):
@@ -104,25 +110,25 @@ def test_silent_gripper_times_out_with_retries() -> None:
 
 
 def test_line_noise_is_retried_but_persistent_crc_errors_raise() -> None:
-    with open_gripper(SIM + "&crc_every=3") as g:
+    with robotiq(SIM + "&crc_every=3") as g:
         g.activate()
         close_until_stopped(g)  # every third reply is corrupted; retries hide it
         assert g.state().in_contact
-    with open_gripper(SIM + "&fail=crc") as g:
+    with robotiq(SIM + "&fail=crc") as g:
         g.activate()
         with pytest.raises(ProtocolError, match="CRC"):
             close_until_stopped(g)
 
 
 def test_disconnect_mid_grasp() -> None:
-    with open_gripper(SIM + "&fail=disconnect") as g:
+    with robotiq(SIM + "&fail=disconnect") as g:
         g.activate()
         with pytest.raises(DeviceError, match="disconnected"):
             close_until_stopped(g)
 
 
 def test_not_connected_and_unknown_scheme() -> None:
-    g = open_gripper(SIM)
+    g = robotiq(SIM)
     with pytest.raises(DeviceNotConnectedError, match=r"RobotiqGripper.*connect"):
         g.state()
     with pytest.raises(UnknownSchemeError, match="robotiq-sim://"):

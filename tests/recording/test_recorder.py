@@ -38,6 +38,7 @@ def test_one_grasp_is_synchronised_and_complete() -> None:
     assert grasp.width_mm[0] == pytest.approx(85.0, abs=0.5)
     assert grasp.width_mm[peak] < 50.0 - 1.0  # squeezing the 50 mm ball
     assert grasp.width_mm[-1] > 80.0  # released
+    assert grasp.reference_frame is not None
     assert np.array_equal(grasp.reference_frame, grasp.frames[0])
     assert grasp.meta.extra["stopped_by"] == "target_force"
     assert grasp.meta.devices["gripper"].startswith("robotiq-sim://")
