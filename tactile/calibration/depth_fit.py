@@ -119,9 +119,9 @@ def fit_gradient_matrix(diff: np.ndarray, slopes: np.ndarray, mask: np.ndarray) 
     return sol.T
 
 
-def _weighted_centre(mag: np.ndarray) -> tuple[float, float]:
+def _weighted_centre(mag: np.ndarray, threshold: float) -> tuple[float, float]:
     w = np.maximum(mag - np.percentile(mag, 90), 0.0)
-    if not w.any():
+    if not w.any() or float(mag.max()) < threshold:
         raise CalibrationError(
             "no ball imprint found in the press frame",
             hint="pass a frame with the ball pressed in, and the unloaded frame as reference",
@@ -161,7 +161,9 @@ def fit_depth(
     warp = build_pad_warp(calibration, image.shape[:2], scale=scale)
     img, ref = warp.apply(image), warp.apply(reference)
     diff = signed_difference(img, ref)
-    centre = _weighted_centre(difference_magnitude_from_diff(diff, sigma_px=3.0))
+    centre = _weighted_centre(
+        difference_magnitude_from_diff(diff, sigma_px=3.0), 0.5 * calibration.contact_threshold
+    )
     kw = {"mm_per_px_x": warp.mm_per_px_x, "mm_per_px_y": warp.mm_per_px_y}
     pad_mm = min(diff.shape[1] * warp.mm_per_px_x, diff.shape[0] * warp.mm_per_px_y)
     a_max = min(0.6 * pad_mm, 0.9 * ball_radius_mm)

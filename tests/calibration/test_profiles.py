@@ -1,0 +1,126 @@
+"""Shipped calibration profiles, JSON round trips, geometry and the gel fit."""
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tactile.calibration import (
+    BUILTIN_CALIBRATIONS,
+    SIM_WEDGE,
+    WEDGE_REFERENCE,
+    SensorCalibration,
+    get_calibration,
+)
+from tactile.calibration.geometry import calibrate_geometry, mm_per_px
+from tactile.calibration.sensor import CALIBRATION_DIR
+from tactile.errors import CalibrationError
+
+
+@pytest.mark.parametrize("cal_id", sorted(BUILTIN_CALIBRATIONS))
+def test_shipped_json_equals_builtin(cal_id: str) -> None:
+    shipped = SensorCalibration.load(CALIBRATION_DIR / f"{cal_id}.json")
+    assert shipped == BUILTIN_CALIBRATIONS[cal_id]
+
+
+@pytest.mark.parametrize("cal", [SIM_WEDGE, WEDGE_REFERENCE])
+def test_round_trip(cal: SensorCalibration, tmp_path: Path) -> None:
+    path = cal.save(tmp_path / "c.json")
+    assert SensorCalibration.load(path) == cal
+    assert get_calibration(path) == cal
+    data = json.loads(path.read_text())
+    assert data["schema_version"] == 1
+
+
+def test_calibration_by_id_from_the_folder(tmp_path: Path, monkeypatch) -> None:
+    import tactile.calibration.sensor as sensor
+
+    replace(SIM_WEDGE, calibration_id="my-rig-v3").save(tmp_path / "my-rig-v3.json")
+    monkeypatch.setattr(sensor, "CALIBRATION_DIR", tmp_path)
+    assert sensor.get_calibration("my-rig-v3").calibration_id == "my-rig-v3"
+    with pytest.raises(CalibrationError, match="unknown calibration"):
+        sensor.get_calibration("nope-v1")
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"calibration_id": "x", "mm_per_px_x": 0.1}', "unexpected fields|missing"),
+        (
+            '{"calibration_id": "x", "mm_per_px_x": -1, "mm_per_px_y": 0.1, "gel_modulus_pa": 2e5}',
+            "must be positive",
+        ),
+        (
+            '{"calibration_id": "x", "mm_per_px_x": 0.1, "mm_per_px_y": 0.1, '
+            '"gel_modulus_pa": 2e5, "schema_version": 99}',
+            "newer",
+        ),
+        (
+            '{"calibration_id": "x", "mm_per_px_x": 0.1, "mm_per_px_y": 0.1, '
+            '"gel_modulus_pa": 2e5, "contact_method": "depth"}',
+            "needs a gradient_matrix",
+        ),
+    ],
+)
+def test_bad_files_are_clear_errors(text: str, match: str, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(CalibrationError, match=match):
+        SensorCalibration.load(path)
+
+
+def test_wedge_scale_is_per_axis_from_pad_and_warp() -> None:
+    sx, sy = mm_per_px((35.0, 25.5), (400, 300))
+    assert (sx, sy) == (WEDGE_REFERENCE.mm_per_px_x, WEDGE_REFERENCE.mm_per_px_y)
+    # a 10 x 10 px square is 0.875 mm x 0.85 mm, never the diagonal-norm scale squared
+    assert 100 * WEDGE_REFERENCE.px_area_mm2 == pytest.approx(0.875 * 0.85)
+
+
+def test_geometry_from_the_reference_corners_csv(shared_data: Path) -> None:
+    import csv
+
+    rows = {r["Name"]: r for r in csv.DictReader(open(shared_data / "wedge/mirror_corners.csv"))}
+    corners = tuple(
+        (float(rows[k]["x"]), float(rows[k]["y"]))
+        for k in ("topleft", "topright", "bottomleft", "bottomright")
+    )
+    cal = calibrate_geometry(
+        WEDGE_REFERENCE,
+        calibration_id="wedge-check",
+        corners_px=corners,
+        pad_size_mm=(35.0, 25.5),
+        warp_size_px=(400, 300),
+        crop_px=25,
+        roi_px=WEDGE_REFERENCE.roi_px,
+    )
+    assert cal.corners_px == WEDGE_REFERENCE.corners_px
+    assert cal.gradient_matrix is None  # a new warp invalidates the old depth model
+    assert cal.contact_method == "intensity"
+
+
+def test_geometry_rejects_bad_sizes() -> None:
+    with pytest.raises(CalibrationError, match="must be positive"):
+        mm_per_px((35.0, 0.0), (400, 300))
+    with pytest.raises(CalibrationError, match="4 corners"):
+        calibrate_geometry(
+            SIM_WEDGE,
+            calibration_id="x",
+            corners_px=((0.0, 0.0),),
+            pad_size_mm=(1.0, 1.0),
+            warp_size_px=(4, 4),
+        )
+
+
+def test_warp_matches_the_reference_warped_frame(shared_data: Path) -> None:
+    import cv2
+
+    from tactile.processing.warp import pad_homography
+
+    raw = cv2.imread(str(shared_data / "wedge/init_frame_raw.png"))
+    ref = cv2.imread(str(shared_data / "wedge/init_frame_warped.png"))
+    ours = cv2.warpPerspective(raw, pad_homography(WEDGE_REFERENCE), (400, 300))
+    assert np.abs(ours.astype(int) - ref.astype(int)).mean() < 1.0
