@@ -11,7 +11,7 @@ from tactile.calibration import SensorCalibration
 from tactile.cli.main import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "processing"))
-from proc_synth import lit_gel, press, to_u8  # noqa: E402
+from proc_synth import lit_gel, press, to_u8
 
 
 def test_geometry_writes_a_versioned_file(tmp_path: Path, capsys) -> None:

@@ -11,7 +11,7 @@ from tactile.calibration.depth_fit import calibrate_depth, cap_press_depth, fit_
 from tactile.errors import CalibrationError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "processing"))
-from proc_synth import COLOUR_RESPONSE, lit_gel, press, to_u8  # noqa: E402
+from proc_synth import COLOUR_RESPONSE, lit_gel, press, to_u8
 
 
 def test_ball_press_fit_recovers_contact_and_colour_response() -> None:
@@ -74,7 +74,7 @@ def test_gel_modulus_fit_on_simulated_objects() -> None:
     grasps = [
         simulate_grasp(
             SimObject(shape="sphere", radius_mm=20.0, modulus_pa=e), SimGraspConfig(), seed=i
-        )  # fmt: skip
+        )
         for i, e in enumerate((5e4, 2e5, 8e5))
     ]
     wrong = replace(SIM_WEDGE, gel_modulus_pa=1e6)  # start from a bad prior

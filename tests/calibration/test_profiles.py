@@ -83,7 +83,8 @@ def test_wedge_scale_is_per_axis_from_pad_and_warp() -> None:
 def test_geometry_from_the_reference_corners_csv(shared_data: Path) -> None:
     import csv
 
-    rows = {r["Name"]: r for r in csv.DictReader(open(shared_data / "wedge/mirror_corners.csv"))}
+    with open(shared_data / "wedge/mirror_corners.csv", newline="") as fh:
+        rows = {r["Name"]: r for r in csv.DictReader(fh)}
     corners = tuple(
         (float(rows[k]["x"]), float(rows[k]["y"]))
         for k in ("topleft", "topright", "bottomleft", "bottomright")
