@@ -172,3 +172,14 @@ def test_conformance_with_minimalmodbus(pty_emulator: tuple[str, RobotiqEmulator
         assert emu.commands[-1].position == 0xFF
     finally:
         inst.serial.close()
+
+
+def test_disconnect_on_a_real_pty_raises_device_error() -> None:
+    world = SimWorld(SimObject(radius_mm=20), SIM_WEDGE)
+    emu = RobotiqEmulator(world, activation_s=0.0, faults=FaultPlan(kind="disconnect"))
+    link = PtyLink(on_bytes=emu.feed, is_dead=lambda: emu.disconnected)
+    with link, robotiq(f"{link.port}?timeout_s=0.1&retries=0") as g:
+        g.activate()
+        g.move_to_mm(0.0, speed=1.0, force=0.0)
+        with pytest.raises(DeviceError, match="disconnected"):
+            g.wait_until_stopped(3.0)
