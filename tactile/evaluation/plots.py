@@ -32,7 +32,8 @@ def _draw_loglog(ax: Axes, rows: Sequence[ObjectRow], baseline_pa: float | None)
     lo = np.array([r.interval_68_pa[0] for r in rows])
     hi = np.array([r.interval_68_pa[1] for r in rows])
     bound = np.array([r.lower_bound_only for r in rows])
-    span = np.concatenate([labels, est[np.isfinite(est)]])
+    extra = [baseline_pa] if baseline_pa is not None else []
+    span = np.concatenate([labels, est[np.isfinite(est)], extra])
     lim = (10 ** math.floor(np.log10(span.min())), 10 ** math.ceil(np.log10(span.max())))
     hi_plot = np.where(np.isfinite(hi), hi, lim[1])
     point = ~bound

@@ -74,7 +74,7 @@ def format_summary(metrics: dict[str, Any], *, name: str = "estimate") -> str:
     if metrics.get("n_lower_bound_only"):
         lines.append(
             f"{'lower bounds that hold':<32} {_fmt(metrics.get('bound_holds')):>10}"
-            f"  ({metrics['n_lower_bound_only']} objects stiffer than the gel)"
+            f"  ({metrics['n_lower_bound_only']} object(s) stiffer than the gel)"
         )
     lines.append("")
     lines.append("per label decade: n, log10 MAE (constant), share within one decade")
