@@ -98,3 +98,19 @@ def test_no_object_is_recorded_as_such() -> None:
     grasp = record(rig("n"), config)
     assert grasp.meta.extra["stopped_by"] == "closed_without_contact"
     assert grasp.force_n.max() < 0.5
+
+
+def test_streams_are_synchronised_at_frame_times() -> None:
+    """Force and width interpolated to each frame agree with the physics at that opening."""
+    urls = rig("y", modulus_pa=1e5)
+    urls["gripper"] = "sim://?rig=y"  # no position quantisation, unlike the Robotiq counts
+    urls["force"] = "sim://?rig=y&rate_hz=500"
+    config = dataclasses.replace(FAST, close_speed=0.2, target_force_n=15.0, hold_s=0.0)
+    grasp = record(urls, config)
+    world = get_world("y")
+    assert world is not None
+    loading = grasp.force_n > 1.0
+    assert loading.sum() >= 5
+    physics = np.array([world.contact_force_n(w) for w in grasp.width_mm[loading]])
+    error = np.abs(grasp.force_n[loading] - physics)
+    assert float(np.median(error)) < 0.2 and float(error.max()) < 1.5
