@@ -14,6 +14,7 @@ reopened up to ``reconnect`` times in a row.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import socket
 import threading
 from collections import deque
@@ -104,6 +105,7 @@ class MjpegCamera(TactileSensor):
         self.n_corrupt = 0
         self.n_reconnects = 0
         self._index = 0
+        self._last_read = -1
 
     # --- connection -----------------------------------------------------------------------
     def _open_stream(self) -> tuple[BinaryIO, bytes]:
@@ -133,6 +135,7 @@ class MjpegCamera(TactileSensor):
         self._error = None
         self._frames.clear()
         self._index = 0
+        self._last_read = -1
         self._thread = threading.Thread(
             target=self._pump, args=(fp, boundary), name=f"mjpeg {self.host}", daemon=True
         )
@@ -183,11 +186,9 @@ class MjpegCamera(TactileSensor):
             self.n_corrupt += 1
             return
         with self._cond:
-            dropped = self._drops(t)
             if len(self._frames) == self._frames.maxlen:
-                dropped += 1
-                self.n_dropped += 1
-            self._frames.append(FrameSample(t, image, self._index, dropped))
+                self.n_dropped += 1  # the oldest waiting frame is discarded
+            self._frames.append(FrameSample(t, image, self._index, self._drops(t)))
             self._index += 1
             self._cond.notify_all()
 
@@ -201,7 +202,10 @@ class MjpegCamera(TactileSensor):
         with self._cond:
             ok = self._cond.wait_for(lambda: self._frames or self._error, self.timeout_s)
             if self._frames:
-                return self._frames.popleft()
+                frame = self._frames.popleft()
+                lost = frame.index - self._last_read - 1  # discarded from the full buffer
+                self._last_read = frame.index
+                return dataclasses.replace(frame, dropped_before=frame.dropped_before + lost)
             if self._error is not None:
                 raise self._error
         if not ok:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from pathlib import Path
 
 import cv2
@@ -93,3 +94,17 @@ def test_drop_detector_counts_gaps_without_nominal_fps() -> None:
         t += gap
         drops.append(det(t))
     assert drops[8] == 2 and drops[-1] == 1 and sum(drops) == 3
+
+
+def test_mjpeg_slow_consumer_sees_dropped_frames() -> None:
+    server = MjpegServer(synthetic_jpegs(4), fps=200)
+    try:
+        with open_tactile_sensor(server.url + "&buffer=2") as cam:
+            assert isinstance(cam, MjpegCamera)
+            first = cam.read()
+            time.sleep(0.1)  # ~20 frames arrive, the buffer keeps the 2 newest
+            later = cam.read()
+    finally:
+        server.close()
+    assert later.dropped_before >= later.index - first.index - 1 >= 5
+    assert cam.n_dropped >= 5
