@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from tactile import __version__
-from tactile.calibration.sensor import SIM_WEDGE, SensorCalibration
+from tactile.calibration.sensor import SIM_WEDGE, WEDGE_REFERENCE, SensorCalibration
 from tactile.errors import ConfigError
+from tactile.sim.camera import RawCamera
 from tactile.sim.gripper import PHASE_NAMES, GripperProfile, plan_motion
 from tactile.sim.objects import SimObject
 from tactile.sim.render import Optics
@@ -27,6 +28,9 @@ class SimGraspConfig:
     ``thin_layer`` switches on the finite-gel-thickness stiffening (Shull 2002; off by default:
     the real Wedge golf-ball grasps follow half-space Hertz, see docs/simulator.md);
     ``offset_jitter_mm`` moves the contact centre randomly (uniform, per axis) per grasp.
+    ``raw_camera`` renders what the camera records through the mirror: ``size_hw`` is then the
+    raw frame size and the calibration must have pad corners (the truth's masks stay in pad
+    coordinates, the calibration's warped image).
     """
 
     calibration: SensorCalibration = SIM_WEDGE
@@ -38,6 +42,7 @@ class SimGraspConfig:
     thin_layer: bool = False
     contact_offset_mm: tuple[float, float] = (0.0, 0.0)
     offset_jitter_mm: float = 0.0
+    raw_camera: bool = False
     max_frames: int = 1000
 
     def __post_init__(self) -> None:
@@ -62,6 +67,12 @@ class SimGraspConfig:
         cfg = cls(noise=SensorNoise.realistic(), offset_jitter_mm=2.0)
         return replace(cfg, **kwargs)
 
+    @classmethod
+    def wedge_raw(cls, **kwargs: Any) -> SimGraspConfig:
+        """Raw 640x480 frames of the reference Wedge rig (``wedge-reference-v1``), realistic."""
+        cfg = cls.realistic(calibration=WEDGE_REFERENCE, size_hw=(480, 640), raw_camera=True)
+        return replace(cfg, **kwargs)
+
     def summary(self) -> dict[str, Any]:
         """JSON-serialisable scalars describing the settings (for metadata and dataset cards)."""
         g, n = self.gripper, self.noise
@@ -82,6 +93,7 @@ class SimGraspConfig:
             "width_update_period_s": n.width_update_period_s,
             "blur_sigma_px": self.optics.blur_sigma_px,
             "background": self.optics.background,
+            "raw_camera": self.raw_camera,
         }
 
 
@@ -187,11 +199,13 @@ def simulate_grasp_truth(
     if cfg.offset_jitter_mm > 0:
         jx, jy = rng_scene.uniform(-cfg.offset_jitter_mm, cfg.offset_jitter_mm, 2)
         offset = (offset[0] + float(jx), offset[1] + float(jy))
+    camera = RawCamera(cfg.calibration, cfg.size_hw) if cfg.raw_camera else None
+    pad_hw = camera.pad_size_hw if camera is not None else cfg.size_hw
     scene = Scene(
         obj,
         cfg.calibration,
         optics=cfg.optics,
-        size_hw=cfg.size_hw,
+        size_hw=pad_hw,
         thin_layer=cfg.thin_layer,
         center_offset_mm=offset,
         rng=rng_scene,
@@ -202,16 +216,16 @@ def simulate_grasp_truth(
     delta = np.maximum((obj.size_z_mm - width) / 2.0, 0.0)
     states = scene.curve.at(delta)
     noise = ImageNoise(cfg.noise, cfg.size_hw, rng_sensor)
-    h, w = cfg.size_hw
-    frames = np.empty((delta.size, h, w, 3), np.uint8)
-    masks = np.empty((delta.size, h, w), bool)
-    depths = np.empty((delta.size, h, w), np.float32) if keep_depth_maps else None
+    frames = np.empty((delta.size, *cfg.size_hw, 3), np.uint8)
+    masks = np.empty((delta.size, *pad_hw), bool)
+    depths = np.empty((delta.size, *pad_hw), np.float32) if keep_depth_maps else None
     for i, d in enumerate(delta):
         image, depth, mask = scene.fields(float(d))
-        frames[i] = noise.apply(image)
+        frames[i] = noise.apply(camera.project(image) if camera is not None else image)
         masks[i] = mask
         if depths is not None:
             depths[i] = depth
+    background = scene.background if camera is None else camera.project(scene.background)
     truth = SimTruth(
         t_s=t_s,
         force_n=states["force_n"],
@@ -232,7 +246,7 @@ def simulate_grasp_truth(
         force_n=noisy_force(truth.force_n, t_s, cfg.noise, rng_sensor),
         width_mm=noisy_width(width, t_s, cfg.noise, rng_sensor),
         meta=_metadata(obj, cfg, seed, scene, truth),
-        reference_frame=noise.apply(scene.background),
+        reference_frame=noise.apply(background),
     )
     return grasp, truth
 

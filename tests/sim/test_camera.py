@@ -1,0 +1,45 @@
+"""Raw camera view through the Wedge mirror (frames as the reference rig's camera records them)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from tactile.calibration.sensor import SIM_WEDGE, WEDGE_REFERENCE
+from tactile.errors import ConfigError
+from tactile.sim import SimGraspConfig, SimObject, simulate_grasp_truth
+from tactile.sim.render import Optics, background_image
+
+
+def _unwarp(frame: np.ndarray) -> np.ndarray:
+    src = np.asarray(WEDGE_REFERENCE.corners_px, dtype=np.float32)
+    w, h = WEDGE_REFERENCE.warp_size_px or (0, 0)
+    dst = np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float32)
+    return cv2.warpPerspective(frame, cv2.getPerspectiveTransform(src, dst), (w, h))
+
+
+def test_raw_frames_warp_back_onto_the_rendered_pad() -> None:
+    cfg = SimGraspConfig.wedge_raw(noise=SimGraspConfig.clean().noise, offset_jitter_mm=0.0)
+    ball = SimObject(radius_mm=15.0, modulus_pa=2e9, name="hard")
+    grasp, truth = simulate_grasp_truth(ball, cfg, seed=0)
+    assert grasp.frames.shape[1:] == (480, 640, 3)
+    assert grasp.meta.calibration_id == "wedge-reference-v1"
+    assert truth.contact_masks.shape[1:] == (300, 400)  # pad coordinates
+    assert grasp.reference_frame is not None
+    pad = _unwarp(grasp.reference_frame).astype(float)
+    expected = background_image(Optics(), (300, 400))
+    inner = (slice(10, -10), slice(10, -10))
+    assert np.abs(pad[inner] - expected[inner]).mean() < 3.0
+    # the contact appears where the truth says, once warped back
+    k = truth.peak_index
+    diff = np.abs(_unwarp(grasp.frames[k]).astype(int) - pad.astype(int)).max(axis=-1)
+    seen = diff > WEDGE_REFERENCE.contact_threshold
+    mask = truth.contact_masks[k]
+    assert seen[mask].mean() > 0.5 and seen[~mask].mean() < seen[mask].mean()
+
+
+def test_raw_camera_needs_pad_corners() -> None:
+    cfg = SimGraspConfig.clean(calibration=SIM_WEDGE, raw_camera=True)
+    with pytest.raises(ConfigError, match="corners"):
+        simulate_grasp_truth(SimObject(), cfg, seed=0)
