@@ -24,7 +24,7 @@ from typing import IO, Any
 from tqdm import tqdm
 
 from tactile import __version__
-from tactile.errors import ConfigError, DeviceError
+from tactile.errors import ConfigError, DeviceError, StoreError
 from tactile.hardware import (
     ForceSensor,
     Gripper,
@@ -113,9 +113,12 @@ class SessionAbortedError(DeviceError):
 
 def existing_grasp_ids(output: Path, object_id: str) -> list[str]:
     """Ids of grasps of ``object_id`` already in the output dataset (for resuming)."""
-    if not output.exists():
+    try:  # also finds grasps a killed writer left pending (the .h5 itself may not exist yet)
+        reader = GraspReader(output)
+    except StoreError:
+        if output.exists():
+            raise  # a damaged or foreign file: do not write into it
         return []
-    reader = GraspReader(output)
     return [gid for gid in reader.ids() if reader.metadata(gid).object_id == object_id]
 
 
