@@ -86,17 +86,43 @@ WEDGE_LIGHTS: tuple[Light, ...] = (
 )
 
 
+#: GelSight-Mini-like layout: three LEDs (red, green, blue) 120 degrees apart.
+MINI_LIGHTS: tuple[Light, ...] = (
+    Light(90.0, 35.0, (0.1, 0.15, 1.0)),
+    Light(210.0, 35.0, (0.15, 1.0, 0.1)),
+    Light(330.0, 35.0, (1.0, 0.15, 0.1)),
+)
+
+
 @dataclass(frozen=True)
 class Optics:
     """How the pad is lit and filmed. ``background``: "wedge" (measured grid), "procedural"
-    (smooth synthetic gradient) or a path to a no-contact BGR image of the pad."""
+    (smooth Wedge-like gradient), "mini" (GelSight-Mini-like) or a path to a no-contact BGR
+    image of the pad. ``marker_pitch_mm`` > 0 prints a square grid of dark markers (radius
+    ``marker_radius_mm``) on the gel; they are shaded with the surface but not displaced
+    sideways (the in-plane displacement of a nearly incompressible gel under normal load is
+    small)."""
 
     lights: tuple[Light, ...] = WEDGE_LIGHTS
     ambient: float = 0.35
     background: str = "wedge"
     background_is_rgb: bool = False
     blur_sigma_px: float = 0.7
+    marker_pitch_mm: float = 0.0
+    marker_radius_mm: float = 0.25
+    marker_darkness: float = 0.7
     extra: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def mini(cls, *, markers: bool = False) -> Optics:
+        """GelSight-Mini-like: red, green and blue LEDs 120 deg apart around a small pad, an
+        evenly lit grey background, optionally the Mini's marker grid (~1.6 mm pitch)."""
+        return cls(
+            lights=MINI_LIGHTS,
+            ambient=0.3,
+            background="mini",
+            marker_pitch_mm=1.6 if markers else 0.0,
+        )
 
 
 def derive_background_grid(
@@ -118,9 +144,37 @@ def _procedural_background(size_hw: tuple[int, int]) -> np.ndarray:
     return np.stack([b, g, r], axis=-1) * vignette[..., None]
 
 
-def background_image(optics: Optics, size_hw: tuple[int, int]) -> np.ndarray:
-    """The unloaded pad as float32 (H, W, 3) BGR, at the requested size."""
+def _mini_background(size_hw: tuple[int, int]) -> np.ndarray:
     h, w = size_hw
+    y = np.linspace(-1.0, 1.0, h, dtype=np.float32)[:, None]
+    x = np.linspace(-1.0, 1.0, w, dtype=np.float32)[None, :]
+    vignette = 1.0 - 0.25 * (x * x + y * y)
+    base = np.array([150.0, 145.0, 140.0], np.float32)
+    return vignette[..., None] * base
+
+
+def marker_mask(
+    optics: Optics, size_hw: tuple[int, int], mm_per_px: tuple[float, float]
+) -> np.ndarray:
+    """Albedo factor (H, W, 1) float32: 1 on the gel, ``1 - marker_darkness`` on markers."""
+    h, w = size_hw
+    if optics.marker_pitch_mm <= 0:
+        return np.ones((h, w, 1), np.float32)
+    p = optics.marker_pitch_mm
+    x = (np.arange(w, dtype=np.float32) + 0.5) * mm_per_px[0]
+    y = (np.arange(h, dtype=np.float32) + 0.5) * mm_per_px[1]
+    dx = (x - w * mm_per_px[0] / 2) % p - p / 2
+    dy = (y - h * mm_per_px[1] / 2) % p - p / 2
+    r = np.sqrt(dx[None, :] ** 2 + dy[:, None] ** 2)
+    edge = np.clip((optics.marker_radius_mm - r) / max(mm_per_px[0], 1e-6) + 0.5, 0.0, 1.0)
+    return (1.0 - optics.marker_darkness * edge)[..., None].astype(np.float32)
+
+
+def background_image(optics: Optics, size_hw: tuple[int, int]) -> np.ndarray:
+    """The unloaded pad as float32 (H, W, 3) BGR, at the requested size (without markers)."""
+    h, w = size_hw
+    if optics.background == "mini":
+        return _mini_background(size_hw)
     if optics.background == "wedge":
         grid = np.asarray(WEDGE_BACKGROUND_GRID_BGR, dtype=np.float32)
         return cv2.resize(grid, (w, h), interpolation=cv2.INTER_CUBIC)
@@ -144,7 +198,9 @@ class Shader:
     def __init__(self, optics: Optics, size_hw: tuple[int, int], mm_per_px: tuple[float, float]):
         self.optics = optics
         self.mm_per_px_x, self.mm_per_px_y = mm_per_px
-        self.background = background_image(optics, size_hw)
+        self.background = background_image(optics, size_hw) * marker_mask(
+            optics, size_hw, mm_per_px
+        )
         self._dirs = np.array([lt.direction for lt in optics.lights], dtype=np.float32)  # (L,3)
         self._cols = np.array([lt.colour_bgr for lt in optics.lights], dtype=np.float32)  # (L,3)
         flat = optics.ambient + np.clip(self._dirs[:, 2], 0, None) @ self._cols

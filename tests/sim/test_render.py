@@ -9,7 +9,7 @@ from sim_helpers import SMALL_CAL, SMALL_HW
 from tactile.sim import Optics, SimObject
 from tactile.sim.contact import GelModel, contact_curve
 from tactile.sim.heightmap import PadGrid, gel_depth_map
-from tactile.sim.render import Shader, background_image
+from tactile.sim.render import Shader, background_image, marker_mask
 
 
 def _depth(obj: SimObject, delta_mm: float, offset=(0.0, 0.0)):  # type: ignore[no-untyped-def]
@@ -64,3 +64,20 @@ def test_background_is_smooth_and_in_range(optics: Optics) -> None:
     assert bg.shape == (*SMALL_HW, 3)
     assert 40 < bg.mean() < 220
     assert np.abs(np.diff(bg, axis=1)).max() < 15  # no seams
+
+
+def test_markers_cover_the_expected_share_of_the_pad() -> None:
+    optics = Optics(marker_pitch_mm=1.6, marker_radius_mm=0.25, marker_darkness=1.0)
+    mask = marker_mask(optics, (240, 320), (35 / 320, 25.5 / 240))
+    dark = 1.0 - float(mask.mean())
+    assert dark == pytest.approx(np.pi * 0.25**2 / 1.6**2, rel=0.15)
+    assert marker_mask(Optics(), (24, 32), (1.0, 1.0)).min() == 1.0
+
+
+def test_mini_profile_renders_a_contact_in_its_own_colours() -> None:
+    shader = Shader(Optics.mini(), SMALL_HW, (SMALL_CAL.mm_per_px_x, SMALL_CAL.mm_per_px_y))
+    _, depth, _ = _depth(SimObject(radius_mm=10.0, modulus_pa=2e11), 1.0)
+    frame = shader.render(depth)
+    change = np.abs(frame - shader.background).max(axis=-1)
+    assert change.max() > 20
+    assert np.allclose(frame[0, 0], shader.background[0, 0], atol=0.5)  # far corner ~untouched
