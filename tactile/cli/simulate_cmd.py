@@ -51,6 +51,13 @@ def register(sub: Any) -> None:
         "thin-layer: realistic plus a thin, stiffening gel; ideal: mild noise, centred; "
         "clean: no noise at all",
     )
+    p.add_argument(
+        "--camera",
+        choices=("pad", "wedge-raw"),
+        default="pad",
+        help="pad: frames of the metric pad image (sim-wedge-v1, --size); wedge-raw: raw "
+        "640x480 frames through the reference Wedge's mirror (wedge-reference-v1)",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     add_json_flag(p)
@@ -76,6 +83,12 @@ def run(args: argparse.Namespace) -> int:
         config = SimGraspConfig.clean(size_hw=args.size)
     else:
         config = SimGraspConfig(size_hw=args.size)
+    if args.camera == "wedge-raw":
+        from dataclasses import replace
+
+        from tactile.calibration.sensor import WEDGE_REFERENCE
+
+        config = replace(config, calibration=WEDGE_REFERENCE, size_hw=(480, 640), raw_camera=True)
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
     total = args.objects * args.grasps
     bar = tqdm(total=total, unit="grasp", disable=args.no_progress or args.json)
