@@ -20,6 +20,8 @@ from tactile.types import Flag, GraspFeatures
 #: Below this peak force (N) a grasp is treated as no contact: the force sensor's rest noise on
 #: the reference rig is about ±0.1 N.
 MIN_PEAK_FORCE_N = 0.3
+#: Contact areas below this (mm², far below one pixel) count as no contact area.
+MIN_AREA_MM2 = 1e-4
 #: Fewer usable frames than this gets :attr:`Flag.FEW_LOADING_FRAMES`.
 FEW_FRAMES = 4
 
@@ -80,7 +82,7 @@ def loading_curve(
         )
     floor = max(min_force_fraction * peak, min_force_n)
     keep = np.isfinite(force) & (force >= floor)
-    area = np.where(np.isfinite(area) & (area > 0), area, 0.0)
+    area = np.where(np.isfinite(area) & (area > MIN_AREA_MM2), area, 0.0)
     width = np.asarray(features.width_mm, dtype=np.float64)
     width_at_contact = float(width[features.contact_index])
     depth = None
