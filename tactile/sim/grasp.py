@@ -13,7 +13,7 @@ from tactile import __version__
 from tactile.calibration.sensor import SIM_WEDGE, WEDGE_REFERENCE, SensorCalibration
 from tactile.errors import ConfigError
 from tactile.sim.camera import RawCamera
-from tactile.sim.gripper import PHASE_NAMES, GripperProfile, plan_motion
+from tactile.sim.gripper import PHASE_NAMES, GripperProfile, encoder_width_mm, plan_motion
 from tactile.sim.objects import SimObject
 from tactile.sim.render import Optics
 from tactile.sim.scene import Scene, equivalent_radius_mm
@@ -85,6 +85,7 @@ class SimGraspConfig:
             "close_speed_mm_s": g.close_speed_mm_s,
             "open_gap_mm": g.open_gap_mm,
             "hold_s": g.hold_s,
+            "finger_stiffness_n_per_mm": g.finger_stiffness_n_per_mm,
             "thin_layer": self.thin_layer,
             "image_noise_sd": n.image_noise_sd,
             "force_noise_sd_n": n.force_noise_sd_n,
@@ -103,7 +104,7 @@ class SimTruth:
 
     t_s: np.ndarray
     force_n: np.ndarray
-    width_mm: np.ndarray
+    width_mm: np.ndarray  # true gap between the gel surfaces
     delta_mm: np.ndarray  # approach per finger (object + gel)
     gel_depth_mm: np.ndarray  # peak indentation of the imaged gel
     object_def_mm: np.ndarray  # object deformation at one finger
@@ -244,7 +245,9 @@ def simulate_grasp_truth(
         frames=frames,
         t_s=t_s,
         force_n=noisy_force(truth.force_n, t_s, cfg.noise, rng_sensor),
-        width_mm=noisy_width(width, t_s, cfg.noise, rng_sensor),
+        width_mm=noisy_width(
+            encoder_width_mm(width, truth.force_n, cfg.gripper), t_s, cfg.noise, rng_sensor
+        ),
         meta=_metadata(obj, cfg, seed, scene, truth),
         reference_frame=noise.apply(background),
     )

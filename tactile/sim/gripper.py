@@ -28,6 +28,7 @@ class GripperProfile:
     open_speed_mm_s: float = 25.0
     force_target_n: float = 20.0
     min_width_mm: float = 0.5  # mechanical stop
+    finger_stiffness_n_per_mm: float = 0.0  # 0: rigid fingers; else each finger's compliance
     rest_before_s: float = 0.15
     hold_s: float = 0.4
     rest_after_s: float = 0.15
@@ -40,10 +41,21 @@ class GripperProfile:
                     f"GripperProfile.{name}={value!r} must be positive",
                     hint=f"e.g. {name}=10",
                 )
-        for name in ("open_gap_mm", "min_width_mm", "rest_before_s", "hold_s", "rest_after_s"):
+        names = ("open_gap_mm", "min_width_mm", "rest_before_s", "hold_s", "rest_after_s")
+        for name in (*names, "finger_stiffness_n_per_mm"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise ConfigError(f"GripperProfile.{name}={value!r} must be >= 0", hint="use 0")
+
+
+def encoder_width_mm(
+    gap_mm: np.ndarray, force_n: np.ndarray, profile: GripperProfile
+) -> np.ndarray:
+    """What the gripper's encoder reads: the motor position, which runs ahead of the gel gap by
+    the deflection of both fingers (``2 F / k``) when the fingers are compliant."""
+    if profile.finger_stiffness_n_per_mm <= 0:
+        return gap_mm
+    return gap_mm - 2.0 * force_n / profile.finger_stiffness_n_per_mm
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,15 @@ def test_every_shape_simulates(obj: SimObject, noisy_config: SimGraspConfig) -> 
     assert grasp.frames.dtype == np.uint8 and grasp.frames.shape[1:] == (120, 160, 3)
     assert truth.contact_area_mm2.max() > 0
     assert grasp.meta.extra["contact_kind"] in ("line", "flat", "point")
+
+
+def test_compliant_fingers_make_the_encoder_overstate_the_closure(
+    clean_config: SimGraspConfig,
+) -> None:
+    k = 10.0  # N/mm per finger
+    gripper = replace(clean_config.gripper, finger_stiffness_n_per_mm=k)
+    grasp, truth = simulate_grasp_truth(BALL, replace(clean_config, gripper=gripper), seed=0)
+    np.testing.assert_allclose(grasp.width_mm, truth.width_mm - 2 * truth.force_n / k)
+    p = truth.peak_index
+    assert grasp.width_mm[p] < truth.width_mm[p] - 3.0  # 20 N -> 4 mm extra "closure"
+    assert grasp.meta.extra["sim_finger_stiffness_n_per_mm"] == k
