@@ -6,7 +6,7 @@ Importing this package never imports torch; see :mod:`tactile.estimators.registr
 from tactile.estimators.auto import AutoEstimator, choose_estimator
 from tactile.estimators.base import AnalyticalEstimator, Estimator, resolve_calibration
 from tactile.estimators.elastic import ElasticEstimator
-from tactile.estimators.gel_fit import GelFit, fit_gel_modulus
+from tactile.estimators.gel_fit import ReferenceGelFit, fit_gel_from_reference
 from tactile.estimators.hertz import HertzEstimator
 from tactile.estimators.mdr import MDREstimator
 from tactile.estimators.registry import (
@@ -21,13 +21,13 @@ __all__ = [
     "AutoEstimator",
     "ElasticEstimator",
     "Estimator",
-    "GelFit",
     "HertzEstimator",
     "MDREstimator",
+    "ReferenceGelFit",
     "available_estimators",
     "choose_estimator",
     "estimate_grasp",
-    "fit_gel_modulus",
+    "fit_gel_from_reference",
     "get_estimator",
     "register_estimator",
     "resolve_calibration",

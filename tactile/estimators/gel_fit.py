@@ -1,4 +1,8 @@
-"""Fit the gel's effective modulus from grasps of objects of known E (``tactile calibrate gel``).
+"""Fit the gel's effective modulus in closed form from a stiff reference object of known E.
+
+The complement of :func:`tactile.calibration.gel_fit.fit_gel_modulus` (a grid search that
+matches estimates of objects softer than the gel to their labels): here the object should be
+*stiffer* than the gel, so that the measured compliance is mostly the gel's.
 
 Each grasp's Hertz fit measures the total compliance ``1/E* = c_o + f·c_g`` (f: the thin-layer
 factor, 1 for a half-space gel). With the object's E known, ``c_g = (1/E* − c_o)/f`` and
@@ -29,7 +33,7 @@ from tactile.types import GraspFeatures, GraspMetadata
 
 
 @dataclass(frozen=True)
-class GelFit:
+class ReferenceGelFit:
     """The fitted gel modulus and the grasps it came from."""
 
     gel_modulus_pa: float
@@ -53,14 +57,14 @@ class GelFit:
         )
 
 
-def fit_gel_modulus(
+def fit_gel_from_reference(
     samples: Iterable[tuple[GraspFeatures, GraspMetadata]],
     calibration: SensorCalibration,
     *,
     estimator: HertzEstimator | None = None,
     max_object_share: float = 0.5,
     min_log10_sd: float = 0.05,
-) -> GelFit:
+) -> ReferenceGelFit:
     """Fit the gel's effective modulus from (features, metadata with label) pairs."""
     est = estimator or HertzEstimator()
     values: list[float] = []
@@ -93,7 +97,7 @@ def fit_gel_modulus(
         )
     logs = np.log10(values)
     sd = float(np.std(logs, ddof=1) / math.sqrt(logs.size)) if logs.size > 1 else 0.0
-    return GelFit(
+    return ReferenceGelFit(
         gel_modulus_pa=float(10 ** np.median(logs)),
         gel_modulus_log10_sd=max(sd, min_log10_sd),
         per_grasp_pa=tuple(float(v) for v in values),

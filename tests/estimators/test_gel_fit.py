@@ -12,7 +12,7 @@ from tactile.calibration import SIM_WEDGE, WEDGE_REFERENCE
 from tactile.errors import CalibrationError
 from tactile.estimators import ElasticEstimator, HertzEstimator
 from tactile.estimators.elastic import contact_area, pad_area_mm2
-from tactile.estimators.gel_fit import fit_gel_modulus
+from tactile.estimators.gel_fit import fit_gel_from_reference
 from tactile.types import GraspMetadata
 
 CAL = dataclasses.replace(SIM_WEDGE, extra={"width_offset_sd_mm": 0.05})
@@ -25,7 +25,7 @@ def _labelled(modulus_pa: float) -> GraspMetadata:
 def test_rigid_reference_ball_recovers_the_true_gel() -> None:
     wrong_prior = dataclasses.replace(CAL, gel_modulus_pa=8e4, gel_modulus_log10_sd=0.3)
     samples = [(sphere_features(1e10, seed=i), _labelled(1e10)) for i in range(3)]
-    fit = fit_gel_modulus(samples, wrong_prior)
+    fit = fit_gel_from_reference(samples, wrong_prior)
     assert fit.gel_modulus_pa == pytest.approx(SIM_WEDGE.gel_modulus_pa, rel=0.05)
     assert fit.gel_modulus_log10_sd == pytest.approx(0.05)
     cal = fit.apply(wrong_prior, "sim-wedge-fitted")
@@ -40,7 +40,7 @@ def test_rigid_reference_ball_recovers_the_true_gel() -> None:
 
 def test_soft_objects_do_not_inform_the_gel() -> None:
     with pytest.raises(CalibrationError) as info:
-        fit_gel_modulus([(sphere_features(1e4), _labelled(1e4))], CAL)
+        fit_gel_from_reference([(sphere_features(1e4), _labelled(1e4))], CAL)
     assert "stiffer" in (info.value.hint or "")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tactile.calibration import get_calibration
-from tactile.estimators import fit_gel_modulus, get_estimator
+from tactile.estimators import fit_gel_from_reference, get_estimator
 from tactile.io.labels import read_label_table
 from tactile.io.reference import find_recordings, load_reference_grasp
 from tactile.processing import extract_features
@@ -50,7 +50,7 @@ def test_golf_calibrated_gel_orders_objects_and_flags_golf(
 ) -> None:
     cal0 = get_calibration("wedge-reference-v1")
     golf = [(f, g.meta) for g, f in grasps if g.meta.object_id == "golf_ball"]
-    cal = fit_gel_modulus(golf, cal0).apply(cal0, "wedge-reference-golf")
+    cal = fit_gel_from_reference(golf, cal0).apply(cal0, "wedge-reference-golf")
     auto = get_estimator("auto")
     by_object: dict[str, list] = {}
     for g, f in grasps:
