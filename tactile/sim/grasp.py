@@ -13,7 +13,13 @@ from tactile import __version__
 from tactile.calibration.sensor import SIM_WEDGE, WEDGE_REFERENCE, SensorCalibration
 from tactile.errors import ConfigError
 from tactile.sim.camera import RawCamera
-from tactile.sim.gripper import PHASE_NAMES, GripperProfile, encoder_width_mm, plan_motion
+from tactile.sim.gripper import (
+    PHASE_NAMES,
+    GripperProfile,
+    encoder_width_mm,
+    plan_motion,
+    relaxation_factor,
+)
 from tactile.sim.objects import SimObject
 from tactile.sim.render import Optics
 from tactile.sim.scene import Scene, equivalent_radius_mm
@@ -30,7 +36,9 @@ class SimGraspConfig:
     ``offset_jitter_mm`` moves the contact centre randomly (uniform, per axis) per grasp.
     ``raw_camera`` renders what the camera records through the mirror: ``size_hw`` is then the
     raw frame size and the calibration must have pad corners (the truth's masks stay in pad
-    coordinates, the calibration's warped image).
+    coordinates, the calibration's warped image). ``relaxation_fraction`` of the force
+    relaxes with ``relaxation_time_s`` once the fingers stop (viscoelastic gel and object; the
+    real grasps lose 3-6 % during the hold).
     """
 
     calibration: SensorCalibration = SIM_WEDGE
@@ -43,6 +51,8 @@ class SimGraspConfig:
     contact_offset_mm: tuple[float, float] = (0.0, 0.0)
     offset_jitter_mm: float = 0.0
     raw_camera: bool = False
+    relaxation_fraction: float = 0.0
+    relaxation_time_s: float = 0.5
     max_frames: int = 1000
 
     def __post_init__(self) -> None:
@@ -54,6 +64,12 @@ class SimGraspConfig:
             )
         if not (math.isfinite(self.fps) and 1.0 <= self.fps <= 1000.0):
             raise ConfigError(f"SimGraspConfig.fps={self.fps} out of range", hint="use e.g. 30")
+        if not (0.0 <= self.relaxation_fraction < 1.0 and self.relaxation_time_s > 0):
+            raise ConfigError(
+                f"SimGraspConfig relaxation {self.relaxation_fraction} / "
+                f"{self.relaxation_time_s} s is invalid",
+                hint="use a fraction in [0, 1) and a positive time constant, e.g. 0.04 / 0.5",
+            )
 
     @classmethod
     def clean(cls, **kwargs: Any) -> SimGraspConfig:
@@ -63,8 +79,9 @@ class SimGraspConfig:
 
     @classmethod
     def realistic(cls, **kwargs: Any) -> SimGraspConfig:
-        """Like the reference rig: force glitches, dropped frames, off-centre contacts."""
-        cfg = cls(noise=SensorNoise.realistic(), offset_jitter_mm=2.0)
+        """Like the reference rig: force glitches, dropped frames, off-centre contacts, 4 %
+        force relaxation during the hold."""
+        cfg = cls(noise=SensorNoise.realistic(), offset_jitter_mm=2.0, relaxation_fraction=0.04)
         return replace(cfg, **kwargs)
 
     @classmethod
@@ -87,6 +104,7 @@ class SimGraspConfig:
             "hold_s": g.hold_s,
             "finger_stiffness_n_per_mm": g.finger_stiffness_n_per_mm,
             "thin_layer": self.thin_layer,
+            "relaxation_fraction": self.relaxation_fraction,
             "image_noise_sd": n.image_noise_sd,
             "force_noise_sd_n": n.force_noise_sd_n,
             "force_spike_probability": n.force_spike_probability,
@@ -229,7 +247,10 @@ def simulate_grasp_truth(
     background = scene.background if camera is None else camera.project(scene.background)
     truth = SimTruth(
         t_s=t_s,
-        force_n=states["force_n"],
+        force_n=states["force_n"]
+        * relaxation_factor(
+            motion.t_s[keep], motion.stop_time_s, cfg.relaxation_fraction, cfg.relaxation_time_s
+        ),
         width_mm=width,
         delta_mm=delta,
         gel_depth_mm=states["gel_depth_mm"],

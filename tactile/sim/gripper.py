@@ -67,6 +67,7 @@ class Motion:
     phase: np.ndarray
     stop_width_mm: float
     stopped_by: str  # "force", "width_stop" or "object_limit"
+    stop_time_s: float = 0.0  # when the fingers stopped closing
 
 
 def stop_width(size_mm: float, curve: ContactCurve, profile: GripperProfile) -> tuple[float, str]:
@@ -113,4 +114,16 @@ def plan_motion(
     phase[closing] = np.where(touching[closing], PHASE_LOADING, PHASE_APPROACH)
     phase[(t >= t2) & (t < t3)] = PHASE_HOLD
     phase[opening] = np.where(touching[opening], PHASE_UNLOADING, PHASE_OPEN)
-    return Motion(t, width, phase, w_stop, why)
+    return Motion(t, width, phase, w_stop, why, t2)
+
+
+def relaxation_factor(
+    t_s: np.ndarray, stop_time_s: float, fraction: float, time_constant_s: float
+) -> np.ndarray:
+    """Force relaxation at constant width after the fingers stop: a standard linear solid
+    (Zener) loses ``fraction`` of its force with time constant ``time_constant_s``
+    (R. S. Lakes, *Viscoelastic Materials*, CUP 2009, ch. 2)."""
+    if fraction <= 0:
+        return np.ones_like(t_s)
+    elapsed = np.maximum(t_s - stop_time_s, 0.0)
+    return 1.0 - fraction * (1.0 - np.exp(-elapsed / time_constant_s))

@@ -143,3 +143,13 @@ def test_compliant_fingers_make_the_encoder_overstate_the_closure(
     p = truth.peak_index
     assert grasp.width_mm[p] < truth.width_mm[p] - 3.0  # 20 N -> 4 mm extra "closure"
     assert grasp.meta.extra["sim_finger_stiffness_n_per_mm"] == k
+
+
+def test_force_relaxes_during_the_hold(clean_config: SimGraspConfig) -> None:
+    cfg = replace(clean_config, relaxation_fraction=0.05, relaxation_time_s=0.2)
+    grasp, truth = simulate_grasp_truth(BALL, cfg, seed=0)
+    hold = np.flatnonzero(np.array(truth.phase_names()) == "hold")
+    f = grasp.force_n[hold]
+    assert np.all(np.diff(f) < 0)  # width constant, force decays
+    assert f[-1] == pytest.approx(0.95 * cfg.gripper.force_target_n, rel=0.02)
+    assert np.all(np.diff(truth.width_mm[hold]) == 0)
