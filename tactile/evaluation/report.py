@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tactile.evaluation.metrics import ObjectRow
@@ -59,21 +59,32 @@ SUMMARY_KEYS = (
 )
 
 
-def format_summary(metrics: dict[str, Any], *, name: str = "estimate") -> str:
-    """Summary metrics, with the constant baseline's in a second column when present."""
+def format_summary(
+    metrics: dict[str, Any],
+    *,
+    name: str = "estimate",
+    others: Mapping[str, dict[str, Any]] | None = None,
+) -> str:
+    """Summary metrics, with the constant baseline's in a column when present.
+
+    ``others``: metrics of other estimators on the same objects (e.g. ``{"analytical": m}``
+    beside a network's), each in its own column before the constant.
+    """
     base = metrics.get("baseline")
-    head = f"{'metric (' + str(metrics['n_objects']) + ' objects)':<32} {name:>10}"
+    columns = [(name, metrics), *(others or {}).items()]
+    head = f"{'metric (' + str(metrics['n_objects']) + ' objects)':<32}"
+    head += "".join(f" {col:>12}" for col, _ in columns)
     if base:
         head += f" {'constant ' + _pa(base['value_pa']):>22}"
     lines = [head, "-" * len(head)]
     for key, label in SUMMARY_KEYS:
-        line = f"{label:<32} {_fmt(metrics.get(key)):>10}"
+        line = f"{label:<32}" + "".join(f" {_fmt(m.get(key)):>12}" for _, m in columns)
         if base:
             line += f" {_fmt(base.get(key)):>22}"
         lines.append(line)
     if metrics.get("n_lower_bound_only"):
         lines.append(
-            f"{'lower bounds that hold':<32} {_fmt(metrics.get('bound_holds')):>10}"
+            f"{'lower bounds that hold':<32} {_fmt(metrics.get('bound_holds')):>12}"
             f"  ({metrics['n_lower_bound_only']} object(s) stiffer than the gel)"
         )
     lines.append("")

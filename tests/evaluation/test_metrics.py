@@ -123,3 +123,17 @@ def test_plot_is_a_real_png(tmp_path: Path) -> None:
     image = cv2.imread(str(out))
     assert image is not None and image.shape[0] > 300 and image.shape[1] > 600
     assert image.std() > 10  # not blank
+
+
+def test_summary_with_other_estimators_in_columns() -> None:
+    rows = per_object_table(records())
+    analytical = per_object_table([(o, g, lab, est(lab * 3)) for o, g, lab, _ in records()])
+    text = format_summary(
+        summary_metrics(rows, baseline_pa=1e6),
+        name="hybrid",
+        others={"analytical": summary_metrics(analytical)},
+    )
+    header = text.splitlines()[0]
+    assert header.index("hybrid") < header.index("analytical") < header.index("constant")
+    decade_line = next(line for line in text.splitlines() if "within one decade" in line)
+    assert decade_line.split()[-3:] == ["0.333", "1.000", "0.333"]
