@@ -24,7 +24,7 @@ from tactile.processing.contact import (
     signed_difference,
 )
 from tactile.processing.depth import depth_map_mm, fit_cap_radius_mm
-from tactile.processing.warp import build_pad_warp, processed_region
+from tactile.processing.warp import DEFAULT_SCALE, build_pad_warp, processed_region
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def fit_depth(
     calibration: SensorCalibration,
     *,
     ball_radius_mm: float,
-    scale: float = 0.5,
+    scale: float = DEFAULT_SCALE,
     n_candidates: int = 40,
     model: str = "hertz",
     contact_radius_mm: float | None = None,
@@ -221,7 +221,7 @@ def fit_gradient_from_depth_maps(
     depth_maps_mm: Sequence[np.ndarray],
     calibration: SensorCalibration,
     *,
-    scale: float = 0.5,
+    scale: float = DEFAULT_SCALE,
 ) -> np.ndarray:
     """2x3 colour -> slope matrix from frames whose true depth maps are known (simulator).
 
@@ -248,7 +248,11 @@ def fit_gradient_from_depth_maps(
 
 
 def contact_radius_from_mask(
-    image: np.ndarray, reference: np.ndarray, calibration: SensorCalibration, *, scale: float = 0.5
+    image: np.ndarray,
+    reference: np.ndarray,
+    calibration: SensorCalibration,
+    *,
+    scale: float = DEFAULT_SCALE,
 ) -> float:
     """Equivalent radius sqrt(A / pi) (mm) of the intensity contact mask of a press frame."""
     warp = build_pad_warp(calibration, image.shape[:2], scale=scale)
@@ -270,7 +274,7 @@ def calibrate_depth(
     calibration: SensorCalibration,
     *,
     ball_radius_mm: float,
-    scale: float = 0.5,
+    scale: float = DEFAULT_SCALE,
     model: str = "hertz",
     contact_radius_mm: float | None = None,
 ) -> SensorCalibration:

@@ -15,9 +15,10 @@ from tactile.processing.loading import (
     find_loading_phase,
     sample_indices,
 )
-from tactile.processing.warp import PadWarp, build_pad_warp
+from tactile.processing.warp import DEFAULT_SCALE, PadWarp, build_pad_warp
 
 __all__ = [
+    "DEFAULT_SCALE",
     "LoadingPhase",
     "PadWarp",
     "build_pad_warp",
