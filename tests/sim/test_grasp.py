@@ -8,8 +8,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from scipy import ndimage
+from sim_helpers import SMALL_CAL
 
-from tactile.sim import SensorNoise, SimGraspConfig, SimObject, simulate_grasp, simulate_grasp_truth
+from tactile.sim import (
+    SensorNoise,
+    SimGraspConfig,
+    SimObject,
+    sample_population,
+    simulate_grasp,
+    simulate_grasp_truth,
+)
 from tactile.types import Grasp
 
 BALL = SimObject(radius_mm=20.0, modulus_pa=1e6, name="ball")
@@ -153,3 +161,16 @@ def test_force_relaxes_during_the_hold(clean_config: SimGraspConfig) -> None:
     assert np.all(np.diff(f) < 0)  # width constant, force decays
     assert f[-1] == pytest.approx(0.95 * cfg.gripper.force_target_n, rel=0.02)
     assert np.all(np.diff(truth.width_mm[hold]) == 0)
+
+
+@pytest.mark.parametrize("population", ["reference", "loguniform"])
+def test_population_sweep_simulates_sane_grasps(population: str) -> None:
+    cal = replace(SMALL_CAL, mm_per_px_x=SMALL_CAL.mm_per_px_x * 2.5)
+    cal = replace(cal, mm_per_px_y=SMALL_CAL.mm_per_px_y * 2.5)
+    for i, obj in enumerate(sample_population(15, population, seed=11)):
+        cfg = SimGraspConfig.realistic(calibration=cal, size_hw=(48, 64), thin_layer=i % 2 == 1)
+        grasp, truth = simulate_grasp_truth(obj, cfg, seed=i)
+        assert truth.force_n.max() > 0 and truth.contact_index > 0
+        load = slice(truth.contact_index, truth.peak_index + 1)
+        assert np.all(np.diff(truth.force_n[load]) >= -1e-9)
+        assert np.isfinite(grasp.force_n).all() and np.isfinite(grasp.width_mm).all()
