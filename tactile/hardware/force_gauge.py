@@ -14,16 +14,18 @@ work; lines without a standalone number are skipped (boot banners such as "HX711
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 import time
 from collections import deque
+from dataclasses import dataclass
 
 import serial
 
 from tactile.errors import ConfigError, DeviceError, DeviceTimeoutError, ProtocolError
 from tactile.hardware.base import ForceSample, ForceSensor, now_s
-from tactile.hardware.registry import PYSERIAL_SCHEMES, parse_device_url
+from tactile.hardware.registry import PYSERIAL_SCHEMES, DeviceUrl, parse_device_url
 
 _NUMBER = re.compile(rb"(?<![A-Za-z0-9_.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
@@ -79,23 +81,64 @@ class SpikeFilter:
         return value, False
 
 
+@dataclass(frozen=True)
+class GaugeConfig:
+    """Port, conversion and filter settings of a line-per-reading gauge (built from its URL)."""
+
+    port: str
+    baud: int = 115200
+    scale: float = 1.0
+    offset: float = 0.0
+    sign: float = 1.0
+    timeout_s: float = 0.5
+    min_n: float = -5.0
+    max_n: float = 500.0
+    jump_n: float = 25.0
+
+    def __post_init__(self) -> None:
+        if self.baud not in serial.SerialBase.BAUDRATES and self.baud not in (230400, 460800):
+            raise ConfigError(
+                f"force gauge baud rate {self.baud} is not a standard rate",
+                hint="use the rate your board's sketch sets, e.g. ?baud=115200 or 57600",
+            )
+        if not (math.isfinite(self.scale) and self.scale != 0):
+            raise ConfigError(
+                f"force gauge scale {self.scale} must be a non-zero number (N per raw unit)",
+                hint="calibrate it with a known weight (SerialForceGauge.calibrate_scale)",
+            )
+        if self.sign not in (1.0, -1.0):
+            raise ConfigError(f"force gauge sign {self.sign} must be 1 or -1", hint="?sign=-1")
+        if not (math.isfinite(self.timeout_s) and self.timeout_s > 0):
+            raise ConfigError(
+                f"force gauge timeout {self.timeout_s} s must be positive", hint="?timeout_s=0.5"
+            )
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl) -> GaugeConfig:
+        port = f"{url.scheme}://{url.target}" if url.scheme in PYSERIAL_SCHEMES else url.target
+        return cls(
+            port=port,
+            baud=url.get_int("baud", 115200),
+            scale=url.get_float("scale", 1.0),
+            offset=url.get_float("offset", 0.0),
+            sign=url.get_float("sign", 1.0),
+            timeout_s=url.get_float("timeout_s", 0.5),
+            min_n=url.get_float("min_n", -5.0),
+            max_n=url.get_float("max_n", 500.0),
+            jump_n=url.get_float("jump_n", 25.0),
+        )
+
+
 class SerialForceGauge(ForceSensor):
     """A line-per-reading force gauge on a serial port or a TCP stream."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
-        p = parse_device_url(url)
-        if p.scheme in PYSERIAL_SCHEMES:
-            self.port = f"{p.scheme}://{p.target}"
-        else:
-            self.port = p.target
-        self.baud = p.get_int("baud", 115200)
-        self.scale = p.get_float("scale", 1.0)
-        self.offset = p.get_float("offset", 0.0)
-        self.sign = p.get_float("sign", 1.0)
-        self.timeout_s = p.get_float("timeout_s", 0.5)
-        self._limits = (p.get_float("min_n", -5.0), p.get_float("max_n", 500.0))
-        self._jump_n = p.get_float("jump_n", 25.0)
+        self.config = c = GaugeConfig.from_url(parse_device_url(url))
+        self.port, self.baud, self.timeout_s = c.port, c.baud, c.timeout_s
+        self.scale, self.offset, self.sign = c.scale, c.offset, c.sign
+        self._limits = (c.min_n, c.max_n)
+        self._jump_n = c.jump_n
         self.filter = self._new_filter()
         self._serial: serial.SerialBase | None = None
         self._buffer = b""

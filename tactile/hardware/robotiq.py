@@ -12,11 +12,13 @@ Serial settings are the gripper's fixed ones: 115200 baud, 8 data bits, no parit
 
 from __future__ import annotations
 
+import math
 import time
+from dataclasses import dataclass, field
 
 import serial
 
-from tactile.errors import DeviceError, DeviceTimeoutError, ProtocolError
+from tactile.errors import ConfigError, DeviceError, DeviceTimeoutError, ProtocolError
 from tactile.hardware import modbus
 from tactile.hardware import robotiq_protocol as rp
 from tactile.hardware.base import Gripper, GripperState, ObjectStatus, now_s
@@ -36,24 +38,61 @@ def serial_port_for(url: DeviceUrl) -> str:
     return url.target
 
 
+@dataclass(frozen=True)
+class RobotiqConfig:
+    """Connection and calibration of one Robotiq gripper (built from its URL)."""
+
+    port: str
+    model: rp.RobotiqModel = rp.MODELS["2f85"]
+    slave: int = rp.SLAVE_ID
+    timeout_s: float = 0.1
+    retries: int = 2
+    calibration: rp.PositionCalibration = field(default_factory=rp.PositionCalibration)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.slave <= 247:
+            raise ConfigError(
+                f"Robotiq slave id {self.slave} is outside 1..247",
+                hint="the factory default is 9 (?slave=9)",
+            )
+        if not (math.isfinite(self.timeout_s) and 0 < self.timeout_s <= 10):
+            raise ConfigError(
+                f"Robotiq reply timeout {self.timeout_s} s is outside (0, 10]",
+                hint="replies take ~2 ms at 115200 baud; ?timeout_s=0.1 is plenty",
+            )
+        if not 0 <= self.retries <= 10:
+            raise ConfigError(f"Robotiq retries={self.retries} outside 0..10", hint="use 2")
+
+    @classmethod
+    def from_url(cls, url: DeviceUrl) -> RobotiqConfig:
+        model = rp.get_model(url.get_str("model", "2f85"))
+        return cls(
+            port=serial_port_for(url),
+            model=model,
+            slave=url.get_int("slave", rp.SLAVE_ID),
+            timeout_s=url.get_float("timeout_s", 0.1),
+            retries=url.get_int("retries", 2),
+            calibration=rp.PositionCalibration(
+                open_position=url.get_int("open_pos", 0),
+                open_mm=url.get_float("open_mm", model.stroke_mm),
+                closed_position=url.get_int("closed_pos", 255),
+                closed_mm=url.get_float("closed_mm", 0.0),
+            ),
+        )
+
+
 class RobotiqGripper(Gripper):
     """A Robotiq 2F gripper on a serial line (Instruction Manual section 4)."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
-        self.parsed = parse_device_url(url)
-        p = self.parsed
-        self.model = rp.get_model(p.get_str("model", "2f85"))
-        self.slave = p.get_int("slave", rp.SLAVE_ID)
-        self.timeout_s = p.get_float("timeout_s", 0.1)
-        self.retries = p.get_int("retries", 2)
-        self.calibration = rp.PositionCalibration(
-            open_position=p.get_int("open_pos", 0),
-            open_mm=p.get_float("open_mm", self.model.stroke_mm),
-            closed_position=p.get_int("closed_pos", 255),
-            closed_mm=p.get_float("closed_mm", 0.0),
-        )
-        self.port = serial_port_for(p)
+        self.config = RobotiqConfig.from_url(parse_device_url(url))
+        self.model = self.config.model
+        self.slave = self.config.slave
+        self.timeout_s = self.config.timeout_s
+        self.retries = self.config.retries
+        self.calibration = self.config.calibration
+        self.port = self.config.port
         self._serial: serial.SerialBase | None = None
         self._last_request = rp.encode_request(0, 0, 0, 0)
         self._last_object = ObjectStatus.AT_POSITION

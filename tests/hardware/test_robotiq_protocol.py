@@ -58,3 +58,24 @@ def test_model_ranges() -> None:
     assert rp.get_model("2f140").stroke_mm == 140.0
     with pytest.raises(ConfigError, match="2f85"):
         rp.get_model("3f")
+
+
+def test_config_validation_names_the_fix() -> None:
+    from tactile.hardware.force_gauge import GaugeConfig
+    from tactile.hardware.registry import parse_device_url
+    from tactile.hardware.robotiq import RobotiqConfig
+
+    cfg = RobotiqConfig.from_url(parse_device_url("/dev/ttyUSB0?model=2f140&closed_pos=230"))
+    assert cfg.port == "/dev/ttyUSB0" and cfg.model.stroke_mm == 140.0
+    assert cfg.calibration.to_mm(230) == pytest.approx(0.0)
+    with pytest.raises(ConfigError, match="slave id 0"):
+        RobotiqConfig.from_url(parse_device_url("/dev/ttyUSB0?slave=0"))
+    with pytest.raises(ConfigError, match="timeout"):
+        RobotiqConfig.from_url(parse_device_url("/dev/ttyUSB0?timeout_s=-1"))
+    with pytest.raises(ConfigError, match="not a number"):
+        RobotiqConfig.from_url(parse_device_url("/dev/ttyUSB0?timeout_s=fast"))
+    with pytest.raises(ConfigError, match="baud rate 12345"):
+        GaugeConfig.from_url(parse_device_url("/dev/ttyACM0?baud=12345"))
+    with pytest.raises(ConfigError, match="non-zero"):
+        GaugeConfig.from_url(parse_device_url("/dev/ttyACM0?scale=0"))
+    assert GaugeConfig.from_url(parse_device_url("socket://h:5000")).port == "socket://h:5000"
