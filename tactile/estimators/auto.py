@@ -1,7 +1,8 @@
 """``auto``: pick the analytical estimator from the object's shape.
 
 * ``sphere``, ``ellipsoid``, ``ball`` (and anything with a known radius) → ``hertz``;
-* ``box``, ``rectangular``, ``cube``, ``block``, ``flat``, ``slab`` → ``elastic``;
+* ``box``, ``rectangular``, ``cube``, ``block``, ``flat``, ``slab``, ``cuboid``,
+  ``cylinder_end`` (a cylinder pressed on its flat end), ``disc`` → ``elastic``;
 * anything else (``cylinder``, ``irregular``, unknown) → ``mdr``, which measures the contact
   profile's exponent itself. When the shape is unknown the estimate carries
   :attr:`~tactile.types.Flag.SHAPE_ASSUMED`.
@@ -23,7 +24,9 @@ from tactile.estimators.mdr import MDREstimator
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 SPHERICAL_SHAPES = frozenset({"sphere", "ellipsoid", "ball", "spherical"})
-FLAT_SHAPES = frozenset({"box", "rectangular", "cube", "block", "flat", "slab", "cuboid"})
+FLAT_SHAPES = frozenset(
+    {"box", "rectangular", "cube", "block", "flat", "slab", "cuboid", "cylinder_end", "disc"}
+)
 
 
 def choose_estimator(meta: GraspMetadata) -> AnalyticalEstimator:

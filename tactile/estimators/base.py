@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from typing import Protocol, runtime_checkable
 
@@ -48,6 +49,20 @@ def resolve_calibration(
     )
 
 
+def with_pad_area(calibration: SensorCalibration, grasp: Grasp) -> SensorCalibration:
+    """``calibration`` with ``extra["pad_area_mm2"]`` from the frames when nothing else says it.
+
+    Without a perspective warp the frames show the pad itself (as the simulator renders it), so
+    the pad's area is the frame's area in mm². A calibration with a warp, or with the entry set,
+    is returned unchanged.
+    """
+    if calibration.warp_size_px is not None or "pad_area_mm2" in calibration.extra:
+        return calibration
+    h_px, w_px = grasp.frame_shape
+    pad = h_px * w_px * calibration.px_area_mm2
+    return dataclasses.replace(calibration, extra={**calibration.extra, "pad_area_mm2": pad})
+
+
 def compute_features(grasp: Grasp, calibration: SensorCalibration) -> GraspFeatures:
     """Features of ``grasp`` from the processing stage (imported lazily)."""
     from tactile.processing import extract_features
@@ -66,7 +81,7 @@ class AnalyticalEstimator(ABC):
         features: GraspFeatures | None = None,
         calibration: SensorCalibration | str | None = None,
     ) -> ModulusEstimate:
-        cal = resolve_calibration(grasp.meta, calibration)
+        cal = with_pad_area(resolve_calibration(grasp.meta, calibration), grasp)
         feats = features if features is not None else compute_features(grasp, cal)
         return self.estimate_features(feats, meta=grasp.meta, calibration=cal)
 

@@ -80,32 +80,46 @@ def hertz_sphere_curves(
     a = np.sqrt(radius_mm * delta)
     c_gel = np.full_like(a, c_gel0)
     if gel_thickness_mm:
-        c_gel = c_gel0 / (1.0 + 0.33 * (a / gel_thickness_mm) ** 3)
+        c_gel = c_gel0 * thin_layer_factor(a, gel_thickness_mm)
     e_star = 1.0 / (c_obj + c_gel)
     force = 4.0 / 3.0 * e_star * a * delta
     depth = c_gel * e_star * delta
     return force, a, depth
 
 
-def thin_gel_punch_compliance_mm_per_n(
+THIN_LAYER_BETA = 0.33
+
+
+def thin_layer_factor(contact_radius_mm: np.ndarray | float, gel_thickness_mm: float) -> np.ndarray:
+    """Factor on a gel's compliance for a thin layer bonded to a rigid window.
+
+    The layer stiffens as the contact grows, ``E_eff = E·(1 + 0.33·(a/h)³)`` (K. R. Shull,
+    "Contact mechanics and the adhesion of soft solids", Mater. Sci. Eng. R 36 (2002) 1-45,
+    eq. 37, bonded layer); the simulator's ``thin_layer`` option uses the same law.
+    """
+    a = np.asarray(contact_radius_mm, dtype=np.float64)
+    return 1.0 / (1.0 + THIN_LAYER_BETA * (a / gel_thickness_mm) ** 3)
+
+
+def gel_punch_compliance_mm_per_n(
     contact_radius_mm: np.ndarray | float,
     *,
     gel_modulus_pa: float,
     gel_poisson: float,
-    gel_thickness_mm: float,
+    gel_thickness_mm: float | None = None,
 ) -> np.ndarray:
-    """Compliance (mm/N) of a gel layer on a rigid backing pressed by a flat contact of radius a.
+    """Compliance (mm/N) of one gel pad under a flat contact of radius a.
 
-    Half-space flat punch (Boussinesq): ``C0 = (1 − ν²) / (2 a E)``; a layer of thickness h bonded
-    to a rigid backing is stiffer, approximately ``C = C0 / (1 + 1.33 (a/h) + 1.33 (a/h)³)``
-    (Shull, *Mater. Sci. Eng. R* 36 (2002) 1-45, flat punch on a thin incompressible layer).
-    Used by the elastic estimator to remove the gel's share of the closure for flat objects.
+    Flat punch on a half-space (Boussinesq): ``C = (1 − ν²) / (2 a E)``; with
+    ``gel_thickness_mm`` the thin-layer factor :func:`thin_layer_factor` is applied. Used by the
+    elastic estimator to remove the gel's share of the closure for flat objects.
     """
     a = np.maximum(np.asarray(contact_radius_mm, dtype=np.float64), 1e-9)
     e_gel = gel_modulus_pa / PA_PER_N_PER_MM2
-    c0 = (1.0 - gel_poisson**2) / (2.0 * a * e_gel)
-    ratio = a / gel_thickness_mm
-    return c0 / (1.0 + 1.33 * ratio + 1.33 * ratio**3)
+    c = (1.0 - gel_poisson**2) / (2.0 * a * e_gel)
+    if gel_thickness_mm:
+        c = c * thin_layer_factor(a, gel_thickness_mm)
+    return c
 
 
 def elastic_block_curves(
@@ -116,17 +130,18 @@ def elastic_block_curves(
     *,
     gel_modulus_pa: float,
     gel_poisson: float = 0.48,
-    gel_thickness_mm: float = 3.0,
+    gel_thickness_mm: float | None = None,
 ) -> np.ndarray:
-    """Closure (mm) of a block (uniaxial compression) between two thin gel pads at ``force_n``.
+    """Closure (mm) of a block (uniaxial compression) between two gel pads at ``force_n``.
 
     Springs in series: ``closure = F·L/(E·A) + 2·F·C_gel(a)`` with a the radius of the circle of
-    the contact's area. Forward model of the elastic estimator.
+    the contact's area (thin-layer gel when ``gel_thickness_mm`` is given). Forward model of the
+    elastic estimator.
     """
     force = np.asarray(force_n, dtype=np.float64)
     e_obj = object_modulus_pa / PA_PER_N_PER_MM2
     a = math.sqrt(contact_area_mm2 / math.pi)
-    c_gel = thin_gel_punch_compliance_mm_per_n(
+    c_gel = gel_punch_compliance_mm_per_n(
         a, gel_modulus_pa=gel_modulus_pa, gel_poisson=gel_poisson, gel_thickness_mm=gel_thickness_mm
     )
     return force * thickness_mm / (e_obj * contact_area_mm2) + 2.0 * force * c_gel

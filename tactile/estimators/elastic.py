@@ -5,9 +5,10 @@ pads is three springs in series::
 
     closure = F·L/(E·A) + 2·F·C_gel(a)
 
-with ``C_gel`` the compliance of a thin gel layer under a flat contact of radius ``a = √(A/π)``
-(:func:`~tactile.estimators.contact.thin_gel_punch_compliance_mm_per_n`). Per loading frame the
-total compliance ``T = closure·A/(L·F)`` is fitted robustly in log space, the gel's share
+with ``C_gel`` the compliance of a gel pad under a flat contact of radius ``a = √(A/π)``
+(:func:`~tactile.estimators.contact.gel_punch_compliance_mm_per_n`: a Boussinesq flat punch,
+with the thin-layer factor when :func:`~tactile.estimators.hertz.thin_gel` says so). Per loading
+frame the total compliance ``T = closure·A/(L·F)`` is fitted robustly in log space, the gel's share
 ``G = 2·C_gel·A/L`` (from the sensor calibration's gel modulus, Poisson ratio and thickness) is
 removed with Monte Carlo uncertainty, and ``E = 1/(T − G)`` (uniaxial stress: no Poisson factor).
 Reported as stress and strain: stress ``F/A``, strain ``(closure − 2·F·C_gel)/L``. The contact
@@ -16,7 +17,6 @@ area of a flat face comes from :func:`contact_area` (metadata, else the pad, els
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +25,19 @@ import numpy as np
 from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
-from tactile.estimators.contact import PA_PER_N_PER_MM2, thin_gel_punch_compliance_mm_per_n
-from tactile.estimators.fitting import LogFit, robust_log_fit
-from tactile.estimators.hertz import MIN_CLOSURE_MM
+from tactile.estimators.contact import PA_PER_N_PER_MM2, gel_punch_compliance_mm_per_n
+from tactile.estimators.fitting import robust_log_fit
+from tactile.estimators.hertz import MIN_CLOSURE_MM, thin_gel
 from tactile.estimators.loading import loading_curve
 from tactile.estimators.separation import separate_object
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
+
+#: A detected flat contact at least this share of the pad is taken as imaged correctly.
+WELL_IMAGED_SHARE = 0.1
+#: log10 uncertainty of a contact area assumed to be the pad's (a face covering 63-100 %).
+PAD_AREA_LOG10_SD = 0.1
+#: log10 uncertainty of a detected flat contact area (edge blur, threshold): ±26 %.
+DETECTED_AREA_LOG10_SD = 0.1
 
 
 def pad_area_mm2(calibration: SensorCalibration) -> float | None:
@@ -50,20 +57,23 @@ def contact_area(
     """Contact area per frame for a flat face, where it came from, and its log10 uncertainty.
 
     A flat face pressed into the gel indents it almost uniformly, so the image changes mostly at
-    the contact's edges and a threshold finds only part of the contact. In order of preference:
-    the face's area from the metadata (``meta.extra["contact_area_mm2"]``); else, when the
-    pad's area is known, the pad (a face larger than the pad covers it), with half the log10
-    ratio to the detected area as its uncertainty; else the detected area.
+    the contact's edges; a face covering the whole pad shows no edge at all and is found as a
+    few mm². In order of preference: the face's area from the metadata
+    (``meta.extra["contact_area_mm2"]``); the detected area when it is at least 10 % of the pad
+    (a well-imaged face smaller than the pad); else, when the pad's area is known, the pad (the
+    face covers it: a face that shows no edges covers most of the pad, so the area is taken as
+    the pad's ±0.1 dex); else the detected area.
     """
     given = meta.extra.get("contact_area_mm2")
     if given:
         return np.full(detected_mm2.shape, float(given)), "metadata", 0.0
     pad = pad_area_mm2(calibration)
     if pad is None:
-        return detected_mm2, "detected", 0.0
-    ratio = pad / max(float(np.median(detected_mm2)), 1e-9)
-    se = min(0.5 * abs(math.log10(ratio)), 0.5)
-    return np.full(detected_mm2.shape, pad), "pad", se
+        return detected_mm2, "detected", DETECTED_AREA_LOG10_SD
+    detected = float(np.median(detected_mm2))
+    if detected >= WELL_IMAGED_SHARE * pad:
+        return detected_mm2, "detected", DETECTED_AREA_LOG10_SD
+    return np.full(detected_mm2.shape, pad), "pad", PAD_AREA_LOG10_SD
 
 
 @dataclass(frozen=True)
@@ -92,19 +102,17 @@ class ElasticEstimator(AnalyticalEstimator):
             )
         f, closure = curve.force_n[ok], curve.closure_mm[ok]
         area, area_source, area_se = contact_area(curve.area_mm2[ok], meta, calibration)
-        c_gel = thin_gel_punch_compliance_mm_per_n(
+        thin = thin_gel(meta, calibration)
+        c_gel = gel_punch_compliance_mm_per_n(
             np.sqrt(area / np.pi),
             gel_modulus_pa=calibration.gel_modulus_pa,
             gel_poisson=calibration.gel_poisson,
-            gel_thickness_mm=calibration.gel_thickness_mm,
+            gel_thickness_mm=calibration.gel_thickness_mm if thin else None,
         )
         # compliances in mm²/N = 1/(N/mm²); divide by 1e6 for 1/Pa
         total_per_frame = closure * area / (thickness * f) / PA_PER_N_PER_MM2
         gel_per_frame = 2.0 * c_gel * area / thickness / PA_PER_N_PER_MM2
         fit = robust_log_fit(np.log10(total_per_frame), seed=self.seed)
-        fit = LogFit(
-            fit.log10_value, math.hypot(fit.log10_se, area_se), fit.scatter_log10, fit.n_frames
-        )
         gel = float(np.median(gel_per_frame))
         stress_pa = f / area * PA_PER_N_PER_MM2
         strain = (closure - 2.0 * f * c_gel) / thickness
@@ -128,4 +136,6 @@ class ElasticEstimator(AnalyticalEstimator):
             flags=frozenset(flags),
             details=details,
             seed=self.seed,
+            shared_log10_sd=area_se,
+            gel_exponent=0.5,  # T ∝ A, G ∝ A/a ∝ √A
         )

@@ -33,7 +33,11 @@ import numpy as np
 from tactile.calibration import SensorCalibration
 from tactile.errors import ConfigError, EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
-from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2
+from tactile.estimators.contact import (
+    DEFAULT_OBJECT_POISSON,
+    PA_PER_N_PER_MM2,
+    thin_layer_factor,
+)
 from tactile.estimators.fitting import MIN_LOG10_SE, LogFit, robust_log_fit, robust_slope_fit
 from tactile.estimators.loading import LoadingCurve, loading_curve
 from tactile.estimators.separation import separate_object
@@ -43,8 +47,6 @@ ROUTES = ("auto", "closure", "radius", "stiffness", "hold")
 SPHERES = frozenset({"sphere", "ball", "spherical"})
 #: Share of the peak force above which frames count as the force-controlled hold.
 HOLD_FORCE_FRACTION = 0.9
-#: Stiffening of a thin bonded gel layer, E_eff = E·(1 + β(a/h)³) (Shull 2002, eq. 37).
-SHULL_BETA = 0.33
 #: Closure (mm) below which a frame's approach counts as unresolved (width encoders step ~0.1 mm).
 MIN_CLOSURE_MM = 0.05
 MIN_ROUTE_FRAMES = 3
@@ -124,7 +126,7 @@ def hold_fit(
     gel_factor = 1.0
     if gel_thickness_mm:
         a = np.sqrt(radius_mm * delta[ok])
-        gel_factor = float(np.median(1.0 / (1.0 + SHULL_BETA * (a / gel_thickness_mm) ** 3)))
+        gel_factor = float(np.median(thin_layer_factor(a, gel_thickness_mm)))
     return LogFit(fit.log10_value, se, fit.scatter_log10, fit.n_frames), gel_factor
 
 

@@ -19,6 +19,7 @@ compliance is then removed exactly as for Hertz.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2
+from tactile.estimators.elastic import DETECTED_AREA_LOG10_SD
 from tactile.estimators.fitting import LogFit, fit_log_slope, robust_log_fit
 from tactile.estimators.hertz import MIN_CLOSURE_MM
 from tactile.estimators.loading import loading_curve
@@ -85,7 +87,8 @@ class MDREstimator(AnalyticalEstimator):
         if assumed:
             flags.add(Flag.SHAPE_ASSUMED)
         fit = robust_log_fit(mdr_log10_e_star(f, a, delta, slope), seed=self.seed)
-        total = LogFit(-fit.log10_value, fit.log10_se, fit.scatter_log10, fit.n_frames)
+        se = math.hypot(fit.log10_se, 0.5 * DETECTED_AREA_LOG10_SD)  # E* ∝ 1/a ∝ A^(-1/2)
+        total = LogFit(-fit.log10_value, se, fit.scatter_log10, fit.n_frames)
         details: dict[str, Any] = {
             "profile_slope": slope,
             "profile_exponent": (1.0 / slope) if slope > 0 else float("inf"),

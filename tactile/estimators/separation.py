@@ -47,12 +47,21 @@ def separate_object(
     flags: frozenset[Flag] = frozenset(),
     details: dict[str, Any] | None = None,
     seed: int = 0,
+    shared_log10_sd: float = 0.0,
+    gel_exponent: float = 0.0,
 ) -> ModulusEstimate:
-    """A :class:`ModulusEstimate` from a total compliance fit (``total``: log10 of 1/Pa)."""
+    """A :class:`ModulusEstimate` from a total compliance fit (``total``: log10 of 1/Pa).
+
+    ``shared_log10_sd``: uncertainty of a factor k common to both terms, entering the total as
+    k and the gel's share as k^gel_exponent (the elastic estimator's contact area: T ∝ A,
+    G ∝ √A), so an area error cannot make a rigid object look soft.
+    """
     rng = np.random.default_rng(seed)
-    z = rng.standard_normal((2, N_DRAWS))
-    t_draws = 10.0 ** (total.log10_value + total.log10_se * z[0])
-    g_draws = gel_compliance_per_pa * 10.0 ** (gel_log10_sd * z[1])
+    z = rng.standard_normal((3, N_DRAWS))
+    t_draws = 10.0 ** (total.log10_value + total.log10_se * z[0] + shared_log10_sd * z[2])
+    g_draws = gel_compliance_per_pa * 10.0 ** (
+        gel_log10_sd * z[1] + gel_exponent * shared_log10_sd * z[2]
+    )
     c = np.sort(t_draws - g_draws)
     unresolved = float(np.mean(c <= 0.0))
     info: dict[str, Any] = dict(details or {})

@@ -102,7 +102,6 @@ def block_features(
         force,
         gel_modulus_pa=calibration.gel_modulus_pa,
         gel_poisson=calibration.gel_poisson,
-        gel_thickness_mm=calibration.gel_thickness_mm,
     )
     area = np.where(force > 0, area_mm2, 0.0)
     return _features(force, area, closure, thickness_mm)
