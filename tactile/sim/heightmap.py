@@ -7,7 +7,12 @@ displacements are proportional to their compliances, Johnson 1985 §3.9 / §4.2)
 - point contact, inside (``rho <= a``): ``u = delta - rho^2 / (2 R)``; outside the Hertz
   surface displacement (Johnson eq. 3.42b, total for both bodies)
   ``u = [(2a^2 - rho^2) asin(a/rho) + a sqrt(rho^2 - a^2)] / (pi R)``, where ``rho`` is the
-  radius scaled to a circle for elliptical contacts.
+  radius scaled to a circle for elliptical contacts. Hertz assumes ``a << R``; soft spheres
+  squeezed to ``a/R`` of 0.3-0.6 conform and their contact pressure flattens (Y. Tatara,
+  "On compression of rubber elastic sphere over a large range of displacements",
+  J. Eng. Mater. Technol. 113 (1991) 285-295), so the profile is blended towards the
+  uniform-pressure one (same centre depth) with :func:`conforming_weight` times the object's
+  share of the deformation (a rigid sphere imposes its own cap on the gel).
 - line contact (Johnson §4.3): inside ``u = delta - y^2/(2R)``; outside the surface slope
   ``du/dy = -(y - sqrt(y^2 - b^2)) / R``, integrated in closed form and clipped at zero.
 - flat contact: uniform ``delta`` inside; outside a flat punch's
@@ -71,6 +76,27 @@ def _point_profile(rho: np.ndarray, a: float, radius: float, delta: float) -> np
         (2 * a * a - r * r) * np.arcsin(np.clip(a / r, -1, 1)) + a * np.sqrt(r * r - a * a)
     ) / (math.pi * radius)
     return out
+
+
+def _uniform_pressure_profile(rho: np.ndarray, a: float) -> np.ndarray:
+    """Surface displacement under a uniform pressure on a circle of radius ``a``, normalised to
+    1 at the centre (Johnson 1985 eq. 3.36: ``E(r/a)`` inside, ``(r/a)[E(a/r) - (1 - a^2/r^2)
+    K(a/r)]`` outside, complete elliptic integrals of modulus ``k``)."""
+    from scipy.special import ellipe, ellipk
+
+    out = np.empty_like(rho)
+    inside = rho <= a
+    out[inside] = ellipe((rho[inside] / a) ** 2)
+    x = rho[~inside] / a
+    m = 1.0 / (x * x)
+    out[~inside] = x * (ellipe(m) - (1.0 - m) * ellipk(m))
+    return out / (math.pi / 2)
+
+
+def conforming_weight(a_mm: float, radius_mm: float) -> float:
+    """How far a point contact has moved from Hertz (a << R) towards a flattened, uniformly
+    pressed contact: 0 below a/R = 0.2, 1 above 0.6, linear in between (our heuristic)."""
+    return float(np.clip((a_mm / radius_mm - 0.2) / 0.4, 0.0, 1.0))
 
 
 def _line_profile(s: np.ndarray, b: float, radius: float, delta: float) -> np.ndarray:
@@ -152,7 +178,11 @@ def _depth_on(
         edge_dist = rho - a
         re = math.sqrt(radii_mm[0] * radii_mm[1])
         samples = np.linspace(0.0, float(rho.max()) + 1e-6, _PROFILE_POINTS)
-        total = np.interp(rho, samples, _point_profile(samples, a, re, delta))
+        profile = _point_profile(samples, a, re, delta)
+        w = conforming_weight(a, re) * (1.0 - share)  # a rigid object keeps the Hertz cap
+        if w > 0:
+            profile = (1 - w) * profile + w * delta * _uniform_pressure_profile(samples, a)
+        total = np.interp(rho, samples, profile)
     elif kind == "line":
         s = np.abs(grid.y_mm) + 0 * grid.x_mm
         edge_dist = s - ay

@@ -81,3 +81,13 @@ def test_mini_profile_renders_a_contact_in_its_own_colours() -> None:
     change = np.abs(frame - shader.background).max(axis=-1)
     assert change.max() > 20
     assert np.allclose(frame[0, 0], shader.background[0, 0], atol=0.5)  # far corner ~untouched
+
+
+def test_soft_sphere_at_large_strain_presses_a_flatter_imprint() -> None:
+    soft = SimObject(radius_mm=25.0, modulus_pa=3e4)
+    grid, depth, mask = _depth(soft, 8.0)  # a/R ~ 0.57: a conforming contact
+    centre = depth[mask].max()
+    a_mm = np.sqrt(mask.sum() * grid.mm_per_px_x * grid.mm_per_px_y / np.pi)
+    half = np.abs(np.hypot(grid.x_mm, grid.y_mm) - a_mm / 2) < 0.3
+    hertz_ratio = 1 - 1 / 8  # u(a/2)/u(0) for Hertz, since delta = a^2 / R
+    assert depth[half].mean() / centre > hertz_ratio + 0.03
