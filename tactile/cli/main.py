@@ -2,13 +2,15 @@
 
 Each subcommand module in :data:`COMMAND_MODULES` exposes ``register(subparsers)``, which adds its
 parser and sets ``func`` to a callable ``(args) -> int``. Errors raised on purpose
-(:class:`~tactile.errors.TactileError`) print one line with the fix; ``--debug`` shows the traceback.
+(:class:`~tactile.errors.TactileError`) print one line with the fix;
+``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -58,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"tactile {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into e.g. `head`, which closed early: not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
