@@ -257,7 +257,10 @@ def contact_radius_from_mask(
     """Equivalent radius sqrt(A / pi) (mm) of the intensity contact mask of a press frame."""
     warp = build_pad_warp(calibration, image.shape[:2], scale=scale)
     mask = contact_mask(
-        warp.apply(image), warp.apply(reference), threshold=calibration.contact_threshold
+        warp.apply(image),
+        warp.apply(reference),
+        threshold=calibration.contact_threshold,
+        sigma_px=calibration.contact_smoothing_mm / math.sqrt(warp.px_area_mm2),
     )
     area = float(mask.sum()) * warp.px_area_mm2
     if area <= 0:

@@ -40,7 +40,8 @@ class SensorCalibration:
     corners_px: tuple[tuple[float, float], ...] | None = None
     warp_size_px: tuple[int, int] | None = None
     crop_px: int = 0
-    contact_threshold: float = 12.0  # intensity change (0-255 scale) that counts as contact
+    contact_threshold: float = 12.0  # relative colour change (grey levels) that counts as contact
+    contact_smoothing_mm: float = 0.33  # Gaussian sigma of the change before thresholding
     depth_scale_mm_per_unit: float | None = None  # from a ball-press depth calibration
     # Region of the (warped) image that is processed, (x0, y0, x1, y1) in warped px; overrides
     # crop_px when set (e.g. to leave out an LED glare band along one pad edge).
@@ -57,7 +58,14 @@ class SensorCalibration:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("mm_per_px_x", "mm_per_px_y", "gel_modulus_pa", "gel_thickness_mm"):
+        for name in (
+            "mm_per_px_x",
+            "mm_per_px_y",
+            "gel_modulus_pa",
+            "gel_thickness_mm",
+            "contact_threshold",
+            "contact_smoothing_mm",
+        ):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise CalibrationError(
@@ -219,7 +227,8 @@ WEDGE_REFERENCE = SensorCalibration(
     corners_px=((46.0, 87.0), (439.0, 121.0), (52.0, 425.0), (446.0, 368.0)),
     warp_size_px=(400, 300),
     crop_px=25,
-    contact_threshold=5.0,
+    contact_threshold=2.5,
+    contact_smoothing_mm=0.6,
     depth_scale_mm_per_unit=2.7585,
     roi_px=(70, 25, 375, 275),
     gradient_matrix=((-0.0060857, 0.0027141, -0.0006133), (0.0073707, -0.0054613, -0.0032568)),

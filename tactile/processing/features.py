@@ -8,6 +8,8 @@ area/depth: they are not part of the loading phase and are never looked at.
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -81,7 +83,8 @@ def _frame_features(
     diff = rel(image)
     mask = None
     if cal.contact_method == "intensity":
-        mag = difference_magnitude_from_diff(diff)
+        sigma_px = cal.contact_smoothing_mm / math.sqrt(warp.px_area_mm2)
+        mag = difference_magnitude_from_diff(diff, sigma_px=sigma_px)
         mask = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
     if not depth and mask is not None:
         return float(np.count_nonzero(mask)) * warp.px_area_mm2, float("nan")
