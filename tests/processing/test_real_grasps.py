@@ -41,12 +41,10 @@ def test_area_grows_with_force(real_features: dict[str, GraspFeatures]) -> None:
     for name, f in real_features.items():
         load = f.loading
         rhos[name] = spearmanr(f.force_n[load], f.contact_area_mm2[load])[0]
-    # clear imprints (golf ball, foam brick) grow monotonically with force; the faint soft
-    # balls less so (documented limitation), but the typical grasp still does
+    # every imprint grows with force; the clear ones (golf ball, foam brick) monotonically
     for name, rho in rhos.items():
-        if name.startswith(("golf", "foam")):
-            assert rho > 0.9, (name, rho)
-    assert np.median(list(rhos.values())) > 0.8
+        assert rho > (0.95 if name.startswith(("golf", "foam")) else 0.8), (name, rho)
+    assert np.median(list(rhos.values())) > 0.95
 
 
 def test_golf_ball_has_largest_depth_at_equal_force(
@@ -63,8 +61,9 @@ def test_golf_ball_has_largest_depth_at_equal_force(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="soft balls leave imprints too faint for the intensity contact mask on the "
-    "reference rig; the orange ball's area is underestimated (see docs/processing.md)",
+    reason="the orange ball's contact (Hertz: a ~ 20 mm at 15 N) is larger than the pad and "
+    "its gel pressure so low that no edge and little shading are visible: its area is "
+    "underestimated on the reference rig (see docs/processing.md)",
 )
 def test_orange_ball_has_largest_area_at_equal_force(
     real_features: dict[str, GraspFeatures],
