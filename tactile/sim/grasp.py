@@ -21,7 +21,7 @@ from tactile.sim.gripper import (
     relaxation_factor,
 )
 from tactile.sim.objects import SimObject
-from tactile.sim.render import Optics
+from tactile.sim.render import WEDGE_BACKGROUND_SHIFT_MM_PER_N, Optics
 from tactile.sim.scene import Scene, equivalent_radius_mm
 from tactile.sim.sensors import ImageNoise, SensorNoise, frame_times, noisy_force, noisy_width
 from tactile.types import Grasp, GraspMetadata
@@ -80,8 +80,13 @@ class SimGraspConfig:
     @classmethod
     def realistic(cls, **kwargs: Any) -> SimGraspConfig:
         """Like the reference rig: force glitches, dropped frames, off-centre contacts, 4 %
-        force relaxation during the hold."""
-        cfg = cls(noise=SensorNoise.realistic(), offset_jitter_mm=2.0, relaxation_fraction=0.04)
+        force relaxation during the hold, illumination shifting with the load."""
+        cfg = cls(
+            noise=SensorNoise.realistic(),
+            optics=Optics(background_shift_mm_per_n=WEDGE_BACKGROUND_SHIFT_MM_PER_N),
+            offset_jitter_mm=2.0,
+            relaxation_fraction=0.04,
+        )
         return replace(cfg, **kwargs)
 
     @classmethod

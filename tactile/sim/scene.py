@@ -73,7 +73,7 @@ class Scene:
             if self.obj.roughness_mm > 0:
                 share = st["gel_depth_mm"] / max(st["delta_mm"], 1e-12)
                 depth = depth + self.texture * np.float32(share) * mask
-            out = (self.shader.render(depth), depth, mask)
+            out = (self.shader.render(depth, st["force_n"]), depth, mask)
         self._cache[key] = out
         if len(self._cache) > _CACHE_SIZE:
             self._cache.pop(next(iter(self._cache)))

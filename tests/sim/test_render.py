@@ -91,3 +91,18 @@ def test_soft_sphere_at_large_strain_presses_a_flatter_imprint() -> None:
     half = np.abs(np.hypot(grid.x_mm, grid.y_mm) - a_mm / 2) < 0.3
     hertz_ratio = 1 - 1 / 8  # u(a/2)/u(0) for Hertz, since delta = a^2 / R
     assert depth[half].mean() / centre > hertz_ratio + 0.03
+
+
+def test_load_shifts_the_illumination_like_the_real_pad() -> None:
+    mm_px = (SMALL_CAL.mm_per_px_x, SMALL_CAL.mm_per_px_y)
+    still = Shader(Optics(), SMALL_HW, mm_px)
+    assert still.shifted_background(25.0) is still.background
+    moving = Shader(Optics(background_shift_mm_per_n=(-0.0036, 0.0)), SMALL_HW, mm_px)
+    shifted = moving.shifted_background(25.0)
+    dx_px = -0.0036 * 25.0 / mm_px[0]
+    # first order: moving the pattern by dx changes each pixel by -dx * d(background)/dx
+    grad_x = np.gradient(moving.background, axis=1)
+    inner = (slice(5, -5), slice(5, -5))
+    expected = -dx_px * grad_x[inner]
+    np.testing.assert_allclose((shifted - moving.background)[inner], expected, atol=0.3)
+    assert np.abs(shifted - moving.background).max() > 1.0  # edges of the glow show up
