@@ -7,8 +7,9 @@ pads is three springs in series::
 
 with ``C_gel`` the compliance of a gel pad under a flat contact of radius ``a = √(A/π)``
 (:func:`~tactile.estimators.contact.gel_punch_compliance_mm_per_n`: a Boussinesq flat punch,
-with the thin-layer factor when :func:`~tactile.estimators.hertz.thin_gel` says so). Per loading
-frame the total compliance ``T = closure·A/(L·F)`` is fitted robustly in log space, the gel's share
+with the thin-layer factor when :func:`~tactile.estimators.hertz.thin_gel` says so). The total
+compliance ``T = (d closure / dF)·A/L`` is the Theil–Sen slope of closure against force over the
+loading phase (its free intercept absorbs an error in the frame of first contact), the gel's share
 ``G = 2·C_gel·A/L`` (from the sensor calibration's gel modulus, Poisson ratio and thickness) is
 removed with Monte Carlo uncertainty, and ``E = 1/(T − G)`` (uniaxial stress: no Poisson factor).
 Reported as stress and strain: stress ``F/A``, strain ``(closure − 2·F·C_gel)/L``. The contact
@@ -17,6 +18,7 @@ area of a flat face comes from :func:`contact_area` (metadata, else the pad, els
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +28,7 @@ from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import PA_PER_N_PER_MM2, gel_punch_compliance_mm_per_n
-from tactile.estimators.fitting import robust_log_fit
+from tactile.estimators.fitting import MIN_LOG10_SE, LogFit, robust_log_fit, robust_slope_fit
 from tactile.estimators.hertz import MIN_CLOSURE_MM, thin_gel
 from tactile.estimators.loading import loading_curve
 from tactile.estimators.separation import separate_object
@@ -76,6 +78,30 @@ def contact_area(
     return np.full(detected_mm2.shape, pad), "pad", PAD_AREA_LOG10_SD
 
 
+def _total_compliance_fit(
+    force_n: np.ndarray,
+    closure_mm: np.ndarray,
+    area_mm2: np.ndarray,
+    thickness_mm: float,
+    *,
+    seed: int,
+) -> LogFit:
+    """Total compliance (1/Pa) from the slope of closure against force (Theil–Sen).
+
+    ``closure = c0 + F·(L/(E·A) + 2·C_gel)``: the free intercept c0 absorbs an early or late
+    contact frame (free travel of the gripper counted as closure). With fewer than 4 distinct
+    forces, the per-frame ratio ``closure·A/(L·F)`` is fitted instead.
+    """
+    area = float(np.median(area_mm2))
+    if np.unique(np.round(force_n, 6)).size >= 4:
+        slope, se_log, _ = robust_slope_fit(force_n, closure_mm, seed=seed)
+        if np.isfinite(slope) and slope > 0 and np.isfinite(se_log):
+            t = slope * area / thickness_mm / PA_PER_N_PER_MM2
+            return LogFit(math.log10(t), max(se_log, MIN_LOG10_SE), 0.0, int(force_n.size))
+    per_frame = closure_mm * area_mm2 / (thickness_mm * force_n) / PA_PER_N_PER_MM2
+    return robust_log_fit(np.log10(per_frame), seed=seed)
+
+
 @dataclass(frozen=True)
 class ElasticEstimator(AnalyticalEstimator):
     """Uniaxial stress/strain with the gel's compliance removed. See the module docstring."""
@@ -110,9 +136,8 @@ class ElasticEstimator(AnalyticalEstimator):
             gel_thickness_mm=calibration.gel_thickness_mm if thin else None,
         )
         # compliances in mm²/N = 1/(N/mm²); divide by 1e6 for 1/Pa
-        total_per_frame = closure * area / (thickness * f) / PA_PER_N_PER_MM2
         gel_per_frame = 2.0 * c_gel * area / thickness / PA_PER_N_PER_MM2
-        fit = robust_log_fit(np.log10(total_per_frame), seed=self.seed)
+        fit = _total_compliance_fit(f, closure, area, thickness, seed=self.seed)
         gel = float(np.median(gel_per_frame))
         stress_pa = f / area * PA_PER_N_PER_MM2
         strain = (closure - 2.0 * f * c_gel) / thickness
