@@ -61,6 +61,14 @@ def _with_query(url: str, query: str | None) -> str:
     return url + ("&" if "?" in url else "?") + query.lstrip("?&")
 
 
+def _sim_calibration(camera_url: str) -> str | None:
+    """A simulated camera renders at a known calibration; say so in the grasps' metadata."""
+    from tactile.hardware import parse_device_url
+
+    url = parse_device_url(camera_url)
+    return url.get_str("calibration", "sim-wedge-v1") if url.scheme == "sim" else None
+
+
 def build_config(args: argparse.Namespace) -> Any:
     from tactile.errors import ConfigError
     from tactile.hardware.profiles import list_profiles, load_profile
@@ -98,7 +106,9 @@ def build_config(args: argparse.Namespace) -> Any:
         label_modulus_pa=args.label_pa,
         shape=args.shape,
         radius_mm=args.radius_mm,
-        calibration_id=args.calibration or (profile.calibration if profile else None),
+        calibration_id=args.calibration
+        or (profile.calibration if profile else None)
+        or _sim_calibration(devices["tactile"]),
         profile=profile.name if profile else None,
         recorder=recorder,
         max_attempts=args.max_attempts,

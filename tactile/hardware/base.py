@@ -64,6 +64,12 @@ class ForceSample:
     force_n: float
     raw: float | None = None  # the value before tare and scale, when there is one
     rejected: bool = False  # a spike that was replaced by the previous good value
+    measured_n: float | None = None  # newtons before spike rejection (safety checks use it)
+
+    @property
+    def unfiltered_n(self) -> float:
+        """The reading before spike rejection (``force_n`` when there was no filter)."""
+        return self.force_n if self.measured_n is None else self.measured_n
 
 
 @dataclass(frozen=True, eq=False)

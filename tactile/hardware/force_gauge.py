@@ -41,9 +41,12 @@ class SpikeFilter:
 
     A value is rejected when it lies outside ``[min_n, max_n]`` or differs from the median of the
     last ``window`` accepted values by more than ``jump_n``. After ``max_run`` rejections in a
-    row the next value is accepted anyway (the level really changed, e.g. a sudden load).
-    Rejected values are replaced by the last accepted one. The reference rig's logs contain
-    single-sample readings near -70 N between rest values of about 0 N; these are what it removes.
+    row a jump is accepted anyway (the level really changed, e.g. a sudden load); a value out of
+    range never is (it is reported clipped and flagged). Rejected values are replaced by the last
+    accepted one. Safety checks must look at :attr:`ForceSample.unfiltered_n`, not only the
+    filtered value: a real, fast force rise looks like a jump for up to ``max_run`` readings.
+    The reference rig's logs contain single-sample readings near -70 N between rest values of
+    about 0 N; these are what it removes.
     """
 
     def __init__(
@@ -73,10 +76,10 @@ class SpikeFilter:
             self._run += 1
             self.n_rejected += 1
             return self._recent[-1], True
-        if out_of_range and not self._recent:
+        self._run = 0
+        if out_of_range:  # never a plausible reading: report it clipped, and flagged
             self.n_rejected += 1
             return min(max(value, self.min_n), self.max_n), True
-        self._run = 0
         self._recent.append(value)
         return value, False
 
@@ -204,7 +207,7 @@ class SerialForceGauge(ForceSensor):
         raw, t = self.read_raw()
         force = self.sign * (raw - self.offset) * self.scale
         value, rejected = self.filter(force)
-        return ForceSample(t_s=t, force_n=value, raw=raw, rejected=rejected)
+        return ForceSample(t_s=t, force_n=value, raw=raw, rejected=rejected, measured_n=force)
 
     def _mean_raw(self, n_samples: int) -> float:
         values = [self.read_raw()[0] for _ in range(n_samples)]

@@ -63,8 +63,9 @@ class SimForceSensor(ForceSensor):
 
     def read(self) -> ForceSample:
         raw, t = self._raw()
-        value, rejected = self.filter(raw - self.offset_n)
-        return ForceSample(t_s=t, force_n=value, raw=raw, rejected=rejected)
+        force = raw - self.offset_n
+        value, rejected = self.filter(force)
+        return ForceSample(t_s=t, force_n=value, raw=raw, rejected=rejected, measured_n=force)
 
     def tare(self, n_samples: int = 10) -> float:
         self._require_connected()

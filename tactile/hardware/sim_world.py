@@ -49,8 +49,10 @@ class SimWorld:
         self.calibration = calibration
         self.force_noise_n = force_noise_n
         self.image_noise = image_noise
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()  # finger state and force
+        self._render_lock = threading.Lock()  # scenes (rendering can be slow)
         self._rng = np.random.default_rng(seed)
+        self._image_rng = np.random.default_rng(seed + 1)
         self._seed = seed
         self._scenes: dict[tuple[int, int], Scene] = {}
         self._curve = self.scene((48, 64)).curve
@@ -61,9 +63,10 @@ class SimWorld:
         self._touching = False
 
     def scene(self, size_hw: tuple[int, int]) -> Scene:
-        with self.lock:
+        """The renderer for one frame size, created and warmed up on first use."""
+        with self._render_lock:
             if size_hw not in self._scenes:
-                self._scenes[size_hw] = Scene(
+                scene = Scene(
                     self.obj,
                     self.calibration,
                     optics=Optics(),
@@ -72,6 +75,10 @@ class SimWorld:
                     center_offset_mm=(0.0, 0.0),
                     rng=np.random.default_rng(self._seed),
                 )
+                # a deep press once, now: it pulls in lazy imports (hundreds of ms) before a
+                # grasp, not in the middle of one
+                scene.fields(scene.curve.max_delta_mm / 2)
+                self._scenes[size_hw] = scene
             return self._scenes[size_hw]
 
     # --- who moves the fingers -----------------------------------------------------------
@@ -122,9 +129,9 @@ class SimWorld:
         """The gel image now, (H, W, 3) uint8 BGR, with camera noise."""
         width = self.sync()
         scene = self.scene((height_px, width_px))
-        with self.lock:
+        with self._render_lock:  # not the world lock: the force thread must never wait on it
             image = scene.fields(self.approach_mm(width))[0]
-            noise = self._rng.normal(0.0, self.image_noise, image.shape)
+            noise = self._image_rng.normal(0.0, self.image_noise, image.shape)
         return np.clip(image + noise, 0, 255).astype(np.uint8)
 
 

@@ -130,9 +130,6 @@ class ForceStream:
         if self.error is not None:
             raise self.error
 
-    def latest_n(self) -> float:
-        return self.samples[-1].force_n if self.samples else 0.0
-
 
 @dataclass
 class _Buffers:
@@ -173,13 +170,16 @@ class Recorder:
             return False
 
     def _check_force(self, sample: ForceSample) -> None:
-        """Runs in the force thread on every reading: react within one gauge sample."""
-        if sample.rejected:
-            return
-        if sample.force_n > self.config.max_force_n and not self._tripped:
+        """Runs in the force thread on every reading: react within one gauge sample.
+
+        Uses the reading *before* spike rejection: a real fast rise must not be filtered out
+        of the safety check (a positive glitch only opens the gripper early: safe).
+        """
+        force = sample.unfiltered_n
+        if force > self.config.max_force_n and not self._tripped:
             self._tripped = sample
             self._open_now()
-        elif self._closing.is_set() and sample.force_n >= self.config.target_force_n:
+        elif self._closing.is_set() and force >= self.config.target_force_n:
             self._closing.clear()
             with contextlib.suppress(Exception):  # the recording thread sees gripper errors
                 self._g(lambda g: g.hold())
@@ -230,7 +230,7 @@ class Recorder:
         stream.raise_if_failed()
         if self._tripped is not None:
             raise SafetyLimitError(
-                f"force {self._tripped.force_n:.1f} N exceeded the limit "
+                f"force {self._tripped.unfiltered_n:.1f} N exceeded the limit "
                 f"{self.config.max_force_n} N; the gripper was opened",
                 hint="lower --target-force-n or --close-speed, or raise --max-force-n if safe",
             )

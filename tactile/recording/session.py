@@ -231,7 +231,7 @@ class CollectSession:
             bar.update(1)
         else:
             self._reject(grasp, verdict.reason, attempt)
-            bar.write(f"{gid} (attempt {attempt}) rejected: {verdict.reason}")
+            bar.write(f"{gid} (attempt {attempt}) rejected: {verdict.reason}", file=self.out)
         bar.set_postfix_str(
             f"accepted {len(s.accepted)}, rejected {len(s.rejected)}, "
             f"peak {float(grasp.force_n.max()):.1f} N"
