@@ -7,13 +7,14 @@ fingers symmetrically, so the closure (width at first contact minus width) is ``
 
 Models (Johnson, *Contact Mechanics*, CUP 1985):
 
-- point contact (sphere, ellipsoid pole), Hertz, Johnson §4.2:
+- point contact (sphere, ellipsoid pole), Hertz theory (Johnson ch. 4):
   ``F = 4/3 E* sqrt(R) delta^(3/2)``, ``a^2 = R delta``, ``1/E* = c_o + c_g`` with the
   reduced compliances ``c = (1 - nu^2) / E``. An ellipsoid uses the effective radius
   ``R_e = sqrt(R_x R_y)`` and an elliptical contact with semi-axes ``a sqrt(R_x/R_e)``,
-  ``a sqrt(R_y/R_e)`` (same area as the circle; an approximation of Johnson §4.2).
-- line contact (cylinder on its side, contact length ``L`` limited by the pad), Johnson §4.3 and
-  eq. 5.41 (approach of a cylinder pressed on a half-space):
+  ``a sqrt(R_y/R_e)`` (same area as the circle; an approximation of Johnson's treatment
+  of general profiles, ch. 4).
+- line contact (cylinder on its side, contact length ``L`` limited by the pad), 2D Hertz
+  contact of cylinders and the approach of a cylinder pressed on a half-space (Johnson ch. 4-5):
   ``F/L = pi E* b^2 / (4 R)``, ``delta = b^2/(4R) (2 ln(4R/b) - 1)``.
 - flat contact (box face, cylinder end; area limited by the pad): the object is a block
   compressed between the pads, ``F = E_o A (2 delta_o) / D``; the gel is a flat punch of the
@@ -27,7 +28,7 @@ Optional corrections:
 - finite gel thickness ``h`` (a thin elastomer bonded to the rigid window): the gel stiffens as
   the contact grows, ``E_g,eff = E_g (1 + beta (a/h)^3)`` with ``beta = 0.33`` (bonded, full
   friction), after K. R. Shull, "Contact mechanics and the adhesion of soft solids",
-  Mater. Sci. Eng. R 36 (2002) 1-45, eq. 37.
+  Mater. Sci. Eng. R 36 (2002) 1-45 (layer corrections for a spherical indenter).
 - foam densification: ``E_o,eff = E_o / (1 - eps/eps_d)^2`` with the nominal compressive
   strain ``eps = 2 delta_o / D`` (capped at ``0.95 eps_d``), a smooth stand-in for the
   densification regime of Gibson & Ashby, *Cellular Solids*, CUP 1997, ch. 5.

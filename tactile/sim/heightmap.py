@@ -2,10 +2,10 @@
 
 The *total* surface displacement (object + gel) follows the Hertz solution of each contact
 kind; the gel carries the share ``f = gel_depth / delta`` of it everywhere (both bodies'
-displacements are proportional to their compliances, Johnson 1985 §3.9 / §4.2):
+displacements are proportional to their compliances, Johnson 1985 ch. 3-4):
 
 - point contact, inside (``rho <= a``): ``u = delta - rho^2 / (2 R)``; outside the Hertz
-  surface displacement (Johnson eq. 3.42b, total for both bodies)
+  surface displacement outside a Hertz pressure circle (Johnson ch. 3, total for both bodies)
   ``u = [(2a^2 - rho^2) asin(a/rho) + a sqrt(rho^2 - a^2)] / (pi R)``, where ``rho`` is the
   radius scaled to a circle for elliptical contacts. Hertz assumes ``a << R``; soft spheres
   squeezed to ``a/R`` of 0.3-0.6 conform and their contact pressure flattens (Y. Tatara,
@@ -13,10 +13,11 @@ displacements are proportional to their compliances, Johnson 1985 §3.9 / §4.2)
   J. Eng. Mater. Technol. 113 (1991) 285-295), so the profile is blended towards the
   uniform-pressure one (same centre depth) with :func:`conforming_weight` times the object's
   share of the deformation (a rigid sphere imposes its own cap on the gel).
-- line contact (Johnson §4.3): inside ``u = delta - y^2/(2R)``; outside the surface slope
+- line contact (2D Hertz, Johnson ch. 4): inside ``u = delta - y^2/(2R)``; outside the surface slope
   ``du/dy = -(y - sqrt(y^2 - b^2)) / R``, integrated in closed form and clipped at zero.
 - flat contact: uniform ``delta`` inside; outside a flat punch's
-  ``u = delta (2/pi) asin(a / (a + d))`` with ``d`` the distance from the edge (Johnson §3.8).
+  ``u = delta (2/pi) asin(a / (a + d))`` with ``d`` the distance from the edge
+  (rigid flat punch on a half-space, Johnson ch. 3).
 
 The gel is a layer of thickness ``h`` on a rigid window, so its far field dies out within about
 one thickness (a half-space's decays only as 1/r): outside the contact the tail is multiplied
@@ -80,8 +81,9 @@ def _point_profile(rho: np.ndarray, a: float, radius: float, delta: float) -> np
 
 def _uniform_pressure_profile(rho: np.ndarray, a: float) -> np.ndarray:
     """Surface displacement under a uniform pressure on a circle of radius ``a``, normalised to
-    1 at the centre (Johnson 1985 eq. 3.36: ``E(r/a)`` inside, ``(r/a)[E(a/r) - (1 - a^2/r^2)
-    K(a/r)]`` outside, complete elliptic integrals of modulus ``k``)."""
+    1 at the centre (Johnson 1985 ch. 3): ``E(r/a)`` inside and
+    ``(r/a)[E(a/r) - (1 - a^2/r^2) K(a/r)]`` outside, with the complete elliptic integrals
+    ``E(k)``, ``K(k)`` of modulus ``k`` (scipy takes the parameter ``m = k^2``)."""
     from scipy.special import ellipe, ellipk
 
     out = np.empty_like(rho)
