@@ -10,7 +10,7 @@ displacements are proportional to their compliances, Johnson 1985 ch. 3-4):
   radius scaled to a circle for elliptical contacts. Hertz assumes ``a << R``; soft spheres
   squeezed to ``a/R`` of 0.3-0.6 conform and their contact pressure flattens (Y. Tatara,
   "On compression of rubber elastic sphere over a large range of displacements",
-  J. Eng. Mater. Technol. 113 (1991) 285-295), so the profile is blended towards the
+  J. Eng. Mater. Technol. 113 (1991) 285-291 (Part 1)), so the profile is blended towards the
   uniform-pressure one (same centre depth) with :func:`conforming_weight` times the object's
   share of the deformation (a rigid sphere imposes its own cap on the gel).
 - line contact (2D Hertz, Johnson ch. 4): inside ``u = delta - y^2/(2R)``; outside the surface slope
