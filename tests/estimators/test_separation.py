@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tactile.estimators.fitting import LogFit, robust_log_fit, robust_slope_fit
 from tactile.estimators.separation import separate_object
-from tactile.types import Flag
+from tactile.types import Flag, ModulusEstimate
 
 GEL = 3.85e-6  # (1 - 0.48²) / 200 kPa
 
 
-def _est(total: float, se: float = 0.03, gel_sd: float = 0.05):  # type: ignore[no-untyped-def]
+def _est(total: float, se: float = 0.03, gel_sd: float = 0.05) -> ModulusEstimate:
     return separate_object(
         LogFit(math.log10(total), se, 0.0, 20), GEL, gel_sd, numerator=0.75, estimator="t"
     )
@@ -66,11 +67,11 @@ def test_more_uncertainty_more_width() -> None:
 
 def test_robust_fits_ignore_outliers() -> None:
     values = [5.0] * 18 + [9.0, -3.0]
-    fit = robust_log_fit(values)
+    fit = robust_log_fit(np.array(values))
     assert fit.log10_value == pytest.approx(5.0, abs=0.05)
     x = [float(i) for i in range(20)]
     y = [2.0 * (xi - 3.0) for xi in x]
     y[5], y[12] = 100.0, -50.0
-    slope, se, x0 = robust_slope_fit(x, y)  # type: ignore[arg-type]
+    slope, se, x0 = robust_slope_fit(np.array(x), np.array(y))
     assert slope == pytest.approx(2.0, rel=1e-6) and x0 == pytest.approx(3.0, abs=0.5)
     assert se < 0.05
