@@ -39,17 +39,23 @@ from tactile.processing.depth import contact_mask_from_depth  # noqa: E402
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "reference_grasps"
 
 
-def _rate(fn: Callable[[np.ndarray], object], frames: np.ndarray, repeat: int) -> float:
-    best = float("inf")
+def _rate(
+    fn: Callable[[np.ndarray], object], frames: np.ndarray, repeat: int
+) -> tuple[float, float]:
+    """(frames/s over the whole set, best of ``repeat``; frames/s at the 10th-percentile
+    per-frame time, which approximates an unloaded core on a shared machine)."""
+    best, per_frame = float("inf"), []
     for _ in range(repeat):
         t = time.perf_counter()
         for f in frames:
+            t0 = time.perf_counter_ns()
             fn(f)
+            per_frame.append(time.perf_counter_ns() - t0)
         best = min(best, time.perf_counter() - t)
-    return len(frames) / best
+    return len(frames) / best, 1e9 / float(np.percentile(per_frame, 10))
 
 
-def _stages(frames: np.ndarray, repeat: int, scale: float) -> list[tuple[str, float]]:
+def _stages(frames: np.ndarray, repeat: int, scale: float) -> list[tuple[str, tuple[float, float]]]:
     cal = WEDGE_REFERENCE
     warp = build_pad_warp(cal, frames.shape[1:3], scale=scale)
     rel = RelativeDifference(warp.apply(frames[0]))
@@ -90,26 +96,31 @@ def main() -> int:
     grasps = [load_reference_grasp(p) for p in avis]
     decode_s = time.perf_counter() - t
     frames = np.concatenate([g.frames for g in grasps])
-    rows = [("decode MJPG AVI + pickles (tactile.io)", len(frames) / decode_s)]
+    decode_fps = len(frames) / decode_s
+    rows = [("decode MJPG AVI + pickles (tactile.io)", (decode_fps, float("nan")))]
     for scale in (DEFAULT_SCALE, 0.5):
         rows += _stages(frames, args.repeat, scale)
     feat_ms, est_ms = [], []
     hertz = get_estimator("hertz")
-    for g in grasps:
-        t0 = time.perf_counter()
-        f = extract_features(g)
-        t1 = time.perf_counter()
-        hertz.estimate(g, features=f)
-        t2 = time.perf_counter()
-        feat_ms.append(1e3 * (t1 - t0))
-        est_ms.append(1e3 * (t2 - t0))
+    for g in grasps:  # best of `repeat` per grasp: the machine may be shared
+        best_f, best_e = float("inf"), float("inf")
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            f = extract_features(g)
+            t1 = time.perf_counter()
+            hertz.estimate(g, features=f)
+            t2 = time.perf_counter()
+            best_f, best_e = min(best_f, t1 - t0), min(best_e, t2 - t0)
+        feat_ms.append(1e3 * best_f)
+        est_ms.append(1e3 * best_e)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{len(frames)} real frames ({frames.shape[2]}x{frames.shape[1]}), {len(grasps)} grasps, "
           f"1 thread, {WEDGE_REFERENCE.calibration_id}, load average {load:.1f} on "
           f"{os.cpu_count()} cores\n")  # fmt: skip
-    print("| stage | frames/s |\n|---|---:|")
-    for name, fps in rows:
-        print(f"| {name} | {fps:,.0f} |")
+    print("| stage | frames/s | frames/s at p10 frame time |\n|---|---:|---:|")
+    for name, (fps, fps_p10) in rows:
+        p10 = "" if np.isnan(fps_p10) else f"{fps_p10:,.0f}"
+        print(f"| {name} | {fps:,.0f} | {p10} |")
     print("\n| per grasp (decoded) | median ms | max ms |\n|---|---:|---:|")
     print(f"| extract_features | {np.median(feat_ms):.1f} | {max(feat_ms):.1f} |")
     print(f"| extract_features + Hertz estimate | {np.median(est_ms):.1f} | {max(est_ms):.1f} |")
