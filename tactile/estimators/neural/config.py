@@ -22,7 +22,7 @@ TEMPORAL_MODES = ("concat", "mean")
 ACTIVATIONS = ("gelu", "relu", "silu")
 
 #: Channels of the sequence towers (one value per sampled frame).
-FORCE_CHANNELS = ("log_force", "log_area")
+FORCE_CHANNELS = ("log_force", "log_area", "log_image_p99", "log_image_mean")
 WIDTH_CHANNELS = ("closure", "log_closure")
 #: Inputs of the analytical-estimate tower.
 ANALYTICAL_CHANNELS = ("log10_modulus", "log10_width68", "stiff", "available")

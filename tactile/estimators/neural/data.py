@@ -20,11 +20,11 @@ import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ConfigError, StoreError, TactileError
-from tactile.estimators.neural.config import MultiTowerConfig
+from tactile.estimators.neural.config import FORCE_CHANNELS, MultiTowerConfig
 from tactile.estimators.neural.inputs import INPUT_KEYS, GraspInputs, make_inputs, stack_inputs
 from tactile.types import Grasp, GraspFeatures, ModulusEstimate
 
-INPUTS_VERSION = 1  # bump when make_inputs changes, to invalidate caches
+INPUTS_VERSION = 4  # bump when make_inputs changes, to invalidate caches
 
 
 @dataclass
@@ -181,7 +181,7 @@ def _empty(config: MultiTowerConfig, skipped: list[str]) -> PreparedDataset:
     return PreparedDataset(
         arrays={
             "images": np.zeros((0, k, s, s), np.float32),
-            "force": np.zeros((0, 2, k), np.float32),
+            "force": np.zeros((0, len(FORCE_CHANNELS), k), np.float32),
             "width": np.zeros((0, 2, k), np.float32),
             "analytical": np.zeros((0, 4), np.float32),
         },

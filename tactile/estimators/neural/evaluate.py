@@ -23,7 +23,8 @@ from tactile.estimators.neural.data import (
     split_objects,
 )
 from tactile.estimators.neural.metrics import interval_coverage, object_metrics, per_object
-from tactile.estimators.neural.predict import predict_log10
+from tactile.estimators.neural.predict import estimate_from_prediction, predict_log10
+from tactile.types import Flag, ModulusEstimate
 
 
 def prediction_records(
@@ -150,3 +151,32 @@ def stiff_limit_from_records(
         if sel.sum() >= 2 and np.mean(np.abs(pred_o[sel] - lab_o[sel])) > max_mae:
             return float(10**lo)
     return None
+
+
+def record_estimates(
+    records: Sequence[dict[str, Any]],
+    *,
+    stiff_limit_pa: float | None = None,
+    require_agreement: bool = False,
+    estimator: str = "neural",
+) -> list[tuple[str, str, float, ModulusEstimate]]:
+    """(object_id, grasp_id, label_pa, estimate) per record, for :mod:`tactile.evaluation`."""
+    out = []
+    for r in records:
+        analytical = None
+        if np.isfinite(r["analytical_log10"]):
+            ana_pa = 10 ** r["analytical_log10"]
+            flags = frozenset({Flag.STIFFER_THAN_GEL}) if r["analytical_stiff"] else frozenset()
+            analytical = ModulusEstimate(
+                ana_pa, (ana_pa, ana_pa), (ana_pa, ana_pa), "analytical", flags
+            )
+        est = estimate_from_prediction(
+            r["pred_log10"],
+            r["sigma_log10"],
+            estimator=estimator,
+            analytical=analytical,
+            stiff_limit_pa=stiff_limit_pa,
+            require_agreement=require_agreement,
+        )
+        out.append((r["object_id"], r["grasp_id"], 10 ** r["label_log10"], est))
+    return out

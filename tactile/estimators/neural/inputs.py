@@ -5,8 +5,11 @@ Inputs are sensor-agnostic where possible:
 - images: background-subtracted grey-level contact maps (|frame - reference|), warped to the
   pad when the calibration has corners, resized to S x S and divided by the peak frame's 99th
   percentile, so the network sees the *shape* and growth of the contact, not a camera's gain;
-- force: log(1 + F/1 N) and log(1 + A/1 mm^2) at K frames;
-- width: gripper closure since contact (mm) and log(1 + closure/0.1 mm) at K frames;
+- force: log(1 + F/1 N), log(1 + A/1 mm^2) and log(1 + x) of the p99 and mean of the raw
+  grey-level difference (how strongly the gel is deformed, which the per-grasp image scaling
+  hides) at K frames;
+- width: gripper closure since contact (mm; stair-stepped encoder readings interpolated in
+  time, :func:`destair`) and log(1 + closure/0.1 mm) at K frames;
 - analytical: log10 E of the analytical estimate, log10 of its 68 % interval width, its stiff
   flag, and 1 (0 with NaNs elsewhere when no analytical estimate exists).
 
@@ -41,7 +44,7 @@ class GraspInputs:
     """Raw (un-normalised) network inputs of one grasp."""
 
     images: np.ndarray  # (K, S, S) float32, ~[0, 1]
-    force: np.ndarray  # (2, K) float32
+    force: np.ndarray  # (4, K) float32: log force, log area, log image p99 and mean
     width: np.ndarray  # (2, K) float32
     analytical: np.ndarray  # (4,) float32, NaN where unavailable
 
@@ -125,16 +128,35 @@ def contact_maps(
     *,
     size: int,
     calibration: SensorCalibration | None = None,
-) -> np.ndarray:
-    """(K, size, size) float32 background-subtracted grey maps, scaled by the last map's p99."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Background-subtracted grey maps (K, size, size) scaled by the last map's p99, and the
+    raw per-frame (p99, mean) of the difference (K, 2) on the 0-255 scale."""
     ref = _pad_gray(reference, calibration)
     maps = []
     for i in indices:
         diff = np.abs(_pad_gray(grasp.frames[int(i)], calibration) - ref)
         maps.append(cv2.resize(diff, (size, size), interpolation=cv2.INTER_AREA))
     out = np.stack(maps).astype(np.float32)
-    scale = float(np.percentile(out[-1], 99.0))
-    return out / max(scale, 1.0)
+    stats = np.stack([np.percentile(out, 99.0, axis=(1, 2)), out.mean(axis=(1, 2))], axis=1)
+    return out / max(float(stats[-1, 0]), 1.0), stats
+
+
+def destair(values: np.ndarray, t_s: np.ndarray) -> np.ndarray:
+    """Undo a slow sensor's stair steps: keep the frames where a new reading arrived (the value
+    changed) and interpolate linearly in time between them. Runs much longer than the typical
+    step (gripper at rest, holding) stay flat; a signal that changes every frame is unchanged.
+    The gripper encoder of the reference rig updates only every few frames.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    starts = np.flatnonzero(np.r_[True, np.diff(v) != 0])
+    if starts.size < 2 or starts.size == v.size:
+        return v
+    ends = np.r_[starts[1:], v.size] - 1
+    runs = ends - starts + 1
+    typical = float(np.median(runs[1:-1])) if runs.size > 2 else float(runs.min())
+    held = ends[runs > 2 * typical + 1]  # truly constant: the value was still valid here
+    keep = np.unique(np.r_[starts, held])
+    return np.interp(t_s, t_s[keep], v[keep])
 
 
 def _interp(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -165,16 +187,19 @@ def make_inputs(
 ) -> GraspInputs:
     """Raw network inputs of one grasp (see the module docstring for the channels)."""
     idx, pos = sample_indices(features, k_frames, sampling=sampling)
-    images = contact_maps(
+    images, image_stats = contact_maps(
         grasp, idx, reference_image(grasp, features), size=image_size, calibration=calibration
     )
     force = np.maximum(_interp(features.force_n, pos), 0.0)
     area = np.maximum(_interp(features.contact_area_mm2, pos), 0.0)
-    closure = float(features.width_mm[features.contact_index]) - _interp(features.width_mm, pos)
+    width_mm = destair(features.width_mm, features.t_s)
+    closure = float(width_mm[features.contact_index]) - _interp(width_mm, pos)
     closure = np.maximum(closure, 0.0)
     return GraspInputs(
         images=images,
-        force=np.stack([np.log1p(force), np.log1p(area)]).astype(np.float32),
+        force=np.stack([np.log1p(force), np.log1p(area), *np.log1p(image_stats.T)]).astype(
+            np.float32
+        ),
         width=np.stack([closure, np.log1p(closure / CLOSURE_LOG_SCALE_MM)]).astype(np.float32),
         analytical=analytical_vector(analytical),
     )

@@ -135,6 +135,7 @@ def augment(
     noise = cfg.image_noise * torch.randn(images.shape, generator=gen)
     images = (images * gain + offset + noise).clamp_min(0.0)
     force = force + cfg.force_noise * torch.randn(force.shape, generator=gen)
+    force[:, 2:] = force[:, 2:] + torch.log(gain.reshape(b, 1, 1))  # raw image statistics
     closure = width[:, 0] + cfg.closure_noise_mm * torch.randn(width[:, 0].shape, generator=gen)
     closure = closure.clamp_min(0.0)
     width = torch.stack([closure, torch.log1p(closure / CLOSURE_LOG_SCALE_MM)], dim=1)

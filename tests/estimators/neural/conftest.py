@@ -59,7 +59,7 @@ def synthetic_dataset(
     return PreparedDataset(
         arrays={
             "images": images.astype(np.float32),
-            "force": np.stack([force, force * 0.5], 1).astype(np.float32),
+            "force": np.stack([force, force * 0.5, force * 0.2, force * 0.1], 1).astype(np.float32),
             "width": np.stack([closure, np.log1p(closure / 0.1)], 1).astype(np.float32),
             "analytical": ana.astype(np.float32),
         },

@@ -14,6 +14,7 @@ from tactile.estimators.neural.config import MultiTowerConfig
 from tactile.estimators.neural.inputs import (
     Normalization,
     analytical_vector,
+    destair,
     make_inputs,
     sample_indices,
 )
@@ -24,7 +25,7 @@ from tactile.types import Flag, ModulusEstimate
 def test_inputs_have_the_configured_shapes_and_grow_with_the_press() -> None:
     grasp, feats = disk_grasp(20)
     x = make_inputs(grasp, feats, None, k_frames=5, image_size=16)
-    assert x.images.shape == (5, 16, 16) and x.force.shape == (2, 5) and x.width.shape == (2, 5)
+    assert x.images.shape == (5, 16, 16) and x.force.shape == (4, 5) and x.width.shape == (2, 5)
     assert np.all(np.isfinite(x.images)) and x.images.dtype == np.float32
     lit = (x.images > 0.5).sum(axis=(1, 2))
     assert np.all(np.diff(lit) >= 0) and lit[-1] > lit[0]  # the contact patch grows
@@ -105,3 +106,16 @@ def test_augmentation_perturbs_but_keeps_shapes_and_is_seeded(
     assert dropped.any() and torch.isnan(a["analytical"][dropped, 0]).all()
     off = augment(batch, AugmentConfig(enabled=False), torch.Generator())
     assert off is batch
+
+
+def test_destair_interpolates_a_slow_encoder_and_keeps_smooth_signals() -> None:
+    t = np.linspace(0.0, 1.0, 31)
+    true = 50.0 - 20.0 * t
+    stairs = true.copy()
+    for i in range(len(t)):
+        stairs[i] = true[(i // 4) * 4]  # a new reading every 4th frame
+    rebuilt = destair(stairs, t)
+    fresh_span = slice(0, 29)  # up to the last fresh reading
+    assert np.max(np.abs(rebuilt[fresh_span] - true[fresh_span])) < 1e-9
+    assert np.max(np.abs(stairs - true)) > 1.5  # the raw steps were far off
+    np.testing.assert_array_equal(destair(true, t), true)

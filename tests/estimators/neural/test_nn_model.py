@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from tactile.errors import ConfigError
-from tactile.estimators.neural.config import MultiTowerConfig
+from tactile.estimators.neural.config import FORCE_CHANNELS, MultiTowerConfig
 from tactile.estimators.neural.model import available_models, create_model, model_config
 
 
@@ -19,7 +19,7 @@ def random_inputs(cfg: MultiTowerConfig, batch: int = 3) -> dict[str, torch.Tens
     k, s = cfg.k_frames, cfg.image_size
     return {
         "images": torch.rand(batch, k, s, s, generator=g),
-        "force": torch.randn(batch, 2, k, generator=g),
+        "force": torch.randn(batch, len(FORCE_CHANNELS), k, generator=g),
         "width": torch.randn(batch, 2, k, generator=g),
         "analytical": torch.randn(batch, 4, generator=g),
     }

@@ -1,0 +1,127 @@
+"""Latency of the multi-tower network on one CPU core: network only, and end to end from a file.
+
+    python benchmarks/bench_network.py [--model default] [--data FILE.h5 ...] [--repeats 50]
+
+- network only: one grasp's prepared inputs -> (mean, log-variance), batch 1, every registered
+  architecture (random weights: latency does not depend on the values) and the named model;
+- end to end: read the grasp from its HDF5 file, extract features, run the analytical (Hertz)
+  estimator, build the inputs, run the network, return a ModulusEstimate. Without ``--data`` a
+  few simulated grasps are written to a temporary file first.
+
+Prints a Markdown table (paste into BENCHMARKS.md / docs/network.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from tactile.errors import TactileError
+from tactile.estimators.neural.config import FORCE_CHANNELS
+from tactile.estimators.neural.estimator import NeuralEstimator, resolve_model
+from tactile.estimators.neural.model import available_models, create_model
+from tactile.io import GraspReader, GraspWriter
+
+
+def _time_ms(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
+    fn()  # warm-up (allocations, lazy imports)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times), float(np.percentile(times, 90))
+
+
+def network_only(repeats: int, model: str | None) -> list[tuple[str, int, float, float]]:
+    rows = []
+    names: list[str] = list(available_models())
+    for name in [*names, *([model] if model else [])]:
+        if name in names:
+            net = create_model(name).eval()
+        else:
+            try:
+                net = resolve_model(name).model
+            except TactileError as exc:
+                print(f"(skipping model {name!r}: {exc})")
+                continue
+        c = net.config
+        x = {
+            "images": torch.rand(1, c.k_frames, c.image_size, c.image_size),
+            "force": torch.randn(1, len(FORCE_CHANNELS), c.k_frames),
+            "width": torch.randn(1, 2, c.k_frames),
+            "analytical": torch.randn(1, 4),
+        }
+
+        def run(net: torch.nn.Module = net, x: dict[str, torch.Tensor] = x) -> object:
+            with torch.no_grad():
+                return net(x)
+
+        med, p90 = _time_ms(run, repeats)
+        rows.append((name, net.n_parameters(), med, p90))
+    return rows
+
+
+def _simulated_file(directory: Path, n: int = 4) -> Path:
+    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+
+    path = directory / "bench.h5"
+    with GraspWriter(path, overwrite=True) as writer:
+        for i, e in enumerate(np.logspace(4, 10, n)):
+            obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=float(e), name=f"b{i}")
+            writer.append(simulate_grasp(obj, config=SimGraspConfig(), seed=i))
+    return path
+
+
+def end_to_end(paths: list[Path], model: str, repeats: int) -> list[tuple[str, float, float]]:
+    est = NeuralEstimator(model)
+    rows = []
+    for path in paths:
+        reader = GraspReader(path)
+        ids = reader.ids()[: max(1, min(5, len(reader.ids())))]
+        samples: list[float] = []
+        read_only: list[float] = []
+        for gid in ids:
+            samples.append(_time_ms(lambda g=gid, r=reader: est.estimate(r.read(g)), repeats)[0])
+            read_only.append(_time_ms(lambda g=gid, r=reader: r.read(g), repeats)[0])
+        rows.append((path.name, statistics.median(samples), statistics.median(read_only)))
+    return rows
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--model", default="default", help="named model or checkpoint for end to end")
+    p.add_argument(
+        "--data", nargs="*", type=Path, default=[], help="grasp files (default: simulated)"
+    )
+    p.add_argument("--repeats", type=int, default=50)
+    p.add_argument("--threads", type=int, default=1)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {args.threads} thread(s)\n")
+    print("| network (batch 1) | parameters | median ms | p90 ms |\n|---|---|---|---|")
+    for name, n, med, p90 in network_only(args.repeats, args.model):
+        print(f"| {name} | {n:,} | {med:.2f} | {p90:.2f} |")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = args.data or [_simulated_file(Path(tmp))]
+        try:
+            rows = end_to_end(paths, args.model, max(3, args.repeats // 10))
+        except TactileError as exc:
+            print(f"\n(end to end skipped: {exc})")
+            return
+    print("\n| end to end from file | median ms per grasp | of which HDF5 read |\n|---|---|---|")
+    for name, med, read in rows:
+        print(f"| {name} | {med:.1f} | {read:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
