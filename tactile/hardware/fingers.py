@@ -43,7 +43,11 @@ class FingerMotion:
         self.status = ObjectStatus.MOVING
 
     def stop(self, t_s: float) -> None:
+        """Halt where the fingers are; touching the object counts as stopped on contact."""
         self.advance(t_s)
+        if self.moving:
+            touching = self._force_at(self.width_mm) > 0
+            self.status = ObjectStatus.CONTACT_CLOSING if touching else ObjectStatus.AT_POSITION
         self.moving = False
 
     def advance(self, t_s: float) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,6 +124,25 @@ class TestGripperContract:
             g.open()
             st = g.wait_until_stopped(5.0)
             assert not st.in_contact and st.width_mm == pytest.approx(g.max_width_mm, abs=0.5)
+
+    def test_hold_stops_the_fingers(self, gripper_url: str) -> None:
+        if gripper_url.startswith("replay://"):
+            pytest.skip("a replayed gripper cannot move")
+        with open_gripper(gripper_url) as g:
+            g.activate()
+            g.move_to_mm(g.max_width_mm * 0.9, speed=1.0)  # a short, unobstructed move
+            g.wait_until_stopped(5.0)
+            g.move_to_mm(g.max_width_mm * 0.1, speed=0.0)  # slowest closing
+            time.sleep(0.1)
+            g.hold()
+            held = g.state()
+            time.sleep(0.15)
+            later = g.state()
+            assert not later.moving
+            assert later.width_mm == pytest.approx(held.width_mm, abs=0.5)
+            assert later.width_mm > g.max_width_mm * 0.5  # stopped well before the target
+            g.open()
+            g.wait_until_stopped(5.0)
 
 
 class TestTactileContract:
