@@ -46,6 +46,8 @@ from tactile.sim.objects import SimObject
 
 N_GRID = 400
 SHULL_BETA = 0.33
+LOCKUP_FRACTION = 0.48  # an object squeezed from both sides locks up at 4 % of its size
+_LOCKUP_POINTS = 120
 _FOAM_ITERATIONS = 40
 
 
@@ -84,6 +86,7 @@ class ContactCurve:
     object_def_mm: np.ndarray
     radius_x_mm: float  # curvature radii of the object surface (inf = flat)
     radius_y_mm: float
+    model_limit_mm: float = math.inf  # approach where the contact model ends (lock-up beyond)
 
     @property
     def max_delta_mm(self) -> float:
@@ -145,10 +148,23 @@ def _grid(max_value: float) -> np.ndarray:
     return max_value * np.linspace(0.0, 1.0, N_GRID) ** 2
 
 
+def _outline_mm(obj: SimObject) -> tuple[float, float]:
+    if obj.shape == "ellipsoid" and obj.size_mm is not None:
+        return obj.size_mm[0], obj.size_mm[1]
+    return obj.radius_mm, obj.radius_mm
+
+
 def _point_curve(obj: SimObject, gel: GelModel) -> ContactCurve:
     rx, ry = obj.curvature_radii_mm
     re = math.sqrt(rx * ry)
-    a_max = min(0.9 * min(rx, ry), math.sqrt(0.45 * obj.size_z_mm * re))
+    # the contact ellipse must stay inside the object's outline (semi-axes of the body in x, y)
+    # and the approach below half its size
+    half_x, half_y = _outline_mm(obj)
+    a_max = min(
+        0.9 * half_x * math.sqrt(re / rx),
+        0.9 * half_y * math.sqrt(re / ry),
+        math.sqrt(0.45 * obj.size_z_mm * re),
+    )
     a = _grid(a_max)
     delta = a * a / re
     c_gel = gel.compliance_per_pa(a)
@@ -240,9 +256,48 @@ def _flat_curve(obj: SimObject, gel: GelModel, pad_x_mm: float, pad_y_mm: float)
 def contact_curve(
     obj: SimObject, gel: GelModel, *, pad_x_mm: float, pad_y_mm: float
 ) -> ContactCurve:
-    """The per-finger contact curve of ``obj`` pressed into the gel."""
+    """The per-finger contact curve of ``obj`` pressed into the gel, with a lock-up beyond the
+    model's range (see :func:`_with_lockup`)."""
     if obj.shape in ("sphere", "ellipsoid"):
-        return _point_curve(obj, gel)
-    if obj.shape == "cylinder":
-        return _line_curve(obj, gel, pad_x_mm)
-    return _flat_curve(obj, gel, pad_x_mm, pad_y_mm)
+        curve = _point_curve(obj, gel)
+    elif obj.shape == "cylinder":
+        curve = _line_curve(obj, gel, pad_x_mm)
+    else:
+        curve = _flat_curve(obj, gel, pad_x_mm, pad_y_mm)
+    return _with_lockup(curve, obj)
+
+
+def _with_lockup(curve: ContactCurve, obj: SimObject) -> ContactCurve:
+    """Continue the curve past the contact model's range until the object is squashed to
+    ``1 - 2 LOCKUP_FRACTION`` of its size: the force keeps the end slope ``k`` and stiffens as
+    ``k x / (1 - x/L)^2`` (x: approach beyond the end, L: what is left), the contact keeps its
+    last size and the gel its share of the force. Not a physical model of any material: it keeps
+    a gripper from passing through a soft object whose contact model ran out, the way a real
+    squashed object locks up."""
+    end = curve.max_delta_mm
+    room = LOCKUP_FRACTION * obj.size_z_mm - end
+    if room <= 1e-6:
+        return curve
+    slope = float(
+        (curve.force_n[-1] - curve.force_n[-2])
+        / max(curve.delta_mm[-1] - curve.delta_mm[-2], 1e-12)
+    )
+    slope = max(slope, curve.max_force_n / max(end, 1e-6), 1e-3)
+    x = room * np.linspace(0.0, 0.98, _LOCKUP_POINTS)[1:]
+    force = curve.max_force_n + slope * x / (1.0 - x / room) ** 2
+    gel = curve.gel_depth_mm[-1] * force / max(curve.max_force_n, 1e-12)
+    delta = end + x
+    gel = np.minimum(gel, delta)
+    ones = np.ones_like(x)
+    return ContactCurve(
+        curve.kind,
+        np.concatenate([curve.delta_mm, delta]),
+        np.concatenate([curve.force_n, force]),
+        np.concatenate([curve.semi_x_mm, curve.semi_x_mm[-1] * ones]),
+        np.concatenate([curve.semi_y_mm, curve.semi_y_mm[-1] * ones]),
+        np.concatenate([curve.gel_depth_mm, gel]),
+        np.concatenate([curve.object_def_mm, delta - gel]),
+        curve.radius_x_mm,
+        curve.radius_y_mm,
+        model_limit_mm=end,
+    )

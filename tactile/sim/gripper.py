@@ -66,16 +66,20 @@ class Motion:
     width_mm: np.ndarray
     phase: np.ndarray
     stop_width_mm: float
-    stopped_by: str  # "force", "width_stop" or "object_limit"
+    stopped_by: str  # "force", "lockup", "object_limit" or "width_stop"
     stop_time_s: float = 0.0  # when the fingers stopped closing
 
 
 def stop_width(size_mm: float, curve: ContactCurve, profile: GripperProfile) -> tuple[float, str]:
-    """Where the fingers stop: the force target, the mechanical stop, or the model's limit."""
+    """Where the fingers stop and why: ``force`` (target reached within the contact model),
+    ``lockup`` (reached only in the lock-up beyond it: a squashed object), ``object_limit``
+    (not reached at all) or ``width_stop`` (the mechanical stop came first)."""
     if curve.max_force_n >= profile.force_target_n:
-        width, why = size_mm - 2.0 * float(curve.delta_for_force(profile.force_target_n)), "force"
+        delta = float(curve.delta_for_force(profile.force_target_n))
+        why = "force" if delta <= curve.model_limit_mm else "lockup"
     else:
-        width, why = size_mm - 2.0 * curve.max_delta_mm, "object_limit"
+        delta, why = curve.max_delta_mm, "object_limit"
+    width = size_mm - 2.0 * delta
     if width < profile.min_width_mm:
         return profile.min_width_mm, "width_stop"
     return width, why

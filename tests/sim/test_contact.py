@@ -134,3 +134,14 @@ def test_monotone_in_closure_and_in_modulus(
     assert np.all(np.diff(soft.force_n) >= 0)
     d = min(soft.max_delta_mm, stiff.max_delta_mm) * 0.5
     assert float(stiff.at(d)["force_n"]) >= float(soft.at(d)["force_n"])
+
+
+def test_squashed_objects_lock_up_instead_of_passing_through() -> None:
+    small_soft = SimObject(shape="sphere", radius_mm=5.0, modulus_pa=2e4)
+    curve = contact_curve(small_soft, GEL, **PAD)
+    assert math.isfinite(curve.model_limit_mm) and curve.model_limit_mm < curve.max_delta_mm
+    assert curve.max_delta_mm < 0.48 * small_soft.size_z_mm + 1e-9  # never fully flattened
+    delta_20n = float(curve.delta_for_force(20.0))
+    assert curve.model_limit_mm < delta_20n < curve.max_delta_mm
+    s = curve.at(np.linspace(0, curve.max_delta_mm, 200))
+    assert np.all(np.diff(s["force_n"]) > 0) and np.all(np.diff(s["gel_depth_mm"]) >= 0)

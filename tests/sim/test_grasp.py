@@ -174,3 +174,11 @@ def test_population_sweep_simulates_sane_grasps(population: str) -> None:
         load = slice(truth.contact_index, truth.peak_index + 1)
         assert np.all(np.diff(truth.force_n[load]) >= -1e-9)
         assert np.isfinite(grasp.force_n).all() and np.isfinite(grasp.width_mm).all()
+
+
+def test_small_soft_object_reaches_the_target_in_lockup(clean_config: SimGraspConfig) -> None:
+    pea = SimObject(radius_mm=8.0, modulus_pa=1e4, name="pea")
+    grasp, truth = simulate_grasp_truth(pea, clean_config, seed=0)
+    assert truth.stopped_by == "lockup"
+    assert grasp.force_n.max() == pytest.approx(clean_config.gripper.force_target_n, rel=1e-3)
+    assert grasp.width_mm.min() > 0.04 * pea.size_z_mm - 1e-6
