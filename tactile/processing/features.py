@@ -23,7 +23,7 @@ from tactile.processing.contact import (
     saturated_fraction,
 )
 from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
-from tactile.processing.loading import find_loading_phase, sample_indices
+from tactile.processing.loading import LoadingPhase, find_loading_phase, sample_indices
 from tactile.processing.warp import DEFAULT_SCALE, PadWarp, build_pad_warp
 from tactile.types import Flag, Grasp, GraspFeatures
 
@@ -115,35 +115,28 @@ def extract_features(
 ) -> GraspFeatures:
     """Loading phase, contact area (mm^2) and gel depth (mm) of one grasp.
 
-    ``calibration`` defaults to the one named by ``grasp.meta.calibration_id``. ``scale`` is
-    the working resolution relative to the calibrated warp. Raises
-    :class:`~tactile.errors.NoContactError` when there is no loading phase.
+    ``calibration`` defaults to the one named by ``grasp.meta.calibration_id``; ``scale`` is
+    the working resolution relative to the calibrated warp. Only the loading-phase frames
+    (contact .. peak) are measured: ``contact_area_mm2`` and ``depth_mm`` are NaN elsewhere.
+    ``force_n`` is the despiked force. ``notes`` say which reference frame was used and what
+    was repaired. Raises :class:`~tactile.errors.NoContactError` when there is no loading
+    phase, :class:`~tactile.errors.CalibrationError` without a usable calibration and
+    :class:`~tactile.errors.ProcessingError` for black frames.
     """
     cal = resolve_calibration(grasp, calibration)
     phase = find_loading_phase(grasp.force_n, grasp.width_mm)
+    sampled = sample_indices(phase.contact_index, phase.peak_index, n_samples)
     flags = set(phase.flags)
     notes = list(phase.notes)
     ref_raw, ref_index, note = choose_reference(grasp, phase.contact_index)
     notes.append(note)
-    warp = build_pad_warp(cal, grasp.frame_shape, scale=scale)
-    ref = warp.apply(ref_raw)
-    check_not_black(ref, what=f"grasp {grasp.grasp_id!r} reference frame")
-    rel = RelativeDifference(ref)
     use_depth = cal.gradient_matrix is not None and (with_depth or cal.contact_method == "depth")
     if with_depth and not use_depth:
         notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
-    n = grasp.n_frames
-    area = np.full(n, np.nan)
-    depth = np.full(n, np.nan)
-    worst_saturation = 0.0
-    for i in range(phase.contact_index, phase.peak_index + 1):
-        img = warp.apply(grasp.frames[i])
-        check_not_black(img, what=f"grasp {grasp.grasp_id!r} frame {i}")
-        worst_saturation = max(worst_saturation, saturated_fraction(img))
-        area[i], depth[i] = _frame_features(img, rel, cal, warp, use_depth)
-    if worst_saturation > SATURATION_LIMIT:
+    area, depth, saturation = _measure_loading(grasp, phase, ref_raw, cal, scale, use_depth)
+    if saturation > SATURATION_LIMIT:
         flags.add(Flag.SATURATED_IMAGE)
-        notes.append(f"up to {100 * worst_saturation:.1f}% of pad pixels clipped at 255")
+        notes.append(f"up to {100 * saturation:.1f}% of pad pixels clipped at 255")
     if phase.n_frames < max(n_samples, 3):
         flags.add(Flag.FEW_LOADING_FRAMES)
     return GraspFeatures(
@@ -156,7 +149,31 @@ def extract_features(
         peak_index=phase.peak_index,
         reference_index=ref_index,
         depth_mm=depth if use_depth else None,
-        sampled_indices=sample_indices(phase.contact_index, phase.peak_index, n_samples),
+        sampled_indices=sampled,
         flags=frozenset(flags),
         notes=tuple(notes),
     )
+
+
+def _measure_loading(
+    grasp: Grasp,
+    phase: LoadingPhase,
+    ref_raw: np.ndarray,
+    cal: SensorCalibration,
+    scale: float,
+    use_depth: bool,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Per-frame area and depth over the loading phase (NaN elsewhere), worst saturation."""
+    warp = build_pad_warp(cal, grasp.frame_shape, scale=scale)
+    ref = warp.apply(ref_raw)
+    check_not_black(ref, what=f"grasp {grasp.grasp_id!r} reference frame")
+    rel = RelativeDifference(ref)
+    area = np.full(grasp.n_frames, np.nan)
+    depth = np.full(grasp.n_frames, np.nan)
+    worst = 0.0
+    for i in range(phase.contact_index, phase.peak_index + 1):
+        img = warp.apply(grasp.frames[i])
+        check_not_black(img, what=f"grasp {grasp.grasp_id!r} frame {i}")
+        worst = max(worst, saturated_fraction(img))
+        area[i], depth[i] = _frame_features(img, rel, cal, warp, use_depth)
+    return area, depth, worst
