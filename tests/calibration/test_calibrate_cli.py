@@ -73,3 +73,24 @@ def test_show(capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["calibration_id"] == "wedge-reference-v1"
     assert data["roi_px"] == [70, 25, 375, 275]
+
+
+def test_gel_from_a_grasp_file(tmp_path: Path, capsys) -> None:
+    from tactile.io import GraspWriter
+    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+
+    path = tmp_path / "calib_objects.h5"
+    with GraspWriter(path) as writer:
+        for i, e in enumerate((5e4, 2e5, 8e5)):
+            obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=e, name=f"ball{i}")
+            writer.append(simulate_grasp(obj, SimGraspConfig(), seed=i))
+    out = tmp_path / "gel.json"
+    rc = main(
+        ["calibrate", "gel", str(path), "--calibration", "sim-wedge-v1", "--id", "sim-gel",
+         "--out", str(out), "--json"]
+    )  # fmt: skip
+    assert rc == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert 8e4 < summary["gel_modulus_pa"] < 5e5
+    assert len(summary["grasps"]) >= 2
+    assert SensorCalibration.load(out).extra["gel_fit"]["estimator"] == "hertz"
