@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from proc_synth import lit_gel, press, to_u8
 
 from tactile.calibration import SIM_WEDGE
@@ -83,3 +85,21 @@ def test_saturation_and_black_frames() -> None:
     assert saturated_fraction(img) == pytest.approx(0.5)
     with pytest.raises(ProcessingError, match="black"):
         check_not_black(np.zeros((20, 20, 3), np.uint8), what="frame 3")
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    a_mm=st.floats(3.0, 6.0),
+    cx=st.floats(110.0, 210.0),
+    cy=st.floats(90.0, 150.0),
+    gain=st.floats(0.7, 1.3),
+)
+def test_press_area_properties(a_mm: float, cx: float, cy: float, gain: float) -> None:
+    """Anywhere on the pad: a deeper press covers more, and exposure does not matter."""
+    base = lit_gel()
+    ref = to_u8(base)
+    shallow, _ = press(base, contact_radius_mm=a_mm, center_px=(cx, cy))
+    deep, _ = press(base, contact_radius_mm=a_mm + 1.0, center_px=(cx, cy))
+    a_shallow, a_deep = _area(shallow, ref), _area(deep, ref)
+    assert a_deep > a_shallow > 0
+    assert _area(to_u8(shallow.astype(float) * gain), ref) == pytest.approx(a_shallow, rel=0.05)
