@@ -15,10 +15,12 @@ from tactile.processing.loading import (
     find_loading_phase,
     sample_indices,
 )
+from tactile.processing.maps import MAP_KINDS, sample_maps
 from tactile.processing.warp import DEFAULT_SCALE, PadWarp, build_pad_warp
 
 __all__ = [
     "DEFAULT_SCALE",
+    "MAP_KINDS",
     "LoadingPhase",
     "PadWarp",
     "build_pad_warp",
@@ -32,6 +34,7 @@ __all__ = [
     "fit_cap_radius_mm",
     "integrate_slopes",
     "sample_indices",
+    "sample_maps",
     "saturated_fraction",
     "signed_difference",
 ]

@@ -116,3 +116,22 @@ def test_calibration_for_another_camera_is_refused() -> None:
     g = _grasp(np.full((12, 240, 320, 3), 120, np.uint8), _ramp())
     with pytest.raises(CalibrationError, match="outside the 320x240"):
         extract_features(g, WEDGE_REFERENCE)
+
+
+def test_sample_maps_at_the_sampled_frames(sim_pair) -> None:
+    from tactile.processing import sample_maps
+
+    grasp, truth = sim_pair
+    f = extract_features(grasp)
+    depth = sample_maps(grasp, f, kind="depth")
+    contact = sample_maps(grasp, f, kind="contact")
+    change = sample_maps(grasp, f, kind="change")
+    assert depth.shape[0] == contact.shape[0] == change.shape[0] == len(f.sampled_indices)
+    assert change.shape[-1] == 3 and depth.shape == contact.shape
+    # the last sample is the peak: its map's maximum is the feature's peak depth
+    assert depth[-1].max() == pytest.approx(truth.gel_depth_mm[f.peak_index], rel=0.3)
+    assert contact[-1].sum() > contact[0].sum()
+    with pytest.raises(InvalidGraspError, match="map kind"):
+        sample_maps(grasp, f, kind="xray")
+    with pytest.raises(InvalidGraspError, match="outside"):
+        sample_maps(grasp, f, indices=[grasp.n_frames])
