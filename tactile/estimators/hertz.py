@@ -47,6 +47,8 @@ ROUTES = ("auto", "closure", "radius", "stiffness", "hold")
 SPHERES = frozenset({"sphere", "ball", "spherical"})
 #: Share of the peak force above which frames count as the force-controlled hold.
 HOLD_FORCE_FRACTION = 0.9
+#: Approach over radius beyond which Hertz (small strain) gets a model uncertainty.
+LARGE_STRAIN = 0.3
 #: Closure (mm) below which a frame's approach counts as unresolved (width encoders step ~0.1 mm).
 MIN_CLOSURE_MM = 0.05
 MIN_ROUTE_FRAMES = 3
@@ -96,7 +98,7 @@ def hold_fit(
     width_offset_sd_mm: float = 0.5,
     gel_thickness_mm: float | None = None,
     seed: int = 0,
-) -> tuple[LogFit, float] | None:
+) -> tuple[LogFit, float, float] | None:
     """E* from the force-controlled hold, with the sphere's diameter as the contact width.
 
     At the hold (force within 10 % of its peak, after first contact) force and gripper width
@@ -107,7 +109,8 @@ def hold_fit(
     frame ``δ = (2R + offset − width)/2`` and ``E* = 3F/(4√R·δ^{3/2})``. The offset's
     uncertainty (``extra["width_offset_sd_mm"]``, default 0.5 mm) is added to the fit's.
 
-    Returns the fit and the factor on the gel's compliance: 1 for a half-space gel, or, with
+    Returns the fit, the factor on the gel's compliance and the hold's approach δ (mm). The
+    factor is 1 for a half-space gel, or, with
     ``gel_thickness_mm`` (a thin gel bonded to a rigid window), ``1/(1 + 0.33·(a/h)³)`` at the
     hold's contact radius ``a = √(R·δ)`` (Shull 2002, eq. 37). None when no frame is usable.
     """
@@ -127,7 +130,22 @@ def hold_fit(
     if gel_thickness_mm:
         a = np.sqrt(radius_mm * delta[ok])
         gel_factor = float(np.median(thin_layer_factor(a, gel_thickness_mm)))
-    return LogFit(fit.log10_value, se, fit.scatter_log10, fit.n_frames), gel_factor
+    approach = float(np.median(delta[ok]))
+    return LogFit(fit.log10_value, se, fit.scatter_log10, fit.n_frames), gel_factor, approach
+
+
+def large_strain_log10_sd(approach_over_radius: float | None) -> float:
+    """Model uncertainty (log10) of Hertz beyond small strain: 0 up to δ/R = 0.3, then
+    0.2·(δ/R − 0.3).
+
+    Hertz assumes a ≪ R; past δ/R ≈ 0.3 (a/R ≈ 0.55) a squeezed ball stiffens and the
+    estimate drifts: in the simulator, which locks soft objects up near full compression, a
+    30 kPa ball at δ/R = 0.88 reads 1.3× (0.11 dex) stiff, which this sd (0.12) covers at 1σ.
+    Such estimates also get ``poor_fit``.
+    """
+    if approach_over_radius is None or approach_over_radius <= LARGE_STRAIN:
+        return 0.0
+    return 0.2 * (approach_over_radius - LARGE_STRAIN)
 
 
 def thin_gel(meta: GraspMetadata, calibration: SensorCalibration) -> bool:
@@ -172,7 +190,7 @@ class HertzEstimator(AnalyticalEstimator):
 
     def _hold(
         self, features: GraspFeatures, meta: GraspMetadata, calibration: SensorCalibration
-    ) -> tuple[LogFit, float] | None:
+    ) -> tuple[LogFit, float, float] | None:
         shape = (meta.shape or "").strip().lower()
         if meta.radius_mm is None or shape not in SPHERES or self.route not in ("auto", "hold"):
             return None
@@ -195,8 +213,9 @@ class HertzEstimator(AnalyticalEstimator):
         held = self._hold(features, meta, calibration)
         hold: LogFit | None = None
         gel_factor = 1.0
+        approach_mm = float(np.max(curve.closure_mm)) / 2.0
         if held is not None:
-            hold, gel_factor = held
+            hold, gel_factor, approach_mm = held
             per_route["hold"] = np.array([hold.log10_value])
         route = "hold" if hold is not None else self._choose_route(per_route)
         values = per_route.get(route, np.array([np.nan]))
@@ -216,9 +235,16 @@ class HertzEstimator(AnalyticalEstimator):
             fit = stiffness_fit(curve, radius, seed=self.seed)
         else:
             fit = robust_log_fit(values, seed=self.seed)
-        total = LogFit(-fit.log10_value, fit.log10_se, fit.scatter_log10, fit.n_frames)
+        strain = approach_mm / radius if radius else None
+        model_se = large_strain_log10_sd(strain)
+        if model_se > 0:
+            flags.add(Flag.POOR_FIT)
+        se = math.hypot(fit.log10_se, model_se)
+        total = LogFit(-fit.log10_value, se, fit.scatter_log10, fit.n_frames)
         details: dict[str, Any] = {
             "route": route,
+            "approach_over_radius": strain,
+            "model_log10_sd": model_se,
             "e_star_pa": fit.value,
             "object_poisson": self.object_poisson,
             "gel_modulus_pa": calibration.gel_modulus_pa,

@@ -51,14 +51,15 @@ def sphere_features(
     hold_frames: int = 6,
     thin_gel: bool = False,
     width_lag_frames: int = 0,
+    max_strain: float = 0.25,
 ) -> GraspFeatures:
-    """A sphere of modulus E squeezed up to ``peak_force_n`` (approach capped at 0.3 R), then
+    """A sphere of modulus E squeezed up to ``peak_force_n`` (approach capped at 0.25 R), then
     held there; optionally with a thin-layer gel and a width signal lagging the force."""
     e_star = effective_modulus_pa(
         modulus_pa, calibration.gel_modulus_pa, gel_poisson=calibration.gel_poisson
     )
     delta_max = (3 * peak_force_n / (4 * e_star / 1e6 * math.sqrt(radius_mm))) ** (2 / 3)
-    delta_max = min(delta_max, 0.3 * radius_mm)
+    delta_max = min(delta_max, max_strain * radius_mm)
     closure = np.concatenate(
         [
             np.zeros(N_BEFORE),

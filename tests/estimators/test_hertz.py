@@ -124,7 +124,7 @@ def test_property_recovery_over_soft_range(
 ) -> None:
     e_true = 10**log_e
     feats = sphere_features(e_true, radius_mm, peak_force_n=peak_force_n)
-    assume(feats.force_n.max() > 0.5)  # very soft small balls capped at 0.3 R barely push
+    assume(feats.force_n.max() > 0.5)  # very soft small balls capped at 0.25 R barely push
     est = HertzEstimator().estimate_features(feats, meta=sphere_meta(radius_mm), calibration=CAL)
     assert 1 / 1.2 <= est.modulus_pa / e_true <= 1.2
 
@@ -194,3 +194,15 @@ def test_uncertain_width_offset_widens_the_interval() -> None:
     loose = HertzEstimator().estimate_features(feats, meta=sphere_meta(), calibration=SIM_WEDGE)
     ratio = lambda e: e.interval_95_pa[1] / e.interval_95_pa[0]  # noqa: E731
     assert ratio(loose) > ratio(tight)
+
+
+def test_large_strain_is_flagged_and_widens_the_interval() -> None:
+    small = sphere_features(2e4, max_strain=0.25)
+    large = sphere_features(2e4, max_strain=0.8)
+    e_small = HertzEstimator().estimate_features(small, meta=sphere_meta(), calibration=CAL)
+    e_large = HertzEstimator().estimate_features(large, meta=sphere_meta(), calibration=CAL)
+    assert e_large.details["approach_over_radius"] == pytest.approx(0.8, rel=0.01)
+    assert Flag.POOR_FIT in e_large.flags and Flag.POOR_FIT not in e_small.flags
+    assert e_large.details["model_log10_sd"] == pytest.approx(0.1)
+    width = lambda e: e.interval_95_pa[1] / e.interval_95_pa[0]  # noqa: E731
+    assert width(e_large) > 1.5 * width(e_small)
