@@ -213,6 +213,7 @@ class Shader:
         self._cols = np.array([lt.colour_bgr for lt in optics.lights], dtype=np.float32)  # (L,3)
         flat = optics.ambient + np.clip(self._dirs[:, 2], 0, None) @ self._cols
         self._flat = flat.astype(np.float32)  # (3,)
+        self._bg_grad: tuple[np.ndarray, np.ndarray] | None = None
 
     def ratio(self, depth_mm: np.ndarray) -> np.ndarray:
         """Shading ratio S(n)/S(n_flat) per pixel and channel, (H, W, 3) float32."""
@@ -240,16 +241,17 @@ class Shader:
         )
 
     def shifted_background(self, force_n: float) -> np.ndarray:
-        """The background moved by ``background_shift_mm_per_n * force`` (sub-pixel)."""
+        """The background moved by ``background_shift_mm_per_n * force``: shifts are below a
+        couple of pixels, so a first-order Taylor step along the background's gradient."""
         sx, sy = self.optics.background_shift_mm_per_n
         dx, dy = sx * force_n / self.mm_per_px_x, sy * force_n / self.mm_per_px_y
         if dx == 0 and dy == 0:
             return self.background
-        h, w = self.background.shape[:2]
-        m = np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]], dtype=np.float64)
-        return cv2.warpAffine(
-            self.background, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
-        )
+        if self._bg_grad is None:
+            gy, gx = np.gradient(self.background, axis=(0, 1))
+            self._bg_grad = (gx.astype(np.float32), gy.astype(np.float32))
+        gx, gy = self._bg_grad
+        return self.background - np.float32(dx) * gx - np.float32(dy) * gy
 
     def render(self, depth_mm: np.ndarray, force_n: float = 0.0) -> np.ndarray:
         """Noise-free float32 BGR frame of the pad with this gel indentation (and, when the
