@@ -182,3 +182,10 @@ def test_small_soft_object_reaches_the_target_in_lockup(clean_config: SimGraspCo
     assert truth.stopped_by == "lockup"
     assert grasp.force_n.max() == pytest.approx(clean_config.gripper.force_target_n, rel=1e-3)
     assert grasp.width_mm.min() > 0.04 * pea.size_z_mm - 1e-6
+
+
+def test_saturation_of_gauge_and_camera(clean_config: SimGraspConfig) -> None:
+    noise = replace(SensorNoise.clean(), force_max_n=15.0, image_gain=1.8)
+    grasp, truth = simulate_grasp_truth(BALL, replace(clean_config, noise=noise), seed=0)
+    assert grasp.force_n.max() == 15.0 < truth.force_n.max()
+    assert (grasp.frames == 255).mean() > 0.05  # bright regions clip at 255
