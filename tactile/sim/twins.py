@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration.sensor import SIM_WEDGE, SensorCalibration
+from tactile.calibration.sensor import WEDGE_REFERENCE, SensorCalibration
 from tactile.sim.grasp import SimGraspConfig, SimTruth, simulate_grasp_truth
 from tactile.sim.gripper import GripperProfile
 from tactile.sim.objects import SimObject
@@ -82,15 +82,22 @@ class Comparison:
 
 
 def twin_config(real: Grasp, features: GraspFeatures, gel_modulus_pa: float) -> SimGraspConfig:
-    """Settings that mimic one real grasp: its peak force and closing speed."""
+    """Settings that mimic one real grasp: the same camera (raw 640x480 frames through the
+    Wedge mirror, so processing runs the same warp and thresholds on both), its peak force and
+    closing speed, and the given gel modulus."""
     c, k = features.contact_index, features.peak_index
     dt = max(float(real.t_s[k] - real.t_s[c]), 1e-3)
     speed = max(float(real.width_mm[c] - real.width_mm[k]) / dt, 2.0)
-    cal: SensorCalibration = replace(
-        SIM_WEDGE, calibration_id="sim-wedge-twin", gel_modulus_pa=gel_modulus_pa
-    )
+    cal = twin_calibration(gel_modulus_pa)
     gripper = GripperProfile(force_target_n=float(features.force_n[k]), close_speed_mm_s=speed)
-    return SimGraspConfig.realistic(calibration=cal, gripper=gripper, offset_jitter_mm=0.0)
+    return SimGraspConfig.wedge_raw(calibration=cal, gripper=gripper, offset_jitter_mm=0.0)
+
+
+def twin_calibration(gel_modulus_pa: float = FITTED_GEL_MODULUS_PA) -> SensorCalibration:
+    """The reference Wedge's geometry with the twin's gel modulus."""
+    return replace(
+        WEDGE_REFERENCE, calibration_id="wedge-reference-twin", gel_modulus_pa=gel_modulus_pa
+    )
 
 
 def compare(
@@ -155,7 +162,7 @@ def plot(cmp: Comparison, out: Path) -> Path:
     )
     for row, (label, g, f) in enumerate(series, start=1):
         c, k = f.contact_index, f.peak_index
-        cal = None if label == "real" else replace(SIM_WEDGE, calibration_id="sim-wedge-twin")
+        cal = None if label == "real" else twin_calibration()
         for col, (what, i) in enumerate((("contact", c), ("mid", (c + k) // 2), ("peak", k))):
             ax = fig.add_subplot(grid[row, col])
             ax.imshow(_pad_view(g, i, cal))
