@@ -44,14 +44,46 @@ def resolve_calibration(grasp: Grasp, calibration: SensorCalibration | None) -> 
     return get_calibration(cal_id)
 
 
-def choose_reference(grasp: Grasp, contact_index: int) -> tuple[np.ndarray, int | None, str]:
-    """The unloaded frame: the stored reference, else the last frame before contact."""
+def choose_reference(
+    grasp: Grasp,
+    contact_index: int,
+    *,
+    calibration: SensorCalibration | None = None,
+    warp: PadWarp | None = None,
+    lookback: int = 10,
+) -> tuple[np.ndarray, int | None, str]:
+    """The unloaded frame: the stored reference, else the last frame before contact.
+
+    With ``calibration`` and ``warp``, "before contact" is checked on the images too: the gel
+    often shows the object a frame or two before the force sensor registers it, so the last
+    ``lookback`` frames before force contact are compared with the earliest of them and the
+    reference is the last one whose contact area is still negligible (< 0.5 % of the pad).
+    """
     if grasp.reference_frame is not None:
         return grasp.reference_frame, None, "reference: stored reference frame"
     idx = max(contact_index - 1, 0)
     note = f"reference: frame {idx}, the last before contact"
     if contact_index == 0:
-        note = "reference: frame 0 (the grasp starts in contact; areas may be underestimated)"
+        return (
+            grasp.frames[0],
+            0,
+            ("reference: frame 0 (the grasp starts in contact; areas may be underestimated)"),
+        )
+    if calibration is not None and warp is not None and contact_index >= 2:
+        lo = max(0, contact_index - 1 - lookback)
+        rel = RelativeDifference(warp.apply(grasp.frames[lo]))
+        sigma = calibration.contact_smoothing_mm / math.sqrt(warp.px_area_mm2)
+        limit = 0.005 * warp.size_px[0] * warp.size_px[1]
+        for i in range(lo + 1, contact_index):
+            mag = difference_magnitude_from_diff(rel(warp.apply(grasp.frames[i])), sigma_px=sigma)
+            mask = clean_mask((mag > calibration.contact_threshold).astype(np.uint8))
+            if np.count_nonzero(mask) > limit:
+                idx = i - 1
+                note = (
+                    f"reference: frame {idx}, the last before the gel shows contact "
+                    f"(force contact at frame {contact_index})"
+                )
+                break
     return grasp.frames[idx], idx, note
 
 
@@ -128,12 +160,15 @@ def extract_features(
     sampled = sample_indices(phase.contact_index, phase.peak_index, n_samples)
     flags = set(phase.flags)
     notes = list(phase.notes)
-    ref_raw, ref_index, note = choose_reference(grasp, phase.contact_index)
+    warp = build_pad_warp(cal, grasp.frame_shape, scale=scale)
+    ref_raw, ref_index, note = choose_reference(
+        grasp, phase.contact_index, calibration=cal, warp=warp
+    )
     notes.append(note)
     use_depth = cal.gradient_matrix is not None and (with_depth or cal.contact_method == "depth")
     if with_depth and not use_depth:
         notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
-    area, depth, saturation = _measure_loading(grasp, phase, ref_raw, cal, scale, use_depth)
+    area, depth, saturation = _measure_loading(grasp, phase, ref_raw, cal, warp, use_depth)
     if saturation > SATURATION_LIMIT:
         flags.add(Flag.SATURATED_IMAGE)
         notes.append(f"up to {100 * saturation:.1f}% of pad pixels clipped at 255")
@@ -160,11 +195,10 @@ def _measure_loading(
     phase: LoadingPhase,
     ref_raw: np.ndarray,
     cal: SensorCalibration,
-    scale: float,
+    warp: PadWarp,
     use_depth: bool,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Per-frame area and depth over the loading phase (NaN elsewhere), worst saturation."""
-    warp = build_pad_warp(cal, grasp.frame_shape, scale=scale)
     ref = warp.apply(ref_raw)
     check_not_black(ref, what=f"grasp {grasp.grasp_id!r} reference frame")
     rel = RelativeDifference(ref)

@@ -105,7 +105,8 @@ def find_loading_phase(
     ``max(3 noise, plateau_fraction * rise)`` of the maximum (the start of the hold, not a noise
     maximum somewhere on it). Contact is the first frame of the rise that ends at the peak whose
     force exceeds ``rest + max(contact_force_n, 5 noise, contact_fraction * rise)``, then walked
-    back down the rise to where the force leaves the rest level.
+    back down the rise while the force keeps falling (by more than the noise) and stays above
+    the rest level.
 
     Raises :class:`NoContactError` when the force never rises ``min_peak_force_n`` above rest
     (with the width change in the message: a gripper that closed and felt nothing missed the
@@ -135,12 +136,14 @@ def find_loading_phase(
     below = np.flatnonzero(f[: peak_index + 1] <= threshold)
     contact_index = int(below[-1]) + 1 if below.size else 0
     contact_index = min(contact_index, peak_index)
-    # walk back down the rise to where the force leaves the rest level
+    # walk back down the rise (while the force still falls going back) to the rest level;
+    # a flat stretch above the global rest (an offset step) ends the walk
     floor = rest + max(2.0 * noise, 0.02)
+    step = max(noise, 0.005)
     while (
         contact_index > 0
         and f[contact_index - 1] > floor
-        and f[contact_index - 1] <= f[contact_index] + 2.0 * noise
+        and f[contact_index] - f[contact_index - 1] > step
     ):
         contact_index -= 1
     if contact_index == 0:

@@ -135,3 +135,21 @@ def test_sample_maps_at_the_sampled_frames(sim_pair) -> None:
         sample_maps(grasp, f, kind="xray")
     with pytest.raises(InvalidGraspError, match="outside"):
         sample_maps(grasp, f, indices=[grasp.n_frames])
+
+
+def test_reference_precedes_the_first_visible_touch() -> None:
+    """The gel shows the object two frames before the force sensor does: the reference
+    is the last untouched frame, not simply the frame before force contact."""
+    from proc_synth import lit_gel, press, to_u8
+
+    base = lit_gel()
+    frames, force = [], []
+    for i in range(16):
+        a_mm = 0.0 if i < 8 else 2.5 + 0.5 * (i - 8)
+        frames.append(press(base, contact_radius_mm=a_mm, seed=i)[0] if a_mm else to_u8(base))
+        force.append(0.05 if i < 10 else 2.0 * (i - 9))
+    g = _grasp(np.stack(frames), np.array(force))
+    f = extract_features(g, replace(SIM_WEDGE, contact_method="intensity"), with_depth=False)
+    assert f.contact_index == 10
+    assert f.reference_index == 7
+    assert any("before the gel shows contact" in n for n in f.notes)
