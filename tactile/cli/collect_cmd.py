@@ -125,8 +125,12 @@ def _print_summary(summary: Any, as_json: bool) -> None:
         f"({summary.already_present} already there, {len(summary.accepted)} new, "
         f"{len(summary.rejected)} rejected)"
     )
-    for gid, reason in summary.rejected:
-        print(f"  rejected {gid}: {reason}")
+    for row in summary.grasps:
+        line = (
+            f"  {row['id']:<24} {row['status']:<8} peak {row['peak_force_n']:6.2f} N  "
+            f"squeeze {row['squeeze_mm']:5.2f} mm  {row['n_frames']:4d} frames"
+        )
+        print(line + (f"  ({row['reason']})" if row["reason"] else ""))
 
 
 def run(args: argparse.Namespace) -> int:

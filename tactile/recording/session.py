@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 from tqdm import tqdm
 
 from tactile import __version__
@@ -81,6 +82,23 @@ class SessionSummary:
     accepted: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
     aborted: str | None = None
+    grasps: list[dict[str, Any]] = field(default_factory=list)  # one row per attempt
+
+    def add_row(self, grasp: Grasp, stored_as: str, status: str, reason: str = "") -> None:
+        """Per-attempt numbers for the live summary and the JSON report."""
+        self.grasps.append(
+            {
+                "id": stored_as,
+                "status": status,
+                "reason": reason,
+                "n_frames": grasp.n_frames,
+                "duration_s": round(grasp.duration_s, 3),
+                "peak_force_n": round(float(grasp.force_n.max()), 3),
+                "squeeze_mm": round(_squeeze_mm(grasp), 3),
+                "stopped_by": grasp.meta.extra.get("stopped_by", ""),
+                "dropped_frames": grasp.meta.extra.get("n_dropped_frames", 0),
+            }
+        )
 
     @property
     def n_done(self) -> int:
@@ -100,7 +118,16 @@ class SessionSummary:
             "rejected": [{"id": i, "reason": r} for i, r in self.rejected],
             "aborted": self.aborted,
             "complete": self.complete,
+            "grasps": self.grasps,
         }
+
+
+def _squeeze_mm(grasp: Grasp, contact_force_n: float = 0.5) -> float:
+    """Closure from first contact (force above ``contact_force_n``) to the narrowest opening."""
+    touching = np.flatnonzero(grasp.force_n > contact_force_n)
+    if touching.size == 0:
+        return 0.0
+    return float(grasp.width_mm[touching[0]] - grasp.width_mm[touching[0] :].min())
 
 
 class SessionAbortedError(DeviceError):
@@ -228,6 +255,7 @@ class CollectSession:
         if verdict.accepted:
             writer.append(grasp)
             s.accepted.append(gid)
+            s.add_row(grasp, gid, "accepted")
             bar.update(1)
         else:
             self._reject(grasp, verdict.reason, attempt)
@@ -248,6 +276,7 @@ class CollectSession:
         meta = dataclasses.replace(grasp.meta, extra=extra)
         rejects.append(dataclasses.replace(grasp, grasp_id=rid, meta=meta))
         self.summary.rejected.append((rid, reason))
+        self.summary.add_row(grasp, rid, "aborted" if "aborted" in extra else "rejected", reason)
 
 
 def run_session(

@@ -26,6 +26,9 @@ def test_collect_writes_grasps_and_json_summary(
     code = main(["collect", "ball", "-n", "2", "-o", str(out), "--label-pa", "2e5", *SIM, "--json"])
     summary = json.loads(capsys.readouterr().out)
     assert code == 0 and summary["complete"] and summary["accepted"] == ["ball_001", "ball_002"]
+    rows = summary["grasps"]
+    assert [r["status"] for r in rows] == ["accepted", "accepted"]
+    assert all(r["peak_force_n"] > 5.0 and 0.5 < r["squeeze_mm"] < 20.0 for r in rows)
     meta = GraspReader(out).metadata("ball_002")
     assert meta.label_modulus_pa == 2e5
     assert meta.calibration_id == "sim-wedge-v1"  # what the simulated camera renders at
