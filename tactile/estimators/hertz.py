@@ -24,6 +24,7 @@ routes' E* are reported in ``details["routes_e_star_pa"]`` as a consistency chec
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,11 @@ SPHERES = frozenset({"sphere", "ball", "spherical"})
 HOLD_FORCE_FRACTION = 0.9
 #: Approach over radius beyond which Hertz (small strain) gets a model uncertainty.
 LARGE_STRAIN = 0.3
+#: Beyond this δ/R the hold is not used: the object may be squashed to lock-up; the early
+#: loading frames (δ/R ≤ this) are fitted instead when there are enough of them.
+MAX_HERTZ_STRAIN = 0.6
+#: Model uncertainty (log10) of a hold past MAX_HERTZ_STRAIN.
+LOCKUP_LOG10_SD = 1.0
 #: Closure (mm) below which a frame's approach counts as unresolved (width encoders step ~0.1 mm).
 MIN_CLOSURE_MM = 0.05
 MIN_ROUTE_FRAMES = 3
@@ -134,6 +140,26 @@ def hold_fit(
     return LogFit(fit.log10_value, se, fit.scatter_log10, fit.n_frames), gel_factor, approach
 
 
+def small_strain_frames(curve: LoadingCurve, radius_mm: float) -> LoadingCurve | None:
+    """The loading frames with δ = closure/2 ≤ MAX_HERTZ_STRAIN·R, if at least 4 have distinct
+    closures with positive force (enough for the stiffness line), else None."""
+    keep = (curve.closure_mm / 2.0 <= MAX_HERTZ_STRAIN * radius_mm) & (
+        curve.closure_mm > MIN_CLOSURE_MM
+    )
+    if np.unique(np.round(curve.closure_mm[keep], 3)).size < 4:
+        return None
+    depth = curve.depth_mm[keep] if curve.depth_mm is not None else None
+    return dataclasses.replace(
+        curve,
+        indices=curve.indices[keep],
+        force_n=curve.force_n[keep],
+        area_mm2=curve.area_mm2[keep],
+        contact_radius_mm=curve.contact_radius_mm[keep],
+        closure_mm=curve.closure_mm[keep],
+        depth_mm=depth,
+    )
+
+
 def large_strain_log10_sd(approach_over_radius: float | None) -> float:
     """Model uncertainty (log10) of Hertz beyond small strain: 0 up to δ/R = 0.3, then
     0.2·(δ/R − 0.3).
@@ -141,10 +167,14 @@ def large_strain_log10_sd(approach_over_radius: float | None) -> float:
     Hertz assumes a ≪ R; past δ/R ≈ 0.3 (a/R ≈ 0.55) a squeezed ball stiffens and the
     estimate drifts: in the simulator, which locks soft objects up near full compression, a
     30 kPa ball at δ/R = 0.88 reads 1.3× (0.11 dex) stiff, which this sd (0.12) covers at 1σ.
-    Such estimates also get ``poor_fit``.
+    Beyond ``MAX_HERTZ_STRAIN`` (only when too few early frames are left to fit instead) the
+    object may be squashed to lock-up, and the hold says little: ±1 dex. Such estimates also
+    get ``poor_fit``.
     """
     if approach_over_radius is None or approach_over_radius <= LARGE_STRAIN:
         return 0.0
+    if approach_over_radius > MAX_HERTZ_STRAIN:
+        return LOCKUP_LOG10_SD
     return 0.2 * (approach_over_radius - LARGE_STRAIN)
 
 
@@ -214,10 +244,23 @@ class HertzEstimator(AnalyticalEstimator):
         hold: LogFit | None = None
         gel_factor = 1.0
         approach_mm = float(np.max(curve.closure_mm)) / 2.0
+        fit_curve = curve
         if held is not None:
             hold, gel_factor, approach_mm = held
             per_route["hold"] = np.array([hold.log10_value])
         route = "hold" if hold is not None else self._choose_route(per_route)
+        if radius and route in ("hold", "stiffness") and self.route == "auto":
+            early = loading_curve(features, min_force_fraction=0.01, min_force_n=0.2)
+            small = small_strain_frames(early, radius)
+            if small is not None and approach_mm / radius > MAX_HERTZ_STRAIN:
+                # squashed past Hertz's range (lock-up): fit the early loading frames only
+                route, hold, fit_curve = "stiffness", None, small
+                approach_mm = float(np.max(small.closure_mm)) / 2.0
+                if thin_gel(meta, calibration):
+                    a = np.sqrt(radius * np.maximum(small.closure_mm, 0.0) / 2.0)
+                    gel_factor = float(
+                        np.median(thin_layer_factor(a, calibration.gel_thickness_mm))
+                    )
         values = per_route.get(route, np.array([np.nan]))
         flags = set(curve.flags)
         if _n_valid(values) == 0:
@@ -232,7 +275,7 @@ class HertzEstimator(AnalyticalEstimator):
         if hold is not None:
             fit = hold
         elif route == "stiffness" and radius is not None:
-            fit = stiffness_fit(curve, radius, seed=self.seed)
+            fit = stiffness_fit(fit_curve, radius, seed=self.seed)
         else:
             fit = robust_log_fit(values, seed=self.seed)
         strain = approach_mm / radius if radius else None

@@ -198,11 +198,20 @@ def test_uncertain_width_offset_widens_the_interval() -> None:
 
 def test_large_strain_is_flagged_and_widens_the_interval() -> None:
     small = sphere_features(2e4, max_strain=0.25)
-    large = sphere_features(2e4, max_strain=0.8)
+    large = sphere_features(2e4, max_strain=0.55)
     e_small = HertzEstimator().estimate_features(small, meta=sphere_meta(), calibration=CAL)
     e_large = HertzEstimator().estimate_features(large, meta=sphere_meta(), calibration=CAL)
-    assert e_large.details["approach_over_radius"] == pytest.approx(0.8, rel=0.01)
+    assert e_large.details["approach_over_radius"] == pytest.approx(0.55, rel=0.01)
     assert Flag.POOR_FIT in e_large.flags and Flag.POOR_FIT not in e_small.flags
-    assert e_large.details["model_log10_sd"] == pytest.approx(0.1)
+    assert e_large.details["model_log10_sd"] == pytest.approx(0.05)
     width = lambda e: e.interval_95_pa[1] / e.interval_95_pa[0]  # noqa: E731
-    assert width(e_large) > 1.5 * width(e_small)
+    assert width(e_large) > 1.2 * width(e_small)
+
+
+def test_squashed_past_hertz_range_fits_the_early_frames() -> None:
+    # held at δ/R = 0.9 (a simulator locks such objects up): the early loading frames decide
+    feats = sphere_features(2e4, max_strain=0.9)
+    est = HertzEstimator().estimate_features(feats, meta=sphere_meta(), calibration=CAL)
+    assert est.details["route"] == "stiffness"
+    assert est.details["approach_over_radius"] <= 0.6
+    assert 1 / 1.2 <= est.modulus_pa / 2e4 <= 1.2
