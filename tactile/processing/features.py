@@ -64,27 +64,32 @@ def choose_reference(
     idx = max(contact_index - 1, 0)
     note = f"reference: frame {idx}, the last before contact"
     if contact_index == 0:
-        return (
-            grasp.frames[0],
-            0,
-            ("reference: frame 0 (the grasp starts in contact; areas may be underestimated)"),
-        )
+        note = "reference: frame 0 (the grasp starts in contact; areas may be underestimated)"
+        return grasp.frames[0], 0, note
     if calibration is not None and warp is not None and contact_index >= 2:
         lo = max(0, contact_index - 1 - lookback)
-        rel = RelativeDifference(warp.apply(grasp.frames[lo]))
-        sigma = calibration.contact_smoothing_mm / math.sqrt(warp.px_area_mm2)
-        limit = 0.005 * warp.size_px[0] * warp.size_px[1]
-        for i in range(lo + 1, contact_index):
-            mag = difference_magnitude_from_diff(rel(warp.apply(grasp.frames[i])), sigma_px=sigma)
-            mask = clean_mask((mag > calibration.contact_threshold).astype(np.uint8))
-            if np.count_nonzero(mask) > limit:
-                idx = i - 1
-                note = (
-                    f"reference: frame {idx}, the last before the gel shows contact "
-                    f"(force contact at frame {contact_index})"
-                )
-                break
+        idx = _last_untouched(grasp, lo, contact_index - 1, calibration, warp)
+        if idx != contact_index - 1:
+            note = (
+                f"reference: frame {idx}, the last before the gel shows contact "
+                f"(force contact at frame {contact_index})"
+            )
     return grasp.frames[idx], idx, note
+
+
+def _last_untouched(
+    grasp: Grasp, lo: int, hi: int, calibration: SensorCalibration, warp: PadWarp
+) -> int:
+    """Last frame in lo..hi whose contact area against frame ``lo`` is < 0.5 % of the pad."""
+    rel = RelativeDifference(warp.apply(grasp.frames[lo]))
+    sigma = calibration.contact_smoothing_mm / math.sqrt(warp.px_area_mm2)
+    limit = 0.005 * warp.size_px[0] * warp.size_px[1]
+    for i in range(hi, lo, -1):  # the touch is usually 0-3 frames back: stop at the first clean
+        mag = difference_magnitude_from_diff(rel(warp.apply(grasp.frames[i])), sigma_px=sigma)
+        mask = clean_mask((mag > calibration.contact_threshold).astype(np.uint8))
+        if np.count_nonzero(mask) <= limit:
+            return i
+    return lo
 
 
 def _peak_depth_half_res(
