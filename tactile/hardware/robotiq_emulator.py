@@ -23,7 +23,7 @@ from tactile.hardware import robotiq_protocol as rp
 from tactile.hardware.base import ObjectStatus, now_s
 from tactile.hardware.fingers import FingerMotion
 from tactile.hardware.registry import DeviceUrl
-from tactile.hardware.sim_world import SimWorld, world_for_url
+from tactile.hardware.sim_world import SimWorld, get_world, world_for_url
 
 FAULT_KINDS = ("", "fault", "silence", "crc", "disconnect")
 
@@ -227,9 +227,6 @@ class RobotiqEmulator:
         )
 
 
-_EMULATORS: dict[str, RobotiqEmulator] = {}
-
-
 def emulator_for_url(url: DeviceUrl) -> RobotiqEmulator:
     """A new emulator on the world named by the URL's ``rig`` (replacing an earlier one)."""
     world = world_for_url(url)
@@ -242,13 +239,15 @@ def emulator_for_url(url: DeviceUrl) -> RobotiqEmulator:
         activation_s=url.get_float("activation_s", 0.05),
         faults=FaultPlan.from_url(url),
     )
-    _EMULATORS[url.get_str("rig", "default")] = emulator
+    world.actuator = emulator
     return emulator
 
 
 def get_emulator(rig: str = "default") -> RobotiqEmulator | None:
     """The emulator last created for ``rig`` (tests inspect its command log)."""
-    return _EMULATORS.get(rig)
+    world = get_world(rig)
+    actuator = world.actuator if world is not None else None
+    return actuator if isinstance(actuator, RobotiqEmulator) else None
 
 
 def calibration_from_url(url: DeviceUrl, model: rp.RobotiqModel) -> rp.PositionCalibration:

@@ -58,6 +58,7 @@ class SimWorld:
         self._curve = self.scene((48, 64)).curve
         self._width_mm = open_width_mm
         self._advance: Callable[[float], None] | None = None
+        self.actuator: object | None = None  # the emulator moving the fingers (for inspection)
         self.peak_force_n = 0.0
         self.touches = 0  # how many times the fingers came into contact (grasp counter)
         self._touching = False
