@@ -1,6 +1,7 @@
 """Latency of a whole analytical estimate of one grasp from a file, on one CPU core.
 
     python benchmarks/bench_estimate.py [--data PATH] [--estimator auto] [--repeats 5]
+    python benchmarks/bench_estimate.py --accuracy 40      # simulated sphere sweep instead
 
 PATH is a grasp file (.h5) or a folder of reference recordings (AVI + pickles); by default the
 15 real grasps in ../shared/data/reference_grasps, imported once into a temporary HDF5 file so
@@ -24,6 +25,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import contextlib
+import math
 import statistics
 import tempfile
 import time
@@ -90,12 +92,64 @@ def bench(path: Path, estimator_name: str, repeats: int) -> list[tuple[str, floa
     return rows
 
 
+def accuracy(n: int, estimator_name: str) -> None:
+    """Estimate n random simulated spheres per simulator preset and print accuracy figures.
+
+    E log-uniform 5 kPa – 1 GPa, R uniform 8–30 mm (numpy seed 11), grasp seed = index.
+    """
+    import numpy as np
+
+    from tactile.estimators import estimate_grasp
+    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+
+    print(
+        "| preset | n | point estimates | median \\|log10 err\\| | within 2x | "
+        "68/95 % coverage | lower bounds (hold) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, cfg in (("default", SimGraspConfig()), ("realistic", SimGraspConfig.realistic())):
+        rng = np.random.default_rng(11)
+        errs: list[float] = []
+        cov68 = cov95 = bounds = bounds_ok = failed = 0
+        for k in range(n):
+            e_true, radius = 10 ** rng.uniform(3.7, 9.0), rng.uniform(8.0, 30.0)
+            obj = SimObject(shape="sphere", radius_mm=radius, modulus_pa=e_true)
+            try:
+                est = estimate_grasp(simulate_grasp(obj, config=cfg, seed=k), estimator_name)
+            except TactileError:
+                failed += 1
+                continue
+            if est.lower_bound_only:
+                bounds += 1
+                bounds_ok += est.modulus_pa <= e_true
+                continue
+            errs.append(abs(math.log10(est.modulus_pa / e_true)))
+            cov68 += est.contains(e_true, 68)
+            cov95 += est.contains(e_true, 95)
+        m = max(len(errs), 1)
+        within = sum(err <= math.log10(2) for err in errs) / m
+        print(
+            f"| {name} | {n - failed} | {len(errs)} | {statistics.median(errs or [math.nan]):.3f} "
+            f"| {within:.2f} | {cov68 / m:.2f} / {cov95 / m:.2f} | {bounds} ({bounds_ok}) |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--estimator", default="auto")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--accuracy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: accuracy on N random simulated spheres per preset",
+    )
     args = parser.parse_args()
+    if args.accuracy:
+        accuracy(args.accuracy, args.estimator)
+        return
     pin = _pin_one_core()
     with tempfile.TemporaryDirectory() as tmp:
         path = _h5_path(args.data, Path(tmp))
