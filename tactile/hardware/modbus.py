@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from tactile.errors import ProtocolError
 
 FC_READ_HOLDING = 0x03
+FC_READ_INPUT = 0x04  # same layout as FC03; Robotiq's own ROS driver reads status with it
 FC_WRITE_MULTIPLE = 0x10
 
 #: Modbus exception codes (Modbus Application Protocol V1.1b3, section 7).
@@ -78,7 +79,7 @@ def write_multiple_request(slave: int, address: int, values: list[int] | tuple[i
 
 def response_length(function: int, count: int) -> int:
     """Byte length of a normal response to an FC03 (``count`` registers) or FC16 request."""
-    if function == FC_READ_HOLDING:
+    if function in (FC_READ_HOLDING, FC_READ_INPUT):
         return 5 + 2 * count
     return 8
 
@@ -174,9 +175,12 @@ def exception_response(slave: int, function: int, code: int) -> bytes:
     return with_crc(bytes([slave, function | 0x80, code]))
 
 
-def read_holding_response(slave: int, values: list[int] | tuple[int, ...]) -> bytes:
+def read_holding_response(
+    slave: int, values: list[int] | tuple[int, ...], function: int = FC_READ_HOLDING
+) -> bytes:
+    """Reply to an FC03 (or, with ``function=FC_READ_INPUT``, FC04) read."""
     _check_registers(values)
-    body = struct.pack(">BBB", slave, FC_READ_HOLDING, 2 * len(values))
+    body = struct.pack(">BBB", slave, function, 2 * len(values))
     return with_crc(body + struct.pack(f">{len(values)}H", *values))
 
 

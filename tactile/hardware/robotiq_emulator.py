@@ -1,10 +1,11 @@
 """Byte-level emulator of the Robotiq 2F-85 / 2F-140 firmware (Modbus RTU slave).
 
 It takes the raw bytes a master writes, frames them, checks the CRC (bad frames are dropped
-without reply, as Modbus RTU slaves do), and answers FC16 writes to 1000-1002 and FC03 reads of
-2000-2002 like the firmware: activation takes ``activation_s``, goto moves the fingers at the
-commanded speed and stops on the object when the grip force reaches the force setting (gOBJ=2),
-or at the requested position (gOBJ=3). Other functions or addresses get Modbus exceptions.
+without reply, as Modbus RTU slaves do), and answers FC16 writes to 1000-1002 and FC03 (or
+FC04) reads of 2000-2002 like the firmware: activation takes ``activation_s``, goto moves the
+fingers at the commanded speed and stops them on the object when the grip force reaches the
+force setting (gOBJ=2), or at the requested position (gOBJ=3). Other functions or addresses
+get Modbus exceptions.
 
 Faults are injected by a :class:`FaultPlan` and fire when the fingers first touch the object
 during closing number ``grasp`` (1-based): a gripper fault code (fingers stop, gFLT set until
@@ -138,13 +139,14 @@ class RobotiqEmulator:
                 return modbus.exception_response(self.slave, req.function, 2)
             self._write(list(req.values))
             return modbus.write_multiple_response(self.slave, req.address, req.count)
-        if req.function == modbus.FC_READ_HOLDING:
+        if req.function in (modbus.FC_READ_HOLDING, modbus.FC_READ_INPUT):
             first, last = rp.INPUT_ADDRESS, rp.INPUT_ADDRESS + rp.N_REGISTERS
             if not (first <= req.address and req.address + req.count <= last and req.count > 0):
                 return modbus.exception_response(self.slave, req.function, 2)
             regs = rp.encode_status(self.status())
             offset = req.address - first
-            return modbus.read_holding_response(self.slave, regs[offset : offset + req.count])
+            values = regs[offset : offset + req.count]
+            return modbus.read_holding_response(self.slave, values, req.function)
         return modbus.exception_response(self.slave, req.function, 1)
 
     # --- firmware behaviour ---------------------------------------------------------------

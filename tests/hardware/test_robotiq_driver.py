@@ -167,6 +167,7 @@ def test_conformance_with_minimalmodbus(pty_emulator: tuple[str, RobotiqEmulator
         assert status[1] & 0xFF == 0xFF  # position request echo
         assert 0 < status[2] >> 8 < 255
         assert inst.read_register(2002, functioncode=3) == status[2]
+        assert inst.read_registers(2000, 3, functioncode=4) == status  # FC04 alike
         with pytest.raises(minimalmodbus.IllegalRequestError):
             inst.read_registers(3000, 1, functioncode=3)
         assert emu.commands[-1].position == 0xFF
