@@ -2,6 +2,8 @@
 
 from tactile.hardware.base import (
     Device,
+    DropDetector,
+    EndOfStreamError,
     ForceSample,
     ForceSensor,
     FrameSample,
@@ -10,6 +12,7 @@ from tactile.hardware.base import (
     ObjectStatus,
     TactileSensor,
 )
+from tactile.hardware.profiles import HardwareProfile, list_profiles, load_profile
 from tactile.hardware.registry import (
     DeviceUrl,
     known_schemes,
@@ -23,14 +26,19 @@ from tactile.hardware.registry import (
 __all__ = [
     "Device",
     "DeviceUrl",
+    "DropDetector",
+    "EndOfStreamError",
     "ForceSample",
     "ForceSensor",
     "FrameSample",
     "Gripper",
     "GripperState",
+    "HardwareProfile",
     "ObjectStatus",
     "TactileSensor",
     "known_schemes",
+    "list_profiles",
+    "load_profile",
     "open_force_sensor",
     "open_gripper",
     "open_tactile_sensor",
