@@ -168,8 +168,7 @@ def large_strain_log10_sd(approach_over_radius: float | None) -> float:
     estimate drifts: in the simulator, which locks soft objects up near full compression, a
     30 kPa ball at δ/R = 0.88 reads 1.3× (0.11 dex) stiff, which this sd (0.12) covers at 1σ.
     Beyond ``MAX_HERTZ_STRAIN`` (only when too few early frames are left to fit instead) the
-    object may be squashed to lock-up, and the hold says little: ±1 dex. Such estimates also
-    get ``poor_fit``.
+    object may be squashed to lock-up, and the hold says little: ±1 dex, and ``poor_fit``.
     """
     if approach_over_radius is None or approach_over_radius <= LARGE_STRAIN:
         return 0.0
@@ -280,7 +279,7 @@ class HertzEstimator(AnalyticalEstimator):
             fit = robust_log_fit(values, seed=self.seed)
         strain = approach_mm / radius if radius else None
         model_se = large_strain_log10_sd(strain)
-        if model_se > 0:
+        if strain is not None and strain > MAX_HERTZ_STRAIN:
             flags.add(Flag.POOR_FIT)
         se = math.hypot(fit.log10_se, model_se)
         total = LogFit(-fit.log10_value, se, fit.scatter_log10, fit.n_frames)
