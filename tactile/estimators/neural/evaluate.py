@@ -131,13 +131,14 @@ def cross_validate(
 
 
 def stiff_limit_from_records(
-    records: Sequence[dict[str, Any]], *, bin_decades: float = 0.5, max_mae: float = 0.5
+    records: Sequence[dict[str, Any]], *, bin_decades: float = 0.5, tolerance: float = 0.25
 ) -> float | None:
-    """The resolvable-stiffness limit (Pa) found on held-out predictions.
+    """The resolvable-stiffness limit (Pa): where held-out predictions stop rising with E.
 
-    Objects are binned by label (``bin_decades`` wide, from the softest); the limit is the upper
-    edge of the longest run of bins, starting at the softest, whose per-object log10 MAE stays
-    within ``max_mae``. None when every bin is resolved (no limit seen in the data).
+    Objects are binned by label (``bin_decades`` wide, from the softest). The limit is the lower
+    edge of the first bin whose median prediction is already within ``tolerance`` decades of the
+    median prediction of *all* stiffer objects (which must span at least one decade): above it
+    the network answers the same whatever the modulus. None when no such plateau is seen.
     """
     obj = np.array([r["object_id"] for r in records])
     lab = np.array([r["label_log10"] for r in records])
@@ -145,10 +146,12 @@ def stiff_limit_from_records(
     _, lab_o, pred_o = per_object(obj, lab, pred)
     if len(lab_o) < 4:
         return None
-    edges = np.arange(np.floor(lab_o.min()), lab_o.max() + bin_decades, bin_decades)
-    for lo in edges:
-        sel = (lab_o >= lo) & (lab_o < lo + bin_decades)
-        if sel.sum() >= 2 and np.mean(np.abs(pred_o[sel] - lab_o[sel])) > max_mae:
+    for lo in np.arange(np.floor(lab_o.min()), lab_o.max(), bin_decades):
+        in_bin = (lab_o >= lo) & (lab_o < lo + bin_decades)
+        stiffer = lab_o >= lo
+        if in_bin.sum() < 2 or np.ptp(lab_o[stiffer]) < 1.0:
+            continue
+        if np.median(pred_o[in_bin]) >= np.median(pred_o[stiffer]) - tolerance:
             return float(10**lo)
     return None
 
