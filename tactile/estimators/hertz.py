@@ -55,6 +55,8 @@ LARGE_STRAIN = 0.3
 MAX_HERTZ_STRAIN = 0.6
 #: Model uncertainty (log10) of a hold past MAX_HERTZ_STRAIN.
 LOCKUP_LOG10_SD = 1.0
+#: Uncertainty (mm) of a sphere's diameter read from the width at force onset.
+ONSET_WIDTH_SD_MM = 2.0
 #: Closure (mm) below which a frame's approach counts as unresolved (width encoders step ~0.1 mm).
 MIN_CLOSURE_MM = 0.05
 MIN_ROUTE_FRAMES = 3
@@ -140,6 +142,27 @@ def hold_fit(
     return LogFit(fit.log10_value, se, fit.scatter_log10, fit.n_frames), gel_factor, approach
 
 
+def onset_radius_mm(features: GraspFeatures, width_offset_mm: float = 0.0) -> float | None:
+    """A sphere's radius from the gripper width where the force starts to rise, or None.
+
+    The onset is the first frame from which the force stays above max(0.3 N, 2 % of the peak)
+    for 3 frames (a lone spike does not count). The object already carries that force, and the
+    rig's width may lag the force, so this is good to about ±2 mm of diameter
+    (``ONSET_WIDTH_SD_MM``, used as the hold's width uncertainty): reference-rig balls of 25 mm
+    read 24.5–27.4 mm, the golf ball (21.3 mm) 21.6–22.5 mm.
+    """
+    force = np.asarray(features.force_n, dtype=np.float64)
+    width = np.asarray(features.width_mm, dtype=np.float64)
+    if force.size < 3 or not np.all(np.isfinite(force)):
+        return None
+    above = force >= max(0.3, 0.02 * float(force.max()))
+    run = above[:-2] & above[1:-1] & above[2:]
+    if not run.any():
+        return None
+    radius = (float(width[int(np.argmax(run))]) - width_offset_mm) / 2.0
+    return radius if radius > 1.0 else None
+
+
 def small_strain_frames(curve: LoadingCurve, radius_mm: float) -> LoadingCurve | None:
     """The loading frames with δ = closure/2 ≤ MAX_HERTZ_STRAIN·R, if at least 4 have distinct
     closures with positive force (enough for the stiffness line), else None."""
@@ -218,17 +241,24 @@ class HertzEstimator(AnalyticalEstimator):
         return "closure"
 
     def _hold(
-        self, features: GraspFeatures, meta: GraspMetadata, calibration: SensorCalibration
+        self,
+        features: GraspFeatures,
+        meta: GraspMetadata,
+        calibration: SensorCalibration,
+        radius_estimated: bool,
     ) -> tuple[LogFit, float, float] | None:
         shape = (meta.shape or "").strip().lower()
         if meta.radius_mm is None or shape not in SPHERES or self.route not in ("auto", "hold"):
             return None
         extra = calibration.extra
+        offset_sd = float(extra.get("width_offset_sd_mm", 0.5))
+        if radius_estimated:
+            offset_sd = max(offset_sd, ONSET_WIDTH_SD_MM)
         return hold_fit(
             features,
             meta.radius_mm,
             width_offset_mm=float(extra.get("width_offset_mm", 0.0)),
-            width_offset_sd_mm=float(extra.get("width_offset_sd_mm", 0.5)),
+            width_offset_sd_mm=offset_sd,
             gel_thickness_mm=calibration.gel_thickness_mm if thin_gel(meta, calibration) else None,
             seed=self.seed,
         )
@@ -237,9 +267,19 @@ class HertzEstimator(AnalyticalEstimator):
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         curve = loading_curve(features, min_force_fraction=self.min_force_fraction)
+        flags = set(curve.flags)
+        radius_source = "metadata" if meta.radius_mm is not None else None
+        shape = (meta.shape or "").strip().lower()
+        if meta.radius_mm is None and shape in SPHERES and self.route == "auto":
+            offset_mm = float(calibration.extra.get("width_offset_mm", 0.0))
+            estimated = onset_radius_mm(features, offset_mm)
+            if estimated is not None:
+                meta = dataclasses.replace(meta, radius_mm=estimated)
+                radius_source = "width at force onset"
+                flags.add(Flag.SHAPE_ASSUMED)
         radius = meta.radius_mm
         per_route = {r: hertz_log10_e_star(curve, r, radius) for r in ROUTES[1:4]}
-        held = self._hold(features, meta, calibration)
+        held = self._hold(features, meta, calibration, radius_source == "width at force onset")
         hold: LogFit | None = None
         gel_factor = 1.0
         approach_mm = float(np.max(curve.closure_mm)) / 2.0
@@ -261,7 +301,6 @@ class HertzEstimator(AnalyticalEstimator):
                         np.median(thin_layer_factor(a, calibration.gel_thickness_mm))
                     )
         values = per_route.get(route, np.array([np.nan]))
-        flags = set(curve.flags)
         if _n_valid(values) == 0:
             flags.add(Flag.WIDTH_UNCHANGED)
             raise EstimatorError(
@@ -293,6 +332,7 @@ class HertzEstimator(AnalyticalEstimator):
             "gel_poisson": calibration.gel_poisson,
             "calibration_id": calibration.calibration_id,
             "radius_mm": radius,
+            "radius_source": radius_source,
             "peak_force_n": curve.peak_force_n,
             "routes_e_star_pa": {
                 r: float(10 ** np.nanmedian(v)) for r, v in per_route.items() if _n_valid(v)

@@ -99,12 +99,23 @@ def test_no_force_raises_no_contact() -> None:
     assert info.value.hint
 
 
-def test_radius_route_without_radius_falls_back_or_fails_clearly() -> None:
-    feats = sphere_features(1e5)
+def test_sphere_without_radius_reads_it_from_the_force_onset() -> None:
+    feats = sphere_features(5e4)
     est = HertzEstimator().estimate_features(
         feats, meta=sphere_meta(radius_mm=None), calibration=SIM_WEDGE
     )
-    assert est.details["route"] == "closure"
+    assert est.details["radius_source"] == "width at force onset"
+    assert est.details["radius_mm"] == pytest.approx(25.0, rel=0.1)
+    assert est.details["route"] == "hold" and Flag.SHAPE_ASSUMED in est.flags
+    assert 0.5 <= est.modulus_pa / 5e4 <= 2.0
+    assert est.interval_95_pa[0] <= 5e4 <= est.interval_95_pa[1]
+
+
+def test_unknown_shape_without_radius_uses_the_area() -> None:
+    est = HertzEstimator().estimate_features(
+        sphere_features(1e5), meta=sphere_meta(radius_mm=None, shape=None), calibration=SIM_WEDGE
+    )
+    assert est.details["route"] == "closure" and est.details["radius_source"] is None
     assert "radius" not in est.details["routes_e_star_pa"]
 
 
