@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +81,10 @@ def _simulated_file(directory: Path, n: int = 4) -> Path:
     return path
 
 
+def _estimate_one(est: NeuralEstimator, reader: GraspReader, gid: str) -> object:
+    return est.estimate(reader.read(gid))
+
+
 def end_to_end(paths: list[Path], model: str, repeats: int) -> list[tuple[str, float, float]]:
     est = NeuralEstimator(model)
     rows = []
@@ -89,8 +94,8 @@ def end_to_end(paths: list[Path], model: str, repeats: int) -> list[tuple[str, f
         samples: list[float] = []
         read_only: list[float] = []
         for gid in ids:
-            samples.append(_time_ms(lambda g=gid, r=reader: est.estimate(r.read(g)), repeats)[0])
-            read_only.append(_time_ms(lambda g=gid, r=reader: r.read(g), repeats)[0])
+            samples.append(_time_ms(partial(_estimate_one, est, reader, gid), repeats)[0])
+            read_only.append(_time_ms(partial(reader.read, gid), repeats)[0])
         rows.append((path.name, statistics.median(samples), statistics.median(read_only)))
     return rows
 
