@@ -198,6 +198,23 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("TACTILE_CACHE_DIR", Path.home() / ".cache" / "tactile" / "inputs"))
 
 
+def code_fingerprint() -> str:
+    """Digest of the processing / estimator / input code, so caches expire when it changes."""
+    root = Path(__file__).resolve().parents[2]
+    files = sorted(
+        [
+            *root.glob("processing/*.py"),
+            *root.glob("estimators/*.py"),
+            root / "estimators/neural/inputs.py",
+        ]
+    )
+    h = hashlib.sha1()
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def cache_key(
     path: Path,
     config: MultiTowerConfig,
@@ -217,6 +234,7 @@ def cache_key(
             cal,
             analytical,
             INPUTS_VERSION,
+            code_fingerprint(),
         ],
         sort_keys=True,
         default=str,
