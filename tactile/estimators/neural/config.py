@@ -8,7 +8,6 @@ or ``enabled=False`` switch a tower off; the fusion head always exists.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -230,19 +229,3 @@ def _tower_from_dict(cls: type[Any], name: str, data: dict[str, Any]) -> Any:
             hint=f"valid fields are {sorted(known)}",
         )
     return cls(**data)
-
-
-def n_force_channels() -> int:
-    return len(FORCE_CHANNELS)
-
-
-def n_width_channels() -> int:
-    return len(WIDTH_CHANNELS)
-
-
-def n_analytical_inputs() -> int:
-    return len(ANALYTICAL_CHANNELS)
-
-
-def is_finite_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
