@@ -7,19 +7,21 @@ open between calls, so a reader never blocks a writer and survives its consolida
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import h5py
 import numpy as np
 
-from tactile.errors import ConfigError, CorruptFileError, GraspNotFoundError
+from tactile.errors import ConfigError, CorruptFileError, GraspNotFoundError, StoreError
 from tactile.io import _files
 from tactile.io.layout import Location, resolve, scan
 from tactile.io.schema import GRASPS_GROUP, read_grasp, read_metadata, summarize
 from tactile.types import Grasp, GraspMetadata
+
+T = TypeVar("T")
 
 
 class GraspReader:
@@ -82,54 +84,73 @@ class GraspReader:
             )
         return group
 
+    def _retrying(self, grasp_id: str, action: Callable[[h5py.File, Location], T]) -> T:
+        """Run ``action`` on the grasp's file; if a writer's consolidation removed that pending
+        file between locating and reading it, index again and read from where it went."""
+        loc = self._locate(grasp_id)
+        for _ in range(3):
+            try:
+                with _files.open_grasp_file(loc.file) as f:
+                    return action(f, loc)
+            except (StoreError, GraspNotFoundError):
+                if not loc.pending or loc.file.exists():
+                    raise
+            self._index, self.schema_version = scan(self._layout)
+            loc = self._locate(grasp_id)
+        with _files.open_grasp_file(loc.file) as f:  # pragma: no cover - three consolidations
+            return action(f, loc)
+
     def read(self, grasp_id: str) -> Grasp:
         """The whole grasp (frames included), re-validated."""
-        loc = self._locate(grasp_id)
-        with _files.open_grasp_file(loc.file) as f:
-            return read_grasp(self._group(f, loc), f"{loc.file}#{grasp_id}")
+        return self._retrying(
+            grasp_id, lambda f, loc: read_grasp(self._group(f, loc), f"{loc.file}#{grasp_id}")
+        )
 
     def read_frames(self, grasp_id: str, indices: Sequence[int]) -> np.ndarray:
         """Only the frames at ``indices`` (K, H, W, 3) uint8 BGR: one chunk read per frame."""
-        loc = self._locate(grasp_id)
-        where = f"{loc.file}#{grasp_id}"
-        with _files.open_grasp_file(loc.file) as f:
-            frames = self._group(f, loc).get("frames")
-            if not isinstance(frames, h5py.Dataset) or frames.ndim != 4:
-                raise CorruptFileError(
-                    f"{where}: no (T, H, W, 3) frames dataset",
-                    hint="the file is damaged; re-record or re-import it",
-                )
-            idx = np.asarray(indices, dtype=np.int64).reshape(-1)
-            n = int(frames.shape[0])
-            if idx.size and (idx.min() < -n or idx.max() >= n):
-                raise ConfigError(
-                    f"{where} has {n} frames; indices {idx.tolist()} are out of range",
-                    hint=f"use frame indices 0..{n - 1}",
-                )
-            idx = np.where(idx < 0, idx + n, idx)
-            order = np.unique(idx)  # h5py needs increasing, unique indices
-            try:
-                block = frames[order.tolist()] if order.size else frames[0:0]
-            except (OSError, ValueError) as exc:
-                raise CorruptFileError(
-                    f"{where}: frames cannot be read ({exc})",
-                    hint="the file is damaged; re-record or re-import it",
-                ) from exc
-            return np.ascontiguousarray(block[np.searchsorted(order, idx)])
+        return self._retrying(grasp_id, lambda f, loc: self._frames_at(f, loc, indices))
+
+    def _frames_at(self, f: h5py.File, loc: Location, indices: Sequence[int]) -> np.ndarray:
+        where = f"{loc.file}#{loc.grasp_id}"
+        frames = self._group(f, loc).get("frames")
+        if not isinstance(frames, h5py.Dataset) or frames.ndim != 4:
+            raise CorruptFileError(
+                f"{where}: no (T, H, W, 3) frames dataset",
+                hint="the file is damaged; re-record or re-import it",
+            )
+        idx = np.asarray(indices, dtype=np.int64).reshape(-1)
+        n = int(frames.shape[0])
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise ConfigError(
+                f"{where} has {n} frames; indices {idx.tolist()} are out of range",
+                hint=f"use frame indices 0..{n - 1}",
+            )
+        idx = np.where(idx < 0, idx + n, idx)
+        order = np.unique(idx)  # h5py needs increasing, unique indices
+        try:
+            block = frames[order.tolist()] if order.size else frames[0:0]
+        except (OSError, ValueError) as exc:
+            raise CorruptFileError(
+                f"{where}: frames cannot be read ({exc})",
+                hint="the file is damaged; re-record or re-import it",
+            ) from exc
+        return np.ascontiguousarray(block[np.searchsorted(order, idx)])
 
     def metadata(self, grasp_id: str) -> GraspMetadata:
-        loc = self._locate(grasp_id)
-        with _files.open_grasp_file(loc.file) as f:
-            return read_metadata(self._group(f, loc), f"{loc.file}#{grasp_id}")
+        return self._retrying(
+            grasp_id, lambda f, loc: read_metadata(self._group(f, loc), f"{loc.file}#{grasp_id}")
+        )
 
     def summary(self, grasp_id: str) -> dict[str, Any]:
         """n_frames, frame_shape, duration_s, force/width ranges, label, ... (frames not read)."""
-        loc = self._locate(grasp_id)
-        with _files.open_grasp_file(loc.file) as f:
+
+        def info_of(f: h5py.File, loc: Location) -> dict[str, Any]:
             info = summarize(self._group(f, loc), f"{loc.file}#{grasp_id}")
-        info["file"] = str(loc.file)
-        info["pending"] = loc.pending
-        return info
+            info["file"] = str(loc.file)
+            info["pending"] = loc.pending
+            return info
+
+        return self._retrying(grasp_id, info_of)
 
     # -- context manager -------------------------------------------------------------------------
     def close(self) -> None:

@@ -8,7 +8,8 @@ and reports ``start <id>`` / ``done <id>`` / ``closing`` / ``closed`` lines on a
 grasps are done (or, with ``close``, during consolidation) the child reports ``stall <point>``
 and sleeps until killed. Points: ``write_grasp`` (the temporary HDF5 file is open, written but
 neither flushed nor closed), ``fsync_file`` (a finished temporary file, not yet renamed),
-``fsync_dir`` (just after the atomic rename).
+``fsync_dir`` (just after the atomic rename). ``linger`` stalls nowhere but keeps the process
+alive after ``closed``, so a kill at a random moment is always a kill (never a finished child).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def run_session(path: str, n: int, stall: str, fd: int) -> None:
         session.closing = True
         session.say("closing")
     session.say("closed")
+    if stall == "linger":
+        time.sleep(120)
 
 
 if __name__ == "__main__":

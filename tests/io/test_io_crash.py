@@ -131,7 +131,7 @@ def test_kill_while_consolidating_the_single_file(tmp_path: Path, point: str) ->
 
 @pytest.mark.parametrize("delay_s", [0.0, 0.004, 0.012])
 def test_kill_at_random_moments(dataset: Path, delay_s: float) -> None:
-    lines = _kill_forked(dataset, "none", "start g002", delay_s)
+    lines = _kill_forked(dataset, "linger", "start g002", delay_s)
     check_after_kill(dataset, lines)
 
 
@@ -145,7 +145,7 @@ def test_kill_at_seeded_random_times_over_a_whole_session(tmp_path: Path) -> Non
     survivors = []  # check_after_kill asserts the guarantees after each kill
     for k, delay_s in enumerate(rng.uniform(0.0, 0.8 * session_s, 6)):
         path = tmp_path / f"random_{k}.h5"
-        lines = _kill_forked(path, "none", "start g000", float(delay_s))
+        lines = _kill_forked(path, "linger", "start g000", float(delay_s))
         survivors.append(len(check_after_kill(path, lines)))
     assert len(survivors) == 6 and max(survivors) <= N_GRASPS
 
