@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tactile.cli._common import add_json_flag, print_json
 from tactile.errors import ConfigError
+
+if TYPE_CHECKING:
+    from tactile.sim import SimGraspConfig
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -17,6 +20,32 @@ def _size(text: str) -> tuple[int, int]:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not HEIGHTxWIDTH, e.g. 240x320") from exc
     return h, w
+
+
+PRESETS: tuple[str, ...] = ("realistic", "thin-layer", "ideal", "clean")
+
+
+def _preset_list(text: str) -> tuple[str, ...]:
+    names = tuple(v.strip() for v in text.split(",") if v.strip())
+    unknown = [v for v in names if v not in PRESETS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: use a comma-separated list of {', '.join(PRESETS)}"
+        )
+    return names
+
+
+def preset_config(name: str, size_hw: tuple[int, int]) -> SimGraspConfig:
+    """The simulator settings of one named preset at this frame size."""
+    from tactile.sim import SimGraspConfig
+
+    if name == "realistic":
+        return SimGraspConfig.realistic(size_hw=size_hw)
+    if name == "thin-layer":
+        return SimGraspConfig.realistic(size_hw=size_hw, thin_layer=True, preset="thin-layer")
+    if name == "clean":
+        return SimGraspConfig.clean(size_hw=size_hw)
+    return SimGraspConfig(size_hw=size_hw)
 
 
 def register(sub: Any) -> None:
@@ -45,11 +74,21 @@ def register(sub: Any) -> None:
     p.add_argument("--size", type=_size, default=(240, 320), help="frame HEIGHTxWIDTH")
     p.add_argument(
         "--physics",
-        choices=("realistic", "thin-layer", "ideal", "clean"),
+        "--preset",
+        dest="physics",
+        choices=(*PRESETS, "mix"),
         default="realistic",
         help="realistic: force glitches, dropped frames, off-centre contacts (default); "
         "thin-layer: realistic plus a thin, stiffening gel; ideal: mild noise, centred; "
-        "clean: no noise at all",
+        "clean: no noise at all; mix: object i's grasp k uses preset (i + k) mod n of "
+        "--mix-presets",
+    )
+    p.add_argument(
+        "--mix-presets",
+        type=_preset_list,
+        default=("ideal", "realistic"),
+        metavar="P1,P2,...",
+        help="presets alternated by --preset mix (default: ideal,realistic)",
     )
     p.add_argument(
         "--camera",
@@ -67,7 +106,6 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from tactile.sim import SimGraspConfig
     from tactile.sim.dataset import generate_dataset
 
     if args.objects < 1 or args.grasps < 1:
@@ -75,20 +113,17 @@ def run(args: argparse.Namespace) -> int:
             f"--objects {args.objects} --grasps {args.grasps}: both must be at least 1",
             hint="e.g. --objects 10 --grasps 3",
         )
-    if args.physics == "realistic":
-        config = SimGraspConfig.realistic(size_hw=args.size)
-    elif args.physics == "thin-layer":
-        config = SimGraspConfig.realistic(size_hw=args.size, thin_layer=True)
-    elif args.physics == "clean":
-        config = SimGraspConfig.clean(size_hw=args.size)
-    else:
-        config = SimGraspConfig(size_hw=args.size)
+    names = args.mix_presets if args.physics == "mix" else (args.physics,)
+    configs = [preset_config(name, args.size) for name in names]
     if args.camera == "wedge-raw":
         from dataclasses import replace
 
         from tactile.calibration.sensor import WEDGE_REFERENCE
 
-        config = replace(config, calibration=WEDGE_REFERENCE, size_hw=(480, 640), raw_camera=True)
+        configs = [
+            replace(c, calibration=WEDGE_REFERENCE, size_hw=(480, 640), raw_camera=True)
+            for c in configs
+        ]
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
     total = args.objects * args.grasps
     bar = tqdm(total=total, unit="grasp", disable=args.no_progress or args.json)
@@ -104,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             population=args.population,
             workers=min(workers, total),
-            config=config,
+            config=configs,
             overwrite=args.overwrite,
             progress=progress,
         )

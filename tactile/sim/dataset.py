@@ -3,7 +3,9 @@
 Deterministic for a seed: object ``i``'s grasp ``k`` uses the seed ``SeedSequence([seed, i, k])``
 whatever the number of workers, and grasps are written in (object, grasp) order. Each grasp
 varies the force target by up to +-20 % around the configured one, like a human operator
-repeating a grasp.
+repeating a grasp. Given several settings (a preset mix), object ``i``'s grasp ``k`` uses
+``configs[(i + k) % len(configs)]``, so every object is seen under each of them when
+``grasps_per_object >= len(configs)``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import math
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -51,14 +53,22 @@ def _job(args: tuple[SimObject, SimGraspConfig, int, str, float]) -> Grasp:
     return simulate_grasp(obj, replace(cfg, gripper=gripper), seed, grasp_id=grasp_id)
 
 
+def config_for(
+    configs: Sequence[SimGraspConfig], object_index: int, grasp_index: int
+) -> SimGraspConfig:
+    """The settings of object ``object_index``'s grasp ``grasp_index`` in a preset mix."""
+    return configs[(object_index + grasp_index) % len(configs)]
+
+
 def _jobs(
-    objects: list[SimObject], grasps: int, cfg: SimGraspConfig, seed: int
+    objects: list[SimObject], grasps: int, configs: Sequence[SimGraspConfig], seed: int
 ) -> list[tuple[SimObject, SimGraspConfig, int, str, float]]:
     jobs = []
     for i, obj in enumerate(objects):
         for k in range(grasps):
             s = grasp_seed(seed, i, k)
             scale = 1.0 + FORCE_TARGET_JITTER * (2.0 * np.random.default_rng(s).random() - 1.0)
+            cfg = config_for(configs, i, k)
             jobs.append((obj, cfg, s, f"{obj.name}_g{k:02d}", float(scale)))
     return jobs
 
@@ -69,6 +79,21 @@ def _run(jobs: list[Any], workers: int) -> Iterator[Grasp]:
         return
     with multiprocessing.get_context().Pool(workers) as pool:
         yield from pool.imap(_job, jobs, chunksize=1)
+
+
+def _settings_summary(configs: Sequence[SimGraspConfig]) -> dict[str, Any]:
+    """One config: its summary. A mix: the summary's keys that all share, the preset names in
+    order, and per preset what differs."""
+    summaries = [c.summary() for c in configs]
+    if len(summaries) == 1:
+        return summaries[0]
+    common = {k: v for k, v in summaries[0].items() if all(s.get(k) == v for s in summaries)}
+    common["preset"] = "mix"
+    common["presets"] = [c.preset for c in configs]
+    common["per_preset"] = [
+        {k: v for k, v in s.items() if k not in common or k == "preset"} for s in summaries
+    ]
+    return common
 
 
 def card_paths(out: Path) -> tuple[Path, Path]:
@@ -153,11 +178,14 @@ def generate_dataset(
     seed: int = 0,
     population: str = "reference",
     workers: int = 1,
-    config: SimGraspConfig | None = None,
+    config: SimGraspConfig | Sequence[SimGraspConfig] | None = None,
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> DatasetResult:
-    """Simulate and store ``n_objects x grasps_per_object`` grasps; write the dataset card."""
+    """Simulate and store ``n_objects x grasps_per_object`` grasps; write the dataset card.
+
+    ``config`` is one setting for every grasp (default: the realistic preset) or a sequence
+    of settings mixed per grasp (see the module docstring)."""
     from tactile.io import GraspWriter
 
     if n_objects < 1 or grasps_per_object < 1:
@@ -167,9 +195,16 @@ def generate_dataset(
         )
     if workers < 1:
         raise ConfigError(f"workers={workers} must be >= 1", hint="use --workers 1 or more")
-    cfg = config if config is not None else SimGraspConfig.realistic()
+    if config is None:
+        configs: tuple[SimGraspConfig, ...] = (SimGraspConfig.realistic(),)
+    elif isinstance(config, SimGraspConfig):
+        configs = (config,)
+    else:
+        configs = tuple(config)
+    if not configs:
+        raise ConfigError("an empty list of settings", hint="pass at least one SimGraspConfig")
     objects = sample_population(n_objects, population, seed)
-    jobs = _jobs(objects, grasps_per_object, cfg, seed)
+    jobs = _jobs(objects, grasps_per_object, configs, seed)
     out = Path(out)
     started = time.perf_counter()
     written: list[tuple[int, str]] = []
@@ -187,7 +222,7 @@ def generate_dataset(
         "workers": workers,
         "force_target_jitter": FORCE_TARGET_JITTER,
         "elapsed_s": round(time.perf_counter() - started, 2),
-        **cfg.summary(),
+        **_settings_summary(configs),
     }
     card = build_card(objects, written, settings)
     md, js = card_paths(out)

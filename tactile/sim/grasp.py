@@ -54,6 +54,7 @@ class SimGraspConfig:
     relaxation_fraction: float = 0.0
     relaxation_time_s: float = 0.5
     max_frames: int = 1000
+    preset: str = "ideal"  # the preset it started from (recorded in metadata and cards)
 
     def __post_init__(self) -> None:
         h, w = self.size_hw
@@ -74,7 +75,7 @@ class SimGraspConfig:
     @classmethod
     def clean(cls, **kwargs: Any) -> SimGraspConfig:
         """Perfect sensors (for tests): no noise, no jitter, no blur."""
-        cfg = cls(noise=SensorNoise.clean(), optics=Optics(blur_sigma_px=0.0))
+        cfg = cls(noise=SensorNoise.clean(), optics=Optics(blur_sigma_px=0.0), preset="clean")
         return replace(cfg, **kwargs)
 
     @classmethod
@@ -86,19 +87,23 @@ class SimGraspConfig:
             optics=Optics(background_shift_mm_per_n=WEDGE_BACKGROUND_SHIFT_MM_PER_N),
             offset_jitter_mm=2.0,
             relaxation_fraction=0.04,
+            preset="realistic",
         )
         return replace(cfg, **kwargs)
 
     @classmethod
     def wedge_raw(cls, **kwargs: Any) -> SimGraspConfig:
         """Raw 640x480 frames of the reference Wedge rig (``wedge-reference-v1``), realistic."""
-        cfg = cls.realistic(calibration=WEDGE_REFERENCE, size_hw=(480, 640), raw_camera=True)
+        cfg = cls.realistic(
+            calibration=WEDGE_REFERENCE, size_hw=(480, 640), raw_camera=True, preset="wedge-raw"
+        )
         return replace(cfg, **kwargs)
 
     def summary(self) -> dict[str, Any]:
         """JSON-serialisable scalars describing the settings (for metadata and dataset cards)."""
         g, n = self.gripper, self.noise
         return {
+            "preset": self.preset,
             "calibration_id": self.calibration.calibration_id,
             "height_px": self.size_hw[0],
             "width_px": self.size_hw[1],

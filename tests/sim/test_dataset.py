@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 from sim_helpers import SMALL_CAL
 
 from tactile.cli.main import main
@@ -55,3 +56,26 @@ def test_cli_simulate_json(tmp_path: Path, capsys) -> None:  # type: ignore[no-u
 def test_cli_simulate_rejects_bad_counts(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["simulate", "x.h5", "--objects", "0"]) == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_cli_preset_mix_alternates_presets_per_grasp(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "mix.h5"
+    argv = [
+        "simulate", str(out), "--objects", "2", "--grasps", "3", "--seed", "1", "--workers", "1",
+        "--size", "32x48", "--preset", "mix", "--mix-presets", "ideal,realistic,clean", "--json",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    payload = json.loads(capsys.readouterr().out)
+    settings = payload["card"]["settings"]
+    assert settings["preset"] == "mix" and settings["presets"] == ["ideal", "realistic", "clean"]
+    with GraspReader(out) as reader:
+        presets = [reader.read(g).meta.extra["sim_preset"] for g in payload["grasp_ids"]]
+    # object i's grasp k uses preset (i + k) mod 3
+    assert presets == ["ideal", "realistic", "clean", "realistic", "clean", "ideal"]
+
+
+def test_cli_rejects_unknown_mix_preset(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exc:
+        main(["simulate", "x.h5", "--preset", "mix", "--mix-presets", "ideal,noisy"])
+    assert exc.value.code == 2
+    assert "realistic" in capsys.readouterr().err
