@@ -11,6 +11,7 @@ from tactile.calibration.sensor import (
     CALIBRATION_DIR,
     SIM_WEDGE,
     WEDGE_REFERENCE,
+    WEDGE_REFERENCE_V2,
     SensorCalibration,
     get_calibration,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "CALIBRATION_DIR",
     "SIM_WEDGE",
     "WEDGE_REFERENCE",
+    "WEDGE_REFERENCE_V2",
     "SensorCalibration",
     "get_calibration",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -249,8 +249,43 @@ WEDGE_REFERENCE = SensorCalibration(
     },
 )
 
+#: The same rig with its effective gel modulus calibrated on a rigid sphere (docs/calibration.md):
+#: ``tactile calibrate gel golf_ball_{1,2,3}.avi --rigid-sphere-radius-mm 21.335
+#: --calibration wedge-reference-v1 --id wedge-reference-v2``. Force and gripper width at the
+#: hold of three presses of a regulation golf ball (E >> gel) give E_g,eff = 474 kPa; its log10
+#: SD 0.057 combines the leave-one-press-out error (0.010) and the single-press fit error
+#: (0.056, mostly the width reading's ±0.5 mm offset). No soft object's label is used. The golf
+#: ball's `stiffer_than_gel` flag is then true by construction, not independent evidence.
+WEDGE_REFERENCE_V2 = replace(
+    WEDGE_REFERENCE,
+    calibration_id="wedge-reference-v2",
+    gel_modulus_pa=474357.1,
+    gel_modulus_log10_sd=0.057,
+    notes=(
+        "gelsight-wedge: effective gel modulus fitted on 3 presses of a rigid sphere "
+        "(R = 21.335 mm) at the force-controlled hold; that sphere's stiffer_than_gel flag is "
+        "true by construction."
+    ),
+    extra={
+        **WEDGE_REFERENCE.extra,
+        "gel_fit": {
+            "method": "rigid-sphere hold (Hertz, object compliance 0)",
+            "radius_mm": 21.335,
+            "gel_modulus_pa": 474357.1,
+            "log10_sd": 0.057,
+            "loo_log10_rms": 0.0103,
+            "fit_log10_se": 0.0561,
+            "grasps": ["golf_ball_1", "golf_ball_2", "golf_ball_3"],
+            "per_grasp_pa": [474357.1, 460570.9, 477753.8],
+            "approach_mm": [3.437, 3.469, 3.438],
+            "peak_force_n": [24.74, 24.29, 24.61],
+            "skipped": [],
+        },
+    },
+)
+
 BUILTIN_CALIBRATIONS: dict[str, SensorCalibration] = {
-    c.calibration_id: c for c in (SIM_WEDGE, WEDGE_REFERENCE)
+    c.calibration_id: c for c in (SIM_WEDGE, WEDGE_REFERENCE, WEDGE_REFERENCE_V2)
 }
 
 

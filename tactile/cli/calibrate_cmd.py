@@ -89,6 +89,13 @@ def _register_gel(sub: Any) -> None:
     p.add_argument("sources", type=Path, nargs="+", help="HDF5 grasp files or reference .avi")
     p.add_argument("--labels", type=Path, help="label CSV for reference .avi files")
     p.add_argument("--estimator", default="hertz", help="analytical estimator to calibrate")
+    p.add_argument(
+        "--rigid-sphere-radius-mm",
+        type=float,
+        metavar="R",
+        help="the sources are presses of a rigid ball of radius R (e.g. 21.335, golf ball): "
+        "fit the effective gel from force and width at the hold, no labels needed",
+    )
     _common(p, source=True)
     p.set_defaults(func=run_gel)
 
@@ -222,6 +229,8 @@ def run_gel(args: argparse.Namespace) -> int:
     grasps: list[Grasp] = []
     for src in args.sources:
         grasps.extend(load_grasps(src, args.grasp, args.labels))
+    if args.rigid_sphere_radius_mm is not None:
+        return _run_gel_rigid(args, base, grasps)
     cal = calibrate_gel(grasps, base, estimator=args.estimator)
     cal = replace(cal, calibration_id=args.new_id or base.calibration_id)
     summary = {
@@ -229,6 +238,31 @@ def run_gel(args: argparse.Namespace) -> int:
         "gel_modulus": format_pa(cal.gel_modulus_pa),
         "gel_modulus_log10_sd": cal.gel_modulus_log10_sd,
         **cal.extra["gel_fit"],
+    }
+    return _write(cal, args, summary)
+
+
+def _run_gel_rigid(args: argparse.Namespace, base: SensorCalibration, grasps: list[Grasp]) -> int:
+    from tactile.errors import TactileError
+    from tactile.estimators.gel_fit import fit_gel_rigid_sphere
+    from tactile.processing import extract_features
+
+    feats, skipped = [], []
+    for g in grasps:
+        try:
+            feats.append(extract_features(g, base, with_depth=False))
+        except TactileError as exc:
+            skipped.append(f"{g.grasp_id}: {exc.message}")
+    fit = fit_gel_rigid_sphere(feats, base, radius_mm=args.rigid_sphere_radius_mm)
+    cal = fit.apply(base, args.new_id or base.calibration_id)
+    evidence = dict(cal.extra["gel_fit"])
+    evidence["skipped"] = [*skipped, *evidence["skipped"]]
+    cal = replace(cal, extra={**cal.extra, "gel_fit": evidence})
+    summary = {
+        "gel_modulus_pa": cal.gel_modulus_pa,
+        "gel_modulus": format_pa(cal.gel_modulus_pa),
+        "gel_modulus_log10_sd": cal.gel_modulus_log10_sd,
+        **evidence,
     }
     return _write(cal, args, summary)
 

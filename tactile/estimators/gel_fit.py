@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from tactile.calibration import SensorCalibration
-from tactile.errors import CalibrationError, TactileError
-from tactile.estimators.hertz import HertzEstimator
+from tactile.errors import CalibrationError, EstimatorError, TactileError
+from tactile.estimators.hertz import HertzEstimator, hold_fit
 from tactile.types import GraspFeatures, GraspMetadata
 
 
@@ -101,6 +101,159 @@ def fit_gel_from_reference(
         gel_modulus_pa=float(10 ** np.median(logs)),
         gel_modulus_log10_sd=max(sd, min_log10_sd),
         per_grasp_pa=tuple(float(v) for v in values),
+        grasp_ids=tuple(used),
+        skipped=tuple(skipped),
+    )
+
+
+@dataclass(frozen=True)
+class RigidSphereGelFit:
+    """Effective gel modulus from presses of a rigid sphere, with a leave-one-out uncertainty.
+
+    ``gel_modulus_log10_sd`` combines the leave-one-grasp-out prediction error (how well the
+    other presses predict each one) with the typical single-press fit error (which includes
+    the width reading's offset uncertainty); ``loo_log10_rms`` and ``fit_log10_se`` keep the
+    two parts.
+    """
+
+    gel_modulus_pa: float
+    gel_modulus_log10_sd: float
+    loo_log10_rms: float
+    fit_log10_se: float
+    radius_mm: float
+    per_grasp_pa: tuple[float, ...]
+    approach_mm: tuple[float, ...]
+    peak_force_n: tuple[float, ...]
+    grasp_ids: tuple[str, ...]
+    skipped: tuple[str, ...] = ()
+
+    def evidence(self) -> dict[str, object]:
+        """JSON-ready record for ``SensorCalibration.extra["gel_fit"]``."""
+        return {
+            "method": "rigid-sphere hold (Hertz, object compliance 0)",
+            "radius_mm": self.radius_mm,
+            "gel_modulus_pa": round(self.gel_modulus_pa, 1),
+            "log10_sd": round(self.gel_modulus_log10_sd, 4),
+            "loo_log10_rms": round(self.loo_log10_rms, 4),
+            "fit_log10_se": round(self.fit_log10_se, 4),
+            "grasps": list(self.grasp_ids),
+            "per_grasp_pa": [round(v, 1) for v in self.per_grasp_pa],
+            "approach_mm": [round(v, 3) for v in self.approach_mm],
+            "peak_force_n": [round(v, 2) for v in self.peak_force_n],
+            "skipped": list(self.skipped),
+        }
+
+    def apply(self, calibration: SensorCalibration, calibration_id: str) -> SensorCalibration:
+        """``calibration`` with this gel modulus and its evidence, under a new id."""
+        extra = {**calibration.extra, "gel_fit": self.evidence()}
+        note = (
+            f"{calibration.sensor_model}: effective gel modulus fitted on {len(self.grasp_ids)} "
+            f"presses of a rigid sphere (R = {self.radius_mm:g} mm) at the force-controlled "
+            "hold; that sphere's stiffer_than_gel flag is true by construction."
+        )
+        return dataclasses.replace(
+            calibration,
+            calibration_id=calibration_id,
+            gel_modulus_pa=round(self.gel_modulus_pa, 1),
+            gel_modulus_log10_sd=round(self.gel_modulus_log10_sd, 4),
+            notes=note,
+            extra=extra,
+        )
+
+
+def _rigid_press_gel(
+    feats: GraspFeatures, radius_mm: float, calibration: SensorCalibration, thin: bool
+) -> tuple[float, float, float, float]:
+    """(E_g Pa, log10 SE, approach mm, peak force N) of one rigid-sphere press, or raises."""
+    extra = calibration.extra
+    held = hold_fit(
+        feats,
+        radius_mm,
+        width_offset_mm=float(extra.get("width_offset_mm", 0.0)),
+        width_offset_sd_mm=float(extra.get("width_offset_sd_mm", 0.5)),
+        gel_thickness_mm=calibration.gel_thickness_mm if thin else None,
+    )
+    if held is None:
+        raise EstimatorError(
+            f"grasp {feats.grasp_id!r}: no force-controlled hold with the sphere compressed",
+            hint="hold the rigid ball at a steady force for a few frames",
+        )
+    fit, factor, approach = held
+    # rigid object: all compliance is the gel's; 1/E* = factor·(1-ν²)/E_g
+    gel_pa = (1.0 - calibration.gel_poisson**2) * fit.value * factor
+    peak = float(np.max(np.asarray(feats.force_n)[feats.contact_index :]))
+    return gel_pa, fit.log10_se, approach, peak
+
+
+def fit_gel_rigid_sphere(
+    features: Sequence[GraspFeatures],
+    calibration: SensorCalibration,
+    *,
+    radius_mm: float,
+    thin_layer: bool | None = None,
+    min_log10_sd: float = 0.02,
+) -> RigidSphereGelFit:
+    """Effective gel modulus from presses of a sphere much stiffer than the gel.
+
+    Protocol: press a rigid ball of known radius (a regulation golf ball, R = 21.335 mm, or a
+    steel bearing ball) a few times to a force-controlled hold. At the hold the Hertz fit
+    (:func:`tactile.estimators.hertz.hold_fit`: force and gripper width, no image) gives
+    E* per press; with the object rigid ``1/E* = (1 − ν_g²)/E_g`` (times the thin-layer
+    factor when the calibration's gel model says so), so ``E_g = (1 − ν_g²)·E*``. No label of
+    any evaluated object is used. The value is *effective*: it absorbs anything else that
+    deforms in series like the gel (finger mounts, the window, the width reading's offset).
+
+    Uncertainty: each press is predicted from the median of the others (leave one out); the
+    RMS of those log10 errors is combined with the median single-press fit error.
+    """
+    if not (math.isfinite(radius_mm) and radius_mm > 0):
+        raise CalibrationError(
+            f"rigid sphere radius {radius_mm!r} mm must be positive",
+            hint="give the ball's radius, e.g. 21.335 for a regulation golf ball",
+        )
+    thin = (
+        str(calibration.extra.get("gel_model", "")).lower() == "thin-layer"
+        if thin_layer is None
+        else thin_layer
+    )
+    values: list[float] = []
+    ses: list[float] = []
+    approach: list[float] = []
+    peaks: list[float] = []
+    used: list[str] = []
+    skipped: list[str] = []
+    for feats in features:
+        try:
+            gel_pa, se, delta, peak = _rigid_press_gel(feats, radius_mm, calibration, thin)
+        except TactileError as exc:
+            skipped.append(f"{feats.grasp_id}: {exc.message}")
+            continue
+        values.append(gel_pa)
+        ses.append(se)
+        approach.append(delta)
+        peaks.append(peak)
+        used.append(feats.grasp_id)
+    if not values:
+        raise CalibrationError(
+            "no press of the rigid sphere had a usable hold (" + "; ".join(skipped[:3]) + ")",
+            hint="record presses that reach a steady force with the ball between the pads",
+        )
+    logs = np.log10(values)
+    loo = 0.0
+    if logs.size > 1:
+        errs = [logs[i] - np.median(np.delete(logs, i)) for i in range(logs.size)]
+        loo = float(np.sqrt(np.mean(np.square(errs))))
+    fit_se = float(np.median(ses))
+    sd = max(math.hypot(loo, fit_se), min_log10_sd)
+    return RigidSphereGelFit(
+        gel_modulus_pa=float(10 ** np.median(logs)),
+        gel_modulus_log10_sd=sd,
+        loo_log10_rms=loo,
+        fit_log10_se=fit_se,
+        radius_mm=radius_mm,
+        per_grasp_pa=tuple(float(v) for v in values),
+        approach_mm=tuple(approach),
+        peak_force_n=tuple(peaks),
         grasp_ids=tuple(used),
         skipped=tuple(skipped),
     )

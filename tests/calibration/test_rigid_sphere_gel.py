@@ -1,0 +1,72 @@
+"""Gel modulus from presses of a rigid sphere (`tactile calibrate gel --rigid-sphere-radius-mm`)."""
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tactile.calibration import SIM_WEDGE, WEDGE_REFERENCE_V2, SensorCalibration, get_calibration
+from tactile.cli.main import main
+from tactile.errors import CalibrationError
+from tactile.estimators.gel_fit import fit_gel_rigid_sphere
+from tactile.processing import extract_features
+from tactile.types import GraspFeatures
+
+
+@pytest.fixture(scope="module")
+def steel_presses() -> list[GraspFeatures]:
+    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+
+    ball = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=1e10, name="steel")
+    grasps = [simulate_grasp(ball, SimGraspConfig(), seed=s) for s in range(3)]
+    return [extract_features(g, SIM_WEDGE, with_depth=False) for g in grasps]
+
+
+def test_rigid_sphere_recovers_the_simulated_gel(steel_presses: list[GraspFeatures]) -> None:
+    start = dataclasses.replace(SIM_WEDGE, gel_modulus_pa=1e6)  # a wrong prior changes nothing
+    fit = fit_gel_rigid_sphere(steel_presses, start, radius_mm=20.0)
+    assert fit.gel_modulus_pa == pytest.approx(SIM_WEDGE.gel_modulus_pa, rel=0.05)
+    assert len(fit.grasp_ids) == 3 and fit.loo_log10_rms < 0.02
+    assert fit.gel_modulus_log10_sd >= fit.loo_log10_rms
+    cal = fit.apply(start, "sim-rigid")
+    assert cal.calibration_id == "sim-rigid" and cal.extra["gel_fit"]["radius_mm"] == 20.0
+    assert "true by construction" in cal.notes
+
+
+def test_wrong_radius_moves_the_gel(steel_presses: list[GraspFeatures]) -> None:
+    # a ball bigger than it is means more approach at the hold: a softer effective gel
+    big = fit_gel_rigid_sphere(steel_presses, SIM_WEDGE, radius_mm=21.0).gel_modulus_pa
+    assert big < 0.8 * SIM_WEDGE.gel_modulus_pa
+
+
+def test_press_without_a_hold_is_skipped_with_a_reason(
+    steel_presses: list[GraspFeatures],
+) -> None:
+    f = steel_presses[0]
+    ramp = dataclasses.replace(f, width_mm=np.full_like(f.width_mm, 60.0))  # never compressed
+    fit = fit_gel_rigid_sphere([ramp, *steel_presses[1:]], SIM_WEDGE, radius_mm=20.0)
+    assert len(fit.grasp_ids) == 2 and "hold" in fit.skipped[0]
+    with pytest.raises(CalibrationError, match="no press"):
+        fit_gel_rigid_sphere([ramp], SIM_WEDGE, radius_mm=20.0)
+    with pytest.raises(CalibrationError, match="must be positive"):
+        fit_gel_rigid_sphere(steel_presses, SIM_WEDGE, radius_mm=0.0)
+
+
+def test_cli_reproduces_the_shipped_v2_profile(
+    reference_grasps_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "v2.json"
+    golf = [str(reference_grasps_dir / f"golf_ball_{i}.avi") for i in (1, 2, 3)]
+    rc = main(
+        ["calibrate", "gel", *golf, "--rigid-sphere-radius-mm", "21.335",
+         "--calibration", "wedge-reference-v1", "--id", "wedge-reference-v2",
+         "--out", str(out), "--json"]
+    )  # fmt: skip
+    assert rc == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["grasps"] == ["golf_ball_1", "golf_ball_2", "golf_ball_3"]
+    assert (
+        SensorCalibration.load(out) == WEDGE_REFERENCE_V2 == get_calibration("wedge-reference-v2")
+    )
