@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tactile._paths import artifact_dir
 from tactile.errors import ConfigError
 
-_REPO_HARDWARE = Path(__file__).resolve().parents[2] / "hardware"
+_REPO_HARDWARE = artifact_dir("hardware")
 ROLES = ("gripper", "tactile", "force")
 
 
