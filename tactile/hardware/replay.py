@@ -116,16 +116,22 @@ class _Replay:
         return i
 
 
-class ReplayCamera(TactileSensor):
-    def __init__(self, url: str) -> None:
-        super().__init__(url)
-        self.replay = _Replay(url)
+class _PlaysBack:
+    """Connecting starts the shared playback clock; closing leaves it."""
+
+    replay: _Replay
 
     def _connect(self) -> None:
         self.replay.start()
 
     def _close(self) -> None:
         self.replay.stop()
+
+
+class ReplayCamera(_PlaysBack, TactileSensor):
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.replay = _Replay(url)
 
     def read(self) -> FrameSample:
         self._require_connected()
@@ -133,16 +139,10 @@ class ReplayCamera(TactileSensor):
         return FrameSample(now_s(), self.replay._grasp().frames[i].copy(), i)
 
 
-class ReplayForceSensor(ForceSensor):
+class ReplayForceSensor(_PlaysBack, ForceSensor):
     def __init__(self, url: str) -> None:
         super().__init__(url)
         self.replay = _Replay(url)
-
-    def _connect(self) -> None:
-        self.replay.start()
-
-    def _close(self) -> None:
-        self.replay.stop()
 
     def read(self) -> ForceSample:
         self._require_connected()
@@ -150,7 +150,7 @@ class ReplayForceSensor(ForceSensor):
         return ForceSample(now_s(), float(self.replay._grasp().force_n[i]))
 
 
-class ReplayGripper(Gripper):
+class ReplayGripper(_PlaysBack, Gripper):
     """Reports the recorded opening at the playback time; motion commands are only logged."""
 
     def __init__(self, url: str) -> None:
@@ -162,12 +162,6 @@ class ReplayGripper(Gripper):
     def max_width_mm(self) -> float:
         g = self.replay.grasp
         return float(np.max(g.width_mm)) if g is not None else 85.0
-
-    def _connect(self) -> None:
-        self.replay.start()
-
-    def _close(self) -> None:
-        self.replay.stop()
 
     def move_to_mm(self, width_mm: float, *, speed: float = 1.0, force: float = 1.0) -> None:
         self._require_connected()
