@@ -255,7 +255,9 @@ WEDGE_REFERENCE = SensorCalibration(
 #: hold of three presses of a regulation golf ball (E >> gel) give E_g,eff = 474 kPa; its log10
 #: SD 0.057 combines the leave-one-press-out error (0.010) and the single-press fit error
 #: (0.056, mostly the width reading's ±0.5 mm offset). No soft object's label is used. The golf
-#: ball's `stiffer_than_gel` flag is then true by construction, not independent evidence.
+#: ball's `stiffer_than_gel` flag is then true by construction, not independent evidence. The
+#: same presses give the rig's width lag at force onset (+2.25 mm, LOO SD 1.35 mm), used when a
+#: sphere's size has to be read from the width at force onset.
 WEDGE_REFERENCE_V2 = replace(
     WEDGE_REFERENCE,
     calibration_id="wedge-reference-v2",
@@ -280,7 +282,11 @@ WEDGE_REFERENCE_V2 = replace(
             "approach_mm": [3.437, 3.469, 3.438],
             "peak_force_n": [24.74, 24.29, 24.61],
             "skipped": [],
+            "onset_width_bias_mm": 2.252,
+            "onset_width_sd_mm": 1.348,
         },
+        "onset_width_bias_mm": 2.252,
+        "onset_width_sd_mm": 1.348,
     },
 )
 

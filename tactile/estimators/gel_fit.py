@@ -28,8 +28,11 @@ import numpy as np
 
 from tactile.calibration import SensorCalibration
 from tactile.errors import CalibrationError, EstimatorError, TactileError
-from tactile.estimators.hertz import HertzEstimator, hold_fit
+from tactile.estimators.hertz import HertzEstimator, hold_fit, onset_radius_mm
 from tactile.types import GraspFeatures, GraspMetadata
+
+#: Floor (mm) of the onset-width uncertainty a rigid-sphere calibration may claim.
+MIN_ONSET_WIDTH_SD_MM = 0.5
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class RigidSphereGelFit:
     peak_force_n: tuple[float, ...]
     grasp_ids: tuple[str, ...]
     skipped: tuple[str, ...] = ()
+    onset_width_bias_mm: float | None = None
+    onset_width_sd_mm: float | None = None
 
     def evidence(self) -> dict[str, object]:
         """JSON-ready record for ``SensorCalibration.extra["gel_fit"]``."""
@@ -141,11 +146,16 @@ class RigidSphereGelFit:
             "approach_mm": [round(v, 3) for v in self.approach_mm],
             "peak_force_n": [round(v, 2) for v in self.peak_force_n],
             "skipped": list(self.skipped),
+            "onset_width_bias_mm": self.onset_width_bias_mm,
+            "onset_width_sd_mm": self.onset_width_sd_mm,
         }
 
     def apply(self, calibration: SensorCalibration, calibration_id: str) -> SensorCalibration:
         """``calibration`` with this gel modulus and its evidence, under a new id."""
         extra = {**calibration.extra, "gel_fit": self.evidence()}
+        if self.onset_width_bias_mm is not None and self.onset_width_sd_mm is not None:
+            extra["onset_width_bias_mm"] = self.onset_width_bias_mm
+            extra["onset_width_sd_mm"] = self.onset_width_sd_mm
         note = (
             f"{calibration.sensor_model}: effective gel modulus fitted on {len(self.grasp_ids)} "
             f"presses of a rigid sphere (R = {self.radius_mm:g} mm) at the force-controlled "
@@ -239,12 +249,10 @@ def fit_gel_rigid_sphere(
             hint="record presses that reach a steady force with the ball between the pads",
         )
     logs = np.log10(values)
-    loo = 0.0
-    if logs.size > 1:
-        errs = [logs[i] - np.median(np.delete(logs, i)) for i in range(logs.size)]
-        loo = float(np.sqrt(np.mean(np.square(errs))))
+    loo = _loo_rms(logs)
     fit_se = float(np.median(ses))
     sd = max(math.hypot(loo, fit_se), min_log10_sd)
+    bias, bias_sd = _onset_width_bias(features, calibration, radius_mm)
     return RigidSphereGelFit(
         gel_modulus_pa=float(10 ** np.median(logs)),
         gel_modulus_log10_sd=sd,
@@ -256,4 +264,29 @@ def fit_gel_rigid_sphere(
         peak_force_n=tuple(peaks),
         grasp_ids=tuple(used),
         skipped=tuple(skipped),
+        onset_width_bias_mm=bias,
+        onset_width_sd_mm=bias_sd,
     )
+
+
+def _loo_rms(values: np.ndarray) -> float:
+    """RMS error of predicting each value by the median of the others (0 for one value)."""
+    if values.size < 2:
+        return 0.0
+    errs = [values[i] - np.median(np.delete(values, i)) for i in range(values.size)]
+    return float(np.sqrt(np.mean(np.square(errs))))
+
+
+def _onset_width_bias(
+    features: Sequence[GraspFeatures], calibration: SensorCalibration, radius_mm: float
+) -> tuple[float | None, float | None]:
+    """The rig's width reading at force onset minus the known diameter (median over presses,
+    mm) and its leave-one-out RMS (never below 0.5 mm): the lag of the width behind the force,
+    which the Hertz estimator removes when it reads an unknown sphere's size from the onset."""
+    offset = float(calibration.extra.get("width_offset_mm", 0.0))
+    found = [onset_radius_mm(f, offset) for f in features]
+    bias = np.array([2.0 * r - 2.0 * radius_mm for r in found if r is not None])
+    if bias.size < 2:
+        return None, None
+    sd = max(_loo_rms(bias), MIN_ONSET_WIDTH_SD_MM)
+    return round(float(np.median(bias)), 3), round(sd, 3)

@@ -149,7 +149,9 @@ def onset_radius_mm(features: GraspFeatures, width_offset_mm: float = 0.0) -> fl
     for 3 frames (a lone spike does not count). The object already carries that force, and the
     rig's width may lag the force, so this is good to about ±2 mm of diameter
     (``ONSET_WIDTH_SD_MM``, used as the hold's width uncertainty): reference-rig balls of 25 mm
-    read 24.5–27.4 mm, the golf ball (21.3 mm) 21.6–22.5 mm.
+    read 24.5–27.4 mm, the golf ball (21.3 mm) 21.6–22.5 mm. A calibration made with a rigid
+    sphere stores the rig's lag as ``extra["onset_width_bias_mm"]`` (subtracted here through
+    ``width_offset_mm``) and its spread as ``extra["onset_width_sd_mm"]``.
     """
     force = np.asarray(features.force_n, dtype=np.float64)
     width = np.asarray(features.width_mm, dtype=np.float64)
@@ -253,7 +255,8 @@ class HertzEstimator(AnalyticalEstimator):
         extra = calibration.extra
         offset_sd = float(extra.get("width_offset_sd_mm", 0.5))
         if radius_estimated:
-            offset_sd = max(offset_sd, ONSET_WIDTH_SD_MM)
+            onset_sd = float(extra.get("onset_width_sd_mm", ONSET_WIDTH_SD_MM))
+            offset_sd = max(offset_sd, onset_sd)
         return hold_fit(
             features,
             meta.radius_mm,
@@ -272,6 +275,7 @@ class HertzEstimator(AnalyticalEstimator):
         shape = (meta.shape or "").strip().lower()
         if meta.radius_mm is None and shape in SPHERES and self.route == "auto":
             offset_mm = float(calibration.extra.get("width_offset_mm", 0.0))
+            offset_mm += float(calibration.extra.get("onset_width_bias_mm", 0.0))
             estimated = onset_radius_mm(features, offset_mm)
             if estimated is not None:
                 meta = dataclasses.replace(meta, radius_mm=estimated)

@@ -73,7 +73,9 @@ def test_gel_modulus_fit_on_simulated_objects() -> None:
 
     grasps = [
         simulate_grasp(
-            SimObject(shape="sphere", radius_mm=20.0, modulus_pa=e), SimGraspConfig(), seed=i
+            SimObject(shape="sphere", radius_mm=20.0, modulus_pa=e),
+            SimGraspConfig(calibration=replace(SIM_WEDGE, gel_thickness_mm=30.0)),  # half-space
+            seed=i,
         )
         for i, e in enumerate((5e4, 2e5, 8e5))
     ]

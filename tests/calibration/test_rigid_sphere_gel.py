@@ -14,13 +14,18 @@ from tactile.estimators.gel_fit import fit_gel_rigid_sphere
 from tactile.processing import extract_features
 from tactile.types import GraspFeatures
 
+HALF_SPACE = dataclasses.replace(SIM_WEDGE, gel_thickness_mm=30.0)
+
 
 @pytest.fixture(scope="module")
 def steel_presses() -> list[GraspFeatures]:
     from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 
     ball = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=1e10, name="steel")
-    grasps = [simulate_grasp(ball, SimGraspConfig(), seed=s) for s in range(3)]
+    # a gel thick enough to stay a half-space at the 5.5 mm press (a 3 mm gel bottoms out on its
+    # window, which the effective modulus then absorbs)
+    config = SimGraspConfig(calibration=HALF_SPACE)
+    grasps = [simulate_grasp(ball, config, seed=s) for s in range(3)]
     return [extract_features(g, SIM_WEDGE, with_depth=False) for g in grasps]
 
 
@@ -70,3 +75,20 @@ def test_cli_reproduces_the_shipped_v2_profile(
     assert (
         SensorCalibration.load(out) == WEDGE_REFERENCE_V2 == get_calibration("wedge-reference-v2")
     )
+
+
+def test_onset_width_bias_is_measured_and_used(steel_presses: list[GraspFeatures]) -> None:
+    from tactile.estimators import HertzEstimator
+    from tactile.types import GraspMetadata
+
+    fit = fit_gel_rigid_sphere(steel_presses, HALF_SPACE, radius_mm=20.0)
+    assert fit.onset_width_bias_mm is not None and fit.onset_width_sd_mm is not None
+    assert fit.onset_width_sd_mm >= 0.5
+    cal = fit.apply(HALF_SPACE, "sim-rigid")
+    assert cal.extra["onset_width_bias_mm"] == fit.onset_width_bias_mm
+    meta = GraspMetadata(object_id="ball", shape="sphere")  # radius unknown: read at onset
+    plain = HertzEstimator().estimate_features(steel_presses[0], meta=meta, calibration=HALF_SPACE)
+    lagged = dataclasses.replace(cal, extra={**cal.extra, "onset_width_bias_mm": 2.0})
+    fixed = HertzEstimator().estimate_features(steel_presses[0], meta=meta, calibration=lagged)
+    assert plain.details["radius_mm"] - fixed.details["radius_mm"] == pytest.approx(1.0)
+    assert fixed.details["radius_source"] == "width at force onset"
