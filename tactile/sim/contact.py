@@ -32,6 +32,16 @@ Optional corrections:
 - foam densification: ``E_o,eff = E_o / (1 - eps/eps_d)^2`` with the nominal compressive
   strain ``eps = 2 delta_o / D`` (capped at ``0.95 eps_d``), a smooth stand-in for the
   densification regime of Gibson & Ashby, *Cellular Solids*, CUP 1997, ch. 5.
+
+Always on: the gel cannot be pressed deeper than its thickness ``h`` (it sits on a rigid
+window). As its indentation ``d_g`` approaches ``h`` the thin layer left under the object is
+squeezed against the window and stiffens without bound; we model this with the gel compliance
+multiplier ``m(s) = 1 - (s / s_max)^3``, ``s = d_g / h``, ``s_max = GEL_MAX_STRAIN`` (our
+heuristic: within 0.3 % of the half-space law below ``s = 0.15``, 4.5x stiffer at
+``s = 0.85``, 0 at ``s_max``): the object takes whatever the gel cannot, so a rigid object
+meets a steeply rising force as the gel bottoms out. In the lock-up beyond the contact model
+the gel depth saturates below ``s_max h`` too, so no state has the gel deeper than its
+thickness.
 """
 
 from __future__ import annotations
@@ -48,7 +58,9 @@ N_GRID = 400
 SHULL_BETA = 0.33
 LOCKUP_FRACTION = 0.48  # an object squeezed from both sides locks up at 4 % of its size
 _LOCKUP_POINTS = 120
-_FOAM_ITERATIONS = 40
+_SPLIT_ITERATIONS = 48  # bisection steps: the share is resolved to 2^-48
+#: The gel's indentation never exceeds this fraction of its thickness (it bottoms out).
+GEL_MAX_STRAIN = 0.9
 
 
 @dataclass(frozen=True)
@@ -121,26 +133,45 @@ def _foam_factor(strain: np.ndarray, obj: SimObject) -> np.ndarray:
     return 1.0 / (1.0 - r) ** 2
 
 
+def gel_bottoming_multiplier(gel_depth_mm: np.ndarray, thickness_mm: float) -> np.ndarray:
+    """Compliance multiplier of a gel layer indented by ``gel_depth_mm``: ``1 - (s/s_max)^3``
+    with ``s = depth / thickness``; 0 at ``s_max`` and beyond (see the module doc)."""
+    s = np.asarray(gel_depth_mm, dtype=np.float64) / (GEL_MAX_STRAIN * thickness_mm)
+    return 1.0 - np.clip(s, 0.0, 1.0) ** 3
+
+
 def _solve_split(
     delta_of: np.ndarray,
     c_gel: np.ndarray,
     obj: SimObject,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Object compliance and gel share, iterating foam stiffening to a fixed point.
+    gel: GelModel,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Object and gel compliances and the gel's share ``f`` of the approach.
 
-    ``delta_of`` is the total approach for each grid point; returns ``(c_obj, f_gel)``.
+    The share solves ``f = c_g m(f delta) / (c_g m(f delta) + c_o(f))`` per grid point, with
+    the gel bottoming multiplier ``m`` and the object's foam densification ``c_o`` (its strain
+    ``2 (1 - f) delta / D``). The right side falls as ``f`` grows, so the root is unique and
+    found by bisection; since ``m`` vanishes at ``GEL_MAX_STRAIN`` the gel depth ``f delta``
+    stays below that share of the thickness. ``delta_of`` is the approach per grid point,
+    ``c_gel`` the gel's compliance before bottoming; returns ``(c_obj, c_gel_eff, f_gel)``.
     """
     c0 = (1.0 - obj.poisson**2) / obj.modulus_pa
-    log_c = np.full_like(delta_of, math.log(c0))
-    iterations = _FOAM_ITERATIONS if obj.foam else 1
-    for _ in range(iterations):
-        c_obj = np.exp(log_c)
-        f_gel = c_gel / (c_gel + c_obj)
-        strain = 2.0 * (1.0 - f_gel) * delta_of / obj.size_z_mm
-        target = math.log(c0) - np.log(_foam_factor(strain, obj))
-        log_c = 0.5 * log_c + 0.5 * target
-    c_obj = np.exp(log_c)
-    return c_obj, c_gel / (c_gel + c_obj)
+
+    def compliances(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        strain = 2.0 * (1.0 - f) * delta_of / obj.size_z_mm
+        c_o = c0 / _foam_factor(strain, obj)
+        return c_o, c_gel * gel_bottoming_multiplier(f * delta_of, gel.thickness_mm)
+
+    lo, hi = np.zeros_like(delta_of), np.ones_like(delta_of)
+    for _ in range(_SPLIT_ITERATIONS):
+        mid = 0.5 * (lo + hi)
+        c_o, c_g = compliances(mid)
+        above = mid > c_g / (c_g + c_o)
+        hi = np.where(above, mid, hi)
+        lo = np.where(above, lo, mid)
+    f_gel = lo  # the lower bracket: the gel depth never overshoots the root
+    c_o, c_g = compliances(f_gel)
+    return c_o, c_g, f_gel
 
 
 def _grid(max_value: float) -> np.ndarray:
@@ -167,8 +198,7 @@ def _point_curve(obj: SimObject, gel: GelModel) -> ContactCurve:
     )
     a = _grid(a_max)
     delta = a * a / re
-    c_gel = gel.compliance_per_pa(a)
-    c_obj, f_gel = _solve_split(delta, c_gel, obj)
+    c_obj, c_gel, f_gel = _solve_split(delta, gel.compliance_per_pa(a), obj, gel)
     e_star = 1.0 / (c_obj + c_gel)
     force = 4.0 / 3.0 * e_star * a**3 / re * 1e-6  # Pa * mm^2 -> N
     return ContactCurve(
@@ -190,8 +220,7 @@ def _line_curve(obj: SimObject, gel: GelModel, pad_x_mm: float) -> ContactCurve:
     b = _grid(0.9 * radius)
     with np.errstate(divide="ignore", invalid="ignore"):
         delta = np.where(b > 0, b * b / (4 * radius) * (2 * np.log(4 * radius / b) - 1), 0.0)
-    c_gel = gel.compliance_per_pa(b)
-    c_obj, f_gel = _solve_split(delta, c_gel, obj)
+    c_obj, c_gel, f_gel = _solve_split(delta, gel.compliance_per_pa(b), obj, gel)
     e_star = 1.0 / (c_obj + c_gel)
     force = math.pi * e_star * b * b * length / (4 * radius) * 1e-6
     return ContactCurve(
@@ -233,13 +262,13 @@ def _flat_curve(obj: SimObject, gel: GelModel, pad_x_mm: float, pad_y_mm: float)
     delta = _grid(0.45 * obj.size_z_mm)
     # springs per finger (N/mm): block half of length D/2 and a flat punch on the gel
     c_gel_pa = gel.compliance_per_pa(np.full_like(delta, a_eq))
-    k_gel = 2.0 * a_eq / c_gel_pa * 1e-6
-    # express the object as an equivalent "compliance" with the same gel-share algebra
+    # express both springs as equivalent "compliances" with the same gel-share algebra: the
+    # object (block, k_obj0 = 2 E A / D) maps c_obj0 to 1/k_obj0, the gel (flat punch,
+    # k_gel = 2 a E_g / (1 - nu_g^2)) likewise; forces are delta / (1/k_obj + 1/k_gel)
     k_obj0 = 2.0 * obj.modulus_pa * area / obj.size_z_mm * 1e-6
-    scale = (1.0 - obj.poisson**2) / obj.modulus_pa * k_obj0  # so that c_obj0 maps to 1/k_obj0
-    c_obj, f_gel = _solve_split(delta, c_gel_pa / (2.0 * a_eq * 1e-6) * scale, obj)
-    k_obj = scale / c_obj
-    force = delta / (1.0 / k_obj + 1.0 / k_gel)
+    scale = (1.0 - obj.poisson**2) / obj.modulus_pa * k_obj0
+    c_obj, c_gel, f_gel = _solve_split(delta, c_gel_pa / (2.0 * a_eq * 1e-6) * scale, obj, gel)
+    force = delta * scale / (c_obj + c_gel)
     return ContactCurve(
         "flat",
         delta,
@@ -264,14 +293,28 @@ def contact_curve(
         curve = _line_curve(obj, gel, pad_x_mm)
     else:
         curve = _flat_curve(obj, gel, pad_x_mm, pad_y_mm)
-    return _with_lockup(curve, obj)
+    return _with_lockup(curve, obj, gel.thickness_mm)
 
 
-def _with_lockup(curve: ContactCurve, obj: SimObject) -> ContactCurve:
+def _lockup_gel_depth(
+    curve: ContactCurve, force_n: np.ndarray, gel_thickness_mm: float
+) -> np.ndarray:
+    """Gel depth in the lock-up: its share of the force (``d_end F / F_end``), saturating
+    smoothly below ``GEL_MAX_STRAIN`` times the gel thickness."""
+    end = float(curve.gel_depth_mm[-1])
+    cap = GEL_MAX_STRAIN * gel_thickness_mm
+    linear = end * force_n / max(curve.max_force_n, 1e-12)
+    if end >= cap:
+        return np.full_like(force_n, end)
+    return cap - (cap - end) * np.exp(-(linear - end) / (cap - end))
+
+
+def _with_lockup(curve: ContactCurve, obj: SimObject, gel_thickness_mm: float) -> ContactCurve:
     """Continue the curve past the contact model's range until the object is squashed to
     ``1 - 2 LOCKUP_FRACTION`` of its size: the force keeps the end slope ``k`` and stiffens as
     ``k x / (1 - x/L)^2`` (x: approach beyond the end, L: what is left), the contact keeps its
-    last size and the gel its share of the force. Not a physical model of any material: it keeps
+    last size and the gel its share of the force, saturating below its thickness. Not a
+    physical model of any material: it keeps
     a gripper from passing through a soft object whose contact model ran out, the way a real
     squashed object locks up."""
     end = curve.max_delta_mm
@@ -285,9 +328,8 @@ def _with_lockup(curve: ContactCurve, obj: SimObject) -> ContactCurve:
     slope = max(slope, curve.max_force_n / max(end, 1e-6), 1e-3)
     x = room * np.linspace(0.0, 0.98, _LOCKUP_POINTS)[1:]
     force = curve.max_force_n + slope * x / (1.0 - x / room) ** 2
-    gel = curve.gel_depth_mm[-1] * force / max(curve.max_force_n, 1e-12)
     delta = end + x
-    gel = np.minimum(gel, delta)
+    gel = np.minimum(_lockup_gel_depth(curve, force, gel_thickness_mm), delta)
     ones = np.ones_like(x)
     return ContactCurve(
         curve.kind,

@@ -31,7 +31,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
+from scipy.special import ellipe, ellipk
 
 from tactile.calibration.sensor import SensorCalibration
 
@@ -84,8 +86,6 @@ def _uniform_pressure_profile(rho: np.ndarray, a: float) -> np.ndarray:
     1 at the centre (Johnson 1985 ch. 3): ``E(r/a)`` inside and
     ``(r/a)[E(a/r) - (1 - a^2/r^2) K(a/r)]`` outside, with the complete elliptic integrals
     ``E(k)``, ``K(k)`` of modulus ``k`` (scipy takes the parameter ``m = k^2``)."""
-    from scipy.special import ellipe, ellipk
-
     out = np.empty_like(rho)
     inside = rho <= a
     out[inside] = ellipe((rho[inside] / a) ** 2)
@@ -213,8 +213,6 @@ def texture_field(
     rng: np.random.Generator, size_hw: tuple[int, int], rms_mm: float, corr_px: float = 3.0
 ) -> np.ndarray:
     """A smooth random surface texture with the given RMS height (mm), zero mean."""
-    import cv2
-
     if rms_mm <= 0:
         return np.zeros(size_hw, np.float32)
     noise = rng.standard_normal(size_hw).astype(np.float32)

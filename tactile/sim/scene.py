@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration
-from tactile.sim.contact import ContactCurve, GelModel, contact_curve
+from tactile.sim.contact import GEL_MAX_STRAIN, ContactCurve, GelModel, contact_curve
 from tactile.sim.heightmap import PadGrid, gel_depth_map, texture_field
 from tactile.sim.objects import SimObject
 from tactile.sim.render import Optics, Shader
@@ -45,6 +45,11 @@ class Scene:
         self._cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     @property
+    def max_gel_depth_mm(self) -> float:
+        """The deepest the gel can be pressed (it sits on a rigid window)."""
+        return GEL_MAX_STRAIN * self.gel.thickness_mm
+
+    @property
     def background(self) -> np.ndarray:
         return self.shader.background
 
@@ -73,6 +78,8 @@ class Scene:
             if self.obj.roughness_mm > 0:
                 share = st["gel_depth_mm"] / max(st["delta_mm"], 1e-12)
                 depth = depth + self.texture * np.float32(share) * mask
+                # the texture's peaks cannot push the gel through to the window either
+                np.minimum(depth, np.float32(self.max_gel_depth_mm), out=depth)
             out = (self.shader.render(depth, st["force_n"]), depth, mask)
         self._cache[key] = out
         if len(self._cache) > _CACHE_SIZE:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from tactile.calibration.sensor import SIM_WEDGE
 from tactile.sim import GelModel, SimObject, contact_curve
+from tactile.sim.contact import GEL_MAX_STRAIN, gel_bottoming_multiplier
 
 PAD = {"pad_x_mm": 35.0, "pad_y_mm": 25.5}
 GEL = GelModel.from_calibration(SIM_WEDGE)
@@ -31,7 +32,8 @@ def test_more_closure_more_force_and_area(obj: SimObject) -> None:
     s = curve.at(d)
     assert np.all(np.diff(s["force_n"]) > 0)
     assert np.all(np.diff(s["semi_x_mm"] * s["semi_y_mm"]) >= 0)
-    assert np.all(np.diff(s["gel_depth_mm"]) > 0)
+    assert np.all(np.diff(s["gel_depth_mm"]) >= 0)
+    assert s["gel_depth_mm"][1] > 0 and s["gel_depth_mm"][-1] > s["gel_depth_mm"][1]
     np.testing.assert_allclose(s["gel_depth_mm"] + s["object_def_mm"], d, atol=1e-9)
 
 
@@ -60,24 +62,62 @@ def test_hertz_formula_and_equal_split() -> None:
     e_obj = GEL.modulus_pa / (1 - GEL.poisson**2) * (1 - 0.3**2)
     obj = SimObject(radius_mm=20.0, modulus_pa=e_obj, poisson=0.3)
     curve = contact_curve(obj, GEL, **PAD)
-    delta_mm = 1.5
+    delta_mm = 0.2  # gel depth 0.1 mm: far from bottoming out (multiplier 1 - 5e-5)
     s = curve.at(delta_mm)
     e_star = 1.0 / (2 * (1 - GEL.poisson**2) / GEL.modulus_pa)
     expected = 4 / 3 * e_star * math.sqrt(20e-3) * (delta_mm * 1e-3) ** 1.5
     assert float(s["force_n"]) == pytest.approx(expected, rel=2e-3)
     assert float(s["semi_x_mm"]) == pytest.approx(math.sqrt(20.0 * delta_mm), rel=2e-3)
-    assert float(s["gel_depth_mm"]) == pytest.approx(delta_mm / 2, rel=1e-6)
+    assert float(s["gel_depth_mm"]) == pytest.approx(delta_mm / 2, rel=1e-4)
 
 
-def test_stiff_limit_gel_takes_all_deformation() -> None:
+@pytest.mark.parametrize("delta_mm", [0.3, 1.0, 2.0])
+def test_stiff_limit_gel_takes_all_deformation(delta_mm: float) -> None:
+    # series springs: a steel ball leaves the whole approach to the gel, and the force is Hertz
+    # with the gel's modulus alone (times the bottoming-out stiffening at this depth)
     steel = SimObject(radius_mm=10.0, modulus_pa=2e11, poisson=0.3)
     curve = contact_curve(steel, GEL, **PAD)
-    s = curve.at(2.0)
-    assert float(s["gel_depth_mm"]) == pytest.approx(2.0, rel=1e-5)
+    s = curve.at(delta_mm)
+    assert float(s["gel_depth_mm"]) == pytest.approx(delta_mm, rel=1e-5)
     assert float(s["object_def_mm"]) < 1e-5
-    e_star = GEL.modulus_pa / (1 - GEL.poisson**2)
-    expected = 4 / 3 * e_star * math.sqrt(10e-3) * (2e-3) ** 1.5
+    m = float(gel_bottoming_multiplier(np.array(delta_mm), GEL.thickness_mm))
+    e_star = GEL.modulus_pa / (1 - GEL.poisson**2) / m
+    expected = 4 / 3 * e_star * math.sqrt(10e-3) * (delta_mm * 1e-3) ** 1.5
     assert float(s["force_n"]) == pytest.approx(expected, rel=2e-3)
+
+
+def test_gel_bottoms_out_instead_of_exceeding_its_thickness() -> None:
+    steel = SimObject(radius_mm=10.0, modulus_pa=2e11, poisson=0.3)
+    curve = contact_curve(steel, GEL, **PAD)
+    cap = GEL_MAX_STRAIN * GEL.thickness_mm
+    assert curve.gel_depth_mm.max() <= cap
+    # half-space Hertz would reach 20 N at 4.5 mm; the bottomed-out gel stops it before 2.7 mm
+    assert float(curve.delta_for_force(20.0)) < cap
+    # the multiplier is ~1 for shallow contacts and vanishes at the cap
+    depths = np.array([0.0, 0.15 * GEL.thickness_mm, cap])
+    np.testing.assert_allclose(
+        gel_bottoming_multiplier(depths, GEL.thickness_mm), [1.0, 0.9954, 0.0], atol=1e-3
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    log_e=st.floats(3.7, 11.4),
+    radius=st.floats(2.0, 40.0),
+    shape=st.sampled_from(["sphere", "cylinder", "box", "ellipsoid", "cylinder_end"]),
+    foam=st.booleans(),
+    thin_layer=st.booleans(),
+    thickness=st.floats(0.5, 6.0),
+)
+def test_gel_depth_never_exceeds_the_gel_thickness(
+    log_e: float, radius: float, shape: str, foam: bool, thin_layer: bool, thickness: float
+) -> None:
+    gel = GelModel(GEL.modulus_pa, GEL.poisson, thickness, thin_layer)
+    size = (radius * 1.3, radius, radius * 0.8)
+    obj = SimObject(shape=shape, radius_mm=radius, modulus_pa=10**log_e, size_mm=size, foam=foam)
+    curve = contact_curve(obj, gel, **PAD)  # model range and lock-up
+    assert curve.gel_depth_mm.max() <= GEL_MAX_STRAIN * thickness + 1e-9
+    assert np.all(curve.gel_depth_mm >= 0) and np.all(curve.object_def_mm >= -1e-9)
 
 
 def test_line_contact_force_scales_with_length() -> None:

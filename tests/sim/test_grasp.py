@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import ndimage
 from sim_helpers import SMALL_CAL
 
@@ -189,3 +191,25 @@ def test_saturation_of_gauge_and_camera(clean_config: SimGraspConfig) -> None:
     grasp, truth = simulate_grasp_truth(BALL, replace(clean_config, noise=noise), seed=0)
     assert grasp.force_n.max() == 15.0 < truth.force_n.max()
     assert (grasp.frames == 255).mean() > 0.05  # bright regions clip at 255
+
+
+@settings(max_examples=12, deadline=None)
+@given(index=st.integers(0, 399), population=st.sampled_from(["reference", "loguniform"]))
+def test_rendered_gel_depth_never_exceeds_the_gel_thickness(index: int, population: str) -> None:
+    # the truth and every depth map the images are rendered from, texture included
+    obj = sample_population(400, population, seed=5)[index]
+    cal = replace(SMALL_CAL, mm_per_px_x=SMALL_CAL.mm_per_px_x * 2.5)
+    cal = replace(cal, mm_per_px_y=SMALL_CAL.mm_per_px_y * 2.5)
+    cfg = SimGraspConfig.realistic(calibration=cal, size_hw=(48, 64))
+    _, truth = simulate_grasp_truth(obj, cfg, seed=index, keep_depth_maps=True)
+    assert truth.depth_maps is not None
+    h = cal.gel_thickness_mm
+    assert truth.gel_depth_mm.max() <= h and truth.depth_maps.max() <= h
+    assert truth.depth_maps.max() > 0
+
+
+def test_width_offset_shifts_every_encoder_reading(clean_config: SimGraspConfig) -> None:
+    gripper = replace(clean_config.gripper, width_offset_mm=2.4)
+    grasp, truth = simulate_grasp_truth(BALL, replace(clean_config, gripper=gripper), seed=0)
+    np.testing.assert_allclose(grasp.width_mm, truth.width_mm + 2.4)
+    assert grasp.width_mm[truth.contact_index - 1] >= BALL.size_z_mm + 2.4
