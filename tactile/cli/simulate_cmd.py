@@ -119,9 +119,16 @@ def run(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         from tactile.calibration.sensor import WEDGE_REFERENCE
+        from tactile.sim.camera import WEDGE_RAW_SHIFT_PX_PER_N
 
         configs = [
-            replace(c, calibration=WEDGE_REFERENCE, size_hw=(480, 640), raw_camera=True)
+            replace(
+                c,
+                calibration=WEDGE_REFERENCE,
+                size_hw=(480, 640),
+                raw_camera=True,
+                raw_shift_px_per_n=WEDGE_RAW_SHIFT_PX_PER_N,
+            )
             for c in configs
         ]
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)

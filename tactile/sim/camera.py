@@ -57,6 +57,13 @@ WEDGE_RAW_SURROUND_GRID_BGR: tuple[tuple[tuple[int, int, int], ...], ...] = (
 )  # fmt: skip
 
 
+#: The real Wedge's raw view moves under load (phase correlation of the whole raw frame,
+#: reference vs peak frame, 15 grasps at 16-25 N: dx -0.19 .. -0.41 px, i.e. -0.008 ..
+#: -0.017 px/N, mean -0.0128; dy +0.02 .. -0.10 px, mean -0.0017 px/N). The pad's sharp
+#: outline against the housing then shows as bright lines in |peak - reference|.
+WEDGE_RAW_SHIFT_PX_PER_N: tuple[float, float] = (-0.0128, -0.0017)
+
+
 class RawCamera:
     """Maps pad images (``pad_size_hw``) into raw frames (``raw_size_hw``) through the mirror."""
 
@@ -78,13 +85,28 @@ class RawCamera:
         rh, rw = raw_size_hw
         self.surround = cv2.resize(grid, (rw, rh), interpolation=cv2.INTER_CUBIC)
 
-    def project(self, pad_image: np.ndarray) -> np.ndarray:
-        """float32 pad image -> float32 raw frame (the pad pasted over the housing)."""
+    def project(
+        self, pad_image: np.ndarray, shift_px: tuple[float, float] = (0.0, 0.0)
+    ) -> np.ndarray:
+        """float32 pad image -> float32 raw frame (the pad pasted over the housing), the whole
+        view moved by ``shift_px`` (x, y) raw pixels (the camera moving against the pad and
+        housing under load; sub-pixel, bilinear)."""
         rh, rw = self.raw_size_hw
-        out = self.surround.copy()
+        dx, dy = shift_px
+        raw_to_pad = self._raw_to_pad
+        if dx == 0 and dy == 0:
+            out = self.surround.copy()
+        else:
+            move = np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]], dtype=np.float64)
+            out = cv2.warpAffine(
+                self.surround, move, (rw, rh), flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            )  # fmt: skip
+            back = np.array([[1.0, 0.0, -dx], [0.0, 1.0, -dy], [0.0, 0.0, 1.0]])
+            raw_to_pad = raw_to_pad @ back  # raw pixel -> where it was before the move
         cv2.warpPerspective(
             pad_image,
-            self._raw_to_pad,
+            raw_to_pad,
             (rw, rh),
             dst=out,
             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,

@@ -12,7 +12,7 @@ import numpy as np
 from tactile import __version__
 from tactile.calibration.sensor import SIM_WEDGE, WEDGE_REFERENCE, SensorCalibration
 from tactile.errors import ConfigError
-from tactile.sim.camera import RawCamera
+from tactile.sim.camera import WEDGE_RAW_SHIFT_PX_PER_N, RawCamera
 from tactile.sim.gripper import (
     PHASE_NAMES,
     GripperProfile,
@@ -36,7 +36,9 @@ class SimGraspConfig:
     ``offset_jitter_mm`` moves the contact centre randomly (uniform, per axis) per grasp.
     ``raw_camera`` renders what the camera records through the mirror: ``size_hw`` is then the
     raw frame size and the calibration must have pad corners (the truth's masks stay in pad
-    coordinates, the calibration's warped image). ``relaxation_fraction`` of the force
+    coordinates, the calibration's warped image); ``raw_shift_px_per_n`` then moves the whole
+    raw view with the force (the real Wedge's camera moves against pad and housing under load,
+    see ``camera.WEDGE_RAW_SHIFT_PX_PER_N``). ``relaxation_fraction`` of the force
     relaxes with ``relaxation_time_s`` once the fingers stop (viscoelastic gel and object; the
     real grasps lose 3-6 % during the hold).
     """
@@ -54,6 +56,7 @@ class SimGraspConfig:
     relaxation_fraction: float = 0.0
     relaxation_time_s: float = 0.5
     max_frames: int = 1000
+    raw_shift_px_per_n: tuple[float, float] = (0.0, 0.0)
     preset: str = "ideal"  # the preset it started from (recorded in metadata and cards)
 
     def __post_init__(self) -> None:
@@ -95,7 +98,11 @@ class SimGraspConfig:
     def wedge_raw(cls, **kwargs: Any) -> SimGraspConfig:
         """Raw 640x480 frames of the reference Wedge rig (``wedge-reference-v1``), realistic."""
         cfg = cls.realistic(
-            calibration=WEDGE_REFERENCE, size_hw=(480, 640), raw_camera=True, preset="wedge-raw"
+            calibration=WEDGE_REFERENCE,
+            size_hw=(480, 640),
+            raw_camera=True,
+            raw_shift_px_per_n=WEDGE_RAW_SHIFT_PX_PER_N,
+            preset="wedge-raw",
         )
         return replace(cfg, **kwargs)
 
@@ -123,6 +130,8 @@ class SimGraspConfig:
             "blur_sigma_px": self.optics.blur_sigma_px,
             "background": self.optics.background,
             "raw_camera": self.raw_camera,
+            "raw_shift_px_per_n_x": self.raw_shift_px_per_n[0],
+            "raw_shift_px_per_n_y": self.raw_shift_px_per_n[1],
         }
 
 
@@ -248,9 +257,13 @@ def simulate_grasp_truth(
     frames = np.empty((delta.size, *cfg.size_hw, 3), np.uint8)
     masks = np.empty((delta.size, *pad_hw), bool)
     depths = np.empty((delta.size, *pad_hw), np.float32) if keep_depth_maps else None
+    sx, sy = cfg.raw_shift_px_per_n
     for i, d in enumerate(delta):
         image, depth, mask = scene.fields(float(d))
-        frames[i] = noise.apply(camera.project(image) if camera is not None else image)
+        if camera is not None:
+            f = float(states["force_n"][i])
+            image = camera.project(image, (sx * f, sy * f))
+        frames[i] = noise.apply(image)
         masks[i] = mask
         if depths is not None:
             depths[i] = depth

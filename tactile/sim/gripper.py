@@ -29,6 +29,7 @@ class GripperProfile:
     force_target_n: float = 20.0
     min_width_mm: float = 0.5  # mechanical stop
     finger_stiffness_n_per_mm: float = 0.0  # 0: rigid fingers; else each finger's compliance
+    width_offset_mm: float = 0.0  # what the encoder reads beyond the gel-to-gel gap
     rest_before_s: float = 0.15
     hold_s: float = 0.4
     rest_after_s: float = 0.15
@@ -46,16 +47,23 @@ class GripperProfile:
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise ConfigError(f"GripperProfile.{name}={value!r} must be >= 0", hint="use 0")
+        if not math.isfinite(self.width_offset_mm):
+            raise ConfigError(
+                f"GripperProfile.width_offset_mm={self.width_offset_mm!r} must be finite",
+                hint="the encoder's offset in mm, e.g. 0",
+            )
 
 
 def encoder_width_mm(
     gap_mm: np.ndarray, force_n: np.ndarray, profile: GripperProfile
 ) -> np.ndarray:
     """What the gripper's encoder reads: the motor position, which runs ahead of the gel gap by
-    the deflection of both fingers (``2 F / k``) when the fingers are compliant."""
+    the deflection of both fingers (``2 F / k``) when the fingers are compliant, plus a
+    constant offset (finger geometry the width reading does not account for)."""
+    reading = gap_mm + profile.width_offset_mm if profile.width_offset_mm else gap_mm
     if profile.finger_stiffness_n_per_mm <= 0:
-        return gap_mm
-    return gap_mm - 2.0 * force_n / profile.finger_stiffness_n_per_mm
+        return reading
+    return reading - 2.0 * force_n / profile.finger_stiffness_n_per_mm
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,22 @@ def test_raw_camera_needs_pad_corners() -> None:
     cfg = SimGraspConfig.clean(calibration=SIM_WEDGE, raw_camera=True)
     with pytest.raises(ConfigError, match="corners"):
         simulate_grasp_truth(SimObject(), cfg, seed=0)
+
+
+def test_load_moves_the_whole_raw_view() -> None:
+    from tactile.sim.camera import RawCamera
+
+    camera = RawCamera(WEDGE_REFERENCE, (480, 640))
+    pad = background_image(Optics(), camera.pad_size_hw)
+    still = camera.project(pad)
+    moved = camera.project(pad, (-2.0, 0.0))  # two pixels to the left
+    np.testing.assert_allclose(moved[:, 100:-100], still[:, 102:-98], atol=0.5)
+    assert np.abs(moved - still).max() > 20  # the pad's outline against the housing shows
+
+
+def test_wedge_raw_preset_moves_the_view_with_the_force() -> None:
+    from tactile.sim.camera import WEDGE_RAW_SHIFT_PX_PER_N
+
+    cfg = SimGraspConfig.wedge_raw()
+    assert cfg.raw_shift_px_per_n == WEDGE_RAW_SHIFT_PX_PER_N and cfg.preset == "wedge-raw"
+    assert WEDGE_RAW_SHIFT_PX_PER_N[0] * 23.0 == pytest.approx(-0.29, abs=0.05)  # measured
