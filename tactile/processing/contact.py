@@ -65,16 +65,38 @@ class RelativeDifference:
         # ~500 evenly spaced pixels are plenty for the per-channel median
         self._stride = max(1, int(np.sqrt(reference.shape[0] * reference.shape[1] / 500)))
 
-    def __call__(self, image: np.ndarray) -> np.ndarray:
+    def _ratio(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``image / reference`` (float32) and its per-channel median level (strided sample)."""
         if image.shape != self.reference.shape or image.dtype != np.uint8:
             _check_pair(image, self.reference)
         ratio = cv2.multiply(image, self._inv, dtype=cv2.CV_32F)
         k = self._stride
-        level = np.median(ratio[::k, ::k].reshape(-1, 3), axis=0)
+        sample = ratio[::k, ::k].reshape(-1, 3)
+        mid = sample.shape[0] // 2  # the upper median: np.partition is 3x faster than median
+        level = np.maximum(np.partition(sample, mid, axis=0)[mid], 1e-3)
+        return ratio, level
+
+    def __call__(self, image: np.ndarray) -> np.ndarray:
+        ratio, level = self._ratio(image)
         affine = np.zeros((3, 4), np.float32)
-        affine[[0, 1, 2], [0, 1, 2]] = 128.0 / np.maximum(level, 1e-3)
+        affine[[0, 1, 2], [0, 1, 2]] = 128.0 / level
         affine[:, 3] = -128.0
         return cv2.transform(ratio, affine)
+
+    def magnitude(self, image: np.ndarray, *, sigma_px: float = 1.5) -> np.ndarray:
+        """Smoothed mean absolute change over channels, (H, W) float32 in grey levels.
+
+        Equals ``difference_magnitude_from_diff(self(image), sigma_px=sigma_px)`` in two fewer
+        passes: ``|128 (q/l - 1)| = 128/l · |q - l|`` per channel, summed with weights.
+        """
+        ratio, level = self._ratio(image)
+        scalar = (float(level[0]), float(level[1]), float(level[2]), 0.0)
+        dev = cv2.absdiff(ratio, scalar)  # type: ignore[call-overload]  # a Scalar
+        weights = (128.0 / 3.0 / level).astype(np.float32).reshape(1, 3)
+        mag = cv2.transform(dev, weights)
+        if sigma_px > 0:
+            mag = cv2.GaussianBlur(mag, (0, 0), sigma_px)
+        return mag
 
 
 def signed_difference(image: np.ndarray, reference: np.ndarray) -> np.ndarray:

@@ -4,13 +4,19 @@ Order of work (only what the estimators need is computed): loading phase from th
 reference frame -> one precomputed pad warp -> contact area (and depth, when the calibration
 has a depth model) for the loading-phase frames only. Frames outside contact..peak get NaN
 area/depth: they are not part of the loading phase and are never looked at.
+
+Frames are read through a :class:`FrameSource`, so a grasp on disk need not be decoded whole:
+:func:`extract_features_from` takes the signals and a frame reader, and with
+``max_image_frames`` measures only that many frames over the loading phase (the areas between
+them are interpolated), which is what makes an estimate from a file fast.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
-import cv2
 import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration, get_calibration
@@ -25,13 +31,85 @@ from tactile.processing.contact import (
 from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
 from tactile.processing.loading import LoadingPhase, find_loading_phase, sample_indices
 from tactile.processing.warp import DEFAULT_SCALE, PadWarp, build_pad_warp
-from tactile.types import Flag, Grasp, GraspFeatures
+from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata
 
 #: share of clipped pixels in a loading frame above which the image counts as saturated
 SATURATION_LIMIT = 0.01
+#: The intensity contact mask is computed at this fraction of the working scale (the depth
+#: route already integrated at half resolution): 0.5 mm px on the Wedge (54x48), where the
+#: contact mask's smoothing (sigma 0.6 mm) lives anyway. On the 15 reference grasps the peak
+#: areas agree with the full working scale to within 10 % (median 1 %) and area-force Spearman
+#: rho is no worse (min 0.88 vs 0.84); contact features run ~1.7x faster.
+INTENSITY_SCALE_FACTOR = 0.5
 
 
-def resolve_calibration(grasp: Grasp, calibration: SensorCalibration | None) -> SensorCalibration:
+class GraspSignals(Protocol):
+    """What feature extraction needs besides the frames (a :class:`Grasp` is one)."""
+
+    @property
+    def grasp_id(self) -> str: ...
+    @property
+    def meta(self) -> GraspMetadata: ...
+    @property
+    def t_s(self) -> np.ndarray: ...
+    @property
+    def force_n(self) -> np.ndarray: ...
+    @property
+    def width_mm(self) -> np.ndarray: ...
+    @property
+    def reference_frame(self) -> np.ndarray | None: ...
+    @property
+    def frame_shape(self) -> tuple[int, int]: ...
+    @property
+    def n_frames(self) -> int: ...
+
+
+class FrameSource:
+    """Frames by index: ``source[i]``; ``prefetch(indices)`` reads several in one go.
+
+    ``FrameSource.of(grasp)`` serves a grasp in memory (views, no copies);
+    ``FrameSource(read_many)`` wraps a reader such as ``GraspReader.read_frames`` bound to
+    one grasp and caches what it read, so each frame is decoded at most once.
+    """
+
+    def __init__(
+        self,
+        read_many: Callable[[Sequence[int]], np.ndarray] | None = None,
+        *,
+        frames: np.ndarray | None = None,
+    ) -> None:
+        self._read_many = read_many
+        self._frames = frames
+        self._cache: dict[int, np.ndarray] = {}
+
+    @classmethod
+    def of(cls, grasp: Grasp) -> FrameSource:
+        return cls(frames=grasp.frames)
+
+    @property
+    def n_decoded(self) -> int:
+        """Frames read through ``read_many`` so far (0 for frames in memory)."""
+        return len(self._cache)
+
+    def prefetch(self, indices: Sequence[int]) -> None:
+        if self._frames is not None or self._read_many is None:
+            return
+        missing = [int(i) for i in dict.fromkeys(indices) if int(i) not in self._cache]
+        if missing:
+            for i, frame in zip(missing, self._read_many(missing), strict=True):
+                self._cache[i] = frame
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        if self._frames is not None:
+            return np.asarray(self._frames[index])
+        if index not in self._cache:
+            self.prefetch([index])
+        return self._cache[index]
+
+
+def resolve_calibration(
+    grasp: GraspSignals, calibration: SensorCalibration | None
+) -> SensorCalibration:
     """The calibration passed in, else the one the grasp's metadata names."""
     if calibration is not None:
         return calibration
@@ -59,54 +137,52 @@ def choose_reference(
     ``lookback`` frames before force contact are compared with the earliest of them and the
     reference is the last one whose contact area is still negligible (< 0.5 % of the pad).
     """
-    if grasp.reference_frame is not None:
-        return grasp.reference_frame, None, "reference: stored reference frame"
+    return _choose_reference(
+        grasp, FrameSource.of(grasp), contact_index, calibration, warp, lookback=lookback
+    )
+
+
+def _choose_reference(
+    signals: GraspSignals,
+    frames: FrameSource,
+    contact_index: int,
+    calibration: SensorCalibration | None,
+    warp: PadWarp | None,
+    *,
+    lookback: int = 10,
+) -> tuple[np.ndarray, int | None, str]:
+    if signals.reference_frame is not None:
+        return signals.reference_frame, None, "reference: stored reference frame"
     idx = max(contact_index - 1, 0)
     note = f"reference: frame {idx}, the last before contact"
     if contact_index == 0:
         note = "reference: frame 0 (the grasp starts in contact; areas may be underestimated)"
-        return grasp.frames[0], 0, note
+        return frames[0], 0, note
     if calibration is not None and warp is not None and contact_index >= 2:
         lo = max(0, contact_index - 1 - lookback)
-        idx = _last_untouched(grasp, lo, contact_index - 1, calibration, warp)
+        frames.prefetch([lo, contact_index - 1])
+        idx = _last_untouched(frames, lo, contact_index - 1, calibration, warp)
         if idx != contact_index - 1:
             note = (
                 f"reference: frame {idx}, the last before the gel shows contact "
                 f"(force contact at frame {contact_index})"
             )
-    return grasp.frames[idx], idx, note
+    return frames[idx], idx, note
 
 
 def _last_untouched(
-    grasp: Grasp, lo: int, hi: int, calibration: SensorCalibration, warp: PadWarp
+    frames: FrameSource, lo: int, hi: int, calibration: SensorCalibration, warp: PadWarp
 ) -> int:
     """Last frame in lo..hi whose contact area against frame ``lo`` is < 0.5 % of the pad."""
-    rel = RelativeDifference(warp.apply(grasp.frames[lo]))
+    rel = RelativeDifference(warp.apply(frames[lo]))
     sigma = calibration.contact_smoothing_mm / math.sqrt(warp.px_area_mm2)
     limit = 0.005 * warp.size_px[0] * warp.size_px[1]
     for i in range(hi, lo, -1):  # the touch is usually 0-3 frames back: stop at the first clean
-        mag = difference_magnitude_from_diff(rel(warp.apply(grasp.frames[i])), sigma_px=sigma)
+        mag = rel.magnitude(warp.apply(frames[i]), sigma_px=sigma)
         mask = clean_mask((mag > calibration.contact_threshold).astype(np.uint8))
         if np.count_nonzero(mask) <= limit:
             return i
     return lo
-
-
-def _peak_depth_half_res(
-    diff: np.ndarray, mask: np.ndarray, cal: SensorCalibration, warp: PadWarp
-) -> float:
-    """Peak gel depth (mm) inside a known mask, integrated at half resolution (3x faster)."""
-    h, w = diff.shape[0] // 4 * 2, diff.shape[1] // 4 * 2  # even sides for the DCT
-    small = cv2.resize(diff[: 2 * h, : 2 * w], (w, h), interpolation=cv2.INTER_AREA)
-    dmap = depth_map_mm(
-        small,
-        gradient_matrix=cal.gradient_matrix,
-        mm_per_px_x=2 * warp.mm_per_px_x,
-        mm_per_px_y=2 * warp.mm_per_px_y,
-        depth_scale=cal.depth_scale_mm_per_unit or 1.0,
-    )
-    inside = mask[: 2 * h : 2, : 2 * w : 2]
-    return max(float(dmap[inside].max()), 0.0) if inside.any() else 0.0
 
 
 def _frame_features(
@@ -117,26 +193,32 @@ def _frame_features(
     depth: bool,
 ) -> tuple[float, float]:
     """(contact area mm^2, peak gel depth mm or NaN) of one warped frame."""
-    diff = rel(image)
-    mask = None
+    kw = {"mm_per_px_x": warp.mm_per_px_x, "mm_per_px_y": warp.mm_per_px_y}
     if cal.contact_method == "intensity":
         sigma_px = cal.contact_smoothing_mm / math.sqrt(warp.px_area_mm2)
-        mag = difference_magnitude_from_diff(diff, sigma_px=sigma_px)
+        diff = rel(image) if depth else None
+        if diff is None:
+            mag = rel.magnitude(image, sigma_px=sigma_px)
+        else:
+            mag = difference_magnitude_from_diff(diff, sigma_px=sigma_px)
         mask = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
-    if not depth and mask is not None:
-        return float(np.count_nonzero(mask)) * warp.px_area_mm2, float("nan")
-    if mask is not None:
         area = float(np.count_nonzero(mask)) * warp.px_area_mm2
-        return area, _peak_depth_half_res(diff, mask, cal, warp)
+        if diff is None:
+            return area, float("nan")
+        dmap = depth_map_mm(
+            diff,
+            gradient_matrix=cal.gradient_matrix,
+            depth_scale=cal.depth_scale_mm_per_unit or 1.0,
+            **kw,
+        )
+        return area, max(float(dmap[mask].max()), 0.0) if mask.any() else 0.0
     dmap = depth_map_mm(
-        diff,
+        rel(image),
         gradient_matrix=cal.gradient_matrix,
-        mm_per_px_x=warp.mm_per_px_x,
-        mm_per_px_y=warp.mm_per_px_y,
         depth_scale=cal.depth_scale_mm_per_unit or 1.0,
+        **kw,
     )
-    if mask is None:
-        mask = contact_mask_from_depth(dmap)
+    mask = contact_mask_from_depth(dmap)
     area = float(np.count_nonzero(mask)) * warp.px_area_mm2
     peak = float(dmap[mask].max()) if mask.any() else 0.0
     return area, max(peak, 0.0)
@@ -149,41 +231,88 @@ def extract_features(
     n_samples: int = 5,
     scale: float = DEFAULT_SCALE,
     with_depth: bool = True,
+    max_image_frames: int | None = None,
 ) -> GraspFeatures:
     """Loading phase, contact area (mm^2) and gel depth (mm) of one grasp.
 
     ``calibration`` defaults to the one named by ``grasp.meta.calibration_id``; ``scale`` is
-    the working resolution relative to the calibrated warp. Only the loading-phase frames
-    (contact .. peak) are measured: ``contact_area_mm2`` and ``depth_mm`` are NaN elsewhere.
-    ``force_n`` is the despiked force. ``notes`` say which reference frame was used and what
-    was repaired. Raises :class:`~tactile.errors.NoContactError` when there is no loading
-    phase, :class:`~tactile.errors.CalibrationError` without a usable calibration and
+    the working resolution relative to the calibrated warp (the intensity contact mask runs at
+    ``INTENSITY_SCALE_FACTOR`` of it). Only the loading-phase frames (contact .. peak) are
+    measured: ``contact_area_mm2`` and ``depth_mm`` are NaN elsewhere; with
+    ``max_image_frames`` only that many, spread evenly from contact to peak (sampled frames
+    included), and the loading frames between them are interpolated. ``force_n`` is the
+    despiked force. ``notes`` say which reference frame was used and what was repaired.
+    Raises :class:`~tactile.errors.NoContactError` when there is no loading phase,
+    :class:`~tactile.errors.CalibrationError` without a usable calibration and
     :class:`~tactile.errors.ProcessingError` for black frames.
     """
-    cal = resolve_calibration(grasp, calibration)
-    phase = find_loading_phase(grasp.force_n, grasp.width_mm)
+    return extract_features_from(
+        grasp,
+        FrameSource.of(grasp),
+        calibration,
+        n_samples=n_samples,
+        scale=scale,
+        with_depth=with_depth,
+        max_image_frames=max_image_frames,
+    )
+
+
+def measured_indices(
+    contact_index: int, peak_index: int, sampled: Sequence[int], max_frames: int | None
+) -> list[int]:
+    """The loading frames to measure: all of contact..peak, or at most ``max_frames`` of them
+    spread evenly (first contact and peak always) together with the ``sampled`` frames."""
+    every = list(range(contact_index, peak_index + 1))
+    if max_frames is None or len(every) <= max_frames:
+        return every
+    spread = np.rint(np.linspace(contact_index, peak_index, max(max_frames, 2))).astype(int)
+    return sorted({*map(int, spread), *map(int, sampled)})
+
+
+def extract_features_from(
+    signals: GraspSignals,
+    frames: FrameSource,
+    calibration: SensorCalibration | None = None,
+    *,
+    n_samples: int = 5,
+    scale: float = DEFAULT_SCALE,
+    with_depth: bool = True,
+    max_image_frames: int | None = None,
+) -> GraspFeatures:
+    """:func:`extract_features` on signals plus a :class:`FrameSource` (frames read lazily)."""
+    cal = resolve_calibration(signals, calibration)
+    phase = find_loading_phase(signals.force_n, signals.width_mm)
     sampled = sample_indices(phase.contact_index, phase.peak_index, n_samples)
     flags = set(phase.flags)
     notes = list(phase.notes)
-    warp = build_pad_warp(cal, grasp.frame_shape, scale=scale)
-    ref_raw, ref_index, note = choose_reference(
-        grasp, phase.contact_index, calibration=cal, warp=warp
-    )
+    work_scale = scale * INTENSITY_SCALE_FACTOR if cal.contact_method == "intensity" else scale
+    warp = build_pad_warp(cal, signals.frame_shape, scale=work_scale)
+    todo = measured_indices(phase.contact_index, phase.peak_index, sampled, max_image_frames)
+    if signals.reference_frame is None:  # the reference candidates and the loading frames
+        lo = max(0, phase.contact_index - 11)
+        frames.prefetch([lo, max(phase.contact_index - 1, 0), *todo])
+    else:
+        frames.prefetch(todo)
+    ref_raw, ref_index, note = _choose_reference(signals, frames, phase.contact_index, cal, warp)
     notes.append(note)
     use_depth = cal.gradient_matrix is not None and (with_depth or cal.contact_method == "depth")
     if with_depth and not use_depth:
         notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
-    area, depth, saturation = _measure_loading(grasp, phase, ref_raw, cal, warp, use_depth)
+    area, depth, saturation = _measure_loading(signals, frames, todo, ref_raw, cal, warp, use_depth)
+    if len(todo) < phase.n_frames:
+        _interpolate_loading(area, todo, phase)
+        _interpolate_loading(depth, todo, phase)
+        notes.append(f"measured {len(todo)} of {phase.n_frames} loading frames; interpolated")
     if saturation > SATURATION_LIMIT:
         flags.add(Flag.SATURATED_IMAGE)
         notes.append(f"up to {100 * saturation:.1f}% of pad pixels clipped at 255")
     if phase.n_frames < max(n_samples, 3):
         flags.add(Flag.FEW_LOADING_FRAMES)
     return GraspFeatures(
-        grasp_id=grasp.grasp_id,
-        t_s=grasp.t_s,
+        grasp_id=signals.grasp_id,
+        t_s=signals.t_s,
         force_n=phase.force_n,
-        width_mm=grasp.width_mm,
+        width_mm=signals.width_mm,
         contact_area_mm2=area,
         contact_index=phase.contact_index,
         peak_index=phase.peak_index,
@@ -195,24 +324,33 @@ def extract_features(
     )
 
 
+def _interpolate_loading(values: np.ndarray, measured: Sequence[int], phase: LoadingPhase) -> None:
+    """Fill the unmeasured loading frames of ``values`` in place (linear in frame index)."""
+    idx = np.arange(phase.contact_index, phase.peak_index + 1)
+    known = np.asarray(measured)
+    if np.all(np.isfinite(values[known])):
+        values[idx] = np.interp(idx, known, values[known])
+
+
 def _measure_loading(
-    grasp: Grasp,
-    phase: LoadingPhase,
+    signals: GraspSignals,
+    frames: FrameSource,
+    indices: Sequence[int],
     ref_raw: np.ndarray,
     cal: SensorCalibration,
     warp: PadWarp,
     use_depth: bool,
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Per-frame area and depth over the loading phase (NaN elsewhere), worst saturation."""
+    """Per-frame area and depth at ``indices`` (NaN elsewhere) and the worst saturation."""
     ref = warp.apply(ref_raw)
-    check_not_black(ref, what=f"grasp {grasp.grasp_id!r} reference frame")
+    check_not_black(ref, what=f"grasp {signals.grasp_id!r} reference frame")
     rel = RelativeDifference(ref)
-    area = np.full(grasp.n_frames, np.nan)
-    depth = np.full(grasp.n_frames, np.nan)
+    area = np.full(signals.n_frames, np.nan)
+    depth = np.full(signals.n_frames, np.nan)
     worst = 0.0
-    for i in range(phase.contact_index, phase.peak_index + 1):
-        img = warp.apply(grasp.frames[i])
-        check_not_black(img, what=f"grasp {grasp.grasp_id!r} frame {i}")
+    for i in indices:
+        img = warp.apply(frames[i])
+        check_not_black(img, what=f"grasp {signals.grasp_id!r} frame {i}")
         worst = max(worst, saturated_fraction(img))
         area[i], depth[i] = _frame_features(img, rel, cal, warp, use_depth)
     return area, depth, worst
