@@ -116,21 +116,9 @@ def run(args: argparse.Namespace) -> int:
     names = args.mix_presets if args.physics == "mix" else (args.physics,)
     configs = [preset_config(name, args.size) for name in names]
     if args.camera == "wedge-raw":
-        from dataclasses import replace
+        from tactile.sim.grasp import as_wedge_raw
 
-        from tactile.calibration.sensor import WEDGE_REFERENCE
-        from tactile.sim.camera import WEDGE_RAW_SHIFT_PX_PER_N
-
-        configs = [
-            replace(
-                c,
-                calibration=WEDGE_REFERENCE,
-                size_hw=(480, 640),
-                raw_camera=True,
-                raw_shift_px_per_n=WEDGE_RAW_SHIFT_PX_PER_N,
-            )
-            for c in configs
-        ]
+        configs = [as_wedge_raw(c) for c in configs]
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
     total = args.objects * args.grasps
     bar = tqdm(total=total, unit="grasp", disable=args.no_progress or args.json)

@@ -67,7 +67,13 @@ WEDGE_RAW_SHIFT_PX_PER_N: tuple[float, float] = (-0.0128, -0.0017)
 class RawCamera:
     """Maps pad images (``pad_size_hw``) into raw frames (``raw_size_hw``) through the mirror."""
 
-    def __init__(self, calibration: SensorCalibration, raw_size_hw: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        calibration: SensorCalibration,
+        raw_size_hw: tuple[int, int],
+        *,
+        surround_bgr: np.ndarray | None = None,
+    ) -> None:
         if calibration.corners_px is None or calibration.warp_size_px is None:
             raise ConfigError(
                 f"calibration {calibration.calibration_id!r} has no pad corners / warp size, "
@@ -81,9 +87,29 @@ class RawCamera:
         src = np.asarray(calibration.corners_px, dtype=np.float32)
         dst = np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float32)
         self._raw_to_pad = cv2.getPerspectiveTransform(src, dst)
-        grid = np.asarray(WEDGE_RAW_SURROUND_GRID_BGR, dtype=np.float32)
         rh, rw = raw_size_hw
-        self.surround = cv2.resize(grid, (rw, rh), interpolation=cv2.INTER_CUBIC)
+        if surround_bgr is None:
+            grid = np.asarray(WEDGE_RAW_SURROUND_GRID_BGR, dtype=np.float32)
+            self.surround = cv2.resize(grid, (rw, rh), interpolation=cv2.INTER_CUBIC)
+        else:
+            image = np.asarray(surround_bgr, dtype=np.float32)
+            self.surround = cv2.resize(image, (rw, rh), interpolation=cv2.INTER_AREA)
+
+    @classmethod
+    def from_config(
+        cls, calibration: SensorCalibration, raw_size_hw: tuple[int, int], surround_path: str
+    ) -> RawCamera:
+        """A camera whose housing view is the image at ``surround_path`` (BGR; "" for the
+        shipped grid), e.g. a real no-contact raw frame of the sensor being twinned."""
+        if not surround_path:
+            return cls(calibration, raw_size_hw)
+        image = cv2.imread(surround_path, cv2.IMREAD_COLOR)
+        if image is None:
+            raise ConfigError(
+                f"raw surround image {surround_path} cannot be read",
+                hint="pass the path of a PNG of a raw no-contact frame, or '' for the default",
+            )
+        return cls(calibration, raw_size_hw, surround_bgr=image)
 
     def project(
         self, pad_image: np.ndarray, shift_px: tuple[float, float] = (0.0, 0.0)

@@ -37,7 +37,7 @@ Always on: the gel cannot be pressed deeper than its thickness ``h`` (it sits on
 window). As its indentation ``d_g`` approaches ``h`` the thin layer left under the object is
 squeezed against the window and stiffens without bound; we model this with the gel compliance
 multiplier ``m(s) = 1 - (s / s_max)^3``, ``s = d_g / h``, ``s_max = GEL_MAX_STRAIN`` (our
-heuristic: within 0.3 % of the half-space law below ``s = 0.15``, 4.5x stiffer at
+heuristic: within 0.5 % of the half-space law below ``s = 0.15``, 6.3x stiffer at
 ``s = 0.85``, 0 at ``s_max``): the object takes whatever the gel cannot, so a rigid object
 meets a steeply rising force as the gel bottoms out. In the lock-up beyond the contact model
 the gel depth saturates below ``s_max h`` too, so no state has the gel deeper than its

@@ -57,6 +57,7 @@ class SimGraspConfig:
     relaxation_time_s: float = 0.5
     max_frames: int = 1000
     raw_shift_px_per_n: tuple[float, float] = (0.0, 0.0)
+    raw_surround: str = ""  # a raw no-contact frame (PNG) as the housing view; "": shipped grid
     preset: str = "ideal"  # the preset it started from (recorded in metadata and cards)
 
     def __post_init__(self) -> None:
@@ -97,14 +98,7 @@ class SimGraspConfig:
     @classmethod
     def wedge_raw(cls, **kwargs: Any) -> SimGraspConfig:
         """Raw 640x480 frames of the reference Wedge rig (``wedge-reference-v1``), realistic."""
-        cfg = cls.realistic(
-            calibration=WEDGE_REFERENCE,
-            size_hw=(480, 640),
-            raw_camera=True,
-            raw_shift_px_per_n=WEDGE_RAW_SHIFT_PX_PER_N,
-            preset="wedge-raw",
-        )
-        return replace(cfg, **kwargs)
+        return replace(as_wedge_raw(cls.realistic(preset="wedge-raw")), **kwargs)
 
     def summary(self) -> dict[str, Any]:
         """JSON-serialisable scalars describing the settings (for metadata and dataset cards)."""
@@ -133,6 +127,32 @@ class SimGraspConfig:
             "raw_shift_px_per_n_x": self.raw_shift_px_per_n[0],
             "raw_shift_px_per_n_y": self.raw_shift_px_per_n[1],
         }
+
+
+def as_wedge_raw(cfg: SimGraspConfig) -> SimGraspConfig:
+    """These settings rendered as the reference Wedge's camera records them (raw 640x480
+    frames through the mirror). If the settings move the illumination with the load, the whole
+    raw view moves too (``WEDGE_RAW_SHIFT_PX_PER_N``, measured on the whole raw frame) and the
+    pad's background keeps only the rest of the shift measured inside the pad, so the two are
+    not counted twice."""
+    bx, by = cfg.optics.background_shift_mm_per_n
+    if bx == 0 and by == 0:
+        shift, optics = (0.0, 0.0), cfg.optics
+    else:
+        shift = WEDGE_RAW_SHIFT_PX_PER_N
+        rest = (
+            bx - shift[0] * WEDGE_REFERENCE.mm_per_px_x,
+            by - shift[1] * WEDGE_REFERENCE.mm_per_px_y,
+        )
+        optics = replace(cfg.optics, background_shift_mm_per_n=rest)
+    return replace(
+        cfg,
+        calibration=WEDGE_REFERENCE,
+        size_hw=(480, 640),
+        raw_camera=True,
+        raw_shift_px_per_n=shift,
+        optics=optics,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,7 +257,11 @@ def simulate_grasp_truth(
     if cfg.offset_jitter_mm > 0:
         jx, jy = rng_scene.uniform(-cfg.offset_jitter_mm, cfg.offset_jitter_mm, 2)
         offset = (offset[0] + float(jx), offset[1] + float(jy))
-    camera = RawCamera(cfg.calibration, cfg.size_hw) if cfg.raw_camera else None
+    camera = (
+        RawCamera.from_config(cfg.calibration, cfg.size_hw, cfg.raw_surround)
+        if cfg.raw_camera
+        else None
+    )
     pad_hw = camera.pad_size_hw if camera is not None else cfg.size_hw
     scene = Scene(
         obj,

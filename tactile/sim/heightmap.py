@@ -219,3 +219,28 @@ def texture_field(
     smooth = cv2.GaussianBlur(noise, (0, 0), sigmaX=corr_px)
     smooth -= smooth.mean()
     return smooth * np.float32(rms_mm / max(float(smooth.std()), 1e-9))
+
+
+def dimple_field(
+    rng: np.random.Generator,
+    size_hw: tuple[int, int],
+    mm_per_px: tuple[float, float],
+    pitch_mm: float,
+    depth_mm: float,
+) -> np.ndarray:
+    """A hexagonal lattice of round dimples (radius 0.42 pitch, parabolic, ``depth_mm`` deep)
+    at a random phase, as a height field (mm, <= 0: the gel is pushed less into a dimple)."""
+    h, w = size_hw
+    if pitch_mm <= 0 or depth_mm <= 0:
+        return np.zeros(size_hw, np.float32)
+    x = (np.arange(w, dtype=np.float32) * mm_per_px[0])[None, :]
+    y = (np.arange(h, dtype=np.float32) * mm_per_px[1])[:, None]
+    x0, y0 = (float(v) for v in rng.uniform(0.0, pitch_mm, 2))
+    row = pitch_mm * math.sqrt(3.0)  # two rectangular sub-lattices make the hexagonal one
+    r2 = np.full(size_hw, np.inf, np.float32)
+    for ox, oy in ((x0, y0), (x0 + pitch_mm / 2, y0 + row / 2)):
+        dx = (x - ox) % pitch_mm - pitch_mm / 2
+        dy = (y - oy) % row - row / 2
+        r2 = np.minimum(r2, dx * dx + dy * dy)
+    rd = 0.42 * pitch_mm
+    return (-depth_mm * np.clip(1.0 - r2 / (rd * rd), 0.0, None)).astype(np.float32)

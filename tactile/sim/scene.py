@@ -8,7 +8,7 @@ import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration
 from tactile.sim.contact import GEL_MAX_STRAIN, ContactCurve, GelModel, contact_curve
-from tactile.sim.heightmap import PadGrid, gel_depth_map, texture_field
+from tactile.sim.heightmap import PadGrid, dimple_field, gel_depth_map, texture_field
 from tactile.sim.objects import SimObject
 from tactile.sim.render import Optics, Shader
 
@@ -42,6 +42,11 @@ class Scene:
         self.curve: ContactCurve = contact_curve(obj, self.gel, pad_x_mm=pad_x, pad_y_mm=pad_y)
         self.shader = Shader(optics, size_hw, (self.grid.mm_per_px_x, self.grid.mm_per_px_y))
         self.texture = texture_field(rng, size_hw, obj.roughness_mm)
+        if obj.dimple_pitch_mm > 0:
+            mm_px = (self.grid.mm_per_px_x, self.grid.mm_per_px_y)
+            pitch, depth = obj.dimple_pitch_mm, obj.dimple_depth_mm
+            self.texture = self.texture + dimple_field(rng, size_hw, mm_px, pitch, depth)
+        self._textured = obj.roughness_mm > 0 or (obj.dimple_pitch_mm > 0 < obj.dimple_depth_mm)
         self._cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     @property
@@ -75,11 +80,12 @@ class Scene:
                 flat_circle=self.obj.shape == "cylinder_end",
                 thickness_mm=self.gel.thickness_mm,
             )
-            if self.obj.roughness_mm > 0:
+            if self._textured:
                 share = st["gel_depth_mm"] / max(st["delta_mm"], 1e-12)
                 depth = depth + self.texture * np.float32(share) * mask
-                # the texture's peaks cannot push the gel through to the window either
-                np.minimum(depth, np.float32(self.max_gel_depth_mm), out=depth)
+                # the texture's peaks cannot push the gel through to the window either, and
+                # its valleys cannot pull the gel out of its rest surface
+                np.clip(depth, np.float32(0.0), np.float32(self.max_gel_depth_mm), out=depth)
             out = (self.shader.render(depth, st["force_n"]), depth, mask)
         self._cache[key] = out
         if len(self._cache) > _CACHE_SIZE:

@@ -106,3 +106,30 @@ def test_load_shifts_the_illumination_like_the_real_pad() -> None:
     expected = -dx_px * grad_x[inner]
     np.testing.assert_allclose((shifted - moving.background)[inner], expected, atol=0.3)
     assert np.abs(shifted - moving.background).max() > 1.0  # edges of the glow show up
+
+
+def test_dimples_form_a_hexagonal_lattice_of_the_given_depth() -> None:
+    from tactile.sim.heightmap import dimple_field
+
+    rng = np.random.default_rng(0)
+    field = dimple_field(rng, (240, 320), (0.05, 0.05), pitch_mm=2.0, depth_mm=0.25)
+    assert field.min() == pytest.approx(-0.25, abs=0.01) and field.max() == 0.0
+    # dimples of radius 0.42 pitch on a hexagonal lattice cover pi 0.42^2 / (sqrt(3)/2)
+    assert (field < 0).mean() == pytest.approx(np.pi * 0.42**2 / (np.sqrt(3) / 2), abs=0.03)
+    assert not dimple_field(rng, (24, 32), (0.1, 0.1), pitch_mm=0.0, depth_mm=0.2).any()
+
+
+def test_dimpled_ball_prints_its_dimples_into_the_gel() -> None:
+    from tactile.sim import SimGraspConfig, simulate_grasp_truth
+
+    golf = SimObject(radius_mm=21.0, modulus_pa=8e8, dimple_pitch_mm=4.4, dimple_depth_mm=0.25)
+    smooth = SimObject(radius_mm=21.0, modulus_pa=8e8)
+    cfg = SimGraspConfig.clean(calibration=SMALL_CAL, size_hw=SMALL_HW)
+    _, dimpled = simulate_grasp_truth(golf, cfg, seed=0, keep_depth_maps=True)
+    _, plain = simulate_grasp_truth(smooth, cfg, seed=0, keep_depth_maps=True)
+    assert dimpled.depth_maps is not None and plain.depth_maps is not None
+    k = plain.peak_index
+    mask = plain.contact_masks[k]
+    lowered = plain.depth_maps[k][mask] - dimpled.depth_maps[k][mask]
+    assert lowered.max() > 0.2 and (lowered > 0.05).mean() > 0.3  # dimples hold the gel back
+    assert np.all(dimpled.depth_maps >= 0)  # ... but never pull it out of its rest surface
