@@ -29,6 +29,11 @@ class Estimator(Protocol):
     ) -> ModulusEstimate: ...
 
 
+class _HasFrameShape(Protocol):
+    @property
+    def frame_shape(self) -> tuple[int, int]: ...
+
+
 def resolve_calibration(
     meta: GraspMetadata, calibration: SensorCalibration | str | None = None
 ) -> SensorCalibration:
@@ -49,7 +54,7 @@ def resolve_calibration(
     )
 
 
-def with_pad_area(calibration: SensorCalibration, grasp: Grasp) -> SensorCalibration:
+def with_pad_area(calibration: SensorCalibration, grasp: _HasFrameShape) -> SensorCalibration:
     """``calibration`` with ``extra["pad_area_mm2"]`` from the frames when nothing else says it.
 
     Without a perspective warp the frames show the pad itself (as the simulator renders it), so

@@ -29,7 +29,7 @@ from tactile.processing.contact import (
     saturated_fraction,
 )
 from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
-from tactile.processing.loading import LoadingPhase, find_loading_phase, sample_indices
+from tactile.processing.loading import find_loading_phase, sample_indices
 from tactile.processing.warp import DEFAULT_SCALE, PadWarp, build_pad_warp
 from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata
 
@@ -43,7 +43,7 @@ SATURATION_LIMIT = 0.01
 INTENSITY_SCALE_FACTOR = 0.5
 
 
-class GraspSignals(Protocol):
+class SignalSource(Protocol):
     """What feature extraction needs besides the frames (a :class:`Grasp` is one)."""
 
     @property
@@ -108,7 +108,7 @@ class FrameSource:
 
 
 def resolve_calibration(
-    grasp: GraspSignals, calibration: SensorCalibration | None
+    grasp: SignalSource, calibration: SensorCalibration | None
 ) -> SensorCalibration:
     """The calibration passed in, else the one the grasp's metadata names."""
     if calibration is not None:
@@ -143,7 +143,7 @@ def choose_reference(
 
 
 def _choose_reference(
-    signals: GraspSignals,
+    signals: SignalSource,
     frames: FrameSource,
     contact_index: int,
     calibration: SensorCalibration | None,
@@ -239,10 +239,10 @@ def extract_features(
     the working resolution relative to the calibrated warp (the intensity contact mask runs at
     ``INTENSITY_SCALE_FACTOR`` of it). Only the loading-phase frames (contact .. peak) are
     measured: ``contact_area_mm2`` and ``depth_mm`` are NaN elsewhere; with
-    ``max_image_frames`` only that many, spread evenly from contact to peak (sampled frames
-    included), and the loading frames between them are interpolated. ``force_n`` is the
-    despiked force. ``notes`` say which reference frame was used and what was repaired.
-    Raises :class:`~tactile.errors.NoContactError` when there is no loading phase,
+    ``max_image_frames`` only that many, spread evenly from the first frame at 20 % of the
+    peak force to the peak (see :func:`measured_indices`), interpolated between them.
+    ``force_n`` is the despiked force. ``notes`` say which reference frame was used and what
+    was repaired. Raises :class:`~tactile.errors.NoContactError` when there is no loading phase,
     :class:`~tactile.errors.CalibrationError` without a usable calibration and
     :class:`~tactile.errors.ProcessingError` for black frames.
     """
@@ -257,20 +257,28 @@ def extract_features(
     )
 
 
+#: With ``max_image_frames`` the measured frames span the loading phase from the first frame at
+#: this share of the peak force: the analytical fits use only those frames (their
+#: ``min_force_fraction``), the earlier ones keep NaN.
+MEASURED_FORCE_FRACTION = 0.2
+
+
 def measured_indices(
-    contact_index: int, peak_index: int, sampled: Sequence[int], max_frames: int | None
+    force_n: np.ndarray, contact_index: int, peak_index: int, max_frames: int | None
 ) -> list[int]:
-    """The loading frames to measure: all of contact..peak, or at most ``max_frames`` of them
-    spread evenly (first contact and peak always) together with the ``sampled`` frames."""
+    """The loading frames to measure: all of contact..peak, or at most ``max_frames`` spread
+    evenly from the first frame at ``MEASURED_FORCE_FRACTION`` of the peak force to the peak."""
     every = list(range(contact_index, peak_index + 1))
     if max_frames is None or len(every) <= max_frames:
         return every
-    spread = np.rint(np.linspace(contact_index, peak_index, max(max_frames, 2))).astype(int)
-    return sorted({*map(int, spread), *map(int, sampled)})
+    loading = np.asarray(force_n[contact_index : peak_index + 1], dtype=np.float64)
+    start = contact_index + int(np.argmax(loading >= MEASURED_FORCE_FRACTION * loading[-1]))
+    spread = np.rint(np.linspace(start, peak_index, max(max_frames, 2))).astype(int)
+    return sorted(set(map(int, spread)))
 
 
 def extract_features_from(
-    signals: GraspSignals,
+    signals: SignalSource,
     frames: FrameSource,
     calibration: SensorCalibration | None = None,
     *,
@@ -287,10 +295,12 @@ def extract_features_from(
     notes = list(phase.notes)
     work_scale = scale * INTENSITY_SCALE_FACTOR if cal.contact_method == "intensity" else scale
     warp = build_pad_warp(cal, signals.frame_shape, scale=work_scale)
-    todo = measured_indices(phase.contact_index, phase.peak_index, sampled, max_image_frames)
+    todo = measured_indices(phase.force_n, phase.contact_index, phase.peak_index, max_image_frames)
     if signals.reference_frame is None:  # the reference candidates and the loading frames
+        # the touch shows 0-3 frames before force contact: the base, the last two and the loading
         lo = max(0, phase.contact_index - 11)
-        frames.prefetch([lo, max(phase.contact_index - 1, 0), *todo])
+        near = range(max(lo, phase.contact_index - 2), phase.contact_index)
+        frames.prefetch([lo, *near, *todo])
     else:
         frames.prefetch(todo)
     ref_raw, ref_index, note = _choose_reference(signals, frames, phase.contact_index, cal, warp)
@@ -300,9 +310,12 @@ def extract_features_from(
         notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
     area, depth, saturation = _measure_loading(signals, frames, todo, ref_raw, cal, warp, use_depth)
     if len(todo) < phase.n_frames:
-        _interpolate_loading(area, todo, phase)
-        _interpolate_loading(depth, todo, phase)
-        notes.append(f"measured {len(todo)} of {phase.n_frames} loading frames; interpolated")
+        _interpolate_loading(area, todo)
+        _interpolate_loading(depth, todo)
+        notes.append(
+            f"measured {len(todo)} of {phase.n_frames} loading frames (from frame {todo[0]}), "
+            "interpolated between them"
+        )
     if saturation > SATURATION_LIMIT:
         flags.add(Flag.SATURATED_IMAGE)
         notes.append(f"up to {100 * saturation:.1f}% of pad pixels clipped at 255")
@@ -324,16 +337,16 @@ def extract_features_from(
     )
 
 
-def _interpolate_loading(values: np.ndarray, measured: Sequence[int], phase: LoadingPhase) -> None:
-    """Fill the unmeasured loading frames of ``values`` in place (linear in frame index)."""
-    idx = np.arange(phase.contact_index, phase.peak_index + 1)
+def _interpolate_loading(values: np.ndarray, measured: Sequence[int]) -> None:
+    """Fill the frames between the first and last measured one in place (linear in index)."""
     known = np.asarray(measured)
-    if np.all(np.isfinite(values[known])):
+    if known.size > 1 and np.all(np.isfinite(values[known])):
+        idx = np.arange(known[0], known[-1] + 1)
         values[idx] = np.interp(idx, known, values[known])
 
 
 def _measure_loading(
-    signals: GraspSignals,
+    signals: SignalSource,
     frames: FrameSource,
     indices: Sequence[int],
     ref_raw: np.ndarray,

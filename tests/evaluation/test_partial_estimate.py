@@ -1,0 +1,93 @@
+"""An analytical estimate from a grasp file decodes only a few frames and keeps its accuracy."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tactile.estimators import AnalyticalEstimator, get_estimator
+from tactile.evaluation.runner import FAST_IMAGE_FRAMES, estimate_dataset, estimate_stored
+from tactile.io import GraspReader, GraspWriter
+from tactile.processing import extract_features
+from tactile.processing.features import FrameSource, extract_features_from, measured_indices
+
+
+class CountingReader(GraspReader):
+    """A GraspReader that counts the frames it decodes."""
+
+    decoded = 0
+
+    def read_frames(self, grasp_id: str, indices: Sequence[int]) -> np.ndarray:
+        CountingReader.decoded += len(indices)
+        return super().read_frames(grasp_id, indices)
+
+
+@pytest.fixture(scope="module")
+def sim_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+
+    path = tmp_path_factory.mktemp("partial") / "sim.h5"
+    objects = [
+        SimObject(shape="sphere", radius_mm=20.0, modulus_pa=1e5, name="ball"),
+        SimObject(shape="box", size_mm=(30.0, 30.0, 30.0), modulus_pa=1e5, name="box"),
+    ]
+    with GraspWriter(path) as w:
+        for i, obj in enumerate(objects):
+            w.append(simulate_grasp(obj, SimGraspConfig(), seed=i))
+    return path
+
+
+def test_measured_frames_span_the_fitted_part_of_the_loading_phase() -> None:
+    force = np.concatenate([np.zeros(5), np.linspace(0.1, 20.0, 40)])
+    idx = measured_indices(force, 5, 44, 6)
+    assert len(idx) == 6 and idx[-1] == 44
+    assert force[idx[0]] >= 0.2 * 20.0 > force[idx[0] - 1]
+    assert measured_indices(force, 5, 44, None) == list(range(5, 45))
+
+
+def test_partial_features_match_full_ones_on_the_simulator(sim_store: Path) -> None:
+    r = GraspReader(sim_store)
+    for gid in r.ids():
+        grasp = r.read(gid)
+        full = extract_features(grasp)
+        source = FrameSource(functools.partial(r.read_frames, gid))
+        part = extract_features_from(r.read_signals(gid), source, max_image_frames=4)
+        assert source.n_decoded <= 4 + 3  # the loading frames, the reference candidates
+        assert (part.contact_index, part.peak_index) == (full.contact_index, full.peak_index)
+        k = part.peak_index
+        assert part.contact_area_mm2[k] == pytest.approx(full.contact_area_mm2[k], rel=1e-6)
+        assert any("interpolated" in n for n in part.notes)
+
+
+def test_partial_estimates_match_full_ones(sim_store: Path) -> None:
+    part = estimate_dataset(sim_store, "auto")
+    full = estimate_dataset(sim_store, "auto", max_image_frames=None)
+    for a, b in zip(part, full, strict=True):
+        assert a.estimate is not None and b.estimate is not None
+        assert abs(math.log10(a.estimate.modulus_pa / b.estimate.modulus_pa)) < 0.05
+
+
+def test_real_grasp_from_a_file_reads_a_bounded_number_of_frames(
+    reference_grasps_dir: Path, tmp_path: Path
+) -> None:
+    from tactile.io import import_reference
+
+    store = tmp_path / "ref.h5"
+    for name in ("foam_brick_1", "purple_ball_hardest_2", "golf_ball_2"):
+        labels = reference_grasps_dir.parent / "objects_and_compliance.csv"
+        import_reference(reference_grasps_dir / f"{name}.avi", store, labels_csv=labels)
+    auto = get_estimator("auto")
+    assert isinstance(auto, AnalyticalEstimator)
+    reader = CountingReader(store)
+    for gid in reader.ids():
+        CountingReader.decoded = 0
+        _, fast = estimate_stored(reader, gid, auto)
+        assert CountingReader.decoded <= FAST_IMAGE_FRAMES + 6, gid
+        _, full = estimate_stored(reader, gid, auto, max_image_frames=None)
+        assert abs(math.log10(fast.modulus_pa / full.modulus_pa)) < 0.06, gid
+        assert fast.lower_bound_only == full.lower_bound_only
