@@ -1,6 +1,9 @@
 """Simulator throughput: simulated grasps per second (one core) and peak memory per grasp.
 
-Run: ``python benchmarks/bench_sim.py [--grasps 20] [--sizes 240x320 640x480]``. Objects come from
+Run: ``python benchmarks/bench_sim.py [--grasps 20] [--sizes 240x320 480x640] [--wedge-raw]
+[--profile]``. ``--wedge-raw`` adds raw 640x480 frames of the reference Wedge (pad rendered at
+300x400 and warped through the mirror each frame, the view moving with the load);
+``--profile`` prints where the time goes at the first size. Objects come from
 the ``reference`` population (seed 0) with the ``realistic`` settings, so frame counts vary like
 a real dataset's (about 35-100 frames per grasp). Prints a markdown table. On a shared
 machine the wall-clock rate depends on the load; grasps per CPU-second does not (much).
@@ -21,14 +24,17 @@ from tactile.calibration.sensor import SIM_WEDGE
 from tactile.sim import SimGraspConfig, sample_population, simulate_grasp
 
 
-def bench(size_hw: tuple[int, int], n_grasps: int) -> dict[str, float]:
+def pad_config(size_hw: tuple[int, int]) -> SimGraspConfig:
     # same pad, finer pixels: scale mm/px so every size shows the 35 x 25.5 mm pad
     cal = replace(
         SIM_WEDGE,
         mm_per_px_x=SIM_WEDGE.mm_per_px_x * 320 / size_hw[1],
         mm_per_px_y=SIM_WEDGE.mm_per_px_y * 240 / size_hw[0],
     )
-    cfg = SimGraspConfig.realistic(calibration=cal, size_hw=size_hw)
+    return SimGraspConfig.realistic(calibration=cal, size_hw=size_hw)
+
+
+def bench(cfg: SimGraspConfig, n_grasps: int) -> dict[str, float]:
     objects = sample_population(n_grasps, "reference", seed=0)
     simulate_grasp(objects[0], cfg, seed=0)  # warm-up (imports, caches)
     frames = 0
@@ -51,6 +57,21 @@ def bench(size_hw: tuple[int, int], n_grasps: int) -> dict[str, float]:
     }
 
 
+def profile(cfg: SimGraspConfig, n_grasps: int) -> None:
+    """Top functions by own time over ``n_grasps`` grasps."""
+    import cProfile
+    import pstats
+
+    objects = sample_population(n_grasps, "reference", seed=0)
+    simulate_grasp(objects[0], cfg, seed=0)
+    prof = cProfile.Profile()
+    prof.enable()
+    for i, obj in enumerate(objects):
+        simulate_grasp(obj, cfg, seed=i)
+    prof.disable()
+    pstats.Stats(prof).sort_stats("tottime").print_stats(12)
+
+
 def _size(text: str) -> tuple[int, int]:
     h, w = (int(v) for v in text.lower().split("x"))
     return h, w
@@ -60,7 +81,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--grasps", type=int, default=20)
     parser.add_argument("--sizes", nargs="+", type=_size, default=[(240, 320), (480, 640)])
+    parser.add_argument("--wedge-raw", action="store_true", help="also raw 640x480 Wedge frames")
+    parser.add_argument("--profile", action="store_true", help="profile the first size")
     args = parser.parse_args()
+    if args.profile:
+        profile(pad_config(args.sizes[0]), args.grasps)
+        return
     print(
         f"tactile.sim benchmark on {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} CPUs visible, numpy {np.__version__}, 1 process\n"
@@ -70,10 +96,13 @@ def main() -> None:
         "frames/grasp | peak memory per grasp (MiB) | frames array (MiB) |"
     )
     print("|---|---|---|---|---|---|---|")
-    for size in args.sizes:
-        r = bench(size, args.grasps)
+    runs = [(f"{h}x{w}", pad_config((h, w))) for h, w in args.sizes]
+    if args.wedge_raw:
+        runs.append(("480x640 raw Wedge", SimGraspConfig.wedge_raw()))
+    for label, cfg in runs:
+        r = bench(cfg, args.grasps)
         print(
-            f"| {size[0]}x{size[1]} | {r['grasps_per_s']:.1f} | {r['grasps_per_cpu_s']:.1f} | "
+            f"| {label} | {r['grasps_per_s']:.1f} | {r['grasps_per_cpu_s']:.1f} | "
             f"{r['frames_per_s']:.0f} | "
             f"{r['mean_frames']:.0f} | {r['peak_mib']:.0f} | {r['grasp_mib']:.0f} |"
         )
