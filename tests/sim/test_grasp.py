@@ -213,3 +213,27 @@ def test_width_offset_shifts_every_encoder_reading(clean_config: SimGraspConfig)
     grasp, truth = simulate_grasp_truth(BALL, replace(clean_config, gripper=gripper), seed=0)
     np.testing.assert_allclose(grasp.width_mm, truth.width_mm + 2.4)
     assert grasp.width_mm[truth.contact_index - 1] >= BALL.size_z_mm + 2.4
+
+
+def test_force_zero_drifts_like_a_random_walk_and_frames_jitter() -> None:
+    from tactile.sim.sensors import frame_times, noisy_force
+
+    noise = replace(SensorNoise.clean(), force_drift_sd_n_per_sqrt_s=0.05)
+    t = np.arange(3000) / 30.0  # 100 s at rest
+    runs = np.array(
+        [noisy_force(np.zeros_like(t), t, noise, np.random.default_rng(s)) for s in range(40)]
+    )
+    # random walk: the spread grows like sqrt(t) (0.05 N/sqrt(s) -> 0.5 N after 100 s)
+    assert runs[:, 30].std() < 0.1 < 0.3 < runs[:, -1].std() < 0.8
+    jitter = replace(SensorNoise.clean(), frame_jitter_sd_s=0.002)
+    ts, keep = frame_times(300, 30.0, jitter, np.random.default_rng(0))
+    dev = ts - keep / 30.0
+    assert 0.001 < dev.std() < 0.003 and np.all(np.diff(ts) > 0)
+
+
+def test_both_fingers_take_the_same_approach(clean_config: SimGraspConfig) -> None:
+    # the other finger carries the same gel against the same object: the closure is twice the
+    # approach of one finger, i.e. twice (gel indentation + object deformation at one side)
+    _, truth = simulate_grasp_truth(BALL, clean_config, seed=0)
+    closure = np.maximum(BALL.size_z_mm - truth.width_mm, 0.0)
+    np.testing.assert_allclose(closure, 2 * (truth.gel_depth_mm + truth.object_def_mm), atol=1e-9)
