@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from tactile.calibration.sensor import WEDGE_REFERENCE, SensorCalibration
@@ -144,8 +145,6 @@ def with_real_background(
     the pad's background is that frame warped to pad coordinates (with its texture, dust and
     sharp pad outline, which the shipped coarse grids lack). The files go to ``folder``, which
     must outlive the simulation call."""
-    import cv2
-
     cal = cfg.calibration
     assert cal.corners_px is not None and cal.warp_size_px is not None
     w, h = cal.warp_size_px
