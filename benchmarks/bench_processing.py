@@ -5,6 +5,16 @@
 Prints a markdown table: frames/s for each stage at 640x480 input (decode reported apart), and
 per-grasp times for feature extraction (default working scale) and a whole analytical
 estimate. The machine's load average is printed: numbers on a shared machine are lower bounds.
+Run it pinned to one core for the one-core figures: ``taskset -c 0 python ...``.
+
+Stages (each from the raw 640x480 BGR frame, cold in memory):
+
+- contact features: what ``extract_features`` does per loading frame for an intensity-mask
+  sensor (the reference Wedge): warp straight to the 0.5 mm contact grid, relative colour change
+  magnitude, mask, area;
+- contact + peak depth: the same plus the Poisson depth map on that grid (``with_depth=True``);
+- full depth: warp to the 0.25 mm working grid, change, Poisson, depth-based contact mask (the
+  simulator profile's ``contact_method="depth"``).
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from pathlib import Path  # noqa: E402
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from tactile.calibration import WEDGE_REFERENCE  # noqa: E402
+from tactile.calibration import WEDGE_REFERENCE_V2 as WEDGE  # noqa: E402
 from tactile.processing import (  # noqa: E402
     DEFAULT_SCALE,
     build_pad_warp,
@@ -35,6 +45,7 @@ from tactile.processing.contact import (  # noqa: E402
     difference_magnitude_from_diff,
 )
 from tactile.processing.depth import contact_mask_from_depth  # noqa: E402
+from tactile.processing.features import INTENSITY_SCALE_FACTOR  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "reference_grasps"
 
@@ -56,28 +67,42 @@ def _rate(
 
 
 def _stages(frames: np.ndarray, repeat: int, scale: float) -> list[tuple[str, tuple[float, float]]]:
-    cal = WEDGE_REFERENCE
-    warp = build_pad_warp(cal, frames.shape[1:3], scale=scale)
-    rel = RelativeDifference(warp.apply(frames[0]))
-    kw = {"mm_per_px_x": warp.mm_per_px_x, "mm_per_px_y": warp.mm_per_px_y}
+    cal = WEDGE
+    coarse = build_pad_warp(cal, frames.shape[1:3], scale=scale * INTENSITY_SCALE_FACTOR)
+    fine = build_pad_warp(cal, frames.shape[1:3], scale=scale)
+    rel_c = RelativeDifference(coarse.apply(frames[0]))
+    rel_f = RelativeDifference(fine.apply(frames[0]))
+    sigma = cal.contact_smoothing_mm / float(np.sqrt(coarse.px_area_mm2))
+    kw_c = {"mm_per_px_x": coarse.mm_per_px_x, "mm_per_px_y": coarse.mm_per_px_y}
+    kw_f = {"mm_per_px_x": fine.mm_per_px_x, "mm_per_px_y": fine.mm_per_px_y}
 
     def contact(f: np.ndarray) -> float:
-        mag = difference_magnitude_from_diff(rel(warp.apply(f)))
+        mag = rel_c.magnitude(coarse.apply(f), sigma_px=sigma)
         m = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
-        return float(np.count_nonzero(m)) * warp.px_area_mm2
+        return float(np.count_nonzero(m)) * coarse.px_area_mm2
+
+    def contact_depth(f: np.ndarray) -> tuple[float, float]:
+        diff = rel_c(coarse.apply(f))
+        mag = difference_magnitude_from_diff(diff, sigma_px=sigma)
+        m = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
+        d = depth_map_mm(diff, gradient_matrix=cal.gradient_matrix, **kw_c)
+        return float(np.count_nonzero(m)) * coarse.px_area_mm2, float(d[m].max()) if m.any() else 0
 
     def depth(f: np.ndarray) -> tuple[float, float]:
-        d = depth_map_mm(rel(warp.apply(f)), gradient_matrix=cal.gradient_matrix, **kw)
+        d = depth_map_mm(rel_f(fine.apply(f)), gradient_matrix=cal.gradient_matrix, **kw_f)
         m = contact_mask_from_depth(d)
-        return float(np.count_nonzero(m)) * warp.px_area_mm2, float(d.max())
+        return float(np.count_nonzero(m)) * fine.px_area_mm2, float(d.max())
 
-    w, h = warp.size_px
-    tag = f"scale {scale}, {w}x{h} px"
-    return [
-        (f"warp ({tag})", _rate(warp.apply, frames, repeat)),
-        (f"contact features: warp + change + mask + area ({tag})", _rate(contact, frames, repeat)),
-        (f"full depth: warp + change + Poisson + mask ({tag})", _rate(depth, frames, repeat)),
+    (wc, hc), (wf, hf) = coarse.size_px, fine.size_px
+    tag_c, tag_f = f"{wc}x{hc} px", f"{wf}x{hf} px"
+    stages = [
+        (f"warp ({tag_c})", coarse.apply),
+        (f"**contact features**: warp + change + mask + area ({tag_c})", contact),
+        (f"contact + peak depth: ... + Poisson ({tag_c})", contact_depth),
+        (f"warp ({tag_f})", fine.apply),
+        (f"**full depth**: warp + change + Poisson + depth mask ({tag_f})", depth),
     ]
+    return [(name, _rate(fn, frames, repeat)) for name, fn in stages]
 
 
 def main() -> int:
@@ -98,8 +123,7 @@ def main() -> int:
     frames = np.concatenate([g.frames for g in grasps])
     decode_fps = len(frames) / decode_s
     rows = [("decode MJPG AVI + pickles (tactile.io)", (decode_fps, float("nan")))]
-    for scale in (DEFAULT_SCALE, 0.5):
-        rows += _stages(frames, args.repeat, scale)
+    rows += _stages(frames, args.repeat, DEFAULT_SCALE)
     feat_ms, est_ms = [], []
     hertz = get_estimator("hertz")
     for g in grasps:  # best of `repeat` per grasp: the machine may be shared
@@ -115,7 +139,7 @@ def main() -> int:
         est_ms.append(1e3 * best_e)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{len(frames)} real frames ({frames.shape[2]}x{frames.shape[1]}), {len(grasps)} grasps, "
-          f"1 thread, {WEDGE_REFERENCE.calibration_id}, load average {load:.1f} on "
+          f"1 thread, {WEDGE.calibration_id}, load average {load:.1f} on "
           f"{os.cpu_count()} cores\n")  # fmt: skip
     print("| stage | frames/s | frames/s at p10 frame time |\n|---|---:|---:|")
     for name, (fps, fps_p10) in rows:

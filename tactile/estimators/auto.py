@@ -45,6 +45,9 @@ class AutoEstimator(AnalyticalEstimator):
 
     name: str = "auto"
 
+    def image_frames(self, meta: GraspMetadata) -> int | None:
+        return choose_estimator(meta).image_frames(meta)
+
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:

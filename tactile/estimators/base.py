@@ -90,6 +90,12 @@ class AnalyticalEstimator(ABC):
         feats = features if features is not None else compute_features(grasp, cal)
         return self.estimate_features(feats, meta=grasp.meta, calibration=cal)
 
+    def image_frames(self, meta: GraspMetadata) -> int | None:
+        """How many loading-phase images this estimator needs measured for ``meta``: None for
+        as many as the caller affords; a small number when its result does not depend on the
+        contact area (the images then only feed flags and ``details``)."""
+        return None
+
     @abstractmethod
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration

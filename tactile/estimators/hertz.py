@@ -234,6 +234,13 @@ class HertzEstimator(AnalyticalEstimator):
                 f"hertz route {self.route!r} is unknown", hint=f"use one of {', '.join(ROUTES)}"
             )
 
+    def image_frames(self, meta: GraspMetadata) -> int | None:
+        """1 (the peak frame) when the radius is known or read at force onset: the hold and
+        stiffness routes use force and width only; else None (the area routes need images)."""
+        shape = (meta.shape or "").strip().lower()
+        has_radius = meta.radius_mm is not None or shape in SPHERES
+        return 1 if has_radius and self.route in ("auto", "hold", "stiffness") else None
+
     def _choose_route(self, per_route: dict[str, np.ndarray]) -> str:
         if self.route != "auto":
             return self.route

@@ -121,9 +121,9 @@ def with_labels(grasp: Grasp, labels: Mapping[str, LabelRow] | None) -> Grasp:
 #: Loading-phase frames an analytical estimate from a grasp file decodes (plus the reference
 #: candidates): a gzip-compressed 640x480 frame costs 1-5 ms to read, the Hertz hold and
 #: stiffness routes need no image at all, and areas between the measured frames are
-#: interpolated. On the 15 reference grasps the estimates stay within 0.05 dex of measuring
+#: interpolated. On the 15 reference grasps the estimates stay within 0.03 dex of measuring
 #: every loading frame (docs/processing.md).
-FAST_IMAGE_FRAMES = 6
+FAST_IMAGE_FRAMES = 4
 
 
 def label_meta(meta: GraspMetadata, labels: Mapping[str, LabelRow] | None) -> GraspMetadata:
@@ -156,7 +156,9 @@ def estimate_stored(
 
     Force and width are read first (no frames), the loading phase is found on them, then only
     the reference candidates and ``max_image_frames`` frames over the loading phase are read
-    (:class:`~tactile.processing.features.FrameSource`). Returns the labelled metadata too.
+    (:class:`~tactile.processing.features.FrameSource`), fewer when the estimator says it needs
+    fewer (:meth:`~tactile.estimators.AnalyticalEstimator.image_frames`: the Hertz hold on a
+    sphere needs only the peak frame, for its flags). Returns the labelled metadata too.
     """
     from tactile.estimators.base import resolve_calibration, with_pad_area
     from tactile.processing.features import FrameSource, extract_features_from
@@ -166,6 +168,9 @@ def estimate_stored(
     signals = dataclasses.replace(signals, meta=meta)
     cal = with_pad_area(resolve_calibration(meta, calibration), signals)
     frames = FrameSource(partial(reader.read_frames, grasp_id))
+    needed = estimator.image_frames(meta)
+    if max_image_frames is not None and needed is not None:
+        max_image_frames = min(max_image_frames, needed)
     feats = extract_features_from(signals, frames, cal, max_image_frames=max_image_frames)
     return meta, estimator.estimate_features(feats, meta=meta, calibration=cal)
 

@@ -86,8 +86,11 @@ def test_real_grasp_from_a_file_reads_a_bounded_number_of_frames(
     reader = CountingReader(store)
     for gid in reader.ids():
         CountingReader.decoded = 0
-        _, fast = estimate_stored(reader, gid, auto)
-        assert CountingReader.decoded <= FAST_IMAGE_FRAMES + 6, gid
+        meta, fast = estimate_stored(reader, gid, auto)
+        # spheres: the Hertz hold needs only the peak image; the block its loading frames;
+        # plus 3 reference candidates and 1 per further step back (golf_ball_2: 3 steps)
+        needed = 1 if meta.shape == "sphere" else FAST_IMAGE_FRAMES
+        assert CountingReader.decoded <= needed + 6, (gid, CountingReader.decoded)
         _, full = estimate_stored(reader, gid, auto, max_image_frames=None)
         assert abs(math.log10(fast.modulus_pa / full.modulus_pa)) < 0.06, gid
         assert fast.lower_bound_only == full.lower_bound_only
