@@ -23,7 +23,14 @@ from tactile.sim.gripper import (
 from tactile.sim.objects import SimObject
 from tactile.sim.render import WEDGE_BACKGROUND_SHIFT_MM_PER_N, Optics
 from tactile.sim.scene import Scene, equivalent_radius_mm
-from tactile.sim.sensors import ImageNoise, SensorNoise, frame_times, noisy_force, noisy_width
+from tactile.sim.sensors import (
+    WEDGE_MJPEG_QTABLE,
+    ImageNoise,
+    SensorNoise,
+    frame_times,
+    noisy_force,
+    noisy_width,
+)
 from tactile.types import Grasp, GraspMetadata
 
 
@@ -129,12 +136,19 @@ class SimGraspConfig:
         }
 
 
+#: Sensor noise (grey levels) before MJPG compression that leaves 0.66 levels frame to frame
+#: after it on the cropped warped pad (real first files: 0.58-0.75, mean 0.66; 1.6 -> 0.64,
+#: 1.8 -> 0.69 simulated).
+WEDGE_RAW_NOISE_BEFORE_JPEG = 1.7
+
+
 def as_wedge_raw(cfg: SimGraspConfig) -> SimGraspConfig:
     """These settings rendered as the reference Wedge's camera records them (raw 640x480
     frames through the mirror). If the settings move the illumination with the load, the whole
     raw view moves too (``WEDGE_RAW_SHIFT_PX_PER_N``, measured on the whole raw frame) and the
     pad's background keeps only the rest of the shift measured inside the pad, so the two are
-    not counted twice."""
+    not counted twice. Unless the settings are noise-free, frames are MJPG-compressed with the
+    real camera's quantisation table (``sensors.WEDGE_MJPEG_QTABLE``)."""
     bx, by = cfg.optics.background_shift_mm_per_n
     if bx == 0 and by == 0:
         shift, optics = (0.0, 0.0), cfg.optics
@@ -145,6 +159,13 @@ def as_wedge_raw(cfg: SimGraspConfig) -> SimGraspConfig:
             by - shift[1] * WEDGE_REFERENCE.mm_per_px_y,
         )
         optics = replace(cfg.optics, background_shift_mm_per_n=rest)
+    noise = cfg.noise
+    if noise.image_noise_sd > 0 and not noise.jpeg_qtable:
+        # the Wedge camera's MJPG smooths part of the sensor noise away: this much before it
+        # leaves the measured frame-to-frame noise after it
+        noise = replace(
+            noise, jpeg_qtable=WEDGE_MJPEG_QTABLE, image_noise_sd=WEDGE_RAW_NOISE_BEFORE_JPEG
+        )
     return replace(
         cfg,
         calibration=WEDGE_REFERENCE,
@@ -152,6 +173,7 @@ def as_wedge_raw(cfg: SimGraspConfig) -> SimGraspConfig:
         raw_camera=True,
         raw_shift_px_per_n=shift,
         optics=optics,
+        noise=noise,
     )
 
 

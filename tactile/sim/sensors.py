@@ -8,11 +8,13 @@ force glitches of about -70 N.
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from tactile.errors import ConfigError
 
@@ -33,6 +35,7 @@ class SensorNoise:
     frame_drop_probability: float = 0.0
     image_noise_sd: float = 0.75  # grey levels, per pixel and channel
     image_gain: float = 1.0  # exposure: > 1 brightens and saturates bright regions
+    jpeg_qtable: tuple[int, ...] = ()  # 64 ints, natural order: compress each frame (MJPG)
 
     def __post_init__(self) -> None:
         for name in (
@@ -57,6 +60,13 @@ class SensorNoise:
                     f"SensorNoise.{name}={value!r} must be in [0, 0.5)",
                     hint="glitches and dropped frames should be rare, e.g. 0.005",
                 )
+        if self.jpeg_qtable and (
+            len(self.jpeg_qtable) != 64 or not all(1 <= int(v) <= 255 for v in self.jpeg_qtable)
+        ):
+            raise ConfigError(
+                f"SensorNoise.jpeg_qtable has {len(self.jpeg_qtable)} entries",
+                hint="give 64 quantisation steps (1..255) in natural order, or () for none",
+            )
         if not (math.isfinite(self.image_gain) and self.image_gain > 0):
             raise ConfigError(
                 f"SensorNoise.image_gain={self.image_gain!r} must be > 0", hint="1.0 is neutral"
@@ -138,6 +148,29 @@ def frame_times(
     return t[idx] - t[idx[0]], idx
 
 
+#: Luminance quantisation table (natural order) of the reference Wedge's MJPG frames: 1024 of
+#: the 1039 frames in ../shared/data/reference_grasps use it (the first frame of each file a
+#: coarser one); one table for all three components, chroma subsampled 4:2:0.
+WEDGE_MJPEG_QTABLE: tuple[int, ...] = (
+    8, 6, 7, 8, 9, 10, 10, 12, 6, 6, 8, 9, 10, 10, 12, 13,
+    7, 8, 9, 10, 10, 12, 12, 14, 8, 8, 9, 10, 10, 12, 13, 15,
+    8, 9, 10, 10, 12, 13, 15, 18, 9, 10, 10, 12, 13, 15, 18, 21,
+    9, 10, 10, 12, 14, 17, 21, 25, 10, 10, 13, 14, 17, 21, 25, 31,
+)  # fmt: skip
+
+
+def jpeg_round_trip(frame_bgr: np.ndarray, qtable: tuple[int, ...]) -> np.ndarray:
+    """Compress and decompress a uint8 BGR frame with this quantisation table (4:2:0), as an
+    MJPG camera does: 8x8 block artefacts, ringing at edges, chroma at half resolution."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(frame_bgr[..., ::-1])).save(
+        buffer, "JPEG", qtables=[list(qtable)], subsampling=2
+    )
+    buffer.seek(0)
+    with Image.open(buffer) as decoded:
+        return np.ascontiguousarray(np.asarray(decoded.convert("RGB"))[..., ::-1])
+
+
 _BANK_FIELDS = 4
 _BANK_MARGIN = 16
 _BANKS: dict[tuple[int, int, float], np.ndarray] = {}
@@ -176,11 +209,14 @@ class ImageNoise:
     def apply(self, image: np.ndarray) -> np.ndarray:
         """float32 BGR image -> uint8 BGR frame with gain, noise and saturation at 0 and 255."""
         frame = cv2.convertScaleAbs(image, alpha=self.noise.image_gain)  # rounds, saturates
-        if self._bank is None:
-            return frame
-        k, dy, dx = (int(v) for v in self._rng.integers(0, (_BANK_FIELDS, 17, 17)))
-        h, w = self._size
-        field = self._bank[k, dy : dy + h, dx : dx + w]
-        if self._rng.random() < 0.5:
-            return cv2.subtract(frame, field, dtype=cv2.CV_8U)
-        return cv2.add(frame, field, dtype=cv2.CV_8U)
+        if self._bank is not None:
+            k, dy, dx = (int(v) for v in self._rng.integers(0, (_BANK_FIELDS, 17, 17)))
+            h, w = self._size
+            field = self._bank[k, dy : dy + h, dx : dx + w]
+            if self._rng.random() < 0.5:
+                frame = cv2.subtract(frame, field, dtype=cv2.CV_8U)
+            else:
+                frame = cv2.add(frame, field, dtype=cv2.CV_8U)
+        if self.noise.jpeg_qtable:
+            frame = jpeg_round_trip(frame, self.noise.jpeg_qtable)
+        return frame

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 import pytest
@@ -62,3 +64,27 @@ def test_wedge_raw_preset_moves_the_view_with_the_force() -> None:
     cfg = SimGraspConfig.wedge_raw()
     assert cfg.raw_shift_px_per_n == WEDGE_RAW_SHIFT_PX_PER_N and cfg.preset == "wedge-raw"
     assert WEDGE_RAW_SHIFT_PX_PER_N[0] * 23.0 == pytest.approx(-0.29, abs=0.05)  # measured
+
+
+def test_wedge_raw_frames_are_mjpg_compressed_with_the_real_table() -> None:
+    from tactile.sim.sensors import WEDGE_MJPEG_QTABLE, SensorNoise, jpeg_round_trip
+
+    assert SimGraspConfig.wedge_raw().noise.jpeg_qtable == WEDGE_MJPEG_QTABLE
+    assert SimGraspConfig.realistic().noise.jpeg_qtable == ()  # pad frames: no codec
+    clean_raw = SimGraspConfig.wedge_raw(noise=SensorNoise.clean())
+    assert clean_raw.noise.jpeg_qtable == ()
+    rng = np.random.default_rng(0)
+    frame = np.clip(rng.normal(120, 3, (64, 96, 3)), 0, 255).astype(np.uint8)
+    out = jpeg_round_trip(frame, WEDGE_MJPEG_QTABLE)
+    assert out.shape == frame.shape and out.dtype == np.uint8
+    change = np.abs(out.astype(int) - frame.astype(int))
+    assert 0 < change.mean() < 4  # lossy, but at the real camera's fine quantisation
+    assert np.std(out.astype(float)) < np.std(frame.astype(float))  # it smooths noise
+
+
+def test_wedge_raw_noise_matches_the_real_frame_to_frame_noise() -> None:
+    cfg = SimGraspConfig.wedge_raw(offset_jitter_mm=0.0)
+    grasp = simulate_grasp_truth(SimObject(radius_mm=25.0, modulus_pa=2e5), cfg, seed=0)[0]
+    pads = [_unwarp(f).astype(float)[25:-25, 25:-25] for f in grasp.frames[:4]]
+    sigma = np.mean([np.std(b - a) / np.sqrt(2) for a, b in itertools.pairwise(pads)])
+    assert 0.55 < sigma < 0.8  # real no-contact frames: 0.58-0.75 grey levels
