@@ -93,15 +93,36 @@ def stop_width(size_mm: float, curve: ContactCurve, profile: GripperProfile) -> 
     return width, why
 
 
+def gap_for_motor(
+    motor_mm: np.ndarray, size_mm: float, curve: ContactCurve, finger_stiffness_n_per_mm: float
+) -> np.ndarray:
+    """The gel-to-gel gap when the motor (encoder) stands at ``motor_mm`` and each finger
+    deflects by ``F / k`` under the contact force: ``gap = motor + 2 F(gap) / k``. The right
+    side's motor position ``gap - 2 F(gap) / k`` grows with the gap, so it is inverted by
+    interpolation over the contact curve."""
+    motor = np.asarray(motor_mm, dtype=np.float64)
+    if finger_stiffness_n_per_mm <= 0:
+        return motor
+    gaps = size_mm - 2.0 * curve.delta_mm[::-1]  # increasing
+    motors = gaps - 2.0 * curve.force_n[::-1] / finger_stiffness_n_per_mm
+    return np.where(motor >= size_mm, motor, np.interp(motor, motors, gaps))
+
+
 def plan_motion(
     size_mm: float, curve: ContactCurve, profile: GripperProfile, fps: float, max_frames: int
 ) -> Motion:
-    """Sample the open-close-hold-open cycle at ``fps``."""
+    """Sample the open-close-hold-open cycle at ``fps``. The motor moves at the closing and
+    opening speeds; with compliant fingers the gap lags it by the fingers' deflection, so it
+    closes more slowly once the force builds up."""
     w_open = size_mm + profile.open_gap_mm
     w_stop, why = stop_width(size_mm, curve, profile)
     w_stop = min(w_stop, w_open)
-    t_close = (w_open - w_stop) / profile.close_speed_mm_s
-    t_open = (w_open - w_stop) / profile.open_speed_mm_s
+    k = profile.finger_stiffness_n_per_mm
+    m_stop = w_stop
+    if k > 0:
+        m_stop = w_stop - 2.0 * float(curve.at((size_mm - w_stop) / 2.0)["force_n"]) / k
+    t_close = (w_open - m_stop) / profile.close_speed_mm_s
+    t_open = (w_open - m_stop) / profile.open_speed_mm_s
     t1 = profile.rest_before_s
     t2 = t1 + t_close
     t3 = t2 + profile.hold_s
@@ -117,9 +138,10 @@ def plan_motion(
     width = np.full(n, w_open)
     closing = (t >= t1) & (t < t2)
     width[closing] = w_open - profile.close_speed_mm_s * (t[closing] - t1)
-    width[(t >= t2) & (t < t3)] = w_stop
+    width[(t >= t2) & (t < t3)] = m_stop
     opening = (t >= t3) & (t < t4)
-    width[opening] = w_stop + profile.open_speed_mm_s * (t[opening] - t3)
+    width[opening] = m_stop + profile.open_speed_mm_s * (t[opening] - t3)
+    width = gap_for_motor(width, size_mm, curve, k)
     phase = np.full(n, PHASE_OPEN, np.int8)
     phase[t < t1] = PHASE_APPROACH
     touching = width < size_mm

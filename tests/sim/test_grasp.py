@@ -237,3 +237,18 @@ def test_both_fingers_take_the_same_approach(clean_config: SimGraspConfig) -> No
     _, truth = simulate_grasp_truth(BALL, clean_config, seed=0)
     closure = np.maximum(BALL.size_z_mm - truth.width_mm, 0.0)
     np.testing.assert_allclose(closure, 2 * (truth.gel_depth_mm + truth.object_def_mm), atol=1e-9)
+
+
+def test_compliant_fingers_let_the_gap_lag_the_motor(clean_config: SimGraspConfig) -> None:
+    k = 10.0  # N/mm per finger
+    gripper = replace(clean_config.gripper, finger_stiffness_n_per_mm=k)
+    grasp, truth = simulate_grasp_truth(BALL, replace(clean_config, gripper=gripper), seed=0)
+    closing = np.flatnonzero(np.isin(truth.phase_names(), ["approach", "loading"]))[1:]
+    closing = closing[grasp.t_s[closing] > gripper.rest_before_s + 0.04]
+    step = gripper.close_speed_mm_s / clean_config.fps
+    # the motor (encoder) closes at constant speed; the gap slows as the force builds up
+    np.testing.assert_allclose(np.diff(grasp.width_mm[closing]), -step, atol=1e-6)
+    gap_steps = -np.diff(truth.width_mm[closing])
+    loading = truth.force_n[closing][1:] > 5.0
+    assert np.all(gap_steps[loading] < 0.8 * step)
+    assert truth.force_n.max() == pytest.approx(gripper.force_target_n, rel=1e-3)
