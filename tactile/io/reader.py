@@ -156,6 +156,8 @@ class GraspReader:
                 f"{where}: frames cannot be read ({exc})",
                 hint="the file is damaged; re-record or re-import it",
             ) from exc
+        if order.size == idx.size and np.array_equal(order, idx):
+            return block  # already in the order asked for: no copy
         return np.ascontiguousarray(block[np.searchsorted(order, idx)])
 
     def read_signals(self, grasp_id: str) -> GraspSignals:

@@ -271,6 +271,8 @@ def measured_indices(
     every = list(range(contact_index, peak_index + 1))
     if max_frames is None or len(every) <= max_frames:
         return every
+    if max_frames <= 1:
+        return [peak_index]
     loading = np.asarray(force_n[contact_index : peak_index + 1], dtype=np.float64)
     start = contact_index + int(np.argmax(loading >= MEASURED_FORCE_FRACTION * loading[-1]))
     spread = np.rint(np.linspace(start, peak_index, max(max_frames, 2))).astype(int)
@@ -296,14 +298,18 @@ def extract_features_from(
     work_scale = scale * INTENSITY_SCALE_FACTOR if cal.contact_method == "intensity" else scale
     warp = build_pad_warp(cal, signals.frame_shape, scale=work_scale)
     todo = measured_indices(phase.force_n, phase.contact_index, phase.peak_index, max_image_frames)
-    if signals.reference_frame is None:  # the reference candidates and the loading frames
-        # the touch shows 0-3 frames before force contact: the base, the last two and the loading
+    # with one image (the peak, for flags) the reference is the frame before force contact,
+    # unchecked; else the touch shows 0-3 frames before force contact: the base, the last two
+    search = cal if max_image_frames is None or max_image_frames > 1 else None
+    if signals.reference_frame is not None:
+        frames.prefetch(todo)
+    elif search is None:
+        frames.prefetch([max(phase.contact_index - 1, 0), *todo])
+    else:
         lo = max(0, phase.contact_index - 11)
         near = range(max(lo, phase.contact_index - 2), phase.contact_index)
         frames.prefetch([lo, *near, *todo])
-    else:
-        frames.prefetch(todo)
-    ref_raw, ref_index, note = _choose_reference(signals, frames, phase.contact_index, cal, warp)
+    ref_raw, ref_index, note = _choose_reference(signals, frames, phase.contact_index, search, warp)
     notes.append(note)
     use_depth = cal.gradient_matrix is not None and (with_depth or cal.contact_method == "depth")
     if with_depth and not use_depth:
