@@ -25,7 +25,12 @@ import numpy as np
 import torch
 
 from tactile.errors import TactileError
-from tactile.estimators.neural.config import FORCE_CHANNELS
+from tactile.estimators.neural.config import (
+    ANALYTICAL_CHANNELS,
+    FORCE_CHANNELS,
+    GEOMETRY_CHANNELS,
+    WIDTH_CHANNELS,
+)
 from tactile.estimators.neural.estimator import NeuralEstimator, resolve_model
 from tactile.estimators.neural.model import available_models, create_model
 from tactile.io import GraspReader, GraspWriter
@@ -57,8 +62,9 @@ def network_only(repeats: int, model: str | None) -> list[tuple[str, int, float,
         x = {
             "images": torch.rand(1, c.k_frames, c.image_size, c.image_size),
             "force": torch.randn(1, len(FORCE_CHANNELS), c.k_frames),
-            "width": torch.randn(1, 2, c.k_frames),
-            "analytical": torch.randn(1, 4),
+            "width": torch.randn(1, len(WIDTH_CHANNELS), c.k_frames),
+            "analytical": torch.randn(1, len(ANALYTICAL_CHANNELS)),
+            "geometry": torch.randn(1, len(GEOMETRY_CHANNELS)),
         }
 
         def run(net: torch.nn.Module = net, x: dict[str, torch.Tensor] = x) -> object:

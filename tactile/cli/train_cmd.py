@@ -49,7 +49,11 @@ def register(sub: Any) -> None:
         "--analytical", default="hertz", help="analytical estimator feeding its tower ('none': off)"
     )
     p.add_argument(
-        "--stiff-limit-pa", type=float, default=None, help="resolvable-stiffness limit to store"
+        "--stiff-limit-pa",
+        type=float,
+        default=None,
+        help="resolvable-stiffness limit to store (default with --folds: the stiffness up to "
+        "which the cross-validated estimates stay within a decade for 90 %% of the objects)",
     )
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     p.add_argument("--no-augment", action="store_true", help="switch sim-to-real augmentation off")
@@ -94,7 +98,12 @@ def _train_config(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> int:
     from tactile.estimators.neural.data import build_dataset, split_objects
     from tactile.estimators.neural.estimator import resolve_model
-    from tactile.estimators.neural.evaluate import cross_validate, stiff_limit_from_records
+    from tactile.estimators.neural.evaluate import (
+        accuracy_limit_from_records,
+        cross_validate,
+        limit_report,
+        stiff_limit_from_records,
+    )
     from tactile.estimators.neural.train import finetune_config, set_threads, train_model
 
     set_threads(args.threads)
@@ -127,8 +136,10 @@ def run(args: argparse.Namespace) -> int:
         )
         (args.out / "cv_records.json").write_text(json.dumps(cv.records) + "\n")
         report["cross_validation"] = cv.summary
+        report["information_limit_pa"] = stiff_limit_from_records(cv.records)
         if stiff_limit is None:
-            stiff_limit = stiff_limit_from_records(cv.records)
+            stiff_limit = accuracy_limit_from_records(cv.records)
+        report["limit_report"] = limit_report(cv.records, stiff_limit)
     if stiff_limit is None and init is not None:
         stiff_limit = init.info.get("stiff_limit_pa")
     tr, va = split_objects(data.object_ids, data.log10_modulus, args.val_fraction, seed=args.seed)
@@ -141,6 +152,8 @@ def run(args: argparse.Namespace) -> int:
         "stiff_limit_pa": stiff_limit,
         "finetuned_from": str(init.path) if init is not None else None,
         "cross_validation": report.get("cross_validation"),
+        "limit_report": report.get("limit_report"),
+        "information_limit_pa": report.get("information_limit_pa"),
     }
     result = train_model(
         data.subset(tr),
@@ -178,6 +191,21 @@ def _print_report(report: dict[str, Any]) -> None:
         for name, m in cv.items():
             one, half = m.get("within_1_decade", nan), m.get("within_half_decade", nan)
             print(f"  {name:<11} {one:>21.1%} {half:>10.1%} {m.get('log10_mae', nan):>10.3f}")
+    lim = report.get("limit_report")
+    if lim:
+        b, a = lim["below"], lim["above"]
+        print(
+            f"below the resolvable limit ({report['stiff_limit_pa']:.3g} Pa): network within "
+            f"1 decade {b.get('network_within_1_decade', nan):.1%}, log10 MAE "
+            f"{b.get('network_log10_mae', nan):.3f} (analytical "
+            f"{b.get('analytical_within_1_decade', nan):.1%}, "
+            f"{b.get('analytical_log10_mae', nan):.3f}); wrongly flagged stiff "
+            f"{b.get('wrongly_flagged', nan):.1%}"
+        )
+        print(
+            f"above it: {a.get('flagged', nan):.1%} of {a.get('n_objects', 0):.0f} objects "
+            f"flagged, 95% lower bound holds for {a.get('bound_holds', nan):.1%}"
+        )
     val = report["val"]
     if val:
         print(

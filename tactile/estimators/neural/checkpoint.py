@@ -22,7 +22,7 @@ from tactile.estimators.neural.inputs import Normalization
 from tactile.estimators.neural.model import MultiTowerNet
 
 CHECKPOINT_FORMAT = "tactile-multitower"
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2  # 2: inputs v5 (physics channels, geometry tower)
 
 
 @dataclass
@@ -96,6 +96,13 @@ def _read(path: Path) -> dict[str, Any]:
     version = payload.get("format_version")
     if not isinstance(version, int) or version > CHECKPOINT_VERSION:
         raise _bad(path, f"has format version {version!r}, newer than this tactile understands")
+    if version < CHECKPOINT_VERSION:
+        raise ModelFileError(
+            f"model checkpoint {path} has format version {version}: it was trained on the "
+            f"network inputs of an older tactile (this one reads version {CHECKPOINT_VERSION})",
+            hint="retrain it with `tactile train` (see docs/network.md), or use the shipped "
+            "default model",
+        )
     return payload
 
 

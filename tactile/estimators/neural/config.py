@@ -13,16 +13,39 @@ from typing import Any
 
 from tactile.errors import ConfigError
 
-CONFIG_SCHEMA_VERSION = 1
+CONFIG_SCHEMA_VERSION = 2  # 2: geometry tower, physics channels (inputs v5)
 
 #: Frame-sampling rules over the loading phase (first contact .. peak force).
 SAMPLING_MODES = ("force", "time")
 TEMPORAL_MODES = ("concat", "mean")
 ACTIVATIONS = ("gelu", "relu", "silu")
+TOWERS = ("image", "force", "width", "analytical", "geometry")
 
 #: Channels of the sequence towers (one value per sampled frame).
-FORCE_CHANNELS = ("log_force", "log_area", "log_image_p99", "log_image_mean")
-WIDTH_CHANNELS = ("closure", "log_closure")
+FORCE_CHANNELS = (
+    "log_force",
+    "log_area",
+    "log_image_p99",
+    "log_image_mean",
+    "log_pressure",
+    "log_depth",
+)
+WIDTH_CHANNELS = (
+    "closure",
+    "log_closure",
+    "log_strain",
+    "object_strain",
+    "log10_flat_modulus",
+    "log10_sphere_modulus",
+)
+#: Inputs of the geometry tower: object size along the squeeze axis and optional shape metadata.
+SHAPE_CATEGORIES = ("sphere", "cylinder", "flat", "irregular", "unknown")
+GEOMETRY_CHANNELS = (
+    "log_width_contact",
+    *(f"shape_{c}" for c in SHAPE_CATEGORIES),
+    "log10_radius",
+    "radius_known",
+)
 #: Inputs of the analytical-estimate tower.
 ANALYTICAL_CHANNELS = ("log10_modulus", "log10_width68", "stiff", "available")
 
@@ -109,6 +132,7 @@ class MultiTowerConfig:
     analytical: MlpTowerConfig = field(
         default_factory=lambda: MlpTowerConfig(hidden=(16,), embed=8)
     )
+    geometry: MlpTowerConfig = field(default_factory=lambda: MlpTowerConfig(hidden=(16,), embed=8))
     fusion_hidden: tuple[int, ...] = (64, 32)
     dropout: float = 0.1
     activation: str = "gelu"
@@ -119,6 +143,7 @@ class MultiTowerConfig:
             ("force", MlpTowerConfig),
             ("width", MlpTowerConfig),
             ("analytical", MlpTowerConfig),
+            ("geometry", MlpTowerConfig),
         ):
             value = getattr(self, name)
             if isinstance(value, dict):
@@ -149,14 +174,12 @@ class MultiTowerConfig:
         if not self.enabled_towers:
             raise ConfigError(
                 "every tower of the multi-tower network is switched off",
-                hint="enable at least one of image, force, width, analytical",
+                hint="enable at least one of image, force, width, analytical, geometry",
             )
 
     @property
     def enabled_towers(self) -> tuple[str, ...]:
-        return tuple(
-            n for n in ("image", "force", "width", "analytical") if getattr(self, n).enabled
-        )
+        return tuple(n for n in TOWERS if getattr(self, n).enabled)
 
     def with_overrides(self, **overrides: Any) -> MultiTowerConfig:
         """A copy with fields replaced; tower fields may be given as partial dicts."""

@@ -20,11 +20,17 @@ import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ConfigError, StoreError, TactileError
-from tactile.estimators.neural.config import FORCE_CHANNELS, MultiTowerConfig
+from tactile.estimators.neural.config import (
+    ANALYTICAL_CHANNELS,
+    FORCE_CHANNELS,
+    GEOMETRY_CHANNELS,
+    WIDTH_CHANNELS,
+    MultiTowerConfig,
+)
 from tactile.estimators.neural.inputs import INPUT_KEYS, GraspInputs, make_inputs, stack_inputs
 from tactile.types import Grasp, GraspFeatures, ModulusEstimate
 
-INPUTS_VERSION = 4  # bump when make_inputs changes, to invalidate caches
+INPUTS_VERSION = 5  # bump when make_inputs changes, to invalidate caches
 
 
 @dataclass
@@ -99,6 +105,15 @@ class PreparedDataset:
             )
 
 
+def object_key(path: Path, grasp: Grasp) -> str:
+    """The object id used for grouping. Simulated object names (``rubber_sphere_0003``) are
+    unique only within one ``tactile simulate`` file, so those are prefixed with the file name;
+    real object ids group across files (the same object recorded on several days)."""
+    if grasp.meta.source == "sim":
+        return f"{path.stem}/{grasp.meta.object_id}"
+    return grasp.meta.object_id
+
+
 def prepare_grasp(
     grasp: Grasp,
     config: MultiTowerConfig,
@@ -159,7 +174,7 @@ def _prepare_file(
             continue
         items.append(inputs)
         labels.append(np.log10(grasp.meta.label_modulus_pa))
-        objects.append(grasp.meta.object_id)
+        objects.append(object_key(path, grasp))
         gids.append(f"{path.name}#{gid}")
         ana.append(est.log10_modulus if est is not None else np.nan)
         stiff.append(est is not None and (est.lower_bound_only or "stiffer_than_gel" in est.flags))
@@ -182,8 +197,9 @@ def _empty(config: MultiTowerConfig, skipped: list[str]) -> PreparedDataset:
         arrays={
             "images": np.zeros((0, k, s, s), np.float32),
             "force": np.zeros((0, len(FORCE_CHANNELS), k), np.float32),
-            "width": np.zeros((0, 2, k), np.float32),
-            "analytical": np.zeros((0, 4), np.float32),
+            "width": np.zeros((0, len(WIDTH_CHANNELS), k), np.float32),
+            "analytical": np.zeros((0, len(ANALYTICAL_CHANNELS)), np.float32),
+            "geometry": np.zeros((0, len(GEOMETRY_CHANNELS)), np.float32),
         },
         log10_modulus=np.zeros(0),
         object_ids=np.zeros(0, dtype=str),

@@ -6,6 +6,7 @@ Every report puts the network beside two baselines on the *same* objects: a cons
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +24,11 @@ from tactile.estimators.neural.data import (
     split_objects,
 )
 from tactile.estimators.neural.metrics import interval_coverage, object_metrics, per_object
-from tactile.estimators.neural.predict import estimate_from_prediction, predict_log10
+from tactile.estimators.neural.predict import (
+    Z95_ONE_SIDED,
+    estimate_from_prediction,
+    predict_log10,
+)
 from tactile.types import Flag, ModulusEstimate
 
 
@@ -156,6 +161,39 @@ def stiff_limit_from_records(
     return None
 
 
+def accuracy_limit_from_records(
+    records: Sequence[dict[str, Any]],
+    *,
+    bin_decades: float = 0.5,
+    min_within: float = 0.9,
+    max_mae: float = 0.5,
+    min_objects: int = 3,
+) -> float | None:
+    """The stiffness up to which held-out estimates keep their accuracy (Pa).
+
+    Objects are binned by label (``bin_decades`` wide, from the softest); the limit is the
+    lower edge of the first bin (with at least ``min_objects``) whose share within one decade
+    falls below ``min_within`` or whose log10 MAE exceeds ``max_mae``. Below it every bin meets
+    both; above it the estimator should answer with a lower bound only. None when every bin
+    meets them (nothing to flag).
+    """
+    obj = np.array([r["object_id"] for r in records])
+    lab = np.array([r["label_log10"] for r in records])
+    pred = np.array([r["pred_log10"] for r in records], dtype=float)
+    _, lab_o, pred_o = per_object(obj, lab, pred)
+    if len(lab_o) < min_objects:
+        return None
+    err = np.abs(pred_o - lab_o)
+    start = np.floor(lab_o.min() / bin_decades) * bin_decades
+    for lo in np.arange(start, lab_o.max(), bin_decades):
+        in_bin = (lab_o >= lo) & (lab_o < lo + bin_decades)
+        if in_bin.sum() < min_objects:
+            continue
+        if np.mean(err[in_bin] <= 1.0) < min_within or np.mean(err[in_bin]) > max_mae:
+            return float(10**lo)
+    return None
+
+
 def record_estimates(
     records: Sequence[dict[str, Any]],
     *,
@@ -183,3 +221,49 @@ def record_estimates(
         )
         out.append((r["object_id"], r["grasp_id"], 10 ** r["label_log10"], est))
     return out
+
+
+def limit_report(
+    records: Sequence[dict[str, Any]], stiff_limit_pa: float | None
+) -> dict[str, dict[str, float]]:
+    """Per-object metrics on each side of the resolvable limit (median over each object's grasps).
+
+    ``below``: the network, analytical and constant baselines on objects softer than the limit,
+    plus the share of them the network wrongly answers with a lower bound only. ``above``:
+    the share of stiffer objects answered with a lower bound, and the share of those whose
+    one-sided 95 % bound (mean - 1.645 sigma) is at or below the label.
+    """
+    if stiff_limit_pa is None or not records:
+        return {}
+    limit = math.log10(stiff_limit_pa)
+    obj = np.array([r["object_id"] for r in records])
+    lab = np.array([r["label_log10"] for r in records])
+    col = {
+        k: np.array([r[k] for r in records], dtype=float)
+        for k in ("pred_log10", "sigma_log10", "analytical_log10", "constant_log10")
+    }
+    lower = col["pred_log10"] - Z95_ONE_SIDED * col["sigma_log10"]
+    soft = lab < limit
+    below: dict[str, float] = {}
+    for name, key in (("network", "pred_log10"), ("analytical", "analytical_log10")):
+        m = object_metrics(obj[soft], lab[soft], col[key][soft])
+        below |= {f"{name}_{k}": v for k, v in m.items() if k != "coverage"}
+    m = object_metrics(obj[soft], lab[soft], col["constant_log10"][soft])
+    below |= {f"constant_{k}": m[k] for k in ("within_1_decade", "log10_mae") if k in m}
+    _, _, pred_soft = per_object(obj[soft], lab[soft], col["pred_log10"][soft])
+    below["wrongly_flagged"] = float(np.mean(pred_soft >= limit)) if len(pred_soft) else math.nan
+    below["coverage_68"] = interval_coverage(
+        lab[soft], col["pred_log10"][soft], col["sigma_log10"][soft]
+    )
+    _, lab_h, pred_h = per_object(obj[~soft], lab[~soft], col["pred_log10"][~soft])
+    _, _, lb_h = per_object(obj[~soft], lab[~soft], lower[~soft])
+    flagged = pred_h >= limit
+    above = {
+        "n_objects": float(len(lab_h)),
+        "flagged": float(np.mean(flagged)) if len(lab_h) else math.nan,
+        "bound_holds": float(np.mean(lb_h[flagged] <= lab_h[flagged]))
+        if flagged.any()
+        else math.nan,
+        "median_bound_log10": float(np.median(lb_h[flagged])) if flagged.any() else math.nan,
+    }
+    return {"below": below, "above": above}

@@ -7,11 +7,19 @@ Inputs are sensor-agnostic where possible:
   percentile, so the network sees the *shape* and growth of the contact, not a camera's gain;
 - force: log(1 + F/1 N), log(1 + A/1 mm^2) and log(1 + x) of the p99 and mean of the raw
   grey-level difference (how strongly the gel is deformed, which the per-grasp image scaling
-  hides) at K frames;
+  hides), log mean contact pressure F/A and log gel indentation depth (mm) at K frames;
 - width: gripper closure since contact (mm; stair-stepped encoder readings interpolated in
-  time, :func:`destair`) and log(1 + closure/0.1 mm) at K frames;
+  time, :func:`destair`), log(1 + closure/0.1 mm), log strain closure/D, the object's own
+  strain (closure - 2 gel depths)/D, and two size-normalised modulus scales at K frames:
+  a flat punch / uniaxial one, E ~ (F/A)/(closure/D), and a Hertz sphere one,
+  E* = 3F/(2 a closure) with a = sqrt(A/pi) (Johnson, *Contact Mechanics*, 1985, eq. 4.22
+  with R eliminated through a^2 = R delta); D is the gripper width at first contact, the
+  object's thickness along the squeeze axis;
 - analytical: log10 E of the analytical estimate, log10 of its 68 % interval width, its stiff
-  flag, and 1 (0 with NaNs elsewhere when no analytical estimate exists).
+  flag, and 1 (0 with NaNs elsewhere when no analytical estimate exists);
+- geometry: log D, the shape category from the metadata (sphere, cylinder on its side, flat,
+  irregular, or unknown) as one-hot, log10 of the contact radius and whether it is known.
+  Shape and radius are optional in real use, so training drops them at random.
 
 With ``sampling="force"`` the K scalar samples are taken at force = q * peak force
 (q = 1/K .. 1, interpolated) and images at the first frame reaching that force: the inputs do not
@@ -31,11 +39,28 @@ import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ModelFileError, ProcessingError
+from tactile.estimators.neural.config import SHAPE_CATEGORIES
 from tactile.processing.warp import PadWarp, build_pad_warp
 from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
 
-INPUT_KEYS = ("images", "force", "width", "analytical")
+INPUT_KEYS = ("images", "force", "width", "analytical", "geometry")
 CLOSURE_LOG_SCALE_MM = 0.1  # closure channel 2 is log(1 + closure / this)
+#: Floors that keep the log channels finite at the first sample (tiny force, area, closure).
+_MIN_FORCE_N, _MIN_AREA_MM2, _MIN_CLOSURE_MM, _MIN_DEPTH_MM = 0.05, 0.5, 0.01, 0.005
+_MIN_WIDTH_MM = 1.0
+#: Metadata shape names -> shape category of the geometry tower.
+SHAPE_ALIASES = {
+    "sphere": "sphere",
+    "ball": "sphere",
+    "cylinder": "cylinder",
+    "hex": "cylinder",
+    "cylinder_end": "flat",
+    "box": "flat",
+    "rectangular": "flat",
+    "flat": "flat",
+    "ellipsoid": "irregular",
+    "irregular": "irregular",
+}
 _MAX_LOG_WIDTH68 = 3.0  # cap for one-sided / infinite analytical intervals (decades)
 
 
@@ -44,9 +69,10 @@ class GraspInputs:
     """Raw (un-normalised) network inputs of one grasp."""
 
     images: np.ndarray  # (K, S, S) float32, ~[0, 1]
-    force: np.ndarray  # (4, K) float32: log force, log area, log image p99 and mean
-    width: np.ndarray  # (2, K) float32
+    force: np.ndarray  # (6, K) float32: see FORCE_CHANNELS
+    width: np.ndarray  # (6, K) float32: see WIDTH_CHANNELS
     analytical: np.ndarray  # (4,) float32, NaN where unavailable
+    geometry: np.ndarray  # (8,) float32: see GEOMETRY_CHANNELS
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {k: getattr(self, k) for k in INPUT_KEYS}
@@ -175,6 +201,44 @@ def analytical_vector(estimate: ModulusEstimate | None) -> np.ndarray:
     )
 
 
+def geometry_vector(
+    width_at_contact_mm: float, shape: str | None, radius_mm: float | None
+) -> np.ndarray:
+    """(8,) log D, shape one-hot (:data:`SHAPE_CATEGORIES`), log10 radius (NaN: unknown), known."""
+    category = SHAPE_ALIASES.get((shape or "").strip().lower(), "unknown")
+    onehot = [float(c == category) for c in SHAPE_CATEGORIES]
+    known = radius_mm is not None and math.isfinite(radius_mm) and radius_mm > 0
+    log_r = math.log10(radius_mm) if known and radius_mm is not None else math.nan
+    log_d = math.log(max(width_at_contact_mm, _MIN_WIDTH_MM))
+    return np.array([log_d, *onehot, log_r, float(known)], dtype=np.float32)
+
+
+def _physics_channels(
+    force_n: np.ndarray,
+    area_mm2: np.ndarray,
+    closure_mm: np.ndarray,
+    depth_mm: np.ndarray,
+    size_mm: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(2, K) pressure/depth channels and (4, K) strain/modulus-scale channels (docstring)."""
+    f = np.maximum(force_n, _MIN_FORCE_N)
+    a = np.maximum(area_mm2, _MIN_AREA_MM2)
+    c = np.maximum(closure_mm, _MIN_CLOSURE_MM)
+    d = max(size_mm, _MIN_WIDTH_MM)
+    pressure_pa = f / a * 1e6  # N/mm^2 -> Pa
+    radius_mm = np.sqrt(a / np.pi)
+    force_extra = np.stack([np.log(pressure_pa), np.log(np.maximum(depth_mm, _MIN_DEPTH_MM))])
+    width_extra = np.stack(
+        [
+            np.log(c / d),
+            (closure_mm - 2.0 * depth_mm) / d,
+            np.log10(pressure_pa * d / c),
+            np.log10(1.5 * f / (radius_mm * c) * 1e6),
+        ]
+    )
+    return force_extra, width_extra
+
+
 def make_inputs(
     grasp: Grasp,
     features: GraspFeatures,
@@ -191,17 +255,26 @@ def make_inputs(
         grasp, idx, reference_image(grasp, features), size=image_size, calibration=calibration
     )
     force = np.maximum(_interp(features.force_n, pos), 0.0)
-    area = np.maximum(_interp(features.contact_area_mm2, pos), 0.0)
+    area = np.maximum(_interp(np.nan_to_num(features.contact_area_mm2), pos), 0.0)
+    depth = (
+        np.maximum(_interp(np.nan_to_num(features.depth_mm), pos), 0.0)
+        if features.depth_mm is not None
+        else np.full(pos.shape, np.nan)
+    )
     width_mm = destair(features.width_mm, features.t_s)
-    closure = float(width_mm[features.contact_index]) - _interp(width_mm, pos)
-    closure = np.maximum(closure, 0.0)
+    size_mm = float(width_mm[features.contact_index])
+    closure = np.maximum(size_mm - _interp(width_mm, pos), 0.0)
+    force_extra, width_extra = _physics_channels(force, area, closure, depth, size_mm)
     return GraspInputs(
         images=images,
-        force=np.stack([np.log1p(force), np.log1p(area), *np.log1p(image_stats.T)]).astype(
-            np.float32
-        ),
-        width=np.stack([closure, np.log1p(closure / CLOSURE_LOG_SCALE_MM)]).astype(np.float32),
+        force=np.concatenate(
+            [np.stack([np.log1p(force), np.log1p(area), *np.log1p(image_stats.T)]), force_extra]
+        ).astype(np.float32),
+        width=np.concatenate(
+            [np.stack([closure, np.log1p(closure / CLOSURE_LOG_SCALE_MM)]), width_extra]
+        ).astype(np.float32),
         analytical=analytical_vector(analytical),
+        geometry=geometry_vector(size_mm, grasp.meta.shape, grasp.meta.radius_mm),
     )
 
 

@@ -4,10 +4,12 @@ Towers (each optional, sized by :class:`MultiTowerConfig`):
 
 - image: one small CNN shared across the K sampled contact maps, embeddings concatenated (or
   averaged) over time;
-- force: MLP over log force and log contact area at the K frames;
-- width: MLP over the gripper closure at the K frames;
+- force: MLP over log force, contact area, image strength, pressure and gel depth at the K frames;
+- width: MLP over the gripper closure, strains and size-normalised modulus scales at the K frames;
 - analytical: MLP over the analytical (Hertz) estimate: log10 E, log10 width of its 68 % interval,
   its stiff flag, and whether it was available at all;
+- geometry: MLP over the object's size along the squeeze axis (width at first contact) and the
+  optional shape / radius metadata;
 - fusion head: MLP over the concatenated embeddings, returning the mean and log-variance of the
   (standardised) log10 E, trained with a Gaussian negative log-likelihood.
 """
@@ -23,6 +25,7 @@ from tactile.errors import ConfigError
 from tactile.estimators.neural.config import (
     ANALYTICAL_CHANNELS,
     FORCE_CHANNELS,
+    GEOMETRY_CHANNELS,
     WIDTH_CHANNELS,
     ImageTowerConfig,
     MlpTowerConfig,
@@ -87,9 +90,9 @@ class MlpTower(nn.Module):
 
 
 class MultiTowerNet(nn.Module):
-    """Inputs: a dict with ``images`` (B,K,S,S), ``force`` (B,2,K), ``width`` (B,2,K),
-    ``analytical`` (B,4); only the keys of enabled towers are read. Output: (mean, logvar),
-    each (B,), in standardised log10 E units."""
+    """Inputs: a dict with ``images`` (B,K,S,S), ``force`` (B,6,K), ``width`` (B,6,K),
+    ``analytical`` (B,4), ``geometry`` (B,8); only the keys of enabled towers are read.
+    Output: (mean, logvar), each (B,), in standardised log10 E units."""
 
     def __init__(self, config: MultiTowerConfig) -> None:
         super().__init__()
@@ -104,6 +107,8 @@ class MultiTowerNet(nn.Module):
             towers["width"] = MlpTower(config.width, len(WIDTH_CHANNELS) * k, act)
         if config.analytical.enabled:
             towers["analytical"] = MlpTower(config.analytical, len(ANALYTICAL_CHANNELS), act)
+        if config.geometry.enabled:
+            towers["geometry"] = MlpTower(config.geometry, len(GEOMETRY_CHANNELS), act)
         self.towers = nn.ModuleDict(towers)
         n_fused = sum(t.out_features for t in towers.values())
         self.head = _mlp(n_fused, config.fusion_hidden, 2, act, config.dropout)
@@ -177,6 +182,7 @@ def _mt_tiny() -> MultiTowerConfig:
         force=MlpTowerConfig(hidden=(8,), embed=4),
         width=MlpTowerConfig(hidden=(8,), embed=4),
         analytical=MlpTowerConfig(hidden=(8,), embed=4),
+        geometry=MlpTowerConfig(hidden=(8,), embed=4),
         fusion_hidden=(16,),
         dropout=0.0,
     )
@@ -197,6 +203,7 @@ def _mt_base() -> MultiTowerConfig:
         force=MlpTowerConfig(hidden=(64, 64), embed=32),
         width=MlpTowerConfig(hidden=(64, 64), embed=32),
         analytical=MlpTowerConfig(hidden=(32,), embed=16),
+        geometry=MlpTowerConfig(hidden=(32,), embed=16),
         fusion_hidden=(128, 64),
     )
 
@@ -214,3 +221,25 @@ def _mt_noanalytical() -> MultiTowerConfig:
 @register_model("mt-image-mean")
 def _mt_image_mean() -> MultiTowerConfig:
     return MultiTowerConfig(name="mt-image-mean", image=ImageTowerConfig(temporal="mean"))
+
+
+@register_model("mt-small-nogeometry")
+def _mt_nogeometry() -> MultiTowerConfig:
+    return MultiTowerConfig(
+        name="mt-small-nogeometry",
+        image=ImageTowerConfig(enabled=False),
+        geometry=MlpTowerConfig(enabled=False),
+    )
+
+
+@register_model("mt-physics")
+def _mt_physics() -> MultiTowerConfig:
+    """No image tower; wider force/width towers over the physics channels (the default model)."""
+    return MultiTowerConfig(
+        name="mt-physics",
+        image=ImageTowerConfig(enabled=False),
+        force=MlpTowerConfig(hidden=(48,), embed=24),
+        width=MlpTowerConfig(hidden=(48,), embed=24),
+        geometry=MlpTowerConfig(hidden=(16,), embed=8),
+        fusion_hidden=(64, 64),
+    )

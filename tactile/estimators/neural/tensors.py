@@ -6,11 +6,15 @@ Augmentations act on the *raw* cached inputs before normalisation, per grasp:
   i.e. a different mm/px), timing jitter (blend with the neighbouring sampled frame);
 - force / width: relative force and area noise, closure noise (width resolution), and the same
   timing jitter;
-- analytical: occasionally dropped (as if the analytical estimator failed), and log10 E noise.
+- analytical: occasionally dropped (as if the analytical estimator failed), and log10 E noise;
+- geometry: the optional shape / radius metadata dropped (``metadata_dropout``: set to
+  "unknown", as when a user does not give them), the radius alone dropped, and the size D
+  (width at first contact) scaled, with the size-normalised width channels moved consistently.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -19,7 +23,11 @@ import torch.nn.functional as F  # noqa: N812 - the usual torch alias
 from torch import Tensor
 
 from tactile.errors import ConfigError
+from tactile.estimators.neural.config import SHAPE_CATEGORIES
 from tactile.estimators.neural.inputs import CLOSURE_LOG_SCALE_MM, INPUT_KEYS, Normalization
+
+_UNKNOWN = SHAPE_CATEGORIES.index("unknown")
+_N_SHAPES = len(SHAPE_CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,9 @@ class AugmentConfig:
     closure_noise_mm: float = 0.02
     analytical_dropout: float = 0.05
     analytical_noise: float = 0.05  # log10 units
+    metadata_dropout: float = 0.5  # shape and radius -> unknown
+    radius_dropout: float = 0.2  # radius alone -> unknown
+    size_noise: float = 0.03  # D *= exp(N(0, size_noise))
 
     def __post_init__(self) -> None:
         for key, value in asdict(self).items():
@@ -46,7 +57,14 @@ class AugmentConfig:
                     f"AugmentConfig.{key}={value!r} must be a non-negative number",
                     hint="use 0 to switch that augmentation off",
                 )
-        for key in ("blur_prob", "analytical_dropout", "gain", "scale"):
+        for key in (
+            "blur_prob",
+            "analytical_dropout",
+            "gain",
+            "scale",
+            "metadata_dropout",
+            "radius_dropout",
+        ):
             if getattr(self, key) >= 1:
                 raise ConfigError(f"AugmentConfig.{key} must be < 1", hint="use e.g. 0.2")
 
@@ -107,6 +125,27 @@ def _shift_time(x: Tensor, frac: Tensor) -> Tensor:
     return shifted.movedim(-1, time_dim)
 
 
+def _augment_geometry(
+    geometry: Tensor, width: Tensor, cfg: AugmentConfig, gen: torch.Generator
+) -> tuple[Tensor, Tensor]:
+    """Drop shape/radius metadata at random; scale the size D (and its width channels)."""
+    geo, width = geometry.clone(), width.clone()
+    b = geo.shape[0]
+    drop_meta = torch.rand(b, generator=gen) < cfg.metadata_dropout
+    drop_radius = drop_meta | (torch.rand(b, generator=gen) < cfg.radius_dropout)
+    onehot = torch.zeros(_N_SHAPES, dtype=geo.dtype)
+    onehot[_UNKNOWN] = 1.0
+    geo[drop_meta, 1 : 1 + _N_SHAPES] = onehot
+    geo[drop_radius, 1 + _N_SHAPES] = float("nan")
+    geo[drop_radius, 2 + _N_SHAPES] = 0.0
+    log_s = cfg.size_noise * torch.randn(b, generator=gen)
+    geo[:, 0] = geo[:, 0] + log_s
+    width[:, 2] = width[:, 2] - log_s[:, None]  # log strain
+    width[:, 3] = width[:, 3] * torch.exp(-log_s)[:, None]  # object strain
+    width[:, 4] = width[:, 4] + log_s[:, None] / math.log(10.0)  # flat-punch modulus scale
+    return geo, width
+
+
 def augment(
     batch: dict[str, Tensor], cfg: AugmentConfig, gen: torch.Generator
 ) -> dict[str, Tensor]:
@@ -135,11 +174,19 @@ def augment(
     noise = cfg.image_noise * torch.randn(images.shape, generator=gen)
     images = (images * gain + offset + noise).clamp_min(0.0)
     force = force + cfg.force_noise * torch.randn(force.shape, generator=gen)
-    force[:, 2:] = force[:, 2:] + torch.log(gain.reshape(b, 1, 1))  # raw image statistics
+    force[:, 2:4] = force[:, 2:4] + torch.log(gain.reshape(b, 1, 1))  # raw image statistics
     closure = width[:, 0] + cfg.closure_noise_mm * torch.randn(width[:, 0].shape, generator=gen)
     closure = closure.clamp_min(0.0)
-    width = torch.stack([closure, torch.log1p(closure / CLOSURE_LOG_SCALE_MM)], dim=1)
+    width[:, 0], width[:, 1] = closure, torch.log1p(closure / CLOSURE_LOG_SCALE_MM)
+    width[:, 2:] = width[:, 2:] + cfg.force_noise * torch.randn(width[:, 2:].shape, generator=gen)
+    geometry, width = _augment_geometry(batch["geometry"], width, cfg, gen)
     ana[:, 0] = ana[:, 0] + cfg.analytical_noise * torch.randn(b, generator=gen)
     drop = torch.rand(b, generator=gen) < cfg.analytical_dropout
     ana[drop] = torch.tensor([float("nan")] * 3 + [0.0], dtype=ana.dtype)
-    return {"images": images, "force": force, "width": width, "analytical": ana}
+    return {
+        "images": images,
+        "force": force,
+        "width": width,
+        "analytical": ana,
+        "geometry": geometry,
+    }

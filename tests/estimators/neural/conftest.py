@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tactile.estimators.neural.config import MultiTowerConfig
+from tactile.estimators.neural.config import (
+    FORCE_CHANNELS,
+    GEOMETRY_CHANNELS,
+    WIDTH_CHANNELS,
+    MultiTowerConfig,
+)
 from tactile.estimators.neural.data import PreparedDataset
 from tactile.estimators.neural.model import model_config
 from tactile.types import Grasp, GraspFeatures, GraspMetadata
@@ -56,12 +61,21 @@ def synthetic_dataset(
     closure = np.maximum(closure, 0)
     images = rng.random((n, k, s, s)) * (1 - (log_e[:, None, None, None] - 4) / 8)
     ana = np.stack([log_e + rng.normal(0, 0.5, n), np.full(n, 0.4), log_e > 9, np.ones(n)], 1)
+    size = np.repeat(rng.uniform(10, 60, n_objects), grasps)
+    force_ch = [force * (0.5**i) for i in range(len(FORCE_CHANNELS))]
+    width_ch = [closure, np.log1p(closure / 0.1)]
+    width_ch += [np.log(np.maximum(closure, 0.01) / size[:, None])] * (len(WIDTH_CHANNELS) - 2)
+    geometry = np.zeros((n, len(GEOMETRY_CHANNELS)))
+    geometry[:, 0] = np.log(size)
+    geometry[:, 1 + rng.integers(0, 5, n)] = 1.0
+    geometry[:, -2:] = np.stack([np.log10(size / 2), np.ones(n)], 1)
     return PreparedDataset(
         arrays={
             "images": images.astype(np.float32),
-            "force": np.stack([force, force * 0.5, force * 0.2, force * 0.1], 1).astype(np.float32),
-            "width": np.stack([closure, np.log1p(closure / 0.1)], 1).astype(np.float32),
+            "force": np.stack(force_ch, 1).astype(np.float32),
+            "width": np.stack(width_ch, 1).astype(np.float32),
             "analytical": ana.astype(np.float32),
+            "geometry": geometry.astype(np.float32),
         },
         log10_modulus=log_e,
         object_ids=np.repeat([f"obj{i:03d}" for i in range(n_objects)], grasps),

@@ -90,6 +90,8 @@ def test_corrupt_foreign_and_missing_checkpoints_are_refused(
     newer = tmp_path / "newer.pt"
     payload = torch.load(path, weights_only=True)
     torch.save({**payload, "format_version": 99}, newer)
+    stale = tmp_path / "stale.pt"  # trained on the inputs of an older tactile
+    torch.save({**payload, "format_version": 1}, stale)
     mismatched = tmp_path / "mismatched.pt"
     torch.save(
         {**payload, "config_json": tiny_config.with_overrides(k_frames=7).to_json()}, mismatched
@@ -99,11 +101,13 @@ def test_corrupt_foreign_and_missing_checkpoints_are_refused(
         (garbage, "corrupt"),
         (foreign, "not a tactile"),
         (newer, "newer"),
+        (stale, "older tactile"),
         (mismatched, "does not match"),
         (tmp_path / "absent.pt", "does not exist"),
     ]:
-        with pytest.raises(ModelFileError, match=needle):
+        with pytest.raises(ModelFileError, match=needle) as err:
             load_checkpoint(bad)
+        assert "train" in (err.value.hint or "") or "checkpoint" in (err.value.hint or "")
 
 
 def test_unknown_model_name_lists_the_known_ones(

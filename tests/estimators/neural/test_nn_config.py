@@ -7,7 +7,12 @@ import json
 import pytest
 
 from tactile.errors import ConfigError
-from tactile.estimators.neural.config import ImageTowerConfig, MlpTowerConfig, MultiTowerConfig
+from tactile.estimators.neural.config import (
+    CONFIG_SCHEMA_VERSION,
+    ImageTowerConfig,
+    MlpTowerConfig,
+    MultiTowerConfig,
+)
 from tactile.estimators.neural.model import available_models, model_config
 
 
@@ -16,7 +21,7 @@ def test_registered_configs_round_trip_through_json(name: str) -> None:
     cfg = model_config(name)
     again = MultiTowerConfig.from_json(cfg.to_json())
     assert again == cfg
-    assert json.loads(cfg.to_json())["schema_version"] == 1
+    assert json.loads(cfg.to_json())["schema_version"] == CONFIG_SCHEMA_VERSION == 2
 
 
 @pytest.mark.parametrize(
@@ -46,7 +51,11 @@ def test_all_towers_off_is_refused() -> None:
     off = MlpTowerConfig(enabled=False)
     with pytest.raises(ConfigError, match="every tower"):
         MultiTowerConfig(
-            image=ImageTowerConfig(enabled=False), force=off, width=off, analytical=off
+            image=ImageTowerConfig(enabled=False),
+            force=off,
+            width=off,
+            analytical=off,
+            geometry=off,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import disk_grasp
 
@@ -45,9 +46,19 @@ def test_hybrid_needs_the_analytical_estimate_to_agree() -> None:
         flags=frozenset({Flag.STIFFER_THAN_GEL}),
         lower_bound_only=True,
     )
-    kw = {"estimator": "hybrid", "stiff_limit_pa": 1e8, "require_agreement": True}
-    assert not estimate_from_prediction(9.0, 0.3, analytical=soft_ana, **kw).lower_bound_only
-    assert estimate_from_prediction(9.0, 0.3, analytical=stiff_ana, **kw).lower_bound_only
+
+    def hybrid(analytical: ModulusEstimate) -> ModulusEstimate:
+        return estimate_from_prediction(
+            9.0,
+            0.3,
+            estimator="hybrid",
+            analytical=analytical,
+            stiff_limit_pa=1e8,
+            require_agreement=True,
+        )
+
+    assert not hybrid(soft_ana).lower_bound_only
+    assert hybrid(stiff_ana).lower_bound_only
 
 
 @pytest.fixture
@@ -59,7 +70,7 @@ def tiny_ckpt(tmp_path: Path) -> Path:
         for g, f in grasps
     ]
     arrays = stack_inputs(items)
-    norm = Normalization.fit(arrays, [4.0, 6.0, 8.0])
+    norm = Normalization.fit(arrays, np.array([4.0, 6.0, 8.0]))
     return save_checkpoint(
         tmp_path / "tiny" / "model.pt",
         create_model(cfg).eval(),

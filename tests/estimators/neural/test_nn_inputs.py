@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,11 +11,18 @@ import torch
 from conftest import disk_grasp, synthetic_dataset
 
 from tactile.errors import ModelFileError
-from tactile.estimators.neural.config import MultiTowerConfig
+from tactile.estimators.neural.config import (
+    FORCE_CHANNELS,
+    GEOMETRY_CHANNELS,
+    SHAPE_CATEGORIES,
+    WIDTH_CHANNELS,
+    MultiTowerConfig,
+)
 from tactile.estimators.neural.inputs import (
     Normalization,
     analytical_vector,
     destair,
+    geometry_vector,
     make_inputs,
     sample_indices,
 )
@@ -25,7 +33,12 @@ from tactile.types import Flag, ModulusEstimate
 def test_inputs_have_the_configured_shapes_and_grow_with_the_press() -> None:
     grasp, feats = disk_grasp(20)
     x = make_inputs(grasp, feats, None, k_frames=5, image_size=16)
-    assert x.images.shape == (5, 16, 16) and x.force.shape == (4, 5) and x.width.shape == (2, 5)
+    assert x.images.shape == (5, 16, 16)
+    assert x.force.shape == (len(FORCE_CHANNELS), 5) and x.width.shape == (len(WIDTH_CHANNELS), 5)
+    assert x.geometry.shape == (len(GEOMETRY_CHANNELS),)
+    assert x.geometry[0] == pytest.approx(math.log(60.0), abs=1e-3)  # D: width at contact
+    assert x.geometry[1 + SHAPE_CATEGORIES.index("unknown")] == 1.0  # no shape in the metadata
+    assert math.isnan(x.geometry[-2]) and x.geometry[-1] == 0.0
     assert np.all(np.isfinite(x.images)) and x.images.dtype == np.float32
     lit = (x.images > 0.5).sum(axis=(1, 2))
     assert np.all(np.diff(lit) >= 0) and lit[-1] > lit[0]  # the contact patch grows
@@ -56,6 +69,42 @@ def test_a_stiffer_object_closes_less_at_the_same_force() -> None:
     soft = make_inputs(*disk_grasp(20, modulus_pa=1e4), k_frames=4, image_size=16)
     stiff = make_inputs(*disk_grasp(20, modulus_pa=1e8), k_frames=4, image_size=16)
     assert np.all(stiff.width[0] < soft.width[0])
+
+
+def test_modulus_scales_rise_with_stiffness_and_strain_falls_with_size() -> None:
+    soft = make_inputs(*disk_grasp(20, modulus_pa=1e4), k_frames=4, image_size=16)
+    stiff = make_inputs(*disk_grasp(20, modulus_pa=1e8), k_frames=4, image_size=16)
+    flat, sphere = (
+        WIDTH_CHANNELS.index("log10_flat_modulus"),
+        WIDTH_CHANNELS.index("log10_sphere_modulus"),
+    )
+    assert np.all(stiff.width[flat] > soft.width[flat] + 1.0)
+    assert np.all(stiff.width[sphere] > soft.width[sphere] + 1.0)
+    grasp, feats = disk_grasp(20)
+    thick = replace(grasp, width_mm=grasp.width_mm + 40.0)  # same press, thicker object
+    thick_f = replace(feats, width_mm=feats.width_mm + 40.0)
+    a = make_inputs(grasp, feats, k_frames=4, image_size=16)
+    b = make_inputs(thick, thick_f, k_frames=4, image_size=16)
+    strain = WIDTH_CHANNELS.index("log_strain")
+    np.testing.assert_allclose(b.width[strain], a.width[strain] - math.log(100 / 60), atol=1e-5)
+    assert np.all(b.width[flat] > a.width[flat])  # same force and closure over more length
+    np.testing.assert_allclose(b.width[sphere], a.width[sphere])  # Hertz: size-free
+
+
+@pytest.mark.parametrize(
+    ("shape", "category"),
+    [("sphere", "sphere"), ("Cylinder", "cylinder"), ("cylinder_end", "flat"),
+     ("box", "flat"), ("ellipsoid", "irregular"), ("irregular", "irregular"),
+     (None, "unknown"), ("blob", "unknown")],
+)  # fmt: skip
+def test_geometry_vector_maps_shapes_and_optional_radius(shape: str | None, category: str) -> None:
+    v = geometry_vector(25.0, shape, 12.5)
+    assert v[0] == pytest.approx(math.log(25.0))
+    onehot = v[1 : 1 + len(SHAPE_CATEGORIES)]
+    assert onehot.sum() == 1.0 and onehot[SHAPE_CATEGORIES.index(category)] == 1.0
+    assert v[-2] == pytest.approx(math.log10(12.5)) and v[-1] == 1.0
+    no_radius = geometry_vector(25.0, shape, None)
+    assert math.isnan(no_radius[-2]) and no_radius[-1] == 0.0
 
 
 def test_analytical_vector_marks_stiff_and_caps_open_intervals() -> None:
@@ -106,6 +155,31 @@ def test_augmentation_perturbs_but_keeps_shapes_and_is_seeded(
     assert dropped.any() and torch.isnan(a["analytical"][dropped, 0]).all()
     off = augment(batch, AugmentConfig(enabled=False), torch.Generator())
     assert off is batch
+
+
+def test_metadata_dropout_hides_shape_and_radius_and_size_noise_is_consistent(
+    tiny_config: MultiTowerConfig,
+) -> None:
+    batch = to_tensors(synthetic_dataset(tiny_config, n_objects=8).arrays)
+    n_shapes = len(SHAPE_CATEGORIES)
+    unknown = 1 + SHAPE_CATEGORIES.index("unknown")
+    cfg = AugmentConfig(metadata_dropout=0.99, size_noise=0.2, timing_jitter=0.0, force_noise=0.0)
+    out = augment(batch, cfg, torch.Generator().manual_seed(3))
+    geo = out["geometry"]
+    assert (geo[:, unknown] == 1).float().mean() > 0.9
+    assert torch.all(geo[:, 1 : 1 + n_shapes].sum(dim=1) == 1)  # still exactly one category
+    hidden = geo[:, -1] == 0
+    assert hidden.float().mean() > 0.9 and torch.isnan(geo[hidden, -2]).all()
+    assert not torch.allclose(geo[:, 0], batch["geometry"][:, 0])
+    # log D + log strain is the log closure: unchanged by the size noise
+    strain = WIDTH_CHANNELS.index("log_strain")
+    before = batch["geometry"][:, 0, None] + batch["width"][:, strain]
+    after = geo[:, 0, None] + out["width"][:, strain]
+    assert torch.allclose(before, after, atol=1e-5)
+    kept = augment(
+        batch, AugmentConfig(metadata_dropout=0.0, radius_dropout=0.0), torch.Generator()
+    )
+    torch.testing.assert_close(kept["geometry"][:, 1:], batch["geometry"][:, 1:])
 
 
 def test_destair_interpolates_a_slow_encoder_and_keeps_smooth_signals() -> None:

@@ -10,7 +10,13 @@ import pytest
 import torch
 
 from tactile.errors import ConfigError
-from tactile.estimators.neural.config import FORCE_CHANNELS, MultiTowerConfig
+from tactile.estimators.neural.config import (
+    ANALYTICAL_CHANNELS,
+    FORCE_CHANNELS,
+    GEOMETRY_CHANNELS,
+    WIDTH_CHANNELS,
+    MultiTowerConfig,
+)
 from tactile.estimators.neural.model import available_models, create_model, model_config
 
 
@@ -20,8 +26,9 @@ def random_inputs(cfg: MultiTowerConfig, batch: int = 3) -> dict[str, torch.Tens
     return {
         "images": torch.rand(batch, k, s, s, generator=g),
         "force": torch.randn(batch, len(FORCE_CHANNELS), k, generator=g),
-        "width": torch.randn(batch, 2, k, generator=g),
-        "analytical": torch.randn(batch, 4, generator=g),
+        "width": torch.randn(batch, len(WIDTH_CHANNELS), k, generator=g),
+        "analytical": torch.randn(batch, len(ANALYTICAL_CHANNELS), generator=g),
+        "geometry": torch.randn(batch, len(GEOMETRY_CHANNELS), generator=g),
     }
 
 
@@ -47,7 +54,7 @@ def test_every_registered_architecture_trains_every_parameter(name: str) -> None
     _check_forward_backward(cfg)
 
 
-@pytest.mark.parametrize("off", ["image", "force", "width", "analytical"])
+@pytest.mark.parametrize("off", ["image", "force", "width", "analytical", "geometry"])
 def test_each_tower_can_be_switched_off(off: str) -> None:
     cfg = model_config("mt-tiny", **{off: {"enabled": False}})
     assert off not in cfg.enabled_towers
@@ -58,7 +65,7 @@ def test_each_tower_can_be_switched_off(off: str) -> None:
 
 def test_single_tower_and_mean_pooling_variants() -> None:
     off = {"enabled": False}
-    _check_forward_backward(model_config("mt-tiny", image=off, force=off, width=off))
+    _check_forward_backward(model_config("mt-tiny", image=off, force=off, width=off, geometry=off))
     _check_forward_backward(model_config("mt-tiny", image={"temporal": "mean"}))
 
 

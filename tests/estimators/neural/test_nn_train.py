@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +14,12 @@ from tactile.errors import ConfigError
 from tactile.estimators.neural import train as train_mod
 from tactile.estimators.neural.config import MultiTowerConfig
 from tactile.estimators.neural.data import object_folds, split_objects
-from tactile.estimators.neural.evaluate import cross_validate, stiff_limit_from_records
+from tactile.estimators.neural.evaluate import (
+    accuracy_limit_from_records,
+    cross_validate,
+    limit_report,
+    stiff_limit_from_records,
+)
 from tactile.estimators.neural.tensors import AugmentConfig
 from tactile.estimators.neural.train import TrainConfig, eval_loss, train_model
 
@@ -120,3 +127,36 @@ def test_stiff_limit_is_where_errors_grow() -> None:
     assert limit is not None and 1e8 <= limit <= 10**9.5
     resolved = [dict(r, pred_log10=r["label_log10"]) for r in records]
     assert stiff_limit_from_records(resolved) is None
+
+
+def _records(pred_of: Callable[[float], float]) -> list[dict[str, Any]]:
+    return [
+        {
+            "object_id": f"o{i}",
+            "label_log10": lab,
+            "pred_log10": pred_of(lab),
+            "sigma_log10": 0.3,
+            "analytical_log10": lab + 0.5,
+            "constant_log10": 7.0,
+        }
+        for i, lab in enumerate(np.linspace(4, 11, 57))
+    ]
+
+
+def test_accuracy_limit_is_the_first_bin_that_misses_and_the_bound_holds_above() -> None:
+    def pred(lab: float) -> float:  # exact up to 10^6 Pa, then two decades too high, then flat
+        return lab if lab < 6.0 else max(lab + 2.0, 9.0) if lab < 8 else 9.0
+
+    records = _records(pred)
+    limit = accuracy_limit_from_records(records)
+    assert limit == pytest.approx(1e6)
+    rep = limit_report(records, limit)
+    assert rep["below"]["network_within_1_decade"] == 1.0
+    assert rep["below"]["network_log10_mae"] == 0.0 and rep["below"]["wrongly_flagged"] == 0.0
+    assert rep["below"]["analytical_log10_mae"] == pytest.approx(0.5)
+    assert rep["above"]["flagged"] == 1.0
+    above = [r for r in records if r["label_log10"] >= 6.0]
+    holds = np.mean([r["pred_log10"] - 1.645 * 0.3 <= r["label_log10"] for r in above])
+    assert rep["above"]["bound_holds"] == pytest.approx(holds)
+    assert accuracy_limit_from_records(_records(lambda lab: lab + 0.1)) is None
+    assert limit_report(records, None) == {}
