@@ -111,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
         for r in unlabelled:
             print(f"no label: {r.grasp_id} ({r.object_id})")
         print(f"\nbaseline: constant {format_pa(baseline)} (median label of {args.labels.name})")
+        used = sorted({str(e.details.get("calibration_id")) for _, _, _, e in records})
+        source = "--calibration" if args.calibration else "named by the grasps"
+        print(f"calibration: {', '.join(used)} ({source})")
         if args.plot is not None:
             print(f"plot: {args.plot}")
     return 0 if not failed else 1
