@@ -151,6 +151,15 @@ def _press_pair(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def _write(cal: SensorCalibration, args: argparse.Namespace, summary: dict[str, Any]) -> int:
+    from tactile.calibration.sensor import BUILTIN_CALIBRATIONS
+
+    shipped = BUILTIN_CALIBRATIONS.get(cal.calibration_id)
+    if args.out is None and shipped is not None and shipped != cal:
+        raise ConfigError(
+            f"calibration {cal.calibration_id!r} is a shipped, versioned profile: writing "
+            "different values under its id would change what grasps naming it mean",
+            hint="give the result a new id with --id (e.g. my-rig-v1) or a path with --out",
+        )
     out = args.out or CALIBRATION_DIR / f"{cal.calibration_id}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     cal.save(out)

@@ -33,6 +33,10 @@ from tactile.types import GraspFeatures, GraspMetadata
 
 #: Floor (mm) of the onset-width uncertainty a rigid-sphere calibration may claim.
 MIN_ONSET_WIDTH_SD_MM = 0.5
+#: A rigid ball cannot approach each pad by much more than the gel is thick (the rest of the
+#: rig adds some: the golf ball's 3.4 mm on the 3 mm Wedge gel); past twice it, the "rigid"
+#: object deformed (a soft ball: 8.8 mm) or its radius is wrong.
+MAX_RIGID_APPROACH_PER_THICKNESS = 2.0
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,13 @@ def _rigid_press_gel(
             hint="hold the rigid ball at a steady force for a few frames",
         )
     fit, factor, approach = held
+    if approach > MAX_RIGID_APPROACH_PER_THICKNESS * calibration.gel_thickness_mm:
+        raise EstimatorError(
+            f"grasp {feats.grasp_id!r}: the approach at the hold ({approach:.1f} mm per pad) is "
+            f"more than {MAX_RIGID_APPROACH_PER_THICKNESS:g}x the gel's thickness "
+            f"({calibration.gel_thickness_mm:g} mm): the object deformed, it is not rigid",
+            hint="press a ball much stiffer than the gel (golf, steel), and check its radius",
+        )
     # rigid object: all compliance is the gel's; 1/E* = factor·(1-ν²)/E_g
     gel_pa = (1.0 - calibration.gel_poisson**2) * fit.value * factor
     peak = float(np.max(np.asarray(feats.force_n)[feats.contact_index :]))

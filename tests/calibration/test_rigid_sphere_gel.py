@@ -30,7 +30,7 @@ def steel_presses() -> list[GraspFeatures]:
 
 
 def test_rigid_sphere_recovers_the_simulated_gel(steel_presses: list[GraspFeatures]) -> None:
-    start = dataclasses.replace(SIM_WEDGE, gel_modulus_pa=1e6)  # a wrong prior changes nothing
+    start = dataclasses.replace(HALF_SPACE, gel_modulus_pa=1e6)  # a wrong prior changes nothing
     fit = fit_gel_rigid_sphere(steel_presses, start, radius_mm=20.0)
     assert fit.gel_modulus_pa == pytest.approx(SIM_WEDGE.gel_modulus_pa, rel=0.05)
     assert len(fit.grasp_ids) == 3 and fit.loo_log10_rms < 0.02
@@ -42,7 +42,7 @@ def test_rigid_sphere_recovers_the_simulated_gel(steel_presses: list[GraspFeatur
 
 def test_wrong_radius_moves_the_gel(steel_presses: list[GraspFeatures]) -> None:
     # a ball bigger than it is means more approach at the hold: a softer effective gel
-    big = fit_gel_rigid_sphere(steel_presses, SIM_WEDGE, radius_mm=21.0).gel_modulus_pa
+    big = fit_gel_rigid_sphere(steel_presses, HALF_SPACE, radius_mm=21.0).gel_modulus_pa
     assert big < 0.8 * SIM_WEDGE.gel_modulus_pa
 
 
@@ -51,12 +51,12 @@ def test_press_without_a_hold_is_skipped_with_a_reason(
 ) -> None:
     f = steel_presses[0]
     ramp = dataclasses.replace(f, width_mm=np.full_like(f.width_mm, 60.0))  # never compressed
-    fit = fit_gel_rigid_sphere([ramp, *steel_presses[1:]], SIM_WEDGE, radius_mm=20.0)
+    fit = fit_gel_rigid_sphere([ramp, *steel_presses[1:]], HALF_SPACE, radius_mm=20.0)
     assert len(fit.grasp_ids) == 2 and "hold" in fit.skipped[0]
     with pytest.raises(CalibrationError, match="no press"):
-        fit_gel_rigid_sphere([ramp], SIM_WEDGE, radius_mm=20.0)
+        fit_gel_rigid_sphere([ramp], HALF_SPACE, radius_mm=20.0)
     with pytest.raises(CalibrationError, match="must be positive"):
-        fit_gel_rigid_sphere(steel_presses, SIM_WEDGE, radius_mm=0.0)
+        fit_gel_rigid_sphere(steel_presses, HALF_SPACE, radius_mm=0.0)
 
 
 def test_cli_reproduces_the_shipped_v2_profile(
@@ -92,3 +92,27 @@ def test_onset_width_bias_is_measured_and_used(steel_presses: list[GraspFeatures
     fixed = HertzEstimator().estimate_features(steel_presses[0], meta=meta, calibration=lagged)
     assert plain.details["radius_mm"] - fixed.details["radius_mm"] == pytest.approx(1.0)
     assert fixed.details["radius_source"] == "width at force onset"
+
+
+def test_a_soft_ball_is_refused_as_a_rigid_sphere(
+    reference_grasps_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc = main(
+        ["calibrate", "gel", str(reference_grasps_dir / "orange_ball_softest_1.avi"),
+         "--rigid-sphere-radius-mm", "25", "--id", "x", "--out", str(tmp_path / "x.json")]
+    )  # fmt: skip
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "not rigid" in err and "fix:" in err
+
+
+def test_shipped_profiles_are_never_overwritten(
+    reference_grasps_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc = main(
+        ["calibrate", "gel", str(reference_grasps_dir / "golf_ball_1.avi"),
+         "--rigid-sphere-radius-mm", "21.335", "--calibration", "wedge-reference-v1"]
+    )  # fmt: skip
+    assert rc == 2
+    assert "versioned" in capsys.readouterr().err
+    assert get_calibration("wedge-reference-v1").gel_modulus_pa == 2.0e5
