@@ -91,10 +91,12 @@ def run(args: argparse.Namespace) -> int:
     metrics = summary_metrics(rows, baseline_pa=baseline)
     if args.plot is not None:
         plot_evaluation(rows, args.plot, baseline_pa=baseline, title=f"{args.estimator} estimator")
+    used = sorted({str(e.details.get("calibration_id")) for _, _, _, e in records})
     if args.json:
         print_json(
             {
                 "estimator": args.estimator,
+                "calibration": used,
                 "objects": [row_to_json(r) for r in rows],
                 "summary": metrics,
                 "failed": [{"grasp_id": r.grasp_id, "error": r.error} for r in failed],
@@ -111,7 +113,6 @@ def run(args: argparse.Namespace) -> int:
         for r in unlabelled:
             print(f"no label: {r.grasp_id} ({r.object_id})")
         print(f"\nbaseline: constant {format_pa(baseline)} (median label of {args.labels.name})")
-        used = sorted({str(e.details.get("calibration_id")) for _, _, _, e in records})
         source = "--calibration" if args.calibration else "named by the grasps"
         print(f"calibration: {', '.join(used)} ({source})")
         if args.plot is not None:

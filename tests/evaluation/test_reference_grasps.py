@@ -95,6 +95,7 @@ def test_evaluate_cli_uses_the_profile_the_importer_stamps(
     )  # fmt: skip
     assert rc == 0 and plot.stat().st_size > 0
     report = json.loads(capsys.readouterr().out)
+    assert report["calibration"] == [SHIPPED]
     rows = {r["object_id"]: r for r in report["objects"]}
     assert rows["golf_ball"]["lower_bound_only"]
     assert (
