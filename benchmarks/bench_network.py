@@ -8,6 +8,11 @@
   estimator, build the inputs, run the network, return a ModulusEstimate. Without ``--data`` a
   few simulated grasps are written to a temporary file first.
 
+With ``--accuracy FILE.h5 ...`` it scores the model on held-out labelled grasp files instead:
+per object (median over its grasps), all objects and each side of the model's resolvable limit,
+the network beside the constant (mean training label) and analytical baselines, 68 % interval
+coverage and a per-decade table (``--calibration`` for real recordings).
+
 Prints a Markdown table (paste into BENCHMARKS.md / docs/network.md).
 """
 
@@ -106,6 +111,62 @@ def end_to_end(paths: list[Path], model: str, repeats: int) -> list[tuple[str, f
     return rows
 
 
+def _fmt(m: dict[str, float], key: str, pct: bool = True) -> str:
+    v = m.get(key, float("nan"))
+    return f"{v:.1%}" if pct else f"{v:.2f}"
+
+
+def accuracy(model: str, paths: list[Path], calibration: str | None) -> None:
+    from tactile.estimators.neural.evaluate import evaluate_model, limit_report, summarize
+    from tactile.estimators.neural.metrics import object_metrics, per_object
+
+    loaded = resolve_model(model)
+    records = evaluate_model(loaded, paths, calibration=calibration, progress=False)
+    limit = loaded.info.get("stiff_limit_pa")
+    print(f"model {loaded.path} ({loaded.config.name}), resolvable limit {limit} Pa, ")
+    print(f"{len(records)} grasps of {len({r['object_id'] for r in records})} objects\n")
+    print("| all objects | n | within 1 decade | within 0.5 | log10 MAE | Spearman |")
+    print("|---|---|---|---|---|---|")
+    for name, m in summarize(records).items():
+        print(
+            f"| {name} | {m['n_objects']:.0f} | {_fmt(m, 'within_1_decade')} | "
+            f"{_fmt(m, 'within_half_decade')} | {_fmt(m, 'log10_mae', False)} | "
+            f"{_fmt(m, 'spearman', False)} |"
+        )
+    rep = limit_report(records, limit)
+    if rep:
+        b, a = rep["below"], rep["above"]
+        print(f"\nbelow the limit ({b['network_n_objects']:.0f} objects):")
+        print("| | within 1 decade | log10 MAE |\n|---|---|---|")
+        for name in ("network", "analytical", "constant"):
+            w1, mae = _fmt(b, f"{name}_within_1_decade"), _fmt(b, f"{name}_log10_mae", False)
+            print(f"| {name} | {w1} | {mae} |")
+        print(
+            f"wrongly flagged stiff {_fmt(b, 'wrongly_flagged')}, "
+            f"68 % coverage (grasps) {_fmt(b, 'coverage_68')}"
+        )
+        print(
+            f"above the limit ({a['n_objects']:.0f} objects): flagged {_fmt(a, 'flagged')}, "
+            f"95 % lower bound holds {_fmt(a, 'bound_holds')}, "
+            f"median bound 10^{a['median_bound_log10']:.2f} Pa"
+        )
+    obj = np.array([r["object_id"] for r in records])
+    lab = np.array([r["label_log10"] for r in records])
+    print("\n| decade | n | network MAE | within 1 | analytical MAE | within 1 |")
+    print("|---|---|---|---|---|---|")
+    _, lab_o, _ = per_object(obj, lab, lab)
+    for dec in range(int(np.floor(lab_o.min())), int(np.floor(lab_o.max())) + 1):
+        sel = np.isin(obj, [o for o in np.unique(obj) if dec <= np.median(lab[obj == o]) < dec + 1])
+        if not sel.any():
+            continue
+        cells = []
+        for key in ("pred_log10", "analytical_log10"):
+            m = object_metrics(obj[sel], lab[sel], np.array([r[key] for r in records])[sel])
+            cells += [_fmt(m, "log10_mae", False), _fmt(m, "within_1_decade")]
+        n = len(np.unique(obj[sel]))
+        print(f"| 1e{dec} | {n} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -115,9 +176,16 @@ def main() -> None:
         "--data", nargs="*", type=Path, default=[], help="grasp files (default: simulated)"
     )
     p.add_argument("--repeats", type=int, default=50)
+    p.add_argument(
+        "--accuracy", nargs="*", type=Path, default=None, help="held-out labelled grasp files"
+    )
+    p.add_argument("--calibration", default=None, help="sensor calibration for --accuracy")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    if args.accuracy:
+        accuracy(args.model, args.accuracy, args.calibration)
+        return
     print(f"torch {torch.__version__}, {args.threads} thread(s)\n")
     print("| network (batch 1) | parameters | median ms | p90 ms |\n|---|---|---|---|")
     for name, n, med, p90 in network_only(args.repeats, args.model):

@@ -101,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
     from tactile.estimators.neural.evaluate import (
         accuracy_limit_from_records,
         cross_validate,
+        fit_lower_bound_z,
         limit_report,
         stiff_limit_from_records,
     )
@@ -139,9 +140,14 @@ def run(args: argparse.Namespace) -> int:
         report["information_limit_pa"] = stiff_limit_from_records(cv.records)
         if stiff_limit is None:
             stiff_limit = accuracy_limit_from_records(cv.records)
-        report["limit_report"] = limit_report(cv.records, stiff_limit)
+        report["lower_bound_z"] = fit_lower_bound_z(cv.records, stiff_limit)
+        report["limit_report"] = limit_report(
+            cv.records, stiff_limit, lower_bound_z=report["lower_bound_z"]
+        )
     if stiff_limit is None and init is not None:
         stiff_limit = init.info.get("stiff_limit_pa")
+    if "lower_bound_z" not in report and init is not None:
+        report["lower_bound_z"] = init.info.get("lower_bound_z")
     tr, va = split_objects(data.object_ids, data.log10_modulus, args.val_fraction, seed=args.seed)
     info = {
         "data": [str(p) for p in args.data],
@@ -154,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
         "cross_validation": report.get("cross_validation"),
         "limit_report": report.get("limit_report"),
         "information_limit_pa": report.get("information_limit_pa"),
+        "lower_bound_z": report.get("lower_bound_z"),
     }
     result = train_model(
         data.subset(tr),

@@ -19,7 +19,11 @@ from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ModelFileError
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
 from tactile.estimators.neural.data import prepare_grasp
-from tactile.estimators.neural.predict import estimate_from_prediction, predict_log10
+from tactile.estimators.neural.predict import (
+    Z95_ONE_SIDED,
+    estimate_from_prediction,
+    predict_log10,
+)
 from tactile.types import Grasp, GraspFeatures, ModulusEstimate
 
 _CACHE: dict[Path, LoadedModel] = {}
@@ -82,6 +86,11 @@ class NeuralEstimator:
         value = self.loaded.info.get("stiff_limit_pa")
         return float(value) if isinstance(value, int | float) and value > 0 else None
 
+    @property
+    def lower_bound_z(self) -> float:
+        value = self.loaded.info.get("lower_bound_z")
+        return float(value) if isinstance(value, int | float) else Z95_ONE_SIDED
+
     def estimate(
         self,
         grasp: Grasp,
@@ -103,6 +112,7 @@ class NeuralEstimator:
             estimator=self.name,
             analytical=analytical,
             stiff_limit_pa=self.stiff_limit_pa,
+            lower_bound_z=self.lower_bound_z,
             require_agreement=self.require_agreement,
             flags=feats.flags,
         )

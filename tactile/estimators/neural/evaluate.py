@@ -200,6 +200,7 @@ def record_estimates(
     stiff_limit_pa: float | None = None,
     require_agreement: bool = False,
     estimator: str = "neural",
+    lower_bound_z: float = Z95_ONE_SIDED,
 ) -> list[tuple[str, str, float, ModulusEstimate]]:
     """(object_id, grasp_id, label_pa, estimate) per record, for :mod:`tactile.evaluation`."""
     out = []
@@ -218,20 +219,24 @@ def record_estimates(
             analytical=analytical,
             stiff_limit_pa=stiff_limit_pa,
             require_agreement=require_agreement,
+            lower_bound_z=lower_bound_z,
         )
         out.append((r["object_id"], r["grasp_id"], 10 ** r["label_log10"], est))
     return out
 
 
 def limit_report(
-    records: Sequence[dict[str, Any]], stiff_limit_pa: float | None
+    records: Sequence[dict[str, Any]],
+    stiff_limit_pa: float | None,
+    *,
+    lower_bound_z: float = Z95_ONE_SIDED,
 ) -> dict[str, dict[str, float]]:
     """Per-object metrics on each side of the resolvable limit (median over each object's grasps).
 
     ``below``: the network, analytical and constant baselines on objects softer than the limit,
     plus the share of them the network wrongly answers with a lower bound only. ``above``:
     the share of stiffer objects answered with a lower bound, and the share of those whose
-    one-sided 95 % bound (mean - 1.645 sigma) is at or below the label.
+    one-sided 95 % bound (mean - ``lower_bound_z`` sigma) is at or below the label.
     """
     if stiff_limit_pa is None or not records:
         return {}
@@ -242,7 +247,7 @@ def limit_report(
         k: np.array([r[k] for r in records], dtype=float)
         for k in ("pred_log10", "sigma_log10", "analytical_log10", "constant_log10")
     }
-    lower = col["pred_log10"] - Z95_ONE_SIDED * col["sigma_log10"]
+    lower = col["pred_log10"] - max(lower_bound_z, Z95_ONE_SIDED) * col["sigma_log10"]
     soft = lab < limit
     below: dict[str, float] = {}
     for name, key in (("network", "pred_log10"), ("analytical", "analytical_log10")):
@@ -267,3 +272,22 @@ def limit_report(
         "median_bound_log10": float(np.median(lb_h[flagged])) if flagged.any() else math.nan,
     }
     return {"below": below, "above": above}
+
+
+def fit_lower_bound_z(
+    records: Sequence[dict[str, Any]], stiff_limit_pa: float | None, *, target: float = 0.975
+) -> float:
+    """Sigma factor of the one-sided lower bound, calibrated on held-out records: the smallest
+    ``z >= 1.645`` for which ``mean - z sigma <= label`` on ``target`` of the grasps whose
+    estimate is beyond the limit (the nominal Gaussian bound is too bold where the network's
+    errors are skewed, near the limit)."""
+    if stiff_limit_pa is None:
+        return Z95_ONE_SIDED
+    pred = np.array([r["pred_log10"] for r in records], dtype=float)
+    lab = np.array([r["label_log10"] for r in records], dtype=float)
+    sig = np.array([r["sigma_log10"] for r in records], dtype=float)
+    beyond = pred >= math.log10(stiff_limit_pa)
+    if beyond.sum() < 5:
+        return Z95_ONE_SIDED
+    z = (pred[beyond] - lab[beyond]) / np.maximum(sig[beyond], 1e-6)
+    return float(max(np.quantile(z, target), Z95_ONE_SIDED))

@@ -50,8 +50,13 @@ def estimate_from_prediction(
     stiff_limit_pa: float | None = None,
     require_agreement: bool = False,
     flags: frozenset[Flag] = frozenset(),
+    lower_bound_z: float = Z95_ONE_SIDED,
 ) -> ModulusEstimate:
-    """One :class:`ModulusEstimate` from the network's log10-space Gaussian."""
+    """One :class:`ModulusEstimate` from the network's log10-space Gaussian.
+
+    Beyond the limit the 95 % lower bound is ``mean - lower_bound_z * sigma``: the nominal
+    one-sided normal quantile, or a larger factor calibrated on held-out objects (stored in the
+    checkpoint as ``info["lower_bound_z"]``); the 68 % bound scales with it."""
     details = {
         "log10_mean": float(mu_log10),
         "log10_sigma": float(sigma_log10),
@@ -63,8 +68,9 @@ def estimate_from_prediction(
     if beyond and (
         not require_agreement or analytical is None or analytical_says_stiff(analytical)
     ):
-        lb95 = 10 ** (mu_log10 - Z95_ONE_SIDED * sigma_log10)
-        lb68 = 10 ** (mu_log10 - Z68_ONE_SIDED * sigma_log10)
+        z95 = max(float(lower_bound_z), Z95_ONE_SIDED)
+        lb95 = 10 ** (mu_log10 - z95 * sigma_log10)
+        lb68 = 10 ** (mu_log10 - z95 * (Z68_ONE_SIDED / Z95_ONE_SIDED) * sigma_log10)
         return ModulusEstimate(
             modulus_pa=lb95,
             interval_68_pa=(lb68, math.inf),

@@ -59,6 +59,14 @@ def test_hybrid_needs_the_analytical_estimate_to_agree() -> None:
 
     assert not hybrid(soft_ana).lower_bound_only
     assert hybrid(stiff_ana).lower_bound_only
+    nominal = estimate_from_prediction(9.0, 0.3, estimator="neural", stiff_limit_pa=1e8)
+    wider = estimate_from_prediction(
+        9.0, 0.3, estimator="neural", stiff_limit_pa=1e8, lower_bound_z=3.0
+    )
+    assert nominal.lower_bound_only and wider.lower_bound_only
+    assert wider.modulus_pa == pytest.approx(10 ** (9.0 - 0.9))
+    assert wider.interval_68_pa[0] < nominal.interval_68_pa[0]
+    assert wider.interval_68_pa[0] > wider.modulus_pa
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from tactile.estimators.neural.data import object_folds, split_objects
 from tactile.estimators.neural.evaluate import (
     accuracy_limit_from_records,
     cross_validate,
+    fit_lower_bound_z,
     limit_report,
     stiff_limit_from_records,
 )
@@ -160,3 +161,17 @@ def test_accuracy_limit_is_the_first_bin_that_misses_and_the_bound_holds_above()
     assert rep["above"]["bound_holds"] == pytest.approx(holds)
     assert accuracy_limit_from_records(_records(lambda lab: lab + 0.1)) is None
     assert limit_report(records, None) == {}
+
+
+def test_lower_bound_factor_is_calibrated_on_held_out_records() -> None:
+    def pred(lab: float) -> float:  # beyond 10^6 Pa: over-confident, 1 decade too high
+        return lab if lab < 6.0 else lab + 1.0
+
+    records = _records(pred)  # sigma 0.3: the nominal bound mean - 1.645 sigma misses
+    assert limit_report(records, 1e6)["above"]["bound_holds"] == 0.0
+    z = fit_lower_bound_z(records, 1e6)
+    assert z == pytest.approx(1.0 / 0.3, rel=1e-6)
+    assert limit_report(records, 1e6, lower_bound_z=z)["above"]["bound_holds"] == 1.0
+    exact = _records(lambda lab: lab)
+    assert fit_lower_bound_z(exact, 1e6) == pytest.approx(1.644854)  # never bolder than nominal
+    assert fit_lower_bound_z(records, None) == pytest.approx(1.644854)
