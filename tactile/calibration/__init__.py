@@ -12,6 +12,7 @@ from tactile.calibration.sensor import (
     SIM_WEDGE,
     WEDGE_REFERENCE,
     WEDGE_REFERENCE_V2,
+    WEDGE_REFERENCE_V3,
     SensorCalibration,
     get_calibration,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "SIM_WEDGE",
     "WEDGE_REFERENCE",
     "WEDGE_REFERENCE_V2",
+    "WEDGE_REFERENCE_V3",
     "SensorCalibration",
     "get_calibration",
 ]

@@ -290,8 +290,44 @@ WEDGE_REFERENCE_V2 = replace(
     },
 )
 
+#: v2 with the gel modelled as what it is, a thin layer bonded to the acrylic window (Shull 2002:
+#: compliance / (1 + 0.33 (a/h)^3)), calibrated by the same rigid-sphere protocol:
+#: ``tactile calibrate gel golf_ball_{1,2,3}.avi --rigid-sphere-radius-mm 21.335 --gel-model
+#: thin-layer --calibration wedge-reference-v1 --id wedge-reference-v3``. The fitted intrinsic
+#: modulus (54.7 kPa for the assumed h = 3 mm; 17.6 kPa at 2 mm, 112 kPa at 4 mm) matters only
+#: together with h: object estimates change by < 2 % between h = 2 and 4 mm. The default profile
+#: of the reference rig (docs/calibration.md).
+WEDGE_REFERENCE_V3 = replace(
+    WEDGE_REFERENCE_V2,
+    calibration_id="wedge-reference-v3",
+    gel_modulus_pa=54689.4,
+    gel_modulus_log10_sd=0.0578,
+    extra={
+        **WEDGE_REFERENCE.extra,
+        "gel_model": "thin-layer",
+        "gel_fit": {
+            "method": "rigid-sphere hold (Hertz, object compliance 0), thin-layer gel (Shull 2002)",
+            "radius_mm": 21.335,
+            "gel_modulus_pa": 54689.4,
+            "log10_sd": 0.0578,
+            "loo_log10_rms": 0.014,
+            "fit_log10_se": 0.0561,
+            "grasps": ["golf_ball_1", "golf_ball_2", "golf_ball_3"],
+            "per_grasp_pa": [54689.4, 52453.4, 55058.6],
+            "approach_mm": [3.437, 3.469, 3.438],
+            "peak_force_n": [24.74, 24.29, 24.61],
+            "skipped": [],
+            "onset_width_bias_mm": 2.252,
+            "onset_width_sd_mm": 1.348,
+        },
+        "onset_width_bias_mm": 2.252,
+        "onset_width_sd_mm": 1.348,
+    },
+)
+
 BUILTIN_CALIBRATIONS: dict[str, SensorCalibration] = {
-    c.calibration_id: c for c in (SIM_WEDGE, WEDGE_REFERENCE, WEDGE_REFERENCE_V2)
+    c.calibration_id: c
+    for c in (SIM_WEDGE, WEDGE_REFERENCE, WEDGE_REFERENCE_V2, WEDGE_REFERENCE_V3)
 }
 
 

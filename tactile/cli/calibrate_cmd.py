@@ -96,6 +96,12 @@ def _register_gel(sub: Any) -> None:
         help="the sources are presses of a rigid ball of radius R (e.g. 21.335, golf ball): "
         "fit the effective gel from force and width at the hold, no labels needed",
     )
+    p.add_argument(
+        "--gel-model",
+        choices=("half-space", "thin-layer"),
+        help="gel mechanics stored in the calibration (thin-layer: a gel bonded to a rigid "
+        "window stiffens as the contact grows; default: keep the base calibration's)",
+    )
     _common(p, source=True)
     p.set_defaults(func=run_gel)
 
@@ -235,6 +241,8 @@ def run_gel(args: argparse.Namespace) -> int:
     from tactile.calibration.gel_fit import calibrate_gel
 
     base = get_calibration(args.calibration)
+    if args.gel_model:
+        base = replace(base, extra={**base.extra, "gel_model": args.gel_model})
     grasps: list[Grasp] = []
     for src in args.sources:
         grasps.extend(load_grasps(src, args.grasp, args.labels))

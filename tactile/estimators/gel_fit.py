@@ -135,11 +135,15 @@ class RigidSphereGelFit:
     skipped: tuple[str, ...] = ()
     onset_width_bias_mm: float | None = None
     onset_width_sd_mm: float | None = None
+    thin_layer: bool = False
 
     def evidence(self) -> dict[str, object]:
         """JSON-ready record for ``SensorCalibration.extra["gel_fit"]``."""
+        method = "rigid-sphere hold (Hertz, object compliance 0)"
+        if self.thin_layer:
+            method += ", thin-layer gel (Shull 2002)"
         return {
-            "method": "rigid-sphere hold (Hertz, object compliance 0)",
+            "method": method,
             "radius_mm": self.radius_mm,
             "gel_modulus_pa": round(self.gel_modulus_pa, 1),
             "log10_sd": round(self.gel_modulus_log10_sd, 4),
@@ -277,6 +281,7 @@ def fit_gel_rigid_sphere(
         skipped=tuple(skipped),
         onset_width_bias_mm=bias,
         onset_width_sd_mm=bias_sd,
+        thin_layer=thin,
     )
 
 

@@ -7,7 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tactile.calibration import SIM_WEDGE, WEDGE_REFERENCE_V2, SensorCalibration, get_calibration
+from tactile.calibration import (
+    SIM_WEDGE,
+    WEDGE_REFERENCE_V2,
+    WEDGE_REFERENCE_V3,
+    SensorCalibration,
+    get_calibration,
+)
 from tactile.cli.main import main
 from tactile.errors import CalibrationError
 from tactile.estimators.gel_fit import fit_gel_rigid_sphere
@@ -59,22 +65,28 @@ def test_press_without_a_hold_is_skipped_with_a_reason(
         fit_gel_rigid_sphere(steel_presses, HALF_SPACE, radius_mm=0.0)
 
 
-def test_cli_reproduces_the_shipped_v2_profile(
-    reference_grasps_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("cal_id", "extra_args"),
+    [("wedge-reference-v2", []), ("wedge-reference-v3", ["--gel-model", "thin-layer"])],
+)
+def test_cli_reproduces_the_shipped_profiles(
+    cal_id: str,
+    extra_args: list[str],
+    reference_grasps_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    out = tmp_path / "v2.json"
+    out = tmp_path / "rig.json"
     golf = [str(reference_grasps_dir / f"golf_ball_{i}.avi") for i in (1, 2, 3)]
     rc = main(
-        ["calibrate", "gel", *golf, "--rigid-sphere-radius-mm", "21.335",
-         "--calibration", "wedge-reference-v1", "--id", "wedge-reference-v2",
-         "--out", str(out), "--json"]
+        ["calibrate", "gel", *golf, "--rigid-sphere-radius-mm", "21.335", *extra_args,
+         "--calibration", "wedge-reference-v1", "--id", cal_id, "--out", str(out), "--json"]
     )  # fmt: skip
     assert rc == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["grasps"] == ["golf_ball_1", "golf_ball_2", "golf_ball_3"]
-    assert (
-        SensorCalibration.load(out) == WEDGE_REFERENCE_V2 == get_calibration("wedge-reference-v2")
-    )
+    assert SensorCalibration.load(out) == get_calibration(cal_id)
+    assert get_calibration(cal_id) in (WEDGE_REFERENCE_V2, WEDGE_REFERENCE_V3)
 
 
 def test_onset_width_bias_is_measured_and_used(steel_presses: list[GraspFeatures]) -> None:

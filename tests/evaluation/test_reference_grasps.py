@@ -1,11 +1,12 @@
 """The 15 real GelSight Wedge grasps (../shared/data): issue 4's done-when, shipped profile.
 
-Protocol: the shipped ``wedge-reference-v2`` profile, whose effective gel modulus comes from
-rigid-sphere presses (the golf ball at its regulation size, `tactile calibrate gel
---rigid-sphere-radius-mm 21.335`), no label of a soft object. Every grasp is estimated as
-imported, with the label table as shipped (it has no golf-ball radius: the estimator reads it
-from the width at force onset). The golf ball's `stiffer_than_gel` flag is true by construction
-of that calibration; the order of the four soft objects is the independent evidence.
+Protocol: the shipped ``wedge-reference-v3`` profile (the gel a thin layer on the window),
+whose gel modulus comes from rigid-sphere presses (the golf ball at its regulation size,
+`tactile calibrate gel --rigid-sphere-radius-mm 21.335 --gel-model thin-layer`), no label of a
+soft object. Every grasp is estimated as imported, with the label table as shipped (it has no
+golf-ball radius: the estimator reads it from the width at force onset). The golf ball's
+`stiffer_than_gel` flag is true by construction of that calibration; the order of the four
+soft objects is the independent evidence.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tactile.io.reference import find_recordings, load_reference_grasp
 from tactile.processing import extract_features
 from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
 
-SHIPPED = "wedge-reference-v2"
+SHIPPED = "wedge-reference-v3"
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ def real_features(reference_grasps_dir: Path) -> dict[str, GraspFeatures]:
     out = {}
     for avi in sorted(reference_grasps_dir.glob("*.avi")):
         grasp = load_reference_grasp(avi)
-        assert grasp.meta.calibration_id == "wedge-reference-v2"
+        assert grasp.meta.calibration_id == "wedge-reference-v3"
         out[avi.stem] = extract_features(grasp)
     return out
 
