@@ -295,7 +295,7 @@ WEDGE_REFERENCE_V2 = replace(
 #: ``tactile calibrate gel golf_ball_{1,2,3}.avi --rigid-sphere-radius-mm 21.335 --gel-model
 #: thin-layer --calibration wedge-reference-v1 --id wedge-reference-v3``. The fitted intrinsic
 #: modulus (54.7 kPa for the assumed h = 3 mm; 17.6 kPa at 2 mm, 112 kPa at 4 mm) matters only
-#: together with h: object estimates change by < 2 % between h = 2 and 4 mm. The default profile
+#: together with h: object estimates change by <= 4 % between h = 2 and 4 mm. The default profile
 #: of the reference rig (docs/calibration.md).
 WEDGE_REFERENCE_V3 = replace(
     WEDGE_REFERENCE_V2,
