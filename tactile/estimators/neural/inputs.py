@@ -46,8 +46,8 @@ from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
 INPUT_KEYS = ("images", "force", "width", "analytical", "geometry")
 CLOSURE_LOG_SCALE_MM = 0.1  # closure channel 2 is log(1 + closure / this)
 #: Floors that keep the log channels finite at the first sample (tiny force, area, closure).
-_MIN_FORCE_N, _MIN_AREA_MM2, _MIN_CLOSURE_MM, _MIN_DEPTH_MM = 0.05, 0.5, 0.01, 0.005
-_MIN_WIDTH_MM = 1.0
+MIN_FORCE_N, MIN_AREA_MM2, MIN_CLOSURE_MM, MIN_DEPTH_MM = 0.05, 0.5, 0.01, 0.005
+MIN_WIDTH_MM = 1.0
 #: Metadata shape names -> shape category of the geometry tower.
 SHAPE_ALIASES = {
     "sphere": "sphere",
@@ -209,7 +209,7 @@ def geometry_vector(
     onehot = [float(c == category) for c in SHAPE_CATEGORIES]
     known = radius_mm is not None and math.isfinite(radius_mm) and radius_mm > 0
     log_r = math.log10(radius_mm) if known and radius_mm is not None else math.nan
-    log_d = math.log(max(width_at_contact_mm, _MIN_WIDTH_MM))
+    log_d = math.log(max(width_at_contact_mm, MIN_WIDTH_MM))
     return np.array([log_d, *onehot, log_r, float(known)], dtype=np.float32)
 
 
@@ -221,13 +221,13 @@ def _physics_channels(
     size_mm: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(2, K) pressure/depth channels and (4, K) strain/modulus-scale channels (docstring)."""
-    f = np.maximum(force_n, _MIN_FORCE_N)
-    a = np.maximum(area_mm2, _MIN_AREA_MM2)
-    c = np.maximum(closure_mm, _MIN_CLOSURE_MM)
-    d = max(size_mm, _MIN_WIDTH_MM)
+    f = np.maximum(force_n, MIN_FORCE_N)
+    a = np.maximum(area_mm2, MIN_AREA_MM2)
+    c = np.maximum(closure_mm, MIN_CLOSURE_MM)
+    d = max(size_mm, MIN_WIDTH_MM)
     pressure_pa = f / a * 1e6  # N/mm^2 -> Pa
     radius_mm = np.sqrt(a / np.pi)
-    force_extra = np.stack([np.log(pressure_pa), np.log(np.maximum(depth_mm, _MIN_DEPTH_MM))])
+    force_extra = np.stack([np.log(pressure_pa), np.log(np.maximum(depth_mm, MIN_DEPTH_MM))])
     width_extra = np.stack(
         [
             np.log(c / d),

@@ -7,6 +7,10 @@ Augmentations act on the *raw* cached inputs before normalisation, per grasp:
 - force / width: relative force and area noise, closure noise (width resolution), and the same
   timing jitter;
 - analytical: occasionally dropped (as if the analytical estimator failed), and log10 E noise;
+- rig: a compliant gripper (fingers of stiffness k per finger add ``2 F / k`` to the closure,
+  as the reference Franka rig's do) and a width reading that runs ahead of the object's size
+  at first contact (an encoder offset, a late contact): closure and size are perturbed and
+  every channel derived from them recomputed (:func:`width_channels`);
 - geometry: the optional shape / radius metadata dropped (``metadata_dropout``: set to
   "unknown", as when a user does not give them), the radius alone dropped, and the size D
   (width at first contact) scaled, with the size-normalised width channels moved consistently.
@@ -24,7 +28,15 @@ from torch import Tensor
 
 from tactile.errors import ConfigError
 from tactile.estimators.neural.config import SHAPE_CATEGORIES
-from tactile.estimators.neural.inputs import CLOSURE_LOG_SCALE_MM, INPUT_KEYS, Normalization
+from tactile.estimators.neural.inputs import (
+    CLOSURE_LOG_SCALE_MM,
+    INPUT_KEYS,
+    MIN_AREA_MM2,
+    MIN_CLOSURE_MM,
+    MIN_FORCE_N,
+    MIN_WIDTH_MM,
+    Normalization,
+)
 
 _UNKNOWN = SHAPE_CATEGORIES.index("unknown")
 _N_SHAPES = len(SHAPE_CATEGORIES)
@@ -46,13 +58,25 @@ class AugmentConfig:
     closure_noise_mm: float = 0.02
     analytical_dropout: float = 0.05
     analytical_noise: float = 0.05  # log10 units
+    compliant_prob: float = 0.0  # share of grasps given compliant fingers
+    finger_stiffness_n_per_mm: tuple[float, float] = (5.0, 50.0)  # log-uniform range
+    size_offset_mm: float = 0.0  # width at contact += U(0, size_offset_mm)
     metadata_dropout: float = 0.5  # shape and radius -> unknown
     radius_dropout: float = 0.2  # radius alone -> unknown
     size_noise: float = 0.03  # D *= exp(N(0, size_noise))
 
     def __post_init__(self) -> None:
+        lo, hi = self.finger_stiffness_n_per_mm
+        if not 0 < lo <= hi:
+            raise ConfigError(
+                f"AugmentConfig.finger_stiffness_n_per_mm={self.finger_stiffness_n_per_mm!r} "
+                "must be a range (lo, hi) with 0 < lo <= hi",
+                hint="use e.g. (5.0, 50.0) N/mm",
+            )
         for key, value in asdict(self).items():
-            if key != "enabled" and not (isinstance(value, int | float) and value >= 0):
+            if key in ("enabled", "finger_stiffness_n_per_mm"):
+                continue
+            if not (isinstance(value, int | float) and value >= 0):
                 raise ConfigError(
                     f"AugmentConfig.{key}={value!r} must be a non-negative number",
                     hint="use 0 to switch that augmentation off",
@@ -67,6 +91,8 @@ class AugmentConfig:
         ):
             if getattr(self, key) >= 1:
                 raise ConfigError(f"AugmentConfig.{key} must be < 1", hint="use e.g. 0.2")
+        if self.compliant_prob > 1:
+            raise ConfigError("AugmentConfig.compliant_prob must be <= 1", hint="use e.g. 0.5")
 
 
 def to_tensors(arrays: dict[str, np.ndarray]) -> dict[str, Tensor]:
@@ -125,6 +151,48 @@ def _shift_time(x: Tensor, frac: Tensor) -> Tensor:
     return shifted.movedim(-1, time_dim)
 
 
+def width_channels(
+    force_n: Tensor, area_mm2: Tensor, closure_mm: Tensor, depth_mm: Tensor, size_mm: Tensor
+) -> Tensor:
+    """(B, 6, K) width-tower channels from raw quantities (B, K) and the size D (B,): the same
+    formulas as :func:`tactile.estimators.neural.inputs.make_inputs`, in torch."""
+    d = size_mm.clamp_min(MIN_WIDTH_MM)[:, None]
+    c = closure_mm.clamp_min(MIN_CLOSURE_MM)
+    f = force_n.clamp_min(MIN_FORCE_N)
+    a = area_mm2.clamp_min(MIN_AREA_MM2)
+    pressure_pa = f / a * 1e6
+    return torch.stack(
+        [
+            closure_mm,
+            torch.log1p(closure_mm / CLOSURE_LOG_SCALE_MM),
+            torch.log(c / d),
+            (closure_mm - 2.0 * depth_mm) / d,
+            torch.log10(pressure_pa * d / c),
+            torch.log10(1.5 * f / (torch.sqrt(a / math.pi) * c) * 1e6),
+        ],
+        dim=1,
+    )
+
+
+def _augment_rig(
+    force: Tensor, width: Tensor, geometry: Tensor, cfg: AugmentConfig, gen: torch.Generator
+) -> tuple[Tensor, Tensor]:
+    """Compliant fingers (closure += 2 F / k) and a width reading ahead of the size at contact
+    (D += U(0, size_offset_mm)); the width channels and log D are recomputed."""
+    b = force.shape[0]
+    f_n, area = torch.expm1(force[:, 0]), torch.expm1(force[:, 1])
+    depth = torch.exp(force[:, 5])
+    lo, hi = (math.log(v) for v in cfg.finger_stiffness_n_per_mm)
+    k = torch.exp(lo + (hi - lo) * torch.rand(b, generator=gen))
+    compliant = torch.rand(b, generator=gen) < cfg.compliant_prob
+    extra = torch.where(compliant[:, None], 2.0 * f_n / k[:, None], torch.zeros_like(f_n))
+    size = torch.exp(geometry[:, 0]) + cfg.size_offset_mm * torch.rand(b, generator=gen)
+    closure = width[:, 0] + extra
+    geometry = geometry.clone()
+    geometry[:, 0] = torch.log(size.clamp_min(MIN_WIDTH_MM))
+    return width_channels(f_n, area, closure, depth, size), geometry
+
+
 def _augment_geometry(
     geometry: Tensor, width: Tensor, cfg: AugmentConfig, gen: torch.Generator
 ) -> tuple[Tensor, Tensor]:
@@ -153,8 +221,10 @@ def augment(
     if not cfg.enabled:
         return batch
     images, force, width = batch["images"], batch["force"].clone(), batch["width"].clone()
-    ana = batch["analytical"].clone()
+    ana, geometry = batch["analytical"].clone(), batch["geometry"]
     b = images.shape[0]
+    if cfg.compliant_prob > 0 or cfg.size_offset_mm > 0:
+        width, geometry = _augment_rig(force, width, geometry, cfg, gen)
 
     def u(lo: float, hi: float, n: int = b) -> Tensor:
         return lo + (hi - lo) * torch.rand(n, generator=gen)
@@ -179,7 +249,7 @@ def augment(
     closure = closure.clamp_min(0.0)
     width[:, 0], width[:, 1] = closure, torch.log1p(closure / CLOSURE_LOG_SCALE_MM)
     width[:, 2:] = width[:, 2:] + cfg.force_noise * torch.randn(width[:, 2:].shape, generator=gen)
-    geometry, width = _augment_geometry(batch["geometry"], width, cfg, gen)
+    geometry, width = _augment_geometry(geometry, width, cfg, gen)
     ana[:, 0] = ana[:, 0] + cfg.analytical_noise * torch.randn(b, generator=gen)
     drop = torch.rand(b, generator=gen) < cfg.analytical_dropout
     ana[drop] = torch.tensor([float("nan")] * 3 + [0.0], dtype=ana.dtype)

@@ -10,7 +10,7 @@ import pytest
 import torch
 from conftest import disk_grasp, synthetic_dataset
 
-from tactile.errors import ModelFileError
+from tactile.errors import ConfigError, ModelFileError
 from tactile.estimators.neural.config import (
     FORCE_CHANNELS,
     GEOMETRY_CHANNELS,
@@ -26,7 +26,13 @@ from tactile.estimators.neural.inputs import (
     make_inputs,
     sample_indices,
 )
-from tactile.estimators.neural.tensors import AugmentConfig, augment, normalize, to_tensors
+from tactile.estimators.neural.tensors import (
+    AugmentConfig,
+    augment,
+    normalize,
+    to_tensors,
+    width_channels,
+)
 from tactile.types import Flag, ModulusEstimate
 
 
@@ -193,3 +199,44 @@ def test_destair_interpolates_a_slow_encoder_and_keeps_smooth_signals() -> None:
     assert np.max(np.abs(rebuilt[fresh_span] - true[fresh_span])) < 1e-9
     assert np.max(np.abs(stairs - true)) > 1.5  # the raw steps were far off
     np.testing.assert_array_equal(destair(true, t), true)
+
+
+def _disk_inputs() -> dict[str, torch.Tensor]:
+    grasp, feats = disk_grasp(20)
+    depth = np.linspace(0.0, 0.8, feats.force_n.size)
+    feats = replace(feats, depth_mm=depth)
+    x = make_inputs(grasp, feats, k_frames=4, image_size=16)
+    return {k: torch.from_numpy(v[None]) for k, v in x.arrays().items()}
+
+
+def test_torch_width_channels_match_make_inputs() -> None:
+    x = _disk_inputs()
+    force, width, geo = x["force"], x["width"], x["geometry"]
+    rebuilt = width_channels(
+        torch.expm1(force[:, 0]),
+        torch.expm1(force[:, 1]),
+        width[:, 0],
+        torch.exp(force[:, FORCE_CHANNELS.index("log_depth")]),
+        torch.exp(geo[:, 0]),
+    )
+    torch.testing.assert_close(rebuilt, width, rtol=1e-4, atol=1e-4)
+
+
+def test_compliant_fingers_add_closure_and_lower_the_modulus_scales() -> None:
+    x = _disk_inputs()
+    batch = {k: v.repeat(64, *([1] * (v.dim() - 1))) for k, v in x.items()}
+    quiet = dict(
+        timing_jitter=0.0, force_noise=0.0, closure_noise_mm=0.0, size_noise=0.0, scale=0.0
+    )
+    cfg = AugmentConfig(compliant_prob=1.0, finger_stiffness_n_per_mm=(10.0, 10.0), **quiet)
+    out = augment(batch, cfg, torch.Generator().manual_seed(0))
+    force_n = torch.expm1(batch["force"][:, 0])
+    torch.testing.assert_close(out["width"][:, 0], batch["width"][:, 0] + 2 * force_n / 10.0)
+    flat = WIDTH_CHANNELS.index("log10_flat_modulus")
+    assert torch.all(out["width"][:, flat, -1] < batch["width"][:, flat, -1])
+    offset = augment(batch, AugmentConfig(size_offset_mm=3.0, **quiet), torch.Generator())
+    grown = torch.exp(offset["geometry"][:, 0]) - torch.exp(batch["geometry"][:, 0])
+    assert torch.all((grown >= 0) & (grown <= 3.0 + 1e-4)) and grown.max() > 1.0
+    torch.testing.assert_close(offset["width"][:, 0], batch["width"][:, 0])  # closure unchanged
+    with pytest.raises(ConfigError, match="finger_stiffness"):
+        AugmentConfig(finger_stiffness_n_per_mm=(0.0, 5.0))
