@@ -225,16 +225,16 @@ def test_torch_width_channels_match_make_inputs() -> None:
 def test_compliant_fingers_add_closure_and_lower_the_modulus_scales() -> None:
     x = _disk_inputs()
     batch = {k: v.repeat(64, *([1] * (v.dim() - 1))) for k, v in x.items()}
-    quiet = dict(
+    quiet = AugmentConfig(
         timing_jitter=0.0, force_noise=0.0, closure_noise_mm=0.0, size_noise=0.0, scale=0.0
     )
-    cfg = AugmentConfig(compliant_prob=1.0, finger_stiffness_n_per_mm=(10.0, 10.0), **quiet)
+    cfg = replace(quiet, compliant_prob=1.0, finger_stiffness_n_per_mm=(10.0, 10.0))
     out = augment(batch, cfg, torch.Generator().manual_seed(0))
     force_n = torch.expm1(batch["force"][:, 0])
     torch.testing.assert_close(out["width"][:, 0], batch["width"][:, 0] + 2 * force_n / 10.0)
     flat = WIDTH_CHANNELS.index("log10_flat_modulus")
     assert torch.all(out["width"][:, flat, -1] < batch["width"][:, flat, -1])
-    offset = augment(batch, AugmentConfig(size_offset_mm=3.0, **quiet), torch.Generator())
+    offset = augment(batch, replace(quiet, size_offset_mm=3.0), torch.Generator())
     grown = torch.exp(offset["geometry"][:, 0]) - torch.exp(batch["geometry"][:, 0])
     assert torch.all((grown >= 0) & (grown <= 3.0 + 1e-4)) and grown.max() > 1.0
     torch.testing.assert_close(offset["width"][:, 0], batch["width"][:, 0])  # closure unchanged
