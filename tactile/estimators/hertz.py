@@ -202,6 +202,21 @@ def large_strain_log10_sd(approach_over_radius: float | None) -> float:
     return 0.2 * (approach_over_radius - LARGE_STRAIN)
 
 
+def gel_lock_depth_mm(meta: GraspMetadata, calibration: SensorCalibration) -> float | None:
+    """Depth at which the gel bottoms out on its window, when the gel model includes it.
+
+    A simulated grasp records its simulator's limit strain in ``meta.extra["sim_gel_max_strain"]``
+    (with the gel's thickness in ``meta.extra["gel_thickness_mm"]``); a sensor calibration may
+    set ``extra["gel_max_strain"]``. None: the gel is modelled without bottoming.
+    """
+    strain = meta.extra.get("sim_gel_max_strain", calibration.extra.get("gel_max_strain"))
+    if strain is None:
+        return None
+    thickness = float(meta.extra.get("gel_thickness_mm", calibration.gel_thickness_mm))
+    depth = float(strain) * thickness
+    return depth if math.isfinite(depth) and depth > 0 else None
+
+
 def thin_gel(meta: GraspMetadata, calibration: SensorCalibration) -> bool:
     """Whether the gel is modelled as a thin bonded layer rather than a half-space.
 
@@ -350,6 +365,7 @@ class HertzEstimator(AnalyticalEstimator):
             },
         }
         details["gel_compliance_factor"] = gel_factor
+        offset_sd_mm = float(calibration.extra.get("width_offset_sd_mm", 0.5))
         return separate_object(
             total,
             calibration.gel_reduced_compliance_per_pa * gel_factor,
@@ -359,4 +375,7 @@ class HertzEstimator(AnalyticalEstimator):
             flags=frozenset(flags),
             details=details,
             seed=self.seed,
+            gel_lock_depth_mm=gel_lock_depth_mm(meta, calibration),
+            approach_mm=approach_mm,
+            approach_sd_mm=offset_sd_mm / 2.0,
         )

@@ -14,6 +14,15 @@ the fit's standard error, G from ``SensorCalibration.gel_modulus_log10_sd``. We 
   inf)``, where ``c95`` / ``c68`` are the 95th / 68th percentiles of the drawn ``c_o``, never
   smaller than half the 68 % spread of ``c_o`` (so the bound stays finite and conservative
   even when the measured total is below the gel's own compliance).
+
+A gel that **bottoms out** (a layer on a rigid window pressed towards its thickness; the simulator
+models it as the compliance multiplier ``m(s) = 1 − (s/s_max)³`` of the gel depth
+``d_g = s·h``, see ``tactile.sim.contact``) is stiffer than the half-space gel of the
+calibration. Given the approach per side δ and the depth ``D = s_max·h`` where it locks, the
+effective gel compliance of a draw solves ``x = G·m_D(x·δ/T)`` (the gel's depth is its share
+``x/T`` of the approach); the root is unique and found by bisection. δ is drawn with its
+uncertainty too, so a rigid object (whose approach is all gel) is unresolved in about half the
+draws, as without bottoming.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from tactile.estimators.fitting import LogFit
 from tactile.types import Flag, ModulusEstimate
 
 N_DRAWS = 4000
+_BISECTIONS = 40
 #: Share of draws with a non-positive object compliance above which only a lower bound is given.
 UNRESOLVED_SHARE = 0.025
 
@@ -35,6 +45,24 @@ def _pct(sorted_x: np.ndarray, q: float) -> float:
     """Percentile by order statistic (safe with ``inf`` entries)."""
     i = min(max(round(q / 100.0 * (sorted_x.size - 1)), 0), sorted_x.size - 1)
     return float(sorted_x[i])
+
+
+def bottomed_gel_compliance(
+    gel_per_pa: np.ndarray,
+    total_per_pa: np.ndarray,
+    approach_mm: np.ndarray,
+    lock_depth_mm: float,
+) -> np.ndarray:
+    """Effective gel compliance ``x = G·(1 − (x·δ/(T·D))³)`` (clipped at D), element-wise."""
+    lo, hi = np.zeros_like(gel_per_pa), np.array(gel_per_pa, dtype=np.float64)
+    scale = np.maximum(approach_mm, 0.0) / (total_per_pa * lock_depth_mm)
+    for _ in range(_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        gel = gel_per_pa * (1.0 - np.clip(mid * scale, 0.0, 1.0) ** 3)
+        above = mid > gel
+        hi = np.where(above, mid, hi)
+        lo = np.where(above, lo, mid)
+    return 0.5 * (lo + hi)
 
 
 def separate_object(
@@ -49,12 +77,18 @@ def separate_object(
     seed: int = 0,
     shared_log10_sd: float = 0.0,
     gel_exponent: float = 0.0,
+    gel_lock_depth_mm: float | None = None,
+    approach_mm: float | None = None,
+    approach_sd_mm: float = 0.0,
 ) -> ModulusEstimate:
     """A :class:`ModulusEstimate` from a total compliance fit (``total``: log10 of 1/Pa).
 
     ``shared_log10_sd``: uncertainty of a factor k common to both terms, entering the total as
     k and the gel's share as k^gel_exponent (the elastic estimator's contact area: T ∝ A,
     G ∝ √A), so an area error cannot make a rigid object look soft.
+
+    ``gel_lock_depth_mm`` with ``approach_mm`` (± ``approach_sd_mm``): the gel bottoms out
+    (module doc); without them the gel is the calibration's half-space (or thin layer).
     """
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((3, N_DRAWS))
@@ -62,6 +96,10 @@ def separate_object(
     g_draws = gel_compliance_per_pa * 10.0 ** (
         gel_log10_sd * z[1] + gel_exponent * shared_log10_sd * z[2]
     )
+    bottoming = gel_lock_depth_mm is not None and approach_mm is not None
+    if gel_lock_depth_mm is not None and approach_mm is not None:
+        approach = approach_mm + approach_sd_mm * rng.standard_normal(N_DRAWS)
+        g_draws = bottomed_gel_compliance(g_draws, t_draws, approach, gel_lock_depth_mm)
     c = np.sort(t_draws - g_draws)
     unresolved = float(np.mean(c <= 0.0))
     info: dict[str, Any] = dict(details or {})
@@ -75,6 +113,10 @@ def separate_object(
         fit_scatter_log10=total.scatter_log10,
         n_frames=total.n_frames,
     )
+    if bottoming:
+        info["gel_lock_depth_mm"] = gel_lock_depth_mm
+        info["bottomed_gel_compliance_per_pa"] = float(np.median(g_draws))
+        info["object_share_of_compliance"] = 1.0 - float(np.median(g_draws / t_draws))
     out_flags = set(flags)
     if total.poor:
         out_flags.add(Flag.POOR_FIT)

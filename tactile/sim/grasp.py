@@ -13,6 +13,7 @@ from tactile import __version__
 from tactile.calibration.sensor import SIM_WEDGE, WEDGE_REFERENCE, SensorCalibration
 from tactile.errors import ConfigError
 from tactile.sim.camera import WEDGE_RAW_SHIFT_PX_PER_N, RawCamera
+from tactile.sim.contact import GEL_MAX_STRAIN
 from tactile.sim.gripper import (
     PHASE_NAMES,
     GripperProfile,
@@ -122,6 +123,7 @@ class SimGraspConfig:
             "hold_s": g.hold_s,
             "finger_stiffness_n_per_mm": g.finger_stiffness_n_per_mm,
             "thin_layer": self.thin_layer,
+            "gel_max_strain": GEL_MAX_STRAIN,  # the gel bottoms out (tactile.sim.contact)
             "relaxation_fraction": self.relaxation_fraction,
             "image_noise_sd": n.image_noise_sd,
             "force_noise_sd_n": n.force_noise_sd_n,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tactile.estimators.fitting import LogFit, robust_log_fit, robust_slope_fit
-from tactile.estimators.separation import separate_object
+from tactile.estimators.separation import bottomed_gel_compliance, separate_object
 from tactile.types import Flag, ModulusEstimate
 
 GEL = 3.85e-6  # (1 - 0.48²) / 200 kPa
@@ -75,3 +75,14 @@ def test_robust_fits_ignore_outliers() -> None:
     slope, se, x0 = robust_slope_fit(np.array(x), np.array(y))
     assert slope == pytest.approx(2.0, rel=1e-6) and x0 == pytest.approx(3.0, abs=0.5)
     assert se < 0.05
+
+
+def test_bottomed_gel_compliance_solves_its_fixed_point() -> None:
+    gel = np.full(5, 4e-6)
+    total = np.array([5e-6, 5e-6, 2e-5, 4e-6, 1e-6])
+    approach = np.array([1.0, 2.5, 2.5, 2.0, 0.5])
+    x = bottomed_gel_compliance(gel, total, approach, 2.7)
+    expected = gel * (1.0 - np.clip(x * approach / (total * 2.7), 0.0, 1.0) ** 3)
+    np.testing.assert_allclose(x, expected, rtol=1e-6)
+    assert np.all(x <= gel)  # bottoming only ever stiffens the gel
+    assert x[1] < x[0]  # deeper press, stiffer gel

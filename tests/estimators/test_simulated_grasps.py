@@ -35,3 +35,17 @@ def test_simulated_sphere(config: str, modulus_pa: float, radius_mm: float) -> N
         assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
         assert est.modulus_pa <= modulus_pa  # the bound holds
         assert est.modulus_pa > gel_pa  # and says more than "stiffer than nothing"
+
+
+@pytest.mark.parametrize("modulus_pa", [6e5, 2e6])
+def test_gel_bottoming_neither_hides_nor_invents_stiffness(modulus_pa: float) -> None:
+    """Objects a few times stiffer than the gel press it towards its thickness, where it
+    stiffens (the simulator's bottoming): the estimate is right or its lower bound holds."""
+    obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=modulus_pa, name="ball")
+    grasp = simulate_grasp(obj, config=SimGraspConfig(), seed=3)
+    est = estimate_grasp(grasp, "hertz")
+    assert est.details["gel_lock_depth_mm"] == pytest.approx(0.9 * 3.0)
+    if est.lower_bound_only:
+        assert est.modulus_pa <= modulus_pa
+    else:
+        assert est.interval_95_pa[0] <= modulus_pa <= est.interval_95_pa[1]
