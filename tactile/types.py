@@ -187,6 +187,16 @@ class GraspFeatures:
         return float(self.width_mm[self.contact_index]) - self.width_mm
 
 
+def format_pa(value: float | None) -> str:
+    """Human-readable pascals: 3.2e+05 -> '320 kPa'; None or infinite -> 'inf'."""
+    if value is None or not math.isfinite(value):
+        return "inf"
+    for unit, scale in (("GPa", 1e9), ("MPa", 1e6), ("kPa", 1e3)):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g} {unit}"
+    return f"{value:.3g} Pa"
+
+
 @dataclass(frozen=True)
 class ModulusEstimate:
     """An estimate of Young's modulus, never a bare float.
@@ -218,6 +228,16 @@ class ModulusEstimate:
     def contains(self, modulus_pa: float, level: int = 68) -> bool:
         lo, hi = self.interval_68_pa if level == 68 else self.interval_95_pa
         return lo <= modulus_pa <= hi
+
+    def __str__(self) -> str:
+        """One line for people: ``50.4 kPa (68 %: 43.2 kPa – 58.3 kPa) [hertz]``."""
+        lo, hi = self.interval_68_pa
+        flags = "".join(f", {f}" for f in sorted(str(f) for f in self.flags))
+        if self.lower_bound_only:
+            value = f"> {format_pa(self.modulus_pa)} (95 % lower bound"
+        else:
+            value = f"{format_pa(self.modulus_pa)} (68 %: {format_pa(lo)} – {format_pa(hi)}"
+        return f"{value}{flags}) [{self.estimator}]"
 
     def to_dict(self) -> dict[str, Any]:
         def num(x: float) -> float | None:

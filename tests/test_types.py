@@ -103,3 +103,17 @@ def test_features_closure_and_radius() -> None:
     np.testing.assert_allclose(f.closure_mm, [-1.0, 0.0, 2.0])
     np.testing.assert_allclose(f.contact_radius_mm, [0.0, 1.0, 2.0])
     assert f.loading == slice(1, 3)
+
+
+def test_estimate_prints_as_one_readable_line() -> None:
+    est = ModulusEstimate(5.04e4, (4.32e4, 5.83e4), (3.7e4, 6.7e4), "hertz")
+    assert str(est) == "50.4 kPa (68 %: 43.2 kPa – 58.3 kPa) [hertz]"
+    bound = ModulusEstimate(
+        4.49e6,
+        (7.2e6, math.inf),
+        (4.49e6, math.inf),
+        "auto",
+        flags=frozenset({Flag.STIFFER_THAN_GEL}),
+        lower_bound_only=True,
+    )
+    assert str(bound) == "> 4.49 MPa (95 % lower bound, stiffer_than_gel) [auto]"

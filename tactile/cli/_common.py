@@ -10,6 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from tactile.types import format_pa
+
+__all__ = ["add_json_flag", "format_pa", "print_json"]
+
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -41,13 +45,3 @@ def _clean(obj: Any) -> Any:
 def print_json(payload: Any) -> None:
     text = json.dumps(_clean(json.loads(json.dumps(payload, default=_default))), indent=2)
     sys.stdout.write(text + "\n")
-
-
-def format_pa(value: float | None) -> str:
-    """Human-readable pascals: 3.2e+05 Pa -> '320 kPa'."""
-    if value is None or not math.isfinite(value):
-        return "inf"
-    for unit, scale in (("GPa", 1e9), ("MPa", 1e6), ("kPa", 1e3)):
-        if abs(value) >= scale:
-            return f"{value / scale:.3g} {unit}"
-    return f"{value:.3g} Pa"
