@@ -29,7 +29,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("data", nargs="+", type=Path, help="grasp files or folders (labelled)")
     p.add_argument("--out", type=Path, required=True, help="output folder, e.g. models/NAME")
-    p.add_argument("--model", default="mt-small", help="registered architecture (default mt-small)")
+    p.add_argument(
+        "--model", default="mt-physics", help="registered architecture (default mt-physics)"
+    )
     p.add_argument("--config", default=None, help="network config: JSON file or JSON text")
     p.add_argument("--epochs", type=int, default=200)
     p.add_argument("--batch-size", type=int, default=64)
