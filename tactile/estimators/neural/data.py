@@ -121,8 +121,10 @@ def prepare_grasp(
     calibration: SensorCalibration | str | None = None,
     analytical: str | None = "hertz",
     features: GraspFeatures | None = None,
+    finger_stiffness_n_per_mm: float | None = None,
 ) -> tuple[GraspInputs, GraspFeatures, ModulusEstimate | None]:
-    """Features, analytical estimate (None if it fails) and raw network inputs of one grasp."""
+    """Features, analytical estimate (None if it fails) and raw network inputs of one grasp
+    (``finger_stiffness_n_per_mm``: see :func:`make_inputs`)."""
     from tactile.estimators.base import compute_features, resolve_calibration
     from tactile.estimators.registry import get_estimator
 
@@ -142,6 +144,7 @@ def prepare_grasp(
         image_size=config.image_size,
         sampling=config.sampling,
         calibration=cal,
+        finger_stiffness_n_per_mm=finger_stiffness_n_per_mm,
     )
     return inputs, feats, estimate
 

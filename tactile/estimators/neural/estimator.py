@@ -72,8 +72,10 @@ class NeuralEstimator:
         *,
         analytical: str | None = "hertz",
         num_threads: int | None = None,
+        finger_stiffness_n_per_mm: float | None = None,
     ) -> None:
         self.loaded = model if isinstance(model, LoadedModel) else resolve_model(model)
+        self.finger_stiffness_n_per_mm = finger_stiffness_n_per_mm
         needs_analytical = self.loaded.config.analytical.enabled or self.require_agreement
         self.analytical = analytical if needs_analytical else None
         if num_threads is not None:
@@ -103,6 +105,7 @@ class NeuralEstimator:
             calibration=calibration,
             analytical=self.analytical,
             features=features,
+            finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
         )
         arrays = {k: v[None] for k, v in inputs.arrays().items()}
         mu, sigma = predict_log10(self.loaded, arrays)

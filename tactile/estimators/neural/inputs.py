@@ -248,8 +248,13 @@ def make_inputs(
     image_size: int = 32,
     sampling: str = "force",
     calibration: SensorCalibration | None = None,
+    finger_stiffness_n_per_mm: float | None = None,
 ) -> GraspInputs:
-    """Raw network inputs of one grasp (see the module docstring for the channels)."""
+    """Raw network inputs of one grasp (see the module docstring for the channels).
+
+    ``finger_stiffness_n_per_mm``: a compliant gripper's stiffness per finger, when the rig's is
+    known; its deflection ``2 F / k`` is taken out of the closure, so the network sees the gel
+    and the object only (None or inf: rigid fingers, as in the simulator)."""
     idx, pos = sample_indices(features, k_frames, sampling=sampling)
     images, image_stats = contact_maps(
         grasp, idx, reference_image(grasp, features), size=image_size, calibration=calibration
@@ -263,7 +268,10 @@ def make_inputs(
     )
     width_mm = destair(features.width_mm, features.t_s)
     size_mm = float(width_mm[features.contact_index])
-    closure = np.maximum(size_mm - _interp(width_mm, pos), 0.0)
+    closure = size_mm - _interp(width_mm, pos)
+    if finger_stiffness_n_per_mm is not None and finger_stiffness_n_per_mm > 0:
+        closure = closure - 2.0 * force / finger_stiffness_n_per_mm
+    closure = np.maximum(closure, 0.0)
     force_extra, width_extra = _physics_channels(force, area, closure, depth, size_mm)
     return GraspInputs(
         images=images,

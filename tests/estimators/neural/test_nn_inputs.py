@@ -240,3 +240,15 @@ def test_compliant_fingers_add_closure_and_lower_the_modulus_scales() -> None:
     torch.testing.assert_close(offset["width"][:, 0], batch["width"][:, 0])  # closure unchanged
     with pytest.raises(ConfigError, match="finger_stiffness"):
         AugmentConfig(finger_stiffness_n_per_mm=(0.0, 5.0))
+
+
+def test_known_finger_compliance_is_taken_out_of_the_closure() -> None:
+    grasp, feats = disk_grasp(20)
+    rigid = make_inputs(grasp, feats, k_frames=4, image_size=16)
+    soft = make_inputs(grasp, feats, k_frames=4, image_size=16, finger_stiffness_n_per_mm=50.0)
+    force_n = np.expm1(rigid.force[0])
+    expected = np.maximum(rigid.width[0] - 2 * force_n / 50.0, 0.0)
+    np.testing.assert_allclose(soft.width[0], expected, rtol=1e-5, atol=1e-5)
+    assert np.all(soft.width[0] <= rigid.width[0]) and soft.width[0, -1] < rigid.width[0, -1]
+    flat = WIDTH_CHANNELS.index("log10_flat_modulus")
+    assert np.all(soft.width[flat] >= rigid.width[flat])  # less closure reads stiffer
