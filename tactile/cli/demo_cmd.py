@@ -46,6 +46,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--out", type=Path, default=None, help="HDF5 file to keep (default: temporary)")
     p.add_argument("--estimator", default="auto", help="estimator name (default: auto)")
+    p.add_argument(
+        "--network",
+        default="hybrid",
+        metavar="NAME",
+        help="also estimate with this network estimator and the shipped default model "
+        "(default: hybrid; 'none' to skip; needs the nn extra)",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed of the simulation")
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -64,6 +71,22 @@ def _record(path: Path, seed: int) -> list[str]:
             grasp = simulate_grasp(obj, config=SimGraspConfig(), seed=seed + i)
             ids.append(writer.append(grasp))
     return ids
+
+
+def _network_rows(path: Path, name: str) -> tuple[list[dict[str, Any]], str | None]:
+    """Rows of the network estimator, or none and the reason it cannot run here."""
+    if name.lower() == "none":
+        return [], None
+    import importlib.util
+
+    from tactile.errors import TactileError
+
+    if importlib.util.find_spec("torch") is None:
+        return [], "install the nn extra (pip install -e '.[nn]') to compare the network"
+    try:
+        return _estimate_all(path, name), None
+    except TactileError as exc:  # e.g. a model file that does not load
+        return [], f"network estimator {name!r} unavailable: {exc}"
 
 
 def _estimate_all(path: Path, estimator_name: str) -> list[dict[str, Any]]:
@@ -102,8 +125,7 @@ def _verdict(estimate_pa: float, lower_bound_only: bool, truth_pa: float | None)
     return "ok (within 10x)" if abs(math.log10(ratio)) <= 1 else "off"
 
 
-def _print_table(rows: list[dict[str, Any]], path: Path) -> None:
-    print(f"Recorded {len(rows)} simulated grasps to {path}\n")
+def _print_table(rows: list[dict[str, Any]]) -> None:
     header = f"{'object':<20} {'true E':>10} {'estimate':>12} {'68% interval':>24}  verdict"
     print(header)
     print("-" * len(header))
@@ -124,10 +146,21 @@ def run(args: argparse.Namespace) -> int:
         path = args.out if args.out is not None else Path(tmp) / "demo.h5"
         _record(path, args.seed)
         rows = _estimate_all(path, args.estimator)
+        network, why_not = _network_rows(path, args.network)
         if args.json:
-            print_json({"file": str(path) if args.out else None, "grasps": rows})
+            payload: dict[str, Any] = {"file": str(path) if args.out else None, "grasps": rows}
+            if network:
+                payload["network"] = {"estimator": args.network, "grasps": network}
+            print_json(payload)
         else:
-            _print_table(rows, path)
+            print(f"Recorded {len(rows)} simulated grasps to {path}\n")
+            print(f"estimator: {args.estimator}")
+            _print_table(rows)
+            if network:
+                print(f"\nestimator: {args.network} (network, models/default; see docs/network.md)")
+                _print_table(network)
+            elif why_not:
+                print(f"\n({why_not})")
             if args.out is None:
                 print("\n(the file was temporary; pass --out FILE.h5 to keep it)")
     return 0 if all("error" not in r for r in rows) else 1
