@@ -73,12 +73,27 @@ def _jobs(
     return jobs
 
 
+#: Grasps simulated ahead of the writer per worker. ``Pool.imap`` alone has no back-pressure:
+#: when the writer (gzip) is slower than the workers, finished grasps (tens of MB each) pile up
+#: in the parent (a 1,400-grasp run grew to 8 GB), so jobs are submitted in a bounded window.
+AHEAD_PER_WORKER = 2
+
+
 def _run(jobs: list[Any], workers: int) -> Iterator[Grasp]:
+    """Simulated grasps in job order, from ``workers`` processes, at most
+    ``AHEAD_PER_WORKER * workers`` of them waiting for the writer at any time."""
     if workers <= 1:
         yield from map(_job, jobs)
         return
+    window = AHEAD_PER_WORKER * workers
     with multiprocessing.get_context().Pool(workers) as pool:
-        yield from pool.imap(_job, jobs, chunksize=1)
+        pending: collections.deque[Any] = collections.deque()
+        for job in jobs:
+            pending.append(pool.apply_async(_job, (job,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _settings_summary(configs: Sequence[SimGraspConfig]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sim_helpers import SMALL_CAL
 
 from tactile.cli.main import main
 from tactile.io import GraspReader
-from tactile.sim import SimGraspConfig, sample_population, simulate_grasp
+from tactile.sim import SimGraspConfig, dataset, sample_population, simulate_grasp
 from tactile.sim.dataset import FORCE_TARGET_JITTER, generate_dataset, grasp_seed
 
 
@@ -88,3 +89,22 @@ def test_cli_simulate_shows_a_progress_bar(tmp_path: Path, capsys) -> None:  # t
     captured = capsys.readouterr()
     assert "2/2" in captured.err and "grasp" in captured.err  # tqdm writes to stderr
     assert "Wrote 2 grasps" in captured.out
+
+
+def _mark_started(job: tuple[str, int]) -> int:
+    folder, i = job
+    (Path(folder) / f"started_{i}").touch()
+    return i
+
+
+def test_parallel_workers_stay_a_bounded_window_ahead_of_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow writer must not make finished grasps pile up in memory (back-pressure)."""
+    monkeypatch.setattr(dataset, "_job", _mark_started)  # forked workers inherit it
+    results = dataset._run([(str(tmp_path), i) for i in range(20)], workers=2)
+    assert next(results) == 0
+    time.sleep(0.5)  # a slow writer: the workers must wait, not run ahead
+    started = len(list(tmp_path.glob("started_*")))
+    assert started <= dataset.AHEAD_PER_WORKER * 2 + 1
+    assert list(results) == list(range(1, 20))  # all of them, in job order
