@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from tactile._paths import artifact_dir
 from tactile.errors import CalibrationError
 
 CALIBRATION_SCHEMA_VERSION = 1
@@ -331,8 +332,8 @@ BUILTIN_CALIBRATIONS: dict[str, SensorCalibration] = {
 }
 
 
-#: Folder of calibration JSON files in a source checkout (``calibration/`` at the repo root).
-CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
+#: Folder of calibration JSON files (``calibration/`` at the repo root, or ``share/tactile``).
+CALIBRATION_DIR = artifact_dir("calibration")
 
 
 def get_calibration(id_or_path: str | Path) -> SensorCalibration:
