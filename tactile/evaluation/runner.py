@@ -181,7 +181,8 @@ def _stored_fast(
     """A reader and the ids to estimate when the fast stored-grasp path applies, else None."""
     from tactile.io import GraspReader
 
-    if not isinstance(est, AnalyticalEstimator) or _is_reference_folder(path):
+    stored = isinstance(est, AnalyticalEstimator) or hasattr(est, "estimate_stored")
+    if not stored or _is_reference_folder(path):
         return None
     reader = GraspReader(path)
     ids = list(grasp_ids or reader.ids())
@@ -206,8 +207,9 @@ def estimate_dataset(
     """Estimate every grasp at ``path`` (or those named); failures become results with a reason.
 
     Analytical estimators on a grasp store read each grasp partially (:func:`estimate_stored`,
-    ``max_image_frames`` loading frames; None measures them all); other estimators and
-    reference-layout folders read whole grasps. Only deliberate errors
+    ``max_image_frames`` loading frames; None measures them all), and so do estimators with an
+    ``estimate_stored(reader, grasp_id, calibration=)`` method (the network); other estimators
+    and reference-layout folders read whole grasps. Only deliberate errors
     (:class:`~tactile.errors.TactileError`: no contact, unreadable grasp, missing calibration
     ...) are caught per grasp; a bug still raises.
     """
@@ -216,7 +218,6 @@ def estimate_dataset(
     fast = _stored_fast(path, est, grasp_ids)
     if fast is not None:
         reader, ids = fast
-        assert isinstance(est, AnalyticalEstimator)
         return [_one_stored(reader, gid, est, calibration, labels, max_image_frames) for gid in ids]
     results: list[GraspResult] = []
     for gid, load in iter_grasps(path, grasp_ids=grasp_ids, labels=labels):
@@ -243,7 +244,7 @@ def estimate_dataset(
 def _one_stored(
     reader: GraspReader,
     gid: str,
-    est: AnalyticalEstimator,
+    est: Estimator,
     calibration: SensorCalibration | str | None,
     labels: Mapping[str, LabelRow] | None,
     max_image_frames: int | None,
@@ -253,14 +254,17 @@ def _one_stored(
     try:
         meta = label_meta(reader.metadata(gid), labels)
         object_id, label = meta.object_id, meta.label_modulus_pa
-        _, estimate = estimate_stored(
-            reader,
-            gid,
-            est,
-            calibration=calibration,
-            labels=labels,
-            max_image_frames=max_image_frames,
-        )
+        if isinstance(est, AnalyticalEstimator):
+            _, estimate = estimate_stored(
+                reader,
+                gid,
+                est,
+                calibration=calibration,
+                labels=labels,
+                max_image_frames=max_image_frames,
+            )
+        else:  # a network: its own partial read (the frames its inputs were trained on)
+            estimate = est.estimate_stored(reader, gid, calibration=calibration)  # type: ignore[attr-defined]
     except StoreError as exc:
         if isinstance(exc, GraspNotFoundError):
             raise

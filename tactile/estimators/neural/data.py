@@ -14,7 +14,9 @@ import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
@@ -28,9 +30,17 @@ from tactile.estimators.neural.config import (
     MultiTowerConfig,
 )
 from tactile.estimators.neural.inputs import INPUT_KEYS, GraspInputs, make_inputs, stack_inputs
-from tactile.types import Grasp, GraspFeatures, ModulusEstimate
+from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
-INPUTS_VERSION = 5  # bump when make_inputs changes, to invalidate caches
+if TYPE_CHECKING:
+    from tactile.io import GraspReader
+
+INPUTS_VERSION = 6  # bump when make_inputs changes, to invalidate caches
+#: Loading frames whose contact area and gel depth are measured when a grasp is read from a file
+#: (the rest are interpolated, :func:`tactile.processing.features.extract_features_from`), for
+#: training and for estimating alike, so both see the same inputs. Keeps an estimate from a file
+#: at a bounded number of decoded frames: this many, the K sampled images and the reference.
+NETWORK_IMAGE_FRAMES = 10
 
 
 @dataclass
@@ -105,7 +115,12 @@ class PreparedDataset:
             )
 
 
-def object_key(path: Path, grasp: Grasp) -> str:
+class _HasMeta(Protocol):
+    @property
+    def meta(self) -> GraspMetadata: ...
+
+
+def object_key(path: Path, grasp: _HasMeta) -> str:
     """The object id used for grouping. Simulated object names (``rubber_sphere_0003``) are
     unique only within one ``tactile simulate`` file, so those are prefixed with the file name;
     real object ids group across files (the same object recorded on several days)."""
@@ -149,6 +164,59 @@ def prepare_grasp(
     return inputs, feats, estimate
 
 
+@dataclass(frozen=True)
+class _StoredGrasp:
+    """What :func:`make_inputs` reads of a grasp, for one read partially from a file: its
+    metadata, stored reference frame and frames by index (decoded on demand, at most once)."""
+
+    meta: GraspMetadata
+    reference_frame: np.ndarray | None
+    frames: object  # a FrameSource: frames[i]
+
+
+def prepare_stored(
+    reader: GraspReader,
+    grasp_id: str,
+    config: MultiTowerConfig,
+    *,
+    calibration: SensorCalibration | str | None = None,
+    analytical: str | None = "hertz",
+    finger_stiffness_n_per_mm: float | None = None,
+    max_image_frames: int | None = NETWORK_IMAGE_FRAMES,
+) -> tuple[GraspInputs, GraspFeatures, ModulusEstimate | None, GraspMetadata]:
+    """:func:`prepare_grasp` for a grasp in a store, decoding only the frames it needs: force
+    and width first, ``max_image_frames`` loading frames for areas and depths, the K sampled
+    images and the reference. Returns the grasp's metadata too."""
+    from tactile.estimators.base import AnalyticalEstimator, resolve_calibration, with_pad_area
+    from tactile.estimators.registry import get_estimator
+    from tactile.processing.features import FrameSource, extract_features_from
+
+    signals = reader.read_signals(grasp_id)
+    cal = with_pad_area(resolve_calibration(signals.meta, calibration), signals)
+    source = FrameSource(partial(reader.read_frames, grasp_id))
+    feats = extract_features_from(signals, source, cal, max_image_frames=max_image_frames)
+    estimate: ModulusEstimate | None = None
+    if analytical:
+        est = get_estimator(analytical)
+        try:
+            if isinstance(est, AnalyticalEstimator):
+                estimate = est.estimate_features(feats, meta=signals.meta, calibration=cal)
+        except TactileError:
+            estimate = None
+    stored = _StoredGrasp(signals.meta, signals.reference_frame, source)
+    inputs = make_inputs(
+        cast(Grasp, stored),  # duck-typed: make_inputs reads meta, reference_frame, frames[i]
+        feats,
+        estimate,
+        k_frames=config.k_frames,
+        image_size=config.image_size,
+        sampling=config.sampling,
+        calibration=cal,
+        finger_stiffness_n_per_mm=finger_stiffness_n_per_mm,
+    )
+    return inputs, feats, estimate, signals.meta
+
+
 def _prepare_file(
     path: Path,
     config: MultiTowerConfig,
@@ -165,19 +233,21 @@ def _prepare_file(
     reader = GraspReader(path)
     for gid in tqdm(reader.ids(), desc=f"prepare {path.name}", disable=not progress, leave=False):
         try:
-            grasp = reader.read(gid)
-            if grasp.meta.label_modulus_pa is None:
+            meta = reader.metadata(gid)
+            if meta.label_modulus_pa is None:
                 skipped.append(f"{gid}: no label")
                 continue
-            inputs, _, est = prepare_grasp(
-                grasp, config, calibration=calibration, analytical=analytical
+            inputs, _, est, meta = prepare_stored(
+                reader, gid, config, calibration=calibration, analytical=analytical
             )
         except TactileError as exc:
             skipped.append(f"{gid}: {exc.message}")
             continue
+        if meta.label_modulus_pa is None:  # pragma: no cover - checked above
+            continue
         items.append(inputs)
-        labels.append(np.log10(grasp.meta.label_modulus_pa))
-        objects.append(object_key(path, grasp))
+        labels.append(np.log10(meta.label_modulus_pa))
+        objects.append(object_key(path, _StoredGrasp(meta, None, None)))
         gids.append(f"{path.name}#{gid}")
         ana.append(est.log10_modulus if est is not None else np.nan)
         stiff.append(est is not None and (est.lower_bound_only or "stiffer_than_gel" in est.flags))
@@ -225,6 +295,7 @@ def code_fingerprint() -> str:
             *root.glob("processing/*.py"),
             *root.glob("estimators/*.py"),
             root / "estimators/neural/inputs.py",
+            root / "estimators/neural/data.py",
         ]
     )
     h = hashlib.sha1()

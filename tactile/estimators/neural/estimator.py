@@ -12,13 +12,15 @@ Models are named: ``"default"`` is ``models/default/model.pt`` of the repository
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from tactile._paths import artifact_dir
 from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ModelFileError
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
-from tactile.estimators.neural.data import prepare_grasp
+from tactile.estimators.neural.data import prepare_grasp, prepare_stored
+from tactile.estimators.neural.inputs import GraspInputs
 from tactile.estimators.neural.predict import (
     Z95_ONE_SIDED,
     estimate_from_prediction,
@@ -26,13 +28,15 @@ from tactile.estimators.neural.predict import (
 )
 from tactile.types import Grasp, GraspFeatures, ModulusEstimate
 
+if TYPE_CHECKING:
+    from tactile.io import GraspReader
+
 _CACHE: dict[Path, LoadedModel] = {}
 
 
 def models_dir() -> Path:
     """Where named models live: ``$TACTILE_MODELS_DIR`` or ``models/`` beside the package."""
-    env = os.environ.get("TACTILE_MODELS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "models"
+    return artifact_dir("models", "TACTILE_MODELS_DIR")
 
 
 def model_path(name_or_path: str | Path) -> Path:
@@ -107,6 +111,29 @@ class NeuralEstimator:
             features=features,
             finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
         )
+        return self._predict(inputs, feats, analytical)
+
+    def estimate_stored(
+        self,
+        reader: GraspReader,
+        grasp_id: str,
+        calibration: SensorCalibration | str | None = None,
+    ) -> ModulusEstimate:
+        """Estimate a grasp in a store, decoding only the frames the inputs need
+        (:func:`~tactile.estimators.neural.data.prepare_stored`; the way the model was trained)."""
+        inputs, feats, analytical, _ = prepare_stored(
+            reader,
+            grasp_id,
+            self.loaded.config,
+            calibration=calibration,
+            analytical=self.analytical,
+            finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
+        )
+        return self._predict(inputs, feats, analytical)
+
+    def _predict(
+        self, inputs: GraspInputs, feats: GraspFeatures, analytical: ModulusEstimate | None
+    ) -> ModulusEstimate:
         arrays = {k: v[None] for k, v in inputs.arrays().items()}
         mu, sigma = predict_log10(self.loaded, arrays)
         return estimate_from_prediction(
