@@ -29,7 +29,7 @@ from tactile.processing.contact import (
     saturated_fraction,
 )
 from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
-from tactile.processing.loading import find_loading_phase, sample_indices
+from tactile.processing.loading import LoadingPhase, find_loading_phase, sample_indices
 from tactile.processing.warp import DEFAULT_SCALE, PadWarp, build_pad_warp
 from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata
 
@@ -288,8 +288,14 @@ def extract_features_from(
     scale: float = DEFAULT_SCALE,
     with_depth: bool = True,
     max_image_frames: int | None = None,
+    measure_frames: Callable[[LoadingPhase], Sequence[int]] | None = None,
 ) -> GraspFeatures:
-    """:func:`extract_features` on signals plus a :class:`FrameSource` (frames read lazily)."""
+    """:func:`extract_features` on signals plus a :class:`FrameSource` (frames read lazily).
+
+    ``measure_frames``: instead of ``max_image_frames``, a function of the loading phase that
+    names the loading frames to measure (clipped to contact..peak; the others interpolated), for
+    a consumer that knows which frames it will look at (the network's samples).
+    """
     cal = resolve_calibration(signals, calibration)
     phase = find_loading_phase(signals.force_n, signals.width_mm)
     sampled = sample_indices(phase.contact_index, phase.peak_index, n_samples)
@@ -297,7 +303,15 @@ def extract_features_from(
     notes = list(phase.notes)
     work_scale = scale * INTENSITY_SCALE_FACTOR if cal.contact_method == "intensity" else scale
     warp = build_pad_warp(cal, signals.frame_shape, scale=work_scale)
-    todo = measured_indices(phase.force_n, phase.contact_index, phase.peak_index, max_image_frames)
+    if measure_frames is not None:
+        picked = np.asarray(measure_frames(phase), dtype=int)
+        chosen = np.clip(picked, phase.contact_index, phase.peak_index)
+        todo = sorted({int(i) for i in chosen} | {phase.peak_index})
+        max_image_frames = len(todo)
+    else:
+        todo = measured_indices(
+            phase.force_n, phase.contact_index, phase.peak_index, max_image_frames
+        )
     # with one image (the peak, for flags) the reference is the frame before force contact,
     # unchecked; else the touch shows 0-3 frames before force contact: the base, the last two
     search = cal if max_image_frames is None or max_image_frames > 1 else None

@@ -29,18 +29,23 @@ from tactile.estimators.neural.config import (
     WIDTH_CHANNELS,
     MultiTowerConfig,
 )
-from tactile.estimators.neural.inputs import INPUT_KEYS, GraspInputs, make_inputs, stack_inputs
+from tactile.estimators.neural.inputs import (
+    INPUT_KEYS,
+    GraspInputs,
+    make_inputs,
+    sample_indices,
+    stack_inputs,
+)
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
+    from tactile.processing.loading import LoadingPhase
 
-INPUTS_VERSION = 6  # bump when make_inputs changes, to invalidate caches
-#: Loading frames whose contact area and gel depth are measured when a grasp is read from a file
-#: (the rest are interpolated, :func:`tactile.processing.features.extract_features_from`), for
-#: training and for estimating alike, so both see the same inputs. Keeps an estimate from a file
-#: at a bounded number of decoded frames: this many, the K sampled images and the reference.
-NETWORK_IMAGE_FRAMES = 10
+INPUTS_VERSION = 7  # bump when make_inputs changes, to invalidate caches
+#: Extra loading frames measured, besides the ones the network's samples touch, when a grasp is
+#: read from a file (spread evenly from contact to peak, for the analytical estimate's fit).
+NETWORK_EXTRA_FRAMES = 2
 
 
 @dataclass
@@ -165,6 +170,16 @@ def prepare_grasp(
 
 
 @dataclass(frozen=True)
+class _PhaseView:
+    """What :func:`sample_indices` reads of the features, from a loading phase."""
+
+    grasp_id: str
+    force_n: np.ndarray
+    contact_index: int
+    peak_index: int
+
+
+@dataclass(frozen=True)
 class _StoredGrasp:
     """What :func:`make_inputs` reads of a grasp, for one read partially from a file: its
     metadata, stored reference frame and frames by index (decoded on demand, at most once)."""
@@ -182,11 +197,13 @@ def prepare_stored(
     calibration: SensorCalibration | str | None = None,
     analytical: str | None = "hertz",
     finger_stiffness_n_per_mm: float | None = None,
-    max_image_frames: int | None = NETWORK_IMAGE_FRAMES,
+    extra_frames: int = NETWORK_EXTRA_FRAMES,
 ) -> tuple[GraspInputs, GraspFeatures, ModulusEstimate | None, GraspMetadata]:
     """:func:`prepare_grasp` for a grasp in a store, decoding only the frames it needs: force
-    and width first, ``max_image_frames`` loading frames for areas and depths, the K sampled
-    images and the reference. Returns the grasp's metadata too."""
+    and width first; then contact area and gel depth on exactly the loading frames the K
+    samples interpolate between (so those channels equal a whole read's), plus
+    ``extra_frames`` spread over the loading phase and the peak; the K images reuse them; and
+    the reference. Returns the grasp's metadata too."""
     from tactile.estimators.base import AnalyticalEstimator, resolve_calibration, with_pad_area
     from tactile.estimators.registry import get_estimator
     from tactile.processing.features import FrameSource, extract_features_from
@@ -194,7 +211,18 @@ def prepare_stored(
     signals = reader.read_signals(grasp_id)
     cal = with_pad_area(resolve_calibration(signals.meta, calibration), signals)
     source = FrameSource(partial(reader.read_frames, grasp_id))
-    feats = extract_features_from(signals, source, cal, max_image_frames=max_image_frames)
+
+    def network_frames(phase: LoadingPhase) -> list[int]:
+        c, p = phase.contact_index, phase.peak_index
+        view = _PhaseView(signals.grasp_id, phase.force_n, c, p)
+        idx, pos = sample_indices(
+            cast(GraspFeatures, view), config.k_frames, sampling=config.sampling
+        )
+        spread = np.linspace(c, p, max(extra_frames, 0) + 2)[1:-1]
+        picked = np.concatenate([idx, np.floor(pos), np.ceil(pos), np.rint(spread)])
+        return sorted({int(i) for i in picked})
+
+    feats = extract_features_from(signals, source, cal, measure_frames=network_frames)
     estimate: ModulusEstimate | None = None
     if analytical:
         est = get_estimator(analytical)
