@@ -152,8 +152,10 @@ def constant_rows(rows: Sequence[ObjectRow], value_pa: float) -> list[ObjectRow]
 def constant_baseline_pa(training_labels_pa: Iterable[float]) -> float:
     """The constant prediction fitted on *training* labels: their median in log10 space.
 
-    Never pass the evaluation labels here. A tool without a training set documents its choice
-    (``tactile evaluate`` uses the median of the label table's log10 E).
+    Never pass the evaluation labels here to make the baseline look bad or good by accident. A
+    tool without a training set documents its choice: ``tactile evaluate`` uses the median of
+    the label table's log10 E, or, without a table, the evaluated objects' median label (which
+    favours the baseline, so the estimator's lead over it is understated, never overstated).
     """
     arr = np.asarray([v for v in training_labels_pa if v and v > 0], dtype=np.float64)
     if arr.size == 0:

@@ -124,3 +124,16 @@ def test_evaluate_json_metrics(
     )
     assert [o["object_id"] for o in data["objects"]] == ["soft_ball", "rubber_ball", "steel_ball"]
     assert data["failed"][0]["grasp_id"] == "empty"
+
+
+def test_evaluate_without_a_table_uses_the_labels_in_the_grasps(
+    grasp_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["evaluate", str(grasp_file), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1  # the no-contact grasp fails; the others are scored
+    objects = {o["object_id"]: o for o in out["objects"]}
+    assert set(objects) == {"soft_ball", "rubber_ball", "steel_ball"}
+    assert objects["soft_ball"]["label_pa"] == pytest.approx(5e4)
+    assert objects["steel_ball"]["lower_bound_only"]
+    assert [f["grasp_id"] for f in out["failed"]] == ["empty"]
