@@ -64,6 +64,8 @@ def estimate_from_prediction(
     }
     if analytical is not None:
         details["analytical_modulus_pa"] = float(analytical.modulus_pa)
+        if "calibration_id" in analytical.details:  # the sensor calibration the inputs used
+            details["calibration_id"] = analytical.details["calibration_id"]
     beyond = stiff_limit_pa is not None and mu_log10 >= math.log10(stiff_limit_pa)
     if beyond and (
         not require_agreement or analytical is None or analytical_says_stiff(analytical)
