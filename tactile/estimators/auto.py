@@ -3,8 +3,9 @@
 * ``sphere``, ``ellipsoid``, ``ball`` (and anything with a known radius) → ``hertz``;
 * ``box``, ``rectangular``, ``cube``, ``block``, ``flat``, ``slab``, ``cuboid``,
   ``cylinder_end`` (a cylinder pressed on its flat end), ``disc`` → ``elastic``;
-* anything else (``cylinder``, ``irregular``, unknown) → ``mdr``, which measures the contact
-  profile's exponent itself. When the shape is unknown the estimate carries
+* ``cylinder`` (on its side) with a known radius → ``line`` (2-D Hertz line contact);
+* anything else (``irregular``, unknown, a cylinder without a radius) → ``mdr``, which
+  measures the contact profile's exponent itself. When the shape is unknown the estimate carries
   :attr:`~tactile.types.Flag.SHAPE_ASSUMED`.
 
 The chosen estimator is recorded in ``details["auto_chose"]``; the estimate's ``estimator`` field
@@ -20,10 +21,12 @@ from tactile.calibration import SensorCalibration
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.elastic import ElasticEstimator
 from tactile.estimators.hertz import HertzEstimator
+from tactile.estimators.line import LineContactEstimator
 from tactile.estimators.mdr import MDREstimator
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 SPHERICAL_SHAPES = frozenset({"sphere", "ellipsoid", "ball", "spherical"})
+LINE_SHAPES = frozenset({"cylinder", "cylinder_side", "rod", "tube"})
 FLAT_SHAPES = frozenset(
     {"box", "rectangular", "cube", "block", "flat", "slab", "cuboid", "cylinder_end", "disc"}
 )
@@ -36,6 +39,8 @@ def choose_estimator(meta: GraspMetadata) -> AnalyticalEstimator:
         return HertzEstimator()
     if shape in FLAT_SHAPES:
         return ElasticEstimator()
+    if shape in LINE_SHAPES and meta.radius_mm is not None:
+        return LineContactEstimator()
     return MDREstimator()
 
 

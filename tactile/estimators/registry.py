@@ -24,6 +24,7 @@ Factory = Callable[..., Estimator] | str
 _REGISTRY: dict[str, Factory] = {
     "hertz": "tactile.estimators.hertz:HertzEstimator",
     "mdr": "tactile.estimators.mdr:MDREstimator",
+    "line": "tactile.estimators.line:LineContactEstimator",
     "elastic": "tactile.estimators.elastic:ElasticEstimator",
     "auto": "tactile.estimators.auto:AutoEstimator",
 }

@@ -21,6 +21,7 @@ from tactile.estimators import (
     register_estimator,
     resolve_calibration,
 )
+from tactile.estimators.line import LineContactEstimator
 from tactile.types import Flag, GraspMetadata
 
 
@@ -69,6 +70,7 @@ def test_importing_estimators_does_not_import_torch() -> None:
         ("rectangular", None, ElasticEstimator),
         ("box", None, ElasticEstimator),
         ("cylinder", None, MDREstimator),
+        ("cylinder", 10.0, LineContactEstimator),
         (None, None, MDREstimator),
     ],
 )
