@@ -153,7 +153,7 @@ def accuracy(model: str, paths: list[Path], calibration: str | None) -> None:
             f"{_fmt(m, 'within_half_decade')} | {_fmt(m, 'log10_mae', False)} | "
             f"{_fmt(m, 'spearman', False)} |"
         )
-    rep = limit_report(records, limit)
+    rep = limit_report(records, limit, lower_bound_z=NeuralEstimator(loaded).lower_bound_z)
     if rep:
         b, a = rep["below"], rep["above"]
         print(f"\nbelow the limit ({b['network_n_objects']:.0f} objects):")

@@ -27,7 +27,7 @@ def artifact_dir(name: str, env_var: str | None = None) -> Path:
     repo = _REPO_ROOT / name
     if repo.is_dir():
         return repo
-    for prefix in {sys.prefix, sysconfig.get_paths()["data"]}:
+    for prefix in dict.fromkeys((sys.prefix, sysconfig.get_paths()["data"])):
         shared = Path(prefix) / "share" / "tactile" / name
         if shared.is_dir():
             return shared

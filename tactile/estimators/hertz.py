@@ -98,6 +98,26 @@ def stiffness_fit(curve: LoadingCurve, radius_mm: float, *, seed: int = 0) -> Lo
     return LogFit(math.log10(e_star), se, scatter, int(x.size))
 
 
+def hold_frames(
+    features: GraspFeatures, size_mm: float, width_offset_mm: float = 0.0
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Force (N) and approach per side δ (mm) of the force-controlled hold's frames.
+
+    An object of ``size_mm`` along the squeeze axis first touches both pads at the width
+    ``size_mm + width_offset_mm``, so ``δ = (size + offset − width)/2``. Hold frames: after first
+    contact, force within 10 % of its peak, δ resolved. None without two such frames.
+    """
+    force = np.asarray(features.force_n, dtype=np.float64)
+    width = np.asarray(features.width_mm, dtype=np.float64)
+    after = np.arange(force.size) >= features.contact_index
+    peak = float(np.max(force[after])) if np.any(after) else 0.0
+    delta = (size_mm + width_offset_mm - width) / 2.0
+    ok = after & (force >= HOLD_FORCE_FRACTION * peak) & (delta > MIN_CLOSURE_MM)
+    if int(ok.sum()) < 2 or peak <= 0:
+        return None
+    return force[ok], delta[ok]
+
+
 def hold_fit(
     features: GraspFeatures,
     radius_mm: float,
@@ -122,23 +142,19 @@ def hold_fit(
     ``gel_thickness_mm`` (a thin gel bonded to a rigid window), ``1/(1 + 0.33·(a/h)³)`` at the
     hold's contact radius ``a = √(R·δ)`` (Shull 2002, eq. 37). None when no frame is usable.
     """
-    force = np.asarray(features.force_n, dtype=np.float64)
-    width = np.asarray(features.width_mm, dtype=np.float64)
-    after = np.arange(force.size) >= features.contact_index
-    peak = float(np.max(force[after])) if np.any(after) else 0.0
-    delta = (2.0 * radius_mm + width_offset_mm - width) / 2.0
-    ok = after & (force >= HOLD_FORCE_FRACTION * peak) & (delta > MIN_CLOSURE_MM)
-    if int(ok.sum()) < 2 or peak <= 0:
+    held = hold_frames(features, 2.0 * radius_mm, width_offset_mm)
+    if held is None:
         return None
-    e = 3.0 * force[ok] / (4.0 * math.sqrt(radius_mm) * delta[ok] ** 1.5)
+    force_n, delta = held
+    e = 3.0 * force_n / (4.0 * math.sqrt(radius_mm) * delta**1.5)
     fit = robust_log_fit(np.log10(e * PA_PER_N_PER_MM2), seed=seed)
-    offset_se = 1.5 * (width_offset_sd_mm / 2.0) / float(np.median(delta[ok])) / math.log(10.0)
+    offset_se = 1.5 * (width_offset_sd_mm / 2.0) / float(np.median(delta)) / math.log(10.0)
     se = math.hypot(fit.log10_se, offset_se)
     gel_factor = 1.0
     if gel_thickness_mm:
-        a = np.sqrt(radius_mm * delta[ok])
+        a = np.sqrt(radius_mm * delta)
         gel_factor = float(np.median(thin_layer_factor(a, gel_thickness_mm)))
-    approach = float(np.median(delta[ok]))
+    approach = float(np.median(delta))
     return LogFit(fit.log10_value, se, fit.scatter_log10, fit.n_frames), gel_factor, approach
 
 

@@ -9,7 +9,10 @@ A cylinder of radius R pressed along a length L onto a flat (Johnson, *Contact M
 within 10 % of the peak) the cylinder's diameter is the width at first contact, so per hold frame
 ``δ = (2R + width_offset − width)/2``; δ gives b (the right side grows with b below 4R/e, solved
 by bisection) and ``E* = 4·R·F/(π·L·b²)``. The gel's compliance is then removed by the same Monte
-Carlo separation as Hertz (:mod:`tactile.estimators.separation`), including a bottoming gel.
+Carlo separation as Hertz (:mod:`tactile.estimators.separation`), including a bottoming gel;
+a thin bonded gel layer (``gel_model = "thin-layer"``, e.g. ``wedge-reference-v3``) gets Shull's
+factor evaluated at the strip half-width b (an approximation: the law is for a circular
+contact of radius a).
 
 L is ``meta.extra["length_mm"]`` clipped to the pad's width (``calibration.pad_size_mm[0]``);
 without a length the pad's width is assumed and the estimate carries ``shape_assumed``. The
@@ -28,13 +31,13 @@ import numpy as np
 from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
-from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2
+from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2, thin_layer_factor
 from tactile.estimators.fitting import LogFit, robust_log_fit
 from tactile.estimators.hertz import (
-    HOLD_FORCE_FRACTION,
-    MIN_CLOSURE_MM,
     gel_lock_depth_mm,
+    hold_frames,
     large_strain_log10_sd,
+    thin_gel,
 )
 from tactile.estimators.separation import separate_object
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
@@ -100,22 +103,17 @@ class LineContactEstimator(AnalyticalEstimator):
         extra = calibration.extra
         offset = float(extra.get("width_offset_mm", 0.0))
         offset_sd = float(extra.get("width_offset_sd_mm", 0.5))
-        force = np.asarray(features.force_n, dtype=np.float64)
-        width = np.asarray(features.width_mm, dtype=np.float64)
-        after = np.arange(force.size) >= features.contact_index
-        peak = float(np.max(force[after])) if np.any(after) else 0.0
-        delta = (2.0 * radius + offset - width) / 2.0
-        ok = after & (force >= HOLD_FORCE_FRACTION * peak) & (delta > MIN_CLOSURE_MM)
-        if int(ok.sum()) < 2 or peak <= 0:
-            flags.add(Flag.WIDTH_UNCHANGED)
+        held = hold_frames(features, 2.0 * radius, offset)
+        if held is None:
             raise EstimatorError(
                 f"grasp {features.grasp_id!r}: no hold frame with a resolved closure",
                 hint="check the gripper width is recorded and the object was squeezed",
             )
-        b = line_half_width_mm(delta[ok], radius)
-        e_star = 4.0 * radius * force[ok] / (math.pi * contact_length * b * b)
+        force_n, delta = held
+        b = line_half_width_mm(delta, radius)
+        e_star = 4.0 * radius * force_n / (math.pi * contact_length * b * b)
         fit = robust_log_fit(np.log10(e_star * PA_PER_N_PER_MM2), seed=self.seed)
-        approach = float(np.median(delta[ok]))
+        approach = float(np.median(delta))
         strain = approach / radius
         model_se = large_strain_log10_sd(strain)
         if approach > float(line_approach_mm(np.array(0.9 * radius), radius)):
@@ -135,11 +133,15 @@ class LineContactEstimator(AnalyticalEstimator):
             "object_poisson": self.object_poisson,
             "gel_modulus_pa": calibration.gel_modulus_pa,
             "calibration_id": calibration.calibration_id,
-            "peak_force_n": peak,
+            "peak_force_n": float(np.max(features.force_n[features.contact_index :])),
         }
+        gel_factor = 1.0
+        if thin_gel(meta, calibration):  # a bonded layer stiffens as the strip widens
+            gel_factor = float(np.median(thin_layer_factor(b, calibration.gel_thickness_mm)))
+        details["gel_compliance_factor"] = gel_factor
         return separate_object(
             total,
-            calibration.gel_reduced_compliance_per_pa,
+            calibration.gel_reduced_compliance_per_pa * gel_factor,
             calibration.gel_modulus_log10_sd,
             numerator=1.0 - self.object_poisson**2,
             estimator=self.name,

@@ -96,27 +96,29 @@ def separate_object(
     g_draws = gel_compliance_per_pa * 10.0 ** (
         gel_log10_sd * z[1] + gel_exponent * shared_log10_sd * z[2]
     )
-    bottoming = gel_lock_depth_mm is not None and approach_mm is not None
-    if gel_lock_depth_mm is not None and approach_mm is not None:
-        approach = approach_mm + approach_sd_mm * rng.standard_normal(N_DRAWS)
-        g_draws = bottomed_gel_compliance(g_draws, t_draws, approach, gel_lock_depth_mm)
-    c = np.sort(t_draws - g_draws)
-    unresolved = float(np.mean(c <= 0.0))
-    info: dict[str, Any] = dict(details or {})
     t_value = 10.0**total.log10_value
+    info: dict[str, Any] = dict(details or {})
     info.update(
         total_compliance_per_pa=t_value,
         gel_compliance_per_pa=gel_compliance_per_pa,
         object_share_of_compliance=(t_value - gel_compliance_per_pa) / t_value,
+    )
+    if gel_lock_depth_mm is not None and approach_mm is not None:
+        approach = approach_mm + approach_sd_mm * rng.standard_normal(N_DRAWS)
+        g_draws = bottomed_gel_compliance(g_draws, t_draws, approach, gel_lock_depth_mm)
+        info.update(
+            gel_lock_depth_mm=gel_lock_depth_mm,
+            bottomed_gel_compliance_per_pa=float(np.median(g_draws)),
+            object_share_of_compliance=1.0 - float(np.median(g_draws / t_draws)),
+        )
+    c = np.sort(t_draws - g_draws)
+    unresolved = float(np.mean(c <= 0.0))
+    info.update(
         unresolved_share=unresolved,
         fit_log10_se=total.log10_se,
         fit_scatter_log10=total.scatter_log10,
         n_frames=total.n_frames,
     )
-    if bottoming:
-        info["gel_lock_depth_mm"] = gel_lock_depth_mm
-        info["bottomed_gel_compliance_per_pa"] = float(np.median(g_draws))
-        info["object_share_of_compliance"] = 1.0 - float(np.median(g_draws / t_draws))
     out_flags = set(flags)
     if total.poor:
         out_flags.add(Flag.POOR_FIT)

@@ -264,7 +264,8 @@ def _one_stored(
                 max_image_frames=max_image_frames,
             )
         else:  # a network: its own partial read (the frames its inputs were trained on)
-            estimate = est.estimate_stored(reader, gid, calibration=calibration)  # type: ignore[attr-defined]
+            stored = est.estimate_stored  # type: ignore[attr-defined]
+            estimate = stored(reader, gid, calibration=calibration, meta=meta)
     except StoreError as exc:
         if isinstance(exc, GraspNotFoundError):
             raise

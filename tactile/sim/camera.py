@@ -14,6 +14,7 @@ import numpy as np
 
 from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ConfigError
+from tactile.processing.warp import pad_homography
 
 #: Mean first frame of the 15 real Wedge recordings (640x480 raw), averaged to 12x16 cells, BGR.
 WEDGE_RAW_SURROUND_GRID_BGR: tuple[tuple[tuple[int, int, int], ...], ...] = (
@@ -84,9 +85,7 @@ class RawCamera:
         w, h = calibration.warp_size_px
         self.pad_size_hw = (int(h), int(w))
         self.raw_size_hw = raw_size_hw
-        src = np.asarray(calibration.corners_px, dtype=np.float32)
-        dst = np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float32)
-        self._raw_to_pad = cv2.getPerspectiveTransform(src, dst)
+        self._raw_to_pad = pad_homography(calibration)
         rh, rw = raw_size_hw
         if surround_bgr is None:
             grid = np.asarray(WEDGE_RAW_SURROUND_GRID_BGR, dtype=np.float32)

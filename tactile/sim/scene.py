@@ -46,7 +46,8 @@ class Scene:
             mm_px = (self.grid.mm_per_px_x, self.grid.mm_per_px_y)
             pitch, depth = obj.dimple_pitch_mm, obj.dimple_depth_mm
             self.texture = self.texture + dimple_field(rng, size_hw, mm_px, pitch, depth)
-        self._textured = obj.roughness_mm > 0 or (obj.dimple_pitch_mm > 0 < obj.dimple_depth_mm)
+        dimpled = obj.dimple_pitch_mm > 0 and obj.dimple_depth_mm > 0
+        self._textured = obj.roughness_mm > 0 or dimpled
         self._cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     @property

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from tactile.calibration.sensor import WEDGE_REFERENCE, SensorCalibration
+from tactile.processing.warp import pad_homography
 from tactile.sim.contact import GEL_MAX_STRAIN, gel_bottoming_multiplier
 from tactile.sim.grasp import SimGraspConfig, SimTruth, simulate_grasp_truth
 from tactile.sim.gripper import GripperProfile
@@ -147,10 +148,7 @@ def with_real_background(
     must outlive the simulation call."""
     cal = cfg.calibration
     assert cal.corners_px is not None and cal.warp_size_px is not None
-    w, h = cal.warp_size_px
-    src = np.asarray(cal.corners_px, dtype=np.float32)
-    dst = np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float32)
-    pad = cv2.warpPerspective(raw_frame_bgr, cv2.getPerspectiveTransform(src, dst), (w, h))
+    pad = cv2.warpPerspective(raw_frame_bgr, pad_homography(cal), tuple(cal.warp_size_px))
     raw_png, pad_png = folder / "raw_first_frame.png", folder / "pad_first_frame.png"
     cv2.imwrite(str(raw_png), raw_frame_bgr)
     cv2.imwrite(str(pad_png), pad)

@@ -13,7 +13,7 @@ import json
 import os
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
@@ -40,6 +40,7 @@ from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
+    from tactile.io.reader import GraspSignals
     from tactile.processing.loading import LoadingPhase
 
 INPUTS_VERSION = 7  # bump when make_inputs changes, to invalidate caches
@@ -156,17 +157,28 @@ def prepare_grasp(
             estimate = get_estimator(analytical).estimate(grasp, features=feats, calibration=cal)
         except TactileError:
             estimate = None
-    inputs = make_inputs(
+    inputs = _inputs_of(grasp, feats, estimate, config, cal, finger_stiffness_n_per_mm)
+    return inputs, feats, estimate
+
+
+def _inputs_of(
+    grasp: Grasp,
+    feats: GraspFeatures,
+    estimate: ModulusEstimate | None,
+    config: MultiTowerConfig,
+    calibration: SensorCalibration,
+    finger_stiffness_n_per_mm: float | None,
+) -> GraspInputs:
+    return make_inputs(
         grasp,
         feats,
         estimate,
         k_frames=config.k_frames,
         image_size=config.image_size,
         sampling=config.sampling,
-        calibration=cal,
+        calibration=calibration,
         finger_stiffness_n_per_mm=finger_stiffness_n_per_mm,
     )
-    return inputs, feats, estimate
 
 
 @dataclass(frozen=True)
@@ -198,17 +210,23 @@ def prepare_stored(
     analytical: str | None = "hertz",
     finger_stiffness_n_per_mm: float | None = None,
     extra_frames: int = NETWORK_EXTRA_FRAMES,
+    signals: GraspSignals | None = None,
+    meta: GraspMetadata | None = None,
 ) -> tuple[GraspInputs, GraspFeatures, ModulusEstimate | None, GraspMetadata]:
     """:func:`prepare_grasp` for a grasp in a store, decoding only the frames it needs: force
     and width first; then contact area and gel depth on exactly the loading frames the K
     samples interpolate between (so those channels equal a whole read's), plus
     ``extra_frames`` spread over the loading phase and the peak; the K images reuse them; and
-    the reference. Returns the grasp's metadata too."""
+    the reference. ``signals``: already read; ``meta``: replaces the stored metadata (e.g. with
+    shape and radius from a label table). Returns the metadata used."""
     from tactile.estimators.base import AnalyticalEstimator, resolve_calibration, with_pad_area
     from tactile.estimators.registry import get_estimator
     from tactile.processing.features import FrameSource, extract_features_from
 
-    signals = reader.read_signals(grasp_id)
+    if signals is None:
+        signals = reader.read_signals(grasp_id)
+    if meta is not None:  # e.g. completed from a label table (shape, radius)
+        signals = replace(signals, meta=meta)
     cal = with_pad_area(resolve_calibration(signals.meta, calibration), signals)
     source = FrameSource(partial(reader.read_frames, grasp_id))
 
@@ -232,15 +250,9 @@ def prepare_stored(
         except TactileError:
             estimate = None
     stored = _StoredGrasp(signals.meta, signals.reference_frame, source)
-    inputs = make_inputs(
-        cast(Grasp, stored),  # duck-typed: make_inputs reads meta, reference_frame, frames[i]
-        feats,
-        estimate,
-        k_frames=config.k_frames,
-        image_size=config.image_size,
-        sampling=config.sampling,
-        calibration=cal,
-        finger_stiffness_n_per_mm=finger_stiffness_n_per_mm,
+    # duck-typed: make_inputs reads only meta, reference_frame and frames[i]
+    inputs = _inputs_of(
+        cast(Grasp, stored), feats, estimate, config, cal, finger_stiffness_n_per_mm
     )
     return inputs, feats, estimate, signals.meta
 
@@ -261,20 +273,19 @@ def _prepare_file(
     reader = GraspReader(path)
     for gid in tqdm(reader.ids(), desc=f"prepare {path.name}", disable=not progress, leave=False):
         try:
-            meta = reader.metadata(gid)
-            if meta.label_modulus_pa is None:
+            signals = reader.read_signals(gid)
+            label_pa = signals.meta.label_modulus_pa
+            if label_pa is None:
                 skipped.append(f"{gid}: no label")
                 continue
             inputs, _, est, meta = prepare_stored(
-                reader, gid, config, calibration=calibration, analytical=analytical
+                reader, gid, config, calibration=calibration, analytical=analytical, signals=signals
             )
         except TactileError as exc:
             skipped.append(f"{gid}: {exc.message}")
             continue
-        if meta.label_modulus_pa is None:  # pragma: no cover - checked above
-            continue
         items.append(inputs)
-        labels.append(np.log10(meta.label_modulus_pa))
+        labels.append(np.log10(label_pa))
         objects.append(object_key(path, _StoredGrasp(meta, None, None)))
         gids.append(f"{path.name}#{gid}")
         ana.append(est.log10_modulus if est is not None else np.nan)

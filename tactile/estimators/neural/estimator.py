@@ -26,7 +26,7 @@ from tactile.estimators.neural.predict import (
     estimate_from_prediction,
     predict_log10,
 )
-from tactile.types import Grasp, GraspFeatures, ModulusEstimate
+from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
@@ -118,14 +118,17 @@ class NeuralEstimator:
         reader: GraspReader,
         grasp_id: str,
         calibration: SensorCalibration | str | None = None,
+        meta: GraspMetadata | None = None,
     ) -> ModulusEstimate:
         """Estimate a grasp in a store, decoding only the frames the inputs need
-        (:func:`~tactile.estimators.neural.data.prepare_stored`; the way the model was trained)."""
+        (:func:`~tactile.estimators.neural.data.prepare_stored`; the way the model was trained).
+        ``meta`` replaces the stored metadata (e.g. completed from a label table)."""
         inputs, feats, analytical, _ = prepare_stored(
             reader,
             grasp_id,
             self.loaded.config,
             calibration=calibration,
+            meta=meta,
             analytical=self.analytical,
             finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
         )
