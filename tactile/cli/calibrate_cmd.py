@@ -267,7 +267,8 @@ def _run_gel_rigid(args: argparse.Namespace, base: SensorCalibration, grasps: li
     feats, skipped = [], []
     for g in grasps:
         try:
-            feats.append(extract_features(g, base, with_depth=False))
+            # the rigid-sphere fit reads force, width and contact only: one image (for flags)
+            feats.append(extract_features(g, base, with_depth=False, max_image_frames=1))
         except TactileError as exc:
             skipped.append(f"{g.grasp_id}: {exc.message}")
     fit = fit_gel_rigid_sphere(feats, base, radius_mm=args.rigid_sphere_radius_mm)

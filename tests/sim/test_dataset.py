@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -97,6 +98,10 @@ def _mark_started(job: tuple[str, int]) -> int:
     return i
 
 
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="patches the job function in the parent; only forked workers inherit it",
+)
 def test_parallel_workers_stay_a_bounded_window_ahead_of_the_writer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
