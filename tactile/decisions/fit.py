@@ -4,7 +4,8 @@ Each sample is one grasp's measured value on the profile's axis (log10 E, or gra
 with the class a person gave the fruit. For each pair of neighbouring classes the threshold is
 the middle of the band between them: the empty gap between the two classes' samples, or their
 overlap. The band itself is left between the fitted classes, so a measurement inside it is
-"uncertain" (re-grasp, then reject) rather than a guess. Fitted thresholds absorb what the
+"uncertain" (re-grasp, then reject) rather than a guess; a class with a single labelled value
+keeps no band beside it (it would be empty), its ranges meeting at the thresholds. Fitted thresholds absorb what the
 literature ranges cannot know: the skin's stiffening of a squeeze, the rig, the estimator's bias.
 """
 
@@ -86,6 +87,9 @@ def fit_profile(
         above = boundaries[i] if i < len(boundaries) else None
         lo = below.threshold + below.uncertainty if below else c.min_value
         hi = above.threshold - above.uncertainty if above else c.max_value
+        if lo >= hi:  # one labelled value (or a tight cluster): no band beside this class
+            lo = below.threshold if below else c.min_value
+            hi = above.threshold if above else c.max_value
         unc = max(
             [boundaries[j].uncertainty for j in (i - 1, i) if 0 <= j < len(boundaries)],
             default=c.uncertainty,
