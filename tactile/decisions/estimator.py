@@ -17,9 +17,18 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
+
 from tactile.calibration import SensorCalibration
+from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
-from tactile.estimators.hertz import HertzEstimator, onset_radius_mm
+from tactile.estimators.hertz import (
+    MIN_CLOSURE_MM,
+    MIN_ROUTE_FRAMES,
+    HertzEstimator,
+    onset_radius_mm,
+)
+from tactile.estimators.loading import loading_curve
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 
@@ -45,6 +54,13 @@ class ProduceEstimator(AnalyticalEstimator):
         if radius is None:
             radius = onset_radius_mm(features, offset)
             source = "width at force onset"
+        curve = loading_curve(features)
+        if int(np.count_nonzero(curve.closure_mm > MIN_CLOSURE_MM)) < MIN_ROUTE_FRAMES:
+            raise EstimatorError(
+                f"grasp {features.grasp_id!r}: fewer than {MIN_ROUTE_FRAMES} loading frames with "
+                "a resolved gripper closure",
+                hint="squeeze further, or record the gripper width",
+            )
         sphere = dataclasses.replace(meta, shape="sphere", radius_mm=radius)
         est = HertzEstimator(route="stiffness", seed=self.seed).estimate_features(
             features, meta=sphere, calibration=calibration

@@ -5,8 +5,9 @@ with the class a person gave the fruit. For each pair of neighbouring classes th
 the middle of the band between them: the empty gap between the two classes' samples, or their
 overlap. The band itself is left between the fitted classes, so a measurement inside it is
 "uncertain" (re-grasp, then reject) rather than a guess; a class with a single labelled value
-keeps no band beside it (it would be empty), its ranges meeting at the thresholds. Fitted thresholds absorb what the
-literature ranges cannot know: the skin's stiffening of a squeeze, the rig, the estimator's bias.
+keeps no band beside it (it would be empty), its ranges meeting at the thresholds. Fitted
+thresholds absorb what the literature ranges cannot know: the skin's stiffening of a squeeze,
+the rig, the estimator's bias.
 """
 
 from __future__ import annotations

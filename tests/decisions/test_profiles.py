@@ -1,4 +1,4 @@
-"""Produce profiles: the shipped ones validate; inconsistent ones are refused with a clear reason."""
+"""Produce profiles: the shipped ones validate; inconsistent ones are refused, saying why."""
 
 from __future__ import annotations
 
@@ -24,10 +24,6 @@ value = 5.0
 uncertainty = 1.0
 source = "a test"
 """
-
-
-def _profile(classes: str, head: str = BASE) -> Path:
-    return head + classes  # type: ignore[return-value]
 
 
 def _load(text: str) -> object:

@@ -33,7 +33,7 @@ def test_online_final_equals_offline_on_the_same_grasp(stored: Path, name: str) 
     est = ProduceEstimator() if name == "produce" else get_estimator(name)
     with GraspReader(stored) as reader:
         gid = reader.ids()[0]
-        meta, offline = estimate_stored(reader, gid, est)  # what `tactile estimate FILE` runs
+        _, offline = estimate_stored(reader, gid, est)  # what `tactile estimate FILE` runs
         grasp = reader.read(gid)
     updates = list(replay_online(grasp, est))
     final = updates[-1].estimate
