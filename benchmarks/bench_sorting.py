@@ -67,9 +67,22 @@ def _row(name: str, s: dict[str, Any]) -> str:
     acc_txt = "—" if acc is None else f"{100 * acc:.1f} % ({s['n_right']}/{s['n_scored']})"
     return (
         f"| {name} | {acc_txt} | {s['n_rejected']}/{s['n_items']} | {s['n_grasps']} | "
-        f"{s['peak_force_median_n']:.2f} | {s['peak_force_max_n']:.2f} | "
+        f"{s['peak_force_median_n']:.2f} | {s['first_grasp_peak_force_median_n']:.2f} | "
+        f"{_opt(s['sorted_item_peak_force_median_n'])} | {s['peak_force_max_n']:.2f} | "
         f"{'yes' if s['force_limit_exceeded'] else 'no'} |"
     )
+
+
+def _opt(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def _more_runs(lit: Any, fitted: Any, fitted_k: Any) -> dict[str, tuple[Any, bool]]:
+    return {
+        "log10 E, literature thresholds, full grasps": (lit, False),
+        "grasp stiffness N/mm, fitted, full grasps": (fitted_k, False),
+        "grasp stiffness N/mm, fitted, stop when confident": (fitted_k, True),
+    }
 
 
 def tray_section(args: argparse.Namespace) -> list[SortRun]:
@@ -85,15 +98,15 @@ def tray_section(args: argparse.Namespace) -> list[SortRun]:
     runs = {
         "log10 E, fitted thresholds, full grasps": (fitted, False),
         "log10 E, fitted thresholds, stop when confident": (fitted, True),
-        "log10 E, literature thresholds, full grasps": (lit, False),
-        "grasp stiffness N/mm, fitted, full grasps": (fitted_k, False),
-        "grasp stiffness N/mm, fitted, stop when confident": (fitted_k, True),
     }
+    if not args.fitted_e_only:
+        runs |= _more_runs(lit, fitted, fitted_k)
     print(f"\n### Tray: {args.tray} simulated {lit.name}es (seed 22), thresholds fitted on "
           f"{args.labelled} others (seed 11)\n")  # fmt: skip
-    print("| run | confident decisions right | rejected | grasps | median peak N | max peak N "
+    print("| run | confident decisions right | rejected | grasps | median peak N, all grasps "
+          "| median peak N, first grasps | median peak N, sorted items | max peak N "
           "| limit exceeded |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     out = []
     for name, (prof, stop) in runs.items():
         t0 = time.perf_counter()
@@ -176,6 +189,8 @@ def main() -> None:
     p.add_argument("--tray", type=int, default=30)
     p.add_argument("--real", type=Path, default=Path("../shared/data/reference_grasps"))
     p.add_argument("--skip-tray", action="store_true")
+    p.add_argument("--fitted-e-only", action="store_true", help="only the two fitted log10 E runs")
+    p.add_argument("--skip-online", action="store_true")
     args = p.parse_args()
     _pin()
     print(f"load average {os.getloadavg()[0]:.1f}; one core")
@@ -187,6 +202,8 @@ def main() -> None:
         est = ProduceEstimator()
         tray = sort_tray(sim_tray(lit, 10, 22), SimGrasper(est, lit.max_force_n), est, lit)
         full_grasps = [r.attempts[0].run.grasp for r in tray.results]
+    if args.skip_online:
+        return
     print(f"\n### Online estimate: first frame within {AGREE_DEX} dex of the whole-grasp "
           "estimate for good (replayed frame by frame)\n")  # fmt: skip
     print("| grasps | n | force at agreement (share of peak; range) | time after contact "

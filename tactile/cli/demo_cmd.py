@@ -69,9 +69,9 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--tray-size",
         type=int,
-        default=8,
+        default=6,
         metavar="N",
-        help="simulated tomatoes on the labelled and on the sorted tray (default 8; 0 skips "
+        help="simulated tomatoes on the labelled and on the sorted tray (default 6; 0 skips "
         "the sorting part)",
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing --report")

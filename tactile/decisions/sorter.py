@@ -191,6 +191,14 @@ class SortRun:
             "first_grasp_peak_force_median_n": statistics.median(first_peaks)
             if first_peaks
             else None,
+            "item_peak_force_median_n": statistics.median(r.max_peak_force_n for r in self.results)
+            if self.results
+            else None,
+            "sorted_item_peak_force_median_n": statistics.median(
+                r.max_peak_force_n for r in confident
+            )
+            if confident
+            else None,
             "force_limit_exceeded": any(p > self.profile.max_force_n for p in peaks),
             "stop_time_median_s": statistics.median(stops) if stops else None,
         }

@@ -109,21 +109,25 @@ def grasp_trace_figure(grasps: Sequence[Grasp], stops: Sequence[int | None] = ()
 
 
 def frames_figure(grasp: Grasp, contact_index: int, peak_index: int) -> bytes:
-    """The gel at rest, at first contact and at peak force (BGR frames shown as RGB)."""
-    fig, axes = _figure(1, 3, (9.0, 2.6))
+    """The gel at rest, at first contact and at peak force (BGR frames shown as RGB), and the
+    change from rest at peak, amplified, where the imprint shows."""
+    fig, axes = _figure(1, 4, (12.0, 2.7))
     ref = grasp.reference_frame if grasp.reference_frame is not None else grasp.frames[0]
+    peak = grasp.frames[peak_index]
+    change = np.abs(peak.astype(np.float32) - ref.astype(np.float32)).mean(axis=2)
     panels = (
-        ("at rest", ref),
-        (f"first contact (frame {contact_index})", grasp.frames[contact_index]),
-        (
-            f"peak force (frame {peak_index}, {grasp.force_n[peak_index]:.1f} N)",
-            grasp.frames[peak_index],
-        ),
+        ("at rest", ref[..., ::-1]),
+        (f"first contact (frame {contact_index})", grasp.frames[contact_index][..., ::-1]),
+        (f"peak force (frame {peak_index}, {grasp.force_n[peak_index]:.1f} N)", peak[..., ::-1]),
     )
-    for ax, (title, img) in zip(axes[0], panels, strict=True):
-        ax.imshow(np.asarray(img)[..., ::-1])
+    for ax, (title, img) in zip(axes[0][:3], panels, strict=True):
+        ax.imshow(np.asarray(img))
         ax.set_title(title, fontsize=8)
         ax.axis("off")
+    ax = axes[0][3]
+    ax.imshow(change, cmap="magma", vmin=0.0, vmax=max(float(np.percentile(change, 99.5)), 1.0))
+    ax.set_title("change from rest at peak (the imprint)", fontsize=8)
+    ax.axis("off")
     return png_bytes(fig)
 
 
