@@ -109,7 +109,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from tactile.sim.dataset import generate_dataset
+    from tactile.recording.synthetic import generate_dataset
 
     if args.objects < 1 or args.grasps < 1:
         raise ConfigError(
@@ -144,15 +144,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if args.json:
-        print_json(
-            {
-                "path": str(result.path),
-                "card_md": str(result.card_md),
-                "card_json": str(result.card_json),
-                "grasp_ids": list(result.grasp_ids),
-                "card": result.card,
-            }
-        )
+        print_json(result.to_json())
     else:
         e = result.card["modulus_pa"]
         print(
