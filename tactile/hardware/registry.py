@@ -148,6 +148,8 @@ _TACTILE: dict[str, str] = {
     "opencv": "tactile.hardware.camera_opencv:OpenCVCamera",
     "file": "tactile.hardware.camera_opencv:OpenCVCamera",
     "": "tactile.hardware.camera_opencv:OpenCVCamera",
+    "gelsight-mini": "tactile.hardware.camera_gelsight:GelSightMiniCamera",
+    "digit": "tactile.hardware.camera_gelsight:DigitCamera",
     "mjpeg": "tactile.hardware.camera_mjpeg:MjpegCamera",
     "http": "tactile.hardware.camera_mjpeg:MjpegCamera",
 }

@@ -177,6 +177,7 @@ class RobotiqEmulator:
         self._buffer = b""
         self._n_replies = 0
         self._last_request_s: float | None = None
+        self._t = now_s()  # the time the state was last advanced to
         world.attach(self.update)
 
     def _force_at(self, width_mm: float) -> float:
@@ -342,6 +343,7 @@ class RobotiqEmulator:
     def update(self, t_s: float) -> None:
         """Advance activation and finger motion to time ``t_s``; fire due faults."""
         with self.lock:
+            self._t = max(self._t, t_s)
             if self.gSTA == rp.GSTA_ACTIVATING:
                 self._advance_activation(t_s)
             else:
@@ -397,7 +399,7 @@ class RobotiqEmulator:
         obj = ObjectStatus.MOVING if gto and self.fingers.moving else self.fingers.status
         force = self._force_at(self.fingers.width_mm)
         activating = self.gSTA == rp.GSTA_ACTIVATING
-        width = self._stroke_mm(now_s()) if activating else self.fingers.width_mm
+        width = self._stroke_mm(self._t) if activating else self.fingers.width_mm
         return rp.RobotiqStatus(
             gACT=action & rp.RACT,
             gGTO=gto,

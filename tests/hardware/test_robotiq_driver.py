@@ -95,7 +95,7 @@ def test_fault_with_object_gripped_opens_by_automatic_release(rigs: SimRigs) -> 
         assert getattr(info.value, "code", None) == 0x0E
         assert info.value.hint and "reactivate" in info.value.hint
         assert g.may_hold_object()
-        with pytest.raises(GripperFaultError, match="refusing to .re.activate"):
+        with pytest.raises(GripperFaultError, match=r"refusing to .re.activate"):
             g.activate()  # the activation stroke would squeeze the object
         g.open()  # an object is in the fingers: automatic release, never a reactivation
         st = g.wait_until_stopped(5.0)
