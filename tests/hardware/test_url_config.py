@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -83,8 +84,8 @@ def test_queued_gauge_readings_get_distinct_times() -> None:
     loop.write(b"".join(lines[5:]))
     later = [gauge.read() for _ in range(5)]
     stamps = [s.t_s for s in first + later]
-    assert all(b > a for a, b in zip(stamps, stamps[1:], strict=False))
-    gaps = [b - a for a, b in zip(stamps[:5], stamps[1:5], strict=False)]
+    assert all(b > a for a, b in itertools.pairwise(stamps))
+    gaps = [b - a for a, b in itertools.pairwise(stamps[:5])]
     assert gaps == pytest.approx([0.01] * 4)  # the stated 100 Hz period
     assert [s.force_n for s in first + later] == [float(v) for v in range(10)]
     loop.close()
