@@ -52,7 +52,7 @@ def test_sigint_always_stops_collect_cleanly_ten_times(tmp_path: Path) -> None:
                 time.sleep(0.02)
             time.sleep(rng.uniform(0.0, 1.5))  # somewhere in the next grasp (or between)
             proc.send_signal(signal.SIGINT)
-            stdout, stderr = proc.communicate(timeout=60)
+            _stdout, stderr = proc.communicate(timeout=60)
         finally:
             if proc.poll() is None:
                 proc.kill()
