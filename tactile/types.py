@@ -29,6 +29,7 @@ class Flag(enum.StrEnum):
     FORCE_GLITCHES = "force_glitches"
     WIDTH_UNCHANGED = "width_unchanged"
     SHAPE_ASSUMED = "shape_assumed"  # geometry not given, a default/estimated one was used
+    WIDTH_UNCALIBRATED = "width_uncalibrated"  # recorded without a gripper width calibration
 
 
 @dataclass(frozen=True)

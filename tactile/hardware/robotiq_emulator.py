@@ -153,7 +153,7 @@ class RobotiqEmulator:
         self.faults = faults or FaultPlan()
         self.comm_timeout_s = comm_timeout_s
         self.decel_mm_s2 = decel_mm_s2
-        self.object_present = object_at_activation
+        world.object_present = object_at_activation  # placed once the gripper is active
         self.lock = world.lock
         self.fingers = FingerMotion(
             self.calibration.open_mm, self._force_at, world.set_width_mm, decel_mm_s2=decel_mm_s2
@@ -181,7 +181,11 @@ class RobotiqEmulator:
         world.attach(self.update)
 
     def _force_at(self, width_mm: float) -> float:
-        return self.world.contact_force_n(width_mm) if self.object_present else 0.0
+        return self.world.contact_force_n(width_mm)
+
+    @property
+    def object_present(self) -> bool:
+        return self.world.object_present
 
     # --- bytes in, bytes out --------------------------------------------------------------
     def feed(self, data: bytes) -> bytes:
@@ -330,7 +334,8 @@ class RobotiqEmulator:
             self.gFLT = 0x05 if self.gSTA == rp.GSTA_ACTIVATING else 0x07
             return
         self.gFLT = 0
-        target = self.calibration.to_mm(position)
+        cal = self.calibration  # the fingers cannot go past their mechanical ends
+        target = min(max(cal.to_mm(position), cal.closed_mm), cal.open_mm)
         if target < self.fingers.width_mm and self._opened:
             self.closings += 1  # a new grasp; slowing down or stopping mid-closing is not
             self._opened = False
@@ -356,7 +361,7 @@ class RobotiqEmulator:
     def _advance_activation(self, t_s: float) -> None:
         start, end, w0 = self._activation
         cal = self.calibration
-        if self.object_present and self._force_at(cal.closed_mm) > 0:
+        if self._force_at(cal.closed_mm) > 0:
             # the closing half of the stroke meets the object and squeezes it
             contact = self.fingers.squeeze_point(w0, cal.closed_mm, self.model.min_force_n)
             travel = (w0 - contact) / max(w0 - cal.closed_mm, 1e-9)
@@ -370,7 +375,8 @@ class RobotiqEmulator:
             return
         self.fingers.place(cal.open_mm, ObjectStatus.AT_POSITION, end)
         self.gSTA = rp.GSTA_ACTIVE
-        self.object_present = True  # the operator puts the object in once the gripper is ready
+        if self.activations == 1:  # the operator puts the object in once the gripper is ready
+            self.world.object_present = True
         if self.gFLT == 0x05:  # the delayed action runs once activation completes
             self.gFLT = 0
         v = self.out

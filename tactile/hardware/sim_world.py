@@ -60,6 +60,8 @@ class SimWorld:
         self.peak_force_n = 0.0
         self.touches = 0  # how many times the fingers came into contact (grasp counter)
         self._touching = False
+        self.object_present = True  # False: nothing between the fingers (see SimOperator)
+        self.external_load_n = 0.0  # a weight on the load cell (gauge calibration)
 
     def scene(self, size_hw: tuple[int, int]) -> Scene:
         """The renderer for one frame size, created and warmed up on first use."""
@@ -114,22 +116,34 @@ class SimWorld:
         return max(self.obj.size_z_mm - width_mm, 0.0) / 2.0
 
     def contact_force_n(self, width_mm: float) -> float:
-        """Noise-free grip force at this opening (N)."""
+        """Noise-free grip force at this opening (N); 0 with no object between the fingers."""
         delta = self.approach_mm(width_mm)
-        return float(self._curve.at(delta)["force_n"]) if delta > 0 else 0.0
+        if delta <= 0 or not self.object_present:
+            return 0.0
+        return float(self._curve.at(delta)["force_n"])
+
+    def set_object(self, obj: SimObject) -> None:
+        """Swap the object between the fingers (an operator's hands, in simulation)."""
+        with self._render_lock:
+            self._scenes.clear()
+        with self.lock:
+            self.obj = obj
+            self._curve = self.scene((48, 64)).curve
 
     def force_n(self) -> float:
         """Measured force now: contact force plus sensor noise."""
         width = self.sync()
         with self.lock:
-            return self.contact_force_n(width) + float(self._rng.normal(0, self.force_noise_n))
+            noise = float(self._rng.normal(0, self.force_noise_n))
+            return self.contact_force_n(width) + self.external_load_n + noise
 
     def frame(self, height_px: int, width_px: int) -> np.ndarray:
         """The gel image now, (H, W, 3) uint8 BGR, with camera noise."""
         width = self.sync()
         scene = self.scene((height_px, width_px))
         with self._render_lock:  # not the world lock: the force thread must never wait on it
-            image = scene.fields(self.approach_mm(width))[0]
+            delta = self.approach_mm(width) if self.object_present else 0.0
+            image = scene.fields(delta)[0]
             noise = self._image_rng.normal(0.0, self.image_noise, image.shape)
         return np.clip(image + noise, 0, 255).astype(np.uint8)
 
