@@ -57,12 +57,12 @@ def test_gauge_calibration_with_known_weights_on_a_pty() -> None:
     def operator(text: str, step: Step) -> None:
         load["n"] = step.value if step.kind == "load" else 0.0
 
-    with PtyLink(produce=emu.next_line, period_s=0.001) as link:
-        with open_force_sensor(f"{link.port}?timeout_s=0.5") as gauge:
-            cal = calibrate_gauge(gauge, operator, [0.5, 2.0], n_samples=9)
-            gauge.set_conversion(scale=cal.scale, offset=cal.offset)
-            load["n"] = 10.0
-            readings = [gauge.read().force_n for _ in range(20)]
+    link = PtyLink(produce=emu.next_line, period_s=0.001)
+    with link, open_force_sensor(f"{link.port}?timeout_s=0.5") as gauge:
+        cal = calibrate_gauge(gauge, operator, [0.5, 2.0], n_samples=9)
+        gauge.set_conversion(scale=cal.scale, offset=cal.offset)
+        load["n"] = 10.0
+        readings = [gauge.read().force_n for _ in range(20)]
     assert cal.scale == pytest.approx(0.0098, rel=1e-3) and cal.offset == pytest.approx(812.0)
     assert cal.worst_residual_n < 0.01
     assert float(np.median(readings)) == pytest.approx(10.0, abs=0.02)
