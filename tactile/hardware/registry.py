@@ -139,6 +139,7 @@ _GRIPPERS: dict[str, str] = {
     "replay": "tactile.hardware.replay:ReplayGripper",
     "robotiq": "tactile.hardware.robotiq:RobotiqGripper",
     "robotiq-sim": "tactile.hardware.robotiq:RobotiqGripper",
+    "franka": "tactile.hardware.franka:FrankaHandGripper",
     "": "tactile.hardware.robotiq:RobotiqGripper",
     **{s: "tactile.hardware.robotiq:RobotiqGripper" for s in PYSERIAL_SCHEMES},
 }
