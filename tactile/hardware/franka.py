@@ -134,12 +134,10 @@ class FrankaHandGripper(Gripper):
     def activate(self) -> None:
         """Home the fingers only when the hand needs it (``max_width`` 0: not homed)."""
         hand = self._h()
-        if float(hand.max_width) <= 0:
-            if not hand.homing():
-                raise DeviceError(
-                    f"{self.name}: homing failed",
-                    hint="clear the fingers and check the hand in Desk",
-                )
+        if float(hand.max_width) <= 0 and not hand.homing():
+            raise DeviceError(
+                f"{self.name}: homing failed", hint="clear the fingers and check the hand in Desk"
+            )
 
     def move_to_mm(self, width_mm: float, *, speed: float = 1.0, force: float = 1.0) -> None:
         hand = self._h()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -41,7 +41,7 @@ class FakeFuture:
 class FakeGripper:
     """franky.Gripper's Python surface, over simulated fingers."""
 
-    instances: list[FakeGripper] = []
+    instances: ClassVar[list[FakeGripper]] = []
     world: Any = None
 
     def __init__(self, fci_hostname: str) -> None:
