@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.hertz import (
@@ -29,6 +28,7 @@ from tactile.estimators.hertz import (
     onset_radius_mm,
 )
 from tactile.estimators.loading import loading_curve
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 
@@ -45,10 +45,7 @@ class ProduceEstimator(AnalyticalEstimator):
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
-        extra = calibration.extra
-        offset = float(extra.get("width_offset_mm", 0.0)) + float(
-            extra.get("onset_width_bias_mm", 0.0)
-        )
+        offset = calibration.width_offset_mm + calibration.onset_width_bias_mm
         radius = meta.radius_mm
         source = "metadata"
         if radius is None:

@@ -23,9 +23,9 @@ from typing import cast
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError, TactileError
-from tactile.estimators.base import AnalyticalEstimator, resolve_calibration, with_pad_area
+from tactile.estimators.base import AnalyticalEstimator, with_pad_area
+from tactile.sensor import SensorCalibration, resolve_calibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 #: Loading frames measured per update (the same default as ``tactile estimate FILE``).
