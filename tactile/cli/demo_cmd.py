@@ -72,8 +72,8 @@ def register(sub: Any) -> None:
         type=int,
         default=6,
         metavar="N",
-        help="simulated tomatoes on the labelled and on the sorted tray (default 6; 0 skips "
-        "the sorting part)",
+        help="simulated tomatoes on the sorted tray, twice as many on the labelled one "
+        "(default 6; 0 skips the sorting part)",
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing --report")
     add_json_flag(p)
@@ -238,7 +238,8 @@ def demo_tray(size: int, seed: int) -> Any:
     literature = load_produce_profile("tomato")
     est = ProduceEstimator()
     grasper = SimGrasper(est, literature.max_force_n, seed=seed)
-    labelled = sort_tray(sim_tray(literature, size, seed + 101), grasper, est, literature)
+    # twice as many labelled fruit as sorted ones: few labels leave wide undecided bands
+    labelled = sort_tray(sim_tray(literature, 2 * size, seed + 101), grasper, est, literature)
     samples = [
         Sample(r.attempts[0].measurement.value, r.item.truth_class)
         for r in labelled.results
