@@ -38,6 +38,9 @@ def register(subparsers: Any) -> None:
     _register_geometry(sub)
     _register_depth(sub)
     _register_gel(sub)
+    from tactile.cli.calibrate_hw_cmd import register_steps  # rig calibrations: gripper, gauge
+
+    register_steps(sub)
     show = sub.add_parser("show", help="print a calibration (id or JSON path)")
     show.add_argument("calibration", help="calibration id or path")
     add_json_flag(show)
