@@ -26,7 +26,8 @@ from tactile.hardware.robotiq_emulator import FaultPlan, RobotiqEmulator, emulat
 from tactile.hardware.sim_world import SimRigs, SimWorld
 from tactile.sim import SimObject
 
-SIM = "robotiq-sim://?rig=r&modulus_pa=1e5&radius_mm=20&timeout_s=0.05"
+# a calibrated driver: the emulated unit reads counts 3 (open) to 230 (closed), like a real one
+SIM = "robotiq-sim://?rig=r&modulus_pa=1e5&radius_mm=20&timeout_s=0.05&open_pos=3&closed_pos=230"
 
 
 def robotiq(url: str, rigs: SimRigs | None = None) -> RobotiqGripper:
