@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration, get_calibration
 from tactile.errors import ConfigError
 from tactile.hardware.base import now_s
 from tactile.hardware.registry import DeviceUrl
 from tactile.hardware.url_config import config_from_url, url_fields
+from tactile.sensor import SensorCalibration, get_calibration
 from tactile.sim import Optics, SimObject
 from tactile.sim.scene import Scene
 
@@ -72,7 +72,6 @@ class SimWorld:
                     self.calibration,
                     optics=Optics(),
                     size_hw=size_hw,
-                    thin_layer=False,
                     center_offset_mm=(0.0, 0.0),
                     rng=np.random.default_rng(self._seed),
                 )

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import minimalmodbus
 import pytest
 
-from tactile.calibration.sensor import SIM_WEDGE
 from tactile.errors import (
     DeviceError,
     DeviceNotConnectedError,
@@ -24,6 +23,7 @@ from tactile.hardware.pty_link import PtyLink
 from tactile.hardware.robotiq import RobotiqGripper
 from tactile.hardware.robotiq_emulator import FaultPlan, RobotiqEmulator, emulator_of
 from tactile.hardware.sim_world import SimRigs, SimWorld
+from tactile.sensor import SIM_WEDGE
 from tactile.sim import SimObject
 
 # a calibrated driver: the emulated unit reads counts 3 (open) to 230 (closed), like a real one

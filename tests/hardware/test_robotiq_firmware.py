@@ -14,7 +14,6 @@ import minimalmodbus
 import pytest
 from pymodbus.client import ModbusSerialClient
 
-from tactile.calibration.sensor import SIM_WEDGE
 from tactile.errors import GripperFaultError
 from tactile.hardware import modbus, open_gripper
 from tactile.hardware import robotiq_protocol as rp
@@ -22,6 +21,7 @@ from tactile.hardware.pty_link import PtyLink
 from tactile.hardware.robotiq import RobotiqGripper
 from tactile.hardware.robotiq_emulator import RobotiqEmulator, emulator_of
 from tactile.hardware.sim_world import SimRigs, SimWorld
+from tactile.sensor import SIM_WEDGE
 from tactile.sim import SimObject
 
 SIM = "robotiq-sim://?rig=r&modulus_pa=1e5&radius_mm=20&timeout_s=0.05"
