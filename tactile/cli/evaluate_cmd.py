@@ -13,10 +13,17 @@ the baseline, never the estimator.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import (
+    add_json_flag,
+    add_model_flag,
+    format_pa,
+    print_json,
+    resolve_estimator,
+)
 
 
 def register(sub: Any) -> None:
@@ -37,9 +44,15 @@ def register(sub: Any) -> None:
         metavar="CSV",
         help="label table (default: the labels stored in the grasps, e.g. simulated ones)",
     )
-    p.add_argument("--estimator", default="auto", help="estimator name (default: auto)")
+    p.add_argument(
+        "--estimator",
+        default=None,
+        help="estimator name (default: auto; hybrid when --model is given)",
+    )
+    add_model_flag(p)
     p.add_argument("--calibration", default=None, metavar="ID|PATH", help="sensor calibration")
     p.add_argument("--plot", type=Path, default=None, metavar="PNG", help="write the figure here")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --plot file")
     p.add_argument(
         "--baseline-pa",
         type=float,
@@ -73,19 +86,22 @@ def run(args: argparse.Namespace) -> int:
         format_object_table,
         format_summary,
         per_object_table,
-        plot_evaluation,
         summary_metrics,
     )
     from tactile.evaluation.runner import estimate_dataset
     from tactile.io.labels import read_label_table
 
+    plot_mode = None
+    if args.plot is not None:  # refuse an existing figure before the work, not after it
+        from tactile.io.output import file_mode
+
+        plot_mode = file_mode(args.plot, overwrite=args.overwrite)
+    name, estimator, model = resolve_estimator(args)
     table = read_label_table(args.labels) if args.labels is not None else None
     baseline = args.baseline_pa
     if baseline is None and table is not None:
         baseline = constant_baseline_pa(r.modulus_pa for r in table.values())
-    results = estimate_dataset(
-        args.path, args.estimator, calibration=args.calibration, labels=table
-    )
+    results = estimate_dataset(args.path, estimator, calibration=args.calibration, labels=table)
     failed = [r for r in results if not r.ok]
     unlabelled = [r for r in results if r.ok and not r.label_pa]
     records = [
@@ -109,25 +125,28 @@ def run(args: argparse.Namespace) -> int:
         baseline = constant_baseline_pa(r.label_pa for r in rows if r.label_pa)
         baseline_source = "median label of the evaluated objects: optimistic for the baseline"
     metrics = summary_metrics(rows, baseline_pa=baseline)
-    if args.plot is not None:
-        plot_evaluation(rows, args.plot, baseline_pa=baseline, title=f"{args.estimator} estimator")
+    plot_error = None
+    if args.plot is not None and plot_mode is not None:
+        plot_error = _plot(args, rows, baseline, plot_mode, title=f"{name} estimator")
     used = sorted({str(e.details.get("calibration_id")) for _, _, _, e in records})
     if args.json:
         print_json(
             {
-                "estimator": args.estimator,
+                "estimator": name,
+                "model": model,
                 "calibration": used,
                 "objects": [row_to_json(r) for r in rows],
                 "summary": metrics,
                 "failed": [{"grasp_id": r.grasp_id, "error": r.error} for r in failed],
                 "unlabelled": [r.grasp_id for r in unlabelled],
-                "plot": str(args.plot) if args.plot else None,
+                "plot": str(args.plot) if args.plot and not plot_error else None,
+                "plot_error": plot_error,
             }
         )
     else:
         print(format_object_table(rows))
         print()
-        print(format_summary(metrics, name=args.estimator))
+        print(format_summary(metrics, name=name if not model else f"{name} ({model})"))
         for r in failed:
             print(f"failed: {r.grasp_id}: {r.error}")
         for r in unlabelled:
@@ -135,6 +154,25 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nbaseline: constant {format_pa(baseline)} ({baseline_source})")
         source = "--calibration" if args.calibration else "named by the grasps"
         print(f"calibration: {', '.join(used)} ({source})")
-        if args.plot is not None:
+        if args.plot is not None and not plot_error:
             print(f"plot: {args.plot}")
-    return 0 if not failed else 1
+    if plot_error:
+        print(f"tactile evaluate: error: the plot failed ({plot_error})", file=sys.stderr)
+    return 0 if not failed and not plot_error else 1
+
+
+def _plot(
+    args: argparse.Namespace, rows: Any, baseline: float, mode: Any, title: str
+) -> str | None:
+    """Write the figure; a failure is reported (the results are printed anyway), not raised."""
+    from tactile.evaluation import plot_evaluation
+    from tactile.io.output import replace_file
+
+    try:
+        with replace_file(args.plot, mode) as tmp:
+            plot_evaluation(rows, tmp, baseline_pa=baseline, title=title)
+    except Exception as exc:  # a figure must never cost the user the table
+        if args.debug:
+            raise
+        return f"{type(exc).__name__}: {exc}"
+    return None

@@ -54,7 +54,8 @@ def test_estimate_json_every_grasp_failure_does_not_stop_others(
     grasp_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rc = main(["estimate", str(grasp_file), "--json"])
-    rows = json.loads(capsys.readouterr().out)
+    lines = capsys.readouterr().out.splitlines()  # JSON Lines: one object per grasp
+    rows = [json.loads(line) for line in lines]
     assert rc == 1  # one grasp has no contact
     assert len(rows) == 4
     by_object = {r["object_id"]: r for r in rows}
