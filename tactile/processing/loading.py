@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from tactile.errors import InvalidGraspError, NoContactError
+from tactile.processing._lean import running_median
 from tactile.processing.slip import find_slip
 from tactile.types import Flag
 
@@ -61,8 +61,8 @@ def despike(
             f"despike expects a 1-D signal, got shape {x.shape}", hint="pass one channel at a time"
         )
     size = 2 * half_window + 1
-    med = ndimage.median_filter(x, size=size, mode="nearest")
-    mad = ndimage.median_filter(np.abs(x - med), size=size, mode="nearest")
+    med = running_median(x, size)  # = scipy.ndimage.median_filter(mode="nearest")
+    mad = running_median(np.abs(x - med), size)
     limit = np.maximum(n_sigma * _MAD_TO_SD * mad, min_jump)
     outliers = np.abs(x - med) > limit
     cleaned = np.where(outliers, med, x)
