@@ -19,7 +19,7 @@ Readers decode only the frames asked for (:func:`read_frames_at`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import h5py
@@ -124,13 +124,15 @@ def write_frames(
 
 @dataclass(frozen=True)
 class FrameLayout:
-    """What is known about a grasp's frames without decoding any."""
+    """What is known about a grasp's frames without decoding any (and the datasets, open)."""
 
     n_frames: int
     shape: tuple[int, int, int]  # (H, W, 3)
     codec: str  # "raw" or "jpeg"
     compression: str | None  # raw: the HDF5 filter; jpeg: "jpeg"
     origin: str | None = None  # jpeg: "camera" or "encoded"
+    data: h5py.Dataset | None = field(default=None, compare=False, repr=False)
+    offsets: h5py.Dataset | None = field(default=None, compare=False, repr=False)
 
 
 def _jpeg_shape(ds: h5py.Dataset, where: str) -> tuple[int, int, int]:
@@ -146,7 +148,7 @@ def frame_layout(g: h5py.Group, where: str) -> FrameLayout:
         if raw.ndim != 4 or raw.shape[3] != 3:
             raise _corrupt(where, f"frames have shape {raw.shape}, expected (T, H, W, 3)")
         h, w = int(raw.shape[1]), int(raw.shape[2])
-        return FrameLayout(int(raw.shape[0]), (h, w, 3), "raw", raw.compression)
+        return FrameLayout(int(raw.shape[0]), (h, w, 3), "raw", raw.compression, data=raw)
     blob, offsets = g.get(JPEG), g.get(JPEG_OFFSETS)
     if not isinstance(blob, h5py.Dataset) or not isinstance(offsets, h5py.Dataset):
         raise _corrupt(where, "dataset 'frames' (or 'frames_jpeg' + offsets) is missing")
@@ -154,15 +156,19 @@ def frame_layout(g: h5py.Group, where: str) -> FrameLayout:
         raise _corrupt(where, f"{JPEG_OFFSETS} has shape {offsets.shape}")
     origin = blob.attrs.get("origin")
     origin = origin.decode() if isinstance(origin, bytes) else origin
-    return FrameLayout(int(offsets.shape[0]) - 1, _jpeg_shape(blob, where), "jpeg", "jpeg", origin)
+    n = int(offsets.shape[0]) - 1
+    return FrameLayout(
+        n, _jpeg_shape(blob, where), "jpeg", "jpeg", origin, data=blob, offsets=offsets
+    )
 
 
-def _offsets(g: h5py.Group, where: str) -> np.ndarray:
+def _offsets(lay: FrameLayout, where: str) -> np.ndarray:
+    assert lay.offsets is not None and lay.data is not None
     try:
-        offsets = np.asarray(g[JPEG_OFFSETS][()], dtype=np.int64)
+        offsets = np.asarray(lay.offsets[()], dtype=np.int64)
     except (OSError, ValueError) as exc:
         raise _corrupt(where, f"{JPEG_OFFSETS} cannot be read ({exc})") from exc
-    size = int(g[JPEG].shape[0])
+    size = int(lay.data.shape[0])
     if offsets[0] != 0 or offsets[-1] != size or np.any(np.diff(offsets) <= 0):
         raise _corrupt(where, f"{JPEG_OFFSETS} does not partition the {size} JPEG bytes")
     return offsets
@@ -179,12 +185,16 @@ def _decode_one(blob: h5py.Dataset, lo: int, hi: int, shape: tuple[int, ...], wh
     return img
 
 
-def read_frames_at(g: h5py.Group, order: Sequence[int], where: str) -> np.ndarray:
-    """Frames at the sorted, unique, in-range ``order`` as (K, H, W, 3) uint8 BGR."""
-    lay = frame_layout(g, where)
+def read_frames_at(
+    g: h5py.Group, order: Sequence[int], where: str, layout: FrameLayout | None = None
+) -> np.ndarray:
+    """Frames at the sorted, unique, in-range ``order`` as (K, H, W, 3) uint8 BGR
+    (``layout``: :func:`frame_layout` of ``g`` when the caller has it already)."""
+    lay = layout if layout is not None else frame_layout(g, where)
     block = np.empty((len(order), *lay.shape), dtype=np.uint8)
     if lay.codec == "raw":
-        frames = g[RAW]
+        frames = lay.data
+        assert frames is not None
         try:
             # one plain selection per frame (= one chunk): h5py's list selection is ~50x slower
             for k, i in enumerate(order):
@@ -192,7 +202,7 @@ def read_frames_at(g: h5py.Group, order: Sequence[int], where: str) -> np.ndarra
         except (OSError, ValueError) as exc:
             raise _corrupt(where, f"frames cannot be read ({exc})") from exc
         return block
-    offsets, blob = _offsets(g, where), g[JPEG]
+    offsets, blob = _offsets(lay, where), lay.data
     for k, i in enumerate(order):
         block[k] = _decode_one(
             blob, int(offsets[i]), int(offsets[i + 1]), lay.shape, f"{where} frame {i}"
@@ -207,7 +217,7 @@ def read_all_frames(g: h5py.Group, where: str) -> np.ndarray:
             return np.asarray(g[RAW][()])
         except (OSError, ValueError) as exc:
             raise _corrupt(where, f"dataset 'frames' cannot be read ({exc})") from exc
-    return read_frames_at(g, range(lay.n_frames), where)
+    return read_frames_at(g, range(lay.n_frames), where, lay)
 
 
 def has_reference(g: h5py.Group) -> bool:

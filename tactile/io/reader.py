@@ -132,7 +132,8 @@ class GraspReader:
     def _frames_at(self, f: h5py.File, loc: Location, indices: Sequence[int]) -> np.ndarray:
         where = f"{loc.file}#{loc.grasp_id}"
         group = self._group(f, loc)
-        n = frame_store.frame_layout(group, where).n_frames
+        layout = frame_store.frame_layout(group, where)
+        n = layout.n_frames
         idx = np.asarray(indices, dtype=np.int64).reshape(-1)
         if idx.size and (idx.min() < -n or idx.max() >= n):
             raise ConfigError(
@@ -141,7 +142,7 @@ class GraspReader:
             )
         idx = np.where(idx < 0, idx + n, idx)
         order = np.unique(idx)
-        block = frame_store.read_frames_at(group, order.tolist(), where)
+        block = frame_store.read_frames_at(group, order.tolist(), where, layout)
         if order.size == idx.size and np.array_equal(order, idx):
             return block  # already in the order asked for: no copy
         return np.ascontiguousarray(block[np.searchsorted(order, idx)])
