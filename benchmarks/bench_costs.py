@@ -1,7 +1,7 @@
 """What a user pays: bytes per grasp on disk, decode time per frame, `tactile estimate` start-up.
 
 Usage: python benchmarks/bench_costs.py [--data ../shared/data] [--sim-grasps 6] [--repeat 5]
-       [--skip-startup] [--frames raw|jpeg]
+       [--skip-bytes] [--skip-startup] [--e2e] [--frames raw|jpeg]
 
 Runs the `tactile` commands a user would run (import, simulate, estimate) in subprocesses, so the
 same script measures any version of the code (``--frames`` is passed only when given):
@@ -14,7 +14,9 @@ same script measures any version of the code (``--frames`` is passed only when g
 - fixed cost of ``tactile estimate``: CPU time (user + system) of the command on a one-grasp
   file minus the in-process CPU time of that grasp's estimate, medians of ``--repeat`` runs, for
   ``auto`` (analytical) and ``neural``. CPU time, not wall time, because the development
-  machine is shared: wall time there measures the other jobs (the wall column shows it).
+  machine is shared: wall time there measures the other jobs (the wall column shows it);
+- with ``--e2e``: CPU time of a whole estimate (``estimate_dataset`` on one grasp: signals, the
+  frames it needs, features, estimate) of each of the 15 real grasps from the imported file.
 """
 
 from __future__ import annotations
@@ -140,6 +142,33 @@ def startup_rows(data: Path, tmp: Path, repeat: int) -> list[str]:
     return rows
 
 
+def e2e_rows(data: Path, tmp: Path, repeat: int) -> list[str]:
+    """CPU ms of a whole estimate per real grasp from an imported file (decode included)."""
+    from tactile.evaluation.runner import estimate_dataset
+    from tactile.io import GraspReader
+
+    ref = tmp / "ref_e2e.h5"
+    if not ref.exists():
+        _run(["import", str(data / "reference_grasps"), str(ref)])
+    ids = GraspReader(ref).ids()
+    rows = []
+    for est in ("auto", "neural"):
+        estimate_dataset(ref, est, grasp_ids=ids[:1])  # warm: imports, model, caches
+        per_grasp = []
+        for gid in ids:
+            runs = []
+            for _ in range(repeat):
+                t0 = time.process_time()
+                estimate_dataset(ref, est, grasp_ids=[gid])
+                runs.append(time.process_time() - t0)
+            per_grasp.append(1e3 * statistics.median(runs))
+        rows.append(
+            f"| {est} | {statistics.median(per_grasp):.1f} | {max(per_grasp):.1f} "
+            f"| {sum(v > 50 for v in per_grasp)} of {len(per_grasp)} |"
+        )
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -148,6 +177,7 @@ def main() -> None:
     ap.add_argument("--frames", choices=("raw", "jpeg"), default=None)
     ap.add_argument("--skip-startup", action="store_true")
     ap.add_argument("--skip-bytes", action="store_true")
+    ap.add_argument("--e2e", action="store_true", help="also: whole estimates of real grasps")
     args = ap.parse_args()
     frames_flag = ["--frames", args.frames] if args.frames else []
     print(f"cpu count {os.cpu_count()}, load {os.getloadavg()[0]:.1f}\n")
@@ -164,6 +194,12 @@ def main() -> None:
                   "CPU ms | fixed cost (CPU) ms |")  # fmt: skip
             print("|---|---:|---:|---:|---:|")
             for row in startup_rows(args.data, tmp, args.repeat):
+                print(row, flush=True)
+        if args.e2e:
+            print("\n| estimator | whole estimate from file, CPU ms per real grasp (median) "
+                  "| max | over 50 ms |")  # fmt: skip
+            print("|---|---:|---:|---:|")
+            for row in e2e_rows(args.data, tmp, args.repeat):
                 print(row, flush=True)
     print(json.dumps({"load_after": os.getloadavg()[0]}))
 
