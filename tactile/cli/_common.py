@@ -10,15 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from tactile.types import format_pa
-
 __all__ = [
     "add_frames_flag",
     "add_json_flag",
     "add_model_flag",
     "add_output_flags",
     "add_progress_flags",
-    "format_pa",
     "non_negative_int",
     "print_json",
     "print_json_lines",

@@ -17,10 +17,10 @@ from tactile.cli._common import (
     add_json_flag,
     add_output_flags,
     add_progress_flags,
-    format_pa,
     print_json,
     show_progress,
 )
+from tactile.types import format_pa
 
 
 @dataclass(frozen=True)

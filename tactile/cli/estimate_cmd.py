@@ -9,10 +9,10 @@ from typing import Any
 from tactile.cli._common import (
     add_json_flag,
     add_model_flag,
-    format_pa,
     print_json_lines,
     resolve_estimator,
 )
+from tactile.types import format_pa
 
 
 def register(sub: Any) -> None:

@@ -26,6 +26,10 @@ from tactile.types import Grasp, GraspMetadata
 FORMAT_NAME = "tactile-grasps"
 #: 2: frames may be stored as JPEG (``frames_jpeg``); 1: raw ``frames`` only. Both are read.
 SCHEMA_VERSION = 2
+#: compatible additions within a schema version (readers of any minor read the file; they
+#: ignore what they do not know): 1 = the optional ``streams`` group of raw device samples
+SCHEMA_MINOR = 1
+STREAMS_GROUP = "streams"
 GRASPS_GROUP = "grasps"
 
 #: Grasp ids double as HDF5 group names and file names, so they are kept to a portable alphabet.
@@ -68,6 +72,7 @@ def write_root_attrs(f: h5py.File) -> None:
 
     f.attrs["format"] = FORMAT_NAME
     f.attrs["schema_version"] = np.int64(SCHEMA_VERSION)
+    f.attrs["schema_minor"] = np.int64(SCHEMA_MINOR)
     f.attrs["writer"] = f"tactile {__version__}"
 
 
@@ -134,6 +139,10 @@ def write_grasp(
     for name, unit in _SERIES:
         series = g.create_dataset(name, data=np.asarray(getattr(grasp, name), np.float64), **opts)
         series.attrs["units"] = unit
+    for stream, columns in grasp.streams.items():
+        sg = g.require_group(STREAMS_GROUP).create_group(stream)
+        for column, values in columns.items():
+            sg.create_dataset(column, data=values, **opts)
     for key, value in attrs.items():
         g.attrs[key] = value
     g.attrs["grasp_id"] = gid
@@ -214,10 +223,23 @@ def read_grasp(g: h5py.Group, where: str) -> Grasp:
     arrays["frames"] = frame_store.read_all_frames(g, where)
     reference = frame_store.read_reference(g, where)
     gid = g.name.rsplit("/", 1)[-1] if g.name else ""
+    streams = read_streams(g, where)
     try:
-        return Grasp(grasp_id=gid, meta=meta, reference_frame=reference, **arrays)
+        return Grasp(grasp_id=gid, meta=meta, reference_frame=reference, streams=streams, **arrays)
     except InvalidGraspError as exc:
         raise _corrupt(where, f"stored arrays are invalid ({exc.message})") from exc
+
+
+def read_streams(g: h5py.Group, where: str) -> dict[str, dict[str, np.ndarray]]:
+    """The raw device streams stored beside the per-frame series (empty when there are none)."""
+    group = g.get(STREAMS_GROUP)
+    if not isinstance(group, h5py.Group):
+        return {}
+    return {
+        name: {col: _load(sg, col, where) for col in sg}
+        for name, sg in group.items()
+        if isinstance(sg, h5py.Group)
+    }
 
 
 def _range(values: np.ndarray) -> list[float]:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError, InvalidGraspError
 from tactile.processing._lean import next_fast_len_real
+from tactile.sensor import SensorCalibration
 
 #: Working resolution relative to the calibrated warp. 0.35 puts the Wedge pad at ~0.25 mm/px
 #: (108x90 px): contact areas and depths on the simulator match those at 0.5 to within 1 %
