@@ -22,10 +22,21 @@ from tactile.io import GraspReader
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, Path]:
     tmp = tmp_path_factory.mktemp("demo")
     out, report = tmp / "demo.h5", tmp / "report.html"
-    argv = ["demo", "--out", str(out), "--report", str(report), "--tray-size", "3", "--json"]
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
+    argv = [
+        "demo",
+        "--out",
+        str(out),
+        "--report",
+        str(report),
+        "--tray-size",
+        "3",
+        "--json",
+        "--progress",
+    ]
+    buf, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
         assert main(argv) == 0
+    assert "simulate: 100%" in err.getvalue() and "6/6" in err.getvalue()  # --progress
     return json.loads(buf.getvalue()), out, report
 
 
