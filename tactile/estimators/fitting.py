@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tactile.errors import EstimatorError
+from tactile.estimators.montecarlo import bootstrap_draws
+
 HUBER_K = 1.345
 #: Smallest standard error (log10 units) a fit may claim: neighbouring video frames are
 #: correlated and the contact model is approximate, so a perfect-looking fit is still ±7 %.
@@ -67,7 +70,7 @@ def robust_log_fit(
     if n == 1:
         return LogFit(center, max(min_se, 0.3), 0.0, 1)
     rng = np.random.default_rng(seed)
-    boot = _huber_rows(x[rng.integers(0, n, size=(n_boot, n))])
+    boot = _huber_rows(x[rng.integers(0, n, size=(bootstrap_draws(n_boot), n))])
     se = float(np.std(boot, ddof=1))
     # with very few frames the bootstrap is blind: fall back on scatter / sqrt(n - 1)
     se = max(se, scatter / math.sqrt(n - 1), min_se)
@@ -110,17 +113,25 @@ def robust_slope_fit(
     the intercept on the x axis (where the fitted line crosses y = 0).
 
     Robust to outliers and to steps in ``x`` (stair-stepped gripper widths); the x-intercept
-    absorbs an error in when contact started.
+    absorbs an error in when contact started. Fewer than 2 points (or ``x`` and ``y`` of
+    different lengths) raise :class:`~tactile.errors.EstimatorError`.
     """
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float64).ravel()
+    y = np.asarray(y, dtype=np.float64).ravel()
     n = x.size
+    if n < 2 or y.size != n:
+        raise EstimatorError(
+            f"a Theil-Sen slope needs at least 2 points with x and y of equal length, got "
+            f"{n} x and {y.size} y value(s)",
+            hint="the loading phase has too few usable frames: squeeze further or record "
+            "the gripper width",
+        )
     slope = float(_theil_sen_rows(x[None, :], y[None, :])[0])
     if not np.isfinite(slope) or slope <= 0:
         return slope, math.inf, math.nan
     x0 = float(np.median(x - y / slope))
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(n_boot, n))
+    idx = rng.integers(0, n, size=(bootstrap_draws(n_boot), n))
     boot = _theil_sen_rows(x[idx], y[idx])
     boot = boot[np.isfinite(boot) & (boot > 0)]
     se = float(np.std(np.log10(boot), ddof=1)) if boot.size > 2 else math.inf
