@@ -98,6 +98,32 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--no-tare", action="store_true", help="do not zero the force sensor first")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    stop = p.add_argument_group("stopping when the online estimate is confident")
+    stop.add_argument(
+        "--stop-when-confident",
+        action="store_true",
+        help="estimate at every frame while closing and stop once the estimate is confident "
+        "(see --produce, --confident-dex), or at the safe force",
+    )
+    stop.add_argument(
+        "--produce",
+        metavar="NAME",
+        help="with --stop-when-confident: decide with this produce profile (produce/*.toml): "
+        "stop once its classes decide; caps --max-force-n at its safe force",
+    )
+    stop.add_argument(
+        "--confident-dex",
+        type=float,
+        default=0.5,
+        metavar="D",
+        help="without --produce: stop once the 95%% interval of log10 E spans at most D "
+        "decades (0.5 = a factor 3.2)",
+    )
+    stop.add_argument(
+        "--estimator",
+        default="auto",
+        help="analytical estimator of the online estimate without --produce (auto)",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -146,6 +172,13 @@ def build_config(args: argparse.Namespace) -> Any:
             recorder_fields[name] = getattr(args, name)
     if args.software_force_limit:
         recorder_fields["software_force_limit"] = True
+    if args.produce and not args.stop_when_confident:
+        raise ConfigError(
+            "--produce chooses the stopping rule of --stop-when-confident",
+            hint="add --stop-when-confident, or drop --produce",
+        )
+    if args.produce:
+        _cap_to_produce(recorder_fields, args.produce)
     try:
         recorder = RecorderConfig(**recorder_fields)
     except TypeError as exc:
@@ -179,7 +212,72 @@ def build_config(args: argparse.Namespace) -> Any:
     )
 
 
-def _print_summary(summary: Any, as_json: bool) -> None:
+def _cap_to_produce(fields: dict[str, Any], produce: str) -> None:
+    """The produce's safe force caps the safety limit (and the target below it)."""
+    from tactile.decisions import load_produce_profile
+    from tactile.decisions.grasping import FORCE_TARGET_SHARE
+    from tactile.recording import RecorderConfig
+
+    safe = load_produce_profile(produce).max_force_n
+    default = RecorderConfig()
+    limit = min(float(fields.get("max_force_n", default.max_force_n)), safe)
+    fields["max_force_n"] = limit
+    target = float(fields.get("target_force_n", default.target_force_n))
+    fields["target_force_n"] = min(target, FORCE_TARGET_SHARE * limit)
+    if float(fields.get("contact_force_n", default.contact_force_n)) >= fields["target_force_n"]:
+        fields["contact_force_n"] = 0.25 * fields["target_force_n"]
+
+
+def live_stopper(args: argparse.Namespace, config: Any, then: Any) -> Any:
+    """The frame callback of ``--stop-when-confident`` (tactile.decisions.live). It never stops
+    below the force a grasp needs to be accepted (``ValidationLimits.min_peak_force_n``)."""
+    import dataclasses
+
+    from tactile.decisions import ConfidenceStopper, ProduceEstimator, load_produce_profile
+    from tactile.decisions.live import LiveOnline
+    from tactile.decisions.profiles import StopRule
+    from tactile.decisions.stopping import NarrowIntervalStopper
+    from tactile.estimators import get_estimator
+    from tactile.types import GraspMetadata
+
+    limit = config.recorder.max_force_n
+    floor = config.limits.min_peak_force_n
+    meta = GraspMetadata(
+        object_id=config.object_id,
+        label_modulus_pa=config.label_modulus_pa,
+        shape=args.shape,
+        radius_mm=args.radius_mm,
+        source="collect",
+        calibration_id=config.calibration_id,
+    )
+    if args.produce:
+        profile = load_produce_profile(args.produce)
+        rule = dataclasses.replace(profile.stop, min_force_n=max(profile.stop.min_force_n, floor))
+        profile = dataclasses.replace(profile, stop=rule)
+        return LiveOnline(
+            ProduceEstimator(),
+            meta=meta,
+            make_stopper=lambda: ConfidenceStopper(profile, force_limit_n=limit),
+            then=then,
+        )
+    rule = StopRule(min_force_n=max(StopRule().min_force_n, floor))
+    NarrowIntervalStopper(max_width_dex=args.confident_dex)  # refuses a bad width now
+    return LiveOnline(
+        get_estimator(args.estimator),  # type: ignore[arg-type]  # the online one checks
+        meta=meta,
+        make_stopper=lambda: NarrowIntervalStopper(
+            rule=rule, force_limit_n=limit, max_width_dex=args.confident_dex
+        ),
+        then=then,
+    )
+
+
+def _print_summary(summary: Any, as_json: bool, live: Any = None) -> None:
+    if live is not None:  # where and why each grasp stopped closing
+        for row in summary.grasps:
+            run = live.runs.get(row["id"])
+            if run is not None:
+                row["online"] = run.summary()
     if as_json:
         print_json(summary.to_dict())
         return
@@ -194,6 +292,23 @@ def _print_summary(summary: Any, as_json: bool) -> None:
             f"squeeze {row['squeeze_mm']:5.2f} mm  {row['n_frames']:4d} frames"
         )
         print(line + (f"  ({row['reason']})" if row["reason"] else ""))
+        online = row.get("online")
+        if online:
+            print(f"  {'':<24} {_stop_words(online)}")
+
+
+def _stop_words(online: dict[str, Any]) -> str:
+    est = online.get("estimate_at_stop")
+    value = ""
+    if est:
+        lo, hi = est["interval_95_pa"]
+        hi = float("inf") if hi is None else hi
+        value = f"; E {est['modulus_pa']:.3g} Pa, 95 % interval [{lo:.3g}, {hi:.3g}]"
+    if online["stop_reason"] == "confident":
+        return f"stopped when confident at {online['stop_force_n']:.2f} N{value}"
+    if online["stop_reason"] == "safe_force":
+        return f"stopped at the safe force ({online['stop_force_n']:.2f} N){value}"
+    return f"not confident before the target force{value}"
 
 
 def resume_command(argv: list[str]) -> str:
@@ -234,6 +349,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = build_config(args)
     preview = make_preview(args.preview)
+    live = live_stopper(args, config, preview) if args.stop_when_confident else None
     stop = threading.Event()
     try:
         with stop_on_sigint(stop, sys.stderr):
@@ -241,20 +357,20 @@ def run(args: argparse.Namespace) -> int:
                 config,
                 progress=not args.no_progress,
                 out=sys.stderr,
-                on_frame=preview,
+                on_frame=live if live is not None else preview,
                 stop_event=stop,
             )
     except SessionInterruptedError as exc:
-        _print_summary(exc.summary, args.json)
+        _print_summary(exc.summary, args.json, live)
         print(f"tactile collect: {exc.message}", file=sys.stderr)
         print(f"resume with: {resume_command(sys.argv[1:])}", file=sys.stderr)
         return 130
     except SessionAbortedError as exc:
-        _print_summary(exc.summary, args.json)
+        _print_summary(exc.summary, args.json, live)
         raise
     finally:
         close_preview(preview)
-    _print_summary(summary, args.json)
+    _print_summary(summary, args.json, live)
     if not summary.complete:
         print(
             f"stopped after {config.max_attempts or 'the maximum number of'} attempts; "

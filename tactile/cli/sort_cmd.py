@@ -2,6 +2,9 @@
 
 tactile sort --profile tomato --tray "sim://?n=12&seed=1" --out run1 [--stop-when-confident]
 tactile sort --profile tomato --tray replay://run1/grasps.h5 --out run2
+tactile sort --profile tomato --tray "rig://?n=12" --hardware mybench --out run3 \
+             --stop-when-confident
+tactile sort --profile tomato --tray "sim://?n=3" --hardware sim --software-force-limit --out run4
 tactile sort fit --profile tomato --samples run1/items.csv --out tomato-fitted.toml
 tactile sort profiles                      # the shipped profiles, validated
 """
@@ -36,13 +39,34 @@ def register(sub: Any) -> None:
     p.add_argument("--profile", help="produce profile name (produce/*.toml) or .toml path")
     p.add_argument(
         "--tray",
-        help="sim://?n=12&seed=1 (simulated fruit of the profile's kind) or replay://FILE.h5",
+        help="sim://?n=12&seed=1 (simulated fruit of the profile's kind), replay://FILE.h5, "
+        "or rig://?n=12 (real items an operator places, with --hardware)",
     )
     p.add_argument("--out", type=Path, help="output folder (run) or .toml file (fit)")
     p.add_argument(
         "--stop-when-confident",
         action="store_true",
         help="stop closing once the online estimate's interval decides the class",
+    )
+    rig = p.add_argument_group(
+        "a rig (real hardware, or sim:// / robotiq-sim:// devices through the real recorder)"
+    )
+    rig.add_argument(
+        "--hardware", metavar="PROFILE", help="hardware profile name or .toml (see find-devices)"
+    )
+    for role in ("gripper", "tactile", "force"):
+        rig.add_argument(f"--{role}", metavar="URL", help=f"{role} device URL (overrides profile)")
+    rig.add_argument(
+        "--software-force-limit",
+        action="store_true",
+        help="accept a safe force below the gripper's weakest grip (a 2F-85 stops itself at "
+        "20 N at the least): only the host-side check then guards it, at the slowest press",
+    )
+    rig.add_argument(
+        "--pause-s",
+        type=float,
+        metavar="S",
+        help="rig:// trays: wait S seconds for the next item instead of waiting for Enter",
     )
     p.add_argument("--samples", type=Path, help="fit: CSV with value and label columns")
     p.add_argument("--seed", type=int, default=0, help="simulation seed offset (0)")
@@ -72,28 +96,44 @@ def _check_out(path: Path, overwrite: bool) -> None:
         )
 
 
+def _rig_requested(args: argparse.Namespace) -> bool:
+    return bool(args.hardware or args.gripper or args.tactile or args.force)
+
+
 def _run_sort(args: argparse.Namespace) -> int:
     from tactile.decisions import ProduceEstimator, load_produce_profile
     from tactile.decisions.grasping import ReplayGrasper, SimGrasper
     from tactile.decisions.log import summary_table, write_run
-    from tactile.decisions.sorter import sort_tray
-    from tactile.decisions.tray import parse_tray_url, replay_tray, sim_tray
+    from tactile.decisions.sorter import SortRun, sort_tray
+    from tactile.decisions.tray import parse_tray_url, replay_tray, rig_tray, sim_tray
+    from tactile.errors import ConfigError
 
     _need(args, "profile", "tray", "out")
     _check_out(args.out, args.overwrite)
     profile = load_produce_profile(args.profile)
     estimator = ProduceEstimator()
     scheme, target, params = parse_tray_url(args.tray)
+    on_rig = _rig_requested(args)
+    if scheme == "rig" and not on_rig:
+        raise ConfigError(
+            f"tray {args.tray!r} is real items on a rig, but no rig was given",
+            hint="pass --hardware PROFILE (or --gripper/--tactile/--force URLs)",
+        )
+    if scheme == "replay" and on_rig:
+        raise ConfigError(
+            "a replay:// tray is sorted from its recordings, not on a rig",
+            hint="drop --hardware, or use a rig://?n=N or sim:// tray",
+        )
     reader = None
     if scheme == "sim":
         items = sim_tray(profile, int(params.get("n", 12)), int(params.get("seed", 0)))
-        grasper: Any = SimGrasper(estimator, profile.max_force_n, seed=args.seed)
+    elif scheme == "rig":
+        items = rig_tray(profile, int(params.get("n", 12)))
     else:
         from tactile.io import GraspReader
 
         items = replay_tray(target)
         reader = GraspReader(target)
-        grasper = ReplayGrasper(estimator, reader)
 
     def progress(r: Any) -> None:
         if not args.json:
@@ -101,26 +141,97 @@ def _run_sort(args: argparse.Namespace) -> int:
                 f"  {r.item.item_id}: {r.sorted_as} ({len(r.attempts)} grasp(s))", file=sys.stderr
             )
 
+    run = SortRun(profile, stop_when_confident=args.stop_when_confident, source=args.tray)
+    sort = dict(
+        stop_when_confident=args.stop_when_confident, source=args.tray, on_item=progress, run=run
+    )
     try:
-        run = sort_tray(
-            items,
-            grasper,
-            estimator,
-            profile,
-            stop_when_confident=args.stop_when_confident,
-            source=args.tray,
-            on_item=progress,
-        )
+        if on_rig:
+            return _sort_on_rig(args, items, estimator, profile, run, sort, scheme == "sim")
+        if scheme == "sim":
+            grasper: Any = SimGrasper(estimator, profile.max_force_n, seed=args.seed)
+        else:
+            grasper = ReplayGrasper(estimator, reader)
+        sort_tray(items, grasper, estimator, profile, **sort)
     finally:
         if reader is not None:
             reader.close()
     paths = write_run(run, args.out)
+    _report(args, run, paths, summary_table)
+    return 0
+
+
+def _report(args: argparse.Namespace, run: Any, paths: dict[str, Path], table: Any) -> None:
     if args.json:
         print_json({"summary": run.summary(), "files": {k: str(v) for k, v in paths.items()}})
     else:
-        print(summary_table(run))
+        print(table(run))
         print(f"\nlogs: {paths['items_csv']}, {paths['items_json']}; plot: {paths['summary_png']}")
-    return 0
+
+
+def _sort_on_rig(
+    args: argparse.Namespace,
+    items: list[Any],
+    estimator: Any,
+    profile: Any,
+    run: Any,
+    sort: dict[str, Any],
+    simulated_items: bool,
+) -> int:
+    """Sort on a rig: grasps stored as recorded; on a fault or Ctrl-C the items done so far are
+    logged before the error is reported."""
+    import threading
+
+    from tactile.cli.collect_cmd import stop_on_sigint
+    from tactile.decisions.log import summary_table, write_run
+    from tactile.decisions.rig import OperatorPrompt, RigGrasper, RigSpec
+    from tactile.decisions.sorter import sort_tray
+    from tactile.errors import ConfigError, TactileError
+    from tactile.recording.recorder import GraspAbortedError, RecordingInterruptedError
+
+    spec = RigSpec.from_profile(
+        args.hardware, gripper=args.gripper, tactile=args.tactile, force=args.force
+    )
+    if simulated_items and not spec.simulated:
+        raise ConfigError(
+            "a sim:// tray holds simulated fruit, which only simulated devices can grasp",
+            hint="use --hardware sim (or sim:// / robotiq-sim:// URLs), or a rig://?n=N tray",
+        )
+    stop = threading.Event()
+    place = None
+    if not simulated_items:
+        place = OperatorPrompt(stop, pause_s=args.pause_s, out=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    grasper = RigGrasper(
+        spec,
+        estimator,
+        profile.max_force_n,
+        grasps_path=args.out / "grasps.h5",
+        software_force_limit=args.software_force_limit,
+        place=place,
+        stop_event=stop,
+        out=sys.stderr,
+    )
+    failure: TactileError | None = None
+    with stop_on_sigint(stop, sys.stderr), grasper:  # a device or setting refused: nothing done
+        try:
+            sort_tray(items, grasper, estimator, profile, **sort)
+        except TactileError as exc:
+            failure = exc
+    paths = write_run(run, args.out, grasps=False)
+    paths["grasps_h5"] = args.out / "grasps.h5"
+    _report(args, run, paths, summary_table)
+    if failure is None:
+        return 0
+    done = f"{len(run.results)} of {len(items)} item(s) sorted and logged in {args.out}"
+    interrupted = isinstance(failure, GraspAbortedError) and isinstance(
+        failure.cause, RecordingInterruptedError
+    )
+    if interrupted:
+        print(f"tactile sort: interrupted; {done}; the gripper was opened", file=sys.stderr)
+        return 130
+    print(f"tactile sort: stopped by a fault; {done}", file=sys.stderr)
+    raise failure
 
 
 def _run_fit(args: argparse.Namespace) -> int:

@@ -11,30 +11,35 @@ Three ways to get a grasp, one result (:class:`GraspRun`):
 * :class:`ReplayGrasper` (``replay://`` trays): the recorded grasps of an item in order, fed to
   the online estimate frame by frame; a stop keeps the frames up to the stopping frame (the
   recording cannot show the hold that would have followed).
-* :class:`~tactile.decisions.rig.RigGrasper` (real hardware or ``sim://`` devices): the
-  recorder closing the real gripper, see :mod:`tactile.decisions.rig`.
+* :class:`~tactile.decisions.rig.RigGrasper` (real hardware, or ``sim://`` /
+  ``robotiq-sim://`` devices): the recorder closing the gripper in real time, the online
+  estimate fed from its per-frame hook; see :mod:`tactile.decisions.rig`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from tactile.decisions.stopping import ConfidenceStopper
+from tactile.decisions.stopping import Stopper
 from tactile.decisions.tray import TrayItem
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.online import OnlineEstimator, OnlineUpdate
-from tactile.sim import SimGraspConfig, simulate_grasp_truth
-from tactile.sim.gripper import GripperProfile
 from tactile.types import Grasp, GraspMetadata
+
+if TYPE_CHECKING:  # the simulator (scipy, PIL) loads only when a simulated grasp is made
+    from tactile.sim import SimGraspConfig
 
 #: The simulated gripper closes to this share of the profile's safe force (its own overshoot
 #: stays below the rest).
 FORCE_TARGET_SHARE = 0.9
 FULL_GRASP = "full_grasp"
+#: A grasp the recorder's safety check aborted (the force passed the limit): the item is
+#: rejected at once.
+SAFETY_TRIP = "safety_trip"
 #: Frames the simulated gripper keeps closing after the stopper fires (command latency).
 STOP_LATENCY_FRAMES = 1
 
@@ -42,9 +47,12 @@ STOP_LATENCY_FRAMES = 1
 @dataclass(frozen=True, eq=False)
 class GraspRun:
     grasp: Grasp
-    stop_reason: str  # "confident", "safe_force" or "full_grasp"
+    stop_reason: str  # "confident", "safe_force", "full_grasp" or "safety_trip"
     stop_index: int | None  # frame where the stopper fired (None: never)
     trace: tuple[OnlineUpdate, ...] = field(default_factory=tuple)
+    #: the trace came from live readings, not from ``grasp`` (a rig: see decisions.live)
+    live: bool = False
+    aborted: str | None = None  # why the recorder aborted the grasp (the safety check)
 
     @property
     def decision_frames(self) -> int:
@@ -53,9 +61,7 @@ class GraspRun:
 
 
 class Grasper(Protocol):
-    def grasp(
-        self, item: TrayItem, attempt: int, stopper: ConfidenceStopper | None
-    ) -> GraspRun: ...
+    def grasp(self, item: TrayItem, attempt: int, stopper: Stopper | None) -> GraspRun: ...
 
 
 def blind_meta(meta: GraspMetadata, *, item: TrayItem, attempt: int) -> GraspMetadata:
@@ -74,15 +80,28 @@ def blind_meta(meta: GraspMetadata, *, item: TrayItem, attempt: int) -> GraspMet
     return dataclasses.replace(meta, shape="sphere", radius_mm=None, extra=extra)
 
 
+def tray_grasp_config() -> SimGraspConfig:
+    """How the simulated tray gripper grasps: 120x160 frames, 5 mm/s, 0.3 s hold."""
+    from tactile.sim import SimGraspConfig
+    from tactile.sim.gripper import GripperProfile
+
+    return SimGraspConfig(
+        size_hw=(120, 160),
+        gripper=GripperProfile(close_speed_mm_s=5.0, open_gap_mm=3.0, hold_s=0.3),
+    )
+
+
 def run_online(
     grasp: Grasp,
     estimator: AnalyticalEstimator,
-    stopper: ConfidenceStopper | None,
+    stopper: Stopper | None,
     *,
     skip_below_n: float = 0.0,
 ) -> tuple[list[OnlineUpdate], int | None, str]:
     """Feed ``grasp`` frame by frame; stop at the stopper's first stop. Frames with a force
-    below ``skip_below_n`` are added without estimating (nothing is decided from them)."""
+    below ``skip_below_n`` are added without estimating (nothing is decided from them).
+    Updates are streaming; a confident stop is confirmed by an exact update, which ends the
+    trace (:mod:`tactile.decisions.stopping`)."""
     online = OnlineEstimator(
         estimator, meta=grasp.meta, reference_frame=grasp.reference_frame, grasp_id=grasp.grasp_id
     )
@@ -95,8 +114,10 @@ def run_online(
         update = online.update(*args)
         trace.append(update)
         if stopper is not None:
-            reason = stopper.check(update)
+            reason = stopper.check(update, confirm=online.exact_update)
             if reason is not None:
+                if stopper.confirmed is not None and stopper.confirmed.frame_index == i:
+                    trace[-1] = stopper.confirmed
                 return trace, i, reason
     return trace, None, FULL_GRASP
 
@@ -107,12 +128,7 @@ class SimGrasper:
 
     estimator: AnalyticalEstimator
     max_force_n: float
-    config: SimGraspConfig = field(
-        default_factory=lambda: SimGraspConfig(
-            size_hw=(120, 160),
-            gripper=GripperProfile(close_speed_mm_s=5.0, open_gap_mm=3.0, hold_s=0.3),
-        )
-    )
+    config: SimGraspConfig = field(default_factory=lambda: tray_grasp_config())
     seed: int = 0
 
     def _simulate(self, item: TrayItem, attempt: int, target_n: float) -> Grasp:
@@ -122,16 +138,18 @@ class SimGrasper:
         )
         seed = self.seed + 1000 * attempt + _stable_hash(item.item_id)
         gid = f"{item.item_id}_a{attempt}"
+        from tactile.sim import simulate_grasp_truth
+
         grasp, _ = simulate_grasp_truth(item.obj, cfg, seed, grasp_id=gid)
         return dataclasses.replace(grasp, meta=blind_meta(grasp.meta, item=item, attempt=attempt))
 
-    def grasp(self, item: TrayItem, attempt: int, stopper: ConfidenceStopper | None) -> GraspRun:
+    def grasp(self, item: TrayItem, attempt: int, stopper: Stopper | None) -> GraspRun:
         if item.obj is None:
             raise ValueError(f"tray item {item.item_id!r} has no simulated object")
         full = self._simulate(item, attempt, FORCE_TARGET_SHARE * self.max_force_n)
         if stopper is None:
             return GraspRun(full, FULL_GRASP, None)
-        skip = 0.5 * stopper.profile.stop.min_force_n
+        skip = 0.5 * stopper.rule.min_force_n
         trace, stop, reason = run_online(full, self.estimator, stopper, skip_below_n=skip)
         if stop is None:
             return GraspRun(full, reason, None, tuple(trace))
@@ -157,7 +175,7 @@ class ReplayGrasper:
     estimator: AnalyticalEstimator
     reader: Any  # a GraspReader
 
-    def grasp(self, item: TrayItem, attempt: int, stopper: ConfidenceStopper | None) -> GraspRun:
+    def grasp(self, item: TrayItem, attempt: int, stopper: Stopper | None) -> GraspRun:
         if attempt >= len(item.grasp_ids):
             raise IndexError(attempt)
         recorded = self.reader.read(item.grasp_ids[attempt])
@@ -166,7 +184,7 @@ class ReplayGrasper:
         )
         if stopper is None:
             return GraspRun(grasp, FULL_GRASP, None)
-        skip = 0.5 * stopper.profile.stop.min_force_n
+        skip = 0.5 * stopper.rule.min_force_n
         trace, stop, reason = run_online(grasp, self.estimator, stopper, skip_below_n=skip)
         if stop is None:
             return GraspRun(grasp, reason, None, tuple(trace))

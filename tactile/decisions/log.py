@@ -124,10 +124,18 @@ def summary_table(run: SortRun) -> str:
         + (
             f"{s['n_right']}/{s['n_scored']} ({100 * acc:.0f} %)" if acc is not None else "no truth"
         ),
-        f"peak force: median {s['peak_force_median_n']:.2f} N, max {s['peak_force_max_n']:.2f} N "
-        f"(safe limit {prof.max_force_n:g} N{', EXCEEDED' if s['force_limit_exceeded'] else ''})",
+        _peaks_line(s, prof.max_force_n),
     ]
     return "\n".join(lines)
+
+
+def _peaks_line(s: dict[str, Any], limit_n: float) -> str:
+    if s["peak_force_max_n"] is None:
+        return f"no grasp recorded (safe limit {limit_n:g} N)"
+    return (
+        f"peak force: median {s['peak_force_median_n']:.2f} N, max {s['peak_force_max_n']:.2f} N "
+        f"(safe limit {limit_n:g} N{', EXCEEDED' if s['force_limit_exceeded'] else ''})"
+    )
 
 
 def _clean(obj: Any) -> Any:

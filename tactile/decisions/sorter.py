@@ -44,20 +44,23 @@ class Attempt:
 
     @property
     def peak_force_n(self) -> float:
-        return float(self.run.grasp.force_n.max())
+        """The largest force of the grasp: per frame, or, when the recorder kept the force
+        stream (a rig), the largest reading it accepted, which falls between frames."""
+        g = self.run.grasp
+        peak = float(g.force_n.max())
+        sample = g.meta.extra.get("peak_force_sample_n")
+        return max(peak, float(sample)) if isinstance(sample, int | float) else peak
 
     @property
     def stop_time_s(self) -> float | None:
         """Seconds from first contact to where the stopper fired (None: it did not)."""
         if self.run.stop_index is None or not self.run.trace:
             return None
-        g = self.run.grasp
-        first = next((u for u in self.run.trace if u.features is not None), None)
-        if first is None or first.features is None:
+        stopped = next((u for u in self.run.trace if u.frame_index == self.run.stop_index), None)
+        feats = stopped.features if stopped is not None else None
+        if stopped is None or feats is None:
             return None
-        t0 = float(first.features.t_s[first.features.contact_index])
-        stopped = next(u for u in self.run.trace if u.frame_index == self.run.stop_index)
-        return max(float(stopped.t_s) - t0, 0.0) if g.n_frames else None
+        return max(float(stopped.t_s) - float(feats.t_s[feats.contact_index]), 0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,7 +116,19 @@ class ItemResult:
 def _decide_grasp(
     run: GraspRun, estimator: AnalyticalEstimator, profile: ProduceProfile
 ) -> Attempt:
-    update = estimate_prefix(run.grasp, estimator, n_frames=run.decision_frames)
+    if run.aborted is not None:
+        why = f"grasp aborted: {run.aborted}"
+        return Attempt(run, None, Decision(UNCERTAIN, None, (), why), None)
+    last = run.trace[-1] if run.trace else None
+    if (
+        last is not None
+        and not run.live
+        and last.exact
+        and last.frame_index == run.decision_frames - 1
+    ):
+        update = last  # the exact update that stopped the gripper: the same estimate
+    else:
+        update = estimate_prefix(run.grasp, estimator, n_frames=run.decision_frames)
     try:
         m = measure(profile, update.estimate, update.features)
     except TactileError as exc:
@@ -140,6 +155,8 @@ def sort_item(
         attempt = _decide_grasp(grasper.grasp(item, k, stopper), estimator, profile)
         attempts.append(attempt)
         d = attempt.decision
+        if attempt.run.aborted is not None:  # the force passed the limit: never squeeze again
+            return ItemResult(item, tuple(attempts), REJECT, d.reason)
         if d.outcome == CONFIDENT and d.label is not None:
             return ItemResult(item, tuple(attempts), d.label, d.reason)
         if d.outcome == OUT_OF_RANGE:
@@ -213,8 +230,12 @@ def sort_tray(
     stop_when_confident: bool = False,
     source: str = "",
     on_item: Callable[[ItemResult], None] | None = None,
+    run: SortRun | None = None,
 ) -> SortRun:
-    run = SortRun(profile, stop_when_confident=stop_when_confident, source=source)
+    """Sort ``items`` in order; results go into ``run`` (a new one by default) as each item
+    is done, so a caller holding ``run`` keeps them if a device fails half-way."""
+    if run is None:
+        run = SortRun(profile, stop_when_confident=stop_when_confident, source=source)
     for item in items:
         result = sort_item(
             item, grasper, estimator, profile, stop_when_confident=stop_when_confident

@@ -1,62 +1,146 @@
-"""The stopping rule of ``--stop-when-confident``: stop closing once the decision is made.
+"""The stopping rules of ``--stop-when-confident``: stop closing once the estimate has decided.
 
-Fed the online estimate after every frame (:class:`~tactile.estimators.online.OnlineUpdate`),
-:class:`ConfidenceStopper` says ``"confident"`` when the interval has lain inside one class (or
-outside all of them) for ``stable_updates`` updates in a row, once the force is at least
-``min_force_n`` and the loading phase has ``min_loading_frames`` frames; and ``"safe_force"``
-when the force reaches the profile's largest safe grasp force, whichever comes first. The
-first frames of a squeeze say little (contact timing, the skin, width steps), hence the floor.
+Fed the online estimate after every frame (:class:`~tactile.estimators.online.OnlineUpdate`), a
+stopper says ``"confident"`` when its verdict has been the same for ``stable_updates`` updates
+in a row, once the force is at least ``min_force_n`` and the loading phase has
+``min_loading_frames`` frames; and ``"safe_force"`` when the force reaches the safe limit,
+whichever comes first. The first frames of a squeeze say little (contact timing, the skin,
+width steps), hence the floor.
+
+* :class:`ConfidenceStopper` (``tactile sort``, ``tactile collect --produce``): the verdict is
+  the produce profile's decision (a confident class, or out of every class); the safe limit is
+  the profile's ``max_force_n``.
+* :class:`NarrowIntervalStopper` (``tactile collect --stop-when-confident`` without a produce
+  profile): the verdict is "narrow" while the 95 % interval of log10 E is narrower than
+  ``max_width_dex`` (a lower bound never is).
+
+**Streaming updates propose, an exact update decides.** Streaming updates use reduced Monte
+Carlo draws (:mod:`tactile.estimators.montecarlo`). When the streak would stop the gripper on a
+streaming update, ``check`` calls ``confirm`` (the online estimator's
+:meth:`~tactile.estimators.online.OnlineEstimator.exact_update`: full draws, the offline
+estimate of the grasp so far) and stops only if the exact verdict is the same; otherwise the
+streak starts again. So a stop always rests on what an offline estimate of the grasp up to that
+frame says, and :attr:`confirmed` holds that exact update.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from tactile.decisions.decide import UNCERTAIN, Decision, decide, measure
-from tactile.decisions.profiles import ProduceProfile
-from tactile.errors import TactileError
+from tactile.decisions.profiles import ProduceProfile, StopRule
+from tactile.errors import ConfigError, TactileError
 from tactile.estimators.online import OnlineUpdate
 
 CONFIDENT_STOP = "confident"
 SAFE_FORCE_STOP = "safe_force"
 
+Confirm = Callable[[], OnlineUpdate]
+
 
 @dataclass
-class ConfidenceStopper:
-    profile: ProduceProfile
-    force_limit_n: float | None = None  # default: the profile's max_force_n
+class Stopper:
+    """The shared rule; subclasses say what the verdict of one update is."""
+
+    rule: StopRule = field(default_factory=StopRule)
+    force_limit_n: float = math.inf
     _label: str | None = None
     _streak: int = 0
-    last_decision: Decision | None = None
+    confirmed: OnlineUpdate | None = None  # the exact update a "confident" stop rests on
+    n_confirmations: int = 0  # exact updates asked for
+    n_rejected_confirmations: int = 0  # ... whose verdict differed from the streaming one
 
     @property
     def limit_n(self) -> float:
-        return self.force_limit_n if self.force_limit_n is not None else self.profile.max_force_n
+        return self.force_limit_n
 
-    def check(self, update: OnlineUpdate) -> str | None:
-        """``"confident"``, ``"safe_force"`` or None (keep closing)."""
+    def verdict(self, update: OnlineUpdate) -> str | None:
+        """A label the streak counts (None: undecided, the streak restarts)."""
+        raise NotImplementedError
+
+    def _reset(self) -> None:
+        self._label, self._streak = None, 0
+
+    def check(self, update: OnlineUpdate, confirm: Confirm | None = None) -> str | None:
+        """``"confident"``, ``"safe_force"`` or None (keep closing); see the module docstring."""
         if update.force_n >= self.limit_n:
             return SAFE_FORCE_STOP
-        rule = self.profile.stop
         feats = update.features
         if update.estimate is None or feats is None:
-            self._label, self._streak = None, 0
+            self._reset()
             return None
         loading = feats.peak_index - feats.contact_index + 1
-        if float(feats.force_n[feats.peak_index]) < rule.min_force_n:
+        if float(feats.force_n[feats.peak_index]) < self.rule.min_force_n:
             return None
-        if loading < rule.min_loading_frames:
+        if loading < self.rule.min_loading_frames:
             return None
+        label = self.verdict(update)
+        if label is None:
+            self._reset()
+            return None
+        self._streak = self._streak + 1 if label == self._label else 1
+        self._label = label
+        if self._streak < self.rule.stable_updates:
+            return None
+        if not update.exact:
+            if confirm is None:
+                raise ConfigError(
+                    "a stop on a streaming update needs its exact confirmation",
+                    hint="pass confirm=online.exact_update (see tactile.decisions.stopping)",
+                )
+            exact = confirm()
+            self.n_confirmations += 1
+            if exact.estimate is None or self.verdict(exact) != label:
+                self.n_rejected_confirmations += 1
+                self._reset()
+                return None
+            update = exact
+        self.confirmed = update
+        return CONFIDENT_STOP
+
+
+class ConfidenceStopper(Stopper):
+    """Stops on a produce profile's confident decision (or out of range) held
+    ``stable_updates`` updates, or at the profile's safe force (or ``force_limit_n``)."""
+
+    def __init__(self, profile: ProduceProfile, force_limit_n: float | None = None) -> None:
+        limit = profile.max_force_n if force_limit_n is None else force_limit_n
+        super().__init__(rule=profile.stop, force_limit_n=limit)
+        self.profile = profile
+        self.last_decision: Decision | None = None
+
+    def verdict(self, update: OnlineUpdate) -> str | None:
         try:
-            decision = decide(measure(self.profile, update.estimate, feats), self.profile)
+            decision = decide(measure(self.profile, update.estimate, update.features), self.profile)
         except TactileError:
-            self._label, self._streak = None, 0
             return None
         self.last_decision = decision
         if decision.outcome == UNCERTAIN:
-            self._label, self._streak = None, 0
             return None
-        label = decision.label or decision.outcome
-        self._streak = self._streak + 1 if label == self._label else 1
-        self._label = label
-        return CONFIDENT_STOP if self._streak >= rule.stable_updates else None
+        return decision.label or decision.outcome
+
+
+@dataclass
+class NarrowIntervalStopper(Stopper):
+    """Stops once the 95 % interval of log10 E is narrower than ``max_width_dex`` for
+    ``stable_updates`` updates, or at ``force_limit_n``."""
+
+    max_width_dex: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.max_width_dex) and self.max_width_dex > 0):
+            raise ConfigError(
+                f"interval width {self.max_width_dex!r} dex must be a positive number",
+                hint="e.g. 0.5 (the 95 % interval spans at most a factor 10^0.5 = 3.2)",
+            )
+
+    def verdict(self, update: OnlineUpdate) -> str | None:
+        est = update.estimate
+        if est is None or est.lower_bound_only:
+            return None
+        lo, hi = est.interval_95_pa
+        if not (lo > 0 and math.isfinite(hi)):
+            return None
+        return "narrow" if math.log10(hi / lo) <= self.max_width_dex else None

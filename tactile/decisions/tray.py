@@ -6,6 +6,8 @@ the class of its flesh modulus under ``[sim] class_boundaries_log10_pa`` (ascend
 boundary between each pair of classes), which stays fixed when ``tactile sort fit`` moves the
 thresholds the sorter uses. ``replay://FILE.h5`` is a tray of recorded grasps: one item per
 object id, its grasps in file order (the first is the grasp, the others the re-grasps).
+``rig://?n=12`` is a tray of ``n`` real items of unknown class that an operator places in the
+gripper one after the other (``tactile sort --hardware``; :mod:`tactile.decisions.rig`).
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tactile.decisions.profiles import ProduceProfile, ProfileError
 from tactile.errors import ConfigError
-from tactile.sim.objects import SimObject
-from tactile.sim.produce import ProduceSpec, make_produce
+
+if TYPE_CHECKING:  # the simulator (scipy, PIL) loads only when a simulated tray is made
+    from tactile.sim.objects import SimObject
+    from tactile.sim.produce import ProduceSpec
 
 _SPEC_FIELDS = (
     "radius_mm",
@@ -60,6 +64,8 @@ class TrayItem:
 
 def produce_spec(profile: ProduceProfile) -> ProduceSpec:
     """The simulator's description of the profile's produce (its ``[sim]`` table)."""
+    from tactile.sim.produce import ProduceSpec
+
     sim = profile.sim
     missing = [k for k in _SPEC_FIELDS[:7] if k not in sim]
     if missing:
@@ -108,21 +114,52 @@ def _stiffness_ascending(profile: ProduceProfile) -> bool:
 
 
 def parse_tray_url(url: str) -> tuple[str, str, dict[str, str]]:
-    """``sim://?n=12&seed=1`` / ``replay://file.h5`` -> (scheme, target, params)."""
+    """``sim://?n=12&seed=1`` / ``replay://file.h5`` / ``rig://?n=12`` -> (scheme, target,
+    params); unknown keys are refused."""
     from urllib.parse import parse_qsl
 
     scheme, sep, rest = url.partition("://")
-    if not sep or scheme not in ("sim", "replay"):
+    if not sep or scheme not in TRAY_KEYS:
         raise ConfigError(
-            f"tray {url!r} is neither sim://... nor replay://FILE.h5",
-            hint="use sim://?n=12&seed=1, replay://tray.h5, or --hardware for a real rig",
+            f"tray {url!r} is not sim://..., replay://FILE.h5 or rig://...",
+            hint="use sim://?n=12&seed=1, replay://tray.h5, or rig://?n=12 with --hardware",
         )
     target, _, query = rest.partition("?")
-    return scheme, target, dict(parse_qsl(query))
+    params = dict(parse_qsl(query))
+    unknown = sorted(set(params) - set(TRAY_KEYS[scheme]))
+    if unknown:
+        allowed = ", ".join(TRAY_KEYS[scheme]) or "none"
+        raise ConfigError(
+            f"tray {url!r}: unknown key(s) {', '.join(unknown)}",
+            hint=f"{scheme}:// trays take: {allowed}",
+        )
+    for key in ("n", "seed"):
+        if key in params:
+            try:
+                int(params[key])
+            except ValueError as exc:
+                raise ConfigError(
+                    f"tray {url!r}: {key}={params[key]!r} is not a whole number",
+                    hint="e.g. n=12&seed=1",
+                ) from exc
+    return scheme, target, params
+
+
+#: The query keys each kind of tray takes.
+TRAY_KEYS: dict[str, tuple[str, ...]] = {"sim": ("n", "seed"), "replay": (), "rig": ("n",)}
+
+
+def rig_tray(profile: ProduceProfile, n: int) -> list[TrayItem]:
+    """``n`` real items of the profile's kind, class unknown, placed by an operator."""
+    if n < 1:
+        raise ConfigError(f"a tray needs at least one item, got n={n}", hint="use e.g. n=12")
+    return [TrayItem(item_id=f"{profile.name}_{i + 1:02d}", kind=profile.name) for i in range(n)]
 
 
 def sim_tray(profile: ProduceProfile, n: int, seed: int = 0) -> list[TrayItem]:
     """``n`` simulated fruit with ripeness spread evenly over [0, 1]."""
+    from tactile.sim.produce import make_produce
+
     if n < 1:
         raise ConfigError(f"a tray needs at least one item, got n={n}", hint="use e.g. n=12")
     spec = produce_spec(profile)

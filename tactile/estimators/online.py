@@ -5,13 +5,23 @@ after each, estimates from what has arrived so far with **the offline code itsel
 phase, the features and the fit are :func:`~tactile.processing.features.extract_features_from`
 and the analytical estimator's ``estimate_features``, called exactly as
 :func:`tactile.evaluation.runner.estimate_stored` (what ``tactile estimate FILE`` runs) calls
-them, on the prefix of the grasp. So once the last frame is in, the online answer *is* the
-offline one on the same grasp (a test checks equality), and every partial answer means what an
-offline estimate of a grasp that ended there would mean.
+them, on the prefix of the grasp.
+
+Two kinds of update:
+
+* **streaming** (:meth:`OnlineEstimator.update`, the default): the same code with reduced
+  Monte Carlo draws (:func:`tactile.estimators.montecarlo.reduced_draws`: 400 instead of 4,000
+  gel-separation draws, a quarter of the bootstrap), so it keeps up with the camera; its
+  interval is a noisier version of the exact one;
+* **exact** (``update(..., exact=True)`` or :meth:`OnlineEstimator.exact_update` on what has
+  arrived): the full counts, i.e. what an offline estimate of a grasp that ended at this frame
+  gives. A stopping rule confirms a decision with an exact update before it stops the gripper,
+  and :func:`replay_online` / :func:`estimate_prefix` make the last frame's update exact, so
+  once the last frame is in the online answer *is* the offline one (a test checks equality).
 
 What it costs: one loading-phase search on the force so far, the loading frames the estimator
-needs measured (one image for the Hertz hold on a sphere, at most ``max_image_frames``
-otherwise), and one fit. ``benchmarks/bench_online.py`` measures it per frame.
+needs measured (one image for Hertz on a sphere, at most ``max_image_frames`` otherwise), and
+one fit; ``benchmarks/bench_sorting.py`` measures it per frame (BENCHMARKS.md, "Sorting").
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ import numpy as np
 
 from tactile.errors import EstimatorError, TactileError
 from tactile.estimators.base import AnalyticalEstimator, with_pad_area
+from tactile.estimators.montecarlo import reduced_draws
 from tactile.sensor import SensorCalibration, resolve_calibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -43,7 +54,9 @@ class OnlineUpdate:
     estimate: ModulusEstimate | None = None
     features: GraspFeatures | None = None
     waiting_for: str = ""  # why there is no estimate (no contact yet, too few frames, ...)
-    cost_s: float = 0.0
+    cost_s: float = 0.0  # wall time of this update
+    cpu_s: float = 0.0  # CPU time of this update in this thread
+    exact: bool = False  # full Monte Carlo counts: equal to the offline estimate of the prefix
 
     @property
     def has_estimate(self) -> bool:
@@ -140,13 +153,26 @@ class OnlineEstimator:
         p.widths.append(float(width_mm))
 
     def update(
-        self, frame: np.ndarray, t_s: float, force_n: float, width_mm: float
+        self,
+        frame: np.ndarray,
+        t_s: float,
+        force_n: float,
+        width_mm: float,
+        *,
+        exact: bool = False,
     ) -> OnlineUpdate:
-        """Add one frame (H, W, 3 uint8) with its time, force and width; estimate again."""
-        start = time.perf_counter()
+        """Add one frame (H, W, 3 uint8) with its time, force and width; estimate again.
+
+        Streaming (reduced Monte Carlo draws) unless ``exact`` (see the module docstring).
+        """
+        start, cpu = time.perf_counter(), time.thread_time()
         self.add_frame(frame, t_s, force_n, width_mm)
         p = self._prefix
-        estimate, features, why = self._estimate()
+        if exact:
+            estimate, features, why = self._estimate(None)
+        else:
+            with reduced_draws():
+                estimate, features, why = self._estimate(None)
         update = OnlineUpdate(
             frame_index=p.n_frames - 1,
             t_s=float(t_s),
@@ -156,11 +182,49 @@ class OnlineEstimator:
             features=features,
             waiting_for=why,
             cost_s=time.perf_counter() - start,
+            cpu_s=time.thread_time() - cpu,
+            exact=exact,
         )
         self.updates.append(update)
         return update
 
-    def _estimate(self) -> tuple[ModulusEstimate | None, GraspFeatures | None, str]:
+    def exact_update(self) -> OnlineUpdate:
+        """The exact update (full Monte Carlo counts) for the frames that have arrived: what an
+        offline estimate of a grasp ending at the last frame gives. It reuses the last
+        update's features when that update was for the same frame (they do not depend on the
+        draws), and replaces that update in :attr:`updates`."""
+        p = self._prefix
+        if p.n_frames == 0:
+            raise EstimatorError("no frame has arrived yet", hint="call update() first")
+        last = self.updates[-1] if self.updates else None
+        index = p.n_frames - 1
+        if last is not None and last.frame_index == index and last.exact:
+            return last
+        start, cpu = time.perf_counter(), time.thread_time()
+        same = last is not None and last.frame_index == index
+        features = last.features if same and last is not None else None
+        estimate, features, why = self._estimate(features)
+        update = OnlineUpdate(
+            frame_index=index,
+            t_s=p.times[-1],
+            force_n=p.forces[-1],
+            width_mm=p.widths[-1],
+            estimate=estimate,
+            features=features,
+            waiting_for=why,
+            cost_s=time.perf_counter() - start,
+            cpu_s=time.thread_time() - cpu,
+            exact=True,
+        )
+        if same:
+            self.updates[-1] = update
+        else:
+            self.updates.append(update)
+        return update
+
+    def _estimate(
+        self, features: GraspFeatures | None
+    ) -> tuple[ModulusEstimate | None, GraspFeatures | None, str]:
         from tactile.processing.features import FrameSource, extract_features_from
 
         p = self._prefix
@@ -168,13 +232,16 @@ class OnlineEstimator:
             return None, None, "at least 3 frames"
         try:
             cal = self._cal()
-            # the frame list indexes like an array and is not copied on every update
-            frames = FrameSource(frames=cast(np.ndarray, p.frames))
-            feats = extract_features_from(p, frames, cal, max_image_frames=self.max_image_frames)
-            est = self.estimator.estimate_features(feats, meta=self.meta, calibration=cal)
+            if features is None:
+                # the frame list indexes like an array and is not copied on every update
+                frames = FrameSource(frames=cast(np.ndarray, p.frames))
+                features = extract_features_from(
+                    p, frames, cal, max_image_frames=self.max_image_frames
+                )
+            est = self.estimator.estimate_features(features, meta=self.meta, calibration=cal)
         except TactileError as exc:
             return None, None, exc.message
-        return est, feats, ""
+        return est, features, ""
 
     def grasp(self) -> Grasp:
         """What arrived so far as a :class:`Grasp` (for storage or an offline estimate)."""
@@ -198,7 +265,8 @@ def replay_online(
     meta: GraspMetadata | None = None,
 ) -> Iterator[OnlineUpdate]:
     """Feed a recorded grasp to an :class:`OnlineEstimator` frame by frame, yielding each
-    update (stop iterating to stop the replay where a stopping rule would)."""
+    update (stop iterating to stop the replay where a stopping rule would). Updates are
+    streaming except the last frame's, which is exact (the offline estimate of the grasp)."""
     online = OnlineEstimator(
         estimator,
         meta=meta or grasp.meta,
@@ -206,8 +274,10 @@ def replay_online(
         reference_frame=grasp.reference_frame,
         grasp_id=grasp.grasp_id,
     )
+    last = grasp.n_frames - 1
     for i in range(grasp.n_frames):
-        yield online.update(grasp.frames[i], grasp.t_s[i], grasp.force_n[i], grasp.width_mm[i])
+        args = (grasp.frames[i], grasp.t_s[i], grasp.force_n[i], grasp.width_mm[i])
+        yield online.update(*args, exact=i == last)
 
 
 def estimate_prefix(
@@ -218,8 +288,9 @@ def estimate_prefix(
     calibration: SensorCalibration | str | None = None,
     meta: GraspMetadata | None = None,
 ) -> OnlineUpdate:
-    """The online update after ``n_frames`` frames of ``grasp`` (all by default) without
-    computing the ones before: the same answer as the last of :func:`replay_online`."""
+    """The exact online update after ``n_frames`` frames of ``grasp`` (all by default) without
+    computing the ones before: the offline estimate of that prefix, and the same answer as
+    the last of :func:`replay_online` for the whole grasp."""
     n = grasp.n_frames if n_frames is None else max(1, min(int(n_frames), grasp.n_frames))
     online = OnlineEstimator(
         estimator,
@@ -231,4 +302,5 @@ def estimate_prefix(
     for i in range(n - 1):
         online.add_frame(grasp.frames[i], grasp.t_s[i], grasp.force_n[i], grasp.width_mm[i])
     i = n - 1
-    return online.update(grasp.frames[i], grasp.t_s[i], grasp.force_n[i], grasp.width_mm[i])
+    args = (grasp.frames[i], grasp.t_s[i], grasp.force_n[i], grasp.width_mm[i])
+    return online.update(*args, exact=True)

@@ -69,3 +69,27 @@ def test_online_needs_an_analytical_estimator(stored: Path) -> None:
         meta = reader.metadata(reader.ids()[0])
     with pytest.raises(EstimatorError, match="analytical"):
         OnlineEstimator(NotAnalytical(), meta=dataclasses.replace(meta))  # type: ignore[arg-type]
+
+
+def test_streaming_updates_are_cheap_drafts_and_the_exact_update_is_the_offline_one(
+    stored: Path,
+) -> None:
+    est = ProduceEstimator()
+    with GraspReader(stored) as reader:
+        grasp = reader.read(reader.ids()[0])
+    peak = int(grasp.force_n.argmax())
+    online = OnlineEstimator(est, meta=grasp.meta, reference_frame=grasp.reference_frame)
+    for i in range(peak + 1):
+        args = (grasp.frames[i], grasp.t_s[i], grasp.force_n[i], grasp.width_mm[i])
+        streaming = online.update(*args)
+    assert not streaming.exact and streaming.estimate is not None and streaming.cpu_s > 0
+    exact = online.exact_update()
+    assert exact.exact and exact.frame_index == peak and online.updates[-1] is exact
+    assert exact.features is streaming.features  # the features do not depend on the draws
+    offline = estimate_prefix(grasp, est, n_frames=peak + 1).estimate
+    assert exact.estimate is not None and offline is not None
+    assert exact.estimate.interval_95_pa == offline.interval_95_pa
+    assert exact.estimate.modulus_pa == offline.modulus_pa
+    # the draft is near the exact answer (fewer draws, same data)
+    assert abs(streaming.estimate.log10_modulus - exact.estimate.log10_modulus) < 0.02
+    assert online.exact_update() is exact  # asked again: nothing recomputed
