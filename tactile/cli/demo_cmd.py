@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, print_json
+from tactile.cli._common import (
+    add_json_flag,
+    add_output_flags,
+    add_progress_flags,
+    print_json,
+    show_progress,
+)
 from tactile.types import format_pa
 
 
@@ -46,6 +52,8 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument("--out", type=Path, default=None, help="HDF5 file to keep (default: temporary)")
+    add_output_flags(p, append=False)
+    add_progress_flags(p)
     p.add_argument("--estimator", default="auto", help="estimator name (default: auto)")
     p.add_argument(
         "--network",
@@ -59,13 +67,16 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _record(path: Path, seed: int) -> list[str]:
-    from tactile.io import GraspWriter
+def _record(path: Path, seed: int, mode: str = "new", progress: bool = False) -> list[str]:
+    from tqdm import tqdm
+
+    from tactile.io.output import WriteMode, open_grasp_output
     from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 
     ids = []
-    with GraspWriter(path, overwrite=True) as writer:
-        for i, spec in enumerate(DEMO_OBJECTS):
+    objects = tqdm(DEMO_OBJECTS, desc="simulate", unit="grasp", disable=not progress)
+    with open_grasp_output(path, WriteMode(mode), frame_codec="jpeg") as writer:
+        for i, spec in enumerate(objects):
             obj = SimObject(
                 shape="sphere", radius_mm=spec.radius_mm, modulus_pa=spec.modulus_pa, name=spec.name
             )
@@ -143,9 +154,14 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    mode = "new"
+    if args.out is not None:  # refuse to replace a file unless told (--overwrite)
+        from tactile.io.output import output_mode
+
+        mode = output_mode(args.out, overwrite=args.overwrite, append_flag=None)
     with tempfile.TemporaryDirectory(prefix="tactile_demo_") as tmp:
         path = args.out if args.out is not None else Path(tmp) / "demo.h5"
-        _record(path, args.seed)
+        _record(path, args.seed, mode, show_progress(args))
         rows = _estimate_all(path, args.estimator)
         network, why_not = _network_rows(path, args.network)
         if args.json:

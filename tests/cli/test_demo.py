@@ -16,8 +16,10 @@ def test_demo_recovers_soft_spheres_and_flags_stiff_ones(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "demo.h5"
-    assert main(["demo", "--out", str(out), "--json"]) == 0
-    payload = json.loads(capsys.readouterr().out)
+    assert main(["demo", "--out", str(out), "--json", "--progress"]) == 0
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
+    assert "simulate: 100%" in captured.err and "6/6" in captured.err  # (default: on a terminal)
     rows = payload["grasps"]
     assert len(rows) == 6 and len(GraspReader(out)) == 6  # the recording is kept and readable
     gel_pa = 2e5  # sim-wedge-v1

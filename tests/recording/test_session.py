@@ -63,7 +63,7 @@ def test_session_end_to_end_then_resume_and_estimate(
 
     capsys.readouterr()
     code = main(["estimate", str(cfg.output), "--json"])
-    rows = json.loads(capsys.readouterr().out)
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]  # JSON Lines
     assert code == 0 and len(rows) == 3
 
 
