@@ -46,6 +46,13 @@ def register(sub: Any) -> None:
         default=None,
         help="constant baseline in Pa (default: median log10 E of the label table)",
     )
+    p.add_argument(
+        "--protocol",
+        choices=("both", "blind", "given"),
+        default="both",
+        help="blind: nothing but the grasp (labels only score); given: the label table's shape "
+        "and radius too; both (default): the blind table, and the given-geometry summary beside",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -83,9 +90,11 @@ def run(args: argparse.Namespace) -> int:
     baseline = args.baseline_pa
     if baseline is None and table is not None:
         baseline = constant_baseline_pa(r.modulus_pa for r in table.values())
+    protocols = ["blind", "given"] if args.protocol == "both" else [args.protocol]
     results = estimate_dataset(
-        args.path, args.estimator, calibration=args.calibration, labels=table
-    )
+        args.path, args.estimator, calibration=args.calibration, labels=table,
+        protocol=protocols[0],
+    )  # fmt: skip
     failed = [r for r in results if not r.ok]
     unlabelled = [r for r in results if r.ok and not r.label_pa]
     records = [
@@ -109,6 +118,18 @@ def run(args: argparse.Namespace) -> int:
         baseline = constant_baseline_pa(r.label_pa for r in rows if r.label_pa)
         baseline_source = "median label of the evaluated objects: optimistic for the baseline"
     metrics = summary_metrics(rows, baseline_pa=baseline)
+    beside: dict[str, Any] = {}
+    for other in protocols[1:]:
+        more = estimate_dataset(
+            args.path, args.estimator, calibration=args.calibration, labels=table, protocol=other
+        )
+        recs = [
+            (r.object_id, r.grasp_id, r.label_pa, r.estimate)
+            for r in more
+            if r.estimate and r.label_pa
+        ]
+        if recs:
+            beside[other] = summary_metrics(per_object_table(recs), baseline_pa=baseline)
     if args.plot is not None:
         plot_evaluation(rows, args.plot, baseline_pa=baseline, title=f"{args.estimator} estimator")
     used = sorted({str(e.details.get("calibration_id")) for _, _, _, e in records})
@@ -116,18 +137,24 @@ def run(args: argparse.Namespace) -> int:
         print_json(
             {
                 "estimator": args.estimator,
+                "protocol": protocols[0],
                 "calibration": used,
                 "objects": [row_to_json(r) for r in rows],
                 "summary": metrics,
                 "failed": [{"grasp_id": r.grasp_id, "error": r.error} for r in failed],
                 "unlabelled": [r.grasp_id for r in unlabelled],
                 "plot": str(args.plot) if args.plot else None,
+                "beside": beside,
             }
         )
     else:
+        print(f"protocol: {protocols[0]}")
         print(format_object_table(rows))
         print()
-        print(format_summary(metrics, name=args.estimator))
+        print(format_summary(metrics, name=f"{args.estimator} ({protocols[0]})"))
+        for other, m in beside.items():
+            print()
+            print(format_summary(m, name=f"{args.estimator} ({other} geometry, beside)"))
         for r in failed:
             print(f"failed: {r.grasp_id}: {r.error}")
         for r in unlabelled:

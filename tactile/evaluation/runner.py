@@ -112,9 +112,12 @@ def iter_grasps(
             yield gid, partial(reader.read, gid)
 
 
-def with_labels(grasp: Grasp, labels: Mapping[str, LabelRow] | None) -> Grasp:
-    """``grasp`` with its label, shape and radius filled from ``labels`` where missing."""
-    meta = label_meta(grasp.meta, labels)
+def with_labels(
+    grasp: Grasp, labels: Mapping[str, LabelRow] | None, protocol: str = "given"
+) -> Grasp:
+    """``grasp`` with its label, shape and radius filled from ``labels`` where missing (under
+    the ``blind`` protocol only the label: see :mod:`tactile.evaluation.protocol`)."""
+    meta = label_meta(grasp.meta, labels, protocol)
     return grasp if meta is grasp.meta else dataclasses.replace(grasp, meta=meta)
 
 
@@ -126,21 +129,27 @@ def with_labels(grasp: Grasp, labels: Mapping[str, LabelRow] | None) -> Grasp:
 FAST_IMAGE_FRAMES = 4
 
 
-def label_meta(meta: GraspMetadata, labels: Mapping[str, LabelRow] | None) -> GraspMetadata:
-    """``meta`` with its label, shape and radius filled from ``labels`` where missing."""
+def label_meta(
+    meta: GraspMetadata, labels: Mapping[str, LabelRow] | None, protocol: str = "given"
+) -> GraspMetadata:
+    """``meta`` with its label, shape and radius filled from ``labels`` where missing; under
+    the ``blind`` protocol the shape, radius and object hints are removed (label kept)."""
+    from tactile.evaluation.protocol import apply_protocol
+
     if not labels:
-        return meta
+        return apply_protocol(meta, protocol)
     from tactile.io.labels import resolve_label
 
     row = resolve_label(meta.object_id, labels)
     if row is None:
-        return meta
-    return dataclasses.replace(
+        return apply_protocol(meta, protocol)
+    filled = dataclasses.replace(
         meta,
         label_modulus_pa=meta.label_modulus_pa or row.modulus_pa,
         shape=meta.shape or row.shape,
         radius_mm=meta.radius_mm or row.radius_mm,
     )
+    return apply_protocol(filled, protocol)
 
 
 def estimate_stored(
@@ -151,6 +160,7 @@ def estimate_stored(
     calibration: SensorCalibration | str | None = None,
     labels: Mapping[str, LabelRow] | None = None,
     max_image_frames: int | None = FAST_IMAGE_FRAMES,
+    protocol: str = "given",
 ) -> tuple[GraspMetadata, ModulusEstimate]:
     """An analytical estimate of one stored grasp, decoding only the frames it needs.
 
@@ -164,7 +174,7 @@ def estimate_stored(
     from tactile.processing.features import FrameSource, extract_features_from
 
     signals = reader.read_signals(grasp_id)
-    meta = label_meta(signals.meta, labels)
+    meta = label_meta(signals.meta, labels, protocol)
     signals = dataclasses.replace(signals, meta=meta)
     cal = with_pad_area(resolve_calibration(meta, calibration), signals)
     frames = FrameSource(partial(reader.read_frames, grasp_id))
@@ -203,6 +213,7 @@ def estimate_dataset(
     calibration: SensorCalibration | str | None = None,
     labels: Mapping[str, LabelRow] | None = None,
     max_image_frames: int | None = FAST_IMAGE_FRAMES,
+    protocol: str = "given",
 ) -> list[GraspResult]:
     """Estimate every grasp at ``path`` (or those named); failures become results with a reason.
 
@@ -211,20 +222,25 @@ def estimate_dataset(
     ``estimate_stored(reader, grasp_id, calibration=)`` method (the network); other estimators
     and reference-layout folders read whole grasps. Only deliberate errors
     (:class:`~tactile.errors.TactileError`: no contact, unreadable grasp, missing calibration
-    ...) are caught per grasp; a bug still raises.
+    ...) are caught per grasp; a bug still raises. ``protocol``: ``given`` (shape and radius
+    from the grasp or the label table) or ``blind`` (nothing but the grasp, the label kept for
+    scoring; :mod:`tactile.evaluation.protocol`).
     """
     est = get_estimator(estimator) if isinstance(estimator, str) else estimator
     path = Path(path)
     fast = _stored_fast(path, est, grasp_ids)
     if fast is not None:
         reader, ids = fast
-        return [_one_stored(reader, gid, est, calibration, labels, max_image_frames) for gid in ids]
+        return [
+            _one_stored(reader, gid, est, calibration, labels, max_image_frames, protocol)
+            for gid in ids
+        ]
     results: list[GraspResult] = []
     for gid, load in iter_grasps(path, grasp_ids=grasp_ids, labels=labels):
         t0 = time.perf_counter()
         object_id, label = gid, None
         try:
-            grasp = with_labels(load(), labels)
+            grasp = with_labels(load(), labels, protocol)
             object_id, label = grasp.meta.object_id, grasp.meta.label_modulus_pa
             estimate = est.estimate(grasp, calibration=calibration)
         except StoreError as exc:
@@ -248,11 +264,12 @@ def _one_stored(
     calibration: SensorCalibration | str | None,
     labels: Mapping[str, LabelRow] | None,
     max_image_frames: int | None,
+    protocol: str = "given",
 ) -> GraspResult:
     t0 = time.perf_counter()
     object_id, label = gid, None
     try:
-        meta = label_meta(reader.metadata(gid), labels)
+        meta = label_meta(reader.metadata(gid), labels, protocol)
         object_id, label = meta.object_id, meta.label_modulus_pa
         if isinstance(est, AnalyticalEstimator):
             _, estimate = estimate_stored(
@@ -262,6 +279,7 @@ def _one_stored(
                 calibration=calibration,
                 labels=labels,
                 max_image_frames=max_image_frames,
+                protocol=protocol,
             )
         else:  # a network: its own partial read (the frames its inputs were trained on)
             stored = est.estimate_stored  # type: ignore[attr-defined]
