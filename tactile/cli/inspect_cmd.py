@@ -25,14 +25,51 @@ def _span(values: list[float], fmt: str = ".1f") -> str:
     return f"{values[0]:{fmt}}..{values[1]:{fmt}}" if values else "-"
 
 
+def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
+    """The object's geometry as the grasp's force and width show it (no images read), with
+    the size bias of the calibration the grasp names; None when it cannot be read."""
+    from tactile.calibration import get_calibration
+    from tactile.errors import TactileError
+    from tactile.processing.grasp_geometry import infer_geometry
+
+    signals = reader.read_signals(gid)
+    bias, bias_sd = 0.0, 2.0
+    try:
+        if signals.meta.calibration_id:
+            extra = get_calibration(signals.meta.calibration_id).extra
+            bias = float(extra.get("contact_width_bias_mm", 0.0))
+            bias_sd = float(extra.get("contact_width_bias_sd_mm", 2.0))
+    except TactileError:
+        pass
+    if float(max(signals.force_n)) < 0.3:
+        return None
+    geo = infer_geometry(
+        signals.force_n,
+        signals.width_mm,
+        contact_width_bias_mm=bias,
+        contact_width_bias_sd_mm=bias_sd,
+    )
+    return geo.to_dict()
+
+
 def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
     info = reader.summary(gid)
     meta = reader.metadata(gid).to_dict()
+    geometry = _geometry(reader, gid)
     if as_json:
-        print_json({"path": str(reader.path), "grasp": info, "metadata": meta})
+        print_json(
+            {"path": str(reader.path), "grasp": info, "metadata": meta, "geometry": geometry}
+        )
         return 0
     for key, value in {**info, **{k: v for k, v in meta.items() if k not in info}}.items():
         print(f"{key:<20} {value}")
+    if geometry is not None:
+        print(
+            f"{'geometry (grasp)':<20} size {geometry['size_mm']:.1f} ± "
+            f"{geometry['size_sd_mm']:.1f} mm, closure {geometry['closure_mm']:.1f} mm at "
+            f"{geometry['hold_force_n']:.1f} N (force and width only; the imprint's shape "
+            "class is in `tactile estimate --json`)"
+        )
     return 0
 
 

@@ -36,10 +36,11 @@ def test_rigid_presses_fit_the_rig_compliance_they_were_simulated_with() -> None
     cal = _sim_calibration()
     rigid = fit_rig(_presses(0.0), cal, size_mm=40.0)
     soft = fit_rig(_presses(10.0), cal, size_mm=40.0)  # 10 N/mm per finger: 0.2 mm/N in all
+
     # the contact-width reading's own lag (about 1.3 mm on a stiff press) shifts the per-press
     # values of both by the same amount (rigid fingers read -0.065 mm/N, clipped to 0 in the
     # fit); the rig's compliance is the difference
-    def per_press(fit):  # noqa: ANN001, ANN202
+    def per_press(fit):
         return float(np.median([p.rig_compliance_mm_per_n for p in fit.presses]))
 
     assert per_press(soft) - per_press(rigid) == pytest.approx(0.2, rel=0.15)
