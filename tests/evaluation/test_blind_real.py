@@ -41,7 +41,7 @@ def _median_log(rows: list) -> float:
     return statistics.median(math.log10(r.estimate.modulus_pa) for r in rows)
 
 
-def test_blind_every_object_within_a_decade_or_a_bound_that_holds(sessions) -> None:  # noqa: ANN001
+def test_blind_every_object_within_a_decade_or_a_bound_that_holds(sessions) -> None:
     for per in sessions.values():
         for obj, rows in per.items():
             assert all(r.estimate.details["auto_chose"] == "blind" for r in rows)
@@ -53,7 +53,7 @@ def test_blind_every_object_within_a_decade_or_a_bound_that_holds(sessions) -> N
                 assert abs(_median_log(rows) - label) <= 1.0, obj
 
 
-def test_blind_soft_objects_in_order_and_not_flagged(sessions) -> None:  # noqa: ANN001
+def test_blind_soft_objects_in_order_and_not_flagged(sessions) -> None:
     for per in sessions.values():
         logs = [_median_log(per[o]) for o in SOFT_ORDER]
         assert logs == sorted(logs)
@@ -62,7 +62,7 @@ def test_blind_soft_objects_in_order_and_not_flagged(sessions) -> None:  # noqa:
     assert all(r.estimate.lower_bound_only for per in sessions.values() for r in per["golf_ball"])
 
 
-def test_blind_same_object_close_between_sessions(sessions) -> None:  # noqa: ANN001
+def test_blind_same_object_close_between_sessions(sessions) -> None:
     a, b = sessions["reference_grasps"], sessions["reference_grasps_2023-12-16"]
     for obj in SOFT_ORDER:
         assert abs(_median_log(a[obj]) - _median_log(b[obj])) <= 0.2, obj
