@@ -26,10 +26,10 @@ import time
 
 import numpy as np
 
-from tactile.calibration import get_calibration
 from tactile.errors import TactileError
 from tactile.estimators.blind import BlindEstimator
 from tactile.evaluation.protocol import blind_metadata
+from tactile.sensor import get_calibration
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 from tactile.sim.contact import GEL_MAX_STRAIN
 from tactile.sim.gripper import GripperProfile
@@ -71,16 +71,16 @@ def main() -> None:
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
     base = SimGraspConfig()
-    cal = get_calibration("sim-wedge-v1")
-    extra = {**cal.extra, "gel_max_strain": GEL_MAX_STRAIN}
+    cal = dataclasses.replace(get_calibration("sim-wedge-v1"), gel_max_strain=GEL_MAX_STRAIN)
     config = base
     if args.rig_n_per_mm > 0:
         config = dataclasses.replace(
             base, gripper=GripperProfile(finger_stiffness_n_per_mm=args.rig_n_per_mm)
         )
         rig = 2.0 / args.rig_n_per_mm
-        extra.update(rig_compliance_mm_per_n=rig, rig_compliance_sd_mm_per_n=0.2 * rig)
-    cal = dataclasses.replace(cal, extra=extra)
+        cal = dataclasses.replace(
+            cal, rig_compliance_mm_per_n=rig, rig_compliance_sd_mm_per_n=0.2 * rig
+        )
     gel = cal.gel_modulus_pa
     est = BlindEstimator()
     rows = []

@@ -12,13 +12,12 @@ contact-width bias: the opening at first squeeze (as :func:`~tactile.processing.
 contact_width` reads it, the same estimator the blind estimator uses on every object, so its
 own bias cancels) minus the known size.
 
-The calibration stores (``extra``): ``rig_compliance_mm_per_n`` (median over presses, at least
+The calibration stores (typed fields): ``rig_compliance_mm_per_n`` (median over presses, at least
 0), ``rig_compliance_sd_mm_per_n`` (their spread — the scatter a new grasp on that rig may show,
 not the standard error of the median), ``contact_width_bias_mm`` and
-``contact_width_bias_sd_mm``, and ``rig_fit`` (per-press evidence). A press whose contact width
-lies more than ``OUTLIER_BIAS_MM`` from the others' median is rejected and listed (its width
-reading missed the first squeeze). What the gel and the rig
-each take cannot be told apart on one rigid shape: the split follows the calibration's gel
+``contact_width_bias_sd_mm``, and ``provenance["rig_fit"]`` (per-press evidence). A press
+whose contact width lies more than ``OUTLIER_BIAS_MM`` from the others' median is rejected
+and listed (its width reading missed the first squeeze). What the gel and the rig each take cannot be told apart on one rigid shape: the split follows the calibration's gel
 model, and the two together are what the presses measure. Use rigid objects only (a golf ball,
 a steel ball or block) — never the objects you evaluate on.
 """
@@ -32,8 +31,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError
+from tactile.sensor import SensorCalibration
 
 #: Smallest spread (mm/N) claimed for a rig compliance fitted on few presses.
 MIN_RIG_SD_MM_PER_N = 0.02
@@ -55,10 +54,6 @@ class _Signals(Protocol):
     def width_mm(self) -> np.ndarray: ...
 
 
-def _thin(calibration: SensorCalibration) -> bool:
-    return str(calibration.extra.get("gel_model", "")).lower() == "thin-layer"
-
-
 def rigid_sphere_gel_closure_mm(
     force_n: float, radius_mm: float, calibration: SensorCalibration
 ) -> float:
@@ -66,13 +61,13 @@ def rigid_sphere_gel_closure_mm(
 
     Solves ``F = 4/3 · E_g* · g(a) · √R · δ^{3/2}`` per pad for δ (bisection), with
     ``g = 1 + 0.33 (a/h)³`` for a thin bonded layer (Shull 2002) and ``a = √(Rδ)``; a gel that
-    bottoms out (``extra["gel_max_strain"]``) is capped at that depth.
+    bottoms out (``gel_max_strain`` s) has its compliance multiplied by ``1 − (δ/(s·h))³``
+    (the simulator's law, ``tactile.sim.contact``).
     """
     e_star = calibration.gel_modulus_pa / (1.0 - calibration.gel_poisson**2) / PA_PER_N_PER_MM2
     h = calibration.gel_thickness_mm
-    thin = _thin(calibration)
-    strain = calibration.extra.get("gel_max_strain")
-    lock = float(strain) * h if strain is not None else math.inf
+    thin = calibration.thin_layer
+    lock = calibration.gel_lock_depth_mm or math.inf
 
     def force(delta: float) -> float:
         stiffen = 1.0 + 0.33 * (math.sqrt(radius_mm * delta) / h) ** 3 if thin else 1.0
@@ -94,7 +89,7 @@ def flat_gel_closure_mm(force_n: float, area_mm2: float, calibration: SensorCali
     c = (1.0 - calibration.gel_poisson**2) / (
         2.0 * a * calibration.gel_modulus_pa / PA_PER_N_PER_MM2
     )
-    if _thin(calibration):
+    if calibration.thin_layer:
         c /= 1.0 + 0.33 * (a / calibration.gel_thickness_mm) ** 3
     return 2.0 * c * force_n
 
@@ -125,26 +120,25 @@ class RigFit:
     presses: tuple[RigPress, ...]
     rejected: tuple[str, ...] = ()
 
-    def to_extra(self) -> dict[str, Any]:
+    def evidence(self) -> dict[str, Any]:
+        """Per-press evidence (stored as ``provenance["rig_fit"]``)."""
         return {
-            "rig_compliance_mm_per_n": self.rig_compliance_mm_per_n,
-            "rig_compliance_sd_mm_per_n": self.rig_compliance_sd_mm_per_n,
-            "contact_width_bias_mm": self.contact_width_bias_mm,
-            "contact_width_bias_sd_mm": self.contact_width_bias_sd_mm,
-            "rig_fit": {
-                "reference_size_mm": self.reference_size_mm,
-                "reference_shape": self.reference_shape,
-                "presses": [asdict(p) for p in self.presses],
-                "rejected": list(self.rejected),
-            },
+            "reference_size_mm": self.reference_size_mm,
+            "reference_shape": self.reference_shape,
+            "presses": [asdict(p) for p in self.presses],
+            "rejected": list(self.rejected),
         }
 
     def apply(self, calibration: SensorCalibration, calibration_id: str) -> SensorCalibration:
-        """``calibration`` with this rig stored in ``extra``, under a new id."""
+        """``calibration`` with this rig in its typed fields, under a new id."""
         return replace(
             calibration,
             calibration_id=calibration_id,
-            extra={**calibration.extra, **self.to_extra()},
+            rig_compliance_mm_per_n=self.rig_compliance_mm_per_n,
+            rig_compliance_sd_mm_per_n=self.rig_compliance_sd_mm_per_n,
+            contact_width_bias_mm=self.contact_width_bias_mm,
+            contact_width_bias_sd_mm=self.contact_width_bias_sd_mm,
+            provenance={**calibration.provenance, "rig_fit": self.evidence()},
         )
 
 

@@ -38,14 +38,14 @@ def register_rig(sub: Any, common: Any) -> None:
 
 def run_rig(args: argparse.Namespace) -> int:
     from tactile.calibration.rig_fit import fit_rig
-    from tactile.calibration.sensor import get_calibration
-    from tactile.cli.calibrate_cmd import _write, load_grasps
+    from tactile.cli.calibrate_cmd import _grasps, _write
     from tactile.estimators.elastic import pad_area_mm2
+    from tactile.sensor import get_calibration
 
     base = get_calibration(args.calibration)
     grasps = []
     for src in args.sources:
-        grasps.extend(load_grasps(src, args.grasp))
+        grasps.extend(_grasps(src, args.grasp))
     fit = fit_rig(
         grasps,
         base,

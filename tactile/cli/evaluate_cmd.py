@@ -1,13 +1,7 @@
 """``tactile evaluate PATH [--labels CSV]``: estimate every grasp, score per object vs a baseline.
 
-Labels come from the label table, or, without ``--labels``, from each grasp's own metadata
-(``label_modulus_pa``: simulated grasps, or grasps recorded with ``--label-pa``).
-
-The constant baseline predicts one value for every object. With no training set at hand it is
-the median of log10 E over every usable row of the label table given (the label distribution
-the objects are drawn from), unless ``--baseline-pa`` sets it. Without a table it is the median
-label of the evaluated objects: a baseline that has seen the test labels' median, so it flatters
-the baseline, never the estimator.
+A thin wrapper over :func:`tactile.evaluation.evaluate_dataset` (labels and the choice of the
+constant baseline are documented there).
 """
 
 from __future__ import annotations
@@ -16,7 +10,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import add_json_flag, print_json
+from tactile.types import format_pa
 
 
 def register(sub: Any) -> None:
@@ -57,111 +52,38 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def row_to_json(row: Any) -> dict[str, Any]:
-    return {
-        "object_id": row.object_id,
-        "label_pa": row.label_pa,
-        "estimate_pa": row.estimate_pa,
-        "interval_68_pa": list(row.interval_68_pa),
-        "interval_95_pa": list(row.interval_95_pa),
-        "lower_bound_only": row.lower_bound_only,
-        "log10_error": row.log10_error,
-        "within_one_decade": row.within_one_decade,
-        "n_grasps": row.n_grasps,
-        "grasp_ids": list(row.grasp_ids),
-        "flags": sorted(str(f) for f in row.flags),
-    }
-
-
 def run(args: argparse.Namespace) -> int:
-    from tactile.errors import ConfigError
-    from tactile.evaluation import (
-        constant_baseline_pa,
-        format_object_table,
-        format_summary,
-        per_object_table,
-        plot_evaluation,
-        summary_metrics,
-    )
-    from tactile.evaluation.runner import estimate_dataset
-    from tactile.io.labels import read_label_table
+    from tactile.evaluation import evaluate_dataset, format_object_table, format_summary
 
-    table = read_label_table(args.labels) if args.labels is not None else None
-    baseline = args.baseline_pa
-    if baseline is None and table is not None:
-        baseline = constant_baseline_pa(r.modulus_pa for r in table.values())
     protocols = ["blind", "given"] if args.protocol == "both" else [args.protocol]
-    results = estimate_dataset(
-        args.path, args.estimator, calibration=args.calibration, labels=table,
+    result = evaluate_dataset(
+        args.path,
+        args.estimator,
+        labels=args.labels,
+        calibration=args.calibration,
+        baseline_pa=args.baseline_pa,
+        plot=args.plot,
         protocol=protocols[0],
-    )  # fmt: skip
-    failed = [r for r in results if not r.ok]
-    unlabelled = [r for r in results if r.ok and not r.label_pa]
-    records = [
-        (r.object_id, r.grasp_id, r.label_pa, r.estimate)
-        for r in results
-        if r.estimate is not None and r.label_pa
-    ]
-    if not records:
-        raise ConfigError(
-            f"no grasp at {args.path} could be estimated and labelled "
-            f"({len(failed)} failed, {len(unlabelled)} without a label)",
-            hint="check the label table's object names and `tactile estimate` on the data"
-            if table is not None
-            else "pass --labels CSV: these grasps carry no labels",
-        )
-    rows = per_object_table(records)
-    baseline_source = "--baseline-pa"
-    if args.baseline_pa is None and args.labels is not None:
-        baseline_source = f"median label of {args.labels.name}"
-    if baseline is None:
-        baseline = constant_baseline_pa(r.label_pa for r in rows if r.label_pa)
-        baseline_source = "median label of the evaluated objects: optimistic for the baseline"
-    metrics = summary_metrics(rows, baseline_pa=baseline)
-    beside: dict[str, Any] = {}
-    for other in protocols[1:]:
-        more = estimate_dataset(
-            args.path, args.estimator, calibration=args.calibration, labels=table, protocol=other
-        )
-        recs = [
-            (r.object_id, r.grasp_id, r.label_pa, r.estimate)
-            for r in more
-            if r.estimate and r.label_pa
-        ]
-        if recs:
-            beside[other] = summary_metrics(per_object_table(recs), baseline_pa=baseline)
-    if args.plot is not None:
-        plot_evaluation(rows, args.plot, baseline_pa=baseline, title=f"{args.estimator} estimator")
-    used = sorted({str(e.details.get("calibration_id")) for _, _, _, e in records})
+        beside=protocols[1:],
+    )
     if args.json:
-        print_json(
-            {
-                "estimator": args.estimator,
-                "protocol": protocols[0],
-                "calibration": used,
-                "objects": [row_to_json(r) for r in rows],
-                "summary": metrics,
-                "failed": [{"grasp_id": r.grasp_id, "error": r.error} for r in failed],
-                "unlabelled": [r.grasp_id for r in unlabelled],
-                "plot": str(args.plot) if args.plot else None,
-                "beside": beside,
-            }
-        )
-    else:
-        print(f"protocol: {protocols[0]}")
-        print(format_object_table(rows))
+        print_json({**result.to_json(), "plot": str(args.plot) if args.plot else None})
+        return 0 if result.ok else 1
+    print(f"protocol: {result.protocol}")
+    print(format_object_table(result.rows))
+    print()
+    print(format_summary(result.metrics, name=f"{result.estimator} ({result.protocol})"))
+    for other, metrics in (result.beside or {}).items():
         print()
-        print(format_summary(metrics, name=f"{args.estimator} ({protocols[0]})"))
-        for other, m in beside.items():
-            print()
-            print(format_summary(m, name=f"{args.estimator} ({other} geometry, beside)"))
-        for r in failed:
-            print(f"failed: {r.grasp_id}: {r.error}")
-        for r in unlabelled:
-            print(f"no label: {r.grasp_id} ({r.object_id})")
-        print(f"\nbaseline: constant {format_pa(baseline)} ({baseline_source})")
-        source = "--calibration" if args.calibration else "named by the grasps"
-        print(f"calibration: {', '.join(used)} ({source})")
-        if args.plot is not None:
-            print(f"plot: {args.plot}")
-    return 0 if not failed else 1
+        print(format_summary(metrics, name=f"{result.estimator} ({other} geometry, beside)"))
+    for r in result.failed:
+        print(f"failed: {r.grasp_id}: {r.error}")
+    for r in result.unlabelled:
+        print(f"no label: {r.grasp_id} ({r.object_id})")
+    source = "--baseline-pa" if args.baseline_pa is not None else result.baseline.source
+    print(f"\nbaseline: constant {format_pa(result.baseline.value_pa)} ({source})")
+    given = "--calibration" if args.calibration else "named by the grasps"
+    print(f"calibration: {', '.join(result.calibration_ids)} ({given})")
+    if args.plot is not None:
+        print(f"plot: {args.plot}")
+    return 0 if result.ok else 1

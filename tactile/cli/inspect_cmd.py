@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import add_json_flag, print_json
+from tactile.types import format_pa
 
 
 def register(subparsers: Any) -> None:
@@ -28,17 +29,16 @@ def _span(values: list[float], fmt: str = ".1f") -> str:
 def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     """The object's geometry as the grasp's force and width show it (no images read), with
     the size bias of the calibration the grasp names; None when it cannot be read."""
-    from tactile.calibration import get_calibration
     from tactile.errors import TactileError
     from tactile.processing.grasp_geometry import infer_geometry
+    from tactile.sensor import get_calibration
 
     signals = reader.read_signals(gid)
     bias, bias_sd = 0.0, 2.0
     try:
         if signals.meta.calibration_id:
-            extra = get_calibration(signals.meta.calibration_id).extra
-            bias = float(extra.get("contact_width_bias_mm", 0.0))
-            bias_sd = float(extra.get("contact_width_bias_sd_mm", 2.0))
+            cal = get_calibration(signals.meta.calibration_id)
+            bias, bias_sd = cal.contact_width_bias_mm, cal.contact_width_bias_sd_mm
     except TactileError:
         pass
     if float(max(signals.force_n)) < 0.3:

@@ -37,12 +37,15 @@ def _preset_list(text: str) -> tuple[str, ...]:
 
 def preset_config(name: str, size_hw: tuple[int, int]) -> SimGraspConfig:
     """The simulator settings of one named preset at this frame size."""
+    from tactile.sensor import SIM_WEDGE_THIN
     from tactile.sim import SimGraspConfig
 
     if name == "realistic":
         return SimGraspConfig.realistic(size_hw=size_hw)
     if name == "thin-layer":
-        return SimGraspConfig.realistic(size_hw=size_hw, thin_layer=True, preset="thin-layer")
+        return SimGraspConfig.realistic(
+            calibration=SIM_WEDGE_THIN, size_hw=size_hw, preset="thin-layer"
+        )
     if name == "clean":
         return SimGraspConfig.clean(size_hw=size_hw)
     return SimGraspConfig(size_hw=size_hw)
@@ -106,7 +109,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from tactile.sim.dataset import generate_dataset
+    from tactile.recording.synthetic import generate_dataset
 
     if args.objects < 1 or args.grasps < 1:
         raise ConfigError(
@@ -141,15 +144,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if args.json:
-        print_json(
-            {
-                "path": str(result.path),
-                "card_md": str(result.card_md),
-                "card_json": str(result.card_json),
-                "grasp_ids": list(result.grasp_ids),
-                "card": result.card,
-            }
-        )
+        print_json(result.to_json())
     else:
         e = result.card["modulus_pa"]
         print(

@@ -3,7 +3,7 @@
 Three springs in series close the gripper: the object, the gel on both pads, and the rig
 (fingers, mount, gripper). Between the first squeeze and the force-controlled hold the
 reading closes by ``s = w_c − w_hold`` (:mod:`tactile.processing.grasp_geometry`), of which the
-rig takes ``c_rig·F`` (``SensorCalibration.extra["rig_compliance_mm_per_n"]``, fitted by
+rig takes ``c_rig·F`` (``SensorCalibration.rig_compliance_mm_per_n``, fitted by
 ``tactile calibrate rig`` on rigid presses) and the object and gel the rest.
 
 Two geometry hypotheses, each with the object's size from the contact width:
@@ -47,7 +47,6 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import (
@@ -56,7 +55,7 @@ from tactile.estimators.contact import (
     thin_layer_factor,
 )
 from tactile.estimators.elastic import pad_area_mm2
-from tactile.estimators.hertz import gel_lock_depth_mm, large_strain_log10_sd, thin_gel
+from tactile.estimators.hertz import large_strain_log10_sd
 from tactile.estimators.loading import loading_curve
 from tactile.estimators.separation import UNRESOLVED_SHARE, bottomed_gel_compliance
 from tactile.processing.grasp_geometry import (
@@ -64,6 +63,7 @@ from tactile.processing.grasp_geometry import (
     infer_geometry,
     reconstruct_width_mm,
 )
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 N_DRAWS = 2000
@@ -80,20 +80,12 @@ DEFAULT_PAD_AREA_MM2 = 35.0 * 25.5
 
 def rig_compliance(calibration: SensorCalibration) -> tuple[float, float]:
     """(rig compliance, its sd) in mm/N, both fingers together; 0 when not calibrated."""
-    extra = calibration.extra
-    return (
-        float(extra.get("rig_compliance_mm_per_n", 0.0)),
-        float(extra.get("rig_compliance_sd_mm_per_n", 0.0)),
-    )
+    return calibration.rig_compliance_mm_per_n, calibration.rig_compliance_sd_mm_per_n
 
 
 def contact_width_bias(calibration: SensorCalibration) -> tuple[float, float]:
     """(contact width − object size, its sd) in mm, from the rig calibration; default (0, 2)."""
-    extra = calibration.extra
-    return (
-        float(extra.get("contact_width_bias_mm", 0.0)),
-        float(extra.get("contact_width_bias_sd_mm", 2.0)),
-    )
+    return calibration.contact_width_bias_mm, calibration.contact_width_bias_sd_mm
 
 
 def geometry_of(features: GraspFeatures, calibration: SensorCalibration) -> GraspGeometry:
@@ -134,9 +126,9 @@ def _sphere(
     e_star = 3.0 * f / (4.0 * np.sqrt(radius) * delta**1.5) * PA_PER_N_PER_MM2
     total = 1.0 / e_star
     gel = gel_per_pa.copy()
-    if thin_gel(meta, calibration):
+    if calibration.thin_layer:
         gel = gel * thin_layer_factor(np.sqrt(radius * delta), calibration.gel_thickness_mm)
-    lock = gel_lock_depth_mm(meta, calibration)
+    lock = calibration.gel_lock_depth_mm
     if lock is not None:
         gel = bottomed_gel_compliance(gel, total, delta, lock)
     c_obj = total - gel  # a closure <= 0 gives total ~ 0: no compliance left for the object
@@ -162,9 +154,7 @@ def _flat(
     area = pad_area_mm2(calibration) or DEFAULT_PAD_AREA_MM2
     a_eq = math.sqrt(area / math.pi)
     factor = (
-        thin_layer_factor(a_eq, calibration.gel_thickness_mm)
-        if thin_gel(meta, calibration)
-        else 1.0
+        thin_layer_factor(a_eq, calibration.gel_thickness_mm) if calibration.thin_layer else 1.0
     )
     # per pad: flat punch (1 − ν²)/(2aE) (mm/N), both pads in series
     gel_mm_per_n = (

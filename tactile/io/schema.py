@@ -22,6 +22,10 @@ from tactile.types import Grasp, GraspMetadata
 
 FORMAT_NAME = "tactile-grasps"
 SCHEMA_VERSION = 1
+#: compatible additions within a schema version (readers of any minor read the file; they
+#: ignore what they do not know): 1 = the optional ``streams`` group of raw device samples
+SCHEMA_MINOR = 1
+STREAMS_GROUP = "streams"
 GRASPS_GROUP = "grasps"
 
 #: Grasp ids double as HDF5 group names and file names, so they are kept to a portable alphabet.
@@ -64,6 +68,7 @@ def write_root_attrs(f: h5py.File) -> None:
 
     f.attrs["format"] = FORMAT_NAME
     f.attrs["schema_version"] = np.int64(SCHEMA_VERSION)
+    f.attrs["schema_minor"] = np.int64(SCHEMA_MINOR)
     f.attrs["writer"] = f"tactile {__version__}"
 
 
@@ -122,6 +127,10 @@ def write_grasp(
     if grasp.reference_frame is not None:
         ref = g.create_dataset("reference_frame", data=grasp.reference_frame, **opts)
         ref.attrs["color_order"] = "BGR"
+    for stream, columns in grasp.streams.items():
+        sg = g.require_group(STREAMS_GROUP).create_group(stream)
+        for column, values in columns.items():
+            sg.create_dataset(column, data=values, **opts)
     for key, value in attrs.items():
         g.attrs[key] = value
     g.attrs["grasp_id"] = gid
@@ -201,10 +210,23 @@ def read_grasp(g: h5py.Group, where: str) -> Grasp:
     arrays = {name: _load(g, name, where) for name in ("frames", *(n for n, _ in _SERIES))}
     reference = _load(g, "reference_frame", where) if "reference_frame" in g else None
     gid = g.name.rsplit("/", 1)[-1] if g.name else ""
+    streams = read_streams(g, where)
     try:
-        return Grasp(grasp_id=gid, meta=meta, reference_frame=reference, **arrays)
+        return Grasp(grasp_id=gid, meta=meta, reference_frame=reference, streams=streams, **arrays)
     except InvalidGraspError as exc:
         raise _corrupt(where, f"stored arrays are invalid ({exc.message})") from exc
+
+
+def read_streams(g: h5py.Group, where: str) -> dict[str, dict[str, np.ndarray]]:
+    """The raw device streams stored beside the per-frame series (empty when there are none)."""
+    group = g.get(STREAMS_GROUP)
+    if not isinstance(group, h5py.Group):
+        return {}
+    return {
+        name: {col: _load(sg, col, where) for col in sg}
+        for name, sg in group.items()
+        if isinstance(sg, h5py.Group)
+    }
 
 
 def _range(values: np.ndarray) -> list[float]:

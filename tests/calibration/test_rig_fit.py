@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tactile.calibration import get_calibration
 from tactile.calibration.rig_fit import fit_rig, rigid_sphere_gel_closure_mm
 from tactile.errors import CalibrationError
+from tactile.sensor import get_calibration
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 from tactile.sim.contact import GEL_MAX_STRAIN
 from tactile.sim.gripper import GripperProfile
@@ -23,7 +23,7 @@ STEEL = SimObject(shape="sphere", radius_mm=20, modulus_pa=2e11, name="steel_bal
 
 def _sim_calibration():  # the simulator's gel, bottoming included
     cal = get_calibration("sim-wedge-v1")
-    return dataclasses.replace(cal, extra={**cal.extra, "gel_max_strain": GEL_MAX_STRAIN})
+    return dataclasses.replace(cal, gel_max_strain=GEL_MAX_STRAIN)
 
 
 def _presses(finger_stiffness: float, n: int = 2):
@@ -78,5 +78,6 @@ def test_calibrate_rig_cli_on_the_real_golf_ball(tmp_path: Path) -> None:
     summary = json.loads(done.stdout)
     assert summary["rejected"] == ["golf_ball_2"]  # its width reading missed the squeeze
     cal = json.loads(out.read_text())
-    assert 0.0 <= cal["extra"]["rig_compliance_mm_per_n"] < 0.2
-    assert 0.0 < cal["extra"]["contact_width_bias_mm"] < 4.0
+    assert 0.0 <= cal["rig_compliance_mm_per_n"] < 0.2
+    assert 0.0 < cal["contact_width_bias_mm"] < 4.0
+    assert cal["provenance"]["rig_fit"]["rejected"] == ["golf_ball_2"]

@@ -92,9 +92,10 @@ def test_rig_compliance_is_removed() -> None:
     grasp = _blind(simulate_grasp(_object("sphere", 5e4, 40.0), config=SimGraspConfig(), seed=4))
     cal = SimGraspConfig().calibration
     plain = BlindEstimator().estimate(grasp, calibration=cal)
-    extra = {**cal.extra, "rig_compliance_mm_per_n": 0.2, "rig_compliance_sd_mm_per_n": 0.02}
-    rig = BlindEstimator().estimate(grasp, calibration=dataclasses.replace(cal, extra=extra))
+    rigged = dataclasses.replace(cal, rig_compliance_mm_per_n=0.2, rig_compliance_sd_mm_per_n=0.02)
+    rig = BlindEstimator().estimate(grasp, calibration=rigged)
     assert rig.modulus_pa > plain.modulus_pa
-    extra["rig_compliance_mm_per_n"] = 5.0
-    all_rig = BlindEstimator().estimate(grasp, calibration=dataclasses.replace(cal, extra=extra))
+    all_rig = BlindEstimator().estimate(
+        grasp, calibration=dataclasses.replace(rigged, rig_compliance_mm_per_n=5.0)
+    )
     assert all_rig.lower_bound_only

@@ -12,7 +12,7 @@ FAST = RecorderConfig(
     pre_s=0.03,
     hold_s=0.05,
     release_s=0.5,
-    max_closing_s=3.0,
+    max_closing_s=10.0,
 )
 
 
