@@ -17,8 +17,9 @@ The calibration stores (typed fields): ``rig_compliance_mm_per_n`` (median over 
 not the standard error of the median), ``contact_width_bias_mm`` and
 ``contact_width_bias_sd_mm``, and ``provenance["rig_fit"]`` (per-press evidence). A press
 whose contact width lies more than ``OUTLIER_BIAS_MM`` from the others' median is rejected
-and listed (its width reading missed the first squeeze). What the gel and the rig each take cannot be told apart on one rigid shape: the split follows the calibration's gel
-model, and the two together are what the presses measure. Use rigid objects only (a golf ball,
+and listed (its width reading missed the first squeeze). What the gel and the rig each take
+cannot be told apart on one rigid shape: the split follows the calibration's gel model, and
+the two together are what the presses measure. Use rigid objects only (a golf ball,
 a steel ball or block) — never the objects you evaluate on.
 """
 
