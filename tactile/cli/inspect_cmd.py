@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from tactile.cli._common import add_json_flag, print_json
 from tactile.types import format_pa
@@ -41,15 +44,32 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
             bias, bias_sd = cal.contact_width_bias_mm, cal.contact_width_bias_sd_mm
     except TactileError:
         pass
-    if float(max(signals.force_n)) < 0.3:
-        return None
+    force = np.asarray(signals.force_n, dtype=np.float64)
+    width = np.asarray(signals.width_mm, dtype=np.float64)
+    if not (np.all(np.isfinite(force)) and np.all(np.isfinite(width))) or force.max() < 0.3:
+        return None  # unusable samples (reported as problems) or no squeeze
     geo = infer_geometry(
-        signals.force_n,
-        signals.width_mm,
+        force,
+        width,
         contact_width_bias_mm=bias,
         contact_width_bias_sd_mm=bias_sd,
     )
     return geo.to_dict()
+
+
+def _warn_problems(rows: list[dict[str, Any]]) -> int:
+    """Print each grasp's problems (NaN samples ...) to stderr; 1 when there are any."""
+    bad = [r for r in rows if r.get("problems")]
+    for r in bad:
+        for problem in r["problems"]:
+            print(f"tactile inspect: warning: grasp {r['grasp_id']}: {problem}", file=sys.stderr)
+    if bad:
+        print(
+            f"tactile inspect: {len(bad)} grasp(s) have unusable samples; re-import or "
+            "re-record them (ranges above count only finite values)",
+            file=sys.stderr,
+        )
+    return 1 if bad else 0
 
 
 def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
@@ -60,7 +80,7 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
         print_json(
             {"path": str(reader.path), "grasp": info, "metadata": meta, "geometry": geometry}
         )
-        return 0
+        return _warn_problems([info])
     for key, value in {**info, **{k: v for k, v in meta.items() if k not in info}}.items():
         print(f"{key:<20} {value}")
     if geometry is not None:
@@ -70,7 +90,7 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
             f"{geometry['hold_force_n']:.1f} N (force and width only; the imprint's shape "
             "class is in `tactile estimate --json`)"
         )
-    return 0
+    return _warn_problems([info])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         }
     if args.json:
         print_json({**header, "grasps": rows})
-        return 0
+        return _warn_problems(rows)
     print(
         f"{args.file}: tactile-grasps schema {reader.schema_version}, {len(rows)} grasp(s) "
         f"in {header['n_files']} file(s)"
@@ -111,4 +131,4 @@ def run(args: argparse.Namespace) -> int:
             f"{r['duration_s']:>6.2f} {_span(r['force_range_n']):>11} "
             f"{_span(r['width_range_mm']):>11} {label:>9}  {r['source']} / {r['calibration_id']}"
         )
-    return 0
+    return _warn_problems(rows)
