@@ -29,6 +29,7 @@ class Flag(enum.StrEnum):
     FORCE_GLITCHES = "force_glitches"
     WIDTH_UNCHANGED = "width_unchanged"
     SHAPE_ASSUMED = "shape_assumed"  # geometry not given, a default/estimated one was used
+    SLIP = "slip"  # the force collapsed mid-squeeze: only the frames before it were used
     WIDTH_UNCALIBRATED = "width_uncalibrated"  # recorded without a gripper width calibration
 
 

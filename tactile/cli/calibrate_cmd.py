@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
 from tactile.cli._common import add_json_flag, print_json
@@ -54,6 +53,7 @@ def _common(p: argparse.ArgumentParser, *, source: bool) -> None:
     )
     p.add_argument("--id", dest="new_id", help="id of the new calibration (default: keep)")
     p.add_argument("--out", type=Path, help="output JSON (default: calibration/<id>.json)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output JSON")
     if source:
         p.add_argument("--grasp", help="grasp id inside an HDF5 file (default: all / first)")
     add_json_flag(p)
@@ -125,6 +125,8 @@ def _grasps(path: Path, grasp_id: str | None = None, labels: Path | None = None)
 
 
 def _read_image(path: Path) -> np.ndarray:
+    import cv2
+
     img = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if img is None:
         raise ConfigError(f"cannot read image {path}", hint="pass a PNG/JPEG file")
@@ -166,8 +168,11 @@ def _write(cal: SensorCalibration, args: argparse.Namespace, summary: dict[str, 
             hint="give the result a new id with --id (e.g. my-rig-v1) or a path with --out",
         )
     out = args.out or CALIBRATION_DIR / f"{cal.calibration_id}.json"
+    from tactile.io.output import file_mode
+
+    file_mode(out, overwrite=args.overwrite)  # refuses an existing file unless --overwrite
     out.parent.mkdir(parents=True, exist_ok=True)
-    cal.save(out)
+    cal.save(out)  # temporary file + atomic rename
     summary = {"calibration_id": cal.calibration_id, "path": str(out), **summary}
     if args.json:
         print_json(summary)

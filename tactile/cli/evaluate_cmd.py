@@ -7,10 +7,11 @@ constant baseline are documented there).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, print_json
+from tactile.cli._common import add_json_flag, add_model_flag, print_json, resolve_estimator
 from tactile.types import format_pa
 
 
@@ -32,9 +33,15 @@ def register(sub: Any) -> None:
         metavar="CSV",
         help="label table (default: the labels stored in the grasps, e.g. simulated ones)",
     )
-    p.add_argument("--estimator", default="auto", help="estimator name (default: auto)")
+    p.add_argument(
+        "--estimator",
+        default=None,
+        help="estimator name (default: auto; hybrid when --model is given)",
+    )
+    add_model_flag(p)
     p.add_argument("--calibration", default=None, metavar="ID|PATH", help="sensor calibration")
     p.add_argument("--plot", type=Path, default=None, metavar="PNG", help="write the figure here")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --plot file")
     p.add_argument(
         "--baseline-pa",
         type=float,
@@ -48,20 +55,31 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tactile.evaluation import evaluate_dataset, format_object_table, format_summary
 
+    plot_mode = None
+    if args.plot is not None:  # refuse an existing figure before the work, not after it
+        from tactile.io.output import file_mode
+
+        plot_mode = file_mode(args.plot, overwrite=args.overwrite)
+    name, estimator, model = resolve_estimator(args)
     result = evaluate_dataset(
         args.path,
-        args.estimator,
+        estimator,
         labels=args.labels,
         calibration=args.calibration,
         baseline_pa=args.baseline_pa,
-        plot=args.plot,
     )
+    plot_error = None
+    if args.plot is not None:  # after the work, and a failure never costs the results
+        plot_error = _plot(args, result, plot_mode, title=f"{name} estimator")
+    ok = result.ok and not plot_error
     if args.json:
-        print_json({**result.to_json(), "plot": str(args.plot) if args.plot else None})
-        return 0 if result.ok else 1
+        plot = str(args.plot) if args.plot and not plot_error else None
+        print_json({**result.to_json(), "model": model, "plot": plot, "plot_error": plot_error})
+        _report_plot_error(plot_error)
+        return 0 if ok else 1
     print(format_object_table(result.rows))
     print()
-    print(format_summary(result.metrics, name=result.estimator))
+    print(format_summary(result.metrics, name=name if not model else f"{name} ({model})"))
     for r in result.failed:
         print(f"failed: {r.grasp_id}: {r.error}")
     for r in result.unlabelled:
@@ -70,6 +88,27 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nbaseline: constant {format_pa(result.baseline.value_pa)} ({source})")
     given = "--calibration" if args.calibration else "named by the grasps"
     print(f"calibration: {', '.join(result.calibration_ids)} ({given})")
-    if args.plot is not None:
+    if args.plot is not None and not plot_error:
         print(f"plot: {args.plot}")
-    return 0 if result.ok else 1
+    _report_plot_error(plot_error)
+    return 0 if ok else 1
+
+
+def _report_plot_error(plot_error: str | None) -> None:
+    if plot_error:
+        print(f"tactile evaluate: error: the plot failed ({plot_error})", file=sys.stderr)
+
+
+def _plot(args: argparse.Namespace, result: Any, mode: Any, title: str) -> str | None:
+    """Write the figure; a failure is reported (the results are printed anyway), not raised."""
+    from tactile.evaluation.plots import plot_evaluation
+    from tactile.io.output import replace_file
+
+    try:
+        with replace_file(args.plot, mode) as tmp:
+            plot_evaluation(result.rows, tmp, baseline_pa=result.baseline.value_pa, title=title)
+    except Exception as exc:  # a figure must never cost the user the table
+        if args.debug:
+            raise
+        return f"{type(exc).__name__}: {exc}"
+    return None

@@ -7,7 +7,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tactile.cli._common import add_json_flag, print_json
+from tactile.cli._common import (
+    add_frames_flag,
+    add_json_flag,
+    add_output_flags,
+    add_progress_flags,
+    non_negative_int,
+    print_json,
+    show_progress,
+)
 from tactile.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -72,7 +80,10 @@ def register(sub: Any) -> None:
         help="object population: like the Burgess et al. label table, or log-uniform E",
     )
     p.add_argument(
-        "--workers", type=int, default=0, help="parallel processes (default: all CPU cores)"
+        "--workers",
+        type=non_negative_int,
+        default=0,
+        help="parallel processes (default 0: all CPU cores)",
     )
     p.add_argument("--size", type=_size, default=(240, 320), help="frame HEIGHTxWIDTH")
     p.add_argument(
@@ -100,8 +111,9 @@ def register(sub: Any) -> None:
         help="pad: frames of the metric pad image (sim-wedge-v1, --size); wedge-raw: raw "
         "640x480 frames through the reference Wedge's mirror (wedge-reference-v1)",
     )
-    p.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_output_flags(p, append=True)
+    add_frames_flag(p)
+    add_progress_flags(p)
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -124,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         configs = [as_wedge_raw(c) for c in configs]
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
     total = args.objects * args.grasps
-    bar = tqdm(total=total, unit="grasp", disable=args.no_progress or args.json)
+    bar = tqdm(total=total, unit="grasp", disable=not show_progress(args))
 
     def progress(done: int, _total: int) -> None:
         bar.update(done - bar.n)
@@ -139,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
             workers=min(workers, total),
             config=configs,
             overwrite=args.overwrite,
+            append=args.append,
+            frame_codec=args.frames,
             progress=progress,
         )
     finally:

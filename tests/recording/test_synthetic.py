@@ -89,7 +89,8 @@ def test_cli_rejects_unknown_mix_preset(capsys) -> None:  # type: ignore[no-unty
 
 def test_cli_simulate_shows_a_progress_bar(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     argv = ["simulate", str(tmp_path / "p.h5"), "--objects", "1", "--grasps", "2", "--workers", "1",
-            "--size", "32x48"]  # fmt: skip
+            "--size", "32x48", "--progress"]  # fmt: skip
+    # (--progress: by default the bar shows only on a terminal)
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert "2/2" in captured.err and "grasp" in captured.err  # tqdm writes to stderr
