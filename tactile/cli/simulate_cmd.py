@@ -64,9 +64,11 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument(
         "--population",
-        choices=("reference", "loguniform"),
+        choices=("reference", "loguniform", "independent"),
         default="reference",
-        help="object population: like the Burgess et al. label table, or log-uniform E",
+        help="object population: like the Burgess et al. label table, log-uniform E with the "
+        "material following E, or log-uniform E with the material family drawn independently "
+        "(foams, gels, rubbers, plastics, hard; dimpled and ridged surfaces)",
     )
     p.add_argument(
         "--workers", type=int, default=0, help="parallel processes (default: all CPU cores)"
@@ -97,6 +99,20 @@ def register(sub: Any) -> None:
         help="pad: frames of the metric pad image (sim-wedge-v1, --size); wedge-raw: raw "
         "640x480 frames through the reference Wedge's mirror (wedge-reference-v1)",
     )
+    p.add_argument(
+        "--rig",
+        choices=("fixed", "random"),
+        default="fixed",
+        help="fixed: the preset's rig; random: a randomised rig per grasp (gel, rig "
+        "compliance, width offset and steps, speed, force, exposure, light, camera pose; "
+        "ranges in docs/simulator.md), recorded with its rigid-press calibration",
+    )
+    p.add_argument(
+        "--processing-calibration",
+        default=None,
+        help="calibration id the grasps name for processing (default: with --camera wedge-raw "
+        "and --rig random, wedge-reference-v3, the real Wedge's; else the simulator's own)",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     add_json_flag(p)
@@ -119,6 +135,21 @@ def run(args: argparse.Namespace) -> int:
         from tactile.sim.grasp import as_wedge_raw
 
         configs = [as_wedge_raw(c) for c in configs]
+    processing = args.processing_calibration
+    if processing is None and args.camera == "wedge-raw" and args.rig == "random":
+        processing = "wedge-reference-v3"
+    if processing:
+        from dataclasses import replace
+
+        from tactile.calibration import get_calibration
+
+        get_calibration(processing)  # fail early on an unknown id
+        configs = [replace(c, processing_calibration_id=processing) for c in configs]
+    rig = None
+    if args.rig == "random":
+        from tactile.sim.rigs import RigRanges
+
+        rig = RigRanges()
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
     total = args.objects * args.grasps
     bar = tqdm(total=total, unit="grasp", disable=args.no_progress or args.json)
@@ -137,6 +168,7 @@ def run(args: argparse.Namespace) -> int:
             config=configs,
             overwrite=args.overwrite,
             progress=progress,
+            rig=rig,
         )
     finally:
         bar.close()

@@ -16,7 +16,7 @@ import math
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from tactile.errors import ConfigError
 from tactile.sim.catalog import sample_population
 from tactile.sim.grasp import SimGraspConfig, simulate_grasp
 from tactile.sim.objects import SimObject
+from tactile.sim.rigs import RigRanges, apply_rig, draw_rig
 from tactile.types import Grasp
 
 FORCE_TARGET_JITTER = 0.2
@@ -61,7 +62,11 @@ def config_for(
 
 
 def _jobs(
-    objects: list[SimObject], grasps: int, configs: Sequence[SimGraspConfig], seed: int
+    objects: list[SimObject],
+    grasps: int,
+    configs: Sequence[SimGraspConfig],
+    seed: int,
+    rig: RigRanges | None = None,
 ) -> list[tuple[SimObject, SimGraspConfig, int, str, float]]:
     jobs = []
     for i, obj in enumerate(objects):
@@ -69,6 +74,9 @@ def _jobs(
             s = grasp_seed(seed, i, k)
             scale = 1.0 + FORCE_TARGET_JITTER * (2.0 * np.random.default_rng(s).random() - 1.0)
             cfg = config_for(configs, i, k)
+            if rig is not None:  # a rig per grasp, from its own stream of the grasp's seed
+                rig_rng = np.random.default_rng(np.random.SeedSequence([seed, i, k, 12]))
+                cfg = apply_rig(cfg, draw_rig(rig_rng, rig))
             jobs.append((obj, cfg, s, f"{obj.name}_g{k:02d}", float(scale)))
     return jobs
 
@@ -196,11 +204,13 @@ def generate_dataset(
     config: SimGraspConfig | Sequence[SimGraspConfig] | None = None,
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    rig: RigRanges | None = None,
 ) -> DatasetResult:
     """Simulate and store ``n_objects x grasps_per_object`` grasps; write the dataset card.
 
     ``config`` is one setting for every grasp (default: the realistic preset) or a sequence
-    of settings mixed per grasp (see the module docstring)."""
+    of settings mixed per grasp (see the module docstring). ``rig``: draw a randomised rig
+    per grasp from these ranges (:mod:`tactile.sim.rigs`), recorded in its metadata."""
     from tactile.io import GraspWriter
 
     if n_objects < 1 or grasps_per_object < 1:
@@ -219,7 +229,7 @@ def generate_dataset(
     if not configs:
         raise ConfigError("an empty list of settings", hint="pass at least one SimGraspConfig")
     objects = sample_population(n_objects, population, seed)
-    jobs = _jobs(objects, grasps_per_object, configs, seed)
+    jobs = _jobs(objects, grasps_per_object, configs, seed, rig)
     out = Path(out)
     started = time.perf_counter()
     written: list[tuple[int, str]] = []
@@ -236,6 +246,8 @@ def generate_dataset(
         "seed": seed,
         "workers": workers,
         "force_target_jitter": FORCE_TARGET_JITTER,
+        "rig": "randomised" if rig is not None else "fixed",
+        **({f"rig_range_{k}": v for k, v in asdict(rig).items()} if rig is not None else {}),
         "elapsed_s": round(time.perf_counter() - started, 2),
         **_settings_summary(configs),
     }
