@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError
 from tactile.processing.contact import (
     contact_mask,
@@ -25,6 +24,7 @@ from tactile.processing.contact import (
 )
 from tactile.processing.depth import depth_map_mm, fit_cap_radius_mm
 from tactile.processing.warp import DEFAULT_SCALE, build_pad_warp, processed_region
+from tactile.sensor import SensorCalibration
 
 
 @dataclass(frozen=True)
@@ -291,8 +291,8 @@ def calibrate_depth(
         model=model,
         contact_radius_mm=contact_radius_mm,
     )
-    extra = dict(calibration.extra)
-    extra["depth_fit"] = {
+    provenance = dict(calibration.provenance)
+    provenance["depth_fit"] = {
         "ball_radius_mm": ball_radius_mm,
         "model": model,
         "contact_radius_mm": round(fit.contact_radius_mm, 4),
@@ -305,5 +305,5 @@ def calibrate_depth(
         calibration,
         gradient_matrix=fit.gradient_matrix,
         depth_scale_mm_per_unit=fit.depth_scale,
-        extra=extra,
+        provenance=provenance,
     )

@@ -14,8 +14,8 @@ from dataclasses import replace
 import numpy as np
 
 from tactile.calibration.depth_fit import calibrate_depth
-from tactile.calibration.sensor import SIM_WEDGE, SensorCalibration
 from tactile.errors import CalibrationError
+from tactile.sensor import SIM_WEDGE, SensorCalibration
 
 
 def calibrate_sim_depth(
@@ -50,10 +50,10 @@ def calibrate_sim_depth(
     measured, true = feats.depth_mm[load], truth.gel_depth_mm[load]
     ok = (true > 0.2) & (measured > 0)
     scale = float(np.median(true[ok] / measured[ok]))
-    extra = dict(cal.extra)
-    extra["depth_fit"] = {
-        **extra["depth_fit"],
+    provenance = dict(cal.provenance)
+    provenance["depth_fit"] = {
+        **provenance["depth_fit"],
         "source": f"simulate_grasp(sphere R={ball_radius_mm} mm, 10 GPa, seed={seed}), "
         f"frame {i}; depth scale from the simulator's true gel depth",
     }
-    return replace(cal, depth_scale_mm_per_unit=round(scale, 4), extra=extra)
+    return replace(cal, depth_scale_mm_per_unit=round(scale, 4), provenance=provenance)

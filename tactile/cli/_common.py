@@ -10,9 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tactile.types import format_pa
-
-__all__ = ["add_json_flag", "format_pa", "print_json"]
+__all__ = ["add_json_flag", "print_json"]
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

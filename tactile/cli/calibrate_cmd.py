@@ -17,10 +17,15 @@ from typing import Any
 import cv2
 import numpy as np
 
-from tactile.calibration.sensor import CALIBRATION_DIR, SensorCalibration, get_calibration
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import add_json_flag, print_json
 from tactile.errors import CalibrationError, ConfigError
-from tactile.types import Grasp
+from tactile.sensor import (
+    BUILTIN_CALIBRATIONS,
+    CALIBRATION_DIR,
+    SensorCalibration,
+    get_calibration,
+)
+from tactile.types import Grasp, format_pa
 
 
 def register(subparsers: Any) -> None:
@@ -157,8 +162,6 @@ def _press_pair(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def _write(cal: SensorCalibration, args: argparse.Namespace, summary: dict[str, Any]) -> int:
-    from tactile.calibration.sensor import BUILTIN_CALIBRATIONS
-
     shipped = BUILTIN_CALIBRATIONS.get(cal.calibration_id)
     if args.out is None and shipped is not None and shipped != cal:
         raise ConfigError(
@@ -232,17 +235,17 @@ def run_depth(args: argparse.Namespace) -> int:
     cal = replace(cal, calibration_id=args.new_id or base.calibration_id)
     if args.contact_method:
         cal = replace(cal, contact_method=args.contact_method)
-    fit = dict(cal.extra["depth_fit"], source=what)
-    cal = replace(cal, extra={**cal.extra, "depth_fit": fit})
+    fit = dict(cal.provenance["depth_fit"], source=what)
+    cal = replace(cal, provenance={**cal.provenance, "depth_fit": fit})
     return _write(cal, args, {"depth_scale": cal.depth_scale_mm_per_unit, **fit})
 
 
 def run_gel(args: argparse.Namespace) -> int:
-    from tactile.calibration.gel_fit import calibrate_gel
+    from tactile.calibration.gel_labelled import calibrate_gel
 
     base = get_calibration(args.calibration)
     if args.gel_model:
-        base = replace(base, extra={**base.extra, "gel_model": args.gel_model})
+        base = replace(base, gel_model=args.gel_model)
     grasps: list[Grasp] = []
     for src in args.sources:
         grasps.extend(load_grasps(src, args.grasp, args.labels))
@@ -254,14 +257,14 @@ def run_gel(args: argparse.Namespace) -> int:
         "gel_modulus_pa": cal.gel_modulus_pa,
         "gel_modulus": format_pa(cal.gel_modulus_pa),
         "gel_modulus_log10_sd": cal.gel_modulus_log10_sd,
-        **cal.extra["gel_fit"],
+        **cal.provenance["gel_fit"],
     }
     return _write(cal, args, summary)
 
 
 def _run_gel_rigid(args: argparse.Namespace, base: SensorCalibration, grasps: list[Grasp]) -> int:
+    from tactile.calibration.gel_rigid import fit_gel_rigid_sphere
     from tactile.errors import TactileError
-    from tactile.estimators.gel_fit import fit_gel_rigid_sphere
     from tactile.processing import extract_features
 
     feats, skipped = [], []
@@ -273,9 +276,9 @@ def _run_gel_rigid(args: argparse.Namespace, base: SensorCalibration, grasps: li
             skipped.append(f"{g.grasp_id}: {exc.message}")
     fit = fit_gel_rigid_sphere(feats, base, radius_mm=args.rigid_sphere_radius_mm)
     cal = fit.apply(base, args.new_id or base.calibration_id)
-    evidence = dict(cal.extra["gel_fit"])
+    evidence = dict(cal.provenance["gel_fit"])
     evidence["skipped"] = [*skipped, *evidence["skipped"]]
-    cal = replace(cal, extra={**cal.extra, "gel_fit": evidence})
+    cal = replace(cal, provenance={**cal.provenance, "gel_fit": evidence})
     summary = {
         "gel_modulus_pa": cal.gel_modulus_pa,
         "gel_modulus": format_pa(cal.gel_modulus_pa),

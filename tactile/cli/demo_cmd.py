@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import add_json_flag, print_json
+from tactile.types import format_pa
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,15 @@ def _preset_list(text: str) -> tuple[str, ...]:
 
 def preset_config(name: str, size_hw: tuple[int, int]) -> SimGraspConfig:
     """The simulator settings of one named preset at this frame size."""
+    from tactile.sensor import SIM_WEDGE_THIN
     from tactile.sim import SimGraspConfig
 
     if name == "realistic":
         return SimGraspConfig.realistic(size_hw=size_hw)
     if name == "thin-layer":
-        return SimGraspConfig.realistic(size_hw=size_hw, thin_layer=True, preset="thin-layer")
+        return SimGraspConfig.realistic(
+            calibration=SIM_WEDGE_THIN, size_hw=size_hw, preset="thin-layer"
+        )
     if name == "clean":
         return SimGraspConfig.clean(size_hw=size_hw)
     return SimGraspConfig(size_hw=size_hw)
@@ -141,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     if processing:
         from dataclasses import replace
 
-        from tactile.calibration import get_calibration
+        from tactile.sensor import get_calibration
 
         get_calibration(processing)  # fail early on an unknown id
         configs = [replace(c, processing_calibration_id=processing) for c in configs]

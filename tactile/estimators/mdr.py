@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2
@@ -34,6 +33,7 @@ from tactile.estimators.fitting import LogFit, fit_log_slope, robust_log_fit
 from tactile.estimators.hertz import MIN_CLOSURE_MM
 from tactile.estimators.loading import loading_curve
 from tactile.estimators.separation import separate_object
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 #: Profile slope m = 1/n used when it cannot be measured (too few frames): a sphere.

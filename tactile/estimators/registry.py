@@ -14,9 +14,9 @@ import importlib.util
 from collections.abc import Callable
 from typing import Any
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import ConfigError, EstimatorError
 from tactile.estimators.base import Estimator
+from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures, ModulusEstimate
 
 Factory = Callable[..., Estimator] | str

@@ -16,9 +16,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import GraspNotFoundError, StoreError, TactileError
 from tactile.estimators import AnalyticalEstimator, Estimator, get_estimator
+from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:
@@ -160,8 +160,9 @@ def estimate_stored(
     fewer (:meth:`~tactile.estimators.AnalyticalEstimator.image_frames`: the Hertz hold on a
     sphere needs only the peak frame, for its flags). Returns the labelled metadata too.
     """
-    from tactile.estimators.base import resolve_calibration, with_pad_area
+    from tactile.estimators.base import with_pad_area
     from tactile.processing.features import FrameSource, extract_features_from
+    from tactile.sensor import resolve_calibration
 
     signals = reader.read_signals(grasp_id)
     meta = label_meta(signals.meta, labels)

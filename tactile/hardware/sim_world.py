@@ -19,10 +19,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration, get_calibration
 from tactile.errors import ConfigError
 from tactile.hardware.base import now_s
 from tactile.hardware.registry import DeviceUrl
+from tactile.sensor import SensorCalibration, get_calibration
 from tactile.sim import Optics, SimObject
 from tactile.sim.scene import Scene
 
@@ -72,7 +72,6 @@ class SimWorld:
                     self.calibration,
                     optics=Optics(),
                     size_hw=size_hw,
-                    thin_layer=False,
                     center_offset_mm=(0.0, 0.0),
                     rng=np.random.default_rng(self._seed),
                 )

@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 from scipy import fft as sfft
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError, InvalidGraspError
+from tactile.sensor import SensorCalibration
 
 #: Working resolution relative to the calibrated warp. 0.35 puts the Wedge pad at ~0.25 mm/px
 #: (108x90 px): contact areas and depths on the simulator match those at 0.5 to within 1 %

@@ -40,80 +40,32 @@ from typing import Any
 import numpy as np
 
 from tactile.errors import ConfigError
+from tactile.estimators.neural.rig import (
+    CALIBRATION_FORCES_N,
+    REFERENCE_SPHERE_RADIUS_MM,
+    RigCalibration,
+    measure_rig_calibration,
+)
 from tactile.sim.contact import GelModel, contact_curve
 from tactile.sim.objects import SimObject
 
-#: The rigid reference sphere of a rig calibration: a regulation golf ball (42.67 mm).
-REFERENCE_SPHERE_RADIUS_MM = 21.335
-#: Forces at which a rig calibration tabulates the rigid-press closure.
-CALIBRATION_FORCES_N: tuple[float, ...] = (5.0, 10.0, 15.0, 20.0, 25.0)
+#: Presses of the rigid reference sphere a simulated rig calibration takes (median per force).
+CALIBRATION_PRESSES = 3
 
-
-@dataclass(frozen=True)
-class RigCalibration:
-    """What a rigid-sphere press measures about a rig, as a network input.
-
-    ``rigid_closure_mm[j]``: closure since first contact (width at contact minus width) on a
-    rigid sphere of ``REFERENCE_SPHERE_RADIUS_MM`` at ``CALIBRATION_FORCES_N[j]``: gel
-    indentation on both fingers plus everything else that deflects (fingers, mount, gripper).
-    ``width_step_mm``: the width reading's typical step; ``gel_thickness_mm``: the gel's
-    nominal thickness (a datasheet value)."""
-
-    rigid_closure_mm: tuple[float, ...]
-    width_step_mm: float
-    gel_thickness_mm: float
-    source: str = ""
-    rigid_closure_sd_mm: float = 0.0  # spread of the presses' closures (median over forces)
-
-    def __post_init__(self) -> None:
-        if len(self.rigid_closure_mm) != len(CALIBRATION_FORCES_N):
-            raise ConfigError(
-                f"RigCalibration needs {len(CALIBRATION_FORCES_N)} closures (at "
-                f"{CALIBRATION_FORCES_N} N), got {len(self.rigid_closure_mm)}",
-                hint="tabulate the rigid-sphere closure at each calibration force",
-            )
-        values = (*self.rigid_closure_mm, self.width_step_mm, self.gel_thickness_mm)
-        if not all(isinstance(v, int | float) and math.isfinite(v) and v >= 0 for v in values):
-            raise ConfigError(
-                f"RigCalibration values must be finite and >= 0: {values}",
-                hint="closures and steps are in mm",
-            )
-
-    def closure_at(self, force_n: np.ndarray) -> np.ndarray:
-        """Rigid-press closure (mm) at these forces (linear in between, ∝ F^(2/3) below the
-        first tabulated force, the last slope above the last)."""
-        f = np.asarray(force_n, dtype=np.float64)
-        fs = np.asarray(CALIBRATION_FORCES_N)
-        cs = np.asarray(self.rigid_closure_mm, dtype=np.float64)
-        out = np.interp(f, fs, cs)
-        low = f < fs[0]
-        out[low] = cs[0] * (np.maximum(f[low], 0.0) / fs[0]) ** (2.0 / 3.0)
-        high = f > fs[-1]
-        slope = (cs[-1] - cs[-2]) / (fs[-1] - fs[-2])
-        out[high] = cs[-1] + slope * (f[high] - fs[-1])
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["rigid_closure_mm"] = [round(float(v), 4) for v in self.rigid_closure_mm]
-        data["forces_n"] = list(CALIBRATION_FORCES_N)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RigCalibration:
-        try:
-            return cls(
-                rigid_closure_mm=tuple(float(v) for v in data["rigid_closure_mm"]),
-                width_step_mm=float(data["width_step_mm"]),
-                gel_thickness_mm=float(data["gel_thickness_mm"]),
-                source=str(data.get("source", "")),
-                rigid_closure_sd_mm=float(data.get("rigid_closure_sd_mm", 0.0)),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(
-                f"a rig calibration record is malformed: {exc}",
-                hint="it needs rigid_closure_mm, width_step_mm and gel_thickness_mm",
-            ) from exc
+__all__ = [
+    "CALIBRATION_FORCES_N",
+    "CALIBRATION_PRESSES",
+    "REFERENCE_SPHERE_RADIUS_MM",
+    "RigCalibration",
+    "RigDraw",
+    "RigRanges",
+    "apply_rig",
+    "draw_rig",
+    "measure_rig_calibration",
+    "press_signals",
+    "rig_calibration",
+    "rigid_press_closure_mm",
+]
 
 
 @dataclass(frozen=True)
@@ -123,6 +75,7 @@ class RigRanges:
 
     gel_modulus_pa: tuple[float, float] = (1.5e5, 6.0e5)  # log-uniform
     gel_thickness_mm: tuple[float, float] = (1.5, 4.0)
+    gel_max_strain: tuple[float, float] = (0.8, 0.95)  # where the gel bottoms out
     rig_compliance_mm_per_n: tuple[float, float] = (0.0, 0.25)  # both fingers together
     width_offset_mm: tuple[float, float] = (0.0, 4.0)
     width_update_period_s: tuple[float, float] = (0.08, 0.2)
@@ -154,6 +107,7 @@ class RigDraw:
 
     gel_modulus_pa: float
     gel_thickness_mm: float
+    gel_max_strain: float
     rig_compliance_mm_per_n: float
     width_offset_mm: float
     width_update_period_s: float
@@ -187,6 +141,7 @@ def draw_rig(rng: np.random.Generator, ranges: RigRanges | None = None) -> RigDr
     return RigDraw(
         gel_modulus_pa=_uniform(rng, r.gel_modulus_pa, log=True),
         gel_thickness_mm=_uniform(rng, r.gel_thickness_mm),
+        gel_max_strain=_uniform(rng, r.gel_max_strain),
         rig_compliance_mm_per_n=_uniform(rng, r.rig_compliance_mm_per_n),
         width_offset_mm=_uniform(rng, r.width_offset_mm),
         width_update_period_s=_uniform(rng, r.width_update_period_s),
@@ -223,57 +178,6 @@ def rigid_press_closure_mm(
     return 2.0 * curve.delta_for_force(f) + rig_compliance_mm_per_n * f
 
 
-#: Presses of the rigid reference sphere a rig calibration takes (median per force).
-CALIBRATION_PRESSES = 3
-
-
-def measure_rig_calibration(
-    presses: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-    *,
-    gel_thickness_mm: float,
-    source: str,
-) -> RigCalibration:
-    """A rig calibration from grasps of a rigid sphere of ``REFERENCE_SPHERE_RADIUS_MM``, each
-    ``(t_s, force_n, width_mm)``: the closure since the loading phase's first contact (the same
-    loading-phase logic and stair-step interpolation as the network's inputs, so the latency
-    and offsets of the width reading are measured as the network will see them) at each
-    calibration force, median over the presses (their spread: ``rigid_closure_sd_mm``); the
-    width step is the median nonzero change of the raw reading."""
-    from tactile.errors import TactileError
-    from tactile.estimators.neural.inputs import destair
-    from tactile.processing.loading import find_loading_phase
-
-    rows, steps = [], []
-    for t_s, force_n, width_mm in presses:
-        try:
-            phase = find_loading_phase(np.asarray(force_n), np.asarray(width_mm))
-        except TactileError:
-            continue
-        c, p = phase.contact_index, phase.peak_index
-        w = destair(np.asarray(width_mm, dtype=np.float64), np.asarray(t_s, dtype=np.float64))
-        closure = w[c] - w[c : p + 1]
-        f = np.maximum.accumulate(np.asarray(phase.force_n[c : p + 1], dtype=np.float64))
-        f = f + np.arange(f.size) * 1e-9  # strictly increasing for interpolation
-        rows.append(np.interp(CALIBRATION_FORCES_N, f, closure))
-        dw = np.abs(np.diff(np.asarray(width_mm, dtype=np.float64)))
-        steps.extend(dw[dw > 1e-6].tolist())
-    if not rows:
-        raise ConfigError(
-            f"no usable rigid-sphere press for a rig calibration ({source})",
-            hint="give grasps of a rigid reference sphere that load the gel (e.g. a golf ball)",
-        )
-    table = np.stack(rows)
-    closures = np.maximum.accumulate(np.maximum(np.median(table, axis=0), 0.0))
-    spread = float(np.median(np.std(table, axis=0, ddof=1))) if len(rows) > 1 else 0.0
-    return RigCalibration(
-        rigid_closure_mm=tuple(float(v) for v in closures),
-        width_step_mm=float(np.median(steps)) if steps else 0.0,
-        gel_thickness_mm=gel_thickness_mm,
-        source=source,
-        rigid_closure_sd_mm=spread,
-    )
-
-
 def press_signals(cfg: Any, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(t_s, force_n, width_mm) of one press of the rigid reference sphere with these settings,
     signals only (no frames): what a rig calibration records."""
@@ -283,7 +187,7 @@ def press_signals(cfg: Any, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     ball = SimObject(
         shape="sphere", radius_mm=REFERENCE_SPHERE_RADIUS_MM, modulus_pa=1e11, poisson=0.3
     )
-    gel = GelModel.from_calibration(cfg.calibration, thin_layer=cfg.thin_layer)
+    gel = GelModel.from_calibration(cfg.calibration)
     pad = cfg.calibration.pad_size_mm or (35.0, 25.5)
     curve = contact_curve(ball, gel, pad_x_mm=pad[0], pad_y_mm=pad[1])
     rng = np.random.default_rng(seed)
@@ -320,6 +224,7 @@ def apply_rig(cfg: Any, draw: RigDraw) -> Any:
         cfg.calibration,
         gel_modulus_pa=draw.gel_modulus_pa,
         gel_thickness_mm=draw.gel_thickness_mm,
+        gel_max_strain=draw.gel_max_strain,
     )
     compliance = draw.rig_compliance_mm_per_n
     gripper = replace(

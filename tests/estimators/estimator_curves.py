@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
-from tactile.calibration import SIM_WEDGE, SensorCalibration
 from tactile.estimators.contact import (
     effective_modulus_pa,
     elastic_block_curves,
     hertz_sphere_curves,
 )
+from tactile.sensor import SIM_WEDGE, SensorCalibration
 from tactile.types import GraspFeatures, GraspMetadata
+
+#: The sensor of these curves: the simulator's Wedge with a gel that never bottoms out (the
+#: forward models here are pure Hertz / elastic, without the simulator's bottoming).
+CURVES_CAL: SensorCalibration = replace(
+    SIM_WEDGE, calibration_id="curves-half-space", gel_max_strain=None
+)
 
 N_BEFORE = 5
 N_LOADING = 30
@@ -44,7 +51,7 @@ def sphere_features(
     modulus_pa: float,
     radius_mm: float = 25.0,
     *,
-    calibration: SensorCalibration = SIM_WEDGE,
+    calibration: SensorCalibration = CURVES_CAL,
     peak_force_n: float = 15.0,
     noise: float = 0.0,
     seed: int = 0,
@@ -92,7 +99,7 @@ def block_features(
     *,
     thickness_mm: float = 40.0,
     area_mm2: float = 300.0,
-    calibration: SensorCalibration = SIM_WEDGE,
+    calibration: SensorCalibration = CURVES_CAL,
     peak_force_n: float = 15.0,
 ) -> GraspFeatures:
     force = np.concatenate([np.zeros(N_BEFORE), np.linspace(0, peak_force_n, N_LOADING)])

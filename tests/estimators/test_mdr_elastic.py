@@ -6,9 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from estimator_curves import block_features, sphere_features, sphere_meta
+from estimator_curves import CURVES_CAL, block_features, sphere_features, sphere_meta
 
-from tactile.calibration import SIM_WEDGE
 from tactile.errors import EstimatorError
 from tactile.estimators import ElasticEstimator, MDREstimator
 from tactile.estimators.contact import (
@@ -36,9 +35,9 @@ def test_mdr_shape_factor_sphere_and_cone() -> None:
 @pytest.mark.parametrize("modulus_pa", [5e3, 3e4, 2e5, 1e6])
 def test_mdr_recovers_hertz_spheres_and_measures_the_profile(modulus_pa: float) -> None:
     est = MDREstimator().estimate_features(
-        sphere_features(modulus_pa), meta=sphere_meta(None, None), calibration=SIM_WEDGE
+        sphere_features(modulus_pa), meta=sphere_meta(None, None), calibration=CURVES_CAL
     )
-    if modulus_pa > SIM_WEDGE.gel_modulus_pa:  # 5x the gel, with a ±26 % area: a bound
+    if modulus_pa > CURVES_CAL.gel_modulus_pa:  # 5x the gel, with a ±26 % area: a bound
         assert est.lower_bound_only and est.modulus_pa <= modulus_pa
     else:  # a line load of pi*a*p0/4 would halve E* and miss by far more than 1.2x here
         assert 1 / 1.2 <= est.modulus_pa / modulus_pa <= 1.2
@@ -48,9 +47,9 @@ def test_mdr_recovers_hertz_spheres_and_measures_the_profile(modulus_pa: float) 
 def test_mdr_e_star_matches_hertz_e_star() -> None:
     e_true = 1e5
     est = MDREstimator().estimate_features(
-        sphere_features(e_true), meta=sphere_meta(), calibration=SIM_WEDGE
+        sphere_features(e_true), meta=sphere_meta(), calibration=CURVES_CAL
     )
-    e_star = effective_modulus_pa(e_true, SIM_WEDGE.gel_modulus_pa)
+    e_star = effective_modulus_pa(e_true, CURVES_CAL.gel_modulus_pa)
     assert est.details["e_star_pa"] == pytest.approx(e_star, rel=0.03)
 
 
@@ -73,7 +72,7 @@ def test_mdr_flat_contact_uses_punch_factor() -> None:
         reference_index=0,
     )
     est = MDREstimator().estimate_features(
-        feats, meta=GraspMetadata(object_id="puck"), calibration=SIM_WEDGE
+        feats, meta=GraspMetadata(object_id="puck"), calibration=CURVES_CAL
     )
     assert est.details["profile_slope"] == pytest.approx(0.0, abs=1e-6)
     assert est.details["e_star_pa"] == pytest.approx(e_star_n_mm2 * 1e6, rel=0.02)
@@ -84,7 +83,7 @@ def test_elastic_recovers_block_modulus(modulus_pa: float) -> None:
     est = ElasticEstimator().estimate_features(
         block_features(modulus_pa),
         meta=GraspMetadata(object_id="brick", shape="box"),
-        calibration=SIM_WEDGE,
+        calibration=CURVES_CAL,
     )
     assert 1 / 1.2 <= est.modulus_pa / modulus_pa <= 1.2
     assert est.interval_95_pa[0] <= modulus_pa <= est.interval_95_pa[1]
@@ -96,7 +95,7 @@ def test_elastic_removes_gel_compliance() -> None:
     e_true = 3e6
     feats = block_features(e_true, thickness_mm=10.0, area_mm2=600.0)
     est = ElasticEstimator().estimate_features(
-        feats, meta=GraspMetadata(object_id="b", shape="box"), calibration=SIM_WEDGE
+        feats, meta=GraspMetadata(object_id="b", shape="box"), calibration=CURVES_CAL
     )
     naive = 1 / est.details["total_compliance_per_pa"]
     assert naive < e_true / 1.3
@@ -107,7 +106,7 @@ def test_elastic_very_stiff_block_is_a_lower_bound() -> None:
     est = ElasticEstimator().estimate_features(
         block_features(1e10, thickness_mm=10.0, area_mm2=100.0, peak_force_n=25.0),
         meta=GraspMetadata(object_id="steel", shape="box"),
-        calibration=SIM_WEDGE,
+        calibration=CURVES_CAL,
     )
     assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
     assert est.modulus_pa <= 1e10
@@ -120,5 +119,5 @@ def test_closure_never_resolved_is_a_clear_error() -> None:
     frozen = dataclasses.replace(feats, width_mm=np.full_like(feats.width_mm, 50.0))
     for est in (MDREstimator(), ElasticEstimator()):
         with pytest.raises(EstimatorError) as info:
-            est.estimate_features(frozen, meta=sphere_meta(), calibration=SIM_WEDGE)
+            est.estimate_features(frozen, meta=sphere_meta(), calibration=CURVES_CAL)
         assert info.value.hint

@@ -8,9 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tactile.calibration import SIM_WEDGE, WEDGE_REFERENCE
 from tactile.errors import TactileError
 from tactile.estimators import get_estimator
+from tactile.sensor import SIM_WEDGE, WEDGE_REFERENCE
 from tactile.types import GraspFeatures, GraspMetadata
 
 finite = st.floats(-50.0, 200.0, allow_nan=False)

@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 from hw_helpers import MjpegServer, synthetic_jpegs
 
-from tactile.calibration.sensor import SIM_WEDGE
 from tactile.errors import DeviceNotConnectedError
 from tactile.hardware import (
     ForceSensor,
@@ -32,6 +31,7 @@ from tactile.hardware.gauge_emulator import GaugeEmulator, LineServer
 from tactile.hardware.pty_link import PtyLink
 from tactile.hardware.robotiq_emulator import RobotiqEmulator
 from tactile.hardware.sim_world import SimWorld
+from tactile.sensor import SIM_WEDGE
 from tactile.sim import SimObject
 
 GRIPPERS = ["sim", "robotiq-sim", "robotiq-pty", "replay", "real"]

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import minimalmodbus
 import pytest
 
-from tactile.calibration.sensor import SIM_WEDGE
 from tactile.errors import (
     DeviceError,
     DeviceNotConnectedError,
@@ -24,6 +23,7 @@ from tactile.hardware.pty_link import PtyLink
 from tactile.hardware.robotiq import RobotiqGripper
 from tactile.hardware.robotiq_emulator import FaultPlan, RobotiqEmulator, get_emulator
 from tactile.hardware.sim_world import SimWorld
+from tactile.sensor import SIM_WEDGE
 from tactile.sim import SimObject
 
 SIM = "robotiq-sim://?rig=r&modulus_pa=1e5&radius_mm=20&timeout_s=0.05"

@@ -7,6 +7,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from tactile.processing import extract_features
+from tactile.sensor import WEDGE_REFERENCE_V3
 from tactile.types import GraspFeatures
 
 
@@ -18,7 +19,7 @@ def real_features(reference_grasps_dir: Path) -> dict[str, GraspFeatures]:
     for avi in sorted(reference_grasps_dir.glob("*.avi")):
         grasp = load_reference_grasp(avi)
         assert grasp.meta.calibration_id == "wedge-reference-v3"
-        out[avi.stem] = extract_features(grasp)
+        out[avi.stem] = extract_features(grasp, WEDGE_REFERENCE_V3)
     return out
 
 

@@ -22,12 +22,16 @@ _LAZY = {
     "PreparedDataset": "data",
     "TrainConfig": "train",
     "TrainResult": "train",
+    "TrainingRecipe": "recipe",
+    "TrainingRun": "training",
+    "TrainingWarning": "training",
     "available_models": "model",
     "build_dataset": "data",
     "create_model": "model",
     "cross_validate": "evaluate",
     "evaluate_model": "evaluate",
     "load_checkpoint": "checkpoint",
+    "load_recipe": "recipe",
     "make_inputs": "inputs",
     "model_config": "model",
     "object_folds": "data",
@@ -37,6 +41,8 @@ _LAZY = {
     "split_objects": "data",
     "summarize": "evaluate",
     "train_model": "train",
+    "train_network": "training",
+    "training_warnings": "training",
 }
 
 register_estimator("neural", "tactile.estimators.neural.estimator:NeuralEstimator", overwrite=True)

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tactile._paths import artifact_dir
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import EstimatorError, ModelFileError, NoContactError
 from tactile.estimators.base import resolve_calibration
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
@@ -42,8 +41,8 @@ from tactile.estimators.neural.predict import (
     Z95_ONE_SIDED,
     predict_log10,
 )
-from tactile.estimators.neural.rig import load_rig_calibration
-from tactile.sim.rigs import RigCalibration
+from tactile.estimators.neural.rig import RigCalibration, load_rig_calibration
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:

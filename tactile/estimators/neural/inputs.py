@@ -37,11 +37,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ModelFileError, ProcessingError
 from tactile.estimators.neural.config import SHAPE_CATEGORIES
+from tactile.estimators.neural.rig import RigCalibration
 from tactile.processing.warp import PadWarp, build_pad_warp
-from tactile.sim.rigs import RigCalibration
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 INPUT_KEYS = ("images", "force", "width", "analytical", "geometry")

@@ -41,9 +41,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.sim.contact import GEL_MAX_STRAIN
-from tactile.sim.rigs import RigCalibration
+from tactile.estimators.neural.rig import RigCalibration
 
+#: Where the gel bottoms out, as a share of its thickness (the simulator's and the Wedge
+#: profiles' ``gel_max_strain``); the bound assumes the gel takes at most this much.
+GEL_MAX_STRAIN = 0.9
 #: Closure uncertainty (mm) assumed when the rig has no calibration (the span of rigid closures
 #: across the randomised rigs and the two real sessions is several mm).
 UNCALIBRATED_SIGMA_MM = 2.0

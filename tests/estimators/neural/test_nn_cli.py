@@ -100,3 +100,53 @@ def test_bad_config_is_one_line_error(
     )
     assert code == 2
     assert "k_frames" in capsys.readouterr().err
+
+
+def test_folds_1_is_refused(
+    sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["train", str(sim_file), "--out", str(tmp_path / "x"), "--folds", "1"])
+    assert code == 2
+    assert "at least 2 folds" in capsys.readouterr().err
+    assert not (tmp_path / "x" / "model.pt").exists()
+
+
+def test_degenerate_limit_warns_loudly(
+    sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A limit below every object calls all of them 'stiffer than the gel': the command says so
+    on stderr (not just 'nan%'), and the checkpoint keeps the warning."""
+    out = tmp_path / "m"
+    args = ["train", str(sim_file), "--out", str(out), "--model", "mt-tiny", "--epochs", "2"]
+    args += ["--folds", "2", "--stiff-limit-pa", "1e3", "--threads", "1", "--no-progress"]
+    args += ["--cache-dir", str(tmp_path / "cache"), "--val-fraction", "0.25"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "WARNING" in captured.err and "stiffer than the gel" in captured.err
+    assert "fix:" in captured.err
+    assert "nan%" not in captured.out and "n/a" in captured.out
+    assert load_checkpoint(out / "model.pt").info["training_warnings"]
+
+
+def test_train_config_recipe_reproduces_the_searched_settings(
+    sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tactile.estimators.neural.model import model_config
+    from tactile.estimators.neural.recipe import TrainingRecipe
+
+    net = model_config("mt-tiny").with_overrides(name="searched", fusion_hidden=[8])
+    recipe = TrainingRecipe(net, {"lr": 3e-3, "weight_decay": 1e-5, "epochs": 3}, "hertz")
+    best = recipe.save(tmp_path / "best.json")
+    out = tmp_path / "m"
+    common = ["--threads", "1", "--cache-dir", str(tmp_path / "c"), "--val-fraction", "0.25"]
+    assert main(["train", str(sim_file), "--out", str(out), "--config", str(best), *common]) == 0
+    loaded = load_checkpoint(out / "model.pt")
+    assert loaded.config == net
+    train_cfg = loaded.info["train_config"]
+    assert train_cfg["lr"] == 3e-3 and train_cfg["weight_decay"] == 1e-5
+    assert train_cfg["epochs"] == 3
+    # an explicit flag wins over the recipe
+    out2 = tmp_path / "m2"
+    cmd = ["train", str(sim_file), "--out", str(out2), "--config", str(best), "--lr", "1e-3"]
+    assert main([*cmd, *common]) == 0
+    assert load_checkpoint(out2 / "model.pt").info["train_config"]["lr"] == 1e-3

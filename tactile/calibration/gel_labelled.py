@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError, TactileError
+from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures
 
 
@@ -98,8 +98,8 @@ def calibrate_gel(
 ) -> SensorCalibration:
     """A copy of ``calibration`` with the fitted gel modulus and its log10 spread."""
     fit = fit_gel_modulus(grasps, calibration, estimator=estimator)
-    extra = dict(calibration.extra)
-    extra["gel_fit"] = {
+    provenance = dict(calibration.provenance)
+    provenance["gel_fit"] = {
         "estimator": estimator,
         "log10_rmse": round(fit.log10_rmse, 4),
         "grasps": list(fit.used),
@@ -109,5 +109,5 @@ def calibrate_gel(
         calibration,
         gel_modulus_pa=fit.gel_modulus_pa,
         gel_modulus_log10_sd=max(fit.log10_rmse, 0.02),
-        extra=extra,
+        provenance=provenance,
     )

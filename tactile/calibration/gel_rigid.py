@@ -1,6 +1,6 @@
 """Fit the gel's effective modulus in closed form from a stiff reference object of known E.
 
-The complement of :func:`tactile.calibration.gel_fit.fit_gel_modulus` (a grid search that
+The complement of :func:`tactile.calibration.gel_labelled.fit_gel_modulus` (a grid search that
 matches estimates of objects softer than the gel to their labels): here the object should be
 *stiffer* than the gel, so that the measured compliance is mostly the gel's.
 
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import CalibrationError, EstimatorError, TactileError
 from tactile.estimators.hertz import HertzEstimator, hold_fit, onset_radius_mm
+from tactile.sensor import SensorCalibration
 from tactile.types import GraspFeatures, GraspMetadata
 
 #: Floor (mm) of the onset-width uncertainty a rigid-sphere calibration may claim.
@@ -138,7 +138,7 @@ class RigidSphereGelFit:
     thin_layer: bool = False
 
     def evidence(self) -> dict[str, object]:
-        """JSON-ready record for ``SensorCalibration.extra["gel_fit"]``."""
+        """JSON-ready record for ``SensorCalibration.provenance["gel_fit"]``."""
         method = "rigid-sphere hold (Hertz, object compliance 0)"
         if self.thin_layer:
             method += ", thin-layer gel (Shull 2002)"
@@ -160,10 +160,9 @@ class RigidSphereGelFit:
 
     def apply(self, calibration: SensorCalibration, calibration_id: str) -> SensorCalibration:
         """``calibration`` with this gel modulus and its evidence, under a new id."""
-        extra = {**calibration.extra, "gel_fit": self.evidence()}
+        bias, bias_sd = calibration.onset_width_bias_mm, calibration.onset_width_sd_mm
         if self.onset_width_bias_mm is not None and self.onset_width_sd_mm is not None:
-            extra["onset_width_bias_mm"] = self.onset_width_bias_mm
-            extra["onset_width_sd_mm"] = self.onset_width_sd_mm
+            bias, bias_sd = self.onset_width_bias_mm, self.onset_width_sd_mm
         note = (
             f"{calibration.sensor_model}: effective gel modulus fitted on {len(self.grasp_ids)} "
             f"presses of a rigid sphere (R = {self.radius_mm:g} mm) at the force-controlled "
@@ -175,7 +174,10 @@ class RigidSphereGelFit:
             gel_modulus_pa=round(self.gel_modulus_pa, 1),
             gel_modulus_log10_sd=round(self.gel_modulus_log10_sd, 4),
             notes=note,
-            extra=extra,
+            gel_model="thin-layer" if self.thin_layer else "half-space",
+            provenance={**calibration.provenance, "gel_fit": self.evidence()},
+            onset_width_bias_mm=bias,
+            onset_width_sd_mm=bias_sd,
         )
 
 
@@ -183,12 +185,11 @@ def _rigid_press_gel(
     feats: GraspFeatures, radius_mm: float, calibration: SensorCalibration, thin: bool
 ) -> tuple[float, float, float, float]:
     """(E_g Pa, log10 SE, approach mm, peak force N) of one rigid-sphere press, or raises."""
-    extra = calibration.extra
     held = hold_fit(
         feats,
         radius_mm,
-        width_offset_mm=float(extra.get("width_offset_mm", 0.0)),
-        width_offset_sd_mm=float(extra.get("width_offset_sd_mm", 0.5)),
+        width_offset_mm=calibration.width_offset_mm,
+        width_offset_sd_mm=calibration.width_offset_sd_mm,
         gel_thickness_mm=calibration.gel_thickness_mm if thin else None,
     )
     if held is None:
@@ -236,11 +237,7 @@ def fit_gel_rigid_sphere(
             f"rigid sphere radius {radius_mm!r} mm must be positive",
             hint="give the ball's radius, e.g. 21.335 for a regulation golf ball",
         )
-    thin = (
-        str(calibration.extra.get("gel_model", "")).lower() == "thin-layer"
-        if thin_layer is None
-        else thin_layer
-    )
+    thin = calibration.thin_layer if thin_layer is None else thin_layer
     values: list[float] = []
     ses: list[float] = []
     approach: list[float] = []
@@ -299,7 +296,7 @@ def _onset_width_bias(
     """The rig's width reading at force onset minus the known diameter (median over presses,
     mm) and its leave-one-out RMS (never below 0.5 mm): the lag of the width behind the force,
     which the Hertz estimator removes when it reads an unknown sphere's size from the onset."""
-    offset = float(calibration.extra.get("width_offset_mm", 0.0))
+    offset = calibration.width_offset_mm
     found = [onset_radius_mm(f, offset) for f in features]
     bias = np.array([2.0 * r - 2.0 * radius_mm for r in found if r is not None])
     if bias.size < 2:
