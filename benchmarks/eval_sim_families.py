@@ -37,15 +37,15 @@ def true_gel(meta: Any) -> Any:
     """The grasp's processing calibration with the simulated rig's true gel (modulus and
     thickness, half-space law): the analytical baseline is given what a perfect gel
     calibration would give it (it knows nothing of the rig's compliance)."""
-    from tactile.calibration import get_calibration
+    from tactile.sensor import get_calibration
 
     cal = get_calibration(meta.calibration_id)
-    extra = {k: v for k, v in cal.extra.items() if k != "gel_model"}
     return replace(
         cal,
+        calibration_id=f"{cal.calibration_id}+true-gel",
+        gel_model="half-space",
         gel_modulus_pa=float(meta.extra.get("true_gel_modulus_pa", cal.gel_modulus_pa)),
         gel_thickness_mm=float(meta.extra.get("gel_thickness_mm", cal.gel_thickness_mm)),
-        extra=extra,
     )
 
 

@@ -266,7 +266,10 @@ class NeuralEstimator:
             e_res = min(e_res, self.stiff_limit_pa)
         bound = limits.lower_bound_pa
         statistical = 10 ** (mu - max(self.lower_bound_z, Z95_ONE_SIDED) * sigma)
-        stiff = mu >= math.log10(e_res)
+        # only a lower bound is physical when the estimate is beyond what this grasp resolves
+        # and the closure did not resolve the object's own deformation either (a closure well
+        # beyond the rig's rigid press is a measured deformation: then the number stands)
+        stiff = mu >= math.log10(e_res) and (rig is None or limits.unresolved)
         if stiff:
             lb = bound if bound is not None else min(statistical, e_res)
             details["lower_bound_from"] = "physics" if bound is not None else "network"

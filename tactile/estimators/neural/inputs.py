@@ -328,10 +328,11 @@ def rig_calibration_for(
 ) -> RigCalibration | None:
     """The rig calibration of a grasp: ``override``, else the one a simulated grasp records
     (``meta.extra["rig_calibration"]``), else the sensor calibration's
-    (``calibration.extra["rig_calibration"]``), else None (unknown rig)."""
+    (``calibration.provenance["rig_calibration"]``), else None (unknown rig)."""
     if override is not None:
         return override
-    for source in (meta.extra, calibration.extra if calibration is not None else {}):
+    sensor = getattr(calibration, "provenance", None) if calibration is not None else None
+    for source in (meta.extra, sensor or {}):
         record = source.get("rig_calibration") if isinstance(source, dict) else None
         if isinstance(record, dict):
             return RigCalibration.from_dict(record)

@@ -31,7 +31,7 @@ latency), and the closure's uncertainty ``sigma_c`` (the reading's step, the pre
   (reported in ``details``; a flat face can be unresolved and soft).
 
 The estimators answer with the lower bound (flag ``stiffer_than_gel``) when their estimate is at
-or above ``E_res``.
+or above ``E_res`` and the closure is unresolved (without a rig calibration: above ``E_res``).
 """
 
 from __future__ import annotations

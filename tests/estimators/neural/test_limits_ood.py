@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import disk_grasp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +17,7 @@ from tactile.estimators.neural.ood import OodReference
 from tactile.sim.contact import GelModel, contact_curve, flat_area_mm2
 from tactile.sim.objects import SimObject
 from tactile.sim.rigs import CALIBRATION_FORCES_N, RigCalibration, rigid_press_closure_mm
+from tactile.types import GraspFeatures
 
 SHAPES = {
     "sphere": {"radius_mm": 20.0},
@@ -108,8 +109,19 @@ def test_ood_score_is_about_one_inside_and_large_outside() -> None:
 
 
 def test_a_frozen_camera_is_refused_with_the_reason() -> None:
-    _, feats = disk_grasp(20)
+    t = np.linspace(0.0, 1.0, 20)
+    force = 10.0 * np.clip((t - 0.2) / 0.8, 0.0, 1.0) ** 1.5
+    feats = GraspFeatures(
+        grasp_id="g0",
+        t_s=t,
+        force_n=force,
+        width_mm=60.0 - force / 5.0,
+        contact_area_mm2=np.pi * (force / 10.0 * 8.0) ** 2,
+        contact_index=4,
+        peak_index=19,
+        reference_index=0,
+    )
     check_visible_contact(feats)  # a visible contact passes
-    frozen = type(feats)(**{**feats.__dict__, "contact_area_mm2": np.zeros_like(feats.force_n)})
+    frozen = replace(feats, contact_area_mm2=np.zeros_like(force))
     with pytest.raises(NoContactError, match="camera shows no contact"):
         check_visible_contact(frozen)
