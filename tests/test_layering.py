@@ -33,6 +33,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli",),
 )
 RANK = {part: i for i, layer in enumerate(LAYERS) for part in layer}
+#: Parts that only compute: they may sit above ``io`` but never read or write grasp files
+#: (writing simulated grasps is ``recording.synthetic``'s job, reading them the callers').
+NO_IO = ("processing", "sim")
 
 
 def _part(module: str) -> str:
@@ -105,6 +108,16 @@ def test_imports_only_go_down_the_layers() -> None:
         for where in places
     ]
     assert not upward, "imports against the data flow:\n" + "\n".join(upward)
+
+
+def test_the_computing_parts_do_no_grasp_io() -> None:
+    found = [
+        where
+        for (src, dst), places in sorted(_edges().items())
+        if src in NO_IO and dst == "io"
+        for where in places
+    ]
+    assert not found, "grasp I/O in a computing part:\n" + "\n".join(found)
 
 
 def test_the_package_graph_has_no_cycle() -> None:

@@ -28,8 +28,9 @@ import numpy as np
 
 from tactile.errors import CalibrationError, EstimatorError, TactileError
 from tactile.estimators.hertz import HertzEstimator, hold_fit, onset_radius_mm
+from tactile.processing import extract_features
 from tactile.sensor import SensorCalibration
-from tactile.types import GraspFeatures, GraspMetadata
+from tactile.types import Grasp, GraspFeatures, GraspMetadata
 
 #: Floor (mm) of the onset-width uncertainty a rigid-sphere calibration may claim.
 MIN_ONSET_WIDTH_SD_MM = 0.5
@@ -303,3 +304,32 @@ def _onset_width_bias(
         return None, None
     sd = max(_loo_rms(bias), MIN_ONSET_WIDTH_SD_MM)
     return round(float(np.median(bias)), 3), round(sd, 3)
+
+
+def calibrate_gel_rigid_sphere(
+    grasps: Iterable[Grasp],
+    calibration: SensorCalibration,
+    *,
+    radius_mm: float,
+    calibration_id: str | None = None,
+) -> SensorCalibration:
+    """A new versioned profile from presses of a rigid sphere (``tactile calibrate gel
+    --rigid-sphere-radius-mm R``): features of each grasp (force, width and one image, for the
+    flags: the fit needs no contact area), :func:`fit_gel_rigid_sphere`, and ``calibration``
+    with the fitted effective gel modulus, its uncertainty, the rig's onset-width lag and the
+    evidence in ``provenance["gel_fit"]`` (grasps that could not be used are listed under
+    ``skipped`` with the reason). The gel model is ``calibration``'s (set ``gel_model`` first
+    for a thin bonded layer). ``calibration_id`` defaults to ``calibration``'s.
+    """
+    feats: list[GraspFeatures] = []
+    skipped: list[str] = []
+    for grasp in grasps:
+        try:
+            feats.append(extract_features(grasp, calibration, with_depth=False, max_image_frames=1))
+        except TactileError as exc:
+            skipped.append(f"{grasp.grasp_id}: {exc.message}")
+    fit = fit_gel_rigid_sphere(feats, calibration, radius_mm=radius_mm)
+    cal = fit.apply(calibration, calibration_id or calibration.calibration_id)
+    evidence = dict(cal.provenance["gel_fit"])
+    evidence["skipped"] = [*skipped, *evidence["skipped"]]
+    return dataclasses.replace(cal, provenance={**cal.provenance, "gel_fit": evidence})

@@ -15,7 +15,9 @@ import numpy as np
 
 from tactile.calibration.depth_fit import calibrate_depth
 from tactile.errors import CalibrationError
+from tactile.processing import extract_features
 from tactile.sensor import SIM_WEDGE, SensorCalibration
+from tactile.sim import SimGraspConfig, SimObject, simulate_grasp_truth
 
 
 def calibrate_sim_depth(
@@ -26,9 +28,6 @@ def calibrate_sim_depth(
     press_depth_mm: float = 0.8,
 ) -> SensorCalibration:
     """``calibration`` with a depth model fitted on a simulated 10 GPa ball press."""
-    from tactile.processing import extract_features
-    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp_truth
-
     ball = SimObject(shape="sphere", radius_mm=ball_radius_mm, modulus_pa=1e10, name="ball")
     cfg = SimGraspConfig(calibration=calibration)
     grasp, truth = simulate_grasp_truth(ball, cfg, seed=seed)

@@ -7,7 +7,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tactile.cli._common import add_json_flag, print_json
+from tactile.cli._common import (
+    add_frames_flag,
+    add_json_flag,
+    add_output_flags,
+    add_progress_flags,
+    non_negative_int,
+    print_json,
+    show_progress,
+)
 from tactile.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -74,7 +82,10 @@ def register(sub: Any) -> None:
         "(foams, gels, rubbers, plastics, hard; dimpled and ridged surfaces)",
     )
     p.add_argument(
-        "--workers", type=int, default=0, help="parallel processes (default: all CPU cores)"
+        "--workers",
+        type=non_negative_int,
+        default=0,
+        help="parallel processes (default 0: all CPU cores)",
     )
     p.add_argument("--size", type=_size, default=(240, 320), help="frame HEIGHTxWIDTH")
     p.add_argument(
@@ -116,8 +127,9 @@ def register(sub: Any) -> None:
         help="calibration id the grasps name for processing (default: with --camera wedge-raw "
         "and --rig random, wedge-reference-v3, the real Wedge's; else the simulator's own)",
     )
-    p.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_output_flags(p, append=True)
+    add_frames_flag(p)
+    add_progress_flags(p)
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -125,7 +137,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from tactile.sim.dataset import generate_dataset
+    from tactile.recording.synthetic import generate_dataset
 
     if args.objects < 1 or args.grasps < 1:
         raise ConfigError(
@@ -155,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         rig = RigRanges()
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
     total = args.objects * args.grasps
-    bar = tqdm(total=total, unit="grasp", disable=args.no_progress or args.json)
+    bar = tqdm(total=total, unit="grasp", disable=not show_progress(args))
 
     def progress(done: int, _total: int) -> None:
         bar.update(done - bar.n)
@@ -170,21 +182,15 @@ def run(args: argparse.Namespace) -> int:
             workers=min(workers, total),
             config=configs,
             overwrite=args.overwrite,
+            append=args.append,
+            frame_codec=args.frames,
             progress=progress,
             rig=rig,
         )
     finally:
         bar.close()
     if args.json:
-        print_json(
-            {
-                "path": str(result.path),
-                "card_md": str(result.card_md),
-                "card_json": str(result.card_json),
-                "grasp_ids": list(result.grasp_ids),
-                "card": result.card,
-            }
-        )
+        print_json(result.to_json())
     else:
         e = result.card["modulus_pa"]
         print(

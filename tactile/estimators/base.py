@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tactile.sensor import SensorCalibration, resolve_calibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
+
+if TYPE_CHECKING:
+    from tactile.io import GraspReader
 
 
 @runtime_checkable
@@ -25,6 +28,21 @@ class Estimator(Protocol):
         grasp: Grasp,
         features: GraspFeatures | None = None,
         calibration: SensorCalibration | str | None = None,
+    ) -> ModulusEstimate: ...
+
+
+@runtime_checkable
+class StoredGraspEstimator(Estimator, Protocol):
+    """An estimator that reads a stored grasp itself, decoding only what it needs (the network:
+    the frames its inputs were trained on). ``meta`` replaces the stored metadata (e.g.
+    completed from a label table)."""
+
+    def estimate_stored(
+        self,
+        reader: GraspReader,
+        grasp_id: str,
+        calibration: SensorCalibration | str | None = None,
+        meta: GraspMetadata | None = None,
     ) -> ModulusEstimate: ...
 
 

@@ -40,7 +40,7 @@ from tactile.estimators.contact import (
 )
 from tactile.estimators.fitting import MIN_LOG10_SE, LogFit, robust_log_fit, robust_slope_fit
 from tactile.estimators.loading import LoadingCurve, loading_curve
-from tactile.estimators.separation import separate_object
+from tactile.estimators.separation import separate_with_calibration
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -337,10 +337,6 @@ class HertzEstimator(AnalyticalEstimator):
             "approach_over_radius": strain,
             "model_log10_sd": model_se,
             "e_star_pa": fit.value,
-            "object_poisson": self.object_poisson,
-            "gel_modulus_pa": calibration.gel_modulus_pa,
-            "gel_poisson": calibration.gel_poisson,
-            "calibration_id": calibration.calibration_id,
             "radius_mm": radius,
             "radius_source": radius_source,
             "peak_force_n": curve.peak_force_n,
@@ -348,17 +344,14 @@ class HertzEstimator(AnalyticalEstimator):
                 r: float(10 ** np.nanmedian(v)) for r, v in per_route.items() if _n_valid(v)
             },
         }
-        details["gel_compliance_factor"] = gel_factor
-        return separate_object(
+        return separate_with_calibration(
             total,
-            calibration.gel_reduced_compliance_per_pa * gel_factor,
-            calibration.gel_modulus_log10_sd,
-            numerator=1.0 - self.object_poisson**2,
+            calibration,
+            object_poisson=self.object_poisson,
             estimator=self.name,
             flags=frozenset(flags),
             details=details,
             seed=self.seed,
-            gel_lock_depth_mm=calibration.gel_lock_depth_mm,
+            gel_factor=gel_factor,
             approach_mm=approach_mm,
-            approach_sd_mm=calibration.width_offset_sd_mm / 2.0,
         )

@@ -33,7 +33,7 @@ from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2, thin_layer_factor
 from tactile.estimators.fitting import LogFit, robust_log_fit
 from tactile.estimators.hertz import hold_frames, large_strain_log10_sd
-from tactile.estimators.separation import separate_object
+from tactile.estimators.separation import separate_with_calibration
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -124,25 +124,19 @@ class LineContactEstimator(AnalyticalEstimator):
             "approach_over_radius": strain,
             "model_log10_sd": model_se,
             "e_star_pa": fit.value,
-            "object_poisson": self.object_poisson,
-            "gel_modulus_pa": calibration.gel_modulus_pa,
-            "calibration_id": calibration.calibration_id,
             "peak_force_n": float(np.max(features.force_n[features.contact_index :])),
         }
         gel_factor = 1.0
         if calibration.thin_layer:  # a bonded layer stiffens as the strip widens
             gel_factor = float(np.median(thin_layer_factor(b, calibration.gel_thickness_mm)))
-        details["gel_compliance_factor"] = gel_factor
-        return separate_object(
+        return separate_with_calibration(
             total,
-            calibration.gel_reduced_compliance_per_pa * gel_factor,
-            calibration.gel_modulus_log10_sd,
-            numerator=1.0 - self.object_poisson**2,
+            calibration,
+            object_poisson=self.object_poisson,
             estimator=self.name,
             flags=frozenset(flags),
             details=details,
             seed=self.seed,
-            gel_lock_depth_mm=calibration.gel_lock_depth_mm,
+            gel_factor=gel_factor,
             approach_mm=approach,
-            approach_sd_mm=offset_sd / 2.0,
         )

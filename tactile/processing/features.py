@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -296,6 +297,8 @@ def extract_features_from(
     """
     cal = require_calibration(calibration, signals.grasp_id)
     phase = find_loading_phase(signals.force_n, signals.width_mm)
+    if phase.end_index is not None:  # a slip: the grasp ends where the grip was lost
+        signals, phase = _cut(signals, phase, phase.end_index + 1)
     sampled = sample_indices(phase.contact_index, phase.peak_index, n_samples)
     flags = set(phase.flags)
     notes = list(phase.notes)
@@ -353,6 +356,34 @@ def extract_features_from(
         flags=frozenset(flags),
         notes=tuple(notes),
     )
+
+
+@dataclass(frozen=True)
+class _CutSignals:
+    """The first ``n_frames`` of a grasp's signals (what a slip leaves usable)."""
+
+    grasp_id: str
+    meta: GraspMetadata
+    t_s: np.ndarray
+    force_n: np.ndarray
+    width_mm: np.ndarray
+    reference_frame: np.ndarray | None
+    frame_shape: tuple[int, int]
+    n_frames: int
+
+
+def _cut(signals: SignalSource, phase: LoadingPhase, n: int) -> tuple[SignalSource, LoadingPhase]:
+    cut = _CutSignals(
+        signals.grasp_id,
+        signals.meta,
+        signals.t_s[:n],
+        signals.force_n[:n],
+        signals.width_mm[:n],
+        signals.reference_frame,
+        signals.frame_shape,
+        n,
+    )
+    return cut, replace(phase, force_n=phase.force_n[:n])
 
 
 def _interpolate_loading(values: np.ndarray, measured: Sequence[int]) -> None:

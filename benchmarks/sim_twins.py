@@ -1,6 +1,6 @@
 """Simulated twins of the five real Wedge objects, compared side by side with the real grasps.
 
-Run ``python -m tactile.sim.twins --data ../shared/data --out docs/img`` to rebuild the figures
+Run ``python benchmarks/sim_twins.py --data ../shared/data --out docs/img`` to rebuild the figures
 and the table in ``docs/simulator.md``. Both real and simulated grasps go through the same
 processing (:func:`tactile.processing.extract_features`), so the comparison includes what the
 pipeline would see, not only the simulator's ground truth.
