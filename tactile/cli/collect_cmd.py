@@ -75,6 +75,12 @@ def register(sub: Any) -> None:
     p.add_argument("--calibration", help="sensor calibration id or JSON path (default: profile)")
     for name, text in _RECORDER_FLAGS:
         p.add_argument("--" + name.replace("_", "-"), type=float, help=text)
+    p.add_argument(
+        "--software-force-limit",
+        action="store_true",
+        help="accept a --max-force-n below the gripper's weakest grip (only the host-side "
+        "check then guards it; the press runs at the slowest speed)",
+    )
     p.add_argument("--max-attempts", type=int, help="give up after this many grasps (2N)")
     pause = p.add_mutually_exclusive_group()
     pause.add_argument(
@@ -138,6 +144,8 @@ def build_config(args: argparse.Namespace) -> Any:
     for name, _ in _RECORDER_FLAGS:
         if getattr(args, name) is not None:
             recorder_fields[name] = getattr(args, name)
+    if args.software_force_limit:
+        recorder_fields["software_force_limit"] = True
     try:
         recorder = RecorderConfig(**recorder_fields)
     except TypeError as exc:

@@ -48,6 +48,7 @@ thickness.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -305,11 +306,33 @@ def _flat_curve(obj: SimObject, gel: GelModel, pad_x_mm: float, pad_y_mm: float)
     )
 
 
+#: Contact models chosen by ``SimObject.extra["contact_model"]`` (name -> curve builder), added
+#: by the modules that define them; a name below is imported on first use.
+CONTACT_MODELS: dict[str, Callable[[SimObject, GelModel], ContactCurve]] = {}
+_CONTACT_MODEL_MODULES = {"layered": "tactile.sim.produce"}
+
+
+def _registered_model(name: str) -> Callable[[SimObject, GelModel], ContactCurve]:
+    if name not in CONTACT_MODELS and name in _CONTACT_MODEL_MODULES:
+        import importlib
+
+        importlib.import_module(_CONTACT_MODEL_MODULES[name])
+    if name not in CONTACT_MODELS:
+        raise ConfigError(
+            f"SimObject.extra['contact_model']={name!r} is not a registered contact model",
+            hint=f"use one of {sorted(set(CONTACT_MODELS) | set(_CONTACT_MODEL_MODULES))}",
+        )
+    return CONTACT_MODELS[name]
+
+
 def contact_curve(
     obj: SimObject, gel: GelModel, *, pad_x_mm: float, pad_y_mm: float
 ) -> ContactCurve:
     """The per-finger contact curve of ``obj`` pressed into the gel, with a lock-up beyond the
     model's range (see :func:`_with_lockup`)."""
+    model = obj.extra.get("contact_model")
+    if model:
+        return _with_lockup(_registered_model(str(model))(obj, gel), obj, gel.thickness_mm)
     if obj.shape in ("sphere", "ellipsoid"):
         curve = _point_curve(obj, gel)
     elif obj.shape == "cylinder":

@@ -7,13 +7,12 @@ import math
 
 import numpy as np
 import pytest
-from estimator_curves import CURVES_CAL, sphere_features, sphere_meta
+from estimator_curves import CURVES_CAL, effective_modulus_pa, sphere_features, sphere_meta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tactile.errors import ConfigError, NoContactError
 from tactile.estimators import HertzEstimator
-from tactile.estimators.contact import effective_modulus_pa
 from tactile.sensor import WEDGE_REFERENCE
 from tactile.types import Flag
 

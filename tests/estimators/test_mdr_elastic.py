@@ -6,30 +6,32 @@ import math
 
 import numpy as np
 import pytest
-from estimator_curves import CURVES_CAL, block_features, sphere_features, sphere_meta
+from estimator_curves import (
+    CURVES_CAL,
+    block_features,
+    effective_modulus_pa,
+    sphere_features,
+    sphere_meta,
+)
 
 from tactile.errors import EstimatorError
 from tactile.estimators import ElasticEstimator, MDREstimator
-from tactile.estimators.contact import (
-    effective_modulus_pa,
-    hertz_peak_pressure_pa,
-    mdr_center_line_load_n_per_mm,
-    mdr_shape_factor,
-)
+from tactile.estimators.mdr import mdr_log10_e_star
 from tactile.types import Flag, GraspMetadata
 
 
-def test_mdr_center_line_load_is_pi_a_p0_over_2() -> None:
-    force_n, a_mm = 12.0, 4.0
-    p0_n_per_mm2 = hertz_peak_pressure_pa(force_n, a_mm) / 1e6
-    q0 = float(mdr_center_line_load_n_per_mm(force_n, a_mm, exponent=2.0))
-    assert q0 == pytest.approx(math.pi * a_mm * p0_n_per_mm2 / 2)
-    assert q0 != pytest.approx(math.pi * a_mm * p0_n_per_mm2 / 4)
-
-
-def test_mdr_shape_factor_sphere_and_cone() -> None:
-    assert mdr_shape_factor(2.0) == pytest.approx(2.0)
-    assert mdr_shape_factor(1.0) == pytest.approx(math.pi / 2)
+def test_mdr_line_load_is_pi_a_p0_over_2_on_a_hertz_sphere() -> None:
+    # a Hertz sphere (F = 4/3 E* a delta, delta = a^2/R): MDR with the measured sphere profile
+    # (m = 1/2) gives E* back, i.e. the centre line load q(0) = E* delta = pi a p0 / 2; the
+    # pi a p0 / 4 of Burgess et al. 2024 would give half of it
+    e_star_pa, radius_mm, a_mm = 2e5, 20.0, 4.0
+    delta_mm = a_mm**2 / radius_mm
+    force_n = 4.0 / 3.0 * (e_star_pa / 1e6) * a_mm * delta_mm
+    one = np.array([1.0])
+    got = 10 ** float(mdr_log10_e_star(force_n * one, a_mm * one, delta_mm * one, 0.5)[0])
+    assert got == pytest.approx(e_star_pa)
+    p0_n_per_mm2 = 3.0 * force_n / (2.0 * math.pi * a_mm**2)
+    assert got / 1e6 * delta_mm == pytest.approx(math.pi * a_mm * p0_n_per_mm2 / 2)
 
 
 @pytest.mark.parametrize("modulus_pa", [5e3, 3e4, 2e5, 1e6])

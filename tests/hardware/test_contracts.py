@@ -52,11 +52,11 @@ def gripper_url(request: pytest.FixtureRequest, replay_file: Path) -> Iterator[s
     if kind == "robotiq-pty":
         emu = RobotiqEmulator(SimWorld(SimObject(radius_mm=20), SIM_WEDGE), activation_s=0.0)
         with PtyLink(on_bytes=emu.feed) as link:
-            yield f"{link.port}?timeout_s=0.3"
+            yield f"{link.port}?timeout_s=0.3&open_pos=3&closed_pos=230"  # calibrated
         return
     yield {
         "sim": "sim://?radius_mm=20",
-        "robotiq-sim": "robotiq-sim://?radius_mm=20&activation_s=0",
+        "robotiq-sim": "robotiq-sim://?radius_mm=20&activation_s=0&open_pos=3&closed_pos=230",
         "replay": f"replay://{replay_file}#g0?speed=0",
     }.get(kind) or _real("TACTILE_GRIPPER_URL")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import cv2
@@ -53,10 +52,10 @@ def test_glitches_are_flagged_and_drops_reported() -> None:
 
 def test_replay_keeps_recorded_timing(replay_file: Path) -> None:
     with open_tactile_sensor(f"replay://{replay_file}#g0") as cam:
-        t0 = time.monotonic()
         frames = [cam.read() for _ in range(8)]
-        elapsed = time.monotonic() - t0
-    assert 0.06 <= elapsed < 0.5  # 8 frames recorded 10 ms apart
+    # 8 frames recorded 10 ms apart are never delivered faster than recorded (a lower bound
+    # only: a loaded machine may deliver them later, which says nothing about replay)
+    assert frames[-1].t_s - frames[0].t_s >= 0.07 - 1e-3
     assert [fr.index for fr in frames] == list(range(8))
     with open_force_sensor(f"replay://{replay_file}?speed=0") as f:
         forces = [f.read().force_n for _ in range(8)]

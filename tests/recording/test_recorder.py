@@ -87,7 +87,7 @@ def test_raw_streams_are_kept_with_their_own_timestamps() -> None:
     assert np.allclose(force["t_arrival_s"] - force["t_s"], 0.002)
     assert np.array_equal(grasp.t_s, tactile["t_s"])
     assert grasp.meta.extra["latency_s"] == {"tactile": 0.05, "force": 0.002}
-    assert grasp.meta.extra["width_calibrated"] is False  # robotiq-sim without a calibration
+    assert grasp.meta.extra["width_calibrated"] is True  # the rig's URL carries one
 
 
 @pytest.mark.parametrize("modulus_pa", [3e4, 2e5, 1e9])
@@ -117,7 +117,7 @@ def test_a_limit_below_the_grippers_weakest_grip_is_refused_or_pressed_slowly() 
     # grasp 1 closes slowly all the way; grasp 2 approaches fast to 5 mm before grasp 1's
     # contact opening, then presses slowly
     assert closing == [0, 255, 0]
-    assert grasp.meta.extra["contact_width_mm"] == pytest.approx(50.0, abs=3.0)  # uncalibrated
+    assert grasp.meta.extra["contact_width_mm"] == pytest.approx(50.0, abs=2.0)  # at 0.5 N
     with pytest.raises(ConfigError, match=r"below the 20 N .* too fast"):  # even when accepted
         record(rig("w2"), dataclasses.replace(config, press_speed=1.0))
 
@@ -164,7 +164,7 @@ def test_closing_time_limit() -> None:
     config = dataclasses.replace(FAST, close_speed=0.01, max_closing_s=0.1)
     with pytest.raises(GraspAbortedError, match=r"closing took longer than 0\.1 s") as info:
         record(rig("c"), config, rigs)
-    assert emulator(rigs, "c").commands[-1].position == 0  # commanded open
+    assert emulator(rigs, "c").commands[-1].position == 3  # commanded open (calibrated)
     assert info.value.gripper_opened
 
 
@@ -215,7 +215,7 @@ def test_stop_event_keeps_the_partial_grasp() -> None:
     assert isinstance(info.value.cause, RecordingInterruptedError)
     assert info.value.gripper_opened and info.value.partial is not None
     assert info.value.partial.force_n.max() > 1.0
-    assert emulator(rigs, "i").commands[-1].position == 0
+    assert emulator(rigs, "i").commands[-1].position == 3  # open
 
 
 def test_streams_are_synchronised_at_frame_times() -> None:

@@ -21,7 +21,7 @@ def last_command_opens(emu: RobotiqEmulator | None) -> bool:
     """The emulator's last command opened the fingers (a goto open or the automatic release)."""
     assert emu is not None
     last = emu.commands[-1]
-    return last.position == 0 or last.action == rp.RACT | rp.RATR | rp.RARD
+    return last.position <= 3 or last.action == rp.RACT | rp.RATR | rp.RARD
 
 
 def config(tmp_path: Path, urls: dict[str, str], n: int = 3, **kw: object) -> SessionConfig:
