@@ -79,8 +79,8 @@ def register(sub: Any) -> None:
         type=int,
         default=6,
         metavar="N",
-        help="simulated tomatoes on the sorted tray, twice as many on the labelled one "
-        "(default 6; 0 skips the sorting part)",
+        help="simulated tomatoes on the labelled and on the sorted tray (default 6; 0 skips "
+        "the sorting part)",
     )
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -209,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
             tray = demo_tray(args.tray_size, args.seed)
         _progress(args.json, "writing the report ...")
         results = _results(path, rows, network, why_not, args, tray)
-        from tactile.reporting.demo_report import write_demo_report  # matplotlib: lazily
+        from tactile.reporting.demo_report import write_demo_report  # pulls in the simulator
 
         write_demo_report(results, report_path)
         if args.json:
@@ -254,8 +254,7 @@ def demo_tray(size: int, seed: int) -> Any:
     literature = load_produce_profile("tomato")
     est = ProduceEstimator()
     grasper = SimGrasper(est, literature.max_force_n, seed=seed)
-    # twice as many labelled fruit as sorted ones: few labels leave wide undecided bands
-    labelled = sort_tray(sim_tray(literature, 2 * size, seed + 101), grasper, est, literature)
+    labelled = sort_tray(sim_tray(literature, size, seed + 101), grasper, est, literature)
     samples = [
         Sample(r.attempts[0].measurement.value, r.item.truth_class)
         for r in labelled.results

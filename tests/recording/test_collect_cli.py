@@ -157,8 +157,8 @@ def test_sim_profile_shows_the_pause_and_a_saved_rerun_preview(
     err = capsys.readouterr().err
     assert code == 0, err
     assert "1 of 2 grasps of ball done: pausing 0.001 s" in err
-    # every closing frame's 240x320 image went to the preview (an empty recording is ~10 kB)
-    assert rrd.stat().st_size > 1_000_000
+    # the frames' 240x320 images went to the preview (an empty recording is ~10 kB)
+    assert rrd.stat().st_size > 200_000
 
 
 def test_preview_that_cannot_start_fails_before_anything_moves(
