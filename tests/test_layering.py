@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("recording",),
     ("calibration", "evaluation"),  # procedures and workflows over the layers below
     ("search", "decisions"),
+    ("reporting",),  # the demo's HTML report and the plots of sorting runs
     ("cli",),
 )
 RANK = {part: i for i, layer in enumerate(LAYERS) for part in layer}

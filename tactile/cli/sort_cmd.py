@@ -156,9 +156,15 @@ def _run_sort(args: argparse.Namespace) -> int:
     finally:
         if reader is not None:
             reader.close()
-    paths = write_run(run, args.out)
+    paths = write_run(run, args.out, plot=_plot())
     _report(args, run, paths, summary_table)
     return 0
+
+
+def _plot() -> Any:
+    from tactile.reporting.plots import sorting_figure
+
+    return sorting_figure
 
 
 def _report(args: argparse.Namespace, run: Any, paths: dict[str, Path], table: Any) -> None:
@@ -218,7 +224,7 @@ def _sort_on_rig(
             sort_tray(items, grasper, estimator, profile, **sort)
         except TactileError as exc:
             failure = exc
-    paths = write_run(run, args.out, grasps=False)
+    paths = write_run(run, args.out, grasps=False, plot=_plot())
     paths["grasps_h5"] = args.out / "grasps.h5"
     _report(args, run, paths, summary_table)
     if failure is None:

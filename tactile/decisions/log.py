@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,16 +62,22 @@ def item_row(r: ItemResult) -> dict[str, Any]:
     }
 
 
-def write_run(run: SortRun, out_dir: Path, *, grasps: bool = True) -> dict[str, Path]:
-    """Write the logs, summary, plot (and grasps) of ``run`` into ``out_dir``."""
-    from tactile.reporting.plots import sorting_figure
+def write_run(
+    run: SortRun,
+    out_dir: Path,
+    *,
+    grasps: bool = True,
+    plot: Callable[[SortRun], bytes] | None = None,
+) -> dict[str, Path]:
+    """Write the logs, summary, plot (and grasps) of ``run`` into ``out_dir``.
 
+    ``plot``: renders ``summary.png`` (``tactile.reporting.plots.sorting_figure``, which sits a
+    layer above this package); without it no plot is written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {
         "items_csv": out_dir / "items.csv",
         "items_json": out_dir / "items.json",
         "summary_json": out_dir / "summary.json",
-        "summary_png": out_dir / "summary.png",
     }
     with paths["items_csv"].open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
@@ -81,7 +88,9 @@ def write_run(run: SortRun, out_dir: Path, *, grasps: bool = True) -> dict[str, 
         json.dumps([_clean(r.to_dict()) for r in run.results], indent=1) + "\n"
     )
     paths["summary_json"].write_text(json.dumps(_clean(run.summary()), indent=1) + "\n")
-    paths["summary_png"].write_bytes(sorting_figure(run))
+    if plot is not None:
+        paths["summary_png"] = out_dir / "summary.png"
+        paths["summary_png"].write_bytes(plot(run))
     if grasps:
         from tactile.io import GraspWriter
 
