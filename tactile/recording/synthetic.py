@@ -19,6 +19,7 @@ from tactile.io import GraspReader
 from tactile.io.output import WriteMode, open_grasp_output, output_mode
 from tactile.sim.dataset import build_card, card_markdown, card_paths, plan_dataset, simulate_plan
 from tactile.sim.grasp import SimGraspConfig
+from tactile.sim.rigs import RigRanges
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def generate_dataset(
     progress: Callable[[int, int], None] | None = None,
     append: bool = False,
     frame_codec: str = "raw",
+    rig: RigRanges | None = None,
 ) -> DatasetResult:
     """Simulate ``n_objects x grasps_per_object`` grasps into the store at ``out`` and write the
     dataset card (``out`` with ``.card.md`` / ``.card.json``).
@@ -67,7 +69,8 @@ def generate_dataset(
     complete) or ``append`` (all or nothing; a grasp id already there is an error before
     anything is simulated); see :mod:`tactile.io.output`. ``frame_codec``: ``"raw"`` pixels
     (default: bit-identical to the simulation) or ``"jpeg"`` at the reference camera's
-    quality (``tactile simulate``'s default, ~10x smaller).
+    quality (``tactile simulate``'s default, ~10x smaller). ``rig``: a randomised rig per grasp
+    (:mod:`tactile.sim.rigs`).
     """
     plan = plan_dataset(
         n_objects=n_objects,
@@ -75,6 +78,7 @@ def generate_dataset(
         seed=seed,
         population=population,
         config=config,
+        rig=rig,
     )
     out = Path(out)
     mode = output_mode(out, overwrite=overwrite, append=append)
