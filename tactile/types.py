@@ -181,7 +181,9 @@ class GraspFeatures:
 
     Per-frame arrays cover the whole grasp; ``contact_index`` and ``peak_index`` delimit the
     loading phase (inclusive). ``depth_mm`` is the gel's indentation depth when it could be
-    measured, else None.
+    measured, else None. ``contact_patch_mm`` (frames x 4, NaN where not measured) is the
+    imaged patch's shape per frame: major and minor axis of its moment ellipse and its span
+    along the pad's x and y (``tactile.processing.contact.PATCH_COLUMNS``), or None.
     """
 
     grasp_id: str
@@ -196,6 +198,7 @@ class GraspFeatures:
     sampled_indices: tuple[int, ...] = ()
     flags: frozenset[Flag] = frozenset()
     notes: tuple[str, ...] = ()
+    contact_patch_mm: np.ndarray | None = None
 
     @property
     def loading(self) -> slice:

@@ -54,11 +54,13 @@ from tactile.estimators.contact import (
     PA_PER_N_PER_MM2,
     thin_layer_factor,
 )
-from tactile.estimators.elastic import pad_area_mm2
+from tactile.estimators.elastic import pad_area_mm2, pad_extent_mm
 from tactile.estimators.hertz import large_strain_log10_sd
+from tactile.estimators.line import line_approach_mm
 from tactile.estimators.loading import loading_curve
 from tactile.estimators.separation import UNRESOLVED_SHARE, bottomed_gel_compliance
 from tactile.processing.grasp_geometry import (
+    MIN_CONTACT_WIDTH_SD_MM,
     GraspGeometry,
     infer_geometry,
     reconstruct_width_mm,
@@ -89,16 +91,60 @@ def contact_width_bias(calibration: SensorCalibration) -> tuple[float, float]:
 
 
 def geometry_of(features: GraspFeatures, calibration: SensorCalibration) -> GraspGeometry:
-    """:func:`infer_geometry` with the calibration's width bias and pad area."""
+    """:func:`infer_geometry` with the calibration's width bias, rig and pad."""
     bias, bias_sd = contact_width_bias(calibration)
+    area = pad_area_mm2(calibration)
+    if area is None and calibration.pad_size_mm is not None:
+        area = calibration.pad_size_mm[0] * calibration.pad_size_mm[1]
     return infer_geometry(
         features.force_n,
         features.width_mm,
         area_mm2=features.contact_area_mm2,
-        pad_area_mm2=pad_area_mm2(calibration),
+        patch_mm=features.contact_patch_mm,
+        pad_area_mm2=area,
+        pad_extent_mm=pad_extent_mm(calibration),
         contact_width_bias_mm=bias,
         contact_width_bias_sd_mm=bias_sd,
+        rig_compliance_mm_per_n=calibration.rig_compliance_mm_per_n,
     )
+
+
+def missed_closure_mm(
+    geo: GraspGeometry, modulus_pa: float, estimator: Any, calibration: SensorCalibration
+) -> float:
+    """Closure (both pads) a sphere of radius size/2 and modulus ``modulus_pa`` (gel in series)
+    takes before its force reaches the onset detection's floor, max(0.3 N, 3 % of the hold)."""
+    f0 = max(0.3, 0.03 * geo.hold_force_n)
+    radius = max(geo.size_mm, 2.0) / 2.0
+    nu = float(getattr(estimator, "object_poisson", DEFAULT_OBJECT_POISSON))
+    compliance = (1.0 - nu**2) / modulus_pa + calibration.gel_reduced_compliance_per_pa
+    e_star = 1.0 / compliance / PA_PER_N_PER_MM2  # N/mm²
+    delta = (3.0 * f0 / (4.0 * e_star * math.sqrt(radius))) ** (2.0 / 3.0)
+    return 2.0 * delta
+
+
+def _force_rises_over(features: GraspFeatures, contact_width_mm: float, missed_mm: float) -> bool:
+    """Whether the force already rose above its baseline halfway through the ``missed_mm``
+    before the contact width: a sphere as stiff as the bound carries (1/2)^1.5 ≈ 35 % of the
+    onset floor there; a rigid object, nothing (its force stays at the baseline)."""
+    force = np.asarray(features.force_n, dtype=np.float64)
+    width = reconstruct_width_mm(features.width_mm)
+    upto = int(np.argmax(force)) + 1
+    f, w = force[:upto], width[:upto]
+    mid_width = contact_width_mm + missed_mm / 2.0
+    far = w > contact_width_mm + missed_mm + 0.5
+    if int(far.sum()) < 3:  # a small object: the gripper starts close to it
+        far = (np.arange(w.size) < 3) & (w > mid_width + 0.5)
+    if int(far.sum()) < 3:
+        return True  # no free closing recorded before the touch: cannot rule it out
+    baseline = float(np.median(f[far]))
+    noise = max(1.4826 * float(np.median(np.abs(f[far] - baseline))), 0.02)
+    mid = np.abs(w - mid_width) <= max(0.25 * missed_mm, 0.3)
+    if not mid.any():
+        return True
+    floor = max(0.3, 0.03 * float(np.max(force)))
+    rise = float(np.median(f[mid])) - baseline
+    return rise >= max(0.5 * 0.35 * floor, 3.0 * noise)
 
 
 @dataclass(frozen=True)
@@ -138,6 +184,63 @@ def _sphere(
         1.0 - poisson**2,
         large_strain_log10_sd(strain),
         {"approach_over_radius": strain, "e_star_total_pa": float(np.median(e_star))},
+    )
+
+
+def _line_half_width(approach_mm: np.ndarray, radius_mm: np.ndarray) -> np.ndarray:
+    """b with ``δ = b²/(4R)·(2 ln(4R/b) − 1)`` per draw (bisection on 0 < b ≤ 4R/e)."""
+    lo = np.zeros_like(approach_mm)
+    hi = (4.0 / math.e) * radius_mm
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        below = line_approach_mm(mid, radius_mm) < approach_mm
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+def cylinder_contact_length_mm(geo: GraspGeometry, calibration: SensorCalibration) -> float:
+    """Line-contact length: the imaged strip's length, or the pad's (long side) when the strip
+    spans the imaged pad or nothing was imaged (a cylinder longer than the pad)."""
+    pad = calibration.pad_size_mm
+    pad_long = max(pad) if pad else 35.0
+    if geo.contact_length_mm is None or geo.patch_span is None:
+        return pad_long
+    if max(geo.patch_span) >= 0.85:  # spans the imaged (cropped) pad: the whole gel
+        return pad_long
+    return min(geo.contact_length_mm, pad_long)
+
+
+def _cylinder(
+    geo: GraspGeometry,
+    closure: np.ndarray,
+    size: np.ndarray,
+    gel_per_pa: np.ndarray,
+    calibration: SensorCalibration,
+    poisson: float,
+) -> _Draws:
+    """A cylinder on its side of radius size/2 (2-D Hertz, Johnson 1985 §4.3, §5.6): per pad
+    δ = closure/2 gives the strip half-width b and E* = 4RF/(πLb²); the gel removed as for
+    the sphere, with the thin-layer factor at b."""
+    f = geo.hold_force_n
+    length = cylinder_contact_length_mm(geo, calibration)
+    radius = np.maximum(size, 2.0) / 2.0
+    delta = np.maximum(closure, 1e-6) / 2.0
+    b = np.maximum(_line_half_width(delta, radius), 1e-6)
+    e_star = 4.0 * radius * f / (math.pi * length * b * b) * PA_PER_N_PER_MM2
+    total = 1.0 / e_star
+    gel = gel_per_pa.copy()
+    if calibration.thin_layer:
+        gel = gel * thin_layer_factor(b, calibration.gel_thickness_mm)
+    lock = calibration.gel_lock_depth_mm
+    if lock is not None:
+        gel = bottomed_gel_compliance(gel, total, delta, lock)
+    strain = float(np.median(delta / radius))
+    return _Draws(
+        total - gel,
+        1.0 - poisson**2,
+        large_strain_log10_sd(strain),
+        {"approach_over_radius": strain, "contact_length_mm": length},
     )
 
 
@@ -225,22 +328,39 @@ class BlindEstimator(AnalyticalEstimator):
                 hint="record the gripper width through the whole squeeze",
             )
         est = self._estimate_with(geo, features, curve.flags, meta, calibration)
+        if not est.lower_bound_only:
+            return est
+        # A bound must hold for every contact width the grasp allows. Two ways the first
+        # squeeze can be read late: the estimates disagree (one reads it much wider: a slowly
+        # rising force, or a creeping sensor), or the object is so soft that it closed a long
+        # way below the force the onset detection sees. If the object really were as stiff
+        # as the bound, it closed at most 2·δ0 before the force reached the detection floor
+        # F0 (Hertz at the bound: δ0 = (3F0/(4E*√R))^(2/3)); so the object is flagged only if
+        # it is unresolved from the widest reading and from that earlier contact too -- when
+        # the force record shows such a slow rise (a rigid object's force stays at its
+        # baseline until the touch: a small steel bolt keeps its flag).
         widest = max(geo.contact_width_estimates_mm.values())
-        if est.lower_bound_only and widest > geo.contact_width_mm + 2.0 * geo.contact_width_sd_mm:
-            # the estimates of the first squeeze disagree: a slowly rising force (a very soft
-            # object, or a creeping sensor) put one of them wider. A bound must hold for
-            # either reading, so the object is flagged only if it is unresolved from there too.
+        shift = widest - geo.contact_width_mm
+        if shift <= 2.0 * MIN_CONTACT_WIDTH_SD_MM:
+            shift = 0.0  # the estimates agree within a reading's resolution
+        missed = missed_closure_mm(geo, est.modulus_pa, self, calibration)
+        if missed > max(shift, 0.5) and _force_rises_over(features, geo.contact_width_mm, missed):
+            shift = missed
+        if shift > 0.0:
+            wider = geo.contact_width_mm + shift
             wide = dataclasses.replace(
                 geo,
-                contact_width_mm=widest,
-                size_mm=geo.size_mm + widest - geo.contact_width_mm,
-                closure_mm=widest - geo.hold_width_mm,
+                contact_width_mm=wider,
+                contact_width_sd_mm=MIN_CONTACT_WIDTH_SD_MM,  # one reading, not their spread
+                size_mm=geo.size_mm + shift,
+                closure_mm=wider - geo.hold_width_mm,
             )
             alt = self._estimate_with(wide, features, curve.flags, meta, calibration)
             if not alt.lower_bound_only:
                 details = dict(alt.details, note=(
-                    "contact width ambiguous: read at the earliest force onset; from the "
-                    f"hinge fits ({geo.contact_width_mm:.1f} mm) the object would be unresolved"
+                    f"contact width ambiguous: read {shift:.1f} mm wider (the earliest force "
+                    "onset, or where an object as stiff as the bound would have been touched); "
+                    f"from {geo.contact_width_mm:.1f} mm the object would be unresolved"
                 ))  # fmt: skip
                 return dataclasses.replace(alt, flags=alt.flags | {Flag.POOR_FIT}, details=details)
         return est
@@ -268,20 +388,28 @@ class BlindEstimator(AnalyticalEstimator):
         gel_scale = 10.0 ** (calibration.gel_modulus_log10_sd * z[2])
         gel_per_pa = calibration.gel_reduced_compliance_per_pa / gel_scale
         hyps: dict[str, _Draws] = {}
-        if geo.shape_class in ("sphere", "unknown"):
+        if "sphere" in geo.plausible_shapes:
             hyps["sphere"] = _sphere(
                 geo, closure, size, gel_per_pa, calibration, meta, self.object_poisson
             )
-        if geo.shape_class in ("flat", "unknown"):
-            hyps["flat"] = _flat(
-                geo, features, wc, rig, size, calibration.gel_modulus_pa * gel_scale,
-                calibration, meta,
-            )  # fmt: skip
-        return self._combine(hyps, geo, curve_flags, calibration, rng, (rig_c, rig_sd))
+        if "cylinder" in geo.plausible_shapes:
+            hyps["cylinder"] = _cylinder(
+                geo, closure, size, gel_per_pa, calibration, self.object_poisson
+            )
+        # the flat face over the pad is the most compliant geometry for a closure: its bound
+        # holds whatever the shape, so it is computed even when the imprint rules it out
+        flat = _flat(
+            geo, features, wc, rig, size, calibration.gel_modulus_pa * gel_scale,
+            calibration, meta,
+        )  # fmt: skip
+        if "flat" in geo.plausible_shapes:
+            hyps["flat"] = flat
+        return self._combine(hyps, flat, geo, curve_flags, calibration, rng, (rig_c, rig_sd))
 
     def _combine(
         self,
         hyps: dict[str, _Draws],
+        flat: _Draws,
         geo: GraspGeometry,
         curve_flags: frozenset[Flag],
         calibration: SensorCalibration,
@@ -292,12 +420,15 @@ class BlindEstimator(AnalyticalEstimator):
         logs = {k: _summarise(d, rng) for k, d in hyps.items()}
         pooled = np.concatenate(list(logs.values()))
         unresolved = float(np.mean(~np.isfinite(pooled)))
+        shares = {k: float(np.mean(~np.isfinite(v))) for k, v in logs.items()}
+        stiff = unresolved > UNRESOLVED_SHARE
         details: dict[str, Any] = {
             "geometry": geo.to_dict(),
             "hypotheses": sorted(hyps),
             "rig_compliance_mm_per_n": rig[0],
             "rig_compliance_sd_mm_per_n": rig[1],
             "unresolved_share": unresolved,
+            "unresolved_share_per_shape": shares,
             "calibration_id": calibration.calibration_id,
             "gel_modulus_pa": calibration.gel_modulus_pa,
             "peak_force_n": geo.hold_force_n,
@@ -308,12 +439,13 @@ class BlindEstimator(AnalyticalEstimator):
             details.update({f"{name}_{k}": v for k, v in d.info.items()})
         if geo.starts_in_contact:
             details["note"] = "recording starts in contact: contact width extrapolated"
-        if unresolved > UNRESOLVED_SHARE:
-            lower = min(_bound(d) for d in hyps.values())
+        if stiff:
+            bounding = [*hyps.values(), flat]
+            lower = min(_bound(d) for d in bounding)
             flags.add(Flag.STIFFER_THAN_GEL)
             lower68 = min(
                 d.numerator / max(float(np.percentile(d.compliance_per_pa, 68)), 1e-15)
-                for d in hyps.values()
+                for d in bounding
             )
             return ModulusEstimate(
                 modulus_pa=lower,

@@ -54,6 +54,16 @@ def pad_area_mm2(calibration: SensorCalibration) -> float | None:
     return (w_px - crop) * calibration.mm_per_px_x * (h_px - crop) * calibration.mm_per_px_y
 
 
+def pad_extent_mm(calibration: SensorCalibration) -> tuple[float, float] | None:
+    """The imaged pad's extent (mm) along x and y: the warped, cropped frame, else the
+    calibration's ``pad_size_mm``; None when neither is known."""
+    if calibration.warp_size_px is not None:
+        w_px, h_px = calibration.warp_size_px
+        crop = 2 * calibration.crop_px
+        return (w_px - crop) * calibration.mm_per_px_x, (h_px - crop) * calibration.mm_per_px_y
+    return calibration.pad_size_mm
+
+
 def contact_area(
     detected_mm2: np.ndarray, meta: GraspMetadata, calibration: SensorCalibration
 ) -> tuple[np.ndarray, str, float]:

@@ -42,7 +42,7 @@ _BISECTIONS = 60
 _B_MAX_OVER_R = 4.0 / math.e
 
 
-def line_approach_mm(half_width_mm: np.ndarray, radius_mm: float) -> np.ndarray:
+def line_approach_mm(half_width_mm: np.ndarray, radius_mm: np.ndarray | float) -> np.ndarray:
     """δ = b²/(4R)·(2·ln(4R/b) − 1) (0 at b = 0)."""
     b = np.asarray(half_width_mm, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):

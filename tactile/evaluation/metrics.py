@@ -20,7 +20,7 @@ share of those objects whose label is at or above the bound.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -99,7 +99,30 @@ class ObjectRow:
             "n_grasps": self.n_grasps,
             "grasp_ids": list(self.grasp_ids),
             "flags": sorted(str(f) for f in self.flags),
+            **({"geometry": self.extra["geometry"]} if "geometry" in self.extra else {}),
         }
+
+
+def object_geometry(estimates: Sequence[ModulusEstimate]) -> dict[str, Any] | None:
+    """What the grasps of one object say about its geometry (estimators that infer it, e.g.
+    ``blind``): median size (mm) and its spread over grasps, the shape class most grasps gave
+    and how many did, and the median radius of curvature from the imprint; None when no grasp
+    carries ``details["geometry"]``."""
+    geos = [e.details["geometry"] for e in estimates if isinstance(e.details.get("geometry"), dict)]
+    if not geos:
+        return None
+    sizes = np.array([g["size_mm"] for g in geos], dtype=np.float64)
+    classes = Counter(str(g.get("shape_class", "unknown")) for g in geos)
+    shape, votes = classes.most_common(1)[0]
+    radii = [g["radius_from_imprint_mm"] for g in geos if g.get("radius_from_imprint_mm")]
+    return {
+        "size_mm": float(np.median(sizes)),
+        "size_spread_mm": float(np.ptp(sizes)) if sizes.size > 1 else 0.0,
+        "size_sd_mm": float(np.median([g.get("size_sd_mm", 0.0) for g in geos])),
+        "shape_class": shape,
+        "shape_votes": f"{votes}/{len(geos)}",
+        "radius_from_imprint_mm": float(np.median(radii)) if radii else None,
+    }
 
 
 def _median_log(values: Sequence[float]) -> float:
@@ -154,6 +177,7 @@ def per_object_table(records: Iterable[tuple[str, str, float, ModulusEstimate]])
                 flags=frozenset(flags),
                 grasp_ids=tuple(r.grasp_id for r in recs),
                 estimator=ests[0].estimator,
+                extra={"geometry": geo} if (geo := object_geometry(ests)) is not None else {},
             )
         )
     return sorted(rows, key=lambda r: (r.label_pa, r.object_id))

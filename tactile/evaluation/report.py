@@ -21,19 +21,32 @@ def format_interval(interval: tuple[float, float]) -> str:
     return f"[{_pa(interval[0])}, {_pa(interval[1])}]"
 
 
+def _geometry_cells(row: ObjectRow) -> str:
+    geo = row.extra.get("geometry")
+    if not geo:
+        return f"{'-':>13} {'-':<15}"
+    size = f"{geo['size_mm']:.0f}±{geo['size_sd_mm']:.0f} mm"
+    return f"{size:>13} {geo['shape_class'] + ' ' + geo['shape_votes']:<15}"
+
+
 def format_object_table(rows: Sequence[ObjectRow]) -> str:
-    """One line per object: median estimate, 68 % interval, label, within a decade, flags."""
+    """One line per object: median estimate, 68 % interval, label, within a decade, flags;
+    with the size along the squeeze and the imprint's shape class (grasps agreeing) when the
+    estimator inferred the geometry (``blind``)."""
+    with_geo = any("geometry" in r.extra for r in rows)
+    geo_head = f" {'size':>13} {'shape':<15}" if with_geo else ""
     header = (
         f"{'object':<24} {'n':>2} {'estimate':>11} {'68% interval':>24} {'label':>10} "
-        f"{'log10 err':>9} {'1 dec':>5}  flags"
+        f"{'log10 err':>9} {'1 dec':>5}{geo_head}  flags"
     )
     lines = [header, "-" * len(header)]
     for r in rows:
+        geo = " " + _geometry_cells(r) if with_geo else ""
         lines.append(
             f"{r.object_id[:24]:<24} {r.n_grasps:>2} "
             f"{format_estimate(r.estimate_pa, r.lower_bound_only):>11} "
             f"{format_interval(r.interval_68_pa):>24} {_pa(r.label_pa):>10} "
-            f"{r.log10_error:>+9.2f} {'yes' if r.within_one_decade else 'no':>5}  "
+            f"{r.log10_error:>+9.2f} {'yes' if r.within_one_decade else 'no':>5}{geo}  "
             f"{', '.join(sorted(str(f) for f in r.flags))}"
         )
     return "\n".join(lines)

@@ -201,6 +201,37 @@ def contact_area_mm2(mask: np.ndarray, *, mm_per_px_x: float, mm_per_px_y: float
     return float(np.count_nonzero(mask)) * mm_per_px_x * mm_per_px_y
 
 
+#: Columns of :func:`patch_shape_mm` (and of ``GraspFeatures.contact_patch_mm``).
+PATCH_COLUMNS: tuple[str, ...] = ("major_mm", "minor_mm", "span_x_mm", "span_y_mm")
+
+
+def patch_shape_mm(
+    mask: np.ndarray, *, mm_per_px_x: float, mm_per_px_y: float
+) -> tuple[float, float, float, float]:
+    """Shape of a contact patch: (major, minor, span along x, span along y) in mm.
+
+    ``major``/``minor`` are the full axes of the uniform ellipse with the patch's second
+    moments (4·√eigenvalue of the pixel-coordinate covariance): a disc of diameter d gives
+    (d, d), a strip of length L and width w gives about (1.15 L, 1.15 w). The spans are the
+    extent of the patch along the pad's x and y axes (a cylinder on its side spans the pad).
+    All NaN for a patch of fewer than 3 pixels.
+    """
+    ys, xs = np.nonzero(mask)
+    if xs.size < 3:
+        nan = float("nan")
+        return nan, nan, nan, nan
+    x = xs.astype(np.float64) * mm_per_px_x
+    y = ys.astype(np.float64) * mm_per_px_y
+    cov = np.cov(np.vstack([x, y]))
+    low, high = np.linalg.eigvalsh(cov)
+    return (
+        4.0 * float(np.sqrt(max(high, 0.0))),
+        4.0 * float(np.sqrt(max(low, 0.0))),
+        float(x.max() - x.min()) + mm_per_px_x,
+        float(y.max() - y.min()) + mm_per_px_y,
+    )
+
+
 def saturated_fraction(image: np.ndarray, *, level: int = 250) -> float:
     """Share of channel values at or above ``level`` (clipped highlights)."""
     if image.dtype != np.uint8:

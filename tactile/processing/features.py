@@ -26,6 +26,7 @@ from tactile.processing.contact import (
     check_not_black,
     clean_mask,
     difference_magnitude_from_diff,
+    patch_shape_mm,
     saturated_fraction,
 )
 from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
@@ -189,8 +190,8 @@ def _frame_features(
     cal: SensorCalibration,
     warp: PadWarp,
     depth: bool,
-) -> tuple[float, float]:
-    """(contact area mm^2, peak gel depth mm or NaN) of one warped frame."""
+) -> tuple[float, float, tuple[float, float, float, float]]:
+    """(contact area mm^2, peak gel depth mm or NaN, patch shape) of one warped frame."""
     kw = {"mm_per_px_x": warp.mm_per_px_x, "mm_per_px_y": warp.mm_per_px_y}
     if cal.contact_method == "intensity":
         sigma_px = cal.contact_smoothing_mm / math.sqrt(warp.px_area_mm2)
@@ -201,15 +202,16 @@ def _frame_features(
             mag = difference_magnitude_from_diff(diff, sigma_px=sigma_px)
         mask = clean_mask((mag > cal.contact_threshold).astype(np.uint8))
         area = float(np.count_nonzero(mask)) * warp.px_area_mm2
+        patch = patch_shape_mm(mask, **kw)
         if diff is None:
-            return area, float("nan")
+            return area, float("nan"), patch
         dmap = depth_map_mm(
             diff,
             gradient_matrix=cal.gradient_matrix,
             depth_scale=cal.depth_scale_mm_per_unit or 1.0,
             **kw,
         )
-        return area, max(float(dmap[mask].max()), 0.0) if mask.any() else 0.0
+        return area, max(float(dmap[mask].max()), 0.0) if mask.any() else 0.0, patch
     dmap = depth_map_mm(
         rel(image),
         gradient_matrix=cal.gradient_matrix,
@@ -219,7 +221,7 @@ def _frame_features(
     mask = contact_mask_from_depth(dmap)
     area = float(np.count_nonzero(mask)) * warp.px_area_mm2
     peak = float(dmap[mask].max()) if mask.any() else 0.0
-    return area, max(peak, 0.0)
+    return area, max(peak, 0.0), patch_shape_mm(mask, **kw)
 
 
 def extract_features(
@@ -329,10 +331,14 @@ def extract_features_from(
     use_depth = cal.gradient_matrix is not None and (with_depth or cal.contact_method == "depth")
     if with_depth and not use_depth:
         notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
-    area, depth, saturation = _measure_loading(signals, frames, todo, ref_raw, cal, warp, use_depth)
+    area, depth, patch, saturation = _measure_loading(
+        signals, frames, todo, ref_raw, cal, warp, use_depth
+    )
     if len(todo) < phase.n_frames:
         _interpolate_loading(area, todo)
         _interpolate_loading(depth, todo)
+        for column in patch.T:
+            _interpolate_loading(column, todo)
         notes.append(
             f"measured {len(todo)} of {phase.n_frames} loading frames (from frame {todo[0]}), "
             "interpolated between them"
@@ -355,6 +361,7 @@ def extract_features_from(
         sampled_indices=sampled,
         flags=frozenset(flags),
         notes=tuple(notes),
+        contact_patch_mm=patch,
     )
 
 
@@ -402,17 +409,19 @@ def _measure_loading(
     cal: SensorCalibration,
     warp: PadWarp,
     use_depth: bool,
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Per-frame area and depth at ``indices`` (NaN elsewhere) and the worst saturation."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Per-frame area, depth and patch shape at ``indices`` (NaN elsewhere) and the worst
+    saturation."""
     ref = warp.apply(ref_raw)
     check_not_black(ref, what=f"grasp {signals.grasp_id!r} reference frame")
     rel = RelativeDifference(ref)
     area = np.full(signals.n_frames, np.nan)
     depth = np.full(signals.n_frames, np.nan)
+    patch = np.full((signals.n_frames, 4), np.nan)
     worst = 0.0
     for i in indices:
         img = warp.apply(frames[i])
         check_not_black(img, what=f"grasp {signals.grasp_id!r} frame {i}")
         worst = max(worst, saturated_fraction(img))
-        area[i], depth[i] = _frame_features(img, rel, cal, warp, use_depth)
-    return area, depth, worst
+        area[i], depth[i], patch[i] = _frame_features(img, rel, cal, warp, use_depth)
+    return area, depth, patch, worst

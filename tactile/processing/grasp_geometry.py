@@ -30,11 +30,38 @@ fault does not inflate it), at least ``MIN_CONTACT_WIDTH_SD_MM``.
 **Size.** ``size = contact width − contact_width_bias_mm`` from the rig calibration (the median
 of ``contact width − known size`` over rigid presses, :mod:`tactile.calibration.rig_fit`).
 
-**Shape class.** ``sphere`` / ``flat`` / ``unknown`` from the imprint when the images show one
-clearly (a compact patch that grows with the load: a curved surface; a patch that covers most
-of the pad already at a fifth of the peak force: a flat face larger than the pad), else
-``unknown``: on the reference Wedge soft contacts are faint and under-detected, so the blind
-estimator then keeps both hypotheses and widens its interval to cover them.
+**Shape class** (:func:`classify_imprint`), from the imaged patch at the first measured loading
+frame (about a fifth of the peak force) and at the peak, when the images show it clearly:
+
+* ``flat``: the patch covers most of the pad already early (a face larger than the pad);
+* ``cylinder`` (on its side): a strip that spans the imaged pad along one axis, is narrow
+  across it, and widens with the load (the edge of a flat face pressed over the pad also shows
+  as a thin line across it, but it does not widen);
+* ``sphere``: a compact patch (axes within 1.6:1), 5-45 % of the pad at the peak, whose area
+  grew with the load at least like F^0.15 (Hertz: F^(2/3); a flat face's does not grow) and
+  that touches neither pair of the pad's edges;
+* ``irregular``: the same, but elongated (an ellipsoid, a pear): curved, radii unequal;
+* ``unknown``: anything else, including no images.
+
+A curved class also needs an imprint at least a quarter of the area that a curved object of
+the grasp's size and closure would print (``a² ≈ Rδ``): a soft foam face over the pad barely
+indents the stiffer gel, and the small patch it shows (an edge, noise) is not its contact.
+The uncertainty of the class is carried as the set of shapes the imprint leaves plausible
+(``plausible_shapes``): one shape for a clear class, ``sphere``/``cylinder`` for an irregular
+one, all three for ``unknown``; the blind estimator pools its hypotheses over that set.
+On the reference Wedge a press brightens the gel well beyond the contact (a rigid golf ball:
+~470 mm² imaged where Hertz gives ~110 mm²), so real patches fill 40-80 % of the imaged pad and
+span it: real grasps of the reference rig are ``unknown``, as they should be.
+
+**Radius of curvature from the imprint** (clear ``sphere`` / ``cylinder`` only): the slope of
+the patch's squared radius (a cylinder: the strip's squared half-width) against the approach
+per pad over the loading frames, ``a² ≈ κ·R·δ`` with κ between 1 (Hertz, a thick gel) and 2
+(a thin gel near its window: the geometric cap) — :func:`radius_from_imprint`. It is
+reported beside ``radius_mm`` (half the size along the squeeze), not used by the estimate: the
+imaged patch depends on the contact detection, the size does not. A cap fit to the depth map
+(:func:`tactile.processing.depth.fit_cap_radius_mm`) is not used either: the gel takes the
+object's curvature only when the object is much stiffer than the gel (for a soft object the
+indented gel is flatter, by the gel's share of the compliance).
 """
 
 from __future__ import annotations
@@ -58,6 +85,29 @@ FLAT_FILL_EARLY = 0.8
 #: A patch between these shares of the pad at the peak that grew with the load is a curved
 #: surface (below the lower one the images show too little: a flat face shows only its edges).
 CURVED_FILL_PEAK = (0.05, 0.45)
+#: A patch spanning this share of the imaged pad along one axis, and at most
+#: ``STRIP_MAX_ACROSS`` of it across, with axes at least ``STRIP_MIN_ASPECT``:1, is a strip.
+STRIP_MIN_SPAN = 0.85
+STRIP_MAX_ACROSS = 0.6
+STRIP_MIN_ASPECT = 2.0
+#: A strip whose width grew by at least this factor from the early frame to the peak is a
+#: cylinder's line contact (a flat face's edge does not widen).
+STRIP_MIN_WIDENING = 1.25
+#: A patch whose area grows at least like F^0.15 (between a fifth of the peak force and the peak)
+#: is curved; a flat face's does not grow.
+MIN_GROWTH_EXPONENT = 0.15
+#: Axis ratio up to which a curved patch counts as round (a sphere).
+ROUND_MAX_ASPECT = 1.6
+#: A compact patch touching the pad's edges along an axis at this share of its extent is cut.
+TOUCHES_EDGES = 0.9
+#: Hypotheses the blind estimator keeps per shape class.
+PLAUSIBLE_SHAPES: dict[str, tuple[str, ...]] = {
+    "sphere": ("sphere",),
+    "cylinder": ("cylinder",),
+    "flat": ("flat",),
+    "irregular": ("sphere", "cylinder"),
+    "unknown": ("sphere", "cylinder", "flat"),
+}
 
 
 def reconstruct_width_mm(width_mm: np.ndarray) -> np.ndarray:
@@ -167,40 +217,6 @@ def contact_width(force_n: np.ndarray, width_mm: np.ndarray) -> ContactWidth:
     return ContactWidth(middle, sd, estimates, starts)
 
 
-@dataclass(frozen=True)
-class GraspGeometry:
-    """The object's geometry as one grasp shows it (all lengths in mm).
-
-    ``contact_width_mm`` ± ``contact_width_sd_mm``: the opening at first squeeze (reading);
-    ``size_mm`` ± ``size_sd_mm``: the object's size along the squeeze axis (contact width minus
-    the rig's calibrated bias); ``radius_mm``: the radius of curvature a sphere of that size
-    would have (``size/2``) — the blind estimator's sphere hypothesis; ``hold_force_n`` /
-    ``hold_width_mm``: the force-controlled hold; ``closure_mm``: contact width minus hold
-    width (object, gel and rig together); ``shape_class``: ``sphere``, ``flat`` or
-    ``unknown``; ``pad_fill_peak`` / ``pad_fill_early``: the imaged contact's share of the pad
-    at the peak and at a fifth of the peak force (None without images); ``starts_in_contact``:
-    the recording begins with the object already squeezed; ``evidence``: why the class.
-    """
-
-    contact_width_mm: float
-    contact_width_sd_mm: float
-    size_mm: float
-    size_sd_mm: float
-    radius_mm: float
-    hold_force_n: float
-    hold_width_mm: float
-    closure_mm: float
-    shape_class: str
-    pad_fill_peak: float | None
-    pad_fill_early: float | None
-    starts_in_contact: bool
-    evidence: str
-    contact_width_estimates_mm: dict[str, float]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def _pad_fill(
     force_n: np.ndarray, area_mm2: np.ndarray | None, pad_area_mm2: float | None
 ) -> tuple[float | None, float | None]:
@@ -218,22 +234,249 @@ def _pad_fill(
     return peak_fill, early_fill
 
 
+@dataclass(frozen=True)
+class Imprint:
+    """The imaged patch at the first measured loading frame (``early``, about a fifth of the
+    peak force) and at the peak: shares of the pad's area, the patch's moment-ellipse axes
+    (mm), its spans as shares of the imaged pad's extent along x and y, and the forces (N)."""
+
+    fill_early: float
+    fill_peak: float
+    axes_early_mm: tuple[float, float]
+    axes_peak_mm: tuple[float, float]
+    span_peak: tuple[float, float]
+    span_peak_mm: tuple[float, float]
+    force_early_n: float
+    force_peak_n: float
+
+    @property
+    def growth_exponent(self) -> float:
+        """n in area ∝ Fⁿ between the early frame and the peak (Hertz: 2/3 for a sphere, 1/2
+        for a cylinder; 0 for a flat face); 0 when the force grew less than twofold."""
+        ratio = self.force_peak_n / self.force_early_n if self.force_early_n > 0 else 0.0
+        if ratio < 2.0 or self.fill_early <= 0 or self.fill_peak <= 0:
+            return 0.0
+        return math.log(self.fill_peak / self.fill_early) / math.log(ratio)
+
+    @property
+    def aspect_peak(self) -> float:
+        major, minor = self.axes_peak_mm
+        return major / minor if minor > 0 else math.inf
+
+
+def measure_imprint(
+    force_n: np.ndarray,
+    area_mm2: np.ndarray | None,
+    patch_mm: np.ndarray | None,
+    pad_area_mm2: float | None,
+    pad_extent_mm: tuple[float, float] | None,
+) -> Imprint | None:
+    """:class:`Imprint` from per-frame areas and patch shapes (``GraspFeatures``), None when the
+    images were not measured (or no patch shape / pad size is known)."""
+    if area_mm2 is None or patch_mm is None or not pad_area_mm2 or pad_extent_mm is None:
+        return None
+    f = np.asarray(force_n, dtype=np.float64)
+    a = np.asarray(area_mm2, dtype=np.float64)
+    p = np.asarray(patch_mm, dtype=np.float64)
+    if p.shape != (f.size, 4) or a.shape != f.shape:
+        return None
+    ok = np.isfinite(a) & np.isfinite(f) & np.all(np.isfinite(p), axis=1)
+    if not ok.any():
+        return None
+    peak = int(np.argmax(np.where(ok, f, -np.inf)))
+    early_ok = ok & (f >= 0.2 * f[peak]) & (np.arange(f.size) <= peak)
+    early = int(np.argmax(early_ok)) if early_ok.any() else peak
+    ex, ey = pad_extent_mm
+    return Imprint(
+        fill_early=float(a[early]) / pad_area_mm2,
+        fill_peak=float(a[peak]) / pad_area_mm2,
+        axes_early_mm=(float(p[early, 0]), float(p[early, 1])),
+        axes_peak_mm=(float(p[peak, 0]), float(p[peak, 1])),
+        span_peak=(float(p[peak, 2]) / ex, float(p[peak, 3]) / ey),
+        span_peak_mm=(float(p[peak, 2]), float(p[peak, 3])),
+        force_early_n=float(f[early]),
+        force_peak_n=float(f[peak]),
+    )
+
+
+def classify_imprint(imprint: Imprint | None) -> tuple[str, str]:
+    """``(shape_class, evidence)`` from the imprint (rules in the module docstring)."""
+    if imprint is None:
+        return "unknown", "no imprint measured"
+    im = imprint
+    pct = f"{100 * im.fill_early:.0f} -> {100 * im.fill_peak:.0f} % of the pad"
+    if im.fill_early >= FLAT_FILL_EARLY:
+        return "flat", f"imprint covers {100 * im.fill_early:.0f} % of the pad at 20 % force"
+    sx, sy = im.span_peak
+    along, across = max(sx, sy), min(sx, sy)
+    widening = im.axes_peak_mm[1] / im.axes_early_mm[1] if im.axes_early_mm[1] > 0 else 0.0
+    if (
+        along >= STRIP_MIN_SPAN
+        and across <= STRIP_MAX_ACROSS
+        and im.aspect_peak >= STRIP_MIN_ASPECT
+        and widening >= STRIP_MIN_WIDENING
+        and im.fill_peak >= CURVED_FILL_PEAK[0]
+    ):
+        return "cylinder", (
+            f"strip across the pad ({100 * along:.0f} % of it), {im.aspect_peak:.1f}:1, "
+            f"widening {widening:.1f}x with the load"
+        )
+    lo, hi = CURVED_FILL_PEAK
+    if (
+        lo <= im.fill_peak < hi
+        and im.growth_exponent >= MIN_GROWTH_EXPONENT
+        and (along < TOUCHES_EDGES)
+    ):
+        if im.aspect_peak <= ROUND_MAX_ASPECT:
+            return "sphere", f"compact round imprint growing with load ({pct})"
+        return "irregular", (
+            f"compact imprint growing with load ({pct}), elongated {im.aspect_peak:.1f}:1"
+        )
+    return "unknown", f"imprint {pct}, {im.aspect_peak:.1f}:1: not decisive"
+
+
 def classify_shape(pad_fill_peak: float | None, pad_fill_early: float | None) -> tuple[str, str]:
-    """``(shape_class, evidence)`` from the imprint's share of the pad (see the module doc)."""
+    """``(shape_class, evidence)`` from the imprint's share of the pad alone (a round, growing
+    patch is taken as a sphere): :func:`classify_imprint` without the patch's shape."""
     if pad_fill_peak is None or pad_fill_early is None:
         return "unknown", "no imprint measured"
-    if pad_fill_early >= FLAT_FILL_EARLY:
-        return "flat", f"imprint covers {100 * pad_fill_early:.0f} % of the pad at 20 % force"
-    lo, hi = CURVED_FILL_PEAK
-    if lo <= pad_fill_peak < hi and pad_fill_early < 0.5 * pad_fill_peak:
-        return "sphere", (
-            f"compact imprint growing with load ({100 * pad_fill_early:.0f} -> "
-            f"{100 * pad_fill_peak:.0f} % of the pad)"
-        )
-    return "unknown", (
-        f"imprint {100 * pad_fill_early:.0f} -> {100 * pad_fill_peak:.0f} % of the pad: "
-        "not decisive"
+    round_patch = Imprint(
+        pad_fill_early, pad_fill_peak, (1.0, 1.0), (1.0, 1.0), (0.5, 0.5), (1.0, 1.0), 0.2, 1.0
     )
+    return classify_imprint(round_patch)
+
+
+def radius_from_imprint(
+    shape_class: str,
+    force_n: np.ndarray,
+    width_mm: np.ndarray,
+    area_mm2: np.ndarray | None,
+    patch_mm: np.ndarray | None,
+    rig_compliance_mm_per_n: float = 0.0,
+) -> tuple[float, float] | None:
+    """Radius of curvature (mm) and its sd from the imprint's growth with the closure (module
+    docstring); None unless the class is ``sphere`` or ``cylinder`` with ≥ 3 usable frames.
+
+    The squared contact radius grows with the approach per pad δ: ``a² = κ·R·δ`` with κ = 1 for
+    an elastic half-space (Hertz) and κ → 2 for a thin gel pressed towards its window (the
+    geometric cap, ``a² ≈ 2Rh``). The slope of a² against the closure (its free intercept
+    absorbs the contact width's error) gives κR; R is reported at κ = √2 with an sd spanning
+    κ = 1..2. A cylinder's strip half-width b (from the patch's minor axis) is used the same way
+    (the line law ``b² = 4Rδ/(2 ln(4R/b) − 1)`` is within a factor 2 of Rδ for 4R/b = 3-20,
+    and a soft cylinder's strip stops widening as it flattens over the pad): sd ±0.5 κR."""
+    if shape_class not in ("sphere", "cylinder") or area_mm2 is None or patch_mm is None:
+        return None
+    f = np.asarray(force_n, dtype=np.float64)
+    w = reconstruct_width_mm(width_mm)
+    closure = w[0] - w - rig_compliance_mm_per_n * f
+    a = np.asarray(area_mm2, dtype=np.float64)
+    minor = np.asarray(patch_mm, dtype=np.float64)[:, 1]
+    peak = float(np.max(f))
+    use = np.isfinite(a) & np.isfinite(minor) & (f >= 0.2 * peak) & (a > 0)
+    if int(use.sum()) < 3:
+        return None
+    if shape_class == "sphere":
+        squared = a[use] / math.pi
+    else:
+        squared = (minor[use] * math.sqrt(3.0) / 4.0) ** 2  # a uniform strip of width 2b
+    delta = closure[use] / 2.0
+    if float(np.ptp(delta)) < 0.1:
+        return None
+    slope = _theil_sen(delta, squared)
+    if not slope > 0:
+        return None
+    # κ = 1..2 spans ±0.25 κR around κ = √2; a strip's width also saturates as a soft cylinder
+    # flattens over the pad: ±0.5
+    return slope / math.sqrt(2.0), slope * (0.25 if shape_class == "sphere" else 0.5)
+
+
+def _theil_sen(x: np.ndarray, y: np.ndarray) -> float:
+    i, j = np.triu_indices(x.size, k=1)
+    dx = x[j] - x[i]
+    ok = np.abs(dx) > 1e-9
+    if not ok.any():
+        return math.nan
+    return float(np.median((y[j] - y[i])[ok] / dx[ok]))
+
+
+#: A curved imprint must show at least this share of the contact area its closure implies
+#: (a² ≥ R·δ for a sphere of radius size/2, a strip 2√(Rδ) wide for a cylinder).
+MIN_IMPRINT_SHARE = 0.25
+
+
+def _check_against_closure(
+    shape: str,
+    why: str,
+    imprint: Imprint,
+    size_mm: float,
+    closure_mm: float,
+    hold_force_n: float,
+    pad_area_mm2: float,
+    rig_compliance_mm_per_n: float,
+) -> tuple[str, str]:
+    """``unknown`` when a curved imprint is far smaller than a curved object of this size and
+    closure would leave: the images then do not show the contact (a soft face over the pad
+    barely indents a stiffer gel, and what shows is its edge or noise)."""
+    radius = max(size_mm, 2.0) / 2.0
+    delta = max(closure_mm - rig_compliance_mm_per_n * hold_force_n, 0.0) / 2.0
+    if shape == "cylinder":
+        expected = 2.0 * math.sqrt(radius * delta) * max(imprint.span_peak_mm)
+    else:
+        expected = math.pi * radius * delta
+    seen = imprint.fill_peak * pad_area_mm2
+    expected = min(expected, pad_area_mm2)
+    if expected > 0 and seen < MIN_IMPRINT_SHARE * expected:
+        return "unknown", (
+            f"{why}; but only {seen:.0f} mm² imaged where a curved object of this size and "
+            f"closure would print ≥ {expected:.0f} mm²: not decisive"
+        )
+    return shape, why
+
+
+@dataclass(frozen=True)
+class GraspGeometry:
+    """The object's geometry as one grasp shows it (all lengths in mm).
+
+    ``contact_width_mm`` ± ``contact_width_sd_mm``: the opening at first squeeze (reading);
+    ``size_mm`` ± ``size_sd_mm``: the object's size along the squeeze axis (contact width minus
+    the rig's calibrated bias); ``radius_mm``: the radius of curvature a sphere of that size
+    would have (``size/2``) — the blind estimator's sphere and cylinder hypotheses;
+    ``hold_force_n`` / ``hold_width_mm``: the force-controlled hold; ``closure_mm``: contact
+    width minus hold width (object, gel and rig together); ``shape_class``: ``sphere``,
+    ``cylinder``, ``flat``, ``irregular`` or ``unknown``, ``plausible_shapes`` the shapes the
+    imprint leaves open and ``evidence`` why; ``pad_fill_peak`` / ``pad_fill_early``: the
+    imaged contact's share of the pad at the peak and at a fifth of the peak force (None
+    without images); ``patch_aspect``: the patch's axis ratio at the peak; ``patch_span``: its
+    span along the pad's x and y as shares of the imaged pad; ``contact_length_mm``: the strip's
+    length along the pad for a cylinder (else None); ``radius_from_imprint_mm`` ±
+    ``radius_from_imprint_sd_mm``: the radius of curvature from the imprint's growth (clear
+    sphere / cylinder only, else None); ``starts_in_contact``: the recording begins with the
+    object already squeezed.
+    """
+
+    contact_width_mm: float
+    contact_width_sd_mm: float
+    size_mm: float
+    size_sd_mm: float
+    radius_mm: float
+    hold_force_n: float
+    hold_width_mm: float
+    closure_mm: float
+    shape_class: str
+    pad_fill_peak: float | None
+    pad_fill_early: float | None
+    starts_in_contact: bool
+    evidence: str
+    contact_width_estimates_mm: dict[str, float]
+    plausible_shapes: tuple[str, ...] = PLAUSIBLE_SHAPES["unknown"]
+    patch_aspect: float | None = None
+    patch_span: tuple[float, float] | None = None
+    contact_length_mm: float | None = None
+    radius_from_imprint_mm: float | None = None
+    radius_from_imprint_sd_mm: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def infer_geometry(
@@ -241,18 +484,38 @@ def infer_geometry(
     width_mm: np.ndarray,
     *,
     area_mm2: np.ndarray | None = None,
+    patch_mm: np.ndarray | None = None,
     pad_area_mm2: float | None = None,
+    pad_extent_mm: tuple[float, float] | None = None,
     contact_width_bias_mm: float = 0.0,
     contact_width_bias_sd_mm: float = 0.0,
+    rig_compliance_mm_per_n: float = 0.0,
 ) -> GraspGeometry:
-    """The object's geometry from one grasp's signals (and imaged contact areas, if given)."""
+    """The object's geometry from one grasp's signals and, if given, the imaged contact areas
+    and patch shapes per frame (``GraspFeatures.contact_area_mm2`` / ``contact_patch_mm``)."""
     f = np.asarray(force_n, dtype=np.float64)
     cw = contact_width(f, width_mm)
     hold = hold_point(f, width_mm)
     size = cw.width_mm - contact_width_bias_mm
     size_sd = math.hypot(cw.sd_mm, contact_width_bias_sd_mm)
-    fill_peak, fill_early = _pad_fill(f, area_mm2, pad_area_mm2)
-    shape, why = classify_shape(fill_peak, fill_early)
+    imprint = measure_imprint(f, area_mm2, patch_mm, pad_area_mm2, pad_extent_mm)
+    fill_peak: float | None
+    fill_early: float | None
+    if imprint is not None:
+        shape, why = classify_imprint(imprint)
+        fill_peak, fill_early = imprint.fill_peak, imprint.fill_early
+    else:
+        fill_peak, fill_early = _pad_fill(f, area_mm2, pad_area_mm2)
+        shape, why = classify_shape(fill_peak, fill_early)
+    if shape in ("sphere", "irregular", "cylinder") and imprint is not None:
+        shape, why = _check_against_closure(
+            shape, why, imprint, size, cw.width_mm - hold.width_mm, hold.force_n,
+            pad_area_mm2 or 0.0, rig_compliance_mm_per_n,
+        )  # fmt: skip
+    length = None
+    if shape == "cylinder" and imprint is not None:
+        length = max(imprint.span_peak_mm)
+    radius_im = radius_from_imprint(shape, f, width_mm, area_mm2, patch_mm, rig_compliance_mm_per_n)
     return GraspGeometry(
         contact_width_mm=cw.width_mm,
         contact_width_sd_mm=cw.sd_mm,
@@ -268,4 +531,10 @@ def infer_geometry(
         starts_in_contact=cw.starts_in_contact,
         evidence=why,
         contact_width_estimates_mm=cw.estimates_mm,
+        plausible_shapes=PLAUSIBLE_SHAPES[shape],
+        patch_aspect=None if imprint is None else imprint.aspect_peak,
+        patch_span=None if imprint is None else imprint.span_peak,
+        contact_length_mm=length,
+        radius_from_imprint_mm=None if radius_im is None else radius_im[0],
+        radius_from_imprint_sd_mm=None if radius_im is None else radius_im[1],
     )

@@ -5,13 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tactile.estimators.blind import geometry_of
+from tactile.processing.features import extract_features
 from tactile.processing.grasp_geometry import (
+    PLAUSIBLE_SHAPES,
+    Imprint,
+    classify_imprint,
     classify_shape,
     contact_width,
     infer_geometry,
     reconstruct_width_mm,
 )
+from tactile.sensor import SensorCalibration, get_calibration
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+from tactile.types import GraspFeatures
 
 
 def test_reconstruct_width_interpolates_between_fresh_samples() -> None:
@@ -83,3 +90,84 @@ def test_size_recovered_on_simulated_objects(obj: SimObject, size_mm: float) -> 
     assert geo.radius_mm == pytest.approx(size_mm / 2.0, abs=1.5)
     assert abs(geo.size_mm - size_mm) <= 3.0 * geo.size_sd_mm
     assert geo.hold_force_n > 10.0 and geo.closure_mm > 0.0
+
+
+def _imprint(**kw: object) -> Imprint:
+    base = {
+        "fill_early": 0.1,
+        "fill_peak": 0.3,
+        "axes_early_mm": (10.0, 9.0),
+        "axes_peak_mm": (18.0, 16.0),
+        "span_peak": (0.5, 0.6),
+        "span_peak_mm": (17.0, 15.0),
+        "force_early_n": 4.0,
+        "force_peak_n": 20.0,
+    }
+    return Imprint(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def test_imprint_classes() -> None:
+    assert classify_imprint(None)[0] == "unknown"
+    assert classify_imprint(_imprint())[0] == "sphere"
+    assert classify_imprint(_imprint(fill_early=0.85, fill_peak=0.9))[0] == "flat"
+    strip = {"span_peak": (1.0, 0.4), "axes_peak_mm": (40.0, 10.0), "axes_early_mm": (40.0, 6.0)}
+    assert classify_imprint(_imprint(**strip))[0] == "cylinder"
+    # a flat face's edge: a thin line across the pad that does not widen with the load
+    edge = {**strip, "axes_early_mm": (40.0, 10.0), "fill_early": 0.3}
+    assert classify_imprint(_imprint(**edge))[0] != "cylinder"
+    assert classify_imprint(_imprint(axes_peak_mm=(24.0, 12.0)))[0] == "irregular"
+    # a patch that does not grow with the force is not a curved surface
+    assert classify_imprint(_imprint(fill_early=0.29))[0] == "unknown"
+    # real Wedge balls: the brightened patch fills and spans the imaged pad
+    real = {"fill_early": 0.45, "fill_peak": 0.72, "span_peak": (0.9, 1.0)}
+    assert classify_imprint(_imprint(**real))[0] == "unknown"
+    assert PLAUSIBLE_SHAPES["unknown"] == ("sphere", "cylinder", "flat")
+
+
+def _features(obj: SimObject, seed: int = 1) -> tuple[GraspFeatures, SensorCalibration]:
+    grasp = simulate_grasp(obj, config=SimGraspConfig(), seed=seed)
+    cal = get_calibration(grasp.meta.calibration_id)
+    return extract_features(grasp, cal, max_image_frames=4), cal
+
+
+@pytest.mark.parametrize(
+    ("obj", "shape", "size_mm", "radius_mm"),
+    [
+        (SimObject(shape="sphere", radius_mm=15, modulus_pa=1e9, name="steel"), "sphere", 30, 15),
+        (SimObject(shape="sphere", radius_mm=8, modulus_pa=1e6, name="rubber"), "sphere", 16, 8),
+        (
+            SimObject(shape="cylinder", radius_mm=12.5, length_mm=60, modulus_pa=1e9, name="rod"),
+            "cylinder",
+            25,
+            12.5,
+        ),
+        (
+            SimObject(shape="cylinder", radius_mm=12.5, length_mm=60, modulus_pa=1e5, name="r2"),
+            "cylinder",
+            25,
+            12.5,
+        ),
+    ],
+)
+def test_shape_size_and_curvature_recovered_from_a_simulated_grasp(
+    obj: SimObject, shape: str, size_mm: float, radius_mm: float
+) -> None:
+    feats, cal = _features(obj)
+    geo = geometry_of(feats, cal)
+    assert geo.shape_class == shape
+    assert geo.plausible_shapes == (shape,)
+    assert abs(geo.size_mm - size_mm) <= max(3.0, 2.0 * geo.size_sd_mm)
+    assert geo.radius_from_imprint_mm is not None and geo.radius_from_imprint_sd_mm is not None
+    # a² ≈ κRδ with κ in 1..2 (thick to thin gel): the reported sd spans it
+    assert abs(geo.radius_from_imprint_mm - radius_mm) <= 2.0 * geo.radius_from_imprint_sd_mm
+    if shape == "cylinder":
+        assert geo.contact_length_mm is not None and geo.contact_length_mm > 30.0
+
+
+def test_a_brick_over_the_pad_is_never_taken_for_a_curved_object() -> None:
+    for modulus in (1e4, 1e5, 1e9):
+        obj = SimObject(shape="box", size_mm=(60, 60, 40), modulus_pa=modulus, name="brick")
+        feats, cal = _features(obj)
+        geo = geometry_of(feats, cal)
+        assert "flat" in geo.plausible_shapes
+        assert geo.size_mm == pytest.approx(40.0, abs=3.0)
