@@ -32,7 +32,7 @@ from tactile.errors import EstimatorError, ModelFileError, NoContactError
 from tactile.estimators.base import resolve_calibration
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
 from tactile.estimators.neural.data import prepare_grasp, prepare_stored
-from tactile.estimators.neural.inputs import GraspInputs, rig_calibration_for
+from tactile.estimators.neural.inputs import GraspInputs
 from tactile.estimators.neural.limits import physics_limits
 from tactile.estimators.neural.ood import REFUSE_SCORE, OodReference, widen_factor
 from tactile.estimators.neural.predict import (
@@ -41,7 +41,7 @@ from tactile.estimators.neural.predict import (
     Z95_ONE_SIDED,
     predict_log10,
 )
-from tactile.estimators.neural.rig import RigCalibration, load_rig_calibration
+from tactile.estimators.neural.rig import has_rig
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -128,15 +128,9 @@ class NeuralEstimator:
         analytical: str | None = "hertz",
         num_threads: int | None = None,
         finger_stiffness_n_per_mm: float | None = None,
-        rig_calibration: RigCalibration | str | Path | None = None,
     ) -> None:
         self.loaded = model if isinstance(model, LoadedModel) else resolve_model(model)
         self.finger_stiffness_n_per_mm = finger_stiffness_n_per_mm
-        self.rig = (
-            load_rig_calibration(rig_calibration)
-            if isinstance(rig_calibration, str | Path)
-            else rig_calibration
-        )
         needs_analytical = self.loaded.config.analytical.enabled
         self.analytical = analytical if needs_analytical else self.analytical_name
         self.ood = OodReference.from_dict(self.loaded.info.get("ood"))
@@ -168,7 +162,6 @@ class NeuralEstimator:
         calibration: SensorCalibration | str | None = None,
     ) -> ModulusEstimate:
         cal = resolve_calibration(grasp.meta, calibration)
-        rig = rig_calibration_for(grasp.meta, cal, self.rig)
         inputs, feats, analytical = prepare_grasp(
             grasp,
             self.loaded.config,
@@ -176,9 +169,8 @@ class NeuralEstimator:
             analytical=self.analytical,
             features=features,
             finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
-            rig=rig,
         )
-        return self._predict(inputs, feats, analytical, grasp.meta, rig)
+        return self._predict(inputs, feats, analytical, grasp.meta, cal)
 
     def estimate_stored(
         self,
@@ -193,19 +185,17 @@ class NeuralEstimator:
         signals = reader.read_signals(grasp_id)
         use_meta = meta if meta is not None else signals.meta
         cal = resolve_calibration(use_meta, calibration)
-        rig = rig_calibration_for(use_meta, cal, self.rig)
         inputs, feats, analytical, used = prepare_stored(
             reader,
             grasp_id,
             self.loaded.config,
-            calibration=calibration,
+            calibration=cal,
             meta=meta,
             analytical=self.analytical,
             finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
             signals=signals,
-            rig=rig,
         )
-        return self._predict(inputs, feats, analytical, used, rig)
+        return self._predict(inputs, feats, analytical, used, cal)
 
     def network_answer(self, inputs: GraspInputs, meta: GraspMetadata) -> NetworkAnswer:
         """The network's Gaussian with the sim-to-real term (real grasps) and the OOD score."""
@@ -235,17 +225,18 @@ class NeuralEstimator:
         feats: GraspFeatures,
         analytical: ModulusEstimate | None,
         meta: GraspMetadata,
-        rig: RigCalibration | None,
+        calibration: SensorCalibration,
     ) -> ModulusEstimate:
         check_visible_contact(feats)
         net = self.network_answer(inputs, meta)
         mu, sigma, extra = self._combine(net, analytical)
+        rig = calibration if has_rig(calibration) else None
         limits = physics_limits(
             force_n=float(np.expm1(inputs.force[0, -1])),
             contact_area_mm2=float(np.expm1(inputs.force[1, -1])),
             size_mm=float(np.exp(inputs.geometry[0])),
             closure_mm=float(inputs.width[0, -1]),
-            rig=rig,
+            calibration=rig,
         )
         details: dict[str, object] = {
             "log10_mean": mu,
@@ -254,7 +245,7 @@ class NeuralEstimator:
             "network_log10_sigma": net.sigma,
             "ood_score": net.ood_score,
             "sim_to_real_log10_sd": net.sim_to_real_sd,
-            "rig_calibration": rig.source if rig is not None else None,
+            "rig_calibration": calibration.calibration_id if rig is not None else None,
             **limits.details(),
             **extra,
         }
@@ -313,12 +304,12 @@ class HybridEstimator(NeuralEstimator):
         feats: GraspFeatures,
         analytical: ModulusEstimate | None,
         meta: GraspMetadata,
-        rig: RigCalibration | None,
+        calibration: SensorCalibration,
     ) -> ModulusEstimate:
         check_visible_contact(feats)
         net = self.network_answer(inputs, meta)
         if net.ood_score <= REFUSE_SCORE:
-            return super()._predict(inputs, feats, analytical, meta, rig)
+            return super()._predict(inputs, feats, analytical, meta, calibration)
         if analytical is None:
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution (score "
