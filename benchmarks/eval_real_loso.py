@@ -103,7 +103,13 @@ def run_estimator(est: Any, path: Path, calibration: SensorCalibration) -> list[
     return rows
 
 
-def per_object(rows: list[dict[str, Any]], labels: dict[str, float]) -> dict[str, dict[str, Any]]:
+def per_object(
+    rows: list[dict[str, Any]],
+    labels: dict[str, float],
+    limits: dict[str, float] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Per object scores; ``limits``: the network's resolvable limit per grasp, used for an
+    estimator that reports none of its own (``blind``), so every flag is judged alike."""
     out: dict[str, dict[str, Any]] = {}
     for obj in sorted({r["object"] for r in rows}):
         rs = [r for r in rows if r["object"] == obj and "log10" in r]
@@ -121,7 +127,8 @@ def per_object(rows: list[dict[str, Any]], labels: dict[str, float]) -> dict[str
             cov[lvl] = bool(lo <= lab <= hi)
         # a flag ("only a lower bound is physical") is correct when the bound holds and the
         # object is beyond the grasp's resolvable limit; a soft object flagged is not
-        e_res = [r["e_res"] for r in use if r.get("e_res")]
+        e_res = [r.get("e_res") or (limits or {}).get(r["grasp"]) for r in use]
+        e_res = [v for v in e_res if v]
         beyond = bool(e_res) and lab >= math.log10(float(np.median(e_res)))
         ok = (flagged and med <= lab and beyond) or (not flagged and abs(med - lab) <= 1.0)
         out[obj] = {
@@ -216,12 +223,16 @@ def main(argv: list[str] | None = None) -> int:
         model = with_s2r(loaded, s)
         lab = labels[str(nolabel)]
         res: dict[str, Any] = {"s2r_fitted_on": str(other[0].name), "s2r_log10_sd": s}
+        limits: dict[str, float] = {}
         for name, est in (
             ("neural", NeuralEstimator(model)),
             ("hybrid", HybridEstimator(model)),
             ("blind", get_estimator("blind")),
         ):
-            objs = per_object(run_estimator(est, nolabel, rig), lab)
+            rows = run_estimator(est, nolabel, rig)
+            if name == "neural":
+                limits = {r["grasp"]: r["e_res"] for r in rows if r.get("e_res")}
+            objs = per_object(rows, lab, limits)
             scored = [o for o in objs.values() if "log10" in o]
             res[name] = {
                 "objects": objs,

@@ -293,10 +293,18 @@ class HybridEstimator(NeuralEstimator):
     name = "hybrid"
     analytical_name = "auto"
 
-    def __init__(self, model: str | Path | LoadedModel = "default", **options: object) -> None:
+    def __init__(
+        self,
+        model: str | Path | LoadedModel = "default",
+        *,
+        gate_ood_score: float | None = None,
+        **options: object,
+    ) -> None:
         options.pop("analytical", None)
         super().__init__(model, analytical="auto", **options)  # type: ignore[arg-type]
         self.analytical = "auto"
+        #: above this OOD score the physics answers alone
+        self.gate_ood_score = REFUSE_SCORE if gate_ood_score is None else gate_ood_score
 
     def _predict(
         self,
@@ -308,12 +316,13 @@ class HybridEstimator(NeuralEstimator):
     ) -> ModulusEstimate:
         check_visible_contact(feats)
         net = self.network_answer(inputs, meta)
-        if net.ood_score <= REFUSE_SCORE:
+        if net.ood_score <= self.gate_ood_score:
             return super()._predict(inputs, feats, analytical, meta, calibration)
         if analytical is None:
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution (score "
-                f"{net.ood_score:.1f} > {REFUSE_SCORE}) and the analytical estimate failed",
+                f"{net.ood_score:.1f} > {self.gate_ood_score}) and the analytical estimate "
+                "failed",
                 hint="check the grasp (contact, force, calibration); retrain with a "
                 "simulated rig like this one",
             )
@@ -325,10 +334,18 @@ class HybridEstimator(NeuralEstimator):
         }
         return dataclasses.replace(analytical, estimator=self.name, details=details)
 
+    @property
+    def analytical_sigma_scale(self) -> float:
+        """The factor on the physics' own sigma that makes its 68 % intervals cover 68 % of the
+        validation objects (``info["analytical_sigma_scale"]``, fitted on simulated grasps no
+        training or test object is in; 1 when the checkpoint has none)."""
+        value = self.loaded.info.get("analytical_sigma_scale")
+        return float(value) if isinstance(value, int | float) and value > 0 else 1.0
+
     def _combine(
         self, net: NetworkAnswer, analytical: ModulusEstimate | None
     ) -> tuple[float, float, dict[str, object]]:
-        ana = _analytical_gaussian(analytical)
+        ana = _analytical_gaussian(analytical, self.analytical_sigma_scale)
         if ana is None and analytical is not None and analytical.lower_bound_only:
             # physics says "at least this stiff": a network answer below that bound is widened
             # up to it (the disagreement stays visible in the interval)
@@ -345,12 +362,15 @@ class HybridEstimator(NeuralEstimator):
         return mu, sigma, {"source": "mixture", "network_weight": p_n}
 
 
-def _analytical_gaussian(estimate: ModulusEstimate | None) -> tuple[float, float] | None:
-    """(log10 mean, log10 sigma) of an analytical estimate; None when missing or one-sided."""
+def _analytical_gaussian(
+    estimate: ModulusEstimate | None, sigma_scale: float = 1.0
+) -> tuple[float, float] | None:
+    """(log10 mean, log10 sigma) of an analytical estimate, its sigma times ``sigma_scale``
+    (floored at ``MIN_ANALYTICAL_SIGMA``); None when missing or one-sided."""
     if estimate is None or estimate.lower_bound_only:
         return None
     lo, hi = estimate.interval_68_pa
     if not (0 < lo < hi and math.isfinite(hi)):
         return None
-    sigma = math.log10(hi / lo) / (2.0 * Z68)
+    sigma = math.log10(hi / lo) / (2.0 * Z68) * sigma_scale
     return estimate.log10_modulus, max(sigma, MIN_ANALYTICAL_SIGMA)
