@@ -1,19 +1,21 @@
 """Leave-one-session-out evaluation of the network and the hybrid on real grasps.
 
     python benchmarks/eval_real_loso.py --model models/default \
-        --session S1_NOLABEL.h5 S1_LABELLED.h5 wedge-2023-12-06 \
-        --session S2_NOLABEL.h5 S2_LABELLED.h5 wedge-2023-12-16 [--json out.json] [--fit-out F]
+        --session S1_NOLABEL.h5 S1_LABELLED.h5 RIG_0612.json \
+        --session S2_NOLABEL.h5 S2_LABELLED.h5 RIG_1612.json [--json out.json] [--fit-out F]
 
 Each session is given as: its grasps imported *without* labels (what the estimators read),
-the same grasps imported with labels (read only for scoring), and the name of the rig
-calibration measured on that session's golf-ball grasps (``calibration/rigs/<name>.json``).
+the same grasps imported with labels (read only for scoring), and the sensor calibration
+(id or JSON path) made by ``tactile calibrate rig`` on that session's golf-ball grasps alone
+(``tactile calibrate rig GOLF... --rigid-size-mm 42.67 --calibration wedge-reference-v3
+--out RIG.json``).
 
-For session A the estimators get the rig calibration of the *other* session B, and the
+For session A every estimator gets the calibration of the *other* session B, and the
 sim-to-real variance term is fitted on B's objects only: the smallest extra log10 standard
 deviation ``s`` with which the network's 68 % intervals, ``sqrt(sigma^2 + s^2)``, contain the
 label for at least 68 % of B's objects. Nothing about A (labels, golf ball) is used for A.
 
-Per session and estimator (``neural``, ``hybrid``, ``auto``, and the constant = the model's
+Per session and estimator (``neural``, ``hybrid``, ``blind``, and the constant = the model's
 mean training label): per object (median over its grasps) the estimate, whether it is within
 a decade of the label or correctly flagged (a lower bound at or below the label, for an object
 whose label is beyond the grasp's resolvable limit: a soft object flagged "stiffer" is wrong),
@@ -38,9 +40,9 @@ from tactile.errors import TactileError
 from tactile.estimators.neural.checkpoint import LoadedModel
 from tactile.estimators.neural.estimator import HybridEstimator, NeuralEstimator, resolve_model
 from tactile.estimators.neural.predict import Z68
-from tactile.estimators.neural.rig import load_rig_calibration
 from tactile.estimators.registry import get_estimator
 from tactile.io import GraspReader
+from tactile.sensor import SensorCalibration, get_calibration
 
 SOFT_LIMIT_LOG10 = 6.0
 
@@ -59,16 +61,16 @@ def with_s2r(loaded: LoadedModel, s: float) -> LoadedModel:
     return replace(loaded, info={**loaded.info, "sim_to_real_log10_sd": s})
 
 
-def run_estimator(est: Any, path: Path) -> list[dict[str, Any]]:
+def run_estimator(est: Any, path: Path, calibration: SensorCalibration) -> list[dict[str, Any]]:
     reader = GraspReader(path)
     rows = []
     for gid in reader.ids():
         meta = reader.read_signals(gid).meta
         try:
             e = (
-                est.estimate_stored(reader, gid)
+                est.estimate_stored(reader, gid, calibration=calibration)
                 if hasattr(est, "estimate_stored")
-                else est.estimate(reader.read(gid))
+                else est.estimate(reader.read(gid), calibration=calibration)
             )
         except TactileError as exc:
             rows.append({"object": meta.object_id, "grasp": gid, "error": exc.message})
@@ -101,7 +103,13 @@ def run_estimator(est: Any, path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def per_object(rows: list[dict[str, Any]], labels: dict[str, float]) -> dict[str, dict[str, Any]]:
+def per_object(
+    rows: list[dict[str, Any]],
+    labels: dict[str, float],
+    limits: dict[str, float] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Per object scores; ``limits``: the network's resolvable limit per grasp, used for an
+    estimator that reports none of its own (``blind``), so every flag is judged alike."""
     out: dict[str, dict[str, Any]] = {}
     for obj in sorted({r["object"] for r in rows}):
         rs = [r for r in rows if r["object"] == obj and "log10" in r]
@@ -119,7 +127,8 @@ def per_object(rows: list[dict[str, Any]], labels: dict[str, float]) -> dict[str
             cov[lvl] = bool(lo <= lab <= hi)
         # a flag ("only a lower bound is physical") is correct when the bound holds and the
         # object is beyond the grasp's resolvable limit; a soft object flagged is not
-        e_res = [r["e_res"] for r in use if r.get("e_res")]
+        e_res = [r.get("e_res") or (limits or {}).get(r["grasp"]) for r in use]
+        e_res = [v for v in e_res if v]
         beyond = bool(e_res) and lab >= math.log10(float(np.median(e_res)))
         ok = (flagged and med <= lab and beyond) or (not flagged and abs(med - lab) <= 1.0)
         out[obj] = {
@@ -198,30 +207,32 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     loaded = resolve_model(args.model)
     constant = loaded.normalization.target_mean
-    sessions = [(Path(a), Path(b), c) for a, b, c in args.session]
+    sessions = [(Path(a), Path(b), get_calibration(c)) for a, b, c in args.session]
     labels = {str(s[0]): labels_of(s[1]) for s in sessions}
     # pass 1: network answers without a sim-to-real term, each session with the other's rig
     raw: dict[str, list[dict[str, Any]]] = {}
     for i, (nolabel, _, _) in enumerate(sessions):
-        other_rig = load_rig_calibration(
-            sessions[1 - i][2] if len(sessions) == 2 else sessions[i][2]
-        )
-        est = NeuralEstimator(with_s2r(loaded, 0.0), rig_calibration=other_rig)
-        raw[str(nolabel)] = run_estimator(est, nolabel)
+        other_rig = sessions[1 - i][2] if len(sessions) == 2 else sessions[i][2]
+        est = NeuralEstimator(with_s2r(loaded, 0.0))
+        raw[str(nolabel)] = run_estimator(est, nolabel, other_rig)
     report: dict[str, Any] = {"constant_log10": constant, "sessions": {}}
     for i, (nolabel, _, _) in enumerate(sessions):
         other = sessions[1 - i] if len(sessions) == 2 else sessions[i]
         s = fit_s2r(raw[str(other[0])], labels[str(other[0])])
-        rig = load_rig_calibration(other[2])
+        rig = other[2]
         model = with_s2r(loaded, s)
         lab = labels[str(nolabel)]
         res: dict[str, Any] = {"s2r_fitted_on": str(other[0].name), "s2r_log10_sd": s}
+        limits: dict[str, float] = {}
         for name, est in (
-            ("neural", NeuralEstimator(model, rig_calibration=rig)),
-            ("hybrid", HybridEstimator(model, rig_calibration=rig)),
-            ("auto", get_estimator("auto")),
+            ("neural", NeuralEstimator(model)),
+            ("hybrid", HybridEstimator(model)),
+            ("blind", get_estimator("blind")),
         ):
-            objs = per_object(run_estimator(est, nolabel), lab)
+            rows = run_estimator(est, nolabel, rig)
+            if name == "neural":
+                limits = {r["grasp"]: r["e_res"] for r in rows if r.get("e_res")}
+            objs = per_object(rows, lab, limits)
             scored = [o for o in objs.values() if "log10" in o]
             res[name] = {
                 "objects": objs,
@@ -256,11 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"\n## {sess} (sim-to-real sd {res['s2r_log10_sd']} fitted on {res['s2r_fitted_on']})"
         )
-        print("| object | label | neural | hybrid | auto |")
+        print("| object | label | neural | hybrid | blind |")
         print("|---|---|---|---|---|")
         for obj, o in res["neural"]["objects"].items():
             cells = []
-            for name in ("neural", "hybrid", "auto"):
+            for name in ("neural", "hybrid", "blind"):
                 q = res[name]["objects"].get(obj, {})
                 if "log10" not in q:
                     cells.append("refused")
@@ -273,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 cells.append(f"{val} {mark}{' (68 % ok)' if q['covered_68'] else ''}")
             print(f"| {obj} | {o['label']:.2f} | " + " | ".join(cells) + " |")
-        for name in ("neural", "hybrid", "auto"):
+        for name in ("neural", "hybrid", "blind"):
             r = res[name]
             print(
                 f"{name}: within a decade or correctly flagged "

@@ -26,6 +26,8 @@ from tactile.types import GraspMetadata
 CALIBRATION_SCHEMA_VERSION = 2
 #: Gel mechanics: a half-space (Hertz) or a thin layer bonded to a rigid window (Shull 2002).
 GEL_MODELS = ("half-space", "thin-layer")
+#: Grip forces (N) at which ``tactile calibrate rig`` tabulates the rigid-press closure.
+RIGID_PRESS_FORCES_N: tuple[float, ...] = (5.0, 10.0, 15.0, 20.0, 25.0)
 #: v1 ``extra`` keys that became typed fields in v2.
 _V1_TYPED_KEYS = (
     "gel_model",
@@ -104,6 +106,20 @@ class SensorCalibration:
     contact_width_bias_sd_mm: float = 2.0
     #: Imaged area of the gel pad (mm²) when the frames are not warped to the pad.
     pad_area_mm2: float | None = None
+    # --- the rigid-press curve (``tactile calibrate rig``): what the learned estimators and
+    # their physics limits read about the rig (docs/network.md, "Rig calibration")
+    #: Closure (mm, both fingers) since the loading phase's first contact on the rigid reference
+    #: at each force of :data:`RIGID_PRESS_FORCES_N` (median over the presses), measured with
+    #: the estimators' own loading-phase logic; None: not measured.
+    rigid_press_closure_mm: tuple[float, ...] | None = None
+    #: Spread of those closures between presses (mm, median over the forces).
+    rigid_press_closure_sd_mm: float = 0.0
+    #: Size (mm) along the squeeze of the rigid reference pressed (a golf ball: 42.67) and its
+    #: shape (``sphere`` or ``flat``).
+    rigid_press_size_mm: float | None = None
+    rigid_press_shape: str = "sphere"
+    #: The gripper width reading's typical step (mm: the median nonzero change while closing).
+    width_step_mm: float | None = None
     #: How the values were obtained (``depth_fit``, ``gel_fit`` evidence, ...): a record for
     #: people, never read by processing or estimators.
     provenance: dict[str, Any] = field(default_factory=dict)
@@ -193,6 +209,35 @@ class SensorCalibration:
                 "must be positive or null",
                 hint="give the gel pad's imaged area in mm², or leave it null",
             )
+        if self.rigid_press_closure_mm is not None:
+            curve = self.rigid_press_closure_mm
+            size = self.rigid_press_size_mm
+            if not (
+                len(curve) == len(RIGID_PRESS_FORCES_N)
+                and all(math.isfinite(v) and v >= 0 for v in curve)
+                and size is not None
+                and math.isfinite(size)
+                and size > 0
+            ):
+                raise CalibrationError(
+                    f"calibration {self.calibration_id!r}: rigid_press_closure_mm={curve!r} "
+                    f"needs {len(RIGID_PRESS_FORCES_N)} closures >= 0 (mm, at "
+                    f"{RIGID_PRESS_FORCES_N} N) and a positive rigid_press_size_mm",
+                    hint="re-run `tactile calibrate rig` on presses of a rigid object",
+                )
+        if self.rigid_press_shape not in ("sphere", "flat"):
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: rigid_press_shape="
+                f"{self.rigid_press_shape!r} is not 'sphere' or 'flat'",
+                hint="re-run `tactile calibrate rig`",
+            )
+        for name in ("rigid_press_closure_sd_mm", "width_step_mm"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise CalibrationError(
+                    f"calibration {self.calibration_id!r}: {name}={value!r} must be >= 0",
+                    hint="re-run `tactile calibrate rig` or fix the JSON file",
+                )
         if self.corners_px is not None and len(self.corners_px) != 4:
             raise CalibrationError(
                 f"calibration {self.calibration_id!r}: corners_px needs 4 points",
@@ -251,6 +296,10 @@ class SensorCalibration:
                     data[key] = tuple(int(v) for v in data[key])
             if data.get("pad_size_mm") is not None:
                 data["pad_size_mm"] = tuple(float(v) for v in data["pad_size_mm"])
+            if data.get("rigid_press_closure_mm") is not None:
+                data["rigid_press_closure_mm"] = tuple(
+                    float(v) for v in data["rigid_press_closure_mm"]
+                )
             if data.get("gradient_matrix") is not None:
                 data["gradient_matrix"] = tuple(
                     tuple(float(v) for v in row) for row in data["gradient_matrix"]
@@ -514,8 +563,9 @@ def get_calibration(id_or_path: str | Path) -> SensorCalibration:
 def resolve_calibration(
     meta: GraspMetadata, calibration: SensorCalibration | str | Path | None = None
 ) -> SensorCalibration:
-    """The calibration for a grasp: the one given (object, id or path), else the grasp's own
-    ``calibration_id``. The one place a grasp's calibration is looked up; called at the
+    """The calibration for a grasp: the one given (object, id or path), else the record the
+    grasp carries (``meta.calibration``: a simulated rig's own), else its ``calibration_id``.
+    The one place a grasp's calibration is looked up; called at the
     boundaries (the CLI, :meth:`Estimator.estimate`, :func:`estimate_grasp`, the evaluation
     runner), never by processing.
 
@@ -526,6 +576,8 @@ def resolve_calibration(
         return calibration
     if calibration is not None:
         return get_calibration(calibration)
+    if meta.calibration is not None:
+        return SensorCalibration.from_dict(meta.calibration)
     if meta.calibration_id:
         return get_calibration(meta.calibration_id)
     raise CalibrationError(

@@ -44,6 +44,9 @@ class GraspMetadata:
     source: str = "unknown"  # "sim", "reference-import", "collect", ...
     devices: dict[str, str] = field(default_factory=dict)  # role -> URL
     calibration_id: str | None = None
+    #: The whole calibration record (``SensorCalibration.to_dict()``) when the grasp carries its
+    #: own, e.g. a simulated grasp on its randomised rig; it wins over ``calibration_id``.
+    calibration: dict[str, Any] | None = None
     software_version: str = ""
     created_utc: str = ""
     extra: dict[str, Any] = field(default_factory=dict)

@@ -14,6 +14,7 @@ here run processing, the estimators and the simulator, so they sit above them
   a rigid reference (:func:`fit_gel_rigid_sphere`, :func:`fit_gel_from_reference`);
 - :mod:`tactile.calibration.sim_fit`: the simulated sensor's depth model
   (:func:`calibrate_sim_depth`);
-- :mod:`tactile.calibration.rig_fit`: the rig's series compliance and contact-width bias from
-  presses of a rigid object (:func:`fit_rig`, ``tactile calibrate rig``).
+- ``tactile calibrate rig`` runs :func:`tactile.processing.rig_fit.fit_rig` (a pure function of
+  the presses' signals, in ``processing`` so the simulator calibrates its rigs with it too):
+  the rig compliance, contact-width bias and rigid-press curve from presses of a rigid object.
 """

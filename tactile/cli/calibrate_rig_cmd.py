@@ -37,9 +37,9 @@ def register_rig(sub: Any, common: Any) -> None:
 
 
 def run_rig(args: argparse.Namespace) -> int:
-    from tactile.calibration.rig_fit import fit_rig
     from tactile.cli.calibrate_cmd import _grasps, _write
     from tactile.estimators.elastic import pad_area_mm2
+    from tactile.processing.rig_fit import fit_rig
     from tactile.sensor import get_calibration
 
     base = get_calibration(args.calibration)

@@ -27,8 +27,9 @@ FORMAT_NAME = "tactile-grasps"
 #: 2: frames may be stored as JPEG (``frames_jpeg``); 1: raw ``frames`` only. Both are read.
 SCHEMA_VERSION = 2
 #: compatible additions within a schema version (readers of any minor read the file; they
-#: ignore what they do not know): 1 = the optional ``streams`` group of raw device samples
-SCHEMA_MINOR = 1
+#: ignore what they do not know): 1 = the optional ``streams`` group of raw device samples;
+#: 2 = the optional ``calibration`` attribute of a grasp (its own calibration record)
+SCHEMA_MINOR = 2
 STREAMS_GROUP = "streams"
 GRASPS_GROUP = "grasps"
 
@@ -94,6 +95,8 @@ def _meta_attrs(meta: GraspMetadata) -> dict[str, Any]:
     for name in _OPTIONAL_FLOAT:
         if getattr(meta, name) is not None:
             attrs[name] = np.float64(getattr(meta, name))
+    if meta.calibration is not None:  # schema minor 2: the grasp's own calibration record
+        attrs["calibration"] = json.dumps(meta.calibration, sort_keys=True)
     for name in _JSON_DICTS:
         try:
             attrs[name] = json.dumps(getattr(meta, name), sort_keys=True)
@@ -196,6 +199,8 @@ def read_metadata(g: h5py.Group, where: str) -> GraspMetadata:
     fields.update({name: _str_attr(g, name, where) for name in _OPTIONAL_STR})
     fields.update({name: _float_attr(g, name, where) for name in _OPTIONAL_FLOAT})
     fields.update({name: _json_attr(g, name, where) for name in _JSON_DICTS})
+    if "calibration" in g.attrs:
+        fields["calibration"] = _json_attr(g, "calibration", where)
     try:
         return GraspMetadata(**fields)
     except InvalidGraspError as exc:

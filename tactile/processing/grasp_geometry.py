@@ -28,7 +28,7 @@ The uncertainty is 1.4826 times their median absolute deviation (one estimate th
 fault does not inflate it), at least ``MIN_CONTACT_WIDTH_SD_MM``.
 
 **Size.** ``size = contact width − contact_width_bias_mm`` from the rig calibration (the median
-of ``contact width − known size`` over rigid presses, :mod:`tactile.calibration.rig_fit`).
+of ``contact width − known size`` over rigid presses, :mod:`tactile.processing.rig_fit`).
 
 **Shape class** (:func:`classify_imprint`), from the imaged patch at the first measured loading
 frame (about a fifth of the peak force) and at the peak, when the images show it clearly:

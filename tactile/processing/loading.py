@@ -208,3 +208,21 @@ def sample_indices(contact_index: int, peak_index: int, n_samples: int) -> tuple
         return (int(peak_index),)
     idx = np.rint(np.linspace(contact_index, peak_index, n_samples)).astype(int)
     return tuple(int(i) for i in idx)
+
+
+def destair(values: np.ndarray, t_s: np.ndarray) -> np.ndarray:
+    """Undo a slow sensor's stair steps: keep the frames where a new reading arrived (the value
+    changed) and interpolate linearly in time between them. Runs much longer than the typical
+    step (gripper at rest, holding) stay flat; a signal that changes every frame is unchanged.
+    The gripper encoder of the reference rig updates only every few frames.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    starts = np.flatnonzero(np.r_[True, np.diff(v) != 0])
+    if starts.size < 2 or starts.size == v.size:
+        return v
+    ends = np.r_[starts[1:], v.size] - 1
+    runs = ends - starts + 1
+    typical = float(np.median(runs[1:-1])) if runs.size > 2 else float(runs.min())
+    held = ends[runs > 2 * typical + 1]  # truly constant: the value was still valid here
+    keep = np.unique(np.r_[starts, held])
+    return np.interp(t_s, t_s[keep], v[keep])

@@ -10,7 +10,7 @@ from tactile.sim.gripper import GripperProfile
 from tactile.sim.objects import SHAPES, SimObject
 from tactile.sim.render import Light, Optics
 from tactile.sim.rig import SimRig
-from tactile.sim.rigs import RigCalibration, RigDraw, RigRanges, apply_rig, draw_rig
+from tactile.sim.rigs import RigDraw, RigRanges, apply_rig, calibrate_rig, draw_rig
 from tactile.sim.sensors import SensorNoise
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     "Light",
     "Material",
     "Optics",
-    "RigCalibration",
     "RigDraw",
     "RigRanges",
     "SensorNoise",
@@ -31,6 +30,7 @@ __all__ = [
     "SimRig",
     "SimTruth",
     "apply_rig",
+    "calibrate_rig",
     "contact_curve",
     "draw_rig",
     "sample_population",

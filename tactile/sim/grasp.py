@@ -72,9 +72,11 @@ class SimGraspConfig:
     #: the calibration the grasp names for processing ("": ``calibration``'s own id); with a
     #: randomised rig the physics gel differs from the processing calibration, as on a real rig
     processing_calibration_id: str = ""
-    #: a randomised rig's draw and calibration (:func:`tactile.sim.rigs.apply_rig`), recorded in
-    #: the metadata
+    #: a randomised rig's draw (:func:`tactile.sim.rigs.apply_rig`), recorded in the metadata
     rig: dict[str, Any] = field(default_factory=dict)
+    #: the rig's own calibration (``tactile calibrate rig`` on simulated presses of that rig,
+    #: :func:`tactile.sim.rigs.calibrate_rig`): the grasps carry it and name its id
+    rig_calibration: SensorCalibration | None = None
 
     def __post_init__(self) -> None:
         h, w = self.size_hw
@@ -151,6 +153,15 @@ class SimGraspConfig:
 WEDGE_RAW_NOISE_BEFORE_JPEG = 1.7
 
 
+#: RMS height (mm) of the contact texture of the reference Wedge's rendering (``Optics.
+#: contact_texture_mm``, full at 25 kPa of mean contact pressure): chosen so that the simulated
+#: twins of the real soft balls and foam brick show contact areas in the range the real sessions
+#: show through the same pipeline (docs/simulator.md, "Simulated vs real"); the real soft objects
+#: of ../shared/data were used to choose it.
+WEDGE_CONTACT_TEXTURE_MM = 0.045
+WEDGE_CONTACT_TEXTURE_PRESSURE_PA = 2.5e4
+
+
 def as_wedge_raw(cfg: SimGraspConfig) -> SimGraspConfig:
     """These settings rendered as the reference Wedge's camera records them (raw 640x480
     frames through the mirror). If the settings move the illumination with the load, the whole
@@ -168,6 +179,9 @@ def as_wedge_raw(cfg: SimGraspConfig) -> SimGraspConfig:
             by - shift[1] * SIM_WEDGE_RAW.mm_per_px_y,
         )
         optics = replace(cfg.optics, background_shift_mm_per_n=rest)
+    if optics.contact_texture_mm == 0 and cfg.noise.image_noise_sd > 0:
+        # the real pad's contacts print a fine texture whatever the object's stiffness
+        optics = replace(optics, contact_texture_mm=WEDGE_CONTACT_TEXTURE_MM)
     noise = cfg.noise
     if noise.image_noise_sd > 0 and not noise.jpeg_qtable:
         # the Wedge camera's MJPG smooths part of the sensor noise away: this much before it
@@ -268,7 +282,12 @@ def _metadata(
             "camera": f"sim://camera?calibration={cfg.calibration.calibration_id}",
             "force": "sim://force",
         },
-        calibration_id=cfg.processing_calibration_id or cfg.calibration.calibration_id,
+        calibration_id=(
+            cfg.rig_calibration.calibration_id
+            if cfg.rig_calibration is not None
+            else cfg.processing_calibration_id or cfg.calibration.calibration_id
+        ),
+        calibration=cfg.rig_calibration.to_dict() if cfg.rig_calibration is not None else None,
         software_version=__version__,
         extra=extra,
     )

@@ -119,6 +119,11 @@ class Optics:
     marker_radius_mm: float = 0.25
     marker_darkness: float = 0.7
     background_shift_mm_per_n: tuple[float, float] = (0.0, 0.0)
+    #: RMS height (mm) of the fine texture a contact prints into the gel's coating whatever the
+    #: object's stiffness, fully once the mean contact pressure reaches
+    #: ``contact_texture_pressure_pa`` (linearly below it); 0: off. See :mod:`tactile.sim.scene`.
+    contact_texture_mm: float = 0.0
+    contact_texture_pressure_pa: float = 2.5e4
     extra: dict[str, float] = field(default_factory=dict)
 
     @classmethod

@@ -5,24 +5,28 @@ training simulator closed 4.7 mm on a rigid ball at 25 N, the real Wedge rig ~3.
 soft objects twice as much). :class:`RigRanges` names the ranges, :func:`draw_rig` draws one
 :class:`RigDraw` per grasp and :func:`apply_rig` turns simulator settings into that rig's.
 
-What a user can measure on their own rig is its **rigid-press calibration**: the closure of
-the gripper on a rigid reference sphere (a golf ball, R = 21.3 mm) at a few forces, the width
-reading's step and the gel's thickness (:class:`RigCalibration`). The simulator writes the
-calibration of each grasp's rig into its metadata (``extra["rig_calibration"]``), computed
-from the same contact model that
-simulates the grasp: three presses of the rigid sphere on the same rig (signals only), measured
-by :func:`measure_rig_calibration`, the same function that measures a real rig's calibration
-from real presses. A network takes it as an input and can serve several rigs.
+What a user can measure on their own rig is what ``tactile calibrate rig`` fits on presses of a
+rigid reference (a golf ball): the rig compliance, the contact-width bias and the rigid-press
+curve (typed fields of :class:`~tactile.sensor.SensorCalibration`). The simulator calibrates
+each randomised rig the same way (:func:`calibrate_rig`): three presses of a rigid golf ball on
+that rig (signals only, from the same contact model that simulates the grasp), fitted by the
+same function, :func:`tactile.processing.rig_fit.fit_rig`, on top of the calibration the grasps
+are processed with. Every grasp on the rig carries that calibration (``GraspMetadata.
+calibration``), so estimators read a simulated rig exactly as a real one.
 
 Ranges (docs/simulator.md, "Randomised rig", has the measurements behind them):
 
 - rigid closure: the real Wedge rig closes 3.4-3.6 mm on the golf ball at 24-25 N (session
   2023-12-16, unclipped cycles: width at force onset minus the minimum width; 2023-12-06:
   the ``wedge-reference-v3`` rigid-press fit, 3.44 mm). The gel modulus, gel thickness and
-  rig compliance below span rigid closures of about 1.5-7 mm at 25 N around it;
+  rig compliance below span rigid closures of about 1.5-7 mm at 25 N around it; measured as
+  the network reads it (the rigid-press curve of ``tactile calibrate rig``, from the detected
+  contact, with the encoder's latency) the real rigs close 7.6-10 mm at 25 N, which the
+  compliance range up to 0.4 mm/N covers (simulated 4-9 mm, 10-90 %);
 - width reading: at force onset it exceeds the golf ball's size by 1.1-4.1 mm (2023-12-06)
   and 3.3-6.3 mm (2023-12-16, closing at 17.5-18 mm/s): a constant offset of 0-4 mm plus a
-  latency of 0-0.35 s; readings change every 3-6 frames (0.1-0.2 s), steps 0.01-0.2 mm;
+  latency of 0-0.35 s; readings change every 3-6 frames, a median step of 0.7-1.2 mm
+  (update period 0.03-0.15 s at the simulated speeds), quantisation 0.01-0.2 mm;
 - force that builds with the closing motion before the touch (up to ~2 N over 25 mm of travel
   on some 2023-12-16 cycles): 0-0.1 N/mm on half of the grasps;
 - closing speed 15-25 mm/s (measured 18-20), force target 15-26 N (real peaks 16-25 N);
@@ -33,6 +37,8 @@ Ranges (docs/simulator.md, "Randomised rig", has the measurements behind them):
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -40,12 +46,9 @@ from typing import Any
 import numpy as np
 
 from tactile.errors import ConfigError
-from tactile.estimators.neural.rig import (
-    CALIBRATION_FORCES_N,
-    REFERENCE_SPHERE_RADIUS_MM,
-    RigCalibration,
-    measure_rig_calibration,
-)
+from tactile.estimators.neural.rig import REFERENCE_SPHERE_DIAMETER_MM
+from tactile.processing.rig_fit import fit_rig
+from tactile.sensor import RIGID_PRESS_FORCES_N, SensorCalibration, get_calibration
 from tactile.sim.contact import GelModel, contact_curve
 from tactile.sim.objects import SimObject
 
@@ -53,17 +56,16 @@ from tactile.sim.objects import SimObject
 CALIBRATION_PRESSES = 3
 
 __all__ = [
-    "CALIBRATION_FORCES_N",
     "CALIBRATION_PRESSES",
-    "REFERENCE_SPHERE_RADIUS_MM",
-    "RigCalibration",
+    "REFERENCE_SPHERE_DIAMETER_MM",
+    "RIGID_PRESS_FORCES_N",
+    "PressSignals",
     "RigDraw",
     "RigRanges",
     "apply_rig",
+    "calibrate_rig",
     "draw_rig",
-    "measure_rig_calibration",
     "press_signals",
-    "rig_calibration",
     "rigid_press_closure_mm",
 ]
 
@@ -76,9 +78,9 @@ class RigRanges:
     gel_modulus_pa: tuple[float, float] = (1.5e5, 6.0e5)  # log-uniform
     gel_thickness_mm: tuple[float, float] = (1.5, 4.0)
     gel_max_strain: tuple[float, float] = (0.8, 0.95)  # where the gel bottoms out
-    rig_compliance_mm_per_n: tuple[float, float] = (0.0, 0.25)  # both fingers together
+    rig_compliance_mm_per_n: tuple[float, float] = (0.0, 0.4)  # both fingers together
     width_offset_mm: tuple[float, float] = (0.0, 4.0)
-    width_update_period_s: tuple[float, float] = (0.08, 0.2)
+    width_update_period_s: tuple[float, float] = (0.03, 0.15)
     width_resolution_mm: tuple[float, float] = (0.01, 0.2)  # log-uniform
     width_latency_s: tuple[float, float] = (0.0, 0.4)
     motion_force_n_per_mm: tuple[float, float] = (0.0, 0.1)  # with probability 1/2, else 0
@@ -87,6 +89,7 @@ class RigRanges:
     image_gain: tuple[float, float] = (0.85, 1.15)
     ambient_scale: tuple[float, float] = (0.85, 1.15)
     raw_shift_scale: tuple[float, float] = (0.5, 1.5)
+    contact_texture_scale: tuple[float, float] = (0.7, 1.3)  # x the preset's contact texture
     pose_offset_px: float = 2.0  # the whole raw view moved by up to this (each axis)
     offset_jitter_mm: float = 3.0  # object off the pad centre by up to this (each axis)
 
@@ -119,6 +122,7 @@ class RigDraw:
     image_gain: float
     ambient_scale: float
     raw_shift_scale: float
+    contact_texture_scale: float
     pose_offset_px: tuple[float, float]
     offset_jitter_mm: float
 
@@ -153,6 +157,7 @@ def draw_rig(rng: np.random.Generator, ranges: RigRanges | None = None) -> RigDr
         image_gain=_uniform(rng, r.image_gain),
         ambient_scale=_uniform(rng, r.ambient_scale),
         raw_shift_scale=_uniform(rng, r.raw_shift_scale),
+        contact_texture_scale=_uniform(rng, r.contact_texture_scale),
         pose_offset_px=(
             float(rng.uniform(-r.pose_offset_px, r.pose_offset_px)),
             float(rng.uniform(-r.pose_offset_px, r.pose_offset_px)),
@@ -164,28 +169,38 @@ def draw_rig(rng: np.random.Generator, ranges: RigRanges | None = None) -> RigDr
 def rigid_press_closure_mm(
     gel: GelModel,
     rig_compliance_mm_per_n: float,
-    forces_n: tuple[float, ...] = CALIBRATION_FORCES_N,
+    forces_n: tuple[float, ...] = RIGID_PRESS_FORCES_N,
     *,
     pad_mm: tuple[float, float] = (35.0, 25.5),
 ) -> np.ndarray:
     """True closure (mm, both fingers plus the rig) on the rigid reference sphere at these
     forces, from the simulator's own contact model."""
     ball = SimObject(
-        shape="sphere", radius_mm=REFERENCE_SPHERE_RADIUS_MM, modulus_pa=1e11, poisson=0.3
+        shape="sphere", radius_mm=REFERENCE_SPHERE_DIAMETER_MM / 2.0, modulus_pa=1e11, poisson=0.3
     )
     curve = contact_curve(ball, gel, pad_x_mm=pad_mm[0], pad_y_mm=pad_mm[1])
     f = np.asarray(forces_n, dtype=np.float64)
     return 2.0 * curve.delta_for_force(f) + rig_compliance_mm_per_n * f
 
 
-def press_signals(cfg: Any, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(t_s, force_n, width_mm) of one press of the rigid reference sphere with these settings,
-    signals only (no frames): what a rig calibration records."""
+@dataclass(frozen=True, eq=False)
+class PressSignals:
+    """One simulated press of the rigid reference: what ``tactile calibrate rig`` reads."""
+
+    grasp_id: str
+    t_s: np.ndarray
+    force_n: np.ndarray
+    width_mm: np.ndarray
+
+
+def press_signals(cfg: Any, seed: int) -> PressSignals:
+    """Force and width of one press of the rigid reference sphere with these settings, signals
+    only (no frames): what a rig calibration records."""
     from tactile.sim.gripper import encoder_width_mm, plan_motion, relaxation_factor
     from tactile.sim.sensors import frame_times, noisy_force, noisy_width
 
     ball = SimObject(
-        shape="sphere", radius_mm=REFERENCE_SPHERE_RADIUS_MM, modulus_pa=1e11, poisson=0.3
+        shape="sphere", radius_mm=REFERENCE_SPHERE_DIAMETER_MM / 2.0, modulus_pa=1e11, poisson=0.3
     )
     gel = GelModel.from_calibration(cfg.calibration)
     pad = cfg.calibration.pad_size_mm or (35.0, 25.5)
@@ -201,19 +216,22 @@ def press_signals(cfg: Any, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     drift = cfg.noise.motion_force_n_per_mm * (width[0] - width)
     force_read = noisy_force(force + drift, t_s, cfg.noise, rng)
     width_read = noisy_width(encoder_width_mm(width, force, cfg.gripper), t_s, cfg.noise, rng)
-    return t_s, force_read, width_read
+    return PressSignals(f"rigid_press_{seed}", t_s, force_read, width_read)
 
 
-def rig_calibration(cfg: Any, seed: int = 0) -> RigCalibration:
-    """The rig calibration a user would measure on the rig of these settings: presses of the
-    rigid reference sphere (signals only), measured by :func:`measure_rig_calibration`."""
+def calibrate_rig(cfg: Any, base: SensorCalibration, seed: int = 0) -> SensorCalibration:
+    """The calibration a user would make of the rig of these settings: ``base`` (the
+    calibration the grasps are processed with) plus what ``tactile calibrate rig`` fits on
+    :data:`CALIBRATION_PRESSES` simulated presses of a rigid golf ball on this rig — the same
+    function (:func:`tactile.processing.rig_fit.fit_rig`) on the same signals a real rig's
+    presses give. Its id is the base's plus a digest of the fit."""
     presses = [press_signals(cfg, seed + i) for i in range(CALIBRATION_PRESSES)]
-    return measure_rig_calibration(
-        presses,
-        gel_thickness_mm=cfg.calibration.gel_thickness_mm,
-        source=f"{CALIBRATION_PRESSES} simulated presses of a rigid "
-        f"{2 * REFERENCE_SPHERE_RADIUS_MM:.2f} mm sphere",
-    )
+    fit = fit_rig(presses, base, size_mm=REFERENCE_SPHERE_DIAMETER_MM)
+    cal = fit.apply(base, base.calibration_id)
+    # the per-press evidence stays out of the grasp files (it is the fit's input, not its result)
+    cal = replace(cal, provenance={k: v for k, v in cal.provenance.items() if k != "rig_fit"})
+    digest = hashlib.sha1(json.dumps(cal.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
+    return replace(cal, calibration_id=f"{base.calibration_id}+simrig-{digest}")
 
 
 def apply_rig(cfg: Any, draw: RigDraw) -> Any:
@@ -242,7 +260,11 @@ def apply_rig(cfg: Any, draw: RigDraw) -> Any:
         motion_force_n_per_mm=draw.motion_force_n_per_mm,
         image_gain=draw.image_gain,
     )
-    optics = replace(cfg.optics, ambient=cfg.optics.ambient * draw.ambient_scale)
+    optics = replace(
+        cfg.optics,
+        ambient=cfg.optics.ambient * draw.ambient_scale,
+        contact_texture_mm=cfg.optics.contact_texture_mm * draw.contact_texture_scale,
+    )
     sx, sy = cfg.raw_shift_px_per_n
     out = replace(
         cfg,
@@ -255,5 +277,6 @@ def apply_rig(cfg: Any, draw: RigDraw) -> Any:
         raw_pose_offset_px=draw.pose_offset_px,
     )
     # the calibration presses use the rig's own nominal force target (no per-grasp jitter)
-    calib = rig_calibration(out, seed=int(1e6 * (draw.gel_thickness_mm % 1.0)))
-    return replace(out, rig={**draw.summary(), "rig_calibration": calib.to_dict()})
+    base = get_calibration(cfg.processing_calibration_id or cfg.calibration.calibration_id)
+    rig_cal = calibrate_rig(out, base, seed=int(1e6 * (draw.gel_thickness_mm % 1.0)))
+    return replace(out, rig=draw.summary(), rig_calibration=rig_cal)

@@ -19,6 +19,28 @@ from tactile.sim.objects import SimObject
 from tactile.sim.render import Optics, Shader
 
 _CACHE_SIZE = 4
+#: Correlation length (mm) of an object's random surface texture (``roughness_mm``).
+TEXTURE_CORRELATION_MM = 0.5
+#: Correlation length (mm, Gaussian sigma) of the contact texture (``Optics.contact_texture_mm``):
+#: the real Wedge pad's fine texture has an autocorrelation half-width of ~1 mm (its no-contact
+#: frames, high-passed below 1.5 mm), i.e. a Gaussian sigma of ~0.6 mm.
+CONTACT_TEXTURE_CORRELATION_MM = 0.6
+
+
+def texture_share(obj: SimObject, gel: GelModel) -> float:
+    """The share of a surface texture's height the gel takes where the object touches it.
+
+    A texture's features (sub-mm roughness, dimples and ridges of a few mm) are small against
+    the contact, so both bodies meet them as half-spaces: the gel takes
+    ``c_g / (c_g + c_o)`` with ``c = (1 - nu^2) / E`` of each (Johnson, *Contact Mechanics*,
+    1985, ch. 13: a wavy surface pressed flat shares its amplitude by the bodies'
+    compliances). This is *not* the gel's share of the whole approach, which for a large
+    contact on a thin bonded gel is far smaller (the layer stiffens as (a/h)^3): a soft ball
+    flattened over the pad still prints its surface into the gel, as on the real sensor.
+    """
+    c_gel = (1.0 - gel.poisson**2) / gel.modulus_pa
+    c_obj = (1.0 - obj.poisson**2) / obj.modulus_pa
+    return c_gel / (c_gel + c_obj)
 
 
 class Scene:
@@ -46,7 +68,8 @@ class Scene:
         pad_x, pad_y = self.grid.pad_mm
         self.curve: ContactCurve = contact_curve(obj, self.gel, pad_x_mm=pad_x, pad_y_mm=pad_y)
         self.shader = Shader(optics, size_hw, (self.grid.mm_per_px_x, self.grid.mm_per_px_y))
-        self.texture = texture_field(rng, size_hw, obj.roughness_mm)
+        corr_px = TEXTURE_CORRELATION_MM / math.sqrt(self.grid.mm_per_px_x * self.grid.mm_per_px_y)
+        self.texture = texture_field(rng, size_hw, obj.roughness_mm, corr_px=corr_px)
         if obj.dimple_pitch_mm > 0:
             mm_px = (self.grid.mm_per_px_x, self.grid.mm_per_px_y)
             pitch, depth = obj.dimple_pitch_mm, obj.dimple_depth_mm
@@ -60,6 +83,20 @@ class Scene:
             )  # fmt: skip
         dimpled = obj.dimple_pitch_mm > 0 and obj.dimple_depth_mm > 0
         self._textured = obj.roughness_mm > 0 or dimpled or ridged
+        self.texture_share = texture_share(obj, self.gel)
+        # the coating's contact texture: its own random stream, so the object's draws are unchanged
+        self.contact_texture = (
+            texture_field(
+                np.random.default_rng(rng.integers(2**63)),
+                size_hw,
+                optics.contact_texture_mm,
+                corr_px=CONTACT_TEXTURE_CORRELATION_MM
+                / math.sqrt(self.grid.mm_per_px_x * self.grid.mm_per_px_y),
+            )
+            if optics.contact_texture_mm > 0
+            else None
+        )
+        self._contact_pressure_pa = optics.contact_texture_pressure_pa
         self._cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     @property
@@ -94,12 +131,17 @@ class Scene:
                 thickness_mm=self.gel.thickness_mm,
             )
             if self._textured:
-                share = st["gel_depth_mm"] / max(st["delta_mm"], 1e-12)
-                depth = depth + self.texture * np.float32(share) * mask
+                depth = depth + self.texture * np.float32(self.texture_share) * mask
                 # the texture's peaks cannot push the gel through to the window either, and
                 # its valleys cannot pull the gel out of its rest surface
                 np.clip(depth, np.float32(0.0), np.float32(self.max_gel_depth_mm), out=depth)
-            out = (self.shader.render(depth, st["force_n"]), depth, mask)
+            shade = depth
+            if self.contact_texture is not None and mask.any():
+                # mean contact pressure per finger (N / mm² -> Pa) over the true contact
+                pressure = st["force_n"] / max(self.contact_area_mm2(mask), 1e-9) * 1e6
+                weight = min(pressure / self._contact_pressure_pa, 1.0)
+                shade = depth + self.contact_texture * np.float32(weight) * mask
+            out = (self.shader.render(shade, st["force_n"]), depth, mask)
         self._cache[key] = out
         if len(self._cache) > _CACHE_SIZE:
             self._cache.pop(next(iter(self._cache)))

@@ -242,3 +242,37 @@ def test_any_grasp_round_trips_exactly(
         writer.append(grasp)
     with GraspReader(path) as reader:
         assert_same(reader.read(grasp.grasp_id), grasp)
+
+
+def test_a_grasp_carries_its_own_calibration_record(tmp_path: Path) -> None:
+    """Schema minor 2: the optional ``calibration`` attribute (a simulated rig's calibration)
+    round-trips, is plain JSON for other readers, wins over the id in ``resolve_calibration``
+    and is absent for grasps without one."""
+    from tactile.sensor import get_calibration, resolve_calibration
+
+    record = dataclasses.replace(
+        get_calibration("wedge-reference-v3"),
+        calibration_id="wedge-reference-v3+simrig-test",
+        rigid_press_closure_mm=(1.0, 2.0, 3.0, 4.0, 5.0),
+        rigid_press_size_mm=42.67,
+    )
+    with_cal = make_grasp(0)
+    with_cal = dataclasses.replace(
+        with_cal,
+        meta=dataclasses.replace(
+            with_cal.meta, calibration_id=record.calibration_id, calibration=record.to_dict()
+        ),
+    )
+    path = tmp_path / "g.h5"
+    with GraspWriter(path) as writer:
+        writer.append(with_cal)
+        writer.append(make_grasp(1))
+    with h5py.File(path, "r") as f:
+        assert f.attrs["schema_minor"] == 2
+        assert "calibration" in f["grasps/g000"].attrs
+        assert "calibration" not in f["grasps/g001"].attrs
+    with open_grasps(path) as reader:
+        meta = reader.metadata("g000")
+        assert reader.metadata("g001").calibration is None
+    assert resolve_calibration(meta) == record
+    assert resolve_calibration(meta, "wedge-reference-v3").rigid_press_closure_mm is None

@@ -8,18 +8,18 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from tactile.errors import ConfigError
+from tactile.errors import CalibrationError, ConfigError
+from tactile.estimators.neural.rig import rigid_closure_mm
+from tactile.processing.rig_fit import rigid_press_curve
+from tactile.sensor import RIGID_PRESS_FORCES_N, SensorCalibration, resolve_calibration
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 from tactile.sim.catalog import FAMILIES, sample_population
 from tactile.sim.contact import GelModel
 from tactile.sim.heightmap import ridge_field
 from tactile.sim.rigs import (
-    CALIBRATION_FORCES_N,
-    RigCalibration,
     RigRanges,
     apply_rig,
     draw_rig,
-    measure_rig_calibration,
     press_signals,
     rigid_press_closure_mm,
 )
@@ -47,7 +47,7 @@ def test_a_compliant_rig_closes_more_on_a_rigid_sphere() -> None:
     stiff = rigid_press_closure_mm(gel, 0.0)
     soft = rigid_press_closure_mm(gel, 0.1)
     assert np.all(np.diff(stiff) > 0)
-    np.testing.assert_allclose(soft - stiff, 0.1 * np.asarray(CALIBRATION_FORCES_N), rtol=1e-9)
+    np.testing.assert_allclose(soft - stiff, 0.1 * np.asarray(RIGID_PRESS_FORCES_N), rtol=1e-9)
     assert stiff[-1] < 2 * 0.9 * 3.0 + 1e-6  # the gel bottoms out on both fingers
 
 
@@ -56,14 +56,15 @@ def test_the_measured_calibration_follows_the_true_closure_without_latency() -> 
     draw = replace(draw_rig(np.random.default_rng(1)), width_latency_s=0.0, motion_force_n_per_mm=0)
     rig_cfg = apply_rig(cfg, draw)
     presses = [press_signals(rig_cfg, s) for s in range(3)]
-    cal = measure_rig_calibration(presses, gel_thickness_mm=draw.gel_thickness_mm, source="t")
+    curve = rigid_press_curve(presses)
+    assert curve is not None
     gel = GelModel(draw.gel_modulus_pa, 0.48, draw.gel_thickness_mm)
     true = rigid_press_closure_mm(gel, draw.rig_compliance_mm_per_n)
     # measured from the loading phase's first contact (a force above 2 % of the rise), as the
     # network's inputs are: the first few tenths of a millimetre before it are not counted
     # (only forces the gripper reaches before its target count)
-    reached = np.asarray(CALIBRATION_FORCES_N) < 0.9 * draw.force_target_n
-    measured = np.asarray(cal.rigid_closure_mm)
+    reached = np.asarray(RIGID_PRESS_FORCES_N) < 0.9 * draw.force_target_n
+    measured = np.asarray(curve.closure_mm)
     tol = 0.15 + 2 * draw.width_resolution_mm
     assert np.all(measured[reached] <= true[reached] + tol)
     assert np.all(measured[reached] >= true[reached] - 1.5 - tol)
@@ -74,30 +75,53 @@ def test_latency_of_the_width_reading_changes_the_measured_calibration() -> None
     cfg = SimGraspConfig.clean()
     base = replace(draw_rig(np.random.default_rng(2)), width_latency_s=0.0)
     laggy = replace(base, width_latency_s=0.3)
-    a = apply_rig(cfg, base).rig["rig_calibration"]["rigid_closure_mm"]
-    b = apply_rig(cfg, laggy).rig["rig_calibration"]["rigid_closure_mm"]
+    a = apply_rig(cfg, base).rig_calibration.rigid_press_closure_mm
+    b = apply_rig(cfg, laggy).rig_calibration.rigid_press_closure_mm
     assert max(abs(x - y) for x, y in zip(a, b, strict=True)) > 0.1
 
 
-def test_a_rig_grasp_records_its_rig_and_calibration() -> None:
+def test_a_rig_grasp_carries_its_rigs_calibration() -> None:
+    """A simulated rig is calibrated like a real one (``tactile calibrate rig``'s fit on rigid
+    presses of that rig) and its grasps carry that calibration: the estimators resolve it with
+    no side channel."""
     cfg = replace(SimGraspConfig.clean(size_hw=(48, 64)), processing_calibration_id="sim-wedge-v1")
     draw = draw_rig(np.random.default_rng(3))
     grasp = simulate_grasp(SimObject(radius_mm=15.0, modulus_pa=1e5), apply_rig(cfg, draw), 0)
     extra = grasp.meta.extra
     assert extra["rig_gel_modulus_pa"] == pytest.approx(draw.gel_modulus_pa)
     assert extra["true_gel_modulus_pa"] == pytest.approx(draw.gel_modulus_pa)
-    cal = RigCalibration.from_dict(extra["rig_calibration"])
-    assert len(cal.rigid_closure_mm) == len(CALIBRATION_FORCES_N)
-    assert grasp.meta.calibration_id == "sim-wedge-v1"
+    assert "rig_calibration" not in extra
+    cal = resolve_calibration(grasp.meta)
+    assert cal.calibration_id == grasp.meta.calibration_id
+    assert cal.calibration_id.startswith("sim-wedge-v1+simrig-")
+    assert cal.rigid_press_closure_mm is not None
+    assert len(cal.rigid_press_closure_mm) == len(RIGID_PRESS_FORCES_N)
+    assert cal.rigid_press_size_mm == pytest.approx(42.67)
+    assert cal.gel_modulus_pa == pytest.approx(2.0e5)  # the processing profile's, not the truth
 
 
-def test_calibration_closure_interpolates_and_extrapolates() -> None:
-    cal = RigCalibration((1.0, 2.0, 3.0, 4.0, 5.0), 0.1, 3.0)
-    c = cal.closure_at(np.array([0.0, 2.5, 7.5, 25.0, 30.0]))
+def test_rigid_closure_interpolates_and_extrapolates() -> None:
+    base = SensorCalibration("t", 0.1, 0.1, 2e5)
+    cal = replace(base, rigid_press_closure_mm=(1.0, 2.0, 3.0, 4.0, 5.0), rigid_press_size_mm=42.67)
+    c = rigid_closure_mm(cal, np.array([0.0, 2.5, 7.5, 25.0, 30.0]))
     assert c[0] == 0.0 and 0 < c[1] < 1.0
     assert c[2] == pytest.approx(1.5) and c[3] == pytest.approx(5.0) and c[4] == pytest.approx(6.0)
-    with pytest.raises(ConfigError):
-        RigCalibration((1.0, 2.0), 0.1, 3.0)
+    with pytest.raises(CalibrationError, match="rigid_press_closure_mm"):
+        replace(base, rigid_press_closure_mm=(1.0, 2.0), rigid_press_size_mm=42.67)
+    with pytest.raises(CalibrationError, match="rigid_press_size_mm"):
+        replace(base, rigid_press_closure_mm=(1.0, 2.0, 3.0, 4.0, 5.0))
+
+
+def test_a_curve_on_a_smaller_sphere_is_moved_to_the_golf_balls() -> None:
+    """A steel ball indents the gel more than a golf ball at the same force: its curve is
+    shifted by the gel model's difference before the network reads it."""
+    base = SensorCalibration("t", 0.1, 0.1, 2e5, gel_thickness_mm=3.0)
+    golf = replace(
+        base, rigid_press_closure_mm=(1.0, 2.0, 3.0, 4.0, 5.0), rigid_press_size_mm=42.67
+    )
+    small = replace(golf, rigid_press_size_mm=20.0)
+    f = np.array([10.0, 20.0])
+    assert np.all(rigid_closure_mm(small, f) < rigid_closure_mm(golf, f))
 
 
 def test_independent_population_does_not_tie_material_to_modulus() -> None:

@@ -47,7 +47,7 @@ GEOMETRY_CHANNELS = (
     *(f"shape_{c}" for c in SHAPE_CATEGORIES),
     "log10_radius",
     "radius_known",
-    # the rig's calibration (a rigid-sphere press, tactile.sim.rigs.RigCalibration): one model
+    # the rig's rigid-press curve (SensorCalibration, `tactile calibrate rig`): one model
     # serves several rigs; NaN / known 0 when the rig is not calibrated
     "rig_closure_25n",
     "rig_closure_ratio_10_25",

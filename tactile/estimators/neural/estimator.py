@@ -32,7 +32,7 @@ from tactile.errors import EstimatorError, ModelFileError, NoContactError
 from tactile.estimators.base import resolve_calibration
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
 from tactile.estimators.neural.data import prepare_grasp, prepare_stored
-from tactile.estimators.neural.inputs import GraspInputs, rig_calibration_for
+from tactile.estimators.neural.inputs import GraspInputs
 from tactile.estimators.neural.limits import physics_limits
 from tactile.estimators.neural.ood import REFUSE_SCORE, OodReference, widen_factor
 from tactile.estimators.neural.predict import (
@@ -41,7 +41,7 @@ from tactile.estimators.neural.predict import (
     Z95_ONE_SIDED,
     predict_log10,
 )
-from tactile.estimators.neural.rig import RigCalibration, load_rig_calibration
+from tactile.estimators.neural.rig import has_rig
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -128,15 +128,9 @@ class NeuralEstimator:
         analytical: str | None = "hertz",
         num_threads: int | None = None,
         finger_stiffness_n_per_mm: float | None = None,
-        rig_calibration: RigCalibration | str | Path | None = None,
     ) -> None:
         self.loaded = model if isinstance(model, LoadedModel) else resolve_model(model)
         self.finger_stiffness_n_per_mm = finger_stiffness_n_per_mm
-        self.rig = (
-            load_rig_calibration(rig_calibration)
-            if isinstance(rig_calibration, str | Path)
-            else rig_calibration
-        )
         needs_analytical = self.loaded.config.analytical.enabled
         self.analytical = analytical if needs_analytical else self.analytical_name
         self.ood = OodReference.from_dict(self.loaded.info.get("ood"))
@@ -168,7 +162,6 @@ class NeuralEstimator:
         calibration: SensorCalibration | str | None = None,
     ) -> ModulusEstimate:
         cal = resolve_calibration(grasp.meta, calibration)
-        rig = rig_calibration_for(grasp.meta, cal, self.rig)
         inputs, feats, analytical = prepare_grasp(
             grasp,
             self.loaded.config,
@@ -176,9 +169,8 @@ class NeuralEstimator:
             analytical=self.analytical,
             features=features,
             finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
-            rig=rig,
         )
-        return self._predict(inputs, feats, analytical, grasp.meta, rig)
+        return self._predict(inputs, feats, analytical, grasp.meta, cal)
 
     def estimate_stored(
         self,
@@ -193,19 +185,17 @@ class NeuralEstimator:
         signals = reader.read_signals(grasp_id)
         use_meta = meta if meta is not None else signals.meta
         cal = resolve_calibration(use_meta, calibration)
-        rig = rig_calibration_for(use_meta, cal, self.rig)
         inputs, feats, analytical, used = prepare_stored(
             reader,
             grasp_id,
             self.loaded.config,
-            calibration=calibration,
+            calibration=cal,
             meta=meta,
             analytical=self.analytical,
             finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
             signals=signals,
-            rig=rig,
         )
-        return self._predict(inputs, feats, analytical, used, rig)
+        return self._predict(inputs, feats, analytical, used, cal)
 
     def network_answer(self, inputs: GraspInputs, meta: GraspMetadata) -> NetworkAnswer:
         """The network's Gaussian with the sim-to-real term (real grasps) and the OOD score."""
@@ -235,17 +225,18 @@ class NeuralEstimator:
         feats: GraspFeatures,
         analytical: ModulusEstimate | None,
         meta: GraspMetadata,
-        rig: RigCalibration | None,
+        calibration: SensorCalibration,
     ) -> ModulusEstimate:
         check_visible_contact(feats)
         net = self.network_answer(inputs, meta)
         mu, sigma, extra = self._combine(net, analytical)
+        rig = calibration if has_rig(calibration) else None
         limits = physics_limits(
             force_n=float(np.expm1(inputs.force[0, -1])),
             contact_area_mm2=float(np.expm1(inputs.force[1, -1])),
             size_mm=float(np.exp(inputs.geometry[0])),
             closure_mm=float(inputs.width[0, -1]),
-            rig=rig,
+            calibration=rig,
         )
         details: dict[str, object] = {
             "log10_mean": mu,
@@ -254,7 +245,7 @@ class NeuralEstimator:
             "network_log10_sigma": net.sigma,
             "ood_score": net.ood_score,
             "sim_to_real_log10_sd": net.sim_to_real_sd,
-            "rig_calibration": rig.source if rig is not None else None,
+            "rig_calibration": calibration.calibration_id if rig is not None else None,
             **limits.details(),
             **extra,
         }
@@ -302,10 +293,18 @@ class HybridEstimator(NeuralEstimator):
     name = "hybrid"
     analytical_name = "auto"
 
-    def __init__(self, model: str | Path | LoadedModel = "default", **options: object) -> None:
+    def __init__(
+        self,
+        model: str | Path | LoadedModel = "default",
+        *,
+        gate_ood_score: float | None = None,
+        **options: object,
+    ) -> None:
         options.pop("analytical", None)
         super().__init__(model, analytical="auto", **options)  # type: ignore[arg-type]
         self.analytical = "auto"
+        #: above this OOD score the physics answers alone
+        self.gate_ood_score = REFUSE_SCORE if gate_ood_score is None else gate_ood_score
 
     def _predict(
         self,
@@ -313,16 +312,17 @@ class HybridEstimator(NeuralEstimator):
         feats: GraspFeatures,
         analytical: ModulusEstimate | None,
         meta: GraspMetadata,
-        rig: RigCalibration | None,
+        calibration: SensorCalibration,
     ) -> ModulusEstimate:
         check_visible_contact(feats)
         net = self.network_answer(inputs, meta)
-        if net.ood_score <= REFUSE_SCORE:
-            return super()._predict(inputs, feats, analytical, meta, rig)
+        if net.ood_score <= self.gate_ood_score:
+            return super()._predict(inputs, feats, analytical, meta, calibration)
         if analytical is None:
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution (score "
-                f"{net.ood_score:.1f} > {REFUSE_SCORE}) and the analytical estimate failed",
+                f"{net.ood_score:.1f} > {self.gate_ood_score}) and the analytical estimate "
+                "failed",
                 hint="check the grasp (contact, force, calibration); retrain with a "
                 "simulated rig like this one",
             )
@@ -334,10 +334,18 @@ class HybridEstimator(NeuralEstimator):
         }
         return dataclasses.replace(analytical, estimator=self.name, details=details)
 
+    @property
+    def analytical_sigma_scale(self) -> float:
+        """The factor on the physics' own sigma that makes its 68 % intervals cover 68 % of the
+        validation objects (``info["analytical_sigma_scale"]``, fitted on simulated grasps no
+        training or test object is in; 1 when the checkpoint has none)."""
+        value = self.loaded.info.get("analytical_sigma_scale")
+        return float(value) if isinstance(value, int | float) and value > 0 else 1.0
+
     def _combine(
         self, net: NetworkAnswer, analytical: ModulusEstimate | None
     ) -> tuple[float, float, dict[str, object]]:
-        ana = _analytical_gaussian(analytical)
+        ana = _analytical_gaussian(analytical, self.analytical_sigma_scale)
         if ana is None and analytical is not None and analytical.lower_bound_only:
             # physics says "at least this stiff": a network answer below that bound is widened
             # up to it (the disagreement stays visible in the interval)
@@ -354,12 +362,15 @@ class HybridEstimator(NeuralEstimator):
         return mu, sigma, {"source": "mixture", "network_weight": p_n}
 
 
-def _analytical_gaussian(estimate: ModulusEstimate | None) -> tuple[float, float] | None:
-    """(log10 mean, log10 sigma) of an analytical estimate; None when missing or one-sided."""
+def _analytical_gaussian(
+    estimate: ModulusEstimate | None, sigma_scale: float = 1.0
+) -> tuple[float, float] | None:
+    """(log10 mean, log10 sigma) of an analytical estimate, its sigma times ``sigma_scale``
+    (floored at ``MIN_ANALYTICAL_SIGMA``); None when missing or one-sided."""
     if estimate is None or estimate.lower_bound_only:
         return None
     lo, hi = estimate.interval_68_pa
     if not (0 < lo < hi and math.isfinite(hi)):
         return None
-    sigma = math.log10(hi / lo) / (2.0 * Z68)
+    sigma = math.log10(hi / lo) / (2.0 * Z68) * sigma_scale
     return estimate.log10_modulus, max(sigma, MIN_ANALYTICAL_SIGMA)

@@ -39,10 +39,11 @@ import numpy as np
 
 from tactile.errors import ModelFileError, ProcessingError
 from tactile.estimators.neural.config import SHAPE_CATEGORIES
-from tactile.estimators.neural.rig import RigCalibration
+from tactile.estimators.neural.rig import has_rig, rigid_closure_mm, width_step_mm
+from tactile.processing.loading import destair
 from tactile.processing.warp import PadWarp, build_pad_warp
 from tactile.sensor import SensorCalibration
-from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
+from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
 
 INPUT_KEYS = ("images", "force", "width", "analytical", "geometry")
 CLOSURE_LOG_SCALE_MM = 0.1  # closure channel 2 is log(1 + closure / this)
@@ -168,24 +169,6 @@ def contact_maps(
     return out / max(float(stats[-1, 0]), 1.0), stats
 
 
-def destair(values: np.ndarray, t_s: np.ndarray) -> np.ndarray:
-    """Undo a slow sensor's stair steps: keep the frames where a new reading arrived (the value
-    changed) and interpolate linearly in time between them. Runs much longer than the typical
-    step (gripper at rest, holding) stay flat; a signal that changes every frame is unchanged.
-    The gripper encoder of the reference rig updates only every few frames.
-    """
-    v = np.asarray(values, dtype=np.float64)
-    starts = np.flatnonzero(np.r_[True, np.diff(v) != 0])
-    if starts.size < 2 or starts.size == v.size:
-        return v
-    ends = np.r_[starts[1:], v.size] - 1
-    runs = ends - starts + 1
-    typical = float(np.median(runs[1:-1])) if runs.size > 2 else float(runs.min())
-    held = ends[runs > 2 * typical + 1]  # truly constant: the value was still valid here
-    keep = np.unique(np.r_[starts, held])
-    return np.interp(t_s, t_s[keep], v[keep])
-
-
 def _interp(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
     return np.interp(pos, np.arange(values.shape[0], dtype=np.float64), values)
 
@@ -218,23 +201,28 @@ def geometry_vector(
 RATIO_FLOOR_MM = 0.05
 
 
-def rig_vector(rig: RigCalibration | None) -> np.ndarray:
-    """(5,) the rig calibration channels of the geometry tower (NaN, known 0 when unknown)."""
-    if rig is None:
+def rig_vector(calibration: SensorCalibration | None) -> np.ndarray:
+    """(5,) the rig channels of the geometry tower from the calibration's rigid-press curve:
+    closure at 25 N, the ratio of the closures at 10 and 25 N, the width step, the gel
+    thickness, known (NaN, known 0 when the calibration has no curve)."""
+    if calibration is None or not has_rig(calibration):
         return np.array([np.nan] * 4 + [0.0], dtype=np.float32)
-    c10, c25 = rig.closure_at(np.array([10.0, 25.0]))
+    c10, c25 = rigid_closure_mm(calibration, np.array([10.0, 25.0]))
     ratio = (c10 + RATIO_FLOOR_MM) / (c25 + RATIO_FLOOR_MM)
-    return np.array([c25, ratio, rig.width_step_mm, rig.gel_thickness_mm, 1.0], dtype=np.float32)
+    return np.array(
+        [c25, ratio, width_step_mm(calibration), calibration.gel_thickness_mm, 1.0],
+        dtype=np.float32,
+    )
 
 
 def rig_channels(
-    force_n: np.ndarray, closure_mm: np.ndarray, rig: RigCalibration | None
+    force_n: np.ndarray, closure_mm: np.ndarray, calibration: SensorCalibration | None
 ) -> np.ndarray:
     """(2, K) closure beyond the rig's rigid-press closure at the same force, and the log ratio
     of the two: ~0 for an object as stiff as the calibration sphere on any rig."""
-    if rig is None:
+    if calibration is None or not has_rig(calibration):
         return np.full((2, closure_mm.size), np.nan)
-    rigid = rig.closure_at(np.maximum(force_n, 0.0))
+    rigid = rigid_closure_mm(calibration, np.maximum(force_n, 0.0))
     ratio = np.log((np.maximum(closure_mm, 0.0) + RATIO_FLOOR_MM) / (rigid + RATIO_FLOOR_MM))
     return np.stack([closure_mm - rigid, ratio])
 
@@ -275,11 +263,11 @@ def make_inputs(
     sampling: str = "force",
     calibration: SensorCalibration | None = None,
     finger_stiffness_n_per_mm: float | None = None,
-    rig: RigCalibration | None = None,
 ) -> GraspInputs:
     """Raw network inputs of one grasp (see the module docstring for the channels).
 
-    ``rig``: the rig's rigid-press calibration (:func:`rig_calibration_for` finds it), or None.
+    ``calibration``: the grasp's sensor calibration; its rigid-press curve (``tactile calibrate
+    rig``) gives the rig channels, which are NaN / unknown without one.
 
     ``finger_stiffness_n_per_mm``: a compliant gripper's stiffness per finger, when the rig's is
     known; its deflection ``2 F / k`` is taken out of the closure, so the network sees the gel
@@ -311,32 +299,17 @@ def make_inputs(
             [
                 np.stack([closure, np.log1p(closure / CLOSURE_LOG_SCALE_MM)]),
                 width_extra,
-                rig_channels(force, closure, rig),
+                rig_channels(force, closure, calibration),
             ]
         ).astype(np.float32),
         analytical=analytical_vector(analytical),
         geometry=np.concatenate(
-            [geometry_vector(size_mm, grasp.meta.shape, grasp.meta.radius_mm), rig_vector(rig)]
+            [
+                geometry_vector(size_mm, grasp.meta.shape, grasp.meta.radius_mm),
+                rig_vector(calibration),
+            ]
         ).astype(np.float32),
     )
-
-
-def rig_calibration_for(
-    meta: GraspMetadata,
-    calibration: SensorCalibration | None = None,
-    override: RigCalibration | None = None,
-) -> RigCalibration | None:
-    """The rig calibration of a grasp: ``override``, else the one a simulated grasp records
-    (``meta.extra["rig_calibration"]``), else the sensor calibration's
-    (``calibration.provenance["rig_calibration"]``), else None (unknown rig)."""
-    if override is not None:
-        return override
-    sensor = getattr(calibration, "provenance", None) if calibration is not None else None
-    for source in (meta.extra, sensor or {}):
-        record = source.get("rig_calibration") if isinstance(source, dict) else None
-        if isinstance(record, dict):
-            return RigCalibration.from_dict(record)
-    return None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ object is thinner than its contact (D: its size along the squeeze axis); ν = 0.
 smallest 1 - ν²). So ``delta_per_finger = F g / (2 E)`` with ``g = min(0.75 / a, D / (pi a²))``
 can only *under*-state how much any object of modulus E deforms.
 
-The rig's calibration (a rigid-sphere press, :class:`~tactile.sim.rigs.RigCalibration`) gives
+The rig's calibration (the rigid-press curve of ``tactile calibrate rig``) gives
 the closure a rigid object causes at each force (gel, fingers, mount, the width reading's
 latency), and the closure's uncertainty ``sigma_c`` (the reading's step, the presses' spread,
 10 % of the rigid closure for the gel's dependence on the object's radius). Then
@@ -41,7 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.estimators.neural.rig import RigCalibration
+from tactile.estimators.neural.rig import rigid_closure_mm, width_step_mm
+from tactile.sensor import SensorCalibration
 
 #: Where the gel bottoms out, as a share of its thickness (the simulator's and the Wedge
 #: profiles' ``gel_max_strain``); the bound assumes the gel takes at most this much.
@@ -82,13 +83,16 @@ class PhysicsLimits:
         }
 
 
-def closure_sigma_mm(rig: RigCalibration | None, force_n: float) -> float:
-    """The closure uncertainty of this rig at this force (see the module docstring)."""
-    if rig is None:
+def closure_sigma_mm(calibration: SensorCalibration | None, force_n: float) -> float:
+    """The closure uncertainty of this rig at this force (see the module docstring);
+    ``calibration``: one with a rigid-press curve, or None (uncalibrated rig)."""
+    if calibration is None:
         return UNCALIBRATED_SIGMA_MM
-    rigid = float(rig.closure_at(np.array([force_n]))[0])
+    rigid = float(rigid_closure_mm(calibration, np.array([force_n]))[0])
     return math.sqrt(
-        rig.width_step_mm**2 + rig.rigid_closure_sd_mm**2 + (RIGID_CLOSURE_REL_SD * rigid) ** 2
+        width_step_mm(calibration) ** 2
+        + calibration.rigid_press_closure_sd_mm**2
+        + (RIGID_CLOSURE_REL_SD * rigid) ** 2
     )
 
 
@@ -105,16 +109,18 @@ def physics_limits(
     contact_area_mm2: float,
     size_mm: float,
     closure_mm: float,
-    rig: RigCalibration | None,
+    calibration: SensorCalibration | None,
 ) -> PhysicsLimits:
-    """Resolvable limit, physics lower bound and whether the closure is resolved (docstring)."""
+    """Resolvable limit, physics lower bound and whether the closure is resolved (docstring);
+    ``calibration``: one with a rigid-press curve (``tactile calibrate rig``), or None."""
     f = max(force_n, 0.0)
     g = geometry_factor_per_m(contact_area_mm2, size_mm)
-    sigma = closure_sigma_mm(rig, f)
+    sigma = closure_sigma_mm(calibration, f)
     e_res = f * g / (2.0 * sigma * 1e-3)
-    if rig is None:
+    if calibration is None:
         return PhysicsLimits(max(e_res, 1.0), None, None, sigma, False)
-    rigid = float(rig.closure_at(np.array([f]))[0])
+    rig = calibration
+    rigid = float(rigid_closure_mm(calibration, np.array([f]))[0])
     excess = closure_mm - rigid
     # the bound may not assume the gel takes as much as under the calibration sphere (a flat
     # face barely indents it): only what the gel cannot take on two fingers (bottoming at

@@ -14,10 +14,27 @@ from tactile.errors import NoContactError
 from tactile.estimators.neural.estimator import check_visible_contact
 from tactile.estimators.neural.limits import physics_limits
 from tactile.estimators.neural.ood import OodReference
+from tactile.estimators.neural.rig import rigid_closure_mm
+from tactile.sensor import RIGID_PRESS_FORCES_N, SensorCalibration
 from tactile.sim.contact import GelModel, contact_curve, flat_area_mm2
 from tactile.sim.objects import SimObject
-from tactile.sim.rigs import CALIBRATION_FORCES_N, RigCalibration, rigid_press_closure_mm
+from tactile.sim.rigs import rigid_press_closure_mm
 from tactile.types import GraspFeatures
+
+
+def _rig(curve: np.ndarray, width_step_mm: float, thickness_mm: float) -> SensorCalibration:
+    """A calibration with this rigid-press curve (what ``tactile calibrate rig`` writes)."""
+    return SensorCalibration(
+        "rig-test",
+        0.1,
+        0.1,
+        2e5,
+        gel_thickness_mm=thickness_mm,
+        rigid_press_closure_mm=tuple(float(v) for v in curve),
+        rigid_press_size_mm=42.67,
+        width_step_mm=width_step_mm,
+    )
+
 
 SHAPES = {
     "sphere": {"radius_mm": 20.0},
@@ -62,11 +79,13 @@ def test_the_physics_lower_bound_holds_for_every_shape_and_material(
     else:
         area = (math.pi if curve.kind == "point" else 4.0) * sx * sy
     closure = 2 * delta + compliance * force
-    rig = RigCalibration(
-        tuple(float(v) for v in rigid_press_closure_mm(gel, compliance)), 0.05, thickness
-    )
+    rig = _rig(rigid_press_closure_mm(gel, compliance), 0.05, thickness)
     lim = physics_limits(
-        force_n=force, contact_area_mm2=area, size_mm=obj.size_z_mm, closure_mm=closure, rig=rig
+        force_n=force,
+        contact_area_mm2=area,
+        size_mm=obj.size_z_mm,
+        closure_mm=closure,
+        calibration=rig,
     )
     assert lim.lower_bound_pa is not None
     assert lim.lower_bound_pa <= obj.modulus_pa * 1.0001
@@ -74,16 +93,17 @@ def test_the_physics_lower_bound_holds_for_every_shape_and_material(
 
 def test_a_rigid_ball_is_unresolved_and_a_soft_one_is_not() -> None:
     gel = GelModel(2.5e5, 0.48, 3.0)
-    rig = RigCalibration(tuple(float(v) for v in rigid_press_closure_mm(gel, 0.05)), 0.1, 3.0)
-    common = {"force_n": 20.0, "contact_area_mm2": 300.0, "size_mm": 42.0, "rig": rig}
-    rigid = physics_limits(closure_mm=float(rig.closure_at(np.array([20.0]))[0]), **common)
-    soft = physics_limits(closure_mm=float(rig.closure_at(np.array([20.0]))[0]) + 8.0, **common)
+    rig = _rig(rigid_press_closure_mm(gel, 0.05), 0.1, 3.0)
+    common = {"force_n": 20.0, "contact_area_mm2": 300.0, "size_mm": 42.0, "calibration": rig}
+    at_20 = float(rigid_closure_mm(rig, np.array([20.0]))[0])
+    rigid = physics_limits(closure_mm=at_20, **common)
+    soft = physics_limits(closure_mm=at_20 + 8.0, **common)
     assert rigid.unresolved and not soft.unresolved
     assert soft.lower_bound_pa is not None and rigid.lower_bound_pa is not None
     assert soft.lower_bound_pa < rigid.lower_bound_pa < rigid.resolvable_limit_pa * 1.0001
-    unknown = physics_limits(closure_mm=5.0, **{**common, "rig": None})
+    unknown = physics_limits(closure_mm=5.0, **{**common, "calibration": None})
     assert unknown.lower_bound_pa is None and unknown.resolvable_limit_pa > 0
-    assert len(CALIBRATION_FORCES_N) == 5
+    assert len(RIGID_PRESS_FORCES_N) == 5
 
 
 def _arrays(n: int, shift: float, seed: int) -> dict[str, np.ndarray]:

@@ -55,3 +55,19 @@ def test_default_model_separates_soft_from_rigid_on_its_pipeline(default_present
     assert soft.details["ood_score"] < 3.0
     assert steel.lower_bound_only and Flag.STIFFER_THAN_GEL in steel.flags
     assert steel.modulus_pa <= 2e11 and steel.interval_95_pa[1] == math.inf
+
+
+@pytest.mark.slow
+def test_the_rig_comes_from_the_grasps_calibration_with_no_flag(default_present: None) -> None:
+    """One rig calibration: a simulated grasp's own (``tactile calibrate rig`` on its rig),
+    a calibration given by the caller, or none (a calibration without a rigid-press curve)."""
+    grasp = _raw_grasp(3e5, 5)
+    est = get_estimator("neural")
+    own: ModulusEstimate = est.estimate(grasp)  # type: ignore[arg-type]
+    assert own.details["rig_calibration"] == grasp.meta.calibration_id  # type: ignore[attr-defined]
+    assert str(own.details["rig_calibration"]).startswith("wedge-reference-v3+simrig-")
+    real_rig: ModulusEstimate = est.estimate(grasp, calibration="wedge-reference-v4")  # type: ignore[arg-type]
+    assert real_rig.details["rig_calibration"] == "wedge-reference-v4"
+    none: ModulusEstimate = est.estimate(grasp, calibration="wedge-reference-v3")  # type: ignore[arg-type]
+    assert none.details["rig_calibration"] is None
+    assert none.details["physics_lower_bound_pa"] is None  # no rig: no physics bound

@@ -114,3 +114,29 @@ def test_neural_and_hybrid_refuse_a_frozen_camera_with_the_reason(tiny_ckpt: Pat
     for name in ("neural", "hybrid"):
         with pytest.raises(NoContactError, match="camera shows no contact"):
             get_estimator(name, model=tiny_ckpt).estimate(still, calibration="sim-wedge-v1")
+
+
+def test_the_hybrid_trusts_the_physics_as_much_as_validation_allows() -> None:
+    """``analytical_sigma_scale`` (fitted on simulated validation grasps) widens the physics'
+    own sigma before the precision weighting: an overconfident physics answer pulls less."""
+    from tactile.estimators.neural.estimator import NetworkAnswer, _analytical_gaussian
+
+    ana = ModulusEstimate(
+        modulus_pa=1e5, interval_68_pa=(10**4.8, 10**5.2), interval_95_pa=(1e4, 1e6), estimator="a"
+    )
+    assert _analytical_gaussian(ana) == pytest.approx((5.0, 0.3))  # floored at 0.3 dex
+    assert _analytical_gaussian(ana, 3.0)[1] == pytest.approx(0.2 / 0.994458 * 3.0)  # type: ignore[index]
+    net = NetworkAnswer(mu=6.0, sigma=0.6, ood_score=0.5, sim_to_real_sd=0.0)
+
+    class Scaled(HybridEstimator):
+        def __init__(self, scale: float) -> None:  # no checkpoint needed for _combine
+            self._scale = scale
+
+        @property
+        def analytical_sigma_scale(self) -> float:
+            return self._scale
+
+    trusting = Scaled(1.0)._combine(net, ana)
+    wary = Scaled(3.0)._combine(net, ana)
+    assert trusting[0] < wary[0] < 6.0  # the wary hybrid stays closer to the network
+    assert wary[2]["network_weight"] > trusting[2]["network_weight"]  # type: ignore[operator]

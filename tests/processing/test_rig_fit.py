@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tactile.calibration.rig_fit import fit_rig, rigid_sphere_gel_closure_mm
 from tactile.errors import CalibrationError
+from tactile.processing.rig_fit import fit_rig, rigid_sphere_gel_closure_mm
 from tactile.sensor import get_calibration
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 from tactile.sim.contact import GEL_MAX_STRAIN
@@ -47,6 +47,15 @@ def test_rigid_presses_fit_the_rig_compliance_they_were_simulated_with() -> None
     assert rigid.rig_compliance_mm_per_n == 0.0
     assert soft.rig_compliance_mm_per_n == pytest.approx(0.2, abs=0.08)
     assert soft.contact_width_bias_mm == pytest.approx(rigid.contact_width_bias_mm, abs=1.0)
+    # the same presses give the rigid-press curve the network reads: 0.2 mm/N more compliance
+    # closes about 0.2 mm more per newton (25 N: ~5 mm), measured from the loading phase
+    assert rigid.curve is not None and soft.curve is not None
+    extra = np.asarray(soft.curve.closure_mm) - np.asarray(rigid.curve.closure_mm)
+    assert extra[-1] == pytest.approx(0.2 * 25.0, rel=0.3)
+    assert np.all(np.diff(soft.curve.closure_mm) >= 0)
+    written = soft.apply(cal, "sim-rig-test")
+    assert written.rigid_press_closure_mm == soft.curve.closure_mm
+    assert written.rigid_press_size_mm == 40.0 and written.rigid_press_shape == "sphere"
 
 
 def test_gel_closure_grows_with_force_and_saturates_when_the_gel_bottoms() -> None:
@@ -81,3 +90,7 @@ def test_calibrate_rig_cli_on_the_real_golf_ball(tmp_path: Path) -> None:
     assert 0.0 <= cal["rig_compliance_mm_per_n"] < 0.2
     assert 0.0 < cal["contact_width_bias_mm"] < 4.0
     assert cal["provenance"]["rig_fit"]["rejected"] == ["golf_ball_2"]
+    # the rigid-press curve the network reads, from the two presses kept: ~9 mm at 20-25 N
+    curve = cal["rigid_press_closure_mm"]
+    assert len(curve) == 5 and curve == sorted(curve) and 7.0 < curve[-1] < 11.0
+    assert cal["rigid_press_size_mm"] == 42.67 and cal["width_step_mm"] > 0

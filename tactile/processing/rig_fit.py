@@ -12,6 +12,11 @@ contact-width bias: the opening at first squeeze (as :func:`~tactile.processing.
 contact_width` reads it, the same estimator the blind estimator uses on every object, so its
 own bias cancels) minus the known size.
 
+The same presses give the **rigid-press curve** the learned estimators read
+(``rigid_press_closure_mm`` at ``RIGID_PRESS_FORCES_N``, its spread, the width step;
+:func:`rigid_press_curve`). This module is a pure function of the presses' signals, so the
+simulator calibrates each randomised rig with it exactly as a user calibrates a real one.
+
 The calibration stores (typed fields): ``rig_compliance_mm_per_n`` (median over presses, at least
 0), ``rig_compliance_sd_mm_per_n`` (their spread — the scatter a new grasp on that rig may show,
 not the standard error of the median), ``contact_width_bias_mm`` and
@@ -33,7 +38,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from tactile.errors import CalibrationError
-from tactile.sensor import SensorCalibration
+from tactile.sensor import RIGID_PRESS_FORCES_N, SensorCalibration
 
 #: Smallest spread (mm/N) claimed for a rig compliance fitted on few presses.
 MIN_RIG_SD_MM_PER_N = 0.02
@@ -53,6 +58,54 @@ class _Signals(Protocol):
     def force_n(self) -> np.ndarray: ...
     @property
     def width_mm(self) -> np.ndarray: ...
+    @property
+    def t_s(self) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class RigidPressCurve:
+    """The rigid-press closure curve (see :func:`rigid_press_curve`)."""
+
+    closure_mm: tuple[float, ...]  # at RIGID_PRESS_FORCES_N
+    closure_sd_mm: float
+    width_step_mm: float
+
+
+def rigid_press_curve(presses: Sequence[_Signals]) -> RigidPressCurve | None:
+    """Closure since the loading phase's first contact at each of ``RIGID_PRESS_FORCES_N``,
+    median over the presses (their spread: ``closure_sd_mm``), with the loading-phase logic and
+    stair-step interpolation the learned estimators use on every grasp, so the width reading's
+    latency and offsets are measured as they will see them; the width step is the median
+    nonzero change of the raw reading. None when no press has a loading phase."""
+    from tactile.errors import TactileError
+    from tactile.processing.loading import destair, find_loading_phase
+
+    rows, steps = [], []
+    for g in presses:
+        force = np.asarray(g.force_n, dtype=np.float64)
+        width = np.asarray(g.width_mm, dtype=np.float64)
+        try:
+            phase = find_loading_phase(force, width)
+        except TactileError:
+            continue
+        c, p = phase.contact_index, phase.peak_index
+        w = destair(width, np.asarray(g.t_s, dtype=np.float64))
+        closure = w[c] - w[c : p + 1]
+        f = np.maximum.accumulate(np.asarray(phase.force_n[c : p + 1], dtype=np.float64))
+        f = f + np.arange(f.size) * 1e-9  # strictly increasing for interpolation
+        rows.append(np.interp(RIGID_PRESS_FORCES_N, f, closure))
+        dw = np.abs(np.diff(width))
+        steps.extend(dw[dw > 1e-6].tolist())
+    if not rows:
+        return None
+    table = np.stack(rows)
+    curve = np.maximum.accumulate(np.maximum(np.median(table, axis=0), 0.0))
+    spread = float(np.median(np.std(table, axis=0, ddof=1))) if len(rows) > 1 else 0.0
+    return RigidPressCurve(
+        closure_mm=tuple(float(v) for v in curve),
+        closure_sd_mm=spread,
+        width_step_mm=float(np.median(steps)) if steps else 0.0,
+    )
 
 
 def rigid_sphere_gel_closure_mm(
@@ -120,6 +173,7 @@ class RigFit:
     reference_shape: str
     presses: tuple[RigPress, ...]
     rejected: tuple[str, ...] = ()
+    curve: RigidPressCurve | None = None  # from the presses kept
 
     def evidence(self) -> dict[str, Any]:
         """Per-press evidence (stored as ``provenance["rig_fit"]``)."""
@@ -139,6 +193,11 @@ class RigFit:
             rig_compliance_sd_mm_per_n=self.rig_compliance_sd_mm_per_n,
             contact_width_bias_mm=self.contact_width_bias_mm,
             contact_width_bias_sd_mm=self.contact_width_bias_sd_mm,
+            rigid_press_closure_mm=self.curve.closure_mm if self.curve else None,
+            rigid_press_closure_sd_mm=self.curve.closure_sd_mm if self.curve else 0.0,
+            rigid_press_size_mm=self.reference_size_mm if self.curve else None,
+            rigid_press_shape=self.reference_shape,
+            width_step_mm=self.curve.width_step_mm if self.curve else None,
             provenance={**calibration.provenance, "rig_fit": self.evidence()},
         )
 
@@ -217,4 +276,5 @@ def fit_rig(
         reference_shape=shape,
         presses=tuple(rows),
         rejected=rejected,
+        curve=rigid_press_curve([g for g, k in zip(presses, keep, strict=True) if k]),
     )
