@@ -97,6 +97,13 @@ def register(sub: Any) -> None:
         help="pad: frames of the metric pad image (sim-wedge-v1, --size); wedge-raw: raw "
         "640x480 frames through the reference Wedge's mirror (wedge-reference-v1)",
     )
+    p.add_argument(
+        "--ray",
+        default=None,
+        metavar="ADDRESS",
+        help="fan the grasps out over Ray workers: local, auto (a `ray start` cluster) or "
+        "ray://host:10001 (needs tactile[ray]; --workers sets the pool size)",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     add_json_flag(p)
@@ -126,6 +133,11 @@ def run(args: argparse.Namespace) -> int:
     def progress(done: int, _total: int) -> None:
         bar.update(done - bar.n)
 
+    pool = None
+    if args.ray is not None:
+        from tactile.ray_support import ray_pool
+
+        pool = ray_pool(args.ray, args.workers if args.workers > 0 else None)
     try:
         result = generate_dataset(
             args.out,
@@ -137,9 +149,12 @@ def run(args: argparse.Namespace) -> int:
             config=configs,
             overwrite=args.overwrite,
             progress=progress,
+            pool=pool,
         )
     finally:
         bar.close()
+        if pool is not None:
+            pool.terminate()
     if args.json:
         print_json(
             {

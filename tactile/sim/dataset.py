@@ -79,21 +79,28 @@ def _jobs(
 AHEAD_PER_WORKER = 2
 
 
-def _run(jobs: list[Any], workers: int) -> Iterator[Grasp]:
-    """Simulated grasps in job order, from ``workers`` processes, at most
+def _run(jobs: list[Any], workers: int, pool: Any = None) -> Iterator[Grasp]:
+    """Simulated grasps in job order, from ``workers`` processes (or the given pool), at most
     ``AHEAD_PER_WORKER * workers`` of them waiting for the writer at any time."""
+    if pool is not None:
+        yield from _run_in(pool, jobs, AHEAD_PER_WORKER * max(workers, 1))
+        return
     if workers <= 1:
         yield from map(_job, jobs)
         return
-    window = AHEAD_PER_WORKER * workers
-    with multiprocessing.get_context().Pool(workers) as pool:
-        pending: collections.deque[Any] = collections.deque()
-        for job in jobs:
-            pending.append(pool.apply_async(_job, (job,)))
-            if len(pending) >= window:
-                yield pending.popleft().get()
-        while pending:
+    with multiprocessing.get_context().Pool(workers) as local:
+        yield from _run_in(local, jobs, AHEAD_PER_WORKER * workers)
+
+
+def _run_in(pool: Any, jobs: list[Any], window: int) -> Iterator[Grasp]:
+    """``pool.apply_async`` per job, in order, at most ``window`` results outstanding."""
+    pending: collections.deque[Any] = collections.deque()
+    for job in jobs:
+        pending.append(pool.apply_async(_job, (job,)))
+        if len(pending) >= window:
             yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _settings_summary(configs: Sequence[SimGraspConfig]) -> dict[str, Any]:
@@ -196,11 +203,14 @@ def generate_dataset(
     config: SimGraspConfig | Sequence[SimGraspConfig] | None = None,
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    pool: Any = None,
 ) -> DatasetResult:
     """Simulate and store ``n_objects x grasps_per_object`` grasps; write the dataset card.
 
     ``config`` is one setting for every grasp (default: the realistic preset) or a sequence
-    of settings mixed per grasp (see the module docstring)."""
+    of settings mixed per grasp (see the module docstring). ``pool``: an executor hook, any
+    object with ``multiprocessing.Pool``'s ``apply_async`` (e.g. ``ray.util.multiprocessing.Pool``
+    to fan the grasps out over a Ray cluster); None: a local pool of ``workers`` processes."""
     from tactile.io import GraspWriter
 
     if n_objects < 1 or grasps_per_object < 1:
@@ -225,7 +235,7 @@ def generate_dataset(
     written: list[tuple[int, str]] = []
     ids: list[str] = []
     with GraspWriter(out, overwrite=overwrite) as writer:
-        for grasp in _run(jobs, workers):
+        for grasp in _run(jobs, workers, pool):
             ids.append(writer.append(grasp))
             written.append((grasp.n_frames, str(grasp.meta.extra["stopped_by"])))
             if progress is not None:
