@@ -176,6 +176,21 @@ def compare(args: argparse.Namespace) -> None:
         f"{table.rows[best_lat]['latency_ms']:.3f} ms\n"
     )
 
+    if args.export:
+        from tactile.estimators.neural.recipe import TrainingRecipe
+        from tactile.search.tabular import cell_config
+
+        recipe = TrainingRecipe(
+            cell_config(table.rows[oracle]["cell"], k_frames=table.meta["k_frames"]).with_overrides(
+                name="searched-tabular"
+            ),
+            {},
+            "hertz",
+            {"source": "tabular benchmark, best cell by valid MAE", "cell": oracle},
+        )
+        recipe.save(args.export)
+        print(f"searched design exported to {args.export}\n")
+
     curves: dict[str, np.ndarray] = {}
     for name, factory in _samplers().items():
         curves[name] = np.array(
@@ -241,6 +256,7 @@ def main() -> None:
     c.add_argument("--runs", type=int, default=10)
     c.add_argument("--budget", type=int, default=60)
     c.add_argument("--plot", default=None)
+    c.add_argument("--export", default=None, help="write the best cell's recipe here")
     c.set_defaults(func=compare)
     args = p.parse_args()
     args.func(args)
