@@ -28,6 +28,8 @@ def _run(data: list[str], out: Path, storage: str, args: argparse.Namespace, see
     cmd += ["--folds", "3", "--no-prune", "--no-plots", "--no-progress", "--json"]
     cmd += ["--sampler", "random", "--sampler-seed", str(seed), "--threads", "1"]
     cmd += ["--cache-dir", str(args.cache_dir)]
+    if args.towers:
+        cmd += ["--towers", args.towers]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -36,6 +38,7 @@ def main() -> None:
     p.add_argument("data", nargs="+")
     p.add_argument("--trials", type=int, default=8)
     p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--towers", default=None, help="restrict the space, e.g. force,width")
     p.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "tactile-bench")
     args = p.parse_args()
     rows = []
@@ -56,7 +59,8 @@ def main() -> None:
             rows.append((workers, wall, args.trials / wall * 3600, load0, os.getloadavg()[0]))
     print(
         f"`python benchmarks/bench_search_workers.py {' '.join(args.data)} --trials "
-        f"{args.trials} --epochs {args.epochs}` ({os.cpu_count()} cores)\n"
+        f"{args.trials} --epochs {args.epochs}"
+        f"{' --towers ' + args.towers if args.towers else ''}` ({os.cpu_count()} cores)\n"
     )
     print("| workers | trials | wall s | trials per hour | speed-up | load avg (start, end) |")
     print("|---|---|---|---|---|---|")
