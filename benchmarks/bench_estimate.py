@@ -37,11 +37,11 @@ from pathlib import Path
 
 import cv2
 
-from tactile.calibration import get_calibration
 from tactile.errors import TactileError
 from tactile.estimators import get_estimator
 from tactile.io import GraspReader
 from tactile.processing import extract_features
+from tactile.sensor import get_calibration
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "reference_grasps"
 

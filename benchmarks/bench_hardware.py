@@ -11,6 +11,11 @@
 
 The force gauge is not timed: its rate is the device's own (a load cell board sends ~80-200
 readings/s), far below what the line parser reads.
+
+With ``--overshoot``: the true peak contact force in the simulated rig (emulated 2F-85 with its
+force overshoot, 200 Hz gauge) when recording grasps with a 25 N limit, per object stiffness and
+approach speed, for the second grasp of a session (the first closes slowly all the way): what
+the two-speed closing and the force margin leave of the limit.
 """
 
 from __future__ import annotations
@@ -56,10 +61,43 @@ def camera_frames(avi: Path, seconds: float) -> float:
     return n / (time.perf_counter() - t0)
 
 
+def overshoot_rows() -> list[tuple[str, float]]:
+    import dataclasses
+
+    from tactile.hardware import open_force_sensor, open_gripper, open_tactile_sensor
+    from tactile.hardware.sim_world import SimRigs
+    from tactile.recording import Recorder, RecorderConfig
+    from tactile.types import GraspMetadata
+
+    rows = []
+    base = RecorderConfig(max_force_n=25.0, target_force_n=24.0, hold_s=0.0, pre_s=0.03,
+                          release_s=0.5)  # fmt: skip
+    for modulus in (3e4, 2e5, 1e9):
+        for speed in (0.1, 1.0):
+            rigs = SimRigs()
+            q = f"rig=b&modulus_pa={modulus}&radius_mm=25"
+            config = dataclasses.replace(base, close_speed=speed)
+            with (
+                open_gripper(f"robotiq-sim://?{q}&activation_s=0", rigs=rigs) as g,
+                open_tactile_sensor(f"sim://?{q}&fps=60&height_px=48&width_px=64", rigs=rigs) as c,
+                open_force_sensor(f"sim://?{q}&rate_hz=200", rigs=rigs) as f,
+            ):
+                g.activate()
+                recorder = Recorder(g, c, f, config)
+                for i in range(2):
+                    recorder.record(f"g{i}", GraspMetadata(object_id="b"))
+            world = rigs.get("b")
+            assert world is not None
+            name = f"peak force, E = {modulus:.0e} Pa, approach speed {speed} (limit 25 N)"
+            rows.append((name, world.peak_force_n))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--overshoot", action="store_true", help="also the force-limit table")
     args = parser.parse_args()
     import cv2
 
@@ -73,6 +111,10 @@ def main() -> None:
     print("| path | per second |\n|---|---:|")
     for name, value in rows:
         print(f"| {name} | {value:,.0f} |")
+    if args.overshoot:
+        print("\n| simulated grasp | N |\n|---|---:|")
+        for name, value in overshoot_rows():
+            print(f"| {name} | {value:.1f} |")
 
 
 if __name__ == "__main__":

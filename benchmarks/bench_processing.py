@@ -32,7 +32,6 @@ from pathlib import Path  # noqa: E402
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from tactile.calibration import WEDGE_REFERENCE_V2 as WEDGE  # noqa: E402
 from tactile.processing import (  # noqa: E402
     DEFAULT_SCALE,
     build_pad_warp,
@@ -46,6 +45,8 @@ from tactile.processing.contact import (  # noqa: E402
 )
 from tactile.processing.depth import contact_mask_from_depth  # noqa: E402
 from tactile.processing.features import INTENSITY_SCALE_FACTOR  # noqa: E402
+from tactile.sensor import WEDGE_REFERENCE_V2 as WEDGE  # noqa: E402
+from tactile.sensor import resolve_calibration  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "reference_grasps"
 
@@ -130,7 +131,7 @@ def main() -> int:
         best_f, best_e = float("inf"), float("inf")
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            f = extract_features(g)
+            f = extract_features(g, resolve_calibration(g.meta))
             t1 = time.perf_counter()
             hertz.estimate(g, features=f)
             t2 = time.perf_counter()

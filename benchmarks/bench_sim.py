@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from tactile.calibration.sensor import SIM_WEDGE
+from tactile.sensor import SIM_WEDGE
 from tactile.sim import SimGraspConfig, sample_population, simulate_grasp
 
 

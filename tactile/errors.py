@@ -66,6 +66,11 @@ class ImportDataError(StoreError):
     """A third-party recording (e.g. the reference AVI + pickle layout) cannot be imported."""
 
 
+class OutputExistsError(StoreError):
+    """The output a command would write already exists and it was not told to replace or extend
+    it (``--overwrite`` / ``--append``)."""
+
+
 class UnsafePickleError(ImportDataError):
     """A pickle asked to load something other than plain numpy arrays; it was not executed."""
 

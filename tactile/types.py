@@ -29,6 +29,8 @@ class Flag(enum.StrEnum):
     FORCE_GLITCHES = "force_glitches"
     WIDTH_UNCHANGED = "width_unchanged"
     SHAPE_ASSUMED = "shape_assumed"  # geometry not given, a default/estimated one was used
+    SLIP = "slip"  # the force collapsed mid-squeeze: only the frames before it were used
+    WIDTH_UNCALIBRATED = "width_uncalibrated"  # recorded without a gripper width calibration
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,23 @@ def _check_1d(name: str, arr: np.ndarray, n: int) -> np.ndarray:
     return a
 
 
+def _check_streams(
+    grasp_id: str, streams: dict[str, dict[str, np.ndarray]]
+) -> dict[str, dict[str, np.ndarray]]:
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for name, columns in streams.items():
+        arrays = {k: np.asarray(v) for k, v in columns.items()}
+        lengths = {a.shape for a in arrays.values()}
+        if "t_s" not in arrays or len(lengths) != 1 or len(next(iter(lengths))) != 1:
+            raise InvalidGraspError(
+                f"grasp {grasp_id!r}: stream {name!r} needs a t_s column and 1-D columns of one "
+                f"length (got {sorted((k, a.shape) for k, a in arrays.items())})",
+                hint="store one row per sample, each with its own time stamp",
+            )
+        out[name] = arrays
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Grasp:
     """One squeeze of one object, as recorded.
@@ -88,6 +107,10 @@ class Grasp:
     ``force_n``: (T,) grip force, compression positive; ``width_mm``: (T,) gripper opening;
     ``reference_frame``: (H, W, 3) uint8 image of the unloaded gel, or None when the recording
     has none (processing then picks the last frame before contact and says so).
+    ``streams``: the raw device streams behind the per-frame values, each with its own
+    timestamps, e.g. ``{"force": {"t_s": ..., "force_n": ...}, "gripper": {"t_s": ...,
+    "width_mm": ...}}``: stream name -> column name -> 1-D array, every column of a stream the
+    same length, ``t_s`` (monotonic seconds, same clock as ``t_s``) always present.
     """
 
     grasp_id: str
@@ -97,6 +120,7 @@ class Grasp:
     width_mm: np.ndarray
     meta: GraspMetadata
     reference_frame: np.ndarray | None = None
+    streams: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         frames = np.asarray(self.frames)
@@ -136,6 +160,7 @@ class Grasp:
                     hint="the reference frame must come from the same camera and warp",
                 )
             object.__setattr__(self, "reference_frame", ref)
+        object.__setattr__(self, "streams", _check_streams(self.grasp_id, self.streams))
 
     @property
     def n_frames(self) -> int:

@@ -10,13 +10,10 @@ fitted slopes and comparing the peak with a^2/R gives the residual ``depth_scale
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import cv2
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError
 from tactile.processing.contact import (
     contact_mask,
@@ -24,7 +21,8 @@ from tactile.processing.contact import (
     signed_difference,
 )
 from tactile.processing.depth import depth_map_mm, fit_cap_radius_mm
-from tactile.processing.warp import DEFAULT_SCALE, build_pad_warp, processed_region
+from tactile.processing.warp import DEFAULT_SCALE, build_pad_warp
+from tactile.sensor import SensorCalibration
 
 
 @dataclass(frozen=True)
@@ -104,19 +102,6 @@ def depth_slopes(depth_mm: np.ndarray, *, mm_per_px_x: float, mm_per_px_y: float
     """(H, W, 2) slopes (dd/dx, dd/dy) of a depth map, dimensionless."""
     gy, gx = np.gradient(depth_mm.astype(np.float64), mm_per_px_y, mm_per_px_x)
     return np.stack([gx, gy], -1)
-
-
-def fit_gradient_matrix(diff: np.ndarray, slopes: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Least-squares 2x3 matrix M with slopes ~ M @ colour change, over ``mask`` pixels."""
-    d = diff[mask].reshape(-1, 3).astype(np.float64)
-    g = slopes[mask].reshape(-1, 2).astype(np.float64)
-    if d.shape[0] < 20:
-        raise CalibrationError(
-            f"only {d.shape[0]} contact pixels in the ball press",
-            hint="use a frame where the ball is pressed well into the gel",
-        )
-    sol, *_ = np.linalg.lstsq(d, g, rcond=None)
-    return sol.T
 
 
 def _weighted_centre(mag: np.ndarray, threshold: float) -> tuple[float, float]:
@@ -215,38 +200,6 @@ def fit_depth(
     )
 
 
-def fit_gradient_from_depth_maps(
-    frames: Sequence[np.ndarray],
-    reference: np.ndarray,
-    depth_maps_mm: Sequence[np.ndarray],
-    calibration: SensorCalibration,
-    *,
-    scale: float = DEFAULT_SCALE,
-) -> np.ndarray:
-    """2x3 colour -> slope matrix from frames whose true depth maps are known (simulator).
-
-    Depth maps must be on the raw frame grid of a calibration without corners (the simulator
-    renders the pad straight onto the image); they are area-averaged to the working grid.
-    """
-    if calibration.corners_px is not None:
-        raise CalibrationError(
-            "depth maps on the raw grid only make sense without a perspective warp",
-            hint="fit real sensors from a ball press with calibrate_depth",
-        )
-    warp = build_pad_warp(calibration, reference.shape[:2], scale=scale)
-    x0, y0, x1, y1 = processed_region(calibration, reference.shape[:2])
-    ref = warp.apply(reference)
-    kw = {"mm_per_px_x": warp.mm_per_px_x, "mm_per_px_y": warp.mm_per_px_y}
-    colours, slopes = [], []
-    for frame, dm in zip(frames, depth_maps_mm, strict=True):
-        small = cv2.resize(dm[y0:y1, x0:x1], warp.size_px, interpolation=cv2.INTER_AREA)
-        colours.append(signed_difference(warp.apply(frame), ref).reshape(-1, 3))
-        slopes.append(depth_slopes(small, **kw).reshape(-1, 2))
-    c, g = np.concatenate(colours).astype(np.float64), np.concatenate(slopes)
-    sol, *_ = np.linalg.lstsq(c, g, rcond=None)
-    return np.asarray(sol.T)
-
-
 def contact_radius_from_mask(
     image: np.ndarray,
     reference: np.ndarray,
@@ -291,8 +244,8 @@ def calibrate_depth(
         model=model,
         contact_radius_mm=contact_radius_mm,
     )
-    extra = dict(calibration.extra)
-    extra["depth_fit"] = {
+    provenance = dict(calibration.provenance)
+    provenance["depth_fit"] = {
         "ball_radius_mm": ball_radius_mm,
         "model": model,
         "contact_radius_mm": round(fit.contact_radius_mm, 4),
@@ -305,5 +258,5 @@ def calibrate_depth(
         calibration,
         gradient_matrix=fit.gradient_matrix,
         depth_scale_mm_per_unit=fit.depth_scale,
-        extra=extra,
+        provenance=provenance,
     )

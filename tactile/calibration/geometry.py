@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError
+from tactile.sensor import SensorCalibration
 
 
 def mm_per_px(
@@ -64,5 +64,5 @@ def calibrate_geometry(
         pad_size_mm=(float(pad_size_mm[0]), float(pad_size_mm[1])),
         gradient_matrix=None,
         depth_scale_mm_per_unit=None,
-        extra={k: v for k, v in base.extra.items() if k != "depth_fit"},
+        provenance={k: v for k, v in base.provenance.items() if k != "depth_fit"},
     )

@@ -14,8 +14,10 @@ from dataclasses import replace
 import numpy as np
 
 from tactile.calibration.depth_fit import calibrate_depth
-from tactile.calibration.sensor import SIM_WEDGE, SensorCalibration
 from tactile.errors import CalibrationError
+from tactile.processing import extract_features
+from tactile.sensor import SIM_WEDGE, SensorCalibration
+from tactile.sim import SimGraspConfig, SimObject, simulate_grasp_truth
 
 
 def calibrate_sim_depth(
@@ -26,9 +28,6 @@ def calibrate_sim_depth(
     press_depth_mm: float = 0.8,
 ) -> SensorCalibration:
     """``calibration`` with a depth model fitted on a simulated 10 GPa ball press."""
-    from tactile.processing import extract_features
-    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp_truth
-
     ball = SimObject(shape="sphere", radius_mm=ball_radius_mm, modulus_pa=1e10, name="ball")
     cfg = SimGraspConfig(calibration=calibration)
     grasp, truth = simulate_grasp_truth(ball, cfg, seed=seed)
@@ -50,10 +49,10 @@ def calibrate_sim_depth(
     measured, true = feats.depth_mm[load], truth.gel_depth_mm[load]
     ok = (true > 0.2) & (measured > 0)
     scale = float(np.median(true[ok] / measured[ok]))
-    extra = dict(cal.extra)
-    extra["depth_fit"] = {
-        **extra["depth_fit"],
+    provenance = dict(cal.provenance)
+    provenance["depth_fit"] = {
+        **provenance["depth_fit"],
         "source": f"simulate_grasp(sphere R={ball_radius_mm} mm, 10 GPa, seed={seed}), "
         f"frame {i}; depth scale from the simulator's true gel depth",
     }
-    return replace(cal, depth_scale_mm_per_unit=round(scale, 4), extra=extra)
+    return replace(cal, depth_scale_mm_per_unit=round(scale, 4), provenance=provenance)

@@ -14,13 +14,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
-from tactile.calibration.sensor import CALIBRATION_DIR, SensorCalibration, get_calibration
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import add_json_flag, print_json
 from tactile.errors import CalibrationError, ConfigError
-from tactile.types import Grasp
+from tactile.sensor import (
+    BUILTIN_CALIBRATIONS,
+    CALIBRATION_DIR,
+    SensorCalibration,
+    get_calibration,
+)
+from tactile.types import Grasp, format_pa
 
 
 def register(subparsers: Any) -> None:
@@ -33,6 +37,9 @@ def register(subparsers: Any) -> None:
     _register_geometry(sub)
     _register_depth(sub)
     _register_gel(sub)
+    from tactile.cli.calibrate_hw_cmd import register_steps  # rig calibrations: gripper, gauge
+
+    register_steps(sub)
     show = sub.add_parser("show", help="print a calibration (id or JSON path)")
     show.add_argument("calibration", help="calibration id or path")
     add_json_flag(show)
@@ -46,6 +53,7 @@ def _common(p: argparse.ArgumentParser, *, source: bool) -> None:
     )
     p.add_argument("--id", dest="new_id", help="id of the new calibration (default: keep)")
     p.add_argument("--out", type=Path, help="output JSON (default: calibration/<id>.json)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output JSON")
     if source:
         p.add_argument("--grasp", help="grasp id inside an HDF5 file (default: all / first)")
     add_json_flag(p)
@@ -109,21 +117,16 @@ def _register_gel(sub: Any) -> None:
 # --- loading inputs ---------------------------------------------------------------------------
 
 
-def load_grasps(path: Path, grasp_id: str | None = None, labels: Path | None = None) -> list[Grasp]:
-    """Grasps from a reference ``.avi``, a folder of them, or a tactile HDF5 grasp file/dir."""
-    from tactile.io import load_reference_grasp, open_grasps, read_label_table
+def _grasps(path: Path, grasp_id: str | None = None, labels: Path | None = None) -> list[Grasp]:
+    from tactile.io import load_grasps, read_label_table
 
     table = read_label_table(labels) if labels else None
-    if path.suffix.lower() == ".avi":
-        return [load_reference_grasp(path, labels=table)]
-    if path.is_dir() and any(path.glob("*.avi")):
-        return [load_reference_grasp(p, labels=table) for p in sorted(path.glob("*.avi"))]
-    with open_grasps(path) as reader:
-        ids = [grasp_id] if grasp_id else reader.ids()
-        return [reader.read(i) for i in ids]
+    return load_grasps(path, grasp_ids=[grasp_id] if grasp_id else None, labels=table)
 
 
 def _read_image(path: Path) -> np.ndarray:
+    import cv2
+
     img = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if img is None:
         raise ConfigError(f"cannot read image {path}", hint="pass a PNG/JPEG file")
@@ -139,7 +142,7 @@ def _press_pair(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
         return _read_image(args.source), _read_image(args.reference_image), str(args.source)
     from tactile.processing import find_loading_phase
 
-    grasp = load_grasps(args.source, args.grasp)[0]
+    grasp = _grasps(args.source, args.grasp)[0]
     phase = find_loading_phase(grasp.force_n, grasp.width_mm)
     press = phase.peak_index if args.frame is None else args.frame
     if args.reference_frame is not None:
@@ -157,8 +160,6 @@ def _press_pair(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def _write(cal: SensorCalibration, args: argparse.Namespace, summary: dict[str, Any]) -> int:
-    from tactile.calibration.sensor import BUILTIN_CALIBRATIONS
-
     shipped = BUILTIN_CALIBRATIONS.get(cal.calibration_id)
     if args.out is None and shipped is not None and shipped != cal:
         raise ConfigError(
@@ -167,8 +168,11 @@ def _write(cal: SensorCalibration, args: argparse.Namespace, summary: dict[str, 
             hint="give the result a new id with --id (e.g. my-rig-v1) or a path with --out",
         )
     out = args.out or CALIBRATION_DIR / f"{cal.calibration_id}.json"
+    from tactile.io.output import file_mode
+
+    file_mode(out, overwrite=args.overwrite)  # refuses an existing file unless --overwrite
     out.parent.mkdir(parents=True, exist_ok=True)
-    cal.save(out)
+    cal.save(out)  # temporary file + atomic rename
     summary = {"calibration_id": cal.calibration_id, "path": str(out), **summary}
     if args.json:
         print_json(summary)
@@ -232,55 +236,31 @@ def run_depth(args: argparse.Namespace) -> int:
     cal = replace(cal, calibration_id=args.new_id or base.calibration_id)
     if args.contact_method:
         cal = replace(cal, contact_method=args.contact_method)
-    fit = dict(cal.extra["depth_fit"], source=what)
-    cal = replace(cal, extra={**cal.extra, "depth_fit": fit})
+    fit = dict(cal.provenance["depth_fit"], source=what)
+    cal = replace(cal, provenance={**cal.provenance, "depth_fit": fit})
     return _write(cal, args, {"depth_scale": cal.depth_scale_mm_per_unit, **fit})
 
 
 def run_gel(args: argparse.Namespace) -> int:
-    from tactile.calibration.gel_fit import calibrate_gel
+    from tactile.calibration.gel_labelled import calibrate_gel
+    from tactile.calibration.gel_rigid import calibrate_gel_rigid_sphere
 
     base = get_calibration(args.calibration)
     if args.gel_model:
-        base = replace(base, extra={**base.extra, "gel_model": args.gel_model})
-    grasps: list[Grasp] = []
-    for src in args.sources:
-        grasps.extend(load_grasps(src, args.grasp, args.labels))
+        base = replace(base, gel_model=args.gel_model)
+    grasps = [g for src in args.sources for g in _grasps(src, args.grasp, args.labels)]
+    new_id = args.new_id or base.calibration_id
     if args.rigid_sphere_radius_mm is not None:
-        return _run_gel_rigid(args, base, grasps)
-    cal = calibrate_gel(grasps, base, estimator=args.estimator)
-    cal = replace(cal, calibration_id=args.new_id or base.calibration_id)
+        cal = calibrate_gel_rigid_sphere(
+            grasps, base, radius_mm=args.rigid_sphere_radius_mm, calibration_id=new_id
+        )
+    else:
+        cal = calibrate_gel(grasps, base, estimator=args.estimator, calibration_id=new_id)
     summary = {
         "gel_modulus_pa": cal.gel_modulus_pa,
         "gel_modulus": format_pa(cal.gel_modulus_pa),
         "gel_modulus_log10_sd": cal.gel_modulus_log10_sd,
-        **cal.extra["gel_fit"],
-    }
-    return _write(cal, args, summary)
-
-
-def _run_gel_rigid(args: argparse.Namespace, base: SensorCalibration, grasps: list[Grasp]) -> int:
-    from tactile.errors import TactileError
-    from tactile.estimators.gel_fit import fit_gel_rigid_sphere
-    from tactile.processing import extract_features
-
-    feats, skipped = [], []
-    for g in grasps:
-        try:
-            # the rigid-sphere fit reads force, width and contact only: one image (for flags)
-            feats.append(extract_features(g, base, with_depth=False, max_image_frames=1))
-        except TactileError as exc:
-            skipped.append(f"{g.grasp_id}: {exc.message}")
-    fit = fit_gel_rigid_sphere(feats, base, radius_mm=args.rigid_sphere_radius_mm)
-    cal = fit.apply(base, args.new_id or base.calibration_id)
-    evidence = dict(cal.extra["gel_fit"])
-    evidence["skipped"] = [*skipped, *evidence["skipped"]]
-    cal = replace(cal, extra={**cal.extra, "gel_fit": evidence})
-    summary = {
-        "gel_modulus_pa": cal.gel_modulus_pa,
-        "gel_modulus": format_pa(cal.gel_modulus_pa),
-        "gel_modulus_log10_sd": cal.gel_modulus_log10_sd,
-        **evidence,
+        **cal.provenance["gel_fit"],
     }
     return _write(cal, args, summary)
 

@@ -1,11 +1,22 @@
-"""``tactile collect OBJECT -n N -o FILE``: a safe, resumable grasp collection session."""
+"""``tactile collect OBJECT -n N -o FILE``: a safe, resumable grasp collection session.
+
+Ctrl-C stops the session cleanly (the grasp in progress stops at its next frame, the gripper
+opens, the partial grasp is kept in the rejects, the output is consolidated) and prints how to
+resume; a second Ctrl-C aborts at once (devices and files are still closed).
+"""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import shlex
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from tactile.cli._common import add_json_flag, print_json
@@ -14,7 +25,12 @@ _RECORDER_FLAGS = (
     ("max_force_n", "safety limit: open at once above this force (N)"),
     ("target_force_n", "close until this force, then hold (N)"),
     ("max_closing_s", "safety limit: open if closing takes longer (s)"),
-    ("close_speed", "closing speed, fraction 0..1 of the gripper's range"),
+    ("close_speed", "closing speed until first contact, fraction 0..1 of the gripper's range"),
+    (
+        "press_speed",
+        "closing speed after first contact (default: close speed; the slowest when "
+        "--max-force-n is below the gripper's weakest grip)",
+    ),
     ("close_to_mm", "opening to close towards (mm)"),
     ("hold_s", "time to hold at the target force (s)"),
 )
@@ -27,13 +43,24 @@ def register(sub: Any) -> None:
         description=(
             "Grasp one object N times and store the accepted grasps in FILE (HDF5, one durable "
             "write per grasp). Rejected grasps are kept, with their reason, in FILE_rejects. "
-            "Run the same command again to resume after a crash or a device fault. Devices come "
-            "from a hardware profile (hardware/*.toml) or from --gripper/--tactile/--force URLs."
+            "An existing FILE is refused unless --append (resume: grasps of OBJECT already there "
+            "count towards -n) or --overwrite. Ctrl-C stops cleanly and says how to resume. "
+            "Devices come from a hardware profile (hardware/*.toml) or from "
+            "--gripper/--tactile/--force URLs."
         ),
     )
     p.add_argument("object", help="object name, e.g. green_ball (used in the grasp ids)")
     p.add_argument("-n", "--grasps", type=int, default=5, help="accepted grasps wanted (5)")
     p.add_argument("-o", "--out", type=Path, required=True, help="output grasp file (.h5)")
+    exists = p.add_mutually_exclusive_group()
+    exists.add_argument(
+        "--append",
+        action="store_true",
+        help="add to an existing FILE; its grasps of OBJECT count towards -n (resume)",
+    )
+    exists.add_argument(
+        "--overwrite", action="store_true", help="delete an existing FILE (and its rejects) first"
+    )
     p.add_argument("--profile", help="hardware profile name or .toml path (see find-devices)")
     for role in ("gripper", "tactile", "force"):
         p.add_argument(f"--{role}", metavar="URL", help=f"{role} device URL (overrides profile)")
@@ -48,15 +75,38 @@ def register(sub: Any) -> None:
     p.add_argument("--calibration", help="sensor calibration id or JSON path (default: profile)")
     for name, text in _RECORDER_FLAGS:
         p.add_argument("--" + name.replace("_", "-"), type=float, help=text)
+    p.add_argument(
+        "--software-force-limit",
+        action="store_true",
+        help="accept a --max-force-n below the gripper's weakest grip (only the host-side "
+        "check then guards it; the press runs at the slowest speed)",
+    )
     p.add_argument("--max-attempts", type=int, help="give up after this many grasps (2N)")
+    pause = p.add_mutually_exclusive_group()
+    pause.add_argument(
+        "--pause",
+        action="store_true",
+        help="wait for Enter between grasps (reposition or swap the object)",
+    )
+    pause.add_argument("--pause-s", type=float, metavar="S", help="wait S seconds between grasps")
+    p.add_argument(
+        "--preview",
+        metavar="KIND",
+        default="none",
+        help="live view of image, force and width: rerun (viewer), rerun:FILE.rrd (saved, "
+        "works headless), opencv (window), none (default)",
+    )
     p.add_argument("--no-tare", action="store_true", help="do not zero the force sensor first")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
+_SIM_SCHEMES = ("sim://", "robotiq-sim://")
+
+
 def _with_query(url: str, query: str | None) -> str:
-    if not query or not url.startswith(("sim://", "robotiq-sim://")):
+    if not query or not url.startswith(_SIM_SCHEMES):
         return url
     return url + ("&" if "?" in url else "?") + query.lstrip("?&")
 
@@ -86,9 +136,16 @@ def build_config(args: argparse.Namespace) -> Any:
             f"no device URL for {', '.join(missing)}",
             hint=f"pass --profile (one of {sorted(list_profiles())}) or --{missing[0]} URL",
         )
+    if args.sim and not any(devices[r].startswith(_SIM_SCHEMES) for r in devices):
+        raise ConfigError(
+            "--sim sets the simulated object, but no device is simulated",
+            hint="use --profile sim, or sim:// / robotiq-sim:// device URLs",
+        )
     for name, _ in _RECORDER_FLAGS:
         if getattr(args, name) is not None:
             recorder_fields[name] = getattr(args, name)
+    if args.software_force_limit:
+        recorder_fields["software_force_limit"] = True
     try:
         recorder = RecorderConfig(**recorder_fields)
     except TypeError as exc:
@@ -113,6 +170,12 @@ def build_config(args: argparse.Namespace) -> Any:
         recorder=recorder,
         max_attempts=args.max_attempts,
         tare=not args.no_tare,
+        if_exists="append" if args.append else "overwrite" if args.overwrite else "error",
+        pause_for_key=args.pause,
+        pause_s=args.pause_s or 0.0,
+        latency_s=dict(profile.latency_s) if profile else {},
+        width_calibration=profile.width_calibration() if profile else None,
+        force_conversion=profile.force_conversion() if profile else None,
     )
 
 
@@ -133,15 +196,64 @@ def _print_summary(summary: Any, as_json: bool) -> None:
         print(line + (f"  ({row['reason']})" if row["reason"] else ""))
 
 
+def resume_command(argv: list[str]) -> str:
+    """The command line that resumes this session (the same one, with --append)."""
+    args = [a for a in argv if a != "--overwrite"]
+    if "--append" not in args:
+        args.append("--append")
+    return "tactile " + " ".join(shlex.quote(a) for a in args)
+
+
+@contextmanager
+def stop_on_sigint(stop: threading.Event, out: Any) -> Iterator[None]:
+    """First Ctrl-C: set ``stop`` (a clean stop at the next frame); second: KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        print(
+            "\nstopping: finishing safely (gripper opens, data is kept); Ctrl-C again to abort",
+            file=out,
+            flush=True,
+        )
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run(args: argparse.Namespace) -> int:
-    from tactile.recording import SessionAbortedError, run_session
+    from tactile.recording import SessionAbortedError, SessionInterruptedError, run_session
+    from tactile.recording.preview import close_preview, make_preview
 
     config = build_config(args)
+    preview = make_preview(args.preview)
+    stop = threading.Event()
     try:
-        summary = run_session(config, progress=not args.no_progress, out=sys.stderr)
+        with stop_on_sigint(stop, sys.stderr):
+            summary = run_session(
+                config,
+                progress=not args.no_progress,
+                out=sys.stderr,
+                on_frame=preview,
+                stop_event=stop,
+            )
+    except SessionInterruptedError as exc:
+        _print_summary(exc.summary, args.json)
+        print(f"tactile collect: {exc.message}", file=sys.stderr)
+        print(f"resume with: {resume_command(sys.argv[1:])}", file=sys.stderr)
+        return 130
     except SessionAbortedError as exc:
         _print_summary(exc.summary, args.json)
         raise
+    finally:
+        close_preview(preview)
     _print_summary(summary, args.json)
     if not summary.complete:
         print(

@@ -1,19 +1,31 @@
-"""``tactile demo``: simulate objects of known E, record them to HDF5, estimate, compare.
+"""``tactile demo``: simulate, record, estimate, sort, and write it all up as one HTML page.
 
 Runs with no hardware and no server: the simulator plays the rig, the store writes a real HDF5
-file, and the estimator reads it back the way it would read a recorded session.
+file, and the estimator reads it back the way it would read a recorded session. Then a tray of
+simulated tomatoes: thresholds fitted on a labelled tray, a second tray sorted with full grasps
+and with ``--stop-when-confident``. The report (``report.html``: traces, frames, estimates vs
+truth, the online estimate converging, the sorting outcome) is self-contained.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import (
+    add_json_flag,
+    add_output_flags,
+    add_progress_flags,
+    print_json,
+    show_progress,
+)
+from tactile.reporting.demo_report import write_demo_report
+from tactile.types import format_pa
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,8 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument("--out", type=Path, default=None, help="HDF5 file to keep (default: temporary)")
+    add_output_flags(p, append=False)
+    add_progress_flags(p)
     p.add_argument("--estimator", default="auto", help="estimator name (default: auto)")
     p.add_argument(
         "--network",
@@ -54,17 +68,35 @@ def register(sub: Any) -> None:
         "(default: hybrid; 'none' to skip; needs the nn extra)",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of the simulation")
+    p.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        metavar="HTML",
+        help="write the report here (default: report.html in a new folder under the temp dir)",
+    )
+    p.add_argument(
+        "--tray-size",
+        type=int,
+        default=6,
+        metavar="N",
+        help="simulated tomatoes on the labelled and on the sorted tray (default 6; 0 skips "
+        "the sorting part)",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
-def _record(path: Path, seed: int) -> list[str]:
-    from tactile.io import GraspWriter
+def _record(path: Path, seed: int, mode: str = "new", progress: bool = False) -> list[str]:
+    from tqdm import tqdm
+
+    from tactile.io.output import WriteMode, open_grasp_output
     from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 
     ids = []
-    with GraspWriter(path, overwrite=True) as writer:
-        for i, spec in enumerate(DEMO_OBJECTS):
+    objects = tqdm(DEMO_OBJECTS, desc="simulate", unit="grasp", disable=not progress)
+    with open_grasp_output(path, WriteMode(mode), frame_codec="jpeg") as writer:
+        for i, spec in enumerate(objects):
             obj = SimObject(
                 shape="sphere", radius_mm=spec.radius_mm, modulus_pa=spec.modulus_pa, name=spec.name
             )
@@ -141,16 +173,54 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         print(f"{r['object_id']:<20} {truth:>10} {est:>12} {interval:>24}  {r['verdict']}{flags}")
 
 
+def _report_path(args: argparse.Namespace) -> Path:
+    from tactile.errors import ConfigError
+
+    if args.report is None:
+        return Path(tempfile.mkdtemp(prefix="tactile_demo_")) / "report.html"
+    if args.report.exists() and not args.overwrite:
+        raise ConfigError(
+            f"{args.report} already exists; refusing to overwrite it",
+            hint="pass --overwrite, or choose another --report",
+        )
+    return args.report
+
+
+def _progress(json_out: bool, text: str) -> None:
+    if not json_out:
+        print(text, file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
+    mode = "new"
+    if args.out is not None:  # refuse to replace a file unless told (--overwrite)
+        from tactile.io.output import output_mode
+
+        mode = output_mode(args.out, overwrite=args.overwrite, append_flag=None)
+    report_path = _report_path(args)
     with tempfile.TemporaryDirectory(prefix="tactile_demo_") as tmp:
         path = args.out if args.out is not None else Path(tmp) / "demo.h5"
-        _record(path, args.seed)
+        _progress(args.json, f"simulating and recording {len(DEMO_OBJECTS)} spheres ...")
+        _record(path, args.seed, mode, show_progress(args))
         rows = _estimate_all(path, args.estimator)
         network, why_not = _network_rows(path, args.network)
+        tray = None
+        if args.tray_size > 0:
+            _progress(args.json, f"sorting simulated tomatoes ({args.tray_size} per tray) ...")
+            tray = demo_tray(args.tray_size, args.seed)
+        _progress(args.json, "writing the report ...")
+        results = _results(path, rows, network, why_not, args, tray)
+        write_demo_report(results, report_path)
         if args.json:
             payload: dict[str, Any] = {"file": str(path) if args.out else None, "grasps": rows}
             if network:
                 payload["network"] = {"estimator": args.network, "grasps": network}
+            if tray is not None:
+                payload["sorting"] = {
+                    "full_grasps": tray.full.summary(),
+                    "stop_when_confident": tray.stopped.summary(),
+                }
+            payload["report"] = str(report_path)
             print_json(payload)
         else:
             print(f"Recorded {len(rows)} simulated grasps to {path}\n")
@@ -161,6 +231,66 @@ def run(args: argparse.Namespace) -> int:
                 _print_table(network)
             elif why_not:
                 print(f"\n({why_not})")
+            if tray is not None:
+                _print_tray(tray)
             if args.out is None:
-                print("\n(the file was temporary; pass --out FILE.h5 to keep it)")
+                print("\n(the grasp file was temporary; pass --out FILE.h5 to keep it)")
+            print(
+                f"\nReport: {report_path}\n(open it in a browser: file://{report_path.resolve()})"
+            )
     return 0 if all("error" not in r for r in rows) else 1
+
+
+def demo_tray(size: int, seed: int) -> Any:
+    """Fit the tomato thresholds on a labelled tray, then sort another tray twice."""
+    from tactile.decisions import ProduceEstimator, load_produce_profile
+    from tactile.decisions.fit import Sample, fit_profile
+    from tactile.decisions.grasping import SimGrasper
+    from tactile.decisions.sorter import sort_tray
+    from tactile.decisions.tray import sim_tray
+    from tactile.reporting.demo_report import DemoTray
+
+    literature = load_produce_profile("tomato")
+    est = ProduceEstimator()
+    grasper = SimGrasper(est, literature.max_force_n, seed=seed)
+    labelled = sort_tray(sim_tray(literature, size, seed + 101), grasper, est, literature)
+    samples = [
+        Sample(r.attempts[0].measurement.value, r.item.truth_class)
+        for r in labelled.results
+        if r.attempts[0].measurement is not None and r.item.truth_class
+    ]
+    fitted, boundaries = fit_profile(literature, samples)
+    items = sim_tray(fitted, size, seed + 202)
+    full = sort_tray(items, grasper, est, fitted, source="sim")
+    stopped = sort_tray(items, grasper, est, fitted, stop_when_confident=True, source="sim")
+    return DemoTray(literature, fitted, boundaries, labelled, full, stopped)
+
+
+def _print_tray(tray: Any) -> None:
+    from tactile.decisions.log import summary_table
+
+    print("\nsorting a tray of simulated tomatoes with --stop-when-confident")
+    print("(thresholds fitted on a separate labelled tray)")
+    print(summary_table(tray.stopped))
+    full = tray.full.summary()
+    print(f"full grasps instead: median peak force {full['peak_force_median_n']:.2f} N")
+
+
+def _results(
+    path: Path,
+    rows: list[dict[str, Any]],
+    network: list[dict[str, Any]],
+    why_not: str | None,
+    args: argparse.Namespace,
+    tray: Any,
+) -> Any:
+    from tactile.io import GraspReader
+    from tactile.reporting.demo_report import DemoResults
+
+    with GraspReader(path) as reader:
+        grasps = [reader.read(gid) for gid in reader.ids()]
+    objects = [
+        {"name": o.name, "shape": "sphere", "radius_mm": o.radius_mm, "modulus_pa": o.modulus_pa}
+        for o in DEMO_OBJECTS
+    ]
+    return DemoResults(objects, grasps, rows, network, args.network, why_not, args.estimator, tray)

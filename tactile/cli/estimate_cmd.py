@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import (
+    add_json_flag,
+    add_model_flag,
+    print_json_lines,
+    resolve_estimator,
+)
+from tactile.types import format_pa
 
 
 def register(sub: Any) -> None:
@@ -24,7 +30,12 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--grasp", action="append", default=None, metavar="ID", help="only this grasp (repeatable)"
     )
-    p.add_argument("--estimator", default="auto", help="estimator name (default: auto)")
+    p.add_argument(
+        "--estimator",
+        default=None,
+        help="estimator name (default: auto; hybrid when --model is given)",
+    )
+    add_model_flag(p)
     p.add_argument(
         "--calibration",
         default=None,
@@ -57,15 +68,17 @@ def run(args: argparse.Namespace) -> int:
         from tactile.io.labels import read_label_table
 
         labels = read_label_table(args.labels)
+    name, estimator, model = resolve_estimator(args)
     results = estimate_dataset(
         args.file,
-        args.estimator,
+        estimator,
         grasp_ids=args.grasp,
         calibration=args.calibration,
         labels=labels,
     )
-    if args.json:
-        print_json([r.to_json() for r in results])
+    if args.json:  # JSON Lines: one object per grasp
+        for r in results:
+            print_json_lines({**r.to_json(), **({"model": model} if model else {})})
     else:
         header = (
             f"{'grasp':<26} {'object':<22} {'estimate':>11} {'68% interval':>24} {'label':>10}  "
@@ -76,5 +89,6 @@ def run(args: argparse.Namespace) -> int:
         for r in results:
             print(_row_text(r))
         failed = sum(not r.ok for r in results)
-        print(f"\n{len(results) - failed} estimated, {failed} failed ({args.estimator})")
+        used = f"{name}, model {model}" if model else name
+        print(f"\n{len(results) - failed} estimated, {failed} failed ({used})")
     return 0 if all(r.ok for r in results) else 1

@@ -1,22 +1,18 @@
 """``tactile evaluate PATH [--labels CSV]``: estimate every grasp, score per object vs a baseline.
 
-Labels come from the label table, or, without ``--labels``, from each grasp's own metadata
-(``label_modulus_pa``: simulated grasps, or grasps recorded with ``--label-pa``).
-
-The constant baseline predicts one value for every object. With no training set at hand it is
-the median of log10 E over every usable row of the label table given (the label distribution
-the objects are drawn from), unless ``--baseline-pa`` sets it. Without a table it is the median
-label of the evaluated objects: a baseline that has seen the test labels' median, so it flatters
-the baseline, never the estimator.
+A thin wrapper over :func:`tactile.evaluation.evaluate_dataset` (labels and the choice of the
+constant baseline are documented there).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import add_json_flag, add_model_flag, print_json, resolve_estimator
+from tactile.types import format_pa
 
 
 def register(sub: Any) -> None:
@@ -37,9 +33,15 @@ def register(sub: Any) -> None:
         metavar="CSV",
         help="label table (default: the labels stored in the grasps, e.g. simulated ones)",
     )
-    p.add_argument("--estimator", default="auto", help="estimator name (default: auto)")
+    p.add_argument(
+        "--estimator",
+        default=None,
+        help="estimator name (default: auto; hybrid when --model is given)",
+    )
+    add_model_flag(p)
     p.add_argument("--calibration", default=None, metavar="ID|PATH", help="sensor calibration")
     p.add_argument("--plot", type=Path, default=None, metavar="PNG", help="write the figure here")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --plot file")
     p.add_argument(
         "--baseline-pa",
         type=float,
@@ -50,91 +52,63 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def row_to_json(row: Any) -> dict[str, Any]:
-    return {
-        "object_id": row.object_id,
-        "label_pa": row.label_pa,
-        "estimate_pa": row.estimate_pa,
-        "interval_68_pa": list(row.interval_68_pa),
-        "interval_95_pa": list(row.interval_95_pa),
-        "lower_bound_only": row.lower_bound_only,
-        "log10_error": row.log10_error,
-        "within_one_decade": row.within_one_decade,
-        "n_grasps": row.n_grasps,
-        "grasp_ids": list(row.grasp_ids),
-        "flags": sorted(str(f) for f in row.flags),
-    }
-
-
 def run(args: argparse.Namespace) -> int:
-    from tactile.errors import ConfigError
-    from tactile.evaluation import (
-        constant_baseline_pa,
-        format_object_table,
-        format_summary,
-        per_object_table,
-        plot_evaluation,
-        summary_metrics,
-    )
-    from tactile.evaluation.runner import estimate_dataset
-    from tactile.io.labels import read_label_table
+    from tactile.evaluation import evaluate_dataset, format_object_table, format_summary
 
-    table = read_label_table(args.labels) if args.labels is not None else None
-    baseline = args.baseline_pa
-    if baseline is None and table is not None:
-        baseline = constant_baseline_pa(r.modulus_pa for r in table.values())
-    results = estimate_dataset(
-        args.path, args.estimator, calibration=args.calibration, labels=table
+    plot_mode = None
+    if args.plot is not None:  # refuse an existing figure before the work, not after it
+        from tactile.io.output import file_mode
+
+        plot_mode = file_mode(args.plot, overwrite=args.overwrite)
+    name, estimator, model = resolve_estimator(args)
+    result = evaluate_dataset(
+        args.path,
+        estimator,
+        labels=args.labels,
+        calibration=args.calibration,
+        baseline_pa=args.baseline_pa,
     )
-    failed = [r for r in results if not r.ok]
-    unlabelled = [r for r in results if r.ok and not r.label_pa]
-    records = [
-        (r.object_id, r.grasp_id, r.label_pa, r.estimate)
-        for r in results
-        if r.estimate is not None and r.label_pa
-    ]
-    if not records:
-        raise ConfigError(
-            f"no grasp at {args.path} could be estimated and labelled "
-            f"({len(failed)} failed, {len(unlabelled)} without a label)",
-            hint="check the label table's object names and `tactile estimate` on the data"
-            if table is not None
-            else "pass --labels CSV: these grasps carry no labels",
-        )
-    rows = per_object_table(records)
-    baseline_source = "--baseline-pa"
-    if args.baseline_pa is None and args.labels is not None:
-        baseline_source = f"median label of {args.labels.name}"
-    if baseline is None:
-        baseline = constant_baseline_pa(r.label_pa for r in rows if r.label_pa)
-        baseline_source = "median label of the evaluated objects: optimistic for the baseline"
-    metrics = summary_metrics(rows, baseline_pa=baseline)
-    if args.plot is not None:
-        plot_evaluation(rows, args.plot, baseline_pa=baseline, title=f"{args.estimator} estimator")
-    used = sorted({str(e.details.get("calibration_id")) for _, _, _, e in records})
+    plot_error = None
+    if args.plot is not None:  # after the work, and a failure never costs the results
+        plot_error = _plot(args, result, plot_mode, title=f"{name} estimator")
+    ok = result.ok and not plot_error
     if args.json:
-        print_json(
-            {
-                "estimator": args.estimator,
-                "calibration": used,
-                "objects": [row_to_json(r) for r in rows],
-                "summary": metrics,
-                "failed": [{"grasp_id": r.grasp_id, "error": r.error} for r in failed],
-                "unlabelled": [r.grasp_id for r in unlabelled],
-                "plot": str(args.plot) if args.plot else None,
-            }
-        )
-    else:
-        print(format_object_table(rows))
-        print()
-        print(format_summary(metrics, name=args.estimator))
-        for r in failed:
-            print(f"failed: {r.grasp_id}: {r.error}")
-        for r in unlabelled:
-            print(f"no label: {r.grasp_id} ({r.object_id})")
-        print(f"\nbaseline: constant {format_pa(baseline)} ({baseline_source})")
-        source = "--calibration" if args.calibration else "named by the grasps"
-        print(f"calibration: {', '.join(used)} ({source})")
-        if args.plot is not None:
-            print(f"plot: {args.plot}")
-    return 0 if not failed else 1
+        plot = str(args.plot) if args.plot and not plot_error else None
+        print_json({**result.to_json(), "model": model, "plot": plot, "plot_error": plot_error})
+        _report_plot_error(plot_error)
+        return 0 if ok else 1
+    print(format_object_table(result.rows))
+    print()
+    print(format_summary(result.metrics, name=name if not model else f"{name} ({model})"))
+    for r in result.failed:
+        print(f"failed: {r.grasp_id}: {r.error}")
+    for r in result.unlabelled:
+        print(f"no label: {r.grasp_id} ({r.object_id})")
+    source = "--baseline-pa" if args.baseline_pa is not None else result.baseline.source
+    print(f"\nbaseline: constant {format_pa(result.baseline.value_pa)} ({source})")
+    given = "--calibration" if args.calibration else "named by the grasps"
+    print(f"calibration: {', '.join(result.calibration_ids)} ({given})")
+    if args.plot is not None and not plot_error:
+        print(f"plot: {args.plot}")
+    _report_plot_error(plot_error)
+    return 0 if ok else 1
+
+
+def _report_plot_error(plot_error: str | None) -> None:
+    if plot_error:
+        print(f"tactile evaluate: error: the plot failed ({plot_error})", file=sys.stderr)
+
+
+def _plot(args: argparse.Namespace, result: Any, mode: Any, title: str) -> str | None:
+    """Write the figure; a failure is reported (the results are printed anyway), not raised."""
+    from tactile.evaluation.plots import plot_evaluation
+    from tactile.io.output import replace_file
+
+    try:
+        with replace_file(args.plot, mode) as tmp:
+            plot_evaluation(result.rows, tmp, baseline_pa=result.baseline.value_pa, title=title)
+    except Exception as exc:  # a figure must never cost the user the table
+        if args.debug:
+            raise
+        return f"{type(exc).__name__}: {exc}"
+    return None

@@ -63,10 +63,22 @@ def cameras(max_index: int) -> list[dict[str, Any]]:
     return found
 
 
+def tactile_sensors() -> list[dict[str, str]]:
+    """GelSight Mini and DIGIT cameras under /dev/v4l/by-id, with the URL that opens each."""
+    from tactile.hardware.camera_gelsight import SENSORS, find_sensors
+
+    out = []
+    for kind in SENSORS:
+        for link in find_sensors(kind):
+            out.append({"url": f"{kind}://{link.name}", "by_id": str(link), "kind": kind})
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     from tactile.hardware.profiles import list_profiles
 
     result: dict[str, Any] = {
+        "tactile_sensors": tactile_sensors(),
         "serial_ports": serial_ports(),
         "cameras": [] if args.no_cameras else cameras(args.max_cameras),
         "profiles": {name: str(path) for name, path in list_profiles().items()},
@@ -74,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
+    print("tactile sensors (by USB name):")
+    for t in result["tactile_sensors"] or [{"url": "none found"}]:
+        print(f"  {t['url']}")
     print("serial ports (grippers, force gauges):")
     for p in result["serial_ports"] or [{"url": "none found", "description": "", "likely": ""}]:
         print(f"  {p['url']:<20} {p['description']}  {p['likely']}".rstrip())

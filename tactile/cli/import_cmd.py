@@ -8,7 +8,15 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import (
+    add_frames_flag,
+    add_json_flag,
+    add_output_flags,
+    add_progress_flags,
+    print_json,
+    show_progress,
+)
+from tactile.types import format_pa
 
 
 def register(subparsers: Any) -> None:
@@ -18,11 +26,13 @@ def register(subparsers: Any) -> None:
         description=(
             "Import grasps recorded in the layout of Burgess et al. 2024 into a tactile grasp "
             "dataset (DEST: a .h5 file or a directory). Pickles are read with a whitelisting "
-            "unpickler; widths are converted from metres to mm; timing is nominal (30 fps)."
+            "unpickler; widths are converted from metres to mm; timing is nominal (30 fps). "
+            "MJPG frames are stored as the camera's own JPEG bytes (lossless, compact). "
+            "An existing DEST is refused unless --append, --skip-existing or --overwrite."
         ),
     )
     p.add_argument("src", type=Path, help="one .avi file or a folder of recordings")
-    p.add_argument("dest", type=Path, help="grasp dataset to create or append to (.h5 or dir)")
+    p.add_argument("dest", type=Path, help="grasp dataset to create (.h5 file or directory)")
     p.add_argument("--labels", type=Path, help="label table CSV (Label, Modulus [Pa], ...)")
     p.add_argument("--aliases", type=Path, help="alias CSV (alias,label) for file-name objects")
     p.add_argument(
@@ -32,16 +42,24 @@ def register(subparsers: Any) -> None:
         help="frame compression (default gzip: readable everywhere)",
     )
     p.add_argument(
-        "--skip-existing", action="store_true", help="skip grasps already in DEST (resume)"
+        "--skip-existing",
+        action="store_true",
+        help="add to DEST, skipping grasps already in it (resume an import; implies --append)",
     )
-    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    add_output_flags(p, append=True)
+    add_frames_flag(p)
+    add_progress_flags(p)
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from tactile.io import GraspReader, import_reference
+    from tactile.io.output import output_mode
 
+    mode = output_mode(
+        args.dest, overwrite=args.overwrite, append=args.append or args.skip_existing
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ids = import_reference(
@@ -49,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
             args.dest,
             labels_csv=args.labels,
             aliases_csv=args.aliases,
-            progress=args.progress,
+            progress=show_progress(args),
             compression=None if args.compression == "none" else args.compression,
             skip_existing=args.skip_existing,
+            frame_codec=args.frames,
+            mode=mode,
         )
     notes = list(dict.fromkeys(str(w.message) for w in caught))
     with GraspReader(args.dest) as reader:

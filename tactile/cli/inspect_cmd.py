@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, format_pa, print_json
+from tactile.cli._common import add_json_flag, print_json
+from tactile.types import format_pa
 
 
 def register(subparsers: Any) -> None:
@@ -25,15 +27,30 @@ def _span(values: list[float], fmt: str = ".1f") -> str:
     return f"{values[0]:{fmt}}..{values[1]:{fmt}}" if values else "-"
 
 
+def _warn_problems(rows: list[dict[str, Any]]) -> int:
+    """Print each grasp's problems (NaN samples ...) to stderr; 1 when there are any."""
+    bad = [r for r in rows if r.get("problems")]
+    for r in bad:
+        for problem in r["problems"]:
+            print(f"tactile inspect: warning: grasp {r['grasp_id']}: {problem}", file=sys.stderr)
+    if bad:
+        print(
+            f"tactile inspect: {len(bad)} grasp(s) have unusable samples; re-import or "
+            "re-record them (ranges above count only finite values)",
+            file=sys.stderr,
+        )
+    return 1 if bad else 0
+
+
 def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
     info = reader.summary(gid)
     meta = reader.metadata(gid).to_dict()
     if as_json:
         print_json({"path": str(reader.path), "grasp": info, "metadata": meta})
-        return 0
+        return _warn_problems([info])
     for key, value in {**info, **{k: v for k, v in meta.items() if k not in info}}.items():
         print(f"{key:<20} {value}")
-    return 0
+    return _warn_problems([info])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         }
     if args.json:
         print_json({**header, "grasps": rows})
-        return 0
+        return _warn_problems(rows)
     print(
         f"{args.file}: tactile-grasps schema {reader.schema_version}, {len(rows)} grasp(s) "
         f"in {header['n_files']} file(s)"
@@ -74,4 +91,4 @@ def run(args: argparse.Namespace) -> int:
             f"{r['duration_s']:>6.2f} {_span(r['force_range_n']):>11} "
             f"{_span(r['width_range_mm']):>11} {label:>9}  {r['source']} / {r['calibration_id']}"
         )
-    return 0
+    return _warn_problems(rows)

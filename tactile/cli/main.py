@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tactile.cli.calibrate_cmd",
     "tactile.cli.collect_cmd",
     "tactile.cli.find_devices_cmd",
+    "tactile.cli.sort_cmd",
 )
 
 

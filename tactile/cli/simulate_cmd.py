@@ -7,7 +7,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tactile.cli._common import add_json_flag, print_json
+from tactile.cli._common import (
+    add_frames_flag,
+    add_json_flag,
+    add_output_flags,
+    add_progress_flags,
+    non_negative_int,
+    print_json,
+    show_progress,
+)
 from tactile.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -37,12 +45,15 @@ def _preset_list(text: str) -> tuple[str, ...]:
 
 def preset_config(name: str, size_hw: tuple[int, int]) -> SimGraspConfig:
     """The simulator settings of one named preset at this frame size."""
+    from tactile.sensor import SIM_WEDGE_THIN
     from tactile.sim import SimGraspConfig
 
     if name == "realistic":
         return SimGraspConfig.realistic(size_hw=size_hw)
     if name == "thin-layer":
-        return SimGraspConfig.realistic(size_hw=size_hw, thin_layer=True, preset="thin-layer")
+        return SimGraspConfig.realistic(
+            calibration=SIM_WEDGE_THIN, size_hw=size_hw, preset="thin-layer"
+        )
     if name == "clean":
         return SimGraspConfig.clean(size_hw=size_hw)
     return SimGraspConfig(size_hw=size_hw)
@@ -69,7 +80,10 @@ def register(sub: Any) -> None:
         help="object population: like the Burgess et al. label table, or log-uniform E",
     )
     p.add_argument(
-        "--workers", type=int, default=0, help="parallel processes (default: all CPU cores)"
+        "--workers",
+        type=non_negative_int,
+        default=0,
+        help="parallel processes (default 0: all CPU cores)",
     )
     p.add_argument("--size", type=_size, default=(240, 320), help="frame HEIGHTxWIDTH")
     p.add_argument(
@@ -104,8 +118,9 @@ def register(sub: Any) -> None:
         help="fan the grasps out over Ray workers: local, auto (a `ray start` cluster) or "
         "ray://host:10001 (needs tactile[ray]; --workers sets the pool size)",
     )
-    p.add_argument("--overwrite", action="store_true", help="replace an existing OUT")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_output_flags(p, append=True)
+    add_frames_flag(p)
+    add_progress_flags(p)
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -113,7 +128,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from tactile.sim.dataset import generate_dataset
+    from tactile.recording.synthetic import generate_dataset
 
     if args.objects < 1 or args.grasps < 1:
         raise ConfigError(
@@ -128,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         configs = [as_wedge_raw(c) for c in configs]
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
     total = args.objects * args.grasps
-    bar = tqdm(total=total, unit="grasp", disable=args.no_progress or args.json)
+    bar = tqdm(total=total, unit="grasp", disable=not show_progress(args))
 
     def progress(done: int, _total: int) -> None:
         bar.update(done - bar.n)
@@ -148,6 +163,8 @@ def run(args: argparse.Namespace) -> int:
             workers=min(workers, total),
             config=configs,
             overwrite=args.overwrite,
+            append=args.append,
+            frame_codec=args.frames,
             progress=progress,
             pool=pool,
         )
@@ -156,15 +173,7 @@ def run(args: argparse.Namespace) -> int:
         if pool is not None:
             pool.terminate()
     if args.json:
-        print_json(
-            {
-                "path": str(result.path),
-                "card_md": str(result.card_md),
-                "card_json": str(result.card_json),
-                "grasp_ids": list(result.grasp_ids),
-                "card": result.card,
-            }
-        )
+        print_json(result.to_json())
     else:
         e = result.card["modulus_pa"]
         print(

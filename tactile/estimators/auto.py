@@ -17,12 +17,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from tactile.calibration import SensorCalibration
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.elastic import ElasticEstimator
 from tactile.estimators.hertz import HertzEstimator
 from tactile.estimators.line import LineContactEstimator
 from tactile.estimators.mdr import MDREstimator
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 SPHERICAL_SHAPES = frozenset({"sphere", "ellipsoid", "ball", "spherical"})

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from tactile.calibration import SensorCalibration, get_calibration
-from tactile.errors import CalibrationError
+from tactile.sensor import SensorCalibration, resolve_calibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
+
+if TYPE_CHECKING:
+    from tactile.io import GraspReader
 
 
 @runtime_checkable
@@ -29,43 +31,38 @@ class Estimator(Protocol):
     ) -> ModulusEstimate: ...
 
 
+@runtime_checkable
+class StoredGraspEstimator(Estimator, Protocol):
+    """An estimator that reads a stored grasp itself, decoding only what it needs (the network:
+    the frames its inputs were trained on). ``meta`` replaces the stored metadata (e.g.
+    completed from a label table)."""
+
+    def estimate_stored(
+        self,
+        reader: GraspReader,
+        grasp_id: str,
+        calibration: SensorCalibration | str | None = None,
+        meta: GraspMetadata | None = None,
+    ) -> ModulusEstimate: ...
+
+
 class _HasFrameShape(Protocol):
     @property
     def frame_shape(self) -> tuple[int, int]: ...
 
 
-def resolve_calibration(
-    meta: GraspMetadata, calibration: SensorCalibration | str | None = None
-) -> SensorCalibration:
-    """The calibration to use: the one given (object, id or path), else the grasp's own id.
-
-    Never a silent default: a grasp without ``calibration_id`` and no calibration given raises,
-    because the gel modulus sets the whole stiff end of the scale.
-    """
-    if isinstance(calibration, SensorCalibration):
-        return calibration
-    if calibration is not None:
-        return get_calibration(calibration)
-    if meta.calibration_id:
-        return get_calibration(meta.calibration_id)
-    raise CalibrationError(
-        f"object {meta.object_id!r}: the grasp names no sensor calibration",
-        hint="pass one, e.g. --calibration wedge-reference-v1 (or sim-wedge-v1 for simulated data)",
-    )
-
-
 def with_pad_area(calibration: SensorCalibration, grasp: _HasFrameShape) -> SensorCalibration:
-    """``calibration`` with ``extra["pad_area_mm2"]`` from the frames when nothing else says it.
+    """``calibration`` with ``pad_area_mm2`` from the frames when nothing else says it.
 
     Without a perspective warp the frames show the pad itself (as the simulator renders it), so
     the pad's area is the frame's area in mm². A calibration with a warp, or with the entry set,
     is returned unchanged.
     """
-    if calibration.warp_size_px is not None or "pad_area_mm2" in calibration.extra:
+    if calibration.warp_size_px is not None or calibration.pad_area_mm2 is not None:
         return calibration
     h_px, w_px = grasp.frame_shape
     pad = h_px * w_px * calibration.px_area_mm2
-    return dataclasses.replace(calibration, extra={**calibration.extra, "pad_area_mm2": pad})
+    return dataclasses.replace(calibration, pad_area_mm2=pad)
 
 
 def compute_features(grasp: Grasp, calibration: SensorCalibration) -> GraspFeatures:

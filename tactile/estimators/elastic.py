@@ -7,7 +7,7 @@ pads is three springs in series::
 
 with ``C_gel`` the compliance of a gel pad under a flat contact of radius ``a = √(A/π)``
 (:func:`~tactile.estimators.contact.gel_punch_compliance_mm_per_n`: a Boussinesq flat punch,
-with the thin-layer factor when :func:`~tactile.estimators.hertz.thin_gel` says so). The total
+with the thin-layer factor when the calibration's ``gel_model`` is ``thin-layer``). The total
 compliance ``T = (d closure / dF)·A/L`` is the Theil–Sen slope of closure against force over the
 loading phase (its free intercept absorbs an error in the frame of first contact), the gel's share
 ``G = 2·C_gel·A/L`` (from the sensor calibration's gel modulus, Poisson ratio and thickness) is
@@ -24,14 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import PA_PER_N_PER_MM2, gel_punch_compliance_mm_per_n
 from tactile.estimators.fitting import MIN_LOG10_SE, LogFit, robust_log_fit, robust_slope_fit
-from tactile.estimators.hertz import MIN_CLOSURE_MM, thin_gel
+from tactile.estimators.hertz import MIN_CLOSURE_MM
 from tactile.estimators.loading import loading_curve
 from tactile.estimators.separation import separate_object
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 #: A detected flat contact at least this share of the pad is taken as imaged correctly.
@@ -43,9 +43,10 @@ DETECTED_AREA_LOG10_SD = 0.1
 
 
 def pad_area_mm2(calibration: SensorCalibration) -> float | None:
-    """The gel pad's imaged area (mm²): the warped, cropped frame, or ``extra["pad_area_mm2"]``."""
-    if "pad_area_mm2" in calibration.extra:
-        return float(calibration.extra["pad_area_mm2"])
+    """The gel pad's imaged area (mm²): the calibration's ``pad_area_mm2``, else the warped,
+    cropped frame."""
+    if calibration.pad_area_mm2 is not None:
+        return calibration.pad_area_mm2
     if calibration.warp_size_px is None:
         return None
     w_px, h_px = calibration.warp_size_px
@@ -128,7 +129,7 @@ class ElasticEstimator(AnalyticalEstimator):
             )
         f, closure = curve.force_n[ok], curve.closure_mm[ok]
         area, area_source, area_se = contact_area(curve.area_mm2[ok], meta, calibration)
-        thin = thin_gel(meta, calibration)
+        thin = calibration.thin_layer
         c_gel = gel_punch_compliance_mm_per_n(
             np.sqrt(area / np.pi),
             gel_modulus_pa=calibration.gel_modulus_pa,

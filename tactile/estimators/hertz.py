@@ -16,7 +16,7 @@ three frames have a resolved closure, else ``"radius"``. The per-frame values of
 routes are fitted robustly in log space (:mod:`tactile.estimators.fitting`).
 
 Then the gel's compliance ``(1 − ν_g²)/E_g`` — from the grasp's
-:class:`~tactile.calibration.SensorCalibration`, never a constant — is removed with Monte Carlo
+:class:`~tactile.sensor.SensorCalibration`, never a constant — is removed with Monte Carlo
 uncertainty (:mod:`tactile.estimators.separation`), giving E (not E*) with the object's Poisson
 ratio (default 0.5, :data:`~tactile.estimators.contact.DEFAULT_OBJECT_POISSON`). The other
 routes' E* are reported in ``details["routes_e_star_pa"]`` as a consistency check.
@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import ConfigError, EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import (
@@ -41,7 +40,8 @@ from tactile.estimators.contact import (
 )
 from tactile.estimators.fitting import MIN_LOG10_SE, LogFit, robust_log_fit, robust_slope_fit
 from tactile.estimators.loading import LoadingCurve, loading_curve
-from tactile.estimators.separation import separate_object
+from tactile.estimators.separation import separate_with_calibration
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 ROUTES = ("auto", "closure", "radius", "stiffness", "hold")
@@ -55,8 +55,6 @@ LARGE_STRAIN = 0.3
 MAX_HERTZ_STRAIN = 0.6
 #: Model uncertainty (log10) of a hold past MAX_HERTZ_STRAIN.
 LOCKUP_LOG10_SD = 1.0
-#: Uncertainty (mm) of a sphere's diameter read from the width at force onset.
-ONSET_WIDTH_SD_MM = 2.0
 #: Closure (mm) below which a frame's approach counts as unresolved (width encoders step ~0.1 mm).
 MIN_CLOSURE_MM = 0.05
 MIN_ROUTE_FRAMES = 3
@@ -133,9 +131,9 @@ def hold_fit(
     have settled, while during the fast closing the width lags the force and the frame of first
     contact is uncertain. A sphere of radius R first touches both pads at the width
     ``2R + width_offset_mm`` (the rig's offset between its width reading and the gap between the
-    gel surfaces, from ``SensorCalibration.extra["width_offset_mm"]``, default 0), so per hold
+    gel surfaces, ``SensorCalibration.width_offset_mm``, default 0), so per hold
     frame ``δ = (2R + offset − width)/2`` and ``E* = 3F/(4√R·δ^{3/2})``. The offset's
-    uncertainty (``extra["width_offset_sd_mm"]``, default 0.5 mm) is added to the fit's.
+    uncertainty (``width_offset_sd_mm``, default 0.5 mm) is added to the fit's.
 
     Returns the fit, the factor on the gel's compliance and the hold's approach δ (mm). The
     factor is 1 for a half-space gel, or, with
@@ -164,10 +162,10 @@ def onset_radius_mm(features: GraspFeatures, width_offset_mm: float = 0.0) -> fl
     The onset is the first frame from which the force stays above max(0.3 N, 2 % of the peak)
     for 3 frames (a lone spike does not count). The object already carries that force, and the
     rig's width may lag the force, so this is good to about ±2 mm of diameter
-    (``ONSET_WIDTH_SD_MM``, used as the hold's width uncertainty): reference-rig balls of 25 mm
-    read 24.5–27.4 mm, the golf ball (21.3 mm) 21.6–22.5 mm. A calibration made with a rigid
-    sphere stores the rig's lag as ``extra["onset_width_bias_mm"]`` (subtracted here through
-    ``width_offset_mm``) and its spread as ``extra["onset_width_sd_mm"]``.
+    (``SensorCalibration.onset_width_sd_mm``' default, used as the hold's width uncertainty):
+    reference-rig balls of 25 mm read 24.5–27.4 mm, the golf ball (21.3 mm) 21.6–22.5 mm. A
+    calibration made with a rigid sphere stores the rig's lag as ``onset_width_bias_mm``
+    (subtracted here through ``width_offset_mm``) and its spread as ``onset_width_sd_mm``.
     """
     force = np.asarray(features.force_n, dtype=np.float64)
     width = np.asarray(features.width_mm, dtype=np.float64)
@@ -218,33 +216,6 @@ def large_strain_log10_sd(approach_over_radius: float | None) -> float:
     return 0.2 * (approach_over_radius - LARGE_STRAIN)
 
 
-def gel_lock_depth_mm(meta: GraspMetadata, calibration: SensorCalibration) -> float | None:
-    """Depth at which the gel bottoms out on its window, when the gel model includes it.
-
-    A simulated grasp records its simulator's limit strain in ``meta.extra["sim_gel_max_strain"]``
-    (with the gel's thickness in ``meta.extra["gel_thickness_mm"]``); a sensor calibration may
-    set ``extra["gel_max_strain"]``. None: the gel is modelled without bottoming.
-    """
-    strain = meta.extra.get("sim_gel_max_strain", calibration.extra.get("gel_max_strain"))
-    if strain is None:
-        return None
-    thickness = float(meta.extra.get("gel_thickness_mm", calibration.gel_thickness_mm))
-    depth = float(strain) * thickness
-    return depth if math.isfinite(depth) and depth > 0 else None
-
-
-def thin_gel(meta: GraspMetadata, calibration: SensorCalibration) -> bool:
-    """Whether the gel is modelled as a thin bonded layer rather than a half-space.
-
-    ``SensorCalibration.extra["gel_model"] == "thin-layer"`` says so for a sensor; a simulated
-    grasp records its simulator's choice in ``meta.extra["sim_thin_layer"]``.
-    """
-    model = str(calibration.extra.get("gel_model", "")).lower()
-    if model:
-        return model == "thin-layer"
-    return bool(meta.extra.get("sim_thin_layer", False))
-
-
 def _n_valid(x: np.ndarray) -> int:
     return int(np.count_nonzero(np.isfinite(x)))
 
@@ -290,17 +261,15 @@ class HertzEstimator(AnalyticalEstimator):
         shape = (meta.shape or "").strip().lower()
         if meta.radius_mm is None or shape not in SPHERES or self.route not in ("auto", "hold"):
             return None
-        extra = calibration.extra
-        offset_sd = float(extra.get("width_offset_sd_mm", 0.5))
+        offset_sd = calibration.width_offset_sd_mm
         if radius_estimated:
-            onset_sd = float(extra.get("onset_width_sd_mm", ONSET_WIDTH_SD_MM))
-            offset_sd = max(offset_sd, onset_sd)
+            offset_sd = max(offset_sd, calibration.onset_width_sd_mm)
         return hold_fit(
             features,
             meta.radius_mm,
-            width_offset_mm=float(extra.get("width_offset_mm", 0.0)),
+            width_offset_mm=calibration.width_offset_mm,
             width_offset_sd_mm=offset_sd,
-            gel_thickness_mm=calibration.gel_thickness_mm if thin_gel(meta, calibration) else None,
+            gel_thickness_mm=calibration.gel_thickness_mm if calibration.thin_layer else None,
             seed=self.seed,
         )
 
@@ -312,8 +281,7 @@ class HertzEstimator(AnalyticalEstimator):
         radius_source = "metadata" if meta.radius_mm is not None else None
         shape = (meta.shape or "").strip().lower()
         if meta.radius_mm is None and shape in SPHERES and self.route == "auto":
-            offset_mm = float(calibration.extra.get("width_offset_mm", 0.0))
-            offset_mm += float(calibration.extra.get("onset_width_bias_mm", 0.0))
+            offset_mm = calibration.width_offset_mm + calibration.onset_width_bias_mm
             estimated = onset_radius_mm(features, offset_mm)
             if estimated is not None:
                 meta = dataclasses.replace(meta, radius_mm=estimated)
@@ -337,7 +305,7 @@ class HertzEstimator(AnalyticalEstimator):
                 # squashed past Hertz's range (lock-up): fit the early loading frames only
                 route, hold, fit_curve = "stiffness", None, small
                 approach_mm = float(np.max(small.closure_mm)) / 2.0
-                if thin_gel(meta, calibration):
+                if calibration.thin_layer:
                     a = np.sqrt(radius * np.maximum(small.closure_mm, 0.0) / 2.0)
                     gel_factor = float(
                         np.median(thin_layer_factor(a, calibration.gel_thickness_mm))
@@ -369,10 +337,6 @@ class HertzEstimator(AnalyticalEstimator):
             "approach_over_radius": strain,
             "model_log10_sd": model_se,
             "e_star_pa": fit.value,
-            "object_poisson": self.object_poisson,
-            "gel_modulus_pa": calibration.gel_modulus_pa,
-            "gel_poisson": calibration.gel_poisson,
-            "calibration_id": calibration.calibration_id,
             "radius_mm": radius,
             "radius_source": radius_source,
             "peak_force_n": curve.peak_force_n,
@@ -380,18 +344,14 @@ class HertzEstimator(AnalyticalEstimator):
                 r: float(10 ** np.nanmedian(v)) for r, v in per_route.items() if _n_valid(v)
             },
         }
-        details["gel_compliance_factor"] = gel_factor
-        offset_sd_mm = float(calibration.extra.get("width_offset_sd_mm", 0.5))
-        return separate_object(
+        return separate_with_calibration(
             total,
-            calibration.gel_reduced_compliance_per_pa * gel_factor,
-            calibration.gel_modulus_log10_sd,
-            numerator=1.0 - self.object_poisson**2,
+            calibration,
+            object_poisson=self.object_poisson,
             estimator=self.name,
             flags=frozenset(flags),
             details=details,
             seed=self.seed,
-            gel_lock_depth_mm=gel_lock_depth_mm(meta, calibration),
+            gel_factor=gel_factor,
             approach_mm=approach_mm,
-            approach_sd_mm=offset_sd_mm / 2.0,
         )

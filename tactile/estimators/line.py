@@ -28,18 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2, thin_layer_factor
 from tactile.estimators.fitting import LogFit, robust_log_fit
-from tactile.estimators.hertz import (
-    gel_lock_depth_mm,
-    hold_frames,
-    large_strain_log10_sd,
-    thin_gel,
-)
-from tactile.estimators.separation import separate_object
+from tactile.estimators.hertz import hold_frames, large_strain_log10_sd
+from tactile.estimators.separation import separate_with_calibration
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 _BISECTIONS = 60
@@ -100,9 +95,8 @@ class LineContactEstimator(AnalyticalEstimator):
             length = pad_x
             flags.add(Flag.SHAPE_ASSUMED)
         contact_length = float(min(length, pad_x) if pad_x else length)
-        extra = calibration.extra
-        offset = float(extra.get("width_offset_mm", 0.0))
-        offset_sd = float(extra.get("width_offset_sd_mm", 0.5))
+        offset = calibration.width_offset_mm
+        offset_sd = calibration.width_offset_sd_mm
         held = hold_frames(features, 2.0 * radius, offset)
         if held is None:
             raise EstimatorError(
@@ -130,25 +124,19 @@ class LineContactEstimator(AnalyticalEstimator):
             "approach_over_radius": strain,
             "model_log10_sd": model_se,
             "e_star_pa": fit.value,
-            "object_poisson": self.object_poisson,
-            "gel_modulus_pa": calibration.gel_modulus_pa,
-            "calibration_id": calibration.calibration_id,
             "peak_force_n": float(np.max(features.force_n[features.contact_index :])),
         }
         gel_factor = 1.0
-        if thin_gel(meta, calibration):  # a bonded layer stiffens as the strip widens
+        if calibration.thin_layer:  # a bonded layer stiffens as the strip widens
             gel_factor = float(np.median(thin_layer_factor(b, calibration.gel_thickness_mm)))
-        details["gel_compliance_factor"] = gel_factor
-        return separate_object(
+        return separate_with_calibration(
             total,
-            calibration.gel_reduced_compliance_per_pa * gel_factor,
-            calibration.gel_modulus_log10_sd,
-            numerator=1.0 - self.object_poisson**2,
+            calibration,
+            object_poisson=self.object_poisson,
             estimator=self.name,
             flags=frozenset(flags),
             details=details,
             seed=self.seed,
-            gel_lock_depth_mm=gel_lock_depth_mm(meta, calibration),
+            gel_factor=gel_factor,
             approach_mm=approach,
-            approach_sd_mm=offset_sd / 2.0,
         )

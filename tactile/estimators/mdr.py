@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2
@@ -33,7 +32,8 @@ from tactile.estimators.elastic import DETECTED_AREA_LOG10_SD
 from tactile.estimators.fitting import LogFit, fit_log_slope, robust_log_fit
 from tactile.estimators.hertz import MIN_CLOSURE_MM
 from tactile.estimators.loading import loading_curve
-from tactile.estimators.separation import separate_object
+from tactile.estimators.separation import separate_with_calibration
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 #: Profile slope m = 1/n used when it cannot be measured (too few frames): a sphere.
@@ -93,16 +93,12 @@ class MDREstimator(AnalyticalEstimator):
             "profile_slope": slope,
             "profile_exponent": (1.0 / slope) if slope > 0 else float("inf"),
             "e_star_pa": fit.value,
-            "object_poisson": self.object_poisson,
-            "gel_modulus_pa": calibration.gel_modulus_pa,
-            "calibration_id": calibration.calibration_id,
             "peak_force_n": curve.peak_force_n,
         }
-        return separate_object(
+        return separate_with_calibration(
             total,
-            calibration.gel_reduced_compliance_per_pa,
-            calibration.gel_modulus_log10_sd,
-            numerator=1.0 - self.object_poisson**2,
+            calibration,
+            object_poisson=self.object_poisson,
             estimator=self.name,
             flags=frozenset(flags),
             details=details,

@@ -9,15 +9,16 @@ register ``neural`` / ``hybrid``, then looks again.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 from collections.abc import Callable
 from typing import Any
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import ConfigError, EstimatorError
 from tactile.estimators.base import Estimator
-from tactile.types import Grasp, GraspFeatures, ModulusEstimate
+from tactile.sensor import SensorCalibration
+from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
 
 Factory = Callable[..., Estimator] | str
 
@@ -99,6 +100,14 @@ def estimate_grasp(
     features: GraspFeatures | None = None,
     calibration: SensorCalibration | str | None = None,
 ) -> ModulusEstimate:
-    """Estimate Young's modulus of ``grasp`` with an estimator given by name or instance."""
+    """Estimate Young's modulus of ``grasp`` with an estimator given by name or instance.
+
+    A grasp recorded with an uncalibrated gripper width (``meta.extra["width_calibrated"]`` is
+    False, see ``tactile calibrate gripper``) gets :attr:`Flag.WIDTH_UNCALIBRATED`: its closure,
+    and so E, may be off by the gripper's count error (up to ~11 % on a 2F-85).
+    """
     est = get_estimator(estimator) if isinstance(estimator, str) else estimator
-    return est.estimate(grasp, features=features, calibration=calibration)
+    result = est.estimate(grasp, features=features, calibration=calibration)
+    if grasp.meta.extra.get("width_calibrated") is False:
+        result = dataclasses.replace(result, flags=result.flags | {Flag.WIDTH_UNCALIBRATED})
+    return result

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from tactile.estimators.fitting import LogFit
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, ModulusEstimate
 
 N_DRAWS = 4000
@@ -146,4 +147,48 @@ def separate_object(
         flags=frozenset(out_flags),
         lower_bound_only=False,
         details=info,
+    )
+
+
+def separate_with_calibration(
+    total: LogFit,
+    calibration: SensorCalibration,
+    *,
+    object_poisson: float,
+    estimator: str,
+    flags: frozenset[Flag] = frozenset(),
+    details: dict[str, Any] | None = None,
+    seed: int = 0,
+    gel_factor: float = 1.0,
+    approach_mm: float | None = None,
+) -> ModulusEstimate:
+    """The common ending of the contact estimators (Hertz, line, MDR): remove the calibration's
+    gel from ``total`` (1/E* in log10 of 1/Pa) and report E with ``object_poisson``.
+
+    The gel's reduced compliance is scaled by ``gel_factor`` (the thin-layer factor); with
+    ``approach_mm`` (per pad, ± half the calibration's width-offset uncertainty) and a
+    calibration whose gel bottoms out (``gel_max_strain``), the bottomed gel is solved for per
+    draw. ``details`` gains the calibration's id and gel, the object's Poisson ratio and the
+    gel factor.
+    """
+    info = {
+        **(details or {}),
+        "object_poisson": object_poisson,
+        "gel_modulus_pa": calibration.gel_modulus_pa,
+        "gel_poisson": calibration.gel_poisson,
+        "calibration_id": calibration.calibration_id,
+        "gel_compliance_factor": gel_factor,
+    }
+    return separate_object(
+        total,
+        calibration.gel_reduced_compliance_per_pa * gel_factor,
+        calibration.gel_modulus_log10_sd,
+        numerator=1.0 - object_poisson**2,
+        estimator=estimator,
+        flags=flags,
+        details=info,
+        seed=seed,
+        gel_lock_depth_mm=calibration.gel_lock_depth_mm if approach_mm is not None else None,
+        approach_mm=approach_mm,
+        approach_sd_mm=calibration.width_offset_sd_mm / 2.0,
     )

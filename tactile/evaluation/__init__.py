@@ -12,13 +12,18 @@ from tactile.evaluation.metrics import (
 )
 from tactile.evaluation.plots import plot_evaluation
 from tactile.evaluation.report import format_object_table, format_summary
+from tactile.evaluation.workflow import Baseline, Evaluation, choose_baseline, evaluate_dataset
 
 __all__ = [
     "SOFT_HARD_THRESHOLD_PA",
+    "Baseline",
     "EstimateRecord",
+    "Evaluation",
     "ObjectRow",
+    "choose_baseline",
     "constant_baseline_pa",
     "constant_rows",
+    "evaluate_dataset",
     "format_object_table",
     "format_summary",
     "per_decade",

@@ -75,6 +75,22 @@ class ObjectRow:
         lo, hi = self.interval_68_pa if level == 68 else self.interval_95_pa
         return lo <= self.label_pa <= hi
 
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready (the objects of ``tactile evaluate --json``)."""
+        return {
+            "object_id": self.object_id,
+            "label_pa": self.label_pa,
+            "estimate_pa": self.estimate_pa,
+            "interval_68_pa": list(self.interval_68_pa),
+            "interval_95_pa": list(self.interval_95_pa),
+            "lower_bound_only": self.lower_bound_only,
+            "log10_error": self.log10_error,
+            "within_one_decade": self.within_one_decade,
+            "n_grasps": self.n_grasps,
+            "grasp_ids": list(self.grasp_ids),
+            "flags": sorted(str(f) for f in self.flags),
+        }
+
 
 def _median_log(values: Sequence[float]) -> float:
     arr = np.asarray(values, dtype=np.float64)

@@ -36,11 +36,15 @@ def _draw_loglog(ax: Axes, rows: Sequence[ObjectRow], baseline_pa: float | None)
     span = np.concatenate([labels, est[np.isfinite(est)], extra])
     lim = (10 ** math.floor(np.log10(span.min())), 10 ** math.ceil(np.log10(span.max())))
     hi_plot = np.where(np.isfinite(hi), hi, lim[1])
-    point = ~bound
+    point = ~bound & np.isfinite(est)
+    # A per-object median of grasp estimates can lie outside the combined interval (or an
+    # interval end be missing): draw no bar on that side rather than a negative one.
+    below = np.nan_to_num(est - lo, nan=0.0, posinf=0.0, neginf=0.0).clip(min=0.0)
+    above = np.nan_to_num(hi_plot - est, nan=0.0, posinf=0.0, neginf=0.0).clip(min=0.0)
     ax.errorbar(
         labels[point],
         est[point],
-        yerr=[est[point] - lo[point], hi_plot[point] - est[point]],
+        yerr=[below[point], above[point]],
         fmt="o",
         color="C0",
         capsize=3,

@@ -6,11 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tactile.evaluation.metrics import ObjectRow
+from tactile.types import format_pa
 
 
 def _pa(value: float | None) -> str:
-    from tactile.cli._common import format_pa
-
     return format_pa(value)
 
 

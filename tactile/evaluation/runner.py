@@ -1,25 +1,27 @@
 """Estimate every grasp of a dataset, one failure never stopping the others.
 
-A dataset is a grasp store (``.h5`` file or directory of grasp files, read with
-:class:`~tactile.io.GraspReader`) or a folder of reference recordings (``NAME.avi`` +
-``NAME_forces.pkl`` + ``NAME_widths.pkl``), read in memory through the importer. A label table
-fills what a grasp's metadata lacks (label, shape, radius); labels already in the metadata win.
+A dataset is whatever :mod:`tactile.io.sources` reads at a path: a grasp store (read partially
+where the estimator allows) or reference recordings (read whole through the importer). A label
+table fills what a grasp's metadata lacks (label, shape, radius); labels already in the metadata
+win.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import GraspNotFoundError, StoreError, TactileError
 from tactile.estimators import AnalyticalEstimator, Estimator, get_estimator
-from tactile.types import Grasp, GraspMetadata, ModulusEstimate
+from tactile.estimators.base import StoredGraspEstimator
+from tactile.io.sources import is_reference_layout, iter_grasps, label_meta
+from tactile.sensor import SensorCalibration
+from tactile.types import GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
@@ -70,77 +72,12 @@ class GraspResult:
         return out
 
 
-def _is_reference_folder(path: Path) -> bool:
-    if path.is_file():
-        return path.suffix.lower() == ".avi"
-    if not path.is_dir():
-        return False
-    has_avi = any(p.suffix.lower() == ".avi" for p in path.iterdir())
-    has_h5 = any(p.suffix.lower() in (".h5", ".hdf5") for p in path.iterdir())
-    return has_avi and not has_h5
-
-
-def iter_grasps(
-    path: str | Path,
-    *,
-    grasp_ids: Sequence[str] | None = None,
-    labels: Mapping[str, LabelRow] | None = None,
-) -> Iterator[tuple[str, Callable[[], Grasp]]]:
-    """``(grasp_id, load)`` pairs for every grasp at ``path``; ``load()`` reads it lazily."""
-    path = Path(path)
-    if _is_reference_folder(path):
-        from tactile.io.reference import find_recordings, grasp_id_for, load_reference_grasp
-
-        recs = {grasp_id_for(r.stem): r for r in find_recordings(path)}
-        for gid in grasp_ids or list(recs):
-            if gid not in recs:
-                raise GraspNotFoundError(
-                    f"no recording for grasp {gid!r} in {path}",
-                    hint=f"use one of {', '.join(list(recs)[:5])} ...",
-                )
-            yield gid, partial(load_reference_grasp, recs[gid].avi, labels=labels)
-        return
-    from tactile.io import GraspReader
-
-    with GraspReader(path) as reader:
-        for gid in grasp_ids or reader.ids():
-            if gid not in reader:
-                raise GraspNotFoundError(
-                    f"grasp {gid!r} is not in {path}",
-                    hint=f"`tactile inspect {path}` lists its grasps",
-                )
-            yield gid, partial(reader.read, gid)
-
-
-def with_labels(grasp: Grasp, labels: Mapping[str, LabelRow] | None) -> Grasp:
-    """``grasp`` with its label, shape and radius filled from ``labels`` where missing."""
-    meta = label_meta(grasp.meta, labels)
-    return grasp if meta is grasp.meta else dataclasses.replace(grasp, meta=meta)
-
-
 #: Loading-phase frames an analytical estimate from a grasp file decodes (plus the reference
 #: candidates): a gzip-compressed 640x480 frame costs 1-5 ms to read, the Hertz hold and
 #: stiffness routes need no image at all, and areas between the measured frames are
 #: interpolated. On the 15 reference grasps the estimates stay within 0.03 dex of measuring
 #: every loading frame (docs/processing.md).
 FAST_IMAGE_FRAMES = 4
-
-
-def label_meta(meta: GraspMetadata, labels: Mapping[str, LabelRow] | None) -> GraspMetadata:
-    """``meta`` with its label, shape and radius filled from ``labels`` where missing."""
-    if not labels:
-        return meta
-    from tactile.io.labels import resolve_label
-
-    row = resolve_label(meta.object_id, labels)
-    if row is None:
-        return meta
-    return dataclasses.replace(
-        meta,
-        label_modulus_pa=meta.label_modulus_pa or row.modulus_pa,
-        shape=meta.shape or row.shape,
-        radius_mm=meta.radius_mm or row.radius_mm,
-    )
 
 
 def estimate_stored(
@@ -160,8 +97,9 @@ def estimate_stored(
     fewer (:meth:`~tactile.estimators.AnalyticalEstimator.image_frames`: the Hertz hold on a
     sphere needs only the peak frame, for its flags). Returns the labelled metadata too.
     """
-    from tactile.estimators.base import resolve_calibration, with_pad_area
+    from tactile.estimators.base import with_pad_area
     from tactile.processing.features import FrameSource, extract_features_from
+    from tactile.sensor import resolve_calibration
 
     signals = reader.read_signals(grasp_id)
     meta = label_meta(signals.meta, labels)
@@ -175,15 +113,10 @@ def estimate_stored(
     return meta, estimator.estimate_features(feats, meta=meta, calibration=cal)
 
 
-def _stored_fast(
-    path: Path, est: Estimator, grasp_ids: Sequence[str] | None
-) -> tuple[GraspReader, list[str]] | None:
-    """A reader and the ids to estimate when the fast stored-grasp path applies, else None."""
+def _open_store(path: Path, grasp_ids: Sequence[str] | None) -> tuple[GraspReader, list[str]]:
+    """A reader of the store at ``path`` and the ids to estimate (all, or those named)."""
     from tactile.io import GraspReader
 
-    stored = isinstance(est, AnalyticalEstimator) or hasattr(est, "estimate_stored")
-    if not stored or _is_reference_folder(path):
-        return None
     reader = GraspReader(path)
     ids = list(grasp_ids or reader.ids())
     for gid in ids:
@@ -207,24 +140,26 @@ def estimate_dataset(
     """Estimate every grasp at ``path`` (or those named); failures become results with a reason.
 
     Analytical estimators on a grasp store read each grasp partially (:func:`estimate_stored`,
-    ``max_image_frames`` loading frames; None measures them all), and so do estimators with an
-    ``estimate_stored(reader, grasp_id, calibration=)`` method (the network); other estimators
+    ``max_image_frames`` loading frames; None measures them all), and so do estimators that read
+    a stored grasp themselves (:class:`~tactile.estimators.base.StoredGraspEstimator`: the
+    network); other estimators
     and reference-layout folders read whole grasps. Only deliberate errors
     (:class:`~tactile.errors.TactileError`: no contact, unreadable grasp, missing calibration
     ...) are caught per grasp; a bug still raises.
     """
     est = get_estimator(estimator) if isinstance(estimator, str) else estimator
     path = Path(path)
-    fast = _stored_fast(path, est, grasp_ids)
-    if fast is not None:
-        reader, ids = fast
+    if isinstance(est, AnalyticalEstimator | StoredGraspEstimator) and not is_reference_layout(
+        path
+    ):
+        reader, ids = _open_store(path, grasp_ids)
         return [_one_stored(reader, gid, est, calibration, labels, max_image_frames) for gid in ids]
     results: list[GraspResult] = []
     for gid, load in iter_grasps(path, grasp_ids=grasp_ids, labels=labels):
         t0 = time.perf_counter()
         object_id, label = gid, None
         try:
-            grasp = with_labels(load(), labels)
+            grasp = load()
             object_id, label = grasp.meta.object_id, grasp.meta.label_modulus_pa
             estimate = est.estimate(grasp, calibration=calibration)
         except StoreError as exc:
@@ -244,7 +179,7 @@ def estimate_dataset(
 def _one_stored(
     reader: GraspReader,
     gid: str,
-    est: Estimator,
+    est: AnalyticalEstimator | StoredGraspEstimator,
     calibration: SensorCalibration | str | None,
     labels: Mapping[str, LabelRow] | None,
     max_image_frames: int | None,
@@ -263,9 +198,8 @@ def _one_stored(
                 labels=labels,
                 max_image_frames=max_image_frames,
             )
-        else:  # a network: its own partial read (the frames its inputs were trained on)
-            stored = est.estimate_stored  # type: ignore[attr-defined]
-            estimate = stored(reader, gid, calibration=calibration, meta=meta)
+        else:  # its own partial read (the network: the frames its inputs were trained on)
+            estimate = est.estimate_stored(reader, gid, calibration=calibration, meta=meta)
     except StoreError as exc:
         if isinstance(exc, GraspNotFoundError):
             raise

@@ -80,6 +80,7 @@ class FrameSample:
     image: np.ndarray
     index: int  # sequence number of frames delivered by this device
     dropped_before: int = 0  # frames known to be lost just before this one
+    t_device_s: float | None = None  # the sender's own timestamp (MJPEG X-Timestamp), if any
 
 
 class Device(ABC):
@@ -144,6 +145,20 @@ class Gripper(Device):
     @abstractmethod
     def max_width_mm(self) -> float:
         """Opening when fully open."""
+
+    @property
+    def min_grip_force_n(self) -> float:
+        """The weakest grip force the gripper can stop itself at (0: no force control)."""
+        return 0.0
+
+    @property
+    def width_calibrated(self) -> bool:
+        """Whether ``width_mm`` comes from a measured calibration (see ``calibrate gripper``)."""
+        return True
+
+    def speed_mm_s(self, speed: float) -> float | None:
+        """Finger speed for a speed setting 0..1 (None when the gripper does not say)."""
+        return None
 
     def activate(self) -> None:
         """Bring the gripper into a state that accepts motion commands (no-op by default)."""
@@ -214,6 +229,18 @@ class ForceSensor(Device):
         """Make the current load read as zero; returns the offset removed (newtons)."""
         self._require_connected()
         return 0.0
+
+    def read_raw(self) -> tuple[float, float]:
+        """(reading in the sensor's own units, arrival time), for calibration."""
+        raise DeviceError(
+            f"{self.name} gives no raw readings", hint="calibrate a serial or simulated gauge"
+        )
+
+    def set_conversion(self, *, scale: float, offset: float) -> None:
+        """Newtons = (raw - offset) * scale, e.g. from ``tactile calibrate gauge``."""
+        raise DeviceError(
+            f"{self.name} has no adjustable scale", hint="calibrate a serial or simulated gauge"
+        )
 
 
 class EndOfStreamError(DeviceError):

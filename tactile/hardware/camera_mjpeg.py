@@ -5,10 +5,14 @@ URL: ``mjpeg://host:8080/?action=stream`` (or ``http://...``). Query parameters 
 
 The stream is ``multipart/x-mixed-replace; boundary=...``: each part has headers
 (``Content-Type: image/jpeg``, usually ``Content-Length`` and mjpg_streamer's ``X-Timestamp``)
-and one JPEG. A reader thread parses parts as they arrive, timestamps each on arrival
-(monotonic), decodes it with ``cv2.imdecode`` and keeps at most ``buffer`` frames: when the
-consumer is slower, the oldest are discarded and counted as dropped. A broken connection is
-reopened up to ``reconnect`` times in a row.
+and one JPEG. Servers that answer with ``Transfer-Encoding: chunked`` (FFmpeg's own HTTP
+server, ``ffmpeg ... -f mpjpeg -listen 1 http://...``) are de-chunked first; parts may straddle
+chunks. A reader thread parses parts as they arrive, timestamps each on arrival (monotonic),
+keeps the sender's ``X-Timestamp`` (``FrameSample.t_device_s``, the Pi's wall clock in seconds)
+when there is one, decodes the JPEG with ``cv2.imdecode`` and keeps at most ``buffer`` frames:
+when the consumer is slower, the oldest are discarded and counted as dropped. A broken connection
+is reopened up to ``reconnect`` times in a row. Query keys other than ours are the server's (e.g.
+``action=stream``) and are passed on to it.
 """
 
 from __future__ import annotations
@@ -55,6 +59,64 @@ def boundary_of(content_type: str) -> bytes:
         f"MJPEG stream has no multipart boundary (Content-Type: {content_type!r})",
         hint="point the URL at the stream itself, e.g. /?action=stream",
     )
+
+
+class ChunkedReader:
+    """De-chunks an HTTP/1.1 ``Transfer-Encoding: chunked`` body; reads like a binary file."""
+
+    def __init__(self, fp: BinaryIO) -> None:
+        self.fp = fp
+        self.buf = b""
+        self.eof = False
+
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        line = self.fp.readline(65536)
+        if not line:
+            self.eof = True
+            return False
+        try:
+            size = int(line.split(b";")[0].strip() or b"0", 16)
+        except ValueError as exc:
+            raise ProtocolError(
+                f"MJPEG stream: bad chunk size line {line[:40]!r}",
+                hint="the server's chunked encoding is broken; try its plain stream",
+            ) from exc
+        if size == 0:
+            self.eof = True
+            return False
+        data = self.fp.read(size)
+        self.fp.readline(65536)  # the CRLF after the chunk
+        if len(data) < size:
+            self.eof = True
+        self.buf += data
+        return bool(data)
+
+    def read(self, n: int = -1) -> bytes:
+        while (n < 0 or len(self.buf) < n) and self._fill():
+            pass
+        n = len(self.buf) if n < 0 else n
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def readline(self, limit: int = -1) -> bytes:
+        while b"\n" not in self.buf and (limit < 0 or len(self.buf) < limit) and self._fill():
+            pass
+        end = self.buf.find(b"\n") + 1 or len(self.buf)
+        if limit >= 0:
+            end = min(end, limit)
+        out, self.buf = self.buf[:end], self.buf[end:]
+        return out
+
+
+def device_time_s(headers: dict[str, str]) -> float | None:
+    """mjpg_streamer's ``X-Timestamp: seconds.microseconds`` (None when absent or garbled)."""
+    text = headers.get("x-timestamp")
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
 
 
 def read_part(fp: BinaryIO, boundary: bytes) -> tuple[dict[str, str], bytes]:
@@ -127,6 +189,8 @@ class MjpegCamera(TactileSensor):
                 hint="use the stream path, e.g. mjpeg://host:8080/?action=stream",
             )
         headers = read_headers(fp)
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            fp = ChunkedReader(fp)  # type: ignore[assignment]
         return fp, boundary_of(headers.get("content-type", ""))
 
     def _connect(self) -> None:
@@ -155,7 +219,7 @@ class MjpegCamera(TactileSensor):
         failures = 0
         while not self._stop.is_set():
             try:
-                _, body = read_part(fp, boundary)
+                headers, body = read_part(fp, boundary)
                 failures = 0
             except (EOFError, OSError, ValueError) as exc:
                 if self._stop.is_set():
@@ -177,9 +241,9 @@ class MjpegCamera(TactileSensor):
                 except DeviceError:
                     continue
                 continue
-            self._deliver(body)
+            self._deliver(body, device_time_s(headers))
 
-    def _deliver(self, body: bytes) -> None:
+    def _deliver(self, body: bytes, t_device_s: float | None = None) -> None:
         t = now_s()
         image = cv2.imdecode(np.frombuffer(body, np.uint8), cv2.IMREAD_COLOR)
         if image is None:
@@ -188,7 +252,8 @@ class MjpegCamera(TactileSensor):
         with self._cond:
             if len(self._frames) == self._frames.maxlen:
                 self.n_dropped += 1  # the oldest waiting frame is discarded
-            self._frames.append(FrameSample(t, image, self._index, self._drops(t)))
+            sample = FrameSample(t, image, self._index, self._drops(t), t_device_s=t_device_s)
+            self._frames.append(sample)
             self._index += 1
             self._cond.notify_all()
 

@@ -6,7 +6,15 @@ opened through ``serial.serial_for_url``. Query parameters: ``baud`` (115200), `
 (newtons per raw unit, 1.0 when the board already prints newtons), ``offset`` (raw units read at
 no load; see :meth:`SerialForceGauge.tare`), ``timeout_s`` (0.5: a gauge silent that long is an
 error), ``min_n`` / ``max_n`` / ``jump_n`` (spike rejection, see :class:`SpikeFilter`),
-``sign`` (-1 when the cell reads tension positive).
+``sign`` (-1 when the cell reads tension positive), ``rate_hz`` (the board's reading rate, used
+to time-stamp readings that arrive queued in one chunk; 0 = estimated from the stream). A
+pyserial URL handler's own options (``spy://...?file=log.txt``) are handed on to it; any other
+key is an error.
+
+Time stamps: a reading gets the monotonic time its line arrived. When several lines arrive in
+one read (the OS or a TCP bridge queued them), the last gets the arrival time and the earlier
+ones are spaced back by the reading period, never before the previous reading: queued readings
+never share one time stamp.
 
 Each line's *last* number is the reading, so ``"12.5"``, ``"F=12.5 N"`` and ``"1234,12.5"`` all
 work; lines without a standalone number are skipped (boot banners such as "HX711 ready").
@@ -19,13 +27,15 @@ import re
 import statistics
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import serial
 
 from tactile.errors import ConfigError, DeviceError, DeviceTimeoutError, ProtocolError
 from tactile.hardware.base import ForceSample, ForceSensor, now_s
-from tactile.hardware.registry import PYSERIAL_SCHEMES, DeviceUrl, parse_device_url
+from tactile.hardware.registry import PYSERIAL_OPTIONS, DeviceUrl, parse_device_url, pyserial_port
+from tactile.hardware.url_config import config_from_url, url_fields
 
 _NUMBER = re.compile(rb"(?<![A-Za-z0-9_.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
@@ -84,11 +94,29 @@ class SpikeFilter:
         return value, False
 
 
+def isolated_spikes(values: np.ndarray, jump_n: float) -> np.ndarray:
+    """Mask of readings that jump more than ``jump_n`` away from *both* neighbours, in the same
+    direction, while the neighbours agree with each other: a glitch, not a change of load.
+
+    A real step (a load applied faster than the gauge samples) moves the level for good and is
+    never marked, however large; this is what validation counts as "spikes". The first and last
+    readings are compared with their one neighbour and a continuation of it.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.size < 3:
+        return np.zeros(v.shape, bool)
+    padded = np.concatenate([[v[1]], v, [v[-2]]])
+    before, here, after = padded[:-2], padded[1:-1], padded[2:]
+    up = (here - before > jump_n) & (here - after > jump_n)
+    down = (before - here > jump_n) & (after - here > jump_n)
+    return (up | down) & (np.abs(before - after) <= jump_n)
+
+
 @dataclass(frozen=True)
 class GaugeConfig:
     """Port, conversion and filter settings of a line-per-reading gauge (built from its URL)."""
 
-    port: str
+    port: str = field(default="", metadata={"url": False})
     baud: int = 115200
     scale: float = 1.0
     offset: float = 0.0
@@ -97,8 +125,13 @@ class GaugeConfig:
     min_n: float = -5.0
     max_n: float = 500.0
     jump_n: float = 25.0
+    rate_hz: float = 0.0
 
     def __post_init__(self) -> None:
+        if not (math.isfinite(self.rate_hz) and self.rate_hz >= 0):
+            raise ConfigError(
+                f"force gauge rate_hz={self.rate_hz} must be >= 0", hint="0 = estimate it"
+            )
         if self.baud not in serial.SerialBase.BAUDRATES and self.baud not in (230400, 460800):
             raise ConfigError(
                 f"force gauge baud rate {self.baud} is not a standard rate",
@@ -118,17 +151,11 @@ class GaugeConfig:
 
     @classmethod
     def from_url(cls, url: DeviceUrl) -> GaugeConfig:
-        port = f"{url.scheme}://{url.target}" if url.scheme in PYSERIAL_SCHEMES else url.target
-        return cls(
-            port=port,
-            baud=url.get_int("baud", 115200),
-            scale=url.get_float("scale", 1.0),
-            offset=url.get_float("offset", 0.0),
-            sign=url.get_float("sign", 1.0),
-            timeout_s=url.get_float("timeout_s", 0.5),
-            min_n=url.get_float("min_n", -5.0),
-            max_n=url.get_float("max_n", 500.0),
-            jump_n=url.get_float("jump_n", 25.0),
+        return config_from_url(
+            cls,
+            url,
+            passthrough=PYSERIAL_OPTIONS.get(url.scheme, ()),
+            port=pyserial_port(url, set(url_fields(cls))),
         )
 
 
@@ -145,6 +172,9 @@ class SerialForceGauge(ForceSensor):
         self.filter = self._new_filter()
         self._serial: serial.SerialBase | None = None
         self._buffer = b""
+        self._queue: deque[tuple[bytes, float]] = deque()
+        self._last_t: float | None = None
+        self._gaps: deque[float] = deque(maxlen=31)  # arrival gaps of lone lines
 
     def _new_filter(self) -> SpikeFilter:
         return SpikeFilter(min_n=self._limits[0], max_n=self._limits[1], jump_n=self._jump_n)
@@ -159,6 +189,8 @@ class SerialForceGauge(ForceSensor):
                 "server is running",
             ) from exc
         self._buffer = b""
+        self._queue.clear()
+        self._last_t = None
         self.filter = self._new_filter()
 
     def _close(self) -> None:
@@ -171,7 +203,7 @@ class SerialForceGauge(ForceSensor):
             self._require_connected()
             raise DeviceError(f"{self.name} has no open port", hint="reconnect the device")
         deadline = time.monotonic() + self.timeout_s
-        while b"\n" not in self._buffer:
+        while not self._queue:
             if time.monotonic() > deadline:
                 raise DeviceTimeoutError(
                     f"force gauge {self.port!r} sent no reading for {self.timeout_s} s",
@@ -185,10 +217,36 @@ class SerialForceGauge(ForceSensor):
                     f"force gauge {self.port!r} disconnected: {exc}",
                     hint="check the cable, then reconnect",
                 ) from exc
-            self._buffer += chunk
-        t = now_s()
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        return line.strip(), t
+            if chunk:
+                self._take(chunk, now_s())
+        return self._queue.popleft()
+
+    def _take(self, chunk: bytes, t_arrival: float) -> None:
+        """Split complete lines off the buffer and give each its own time stamp."""
+        self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        if not lines:
+            return
+        for line, t in zip(lines, self._stamps(len(lines), t_arrival), strict=True):
+            self._queue.append((line.strip(), t))
+
+    def _period_s(self) -> float:
+        if self.config.rate_hz > 0:
+            return 1.0 / self.config.rate_hz
+        return statistics.median(self._gaps) if len(self._gaps) >= 3 else 0.0
+
+    def _stamps(self, n: int, t_arrival: float) -> list[float]:
+        prev, period = self._last_t, self._period_s()
+        if n == 1 and prev is not None:
+            self._gaps.append(t_arrival - prev)
+        stamps = []
+        for i in range(n):
+            t = t_arrival - (n - 1 - i) * period
+            if prev is not None:  # strictly after the previous reading, evenly if need be
+                t = max(t, prev + (t_arrival - prev) * (i + 1) / n)
+            stamps.append(t)
+        self._last_t = t_arrival
+        return stamps
 
     def read_raw(self) -> tuple[float, float]:
         """(raw reading, arrival time) of the next line that carries a number."""
@@ -220,6 +278,15 @@ class SerialForceGauge(ForceSensor):
         self.offset = self._mean_raw(n_samples)
         self.filter = self._new_filter()
         return (self.offset - old) * self.scale * self.sign
+
+    def set_conversion(self, *, scale: float, offset: float) -> None:
+        if not (math.isfinite(scale) and scale != 0 and math.isfinite(offset)):
+            raise ConfigError(
+                f"force gauge conversion scale={scale}, offset={offset} is invalid",
+                hint="re-run `tactile calibrate gauge`",
+            )
+        self.scale, self.offset = scale, offset
+        self.filter = self._new_filter()
 
     def calibrate_scale(self, known_force_n: float, n_samples: int = 10) -> float:
         """With a known load on the cell (after :meth:`tare`), set newtons per raw unit."""

@@ -1,4 +1,4 @@
-"""Modbus RTU framing: CRC-16/MODBUS, FC03 (read holding registers) and FC16 (write multiple).
+"""Modbus RTU framing: CRC-16/MODBUS, FC03/FC04 (read), FC16 (write multiple), FC23 (read/write).
 
 Pure functions on bytes, shared by the Robotiq driver (client side) and its emulator (server
 side). A frame is ``slave id, function code, data..., CRC low byte, CRC high byte``
@@ -15,6 +15,7 @@ from tactile.errors import ProtocolError
 FC_READ_HOLDING = 0x03
 FC_READ_INPUT = 0x04  # same layout as FC03; Robotiq's own ROS driver reads status with it
 FC_WRITE_MULTIPLE = 0x10
+FC_READ_WRITE = 0x17  # read/write multiple registers in one transaction (writes first)
 
 #: Modbus exception codes (Modbus Application Protocol V1.1b3, section 7).
 EXCEPTION_MEANINGS = {
@@ -77,9 +78,31 @@ def write_multiple_request(slave: int, address: int, values: list[int] | tuple[i
     return with_crc(body + struct.pack(f">{len(values)}H", *values))
 
 
+def read_write_request(
+    slave: int,
+    read_address: int,
+    read_count: int,
+    write_address: int,
+    values: list[int] | tuple[int, ...],
+) -> bytes:
+    """FC23 request: write ``values`` at ``write_address``, then read ``read_count`` registers."""
+    _check_registers(values)
+    body = struct.pack(
+        ">BBHHHHB",
+        slave,
+        FC_READ_WRITE,
+        read_address,
+        read_count,
+        write_address,
+        len(values),
+        2 * len(values),
+    )
+    return with_crc(body + struct.pack(f">{len(values)}H", *values))
+
+
 def response_length(function: int, count: int) -> int:
-    """Byte length of a normal response to an FC03 (``count`` registers) or FC16 request."""
-    if function in (FC_READ_HOLDING, FC_READ_INPUT):
+    """Byte length of a normal response to an FC03/04/23 (``count`` registers read) or FC16."""
+    if function in (FC_READ_HOLDING, FC_READ_INPUT, FC_READ_WRITE):
         return 5 + 2 * count
     return 8
 
@@ -142,13 +165,14 @@ def parse_write_multiple_response(
 
 @dataclass(frozen=True)
 class Request:
-    """A request as a server decodes it."""
+    """A request as a server decodes it (FC23: ``address``/``count`` are the read part)."""
 
     slave: int
     function: int
     address: int
     count: int
     values: tuple[int, ...] = ()
+    write_address: int = 0
 
 
 def request_length(buffer: bytes) -> int | None:
@@ -158,12 +182,19 @@ def request_length(buffer: bytes) -> int | None:
     function = buffer[1]
     if function == FC_WRITE_MULTIPLE:
         return None if len(buffer) < 7 else 9 + buffer[6]
-    return 8  # FC03 and every other fixed-size request we may have to reject
+    if function == FC_READ_WRITE:
+        return None if len(buffer) < 11 else 13 + buffer[10]
+    return 8  # FC03/04/05/06 and every other fixed-size request we may have to reject
 
 
 def parse_request(frame: bytes) -> Request:
     """Decode a complete request frame (CRC already checked by the caller)."""
     slave, function, address, count = struct.unpack(">BBHH", frame[:6])
+    if function == FC_READ_WRITE:
+        write_address, _n = struct.unpack(">HH", frame[6:10])
+        n = frame[10] // 2
+        values = struct.unpack(f">{n}H", frame[11 : 11 + 2 * n])
+        return Request(slave, function, address, count, tuple(values), write_address)
     if function == FC_WRITE_MULTIPLE:
         n = frame[6] // 2
         values = struct.unpack(f">{n}H", frame[7 : 7 + 2 * n])

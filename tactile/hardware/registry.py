@@ -13,14 +13,28 @@ import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from tactile.errors import ConfigError, UnknownSchemeError
 from tactile.hardware.base import Device, ForceSensor, Gripper, TactileSensor
 
-#: pyserial URL schemes that a serial backend hands to ``serial.serial_for_url`` unchanged.
+if TYPE_CHECKING:
+    from tactile.hardware.sim_world import SimRigs
+
+#: pyserial URL schemes that a serial backend hands to ``serial.serial_for_url``.
 PYSERIAL_SCHEMES = ("socket", "rfc2217", "loop", "spy", "alt", "hwgrep")
+
+#: each pyserial URL handler's own query options (pyserial 3.5, serial/urlhandler/*.py): kept
+#: in the URL handed to pyserial, while the backend's own parameters are removed.
+PYSERIAL_OPTIONS: dict[str, tuple[str, ...]] = {
+    "socket": ("logging",),
+    "loop": ("logging",),
+    "rfc2217": ("logging", "ign_set_control", "poll_modem", "timeout"),
+    "spy": ("file", "color", "raw", "all"),
+    "alt": ("class",),
+    "hwgrep": ("n", "skip_busy"),
+}
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,19 @@ class DeviceUrl:
         )
 
 
+def pyserial_port(url: DeviceUrl, own_keys: set[str]) -> str:
+    """The string for ``serial.serial_for_url``: a bare path, or a pyserial URL that keeps the
+    handler's own options (``spy://...?file=log.txt``) and drops the backend's (``own_keys``)."""
+    if url.scheme not in PYSERIAL_SCHEMES:
+        return url.target
+    options = [
+        key if value == "" else f"{key}={value}"
+        for key, value in url.params.items()
+        if key not in own_keys and key in PYSERIAL_OPTIONS.get(url.scheme, ())
+    ]
+    return f"{url.scheme}://{url.target}" + ("?" + "&".join(options) if options else "")
+
+
 def parse_device_url(url: str) -> DeviceUrl:
     """Split a device URL; a string without ``://`` is a bare path or index (scheme ``""``)."""
     if not isinstance(url, str) or not url.strip():
@@ -112,6 +139,7 @@ _GRIPPERS: dict[str, str] = {
     "replay": "tactile.hardware.replay:ReplayGripper",
     "robotiq": "tactile.hardware.robotiq:RobotiqGripper",
     "robotiq-sim": "tactile.hardware.robotiq:RobotiqGripper",
+    "franka": "tactile.hardware.franka:FrankaHandGripper",
     "": "tactile.hardware.robotiq:RobotiqGripper",
     **{s: "tactile.hardware.robotiq:RobotiqGripper" for s in PYSERIAL_SCHEMES},
 }
@@ -121,6 +149,8 @@ _TACTILE: dict[str, str] = {
     "opencv": "tactile.hardware.camera_opencv:OpenCVCamera",
     "file": "tactile.hardware.camera_opencv:OpenCVCamera",
     "": "tactile.hardware.camera_opencv:OpenCVCamera",
+    "gelsight-mini": "tactile.hardware.camera_gelsight:GelSightMiniCamera",
+    "digit": "tactile.hardware.camera_gelsight:DigitCamera",
     "mjpeg": "tactile.hardware.camera_mjpeg:MjpegCamera",
     "http": "tactile.hardware.camera_mjpeg:MjpegCamera",
 }
@@ -145,12 +175,12 @@ def known_schemes(role: str) -> list[str]:
     return sorted(s + "://" for s in _ROLES[role] if s)
 
 
-def _load(target: str) -> Callable[[str], Device]:
+def _load(target: str) -> Callable[..., Device]:
     module_name, _, attr = target.partition(":")
-    return cast(Callable[[str], Device], getattr(importlib.import_module(module_name), attr))
+    return cast(Callable[..., Device], getattr(importlib.import_module(module_name), attr))
 
 
-def _open(role: str, url: str, expected: type) -> Device:
+def _open(role: str, url: str, expected: type, rigs: SimRigs | None) -> Device:
     parsed = parse_device_url(url)
     table = _ROLES[role]
     if parsed.scheme not in table:
@@ -158,7 +188,11 @@ def _open(role: str, url: str, expected: type) -> Device:
             f"no {role} backend handles {parsed.scheme + '://'!r} in {url!r}",
             hint=f"use one of {', '.join(known_schemes(role))} or a bare serial path / index",
         )
-    device = _load(table[parsed.scheme])(url)
+    backend = _load(table[parsed.scheme])
+    kwargs: dict[str, Any] = {}
+    if rigs is not None and getattr(backend, "shares_rig", False):
+        kwargs["rigs"] = rigs  # simulated devices of one program share their worlds through it
+    device = backend(url, **kwargs)
     if not isinstance(device, expected):  # a registered target of the wrong family
         raise ConfigError(
             f"backend {table[parsed.scheme]} for {url!r} is not a {expected.__name__}",
@@ -167,16 +201,20 @@ def _open(role: str, url: str, expected: type) -> Device:
     return device
 
 
-def open_gripper(url: str) -> Gripper:
-    """A gripper for ``url`` (not yet connected)."""
-    return cast(Gripper, _open("gripper", url, Gripper))
+def open_gripper(url: str, *, rigs: SimRigs | None = None) -> Gripper:
+    """A gripper for ``url`` (not yet connected).
+
+    ``rigs``: the :class:`~tactile.hardware.sim_world.SimRigs` that simulated devices share
+    (devices opened without one get a simulated world of their own).
+    """
+    return cast(Gripper, _open("gripper", url, Gripper, rigs))
 
 
-def open_tactile_sensor(url: str) -> TactileSensor:
-    """A tactile camera for ``url`` (not yet connected)."""
-    return cast(TactileSensor, _open("tactile", url, TactileSensor))
+def open_tactile_sensor(url: str, *, rigs: SimRigs | None = None) -> TactileSensor:
+    """A tactile camera for ``url`` (not yet connected); ``rigs`` as for :func:`open_gripper`."""
+    return cast(TactileSensor, _open("tactile", url, TactileSensor, rigs))
 
 
-def open_force_sensor(url: str) -> ForceSensor:
-    """A force sensor for ``url`` (not yet connected)."""
-    return cast(ForceSensor, _open("force", url, ForceSensor))
+def open_force_sensor(url: str, *, rigs: SimRigs | None = None) -> ForceSensor:
+    """A force sensor for ``url`` (not yet connected); ``rigs`` as for :func:`open_gripper`."""
+    return cast(ForceSensor, _open("force", url, ForceSensor, rigs))

@@ -29,6 +29,7 @@ from tactile.hardware.base import (
     now_s,
 )
 from tactile.hardware.registry import DeviceUrl, parse_device_url
+from tactile.hardware.url_config import config_from_url
 from tactile.types import Grasp
 
 
@@ -46,6 +47,16 @@ def load_grasp(url: DeviceUrl) -> Grasp:
     return reader.read(url.fragment or ids[0])
 
 
+@dataclass(frozen=True)
+class ReplayConfig:
+    speed: float = 1.0
+    loop: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.speed >= 0:
+            raise ConfigError(f"replay speed={self.speed} must be >= 0", hint="0 = as fast as read")
+
+
 @dataclass
 class _Clock:
     t0_s: float
@@ -61,8 +72,9 @@ class _Replay:
 
     def __init__(self, url: str) -> None:
         self.parsed = parse_device_url(url)
-        self.speed = self.parsed.get_float("speed", 1.0)
-        self.loop = self.parsed.get_bool("loop", False)
+        config = config_from_url(ReplayConfig, self.parsed)
+        self.speed = config.speed
+        self.loop = config.loop
         self.grasp: Grasp | None = None
         self._key = (self.parsed.target, self.parsed.fragment)
         self._i = 0

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from tactile.errors import ConfigError, GripperFaultError
 from tactile.hardware.base import ObjectStatus
 
@@ -57,17 +59,24 @@ FAULT_MEANINGS: dict[int, str] = {
     0x0F: "major fault: automatic release completed",
 }
 
+
+def is_major_fault(code: int) -> bool:
+    """Major faults (0x0A-0x0F) latch until a reset (rACT 0 -> 1); minor ones (0x08, 0x09) clear
+    when their cause goes away (cool-down, communication resumed)."""
+    return code >= 0x0A
+
+
 FAULT_REMEDIES: dict[int, str] = {
     0x05: "wait for gSTA=3 before sending motion commands",
     0x07: "activate the gripper (rACT=1) before moving it",
     0x08: "let the gripper cool down, then resume",
-    0x09: "poll the gripper at least once per second",
+    0x09: "poll the gripper at least once per second (it clears when communication resumes)",
     0x0A: "check the 24 V supply of the gripper",
     0x0B: "wait for the automatic release to finish, then reactivate",
     0x0C: "power-cycle the gripper; if it persists contact Robotiq support",
     0x0D: "clear obstacles between the fingers and reactivate (rACT 0 then 1)",
     0x0E: "remove the blocking object, then reset (rACT 0) and reactivate",
-    0x0F: "reset (rACT 0) and reactivate the gripper",
+    0x0F: "take the object out, then reset (rACT 0) and reactivate the gripper",
 }
 
 
@@ -121,32 +130,64 @@ def get_model(name: str) -> RobotiqModel:
 
 @dataclass(frozen=True)
 class PositionCalibration:
-    """Linear map between position counts and finger opening.
+    """Map between position counts and finger opening, piecewise linear through measured points.
 
-    Default for the 2F-85: count 0 is fully open (85 mm), 255 fully closed (0 mm). Real units
-    stop short of both ends (e.g. 3 and 228); measure two openings and set these four numbers.
+    Default for the 2F-85: count 0 is fully open (85 mm), 255 fully closed (0 mm) - which no real
+    unit does: they stop short of both ends (about 3 open and 230 closed, so an uncalibrated
+    closed gripper reads 8.3 mm apart). ``tactile calibrate gripper`` measures the two ends and,
+    optionally, gauge blocks (``points``: (count, mm) pairs in between), and stores them in the
+    hardware profile. Beyond the end points the map continues the end segments.
     """
 
     open_position: int = 0
     open_mm: float = 85.0
     closed_position: int = 255
     closed_mm: float = 0.0
+    points: tuple[tuple[int, float], ...] = ()
 
     def __post_init__(self) -> None:
-        if self.open_position >= self.closed_position or self.open_mm <= self.closed_mm:
+        counts, widths = self._knots()
+        if np.any(np.diff(counts) <= 0) or np.any(np.diff(widths) >= 0):
             raise ConfigError(
                 f"position calibration {self} is not monotonic",
-                hint="open_position < closed_position and open_mm > closed_mm",
+                hint="open_position < (points) < closed_position with widths decreasing",
             )
 
+    def _knots(self) -> tuple[np.ndarray, np.ndarray]:
+        pts = sorted([(self.open_position, self.open_mm), *self.points,
+                      (self.closed_position, self.closed_mm)])  # fmt: skip
+        return np.array([p[0] for p in pts], float), np.array([p[1] for p in pts], float)
+
     def to_mm(self, position: float) -> float:
-        frac = (position - self.open_position) / (self.closed_position - self.open_position)
-        return self.open_mm + frac * (self.closed_mm - self.open_mm)
+        counts, widths = self._knots()
+        return float(_interp_extrapolate(position, counts, widths))
 
     def to_position(self, width_mm: float) -> int:
-        frac = (self.open_mm - width_mm) / (self.open_mm - self.closed_mm)
-        pos = self.open_position + frac * (self.closed_position - self.open_position)
-        return round(min(max(pos, 0.0), 255.0))
+        counts, widths = self._knots()
+        pos = _interp_extrapolate(width_mm, widths[::-1], counts[::-1])
+        return round(min(max(float(pos), 0.0), 255.0))
+
+    def to_dict(self) -> dict[str, object]:
+        """The fields as stored in a profile's [gripper_calibration] table."""
+        return {
+            "open_pos": self.open_position,
+            "open_mm": round(self.open_mm, 3),
+            "closed_pos": self.closed_position,
+            "closed_mm": round(self.closed_mm, 3),
+            "points": [[c, round(w, 3)] for c, w in self.points],
+        }
+
+
+def _interp_extrapolate(x: float, xs: np.ndarray, ys: np.ndarray) -> float:
+    """Piecewise-linear through (xs, ys) (xs increasing), continuing the end segments."""
+    if x <= xs[0]:
+        i = 0
+    elif x >= xs[-1]:
+        i = len(xs) - 2
+    else:
+        return float(np.interp(x, xs, ys))
+    slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
+    return float(ys[i] + slope * (x - xs[i]))
 
 
 def encode_request(action: int, position: int, speed: int, force: int) -> list[int]:

@@ -1,10 +1,11 @@
 """A shared simulated rig: one object between two gel-covered fingers.
 
-Simulated devices that name the same ``rig`` in their URL (``sim://?rig=a``,
-``robotiq-sim://?rig=a``) share one :class:`SimWorld`: the gripper (or the Robotiq emulator) moves
-the fingers, the force sensor reads the contact force at the current opening, the camera renders
-the gel at that opening. The world is advanced lazily: whoever reads it first brings the finger
-motion up to the current monotonic time, so the streams stay consistent without a physics thread.
+Simulated devices opened with the same :class:`SimRigs` that name the same ``rig`` in their URL
+(``sim://?rig=a``, ``robotiq-sim://?rig=a``) share one :class:`SimWorld`: the gripper (or the
+Robotiq emulator) moves the fingers, the force sensor reads the contact force at the current
+opening, the camera renders the gel at that opening. The world is advanced lazily: whoever reads
+it first brings the finger motion up to the current monotonic time, so the streams stay
+consistent without a physics thread.
 
 Mechanics and images come from the physics model in :mod:`tactile.sim` (a
 :class:`tactile.sim.scene.Scene` per frame size: contact curve of object and gel in series,
@@ -16,20 +17,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration, get_calibration
 from tactile.errors import ConfigError
 from tactile.hardware.base import now_s
 from tactile.hardware.registry import DeviceUrl
+from tactile.hardware.url_config import config_from_url, url_fields
+from tactile.sensor import SensorCalibration, get_calibration
 from tactile.sim import Optics, SimObject
 from tactile.sim.scene import Scene
-
-#: URL parameters that describe the simulated object (all optional).
-OBJECT_PARAMS = (
-    "shape", "radius_mm", "modulus_pa", "poisson", "length_mm", "size_mm", "foam", "roughness_mm",
-)  # fmt: skip
 
 
 class SimWorld:
@@ -62,6 +60,8 @@ class SimWorld:
         self.peak_force_n = 0.0
         self.touches = 0  # how many times the fingers came into contact (grasp counter)
         self._touching = False
+        self.object_present = True  # False: nothing between the fingers (see SimOperator)
+        self.external_load_n = 0.0  # a weight on the load cell (gauge calibration)
 
     def scene(self, size_hw: tuple[int, int]) -> Scene:
         """The renderer for one frame size, created and warmed up on first use."""
@@ -72,7 +72,6 @@ class SimWorld:
                     self.calibration,
                     optics=Optics(),
                     size_hw=size_hw,
-                    thin_layer=False,
                     center_offset_mm=(0.0, 0.0),
                     rng=np.random.default_rng(self._seed),
                 )
@@ -116,76 +115,120 @@ class SimWorld:
         return max(self.obj.size_z_mm - width_mm, 0.0) / 2.0
 
     def contact_force_n(self, width_mm: float) -> float:
-        """Noise-free grip force at this opening (N)."""
+        """Noise-free grip force at this opening (N); 0 with no object between the fingers."""
         delta = self.approach_mm(width_mm)
-        return float(self._curve.at(delta)["force_n"]) if delta > 0 else 0.0
+        if delta <= 0 or not self.object_present:
+            return 0.0
+        return float(self._curve.at(delta)["force_n"])
+
+    def set_object(self, obj: SimObject) -> None:
+        """Swap the object between the fingers (an operator's hands, in simulation)."""
+        with self._render_lock:
+            self._scenes.clear()
+        with self.lock:
+            self.obj = obj
+            self._curve = self.scene((48, 64)).curve
 
     def force_n(self) -> float:
         """Measured force now: contact force plus sensor noise."""
         width = self.sync()
         with self.lock:
-            return self.contact_force_n(width) + float(self._rng.normal(0, self.force_noise_n))
+            noise = float(self._rng.normal(0, self.force_noise_n))
+            return self.contact_force_n(width) + self.external_load_n + noise
 
     def frame(self, height_px: int, width_px: int) -> np.ndarray:
         """The gel image now, (H, W, 3) uint8 BGR, with camera noise."""
         width = self.sync()
         scene = self.scene((height_px, width_px))
         with self._render_lock:  # not the world lock: the force thread must never wait on it
-            image = scene.fields(self.approach_mm(width))[0]
+            delta = self.approach_mm(width) if self.object_present else 0.0
+            image = scene.fields(delta)[0]
             noise = self._image_rng.normal(0.0, self.image_noise, image.shape)
         return np.clip(image + noise, 0, 255).astype(np.uint8)
 
 
-def object_from_url(url: DeviceUrl) -> SimObject:
-    """A :class:`tactile.sim.SimObject` from URL parameters (``size_mm=40,30,20``)."""
-    size = url.params.get("size_mm")
-    try:
-        size_mm = tuple(float(v) for v in size.split(",")) if size else None
-    except ValueError as exc:
-        raise ConfigError(
-            f"device URL {url.raw!r}: size_mm={size!r} is not three numbers",
-            hint="write size_mm=40,30,20 (x, y, z in mm; z is squeezed)",
-        ) from exc
-    return SimObject(
-        shape=url.get_str("shape", "sphere"),
-        radius_mm=url.get_float("radius_mm", 25.0),
-        modulus_pa=url.get_float("modulus_pa", 2.0e5),
-        poisson=url.get_float("poisson", 0.5),
-        length_mm=url.get_float("length_mm", 40.0),
-        size_mm=size_mm,  # type: ignore[arg-type]
-        foam=url.get_bool("foam", False),
-        roughness_mm=url.get_float("roughness_mm", 0.0),
-    )
+@dataclass(frozen=True)
+class WorldConfig:
+    """URL parameters of a simulated rig: its name, sensor calibration, noise and the object.
 
-
-_WORLDS: dict[str, SimWorld] = {}
-_WORLDS_LOCK = threading.Lock()
-
-
-def world_for_url(url: DeviceUrl) -> SimWorld:
-    """The world named by ``?rig=`` (default ``default``), created from the URL's object params.
-
-    The first device to name a rig creates it; later devices share it whatever their params.
+    Every ``sim://`` device (and ``robotiq-sim://``) accepts these keys; the first device to name
+    a rig creates its world from them, later ones share it.
     """
-    name = url.get_str("rig", "default")
-    with _WORLDS_LOCK:
-        if name not in _WORLDS:
-            _WORLDS[name] = SimWorld(
-                object_from_url(url),
-                get_calibration(url.get_str("calibration", "sim-wedge-v1")),
-                seed=url.get_int("seed", 0),
-                force_noise_n=url.get_float("force_noise_n", 0.02),
-                image_noise=url.get_float("image_noise", 0.75),
-            )
-        return _WORLDS[name]
+
+    rig: str = "default"
+    calibration: str = "sim-wedge-v1"
+    seed: int = 0
+    force_noise_n: float = 0.02
+    image_noise: float = 0.75
+    shape: str = "sphere"
+    radius_mm: float = 25.0
+    modulus_pa: float = 2.0e5
+    poisson: float = 0.5
+    length_mm: float = 40.0
+    size_mm: str = ""  # "x,y,z" in mm (z is squeezed)
+    foam: bool = False
+    roughness_mm: float = 0.0
+
+    def sim_object(self) -> SimObject:
+        try:
+            size = tuple(float(v) for v in self.size_mm.split(",")) if self.size_mm else None
+        except ValueError as exc:
+            raise ConfigError(
+                f"size_mm={self.size_mm!r} is not three numbers",
+                hint="write size_mm=40,30,20 (x, y, z in mm; z is squeezed)",
+            ) from exc
+        return SimObject(
+            shape=self.shape,
+            radius_mm=self.radius_mm,
+            modulus_pa=self.modulus_pa,
+            poisson=self.poisson,
+            length_mm=self.length_mm,
+            size_mm=size,  # type: ignore[arg-type]
+            foam=self.foam,
+            roughness_mm=self.roughness_mm,
+        )
 
 
-def get_world(name: str = "default") -> SimWorld | None:
-    with _WORLDS_LOCK:
-        return _WORLDS.get(name)
+class SimRigs:
+    """The simulated rigs one program (or one test) works with, by name.
+
+    Pass the same ``SimRigs`` to ``open_gripper`` / ``open_tactile_sensor`` /
+    ``open_force_sensor`` (``rigs=``) and devices naming the same ``?rig=`` share one world.
+    There is no global registry: a device opened without ``rigs`` gets a world of its own, and
+    two sessions (or two tests) never see each other's objects.
+    """
+
+    def __init__(self) -> None:
+        self._worlds: dict[str, SimWorld] = {}
+        self._lock = threading.Lock()
+
+    def world(self, config: WorldConfig) -> SimWorld:
+        """The world named ``config.rig``, created from ``config`` on first use."""
+        with self._lock:
+            if config.rig not in self._worlds:
+                self._worlds[config.rig] = SimWorld(
+                    config.sim_object(),
+                    get_calibration(config.calibration),
+                    seed=config.seed,
+                    force_noise_n=config.force_noise_n,
+                    image_noise=config.image_noise,
+                )
+            return self._worlds[config.rig]
+
+    def get(self, rig: str = "default") -> SimWorld | None:
+        """The world named ``rig`` if a device created it (tests inspect it)."""
+        with self._lock:
+            return self._worlds.get(rig)
+
+    def __contains__(self, rig: object) -> bool:
+        with self._lock:
+            return rig in self._worlds
 
 
-def reset_worlds() -> None:
-    """Forget every simulated rig (tests call this between cases)."""
-    with _WORLDS_LOCK:
-        _WORLDS.clear()
+def world_config(url: DeviceUrl) -> WorldConfig:
+    """The world part of a simulated device's URL (other keys are checked by the device)."""
+    keys = url_fields(WorldConfig)
+    sub = DeviceUrl(
+        raw=url.raw, scheme=url.scheme, params={k: v for k, v in url.params.items() if k in keys}
+    )
+    return config_from_url(WorldConfig, sub)

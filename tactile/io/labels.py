@@ -26,6 +26,8 @@ BUILTIN_ALIASES: dict[str, str] = {
 
 _SHAPES = {"rectangular": "box", "hex": "hexagonal_prism"}
 _ALIAS_COLUMNS = ("alias", "name", "object")
+MODULUS_COLUMN = "Modulus [Pa]"
+_LINE = "\x00line"  # key under which _open_csv keeps each row's line number
 
 
 class LabelWarning(UserWarning):
@@ -43,10 +45,25 @@ class LabelRow:
     radius_mm: float | None = None
 
 
+class LabelTable(dict[str, LabelRow]):
+    """Label rows by object name, plus the objects whose rows carry no usable modulus
+    (``unusable``: name -> why), so a lookup can say why an object has no label."""
+
+    def __init__(self, rows: Mapping[str, LabelRow] | None = None) -> None:
+        super().__init__(rows or {})
+        self.unusable: dict[str, str] = {}
+
+
 def _open_csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file; each row also carries its line number under ``_LINE``."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            return list(csv.DictReader(fh))
+            reader = csv.DictReader(fh)
+            rows = []
+            for row in reader:
+                row[_LINE] = str(reader.line_num)
+                rows.append(row)
+            return rows
     except FileNotFoundError as exc:
         raise ImportDataError(
             f"label/alias table {path} does not exist", hint="pass an existing CSV file"
@@ -70,35 +87,74 @@ def _shape(text: str | None) -> str | None:
     return _SHAPES.get(raw, raw) or None
 
 
-def read_label_table(path: str | Path) -> dict[str, LabelRow]:
-    """Label rows by object name; rows without a positive, finite modulus are skipped."""
+def _modulus(path: Path, row: dict[str, str], name: str) -> float | None:
+    """The row's modulus; None when empty or not positive; raises when it is not a number."""
+    text = (row.get(MODULUS_COLUMN) or "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ImportDataError(
+            f"label table {path}, line {row[_LINE]} ({name!r}): column {MODULUS_COLUMN!r} holds "
+            f"{text!r}, not a number",
+            hint="write the modulus in pascals as a number (e.g. 2.5e5), or leave it empty "
+            "when unknown",
+        ) from None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def read_label_table(path: str | Path) -> LabelTable:
+    """Label rows by object name.
+
+    Rows with an empty, zero or negative modulus are left out (the object is unlabelled, and
+    :func:`resolve_label` says why). A modulus that is not a number, or one object listed twice
+    with different moduli, is an :class:`~tactile.errors.ImportDataError` naming the lines;
+    identical duplicates are fine.
+    """
     path = Path(path)
     rows = _open_csv(path)
     columns = set(rows[0]) if rows else set()
-    missing = {"Label", "Modulus [Pa]"} - columns
+    missing = {"Label", MODULUS_COLUMN} - columns
     if missing:
         raise ImportDataError(
             f"label table {path} lacks the column(s) {sorted(missing)}",
             hint="use the objects_and_compliance.csv layout: Label, Modulus [Pa], "
             "and optionally Shape, Material, Radius [m]",
         )
-    table: dict[str, LabelRow] = {}
+    table = LabelTable()
+    lines: dict[str, str] = {}
     for row in rows:
         name = (row.get("Label") or "").strip()
-        modulus = _number(row.get("Modulus [Pa]"))
-        if not name or modulus is None or modulus <= 0:
+        if not name:
+            continue
+        modulus = _modulus(path, row, name)
+        if modulus is None:
+            table.unusable.setdefault(
+                name,
+                f"line {row[_LINE]} has no positive modulus "
+                f"({(row.get(MODULUS_COLUMN) or '').strip() or 'empty'})",
+            )
             continue
         radius_m = _number(row.get("Radius [m]"))
-        table.setdefault(
-            name,
-            LabelRow(
-                name=name,
-                modulus_pa=modulus,
-                shape=_shape(row.get("Shape")),
-                material=(row.get("Material") or "").strip() or None,
-                radius_mm=radius_m * 1000.0 if radius_m and radius_m > 0 else None,
-            ),
+        entry = LabelRow(
+            name=name,
+            modulus_pa=modulus,
+            shape=_shape(row.get("Shape")),
+            material=(row.get("Material") or "").strip() or None,
+            radius_mm=radius_m * 1000.0 if radius_m and radius_m > 0 else None,
         )
+        first = table.get(name)
+        if first is not None and first.modulus_pa != modulus:
+            raise ImportDataError(
+                f"label table {path}: {name!r} is listed twice with different moduli: "
+                f"{first.modulus_pa:.4g} Pa (line {lines[name]}) and {modulus:.4g} Pa "
+                f"(line {row[_LINE]})",
+                hint="keep one row per object (or give the two objects different names)",
+            )
+        if first is None:
+            table[name] = entry
+            lines[name] = row[_LINE]
     return table
 
 
@@ -138,6 +194,15 @@ def resolve_label(
     target = table.get(object_id)
     if target is not None and target in labels:
         return labels[target]
+    unusable = getattr(labels, "unusable", {})
+    why = unusable.get(object_id) or (unusable.get(target) if target else None)
+    if why:
+        warnings.warn(
+            f"object {object_id!r}: its label table row {why}; imported without a label",
+            LabelWarning,
+            stacklevel=3,
+        )
+        return None
     via = f" (alias {target!r} not in the table either)" if target else ""
     warnings.warn(
         f"object {object_id!r} has no row in the label table{via}; imported without a label",

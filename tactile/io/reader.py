@@ -17,9 +17,9 @@ import h5py
 import numpy as np
 
 from tactile.errors import ConfigError, CorruptFileError, GraspNotFoundError, StoreError
-from tactile.io import _files
+from tactile.io import _files, frame_store
 from tactile.io.layout import Location, resolve, scan
-from tactile.io.schema import GRASPS_GROUP, _dataset, _load, read_grasp, read_metadata, summarize
+from tactile.io.schema import GRASPS_GROUP, _load, read_grasp, read_metadata, summarize
 from tactile.types import Grasp, GraspMetadata
 
 T = TypeVar("T")
@@ -131,14 +131,10 @@ class GraspReader:
 
     def _frames_at(self, f: h5py.File, loc: Location, indices: Sequence[int]) -> np.ndarray:
         where = f"{loc.file}#{loc.grasp_id}"
-        frames = self._group(f, loc).get("frames")
-        if not isinstance(frames, h5py.Dataset) or frames.ndim != 4:
-            raise CorruptFileError(
-                f"{where}: no (T, H, W, 3) frames dataset",
-                hint="the file is damaged; re-record or re-import it",
-            )
+        group = self._group(f, loc)
+        layout = frame_store.frame_layout(group, where)
+        n = layout.n_frames
         idx = np.asarray(indices, dtype=np.int64).reshape(-1)
-        n = int(frames.shape[0])
         if idx.size and (idx.min() < -n or idx.max() >= n):
             raise ConfigError(
                 f"{where} has {n} frames; indices {idx.tolist()} are out of range",
@@ -146,16 +142,7 @@ class GraspReader:
             )
         idx = np.where(idx < 0, idx + n, idx)
         order = np.unique(idx)
-        try:
-            # one plain selection per frame (= one chunk): h5py's list selection is ~50x slower
-            block = np.empty((order.size, *frames.shape[1:]), dtype=frames.dtype)
-            for k, i in enumerate(order.tolist()):
-                frames.read_direct(block, np.s_[i], np.s_[k])
-        except (OSError, ValueError) as exc:
-            raise CorruptFileError(
-                f"{where}: frames cannot be read ({exc})",
-                hint="the file is damaged; re-record or re-import it",
-            ) from exc
+        block = frame_store.read_frames_at(group, order.tolist(), where, layout)
         if order.size == idx.size and np.array_equal(order, idx):
             return block  # already in the order asked for: no copy
         return np.ascontiguousarray(block[np.searchsorted(order, idx)])
@@ -203,13 +190,8 @@ class GraspReader:
 
 def _read_series(g: h5py.Group, where: str) -> dict[str, Any]:
     """The fields of :class:`GraspSignals` from a grasp group, checked like a whole read."""
-    frames = _dataset(g, "frames", where)
-    if frames.ndim != 4:
-        raise CorruptFileError(
-            f"{where}: frames have shape {frames.shape}, expected (T, H, W, 3)",
-            hint="the file is damaged; re-record or re-import it",
-        )
-    n = int(frames.shape[0])
+    frames = frame_store.frame_layout(g, where)
+    n = frames.n_frames
     series = {name: _load(g, name, where).astype(np.float64) for name in SERIES}
     for name, values in series.items():
         if values.shape != (n,) or not np.all(np.isfinite(values)):
@@ -218,10 +200,10 @@ def _read_series(g: h5py.Group, where: str) -> dict[str, Any]:
                 "finite samples (one per frame)",
                 hint="the file is damaged; re-record or re-import it",
             )
-    reference = _load(g, "reference_frame", where) if "reference_frame" in g else None
+    reference = frame_store.read_reference(g, where)
     return {
         "meta": read_metadata(g, where),
-        "frame_shape": (int(frames.shape[1]), int(frames.shape[2])),
+        "frame_shape": (frames.shape[0], frames.shape[1]),
         "n_frames": n,
         "reference_frame": reference,
         **series,

@@ -27,9 +27,10 @@ import numpy as np
 
 from tactile.errors import ImportDataError
 from tactile.io.labels import LabelRow, LabelWarning, read_aliases, read_label_table, resolve_label
+from tactile.io.layout import resolve, scan
+from tactile.io.output import WriteMode, dataset_exists, open_grasp_output
 from tactile.io.pickles import load_array_pickle
 from tactile.io.schema import GRASP_ID_RE
-from tactile.io.store import GraspWriter
 from tactile.types import Grasp, GraspMetadata
 
 NOMINAL_FPS = 30.0
@@ -93,6 +94,44 @@ def grasp_id_for(stem: str) -> str:
 
 def read_video(path: Path) -> tuple[np.ndarray, float]:
     """All frames of a video as (T, H, W, 3) uint8 **BGR** (OpenCV's order), and its header fps."""
+    frames, fps, _ = read_video_jpegs(path)
+    return frames, fps
+
+
+def read_video_jpegs(path: Path) -> tuple[np.ndarray, float, list[bytes] | None]:
+    """:func:`read_video` plus the camera's JPEG image of each frame (MJPG AVIs; else None).
+
+    MJPG frames are decoded from those bytes by :func:`~tactile.io.frame_codec.decode_jpeg`
+    (libjpeg, = ``cv2.VideoCapture(path, cv2.CAP_OPENCV_MJPEG)``), so storing the bytes and
+    decoding them later gives these exact frames. Other videos are decoded by OpenCV's default
+    backend.
+    """
+    from tactile.io.avi_mjpeg import read_mjpeg_video
+
+    try:
+        video = read_mjpeg_video(path)
+    except OSError as exc:
+        raise ImportDataError(
+            f"{path} cannot be read ({exc.strerror or exc})",
+            hint="check the path and that you may read it",
+        ) from exc
+    if video is not None:
+        from tactile.errors import CorruptFileError
+        from tactile.io.frame_codec import decode_jpeg
+
+        try:
+            images = [decode_jpeg(b, where=f"{path} frame {i}") for i, b in enumerate(video.images)]
+        except CorruptFileError as exc:
+            raise ImportDataError(
+                exc.message,
+                hint="the AVI is damaged; copy it again from the recording machine",
+            ) from exc
+        return _stack(path, images), video.fps, video.images
+    frames, fps = _read_video_opencv(path)
+    return frames, fps, None
+
+
+def _read_video_opencv(path: Path) -> tuple[np.ndarray, float]:
     import cv2
 
     cap = cv2.VideoCapture(str(path))
@@ -111,6 +150,10 @@ def read_video(path: Path) -> tuple[np.ndarray, float]:
             frames.append(frame)
     finally:
         cap.release()
+    return _stack(path, frames), fps
+
+
+def _stack(path: Path, frames: list[np.ndarray]) -> np.ndarray:
     if not frames:
         raise ImportDataError(
             f"{path} contains no decodable frames",
@@ -122,7 +165,7 @@ def read_video(path: Path) -> tuple[np.ndarray, float]:
             f"{path} has frames of varying or non-colour shapes {sorted(shapes)}",
             hint="the reference layout is a colour video of constant size",
         )
-    return np.stack(frames).astype(np.uint8, copy=False), fps
+    return np.stack(frames).astype(np.uint8, copy=False)
 
 
 def _reconcile(
@@ -187,6 +230,10 @@ def _metadata(
     )
 
 
+class ImportRepairWarning(UserWarning):
+    """A recording was repaired on import (e.g. streams of unequal length truncated)."""
+
+
 def load_reference_grasp(
     avi_path: str | Path,
     *,
@@ -197,19 +244,37 @@ def load_reference_grasp(
 
     ``labels``: a table from :func:`read_label_table`; the object is looked up by exact name,
     then through ``aliases`` (merged over the built-in aliases). Unlabelled objects get no label
-    and a :class:`~tactile.io.labels.LabelWarning`.
+    and a :class:`~tactile.io.labels.LabelWarning`; a repaired recording (streams truncated to
+    equal length) an :class:`ImportRepairWarning` saying what was done.
     """
+    return load_reference_recording(avi_path, labels=labels, aliases=aliases)[0]
+
+
+def load_reference_recording(
+    avi_path: str | Path,
+    *,
+    labels: Mapping[str, LabelRow] | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[Grasp, list[bytes] | None]:
+    """:func:`load_reference_grasp` plus the camera's JPEG image of each kept frame (MJPG AVIs),
+    for storing them verbatim (``GraspWriter.append(grasp, camera_jpegs=...)``)."""
     rec = recording_files(avi_path)
     force_n = load_array_pickle(rec.forces)
     width_m = load_array_pickle(rec.widths)
-    frames, header_fps = read_video(rec.avi)
+    frames, header_fps, jpegs = read_video_jpegs(rec.avi)
     n, repairs = _reconcile(rec.stem, frames, force_n, width_m)
+    if repairs:
+        warnings.warn(
+            f"reference grasp {rec.stem!r} repaired: {'; '.join(repairs)}",
+            ImportRepairWarning,
+            stacklevel=2,
+        )
     _check_widths(rec.stem, width_m)
     fps = header_fps if 1.0 <= header_fps <= 1000.0 else NOMINAL_FPS
     object_id, _ = parse_object_name(rec.stem)
     row = resolve_label(object_id, labels, aliases)
     try:
-        return Grasp(
+        grasp = Grasp(
             grasp_id=grasp_id_for(rec.stem),
             frames=frames[:n],
             t_s=np.arange(n, dtype=np.float64) / fps,
@@ -225,6 +290,7 @@ def load_reference_grasp(
             f"reference grasp {rec.stem!r} is not a valid grasp: {exc}",
             hint="fix or drop this recording; other grasps import independently",
         ) from exc
+    return grasp, (jpegs[:n] if jpegs is not None else None)
 
 
 def find_recordings(src: str | Path) -> list[ReferenceRecording]:
@@ -248,6 +314,31 @@ def find_recordings(src: str | Path) -> list[ReferenceRecording]:
     return [recording_files(p) for p in sorted(avis, key=key)]
 
 
+def _check_ids(
+    recordings: list[ReferenceRecording], dest: str | Path, skip_existing: bool
+) -> list[ReferenceRecording]:
+    """The recordings to import; raises on an id clash before anything is written."""
+    by_id: dict[str, ReferenceRecording] = {}
+    for rec in recordings:
+        gid = grasp_id_for(rec.stem)
+        if gid in by_id:
+            raise ImportDataError(
+                f"{rec.avi.name} and {by_id[gid].avi.name} both become grasp id {gid!r}",
+                hint="rename one of the recordings",
+            )
+        by_id[gid] = rec
+    existing = set(scan(resolve(dest))[0]) if dataset_exists(dest) else set()
+    clash = [gid for gid in by_id if gid in existing]
+    if clash and not skip_existing:
+        raise ImportDataError(
+            f"{len(clash)} grasp id(s) are already in {dest}: {', '.join(clash[:5])}"
+            f"{' ...' if len(clash) > 5 else ''}; nothing was imported",
+            hint="pass --skip-existing to import only the new recordings (resume), "
+            "or --overwrite to replace the dataset",
+        )
+    return [rec for gid, rec in by_id.items() if gid not in existing]
+
+
 def import_reference(
     src: str | Path,
     dest: str | Path,
@@ -257,12 +348,20 @@ def import_reference(
     progress: bool = False,
     compression: str | None = "gzip",
     skip_existing: bool = False,
+    frame_codec: str = "jpeg",
+    mode: str = "append",
 ) -> list[str]:
     """Import reference recordings into the grasp dataset ``dest``; return the new grasp ids.
 
-    All file triples are checked before anything is written; each grasp is durable once
-    written. With ``skip_existing`` grasps already in ``dest`` are skipped (resume an import).
+    All file triples and grasp ids are checked before anything is written; each grasp is durable
+    once written. With ``skip_existing`` grasps already in ``dest`` are skipped (resume an
+    import); otherwise an id already in ``dest`` is an error and nothing is written.
+    ``frame_codec="jpeg"`` (default) stores each MJPG frame's JPEG bytes as the camera wrote
+    them (lossless, ~14x smaller than pixels); ``"raw"`` stores decoded pixels.
+    ``mode`` (:class:`~tactile.io.output.WriteMode`): ``"append"`` (default; all or nothing:
+    a failure leaves ``dest`` as it was), ``"overwrite"`` or ``"new"``.
     """
+    write_mode = WriteMode(mode)
     recordings = find_recordings(src)
     labels = read_label_table(labels_csv) if labels_csv is not None else None
     if labels is None:
@@ -272,16 +371,18 @@ def import_reference(
             stacklevel=2,
         )
     aliases = read_aliases(aliases_csv) if aliases_csv is not None else None
+    if write_mode is not WriteMode.OVERWRITE:
+        recordings = _check_ids(recordings, dest, skip_existing)
     items: Iterable[ReferenceRecording] = recordings
     if progress:
         from tqdm import tqdm
 
         items = tqdm(recordings, desc="import", unit="grasp")
     ids: list[str] = []
-    with GraspWriter(dest, compression=compression) as writer:
+    with open_grasp_output(
+        dest, write_mode, compression=compression, frame_codec=frame_codec
+    ) as writer:
         for rec in items:
-            if skip_existing and grasp_id_for(rec.stem) in writer:
-                continue
-            grasp = load_reference_grasp(rec.avi, labels=labels, aliases=aliases)
-            ids.append(writer.append(grasp))
+            grasp, jpegs = load_reference_recording(rec.avi, labels=labels, aliases=aliases)
+            ids.append(writer.append(grasp, camera_jpegs=jpegs))
     return ids

@@ -1,9 +1,10 @@
-"""The on-disk layout of one grasp inside an HDF5 file (schema version 1).
+"""The on-disk layout of one grasp inside an HDF5 file (schema version 2; reads 1 and 2).
 
 A *grasp file* is an HDF5 file whose root carries ``format = "tactile-grasps"`` and an integer
 ``schema_version``; each grasp lives in ``/grasps/<grasp_id>``. This module only maps a
 :class:`~tactile.types.Grasp` to and from one such group; which files exist and how they are
-published safely is :mod:`tactile.io.store`'s job. The full schema is in ``docs/hdf5-schema.md``.
+published safely is :mod:`tactile.io.store`'s job; the frames (raw or JPEG) are laid out by
+:mod:`tactile.io.frame_store`. The full schema is in ``docs/hdf5-schema.md``.
 """
 
 from __future__ import annotations
@@ -12,16 +13,23 @@ import json
 import math
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import h5py
 import numpy as np
 
 from tactile.errors import CorruptFileError, InvalidGraspError, StoreError
+from tactile.io import frame_store
 from tactile.types import Grasp, GraspMetadata
 
 FORMAT_NAME = "tactile-grasps"
-SCHEMA_VERSION = 1
+#: 2: frames may be stored as JPEG (``frames_jpeg``); 1: raw ``frames`` only. Both are read.
+SCHEMA_VERSION = 2
+#: compatible additions within a schema version (readers of any minor read the file; they
+#: ignore what they do not know): 1 = the optional ``streams`` group of raw device samples
+SCHEMA_MINOR = 1
+STREAMS_GROUP = "streams"
 GRASPS_GROUP = "grasps"
 
 #: Grasp ids double as HDF5 group names and file names, so they are kept to a portable alphabet.
@@ -64,6 +72,7 @@ def write_root_attrs(f: h5py.File) -> None:
 
     f.attrs["format"] = FORMAT_NAME
     f.attrs["schema_version"] = np.int64(SCHEMA_VERSION)
+    f.attrs["schema_minor"] = np.int64(SCHEMA_MINOR)
     f.attrs["writer"] = f"tactile {__version__}"
 
 
@@ -103,8 +112,14 @@ def write_grasp(
     *,
     compression: str | None = "gzip",
     compression_level: int | None = None,
+    frame_codec: str = "raw",
+    camera_jpegs: Sequence[bytes] | None = None,
 ) -> h5py.Group:
-    """Write ``grasp`` as ``/grasps/<grasp_id>`` in the open file ``f``."""
+    """Write ``grasp`` as ``/grasps/<grasp_id>`` in the open file ``f``.
+
+    ``frame_codec``: ``"raw"`` (pixels, lossless) or ``"jpeg"`` (``camera_jpegs`` verbatim when
+    given, else encoded at the reference camera's quality); see :mod:`tactile.io.frame_store`.
+    """
     gid = check_grasp_id(grasp.grasp_id)
     attrs = _meta_attrs(grasp.meta)
     root = f.require_group(GRASPS_GROUP)
@@ -112,16 +127,22 @@ def write_grasp(
     opts: dict[str, Any] = {"compression": compression, "fletcher32": True}
     if compression == "gzip":
         opts["compression_opts"] = 4 if compression_level is None else compression_level
-    frames = np.ascontiguousarray(grasp.frames)
-    ds = g.create_dataset("frames", data=frames, chunks=(1, *frames.shape[1:]), **opts)
-    ds.attrs["color_order"] = "BGR"
-    ds.attrs["dims"] = "T,H,W,C"
+    frame_store.write_frames(
+        g,
+        np.ascontiguousarray(grasp.frames),
+        grasp.reference_frame,
+        codec=frame_codec,
+        camera_jpegs=camera_jpegs,
+        opts=opts,
+        grasp_id=gid,
+    )
     for name, unit in _SERIES:
         series = g.create_dataset(name, data=np.asarray(getattr(grasp, name), np.float64), **opts)
         series.attrs["units"] = unit
-    if grasp.reference_frame is not None:
-        ref = g.create_dataset("reference_frame", data=grasp.reference_frame, **opts)
-        ref.attrs["color_order"] = "BGR"
+    for stream, columns in grasp.streams.items():
+        sg = g.require_group(STREAMS_GROUP).create_group(stream)
+        for column, values in columns.items():
+            sg.create_dataset(column, data=values, **opts)
     for key, value in attrs.items():
         g.attrs[key] = value
     g.attrs["grasp_id"] = gid
@@ -198,33 +219,63 @@ def _load(g: h5py.Group, name: str, where: str) -> np.ndarray:
 def read_grasp(g: h5py.Group, where: str) -> Grasp:
     """Read and re-validate the grasp stored in group ``g`` (``where`` names it in errors)."""
     meta = read_metadata(g, where)
-    arrays = {name: _load(g, name, where) for name in ("frames", *(n for n, _ in _SERIES))}
-    reference = _load(g, "reference_frame", where) if "reference_frame" in g else None
+    arrays = {name: _load(g, name, where) for name, _ in _SERIES}
+    arrays["frames"] = frame_store.read_all_frames(g, where)
+    reference = frame_store.read_reference(g, where)
     gid = g.name.rsplit("/", 1)[-1] if g.name else ""
+    streams = read_streams(g, where)
     try:
-        return Grasp(grasp_id=gid, meta=meta, reference_frame=reference, **arrays)
+        return Grasp(grasp_id=gid, meta=meta, reference_frame=reference, streams=streams, **arrays)
     except InvalidGraspError as exc:
         raise _corrupt(where, f"stored arrays are invalid ({exc.message})") from exc
 
 
+def read_streams(g: h5py.Group, where: str) -> dict[str, dict[str, np.ndarray]]:
+    """The raw device streams stored beside the per-frame series (empty when there are none)."""
+    group = g.get(STREAMS_GROUP)
+    if not isinstance(group, h5py.Group):
+        return {}
+    return {
+        name: {col: _load(sg, col, where) for col in sg}
+        for name, sg in group.items()
+        if isinstance(sg, h5py.Group)
+    }
+
+
 def _range(values: np.ndarray) -> list[float]:
-    return [float(np.min(values)), float(np.max(values))] if values.size else []
+    finite = values[np.isfinite(values)]
+    return [float(np.min(finite)), float(np.max(finite))] if finite.size else []
+
+
+def series_problems(series: dict[str, np.ndarray], n_frames: int) -> list[str]:
+    """What makes stored series unusable (non-finite samples, wrong length), for listings."""
+    problems = []
+    for name, values in series.items():
+        if values.shape != (n_frames,):
+            problems.append(f"{name} has {values.size} samples for {n_frames} frames")
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            problems.append(
+                f"{name} has {bad.size} non-finite (NaN/inf) sample(s), first at frame "
+                f"{int(bad[0])}: the grasp cannot be estimated"
+            )
+    return problems
 
 
 def summarize(g: h5py.Group, where: str) -> dict[str, Any]:
     """Shape, duration, ranges and label of a stored grasp without reading its frames."""
     meta = read_metadata(g, where)
-    frames = _dataset(g, "frames", where)
+    frames = frame_store.frame_layout(g, where)
     t_s, force_n, width_mm = (_load(g, n, where) for n, _ in _SERIES)
-    shape = tuple(int(v) for v in frames.shape)
-    if len(shape) != 4:
-        raise _corrupt(where, f"frames have shape {shape}, expected (T, H, W, 3)")
     return {
         "grasp_id": g.name.rsplit("/", 1)[-1] if g.name else "",
         "object_id": meta.object_id,
-        "n_frames": shape[0],
-        "frame_shape": list(shape[1:]),
-        "duration_s": float(t_s[-1] - t_s[0]) if t_s.size else 0.0,
+        "n_frames": frames.n_frames,
+        "frame_shape": list(frames.shape),
+        "duration_s": float(np.ptp(t_s[np.isfinite(t_s)])) if np.isfinite(t_s).any() else 0.0,
+        "problems": series_problems(
+            {"t_s": t_s, "force_n": force_n, "width_mm": width_mm}, frames.n_frames
+        ),
         "force_range_n": _range(force_n),
         "width_range_mm": _range(width_mm),
         "label_modulus_pa": meta.label_modulus_pa,
@@ -232,6 +283,7 @@ def summarize(g: h5py.Group, where: str) -> dict[str, Any]:
         "radius_mm": meta.radius_mm,
         "source": meta.source,
         "calibration_id": meta.calibration_id,
-        "has_reference_frame": "reference_frame" in g,
+        "has_reference_frame": frame_store.has_reference(g),
         "compression": frames.compression,
+        "frame_codec": frames.codec if frames.origin is None else f"jpeg ({frames.origin})",
     }

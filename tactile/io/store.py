@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -25,7 +26,8 @@ from tactile.errors import (
     TactileError,
 )
 from tactile.io import _files
-from tactile.io.layout import resolve, scan
+from tactile.io.frame_store import check_frame_codec
+from tactile.io.layout import Layout, resolve, scan
 from tactile.io.schema import (
     GRASPS_GROUP,
     check_compression,
@@ -38,12 +40,23 @@ from tactile.types import Grasp
 log = logging.getLogger("tactile.io")
 
 
+def lock_path(layout: Layout) -> Path:
+    """The file a writer of this dataset holds its exclusive lock on."""
+    if layout.main is not None:
+        return layout.main.with_name(f".{layout.main.name}.lock")
+    return layout.directory / ".tactile-writer.lock"
+
+
 class GraspWriter:
     """Append grasps to a dataset; each grasp is durable when :meth:`append` returns.
 
     ``path``: ``x.h5`` (single file, consolidated on :meth:`close`) or a directory (one file per
     grasp). An existing dataset is appended to; ``overwrite=True`` deletes it first.
     ``compression``: ``"gzip"`` (portable, default), ``"lzf"`` (h5py only) or ``None``.
+    ``frame_codec``: ``"raw"`` (pixels, lossless, default) or ``"jpeg"`` (the camera's own JPEG
+    bytes when :meth:`append` gets them, else JPEG at the reference camera's quality).
+    ``all_or_nothing``: when the ``with`` block raises, delete the grasps this writer appended,
+    so an existing dataset is left exactly as it was (default: keep them, like a crash does).
     """
 
     def __init__(
@@ -53,11 +66,16 @@ class GraspWriter:
         compression: str | None = "gzip",
         *,
         compression_level: int | None = None,
+        frame_codec: str = "raw",
+        all_or_nothing: bool = False,
     ) -> None:
         check_compression(compression, compression_level)
+        check_frame_codec(frame_codec)
         self.path = Path(path)
         self.compression = compression
         self.compression_level = compression_level
+        self.frame_codec = frame_codec
+        self.all_or_nothing = all_or_nothing
         self._layout = resolve(path)
         self._written: list[str] = []
         self._closed = False
@@ -100,10 +118,7 @@ class GraspWriter:
             ) from exc
 
     def _lock_path(self) -> Path:
-        lay = self._layout
-        if lay.main is not None:
-            return lay.main.with_name(f".{lay.main.name}.lock")
-        return lay.directory / ".tactile-writer.lock"
+        return lock_path(self._layout)
 
     def _clean_temps(self) -> list[Path]:
         lay = self._layout
@@ -162,8 +177,11 @@ class GraspWriter:
             n += 1
         return f"grasp_{n:04d}"
 
-    def append(self, grasp: Grasp) -> str:
-        """Store ``grasp`` durably and return its id (``grasp_NNNN`` when its id is empty)."""
+    def append(self, grasp: Grasp, *, camera_jpegs: Sequence[bytes] | None = None) -> str:
+        """Store ``grasp`` durably and return its id (``grasp_NNNN`` when its id is empty).
+
+        ``camera_jpegs``: the camera's JPEG image of each frame (``grasp.frames`` decoded from
+        them); with ``frame_codec="jpeg"`` they are stored verbatim instead of the pixels."""
         if self._closed:
             raise StoreError(f"writer for {self.path} is closed", hint="open a new GraspWriter")
         if not grasp.grasp_id:
@@ -180,7 +198,12 @@ class GraspWriter:
             with h5py.File(tmp, "w") as f:
                 write_root_attrs(f)
                 write_grasp(
-                    f, grasp, compression=self.compression, compression_level=self.compression_level
+                    f,
+                    grasp,
+                    compression=self.compression,
+                    compression_level=self.compression_level,
+                    frame_codec=self.frame_codec,
+                    camera_jpegs=camera_jpegs,
                 )
             _files.publish(tmp, final)
         except TactileError:
@@ -234,14 +257,27 @@ class GraspWriter:
         if main.exists():
             shutil.copyfile(main, tmp)
         with h5py.File(tmp, "a" if main.exists() else "w") as dst:
-            if not main.exists():
-                write_root_attrs(dst)
+            write_root_attrs(dst)  # an older file taking newer grasps gets the newer version
             grasps = dst.require_group(GRASPS_GROUP)
             for p in pending:
                 with _files.open_grasp_file(p) as src:
                     for gid, group in src[GRASPS_GROUP].items():
                         if gid not in grasps:
                             src.copy(group, grasps, name=gid)
+
+    def discard(self) -> None:
+        """Delete the grasps this writer appended and close: the dataset is as it was before.
+
+        Grasps recovered from an earlier, interrupted session stay (and are consolidated)."""
+        if self._closed:
+            return
+        for gid in self._written:
+            self._layout.grasp_file(gid).unlink(missing_ok=True)
+            self._known.discard(gid)
+        if self._written:
+            _files.fsync_dir(self._layout.directory)
+        self._written.clear()
+        self.close()
 
     def close(self) -> None:
         """Consolidate (single-file mode) and release the writer lock. Idempotent."""
@@ -260,7 +296,10 @@ class GraspWriter:
     def __exit__(
         self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()
+        if e is not None and self.all_or_nothing:
+            self.discard()
+        else:
+            self.close()
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"

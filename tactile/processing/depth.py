@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from scipy import fft as sfft
 
 from tactile.errors import CalibrationError, InvalidGraspError, ProcessingError
+from tactile.processing._lean import dct2_ortho, idct2_ortho
 from tactile.processing.contact import clean_mask
 
 
@@ -56,8 +56,9 @@ _KY = _KX.T.copy()
 def integrate_slopes(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
     """Least-squares surface z with dz/dx ~ gx, dz/dy ~ gy (per pixel step), mean zero.
 
-    Neumann-boundary Poisson solve via the DCT-II (scipy.fft, one thread). Sides must be
-    even (kept from an earlier cv2.dct version; build_pad_warp returns even sizes).
+    Neumann-boundary Poisson solve via the orthonormal DCT-II (``cv2.dct``: no scipy import at
+    start-up, see ``tactile.processing._lean``). Sides must be even (``cv2.dct`` needs it;
+    build_pad_warp returns even sizes).
     """
     if gx.shape != gy.shape or gx.ndim != 2:
         raise InvalidGraspError(
@@ -83,10 +84,10 @@ def integrate_slopes(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
     lam = _EIG_CACHE.get((h, w))
     if lam is None:
         lam = _EIG_CACHE.setdefault((h, w), _dct_eigenvalues(h, w))
-    spec = sfft.dctn(div, type=2, norm="ortho", workers=1)
+    spec = dct2_ortho(div)  # = scipy.fft.dctn(type=2, norm="ortho") to float32 rounding
     spec /= lam
     spec[0, 0] = 0.0
-    return np.asarray(sfft.idctn(spec, type=2, norm="ortho", workers=1), dtype=np.float32)
+    return np.asarray(idct2_ortho(spec), dtype=np.float32)
 
 
 def depth_map_mm(

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration, get_calibration
 from tactile.errors import CalibrationError
 from tactile.processing.contact import (
     RelativeDifference,
@@ -31,6 +31,7 @@ from tactile.processing.contact import (
 from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
 from tactile.processing.loading import LoadingPhase, find_loading_phase, sample_indices
 from tactile.processing.warp import DEFAULT_SCALE, PadWarp, build_pad_warp
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata
 
 #: share of clipped pixels in a loading frame above which the image counts as saturated
@@ -107,19 +108,16 @@ class FrameSource:
         return self._cache[index]
 
 
-def resolve_calibration(
-    grasp: SignalSource, calibration: SensorCalibration | None
-) -> SensorCalibration:
-    """The calibration passed in, else the one the grasp's metadata names."""
-    if calibration is not None:
+def require_calibration(calibration: object, grasp_id: str) -> SensorCalibration:
+    """``calibration`` if it is a :class:`SensorCalibration`, else a clear error (processing
+    never reads a calibration from disk: that happens once, at the boundary)."""
+    if isinstance(calibration, SensorCalibration):
         return calibration
-    cal_id = grasp.meta.calibration_id
-    if not cal_id:
-        raise CalibrationError(
-            f"grasp {grasp.grasp_id!r} names no calibration and none was given",
-            hint="pass calibration=get_calibration('wedge-reference-v1') (or the sensor's id)",
-        )
-    return get_calibration(cal_id)
+    raise CalibrationError(
+        f"grasp {grasp_id!r}: processing needs a SensorCalibration, got {calibration!r}",
+        hint="resolve it first: tactile.sensor.resolve_calibration(grasp.meta) or "
+        "get_calibration('wedge-reference-v3')",
+    )
 
 
 def choose_reference(
@@ -226,7 +224,7 @@ def _frame_features(
 
 def extract_features(
     grasp: Grasp,
-    calibration: SensorCalibration | None = None,
+    calibration: SensorCalibration,
     *,
     n_samples: int = 5,
     scale: float = DEFAULT_SCALE,
@@ -235,10 +233,11 @@ def extract_features(
 ) -> GraspFeatures:
     """Loading phase, contact area (mm^2) and gel depth (mm) of one grasp.
 
-    ``calibration`` defaults to the one named by ``grasp.meta.calibration_id``; ``scale`` is
-    the working resolution relative to the calibrated warp (the intensity contact mask runs at
-    ``INTENSITY_SCALE_FACTOR`` of it). Only the loading-phase frames (contact .. peak) are
-    measured: ``contact_area_mm2`` and ``depth_mm`` are NaN elsewhere; with
+    ``calibration`` is required: processing never looks one up (resolve the grasp's
+    ``calibration_id`` at the boundary with :func:`tactile.sensor.resolve_calibration`).
+    ``scale`` is the working resolution relative to the calibrated warp (the intensity contact
+    mask runs at ``INTENSITY_SCALE_FACTOR`` of it). Only the loading-phase frames (contact ..
+    peak) are measured: ``contact_area_mm2`` and ``depth_mm`` are NaN elsewhere; with
     ``max_image_frames`` only that many, spread evenly from the first frame at 20 % of the
     peak force to the peak (see :func:`measured_indices`), interpolated between them.
     ``force_n`` is the despiked force. ``notes`` say which reference frame was used and what
@@ -282,7 +281,7 @@ def measured_indices(
 def extract_features_from(
     signals: SignalSource,
     frames: FrameSource,
-    calibration: SensorCalibration | None = None,
+    calibration: SensorCalibration,
     *,
     n_samples: int = 5,
     scale: float = DEFAULT_SCALE,
@@ -296,8 +295,10 @@ def extract_features_from(
     names the loading frames to measure (clipped to contact..peak; the others interpolated), for
     a consumer that knows which frames it will look at (the network's samples).
     """
-    cal = resolve_calibration(signals, calibration)
+    cal = require_calibration(calibration, signals.grasp_id)
     phase = find_loading_phase(signals.force_n, signals.width_mm)
+    if phase.end_index is not None:  # a slip: the grasp ends where the grip was lost
+        signals, phase = _cut(signals, phase, phase.end_index + 1)
     sampled = sample_indices(phase.contact_index, phase.peak_index, n_samples)
     flags = set(phase.flags)
     notes = list(phase.notes)
@@ -355,6 +356,34 @@ def extract_features_from(
         flags=frozenset(flags),
         notes=tuple(notes),
     )
+
+
+@dataclass(frozen=True)
+class _CutSignals:
+    """The first ``n_frames`` of a grasp's signals (what a slip leaves usable)."""
+
+    grasp_id: str
+    meta: GraspMetadata
+    t_s: np.ndarray
+    force_n: np.ndarray
+    width_mm: np.ndarray
+    reference_frame: np.ndarray | None
+    frame_shape: tuple[int, int]
+    n_frames: int
+
+
+def _cut(signals: SignalSource, phase: LoadingPhase, n: int) -> tuple[SignalSource, LoadingPhase]:
+    cut = _CutSignals(
+        signals.grasp_id,
+        signals.meta,
+        signals.t_s[:n],
+        signals.force_n[:n],
+        signals.width_mm[:n],
+        signals.reference_frame,
+        signals.frame_shape,
+        n,
+    )
+    return cut, replace(phase, force_n=phase.force_n[:n])
 
 
 def _interpolate_loading(values: np.ndarray, measured: Sequence[int]) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from tactile.errors import InvalidGraspError, NoContactError
+from tactile.processing._lean import running_median
+from tactile.processing.slip import find_slip
 from tactile.types import Flag
 
 #: MAD -> standard deviation for normally distributed noise.
@@ -36,6 +37,8 @@ class LoadingPhase:
     n_glitches: int
     flags: frozenset[Flag]
     notes: tuple[str, ...]
+    #: last frame that belongs to the squeeze (None: all); a slip ends the grasp there
+    end_index: int | None = None
 
     @property
     def n_frames(self) -> int:
@@ -58,8 +61,8 @@ def despike(
             f"despike expects a 1-D signal, got shape {x.shape}", hint="pass one channel at a time"
         )
     size = 2 * half_window + 1
-    med = ndimage.median_filter(x, size=size, mode="nearest")
-    mad = ndimage.median_filter(np.abs(x - med), size=size, mode="nearest")
+    med = running_median(x, size)  # = scipy.ndimage.median_filter(mode="nearest")
+    mad = running_median(np.abs(x - med), size)
     limit = np.maximum(n_sigma * _MAD_TO_SD * mad, min_jump)
     outliers = np.abs(x - med) > limit
     cleaned = np.where(outliers, med, x)
@@ -127,7 +130,16 @@ def find_loading_phase(
     rise = float(f.max() - rest)
     if rise < min_peak_force_n:
         raise NoContactError(_no_force_reason(rise, width_change, min_peak_force_n), hint=_hint(w))
-    near_max = f >= f.max() - max(3.0 * noise, plateau_fraction * rise)
+    slip = find_slip(f, w, rest_force_n=rest)
+    if slip is not None:  # only the frames before the slip describe one contact
+        flags.add(Flag.SLIP)
+        notes.append(f"{slip.describe()}: estimated from the frames before it")
+        f_ok = f[: slip.before_index + 1]
+        if float(f_ok.max() - rest) < min_peak_force_n:
+            raise NoContactError(f"grasp failed: {slip.describe()}", hint=_SLIP_HINT)
+    else:
+        f_ok = f
+    near_max = f_ok >= f_ok.max() - max(3.0 * noise, plateau_fraction * (f_ok.max() - rest))
     peak_index = int(np.flatnonzero(near_max)[0])
     if width_change < min_width_change_mm:
         flags.add(Flag.WIDTH_UNCHANGED)
@@ -156,7 +168,11 @@ def find_loading_phase(
         n_glitches=n_glitches,
         flags=frozenset(flags),
         notes=tuple(notes),
+        end_index=slip.before_index if slip is not None else None,
     )
+
+
+_SLIP_HINT = "the object slipped before the force built up: re-grasp it more centrally"
 
 
 def _no_force_reason(rise: float, width_change: float, min_peak: float) -> str:

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError, InvalidGraspError
 from tactile.processing.contact import RelativeDifference, clean_mask
 from tactile.processing.contact import difference_magnitude_from_diff as _magnitude
 from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
-from tactile.processing.features import resolve_calibration
+from tactile.processing.features import require_calibration
 from tactile.processing.warp import DEFAULT_SCALE, PadWarp, build_pad_warp
+from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures
 
 MAP_KINDS = ("depth", "contact", "change")
@@ -55,7 +55,7 @@ def _one_map(kind: str, diff: np.ndarray, cal: SensorCalibration, warp: PadWarp)
 def sample_maps(
     grasp: Grasp,
     features: GraspFeatures,
-    calibration: SensorCalibration | None = None,
+    calibration: SensorCalibration,
     *,
     kind: str = "depth",
     indices: Sequence[int] | None = None,
@@ -74,7 +74,7 @@ def sample_maps(
             f"frame indices {idx} outside 0..{grasp.n_frames - 1}",
             hint="use features.sampled_indices or indices inside the grasp",
         )
-    cal = resolve_calibration(grasp, calibration)
+    cal = require_calibration(calibration, grasp.grasp_id)
     warp = build_pad_warp(cal, grasp.frame_shape, scale=scale)
     rel = RelativeDifference(warp.apply(_reference(grasp, features)))
     maps = [_one_map(kind, rel(warp.apply(grasp.frames[i])), cal, warp) for i in idx]

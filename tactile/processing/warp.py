@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import fft as sfft
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError, InvalidGraspError
+from tactile.processing._lean import next_fast_len_real
+from tactile.sensor import SensorCalibration
 
 #: Working resolution relative to the calibrated warp. 0.35 puts the Wedge pad at ~0.25 mm/px
 #: (108x90 px): contact areas and depths on the simulator match those at 0.5 to within 1 %
@@ -124,8 +124,8 @@ def build_pad_warp(
     w_crop, h_crop = x1 - x0, y1 - y0
     # even sizes with small prime factors: the DCT used for depth integration needs even
     # sides and is 1.5x faster on 2^a 3^b 5^c lengths (e.g. 124x152 -> 128x160)
-    w_out = 2 * sfft.next_fast_len(max(round(w_crop * scale / 2), 2), real=True)
-    h_out = 2 * sfft.next_fast_len(max(round(h_crop * scale / 2), 2), real=True)
+    w_out = 2 * next_fast_len_real(max(round(w_crop * scale / 2), 2))
+    h_out = 2 * next_fast_len_real(max(round(h_crop * scale / 2), 2))
     sx, sy = w_crop / w_out, h_crop / h_out  # warped px per output px
     u, v = np.meshgrid(np.arange(w_out, dtype=np.float64), np.arange(h_out, dtype=np.float64))
     xw = (u + 0.5) * sx - 0.5 + x0

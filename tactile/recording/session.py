@@ -1,13 +1,21 @@
-"""A collection session: N accepted grasps of one object, safely, resumable.
+"""A collection session: N accepted grasps of one object, safely, resumable on request.
 
 Each accepted grasp goes to the output dataset through :class:`tactile.io.GraspWriter`, which
 makes it durable (fsync + atomic rename) before the next grasp starts, so a crash loses at most
-the grasp in progress. Rejected grasps (with their reason in ``meta.extra["reject_reason"]``)
-and aborted partial grasps go to a sibling ``<name>_rejects`` dataset: nothing recorded is
-thrown away, and the main dataset holds only grasps that passed validation.
+the grasp in progress. Rejected grasps (with their reason in ``meta.extra["reject_reason"]``),
+aborted and interrupted partial grasps go to a sibling ``<name>_rejects`` dataset: nothing
+recorded is thrown away, and the main dataset holds only grasps that passed validation.
 
-Resuming is running the same session again: grasps of this object already in the output count
-towards N, and numbering continues after them.
+An existing output is refused unless ``if_exists`` says what to do: ``"append"`` resumes
+(grasps of this object already there count towards N, numbering continues after them) and
+``"overwrite"`` deletes it (and its rejects) first.
+
+Stopping: set ``stop_event`` (the CLI does on Ctrl-C). The grasp in progress stops at its next
+frame, the gripper is commanded open, its partial recording is kept in the rejects, the output
+is consolidated, and :class:`SessionInterruptedError` says what is safe and how to resume.
+
+Between grasps, ``pause`` (a callable, or :func:`pause_for_key` / a fixed delay from
+``pause_s`` / ``pause_for_key``) lets the operator reposition or swap the object.
 """
 
 from __future__ import annotations
@@ -15,11 +23,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import select
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 from tqdm import tqdm
@@ -35,9 +45,21 @@ from tactile.hardware import (
     open_tactile_sensor,
 )
 from tactile.io import GraspReader, GraspWriter
-from tactile.recording.recorder import GraspAbortedError, Recorder, RecorderConfig
+from tactile.recording.recorder import (
+    FrameCallback,
+    GraspAbortedError,
+    Recorder,
+    RecorderConfig,
+    RecordingInterruptedError,
+)
 from tactile.recording.validation import ValidationLimits, validate_grasp
 from tactile.types import Grasp, GraspMetadata
+
+if TYPE_CHECKING:
+    from tactile.hardware.robotiq_protocol import PositionCalibration
+    from tactile.hardware.sim_world import SimRigs
+
+IF_EXISTS = ("error", "append", "overwrite")
 
 
 @dataclass(frozen=True)
@@ -57,8 +79,21 @@ class SessionConfig:
     limits: ValidationLimits = field(default_factory=ValidationLimits)
     max_attempts: int | None = None  # default: twice the grasps still needed, at least 3
     tare: bool = True
+    if_exists: str = "error"  # "append" resumes, "overwrite" replaces (see module doc)
+    pause_s: float = 0.0  # fixed delay between grasps
+    pause_for_key: bool = False  # wait for Enter between grasps
+    latency_s: Mapping[str, float] = field(default_factory=dict)  # per device, from the profile
+    width_calibration: PositionCalibration | None = None  # from the profile
+    force_conversion: Mapping[str, float] | None = None  # {"scale": .., "offset": ..}
 
     def __post_init__(self) -> None:
+        if self.if_exists not in IF_EXISTS:
+            raise ConfigError(
+                f"if_exists={self.if_exists!r} is not one of {IF_EXISTS}",
+                hint="'append' resumes an existing output, 'overwrite' replaces it",
+            )
+        if not self.pause_s >= 0:
+            raise ConfigError(f"pause_s={self.pause_s} must be >= 0", hint="0 = no pause")
         if self.n_grasps < 1:
             raise ConfigError(f"n_grasps={self.n_grasps} must be >= 1", hint="e.g. -n 5")
         if not self.object_id or "/" in self.object_id:
@@ -138,6 +173,52 @@ class SessionAbortedError(DeviceError):
         self.summary = summary
 
 
+class SessionInterruptedError(SessionAbortedError):
+    """The user stopped the session (Ctrl-C); what was recorded is safe."""
+
+
+class OutputExistsError(StoreError):
+    """The output dataset already holds grasps and the session was not told what to do."""
+
+
+def pause_for_key(
+    prompt: str,
+    stop_event: threading.Event,
+    stream: IO[str] | None = None,
+    out: IO[str] = sys.stderr,
+) -> None:
+    """Print ``prompt`` and wait for a line on ``stream`` (stdin); returns early on stop."""
+    stream = stream if stream is not None else sys.stdin
+    print(prompt, file=out if out is not None else sys.stderr, flush=True)
+    while not stop_event.is_set():
+        try:
+            ready, _, _ = select.select([stream], [], [], 0.1)
+        except (OSError, ValueError, TypeError):  # not selectable (e.g. a StringIO): just read
+            ready = [stream]
+        if ready:
+            stream.readline()  # a line, or end of input (nobody to press Enter): go on
+            return
+
+
+def check_output(config: SessionConfig) -> int:
+    """Grasps already in the output; refuses an existing output unless told what to do."""
+    try:
+        reader = GraspReader(config.output)
+    except StoreError:
+        if config.output.exists():
+            raise  # a damaged or foreign file: do not write into it
+        return 0
+    n = len(reader.ids())
+    if n and config.if_exists == "error":
+        mine = len(existing_grasp_ids(config.output, config.object_id))
+        raise OutputExistsError(
+            f"{config.output} already holds {n} grasp(s) ({mine} of {config.object_id!r})",
+            hint="pass --append to add to it (grasps of this object count towards -n, i.e. "
+            "resume), --overwrite to replace it, or choose another -o",
+        )
+    return n
+
+
 def existing_grasp_ids(output: Path, object_id: str) -> list[str]:
     """Ids of grasps of ``object_id`` already in the output dataset (for resuming)."""
     try:  # also finds grasps a killed writer left pending (the .h5 itself may not exist yet)
@@ -152,21 +233,42 @@ def existing_grasp_ids(output: Path, object_id: str) -> list[str]:
 Opener = Callable[[SessionConfig], tuple[Gripper, TactileSensor, ForceSensor]]
 
 
-def open_devices(config: SessionConfig) -> tuple[Gripper, TactileSensor, ForceSensor]:
+def open_devices(
+    config: SessionConfig, rigs: SimRigs | None = None
+) -> tuple[Gripper, TactileSensor, ForceSensor]:
+    """The session's three devices; simulated ones share one :class:`SimRigs`."""
+    if rigs is None:
+        from tactile.hardware.sim_world import SimRigs
+
+        rigs = SimRigs()
     return (
-        open_gripper(config.gripper_url),
-        open_tactile_sensor(config.camera_url),
-        open_force_sensor(config.force_url),
+        open_gripper(config.gripper_url, rigs=rigs),
+        open_tactile_sensor(config.camera_url, rigs=rigs),
+        open_force_sensor(config.force_url, rigs=rigs),
     )
 
 
 class CollectSession:
     """Runs one session; see :func:`run_session`."""
 
-    def __init__(self, config: SessionConfig, *, progress: bool = True, out: IO[str] | None = None):
+    def __init__(
+        self,
+        config: SessionConfig,
+        *,
+        progress: bool = True,
+        out: IO[str] | None = None,
+        on_frame: FrameCallback | None = None,
+        stop_event: threading.Event | None = None,
+        pause: Callable[[int], None] | None = None,
+        rigs: SimRigs | None = None,
+    ):
         self.config = config
         self.progress = progress
         self.out = out if out is not None else sys.stderr
+        self.on_frame = on_frame
+        self.stop_event = stop_event or threading.Event()
+        self.pause = pause if pause is not None else self._default_pause
+        self.rigs = rigs
         self.summary = SessionSummary(config.object_id, config.output, config.n_grasps)
         self._rejects: GraspWriter | None = None
 
@@ -174,6 +276,19 @@ class CollectSession:
         if self._rejects is not None:
             self._rejects.close()
             self._rejects = None
+
+    def _default_pause(self, done: int) -> None:
+        c = self.config
+        what = f"{done} of {c.n_grasps} grasps of {c.object_id} done"
+        if c.pause_for_key:
+            pause_for_key(
+                f"{what}: reposition or swap the object, then press Enter (Ctrl-C stops)",
+                self.stop_event,
+                out=self.out,
+            )
+        elif c.pause_s > 0:
+            print(f"{what}: pausing {c.pause_s:g} s", file=self.out, flush=True)
+            self.stop_event.wait(c.pause_s)
 
     def metadata(self, attempt: int) -> GraspMetadata:
         c = self.config
@@ -189,19 +304,23 @@ class CollectSession:
             extra={"attempt": attempt, **({"profile": c.profile} if c.profile else {})},
         )
 
-    def run(self, opener: Opener = open_devices) -> SessionSummary:
+    def run(self, opener: Opener | None = None) -> SessionSummary:
         c, s = self.config, self.summary
-        done_ids = existing_grasp_ids(c.output, c.object_id)
-        s.already_present = len(done_ids)
+        if c.if_exists == "overwrite":
+            _remove_dataset(c.output)
+            _remove_dataset(c.rejects_path)
+        check_output(c)
+        s.already_present = len(existing_grasp_ids(c.output, c.object_id))
         if s.complete:
-            return s
+            with GraspWriter(c.output):  # cleans a killed writer's temporary files, consolidates
+                return s
         needed = c.n_grasps - s.already_present
         budget = c.max_attempts or max(3, 2 * needed)
         with contextlib.ExitStack() as stack:
-            gripper, camera, force = opener(c)
-            for device in (gripper, camera, force):
+            devices = (opener or self._open_devices)(c)
+            for device in devices:
                 stack.enter_context(device)
-            recorder = self._prepare(gripper, camera, force)
+            recorder = self._prepare(*devices)
             writer = stack.enter_context(GraspWriter(c.output))
             stack.callback(self._close_rejects)
             bar = stack.enter_context(
@@ -217,16 +336,50 @@ class CollectSession:
             for attempt in range(1, budget + 1):
                 if s.complete:
                     break
+                if attempt > 1:
+                    self.pause(s.n_done)
+                if self.stop_event.is_set():
+                    self._interrupted(None)
                 self._attempt(attempt, recorder, writer, bar)
         return s
 
+    def _open_devices(self, config: SessionConfig) -> tuple[Gripper, TactileSensor, ForceSensor]:
+        return open_devices(config, self.rigs)
+
     def _prepare(self, gripper: Gripper, camera: TactileSensor, force: ForceSensor) -> Recorder:
+        c = self.config
+        if c.width_calibration is not None:
+            apply = getattr(gripper, "set_width_calibration", None)
+            if apply is None:
+                raise ConfigError(
+                    f"the profile has a width calibration but {gripper.name} takes none",
+                    hint="remove [gripper_calibration] from the profile for this gripper",
+                )
+            apply(c.width_calibration)
+        if c.force_conversion is not None:
+            force.set_conversion(**c.force_conversion)
+        recorder = Recorder(  # checks the limits against this gripper before anything moves
+            gripper,
+            camera,
+            force,
+            c.recorder,
+            latency_s=c.latency_s,
+            on_frame=self.on_frame,
+            stop_event=self.stop_event,
+        )
         gripper.activate()
         gripper.open()
-        gripper.wait_until_stopped(self.config.recorder.open_timeout_s)
-        if self.config.tare:
+        gripper.wait_until_stopped(c.recorder.open_timeout_s)
+        if c.tare:
             force.tare()
-        return Recorder(gripper, camera, force, self.config.recorder)
+        if not gripper.width_calibrated:
+            print(
+                f"warning: {gripper.name} has no measured width calibration: widths may be "
+                "off by several mm and the grasps are flagged width_calibrated=false "
+                "(run `tactile calibrate gripper --profile ...`)",
+                file=self.out,
+            )
+        return recorder
 
     def _next_id(self, writer: GraspWriter) -> str:
         k = self.summary.n_done + 1
@@ -234,22 +387,38 @@ class CollectSession:
             k += 1
         return f"{self.config.object_id}_{k:03d}"
 
+    def _interrupted(self, partial_id: str | None) -> None:
+        s = self.summary
+        s.aborted = "interrupted"
+        kept = f"; the partial grasp is kept as {partial_id} in {self.config.rejects_path}"
+        raise SessionInterruptedError(
+            f"interrupted: the gripper was commanded open; {s.n_done} of {s.target} grasps are "
+            f"safe in {self.config.output}" + (kept if partial_id else ""),
+            summary=s,
+            hint="run the same command with --append to resume",
+        )
+
     def _attempt(self, attempt: int, recorder: Recorder, writer: GraspWriter, bar: tqdm) -> None:
         s = self.summary
         gid = self._next_id(writer)
         try:
             grasp = recorder.record(gid, self.metadata(attempt))
         except GraspAbortedError as exc:
-            s.aborted = str(exc)
+            interrupted = isinstance(exc.cause, RecordingInterruptedError)
+            rid = None
             if exc.partial is not None:
-                self._reject(exc.partial, f"aborted: {exc.cause}", attempt)
+                why = "interrupted by the user" if interrupted else f"aborted: {exc.cause}"
+                rid = self._reject(exc.partial, why, attempt)
             bar.close()
+            if interrupted:
+                self._interrupted(rid)
+            s.aborted = str(exc)
             raise SessionAbortedError(
                 f"{exc}. Grasps already accepted ({s.n_done} of {s.target}) are safe in "
                 f"{self.config.output}",
                 summary=s,
                 hint=(exc.hint + "; then " if exc.hint else "")
-                + "run the same command again to resume",
+                + "run the same command with --append to resume",
             ) from exc
         verdict = validate_grasp(grasp, self.config.limits)
         if verdict.accepted:
@@ -265,7 +434,7 @@ class CollectSession:
             f"peak {float(grasp.force_n.max()):.1f} N"
         )
 
-    def _reject(self, grasp: Grasp, reason: str, attempt: int) -> None:
+    def _reject(self, grasp: Grasp, reason: str, attempt: int) -> str:
         if self._rejects is None:  # opened on the first reject: no empty rejects file
             self._rejects = GraspWriter(self.config.rejects_path)
         rejects = self._rejects
@@ -276,7 +445,21 @@ class CollectSession:
         meta = dataclasses.replace(grasp.meta, extra=extra)
         rejects.append(dataclasses.replace(grasp, grasp_id=rid, meta=meta))
         self.summary.rejected.append((rid, reason))
-        self.summary.add_row(grasp, rid, "aborted" if "aborted" in extra else "rejected", reason)
+        status = "rejected"
+        if "aborted" in extra:
+            status = "interrupted" if reason.startswith("interrupted") else "aborted"
+        self.summary.add_row(grasp, rid, status, reason)
+        return rid
+
+
+def _remove_dataset(path: Path) -> None:
+    """Delete a grasp dataset (single file with its pending grasps, or a directory's grasps)."""
+    if not path.exists() and not path.with_name(f".{path.name}.pending").exists():
+        return
+    with GraspWriter(path, overwrite=True):
+        pass
+    if path.suffix in (".h5", ".hdf5"):
+        path.unlink(missing_ok=True)
 
 
 def run_session(
@@ -284,7 +467,27 @@ def run_session(
     *,
     progress: bool = True,
     out: IO[str] | None = None,
-    opener: Opener = open_devices,
+    opener: Opener | None = None,
+    on_frame: FrameCallback | None = None,
+    stop_event: threading.Event | None = None,
+    pause: Callable[[int], None] | None = None,
+    rigs: SimRigs | None = None,
 ) -> SessionSummary:
-    """Collect ``config.n_grasps`` accepted grasps of one object (resuming a partial output)."""
-    return CollectSession(config, progress=progress, out=out).run(opener)
+    """Collect ``config.n_grasps`` accepted grasps of one object.
+
+    ``on_frame``: called for every recorded frame (a preview, or a policy that stops closing by
+    returning True); ``stop_event``: set it to stop cleanly (raises
+    :class:`SessionInterruptedError`); ``pause``: called between grasps with the number done
+    (default: ``config.pause_for_key`` / ``config.pause_s``); ``rigs``: the simulated rigs the
+    devices share (tests pass one to inspect the simulated world).
+    """
+    session = CollectSession(
+        config,
+        progress=progress,
+        out=out,
+        on_frame=on_frame,
+        stop_event=stop_event,
+        pause=pause,
+        rigs=rigs,
+    )
+    return session.run(opener)

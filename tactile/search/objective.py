@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ConfigError
 from tactile.estimators.neural.config import MultiTowerConfig
 from tactile.estimators.neural.data import PreparedDataset
@@ -37,6 +36,7 @@ from tactile.search.space import (
     count_parameters,
     suggest_recipe,
 )
+from tactile.sensor import SensorCalibration
 
 #: Names of the values a study can minimise.
 OBJECTIVES = ("log10_mae", "latency_ms", "params")

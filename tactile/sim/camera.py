@@ -12,9 +12,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ConfigError
 from tactile.processing.warp import pad_homography
+from tactile.sensor import SensorCalibration
 
 #: Mean first frame of the 15 real Wedge recordings (640x480 raw), averaged to 12x16 cells, BGR.
 WEDGE_RAW_SURROUND_GRID_BGR: tuple[tuple[tuple[int, int, int], ...], ...] = (

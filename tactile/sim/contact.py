@@ -36,7 +36,8 @@ Optional corrections:
 Always on: the gel cannot be pressed deeper than its thickness ``h`` (it sits on a rigid
 window). As its indentation ``d_g`` approaches ``h`` the thin layer left under the object is
 squeezed against the window and stiffens without bound; we model this with the gel compliance
-multiplier ``m(s) = 1 - (s / s_max)^3``, ``s = d_g / h``, ``s_max = GEL_MAX_STRAIN`` (our
+multiplier ``m(s) = 1 - (s / s_max)^3``, ``s = d_g / h``, ``s_max`` the calibration's
+``gel_max_strain`` (``GEL_MAX_STRAIN`` = 0.9 for the simulator's profiles; our
 heuristic: within 0.5 % of the half-space law below ``s = 0.15``, 6.3x stiffer at
 ``s = 0.85``, 0 at ``s_max``): the object takes whatever the gel cannot, so a rigid object
 meets a steeply rising force as the gel bottoms out. In the lock-up beyond the contact model
@@ -47,11 +48,13 @@ thickness.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
+from tactile.errors import ConfigError
+from tactile.sensor import SensorCalibration
 from tactile.sim.objects import SimObject
 
 N_GRID = 400
@@ -59,7 +62,8 @@ SHULL_BETA = 0.33
 LOCKUP_FRACTION = 0.48  # an object squeezed from both sides locks up at 4 % of its size
 _LOCKUP_POINTS = 120
 _SPLIT_ITERATIONS = 48  # bisection steps: the share is resolved to 2^-48
-#: The gel's indentation never exceeds this fraction of its thickness (it bottoms out).
+#: The gel's indentation never exceeds this fraction of its thickness (it bottoms out): the
+#: ``gel_max_strain`` of the simulator's sensor profiles (``sim-wedge-v1`` and its variants).
 GEL_MAX_STRAIN = 0.9
 
 
@@ -71,10 +75,27 @@ class GelModel:
     poisson: float
     thickness_mm: float
     thin_layer: bool = False
+    max_strain: float = GEL_MAX_STRAIN
 
     @classmethod
-    def from_calibration(cls, cal: SensorCalibration, *, thin_layer: bool = False) -> GelModel:
-        return cls(cal.gel_modulus_pa, cal.gel_poisson, cal.gel_thickness_mm, thin_layer)
+    def from_calibration(cls, cal: SensorCalibration) -> GelModel:
+        """The gel the calibration describes: its ``gel_model`` and ``gel_max_strain`` too, so
+        the estimators, which read the same profile, know the simulated gel exactly."""
+        if cal.gel_max_strain is None:
+            raise ConfigError(
+                f"calibration {cal.calibration_id!r} does not say where its gel bottoms out "
+                "(gel_max_strain), which the simulator's gel always does",
+                hint="simulate with a simulator profile (sim-wedge-v1, sim-wedge-thin-v1, "
+                "sim-wedge-raw-v1) or dataclasses.replace(cal, gel_max_strain=0.9, "
+                "calibration_id='my-sim-rig-v1')",
+            )
+        return cls(
+            cal.gel_modulus_pa,
+            cal.gel_poisson,
+            cal.gel_thickness_mm,
+            cal.thin_layer,
+            cal.gel_max_strain,
+        )
 
     def compliance_per_pa(self, contact_radius_mm: np.ndarray) -> np.ndarray:
         """Reduced compliance (1 - nu^2)/E_eff of the gel for a contact of this radius."""
@@ -133,10 +154,12 @@ def _foam_factor(strain: np.ndarray, obj: SimObject) -> np.ndarray:
     return 1.0 / (1.0 - r) ** 2
 
 
-def gel_bottoming_multiplier(gel_depth_mm: np.ndarray, thickness_mm: float) -> np.ndarray:
+def gel_bottoming_multiplier(
+    gel_depth_mm: np.ndarray, thickness_mm: float, max_strain: float = GEL_MAX_STRAIN
+) -> np.ndarray:
     """Compliance multiplier of a gel layer indented by ``gel_depth_mm``: ``1 - (s/s_max)^3``
     with ``s = depth / thickness``; 0 at ``s_max`` and beyond (see the module doc)."""
-    s = np.asarray(gel_depth_mm, dtype=np.float64) / (GEL_MAX_STRAIN * thickness_mm)
+    s = np.asarray(gel_depth_mm, dtype=np.float64) / (max_strain * thickness_mm)
     return 1.0 - np.clip(s, 0.0, 1.0) ** 3
 
 
@@ -151,7 +174,7 @@ def _solve_split(
     The share solves ``f = c_g m(f delta) / (c_g m(f delta) + c_o(f))`` per grid point, with
     the gel bottoming multiplier ``m`` and the object's foam densification ``c_o`` (its strain
     ``2 (1 - f) delta / D``). The right side falls as ``f`` grows, so the root is unique and
-    found by bisection; since ``m`` vanishes at ``GEL_MAX_STRAIN`` the gel depth ``f delta``
+    found by bisection; since ``m`` vanishes at ``gel.max_strain`` the gel depth ``f delta``
     stays below that share of the thickness. ``delta_of`` is the approach per grid point,
     ``c_gel`` the gel's compliance before bottoming; returns ``(c_obj, c_gel_eff, f_gel)``.
     """
@@ -160,7 +183,8 @@ def _solve_split(
     def compliances(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         strain = 2.0 * (1.0 - f) * delta_of / obj.size_z_mm
         c_o = c0 / _foam_factor(strain, obj)
-        return c_o, c_gel * gel_bottoming_multiplier(f * delta_of, gel.thickness_mm)
+        m = gel_bottoming_multiplier(f * delta_of, gel.thickness_mm, gel.max_strain)
+        return c_o, c_gel * m
 
     lo, hi = np.zeros_like(delta_of), np.ones_like(delta_of)
     for _ in range(_SPLIT_ITERATIONS):
@@ -282,34 +306,53 @@ def _flat_curve(obj: SimObject, gel: GelModel, pad_x_mm: float, pad_y_mm: float)
     )
 
 
+#: Contact models chosen by ``SimObject.extra["contact_model"]`` (name -> curve builder), added
+#: by the modules that define them; a name below is imported on first use.
+CONTACT_MODELS: dict[str, Callable[[SimObject, GelModel], ContactCurve]] = {}
+_CONTACT_MODEL_MODULES = {"layered": "tactile.sim.produce"}
+
+
+def _registered_model(name: str) -> Callable[[SimObject, GelModel], ContactCurve]:
+    if name not in CONTACT_MODELS and name in _CONTACT_MODEL_MODULES:
+        import importlib
+
+        importlib.import_module(_CONTACT_MODEL_MODULES[name])
+    if name not in CONTACT_MODELS:
+        raise ConfigError(
+            f"SimObject.extra['contact_model']={name!r} is not a registered contact model",
+            hint=f"use one of {sorted(set(CONTACT_MODELS) | set(_CONTACT_MODEL_MODULES))}",
+        )
+    return CONTACT_MODELS[name]
+
+
 def contact_curve(
     obj: SimObject, gel: GelModel, *, pad_x_mm: float, pad_y_mm: float
 ) -> ContactCurve:
     """The per-finger contact curve of ``obj`` pressed into the gel, with a lock-up beyond the
     model's range (see :func:`_with_lockup`)."""
+    model = obj.extra.get("contact_model")
+    if model:
+        return _with_lockup(_registered_model(str(model))(obj, gel), obj, gel.thickness_mm)
     if obj.shape in ("sphere", "ellipsoid"):
         curve = _point_curve(obj, gel)
     elif obj.shape == "cylinder":
         curve = _line_curve(obj, gel, pad_x_mm)
     else:
         curve = _flat_curve(obj, gel, pad_x_mm, pad_y_mm)
-    return _with_lockup(curve, obj, gel.thickness_mm)
+    return _with_lockup(curve, obj, gel.max_strain * gel.thickness_mm)
 
 
-def _lockup_gel_depth(
-    curve: ContactCurve, force_n: np.ndarray, gel_thickness_mm: float
-) -> np.ndarray:
+def _lockup_gel_depth(curve: ContactCurve, force_n: np.ndarray, cap: float) -> np.ndarray:
     """Gel depth in the lock-up: its share of the force (``d_end F / F_end``), saturating
-    smoothly below ``GEL_MAX_STRAIN`` times the gel thickness."""
+    smoothly below ``cap``, the depth at which the gel bottoms out."""
     end = float(curve.gel_depth_mm[-1])
-    cap = GEL_MAX_STRAIN * gel_thickness_mm
     linear = end * force_n / max(curve.max_force_n, 1e-12)
     if end >= cap:
         return np.full_like(force_n, end)
     return cap - (cap - end) * np.exp(-(linear - end) / (cap - end))
 
 
-def _with_lockup(curve: ContactCurve, obj: SimObject, gel_thickness_mm: float) -> ContactCurve:
+def _with_lockup(curve: ContactCurve, obj: SimObject, gel_cap_mm: float) -> ContactCurve:
     """Continue the curve past the contact model's range until the object is squashed to
     ``1 - 2 LOCKUP_FRACTION`` of its size: the force keeps the end slope ``k`` and stiffens as
     ``k x / (1 - x/L)^2`` (x: approach beyond the end, L: what is left), the contact keeps its
@@ -329,7 +372,7 @@ def _with_lockup(curve: ContactCurve, obj: SimObject, gel_thickness_mm: float) -
     x = room * np.linspace(0.0, 0.98, _LOCKUP_POINTS)[1:]
     force = curve.max_force_n + slope * x / (1.0 - x / room) ** 2
     delta = end + x
-    gel = np.minimum(_lockup_gel_depth(curve, force, gel_thickness_mm), delta)
+    gel = np.minimum(_lockup_gel_depth(curve, force, gel_cap_mm), delta)
     ones = np.ones_like(x)
     return ContactCurve(
         curve.kind,

@@ -1,4 +1,9 @@
-"""Synthetic datasets: N objects x K grasps through the grasp store, in parallel, with a card.
+"""Synthetic datasets: N objects x K grasps, simulated in parallel, and their card.
+
+This module only computes: :func:`plan_dataset` draws the objects and the per-grasp settings,
+:func:`simulate_plan` yields the grasps in order, :func:`build_card` describes them. Writing them
+to the grasp store is :func:`tactile.recording.synthetic.generate_dataset` (the simulator does
+no I/O; docs/decisions.md, "Layering").
 
 Deterministic for a seed: object ``i``'s grasp ``k`` uses the seed ``SeedSequence([seed, i, k])``
 whatever the number of workers, and grasps are written in (object, grasp) order. Each grasp
@@ -11,11 +16,9 @@ repeating a grasp. Given several settings (a preset mix), object ``i``'s grasp `
 from __future__ import annotations
 
 import collections
-import json
 import math
 import multiprocessing
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,22 +35,39 @@ from tactile.types import Grasp
 FORCE_TARGET_JITTER = 0.2
 
 
-@dataclass(frozen=True)
-class DatasetResult:
-    """What :func:`generate_dataset` wrote."""
+#: One grasp to simulate: object, settings, seed, grasp id, force-target scale.
+Job = tuple[SimObject, SimGraspConfig, int, str, float]
 
-    path: Path
-    card_md: Path
-    card_json: Path
-    grasp_ids: tuple[str, ...]
-    card: dict[str, Any]
+
+@dataclass(frozen=True)
+class DatasetPlan:
+    """What a synthetic dataset will hold: the objects, one job per grasp, the settings."""
+
+    objects: list[SimObject]
+    jobs: list[Job]
+    configs: tuple[SimGraspConfig, ...]
+    grasps_per_object: int
+    population: str
+    seed: int
+
+    def settings(self, **run: Any) -> dict[str, Any]:
+        """The card's settings: the plan's, what the run adds (workers, elapsed time), and the
+        simulator settings (one preset, or what a mix shares and what differs)."""
+        return {
+            "grasps_per_object": self.grasps_per_object,
+            "population": self.population,
+            "seed": self.seed,
+            **run,
+            "force_target_jitter": FORCE_TARGET_JITTER,
+            **_settings_summary(self.configs),
+        }
 
 
 def grasp_seed(seed: int, object_index: int, grasp_index: int) -> int:
     return int(np.random.SeedSequence([seed, object_index, grasp_index]).generate_state(1)[0])
 
 
-def _job(args: tuple[SimObject, SimGraspConfig, int, str, float]) -> Grasp:
+def _job(args: Job) -> Grasp:
     obj, cfg, seed, grasp_id, force_scale = args
     gripper = replace(cfg.gripper, force_target_n=cfg.gripper.force_target_n * force_scale)
     return simulate_grasp(obj, replace(cfg, gripper=gripper), seed, grasp_id=grasp_id)
@@ -62,7 +82,7 @@ def config_for(
 
 def _jobs(
     objects: list[SimObject], grasps: int, configs: Sequence[SimGraspConfig], seed: int
-) -> list[tuple[SimObject, SimGraspConfig, int, str, float]]:
+) -> list[Job]:
     jobs = []
     for i, obj in enumerate(objects):
         for k in range(grasps):
@@ -79,7 +99,7 @@ def _jobs(
 AHEAD_PER_WORKER = 2
 
 
-def _run(jobs: list[Any], workers: int, pool: Any = None) -> Iterator[Grasp]:
+def _run(jobs: Sequence[Any], workers: int, pool: Any = None) -> Iterator[Grasp]:
     """Simulated grasps in job order, from ``workers`` processes (or the given pool), at most
     ``AHEAD_PER_WORKER * workers`` of them waiting for the writer at any time."""
     if pool is not None:
@@ -92,7 +112,7 @@ def _run(jobs: list[Any], workers: int, pool: Any = None) -> Iterator[Grasp]:
         yield from _run_in(local, jobs, AHEAD_PER_WORKER * workers)
 
 
-def _run_in(pool: Any, jobs: list[Any], window: int) -> Iterator[Grasp]:
+def _run_in(pool: Any, jobs: Sequence[Any], window: int) -> Iterator[Grasp]:
     """``pool.apply_async`` per job, in order, at most ``window`` results outstanding."""
     pending: collections.deque[Any] = collections.deque()
     for job in jobs:
@@ -192,34 +212,23 @@ def card_markdown(card: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def generate_dataset(
-    out: str | Path,
+def plan_dataset(
     *,
     n_objects: int,
     grasps_per_object: int,
     seed: int = 0,
     population: str = "reference",
-    workers: int = 1,
     config: SimGraspConfig | Sequence[SimGraspConfig] | None = None,
-    overwrite: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    pool: Any = None,
-) -> DatasetResult:
-    """Simulate and store ``n_objects x grasps_per_object`` grasps; write the dataset card.
+) -> DatasetPlan:
+    """``n_objects`` objects of ``population`` and ``grasps_per_object`` jobs each.
 
     ``config`` is one setting for every grasp (default: the realistic preset) or a sequence
-    of settings mixed per grasp (see the module docstring). ``pool``: an executor hook, any
-    object with ``multiprocessing.Pool``'s ``apply_async`` (e.g. ``ray.util.multiprocessing.Pool``
-    to fan the grasps out over a Ray cluster); None: a local pool of ``workers`` processes."""
-    from tactile.io import GraspWriter
-
+    of settings mixed per grasp (see the module docstring)."""
     if n_objects < 1 or grasps_per_object < 1:
         raise ConfigError(
             f"need at least one object and one grasp (got {n_objects} x {grasps_per_object})",
             hint="e.g. --objects 10 --grasps 3",
         )
-    if workers < 1:
-        raise ConfigError(f"workers={workers} must be >= 1", hint="use --workers 1 or more")
     if config is None:
         configs: tuple[SimGraspConfig, ...] = (SimGraspConfig.realistic(),)
     elif isinstance(config, SimGraspConfig):
@@ -230,27 +239,15 @@ def generate_dataset(
         raise ConfigError("an empty list of settings", hint="pass at least one SimGraspConfig")
     objects = sample_population(n_objects, population, seed)
     jobs = _jobs(objects, grasps_per_object, configs, seed)
-    out = Path(out)
-    started = time.perf_counter()
-    written: list[tuple[int, str]] = []
-    ids: list[str] = []
-    with GraspWriter(out, overwrite=overwrite) as writer:
-        for grasp in _run(jobs, workers, pool):
-            ids.append(writer.append(grasp))
-            written.append((grasp.n_frames, str(grasp.meta.extra["stopped_by"])))
-            if progress is not None:
-                progress(len(ids), len(jobs))
-    settings = {
-        "grasps_per_object": grasps_per_object,
-        "population": population,
-        "seed": seed,
-        "workers": workers,
-        "force_target_jitter": FORCE_TARGET_JITTER,
-        "elapsed_s": round(time.perf_counter() - started, 2),
-        **_settings_summary(configs),
-    }
-    card = build_card(objects, written, settings)
-    md, js = card_paths(out)
-    md.write_text(card_markdown(card))
-    js.write_text(json.dumps(card, indent=2) + "\n")
-    return DatasetResult(out, md, js, tuple(ids), card)
+    return DatasetPlan(objects, jobs, configs, grasps_per_object, population, seed)
+
+
+def simulate_plan(plan: DatasetPlan, workers: int = 1, pool: Any = None) -> Iterator[Grasp]:
+    """The plan's grasps in job order, simulated by ``workers`` processes (bounded ahead).
+
+    ``pool``: an executor hook, any object with ``multiprocessing.Pool``'s ``apply_async``
+    (e.g. ``ray.util.multiprocessing.Pool`` to fan the grasps out over a Ray cluster); None: a
+    local pool of ``workers`` processes."""
+    if workers < 1:
+        raise ConfigError(f"workers={workers} must be >= 1", hint="use --workers 1 or more")
+    return _run(plan.jobs, workers, pool)

@@ -10,10 +10,9 @@ from typing import Any
 import numpy as np
 
 from tactile import __version__
-from tactile.calibration.sensor import SIM_WEDGE, WEDGE_REFERENCE, SensorCalibration
 from tactile.errors import ConfigError
+from tactile.sensor import SIM_WEDGE, SIM_WEDGE_RAW, SensorCalibration
 from tactile.sim.camera import WEDGE_RAW_SHIFT_PX_PER_N, RawCamera
-from tactile.sim.contact import GEL_MAX_STRAIN
 from tactile.sim.gripper import (
     PHASE_NAMES,
     GripperProfile,
@@ -39,8 +38,11 @@ from tactile.types import Grasp, GraspMetadata
 class SimGraspConfig:
     """Everything about a simulated grasp except the object and the seed.
 
-    ``thin_layer`` switches on the finite-gel-thickness stiffening (Shull 2002; off by default:
-    the real Wedge golf-ball grasps follow half-space Hertz, see docs/simulator.md);
+    The gel follows ``calibration`` exactly, like a real sensor's profile: its modulus,
+    thickness, ``gel_model`` (``sim-wedge-thin-v1``: the finite-gel-thickness stiffening of
+    Shull 2002; off by default, the real Wedge golf-ball grasps follow half-space Hertz, see
+    docs/simulator.md) and ``gel_max_strain`` (where it bottoms out). Grasps name the profile,
+    and the estimators read it, not the simulator's settings.
     ``offset_jitter_mm`` moves the contact centre randomly (uniform, per axis) per grasp.
     ``raw_camera`` renders what the camera records through the mirror: ``size_hw`` is then the
     raw frame size and the calibration must have pad corners (the truth's masks stay in pad
@@ -57,7 +59,6 @@ class SimGraspConfig:
     gripper: GripperProfile = field(default_factory=GripperProfile)
     noise: SensorNoise = field(default_factory=SensorNoise)
     optics: Optics = field(default_factory=Optics)
-    thin_layer: bool = False
     contact_offset_mm: tuple[float, float] = (0.0, 0.0)
     offset_jitter_mm: float = 0.0
     raw_camera: bool = False
@@ -105,7 +106,8 @@ class SimGraspConfig:
 
     @classmethod
     def wedge_raw(cls, **kwargs: Any) -> SimGraspConfig:
-        """Raw 640x480 frames of the reference Wedge rig (``wedge-reference-v1``), realistic."""
+        """Raw 640x480 frames of the reference Wedge rig (``sim-wedge-raw-v1``: the geometry of
+        ``wedge-reference-v1`` with the simulator's gel), realistic."""
         return replace(as_wedge_raw(cls.realistic(preset="wedge-raw")), **kwargs)
 
     def summary(self) -> dict[str, Any]:
@@ -122,8 +124,6 @@ class SimGraspConfig:
             "open_gap_mm": g.open_gap_mm,
             "hold_s": g.hold_s,
             "finger_stiffness_n_per_mm": g.finger_stiffness_n_per_mm,
-            "thin_layer": self.thin_layer,
-            "gel_max_strain": GEL_MAX_STRAIN,  # the gel bottoms out (tactile.sim.contact)
             "relaxation_fraction": self.relaxation_fraction,
             "image_noise_sd": n.image_noise_sd,
             "force_noise_sd_n": n.force_noise_sd_n,
@@ -157,8 +157,8 @@ def as_wedge_raw(cfg: SimGraspConfig) -> SimGraspConfig:
     else:
         shift = WEDGE_RAW_SHIFT_PX_PER_N
         rest = (
-            bx - shift[0] * WEDGE_REFERENCE.mm_per_px_x,
-            by - shift[1] * WEDGE_REFERENCE.mm_per_px_y,
+            bx - shift[0] * SIM_WEDGE_RAW.mm_per_px_x,
+            by - shift[1] * SIM_WEDGE_RAW.mm_per_px_y,
         )
         optics = replace(cfg.optics, background_shift_mm_per_n=rest)
     noise = cfg.noise
@@ -170,7 +170,7 @@ def as_wedge_raw(cfg: SimGraspConfig) -> SimGraspConfig:
         )
     return replace(
         cfg,
-        calibration=WEDGE_REFERENCE,
+        calibration=SIM_WEDGE_RAW,
         size_hw=(480, 640),
         raw_camera=True,
         raw_shift_px_per_n=shift,
@@ -227,7 +227,7 @@ def _metadata(
         "seed": int(seed),
         "true_gel_modulus_pa": gel.modulus_pa,
         "true_gel_poisson": gel.poisson,
-        "gel_thickness_mm": gel.thickness_mm,
+        "true_gel_thickness_mm": gel.thickness_mm,
         "object_poisson": obj.poisson,
         "object_size_z_mm": obj.size_z_mm,
         "object_material": obj.material,
@@ -292,7 +292,6 @@ def simulate_grasp_truth(
         cfg.calibration,
         optics=cfg.optics,
         size_hw=pad_hw,
-        thin_layer=cfg.thin_layer,
         center_offset_mm=offset,
         rng=rng_scene,
     )

@@ -35,7 +35,7 @@ import cv2
 import numpy as np
 from scipy.special import ellipe, ellipk
 
-from tactile.calibration.sensor import SensorCalibration
+from tactile.sensor import SensorCalibration
 
 _PROFILE_POINTS = 1024
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration.sensor import SIM_WEDGE, SensorCalibration
 from tactile.errors import ConfigError
+from tactile.sensor import SIM_WEDGE, SensorCalibration
 from tactile.sim.objects import SimObject
 from tactile.sim.render import Optics
 from tactile.sim.scene import Scene
@@ -33,7 +33,6 @@ class SimRig:
         noise: SensorNoise | None = None,
         optics: Optics | None = None,
         size_hw: tuple[int, int] = (240, 320),
-        thin_layer: bool = False,
         open_width_mm: float | None = None,
     ) -> None:
         self.obj = obj
@@ -47,7 +46,6 @@ class SimRig:
             calibration,
             optics=optics if optics is not None else Optics(),
             size_hw=size_hw,
-            thin_layer=thin_layer,
             center_offset_mm=(0.0, 0.0),
             rng=rng_scene,
         )

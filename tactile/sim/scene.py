@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
-from tactile.sim.contact import GEL_MAX_STRAIN, ContactCurve, GelModel, contact_curve
+from tactile.sensor import SensorCalibration
+from tactile.sim.contact import ContactCurve, GelModel, contact_curve
 from tactile.sim.heightmap import PadGrid, dimple_field, gel_depth_map, texture_field
 from tactile.sim.objects import SimObject
 from tactile.sim.render import Optics, Shader
@@ -29,7 +29,6 @@ class Scene:
         *,
         optics: Optics,
         size_hw: tuple[int, int],
-        thin_layer: bool,
         center_offset_mm: tuple[float, float],
         rng: np.random.Generator,
     ) -> None:
@@ -37,7 +36,7 @@ class Scene:
         self.calibration = calibration
         self.size_hw = size_hw
         self.grid = PadGrid.for_calibration(calibration, size_hw, center_offset_mm=center_offset_mm)
-        self.gel = GelModel.from_calibration(calibration, thin_layer=thin_layer)
+        self.gel = GelModel.from_calibration(calibration)
         pad_x, pad_y = self.grid.pad_mm
         self.curve: ContactCurve = contact_curve(obj, self.gel, pad_x_mm=pad_x, pad_y_mm=pad_y)
         self.shader = Shader(optics, size_hw, (self.grid.mm_per_px_x, self.grid.mm_per_px_y))
@@ -53,7 +52,7 @@ class Scene:
     @property
     def max_gel_depth_mm(self) -> float:
         """The deepest the gel can be pressed (it sits on a rigid window)."""
-        return GEL_MAX_STRAIN * self.gel.thickness_mm
+        return self.gel.max_strain * self.gel.thickness_mm
 
     @property
     def background(self) -> np.ndarray:

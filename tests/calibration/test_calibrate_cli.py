@@ -7,8 +7,8 @@ from pathlib import Path
 import cv2
 import pytest
 
-from tactile.calibration import SensorCalibration
 from tactile.cli.main import main
+from tactile.sensor import SensorCalibration
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "processing"))
 from proc_synth import lit_gel, press, to_u8
@@ -93,4 +93,4 @@ def test_gel_from_a_grasp_file(tmp_path: Path, capsys) -> None:
     summary = json.loads(capsys.readouterr().out)
     assert 8e4 < summary["gel_modulus_pa"] < 5e5
     assert len(summary["grasps"]) >= 2
-    assert SensorCalibration.load(out).extra["gel_fit"]["estimator"] == "hertz"
+    assert SensorCalibration.load(out).provenance["gel_fit"]["estimator"] == "hertz"

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tactile.calibration import SIM_WEDGE
 from tactile.calibration.depth_fit import calibrate_depth, cap_press_depth, fit_depth
 from tactile.errors import CalibrationError
+from tactile.sensor import SIM_WEDGE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "processing"))
 from proc_synth import COLOUR_RESPONSE, lit_gel, press, to_u8
@@ -42,7 +42,7 @@ def test_calibrate_depth_records_its_evidence() -> None:
     frame, _ = press(base, contact_radius_mm=5.0)
     cal = calibrate_depth(frame, to_u8(base), SIM_WEDGE, ball_radius_mm=10.0)
     assert cal.gradient_matrix is not None and cal.depth_scale_mm_per_unit
-    assert cal.extra["depth_fit"]["ball_radius_mm"] == 10.0
+    assert cal.provenance["depth_fit"]["ball_radius_mm"] == 10.0
 
 
 def test_depth_fit_errors() -> None:
@@ -68,25 +68,26 @@ def test_sim_profile_matches_the_simulator() -> None:
 def test_gel_modulus_fit_on_simulated_objects() -> None:
     from dataclasses import replace
 
-    from tactile.calibration.gel_fit import fit_gel_modulus
+    from tactile.calibration.gel_labelled import fit_gel_modulus
     from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 
+    half_space = replace(SIM_WEDGE, gel_thickness_mm=30.0)
     grasps = [
         simulate_grasp(
             SimObject(shape="sphere", radius_mm=20.0, modulus_pa=e),
-            SimGraspConfig(calibration=replace(SIM_WEDGE, gel_thickness_mm=30.0)),  # half-space
+            SimGraspConfig(calibration=half_space),
             seed=i,
         )
         for i, e in enumerate((5e4, 2e5, 8e5))
     ]
-    wrong = replace(SIM_WEDGE, gel_modulus_pa=1e6)  # start from a bad prior
+    wrong = replace(half_space, gel_modulus_pa=1e6)  # the same sensor, from a bad prior
     fit = fit_gel_modulus(grasps, wrong, estimator="hertz")
     assert fit.n_grasps >= 2
     assert fit.gel_modulus_pa == pytest.approx(SIM_WEDGE.gel_modulus_pa, rel=0.6)
 
 
 def test_gel_fit_needs_labels() -> None:
-    from tactile.calibration.gel_fit import fit_gel_modulus
+    from tactile.calibration.gel_labelled import fit_gel_modulus
     from tactile.types import Grasp, GraspMetadata
 
     g = Grasp(

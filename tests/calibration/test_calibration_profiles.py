@@ -7,16 +7,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tactile.calibration import (
+from tactile.calibration.geometry import calibrate_geometry, mm_per_px
+from tactile.errors import CalibrationError
+from tactile.sensor import (
     BUILTIN_CALIBRATIONS,
+    CALIBRATION_DIR,
     SIM_WEDGE,
     WEDGE_REFERENCE,
     SensorCalibration,
     get_calibration,
 )
-from tactile.calibration.geometry import calibrate_geometry, mm_per_px
-from tactile.calibration.sensor import CALIBRATION_DIR
-from tactile.errors import CalibrationError
 
 
 @pytest.mark.parametrize("cal_id", sorted(BUILTIN_CALIBRATIONS))
@@ -31,11 +31,11 @@ def test_round_trip(cal: SensorCalibration, tmp_path: Path) -> None:
     assert SensorCalibration.load(path) == cal
     assert get_calibration(path) == cal
     data = json.loads(path.read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
 
 
 def test_calibration_by_id_from_the_folder(tmp_path: Path, monkeypatch) -> None:
-    import tactile.calibration.sensor as sensor
+    import tactile.sensor as sensor
 
     replace(SIM_WEDGE, calibration_id="my-rig-v3").save(tmp_path / "my-rig-v3.json")
     monkeypatch.setattr(sensor, "CALIBRATION_DIR", tmp_path)
@@ -125,3 +125,60 @@ def test_warp_matches_the_reference_warped_frame(shared_data: Path) -> None:
     ref = cv2.imread(str(shared_data / "wedge/init_frame_warped.png"))
     ours = cv2.warpPerspective(raw, pad_homography(WEDGE_REFERENCE), (400, 300))
     assert np.abs(ours.astype(int) - ref.astype(int)).mean() < 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "builtin"),
+    [
+        ("wedge-reference-v3.schema-1.json", "wedge-reference-v3"),
+        ("sim-wedge-v1.schema-1.json", None),
+    ],
+)
+def test_schema_1_files_are_still_read(name: str, builtin: str | None) -> None:
+    # the files shipped before the record had typed fields (their `extra` dict)
+    old = SensorCalibration.load(Path(__file__).parent / "data" / name)
+    if builtin is not None:
+        assert old == BUILTIN_CALIBRATIONS[builtin]
+        assert old.gel_model == "thin-layer" and old.onset_width_bias_mm == 2.252
+    else:  # sim-wedge-v1 gained gel_max_strain in schema 2: its gel bottoms out
+        assert old.gel_max_strain is None
+        assert replace(old, gel_max_strain=0.9) == SIM_WEDGE
+    assert "depth_fit" in old.provenance
+
+
+def test_schema_1_extra_becomes_typed_fields_and_provenance() -> None:
+    data = {
+        "calibration_id": "old-rig",
+        "mm_per_px_x": 0.1,
+        "mm_per_px_y": 0.1,
+        "gel_modulus_pa": 2e5,
+        "extra": {
+            "gel_model": "thin-layer",
+            "gel_max_strain": 0.8,
+            "width_offset_mm": 1.5,
+            "width_offset_sd_mm": 0.2,
+            "pad_area_mm2": 800.0,
+            "who": "lab notebook p. 12",
+        },
+        "schema_version": 1,
+    }
+    cal = SensorCalibration.from_dict(data)
+    assert (cal.gel_model, cal.gel_max_strain, cal.width_offset_mm) == ("thin-layer", 0.8, 1.5)
+    assert cal.width_offset_sd_mm == 0.2 and cal.pad_area_mm2 == 800.0
+    assert cal.gel_lock_depth_mm == pytest.approx(0.8 * cal.gel_thickness_mm)
+    assert cal.provenance == {"who": "lab notebook p. 12"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "match"),
+    [
+        ("gel_model", "jelly", "gel_model"),
+        ("gel_max_strain", 1.5, "gel_max_strain"),
+        ("width_offset_sd_mm", -0.1, "width_offset_sd_mm"),
+        ("rig_compliance_mm_per_n", float("nan"), "rig_compliance_mm_per_n"),
+        ("pad_area_mm2", 0.0, "pad_area_mm2"),
+    ],
+)
+def test_typed_fields_are_validated(field: str, value: object, match: str) -> None:
+    with pytest.raises(CalibrationError, match=match):
+        replace(SIM_WEDGE, **{field: value})

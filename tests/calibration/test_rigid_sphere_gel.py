@@ -7,17 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tactile.calibration import (
+from tactile.calibration.gel_rigid import fit_gel_rigid_sphere
+from tactile.cli.main import main
+from tactile.errors import CalibrationError
+from tactile.processing import extract_features
+from tactile.sensor import (
     SIM_WEDGE,
     WEDGE_REFERENCE_V2,
     WEDGE_REFERENCE_V3,
     SensorCalibration,
     get_calibration,
 )
-from tactile.cli.main import main
-from tactile.errors import CalibrationError
-from tactile.estimators.gel_fit import fit_gel_rigid_sphere
-from tactile.processing import extract_features
 from tactile.types import GraspFeatures
 
 HALF_SPACE = dataclasses.replace(SIM_WEDGE, gel_thickness_mm=30.0)
@@ -42,7 +42,7 @@ def test_rigid_sphere_recovers_the_simulated_gel(steel_presses: list[GraspFeatur
     assert len(fit.grasp_ids) == 3 and fit.loo_log10_rms < 0.02
     assert fit.gel_modulus_log10_sd >= fit.loo_log10_rms
     cal = fit.apply(start, "sim-rigid")
-    assert cal.calibration_id == "sim-rigid" and cal.extra["gel_fit"]["radius_mm"] == 20.0
+    assert cal.calibration_id == "sim-rigid" and cal.provenance["gel_fit"]["radius_mm"] == 20.0
     assert "true by construction" in cal.notes
 
 
@@ -97,10 +97,10 @@ def test_onset_width_bias_is_measured_and_used(steel_presses: list[GraspFeatures
     assert fit.onset_width_bias_mm is not None and fit.onset_width_sd_mm is not None
     assert fit.onset_width_sd_mm >= 0.5
     cal = fit.apply(HALF_SPACE, "sim-rigid")
-    assert cal.extra["onset_width_bias_mm"] == fit.onset_width_bias_mm
+    assert cal.onset_width_bias_mm == fit.onset_width_bias_mm
     meta = GraspMetadata(object_id="ball", shape="sphere")  # radius unknown: read at onset
     plain = HertzEstimator().estimate_features(steel_presses[0], meta=meta, calibration=HALF_SPACE)
-    lagged = dataclasses.replace(cal, extra={**cal.extra, "onset_width_bias_mm": 2.0})
+    lagged = dataclasses.replace(cal, onset_width_bias_mm=2.0)
     fixed = HertzEstimator().estimate_features(steel_presses[0], meta=meta, calibration=lagged)
     assert plain.details["radius_mm"] - fixed.details["radius_mm"] == pytest.approx(1.0)
     assert fixed.details["radius_source"] == "width at force onset"

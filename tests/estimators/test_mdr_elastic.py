@@ -6,39 +6,40 @@ import math
 
 import numpy as np
 import pytest
-from estimator_curves import block_features, sphere_features, sphere_meta
+from estimator_curves import (
+    CURVES_CAL,
+    block_features,
+    effective_modulus_pa,
+    sphere_features,
+    sphere_meta,
+)
 
-from tactile.calibration import SIM_WEDGE
 from tactile.errors import EstimatorError
 from tactile.estimators import ElasticEstimator, MDREstimator
-from tactile.estimators.contact import (
-    effective_modulus_pa,
-    hertz_peak_pressure_pa,
-    mdr_center_line_load_n_per_mm,
-    mdr_shape_factor,
-)
+from tactile.estimators.mdr import mdr_log10_e_star
 from tactile.types import Flag, GraspMetadata
 
 
-def test_mdr_center_line_load_is_pi_a_p0_over_2() -> None:
-    force_n, a_mm = 12.0, 4.0
-    p0_n_per_mm2 = hertz_peak_pressure_pa(force_n, a_mm) / 1e6
-    q0 = float(mdr_center_line_load_n_per_mm(force_n, a_mm, exponent=2.0))
-    assert q0 == pytest.approx(math.pi * a_mm * p0_n_per_mm2 / 2)
-    assert q0 != pytest.approx(math.pi * a_mm * p0_n_per_mm2 / 4)
-
-
-def test_mdr_shape_factor_sphere_and_cone() -> None:
-    assert mdr_shape_factor(2.0) == pytest.approx(2.0)
-    assert mdr_shape_factor(1.0) == pytest.approx(math.pi / 2)
+def test_mdr_line_load_is_pi_a_p0_over_2_on_a_hertz_sphere() -> None:
+    # a Hertz sphere (F = 4/3 E* a delta, delta = a^2/R): MDR with the measured sphere profile
+    # (m = 1/2) gives E* back, i.e. the centre line load q(0) = E* delta = pi a p0 / 2; the
+    # pi a p0 / 4 of Burgess et al. 2024 would give half of it
+    e_star_pa, radius_mm, a_mm = 2e5, 20.0, 4.0
+    delta_mm = a_mm**2 / radius_mm
+    force_n = 4.0 / 3.0 * (e_star_pa / 1e6) * a_mm * delta_mm
+    one = np.array([1.0])
+    got = 10 ** float(mdr_log10_e_star(force_n * one, a_mm * one, delta_mm * one, 0.5)[0])
+    assert got == pytest.approx(e_star_pa)
+    p0_n_per_mm2 = 3.0 * force_n / (2.0 * math.pi * a_mm**2)
+    assert got / 1e6 * delta_mm == pytest.approx(math.pi * a_mm * p0_n_per_mm2 / 2)
 
 
 @pytest.mark.parametrize("modulus_pa", [5e3, 3e4, 2e5, 1e6])
 def test_mdr_recovers_hertz_spheres_and_measures_the_profile(modulus_pa: float) -> None:
     est = MDREstimator().estimate_features(
-        sphere_features(modulus_pa), meta=sphere_meta(None, None), calibration=SIM_WEDGE
+        sphere_features(modulus_pa), meta=sphere_meta(None, None), calibration=CURVES_CAL
     )
-    if modulus_pa > SIM_WEDGE.gel_modulus_pa:  # 5x the gel, with a ±26 % area: a bound
+    if modulus_pa > CURVES_CAL.gel_modulus_pa:  # 5x the gel, with a ±26 % area: a bound
         assert est.lower_bound_only and est.modulus_pa <= modulus_pa
     else:  # a line load of pi*a*p0/4 would halve E* and miss by far more than 1.2x here
         assert 1 / 1.2 <= est.modulus_pa / modulus_pa <= 1.2
@@ -48,9 +49,9 @@ def test_mdr_recovers_hertz_spheres_and_measures_the_profile(modulus_pa: float) 
 def test_mdr_e_star_matches_hertz_e_star() -> None:
     e_true = 1e5
     est = MDREstimator().estimate_features(
-        sphere_features(e_true), meta=sphere_meta(), calibration=SIM_WEDGE
+        sphere_features(e_true), meta=sphere_meta(), calibration=CURVES_CAL
     )
-    e_star = effective_modulus_pa(e_true, SIM_WEDGE.gel_modulus_pa)
+    e_star = effective_modulus_pa(e_true, CURVES_CAL.gel_modulus_pa)
     assert est.details["e_star_pa"] == pytest.approx(e_star, rel=0.03)
 
 
@@ -73,7 +74,7 @@ def test_mdr_flat_contact_uses_punch_factor() -> None:
         reference_index=0,
     )
     est = MDREstimator().estimate_features(
-        feats, meta=GraspMetadata(object_id="puck"), calibration=SIM_WEDGE
+        feats, meta=GraspMetadata(object_id="puck"), calibration=CURVES_CAL
     )
     assert est.details["profile_slope"] == pytest.approx(0.0, abs=1e-6)
     assert est.details["e_star_pa"] == pytest.approx(e_star_n_mm2 * 1e6, rel=0.02)
@@ -84,7 +85,7 @@ def test_elastic_recovers_block_modulus(modulus_pa: float) -> None:
     est = ElasticEstimator().estimate_features(
         block_features(modulus_pa),
         meta=GraspMetadata(object_id="brick", shape="box"),
-        calibration=SIM_WEDGE,
+        calibration=CURVES_CAL,
     )
     assert 1 / 1.2 <= est.modulus_pa / modulus_pa <= 1.2
     assert est.interval_95_pa[0] <= modulus_pa <= est.interval_95_pa[1]
@@ -96,7 +97,7 @@ def test_elastic_removes_gel_compliance() -> None:
     e_true = 3e6
     feats = block_features(e_true, thickness_mm=10.0, area_mm2=600.0)
     est = ElasticEstimator().estimate_features(
-        feats, meta=GraspMetadata(object_id="b", shape="box"), calibration=SIM_WEDGE
+        feats, meta=GraspMetadata(object_id="b", shape="box"), calibration=CURVES_CAL
     )
     naive = 1 / est.details["total_compliance_per_pa"]
     assert naive < e_true / 1.3
@@ -107,7 +108,7 @@ def test_elastic_very_stiff_block_is_a_lower_bound() -> None:
     est = ElasticEstimator().estimate_features(
         block_features(1e10, thickness_mm=10.0, area_mm2=100.0, peak_force_n=25.0),
         meta=GraspMetadata(object_id="steel", shape="box"),
-        calibration=SIM_WEDGE,
+        calibration=CURVES_CAL,
     )
     assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
     assert est.modulus_pa <= 1e10
@@ -120,5 +121,5 @@ def test_closure_never_resolved_is_a_clear_error() -> None:
     frozen = dataclasses.replace(feats, width_mm=np.full_like(feats.width_mm, 50.0))
     for est in (MDREstimator(), ElasticEstimator()):
         with pytest.raises(EstimatorError) as info:
-            est.estimate_features(frozen, meta=sphere_meta(), calibration=SIM_WEDGE)
+            est.estimate_features(frozen, meta=sphere_meta(), calibration=CURVES_CAL)
         assert info.value.hint

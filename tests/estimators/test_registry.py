@@ -6,9 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from estimator_curves import block_features, sphere_features, sphere_meta
+from estimator_curves import CURVES_CAL, block_features, sphere_features, sphere_meta
 
-from tactile.calibration import SIM_WEDGE
 from tactile.errors import CalibrationError, ConfigError, EstimatorError
 from tactile.estimators import (
     AutoEstimator,
@@ -19,9 +18,9 @@ from tactile.estimators import (
     choose_estimator,
     get_estimator,
     register_estimator,
-    resolve_calibration,
 )
 from tactile.estimators.line import LineContactEstimator
+from tactile.sensor import resolve_calibration
 from tactile.types import Flag, GraspMetadata
 
 
@@ -81,16 +80,16 @@ def test_auto_chooses_by_shape(shape: str | None, radius: float | None, cls: typ
 
 def test_auto_records_choice_and_flags_unknown_shape() -> None:
     est = AutoEstimator().estimate_features(
-        sphere_features(5e4), meta=sphere_meta(), calibration=SIM_WEDGE
+        sphere_features(5e4), meta=sphere_meta(), calibration=CURVES_CAL
     )
     assert est.estimator == "auto" and est.details["auto_chose"] == "hertz"
     assert Flag.SHAPE_ASSUMED not in est.flags
     unknown = AutoEstimator().estimate_features(
-        sphere_features(5e4), meta=sphere_meta(None, None), calibration=SIM_WEDGE
+        sphere_features(5e4), meta=sphere_meta(None, None), calibration=CURVES_CAL
     )
     assert unknown.details["auto_chose"] == "mdr" and Flag.SHAPE_ASSUMED in unknown.flags
     brick = AutoEstimator().estimate_features(
-        block_features(5e4), meta=GraspMetadata(object_id="b", shape="box"), calibration=SIM_WEDGE
+        block_features(5e4), meta=GraspMetadata(object_id="b", shape="box"), calibration=CURVES_CAL
     )
     assert brick.details["auto_chose"] == "elastic"
     assert 1 / 1.2 < brick.modulus_pa / 5e4 < 1.2
@@ -100,7 +99,7 @@ def test_resolve_calibration() -> None:
     meta = GraspMetadata(object_id="x", calibration_id="wedge-reference-v1")
     assert resolve_calibration(meta).calibration_id == "wedge-reference-v1"
     assert resolve_calibration(meta, "sim-wedge-v1").calibration_id == "sim-wedge-v1"
-    assert resolve_calibration(meta, SIM_WEDGE) is SIM_WEDGE
+    assert resolve_calibration(meta, CURVES_CAL) is CURVES_CAL
     with pytest.raises(CalibrationError) as info:
         resolve_calibration(GraspMetadata(object_id="x"))
     assert "--calibration" in (info.value.hint or "")

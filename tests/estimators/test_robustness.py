@@ -8,12 +8,21 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tactile.calibration import SIM_WEDGE, WEDGE_REFERENCE
 from tactile.errors import TactileError
-from tactile.estimators import get_estimator
+from tactile.estimators import AnalyticalEstimator, available_estimators, get_estimator
+from tactile.sensor import SIM_WEDGE, WEDGE_REFERENCE
 from tactile.types import GraspFeatures, GraspMetadata
 
 finite = st.floats(-50.0, 200.0, allow_nan=False)
+
+#: Every registered estimator that works from features (the network reads whole grasps).
+FEATURE_ESTIMATORS = sorted(
+    n for n in available_estimators() if isinstance(get_estimator(n), AnalyticalEstimator)
+)
+
+
+def test_every_analytical_estimator_is_covered() -> None:
+    assert {"hertz", "mdr", "elastic", "line", "auto"} <= set(FEATURE_ESTIMATORS)
 
 
 @st.composite
@@ -41,7 +50,7 @@ def messy_features(draw: st.DrawFn) -> GraspFeatures:
 @settings(max_examples=120, deadline=None)
 @given(
     feats=messy_features(),
-    name=st.sampled_from(["hertz", "mdr", "elastic", "auto"]),
+    name=st.sampled_from(FEATURE_ESTIMATORS),
     shape=st.sampled_from([None, "sphere", "box", "cylinder"]),
     radius=st.one_of(st.none(), st.floats(1.0, 60.0)),
     cal=st.sampled_from([SIM_WEDGE, WEDGE_REFERENCE]),
@@ -51,8 +60,9 @@ def test_messy_features_never_crash(
 ) -> None:
     meta = GraspMetadata(object_id="x", shape=shape, radius_mm=radius)
     est = get_estimator(name)
+    assert isinstance(est, AnalyticalEstimator)
     try:
-        e = est.estimate_features(feats, meta=meta, calibration=cal)  # type: ignore[attr-defined]
+        e = est.estimate_features(feats, meta=meta, calibration=cal)
     except TactileError as exc:
         assert exc.hint  # every deliberate failure names its fix
         return

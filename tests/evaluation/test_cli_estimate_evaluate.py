@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +56,8 @@ def test_estimate_json_every_grasp_failure_does_not_stop_others(
     grasp_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rc = main(["estimate", str(grasp_file), "--json"])
-    rows = json.loads(capsys.readouterr().out)
+    lines = capsys.readouterr().out.splitlines()  # JSON Lines: one object per grasp
+    rows = [json.loads(line) for line in lines]
     assert rc == 1  # one grasp has no contact
     assert len(rows) == 4
     by_object = {r["object_id"]: r for r in rows}
@@ -137,3 +140,72 @@ def test_evaluate_without_a_table_uses_the_labels_in_the_grasps(
     assert objects["soft_ball"]["label_pa"] == pytest.approx(5e4)
     assert objects["steel_ball"]["lower_bound_only"]
     assert [f["grasp_id"] for f in out["failed"]] == ["empty"]
+
+
+def test_plot_survives_an_object_whose_median_lies_outside_its_interval(tmp_path: Path) -> None:
+    """Three grasps of one object near the gel's limit: a lower bound (its 68 % interval starts
+    above the bound) between two point estimates. The per-object medians then put the estimate
+    below the interval's lower end, which crashed the plot ('yerr' must not be negative)."""
+    from tactile.evaluation import per_object_table, plot_evaluation
+    from tactile.types import Flag, ModulusEstimate
+
+    def est(value: float, lo: float, hi: float, bound: bool = False) -> ModulusEstimate:
+        flags = frozenset({Flag.STIFFER_THAN_GEL}) if bound else frozenset()
+        return ModulusEstimate(value, (lo, hi), (lo / 2, hi * 2), "auto", flags, bound)
+
+    records = [
+        ("near_limit", "g1", 1e6, est(1e5, 8e4, 1.3e5)),
+        ("near_limit", "g2", 1e6, est(5e5, 7e5, float("inf"), bound=True)),
+        ("near_limit", "g3", 1e6, est(6e5, 5.5e5, 6.6e5)),
+        ("soft", "g4", 3e4, est(3.2e4, 2.5e4, 4e4)),
+    ]
+    rows = per_object_table(records)
+    mixed = next(r for r in rows if r.object_id == "near_limit")
+    assert not mixed.lower_bound_only and mixed.estimate_pa < mixed.interval_68_pa[0]
+    path = plot_evaluation(rows, tmp_path / "mixed.png", baseline_pa=1e5)
+    assert path.stat().st_size > 10_000
+
+
+def test_a_failing_plot_never_costs_the_results(
+    grasp_file: Path, labels_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the plot's folder should be")
+    plot = blocker / "eval.png"
+    rc = main(["evaluate", str(grasp_file), "--labels", str(labels_csv), "--plot", str(plot)])
+    out, err = capsys.readouterr()
+    assert rc == 1
+    assert "soft_ball" in out and "within one decade" in out  # the table is printed
+    assert "tactile evaluate: error: the plot failed" in err and "plot:" not in out
+    rc = main(["evaluate", str(grasp_file), "--plot", str(plot), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["plot"] is None and data["plot_error"] and len(data["objects"]) == 3
+
+
+needs_torch = pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None, reason="needs the nn extra (torch)"
+)
+
+
+@needs_torch
+def test_estimate_and_evaluate_use_the_model_given(
+    grasp_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tactile.estimators.neural.estimator import model_path
+
+    mine = tmp_path / "models" / "mine"
+    shutil.copytree(model_path("default").parent, mine)
+    rc = main(["estimate", str(grasp_file), "--model", str(mine), "--json"])
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rc == 1 and len(rows) == 4  # the no-contact grasp fails, with its reason
+    assert {r["model"] for r in rows} == {str((mine / "model.pt").resolve())}
+    assert {r["estimator"] for r in rows if r["error"] is None} == {"hybrid"}
+    rc = main(
+        ["evaluate", str(grasp_file), "--model", str(mine), "--estimator", "neural", "--json"]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["estimator"] == "neural" and data["model"] == str((mine / "model.pt").resolve())
+    assert main(["estimate", str(grasp_file), "--model", str(tmp_path / "nope")]) == 2
+    assert "no model" in capsys.readouterr().err
+    assert main(["estimate", str(grasp_file), "--model", str(mine), "--estimator", "hertz"]) == 2
+    assert "--model applies to the network estimators" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from tactile.evaluation.runner import FAST_IMAGE_FRAMES, estimate_dataset, estim
 from tactile.io import GraspReader, GraspWriter
 from tactile.processing import extract_features
 from tactile.processing.features import FrameSource, extract_features_from, measured_indices
+from tactile.sensor import SIM_WEDGE
 
 
 class CountingReader(GraspReader):
@@ -54,9 +55,9 @@ def test_partial_features_match_full_ones_on_the_simulator(sim_store: Path) -> N
     r = GraspReader(sim_store)
     for gid in r.ids():
         grasp = r.read(gid)
-        full = extract_features(grasp)
+        full = extract_features(grasp, SIM_WEDGE)
         source = FrameSource(functools.partial(r.read_frames, gid))
-        part = extract_features_from(r.read_signals(gid), source, max_image_frames=4)
+        part = extract_features_from(r.read_signals(gid), source, SIM_WEDGE, max_image_frames=4)
         assert source.n_decoded <= 4 + 3  # the loading frames, the reference candidates
         assert (part.contact_index, part.peak_index) == (full.contact_index, full.peak_index)
         k = part.peak_index

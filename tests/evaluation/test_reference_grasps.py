@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from tactile.calibration import get_calibration
 from tactile.cli.main import main
 from tactile.estimators import get_estimator
-from tactile.evaluation.runner import with_labels
 from tactile.io.labels import read_label_table
 from tactile.io.reference import find_recordings, load_reference_grasp
+from tactile.io.sources import with_labels
 from tactile.processing import extract_features
+from tactile.sensor import get_calibration
 from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
 
 SHIPPED = "wedge-reference-v3"

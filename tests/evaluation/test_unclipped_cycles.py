@@ -17,9 +17,9 @@ import pytest
 
 from tactile.errors import NoContactError
 from tactile.estimators import get_estimator
-from tactile.evaluation.runner import with_labels
 from tactile.io.labels import read_label_table
 from tactile.io.reference import load_reference_grasp
+from tactile.io.sources import with_labels
 from tactile.types import Flag, Grasp
 
 OPEN_MM = 79.5

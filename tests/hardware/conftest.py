@@ -1,24 +1,22 @@
-"""Hardware test fixtures: fresh simulated rigs, a recorded grasp, a small AVI."""
+"""Hardware test fixtures: simulated rigs, a recorded grasp, a small AVI."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from tactile.hardware.sim_world import reset_worlds
+from tactile.hardware.sim_world import SimRigs
 from tactile.io import GraspWriter
 from tactile.types import Grasp, GraspMetadata
 
 
-@pytest.fixture(autouse=True)
-def _fresh_worlds() -> Iterator[None]:
-    reset_worlds()
-    yield
-    reset_worlds()
+@pytest.fixture
+def rigs() -> SimRigs:
+    """The simulated rigs of one test (no global registry: nothing to reset between tests)."""
+    return SimRigs()
 
 
 @pytest.fixture

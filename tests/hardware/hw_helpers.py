@@ -18,7 +18,11 @@ class MjpegServer:
     """mjpg_streamer look-alike on 127.0.0.1: multipart JPEG parts, looping over ``jpegs``.
 
     ``close_after`` ends each connection after that many parts (to test reconnects);
-    ``with_length=False`` omits Content-Length so the client must find the JPEG end marker.
+    ``with_length=False`` omits Content-Length so the client must find the JPEG end marker;
+    ``stall_after`` stops sending after that many parts but keeps the connection open (a hung
+    camera); ``gate``: after the first part, wait for this event before sending the rest;
+    ``chunked``: answer HTTP/1.1 with ``Transfer-Encoding: chunked`` and FFmpeg's part headers
+    (``--ffmpeg``, ``Content-type``), the body cut into ``chunk_size`` pieces that straddle parts.
     """
 
     def __init__(
@@ -27,9 +31,18 @@ class MjpegServer:
         fps: float = 100.0,
         close_after: int = 0,
         with_length: bool = True,
+        stall_after: int = 0,
+        gate: threading.Event | None = None,
+        chunked: bool = False,
+        chunk_size: int = 700,
     ) -> None:
         self.jpegs, self.period_s = jpegs, 1.0 / fps
         self.close_after, self.with_length = close_after, with_length
+        self.stall_after, self.gate = stall_after, gate
+        self.chunked, self.chunk_size = chunked, chunk_size
+        self.boundary = "ffmpeg" if chunked else BOUNDARY
+        self.sent = 0
+        self._release = threading.Event()
         self.connections = 0
         server = self
 
@@ -42,8 +55,14 @@ class MjpegServer:
                     self.send_error(404)
                     return
                 server.connections += 1
+                if server.chunked:
+                    self.protocol_version = "HTTP/1.1"
                 self.send_response(200)
-                self.send_header("Content-Type", f"multipart/x-mixed-replace;boundary={BOUNDARY}")
+                self.send_header(
+                    "Content-Type", f"multipart/x-mixed-replace;boundary={server.boundary}"
+                )
+                if server.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
                 server.stream(self.wfile)  # type: ignore[arg-type]
 
@@ -57,25 +76,50 @@ class MjpegServer:
     def url(self) -> str:
         return f"mjpeg://127.0.0.1:{self.port}/?action=stream"
 
+    def part(self, i: int) -> bytes:
+        jpeg = self.jpegs[i % len(self.jpegs)]
+        if self.chunked:  # FFmpeg's mpjpeg muxer: its boundary and header spelling
+            head = f"--ffmpeg\r\nContent-type: image/jpeg\r\nContent-length: {len(jpeg)}\r\n\r\n"
+            return head.encode() + jpeg + b"\r\n"
+        head = f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
+        if self.with_length:
+            head += f"Content-Length: {len(jpeg)}\r\n"
+        head += f"X-Timestamp: {1_700_000_000 + i / 100:.6f}\r\n\r\n"
+        return head.encode() + jpeg + b"\r\n"
+
+    def _write(self, wfile: BinaryIO, data: bytes) -> None:
+        if not self.chunked:
+            wfile.write(data)
+        else:
+            for k in range(0, len(data), self.chunk_size):
+                piece = data[k : k + self.chunk_size]
+                wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        wfile.flush()
+
     def stream(self, wfile: BinaryIO) -> None:
         i = 0
+        pending = b""
         while True:
-            jpeg = self.jpegs[i % len(self.jpegs)]
-            head = f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
-            if self.with_length:
-                head += f"Content-Length: {len(jpeg)}\r\n"
-            head += f"X-Timestamp: {time.time():.6f}\r\n\r\n"
-            try:
-                wfile.write(head.encode() + jpeg + b"\r\n")
-                wfile.flush()
-            except OSError:
+            if self.stall_after and i >= self.stall_after:
+                self._release.wait()  # hold the connection open, send nothing more
                 return
+            pending += self.part(i)
+            if not self.chunked or len(pending) >= self.chunk_size:  # chunks straddle parts
+                try:
+                    self._write(wfile, pending)
+                except OSError:
+                    return
+                pending = b""
             i += 1
+            self.sent = i
+            if i == 1 and self.gate is not None:
+                self.gate.wait()
             if self.close_after and i % self.close_after == 0:
                 return
             time.sleep(self.period_s)
 
     def close(self) -> None:
+        self._release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -11,7 +13,7 @@ import numpy as np
 import pytest
 from hw_helpers import MjpegServer, avi_jpegs, synthetic_jpegs
 
-from tactile.errors import DeviceError
+from tactile.errors import DeviceError, DeviceTimeoutError
 from tactile.hardware import open_tactile_sensor
 from tactile.hardware.base import DropDetector, EndOfStreamError
 from tactile.hardware.camera_mjpeg import MjpegCamera, boundary_of
@@ -97,14 +99,117 @@ def test_drop_detector_counts_gaps_without_nominal_fps() -> None:
 
 
 def test_mjpeg_slow_consumer_sees_dropped_frames() -> None:
-    server = MjpegServer(synthetic_jpegs(4), fps=200)
+    gate = threading.Event()
+    server = MjpegServer(synthetic_jpegs(4), fps=500, stall_after=21, gate=gate)
     try:
         with open_tactile_sensor(server.url + "&buffer=2") as cam:
             assert isinstance(cam, MjpegCamera)
-            first = cam.read()
-            time.sleep(0.1)  # ~20 frames arrive, the buffer keeps the 2 newest
+            first = cam.read()  # frame 0; the server waits for the gate before the rest
+            gate.set()
+            wait_for(lambda: cam._index == 21, "all 21 frames to arrive")  # a state, not a sleep
             later = cam.read()
     finally:
         server.close()
-    assert later.dropped_before >= later.index - first.index - 1 >= 5
-    assert cam.n_dropped >= 5
+    assert (first.index, later.index) == (0, 19)  # the buffer kept the two newest: 19 and 20
+    assert later.dropped_before >= 18 and cam.n_dropped == 18
+
+
+def wait_for(condition: Callable[[], bool], what: str, limit_s: float = 30.0) -> None:
+    """Wait for a state (not for a time): fails only if it never comes."""
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.005)
+
+
+@pytest.mark.timeout(60)
+def test_opencv_timeout_is_a_real_read_timeout() -> None:
+    """A stream that stops sending (connection open) raises within ?timeout_s, not never."""
+    server = MjpegServer(synthetic_jpegs(4), fps=200, stall_after=40)
+    url = f"opencv://http://127.0.0.1:{server.port}/?action=stream&timeout_s=0.5&reconnect=0"
+    try:
+        with open_tactile_sensor(url) as cam:
+            assert isinstance(cam, OpenCVCamera) and cam.source.startswith("http://")
+            first = cam.read()
+            assert first.image.shape == (24, 32, 3)
+            t0 = time.monotonic()
+            with pytest.raises(DeviceTimeoutError, match=r"no frame for 0\.5 s"):
+                for _ in range(100):  # the frames sent before the stall, then the timeout
+                    cam.read()
+            assert time.monotonic() - t0 < 30.0
+    finally:
+        server.close()
+
+
+def test_mjpeg_chunked_transfer_from_an_ffmpeg_style_server() -> None:
+    jpegs = synthetic_jpegs(4)
+    server = MjpegServer(jpegs, fps=200, chunked=True, chunk_size=333)
+    try:
+        with open_tactile_sensor(server.url + "&buffer=64") as cam:
+            frames = [cam.read() for _ in range(6)]
+    finally:
+        server.close()
+    for i, f in enumerate(frames):
+        expected = cv2.imdecode(np.frombuffer(jpegs[i % 4], np.uint8), cv2.IMREAD_COLOR)
+        assert np.array_equal(f.image, expected)
+        assert f.t_device_s is None  # FFmpeg sends no X-Timestamp
+
+
+def test_mjpeg_keeps_the_x_timestamp() -> None:
+    server = MjpegServer(synthetic_jpegs(4), fps=200)
+    try:
+        with open_tactile_sensor(server.url + "&buffer=64") as cam:
+            frames = [cam.read() for _ in range(3)]
+    finally:
+        server.close()
+    assert [f.t_device_s for f in frames] == pytest.approx([1.7e9, 1.7e9 + 0.01, 1.7e9 + 0.02])
+
+
+def _by_id(
+    tmp_path: Path, name: str, frames: int = 3, size_wh: tuple[int, int] = (112, 56)
+) -> Path:
+    video = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, size_wh)
+    for _ in range(frames):
+        image = np.zeros((size_wh[1], size_wh[0], 3), np.uint8)
+        image[8:-8, 16:-16] = 200  # bright inside a 1/7 border
+        writer.write(image)
+    writer.release()
+    folder = tmp_path / "by-id"
+    folder.mkdir(exist_ok=True)
+    (folder / name).symlink_to(video)
+    return folder
+
+
+def test_gelsight_mini_found_by_usb_name_with_the_border_crop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _by_id(tmp_path, "usb-GelSight_Inc._GelSight_Mini_R0B_2BGJ-VG9J-video-index0")
+    (folder / "usb-GelSight_Inc._GelSight_Mini_R0B_2BGJ-VG9J-video-index1").symlink_to("x")
+    monkeypatch.setenv("TACTILE_V4L_BY_ID", str(folder))
+    with open_tactile_sensor("gelsight-mini://") as cam:
+        frame = cam.read()
+    assert frame.image.shape == (240, 320, 3)  # the maker's 320 x 240 after the crop
+    assert frame.image[20:-20, 20:-20].min() > 150  # the dark border was cut off
+    assert frame.image.mean() > 150
+    with open_tactile_sensor("gelsight-mini://2BGJ?crop_frac=0") as cam:
+        assert cam.read().image.shape == (240, 320, 3) and cam.config.crop_frac == 0
+    with pytest.raises(DeviceError, match="no gelsight-mini sensor 'NOPE'"):
+        open_tactile_sensor("gelsight-mini://NOPE")
+
+
+def test_digit_found_by_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _by_id(tmp_path, "usb-Facebook_DIGIT_D20001-video-index0", size_wh=(64, 48))
+    monkeypatch.setenv("TACTILE_V4L_BY_ID", str(folder))
+    with open_tactile_sensor("digit://D20001") as cam:
+        assert cam.read().image.shape == (48, 64, 3)  # the whole frame: DIGIT is not cropped
+    from tactile.cli.find_devices_cmd import tactile_sensors
+
+    assert tactile_sensors() == [
+        {
+            "url": "digit://usb-Facebook_DIGIT_D20001-video-index0",
+            "by_id": str(folder / "usb-Facebook_DIGIT_D20001-video-index0"),
+            "kind": "digit",
+        }
+    ]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tactile.calibration.sensor import SIM_WEDGE
 from tactile.hardware import modbus
 from tactile.hardware.force_gauge import SpikeFilter
 from tactile.hardware.robotiq_emulator import RobotiqEmulator
 from tactile.hardware.sim_world import SimWorld
+from tactile.sensor import SIM_WEDGE
 from tactile.sim import SimObject
 
 _WORLD = SimWorld(SimObject(), SIM_WEDGE)

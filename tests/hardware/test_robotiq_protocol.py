@@ -66,8 +66,9 @@ def test_config_validation_names_the_fix() -> None:
     from tactile.hardware.robotiq import RobotiqConfig
 
     cfg = RobotiqConfig.from_url(parse_device_url("/dev/ttyUSB0?model=2f140&closed_pos=230"))
-    assert cfg.port == "/dev/ttyUSB0" and cfg.model.stroke_mm == 140.0
+    assert cfg.port == "/dev/ttyUSB0" and cfg.robotiq_model.stroke_mm == 140.0
     assert cfg.calibration.to_mm(230) == pytest.approx(0.0)
+    assert not cfg.width_calibrated  # the open end was not measured
     with pytest.raises(ConfigError, match="slave id 0"):
         RobotiqConfig.from_url(parse_device_url("/dev/ttyUSB0?slave=0"))
     with pytest.raises(ConfigError, match="timeout"):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from tactile.types import Grasp, GraspMetadata
@@ -63,3 +65,19 @@ class EvalPayload:
 
     def __reduce__(self) -> tuple[object, tuple[str]]:
         return (eval, (f"open({str(self.marker)!r}, 'w').write('x')",))
+
+
+def write_recording(
+    folder: Path, stem: str, n_video: int, n_force: int, n_width: int, width_m: float = 0.05
+) -> Path:
+    """A small MJPG AVI (48x64) and its two pickles, like the reference rig writes them."""
+    avi = folder / f"{stem}.avi"
+    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (64, 48))
+    for i in range(n_video):
+        frame = np.full((48, 64, 3), (40 + 5 * i, 120, 200), dtype=np.uint8)
+        frame[10:20, 10 + i : 20 + i] = 255
+        writer.write(frame)
+    writer.release()
+    (folder / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, 12.0, n_force)))
+    (folder / f"{stem}_widths.pkl").write_bytes(pickle.dumps(np.full(n_width, width_m)))
+    return avi

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
-from io_helpers import make_grasp
+from io_helpers import make_grasp, write_recording
 
 from tactile.cli.main import main
-from tactile.io import GraspWriter
+from tactile.io import GraspReader, GraspWriter
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,7 @@ def imported(reference_grasps_dir: Path, tmp_path_factory: pytest.TempPathFactor
     labels = reference_grasps_dir.parent / "objects_and_compliance.csv"
     for name in ("golf_ball_3.avi", "purple_ball_hardest_2.avi"):
         argv = ["import", str(reference_grasps_dir / name), str(dest), "--labels", str(labels)]
-        assert main([*argv, "--compression", "none"]) == 0
+        assert main([*argv, "--compression", "none", "--append"]) == 0
     return dest
 
 
@@ -31,8 +32,12 @@ def test_import_prints_what_it_imported(
     out, err = capsys.readouterr()
     assert "imported 1 grasp(s)" in out and "foam_brick_3" in out and "none" in out
     assert "warning: no label table given" in err
-    # importing again refuses the duplicate with one line and exit code 2 ...
+    # importing again refuses the existing dataset with one line and exit code 2 ...
     assert main(["import", str(src), str(dest)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "already exists" in lines[0] and "--append" in lines[0]
+    # ... and, appending, the duplicate grasp
+    assert main(["import", str(src), str(dest), "--append"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "already in" in lines[0] and "fix:" in lines[0]
     # ... unless asked to resume
@@ -43,7 +48,7 @@ def test_import_prints_what_it_imported(
 def test_import_json(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inspect", str(imported), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert payload["schema_version"] == 1 and payload["n_grasps"] == 2
+    assert payload["schema_version"] == 2 and payload["n_grasps"] == 2
     golf, purple = payload["grasps"]
     assert golf["grasp_id"] == "golf_ball_3" and golf["label_modulus_pa"] == 8.5e8
     assert purple["label_modulus_pa"] == 2.04e5 and purple["radius_mm"] == 25.0
@@ -53,7 +58,7 @@ def test_import_json(imported: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_inspect_text(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inspect", str(imported)]) == 0
     out = capsys.readouterr().out
-    assert "schema 1, 2 grasp(s)" in out
+    assert "schema 2, 2 grasp(s)" in out
     assert "golf_ball_3" in out and "850 MPa" in out and "480x640" in out
     assert "reference-import / wedge-reference-v3" in out
 
@@ -91,3 +96,84 @@ def test_inspect_shows_pending_grasps(tmp_path: Path, capsys: pytest.CaptureFixt
     writer.close()
     assert main(["inspect", str(path)]) == 0
     assert "not yet consolidated" not in capsys.readouterr().out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("flag", ["--append", "--overwrite"])
+def test_a_failed_import_leaves_the_dataset_as_it_was(
+    tmp_path: Path, flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, src = tmp_path / "first", tmp_path / "src"
+    first.mkdir()
+    src.mkdir()
+    write_recording(first, "old_ball_1", 4, 4, 4)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    dest = out_dir / "data.h5"
+    assert main(["import", str(first), str(dest)]) == 0
+    before = _snapshot(out_dir)
+    write_recording(src, "new_ball_1", 4, 4, 4)  # fine, imported first ...
+    write_recording(src, "new_ball_2", 4, 4, 4)
+    (src / "new_ball_2.avi").write_bytes(b"RIFF\x00\x00\x00\x00AVI junk")  # ... then this fails
+    assert main(["import", str(src), str(dest), flag]) == 2
+    assert "new_ball_2" in capsys.readouterr().err
+    assert _snapshot(out_dir) == before  # no half-appended file, no pending or temporary files
+    assert GraspReader(dest).ids() == ["old_ball_1"]
+
+
+def test_import_says_what_it_repaired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_recording(tmp_path, "short_ball_1", n_video=10, n_force=8, n_width=8)
+    assert main(["import", str(tmp_path / "short_ball_1.avi"), str(tmp_path / "o.h5")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: reference grasp 'short_ball_1' repaired: truncated video from 10 to 8" in err
+
+
+def _labels(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "labels.csv"
+    path.write_text("\n".join(["Label,Shape,Modulus [Pa]", *rows]) + "\n")
+    return path
+
+
+def test_label_table_conflicts_and_typos_are_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_recording(tmp_path, "ball_1", 4, 4, 4)
+    avi, dest = tmp_path / "ball_1.avi", tmp_path / "out.h5"
+    conflict = _labels(tmp_path, "ball,Sphere,1e5", "cube,Box,2e6", "ball,Sphere,3e5")
+    assert main(["import", str(avi), str(dest), "--labels", str(conflict)]) == 2
+    err = capsys.readouterr().err
+    assert "'ball' is listed twice with different moduli" in err and "line 2" in err
+    assert "line 4" in err and not dest.exists()
+    comma = _labels(tmp_path, "cube,Box,2e6", 'ball,Sphere,"1,5e5"')  # a decimal comma
+    assert main(["import", str(avi), str(dest), "--labels", str(comma)]) == 2
+    err = capsys.readouterr().err
+    assert "line 3 ('ball'): column 'Modulus [Pa]' holds '1,5e5', not a number" in err
+    assert "no row" not in err
+    text = _labels(tmp_path, "ball,Sphere,soft")
+    assert main(["import", str(avi), str(dest), "--labels", str(text)]) == 2
+    err = capsys.readouterr().err
+    assert "line 2 ('ball'): column 'Modulus [Pa]' holds 'soft', not a number" in err
+    same = _labels(tmp_path, "ball,Sphere,1e5", "ball,Sphere,1.0e5", "cube,Box,")
+    assert main(["import", str(avi), str(dest), "--labels", str(same), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["imported"][0]["label_modulus_pa"] == 1e5
+
+
+def test_inspect_reports_nan_forces(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import h5py
+
+    path = tmp_path / "nan.h5"
+    with GraspWriter(path) as writer:
+        writer.append(make_grasp(0))
+    with h5py.File(path, "a") as f:  # written by another tool, or damaged
+        force = f["grasps/g000/force_n"]
+        force[3:5] = np.nan
+    assert main(["inspect", str(path)]) == 1
+    out, err = capsys.readouterr()
+    row = next(line for line in out.splitlines() if line.startswith("g000"))
+    assert "nan" not in row  # the range of the finite samples, and a warning below
+    assert "grasp g000: force_n has 2 non-finite (NaN/inf) sample(s), first at frame 3" in err
+    assert main(["inspect", str(path), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["grasps"][0]["problems"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from io_helpers import Payload
+from io_helpers import Payload, write_recording
 
 from tactile.errors import ImportDataError, UnsafePickleError
 from tactile.io import (
@@ -36,22 +36,6 @@ def label_csv(shared_data: Path) -> Path:
     return shared_data / "objects_and_compliance.csv"
 
 
-def write_recording(
-    folder: Path, stem: str, n_video: int, n_force: int, n_width: int, width_m: float = 0.05
-) -> Path:
-    """A small MJPG AVI (48x64) and its two pickles, like the reference rig writes them."""
-    avi = folder / f"{stem}.avi"
-    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (64, 48))
-    for i in range(n_video):
-        frame = np.full((48, 64, 3), (40 + 5 * i, 120, 200), dtype=np.uint8)
-        frame[10:20, 10 + i : 20 + i] = 255
-        writer.write(frame)
-    writer.release()
-    (folder / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, 12.0, n_force)))
-    (folder / f"{stem}_widths.pkl").write_bytes(pickle.dumps(np.full(n_width, width_m)))
-    return avi
-
-
 def test_names_to_objects_and_ids() -> None:
     assert parse_object_name("golf_ball_3") == ("golf_ball", 3)
     assert parse_object_name("soft_foam__t=12") == ("soft_foam", 12)
@@ -70,8 +54,8 @@ def test_one_real_grasp(reference_grasps_dir: Path, label_csv: Path) -> None:
     assert grasp.meta.extra["timing"] == "nominal" and grasp.meta.extra["color_order"] == "BGR"
     assert grasp.t_s[1] == pytest.approx(1 / 30) and grasp.duration_s == pytest.approx(62 / 30)
     assert 35.0 < grasp.width_mm.min() < grasp.width_mm.max() < 64.0  # metres -> mm
-    # BGR kept: the same pixel as OpenCV decodes it
-    cap = cv2.VideoCapture(str(reference_grasps_dir / "golf_ball_1.avi"))
+    # BGR kept: the same pixels as OpenCV's own MJPEG reader (libjpeg) decodes them
+    cap = cv2.VideoCapture(str(reference_grasps_dir / "golf_ball_1.avi"), cv2.CAP_OPENCV_MJPEG)
     ok, first = cap.read()
     cap.release()
     assert ok and np.array_equal(grasp.frames[0], first)

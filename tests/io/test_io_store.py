@@ -43,7 +43,7 @@ def test_single_file_is_one_consolidated_file(tmp_path: Path) -> None:
         writer.append(make_grasp(1))
     assert sorted(os.listdir(tmp_path)) == ["one.h5"]  # no pending dir, temp or lock left
     with h5py.File(path, "r") as f:  # plain h5py, no tactile: the documented schema
-        assert f.attrs["format"] == FORMAT_NAME and f.attrs["schema_version"] == 1
+        assert f.attrs["format"] == FORMAT_NAME and f.attrs["schema_version"] == SCHEMA_VERSION
         frames = f["grasps/g001/frames"]
         assert frames.chunks == (1, 96, 128, 3) and frames.compression == "gzip"
         assert frames.attrs["color_order"] == "BGR"

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from proc_synth import lit_gel, press, to_u8
 
-from tactile.calibration import SIM_WEDGE
 from tactile.errors import InvalidGraspError, ProcessingError
 from tactile.processing import (
     build_pad_warp,
@@ -16,6 +15,7 @@ from tactile.processing import (
     saturated_fraction,
 )
 from tactile.processing.contact import check_not_black
+from tactile.sensor import SIM_WEDGE
 
 WARP = build_pad_warp(SIM_WEDGE, (240, 320), scale=0.5)
 

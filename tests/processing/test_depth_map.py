@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 from proc_synth import lit_gel, press, to_u8
 
-from tactile.calibration import SIM_WEDGE
 from tactile.calibration.depth_fit import calibrate_depth
 from tactile.errors import CalibrationError, InvalidGraspError
 from tactile.processing import (
@@ -15,6 +14,7 @@ from tactile.processing import (
     integrate_slopes,
     signed_difference,
 )
+from tactile.sensor import SIM_WEDGE
 
 WARP = build_pad_warp(SIM_WEDGE, (240, 320), scale=0.5)
 KW = {"mm_per_px_x": WARP.mm_per_px_x, "mm_per_px_y": WARP.mm_per_px_y}

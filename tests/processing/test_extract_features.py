@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from tactile.calibration import SIM_WEDGE, WEDGE_REFERENCE
 from tactile.errors import CalibrationError, InvalidGraspError, NoContactError, ProcessingError
 from tactile.processing import extract_features
+from tactile.sensor import SIM_WEDGE, WEDGE_REFERENCE, resolve_calibration
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp_truth
 from tactile.types import Flag, Grasp, GraspMetadata
 
@@ -21,7 +21,7 @@ def sim_pair():
 
 def test_simulated_sphere_matches_truth(sim_pair) -> None:
     grasp, truth = sim_pair
-    f = extract_features(grasp)  # calibration from the grasp's metadata
+    f = extract_features(grasp, resolve_calibration(grasp.meta))  # the profile it names
     assert f.reference_index is None  # the stored reference frame was used
     assert abs(f.contact_index - truth.contact_index) <= 3
     assert abs(f.peak_index - truth.peak_index) <= 3
@@ -35,7 +35,7 @@ def test_simulated_sphere_matches_truth(sim_pair) -> None:
 
 def test_deeper_press_gives_larger_area_and_depth(sim_pair) -> None:
     grasp, _ = sim_pair
-    f = extract_features(grasp)
+    f = extract_features(grasp, SIM_WEDGE)
     load = f.loading
     assert f.depth_mm is not None
     assert spearmanr(f.force_n[load], f.contact_area_mm2[load])[0] > 0.9
@@ -47,7 +47,7 @@ def test_deeper_press_gives_larger_area_and_depth(sim_pair) -> None:
 
 def test_without_stored_reference_uses_last_frame_before_contact(sim_pair) -> None:
     grasp, _ = sim_pair
-    f = extract_features(replace(grasp, reference_frame=None))
+    f = extract_features(replace(grasp, reference_frame=None), SIM_WEDGE)
     assert f.reference_index == f.contact_index - 1
     assert any("last before contact" in n for n in f.notes)
 
@@ -78,27 +78,31 @@ def _ramp(n: int = 12) -> np.ndarray:
 
 def test_no_calibration_is_a_clear_error() -> None:
     g = _grasp(np.full((12, 240, 320, 3), 120, np.uint8), _ramp(), cal_id=None)
-    with pytest.raises(CalibrationError, match="names no calibration"):
-        extract_features(g)
+    with pytest.raises(CalibrationError, match="names no sensor calibration"):
+        resolve_calibration(g.meta)
+    # processing never looks a calibration up itself, even when the grasp names one
+    named = _grasp(np.full((12, 240, 320, 3), 120, np.uint8), _ramp())
+    with pytest.raises(CalibrationError, match="needs a SensorCalibration"):
+        extract_features(named, "sim-wedge-v1")  # type: ignore[arg-type]
 
 
 def test_all_black_frames_are_a_clear_error() -> None:
     g = _grasp(np.zeros((12, 240, 320, 3), np.uint8), _ramp())
     with pytest.raises(ProcessingError, match="black"):
-        extract_features(g)
+        extract_features(g, SIM_WEDGE)
 
 
 def test_grasp_that_never_reaches_force() -> None:
     g = _grasp(np.full((12, 240, 320, 3), 120, np.uint8), np.full(12, 0.05))
     with pytest.raises(NoContactError, match="no contact"):
-        extract_features(g)
+        extract_features(g, SIM_WEDGE)
 
 
 def test_saturated_frames_are_flagged(sim_pair) -> None:
     grasp, _ = sim_pair
     frames = grasp.frames.copy()
     frames[:, 100:160, 100:200] = 255
-    f = extract_features(replace(grasp, frames=frames))
+    f = extract_features(replace(grasp, frames=frames), SIM_WEDGE)
     assert Flag.SATURATED_IMAGE in f.flags
 
 
@@ -122,19 +126,19 @@ def test_sample_maps_at_the_sampled_frames(sim_pair) -> None:
     from tactile.processing import sample_maps
 
     grasp, truth = sim_pair
-    f = extract_features(grasp)
-    depth = sample_maps(grasp, f, kind="depth")
-    contact = sample_maps(grasp, f, kind="contact")
-    change = sample_maps(grasp, f, kind="change")
+    f = extract_features(grasp, SIM_WEDGE)
+    depth = sample_maps(grasp, f, SIM_WEDGE, kind="depth")
+    contact = sample_maps(grasp, f, SIM_WEDGE, kind="contact")
+    change = sample_maps(grasp, f, SIM_WEDGE, kind="change")
     assert depth.shape[0] == contact.shape[0] == change.shape[0] == len(f.sampled_indices)
     assert change.shape[-1] == 3 and depth.shape == contact.shape
     # the last sample is the peak: its map's maximum is the feature's peak depth
     assert depth[-1].max() == pytest.approx(truth.gel_depth_mm[f.peak_index], rel=0.3)
     assert contact[-1].sum() > contact[0].sum()
     with pytest.raises(InvalidGraspError, match="map kind"):
-        sample_maps(grasp, f, kind="xray")
+        sample_maps(grasp, f, SIM_WEDGE, kind="xray")
     with pytest.raises(InvalidGraspError, match="outside"):
-        sample_maps(grasp, f, indices=[grasp.n_frames])
+        sample_maps(grasp, f, SIM_WEDGE, indices=[grasp.n_frames])
 
 
 def test_reference_precedes_the_first_visible_touch() -> None:

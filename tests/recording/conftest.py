@@ -1,16 +1,13 @@
-"""Recording test fixtures: fresh simulated rigs and fast grasp settings."""
+"""Recording test fixtures: simulated rigs and fast grasp settings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tactile.hardware.sim_world import reset_worlds
+from tactile.hardware.sim_world import SimRigs
 
 
-@pytest.fixture(autouse=True)
-def _fresh_worlds() -> Iterator[None]:
-    reset_worlds()
-    yield
-    reset_worlds()
+@pytest.fixture
+def rigs() -> SimRigs:
+    """The simulated rigs of one test (no global registry: nothing to reset between tests)."""
+    return SimRigs()

@@ -12,7 +12,7 @@ FAST = RecorderConfig(
     pre_s=0.03,
     hold_s=0.05,
     release_s=0.5,
-    max_closing_s=3.0,
+    max_closing_s=10.0,
 )
 
 
@@ -21,7 +21,8 @@ def rig(name: str, extra: str = "", **obj: float) -> dict[str, str]:
     params = {"radius_mm": 25.0, "modulus_pa": 2e5, **obj}
     q = f"rig={name}&" + "&".join(f"{k}={v}" for k, v in params.items())
     return {
-        "gripper": f"robotiq-sim://?{q}&activation_s=0&timeout_s=0.1",
+        # calibrated, as after `tactile calibrate gripper` (the emulated unit reads 3..230)
+        "gripper": f"robotiq-sim://?{q}&activation_s=0&timeout_s=0.1&open_pos=3&closed_pos=230",
         "tactile": f"sim://?{q}&fps=60&height_px=48&width_px=64&timeout_s=0.2",
         "force": f"sim://?{q}&rate_hz=200&timeout_s=0.2",
     }

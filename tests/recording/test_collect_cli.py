@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -66,3 +67,106 @@ def test_collect_with_sim_profile_and_object_override(
     meta = GraspReader(out).metadata("foam_001")
     assert meta.calibration_id == "sim-wedge-v1" and meta.extra["profile"] == "sim"
     assert "modulus_pa=3e4" in meta.devices["gripper"]
+
+
+def _collect(tmp_path: Path, *extra: str, n: int = 1, name: str = "s.h5") -> list[str]:
+    return ["collect", "ball", "-n", str(n), "-o", str(tmp_path / name), *SIM, *extra]
+
+
+def test_existing_output_is_refused_unless_append_or_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "s.h5"
+    assert main(_collect(tmp_path)) == 0
+    before = out.read_bytes()
+    capsys.readouterr()
+    assert main(_collect(tmp_path, n=2)) == 2  # would have resumed silently before
+    err = capsys.readouterr().err
+    assert "already holds 1 grasp(s)" in err and "--append" in err and "--overwrite" in err
+    assert out.read_bytes() == before  # untouched
+    assert main(_collect(tmp_path, "--append", n=2)) == 0
+    assert GraspReader(out).ids() == ["ball_001", "ball_002"]
+    assert main(_collect(tmp_path, "--overwrite", n=1)) == 0
+    assert GraspReader(out).ids() == ["ball_001"]
+    with pytest.raises(SystemExit):  # one or the other
+        main(_collect(tmp_path, "--append", "--overwrite"))
+
+
+def test_sim_keys_with_a_typo_are_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["collect", "ball", "-o", str(tmp_path / "x.h5"), "--profile", "sim",
+                 "--sim", "modulus_p=5e4"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown parameter 'modulus_p'" in err and "'modulus_pa'" in err
+    assert not (tmp_path / "x.h5").exists()
+    assert (
+        main(
+            [
+                "collect",
+                "ball",
+                "-o",
+                str(tmp_path / "y.h5"),
+                "--sim",
+                "fps=1",
+                "--gripper",
+                "/dev/ttyUSB9",
+                "--tactile",
+                "0",
+                "--force",
+                "/dev/ttyACM9",
+            ]
+        )
+        == 2
+    )
+    assert "no device is simulated" in capsys.readouterr().err
+
+
+def test_an_idle_rerun_cleans_what_a_killed_merge_left(tmp_path: Path) -> None:
+    out = tmp_path / "s.h5"
+    assert main(_collect(tmp_path)) == 0
+    leftover = tmp_path / ".s.h5.tmp-4242"  # what SIGKILL during the final merge leaves
+    leftover.write_bytes(b"\0" * 1_000_000)
+    assert main(_collect(tmp_path, "--append")) == 0  # nothing to record: an idle rerun
+    assert not leftover.exists()
+    assert GraspReader(out).ids() == ["ball_001"]
+
+
+def test_pause_between_grasps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n\n"))  # the operator presses Enter twice
+    assert main(_collect(tmp_path, "--pause", n=2)) == 0
+    err = capsys.readouterr().err
+    assert err.count("press Enter") == 1  # between grasp 1 and 2, not before the first
+    assert "1 of 2 grasps of ball done" in err
+    assert main(_collect(tmp_path, "--pause-s", "0.01", n=2, name="t.h5")) == 0
+    assert "pausing 0.01 s" in capsys.readouterr().err
+
+
+def test_sim_profile_shows_the_pause_and_a_saved_rerun_preview(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("rerun", reason="the preview extra (rerun-sdk) is not installed")
+    rrd = tmp_path / "preview.rrd"
+    code = main(
+        ["collect", "ball", "-n", "2", "-o", str(tmp_path / "p.h5"), "--profile", "sim",
+         "--no-progress", "--close-speed", "1.0", "--hold-s", "0", "--pause-s", "0.001",
+         "--preview", f"rerun:{rrd}"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "1 of 2 grasps of ball done: pausing 0.001 s" in err
+    # the frames' 240x320 images went to the preview (an empty recording is ~10 kB)
+    assert rrd.stat().st_size > 200_000
+
+
+def test_preview_that_cannot_start_fails_before_anything_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert main(_collect(tmp_path, "--preview", "opencv")) == 2
+    err = capsys.readouterr().err
+    assert "no display" in err and "rerun:preview.rrd" in err
+    assert not (tmp_path / "s.h5").exists()

@@ -44,7 +44,7 @@ def test_sigkill_mid_session_then_resume(tmp_path: Path) -> None:
             proc.kill()
     survivors = GraspReader(out).ids()
     assert survivors and survivors[0] == "ball_001"
-    assert main(["collect", "ball", "-n", "3", "-o", str(out), *URLS]) == 0
+    assert main(["collect", "ball", "-n", "3", "-o", str(out), *URLS, "--append"]) == 0
     reader = GraspReader(out)
     assert reader.ids() == ["ball_001", "ball_002", "ball_003"]
     assert all(reader.read(gid).n_frames > 10 for gid in reader.ids())

@@ -3,30 +3,60 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import numpy as np
 import pytest
 from rec_helpers import FAST, rig
 
-from tactile.errors import SafetyLimitError
-from tactile.hardware import open_force_sensor, open_gripper, open_tactile_sensor
-from tactile.hardware.robotiq_emulator import get_emulator
-from tactile.hardware.sim_world import get_world
-from tactile.recording import GraspAbortedError, Recorder, RecorderConfig
+from tactile.errors import ConfigError, SafetyLimitError
+from tactile.hardware import ForceSample, open_force_sensor, open_gripper, open_tactile_sensor
+from tactile.hardware import robotiq_protocol as rp
+from tactile.hardware.robotiq_emulator import RobotiqEmulator, emulator_of
+from tactile.hardware.sim_world import SimRigs, SimWorld
+from tactile.recording import (
+    GraspAbortedError,
+    LiveFrame,
+    Recorder,
+    RecorderConfig,
+    RecordingInterruptedError,
+)
+from tactile.recording.recorder import SafetyMonitor
 from tactile.types import Grasp, GraspMetadata
 
 META = GraspMetadata(object_id="ball")
 
 
-def record(urls: dict[str, str], config: RecorderConfig = FAST, activate: bool = True) -> Grasp:
+def record(
+    urls: dict[str, str],
+    config: RecorderConfig = FAST,
+    rigs: SimRigs | None = None,
+    n: int = 1,
+    **kw: object,
+) -> Grasp:
+    """Record ``n`` grasps with one recorder; returns the last."""
+    rigs = rigs if rigs is not None else SimRigs()
     with (
-        open_gripper(urls["gripper"]) as g,
-        open_tactile_sensor(urls["tactile"]) as c,
-        open_force_sensor(urls["force"]) as f,
+        open_gripper(urls["gripper"], rigs=rigs) as g,
+        open_tactile_sensor(urls["tactile"], rigs=rigs) as c,
+        open_force_sensor(urls["force"], rigs=rigs) as f,
     ):
-        if activate:
-            g.activate()
-        return Recorder(g, c, f, config).record("g1", META)
+        g.activate()
+        recorder = Recorder(g, c, f, config, **kw)  # type: ignore[arg-type]
+        grasps = [recorder.record(f"g{i}", META) for i in range(n)]
+        return grasps[-1]
+
+
+def world(rigs: SimRigs, name: str) -> SimWorld:
+    w = rigs.get(name)
+    assert w is not None
+    return w
+
+
+def emulator(rigs: SimRigs, name: str) -> RobotiqEmulator:
+    emu = emulator_of(rigs.get(name))
+    assert emu is not None
+    return emu
 
 
 def test_one_grasp_is_synchronised_and_complete() -> None:
@@ -46,50 +76,107 @@ def test_one_grasp_is_synchronised_and_complete() -> None:
     assert diff > 1.0  # the imprint is in the frame at peak force
 
 
+def test_raw_streams_are_kept_with_their_own_timestamps() -> None:
+    grasp = record(rig("s"), latency_s={"tactile": 0.05, "force": 0.002})
+    force, gripper, tactile = (grasp.streams[k] for k in ("force", "gripper", "tactile"))
+    assert len(force["t_s"]) > grasp.n_frames  # the 200 Hz gauge, not resampled
+    assert np.all(np.diff(force["t_s"]) > 0) and np.all(np.diff(gripper["t_s"]) > 0)
+    assert set(gripper) >= {"width_mm", "position", "object_status", "fault_code"}
+    # latency offsets: the event happened that long before the sample arrived
+    assert np.allclose(tactile["t_arrival_s"] - tactile["t_s"], 0.05)
+    assert np.allclose(force["t_arrival_s"] - force["t_s"], 0.002)
+    assert np.array_equal(grasp.t_s, tactile["t_s"])
+    assert grasp.meta.extra["latency_s"] == {"tactile": 0.05, "force": 0.002}
+    assert grasp.meta.extra["width_calibrated"] is True  # the rig's URL carries one
+
+
 @pytest.mark.parametrize("modulus_pa", [3e4, 2e5, 1e9])
 def test_force_limit_never_exceeded_in_simulation(modulus_pa: float) -> None:
-    """The true contact force (not just the samples) stays within max_force_n."""
+    """The true contact force (not just the samples) stays within max_force_n, overshoot
+    included: the press after first contact runs at the slowest speed."""
+    rigs = SimRigs()
     config = dataclasses.replace(FAST, max_force_n=25.0, target_force_n=24.0, hold_s=0.0)
-    grasp = record(rig("m", modulus_pa=modulus_pa), config)
-    world = get_world("m")
-    assert world is not None
-    assert 20.0 <= world.peak_force_n <= 25.0  # the gripper's force setting caps it
+    grasp = record(rig("m", modulus_pa=modulus_pa), config, rigs, n=2)  # 2nd approaches fast
+    assert 20.0 <= world(rigs, "m").peak_force_n <= 25.0  # the gripper's force setting caps it
     assert grasp.force_n.max() <= 25.0 + 0.2  # (plus gauge noise)
+    assert grasp.meta.extra["press_speed"] == 0.0
+
+
+def test_a_limit_below_the_grippers_weakest_grip_is_refused_or_pressed_slowly() -> None:
+    """Issue 13: a 15.5 N limit at full speed reached 20.0 N (the 2F-85's weakest grip)."""
+    config = dataclasses.replace(FAST, max_force_n=15.5, target_force_n=10.0, close_speed=1.0)
+    with pytest.raises(ConfigError, match=r"15\.5 N is below the 20 N .* cannot honour"):
+        record(rig("w0"), config)
+    rigs = SimRigs()
+    config = dataclasses.replace(config, software_force_limit=True)
+    grasp = record(rig("w"), config, rigs, n=2)
+    assert world(rigs, "w").peak_force_n <= 15.5  # pressed slowly, held by the software
+    assert grasp.meta.extra["press_speed"] == 0.0
+    emu = emulator(rigs, "w")
+    closing = [c.speed for c in emu.commands if c.action & rp.RGTO and c.position > 10]
+    # grasp 1 closes slowly all the way; grasp 2 approaches fast to 5 mm before grasp 1's
+    # contact opening, then presses slowly
+    assert closing == [0, 255, 0]
+    assert grasp.meta.extra["contact_width_mm"] == pytest.approx(50.0, abs=2.0)  # at 0.5 N
+    with pytest.raises(ConfigError, match=r"below the 20 N .* too fast"):  # even when accepted
+        record(rig("w2"), dataclasses.replace(config, press_speed=1.0))
+
+
+def test_one_positive_spike_does_not_abort() -> None:
+    urls = rig("p")
+    urls["force"] += "&glitch_every=23&glitch_n=400"  # lone +400 N readings
+    grasp = record(urls)
+    assert "aborted" not in grasp.meta.extra
+    assert grasp.meta.extra["n_force_rejected"] >= 1  # counted as spikes, left out of force_n
+    assert grasp.force_n.max() < 30.0
+
+
+def test_safety_monitor_needs_two_readings_in_a_row() -> None:
+    monitor = SafetyMonitor(max_force_n=20.0, confirm=2)
+    readings = [5.0, 400.0, 6.0, 7.0, 25.0, 26.0, 27.0]
+    trips = [monitor(ForceSample(t_s=float(i), force_n=f)) for i, f in enumerate(readings)]
+    assert trips == [False, False, False, False, False, True, False]
+    assert monitor.tripped is not None and monitor.tripped.t_s == 5.0
 
 
 def test_software_force_trip_opens_gripper_and_keeps_frames() -> None:
-    # a gripper that cannot limit its force below 100 N and a slow 5 Hz gauge: the force jumps
-    # past the limit between two readings, the force thread trips and opens the gripper.
+    # a gripper that cannot limit its force below 100 N and ignores the hold at the target:
+    # only the safety check stops it, one gauge reading after the force first passes the limit
     urls = rig("t", modulus_pa=1e9)
-    urls["gripper"] = "sim://?rig=t&min_force_n=100&max_force_n=200"
-    urls["force"] = "sim://?rig=t&rate_hz=5"  # the jump is also "rejected" as a spike
-    config = dataclasses.replace(FAST, max_force_n=20.0, target_force_n=15.0, close_speed=1.0)
+    urls["gripper"] = "sim://?rig=t&min_force_n=100&max_force_n=200&ignore_hold=1"
+    config = dataclasses.replace(
+        FAST, max_force_n=20.0, target_force_n=15.0, software_force_limit=True, hold_s=0.5
+    )  # the fingers squeeze on through the hold: the force passes 20 N whatever the timing
     with pytest.raises(GraspAbortedError, match=r"exceeded the limit 20\.0 N") as info:
         record(urls, config)
     err = info.value
     assert isinstance(err.cause, SafetyLimitError)
     assert err.gripper_opened and err.partial is not None and err.partial.n_frames >= 2
     assert "aborted" in err.partial.meta.extra
+    force = err.partial.streams["force"]
+    over = np.flatnonzero(force["force_n"] > 20.0)
+    assert err.partial.meta.extra["safety_trip_t_s"] == force["t_s"][over[1]]
+    assert over[1] == over[0] + 1  # tripped on the second reading above the limit
 
 
 def test_closing_time_limit() -> None:
+    rigs = SimRigs()
     config = dataclasses.replace(FAST, close_speed=0.01, max_closing_s=0.1)
     with pytest.raises(GraspAbortedError, match=r"closing took longer than 0\.1 s") as info:
-        record(rig("c"), config)
-    emu = get_emulator("c")
-    assert emu is not None and emu.commands[-1].position == 0  # commanded open
+        record(rig("c"), config, rigs)
+    assert emulator(rigs, "c").commands[-1].position == 3  # commanded open (calibrated)
     assert info.value.gripper_opened
 
 
-def test_gripper_fault_mid_grasp_opens_and_keeps_data() -> None:
+def test_gripper_fault_mid_grasp_releases_without_reactivating() -> None:
+    rigs = SimRigs()
     urls = rig("f")
     urls["gripper"] += "&fail=fault&fault_code=0x0E"
     with pytest.raises(GraspAbortedError, match="0x0E") as info:
-        record(urls)
-    emu = get_emulator("f")
-    assert emu is not None
-    assert emu.commands[-1].position == 0 and emu.commands[-1].action & 0x08  # goto open
-    assert emu.gFLT == 0  # the fault was cleared by reset + reactivation
+        record(urls, rigs=rigs)
+    emu = emulator(rigs, "f")
+    assert emu.commands[-1].action == rp.RACT | rp.RATR | rp.RARD  # automatic release
+    assert emu.activations == 1 and emu.activation_collisions == 0  # never re-activated
     assert info.value.partial is not None and info.value.partial.n_frames > 2
 
 
@@ -100,17 +187,48 @@ def test_no_object_is_recorded_as_such() -> None:
     assert grasp.force_n.max() < 0.5
 
 
+def test_frame_callback_sees_every_frame_and_can_stop_closing() -> None:
+    seen: list[LiveFrame] = []
+
+    def stop_once_touching(live: LiveFrame) -> bool:
+        seen.append(live)
+        return live.phase == "closing" and live.force_n > 3.0
+
+    grasp = record(rig("cb"), on_frame=stop_once_touching)
+    assert len(seen) == grasp.n_frames
+    assert {lf.phase for lf in seen} == {"pre", "closing", "hold", "release"}
+    assert grasp.meta.extra["stopped_by"] == "callback"
+    assert 3.0 < grasp.force_n.max() < 10.0  # stopped before the 10 N target
+
+
+def test_stop_event_keeps_the_partial_grasp() -> None:
+    stop = threading.Event()
+
+    def press_ctrl_c(live: LiveFrame) -> bool:
+        if live.phase == "closing" and live.force_n > 1.0:
+            stop.set()
+        return False
+
+    rigs = SimRigs()
+    with pytest.raises(GraspAbortedError, match="stopped by the user") as info:
+        record(rig("i"), rigs=rigs, on_frame=press_ctrl_c, stop_event=stop)
+    assert isinstance(info.value.cause, RecordingInterruptedError)
+    assert info.value.gripper_opened and info.value.partial is not None
+    assert info.value.partial.force_n.max() > 1.0
+    assert emulator(rigs, "i").commands[-1].position == 3  # open
+
+
 def test_streams_are_synchronised_at_frame_times() -> None:
     """Force and width interpolated to each frame agree with the physics at that opening."""
+    rigs = SimRigs()
     urls = rig("y", modulus_pa=1e5)
     urls["gripper"] = "sim://?rig=y"  # no position quantisation, unlike the Robotiq counts
     urls["force"] = "sim://?rig=y&rate_hz=500"
     config = dataclasses.replace(FAST, close_speed=0.2, target_force_n=15.0, hold_s=0.0)
-    grasp = record(urls, config)
-    world = get_world("y")
-    assert world is not None
+    grasp = record(urls, config, rigs)
+    w = world(rigs, "y")
     loading = grasp.force_n > 1.0
     assert loading.sum() >= 5
-    physics = np.array([world.contact_force_n(w) for w in grasp.width_mm[loading]])
+    physics = np.array([w.contact_force_n(x) for x in grasp.width_mm[loading]])
     error = np.abs(grasp.force_n[loading] - physics)
     assert float(np.median(error)) < 0.2 and float(np.percentile(error, 90)) < 0.75

@@ -48,8 +48,8 @@ def test_search_trials_run_as_ray_tasks(ray_local: None, tmp_path: Path) -> None
 
 def test_simulate_fans_grasps_out_over_ray(ray_local: None, tmp_path: Path) -> None:
     from tactile.ray_support import ray_pool
+    from tactile.recording.synthetic import generate_dataset
     from tactile.sim import SimGraspConfig
-    from tactile.sim.dataset import generate_dataset
 
     config = SimGraspConfig(size_hw=(60, 80))
     local = generate_dataset(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tactile.calibration.sensor import SIM_WEDGE, SensorCalibration
+from tactile.sensor import SIM_WEDGE, SensorCalibration
 
 #: The sim Wedge pad at a quarter of the pixels (120x160 frames, same 35 x 25.5 mm pad).
 SMALL_CAL: SensorCalibration = replace(

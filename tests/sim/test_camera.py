@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import cv2
 import numpy as np
 import pytest
 
-from tactile.calibration.sensor import SIM_WEDGE, WEDGE_REFERENCE
 from tactile.errors import ConfigError
+from tactile.sensor import SIM_WEDGE, WEDGE_REFERENCE, get_calibration
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp_truth
 from tactile.sim.render import Optics, background_image
 
@@ -26,7 +27,15 @@ def test_raw_frames_warp_back_onto_the_rendered_pad() -> None:
     ball = SimObject(radius_mm=15.0, modulus_pa=2e9, name="hard")
     grasp, truth = simulate_grasp_truth(ball, cfg, seed=0)
     assert grasp.frames.shape[1:] == (480, 640, 3)
-    assert grasp.meta.calibration_id == "wedge-reference-v1"
+    # the simulated rig's own profile: the reference rig's geometry, the simulator's gel
+    assert grasp.meta.calibration_id == "sim-wedge-raw-v1"
+    sim_rig = get_calibration("sim-wedge-raw-v1")
+    assert replace(sim_rig, calibration_id=WEDGE_REFERENCE.calibration_id) == replace(
+        WEDGE_REFERENCE,
+        gel_max_strain=sim_rig.gel_max_strain,
+        sensor_model=sim_rig.sensor_model,
+        notes=sim_rig.notes,
+    )
     assert truth.contact_masks.shape[1:] == (300, 400)  # pad coordinates
     assert grasp.reference_frame is not None
     pad = _unwarp(grasp.reference_frame).astype(float)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tactile.calibration.sensor import SIM_WEDGE
+from tactile.sensor import SIM_WEDGE, SIM_WEDGE_THIN
 from tactile.sim import GelModel, SimObject, contact_curve
 from tactile.sim.contact import GEL_MAX_STRAIN, gel_bottoming_multiplier
 
@@ -112,7 +112,7 @@ def test_gel_bottoms_out_instead_of_exceeding_its_thickness() -> None:
 def test_gel_depth_never_exceeds_the_gel_thickness(
     log_e: float, radius: float, shape: str, foam: bool, thin_layer: bool, thickness: float
 ) -> None:
-    gel = GelModel(GEL.modulus_pa, GEL.poisson, thickness, thin_layer)
+    gel = GelModel(GEL.modulus_pa, GEL.poisson, thickness, thin_layer)  # bottoms at 0.9 h
     size = (radius * 1.3, radius, radius * 0.8)
     obj = SimObject(shape=shape, radius_mm=radius, modulus_pa=10**log_e, size_mm=size, foam=foam)
     curve = contact_curve(obj, gel, **PAD)  # model range and lock-up
@@ -137,7 +137,8 @@ def test_flat_contact_area_limited_by_pad() -> None:
 
 def test_thin_gel_layer_stiffens_the_contact() -> None:
     obj = SimObject(radius_mm=20.0, modulus_pa=1e9)
-    thin = GelModel.from_calibration(SIM_WEDGE, thin_layer=True)
+    thin = GelModel.from_calibration(SIM_WEDGE_THIN)
+    assert thin.thin_layer and not GelModel.from_calibration(SIM_WEDGE).thin_layer
     f_half_space = float(contact_curve(obj, GEL, **PAD).at(2.0)["force_n"])
     f_thin = float(contact_curve(obj, thin, **PAD).at(2.0)["force_n"])
     assert f_thin > 2 * f_half_space

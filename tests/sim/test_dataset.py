@@ -1,101 +1,33 @@
-"""`tactile simulate`: datasets through the real grasp store, deterministic, with a card."""
+"""Synthetic dataset plans: the per-grasp settings and the bounded-ahead parallel run."""
 
 from __future__ import annotations
 
-import json
 import multiprocessing
-import time
-from dataclasses import replace
-from pathlib import Path
+import multiprocessing.pool
+from typing import Any
 
-import numpy as np
 import pytest
 from sim_helpers import SMALL_CAL
 
-from tactile.cli.main import main
-from tactile.io import GraspReader
-from tactile.sim import SimGraspConfig, dataset, sample_population, simulate_grasp
-from tactile.sim.dataset import FORCE_TARGET_JITTER, generate_dataset, grasp_seed
+from tactile.errors import ConfigError
+from tactile.sim import SimGraspConfig, dataset
 
 
-def test_dataset_round_trips_through_the_store(tmp_path: Path) -> None:
-    cfg = SimGraspConfig.realistic(calibration=SMALL_CAL, size_hw=(48, 64))
-    out = tmp_path / "ds.h5"
-    result = generate_dataset(out, n_objects=2, grasps_per_object=2, seed=7, workers=2, config=cfg)
-    assert len(result.grasp_ids) == 4 and result.card_md.exists()
-    card = json.loads(result.card_json.read_text())
-    assert card["n_grasps"] == 4 and card["settings"]["seed"] == 7
-    objs = sample_population(2, "reference", seed=7)
-    with GraspReader(out) as reader:
-        assert reader.ids() == list(result.grasp_ids)
-        stored = reader.read(result.grasp_ids[3])
-    # the same grasp simulated in this process (no workers) is bit-identical
-    s = grasp_seed(7, 1, 1)
-    scale = 1.0 + FORCE_TARGET_JITTER * (2.0 * np.random.default_rng(s).random() - 1.0)
-    gripper = replace(cfg.gripper, force_target_n=cfg.gripper.force_target_n * scale)
-    again = simulate_grasp(objs[1], replace(cfg, gripper=gripper), s)
-    assert np.array_equal(stored.frames, again.frames)
-    np.testing.assert_array_equal(stored.force_n, again.force_n)
-    assert stored.reference_frame is not None
-    assert stored.meta.label_modulus_pa == objs[1].modulus_pa
-    assert stored.meta.extra["seed"] == s
+def test_plan_mixes_presets_per_grasp_and_checks_its_counts() -> None:
+    configs = [SimGraspConfig.clean(calibration=SMALL_CAL), SimGraspConfig(calibration=SMALL_CAL)]
+    plan = dataset.plan_dataset(n_objects=2, grasps_per_object=3, seed=4, config=configs)
+    assert len(plan.objects) == 2 and len(plan.jobs) == 6
+    presets = [job[1].preset for job in plan.jobs]
+    assert presets == ["clean", "ideal", "clean", "ideal", "clean", "ideal"]
+    assert plan.settings(workers=1)["presets"] == ["clean", "ideal"]
+    with pytest.raises(ConfigError, match="at least one"):
+        dataset.plan_dataset(n_objects=0, grasps_per_object=1)
+    with pytest.raises(ConfigError, match="workers"):
+        dataset.simulate_plan(plan, workers=0)
 
 
-def test_cli_simulate_json(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "cli_ds"
-    argv = [
-        "simulate", str(out), "--objects", "2", "--grasps", "1", "--seed", "3",
-        "--population", "loguniform", "--workers", "1", "--size", "32x48", "--json",
-    ]  # fmt: skip
-    assert main(argv) == 0
-    payload = json.loads(capsys.readouterr().out)
-    assert len(payload["grasp_ids"]) == 2
-    assert Path(payload["card_md"]).read_text().startswith("# Synthetic grasp dataset")
-    with GraspReader(out) as reader:
-        assert reader.read(payload["grasp_ids"][0]).frames.shape[1:] == (32, 48, 3)
-
-
-def test_cli_simulate_rejects_bad_counts(capsys) -> None:  # type: ignore[no-untyped-def]
-    assert main(["simulate", "x.h5", "--objects", "0"]) == 2
-    assert "at least 1" in capsys.readouterr().err
-
-
-def test_cli_preset_mix_alternates_presets_per_grasp(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "mix.h5"
-    argv = [
-        "simulate", str(out), "--objects", "2", "--grasps", "3", "--seed", "1", "--workers", "1",
-        "--size", "32x48", "--preset", "mix", "--mix-presets", "ideal,realistic,clean", "--json",
-    ]  # fmt: skip
-    assert main(argv) == 0
-    payload = json.loads(capsys.readouterr().out)
-    settings = payload["card"]["settings"]
-    assert settings["preset"] == "mix" and settings["presets"] == ["ideal", "realistic", "clean"]
-    with GraspReader(out) as reader:
-        presets = [reader.read(g).meta.extra["sim_preset"] for g in payload["grasp_ids"]]
-    # object i's grasp k uses preset (i + k) mod 3
-    assert presets == ["ideal", "realistic", "clean", "realistic", "clean", "ideal"]
-
-
-def test_cli_rejects_unknown_mix_preset(capsys) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(SystemExit) as exc:
-        main(["simulate", "x.h5", "--preset", "mix", "--mix-presets", "ideal,noisy"])
-    assert exc.value.code == 2
-    assert "realistic" in capsys.readouterr().err
-
-
-def test_cli_simulate_shows_a_progress_bar(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    argv = ["simulate", str(tmp_path / "p.h5"), "--objects", "1", "--grasps", "2", "--workers", "1",
-            "--size", "32x48"]  # fmt: skip
-    assert main(argv) == 0
-    captured = capsys.readouterr()
-    assert "2/2" in captured.err and "grasp" in captured.err  # tqdm writes to stderr
-    assert "Wrote 2 grasps" in captured.out
-
-
-def _mark_started(job: tuple[str, int]) -> int:
-    folder, i = job
-    (Path(folder) / f"started_{i}").touch()
-    return i
+def _square(i: int) -> int:
+    return i * i
 
 
 @pytest.mark.skipif(
@@ -103,13 +35,22 @@ def _mark_started(job: tuple[str, int]) -> int:
     reason="patches the job function in the parent; only forked workers inherit it",
 )
 def test_parallel_workers_stay_a_bounded_window_ahead_of_the_writer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A slow writer must not make finished grasps pile up in memory (back-pressure)."""
-    monkeypatch.setattr(dataset, "_job", _mark_started)  # forked workers inherit it
-    results = dataset._run([(str(tmp_path), i) for i in range(20)], workers=2)
+    """A slow writer must not make finished grasps pile up in memory (back-pressure): however
+    fast the workers, no more jobs are queued than the window while the writer holds one."""
+    submitted: list[Any] = []
+    real = multiprocessing.pool.Pool.apply_async
+
+    def counting(self: multiprocessing.pool.Pool, func: Any, args: Any = (), *a: Any) -> Any:
+        submitted.append(args)
+        return real(self, func, args, *a)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "apply_async", counting)
+    monkeypatch.setattr(dataset, "_job", _square)  # forked workers inherit it
+    results = dataset._run(list(range(20)), workers=2)
     assert next(results) == 0
-    time.sleep(0.5)  # a slow writer: the workers must wait, not run ahead
-    started = len(list(tmp_path.glob("started_*")))
-    assert started <= dataset.AHEAD_PER_WORKER * 2 + 1
-    assert list(results) == list(range(1, 20))  # all of them, in job order
+    assert len(submitted) == dataset.AHEAD_PER_WORKER * 2  # none queued past the window
+    assert next(results) == 1
+    assert len(submitted) == dataset.AHEAD_PER_WORKER * 2 + 1  # one more per one written
+    assert list(results) == [i * i for i in range(2, 20)]  # all of them, in job order

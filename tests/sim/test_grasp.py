@@ -10,9 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
-from sim_helpers import SMALL_CAL
+from sim_helpers import SMALL_CAL, SMALL_HW
 
+from tactile.cli.simulate_cmd import preset_config
+from tactile.errors import ConfigError
+from tactile.sensor import WEDGE_REFERENCE_V3, get_calibration
 from tactile.sim import (
+    GelModel,
     SensorNoise,
     SimGraspConfig,
     SimObject,
@@ -20,6 +24,7 @@ from tactile.sim import (
     simulate_grasp,
     simulate_grasp_truth,
 )
+from tactile.sim.contact import GEL_MAX_STRAIN
 from tactile.types import Grasp
 
 BALL = SimObject(radius_mm=20.0, modulus_pa=1e6, name="ball")
@@ -49,7 +54,8 @@ def test_contact_is_visible_above_threshold_inside_and_quiet_outside(
     clean_config: SimGraspConfig, thin_layer: bool
 ) -> None:
     stiff = SimObject(radius_mm=15.0, modulus_pa=5e9, name="hard")
-    cfg = replace(clean_config, thin_layer=thin_layer)
+    gel_model = "thin-layer" if thin_layer else "half-space"
+    cfg = replace(clean_config, calibration=replace(clean_config.calibration, gel_model=gel_model))
     grasp, truth = simulate_grasp_truth(stiff, cfg, seed=0)
     assert grasp.reference_frame is not None
     k = truth.peak_index
@@ -87,6 +93,25 @@ def test_metadata_labels_and_json_scalars(clean_config: SimGraspConfig) -> None:
     for value in meta.extra.values():
         assert isinstance(value, str | int | float | bool)
     json.dumps(meta.extra)
+
+
+def test_the_simulated_sensor_is_described_by_its_calibration_alone() -> None:
+    # the profile a simulated grasp names is the gel the simulator used: the estimators need
+    # no simulator setting from the metadata
+    for cfg in (SimGraspConfig(), SimGraspConfig.wedge_raw()):
+        gel = GelModel.from_calibration(get_calibration(cfg.calibration.calibration_id))
+        assert gel == GelModel.from_calibration(cfg.calibration)
+        assert gel.max_strain == GEL_MAX_STRAIN
+    thin = preset_config("thin-layer", (240, 320))
+    assert get_calibration(thin.calibration.calibration_id).gel_model == "thin-layer"
+    grasp = simulate_grasp(BALL, SimGraspConfig.clean(calibration=SMALL_CAL, size_hw=SMALL_HW))
+    side_channels = {"sim_gel_max_strain", "sim_thin_layer", "gel_thickness_mm"}
+    assert not side_channels & set(grasp.meta.extra)
+
+
+def test_a_calibration_without_gel_bottoming_cannot_drive_the_simulator() -> None:
+    with pytest.raises(ConfigError, match="gel_max_strain"):
+        simulate_grasp(BALL, SimGraspConfig.clean(calibration=WEDGE_REFERENCE_V3))
 
 
 def test_same_seed_same_grasp_other_seed_differs(noisy_config: SimGraspConfig) -> None:
@@ -170,7 +195,10 @@ def test_population_sweep_simulates_sane_grasps(population: str) -> None:
     cal = replace(SMALL_CAL, mm_per_px_x=SMALL_CAL.mm_per_px_x * 2.5)
     cal = replace(cal, mm_per_px_y=SMALL_CAL.mm_per_px_y * 2.5)
     for i, obj in enumerate(sample_population(15, population, seed=11)):
-        cfg = SimGraspConfig.realistic(calibration=cal, size_hw=(48, 64), thin_layer=i % 2 == 1)
+        gel_model = "thin-layer" if i % 2 == 1 else "half-space"
+        cfg = SimGraspConfig.realistic(
+            calibration=replace(cal, gel_model=gel_model), size_hw=(48, 64)
+        )
         grasp, truth = simulate_grasp_truth(obj, cfg, seed=i)
         assert truth.force_n.max() > 0 and truth.contact_index > 0
         load = slice(truth.contact_index, truth.peak_index + 1)

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ConfigError, StoreError, TactileError
 from tactile.estimators.neural.config import (
     ANALYTICAL_CHANNELS,
@@ -36,6 +35,7 @@ from tactile.estimators.neural.inputs import (
     sample_indices,
     stack_inputs,
 )
+from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:
@@ -146,8 +146,9 @@ def prepare_grasp(
 ) -> tuple[GraspInputs, GraspFeatures, ModulusEstimate | None]:
     """Features, analytical estimate (None if it fails) and raw network inputs of one grasp
     (``finger_stiffness_n_per_mm``: see :func:`make_inputs`)."""
-    from tactile.estimators.base import compute_features, resolve_calibration
+    from tactile.estimators.base import compute_features
     from tactile.estimators.registry import get_estimator
+    from tactile.sensor import resolve_calibration
 
     cal = resolve_calibration(grasp.meta, calibration)
     feats = features if features is not None else compute_features(grasp, cal)
@@ -219,9 +220,10 @@ def prepare_stored(
     ``extra_frames`` spread over the loading phase and the peak; the K images reuse them; and
     the reference. ``signals``: already read; ``meta``: replaces the stored metadata (e.g. with
     shape and radius from a label table). Returns the metadata used."""
-    from tactile.estimators.base import AnalyticalEstimator, resolve_calibration, with_pad_area
+    from tactile.estimators.base import AnalyticalEstimator, with_pad_area
     from tactile.estimators.registry import get_estimator
     from tactile.processing.features import FrameSource, extract_features_from
+    from tactile.sensor import resolve_calibration
 
     if signals is None:
         signals = reader.read_signals(grasp_id)

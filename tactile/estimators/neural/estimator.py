@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tactile._paths import artifact_dir
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ModelFileError
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
 from tactile.estimators.neural.data import prepare_grasp, prepare_stored
@@ -26,6 +25,7 @@ from tactile.estimators.neural.predict import (
     estimate_from_prediction,
     predict_log10,
 )
+from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.estimators.neural.checkpoint import LoadedModel
 from tactile.estimators.neural.config import MultiTowerConfig
 from tactile.estimators.neural.data import (
@@ -29,6 +28,7 @@ from tactile.estimators.neural.predict import (
     estimate_from_prediction,
     predict_log10,
 )
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, ModulusEstimate
 
 

@@ -37,10 +37,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ModelFileError, ProcessingError
 from tactile.estimators.neural.config import SHAPE_CATEGORIES
 from tactile.processing.warp import PadWarp, build_pad_warp
+from tactile.sensor import SensorCalibration
 from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
 
 INPUT_KEYS = ("images", "force", "width", "analytical", "geometry")

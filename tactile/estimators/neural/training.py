@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import ConfigError
 from tactile.estimators.neural.checkpoint import LoadedModel
 from tactile.estimators.neural.config import MultiTowerConfig
@@ -53,6 +52,7 @@ from tactile.estimators.neural.train import (
     set_threads,
     train_model,
 )
+from tactile.sensor import SensorCalibration
 
 #: A limit is degenerate when more than this share of the held-out objects is answered with a
 #: lower bound only ("stiffer than the gel") ...

@@ -1,8 +1,10 @@
-"""pyserial handler for ``robotiqsim://?rig=...&fail=...``: a port wired to the Robotiq emulator.
+"""A pyserial port whose far end is the Robotiq firmware emulator (``robotiqsim://``).
 
-With this package in ``serial.protocol_handler_packages``, ``serial.serial_for_url("robotiqsim://")``
-returns a port whose bytes go to a :class:`~tactile.hardware.robotiq_emulator.RobotiqEmulator`,
-so the real driver code (framing, CRC, timeouts, retries) runs unchanged.
+:class:`EmulatorPort` wraps a :class:`~tactile.hardware.robotiq_emulator.RobotiqEmulator`, so the
+real driver code (framing, CRC, timeouts, retries) runs unchanged; ``RobotiqGripper`` builds one
+for ``robotiq-sim://`` URLs. With this package in ``serial.protocol_handler_packages``,
+``serial.serial_for_url("robotiqsim://?radius_mm=20")`` also works and gets an emulator on a
+simulated rig of its own.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ class Serial(serial.SerialBase):
             raise serial.SerialException("Port must be configured before it can be used.")
         if self.is_open:  # type: ignore[has-type]
             raise serial.SerialException("Port is already open.")
-        self.emulator = emulator_for_url(parse_device_url(str(self._port)))
+        if self.emulator is None:
+            self.emulator = emulator_for_url(parse_device_url(str(self._port)))
         self._rx = bytearray()
         self._rx_lock = threading.Lock()
         self.is_open = True
@@ -69,3 +72,11 @@ class Serial(serial.SerialBase):
 
     def reset_output_buffer(self) -> None:
         pass
+
+
+class EmulatorPort(Serial):
+    """An open port wired to a given emulator (no URL parsing, no world of its own)."""
+
+    def __init__(self, emulator: RobotiqEmulator, *, timeout: float = 0.1) -> None:
+        self.emulator = emulator
+        super().__init__("robotiqsim://", baudrate=115200, timeout=timeout)

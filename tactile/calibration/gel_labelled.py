@@ -16,8 +16,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from tactile.calibration.sensor import SensorCalibration
 from tactile.errors import CalibrationError, TactileError
+from tactile.estimators import AnalyticalEstimator, get_estimator
+from tactile.processing import extract_features
+from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures
 
 
@@ -51,11 +53,8 @@ def fit_gel_modulus(
     n_grid: int = 49,
 ) -> GelFit:
     """Scan gel moduli in ``bounds_pa`` (log grid) and keep the best for ``estimator``."""
-    from tactile.estimators import get_estimator
-    from tactile.processing import extract_features
-
     est = get_estimator(estimator)
-    if not hasattr(est, "estimate_features"):
+    if not isinstance(est, AnalyticalEstimator):
         raise CalibrationError(
             f"estimator {estimator!r} is not analytical", hint="use e.g. 'hertz' or 'elastic'"
         )
@@ -94,12 +93,18 @@ def fit_gel_modulus(
 
 
 def calibrate_gel(
-    grasps: Sequence[Grasp], calibration: SensorCalibration, *, estimator: str = "hertz"
+    grasps: Sequence[Grasp],
+    calibration: SensorCalibration,
+    *,
+    estimator: str = "hertz",
+    calibration_id: str | None = None,
 ) -> SensorCalibration:
-    """A copy of ``calibration`` with the fitted gel modulus and its log10 spread."""
+    """``calibration`` with the fitted gel modulus and its log10 spread (``tactile calibrate
+    gel``), under ``calibration_id`` (default: unchanged); the evidence in
+    ``provenance["gel_fit"]``."""
     fit = fit_gel_modulus(grasps, calibration, estimator=estimator)
-    extra = dict(calibration.extra)
-    extra["gel_fit"] = {
+    provenance = dict(calibration.provenance)
+    provenance["gel_fit"] = {
         "estimator": estimator,
         "log10_rmse": round(fit.log10_rmse, 4),
         "grasps": list(fit.used),
@@ -107,7 +112,8 @@ def calibrate_gel(
     }
     return replace(
         calibration,
+        calibration_id=calibration_id or calibration.calibration_id,
         gel_modulus_pa=fit.gel_modulus_pa,
         gel_modulus_log10_sd=max(fit.log10_rmse, 0.02),
-        extra=extra,
+        provenance=provenance,
     )

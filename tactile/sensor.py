@@ -1,8 +1,12 @@
-"""Sensor calibration: the constants that turn pixels into mm and gel deformation into force.
+"""The sensor calibration record: the constants that turn pixels into mm and gel deformation
+into force, and the rig's width reading into an approach.
 
 A :class:`SensorCalibration` is a small versioned JSON file (``calibration/<id>.json`` in the
 repository for shipped profiles, or any path a user gives). Grasp files reference it by
-``calibration_id``; nothing downstream hard-codes a gel modulus or a pixel scale.
+``calibration_id``; nothing downstream hard-codes a gel modulus or a pixel scale, and nothing
+downstream reads a sensor property from anywhere else (a simulated sensor has its own profile,
+like a real one). This module is the bottom layer beside :mod:`tactile.types`: the procedures
+that *fit* calibrations live in :mod:`tactile.calibration` (docs/decisions.md, "Layering").
 """
 
 from __future__ import annotations
@@ -15,8 +19,24 @@ from typing import Any
 
 from tactile._paths import artifact_dir
 from tactile.errors import CalibrationError
+from tactile.types import GraspMetadata
 
-CALIBRATION_SCHEMA_VERSION = 1
+#: 2: the v1 ``extra`` dict became typed fields (gel model, bottoming, width offsets, rig
+#: compliance, pad area) and ``provenance``; v1 files are still read (:func:`_upgrade_v1`).
+CALIBRATION_SCHEMA_VERSION = 2
+#: Gel mechanics: a half-space (Hertz) or a thin layer bonded to a rigid window (Shull 2002).
+GEL_MODELS = ("half-space", "thin-layer")
+#: v1 ``extra`` keys that became typed fields in v2.
+_V1_TYPED_KEYS = (
+    "gel_model",
+    "gel_max_strain",
+    "width_offset_mm",
+    "width_offset_sd_mm",
+    "onset_width_bias_mm",
+    "onset_width_sd_mm",
+    "rig_compliance_mm_per_n",
+    "pad_area_mm2",
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +76,28 @@ class SensorCalibration:
     contact_method: str = "intensity"
     sensor_model: str = "generic"
     notes: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    # --- gel mechanics beyond modulus, Poisson ratio and thickness
+    #: "half-space" (Hertz) or "thin-layer" (bonded to the window: compliance / (1 + 0.33 (a/h)^3))
+    gel_model: str = "half-space"
+    #: Gel indentation / thickness at which the gel bottoms out on its window; None: not modelled
+    #: (the shipped real-rig profiles). Simulated sensors set it: their gel bottoms out.
+    gel_max_strain: float | None = None
+    # --- the gripper's width reading
+    #: Width reading minus the gap between the two gel surfaces (mm), and its uncertainty.
+    width_offset_mm: float = 0.0
+    width_offset_sd_mm: float = 0.5
+    #: Width reading at force onset minus the object's size (the reading's lag, mm), and its
+    #: spread: used when a sphere's size is read from the width at force onset.
+    onset_width_bias_mm: float = 0.0
+    onset_width_sd_mm: float = 2.0
+    #: Closure (mm, both fingers together) added per newton of grip force by what deflects in
+    #: series between the width reading and the gel (fingers, mounts, gripper); 0: rigid rig.
+    rig_compliance_mm_per_n: float = 0.0
+    #: Imaged area of the gel pad (mm²) when the frames are not warped to the pad.
+    pad_area_mm2: float | None = None
+    #: How the values were obtained (``depth_fit``, ``gel_fit`` evidence, ...): a record for
+    #: people, never read by processing or estimators.
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in (
@@ -101,6 +142,44 @@ class SensorCalibration:
                 "(x0, y0, x1, y1) with x1 > x0 >= 0 and y1 > y0 >= 0",
                 hint="give the processed region of the warped image in pixels",
             )
+        if self.gel_model not in GEL_MODELS:
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: gel_model={self.gel_model!r} is not one "
+                f"of {', '.join(GEL_MODELS)}",
+                hint="use 'thin-layer' for a gel bonded to a rigid window, else 'half-space'",
+            )
+        if self.gel_max_strain is not None and not (
+            math.isfinite(self.gel_max_strain) and 0.0 < self.gel_max_strain <= 1.0
+        ):
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: gel_max_strain={self.gel_max_strain} "
+                "must be in (0, 1] (a share of the gel's thickness) or null",
+                hint="leave it null unless the gel's bottoming is measured or simulated",
+            )
+        for name in (
+            "width_offset_sd_mm",
+            "onset_width_sd_mm",
+            "rig_compliance_mm_per_n",
+        ):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise CalibrationError(
+                    f"calibration {self.calibration_id!r}: {name}={value!r} must be >= 0",
+                    hint="re-run the matching `tactile calibrate` step or fix the JSON file",
+                )
+        if not math.isfinite(self.width_offset_mm + self.onset_width_bias_mm):
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: width offsets must be finite",
+                hint="fix width_offset_mm / onset_width_bias_mm in the JSON file",
+            )
+        if self.pad_area_mm2 is not None and not (
+            math.isfinite(self.pad_area_mm2) and self.pad_area_mm2 > 0
+        ):
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: pad_area_mm2={self.pad_area_mm2} "
+                "must be positive or null",
+                hint="give the gel pad's imaged area in mm², or leave it null",
+            )
         if self.corners_px is not None and len(self.corners_px) != 4:
             raise CalibrationError(
                 f"calibration {self.calibration_id!r}: corners_px needs 4 points",
@@ -116,6 +195,18 @@ class SensorCalibration:
     def px_area_mm2(self) -> float:
         return self.mm_per_px_x * self.mm_per_px_y
 
+    @property
+    def thin_layer(self) -> bool:
+        """Whether the gel is modelled as a thin layer bonded to its window."""
+        return self.gel_model == "thin-layer"
+
+    @property
+    def gel_lock_depth_mm(self) -> float | None:
+        """Gel indentation (mm) at which the gel bottoms out, or None when not modelled."""
+        if self.gel_max_strain is None:
+            return None
+        return self.gel_max_strain * self.gel_thickness_mm
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["schema_version"] = CALIBRATION_SCHEMA_VERSION
@@ -124,13 +215,21 @@ class SensorCalibration:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SensorCalibration:
         data = dict(data)
-        version = data.pop("schema_version", CALIBRATION_SCHEMA_VERSION)
+        version = data.pop("schema_version", 1 if "extra" in data else CALIBRATION_SCHEMA_VERSION)
+        if not isinstance(version, int):
+            raise CalibrationError(
+                f"calibration {data.get('calibration_id')!r}: schema_version={version!r} is not "
+                "an integer",
+                hint="write calibrations with `tactile calibrate` or SensorCalibration.save",
+            )
         if version > CALIBRATION_SCHEMA_VERSION:
             raise CalibrationError(
                 f"calibration {data.get('calibration_id')!r} has schema {version}, newer than "
                 f"this tactile understands ({CALIBRATION_SCHEMA_VERSION})",
                 hint="upgrade tactile",
             )
+        if version < 2:
+            data = _upgrade_v1(data)
         try:
             if data.get("corners_px") is not None:
                 data["corners_px"] = tuple(tuple(map(float, p)) for p in data["corners_px"])
@@ -177,6 +276,24 @@ class SensorCalibration:
         return cls.from_dict(data)
 
 
+def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """A schema-1 record as schema 2: ``extra`` entries that code read become typed fields,
+    the rest (fit evidence and notes) becomes ``provenance``."""
+    extra = data.pop("extra", None) or {}
+    if not isinstance(extra, dict):
+        raise CalibrationError(
+            f"calibration {data.get('calibration_id')!r}: 'extra' is not a JSON object",
+            hint="write calibrations with `tactile calibrate` or SensorCalibration.save",
+        )
+    provenance = dict(extra)
+    for key in _V1_TYPED_KEYS:
+        value = provenance.pop(key, None)
+        if value is not None and value != "":
+            data[key] = value
+    data["provenance"] = provenance
+    return data
+
+
 # Built-in profiles. Each is also shipped as JSON under calibration/ in the repository.
 
 #: The simulator's default sensor: a Wedge-like pad rendered straight onto a 240x320 image.
@@ -196,7 +313,8 @@ SIM_WEDGE = SensorCalibration(
     contact_method="depth",
     sensor_model="sim-wedge",
     notes="Simulator default; the gel modulus is exact by construction.",
-    extra={
+    gel_max_strain=0.9,
+    provenance={
         "depth_fit": {
             "source": "calibrate_sim_depth(): simulated sphere R=10 mm, 10 GPa, seed 3, frame 16",
             "ball_radius_mm": 10.0,
@@ -237,7 +355,7 @@ WEDGE_REFERENCE = SensorCalibration(
     contact_method="intensity",
     sensor_model="gelsight-wedge",
     notes="Reference rig of Burgess et al. 2024; gel modulus is a prior until calibrated.",
-    extra={
+    provenance={
         "depth_fit": {
             "source": "reference_grasps/golf_ball_1.avi frame 31 (peak force)",
             "ball_radius_mm": 21.335,
@@ -269,8 +387,10 @@ WEDGE_REFERENCE_V2 = replace(
         "(R = 21.335 mm) at the force-controlled hold; that sphere's stiffer_than_gel flag is "
         "true by construction."
     ),
-    extra={
-        **WEDGE_REFERENCE.extra,
+    onset_width_bias_mm=2.252,
+    onset_width_sd_mm=1.348,
+    provenance={
+        **WEDGE_REFERENCE.provenance,
         "gel_fit": {
             "method": "rigid-sphere hold (Hertz, object compliance 0)",
             "radius_mm": 21.335,
@@ -286,8 +406,6 @@ WEDGE_REFERENCE_V2 = replace(
             "onset_width_bias_mm": 2.252,
             "onset_width_sd_mm": 1.348,
         },
-        "onset_width_bias_mm": 2.252,
-        "onset_width_sd_mm": 1.348,
     },
 )
 
@@ -303,9 +421,9 @@ WEDGE_REFERENCE_V3 = replace(
     calibration_id="wedge-reference-v3",
     gel_modulus_pa=54689.4,
     gel_modulus_log10_sd=0.0578,
-    extra={
-        **WEDGE_REFERENCE.extra,
-        "gel_model": "thin-layer",
+    gel_model="thin-layer",
+    provenance={
+        **WEDGE_REFERENCE.provenance,
         "gel_fit": {
             "method": "rigid-sphere hold (Hertz, object compliance 0), thin-layer gel (Shull 2002)",
             "radius_mm": 21.335,
@@ -321,14 +439,41 @@ WEDGE_REFERENCE_V3 = replace(
             "onset_width_bias_mm": 2.252,
             "onset_width_sd_mm": 1.348,
         },
-        "onset_width_bias_mm": 2.252,
-        "onset_width_sd_mm": 1.348,
     },
+)
+
+#: The simulator's Wedge with its gel modelled as a thin bonded layer (the ``thin-layer``
+#: simulation preset): the simulator's gel follows its calibration's ``gel_model``, and the
+#: estimators read the same profile, as for a real sensor.
+SIM_WEDGE_THIN = replace(
+    SIM_WEDGE,
+    calibration_id="sim-wedge-thin-v1",
+    gel_model="thin-layer",
+    notes="Simulator default with a thin bonded gel layer (Shull 2002); exact by construction.",
+)
+
+#: The reference Wedge rig as the simulator renders it (raw 640x480 frames through the mirror,
+#: ``SimGraspConfig.wedge_raw``): the geometry and image processing of ``wedge-reference-v1``
+#: with the simulator's gel, which bottoms out at 90 % of its thickness.
+SIM_WEDGE_RAW = replace(
+    WEDGE_REFERENCE,
+    calibration_id="sim-wedge-raw-v1",
+    gel_max_strain=0.9,
+    sensor_model="sim-gelsight-wedge",
+    notes="The simulator's rendering of the reference Wedge rig (wedge-reference-v1 geometry); "
+    "the gel modulus is exact by construction.",
 )
 
 BUILTIN_CALIBRATIONS: dict[str, SensorCalibration] = {
     c.calibration_id: c
-    for c in (SIM_WEDGE, WEDGE_REFERENCE, WEDGE_REFERENCE_V2, WEDGE_REFERENCE_V3)
+    for c in (
+        SIM_WEDGE,
+        SIM_WEDGE_THIN,
+        SIM_WEDGE_RAW,
+        WEDGE_REFERENCE,
+        WEDGE_REFERENCE_V2,
+        WEDGE_REFERENCE_V3,
+    )
 }
 
 
@@ -350,4 +495,27 @@ def get_calibration(id_or_path: str | Path) -> SensorCalibration:
     raise CalibrationError(
         f"unknown calibration {key!r}",
         hint=f"use one of {sorted(BUILTIN_CALIBRATIONS)} or a path to a calibration JSON file",
+    )
+
+
+def resolve_calibration(
+    meta: GraspMetadata, calibration: SensorCalibration | str | Path | None = None
+) -> SensorCalibration:
+    """The calibration for a grasp: the one given (object, id or path), else the grasp's own
+    ``calibration_id``. The one place a grasp's calibration is looked up; called at the
+    boundaries (the CLI, :meth:`Estimator.estimate`, :func:`estimate_grasp`, the evaluation
+    runner), never by processing.
+
+    Never a silent default: a grasp without ``calibration_id`` and no calibration given raises,
+    because the gel modulus sets the whole stiff end of the scale.
+    """
+    if isinstance(calibration, SensorCalibration):
+        return calibration
+    if calibration is not None:
+        return get_calibration(calibration)
+    if meta.calibration_id:
+        return get_calibration(meta.calibration_id)
+    raise CalibrationError(
+        f"object {meta.object_id!r}: the grasp names no sensor calibration",
+        hint="pass one, e.g. --calibration wedge-reference-v3 (or sim-wedge-v1 for simulated data)",
     )

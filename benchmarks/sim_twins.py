@@ -1,6 +1,6 @@
 """Simulated twins of the five real Wedge objects, compared side by side with the real grasps.
 
-Run ``python -m tactile.sim.twins --data ../shared/data --out docs/img`` to rebuild the figures
+Run ``python benchmarks/sim_twins.py --data ../shared/data --out docs/img`` to rebuild the figures
 and the table in ``docs/simulator.md``. Both real and simulated grasps go through the same
 processing (:func:`tactile.processing.extract_features`), so the comparison includes what the
 pipeline would see, not only the simulator's ground truth.
@@ -18,8 +18,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from tactile.calibration.sensor import WEDGE_REFERENCE, SensorCalibration
 from tactile.processing.warp import pad_homography
+from tactile.sensor import SIM_WEDGE_RAW, SensorCalibration, resolve_calibration
 from tactile.sim.contact import GEL_MAX_STRAIN, gel_bottoming_multiplier
 from tactile.sim.grasp import SimGraspConfig, SimTruth, simulate_grasp_truth
 from tactile.sim.gripper import GripperProfile
@@ -162,7 +162,7 @@ def twin_calibration(
 ) -> SensorCalibration:
     """The reference Wedge's geometry with the twin's gel."""
     return replace(
-        WEDGE_REFERENCE,
+        SIM_WEDGE_RAW,
         calibration_id="wedge-reference-twin",
         gel_modulus_pa=gel_modulus_pa,
         gel_thickness_mm=gel_thickness_mm,
@@ -175,7 +175,7 @@ def compare(avi_path: Path, *, rig: TwinRig | None = None, seed: int = 0) -> Com
 
     real = load_reference_grasp(avi_path)
     name = avi_path.stem.rsplit("_", 1)[0]
-    real_f = extract_features(real, with_depth=False)
+    real_f = extract_features(real, resolve_calibration(real.meta), with_depth=False)
     rig = rig if rig is not None else DEFAULT_TWIN_RIG
     cfg = twin_config(real, real_f, rig)
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,9 +188,8 @@ def compare(avi_path: Path, *, rig: TwinRig | None = None, seed: int = 0) -> Com
 
 def _pad_view(grasp: Grasp, index: int, cal: SensorCalibration | None) -> np.ndarray:
     from tactile.processing import build_pad_warp
-    from tactile.processing.features import resolve_calibration
 
-    cal = resolve_calibration(grasp, cal)
+    cal = resolve_calibration(grasp.meta, cal)
     warp = build_pad_warp(cal, grasp.frame_shape, scale=0.5)
     return np.asarray(warp.apply(grasp.frames[index]))[..., ::-1]  # BGR -> RGB for matplotlib
 

@@ -1,6 +1,6 @@
 """Fit the gel's effective modulus in closed form from a stiff reference object of known E.
 
-The complement of :func:`tactile.calibration.gel_fit.fit_gel_modulus` (a grid search that
+The complement of :func:`tactile.calibration.gel_labelled.fit_gel_modulus` (a grid search that
 matches estimates of objects softer than the gel to their labels): here the object should be
 *stiffer* than the gel, so that the measured compliance is mostly the gel's.
 
@@ -26,10 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.calibration import SensorCalibration
 from tactile.errors import CalibrationError, EstimatorError, TactileError
 from tactile.estimators.hertz import HertzEstimator, hold_fit, onset_radius_mm
-from tactile.types import GraspFeatures, GraspMetadata
+from tactile.processing import extract_features
+from tactile.sensor import SensorCalibration
+from tactile.types import Grasp, GraspFeatures, GraspMetadata
 
 #: Floor (mm) of the onset-width uncertainty a rigid-sphere calibration may claim.
 MIN_ONSET_WIDTH_SD_MM = 0.5
@@ -138,7 +139,7 @@ class RigidSphereGelFit:
     thin_layer: bool = False
 
     def evidence(self) -> dict[str, object]:
-        """JSON-ready record for ``SensorCalibration.extra["gel_fit"]``."""
+        """JSON-ready record for ``SensorCalibration.provenance["gel_fit"]``."""
         method = "rigid-sphere hold (Hertz, object compliance 0)"
         if self.thin_layer:
             method += ", thin-layer gel (Shull 2002)"
@@ -160,10 +161,9 @@ class RigidSphereGelFit:
 
     def apply(self, calibration: SensorCalibration, calibration_id: str) -> SensorCalibration:
         """``calibration`` with this gel modulus and its evidence, under a new id."""
-        extra = {**calibration.extra, "gel_fit": self.evidence()}
+        bias, bias_sd = calibration.onset_width_bias_mm, calibration.onset_width_sd_mm
         if self.onset_width_bias_mm is not None and self.onset_width_sd_mm is not None:
-            extra["onset_width_bias_mm"] = self.onset_width_bias_mm
-            extra["onset_width_sd_mm"] = self.onset_width_sd_mm
+            bias, bias_sd = self.onset_width_bias_mm, self.onset_width_sd_mm
         note = (
             f"{calibration.sensor_model}: effective gel modulus fitted on {len(self.grasp_ids)} "
             f"presses of a rigid sphere (R = {self.radius_mm:g} mm) at the force-controlled "
@@ -175,7 +175,10 @@ class RigidSphereGelFit:
             gel_modulus_pa=round(self.gel_modulus_pa, 1),
             gel_modulus_log10_sd=round(self.gel_modulus_log10_sd, 4),
             notes=note,
-            extra=extra,
+            gel_model="thin-layer" if self.thin_layer else "half-space",
+            provenance={**calibration.provenance, "gel_fit": self.evidence()},
+            onset_width_bias_mm=bias,
+            onset_width_sd_mm=bias_sd,
         )
 
 
@@ -183,12 +186,11 @@ def _rigid_press_gel(
     feats: GraspFeatures, radius_mm: float, calibration: SensorCalibration, thin: bool
 ) -> tuple[float, float, float, float]:
     """(E_g Pa, log10 SE, approach mm, peak force N) of one rigid-sphere press, or raises."""
-    extra = calibration.extra
     held = hold_fit(
         feats,
         radius_mm,
-        width_offset_mm=float(extra.get("width_offset_mm", 0.0)),
-        width_offset_sd_mm=float(extra.get("width_offset_sd_mm", 0.5)),
+        width_offset_mm=calibration.width_offset_mm,
+        width_offset_sd_mm=calibration.width_offset_sd_mm,
         gel_thickness_mm=calibration.gel_thickness_mm if thin else None,
     )
     if held is None:
@@ -236,11 +238,7 @@ def fit_gel_rigid_sphere(
             f"rigid sphere radius {radius_mm!r} mm must be positive",
             hint="give the ball's radius, e.g. 21.335 for a regulation golf ball",
         )
-    thin = (
-        str(calibration.extra.get("gel_model", "")).lower() == "thin-layer"
-        if thin_layer is None
-        else thin_layer
-    )
+    thin = calibration.thin_layer if thin_layer is None else thin_layer
     values: list[float] = []
     ses: list[float] = []
     approach: list[float] = []
@@ -299,10 +297,39 @@ def _onset_width_bias(
     """The rig's width reading at force onset minus the known diameter (median over presses,
     mm) and its leave-one-out RMS (never below 0.5 mm): the lag of the width behind the force,
     which the Hertz estimator removes when it reads an unknown sphere's size from the onset."""
-    offset = float(calibration.extra.get("width_offset_mm", 0.0))
+    offset = calibration.width_offset_mm
     found = [onset_radius_mm(f, offset) for f in features]
     bias = np.array([2.0 * r - 2.0 * radius_mm for r in found if r is not None])
     if bias.size < 2:
         return None, None
     sd = max(_loo_rms(bias), MIN_ONSET_WIDTH_SD_MM)
     return round(float(np.median(bias)), 3), round(sd, 3)
+
+
+def calibrate_gel_rigid_sphere(
+    grasps: Iterable[Grasp],
+    calibration: SensorCalibration,
+    *,
+    radius_mm: float,
+    calibration_id: str | None = None,
+) -> SensorCalibration:
+    """A new versioned profile from presses of a rigid sphere (``tactile calibrate gel
+    --rigid-sphere-radius-mm R``): features of each grasp (force, width and one image, for the
+    flags: the fit needs no contact area), :func:`fit_gel_rigid_sphere`, and ``calibration``
+    with the fitted effective gel modulus, its uncertainty, the rig's onset-width lag and the
+    evidence in ``provenance["gel_fit"]`` (grasps that could not be used are listed under
+    ``skipped`` with the reason). The gel model is ``calibration``'s (set ``gel_model`` first
+    for a thin bonded layer). ``calibration_id`` defaults to ``calibration``'s.
+    """
+    feats: list[GraspFeatures] = []
+    skipped: list[str] = []
+    for grasp in grasps:
+        try:
+            feats.append(extract_features(grasp, calibration, with_depth=False, max_image_frames=1))
+        except TactileError as exc:
+            skipped.append(f"{grasp.grasp_id}: {exc.message}")
+    fit = fit_gel_rigid_sphere(feats, calibration, radius_mm=radius_mm)
+    cal = fit.apply(calibration, calibration_id or calibration.calibration_id)
+    evidence = dict(cal.provenance["gel_fit"])
+    evidence["skipped"] = [*skipped, *evidence["skipped"]]
+    return dataclasses.replace(cal, provenance={**cal.provenance, "gel_fit": evidence})

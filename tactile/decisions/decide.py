@@ -1,0 +1,166 @@
+"""From an estimate to a decision: a confident class, "uncertain", or out of every class.
+
+A decision looks only at the estimate's interval (the profile's level, 95 % by default) on the
+profile's quantity. With the classes as half-open ranges ``[min, max)``:
+
+* the whole interval lies inside one class -> that class, confidently;
+* it touches two or more classes (a boundary is inside it, or it ends exactly on one), or
+  reaches into a band left between two classes (fitted profiles leave one where the labelled
+  samples did not say) -> ``uncertain``, naming the candidate classes; the sorter re-grasps,
+  then rejects;
+* it lies below the lowest or above the highest class -> ``out_of_range`` (rejected: not this
+  produce, or a failed grasp).
+
+A lower bound only (an object stiffer than the gel) is the interval ``[bound, inf)``: confident
+only when the class reaching to infinity holds the bound.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from tactile.decisions.profiles import ProduceProfile
+from tactile.errors import EstimatorError
+from tactile.estimators.fitting import robust_slope_fit
+from tactile.types import GraspFeatures, ModulusEstimate
+
+CONFIDENT = "confident"
+UNCERTAIN = "uncertain"
+OUT_OF_RANGE = "out_of_range"
+#: The force (N) at which the grasp stiffness is quoted.
+STIFFNESS_FORCE_N = 1.0
+#: z of a two-sided 68 % / 95 % interval of a normal distribution.
+_Z = {68: 0.994458, 95: 1.959964}
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One grasp's value of a profile quantity with its interval (same units)."""
+
+    quantity: str
+    value: float
+    lo: float
+    hi: float
+    lower_bound_only: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        def num(x: float) -> float | None:
+            return None if math.isinf(x) else float(x)
+
+        return {
+            "quantity": self.quantity,
+            "value": float(self.value),
+            "interval": [num(self.lo), num(self.hi)],
+            "lower_bound_only": self.lower_bound_only,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # CONFIDENT, UNCERTAIN or OUT_OF_RANGE
+    label: str | None  # the class when confident
+    candidates: tuple[str, ...]
+    reason: str
+
+    @property
+    def confident(self) -> bool:
+        return self.outcome == CONFIDENT
+
+
+def log10_measurement(estimate: ModulusEstimate, level: int = 95) -> Measurement:
+    """The estimate on the log10 E (Pa) axis at the 68 or 95 % level."""
+    lo, hi = estimate.interval_95_pa if level == 95 else estimate.interval_68_pa
+    return Measurement(
+        "log10_modulus_pa",
+        estimate.log10_modulus,
+        math.log10(lo) if lo > 0 else -math.inf,
+        math.log10(hi) if math.isfinite(hi) else math.inf,
+        estimate.lower_bound_only,
+    )
+
+
+def stiffness_measurement(
+    features: GraspFeatures, level: int = 95, *, seed: int = 0
+) -> Measurement:
+    """Grasp stiffness (N/mm) at ``STIFFNESS_FORCE_N``, from force and gripper width only.
+
+    The loading frames above 20 % of the peak force are fitted with a Hertz-shaped curve
+    ``F = (s (c - c0))^{3/2}`` (Theil-Sen line of ``F^{2/3}`` on the closure ``c``, whose free
+    intercept absorbs the contact timing); its slope at force F is ``dF/dc = 1.5 s F^{1/3}``.
+    It measures object, gel and rig together (no model of any), so it depends on the fruit's
+    size and on the rig: thresholds come from ``tactile sort fit`` on the user's own rig.
+    """
+    sl = features.loading
+    force = np.asarray(features.force_n, dtype=np.float64)[sl]
+    closure = np.asarray(features.closure_mm, dtype=np.float64)[sl]
+    ok = (force >= 0.2 * float(np.max(force))) & (force > 0) & np.isfinite(closure)
+    if int(ok.sum()) < 3:
+        raise EstimatorError(
+            f"grasp {features.grasp_id!r}: fewer than 3 loading frames for the grasp stiffness",
+            hint="squeeze further or more slowly",
+        )
+    slope, se_log, _ = robust_slope_fit(closure[ok], force[ok] ** (2.0 / 3.0), seed=seed)
+    if not (math.isfinite(slope) and slope > 0):
+        raise EstimatorError(
+            f"grasp {features.grasp_id!r}: the force does not rise with the closure",
+            hint="check the gripper width is recorded",
+        )
+    k = 1.5 * slope * STIFFNESS_FORCE_N ** (1.0 / 3.0)
+    se = se_log if math.isfinite(se_log) else 1.0
+    half = _Z[level] * max(se, 0.02)
+    return Measurement("stiffness_n_per_mm", k, k * 10**-half, k * 10**half)
+
+
+def measure(
+    profile: ProduceProfile, estimate: ModulusEstimate | None, features: GraspFeatures | None
+) -> Measurement:
+    """The profile's quantity from one grasp's estimate (log10 E) or features (stiffness)."""
+    if profile.quantity == "stiffness_n_per_mm":
+        if features is None:
+            raise EstimatorError("no features to measure the grasp stiffness", hint="re-grasp")
+        return stiffness_measurement(features, profile.interval)
+    if estimate is None:
+        raise EstimatorError("no estimate to decide on", hint="re-grasp")
+    return log10_measurement(estimate, profile.interval)
+
+
+def decide(measurement: Measurement, profile: ProduceProfile) -> Decision:
+    """The decision for one measurement (see the module docstring)."""
+    lo, hi = measurement.lo, measurement.hi
+    inside = [c.name for c in profile.classes if c.contains_interval(lo, hi)]
+    touching = tuple(c.name for c in profile.classes if c.overlaps(lo, hi))
+    span = f"[{_fmt(lo)}, {_fmt(hi)}]"
+    if len(inside) == 1:
+        return Decision(
+            CONFIDENT,
+            inside[0],
+            (inside[0],),
+            f"{profile.interval} % interval {span} lies in class {inside[0]!r}",
+        )
+    first, last = profile.classes[0], profile.classes[-1]
+    within = lo >= first.min_value and hi <= last.max_value
+    if not touching and not within:
+        return Decision(
+            OUT_OF_RANGE,
+            None,
+            (),
+            f"{profile.interval} % interval {span} is outside every class of {profile.name!r}",
+        )
+    if not touching:
+        return Decision(
+            UNCERTAIN, None, (), f"{profile.interval} % interval {span} lies between classes"
+        )
+    between = " and beyond it" if len(touching) < 2 else ""
+    return Decision(
+        UNCERTAIN,
+        None,
+        touching,
+        f"{profile.interval} % interval {span} spans {', '.join(touching)}{between}",
+    )
+
+
+def _fmt(x: float) -> str:
+    return "inf" if math.isinf(x) and x > 0 else "-inf" if math.isinf(x) else f"{x:.3g}"

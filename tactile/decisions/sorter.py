@@ -1,0 +1,233 @@
+"""Sort a tray: grasp each item, decide from the estimate's interval, re-grasp, reject.
+
+Per item, up to ``1 + max_regrasps`` grasps: each grasp's final estimate (the online estimate
+after its last frame, which is the offline estimate of that grasp) gives a measurement on the
+profile's axis and a decision. A confident class ends the item; an interval outside every class
+rejects it at once; "uncertain" grasps again, and after the last grasp the item is rejected as
+uncertain. Nothing is ever assigned a class the interval did not lie in.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tactile.decisions.decide import (
+    CONFIDENT,
+    OUT_OF_RANGE,
+    UNCERTAIN,
+    Decision,
+    Measurement,
+    decide,
+    measure,
+)
+from tactile.decisions.grasping import Grasper, GraspRun
+from tactile.decisions.profiles import ProduceProfile
+from tactile.decisions.stopping import ConfidenceStopper
+from tactile.decisions.tray import TrayItem
+from tactile.errors import TactileError
+from tactile.estimators.base import AnalyticalEstimator
+from tactile.estimators.online import estimate_prefix
+
+REJECT = "reject"
+
+
+@dataclass(frozen=True, eq=False)
+class Attempt:
+    run: GraspRun
+    measurement: Measurement | None
+    decision: Decision
+    estimate: dict[str, Any] | None
+
+    @property
+    def peak_force_n(self) -> float:
+        return float(self.run.grasp.force_n.max())
+
+    @property
+    def stop_time_s(self) -> float | None:
+        """Seconds from first contact to where the stopper fired (None: it did not)."""
+        if self.run.stop_index is None or not self.run.trace:
+            return None
+        g = self.run.grasp
+        first = next((u for u in self.run.trace if u.features is not None), None)
+        if first is None or first.features is None:
+            return None
+        t0 = float(first.features.t_s[first.features.contact_index])
+        stopped = next(u for u in self.run.trace if u.frame_index == self.run.stop_index)
+        return max(float(stopped.t_s) - t0, 0.0) if g.n_frames else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "grasp_id": self.run.grasp.grasp_id,
+            "stop_reason": self.run.stop_reason,
+            "stop_frame": self.run.stop_index,
+            "stop_time_s": self.stop_time_s,
+            "peak_force_n": self.peak_force_n,
+            "n_frames": self.run.grasp.n_frames,
+            "measurement": self.measurement.to_dict() if self.measurement else None,
+            "outcome": self.decision.outcome,
+            "label": self.decision.label,
+            "candidates": list(self.decision.candidates),
+            "reason": self.decision.reason,
+            "estimate": self.estimate,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ItemResult:
+    item: TrayItem
+    attempts: tuple[Attempt, ...]
+    sorted_as: str  # a class name, or REJECT
+    reason: str
+
+    @property
+    def confident(self) -> bool:
+        return self.sorted_as != REJECT
+
+    @property
+    def correct(self) -> bool | None:
+        """Whether a confident class matches the known truth (None: rejected or no truth)."""
+        if not self.confident or self.item.truth_class is None:
+            return None
+        return self.sorted_as == self.item.truth_class
+
+    @property
+    def max_peak_force_n(self) -> float:
+        return max(a.peak_force_n for a in self.attempts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.item.to_dict(),
+            "sorted_as": self.sorted_as,
+            "reason": self.reason,
+            "correct": self.correct,
+            "n_grasps": len(self.attempts),
+            "max_peak_force_n": self.max_peak_force_n,
+            "attempts": [a.to_dict() for a in self.attempts],
+        }
+
+
+def _decide_grasp(
+    run: GraspRun, estimator: AnalyticalEstimator, profile: ProduceProfile
+) -> Attempt:
+    update = estimate_prefix(run.grasp, estimator, n_frames=run.decision_frames)
+    try:
+        m = measure(profile, update.estimate, update.features)
+    except TactileError as exc:
+        why = update.waiting_for or exc.message
+        return Attempt(run, None, Decision(UNCERTAIN, None, (), f"no estimate: {why}"), None)
+    est = update.estimate.to_dict() if update.estimate is not None else None
+    return Attempt(run, m, decide(m, profile), est)
+
+
+def sort_item(
+    item: TrayItem,
+    grasper: Grasper,
+    estimator: AnalyticalEstimator,
+    profile: ProduceProfile,
+    *,
+    stop_when_confident: bool = False,
+) -> ItemResult:
+    attempts: list[Attempt] = []
+    n_max = 1 + profile.max_regrasps
+    if item.grasp_ids:
+        n_max = min(n_max, len(item.grasp_ids))
+    for k in range(n_max):
+        stopper = ConfidenceStopper(profile) if stop_when_confident else None
+        attempt = _decide_grasp(grasper.grasp(item, k, stopper), estimator, profile)
+        attempts.append(attempt)
+        d = attempt.decision
+        if d.outcome == CONFIDENT and d.label is not None:
+            return ItemResult(item, tuple(attempts), d.label, d.reason)
+        if d.outcome == OUT_OF_RANGE:
+            return ItemResult(item, tuple(attempts), REJECT, f"out of range: {d.reason}")
+    last = attempts[-1].decision.reason
+    return ItemResult(
+        item, tuple(attempts), REJECT, f"uncertain after {len(attempts)} grasp(s): {last}"
+    )
+
+
+@dataclass
+class SortRun:
+    profile: ProduceProfile
+    results: list[ItemResult] = field(default_factory=list)
+    stop_when_confident: bool = False
+    source: str = ""
+
+    def summary(self) -> dict[str, Any]:
+        """Counts per outcome, accuracy of confident decisions, peak forces, limits."""
+        confident = [r for r in self.results if r.confident]
+        scored = [r for r in confident if r.correct is not None]
+        right = sum(bool(r.correct) for r in scored)
+        peaks = [a.peak_force_n for r in self.results for a in r.attempts]
+        first_peaks = [r.attempts[0].peak_force_n for r in self.results]
+        per_class = {
+            c: sum(r.sorted_as == c for r in self.results) for c in self.profile.class_names
+        }
+        per_class[REJECT] = sum(not r.confident for r in self.results)
+        stops = [
+            a.stop_time_s for r in self.results for a in r.attempts if a.stop_time_s is not None
+        ]
+        return {
+            "profile": self.profile.name,
+            "quantity": self.profile.quantity,
+            "source": self.source,
+            "stop_when_confident": self.stop_when_confident,
+            "n_items": len(self.results),
+            "n_grasps": sum(len(r.attempts) for r in self.results),
+            "n_confident": len(confident),
+            "n_rejected": len(self.results) - len(confident),
+            "n_scored": len(scored),
+            "n_right": right,
+            "confident_accuracy": right / len(scored) if scored else None,
+            "n_wrong": len(scored) - right,
+            "per_class": per_class,
+            "max_force_n": self.profile.max_force_n,
+            "peak_force_max_n": max(peaks) if peaks else None,
+            "peak_force_median_n": statistics.median(peaks) if peaks else None,
+            "first_grasp_peak_force_median_n": statistics.median(first_peaks)
+            if first_peaks
+            else None,
+            "item_peak_force_median_n": statistics.median(r.max_peak_force_n for r in self.results)
+            if self.results
+            else None,
+            "sorted_item_peak_force_median_n": statistics.median(
+                r.max_peak_force_n for r in confident
+            )
+            if confident
+            else None,
+            "force_limit_exceeded": any(p > self.profile.max_force_n for p in peaks),
+            "stop_time_median_s": statistics.median(stops) if stops else None,
+        }
+
+
+def sort_tray(
+    items: Sequence[TrayItem],
+    grasper: Grasper,
+    estimator: AnalyticalEstimator,
+    profile: ProduceProfile,
+    *,
+    stop_when_confident: bool = False,
+    source: str = "",
+    on_item: Callable[[ItemResult], None] | None = None,
+) -> SortRun:
+    run = SortRun(profile, stop_when_confident=stop_when_confident, source=source)
+    for item in items:
+        result = sort_item(
+            item, grasper, estimator, profile, stop_when_confident=stop_when_confident
+        )
+        run.results.append(result)
+        if on_item is not None:
+            on_item(result)
+    return run
+
+
+def fmt_value(quantity: str, value: float) -> str:
+    if quantity == "log10_modulus_pa":
+        from tactile.types import format_pa
+
+        return format_pa(10**value) if math.isfinite(value) else "inf"
+    return f"{value:.3g} N/mm"

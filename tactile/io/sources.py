@@ -1,0 +1,101 @@
+"""Grasps at a path, whatever its layout: one place decides what a path holds.
+
+A path names either a **grasp store** (an ``.h5`` file, or a directory of grasp files; read with
+:class:`~tactile.io.GraspReader`) or **reference recordings** (``NAME.avi`` +
+``NAME_forces.pkl`` + ``NAME_widths.pkl``: one ``.avi`` or a folder of them, read through the
+importer in memory). A folder holding both ``.avi`` and ``.h5`` files is a store. A label table
+fills what a grasp's metadata lacks (label, shape, radius); labels already in the metadata win.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+
+from tactile.errors import GraspNotFoundError
+from tactile.io.labels import LabelRow, resolve_label
+from tactile.io.reader import GraspReader
+from tactile.io.reference import find_recordings, grasp_id_for, load_reference_grasp
+from tactile.types import Grasp, GraspMetadata
+
+
+def is_reference_layout(path: str | Path) -> bool:
+    """Whether ``path`` holds reference recordings (an ``.avi``, or a folder of them and no
+    ``.h5`` file) rather than a grasp store."""
+    path = Path(path)
+    if path.is_file():
+        return path.suffix.lower() == ".avi"
+    if not path.is_dir():
+        return False
+    suffixes = {p.suffix.lower() for p in path.iterdir()}
+    return ".avi" in suffixes and not suffixes & {".h5", ".hdf5"}
+
+
+def label_meta(meta: GraspMetadata, labels: Mapping[str, LabelRow] | None) -> GraspMetadata:
+    """``meta`` with its label, shape and radius filled from ``labels`` where missing."""
+    if not labels:
+        return meta
+    row = resolve_label(meta.object_id, labels)
+    if row is None:
+        return meta
+    return dataclasses.replace(
+        meta,
+        label_modulus_pa=meta.label_modulus_pa or row.modulus_pa,
+        shape=meta.shape or row.shape,
+        radius_mm=meta.radius_mm or row.radius_mm,
+    )
+
+
+def with_labels(grasp: Grasp, labels: Mapping[str, LabelRow] | None) -> Grasp:
+    """``grasp`` with its label, shape and radius filled from ``labels`` where missing."""
+    meta = label_meta(grasp.meta, labels)
+    return grasp if meta is grasp.meta else dataclasses.replace(grasp, meta=meta)
+
+
+def iter_grasps(
+    path: str | Path,
+    *,
+    grasp_ids: Sequence[str] | None = None,
+    labels: Mapping[str, LabelRow] | None = None,
+) -> Iterator[tuple[str, Callable[[], Grasp]]]:
+    """``(grasp_id, load)`` for every grasp at ``path`` (or those named); ``load()`` reads one
+    grasp, labelled, when called."""
+    path = Path(path)
+    if is_reference_layout(path):
+        recs = {grasp_id_for(r.stem): r for r in find_recordings(path)}
+        for gid in grasp_ids or list(recs):
+            if gid not in recs:
+                raise GraspNotFoundError(
+                    f"no recording for grasp {gid!r} in {path}",
+                    hint=f"use one of {', '.join(list(recs)[:5])} ...",
+                )
+            yield gid, partial(_load_reference, recs[gid].avi, labels)
+        return
+    with GraspReader(path) as reader:
+        for gid in grasp_ids or reader.ids():
+            if gid not in reader:
+                raise GraspNotFoundError(
+                    f"grasp {gid!r} is not in {path}",
+                    hint=f"`tactile inspect {path}` lists its grasps",
+                )
+            yield gid, partial(_load_stored, reader, gid, labels)
+
+
+def load_grasps(
+    path: str | Path,
+    *,
+    grasp_ids: Sequence[str] | None = None,
+    labels: Mapping[str, LabelRow] | None = None,
+) -> list[Grasp]:
+    """Every grasp at ``path`` (or those named), read whole and labelled."""
+    return [load() for _, load in iter_grasps(path, grasp_ids=grasp_ids, labels=labels)]
+
+
+def _load_reference(avi: Path, labels: Mapping[str, LabelRow] | None) -> Grasp:
+    return with_labels(load_reference_grasp(avi, labels=labels), labels)
+
+
+def _load_stored(reader: GraspReader, gid: str, labels: Mapping[str, LabelRow] | None) -> Grasp:
+    return with_labels(reader.read(gid), labels)

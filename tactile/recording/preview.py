@@ -1,0 +1,122 @@
+"""Live preview while collecting: the tactile image, force and opening of every frame.
+
+``make_preview(spec)`` returns a :data:`~tactile.recording.recorder.FrameCallback`:
+
+* ``"rerun"``: streams to the Rerun viewer (``pip install "tactile[preview]"``, which installs
+  ``rerun-sdk``; the viewer starts on its own). ``"rerun:FILE.rrd"`` saves the stream to a
+  file instead - no display needed - to open later with ``rerun FILE.rrd``.
+* ``"opencv"``: an OpenCV window with the image and the numbers written on it (needs
+  ``opencv-python`` rather than the headless wheel, and a display).
+* ``"none"``: nothing (the progress bar still shows the last peak force).
+
+A preview never stops the closing (it returns False) and never breaks a session: a preview that
+fails to start raises :class:`~tactile.errors.ConfigError` before anything moves, naming the fix.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from tactile.errors import ConfigError
+from tactile.recording.recorder import FrameCallback, LiveFrame
+
+PREVIEWS = ("none", "rerun", "rerun:FILE.rrd", "opencv")
+
+
+class RerunPreview:
+    """Logs each frame to Rerun: ``tactile/image``, ``force_n``, ``width_mm``, ``phase``."""
+
+    def __init__(self, save_to: str | None = None, every: int = 1) -> None:
+        try:
+            import rerun as rr
+        except ImportError as exc:
+            raise ConfigError(
+                "the rerun preview needs the rerun-sdk package",
+                hint='pip install "tactile[preview]" (or use --preview opencv / none)',
+            ) from exc
+        self.rr = rr
+        self.every = max(1, every)
+        self.n = 0
+        rr.init("tactile collect", spawn=save_to is None and _has_display())
+        if save_to is not None:
+            rr.save(save_to)
+        elif not _has_display():
+            raise ConfigError(
+                "no display for the Rerun viewer",
+                hint="save the preview instead: --preview rerun:preview.rrd (open it later "
+                "with `rerun preview.rrd`), or --preview none",
+            )
+
+    def __call__(self, live: LiveFrame) -> bool:
+        rr = self.rr
+        self.n += 1
+        rr.set_time("t", duration=live.frame.t_s)
+        rr.log("force_n", rr.Scalars(live.force_n))
+        rr.log("width_mm", rr.Scalars(live.state.width_mm))
+        if self.n % self.every == 0 or live.phase == "closing":
+            image = rr.Image(np.ascontiguousarray(live.frame.image[:, :, ::-1]))  # BGR -> RGB
+            rr.log("tactile/image", image.compress(jpeg_quality=85))  # ~10x smaller streams
+        return False
+
+    def close(self) -> None:
+        self.rr.disconnect()
+
+
+class OpenCvPreview:
+    """An OpenCV window: the gel image with force, opening and phase written on it."""
+
+    def __init__(self) -> None:
+        import cv2
+
+        if not _has_display():
+            raise ConfigError(
+                "no display for the OpenCV preview window",
+                hint="use --preview rerun:preview.rrd on a headless machine, or --preview none",
+            )
+        self.cv2 = cv2
+        try:
+            cv2.namedWindow("tactile collect", cv2.WINDOW_NORMAL)
+        except cv2.error as exc:
+            raise ConfigError(
+                f"OpenCV cannot open a window here ({exc.msg if hasattr(exc, 'msg') else exc})",
+                hint="install opencv-python instead of opencv-python-headless, or use "
+                "--preview rerun",
+            ) from exc
+
+    def __call__(self, live: LiveFrame) -> bool:
+        cv2 = self.cv2
+        image = np.ascontiguousarray(live.frame.image)
+        text = f"{live.phase}  {live.force_n:5.1f} N  {live.state.width_mm:5.1f} mm"
+        cv2.putText(image, text, (5, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 255, 0), 1)
+        cv2.imshow("tactile collect", image)
+        cv2.waitKey(1)
+        return False
+
+    def close(self) -> None:
+        self.cv2.destroyWindow("tactile collect")
+
+
+def _has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or (os.name == "nt")
+
+
+def make_preview(spec: str | None) -> FrameCallback | None:
+    """The preview named by ``spec`` (see the module doc), or None for ``none``."""
+    if not spec or spec == "none":
+        return None
+    if spec == "rerun":
+        return RerunPreview()
+    if spec.startswith("rerun:"):
+        return RerunPreview(save_to=spec.removeprefix("rerun:"))
+    if spec == "opencv":
+        return OpenCvPreview()
+    raise ConfigError(f"unknown preview {spec!r}", hint=f"use one of {', '.join(PREVIEWS)}")
+
+
+def close_preview(preview: Any) -> None:
+    close = getattr(preview, "close", None)
+    if close is not None:
+        close()

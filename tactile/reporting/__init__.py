@@ -1,0 +1,1 @@
+"""Reports for people: PNG figures and self-contained HTML pages."""

@@ -1,0 +1,200 @@
+"""Figures for the sorting summary and the HTML report, as PNG bytes (matplotlib, Agg)."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from tactile.decisions.sorter import ItemResult, SortRun
+    from tactile.estimators.online import OnlineUpdate
+    from tactile.types import Grasp
+
+CLASS_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
+REJECT_COLOUR = "#888888"
+
+
+def _figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (6.0, 4.0)) -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(nrows, ncols, figsize=size, squeeze=False)
+    return fig, axes
+
+
+def png_bytes(fig: Figure) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=90)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def class_colour(run: SortRun, name: str) -> str:
+    names = run.profile.class_names
+    return CLASS_COLOURS[names.index(name) % len(CLASS_COLOURS)] if name in names else REJECT_COLOUR
+
+
+def sorting_figure(run: SortRun) -> bytes:
+    """Left: each item's measured value and interval, coloured by where it was sorted, with
+    the class thresholds; right: each item's peak grasp force against the safe limit."""
+    from tactile.decisions.sorter import REJECT
+
+    fig, axes = _figure(1, 2, (11.0, 4.2))
+    ax, axf = axes[0]
+    prof = run.profile
+    for c in prof.classes[1:]:
+        ax.axhline(c.min_value, color="k", lw=0.8, ls="--")
+    xs = np.arange(len(run.results))
+    for x, r in zip(xs, run.results, strict=True):
+        a = r.attempts[-1]
+        colour = class_colour(run, r.sorted_as)
+        if a.measurement is not None:
+            m = a.measurement
+            top = m.hi if math.isfinite(m.hi) else m.value + 1.0
+            ax.plot([x, x], [m.lo, top], color=colour, lw=2)
+            marker = "^" if m.lower_bound_only else "o"
+            face = colour if r.correct is not False else "white"
+            ax.plot([x], [m.value], marker=marker, color=colour, mfc=face, ms=7)
+        if r.sorted_as == REJECT:
+            ax.text(x, ax.get_ylim()[0], "×", ha="center", va="bottom", color=REJECT_COLOUR)
+    ax.set_xticks(xs, [r.item.item_id.rsplit("_", 1)[-1] for r in run.results], fontsize=7)
+    ax.set_xlabel("item")
+    from tactile.decisions.profiles import QUANTITIES
+
+    ax.set_ylabel(QUANTITIES[prof.quantity] + f", {prof.interval} % interval")
+    ax.set_title("decision per item (hollow: wrong class; dashed: thresholds)", fontsize=9)
+    for c in prof.classes:
+        ax.plot([], [], color=class_colour(run, c.name), lw=3, label=c.name)
+    ax.plot([], [], color=REJECT_COLOUR, lw=3, label="reject")
+    ax.legend(fontsize=7, loc="best")
+    peaks = [r.max_peak_force_n for r in run.results]
+    axf.bar(xs, peaks, color=[class_colour(run, r.sorted_as) for r in run.results])
+    axf.axhline(prof.max_force_n, color="r", lw=1.2, label=f"safe limit {prof.max_force_n:g} N")
+    axf.set_xticks(xs, [r.item.item_id.rsplit("_", 1)[-1] for r in run.results], fontsize=7)
+    axf.set_ylabel("peak grasp force (N)")
+    axf.set_xlabel("item")
+    axf.legend(fontsize=7)
+    axf.set_title("largest force on each item (all its grasps)", fontsize=9)
+    return png_bytes(fig)
+
+
+def grasp_trace_figure(grasps: Sequence[Grasp], stops: Sequence[int | None] = ()) -> bytes:
+    """Force and gripper width against time for a few grasps."""
+    fig, axes = _figure(1, 2, (11.0, 3.6))
+    axf, axw = axes[0]
+    for i, g in enumerate(grasps):
+        t = g.t_s - g.t_s[0]
+        axf.plot(t, g.force_n, color=f"C{i}", lw=1.2, label=g.meta.object_id)
+        axw.plot(t, g.width_mm, color=f"C{i}", lw=1.2)
+        stop = stops[i] if i < len(stops) else None
+        if stop is not None and stop < g.n_frames:
+            axf.plot([t[stop]], [g.force_n[stop]], "kx", ms=8)
+    axf.set_xlabel("time (s)")
+    axf.set_ylabel("grip force (N)")
+    axf.legend(fontsize=7)
+    axw.set_xlabel("time (s)")
+    axw.set_ylabel("gripper width (mm)")
+    return png_bytes(fig)
+
+
+def frames_figure(grasp: Grasp, contact_index: int, peak_index: int) -> bytes:
+    """The gel at rest, at first contact and at peak force (BGR frames shown as RGB), and the
+    change from rest at peak, amplified, where the imprint shows."""
+    fig, axes = _figure(1, 4, (12.0, 2.7))
+    ref = grasp.reference_frame if grasp.reference_frame is not None else grasp.frames[0]
+    peak = grasp.frames[peak_index]
+    change = np.abs(peak.astype(np.float32) - ref.astype(np.float32)).mean(axis=2)
+    panels = (
+        ("at rest", ref[..., ::-1]),
+        (f"first contact (frame {contact_index})", grasp.frames[contact_index][..., ::-1]),
+        (f"peak force (frame {peak_index}, {grasp.force_n[peak_index]:.1f} N)", peak[..., ::-1]),
+    )
+    for ax, (title, img) in zip(axes[0][:3], panels, strict=True):
+        ax.imshow(np.asarray(img))
+        ax.set_title(title, fontsize=8)
+        ax.axis("off")
+    ax = axes[0][3]
+    ax.imshow(change, cmap="magma", vmin=0.0, vmax=max(float(np.percentile(change, 99.5)), 1.0))
+    ax.set_title("change from rest at peak (the imprint)", fontsize=8)
+    ax.axis("off")
+    return png_bytes(fig)
+
+
+def convergence_figure(
+    trace: Sequence[OnlineUpdate],
+    *,
+    thresholds: Sequence[float] = (),
+    final_log10: float | None = None,
+    stop_index: int | None = None,
+    title: str = "",
+) -> bytes:
+    """The online log10 E and its 95 % interval against the grasp force as frames arrived."""
+    fig, axes = _figure(1, 1, (6.5, 3.8))
+    ax = axes[0][0]
+    pts = [(u.force_n, u.estimate) for u in trace if u.estimate is not None]
+    if pts:
+        f = np.array([p[0] for p in pts])
+        v = np.array([p[1].log10_modulus for p in pts])
+        lo = np.array([math.log10(p[1].interval_95_pa[0]) for p in pts])
+        hi_raw = np.array([p[1].interval_95_pa[1] for p in pts])
+        hi = np.where(
+            np.isfinite(hi_raw), np.log10(np.where(np.isfinite(hi_raw), hi_raw, 1)), v + 1
+        )
+        ax.fill_between(f, lo, hi, color="C0", alpha=0.25, label="95 % interval")
+        ax.plot(f, v, "C0-o", ms=3, label="online estimate")
+    for t in thresholds:
+        ax.axhline(t, color="k", lw=0.8, ls="--")
+    if final_log10 is not None:
+        ax.axhline(final_log10, color="C3", lw=1, label="whole-grasp estimate")
+    if stop_index is not None:
+        stopped = [u for u in trace if u.frame_index == stop_index]
+        if stopped:
+            ax.axvline(stopped[0].force_n, color="C2", lw=1.2, label="stopped (confident)")
+    ax.set_xlabel("grip force when the frame arrived (N)")
+    ax.set_ylabel("log10 E (Pa)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    return png_bytes(fig)
+
+
+def truth_figure(rows: Sequence[dict[str, Any]]) -> bytes:
+    """Estimated against true E (log-log) for labelled grasps; the 2x and 10x bands."""
+    fig, axes = _figure(1, 1, (5.2, 4.6))
+    ax = axes[0][0]
+    truth = np.array([r["label_modulus_pa"] for r in rows], dtype=float)
+    est = np.array([r["modulus_pa"] for r in rows], dtype=float)
+    bound = np.array([bool(r.get("lower_bound_only")) for r in rows])
+    lim = (
+        10 ** math.floor(np.log10(min(truth.min(), est.min()))),
+        10 ** math.ceil(np.log10(max(truth.max(), est.max()))),
+    )
+    x = np.array(lim)
+    ax.fill_between(x, x / 10, x * 10, color="0.92", label="within 10x")
+    ax.fill_between(x, x / 2, x * 2, color="0.82", label="within 2x")
+    ax.plot(x, x, "k-", lw=0.8)
+    ax.scatter(truth[~bound], est[~bound], color="C0", zorder=3, label="estimate")
+    if bound.any():
+        ax.scatter(truth[bound], est[bound], marker="^", color="C3", zorder=3, label="lower bound")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(lim)
+    ax.set_ylim(lim)
+    ax.set_xlabel("true E (Pa)")
+    ax.set_ylabel("estimated E (Pa)")
+    ax.legend(fontsize=7, loc="upper left")
+    return png_bytes(fig)
+
+
+def results_of(run: SortRun) -> list[ItemResult]:
+    return list(run.results)
