@@ -1,7 +1,7 @@
 """Build the tabular benchmark of the tower design (tactile.search.tabular) and compare search
 strategies on it.
 
-    # 1. data (fixed simulated dataset; ~10 min, 1.5 GB, kept outside the repository)
+    # 1. data (fixed simulated dataset; ~10 min, kept outside the repository)
     tactile simulate ../search_data/sim_search.h5 --objects 100 --grasps 2 \
         --population loguniform --physics mix --seed 1501
     # 2. the table: 142 cells x 3 seeds (resumable: rerun to continue; writes as it goes)
