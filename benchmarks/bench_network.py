@@ -38,7 +38,7 @@ from tactile.estimators.neural.config import (
     GEOMETRY_CHANNELS,
     WIDTH_CHANNELS,
 )
-from tactile.estimators.neural.estimator import NeuralEstimator, resolve_model
+from tactile.estimators.neural.estimator import HybridEstimator, NeuralEstimator, resolve_model
 from tactile.estimators.neural.model import available_models, create_model
 from tactile.io import GraspReader, GraspWriter
 
@@ -95,19 +95,25 @@ def _simulated_file(directory: Path, n: int = 4) -> Path:
 
 
 def _estimate_whole(est: NeuralEstimator, reader: GraspReader, gid: str) -> object:
-    return est.estimate(reader.read(gid))
+    try:
+        return est.estimate(reader.read(gid))
+    except TactileError as exc:  # a refusal (out of distribution, no contact) is an answer too
+        return exc
 
 
 def _estimate_stored(est: NeuralEstimator, reader: GraspReader, gid: str) -> object:
-    return est.estimate_stored(reader, gid)
+    try:
+        return est.estimate_stored(reader, gid)
+    except TactileError as exc:
+        return exc
 
 
 def end_to_end(
-    paths: list[Path], model: str, repeats: int
+    paths: list[Path], model: str, repeats: int, estimator: str = "neural"
 ) -> list[tuple[str, float, float, float, float]]:
     """Per file: median ms per grasp from the file (partial read, what `tactile estimate` and
     `evaluate` do), its max, and for comparison reading every frame (whole estimate, read)."""
-    est = NeuralEstimator(model)
+    est = HybridEstimator(model) if estimator == "hybrid" else NeuralEstimator(model)
     rows = []
     for path in paths:
         reader = GraspReader(path)
@@ -201,6 +207,7 @@ def main() -> None:
     )
     p.add_argument("--calibration", default=None, help="sensor calibration for --accuracy")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--estimator", choices=("neural", "hybrid"), default="neural")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     if args.accuracy:
@@ -213,7 +220,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         paths = args.data or [_simulated_file(Path(tmp))]
         try:
-            rows = end_to_end(paths, args.model, max(3, args.repeats // 10))
+            rows = end_to_end(paths, args.model, max(3, args.repeats // 10), args.estimator)
         except TactileError as exc:
             print(f"\n(end to end skipped: {exc})")
             return

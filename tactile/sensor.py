@@ -35,6 +35,9 @@ _V1_TYPED_KEYS = (
     "onset_width_bias_mm",
     "onset_width_sd_mm",
     "rig_compliance_mm_per_n",
+    "rig_compliance_sd_mm_per_n",
+    "contact_width_bias_mm",
+    "contact_width_bias_sd_mm",
     "pad_area_mm2",
 )
 
@@ -93,6 +96,12 @@ class SensorCalibration:
     #: Closure (mm, both fingers together) added per newton of grip force by what deflects in
     #: series between the width reading and the gel (fingers, mounts, gripper); 0: rigid rig.
     rig_compliance_mm_per_n: float = 0.0
+    #: Spread of the rig compliance between rigid presses (mm/N): what a new grasp may show.
+    rig_compliance_sd_mm_per_n: float = 0.0
+    #: Contact width as :func:`tactile.processing.grasp_geometry.contact_width` reads it minus
+    #: the object's size (mm), and its spread: ``tactile calibrate rig`` on rigid presses.
+    contact_width_bias_mm: float = 0.0
+    contact_width_bias_sd_mm: float = 2.0
     #: Imaged area of the gel pad (mm²) when the frames are not warped to the pad.
     pad_area_mm2: float | None = None
     #: How the values were obtained (``depth_fit``, ``gel_fit`` evidence, ...): a record for
@@ -160,6 +169,8 @@ class SensorCalibration:
             "width_offset_sd_mm",
             "onset_width_sd_mm",
             "rig_compliance_mm_per_n",
+            "rig_compliance_sd_mm_per_n",
+            "contact_width_bias_sd_mm",
         ):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
@@ -167,7 +178,9 @@ class SensorCalibration:
                     f"calibration {self.calibration_id!r}: {name}={value!r} must be >= 0",
                     hint="re-run the matching `tactile calibrate` step or fix the JSON file",
                 )
-        if not math.isfinite(self.width_offset_mm + self.onset_width_bias_mm):
+        if not math.isfinite(
+            self.width_offset_mm + self.onset_width_bias_mm + self.contact_width_bias_mm
+        ):
             raise CalibrationError(
                 f"calibration {self.calibration_id!r}: width offsets must be finite",
                 hint="fix width_offset_mm / onset_width_bias_mm in the JSON file",

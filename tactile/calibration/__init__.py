@@ -13,5 +13,7 @@ here run processing, the estimators and the simulator, so they sit above them
 - :mod:`tactile.calibration.gel_rigid`: the effective gel modulus in closed form from presses of
   a rigid reference (:func:`fit_gel_rigid_sphere`, :func:`fit_gel_from_reference`);
 - :mod:`tactile.calibration.sim_fit`: the simulated sensor's depth model
-  (:func:`calibrate_sim_depth`).
+  (:func:`calibrate_sim_depth`);
+- :mod:`tactile.calibration.rig_fit`: the rig's series compliance and contact-width bias from
+  presses of a rigid object (:func:`fit_rig`, ``tactile calibrate rig``).
 """

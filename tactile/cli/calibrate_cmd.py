@@ -1,4 +1,4 @@
-"""``tactile calibrate geometry|depth|gel|show``: write versioned sensor calibration files.
+"""``tactile calibrate geometry|depth|gel|rig|show``: write versioned sensor calibration files.
 
 Each step starts from an existing calibration (``--calibration``, an id or a JSON path), changes
 only what it measures, and writes ``calibration/<id>.json`` (or ``--out``). Grasp files then
@@ -30,7 +30,7 @@ from tactile.types import Grasp, format_pa
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "calibrate",
-        help="calibrate a tactile sensor (geometry, depth, gel modulus)",
+        help="calibrate a tactile sensor (geometry, depth, gel modulus, rig compliance)",
         description=__doc__,
     )
     sub = p.add_subparsers(dest="step", metavar="STEP")
@@ -38,8 +38,10 @@ def register(subparsers: Any) -> None:
     _register_depth(sub)
     _register_gel(sub)
     from tactile.cli.calibrate_hw_cmd import register_steps  # rig calibrations: gripper, gauge
+    from tactile.cli.calibrate_rig_cmd import register_rig
 
     register_steps(sub)
+    register_rig(sub, _common)
     show = sub.add_parser("show", help="print a calibration (id or JSON path)")
     show.add_argument("calibration", help="calibration id or path")
     add_json_flag(show)

@@ -24,7 +24,6 @@ from tactile.cli._common import (
     print_json,
     show_progress,
 )
-from tactile.reporting.demo_report import write_demo_report
 from tactile.types import format_pa
 
 
@@ -210,6 +209,8 @@ def run(args: argparse.Namespace) -> int:
             tray = demo_tray(args.tray_size, args.seed)
         _progress(args.json, "writing the report ...")
         results = _results(path, rows, network, why_not, args, tray)
+        from tactile.reporting.demo_report import write_demo_report  # pulls in the simulator
+
         write_demo_report(results, report_path)
         if args.json:
             payload: dict[str, Any] = {"file": str(path) if args.out else None, "grasps": rows}

@@ -48,6 +48,13 @@ def register(sub: Any) -> None:
         default=None,
         help="constant baseline in Pa (default: median log10 E of the label table)",
     )
+    p.add_argument(
+        "--protocol",
+        choices=("both", "blind", "given"),
+        default="both",
+        help="blind: nothing but the grasp (labels only score); given: the label table's shape "
+        "and radius too; both (default): the blind table, and the given-geometry summary beside",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -55,6 +62,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tactile.evaluation import evaluate_dataset, format_object_table, format_summary
 
+    protocols = ["blind", "given"] if args.protocol == "both" else [args.protocol]
     plot_mode = None
     if args.plot is not None:  # refuse an existing figure before the work, not after it
         from tactile.io.output import file_mode
@@ -67,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         labels=args.labels,
         calibration=args.calibration,
         baseline_pa=args.baseline_pa,
+        protocol=protocols[0],
+        beside=protocols[1:],
     )
     plot_error = None
     if args.plot is not None:  # after the work, and a failure never costs the results
@@ -77,9 +87,14 @@ def run(args: argparse.Namespace) -> int:
         print_json({**result.to_json(), "model": model, "plot": plot, "plot_error": plot_error})
         _report_plot_error(plot_error)
         return 0 if ok else 1
+    label = name if not model else f"{name} ({model})"
+    print(f"protocol: {result.protocol}")
     print(format_object_table(result.rows))
     print()
-    print(format_summary(result.metrics, name=name if not model else f"{name} ({model})"))
+    print(format_summary(result.metrics, name=f"{label} ({result.protocol})"))
+    for other, metrics in (result.beside or {}).items():
+        print()
+        print(format_summary(metrics, name=f"{label} ({other} geometry, beside)"))
     for r in result.failed:
         print(f"failed: {r.grasp_id}: {r.error}")
     for r in result.unlabelled:

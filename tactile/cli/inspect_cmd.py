@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from tactile.cli._common import add_json_flag, print_json
 from tactile.types import format_pa
 
@@ -27,6 +29,34 @@ def _span(values: list[float], fmt: str = ".1f") -> str:
     return f"{values[0]:{fmt}}..{values[1]:{fmt}}" if values else "-"
 
 
+def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
+    """The object's geometry as the grasp's force and width show it (no images read), with
+    the size bias of the calibration the grasp names; None when it cannot be read."""
+    from tactile.errors import TactileError
+    from tactile.processing.grasp_geometry import infer_geometry
+    from tactile.sensor import get_calibration
+
+    signals = reader.read_signals(gid)
+    bias, bias_sd = 0.0, 2.0
+    try:
+        if signals.meta.calibration_id:
+            cal = get_calibration(signals.meta.calibration_id)
+            bias, bias_sd = cal.contact_width_bias_mm, cal.contact_width_bias_sd_mm
+    except TactileError:
+        pass
+    force = np.asarray(signals.force_n, dtype=np.float64)
+    width = np.asarray(signals.width_mm, dtype=np.float64)
+    if not (np.all(np.isfinite(force)) and np.all(np.isfinite(width))) or force.max() < 0.3:
+        return None  # unusable samples (reported as problems) or no squeeze
+    geo = infer_geometry(
+        force,
+        width,
+        contact_width_bias_mm=bias,
+        contact_width_bias_sd_mm=bias_sd,
+    )
+    return geo.to_dict()
+
+
 def _warn_problems(rows: list[dict[str, Any]]) -> int:
     """Print each grasp's problems (NaN samples ...) to stderr; 1 when there are any."""
     bad = [r for r in rows if r.get("problems")]
@@ -45,11 +75,21 @@ def _warn_problems(rows: list[dict[str, Any]]) -> int:
 def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
     info = reader.summary(gid)
     meta = reader.metadata(gid).to_dict()
+    geometry = _geometry(reader, gid)
     if as_json:
-        print_json({"path": str(reader.path), "grasp": info, "metadata": meta})
+        print_json(
+            {"path": str(reader.path), "grasp": info, "metadata": meta, "geometry": geometry}
+        )
         return _warn_problems([info])
     for key, value in {**info, **{k: v for k, v in meta.items() if k not in info}}.items():
         print(f"{key:<20} {value}")
+    if geometry is not None:
+        print(
+            f"{'geometry (grasp)':<20} size {geometry['size_mm']:.1f} ± "
+            f"{geometry['size_sd_mm']:.1f} mm, closure {geometry['closure_mm']:.1f} mm at "
+            f"{geometry['hold_force_n']:.1f} N (force and width only; the imprint's shape "
+            "class is in `tactile estimate --json`)"
+        )
     return _warn_problems([info])
 
 

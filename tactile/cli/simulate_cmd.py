@@ -75,9 +75,11 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument(
         "--population",
-        choices=("reference", "loguniform"),
+        choices=("reference", "loguniform", "independent"),
         default="reference",
-        help="object population: like the Burgess et al. label table, or log-uniform E",
+        help="object population: like the Burgess et al. label table, log-uniform E with the "
+        "material following E, or log-uniform E with the material family drawn independently "
+        "(foams, gels, rubbers, plastics, hard; dimpled and ridged surfaces)",
     )
     p.add_argument(
         "--workers",
@@ -118,6 +120,20 @@ def register(sub: Any) -> None:
         help="fan the grasps out over Ray workers: local, auto (a `ray start` cluster) or "
         "ray://host:10001 (needs tactile[ray]; --workers sets the pool size)",
     )
+    p.add_argument(
+        "--rig",
+        choices=("fixed", "random"),
+        default="fixed",
+        help="fixed: the preset's rig; random: a randomised rig per grasp (gel, rig "
+        "compliance, width offset and steps, speed, force, exposure, light, camera pose; "
+        "ranges in docs/simulator.md), recorded with its rigid-press calibration",
+    )
+    p.add_argument(
+        "--processing-calibration",
+        default=None,
+        help="calibration id the grasps name for processing (default: with --camera wedge-raw "
+        "and --rig random, wedge-reference-v3, the real Wedge's; else the simulator's own)",
+    )
     add_output_flags(p, append=True)
     add_frames_flag(p)
     add_progress_flags(p)
@@ -141,6 +157,21 @@ def run(args: argparse.Namespace) -> int:
         from tactile.sim.grasp import as_wedge_raw
 
         configs = [as_wedge_raw(c) for c in configs]
+    processing = args.processing_calibration
+    if processing is None and args.camera == "wedge-raw" and args.rig == "random":
+        processing = "wedge-reference-v3"
+    if processing:
+        from dataclasses import replace
+
+        from tactile.sensor import get_calibration
+
+        get_calibration(processing)  # fail early on an unknown id
+        configs = [replace(c, processing_calibration_id=processing) for c in configs]
+    rig = None
+    if args.rig == "random":
+        from tactile.sim.rigs import RigRanges
+
+        rig = RigRanges()
     workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
     total = args.objects * args.grasps
     bar = tqdm(total=total, unit="grasp", disable=not show_progress(args))
@@ -167,6 +198,7 @@ def run(args: argparse.Namespace) -> int:
             frame_codec=args.frames,
             progress=progress,
             pool=pool,
+            rig=rig,
         )
     finally:
         bar.close()

@@ -36,9 +36,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("data", nargs="+", type=Path, help="grasp files or folders (labelled)")
     p.add_argument("--out", type=Path, required=True, help="output folder, e.g. models/NAME")
-    p.add_argument(
-        "--model", default="mt-physics", help="registered architecture (default mt-physics)"
-    )
+    p.add_argument("--model", default="mt-rig", help="registered architecture (default mt-rig)")
     p.add_argument(
         "--config",
         default=None,

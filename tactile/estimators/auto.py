@@ -4,8 +4,10 @@
 * ``box``, ``rectangular``, ``cube``, ``block``, ``flat``, ``slab``, ``cuboid``,
   ``cylinder_end`` (a cylinder pressed on its flat end), ``disc`` → ``elastic``;
 * ``cylinder`` (on its side) with a known radius → ``line`` (2-D Hertz line contact);
-* anything else (``irregular``, unknown, a cylinder without a radius) → ``mdr``, which
-  measures the contact profile's exponent itself. When the shape is unknown the estimate carries
+* nothing known (no shape, no radius: a new object) → ``blind``
+  (:mod:`tactile.estimators.blind`), which reads the geometry from the grasp itself;
+* anything else (``irregular``, a cylinder without a radius) → ``mdr``, which measures the
+  contact profile's exponent itself. When the shape is unknown the estimate carries
   :attr:`~tactile.types.Flag.SHAPE_ASSUMED`.
 
 The chosen estimator is recorded in ``details["auto_chose"]``; the estimate's ``estimator`` field
@@ -18,6 +20,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from tactile.estimators.base import AnalyticalEstimator
+from tactile.estimators.blind import BlindEstimator
 from tactile.estimators.elastic import ElasticEstimator
 from tactile.estimators.hertz import HertzEstimator
 from tactile.estimators.line import LineContactEstimator
@@ -35,6 +38,8 @@ FLAT_SHAPES = frozenset(
 def choose_estimator(meta: GraspMetadata) -> AnalyticalEstimator:
     """The analytical estimator ``auto`` uses for an object described by ``meta``."""
     shape = (meta.shape or "").strip().lower()
+    if not shape and meta.radius_mm is None:
+        return BlindEstimator()
     if shape in SPHERICAL_SHAPES or (not shape and meta.radius_mm is not None):
         return HertzEstimator()
     if shape in FLAT_SHAPES:

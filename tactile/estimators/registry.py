@@ -28,6 +28,7 @@ _REGISTRY: dict[str, Factory] = {
     "line": "tactile.estimators.line:LineContactEstimator",
     "elastic": "tactile.estimators.elastic:ElasticEstimator",
     "auto": "tactile.estimators.auto:AutoEstimator",
+    "blind": "tactile.estimators.blind:BlindEstimator",
 }
 _PLUGIN_MODULES = ("tactile.estimators.neural",)
 _plugins_loaded = False

@@ -28,9 +28,19 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tactile.errors import ConfigError
+from tactile.scores import SOFT_HARD_THRESHOLD_PA, log10_scores
 from tactile.types import Flag, ModulusEstimate
 
-SOFT_HARD_THRESHOLD_PA = 1.0e8
+__all__ = [
+    "SOFT_HARD_THRESHOLD_PA",
+    "EstimateRecord",
+    "ObjectRow",
+    "constant_baseline_pa",
+    "constant_rows",
+    "per_decade",
+    "per_object_table",
+    "summary_metrics",
+]
 
 
 class EstimateRecord(NamedTuple):
@@ -182,29 +192,12 @@ def constant_baseline_pa(training_labels_pa: Iterable[float]) -> float:
     return float(10.0 ** np.median(np.log10(arr)))
 
 
-def _spearman(x: np.ndarray, y: np.ndarray) -> float | None:
-    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
-        return None
-    from scipy.stats import spearmanr
-
-    rho = float(spearmanr(x, y).statistic)
-    return rho if math.isfinite(rho) else None
-
-
 def _core_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
-    err = np.array([r.log10_error for r in rows])
     est = np.log10([r.estimate_pa for r in rows])
     lab = np.log10([r.label_pa for r in rows])
-    soft_true = lab < math.log10(SOFT_HARD_THRESHOLD_PA)
-    soft_pred = est < math.log10(SOFT_HARD_THRESHOLD_PA)
     return {
         "n_objects": len(rows),
-        "within_one_decade": float(np.mean(np.abs(err) <= 1.0)),
-        "within_half_decade": float(np.mean(np.abs(err) <= 0.5)),
-        "log10_mae": float(np.mean(np.abs(err))),
-        "log10_bias": float(np.mean(err)),
-        "spearman": _spearman(est, lab),
-        "soft_hard_accuracy": float(np.mean(soft_true == soft_pred)),
+        **log10_scores(lab, est),
         "coverage_68": float(np.mean([r.covers(68) for r in rows])),
         "coverage_95": float(np.mean([r.covers(95) for r in rows])),
     }

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 from tactile.errors import GraspNotFoundError, StoreError, TactileError
 from tactile.estimators import AnalyticalEstimator, Estimator, get_estimator
 from tactile.estimators.base import StoredGraspEstimator
-from tactile.io.sources import is_reference_layout, iter_grasps, label_meta
+from tactile.evaluation.protocol import apply_protocol
+from tactile.io.sources import is_reference_layout, iter_grasps
+from tactile.io.sources import label_meta as _label_meta
 from tactile.sensor import SensorCalibration
 from tactile.types import GraspMetadata, ModulusEstimate
 
@@ -80,6 +82,15 @@ class GraspResult:
 FAST_IMAGE_FRAMES = 4
 
 
+def label_meta(
+    meta: GraspMetadata, labels: Mapping[str, LabelRow] | None, protocol: str = "given"
+) -> GraspMetadata:
+    """``meta`` with its label, shape and radius filled from ``labels`` where missing; under
+    the ``blind`` protocol the shape, radius and object hints are removed (the label kept to
+    score; :mod:`tactile.evaluation.protocol`)."""
+    return apply_protocol(_label_meta(meta, labels), protocol)
+
+
 def estimate_stored(
     reader: GraspReader,
     grasp_id: str,
@@ -88,6 +99,7 @@ def estimate_stored(
     calibration: SensorCalibration | str | None = None,
     labels: Mapping[str, LabelRow] | None = None,
     max_image_frames: int | None = FAST_IMAGE_FRAMES,
+    protocol: str = "given",
 ) -> tuple[GraspMetadata, ModulusEstimate]:
     """An analytical estimate of one stored grasp, decoding only the frames it needs.
 
@@ -102,7 +114,7 @@ def estimate_stored(
     from tactile.sensor import resolve_calibration
 
     signals = reader.read_signals(grasp_id)
-    meta = label_meta(signals.meta, labels)
+    meta = label_meta(signals.meta, labels, protocol)
     signals = dataclasses.replace(signals, meta=meta)
     cal = with_pad_area(resolve_calibration(meta, calibration), signals)
     frames = FrameSource(partial(reader.read_frames, grasp_id))
@@ -136,6 +148,7 @@ def estimate_dataset(
     calibration: SensorCalibration | str | None = None,
     labels: Mapping[str, LabelRow] | None = None,
     max_image_frames: int | None = FAST_IMAGE_FRAMES,
+    protocol: str = "given",
 ) -> list[GraspResult]:
     """Estimate every grasp at ``path`` (or those named); failures become results with a reason.
 
@@ -145,7 +158,9 @@ def estimate_dataset(
     network); other estimators
     and reference-layout folders read whole grasps. Only deliberate errors
     (:class:`~tactile.errors.TactileError`: no contact, unreadable grasp, missing calibration
-    ...) are caught per grasp; a bug still raises.
+    ...) are caught per grasp; a bug still raises. ``protocol``: ``given`` (shape and radius
+    from the grasp or the label table) or ``blind`` (nothing but the grasp, the label kept for
+    scoring; :mod:`tactile.evaluation.protocol`).
     """
     est = get_estimator(estimator) if isinstance(estimator, str) else estimator
     path = Path(path)
@@ -153,13 +168,18 @@ def estimate_dataset(
         path
     ):
         reader, ids = _open_store(path, grasp_ids)
-        return [_one_stored(reader, gid, est, calibration, labels, max_image_frames) for gid in ids]
+        return [
+            _one_stored(reader, gid, est, calibration, labels, max_image_frames, protocol)
+            for gid in ids
+        ]
     results: list[GraspResult] = []
     for gid, load in iter_grasps(path, grasp_ids=grasp_ids, labels=labels):
         t0 = time.perf_counter()
         object_id, label = gid, None
         try:
             grasp = load()
+            meta = apply_protocol(grasp.meta, protocol)
+            grasp = grasp if meta is grasp.meta else dataclasses.replace(grasp, meta=meta)
             object_id, label = grasp.meta.object_id, grasp.meta.label_modulus_pa
             estimate = est.estimate(grasp, calibration=calibration)
         except StoreError as exc:
@@ -183,11 +203,12 @@ def _one_stored(
     calibration: SensorCalibration | str | None,
     labels: Mapping[str, LabelRow] | None,
     max_image_frames: int | None,
+    protocol: str = "given",
 ) -> GraspResult:
     t0 = time.perf_counter()
     object_id, label = gid, None
     try:
-        meta = label_meta(reader.metadata(gid), labels)
+        meta = label_meta(reader.metadata(gid), labels, protocol)
         object_id, label = meta.object_id, meta.label_modulus_pa
         if isinstance(est, AnalyticalEstimator):
             _, estimate = estimate_stored(
@@ -197,6 +218,7 @@ def _one_stored(
                 calibration=calibration,
                 labels=labels,
                 max_image_frames=max_image_frames,
+                protocol=protocol,
             )
         else:  # its own partial read (the network: the frames its inputs were trained on)
             estimate = est.estimate_stored(reader, gid, calibration=calibration, meta=meta)

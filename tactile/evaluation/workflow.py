@@ -50,6 +50,8 @@ class Evaluation:
     calibration_ids: list[str]
     failed: list[GraspResult]
     unlabelled: list[GraspResult]
+    protocol: str = "given"
+    beside: dict[str, dict[str, Any]] | None = None  # other protocols' metrics
 
     @property
     def ok(self) -> bool:
@@ -60,6 +62,8 @@ class Evaluation:
         """The ``tactile evaluate --json`` object."""
         return {
             "estimator": self.estimator,
+            "protocol": self.protocol,
+            "beside": self.beside or {},
             "calibration": self.calibration_ids,
             "objects": [r.to_json() for r in self.rows],
             "summary": self.metrics,
@@ -96,12 +100,17 @@ def evaluate_dataset(
     calibration: SensorCalibration | str | None = None,
     baseline_pa: float | None = None,
     plot: str | Path | None = None,
+    protocol: str = "given",
+    beside: Sequence[str] = (),
 ) -> Evaluation:
     """Estimate every grasp at ``path``, combine grasps per object (median in log10), and score
     the objects against their labels beside a constant baseline (:func:`choose_baseline`).
 
     ``labels``: a label table (CSV path or rows; default: the labels stored in the grasps).
-    ``plot``: write the estimate-vs-label figure there. Raises
+    ``plot``: write the estimate-vs-label figure there. ``protocol``: ``given`` (shape and
+    radius from the grasps or the table) or ``blind`` (nothing but the grasp; the label only
+    scores, :mod:`tactile.evaluation.protocol`); ``beside``: other protocols whose summary
+    metrics are computed too (``tactile evaluate`` runs blind with given beside). Raises
     :class:`~tactile.errors.ConfigError` when no grasp could be both estimated and labelled.
     """
     if isinstance(labels, str | Path):
@@ -109,7 +118,9 @@ def evaluate_dataset(
         table: Mapping[str, LabelRow] | None = read_label_table(labels)
     else:
         labels_name, table = "the label table", labels
-    results = estimate_dataset(path, estimator, calibration=calibration, labels=table)
+    results = estimate_dataset(
+        path, estimator, calibration=calibration, labels=table, protocol=protocol
+    )
     failed = [r for r in results if not r.ok]
     unlabelled = [r for r in results if r.ok and not r.label_pa]
     records = [
@@ -132,7 +143,18 @@ def evaluate_dataset(
         from tactile.evaluation.plots import plot_evaluation
 
         plot_evaluation(rows, Path(plot), baseline_pa=baseline.value_pa, title=f"{name} estimator")
+    others: dict[str, dict[str, Any]] = {}
+    for other in beside:
+        more = estimate_dataset(
+            path, estimator, calibration=calibration, labels=table, protocol=other
+        )
+        recs = [(r.object_id, r.grasp_id, r.label_pa, r.estimate) for r in more]
+        kept = [(o, g, lab, e) for o, g, lab, e in recs if e is not None and lab]
+        if kept:
+            others[other] = summary_metrics(per_object_table(kept), baseline_pa=baseline.value_pa)
     return Evaluation(
+        protocol=protocol,
+        beside=others,
         estimator=name,
         rows=rows,
         metrics=summary_metrics(rows, baseline_pa=baseline.value_pa),

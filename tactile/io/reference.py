@@ -38,7 +38,7 @@ MAX_LENGTH_REPAIR = 2
 MAX_WIDTH_M = 0.3  # wider than any parallel gripper with a tactile finger: not metres
 #: Profile stamped on imported reference grasps: the rig calibrated on rigid-sphere presses
 #: (docs/calibration.md). Files stamped "wedge-reference-v1" keep working.
-CALIBRATION_ID = "wedge-reference-v3"
+CALIBRATION_ID = "wedge-reference-v4"
 SOURCE = "reference-import"
 
 _NAME_RE = re.compile(r"^(?P<object>.+?)(?:__t=(?P<t>\d+)|_(?P<n>\d+))$")

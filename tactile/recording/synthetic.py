@@ -19,6 +19,7 @@ from tactile.io import GraspReader
 from tactile.io.output import WriteMode, open_grasp_output, output_mode
 from tactile.sim.dataset import build_card, card_markdown, card_paths, plan_dataset, simulate_plan
 from tactile.sim.grasp import SimGraspConfig
+from tactile.sim.rigs import RigRanges
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def generate_dataset(
     append: bool = False,
     frame_codec: str = "raw",
     pool: Any = None,
+    rig: RigRanges | None = None,
 ) -> DatasetResult:
     """Simulate ``n_objects x grasps_per_object`` grasps into the store at ``out`` and write the
     dataset card (``out`` with ``.card.md`` / ``.card.json``).
@@ -68,7 +70,8 @@ def generate_dataset(
     complete) or ``append`` (all or nothing; a grasp id already there is an error before
     anything is simulated); see :mod:`tactile.io.output`. ``frame_codec``: ``"raw"`` pixels
     (default: bit-identical to the simulation) or ``"jpeg"`` at the reference camera's
-    quality (``tactile simulate``'s default, ~10x smaller). ``pool``: simulate through this
+    quality (``tactile simulate``'s default, ~10x smaller). ``rig``: a randomised rig per grasp
+    (:mod:`tactile.sim.rigs`). ``pool``: simulate through this
     ``multiprocessing.Pool``-like object instead (e.g. ``ray.util.multiprocessing.Pool``, for
     ``tactile simulate --ray``); the store is still written here, in job order.
     """
@@ -78,6 +81,7 @@ def generate_dataset(
         seed=seed,
         population=population,
         config=config,
+        rig=rig,
     )
     out = Path(out)
     mode = output_mode(out, overwrite=overwrite, append=append)

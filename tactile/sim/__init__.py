@@ -10,6 +10,7 @@ from tactile.sim.gripper import GripperProfile
 from tactile.sim.objects import SHAPES, SimObject
 from tactile.sim.render import Light, Optics
 from tactile.sim.rig import SimRig
+from tactile.sim.rigs import RigCalibration, RigDraw, RigRanges, apply_rig, draw_rig
 from tactile.sim.sensors import SensorNoise
 
 __all__ = [
@@ -21,12 +22,17 @@ __all__ = [
     "Light",
     "Material",
     "Optics",
+    "RigCalibration",
+    "RigDraw",
+    "RigRanges",
     "SensorNoise",
     "SimGraspConfig",
     "SimObject",
     "SimRig",
     "SimTruth",
+    "apply_rig",
     "contact_curve",
+    "draw_rig",
     "sample_population",
     "simulate_grasp",
     "simulate_grasp_truth",

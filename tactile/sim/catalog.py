@@ -6,6 +6,8 @@ shape x material and, per material, the mean/sd/range of log10 E were computed f
 and are shipped here as numbers (see ``datasets/materials.md``). Irregular objects are
 approximated by ellipsoids, hexagonal ones by cylinders on their side.
 The ``loguniform`` population draws E log-uniformly over 5 kPa .. 250 GPa and shapes uniformly.
+The ``independent`` population draws E log-uniformly too, but the material family independently
+of it (:data:`FAMILIES`), with dimpled and ridged/threaded surfaces.
 """
 
 from __future__ import annotations
@@ -68,7 +70,86 @@ REFERENCE_SHAPE_MATERIAL_COUNTS: dict[tuple[str, str], int] = {
     ("sphere", "foam"): 1, ("sphere", "wood"): 1, ("sphere", "ceramic"): 1,
 }  # fmt: skip
 
-POPULATIONS: tuple[str, ...] = ("reference", "loguniform")
+POPULATIONS: tuple[str, ...] = ("reference", "loguniform", "independent")
+
+
+@dataclass(frozen=True)
+class MaterialFamily:
+    """A family of materials for the ``independent`` population: the range of E it spans
+    physically (log10 Pa), its Poisson's ratios, foam behaviour and surface roughness."""
+
+    name: str
+    log10_min: float
+    log10_max: float
+    poisson: tuple[float, float]
+    foam: bool = False
+    roughness_mm: tuple[float, float] = (0.0, 0.0)
+    linear: bool = True  # linear-elastic up to the strains of a grasp (foams are not)
+
+
+#: Material families drawn *independently of E*: an object's E is drawn first (log-uniform),
+#: then a family among those that physically span it, so below ~1 MPa foams, gels and rubbers
+#: overlap and a network cannot read the material off the modulus (issue 12: in ``loguniform``
+#: every object below 316 kPa was a densifying foam). Ranges: open- and closed-cell polymer
+#: foams 5 kPa-100 MPa (Gibson & Ashby, *Cellular Solids*, 1997, ch. 5); silicone and hydro
+#: gels 5-500 kPa; rubbers and thermoplastic elastomers 0.1-100 MPa; plastics 0.1-10 GPa;
+#: woods, glasses, ceramics and metals 1-250 GPa. A produce family (skin over soft flesh) is
+#: added by the produce-object module (``register_family``).
+FAMILIES: dict[str, MaterialFamily] = {
+    f.name: f
+    for f in (
+        MaterialFamily("foam", 3.7, 8.0, (0.1, 0.3), foam=True, roughness_mm=(0.01, 0.05),
+                       linear=False),
+        MaterialFamily("gel", 3.7, 5.7, (0.47, 0.5), roughness_mm=(0.0, 0.005)),
+        MaterialFamily("rubber", 5.0, 8.0, (0.45, 0.5), roughness_mm=(0.0, 0.02)),
+        MaterialFamily("plastic", 8.0, 10.0, (0.33, 0.42), roughness_mm=(0.0, 0.01)),
+        MaterialFamily("hard", 9.0, 11.4, (0.22, 0.35), roughness_mm=(0.0, 0.02)),
+    )
+}  # fmt: skip
+
+
+def register_family(family: MaterialFamily, *, overwrite: bool = False) -> None:
+    """Add a material family to the ``independent`` population (e.g. produce)."""
+    if family.name in FAMILIES and not overwrite:
+        raise ConfigError(
+            f"material family {family.name!r} exists", hint="pass overwrite=True to replace it"
+        )
+    FAMILIES[family.name] = family
+
+
+#: Irregular surface features of the ``independent`` population: probability per object of
+#: dimples (pitch 2-6 mm, 0.1-0.4 mm deep) and of ridges/threads (pitch 1-4 mm, 0.05-0.3 mm).
+DIMPLE_PROBABILITY = 0.15
+RIDGE_PROBABILITY = 0.15
+
+
+def _independent(i: int, rng: np.random.Generator) -> SimObject:
+    shape = SHAPES[int(rng.integers(len(SHAPES)))]
+    log_e = rng.uniform(math.log10(E_MIN_PA), math.log10(E_MAX_PA))
+    options = [f for f in FAMILIES.values() if f.log10_min <= log_e <= f.log10_max]
+    if not options:  # outside every family: the nearest one
+        options = [min(FAMILIES.values(), key=lambda f: abs(f.log10_min - log_e))]
+    fam = options[int(rng.integers(len(options)))]
+    texture: dict[str, float] = {}
+    if rng.random() < DIMPLE_PROBABILITY:
+        texture["dimple_pitch_mm"] = float(rng.uniform(2.0, 6.0))
+        texture["dimple_depth_mm"] = float(rng.uniform(0.1, 0.4))
+    if rng.random() < RIDGE_PROBABILITY:
+        texture["ridge_pitch_mm"] = float(rng.uniform(1.0, 4.0))
+        texture["ridge_depth_mm"] = float(rng.uniform(0.05, 0.3))
+        texture["ridge_angle_deg"] = float(rng.choice([0.0, 90.0, float(rng.uniform(0, 180))]))
+    return SimObject(
+        shape=shape,
+        modulus_pa=float(10.0**log_e),
+        poisson=float(rng.uniform(*fam.poisson)),
+        name=f"{fam.name}_{shape}_{i:04d}",
+        material=fam.name,
+        foam=fam.foam,
+        densification_strain=float(rng.uniform(0.5, 0.8)) if fam.foam else 0.7,
+        roughness_mm=float(rng.uniform(*fam.roughness_mm)),
+        **texture,  # type: ignore[arg-type]
+        **_geometry(shape, rng),  # type: ignore[arg-type]
+    )
 
 
 def _log_uniform(rng: np.random.Generator, lo: float, hi: float) -> float:
@@ -126,8 +207,10 @@ def _make(
 
 
 def sample_population(n: int, kind: str = "reference", seed: int = 0) -> list[SimObject]:
-    """Draw ``n`` objects: ``reference`` (like the Burgess et al. label table) or
-    ``loguniform`` (E log-uniform over 5 kPa .. 250 GPa, shapes uniform)."""
+    """Draw ``n`` objects: ``reference`` (like the Burgess et al. label table),
+    ``loguniform`` (E log-uniform over 5 kPa .. 250 GPa, shapes uniform, material following E)
+    or ``independent`` (E log-uniform, material family drawn independently among those that
+    span it, irregular surface features; :data:`FAMILIES`)."""
     if not isinstance(n, int) or n < 0:
         raise ConfigError(f"population size n={n!r} must be a non-negative integer", hint="n=10")
     if kind not in POPULATIONS:
@@ -140,6 +223,9 @@ def sample_population(n: int, kind: str = "reference", seed: int = 0) -> list[Si
     weights /= weights.sum()
     objects: list[SimObject] = []
     for i in range(n):
+        if kind == "independent":
+            objects.append(_independent(i, rng))
+            continue
         if kind == "reference":
             table_shape, mat_name = keys[int(rng.choice(len(keys), p=weights))]
             material = MATERIALS[mat_name]

@@ -19,7 +19,7 @@ import collections
 import math
 import multiprocessing
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from tactile.errors import ConfigError
 from tactile.sim.catalog import sample_population
 from tactile.sim.grasp import SimGraspConfig, simulate_grasp
 from tactile.sim.objects import SimObject
+from tactile.sim.rigs import RigRanges, apply_rig, draw_rig
 from tactile.types import Grasp
 
 FORCE_TARGET_JITTER = 0.2
@@ -49,6 +50,7 @@ class DatasetPlan:
     grasps_per_object: int
     population: str
     seed: int
+    rig: RigRanges | None = None  # a randomised rig per grasp (tactile.sim.rigs)
 
     def settings(self, **run: Any) -> dict[str, Any]:
         """The card's settings: the plan's, what the run adds (workers, elapsed time), and the
@@ -59,6 +61,8 @@ class DatasetPlan:
             "seed": self.seed,
             **run,
             "force_target_jitter": FORCE_TARGET_JITTER,
+            "rig": "randomised" if self.rig is not None else "fixed",
+            **({f"rig_range_{k}": v for k, v in asdict(self.rig).items()} if self.rig else {}),
             **_settings_summary(self.configs),
         }
 
@@ -81,7 +85,11 @@ def config_for(
 
 
 def _jobs(
-    objects: list[SimObject], grasps: int, configs: Sequence[SimGraspConfig], seed: int
+    objects: list[SimObject],
+    grasps: int,
+    configs: Sequence[SimGraspConfig],
+    seed: int,
+    rig: RigRanges | None = None,
 ) -> list[Job]:
     jobs = []
     for i, obj in enumerate(objects):
@@ -89,6 +97,9 @@ def _jobs(
             s = grasp_seed(seed, i, k)
             scale = 1.0 + FORCE_TARGET_JITTER * (2.0 * np.random.default_rng(s).random() - 1.0)
             cfg = config_for(configs, i, k)
+            if rig is not None:  # a rig per grasp, from its own stream of the grasp's seed
+                rig_rng = np.random.default_rng(np.random.SeedSequence([seed, i, k, 12]))
+                cfg = apply_rig(cfg, draw_rig(rig_rng, rig))
             jobs.append((obj, cfg, s, f"{obj.name}_g{k:02d}", float(scale)))
     return jobs
 
@@ -219,11 +230,13 @@ def plan_dataset(
     seed: int = 0,
     population: str = "reference",
     config: SimGraspConfig | Sequence[SimGraspConfig] | None = None,
+    rig: RigRanges | None = None,
 ) -> DatasetPlan:
     """``n_objects`` objects of ``population`` and ``grasps_per_object`` jobs each.
 
     ``config`` is one setting for every grasp (default: the realistic preset) or a sequence
-    of settings mixed per grasp (see the module docstring)."""
+    of settings mixed per grasp (see the module docstring). ``rig``: draw a randomised rig per
+    grasp from these ranges (:mod:`tactile.sim.rigs`), recorded in its metadata."""
     if n_objects < 1 or grasps_per_object < 1:
         raise ConfigError(
             f"need at least one object and one grasp (got {n_objects} x {grasps_per_object})",
@@ -238,8 +251,8 @@ def plan_dataset(
     if not configs:
         raise ConfigError("an empty list of settings", hint="pass at least one SimGraspConfig")
     objects = sample_population(n_objects, population, seed)
-    jobs = _jobs(objects, grasps_per_object, configs, seed)
-    return DatasetPlan(objects, jobs, configs, grasps_per_object, population, seed)
+    jobs = _jobs(objects, grasps_per_object, configs, seed, rig)
+    return DatasetPlan(objects, jobs, configs, grasps_per_object, population, seed, rig)
 
 
 def simulate_plan(plan: DatasetPlan, workers: int = 1, pool: Any = None) -> Iterator[Grasp]:

@@ -68,6 +68,13 @@ class SimGraspConfig:
     raw_shift_px_per_n: tuple[float, float] = (0.0, 0.0)
     raw_surround: str = ""  # a raw no-contact frame (PNG) as the housing view; "": shipped grid
     preset: str = "ideal"  # the preset it started from (recorded in metadata and cards)
+    raw_pose_offset_px: tuple[float, float] = (0.0, 0.0)  # whole raw view moved (camera pose)
+    #: the calibration the grasp names for processing ("": ``calibration``'s own id); with a
+    #: randomised rig the physics gel differs from the processing calibration, as on a real rig
+    processing_calibration_id: str = ""
+    #: a randomised rig's draw and calibration (:func:`tactile.sim.rigs.apply_rig`), recorded in
+    #: the metadata
+    rig: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         h, w = self.size_hw
@@ -248,6 +255,7 @@ def _metadata(
     if obj.shape in ("cylinder", "cylinder_end"):
         extra["length_mm"] = obj.length_mm
     extra.update({f"sim_{k}": v for k, v in cfg.summary().items()})
+    extra.update(cfg.rig)
     q = f"modulus_pa={obj.modulus_pa:.6g}&shape={obj.shape}&radius_mm={obj.radius_mm:g}"
     return GraspMetadata(
         object_id=obj.name,
@@ -260,7 +268,7 @@ def _metadata(
             "camera": f"sim://camera?calibration={cfg.calibration.calibration_id}",
             "force": "sim://force",
         },
-        calibration_id=cfg.calibration.calibration_id,
+        calibration_id=cfg.processing_calibration_id or cfg.calibration.calibration_id,
         software_version=__version__,
         extra=extra,
     )
@@ -305,16 +313,17 @@ def simulate_grasp_truth(
     masks = np.empty((delta.size, *pad_hw), bool)
     depths = np.empty((delta.size, *pad_hw), np.float32) if keep_depth_maps else None
     sx, sy = cfg.raw_shift_px_per_n
+    px, py = cfg.raw_pose_offset_px
     for i, d in enumerate(delta):
         image, depth, mask = scene.fields(float(d))
         if camera is not None:
             f = float(states["force_n"][i])
-            image = camera.project(image, (sx * f, sy * f))
+            image = camera.project(image, (px + sx * f, py + sy * f))
         frames[i] = noise.apply(image)
         masks[i] = mask
         if depths is not None:
             depths[i] = depth
-    background = scene.background if camera is None else camera.project(scene.background)
+    background = scene.background if camera is None else camera.project(scene.background, (px, py))
     truth = SimTruth(
         t_s=t_s,
         force_n=states["force_n"]
@@ -331,11 +340,13 @@ def simulate_grasp_truth(
         depth_maps=depths,
         stopped_by=motion.stopped_by,
     )
+    # force that builds with the closing motion itself (some real rigs), on the reading only
+    motion_force = truth.force_n + cfg.noise.motion_force_n_per_mm * (width[0] - width)
     grasp = Grasp(
         grasp_id=grasp_id or f"{obj.name}_s{seed}",
         frames=frames,
         t_s=t_s,
-        force_n=noisy_force(truth.force_n, t_s, cfg.noise, rng_sensor),
+        force_n=noisy_force(motion_force, t_s, cfg.noise, rng_sensor),
         width_mm=noisy_width(
             encoder_width_mm(width, truth.force_n, cfg.gripper), t_s, cfg.noise, rng_sensor
         ),

@@ -244,3 +244,28 @@ def dimple_field(
         r2 = np.minimum(r2, dx * dx + dy * dy)
     rd = 0.42 * pitch_mm
     return (-depth_mm * np.clip(1.0 - r2 / (rd * rd), 0.0, None)).astype(np.float32)
+
+
+def ridge_field(
+    rng: np.random.Generator,
+    size_hw: tuple[int, int],
+    mm_per_px: tuple[float, float],
+    pitch_mm: float,
+    depth_mm: float,
+    *,
+    angle_deg: float = 0.0,
+) -> np.ndarray:
+    """Parallel grooves (a screw thread, ribs, a ridged grip) of ``pitch_mm`` at a random phase,
+    as a height field (mm, <= 0 in a groove: the gel is pushed less there). The profile is a
+    rounded triangle wave ``depth_mm`` deep; ``angle_deg`` turns the ridges (0: along x, the
+    pad's width, as the thread of a cylinder lying on its side)."""
+    h, w = size_hw
+    if pitch_mm <= 0 or depth_mm <= 0:
+        return np.zeros(size_hw, np.float32)
+    x = (np.arange(w, dtype=np.float32) * mm_per_px[0])[None, :]
+    y = (np.arange(h, dtype=np.float32) * mm_per_px[1])[:, None]
+    a = math.radians(angle_deg)
+    u = y * np.float32(math.cos(a)) - x * np.float32(math.sin(a))
+    phase = float(rng.uniform(0.0, pitch_mm))
+    tri = np.abs(((u - phase) % pitch_mm) / pitch_mm - 0.5) * 2.0  # 0 at a crest, 1 in a groove
+    return (-depth_mm * tri * tri).astype(np.float32)

@@ -43,7 +43,8 @@ class SimObject:
     ``densification_strain``; ``roughness_mm`` is the RMS height of the surface texture
     the object prints into the gel (0 = perfectly smooth). ``dimple_pitch_mm`` > 0 adds a
     hexagonal lattice of round dimples ``dimple_depth_mm`` deep (a golf ball: ~4.4 mm pitch,
-    ~0.25 mm deep).
+    ~0.25 mm deep). ``ridge_pitch_mm`` > 0 adds parallel grooves ``ridge_depth_mm`` deep at
+    ``ridge_angle_deg`` to the pad's x axis (a screw thread, ribs, a ridged grip).
     """
 
     shape: str = "sphere"
@@ -59,6 +60,9 @@ class SimObject:
     roughness_mm: float = 0.0
     dimple_pitch_mm: float = 0.0
     dimple_depth_mm: float = 0.0
+    ridge_pitch_mm: float = 0.0
+    ridge_depth_mm: float = 0.0
+    ridge_angle_deg: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -94,7 +98,7 @@ class SimObject:
                 f"SimObject.densification_strain={self.densification_strain} not in [0.05, 0.95]",
                 hint="open-cell foams densify at about 0.6-0.8 nominal strain",
             )
-        for name in ("dimple_pitch_mm", "dimple_depth_mm"):
+        for name in ("dimple_pitch_mm", "dimple_depth_mm", "ridge_pitch_mm", "ridge_depth_mm"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise ConfigError(

@@ -8,7 +8,13 @@ import numpy as np
 
 from tactile.sensor import SensorCalibration
 from tactile.sim.contact import ContactCurve, GelModel, contact_curve
-from tactile.sim.heightmap import PadGrid, dimple_field, gel_depth_map, texture_field
+from tactile.sim.heightmap import (
+    PadGrid,
+    dimple_field,
+    gel_depth_map,
+    ridge_field,
+    texture_field,
+)
 from tactile.sim.objects import SimObject
 from tactile.sim.render import Optics, Shader
 
@@ -45,8 +51,15 @@ class Scene:
             mm_px = (self.grid.mm_per_px_x, self.grid.mm_per_px_y)
             pitch, depth = obj.dimple_pitch_mm, obj.dimple_depth_mm
             self.texture = self.texture + dimple_field(rng, size_hw, mm_px, pitch, depth)
+        ridged = obj.ridge_pitch_mm > 0 and obj.ridge_depth_mm > 0
+        if ridged:
+            mm_px = (self.grid.mm_per_px_x, self.grid.mm_per_px_y)
+            self.texture = self.texture + ridge_field(
+                rng, size_hw, mm_px, obj.ridge_pitch_mm, obj.ridge_depth_mm,
+                angle_deg=obj.ridge_angle_deg,
+            )  # fmt: skip
         dimpled = obj.dimple_pitch_mm > 0 and obj.dimple_depth_mm > 0
-        self._textured = obj.roughness_mm > 0 or dimpled
+        self._textured = obj.roughness_mm > 0 or dimpled or ridged
         self._cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     @property

@@ -36,6 +36,12 @@ class SensorNoise:
     image_noise_sd: float = 0.75  # grey levels, per pixel and channel
     image_gain: float = 1.0  # exposure: > 1 brightens and saturates bright regions
     jpeg_qtable: tuple[int, ...] = ()  # 64 ints, natural order: compress each frame (MJPG)
+    #: the width reading lags the fingers (the real Wedge rig's reads 3-6 mm above the golf
+    #: ball's size at force onset while closing at 17-18 mm/s: ~0.2-0.35 s)
+    width_latency_s: float = 0.0
+    #: force that builds with the closing motion itself, before and during contact (N per mm
+    #: closed from the open width; some real unclipped cycles rise ~2 N before the touch)
+    motion_force_n_per_mm: float = 0.0
 
     def __post_init__(self) -> None:
         for name in (
@@ -46,6 +52,8 @@ class SensorNoise:
             "width_update_period_s",
             "frame_jitter_sd_s",
             "image_noise_sd",
+            "width_latency_s",
+            "motion_force_n_per_mm",
         ):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
@@ -114,9 +122,11 @@ def noisy_force(
 def noisy_width(
     width_mm: np.ndarray, t_s: np.ndarray, noise: SensorNoise, rng: np.random.Generator
 ) -> np.ndarray:
-    """Encoder reading: updated every ``width_update_period_s`` (held in between), noisy,
-    quantised."""
+    """Encoder reading: ``width_latency_s`` late, updated every ``width_update_period_s`` (held
+    in between), noisy, quantised."""
     out = width_mm.astype(np.float64).copy()
+    if noise.width_latency_s > 0 and out.size > 1:  # the reading shows an earlier position
+        out = np.interp(t_s - noise.width_latency_s, t_s, out)
     if noise.width_noise_sd_mm > 0:
         out = out + rng.normal(0.0, noise.width_noise_sd_mm, out.size)
     if noise.width_resolution_mm > 0:

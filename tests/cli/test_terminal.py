@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import pty
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +19,13 @@ def _run(argv: list[str], *, terminal: bool, cwd: Path) -> tuple[int, str]:
     if not terminal:
         done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
         return done.returncode, done.stderr
+    import fcntl  # POSIX only, like the whole test
+    import pty
+    import termios
+
     master, slave = pty.openpty()
+    # a terminal 100 columns wide (a fresh pty is 0 x 0, where tqdm draws an empty bar)
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     proc = subprocess.Popen(
         cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave
     )

@@ -19,6 +19,7 @@ from tactile.estimators import (
     get_estimator,
     register_estimator,
 )
+from tactile.estimators.blind import BlindEstimator
 from tactile.estimators.line import LineContactEstimator
 from tactile.sensor import resolve_calibration
 from tactile.types import Flag, GraspMetadata
@@ -70,7 +71,8 @@ def test_importing_estimators_does_not_import_torch() -> None:
         ("box", None, ElasticEstimator),
         ("cylinder", None, MDREstimator),
         ("cylinder", 10.0, LineContactEstimator),
-        (None, None, MDREstimator),
+        ("irregular", None, MDREstimator),
+        (None, None, BlindEstimator),  # a new object: geometry from the grasp (issue 11)
     ],
 )
 def test_auto_chooses_by_shape(shape: str | None, radius: float | None, cls: type) -> None:
@@ -87,7 +89,7 @@ def test_auto_records_choice_and_flags_unknown_shape() -> None:
     unknown = AutoEstimator().estimate_features(
         sphere_features(5e4), meta=sphere_meta(None, None), calibration=CURVES_CAL
     )
-    assert unknown.details["auto_chose"] == "mdr" and Flag.SHAPE_ASSUMED in unknown.flags
+    assert unknown.details["auto_chose"] == "blind" and Flag.SHAPE_ASSUMED in unknown.flags
     brick = AutoEstimator().estimate_features(
         block_features(5e4), meta=GraspMetadata(object_id="b", shape="box"), calibration=CURVES_CAL
     )

@@ -88,7 +88,7 @@ def test_evaluate_cli_uses_the_profile_the_importer_stamps(
 ) -> None:
     from tactile.io.reference import CALIBRATION_ID
 
-    assert CALIBRATION_ID == SHIPPED
+    assert CALIBRATION_ID == "wedge-reference-v4"  # v3 plus the rig (issue 11)
     plot = tmp_path / "eval.png"
     rc = main(
         ["evaluate", str(shared_data / "reference_grasps"), "--labels",
@@ -96,7 +96,8 @@ def test_evaluate_cli_uses_the_profile_the_importer_stamps(
     )  # fmt: skip
     assert rc == 0 and plot.stat().st_size > 0
     report = json.loads(capsys.readouterr().out)
-    assert report["calibration"] == [SHIPPED]
+    assert report["calibration"] == [CALIBRATION_ID]
+    assert report["protocol"] == "blind" and "given" in report["beside"]
     rows = {r["object_id"]: r for r in report["objects"]}
     assert rows["golf_ball"]["lower_bound_only"]
     assert (

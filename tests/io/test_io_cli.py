@@ -52,7 +52,7 @@ def test_import_json(imported: Path, capsys: pytest.CaptureFixture[str]) -> None
     golf, purple = payload["grasps"]
     assert golf["grasp_id"] == "golf_ball_3" and golf["label_modulus_pa"] == 8.5e8
     assert purple["label_modulus_pa"] == 2.04e5 and purple["radius_mm"] == 25.0
-    assert golf["frame_shape"] == [480, 640, 3] and golf["calibration_id"] == "wedge-reference-v3"
+    assert golf["frame_shape"] == [480, 640, 3] and golf["calibration_id"] == "wedge-reference-v4"
 
 
 def test_inspect_text(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,7 +60,7 @@ def test_inspect_text(imported: Path, capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     assert "schema 2, 2 grasp(s)" in out
     assert "golf_ball_3" in out and "850 MPa" in out and "480x640" in out
-    assert "reference-import / wedge-reference-v3" in out
+    assert "reference-import / wedge-reference-v4" in out
 
 
 def test_inspect_one_grasp(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -50,7 +50,7 @@ def test_one_real_grasp(reference_grasps_dir: Path, label_csv: Path) -> None:
     assert grasp.frames.shape == (63, 480, 640, 3) and grasp.frames.dtype == np.uint8
     assert grasp.reference_frame is None
     assert grasp.meta.object_id == "golf_ball" and grasp.meta.label_modulus_pa == 8.5e8
-    assert grasp.meta.shape == "sphere" and grasp.meta.calibration_id == "wedge-reference-v3"
+    assert grasp.meta.shape == "sphere" and grasp.meta.calibration_id == "wedge-reference-v4"
     assert grasp.meta.extra["timing"] == "nominal" and grasp.meta.extra["color_order"] == "BGR"
     assert grasp.t_s[1] == pytest.approx(1 / 30) and grasp.duration_s == pytest.approx(62 / 30)
     assert 35.0 < grasp.width_mm.min() < grasp.width_mm.max() < 64.0  # metres -> mm

@@ -18,7 +18,7 @@ def real_features(reference_grasps_dir: Path) -> dict[str, GraspFeatures]:
     out = {}
     for avi in sorted(reference_grasps_dir.glob("*.avi")):
         grasp = load_reference_grasp(avi)
-        assert grasp.meta.calibration_id == "wedge-reference-v3"
+        assert grasp.meta.calibration_id == "wedge-reference-v4"  # v3 plus the rig: same processing
         out[avi.stem] = extract_features(grasp, WEDGE_REFERENCE_V3)
     return out
 

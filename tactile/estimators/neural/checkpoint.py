@@ -22,7 +22,7 @@ from tactile.estimators.neural.inputs import Normalization
 from tactile.estimators.neural.model import MultiTowerNet
 
 CHECKPOINT_FORMAT = "tactile-multitower"
-CHECKPOINT_VERSION = 2  # 2: inputs v5 (physics channels, geometry tower)
+CHECKPOINT_VERSION = 3  # 2: inputs v5 (physics channels, geometry tower); 3: rig inputs (v8)
 
 
 @dataclass

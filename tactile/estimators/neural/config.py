@@ -38,6 +38,8 @@ WIDTH_CHANNELS = (
     "object_strain",
     "log10_flat_modulus",
     "log10_sphere_modulus",
+    "excess_closure",  # closure minus the rig's rigid-press closure at the same force (mm)
+    "log_closure_ratio",  # log((closure + 0.05 mm) / (rigid-press closure + 0.05 mm))
 )
 #: Inputs of the geometry tower: object size along the squeeze axis and optional shape metadata.
 SHAPE_CATEGORIES = ("sphere", "cylinder", "flat", "irregular", "unknown")
@@ -46,6 +48,13 @@ GEOMETRY_CHANNELS = (
     *(f"shape_{c}" for c in SHAPE_CATEGORIES),
     "log10_radius",
     "radius_known",
+    # the rig's calibration (a rigid-sphere press, tactile.sim.rigs.RigCalibration): one model
+    # serves several rigs; NaN / known 0 when the rig is not calibrated
+    "rig_closure_25n",
+    "rig_closure_ratio_10_25",
+    "rig_width_step",
+    "rig_gel_thickness",
+    "rig_known",
 )
 #: Inputs of the analytical-estimate tower.
 ANALYTICAL_CHANNELS = ("log10_modulus", "log10_width68", "stiff", "available")

@@ -32,9 +32,11 @@ from tactile.estimators.neural.inputs import (
     INPUT_KEYS,
     GraspInputs,
     make_inputs,
+    rig_calibration_for,
     sample_indices,
     stack_inputs,
 )
+from tactile.estimators.neural.rig import RigCalibration
 from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from tactile.io.reader import GraspSignals
     from tactile.processing.loading import LoadingPhase
 
-INPUTS_VERSION = 7  # bump when make_inputs changes, to invalidate caches
+INPUTS_VERSION = 8  # bump when make_inputs changes, to invalidate caches
 #: Extra loading frames measured, besides the ones the network's samples touch, when a grasp is
 #: read from a file (spread evenly from contact to peak, for the analytical estimate's fit).
 NETWORK_EXTRA_FRAMES = 2
@@ -143,6 +145,7 @@ def prepare_grasp(
     analytical: str | None = "hertz",
     features: GraspFeatures | None = None,
     finger_stiffness_n_per_mm: float | None = None,
+    rig: RigCalibration | None = None,
 ) -> tuple[GraspInputs, GraspFeatures, ModulusEstimate | None]:
     """Features, analytical estimate (None if it fails) and raw network inputs of one grasp
     (``finger_stiffness_n_per_mm``: see :func:`make_inputs`)."""
@@ -158,7 +161,8 @@ def prepare_grasp(
             estimate = get_estimator(analytical).estimate(grasp, features=feats, calibration=cal)
         except TactileError:
             estimate = None
-    inputs = _inputs_of(grasp, feats, estimate, config, cal, finger_stiffness_n_per_mm)
+    rig_cal = rig_calibration_for(grasp.meta, cal, rig)
+    inputs = _inputs_of(grasp, feats, estimate, config, cal, finger_stiffness_n_per_mm, rig_cal)
     return inputs, feats, estimate
 
 
@@ -169,6 +173,7 @@ def _inputs_of(
     config: MultiTowerConfig,
     calibration: SensorCalibration,
     finger_stiffness_n_per_mm: float | None,
+    rig: RigCalibration | None = None,
 ) -> GraspInputs:
     return make_inputs(
         grasp,
@@ -179,6 +184,7 @@ def _inputs_of(
         sampling=config.sampling,
         calibration=calibration,
         finger_stiffness_n_per_mm=finger_stiffness_n_per_mm,
+        rig=rig,
     )
 
 
@@ -213,6 +219,7 @@ def prepare_stored(
     extra_frames: int = NETWORK_EXTRA_FRAMES,
     signals: GraspSignals | None = None,
     meta: GraspMetadata | None = None,
+    rig: RigCalibration | None = None,
 ) -> tuple[GraspInputs, GraspFeatures, ModulusEstimate | None, GraspMetadata]:
     """:func:`prepare_grasp` for a grasp in a store, decoding only the frames it needs: force
     and width first; then contact area and gel depth on exactly the loading frames the K
@@ -253,8 +260,9 @@ def prepare_stored(
             estimate = None
     stored = _StoredGrasp(signals.meta, signals.reference_frame, source)
     # duck-typed: make_inputs reads only meta, reference_frame and frames[i]
+    rig_cal = rig_calibration_for(signals.meta, cal, rig)
     inputs = _inputs_of(
-        cast(Grasp, stored), feats, estimate, config, cal, finger_stiffness_n_per_mm
+        cast(Grasp, stored), feats, estimate, config, cal, finger_stiffness_n_per_mm, rig_cal
     )
     return inputs, feats, estimate, signals.meta
 
@@ -337,6 +345,7 @@ def code_fingerprint() -> str:
             *root.glob("estimators/*.py"),
             root / "estimators/neural/inputs.py",
             root / "estimators/neural/data.py",
+            root / "sim/rigs.py",
         ]
     )
     h = hashlib.sha1()

@@ -1,10 +1,17 @@
 """The ``neural`` and ``hybrid`` estimators: a trained multi-tower checkpoint behind the
 :class:`~tactile.estimators.base.Estimator` interface.
 
-- ``neural``: the network's Gaussian in log10 E; the stiff flag / lower bound when the network's
-  own estimate is above the resolvable limit stored in the checkpoint.
-- ``hybrid``: the same network, but the lower-bound answer requires the analytical estimate to
-  agree that the object is stiffer than the gel (the safer choice for sorting decisions).
+- ``neural``: the network's Gaussian in log10 E, widened on real grasps by the checkpoint's
+  sim-to-real term and by the out-of-distribution score (:mod:`.ood`; refused beyond it); a
+  one-sided lower bound from the rig's physics (:mod:`.limits`) when the estimate is above the
+  grasp's resolvable limit (from the rig calibration, the force and the contact).
+- ``hybrid``: the network and the analytical ``auto`` estimate combined by their uncertainties
+  (a precision-weighted two-component mixture, so disagreement widens the interval), the network
+  dropped when it is out of its training distribution (the physics alone answers, with the
+  reason in ``details``); the same physics limits.
+
+Both refuse a grasp whose camera shows no contact while the force rose (frozen camera, unloaded
+gel), like the analytical estimators.
 
 Models are named: ``"default"`` is ``models/default/model.pt`` of the repository (or of
 ``$TACTILE_MODELS_DIR``); a path to a ``.pt`` file or a folder holding ``model.pt`` works too.
@@ -12,21 +19,31 @@ Models are named: ``"default"`` is ``models/default/model.pt`` of the repository
 
 from __future__ import annotations
 
+import dataclasses
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from tactile._paths import artifact_dir
-from tactile.errors import ModelFileError
+from tactile.errors import EstimatorError, ModelFileError, NoContactError
+from tactile.estimators.base import resolve_calibration
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
 from tactile.estimators.neural.data import prepare_grasp, prepare_stored
-from tactile.estimators.neural.inputs import GraspInputs
+from tactile.estimators.neural.inputs import GraspInputs, rig_calibration_for
+from tactile.estimators.neural.limits import physics_limits
+from tactile.estimators.neural.ood import REFUSE_SCORE, OodReference, widen_factor
 from tactile.estimators.neural.predict import (
+    Z68,
+    Z95,
     Z95_ONE_SIDED,
-    estimate_from_prediction,
     predict_log10,
 )
+from tactile.estimators.neural.rig import RigCalibration, load_rig_calibration
 from tactile.sensor import SensorCalibration
-from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
+from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
@@ -64,11 +81,45 @@ def resolve_model(name_or_path: str | Path, *, reload: bool = False) -> LoadedMo
     return _CACHE[path]
 
 
+#: Smallest contact area (mm²) at any measured loading frame for the camera to show contact.
+MIN_VISIBLE_AREA_MM2 = 0.5
+#: Floor of the analytical estimate's log10 sigma in the hybrid (its interval describes the fit,
+#: not the model's error on real objects).
+MIN_ANALYTICAL_SIGMA = 0.3
+
+
+@dataclass(frozen=True)
+class NetworkAnswer:
+    """The network's log10-space Gaussian for one grasp, before the limits."""
+
+    mu: float
+    sigma: float
+    ood_score: float
+    sim_to_real_sd: float
+
+
+def check_visible_contact(feats: GraspFeatures) -> None:
+    """Refuse a grasp whose force rose but whose camera shows no contact at any measured
+    loading frame (a frozen or disconnected camera, an unloaded gel)."""
+    c, p = feats.contact_index, feats.peak_index
+    area = np.asarray(feats.contact_area_mm2[c : p + 1], dtype=np.float64)
+    seen = area[np.isfinite(area)]
+    if seen.size == 0 or float(seen.max()) <= MIN_VISIBLE_AREA_MM2:
+        peak = float(np.nanmax(np.asarray(feats.force_n[c : p + 1], dtype=np.float64)))
+        raise NoContactError(
+            f"grasp {feats.grasp_id!r}: the force rose to {peak:.1f} N but the camera shows no "
+            "contact at any measured loading frame (a frozen or disconnected camera, or a gel "
+            "that was not pressed)",
+            hint="check the camera stream and that the reference frame is unloaded; the "
+            "analytical estimators refuse this grasp for the same reason",
+        )
+
+
 class NeuralEstimator:
     """Estimate E with a trained multi-tower network (see the module docstring)."""
 
     name = "neural"
-    require_agreement = False
+    analytical_name: str | None = None
 
     def __init__(
         self,
@@ -77,11 +128,18 @@ class NeuralEstimator:
         analytical: str | None = "hertz",
         num_threads: int | None = None,
         finger_stiffness_n_per_mm: float | None = None,
+        rig_calibration: RigCalibration | str | Path | None = None,
     ) -> None:
         self.loaded = model if isinstance(model, LoadedModel) else resolve_model(model)
         self.finger_stiffness_n_per_mm = finger_stiffness_n_per_mm
-        needs_analytical = self.loaded.config.analytical.enabled or self.require_agreement
-        self.analytical = analytical if needs_analytical else None
+        self.rig = (
+            load_rig_calibration(rig_calibration)
+            if isinstance(rig_calibration, str | Path)
+            else rig_calibration
+        )
+        needs_analytical = self.loaded.config.analytical.enabled
+        self.analytical = analytical if needs_analytical else self.analytical_name
+        self.ood = OodReference.from_dict(self.loaded.info.get("ood"))
         if num_threads is not None:
             import torch
 
@@ -89,6 +147,7 @@ class NeuralEstimator:
 
     @property
     def stiff_limit_pa(self) -> float | None:
+        """A fixed limit stored by an older training run (None: limits from physics)."""
         value = self.loaded.info.get("stiff_limit_pa")
         return float(value) if isinstance(value, int | float) and value > 0 else None
 
@@ -97,21 +156,29 @@ class NeuralEstimator:
         value = self.loaded.info.get("lower_bound_z")
         return float(value) if isinstance(value, int | float) else Z95_ONE_SIDED
 
+    @property
+    def sim_to_real_sd(self) -> float:
+        value = self.loaded.info.get("sim_to_real_log10_sd")
+        return float(value) if isinstance(value, int | float) and value > 0 else 0.0
+
     def estimate(
         self,
         grasp: Grasp,
         features: GraspFeatures | None = None,
         calibration: SensorCalibration | str | None = None,
     ) -> ModulusEstimate:
+        cal = resolve_calibration(grasp.meta, calibration)
+        rig = rig_calibration_for(grasp.meta, cal, self.rig)
         inputs, feats, analytical = prepare_grasp(
             grasp,
             self.loaded.config,
-            calibration=calibration,
+            calibration=cal,
             analytical=self.analytical,
             features=features,
             finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
+            rig=rig,
         )
-        return self._predict(inputs, feats, analytical)
+        return self._predict(inputs, feats, analytical, grasp.meta, rig)
 
     def estimate_stored(
         self,
@@ -123,7 +190,11 @@ class NeuralEstimator:
         """Estimate a grasp in a store, decoding only the frames the inputs need
         (:func:`~tactile.estimators.neural.data.prepare_stored`; the way the model was trained).
         ``meta`` replaces the stored metadata (e.g. completed from a label table)."""
-        inputs, feats, analytical, _ = prepare_stored(
+        signals = reader.read_signals(grasp_id)
+        use_meta = meta if meta is not None else signals.meta
+        cal = resolve_calibration(use_meta, calibration)
+        rig = rig_calibration_for(use_meta, cal, self.rig)
+        inputs, feats, analytical, used = prepare_stored(
             reader,
             grasp_id,
             self.loaded.config,
@@ -131,23 +202,93 @@ class NeuralEstimator:
             meta=meta,
             analytical=self.analytical,
             finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
+            signals=signals,
+            rig=rig,
         )
-        return self._predict(inputs, feats, analytical)
+        return self._predict(inputs, feats, analytical, used, rig)
 
-    def _predict(
-        self, inputs: GraspInputs, feats: GraspFeatures, analytical: ModulusEstimate | None
-    ) -> ModulusEstimate:
+    def network_answer(self, inputs: GraspInputs, meta: GraspMetadata) -> NetworkAnswer:
+        """The network's Gaussian with the sim-to-real term (real grasps) and the OOD score."""
         arrays = {k: v[None] for k, v in inputs.arrays().items()}
         mu, sigma = predict_log10(self.loaded, arrays)
-        return estimate_from_prediction(
-            float(mu[0]),
-            float(sigma[0]),
+        s2r = self.sim_to_real_sd if meta.source != "sim" else 0.0
+        score = float(self.ood.scores(arrays)[0]) if self.ood is not None else 0.0
+        total = math.hypot(float(sigma[0]), s2r) * widen_factor(score)
+        return NetworkAnswer(float(mu[0]), total, score, s2r)
+
+    def _combine(
+        self, net: NetworkAnswer, analytical: ModulusEstimate | None
+    ) -> tuple[float, float, dict[str, object]]:
+        if net.ood_score > REFUSE_SCORE:
+            raise EstimatorError(
+                f"the grasp is out of the network's training distribution (score "
+                f"{net.ood_score:.1f} > {REFUSE_SCORE}: its force, contact, closure or rig "
+                "calibration are unlike any simulated grasp it learned from)",
+                hint="use --estimator hybrid or auto (physics), or retrain with a simulated "
+                "rig like this one",
+            )
+        return net.mu, net.sigma, {}
+
+    def _predict(
+        self,
+        inputs: GraspInputs,
+        feats: GraspFeatures,
+        analytical: ModulusEstimate | None,
+        meta: GraspMetadata,
+        rig: RigCalibration | None,
+    ) -> ModulusEstimate:
+        check_visible_contact(feats)
+        net = self.network_answer(inputs, meta)
+        mu, sigma, extra = self._combine(net, analytical)
+        limits = physics_limits(
+            force_n=float(np.expm1(inputs.force[0, -1])),
+            contact_area_mm2=float(np.expm1(inputs.force[1, -1])),
+            size_mm=float(np.exp(inputs.geometry[0])),
+            closure_mm=float(inputs.width[0, -1]),
+            rig=rig,
+        )
+        details: dict[str, object] = {
+            "log10_mean": mu,
+            "log10_sigma": sigma,
+            "network_log10_mean": net.mu,
+            "network_log10_sigma": net.sigma,
+            "ood_score": net.ood_score,
+            "sim_to_real_log10_sd": net.sim_to_real_sd,
+            "rig_calibration": rig.source if rig is not None else None,
+            **limits.details(),
+            **extra,
+        }
+        if analytical is not None:
+            details["analytical_modulus_pa"] = float(analytical.modulus_pa)
+        flags = set(feats.flags)
+        e_res = limits.resolvable_limit_pa
+        if self.stiff_limit_pa is not None:  # an older model's fixed limit
+            e_res = min(e_res, self.stiff_limit_pa)
+        bound = limits.lower_bound_pa
+        statistical = 10 ** (mu - max(self.lower_bound_z, Z95_ONE_SIDED) * sigma)
+        # only a lower bound is physical when the estimate is beyond what this grasp resolves
+        # and the closure did not resolve the object's own deformation either (a closure well
+        # beyond the rig's rigid press is a measured deformation: then the number stands)
+        stiff = mu >= math.log10(e_res) and (rig is None or limits.unresolved)
+        if stiff:
+            lb = bound if bound is not None else min(statistical, e_res)
+            details["lower_bound_from"] = "physics" if bound is not None else "network"
+            return ModulusEstimate(
+                modulus_pa=lb,
+                interval_68_pa=(lb, math.inf),
+                interval_95_pa=(lb, math.inf),
+                estimator=self.name,
+                flags=frozenset(flags | {Flag.STIFFER_THAN_GEL}),
+                lower_bound_only=True,
+                details=details,
+            )
+        return ModulusEstimate(
+            modulus_pa=10**mu,
+            interval_68_pa=(10 ** (mu - Z68 * sigma), 10 ** (mu + Z68 * sigma)),
+            interval_95_pa=(10 ** (mu - Z95 * sigma), 10 ** (mu + Z95 * sigma)),
             estimator=self.name,
-            analytical=analytical,
-            stiff_limit_pa=self.stiff_limit_pa,
-            lower_bound_z=self.lower_bound_z,
-            require_agreement=self.require_agreement,
-            flags=feats.flags,
+            flags=frozenset(flags),
+            details=details,
         )
 
     def __repr__(self) -> str:
@@ -155,7 +296,70 @@ class NeuralEstimator:
 
 
 class HybridEstimator(NeuralEstimator):
-    """Network + analytical agreement for the stiffer-than-resolvable answer."""
+    """Network and analytical ``auto`` combined by their uncertainties; physics alone when the
+    network is out of its training distribution (see the module docstring)."""
 
     name = "hybrid"
-    require_agreement = True
+    analytical_name = "auto"
+
+    def __init__(self, model: str | Path | LoadedModel = "default", **options: object) -> None:
+        options.pop("analytical", None)
+        super().__init__(model, analytical="auto", **options)  # type: ignore[arg-type]
+        self.analytical = "auto"
+
+    def _predict(
+        self,
+        inputs: GraspInputs,
+        feats: GraspFeatures,
+        analytical: ModulusEstimate | None,
+        meta: GraspMetadata,
+        rig: RigCalibration | None,
+    ) -> ModulusEstimate:
+        check_visible_contact(feats)
+        net = self.network_answer(inputs, meta)
+        if net.ood_score <= REFUSE_SCORE:
+            return super()._predict(inputs, feats, analytical, meta, rig)
+        if analytical is None:
+            raise EstimatorError(
+                f"the grasp is out of the network's training distribution (score "
+                f"{net.ood_score:.1f} > {REFUSE_SCORE}) and the analytical estimate failed",
+                hint="check the grasp (contact, force, calibration); retrain with a "
+                "simulated rig like this one",
+            )
+        details = {
+            **analytical.details,
+            "source": "analytical (network out of distribution)",
+            "ood_score": net.ood_score,
+            "network_log10_mean": net.mu,
+        }
+        return dataclasses.replace(analytical, estimator=self.name, details=details)
+
+    def _combine(
+        self, net: NetworkAnswer, analytical: ModulusEstimate | None
+    ) -> tuple[float, float, dict[str, object]]:
+        ana = _analytical_gaussian(analytical)
+        if ana is None and analytical is not None and analytical.lower_bound_only:
+            # physics says "at least this stiff": a network answer below that bound is widened
+            # up to it (the disagreement stays visible in the interval)
+            gap = analytical.log10_modulus - net.mu
+            sigma = max(net.sigma, gap) if gap > 0 else net.sigma
+            return net.mu, sigma, {"source": "network (analytical: lower bound only)"}
+        if ana is None:
+            return net.mu, net.sigma, {"source": "network (no analytical estimate)"}
+        w_n, w_a = 1.0 / net.sigma**2, 1.0 / ana[1] ** 2
+        p_n, p_a = w_n / (w_n + w_a), w_a / (w_n + w_a)
+        mu = p_n * net.mu + p_a * ana[0]
+        second = p_n * (net.sigma**2 + net.mu**2) + p_a * (ana[1] ** 2 + ana[0] ** 2)
+        sigma = math.sqrt(max(second - mu * mu, 1e-12))
+        return mu, sigma, {"source": "mixture", "network_weight": p_n}
+
+
+def _analytical_gaussian(estimate: ModulusEstimate | None) -> tuple[float, float] | None:
+    """(log10 mean, log10 sigma) of an analytical estimate; None when missing or one-sided."""
+    if estimate is None or estimate.lower_bound_only:
+        return None
+    lo, hi = estimate.interval_68_pa
+    if not (0 < lo < hi and math.isfinite(hi)):
+        return None
+    sigma = math.log10(hi / lo) / (2.0 * Z68)
+    return estimate.log10_modulus, max(sigma, MIN_ANALYTICAL_SIGMA)

@@ -39,9 +39,10 @@ import numpy as np
 
 from tactile.errors import ModelFileError, ProcessingError
 from tactile.estimators.neural.config import SHAPE_CATEGORIES
+from tactile.estimators.neural.rig import RigCalibration
 from tactile.processing.warp import PadWarp, build_pad_warp
 from tactile.sensor import SensorCalibration
-from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
+from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 INPUT_KEYS = ("images", "force", "width", "analytical", "geometry")
 CLOSURE_LOG_SCALE_MM = 0.1  # closure channel 2 is log(1 + closure / this)
@@ -70,9 +71,9 @@ class GraspInputs:
 
     images: np.ndarray  # (K, S, S) float32, ~[0, 1]
     force: np.ndarray  # (6, K) float32: see FORCE_CHANNELS
-    width: np.ndarray  # (6, K) float32: see WIDTH_CHANNELS
+    width: np.ndarray  # (8, K) float32: see WIDTH_CHANNELS
     analytical: np.ndarray  # (4,) float32, NaN where unavailable
-    geometry: np.ndarray  # (8,) float32: see GEOMETRY_CHANNELS
+    geometry: np.ndarray  # (13,) float32: see GEOMETRY_CHANNELS
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {k: getattr(self, k) for k in INPUT_KEYS}
@@ -213,6 +214,31 @@ def geometry_vector(
     return np.array([log_d, *onehot, log_r, float(known)], dtype=np.float32)
 
 
+#: Closures below this (mm) are resolution, not deformation: the closure-ratio channel adds it.
+RATIO_FLOOR_MM = 0.05
+
+
+def rig_vector(rig: RigCalibration | None) -> np.ndarray:
+    """(5,) the rig calibration channels of the geometry tower (NaN, known 0 when unknown)."""
+    if rig is None:
+        return np.array([np.nan] * 4 + [0.0], dtype=np.float32)
+    c10, c25 = rig.closure_at(np.array([10.0, 25.0]))
+    ratio = (c10 + RATIO_FLOOR_MM) / (c25 + RATIO_FLOOR_MM)
+    return np.array([c25, ratio, rig.width_step_mm, rig.gel_thickness_mm, 1.0], dtype=np.float32)
+
+
+def rig_channels(
+    force_n: np.ndarray, closure_mm: np.ndarray, rig: RigCalibration | None
+) -> np.ndarray:
+    """(2, K) closure beyond the rig's rigid-press closure at the same force, and the log ratio
+    of the two: ~0 for an object as stiff as the calibration sphere on any rig."""
+    if rig is None:
+        return np.full((2, closure_mm.size), np.nan)
+    rigid = rig.closure_at(np.maximum(force_n, 0.0))
+    ratio = np.log((np.maximum(closure_mm, 0.0) + RATIO_FLOOR_MM) / (rigid + RATIO_FLOOR_MM))
+    return np.stack([closure_mm - rigid, ratio])
+
+
 def _physics_channels(
     force_n: np.ndarray,
     area_mm2: np.ndarray,
@@ -249,8 +275,11 @@ def make_inputs(
     sampling: str = "force",
     calibration: SensorCalibration | None = None,
     finger_stiffness_n_per_mm: float | None = None,
+    rig: RigCalibration | None = None,
 ) -> GraspInputs:
     """Raw network inputs of one grasp (see the module docstring for the channels).
+
+    ``rig``: the rig's rigid-press calibration (:func:`rig_calibration_for` finds it), or None.
 
     ``finger_stiffness_n_per_mm``: a compliant gripper's stiffness per finger, when the rig's is
     known; its deflection ``2 F / k`` is taken out of the closure, so the network sees the gel
@@ -279,11 +308,35 @@ def make_inputs(
             [np.stack([np.log1p(force), np.log1p(area), *np.log1p(image_stats.T)]), force_extra]
         ).astype(np.float32),
         width=np.concatenate(
-            [np.stack([closure, np.log1p(closure / CLOSURE_LOG_SCALE_MM)]), width_extra]
+            [
+                np.stack([closure, np.log1p(closure / CLOSURE_LOG_SCALE_MM)]),
+                width_extra,
+                rig_channels(force, closure, rig),
+            ]
         ).astype(np.float32),
         analytical=analytical_vector(analytical),
-        geometry=geometry_vector(size_mm, grasp.meta.shape, grasp.meta.radius_mm),
+        geometry=np.concatenate(
+            [geometry_vector(size_mm, grasp.meta.shape, grasp.meta.radius_mm), rig_vector(rig)]
+        ).astype(np.float32),
     )
+
+
+def rig_calibration_for(
+    meta: GraspMetadata,
+    calibration: SensorCalibration | None = None,
+    override: RigCalibration | None = None,
+) -> RigCalibration | None:
+    """The rig calibration of a grasp: ``override``, else the one a simulated grasp records
+    (``meta.extra["rig_calibration"]``), else the sensor calibration's
+    (``calibration.provenance["rig_calibration"]``), else None (unknown rig)."""
+    if override is not None:
+        return override
+    sensor = getattr(calibration, "provenance", None) if calibration is not None else None
+    for source in (meta.extra, sensor or {}):
+        record = source.get("rig_calibration") if isinstance(source, dict) else None
+        if isinstance(record, dict):
+            return RigCalibration.from_dict(record)
+    return None
 
 
 @dataclass(frozen=True)

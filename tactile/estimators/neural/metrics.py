@@ -1,7 +1,8 @@
 """Per-object metrics for network evaluation (median over each object's grasps, in log10 E).
 
-Used for early stopping and cross-validation inside training; the project's full evaluation
-(plots, per-decade tables) lives in :mod:`tactile.evaluation`.
+Used for early stopping and cross-validation inside training, on arrays of grasps; the scores
+are :mod:`tactile.scores`' (the same as the evaluation's tables, :mod:`tactile.evaluation`),
+under the key names the training records and model cards use.
 """
 
 from __future__ import annotations
@@ -9,25 +10,19 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.stats import spearmanr
 
-HARD_THRESHOLD_PA = 1e8
+from tactile.scores import SOFT_HARD_THRESHOLD_PA, log10_scores
+from tactile.scores import per_object_log10 as per_object
 
+HARD_THRESHOLD_PA = SOFT_HARD_THRESHOLD_PA
 
-def per_object(
-    object_ids: np.ndarray, labels_log10: np.ndarray, pred_log10: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(objects, label, median prediction) per object; objects with only NaN predictions drop."""
-    objs = np.unique(object_ids)
-    lab = np.array([np.median(labels_log10[object_ids == o]) for o in objs])
-    pred = np.array(
-        [
-            np.nanmedian(v) if np.isfinite(v := pred_log10[object_ids == o]).any() else np.nan
-            for o in objs
-        ]
-    )
-    ok = np.isfinite(pred)
-    return objs[ok], lab[ok], pred[ok]
+__all__ = [
+    "HARD_THRESHOLD_PA",
+    "fit_sigma_scale",
+    "interval_coverage",
+    "object_metrics",
+    "per_object",
+]
 
 
 def object_metrics(
@@ -38,17 +33,16 @@ def object_metrics(
     n_all = len(np.unique(object_ids))
     if len(objs) == 0:
         return {"n_objects": 0.0, "coverage": 0.0}
-    err = np.abs(pred - lab)
-    rho = spearmanr(lab, pred).statistic if len(objs) > 2 and np.ptp(pred) > 0 else math.nan
-    hard = math.log10(HARD_THRESHOLD_PA)
+    scores = log10_scores(lab, pred)
+    rho = scores["spearman"]
     return {
         "n_objects": float(len(objs)),
         "coverage": len(objs) / n_all,
-        "within_1_decade": float(np.mean(err <= 1.0)),
-        "within_half_decade": float(np.mean(err <= 0.5)),
-        "log10_mae": float(np.mean(err)),
-        "spearman": float(rho),
-        "hard_soft_accuracy": float(np.mean((pred >= hard) == (lab >= hard))),
+        "within_1_decade": scores["within_one_decade"],
+        "within_half_decade": scores["within_half_decade"],
+        "log10_mae": scores["log10_mae"],
+        "spearman": math.nan if rho is None else float(rho),
+        "hard_soft_accuracy": scores["soft_hard_accuracy"],
     }
 
 

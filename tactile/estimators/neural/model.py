@@ -17,6 +17,7 @@ Towers (each optional, sized by :class:`MultiTowerConfig`):
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import torch
 from torch import Tensor, nn
@@ -247,3 +248,25 @@ def _mt_physics() -> MultiTowerConfig:
         geometry=MlpTowerConfig(hidden=(16,), embed=8),
         fusion_hidden=(64, 64),
     )
+
+
+@register_model("mt-rig")
+def _mt_rig() -> MultiTowerConfig:
+    """Measurement-level inputs only (force, contact, image statistics, closure, the rig's
+    calibration; shape/radius as an optional prior), no analytical tower and no image tower:
+    the default model since issue 12 (its image-tower ablation: ``mt-rig-image``)."""
+    return MultiTowerConfig(
+        name="mt-rig",
+        image=ImageTowerConfig(enabled=False),
+        analytical=MlpTowerConfig(enabled=False),
+        force=MlpTowerConfig(hidden=(48,), embed=24),
+        width=MlpTowerConfig(hidden=(48,), embed=24),
+        geometry=MlpTowerConfig(hidden=(24,), embed=12),
+        fusion_hidden=(64, 64),
+    )
+
+
+@register_model("mt-rig-image")
+def _mt_rig_image() -> MultiTowerConfig:
+    """``mt-rig`` with the image tower on (6 contact maps of 32 x 32): its ablation."""
+    return replace(_mt_rig(), name="mt-rig-image", image=ImageTowerConfig())

@@ -64,6 +64,7 @@ class AugmentConfig:
     metadata_dropout: float = 0.5  # shape and radius -> unknown
     radius_dropout: float = 0.2  # radius alone -> unknown
     size_noise: float = 0.03  # D *= exp(N(0, size_noise))
+    rig_dropout: float = 0.15  # rig calibration -> unknown (an uncalibrated rig)
 
     def __post_init__(self) -> None:
         lo, hi = self.finger_stiffness_n_per_mm
@@ -88,6 +89,7 @@ class AugmentConfig:
             "scale",
             "metadata_dropout",
             "radius_dropout",
+            "rig_dropout",
         ):
             if getattr(self, key) >= 1:
                 raise ConfigError(f"AugmentConfig.{key} must be < 1", hint="use e.g. 0.2")
@@ -190,7 +192,8 @@ def _augment_rig(
     closure = width[:, 0] + extra
     geometry = geometry.clone()
     geometry[:, 0] = torch.log(size.clamp_min(MIN_WIDTH_MM))
-    return width_channels(f_n, area, closure, depth, size), geometry
+    width = torch.cat([width_channels(f_n, area, closure, depth, size), width[:, 6:]], dim=1)
+    return width, geometry
 
 
 def _augment_geometry(
@@ -250,6 +253,11 @@ def augment(
     width[:, 0], width[:, 1] = closure, torch.log1p(closure / CLOSURE_LOG_SCALE_MM)
     width[:, 2:] = width[:, 2:] + cfg.force_noise * torch.randn(width[:, 2:].shape, generator=gen)
     geometry, width = _augment_geometry(geometry, width, cfg, gen)
+    if cfg.rig_dropout > 0:  # an uncalibrated rig: no rig channels, no excess closure
+        drop_rig = torch.rand(b, generator=gen) < cfg.rig_dropout
+        geometry[drop_rig, -5:-1] = float("nan")
+        geometry[drop_rig, -1] = 0.0
+        width[drop_rig, 6:] = float("nan")
     ana[:, 0] = ana[:, 0] + cfg.analytical_noise * torch.randn(b, generator=gen)
     drop = torch.rand(b, generator=gen) < cfg.analytical_dropout
     ana[drop] = torch.tensor([float("nan")] * 3 + [0.0], dtype=ana.dtype)

@@ -45,6 +45,7 @@ from tactile.estimators.neural.evaluate import (
     stiff_limit_from_records,
 )
 from tactile.estimators.neural.metrics import per_object
+from tactile.estimators.neural.ood import OodReference
 from tactile.estimators.neural.train import (
     TrainConfig,
     TrainResult,
@@ -216,13 +217,19 @@ def train_network(
         cv, limit, lim_report, folds=folds, limit_given=stiff_limit_pa is not None
     )
     tr, va = split_objects(dataset.object_ids, dataset.log10_modulus, val_fraction, seed=cfg.seed)
+    # issue 12: the resolvable limit comes from the rig's physics per grasp (neural/limits.py);
+    # the held-out accuracy boundary is reported, stored only when given explicitly
+    ood = OodReference.fit(dataset.subset(tr).arrays, dataset.subset(va).arrays, seed=cfg.seed)
     ckpt_info: dict[str, Any] = {
+        "ood": ood.to_dict(),
+        "sim_to_real_log10_sd": init.info.get("sim_to_real_log10_sd") if init else None,
+        "cv_accuracy_limit_pa": limit,
         "data": sources,
         "n_grasps": len(dataset),
         "n_objects": n_objects,
         "calibration": calibration if not isinstance(calibration, SensorCalibration) else None,
         "analytical": analytical,
-        "stiff_limit_pa": limit,
+        "stiff_limit_pa": stiff_limit_pa,
         "finetuned_from": str(init.path) if init is not None else None,
         "cross_validation": cv.summary if cv is not None else None,
         "limit_report": lim_report or None,

@@ -67,8 +67,9 @@ def synthetic_dataset(
     width_ch += [np.log(np.maximum(closure, 0.01) / size[:, None])] * (len(WIDTH_CHANNELS) - 2)
     geometry = np.zeros((n, len(GEOMETRY_CHANNELS)))
     geometry[:, 0] = np.log(size)
-    geometry[:, 1 + rng.integers(0, 5, n)] = 1.0
-    geometry[:, -2:] = np.stack([np.log10(size / 2), np.ones(n)], 1)
+    geometry[np.arange(n), 1 + rng.integers(0, 5, n)] = 1.0
+    r_idx = GEOMETRY_CHANNELS.index("log10_radius")
+    geometry[:, r_idx : r_idx + 2] = np.stack([np.log10(size / 2), np.ones(n)], 1)
     return PreparedDataset(
         arrays={
             "images": images.astype(np.float32),

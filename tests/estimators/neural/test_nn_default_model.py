@@ -1,15 +1,20 @@
-"""The shipped models/default: loads safely by name and behaves physically on simulated balls."""
+"""The shipped models/default: loads safely by name, knows its training distribution, and on
+grasps simulated like its training data (raw Wedge camera, a random rig) behaves physically."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from tactile.errors import ModelFileError
 from tactile.estimators.neural.estimator import model_path, resolve_model
 from tactile.estimators.registry import get_estimator
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+from tactile.sim.grasp import as_wedge_raw
+from tactile.sim.rigs import RigRanges, apply_rig, draw_rig
 from tactile.types import Flag, ModulusEstimate
 
 
@@ -21,25 +26,32 @@ def default_present() -> None:
         pytest.skip("models/default is not present")
 
 
-def test_default_model_loads_with_its_limit_and_calibration(default_present: None) -> None:
+def test_default_model_loads_with_its_ood_reference_and_no_run_limit(
+    default_present: None,
+) -> None:
     loaded = resolve_model("default")
-    assert loaded.info["stiff_limit_pa"] > 1e5
-    assert 0.5 <= loaded.sigma_scale <= 5.0
-    assert loaded.metrics["val"]["n_objects"] > 50
+    assert loaded.config.name == "mt-rig" and not loaded.config.analytical.enabled
+    assert loaded.info["stiff_limit_pa"] is None  # limits come from the rig's physics
+    assert len(loaded.info["ood"]["reference"]) >= 100
+    assert 0.3 <= loaded.sigma_scale <= 5.0
 
 
-def test_default_model_separates_soft_from_beyond_resolvable(default_present: None) -> None:
+def _raw_grasp(modulus_pa: float, seed: int) -> object:
+    cfg = replace(
+        as_wedge_raw(SimGraspConfig.realistic()), processing_calibration_id="wedge-reference-v3"
+    )
+    draw = replace(draw_rig(np.random.default_rng(seed), RigRanges()), motion_force_n_per_mm=0.0)
+    obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=modulus_pa, name="ball")
+    return simulate_grasp(obj, apply_rig(cfg, draw), seed=seed)
+
+
+@pytest.mark.slow
+def test_default_model_separates_soft_from_rigid_on_its_pipeline(default_present: None) -> None:
     est = get_estimator("neural")
-
-    def ball(modulus_pa: float) -> ModulusEstimate:
-        obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=modulus_pa, name="ball")
-        return est.estimate(simulate_grasp(obj, config=SimGraspConfig(), seed=3))
-
-    soft = ball(3e4)
-    steel = ball(2e11)
+    soft: ModulusEstimate = est.estimate(_raw_grasp(3e4, 3))  # type: ignore[arg-type]
+    steel: ModulusEstimate = est.estimate(_raw_grasp(2e11, 3))  # type: ignore[arg-type]
     assert not soft.lower_bound_only
     assert abs(math.log10(soft.modulus_pa) - math.log10(3e4)) < 1.0
-    assert soft.interval_95_pa[0] < 3e4 < soft.interval_95_pa[1]
+    assert soft.details["ood_score"] < 3.0
     assert steel.lower_bound_only and Flag.STIFFER_THAN_GEL in steel.flags
     assert steel.modulus_pa <= 2e11 and steel.interval_95_pa[1] == math.inf
-    assert steel.modulus_pa > soft.modulus_pa

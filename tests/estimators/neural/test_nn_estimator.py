@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from conftest import disk_grasp
 
+from tactile.errors import NoContactError
 from tactile.estimators.neural.checkpoint import save_checkpoint
 from tactile.estimators.neural.data import prepare_grasp
 from tactile.estimators.neural.estimator import HybridEstimator, NeuralEstimator
@@ -91,9 +92,25 @@ def test_neural_estimator_from_a_checkpoint_and_the_registry(tiny_ckpt: Path) ->
     grasp, feats = disk_grasp(20, modulus_pa=1e5)
     est = NeuralEstimator(tiny_ckpt).estimate(grasp, feats, calibration="sim-wedge-v1")
     assert est.estimator == "neural"
-    assert est.interval_95_pa[0] < est.modulus_pa < est.interval_95_pa[1]
+    assert est.interval_95_pa[0] <= est.modulus_pa < est.interval_95_pa[1]
     assert "log10_sigma" in est.details
+    # the limits come from the rig's physics (here: no rig calibration, the uncalibrated sigma)
+    assert est.details["resolvable_limit_pa"] > 0 and est.details["excess_closure_mm"] is None
     by_name = get_estimator("hybrid", model=tiny_ckpt)
     assert isinstance(by_name, HybridEstimator)
     again = by_name.estimate(grasp, feats, calibration="sim-wedge-v1")
-    assert again.modulus_pa == pytest.approx(est.modulus_pa)
+    assert again.estimator == "hybrid" and again.details["source"]
+    assert again.details["network_log10_mean"] == pytest.approx(est.details["network_log10_mean"])
+
+
+def test_neural_and_hybrid_refuse_a_frozen_camera_with_the_reason(tiny_ckpt: Path) -> None:
+    """Force present, but every frame is the reference frame: no visible contact (issue 13)."""
+    grasp, _ = disk_grasp(20, modulus_pa=1e5)
+    frozen = np.repeat(grasp.reference_frame[None], grasp.n_frames, axis=0)
+    still = type(grasp)(
+        grasp.grasp_id, frozen, grasp.t_s, grasp.force_n, grasp.width_mm, grasp.meta,
+        reference_frame=grasp.reference_frame,
+    )  # fmt: skip
+    for name in ("neural", "hybrid"):
+        with pytest.raises(NoContactError, match="camera shows no contact"):
+            get_estimator(name, model=tiny_ckpt).estimate(still, calibration="sim-wedge-v1")

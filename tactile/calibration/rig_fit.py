@@ -1,0 +1,220 @@
+"""Rig compliance from presses of a rigid object: ``tactile calibrate rig``.
+
+The gripper's closure between the first squeeze and the hold is object + gel (both pads) + rig
+(fingers, mount, gripper). On a rigid reference of known size the object takes nothing, so
+
+    closure = gel_closure(F) + c_rig · F
+
+with ``gel_closure`` from the calibration's gel model (Hertz for a sphere, with the thin-layer
+factor and bottoming when the gel model has them; a flat punch over the pad for a flat face).
+Per press: ``c_rig = (closure − gel_closure)/F`` at the hold. The same presses measure the
+contact-width bias: the opening at first squeeze (as :func:`~tactile.processing.grasp_geometry.
+contact_width` reads it, the same estimator the blind estimator uses on every object, so its
+own bias cancels) minus the known size.
+
+The calibration stores (typed fields): ``rig_compliance_mm_per_n`` (median over presses, at least
+0), ``rig_compliance_sd_mm_per_n`` (their spread — the scatter a new grasp on that rig may show,
+not the standard error of the median), ``contact_width_bias_mm`` and
+``contact_width_bias_sd_mm``, and ``provenance["rig_fit"]`` (per-press evidence). A press
+whose contact width lies more than ``OUTLIER_BIAS_MM`` from the others' median is rejected
+and listed (its width reading missed the first squeeze). What the gel and the rig each take
+cannot be told apart on one rigid shape: the split follows the calibration's gel model, and
+the two together are what the presses measure. Use rigid objects only (a golf ball,
+a steel ball or block) — never the objects you evaluate on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Protocol
+
+import numpy as np
+
+from tactile.errors import CalibrationError
+from tactile.sensor import SensorCalibration
+
+#: Smallest spread (mm/N) claimed for a rig compliance fitted on few presses.
+MIN_RIG_SD_MM_PER_N = 0.02
+#: A press whose contact width is further than this (mm) from the median of the presses' is
+#: rejected: its width signal missed the first squeeze (a stale width reading during a fast
+#: close), and its closure says nothing about the rig.
+OUTLIER_BIAS_MM = 3.0
+#: Smallest spread (mm) claimed for the contact-width bias.
+MIN_BIAS_SD_MM = 1.0
+PA_PER_N_PER_MM2 = 1.0e6
+
+
+class _Signals(Protocol):
+    @property
+    def grasp_id(self) -> str: ...
+    @property
+    def force_n(self) -> np.ndarray: ...
+    @property
+    def width_mm(self) -> np.ndarray: ...
+
+
+def rigid_sphere_gel_closure_mm(
+    force_n: float, radius_mm: float, calibration: SensorCalibration
+) -> float:
+    """Closure (mm, both pads) of the calibration's gel under a rigid sphere at ``force_n``.
+
+    Solves ``F = 4/3 · E_g* · g(a) · √R · δ^{3/2}`` per pad for δ (bisection), with
+    ``g = 1 + 0.33 (a/h)³`` for a thin bonded layer (Shull 2002) and ``a = √(Rδ)``; a gel that
+    bottoms out (``gel_max_strain`` s) has its compliance multiplied by ``1 − (δ/(s·h))³``
+    (the simulator's law, ``tactile.sim.contact``).
+    """
+    e_star = calibration.gel_modulus_pa / (1.0 - calibration.gel_poisson**2) / PA_PER_N_PER_MM2
+    h = calibration.gel_thickness_mm
+    thin = calibration.thin_layer
+    lock = calibration.gel_lock_depth_mm or math.inf
+
+    def force(delta: float) -> float:
+        stiffen = 1.0 + 0.33 * (math.sqrt(radius_mm * delta) / h) ** 3 if thin else 1.0
+        # bottoming: compliance x (1 - (d/D)^3), as tactile.sim.contact models it
+        stiffen /= max(1.0 - (delta / lock) ** 3, 1e-12)
+        return 4.0 / 3.0 * e_star * stiffen * math.sqrt(radius_mm) * delta**1.5
+
+    lo, hi = 0.0, min(max(radius_mm, 1.0), lock)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if force(mid) < force_n else (lo, mid)
+    return lo + hi
+
+
+def flat_gel_closure_mm(force_n: float, area_mm2: float, calibration: SensorCalibration) -> float:
+    """Closure (mm, both pads) of the gel under a rigid flat face of ``area_mm2``: a flat punch
+    ``(1 − ν²)/(2aE)`` per pad (Boussinesq), thin-layer factor when the gel model says so."""
+    a = math.sqrt(area_mm2 / math.pi)
+    c = (1.0 - calibration.gel_poisson**2) / (
+        2.0 * a * calibration.gel_modulus_pa / PA_PER_N_PER_MM2
+    )
+    if calibration.thin_layer:
+        c /= 1.0 + 0.33 * (a / calibration.gel_thickness_mm) ** 3
+    return 2.0 * c * force_n
+
+
+@dataclass(frozen=True)
+class RigPress:
+    """One rigid press: its hold, closure, the gel's share and what is left for the rig."""
+
+    grasp_id: str
+    hold_force_n: float
+    closure_mm: float
+    contact_width_mm: float
+    gel_closure_mm: float
+    rig_compliance_mm_per_n: float
+    contact_width_bias_mm: float
+
+
+@dataclass(frozen=True)
+class RigFit:
+    """Rig compliance and contact-width bias fitted on rigid presses (see the module doc)."""
+
+    rig_compliance_mm_per_n: float
+    rig_compliance_sd_mm_per_n: float
+    contact_width_bias_mm: float
+    contact_width_bias_sd_mm: float
+    reference_size_mm: float
+    reference_shape: str
+    presses: tuple[RigPress, ...]
+    rejected: tuple[str, ...] = ()
+
+    def evidence(self) -> dict[str, Any]:
+        """Per-press evidence (stored as ``provenance["rig_fit"]``)."""
+        return {
+            "reference_size_mm": self.reference_size_mm,
+            "reference_shape": self.reference_shape,
+            "presses": [asdict(p) for p in self.presses],
+            "rejected": list(self.rejected),
+        }
+
+    def apply(self, calibration: SensorCalibration, calibration_id: str) -> SensorCalibration:
+        """``calibration`` with this rig in its typed fields, under a new id."""
+        return replace(
+            calibration,
+            calibration_id=calibration_id,
+            rig_compliance_mm_per_n=self.rig_compliance_mm_per_n,
+            rig_compliance_sd_mm_per_n=self.rig_compliance_sd_mm_per_n,
+            contact_width_bias_mm=self.contact_width_bias_mm,
+            contact_width_bias_sd_mm=self.contact_width_bias_sd_mm,
+            provenance={**calibration.provenance, "rig_fit": self.evidence()},
+        )
+
+
+def _spread(values: np.ndarray, floor: float) -> float:
+    if values.size < 2:
+        return floor
+    return max(floor, float(np.std(values, ddof=1)))
+
+
+def fit_rig(
+    presses: Sequence[_Signals],
+    calibration: SensorCalibration,
+    *,
+    size_mm: float,
+    shape: str = "sphere",
+    pad_area_mm2: float | None = None,
+) -> RigFit:
+    """Fit the rig compliance and contact-width bias on presses of a rigid object.
+
+    ``size_mm``: the object's size along the squeeze axis (a sphere's diameter, a block's
+    thickness); ``shape``: ``sphere`` or ``flat`` (a face covering ``pad_area_mm2``).
+    """
+    from tactile.processing.grasp_geometry import contact_width, hold_point
+
+    if not presses:
+        raise CalibrationError(
+            "tactile calibrate rig needs at least one press", hint="pass the rigid presses"
+        )
+    if shape not in ("sphere", "flat"):
+        raise CalibrationError(
+            f"rigid reference shape {shape!r} is not 'sphere' or 'flat'",
+            hint="press a rigid ball (--rigid-shape sphere) or a block (--rigid-shape flat)",
+        )
+    if shape == "flat" and not pad_area_mm2:
+        raise CalibrationError(
+            "a flat rigid reference needs the pad's area",
+            hint="use a calibration with a pad warp, or press a rigid ball",
+        )
+    rows = []
+    for g in presses:
+        cw = contact_width(g.force_n, g.width_mm)
+        hold = hold_point(g.force_n, g.width_mm)
+        if hold.force_n <= 0.5:
+            raise CalibrationError(
+                f"press {g.grasp_id!r}: the hold force {hold.force_n:.2g} N is too low",
+                hint="press the rigid object to a force-controlled hold (e.g. 20 N)",
+            )
+        if shape == "sphere":
+            gel = rigid_sphere_gel_closure_mm(hold.force_n, size_mm / 2.0, calibration)
+        else:
+            gel = flat_gel_closure_mm(hold.force_n, float(pad_area_mm2 or 0.0), calibration)
+        closure = cw.width_mm - hold.width_mm
+        rows.append(
+            RigPress(
+                grasp_id=g.grasp_id,
+                hold_force_n=hold.force_n,
+                closure_mm=closure,
+                contact_width_mm=cw.width_mm,
+                gel_closure_mm=gel,
+                rig_compliance_mm_per_n=(closure - gel) / hold.force_n,
+                contact_width_bias_mm=cw.width_mm - size_mm,
+            )
+        )
+    all_bias = np.array([r.contact_width_bias_mm for r in rows])
+    keep = np.abs(all_bias - np.median(all_bias)) <= OUTLIER_BIAS_MM
+    rejected = tuple(r.grasp_id for r, k in zip(rows, keep, strict=True) if not k)
+    rig = np.array([r.rig_compliance_mm_per_n for r, k in zip(rows, keep, strict=True) if k])
+    bias = all_bias[keep]
+    return RigFit(
+        rig_compliance_mm_per_n=max(float(np.median(rig)), 0.0),
+        rig_compliance_sd_mm_per_n=_spread(rig, MIN_RIG_SD_MM_PER_N),
+        contact_width_bias_mm=float(np.median(bias)),
+        contact_width_bias_sd_mm=_spread(bias, MIN_BIAS_SD_MM),
+        reference_size_mm=size_mm,
+        reference_shape=shape,
+        presses=tuple(rows),
+        rejected=rejected,
+    )

@@ -1,0 +1,70 @@
+"""``tactile calibrate rig``: rig compliance and contact-width bias from rigid presses."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register_rig(sub: Any, common: Any) -> None:
+    p = sub.add_parser(
+        "rig",
+        help="rig compliance (fingers, mount, gripper) from presses of a rigid object",
+        description=(
+            "Fit the rig's series compliance (mm/N, both fingers) and the contact-width bias "
+            "from presses of a rigid object of known size (a golf ball, a steel ball or block): "
+            "closure = gel(F) + c_rig*F at the hold, with the gel from the base calibration. "
+            "Only force and width are read. Never calibrate on the objects you evaluate."
+        ),
+    )
+    p.add_argument("sources", type=Path, nargs="+", help="HDF5 grasp files or reference .avi")
+    p.add_argument(
+        "--rigid-size-mm",
+        type=float,
+        required=True,
+        metavar="D",
+        help="the rigid object's size along the squeeze (a ball's diameter: 42.67 golf ball)",
+    )
+    p.add_argument(
+        "--rigid-shape",
+        choices=("sphere", "flat"),
+        default="sphere",
+        help="sphere (a ball) or flat (a block whose face covers the pad)",
+    )
+    common(p, source=True)
+    p.set_defaults(func=run_rig)
+
+
+def run_rig(args: argparse.Namespace) -> int:
+    from tactile.calibration.rig_fit import fit_rig
+    from tactile.cli.calibrate_cmd import _grasps, _write
+    from tactile.estimators.elastic import pad_area_mm2
+    from tactile.sensor import get_calibration
+
+    base = get_calibration(args.calibration)
+    grasps = []
+    for src in args.sources:
+        grasps.extend(_grasps(src, args.grasp))
+    fit = fit_rig(
+        grasps,
+        base,
+        size_mm=args.rigid_size_mm,
+        shape=args.rigid_shape,
+        pad_area_mm2=pad_area_mm2(base),
+    )
+    cal = fit.apply(base, args.new_id or base.calibration_id)
+    summary = {
+        "rig_compliance_mm_per_n": round(fit.rig_compliance_mm_per_n, 4),
+        "rig_compliance_sd_mm_per_n": round(fit.rig_compliance_sd_mm_per_n, 4),
+        "contact_width_bias_mm": round(fit.contact_width_bias_mm, 3),
+        "contact_width_bias_sd_mm": round(fit.contact_width_bias_sd_mm, 3),
+        "presses": [
+            f"{p.grasp_id}: F {p.hold_force_n:.1f} N, closure {p.closure_mm:.2f} mm, gel "
+            f"{p.gel_closure_mm:.2f} mm, rig {p.rig_compliance_mm_per_n:.3f} mm/N, "
+            f"contact width - size {p.contact_width_bias_mm:+.2f} mm"
+            for p in fit.presses
+        ],
+        "rejected": list(fit.rejected),
+    }
+    return _write(cal, args, summary)

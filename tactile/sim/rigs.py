@@ -1,0 +1,259 @@
+"""A randomised rig: what differs between grippers, gels, cameras and days, drawn per grasp.
+
+A network trained on one fixed simulated rig learns that rig (the review of issue 12: the
+training simulator closed 4.7 mm on a rigid ball at 25 N, the real Wedge rig ~3.6 mm, and
+soft objects twice as much). :class:`RigRanges` names the ranges, :func:`draw_rig` draws one
+:class:`RigDraw` per grasp and :func:`apply_rig` turns simulator settings into that rig's.
+
+What a user can measure on their own rig is its **rigid-press calibration**: the closure of
+the gripper on a rigid reference sphere (a golf ball, R = 21.3 mm) at a few forces, the width
+reading's step and the gel's thickness (:class:`RigCalibration`). The simulator writes the
+calibration of each grasp's rig into its metadata (``extra["rig_calibration"]``), computed
+from the same contact model that
+simulates the grasp: three presses of the rigid sphere on the same rig (signals only), measured
+by :func:`measure_rig_calibration`, the same function that measures a real rig's calibration
+from real presses. A network takes it as an input and can serve several rigs.
+
+Ranges (docs/simulator.md, "Randomised rig", has the measurements behind them):
+
+- rigid closure: the real Wedge rig closes 3.4-3.6 mm on the golf ball at 24-25 N (session
+  2023-12-16, unclipped cycles: width at force onset minus the minimum width; 2023-12-06:
+  the ``wedge-reference-v3`` rigid-press fit, 3.44 mm). The gel modulus, gel thickness and
+  rig compliance below span rigid closures of about 1.5-7 mm at 25 N around it;
+- width reading: at force onset it exceeds the golf ball's size by 1.1-4.1 mm (2023-12-06)
+  and 3.3-6.3 mm (2023-12-16, closing at 17.5-18 mm/s): a constant offset of 0-4 mm plus a
+  latency of 0-0.35 s; readings change every 3-6 frames (0.1-0.2 s), steps 0.01-0.2 mm;
+- force that builds with the closing motion before the touch (up to ~2 N over 25 mm of travel
+  on some 2023-12-16 cycles): 0-0.1 N/mm on half of the grasps;
+- closing speed 15-25 mm/s (measured 18-20), force target 15-26 N (real peaks 16-25 N);
+- camera: exposure gain 0.85-1.15, ambient light ±15 %, the raw view moving 0.5-1.5x the
+  measured -0.0128 px/N under load, and a pose offset of the whole view of up to 2 px
+  against the calibration's pad corners (a bumped or re-mounted camera).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from tactile.errors import ConfigError
+from tactile.estimators.neural.rig import (
+    CALIBRATION_FORCES_N,
+    REFERENCE_SPHERE_RADIUS_MM,
+    RigCalibration,
+    measure_rig_calibration,
+)
+from tactile.sim.contact import GelModel, contact_curve
+from tactile.sim.objects import SimObject
+
+#: Presses of the rigid reference sphere a simulated rig calibration takes (median per force).
+CALIBRATION_PRESSES = 3
+
+__all__ = [
+    "CALIBRATION_FORCES_N",
+    "CALIBRATION_PRESSES",
+    "REFERENCE_SPHERE_RADIUS_MM",
+    "RigCalibration",
+    "RigDraw",
+    "RigRanges",
+    "apply_rig",
+    "draw_rig",
+    "measure_rig_calibration",
+    "press_signals",
+    "rig_calibration",
+    "rigid_press_closure_mm",
+]
+
+
+@dataclass(frozen=True)
+class RigRanges:
+    """Uniform (``*_log``: log-uniform) ranges of the randomised rig; see the module docstring
+    for where they come from. Each pair is (low, high)."""
+
+    gel_modulus_pa: tuple[float, float] = (1.5e5, 6.0e5)  # log-uniform
+    gel_thickness_mm: tuple[float, float] = (1.5, 4.0)
+    gel_max_strain: tuple[float, float] = (0.8, 0.95)  # where the gel bottoms out
+    rig_compliance_mm_per_n: tuple[float, float] = (0.0, 0.25)  # both fingers together
+    width_offset_mm: tuple[float, float] = (0.0, 4.0)
+    width_update_period_s: tuple[float, float] = (0.08, 0.2)
+    width_resolution_mm: tuple[float, float] = (0.01, 0.2)  # log-uniform
+    width_latency_s: tuple[float, float] = (0.0, 0.4)
+    motion_force_n_per_mm: tuple[float, float] = (0.0, 0.1)  # with probability 1/2, else 0
+    close_speed_mm_s: tuple[float, float] = (15.0, 25.0)
+    force_target_n: tuple[float, float] = (16.0, 24.0)  # then +-20 % per grasp (dataset)
+    image_gain: tuple[float, float] = (0.85, 1.15)
+    ambient_scale: tuple[float, float] = (0.85, 1.15)
+    raw_shift_scale: tuple[float, float] = (0.5, 1.5)
+    pose_offset_px: float = 2.0  # the whole raw view moved by up to this (each axis)
+    offset_jitter_mm: float = 3.0  # object off the pad centre by up to this (each axis)
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            pair = value if isinstance(value, tuple) else (0.0, value)
+            lo, hi = pair
+            if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= hi):
+                raise ConfigError(
+                    f"RigRanges.{name}={value!r} must be a range 0 <= low <= high",
+                    hint="give (low, high) in the unit the name says",
+                )
+
+
+@dataclass(frozen=True)
+class RigDraw:
+    """One rig, as drawn (the truth the simulator uses)."""
+
+    gel_modulus_pa: float
+    gel_thickness_mm: float
+    gel_max_strain: float
+    rig_compliance_mm_per_n: float
+    width_offset_mm: float
+    width_update_period_s: float
+    width_resolution_mm: float
+    width_latency_s: float
+    motion_force_n_per_mm: float
+    close_speed_mm_s: float
+    force_target_n: float
+    image_gain: float
+    ambient_scale: float
+    raw_shift_scale: float
+    pose_offset_px: tuple[float, float]
+    offset_jitter_mm: float
+
+    def summary(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["pose_offset_px"] = [round(v, 3) for v in self.pose_offset_px]
+        return {f"rig_{k}": v for k, v in data.items()}
+
+
+def _uniform(rng: np.random.Generator, pair: tuple[float, float], log: bool = False) -> float:
+    lo, hi = pair
+    if log and lo > 0:
+        return float(math.exp(rng.uniform(math.log(lo), math.log(hi))))
+    return float(rng.uniform(lo, hi))
+
+
+def draw_rig(rng: np.random.Generator, ranges: RigRanges | None = None) -> RigDraw:
+    """One random rig from ``ranges`` (default :class:`RigRanges`)."""
+    r = ranges or RigRanges()
+    return RigDraw(
+        gel_modulus_pa=_uniform(rng, r.gel_modulus_pa, log=True),
+        gel_thickness_mm=_uniform(rng, r.gel_thickness_mm),
+        gel_max_strain=_uniform(rng, r.gel_max_strain),
+        rig_compliance_mm_per_n=_uniform(rng, r.rig_compliance_mm_per_n),
+        width_offset_mm=_uniform(rng, r.width_offset_mm),
+        width_update_period_s=_uniform(rng, r.width_update_period_s),
+        width_resolution_mm=_uniform(rng, r.width_resolution_mm, log=True),
+        width_latency_s=_uniform(rng, r.width_latency_s),
+        motion_force_n_per_mm=_uniform(rng, r.motion_force_n_per_mm) * float(rng.random() < 0.5),
+        close_speed_mm_s=_uniform(rng, r.close_speed_mm_s),
+        force_target_n=_uniform(rng, r.force_target_n),
+        image_gain=_uniform(rng, r.image_gain),
+        ambient_scale=_uniform(rng, r.ambient_scale),
+        raw_shift_scale=_uniform(rng, r.raw_shift_scale),
+        pose_offset_px=(
+            float(rng.uniform(-r.pose_offset_px, r.pose_offset_px)),
+            float(rng.uniform(-r.pose_offset_px, r.pose_offset_px)),
+        ),
+        offset_jitter_mm=r.offset_jitter_mm,
+    )
+
+
+def rigid_press_closure_mm(
+    gel: GelModel,
+    rig_compliance_mm_per_n: float,
+    forces_n: tuple[float, ...] = CALIBRATION_FORCES_N,
+    *,
+    pad_mm: tuple[float, float] = (35.0, 25.5),
+) -> np.ndarray:
+    """True closure (mm, both fingers plus the rig) on the rigid reference sphere at these
+    forces, from the simulator's own contact model."""
+    ball = SimObject(
+        shape="sphere", radius_mm=REFERENCE_SPHERE_RADIUS_MM, modulus_pa=1e11, poisson=0.3
+    )
+    curve = contact_curve(ball, gel, pad_x_mm=pad_mm[0], pad_y_mm=pad_mm[1])
+    f = np.asarray(forces_n, dtype=np.float64)
+    return 2.0 * curve.delta_for_force(f) + rig_compliance_mm_per_n * f
+
+
+def press_signals(cfg: Any, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(t_s, force_n, width_mm) of one press of the rigid reference sphere with these settings,
+    signals only (no frames): what a rig calibration records."""
+    from tactile.sim.gripper import encoder_width_mm, plan_motion, relaxation_factor
+    from tactile.sim.sensors import frame_times, noisy_force, noisy_width
+
+    ball = SimObject(
+        shape="sphere", radius_mm=REFERENCE_SPHERE_RADIUS_MM, modulus_pa=1e11, poisson=0.3
+    )
+    gel = GelModel.from_calibration(cfg.calibration)
+    pad = cfg.calibration.pad_size_mm or (35.0, 25.5)
+    curve = contact_curve(ball, gel, pad_x_mm=pad[0], pad_y_mm=pad[1])
+    rng = np.random.default_rng(seed)
+    motion = plan_motion(ball.size_z_mm, curve, cfg.gripper, cfg.fps, cfg.max_frames)
+    t_s, keep = frame_times(motion.t_s.size, cfg.fps, cfg.noise, rng)
+    width = motion.width_mm[keep]
+    relax = relaxation_factor(
+        motion.t_s[keep], motion.stop_time_s, cfg.relaxation_fraction, cfg.relaxation_time_s
+    )
+    force = curve.at(np.maximum((ball.size_z_mm - width) / 2.0, 0.0))["force_n"] * relax
+    drift = cfg.noise.motion_force_n_per_mm * (width[0] - width)
+    force_read = noisy_force(force + drift, t_s, cfg.noise, rng)
+    width_read = noisy_width(encoder_width_mm(width, force, cfg.gripper), t_s, cfg.noise, rng)
+    return t_s, force_read, width_read
+
+
+def rig_calibration(cfg: Any, seed: int = 0) -> RigCalibration:
+    """The rig calibration a user would measure on the rig of these settings: presses of the
+    rigid reference sphere (signals only), measured by :func:`measure_rig_calibration`."""
+    presses = [press_signals(cfg, seed + i) for i in range(CALIBRATION_PRESSES)]
+    return measure_rig_calibration(
+        presses,
+        gel_thickness_mm=cfg.calibration.gel_thickness_mm,
+        source=f"{CALIBRATION_PRESSES} simulated presses of a rigid "
+        f"{2 * REFERENCE_SPHERE_RADIUS_MM:.2f} mm sphere",
+    )
+
+
+def apply_rig(cfg: Any, draw: RigDraw) -> Any:
+    """Simulator settings (a :class:`~tactile.sim.grasp.SimGraspConfig`) on this rig: gel,
+    gripper, width encoder, exposure, light and camera pose; the rig and its calibration are
+    recorded in every grasp's metadata."""
+    cal = replace(
+        cfg.calibration,
+        gel_modulus_pa=draw.gel_modulus_pa,
+        gel_thickness_mm=draw.gel_thickness_mm,
+        gel_max_strain=draw.gel_max_strain,
+    )
+    compliance = draw.rig_compliance_mm_per_n
+    gripper = replace(
+        cfg.gripper,
+        finger_stiffness_n_per_mm=2.0 / compliance if compliance > 1e-6 else 0.0,
+        width_offset_mm=draw.width_offset_mm,
+        close_speed_mm_s=draw.close_speed_mm_s,
+        force_target_n=draw.force_target_n,
+    )
+    noise = replace(
+        cfg.noise,
+        width_update_period_s=draw.width_update_period_s,
+        width_resolution_mm=draw.width_resolution_mm,
+        width_latency_s=draw.width_latency_s,
+        motion_force_n_per_mm=draw.motion_force_n_per_mm,
+        image_gain=draw.image_gain,
+    )
+    optics = replace(cfg.optics, ambient=cfg.optics.ambient * draw.ambient_scale)
+    sx, sy = cfg.raw_shift_px_per_n
+    out = replace(
+        cfg,
+        calibration=cal,
+        gripper=gripper,
+        noise=noise,
+        optics=optics,
+        offset_jitter_mm=max(cfg.offset_jitter_mm, draw.offset_jitter_mm),
+        raw_shift_px_per_n=(sx * draw.raw_shift_scale, sy * draw.raw_shift_scale),
+        raw_pose_offset_px=draw.pose_offset_px,
+    )
+    # the calibration presses use the rig's own nominal force target (no per-grasp jitter)
+    calib = rig_calibration(out, seed=int(1e6 * (draw.gel_thickness_mm % 1.0)))
+    return replace(out, rig={**draw.summary(), "rig_calibration": calib.to_dict()})

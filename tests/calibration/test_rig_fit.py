@@ -1,0 +1,83 @@
+"""``tactile calibrate rig``: rig compliance from rigid presses (simulated and real)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tactile.calibration.rig_fit import fit_rig, rigid_sphere_gel_closure_mm
+from tactile.errors import CalibrationError
+from tactile.sensor import get_calibration
+from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+from tactile.sim.contact import GEL_MAX_STRAIN
+from tactile.sim.gripper import GripperProfile
+
+STEEL = SimObject(shape="sphere", radius_mm=20, modulus_pa=2e11, name="steel_ball")
+
+
+def _sim_calibration():  # the simulator's gel, bottoming included
+    cal = get_calibration("sim-wedge-v1")
+    return dataclasses.replace(cal, gel_max_strain=GEL_MAX_STRAIN)
+
+
+def _presses(finger_stiffness: float, n: int = 2):
+    gripper = GripperProfile(finger_stiffness_n_per_mm=finger_stiffness)
+    cfg = SimGraspConfig(gripper=gripper)
+    return [simulate_grasp(STEEL, config=cfg, seed=s) for s in range(n)]
+
+
+def test_rigid_presses_fit_the_rig_compliance_they_were_simulated_with() -> None:
+    cal = _sim_calibration()
+    rigid = fit_rig(_presses(0.0), cal, size_mm=40.0)
+    soft = fit_rig(_presses(10.0), cal, size_mm=40.0)  # 10 N/mm per finger: 0.2 mm/N in all
+
+    # the contact-width reading's own lag (about 1.3 mm on a stiff press) shifts the per-press
+    # values of both by the same amount (rigid fingers read -0.065 mm/N, clipped to 0 in the
+    # fit); the rig's compliance is the difference
+    def per_press(fit):
+        return float(np.median([p.rig_compliance_mm_per_n for p in fit.presses]))
+
+    assert per_press(soft) - per_press(rigid) == pytest.approx(0.2, rel=0.15)
+    assert rigid.rig_compliance_mm_per_n == 0.0
+    assert soft.rig_compliance_mm_per_n == pytest.approx(0.2, abs=0.08)
+    assert soft.contact_width_bias_mm == pytest.approx(rigid.contact_width_bias_mm, abs=1.0)
+
+
+def test_gel_closure_grows_with_force_and_saturates_when_the_gel_bottoms() -> None:
+    cal = _sim_calibration()
+    values = [rigid_sphere_gel_closure_mm(f, 20.0, cal) for f in (1.0, 5.0, 20.0, 200.0)]
+    assert values == sorted(values)
+    assert values[-1] <= 2.0 * GEL_MAX_STRAIN * cal.gel_thickness_mm + 1e-6
+
+
+def test_fit_rig_refuses_bad_input() -> None:
+    cal = _sim_calibration()
+    with pytest.raises(CalibrationError, match="at least one press"):
+        fit_rig([], cal, size_mm=40.0)
+    with pytest.raises(CalibrationError, match="shape"):
+        fit_rig(_presses(0.0, n=1), cal, size_mm=40.0, shape="cone")
+
+
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@pytest.mark.skipif(not (REAL / "reference_grasps").is_dir(), reason="real data not present")
+def test_calibrate_rig_cli_on_the_real_golf_ball(tmp_path: Path) -> None:
+    out = tmp_path / "rig.json"
+    presses = [str(REAL / "reference_grasps" / f"golf_ball_{i}.avi") for i in (1, 2, 3)]
+    cmd = [sys.executable, "-m", "tactile.cli.main", "calibrate", "rig", *presses,
+           "--rigid-size-mm", "42.67", "--calibration", "wedge-reference-v3",
+           "--id", "test-rig", "--out", str(out), "--json"]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    summary = json.loads(done.stdout)
+    assert summary["rejected"] == ["golf_ball_2"]  # its width reading missed the squeeze
+    cal = json.loads(out.read_text())
+    assert 0.0 <= cal["rig_compliance_mm_per_n"] < 0.2
+    assert 0.0 < cal["contact_width_bias_mm"] < 4.0
+    assert cal["provenance"]["rig_fit"]["rejected"] == ["golf_ball_2"]
