@@ -27,7 +27,13 @@ from typing import Any
 import numpy as np
 
 from tactile.errors import ConfigError
-from tactile.estimators.neural.config import MultiTowerConfig
+from tactile.estimators.neural.config import (
+    ANALYTICAL_CHANNELS,
+    FORCE_CHANNELS,
+    GEOMETRY_CHANNELS,
+    WIDTH_CHANNELS,
+    MultiTowerConfig,
+)
 from tactile.estimators.neural.data import PreparedDataset
 from tactile.estimators.neural.recipe import TrainingRecipe
 from tactile.search.space import (
@@ -160,10 +166,10 @@ def measure_latency_ms(config: MultiTowerConfig, *, repeats: int = 30, threads: 
         k, s = config.k_frames, config.image_size
         x = {
             "images": torch.rand(1, k, s, s),
-            "force": torch.rand(1, 6, k),
-            "width": torch.rand(1, 6, k),
-            "analytical": torch.rand(1, 4),
-            "geometry": torch.rand(1, 8),
+            "force": torch.rand(1, len(FORCE_CHANNELS), k),
+            "width": torch.rand(1, len(WIDTH_CHANNELS), k),
+            "analytical": torch.rand(1, len(ANALYTICAL_CHANNELS)),
+            "geometry": torch.rand(1, len(GEOMETRY_CHANNELS)),
         }
         times = []
         with torch.inference_mode():

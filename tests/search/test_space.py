@@ -8,7 +8,7 @@ import torch
 from optuna.trial import FixedTrial
 
 from tactile.errors import ConfigError
-from tactile.estimators.neural.config import ImageTowerConfig, MultiTowerConfig
+from tactile.estimators.neural.config import FORCE_CHANNELS, ImageTowerConfig, MultiTowerConfig
 from tactile.estimators.neural.model import MultiTowerNet
 from tactile.search.space import (
     InfeasibleDesignError,
@@ -66,7 +66,7 @@ def test_fixed_trial_replays_a_design_exactly() -> None:
     mu, logvar = net(
         {
             "images": torch.rand(3, 6, 32, 32),
-            "force": torch.rand(3, 6, 6),
+            "force": torch.rand(3, len(FORCE_CHANNELS), 6),
             "analytical": torch.rand(3, 4),
         }
     )
