@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tactile"
 #: Lowest first. ``__init__`` is the root package (version, core types).
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors",),
-    ("_paths", "types", "scores"),
+    ("_paths", "types", "scores", "ray_support"),  # ray_support: optional Ray connection
     ("sensor",),  # the SensorCalibration record and the shipped profiles
     ("__init__",),
     ("io",),

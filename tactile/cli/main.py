@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tactile.cli.estimate_cmd",
     "tactile.cli.evaluate_cmd",
     "tactile.cli.train_cmd",
+    "tactile.cli.search_cmd",
     "tactile.cli.simulate_cmd",
     "tactile.cli.calibrate_cmd",
     "tactile.cli.collect_cmd",

@@ -114,6 +114,13 @@ def register(sub: Any) -> None:
         "640x480 frames through the reference Wedge's mirror (wedge-reference-v1)",
     )
     p.add_argument(
+        "--ray",
+        default=None,
+        metavar="ADDRESS",
+        help="fan the grasps out over Ray workers: local, auto (a `ray start` cluster) or "
+        "ray://host:10001 (needs tactile[ray]; --workers sets the pool size)",
+    )
+    p.add_argument(
         "--rig",
         choices=("fixed", "random"),
         default="fixed",
@@ -172,6 +179,11 @@ def run(args: argparse.Namespace) -> int:
     def progress(done: int, _total: int) -> None:
         bar.update(done - bar.n)
 
+    pool = None
+    if args.ray is not None:
+        from tactile.ray_support import ray_pool
+
+        pool = ray_pool(args.ray, args.workers if args.workers > 0 else None)
     try:
         result = generate_dataset(
             args.out,
@@ -185,10 +197,13 @@ def run(args: argparse.Namespace) -> int:
             append=args.append,
             frame_codec=args.frames,
             progress=progress,
+            pool=pool,
             rig=rig,
         )
     finally:
         bar.close()
+        if pool is not None:
+            pool.terminate()
     if args.json:
         print_json(result.to_json())
     else:

@@ -56,6 +56,7 @@ def generate_dataset(
     progress: Callable[[int, int], None] | None = None,
     append: bool = False,
     frame_codec: str = "raw",
+    pool: Any = None,
     rig: RigRanges | None = None,
 ) -> DatasetResult:
     """Simulate ``n_objects x grasps_per_object`` grasps into the store at ``out`` and write the
@@ -70,7 +71,9 @@ def generate_dataset(
     anything is simulated); see :mod:`tactile.io.output`. ``frame_codec``: ``"raw"`` pixels
     (default: bit-identical to the simulation) or ``"jpeg"`` at the reference camera's
     quality (``tactile simulate``'s default, ~10x smaller). ``rig``: a randomised rig per grasp
-    (:mod:`tactile.sim.rigs`).
+    (:mod:`tactile.sim.rigs`). ``pool``: simulate through this
+    ``multiprocessing.Pool``-like object instead (e.g. ``ray.util.multiprocessing.Pool``, for
+    ``tactile simulate --ray``); the store is still written here, in job order.
     """
     plan = plan_dataset(
         n_objects=n_objects,
@@ -84,7 +87,7 @@ def generate_dataset(
     mode = output_mode(out, overwrite=overwrite, append=append)
     if mode is WriteMode.APPEND:
         _check_new_ids(out, [job[3] for job in plan.jobs], seed)
-    grasps = simulate_plan(plan, workers)
+    grasps = simulate_plan(plan, workers, pool)
     started = time.perf_counter()
     written: list[tuple[int, str]] = []
     ids: list[str] = []

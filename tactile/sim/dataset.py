@@ -110,21 +110,28 @@ def _jobs(
 AHEAD_PER_WORKER = 2
 
 
-def _run(jobs: Sequence[Any], workers: int) -> Iterator[Grasp]:
-    """Simulated grasps in job order, from ``workers`` processes, at most
+def _run(jobs: Sequence[Any], workers: int, pool: Any = None) -> Iterator[Grasp]:
+    """Simulated grasps in job order, from ``workers`` processes (or the given pool), at most
     ``AHEAD_PER_WORKER * workers`` of them waiting for the writer at any time."""
+    if pool is not None:
+        yield from _run_in(pool, jobs, AHEAD_PER_WORKER * max(workers, 1))
+        return
     if workers <= 1:
         yield from map(_job, jobs)
         return
-    window = AHEAD_PER_WORKER * workers
-    with multiprocessing.get_context().Pool(workers) as pool:
-        pending: collections.deque[Any] = collections.deque()
-        for job in jobs:
-            pending.append(pool.apply_async(_job, (job,)))
-            if len(pending) >= window:
-                yield pending.popleft().get()
-        while pending:
+    with multiprocessing.get_context().Pool(workers) as local:
+        yield from _run_in(local, jobs, AHEAD_PER_WORKER * workers)
+
+
+def _run_in(pool: Any, jobs: Sequence[Any], window: int) -> Iterator[Grasp]:
+    """``pool.apply_async`` per job, in order, at most ``window`` results outstanding."""
+    pending: collections.deque[Any] = collections.deque()
+    for job in jobs:
+        pending.append(pool.apply_async(_job, (job,)))
+        if len(pending) >= window:
             yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _settings_summary(configs: Sequence[SimGraspConfig]) -> dict[str, Any]:
@@ -248,8 +255,12 @@ def plan_dataset(
     return DatasetPlan(objects, jobs, configs, grasps_per_object, population, seed, rig)
 
 
-def simulate_plan(plan: DatasetPlan, workers: int = 1) -> Iterator[Grasp]:
-    """The plan's grasps in job order, simulated by ``workers`` processes (bounded ahead)."""
+def simulate_plan(plan: DatasetPlan, workers: int = 1, pool: Any = None) -> Iterator[Grasp]:
+    """The plan's grasps in job order, simulated by ``workers`` processes (bounded ahead).
+
+    ``pool``: an executor hook, any object with ``multiprocessing.Pool``'s ``apply_async``
+    (e.g. ``ray.util.multiprocessing.Pool`` to fan the grasps out over a Ray cluster); None: a
+    local pool of ``workers`` processes."""
     if workers < 1:
         raise ConfigError(f"workers={workers} must be >= 1", hint="use --workers 1 or more")
-    return _run(plan.jobs, workers)
+    return _run(plan.jobs, workers, pool)

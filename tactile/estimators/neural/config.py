@@ -18,6 +18,7 @@ CONFIG_SCHEMA_VERSION = 2  # 2: geometry tower, physics channels (inputs v5)
 #: Frame-sampling rules over the loading phase (first contact .. peak force).
 SAMPLING_MODES = ("force", "time")
 TEMPORAL_MODES = ("concat", "mean")
+POOLING_MODES = ("mean", "max")
 ACTIVATIONS = ("gelu", "relu", "silu")
 TOWERS = ("image", "force", "width", "analytical", "geometry")
 
@@ -93,9 +94,12 @@ class ImageTowerConfig:
     """Shared CNN applied to each of the K sampled contact maps (1 channel, size x size)."""
 
     enabled: bool = True
-    channels: tuple[int, ...] = (8, 16, 32)  # one stride-2 conv block per entry
+    channels: tuple[int, ...] = (8, 16, 32)  # one conv block per entry
     embed: int = 32
     temporal: str = "concat"  # how the K frame embeddings are combined
+    kernel: int = 3  # square conv kernel (odd), padding kernel // 2
+    stride: int = 2  # of every conv block (1 or 2)
+    pooling: str = "mean"  # global pooling of the last feature map
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "channels", _widths("image", "channels", self.channels))
@@ -106,6 +110,12 @@ class ImageTowerConfig:
             )
         _positive_int("image", "embed", self.embed)
         _choice("image", "temporal", self.temporal, TEMPORAL_MODES)
+        _positive_int("image", "kernel", self.kernel)
+        if self.kernel % 2 == 0:
+            raise ConfigError(f"image.kernel={self.kernel} must be odd", hint="use 3 or 5 (or 1)")
+        if self.stride not in (1, 2) or isinstance(self.stride, bool):
+            raise ConfigError(f"image.stride={self.stride!r} must be 1 or 2", hint="use 2")
+        _choice("image", "pooling", self.pooling, POOLING_MODES)
 
 
 @dataclass(frozen=True)
@@ -164,10 +174,10 @@ class MultiTowerConfig:
                 )
         _positive_int("MultiTowerConfig", "k_frames", self.k_frames, minimum=2)
         _positive_int("MultiTowerConfig", "image_size", self.image_size, minimum=8)
-        if self.image.enabled and self.image_size < 2 ** len(self.image.channels):
+        if self.image.enabled and self.image_size < self.image.stride ** len(self.image.channels):
             raise ConfigError(
                 f"image_size={self.image_size} is too small for {len(self.image.channels)} "
-                "stride-2 conv blocks",
+                f"stride-{self.image.stride} conv blocks",
                 hint="use a larger image_size or fewer image.channels",
             )
         _choice("MultiTowerConfig", "sampling", self.sampling, SAMPLING_MODES)

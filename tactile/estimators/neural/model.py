@@ -60,7 +60,9 @@ class ImageTower(nn.Module):
         c_in = 1
         for c in cfg.channels:
             blocks += [
-                nn.Conv2d(c_in, c, kernel_size=3, stride=2, padding=1),
+                nn.Conv2d(
+                    c_in, c, kernel_size=cfg.kernel, stride=cfg.stride, padding=cfg.kernel // 2
+                ),
                 nn.GroupNorm(1, c),
                 _ACTIVATIONS[act](),
             ]
@@ -68,12 +70,14 @@ class ImageTower(nn.Module):
         self.conv = nn.Sequential(*blocks)
         self.proj = nn.Linear(c_in, cfg.embed)
         self.temporal = cfg.temporal
+        self.pooling = cfg.pooling
         self.out_features = cfg.embed * (k_frames if cfg.temporal == "concat" else 1)
 
     def forward(self, images: Tensor) -> Tensor:
         b, k, h, w = images.shape
         x = self.conv(images.reshape(b * k, 1, h, w))
-        x = self.proj(x.mean(dim=(2, 3))).reshape(b, k, -1)
+        pooled = x.amax(dim=(2, 3)) if self.pooling == "max" else x.mean(dim=(2, 3))
+        x = self.proj(pooled).reshape(b, k, -1)
         return x.flatten(1) if self.temporal == "concat" else x.mean(dim=1)
 
 

@@ -1,0 +1,309 @@
+"""The search objective: object-grouped cross-validation of one sampled design on simulated grasps.
+
+For each trial: sample a recipe (:func:`~tactile.search.space.suggest_recipe`), prepare the
+dataset for its input settings (frames K; prepared once per setting and cached in memory and on
+disk), and train it on each of ``folds`` object-grouped folds with the *same* folds, seeds and
+training schedule for every trial (the identical protocol that makes trials comparable and a
+random-architecture baseline meaningful). The value is the per-object log10 MAE of the pooled
+held-out predictions (median over an object's grasps); after each fold the running value is
+reported so a pruner can stop a poor design early. In multi-objective mode the second value is
+the network's CPU latency (ms, one grasp, one thread) or its parameter count.
+
+Only simulated grasps are accepted: real grasps are for evaluating the searched design after
+the search (``tactile evaluate``), never for choosing it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tactile.errors import ConfigError
+from tactile.estimators.neural.config import (
+    ANALYTICAL_CHANNELS,
+    FORCE_CHANNELS,
+    GEOMETRY_CHANNELS,
+    WIDTH_CHANNELS,
+    MultiTowerConfig,
+)
+from tactile.estimators.neural.data import PreparedDataset
+from tactile.estimators.neural.recipe import TrainingRecipe
+from tactile.search.space import (
+    InfeasibleDesignError,
+    SearchSpace,
+    count_parameters,
+    suggest_recipe,
+)
+from tactile.sensor import SensorCalibration
+
+#: Names of the values a study can minimise.
+OBJECTIVES = ("log10_mae", "latency_ms", "params")
+
+
+@dataclass(frozen=True)
+class ObjectiveSettings:
+    """The identical protocol every trial is trained and scored with."""
+
+    folds: int = 3
+    epochs: int = 60
+    patience: int = 15
+    batch_size: int = 64
+    val_fraction: float = 0.2
+    seed: int = 0
+    objectives: tuple[str, ...] = ("log10_mae",)
+    threads: int | None = 1
+    analytical: str | None = "hertz"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.objectives, str):
+            object.__setattr__(self, "objectives", tuple(self.objectives.split(",")))
+        bad = [o for o in self.objectives if o not in OBJECTIVES]
+        if bad or not self.objectives or self.objectives[0] != "log10_mae":
+            raise ConfigError(
+                f"objectives {list(self.objectives)}: the first must be log10_mae, the others "
+                f"from {list(OBJECTIVES[1:])}",
+                hint="e.g. log10_mae or log10_mae,latency_ms",
+            )
+        if self.folds < 2:
+            raise ConfigError(f"folds={self.folds}: the search needs >= 2 folds", hint="use 3")
+
+    @property
+    def multi(self) -> bool:
+        return len(self.objectives) > 1
+
+
+def require_simulated(paths: Sequence[str | Path]) -> None:
+    """Refuse any file holding a grasp that is not simulated (the search never sees real ones)."""
+    from tactile.io import GraspReader
+
+    for p in paths:
+        reader = GraspReader(p)
+        try:
+            for gid in reader.ids():
+                source = reader.metadata(gid).source
+                if source != "sim":
+                    raise ConfigError(
+                        f"{p} holds grasp {gid!r} from source {source!r}: the architecture "
+                        "search runs on simulated grasps only",
+                        hint="search on `tactile simulate` output; evaluate the searched design "
+                        "on real grasps afterwards with `tactile evaluate --model`",
+                    )
+        finally:
+            reader.close()
+
+
+class DatasetCache:
+    """Prepared datasets by input setting (k_frames, image_size, sampling), built once."""
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        calibration: SensorCalibration | str | None = None,
+        analytical: str | None = "hertz",
+        cache_dir: str | Path | None = None,
+        check_simulated: bool = True,
+    ) -> None:
+        self.paths = [Path(p) for p in paths]
+        if not self.paths:
+            raise ConfigError("no data for the search", hint="pass a `tactile simulate` file")
+        if check_simulated:
+            require_simulated(self.paths)
+        self.calibration = calibration
+        self.analytical = analytical
+        self.cache_dir = cache_dir
+        self._data: dict[tuple[int, int, str], PreparedDataset] = {}
+
+    @classmethod
+    def of(cls, data: PreparedDataset) -> DatasetCache:
+        """A cache around an already prepared dataset (every setting must match it)."""
+        cache = cls.__new__(cls)
+        cache.paths, cache.calibration, cache.analytical, cache.cache_dir = [], None, None, None
+        k, s = data.arrays["images"].shape[1], data.arrays["images"].shape[2]
+        cache._data = {(int(k), int(s), "force"): data}
+        return cache
+
+    def get(self, config: MultiTowerConfig) -> PreparedDataset:
+        from tactile.estimators.neural.data import build_dataset
+
+        key = (config.k_frames, config.image_size, config.sampling)
+        if key not in self._data:
+            if not self.paths:
+                raise ConfigError(
+                    f"no prepared data for k_frames={key[0]}, image_size={key[1]}",
+                    hint="give the search grasp files, or fix k_frames in the space",
+                )
+            self._data[key] = build_dataset(
+                self.paths,
+                config,
+                calibration=self.calibration,
+                analytical=self.analytical,
+                cache_dir=self.cache_dir,
+                progress=False,
+            )
+        return self._data[key]
+
+
+def measure_latency_ms(config: MultiTowerConfig, *, repeats: int = 30, threads: int = 1) -> float:
+    """Median CPU time (ms) of one forward pass of one grasp, ``threads`` torch threads."""
+    import torch
+
+    from tactile.estimators.neural.model import MultiTowerNet
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        torch.manual_seed(0)
+        model = MultiTowerNet(config).eval()
+        k, s = config.k_frames, config.image_size
+        x = {
+            "images": torch.rand(1, k, s, s),
+            "force": torch.rand(1, len(FORCE_CHANNELS), k),
+            "width": torch.rand(1, len(WIDTH_CHANNELS), k),
+            "analytical": torch.rand(1, len(ANALYTICAL_CHANNELS)),
+            "geometry": torch.rand(1, len(GEOMETRY_CHANNELS)),
+        }
+        times = []
+        with torch.inference_mode():
+            for i in range(repeats + 3):
+                t0 = time.perf_counter()
+                model(x)
+                if i >= 3:
+                    times.append(time.perf_counter() - t0)
+        return float(np.median(times) * 1e3)
+    finally:
+        torch.set_num_threads(previous)
+
+
+@dataclass
+class FoldScore:
+    """Held-out result of one design (pooled over folds)."""
+
+    log10_mae: float
+    within_1_decade: float
+    fold_mae: list[float]
+    constant_mae: float
+
+
+def cross_validate_design(
+    data: PreparedDataset,
+    recipe: TrainingRecipe,
+    settings: ObjectiveSettings,
+    *,
+    report: Any = None,
+) -> FoldScore:
+    """Object-grouped K-fold of one design; ``report(step, running_mae)`` after each fold may
+    raise to stop (an Optuna pruner's ``TrialPruned``)."""
+    from tactile.estimators.neural.data import object_folds, split_objects
+    from tactile.estimators.neural.evaluate import prediction_records
+    from tactile.estimators.neural.metrics import object_metrics
+    from tactile.estimators.neural.train import TrainConfig, train_model
+
+    cfg = TrainConfig(
+        **{
+            "epochs": settings.epochs,
+            "patience": settings.patience,
+            "batch_size": settings.batch_size,
+            "seed": settings.seed,
+            **recipe.train,
+        },
+        num_threads=settings.threads,
+    )
+    records: list[dict[str, Any]] = []
+    fold_mae = []
+    folds = object_folds(data.object_ids, data.log10_modulus, settings.folds, seed=settings.seed)
+    for k, test_idx in enumerate(folds):
+        rest = np.setdiff1d(np.arange(len(data)), test_idx)
+        part = data.subset(rest)
+        tr, va = split_objects(
+            part.object_ids, part.log10_modulus, settings.val_fraction, seed=settings.seed + k
+        )
+        result = train_model(
+            part.subset(tr),
+            part.subset(va),
+            recipe.network,
+            replace(cfg, seed=settings.seed + k),
+            progress=False,
+        )
+        test = data.subset(test_idx)
+        const = float(np.median(part.log10_modulus))
+        fold_records = prediction_records(result.loaded, test, constant_log10=const)
+        records += fold_records
+        fold_mae.append(_mae(fold_records, "pred_log10"))
+        if report is not None:
+            report(k, _mae(records, "pred_log10"))
+    obj = np.array([r["object_id"] for r in records])
+    lab = np.array([r["label_log10"] for r in records])
+    pred = np.array([r["pred_log10"] for r in records], dtype=float)
+    m = object_metrics(obj, lab, pred)
+    return FoldScore(
+        log10_mae=float(m.get("log10_mae", math.inf)),
+        within_1_decade=float(m.get("within_1_decade", 0.0)),
+        fold_mae=fold_mae,
+        constant_mae=_mae(records, "constant_log10"),
+    )
+
+
+def _mae(records: list[dict[str, Any]], key: str) -> float:
+    from tactile.estimators.neural.metrics import object_metrics
+
+    obj = np.array([r["object_id"] for r in records])
+    lab = np.array([r["label_log10"] for r in records])
+    pred = np.array([r[key] for r in records], dtype=float)
+    value = object_metrics(obj, lab, pred).get("log10_mae", math.inf)
+    return float(value) if math.isfinite(value) else math.inf
+
+
+class SearchObjective:
+    """``objective(trial) -> value(s)`` for ``study.optimize`` (picklable, for Ray workers)."""
+
+    def __init__(
+        self,
+        data: DatasetCache,
+        settings: ObjectiveSettings | None = None,
+        space: SearchSpace | None = None,
+    ) -> None:
+        self.data = data
+        self.settings = settings or ObjectiveSettings()
+        self.space = space or SearchSpace()
+
+    def __call__(self, trial: Any) -> float | tuple[float, ...]:
+        import optuna
+
+        try:
+            recipe = suggest_recipe(trial, self.space, name=f"trial-{trial.number}")
+        except InfeasibleDesignError as exc:
+            trial.set_user_attr("infeasible", exc.message)
+            raise optuna.TrialPruned(exc.message) from exc
+        data = self.data.get(recipe.network)
+        n_params = count_parameters(recipe.network)
+        trial.set_user_attr("params", n_params)
+        trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
+
+        def report(step: int, value: float) -> None:
+            if self.settings.multi:
+                return  # Optuna does not prune multi-objective studies
+            trial.report(value, step)
+            if trial.should_prune():
+                raise optuna.TrialPruned(f"log10 MAE {value:.3f} after fold {step + 1}")
+
+        started = time.perf_counter()
+        score = cross_validate_design(data, recipe, self.settings, report=report)
+        trial.set_user_attr("train_s", round(time.perf_counter() - started, 2))
+        trial.set_user_attr("within_1_decade", score.within_1_decade)
+        trial.set_user_attr("fold_mae", score.fold_mae)
+        trial.set_user_attr("constant_mae", score.constant_mae)
+        latency = measure_latency_ms(recipe.network)
+        trial.set_user_attr("latency_ms", latency)
+        values: list[float] = [score.log10_mae]
+        for name in self.settings.objectives[1:]:
+            values.append(latency if name == "latency_ms" else float(n_params))
+        return values[0] if len(values) == 1 else tuple(values)
