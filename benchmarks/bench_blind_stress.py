@@ -6,7 +6,7 @@ and object families a new user brings (foam bricks, bolts, rubbers, plastics, ir
 
 Each rig is drawn at random and then *calibrated the way a user calibrates theirs*: three
 simulated presses of a rigid 42.67 mm ball (a golf ball) on that rig, fitted by
-``tactile.calibration.rig_fit.fit_rig`` against the nominal gel (``tactile calibrate rig``).
+``tactile.processing.rig_fit.fit_rig`` against the nominal gel (``tactile calibrate rig``).
 What the calibration does not know is what differs between days: the true gel modulus is
 the nominal one times 10^U(-0.15, 0.15). Rig ranges (uniform): rig compliance 0-0.25 mm/N
 (both fingers), width reading offset 0-4 mm, width updates every 0.08-0.2 s, closing speed
@@ -47,10 +47,10 @@ from typing import Any
 
 import numpy as np
 
-from tactile.calibration.rig_fit import fit_rig
 from tactile.errors import TactileError
 from tactile.estimators.blind import BlindEstimator
 from tactile.evaluation.protocol import blind_metadata
+from tactile.processing.rig_fit import fit_rig
 from tactile.sensor import SIM_WEDGE_THIN, SensorCalibration, get_calibration
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 from tactile.sim.contact import GEL_MAX_STRAIN
