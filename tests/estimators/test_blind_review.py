@@ -1,0 +1,135 @@
+"""Independent review of issue 11 (``blind``): reproductions of bugs found, marked xfail.
+
+Each test states the done-when criterion it breaks. They are ``strict`` xfails: when the
+estimator is fixed they pass and pytest reports XPASS as a failure, so the mark must then be
+removed. Found and measured by the verify-blind review, 2026-12-04 (docs: BENCHMARKS.md,
+"Blind: independent review").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import pytest
+
+from tactile.estimators.blind import BlindEstimator
+from tactile.evaluation.protocol import blind_metadata
+from tactile.io import GraspReader
+from tactile.io.store import GraspWriter
+from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+from tactile.sim.rigs import RigDraw, apply_rig
+from tactile.types import Grasp
+
+GEL_PA = SimGraspConfig().calibration.gel_modulus_pa  # 200 kPa
+
+
+def _blind(grasp: Grasp) -> Grasp:
+    return dataclasses.replace(grasp, meta=blind_metadata(grasp.meta))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="small soft objects (10-12 mm, E <= gel/8) are flagged stiffer than the gel with a "
+    "lower bound above their modulus (every seed tried); the contact width is read late "
+    "(size read 5-9 mm) and the sphere hypothesis leaves >2.5 % of draws unresolved",
+)
+@pytest.mark.parametrize(
+    ("shape", "radius_mm", "modulus_pa"),
+    [("sphere", 5.0, 2.5e4), ("cylinder", 6.0, 1.0e4)],
+)
+def test_a_small_soft_object_is_not_flagged_with_a_false_bound(
+    shape: str, radius_mm: float, modulus_pa: float
+) -> None:
+    """Done-when: false bounds <= 1 %, no soft object flagged. Default simulator, exact
+    calibration, rigid fingers. Measured: sphere 10 mm 25 kPa -> '> 40-45 kPa' (seeds 0-3);
+    cylinder 12 mm 10 kPa -> '> 22-23 kPa' (seeds 0-3)."""
+    assert modulus_pa <= GEL_PA / 8
+    kw = {"length_mm": 40.0} if shape == "cylinder" else {}
+    obj = SimObject(shape=shape, radius_mm=radius_mm, modulus_pa=modulus_pa, name="soft", **kw)
+    grasp = _blind(simulate_grasp(obj, config=SimGraspConfig(), seed=0))
+    est = BlindEstimator().estimate(grasp)
+    assert not est.lower_bound_only, f"flagged stiff with a bound of {est.modulus_pa:.3g} Pa"
+
+
+def _rig(latency_s: float, rig_mm_per_n: float) -> SimGraspConfig:
+    """simnet's randomised rig (``tactile simulate --rig random``) with everything nominal but
+    the width reading's latency and the rig compliance; the rig is calibrated the way the
+    simulator (and a user, ``tactile calibrate rig``) does, on golf-ball presses, and every
+    grasp carries that calibration."""
+    draw = RigDraw(
+        gel_modulus_pa=2e5, gel_thickness_mm=3.0, gel_max_strain=0.9,
+        rig_compliance_mm_per_n=rig_mm_per_n, width_offset_mm=1.0, width_update_period_s=0.1,
+        width_resolution_mm=0.05, width_latency_s=latency_s, motion_force_n_per_mm=0.0,
+        close_speed_mm_s=20.0, force_target_n=20.0, image_gain=1.0, ambient_scale=1.0,
+        raw_shift_scale=1.0, contact_texture_scale=1.0, pose_offset_px=(0.0, 0.0),
+        offset_jitter_mm=3.0,
+    )  # fmt: skip
+    return apply_rig(SimGraspConfig.realistic(), draw)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="on simnet's randomised rigs a width reading that lags by 0.3 s (the real rigs lag "
+    "up to ~0.35 s, docs/simulator.md) leaves small steel objects unflagged with point "
+    "estimates of 20-200 kPa, even with the rig calibrated on golf-ball presses",
+)
+@pytest.mark.parametrize(
+    ("shape", "size_mm", "rig_mm_per_n"),
+    [("cylinder", 15.0, 0.3), ("box", 14.0, 0.1)],
+)
+def test_a_steel_object_on_a_rig_whose_width_lags_is_flagged(
+    shape: str, size_mm: float, rig_mm_per_n: float
+) -> None:
+    """Done-when: no rigid object unflagged. Measured (seed 1): steel cylinder 15 mm on a
+    0.3 mm/N rig -> 21.7 kPa; steel box 14 mm on a 0.1 mm/N rig -> 67 kPa, both unflagged."""
+    if shape == "cylinder":
+        obj = SimObject(
+            shape="cylinder", radius_mm=size_mm / 2, length_mm=40, modulus_pa=2e11,
+            poisson=0.3, name="steel",
+        )  # fmt: skip
+    else:
+        obj = SimObject(
+            shape="box", size_mm=(20, 20, size_mm), modulus_pa=2e11, poisson=0.3, name="steel"
+        )
+    grasp = _blind(simulate_grasp(obj, config=_rig(0.3, rig_mm_per_n), seed=1))
+    assert grasp.meta.calibration is not None  # the rig's own calibration is used
+    est = BlindEstimator().estimate(grasp)
+    assert est.lower_bound_only, f"a steel object read as a point estimate {est.modulus_pa:.3g} Pa"
+    assert est.modulus_pa <= 2e11
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the imprint class flips with the JPEG frames every grasp file stores (tactile "
+    "simulate's and tactile import's default): 'unknown' from raw frames, a clear 'sphere' "
+    "from the stored JPEG frames, which drops the cylinder and flat hypotheses; a 20 kPa "
+    "foam cylinder then reads 1.12 MPa (+1.75 dex) unflagged, 56.5 kPa from raw frames",
+)
+def test_a_short_foam_cylinder_stored_as_jpeg_reads_within_a_decade(tmp_path: Path) -> None:
+    """Done-when: >= 95 % of point estimates within a decade. Object 28 of `tactile simulate
+    --population loguniform --seed 23 --objects 60 --grasps 1` (realistic preset), its grasp
+    seed and force target as the dataset draws them."""
+    foam = SimObject(
+        shape="cylinder", radius_mm=9.6016423204929, length_mm=12.868217819850583,
+        modulus_pa=19953.504047666167, poisson=0.2, foam=True, densification_strain=0.7,
+        roughness_mm=0.03, material="foam", name="foam_cylinder_0028",
+    )  # fmt: skip
+    cfg = SimGraspConfig.realistic()
+    cfg = dataclasses.replace(
+        cfg, gripper=dataclasses.replace(cfg.gripper, force_target_n=16.114743254782624)
+    )
+    grasp = simulate_grasp(foam, cfg, 465055463, grasp_id="fc28")
+    raw = BlindEstimator().estimate(_blind(grasp))
+    assert abs(math.log10(raw.modulus_pa / foam.modulus_pa)) <= 1.0  # from raw frames: fine
+    path = tmp_path / "one.h5"
+    with GraspWriter(path, frame_codec="jpeg") as writer:
+        writer.append(grasp)
+    with GraspReader(path) as reader:
+        stored = reader.read("fc28")
+    est = BlindEstimator().estimate(_blind(stored))
+    assert not est.lower_bound_only
+    assert abs(math.log10(est.modulus_pa / foam.modulus_pa)) <= 1.0, (
+        f"{est.modulus_pa:.3g} Pa, class {est.details['geometry']['shape_class']}"
+    )
