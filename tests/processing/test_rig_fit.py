@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,11 @@ def test_fit_rig_refuses_bad_input() -> None:
         fit_rig(_presses(0.0, n=1), cal, size_mm=40.0, shape="cone")
 
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+REAL = Path(
+    os.environ.get(
+        "TACTILE_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    )
+)
 
 
 @pytest.mark.skipif(not (REAL / "reference_grasps").is_dir(), reason="real data not present")
