@@ -204,7 +204,7 @@ def test_digit_found_by_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("TACTILE_V4L_BY_ID", str(folder))
     with open_tactile_sensor("digit://D20001") as cam:
         assert cam.read().image.shape == (48, 64, 3)  # the whole frame: DIGIT is not cropped
-    from tactile.cli.find_devices_cmd import tactile_sensors
+    from tactile.hardware.discovery import tactile_sensors
 
     assert tactile_sensors() == [
         {
