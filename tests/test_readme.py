@@ -16,9 +16,16 @@ def _python_blocks() -> list[str]:
 
 def test_the_readme_shows_each_main_job_in_python() -> None:
     code = "\n".join(_python_blocks())
-    for job in ("generate_dataset(", "estimate_grasp(", "evaluate_dataset(", "run_session("):
+    for job in (
+        "generate_dataset(",  # tactile simulate
+        "estimate_grasp(",  # tactile estimate
+        "evaluate_dataset(",  # tactile evaluate
+        "run_session(",  # tactile collect
+        "calibrate_gel_rigid_sphere(",  # tactile calibrate gel
+        "train_network(",  # tactile train
+        "sort_run(",  # tactile sort
+    ):
         assert job in code
-    assert "calibrate_gel_rigid_sphere(" in code
 
 
 @pytest.mark.slow
@@ -27,6 +34,8 @@ def test_the_readme_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     for block in _python_blocks():
         exec(compile(block, str(README), "exec"), {"__name__": "readme"})
     assert (tmp_path / "sim.h5").exists() and (tmp_path / "session.h5").exists()
+    assert (tmp_path / "models" / "mine" / "model.pt").exists()
+    assert (tmp_path / "tray1" / "items.csv").exists()
     from tactile.sensor import get_calibration
 
     assert get_calibration(tmp_path / "my-rig-v1.json").calibration_id == "my-rig-v1"

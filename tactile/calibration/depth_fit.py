@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
-from tactile.errors import CalibrationError
+from tactile.errors import CalibrationError, ConfigError
 from tactile.processing.contact import (
     contact_mask,
     difference_magnitude_from_diff,
@@ -23,6 +24,7 @@ from tactile.processing.contact import (
 from tactile.processing.depth import depth_map_mm, fit_cap_radius_mm
 from tactile.processing.warp import DEFAULT_SCALE, build_pad_warp
 from tactile.sensor import SensorCalibration
+from tactile.types import Grasp
 
 
 @dataclass(frozen=True)
@@ -260,3 +262,136 @@ def calibrate_depth(
         depth_scale_mm_per_unit=fit.depth_scale,
         provenance=provenance,
     )
+
+
+# --- the press: which frame of a recording, against which unloaded frame ----------------------
+
+#: Sources read as a still image (with a separate unloaded image) rather than a recording.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+@dataclass(frozen=True)
+class Press:
+    """One ball-press frame, the unloaded frame it is compared with, and where both came from."""
+
+    image: np.ndarray
+    reference: np.ndarray
+    source: str  # e.g. "golf_ball_1.avi frame 41": kept in the calibration's provenance
+
+
+def select_press(
+    grasp: Grasp,
+    *,
+    frame: int | None = None,
+    reference_frame: int | None = None,
+    source: str | None = None,
+) -> Press:
+    """The press frame of a recorded ball press and its unloaded reference.
+
+    The press is ``frame``, else the peak-force frame of the loading phase
+    (:func:`tactile.processing.find_loading_phase`). The reference is ``reference_frame``,
+    else the grasp's stored reference frame, else the frame just before contact. ``source``
+    names the recording in :attr:`Press.source` (default: the grasp id).
+    """
+    from tactile.processing import find_loading_phase
+
+    phase = find_loading_phase(grasp.force_n, grasp.width_mm)
+    press = phase.peak_index if frame is None else frame
+    if reference_frame is not None:
+        if not 0 <= reference_frame < grasp.n_frames:
+            raise ConfigError(
+                f"--reference-frame {reference_frame} outside 0..{grasp.n_frames - 1}",
+                hint="pick a frame",
+            )
+        ref = grasp.frames[reference_frame]
+    elif grasp.reference_frame is not None:
+        ref = grasp.reference_frame
+    else:
+        ref = grasp.frames[max(phase.contact_index - 1, 0)]
+    if not 0 <= press < grasp.n_frames:
+        raise ConfigError(f"--frame {press} outside 0..{grasp.n_frames - 1}", hint="pick a frame")
+    return Press(grasp.frames[press], ref, f"{source or grasp.grasp_id} frame {press}")
+
+
+def _read_image(path: Path) -> np.ndarray:
+    import cv2
+
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if img is None:
+        raise ConfigError(f"cannot read image {path}", hint="pass a PNG/JPEG file")
+    return img
+
+
+def load_press(
+    source: str | Path,
+    *,
+    grasp_id: str | None = None,
+    frame: int | None = None,
+    reference_frame: int | None = None,
+    reference_image: str | Path | None = None,
+) -> Press:
+    """A ball press from an image pair, or from a recording (:func:`select_press`).
+
+    ``source`` is an image (``IMAGE_SUFFIXES``; the unloaded gel is ``reference_image``), a
+    grasp store or a reference ``.avi`` recording (its first grasp, or ``grasp_id``).
+    """
+    source = Path(source)
+    if source.suffix.lower() in IMAGE_SUFFIXES:
+        if reference_image is None:
+            raise ConfigError(
+                "an image press needs --reference-image", hint="give the unloaded gel image"
+            )
+        return Press(_read_image(source), _read_image(Path(reference_image)), str(source))
+    from tactile.io import load_grasps
+
+    grasp = load_grasps(source, grasp_ids=[grasp_id] if grasp_id else None)[0]
+    return select_press(grasp, frame=frame, reference_frame=reference_frame, source=str(source))
+
+
+def calibrate_depth_from_press(
+    source: str | Path,
+    calibration: SensorCalibration,
+    *,
+    ball_radius_mm: float,
+    model: str = "hertz",
+    contact_radius_mm: float | None = None,
+    radius_from_mask: bool = False,
+    contact_method: str | None = None,
+    calibration_id: str | None = None,
+    grasp_id: str | None = None,
+    frame: int | None = None,
+    reference_frame: int | None = None,
+    reference_image: str | Path | None = None,
+) -> SensorCalibration:
+    """``tactile calibrate depth``: the depth model fitted on one ball press of a file.
+
+    The press comes from :func:`load_press`; the contact radius is ``contact_radius_mm``, the
+    intensity mask's equivalent radius (``radius_from_mask``:
+    :func:`contact_radius_from_mask`), or searched
+    (:func:`fit_depth`). The result keeps ``calibration``'s other fields, takes
+    ``calibration_id`` (default: the same id) and ``contact_method`` when given, and records the
+    press's source in ``provenance["depth_fit"]["source"]``.
+    """
+    press = load_press(
+        source,
+        grasp_id=grasp_id,
+        frame=frame,
+        reference_frame=reference_frame,
+        reference_image=reference_image,
+    )
+    radius = contact_radius_mm
+    if radius_from_mask:
+        radius = contact_radius_from_mask(press.image, press.reference, calibration)
+    cal = calibrate_depth(
+        press.image,
+        press.reference,
+        calibration,
+        ball_radius_mm=ball_radius_mm,
+        model=model,
+        contact_radius_mm=radius,
+    )
+    cal = replace(cal, calibration_id=calibration_id or calibration.calibration_id)
+    if contact_method:
+        cal = replace(cal, contact_method=contact_method)
+    fit = dict(cal.provenance["depth_fit"], source=press.source)
+    return replace(cal, provenance={**cal.provenance, "depth_fit": fit})

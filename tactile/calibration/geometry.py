@@ -7,8 +7,10 @@ reference code's isotropic sqrt(sx^2 + sy^2) made areas about 2x too small).
 
 from __future__ import annotations
 
+import csv
 import math
 from dataclasses import replace
+from pathlib import Path
 
 from tactile.errors import CalibrationError
 from tactile.sensor import SensorCalibration
@@ -66,3 +68,21 @@ def calibrate_geometry(
         depth_scale_mm_per_unit=None,
         provenance={k: v for k, v in base.provenance.items() if k != "depth_fit"},
     )
+
+
+#: Row names of a corners CSV, in the order :func:`calibrate_geometry` takes the corners.
+CORNER_NAMES = ("topleft", "topright", "bottomleft", "bottomright")
+
+
+def read_corners_csv(path: str | Path) -> tuple[tuple[float, float], ...]:
+    """The four pad corners (raw px; top-left, top-right, bottom-left, bottom-right) from a CSV
+    with ``Name,x,y`` rows, the reference layout's ``mirror_corners.csv``."""
+    with open(path, newline="") as fh:
+        rows = {r["Name"].strip().lower(): r for r in csv.DictReader(fh)}
+    try:
+        return tuple((float(rows[k]["x"]), float(rows[k]["y"])) for k in CORNER_NAMES)
+    except (KeyError, ValueError) as exc:
+        raise CalibrationError(
+            f"{path}: needs rows topleft/topright/bottomleft/bottomright with numeric x,y ({exc})",
+            hint="use the reference layout's mirror_corners.csv format",
+        ) from exc

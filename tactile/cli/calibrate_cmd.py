@@ -8,16 +8,13 @@ reference the new id.
 from __future__ import annotations
 
 import argparse
-import csv
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from tactile.cli._common import add_json_flag, print_json
-from tactile.errors import CalibrationError, ConfigError
+from tactile.errors import ConfigError
 from tactile.sensor import (
     BUILTIN_CALIBRATIONS,
     CALIBRATION_DIR,
@@ -126,38 +123,6 @@ def _grasps(path: Path, grasp_id: str | None = None, labels: Path | None = None)
     return load_grasps(path, grasp_ids=[grasp_id] if grasp_id else None, labels=table)
 
 
-def _read_image(path: Path) -> np.ndarray:
-    import cv2
-
-    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if img is None:
-        raise ConfigError(f"cannot read image {path}", hint="pass a PNG/JPEG file")
-    return img
-
-
-def _press_pair(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
-    if args.source.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp"):
-        if args.reference_image is None:
-            raise ConfigError(
-                "an image press needs --reference-image", hint="give the unloaded gel image"
-            )
-        return _read_image(args.source), _read_image(args.reference_image), str(args.source)
-    from tactile.processing import find_loading_phase
-
-    grasp = _grasps(args.source, args.grasp)[0]
-    phase = find_loading_phase(grasp.force_n, grasp.width_mm)
-    press = phase.peak_index if args.frame is None else args.frame
-    if args.reference_frame is not None:
-        ref = grasp.frames[args.reference_frame]
-    elif grasp.reference_frame is not None:
-        ref = grasp.reference_frame
-    else:
-        ref = grasp.frames[max(phase.contact_index - 1, 0)]
-    if not 0 <= press < grasp.n_frames:
-        raise ConfigError(f"--frame {press} outside 0..{grasp.n_frames - 1}", hint="pick a frame")
-    return grasp.frames[press], ref, f"{args.source} frame {press}"
-
-
 # --- commands ---------------------------------------------------------------------------------
 
 
@@ -189,17 +154,9 @@ def _corners(args: argparse.Namespace) -> tuple[tuple[float, float], ...]:
         v = args.corners
         return tuple((v[i], v[i + 1]) for i in range(0, 8, 2))
     if args.corners_csv:
-        with open(args.corners_csv, newline="") as fh:
-            rows = {r["Name"].strip().lower(): r for r in csv.DictReader(fh)}
-        try:
-            order = ("topleft", "topright", "bottomleft", "bottomright")
-            return tuple((float(rows[k]["x"]), float(rows[k]["y"])) for k in order)
-        except (KeyError, ValueError) as exc:
-            raise CalibrationError(
-                f"{args.corners_csv}: needs rows topleft/topright/bottomleft/bottomright with "
-                f"numeric x,y ({exc})",
-                hint="use the reference layout's mirror_corners.csv format",
-            ) from exc
+        from tactile.calibration.geometry import read_corners_csv
+
+        return read_corners_csv(args.corners_csv)
     raise ConfigError("give --corners or --corners-csv", hint="the four pad corners in raw px")
 
 
@@ -220,26 +177,24 @@ def run_geometry(args: argparse.Namespace) -> int:
 
 
 def run_depth(args: argparse.Namespace) -> int:
-    from tactile.calibration.depth_fit import calibrate_depth, contact_radius_from_mask
+    from tactile.calibration.depth_fit import calibrate_depth_from_press
 
     base = get_calibration(args.calibration)
-    image, reference, what = _press_pair(args)
-    radius = args.contact_radius_mm
-    if args.contact_radius_from_mask:
-        radius = contact_radius_from_mask(image, reference, base)
-    cal = calibrate_depth(
-        image,
-        reference,
+    cal = calibrate_depth_from_press(
+        args.source,
         base,
         ball_radius_mm=args.ball_radius_mm,
         model=args.model,
-        contact_radius_mm=radius,
+        contact_radius_mm=args.contact_radius_mm,
+        radius_from_mask=args.contact_radius_from_mask,
+        contact_method=args.contact_method,
+        calibration_id=args.new_id,
+        grasp_id=args.grasp,
+        frame=args.frame,
+        reference_frame=args.reference_frame,
+        reference_image=args.reference_image,
     )
-    cal = replace(cal, calibration_id=args.new_id or base.calibration_id)
-    if args.contact_method:
-        cal = replace(cal, contact_method=args.contact_method)
-    fit = dict(cal.provenance["depth_fit"], source=what)
-    cal = replace(cal, provenance={**cal.provenance, "depth_fit": fit})
+    fit = cal.provenance["depth_fit"]
     return _write(cal, args, {"depth_scale": cal.depth_scale_mm_per_unit, **fit})
 
 

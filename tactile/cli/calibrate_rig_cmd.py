@@ -1,4 +1,7 @@
-"""``tactile calibrate rig``: rig compliance and contact-width bias from rigid presses."""
+"""``tactile calibrate rig``: rig compliance and contact-width bias from rigid presses.
+
+A thin wrapper over :func:`tactile.calibration.rig.calibrate_rig`.
+"""
 
 from __future__ import annotations
 
@@ -37,23 +40,21 @@ def register_rig(sub: Any, common: Any) -> None:
 
 
 def run_rig(args: argparse.Namespace) -> int:
+    from tactile.calibration.rig import calibrate_rig
     from tactile.cli.calibrate_cmd import _grasps, _write
-    from tactile.estimators.elastic import pad_area_mm2
-    from tactile.processing.rig_fit import fit_rig
     from tactile.sensor import get_calibration
 
     base = get_calibration(args.calibration)
     grasps = []
     for src in args.sources:
         grasps.extend(_grasps(src, args.grasp))
-    fit = fit_rig(
+    cal, fit = calibrate_rig(
         grasps,
         base,
         size_mm=args.rigid_size_mm,
         shape=args.rigid_shape,
-        pad_area_mm2=pad_area_mm2(base),
+        calibration_id=args.new_id,
     )
-    cal = fit.apply(base, args.new_id or base.calibration_id)
     summary = {
         "rig_compliance_mm_per_n": round(fit.rig_compliance_mm_per_n, 4),
         "rig_compliance_sd_mm_per_n": round(fit.rig_compliance_sd_mm_per_n, 4),

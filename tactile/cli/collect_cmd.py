@@ -178,7 +178,9 @@ def build_config(args: argparse.Namespace) -> Any:
             hint="add --stop-when-confident, or drop --produce",
         )
     if args.produce:
-        _cap_to_produce(recorder_fields, args.produce)
+        from tactile.decisions.live import cap_to_produce
+
+        cap_to_produce(recorder_fields, args.produce)
     try:
         recorder = RecorderConfig(**recorder_fields)
     except TypeError as exc:
@@ -209,66 +211,6 @@ def build_config(args: argparse.Namespace) -> Any:
         latency_s=dict(profile.latency_s) if profile else {},
         width_calibration=profile.width_calibration() if profile else None,
         force_conversion=profile.force_conversion() if profile else None,
-    )
-
-
-def _cap_to_produce(fields: dict[str, Any], produce: str) -> None:
-    """The produce's safe force caps the safety limit (and the target below it)."""
-    from tactile.decisions import load_produce_profile
-    from tactile.decisions.grasping import FORCE_TARGET_SHARE
-    from tactile.recording import RecorderConfig
-
-    safe = load_produce_profile(produce).max_force_n
-    default = RecorderConfig()
-    limit = min(float(fields.get("max_force_n", default.max_force_n)), safe)
-    fields["max_force_n"] = limit
-    target = float(fields.get("target_force_n", default.target_force_n))
-    fields["target_force_n"] = min(target, FORCE_TARGET_SHARE * limit)
-    if float(fields.get("contact_force_n", default.contact_force_n)) >= fields["target_force_n"]:
-        fields["contact_force_n"] = 0.25 * fields["target_force_n"]
-
-
-def live_stopper(args: argparse.Namespace, config: Any, then: Any) -> Any:
-    """The frame callback of ``--stop-when-confident`` (tactile.decisions.live). It never stops
-    below the force a grasp needs to be accepted (``ValidationLimits.min_peak_force_n``)."""
-    import dataclasses
-
-    from tactile.decisions import ConfidenceStopper, ProduceEstimator, load_produce_profile
-    from tactile.decisions.live import LiveOnline
-    from tactile.decisions.profiles import StopRule
-    from tactile.decisions.stopping import NarrowIntervalStopper
-    from tactile.estimators import get_estimator
-    from tactile.types import GraspMetadata
-
-    limit = config.recorder.max_force_n
-    floor = config.limits.min_peak_force_n
-    meta = GraspMetadata(
-        object_id=config.object_id,
-        label_modulus_pa=config.label_modulus_pa,
-        shape=args.shape,
-        radius_mm=args.radius_mm,
-        source="collect",
-        calibration_id=config.calibration_id,
-    )
-    if args.produce:
-        profile = load_produce_profile(args.produce)
-        rule = dataclasses.replace(profile.stop, min_force_n=max(profile.stop.min_force_n, floor))
-        profile = dataclasses.replace(profile, stop=rule)
-        return LiveOnline(
-            ProduceEstimator(),
-            meta=meta,
-            make_stopper=lambda: ConfidenceStopper(profile, force_limit_n=limit),
-            then=then,
-        )
-    rule = StopRule(min_force_n=max(StopRule().min_force_n, floor))
-    NarrowIntervalStopper(max_width_dex=args.confident_dex)  # refuses a bad width now
-    return LiveOnline(
-        get_estimator(args.estimator),  # type: ignore[arg-type]  # the online one checks
-        meta=meta,
-        make_stopper=lambda: NarrowIntervalStopper(
-            rule=rule, force_limit_n=limit, max_width_dex=args.confident_dex
-        ),
-        then=then,
     )
 
 
@@ -349,7 +291,17 @@ def run(args: argparse.Namespace) -> int:
 
     config = build_config(args)
     preview = make_preview(args.preview)
-    live = live_stopper(args, config, preview) if args.stop_when_confident else None
+    live = None
+    if args.stop_when_confident:
+        from tactile.decisions.live import live_stopper
+
+        live = live_stopper(
+            config,
+            produce=args.produce,
+            confident_dex=args.confident_dex,
+            estimator=args.estimator,
+            then=preview,
+        )
     stop = threading.Event()
     try:
         with stop_on_sigint(stop, sys.stderr):

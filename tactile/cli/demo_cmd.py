@@ -4,16 +4,15 @@ Runs with no hardware and no server: the simulator plays the rig, the store writ
 file, and the estimator reads it back the way it would read a recorded session. Then a tray of
 simulated tomatoes: thresholds fitted on a labelled tray, a second tray sorted with full grasps
 and with ``--stop-when-confident``. The report (``report.html``: traces, frames, estimates vs
-truth, the online estimate converging, the sorting outcome) is self-contained.
+truth, the online estimate converging, the sorting outcome) is self-contained. The work is
+:func:`tactile.reporting.demo.run_demo`; this command parses, calls, prints.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,24 +24,6 @@ from tactile.cli._common import (
     show_progress,
 )
 from tactile.types import format_pa
-
-
-@dataclass(frozen=True)
-class DemoObject:
-    name: str
-    modulus_pa: float
-    radius_mm: float
-
-
-#: Spheres from soft foam-like rubber to steel; the gel of the simulated sensor is ~200 kPa.
-DEMO_OBJECTS: tuple[DemoObject, ...] = (
-    DemoObject("soft_foam_ball", 2.0e4, 25.0),
-    DemoObject("orange_rubber_ball", 5.0e4, 25.0),
-    DemoObject("green_rubber_ball", 1.0e5, 25.0),
-    DemoObject("purple_rubber_ball", 2.0e5, 20.0),
-    DemoObject("hard_plastic_ball", 2.0e9, 20.0),
-    DemoObject("steel_ball", 2.0e11, 15.0),
-)
 
 
 def register(sub: Any) -> None:
@@ -86,76 +67,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _record(path: Path, seed: int, mode: str = "new", progress: bool = False) -> list[str]:
-    from tqdm import tqdm
-
-    from tactile.io.output import WriteMode, open_grasp_output
-    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
-
-    ids = []
-    objects = tqdm(DEMO_OBJECTS, desc="simulate", unit="grasp", disable=not progress)
-    with open_grasp_output(path, WriteMode(mode), frame_codec="jpeg") as writer:
-        for i, spec in enumerate(objects):
-            obj = SimObject(
-                shape="sphere", radius_mm=spec.radius_mm, modulus_pa=spec.modulus_pa, name=spec.name
-            )
-            grasp = simulate_grasp(obj, config=SimGraspConfig(), seed=seed + i)
-            ids.append(writer.append(grasp))
-    return ids
-
-
-def _network_rows(path: Path, name: str) -> tuple[list[dict[str, Any]], str | None]:
-    """Rows of the network estimator, or none and the reason it cannot run here."""
-    if name.lower() == "none":
-        return [], None
-    import importlib.util
-
-    from tactile.errors import TactileError
-
-    if importlib.util.find_spec("torch") is None:
-        return [], "install the nn extra (pip install -e '.[nn]') to compare the network"
-    try:
-        return _estimate_all(path, name), None
-    except TactileError as exc:  # e.g. a model file that does not load
-        return [], f"network estimator {name!r} unavailable: {exc}"
-
-
-def _estimate_all(path: Path, estimator_name: str) -> list[dict[str, Any]]:
-    from tactile.errors import TactileError
-    from tactile.estimators import get_estimator
-    from tactile.io import GraspReader
-
-    estimator = get_estimator(estimator_name)
-    rows: list[dict[str, Any]] = []
-    with GraspReader(path) as reader:
-        for gid in reader.ids():
-            grasp = reader.read(gid)
-            truth = grasp.meta.label_modulus_pa
-            row: dict[str, Any] = {"grasp_id": gid, "object_id": grasp.meta.object_id}
-            row["label_modulus_pa"] = truth
-            try:
-                est = estimator.estimate(grasp)
-            except TactileError as exc:
-                row.update(error=str(exc), verdict="failed")
-                rows.append(row)
-                continue
-            row.update(est.to_dict())
-            row["verdict"] = _verdict(est.modulus_pa, est.lower_bound_only, truth)
-            rows.append(row)
-    return rows
-
-
-def _verdict(estimate_pa: float, lower_bound_only: bool, truth_pa: float | None) -> str:
-    if truth_pa is None:
-        return "no label"
-    if lower_bound_only:
-        return "ok (stiffer than gel)" if truth_pa >= estimate_pa else "bound violated"
-    ratio = estimate_pa / truth_pa
-    if 0.5 <= ratio <= 2.0:
-        return "ok (within 2x)"
-    return "ok (within 10x)" if abs(math.log10(ratio)) <= 1 else "off"
-
-
 def _print_table(rows: list[dict[str, Any]]) -> None:
     header = f"{'object':<20} {'true E':>10} {'estimate':>12} {'68% interval':>24}  verdict"
     print(header)
@@ -185,12 +96,13 @@ def _report_path(args: argparse.Namespace) -> Path:
     return args.report
 
 
-def _progress(json_out: bool, text: str) -> None:
-    if not json_out:
-        print(text, file=sys.stderr, flush=True)
+def _progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
+    from tactile.reporting.demo import run_demo  # pulls in the simulator
+
     mode = "new"
     if args.out is not None:  # refuse to replace a file unless told (--overwrite)
         from tactile.io.output import output_mode
@@ -199,19 +111,18 @@ def run(args: argparse.Namespace) -> int:
     report_path = _report_path(args)
     with tempfile.TemporaryDirectory(prefix="tactile_demo_") as tmp:
         path = args.out if args.out is not None else Path(tmp) / "demo.h5"
-        _progress(args.json, f"simulating and recording {len(DEMO_OBJECTS)} spheres ...")
-        _record(path, args.seed, mode, show_progress(args))
-        rows = _estimate_all(path, args.estimator)
-        network, why_not = _network_rows(path, args.network)
-        tray = None
-        if args.tray_size > 0:
-            _progress(args.json, f"sorting simulated tomatoes ({args.tray_size} per tray) ...")
-            tray = demo_tray(args.tray_size, args.seed)
-        _progress(args.json, "writing the report ...")
-        results = _results(path, rows, network, why_not, args, tray)
-        from tactile.reporting.demo_report import write_demo_report  # pulls in the simulator
-
-        write_demo_report(results, report_path)
+        results = run_demo(
+            path,
+            report_path,
+            seed=args.seed,
+            estimator=args.estimator,
+            network=args.network,
+            tray_size=args.tray_size,
+            mode=mode,
+            progress=show_progress(args),
+            say=None if args.json else _progress,
+        )
+        rows, network, tray = list(results.rows), list(results.network_rows), results.tray
         if args.json:
             payload: dict[str, Any] = {"file": str(path) if args.out else None, "grasps": rows}
             if network:
@@ -230,8 +141,8 @@ def run(args: argparse.Namespace) -> int:
             if network:
                 print(f"\nestimator: {args.network} (network, models/default; see docs/network.md)")
                 _print_table(network)
-            elif why_not:
-                print(f"\n({why_not})")
+            elif results.network_note:
+                print(f"\n({results.network_note})")
             if tray is not None:
                 _print_tray(tray)
             if args.out is None:
@@ -242,31 +153,6 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all("error" not in r for r in rows) else 1
 
 
-def demo_tray(size: int, seed: int) -> Any:
-    """Fit the tomato thresholds on a labelled tray, then sort another tray twice."""
-    from tactile.decisions import ProduceEstimator, load_produce_profile
-    from tactile.decisions.fit import Sample, fit_profile
-    from tactile.decisions.grasping import SimGrasper
-    from tactile.decisions.sorter import sort_tray
-    from tactile.decisions.tray import sim_tray
-    from tactile.reporting.demo_report import DemoTray
-
-    literature = load_produce_profile("tomato")
-    est = ProduceEstimator()
-    grasper = SimGrasper(est, literature.max_force_n, seed=seed)
-    labelled = sort_tray(sim_tray(literature, size, seed + 101), grasper, est, literature)
-    samples = [
-        Sample(r.attempts[0].measurement.value, r.item.truth_class)
-        for r in labelled.results
-        if r.attempts[0].measurement is not None and r.item.truth_class
-    ]
-    fitted, boundaries = fit_profile(literature, samples)
-    items = sim_tray(fitted, size, seed + 202)
-    full = sort_tray(items, grasper, est, fitted, source="sim")
-    stopped = sort_tray(items, grasper, est, fitted, stop_when_confident=True, source="sim")
-    return DemoTray(literature, fitted, boundaries, labelled, full, stopped)
-
-
 def _print_tray(tray: Any) -> None:
     from tactile.decisions.log import summary_table
 
@@ -275,23 +161,3 @@ def _print_tray(tray: Any) -> None:
     print(summary_table(tray.stopped))
     full = tray.full.summary()
     print(f"full grasps instead: median peak force {full['peak_force_median_n']:.2f} N")
-
-
-def _results(
-    path: Path,
-    rows: list[dict[str, Any]],
-    network: list[dict[str, Any]],
-    why_not: str | None,
-    args: argparse.Namespace,
-    tray: Any,
-) -> Any:
-    from tactile.io import GraspReader
-    from tactile.reporting.demo_report import DemoResults
-
-    with GraspReader(path) as reader:
-        grasps = [reader.read(gid) for gid in reader.ids()]
-    objects = [
-        {"name": o.name, "shape": "sphere", "radius_mm": o.radius_mm, "modulus_pa": o.modulus_pa}
-        for o in DEMO_OBJECTS
-    ]
-    return DemoResults(objects, grasps, rows, network, args.network, why_not, args.estimator, tray)

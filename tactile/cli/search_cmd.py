@@ -8,7 +8,8 @@ Every trial is scored by object-grouped cross-validation on *simulated* grasps (
 real grasp are refused) with the same folds, seeds and schedule. The study is stored by URL
 (``--storage``: a journal file by default, ``postgresql://...`` for workers on several machines;
 see docs/search.md) and resumes where it stopped when the command is run again. The best design
-is exported as a training recipe, ``OUT/best.json``.
+is exported as a training recipe, ``OUT/best.json``. The work is
+:func:`tactile.search.run.run_search`; this command parses, calls, prints.
 """
 
 from __future__ import annotations
@@ -110,14 +111,9 @@ def _space(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    import optuna
+    from tactile.search.objective import ObjectiveSettings
+    from tactile.search.run import run_search
 
-    from tactile.search.objective import DatasetCache, ObjectiveSettings, SearchObjective
-    from tactile.search.report import study_summary, write_plots
-    from tactile.search.storage import describe, storage_from_url
-    from tactile.search.study import export_best, open_study, optimize
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)  # the progress bar says it
     if args.trials < 1:
         raise ConfigError(f"--trials {args.trials} must be >= 1", hint="e.g. --trials 30")
     analytical = None if args.analytical.lower() == "none" else args.analytical
@@ -131,47 +127,24 @@ def run(args: argparse.Namespace) -> int:
         threads=args.threads,
         analytical=analytical,
     )
-    space = _space(args)
-    args.out.mkdir(parents=True, exist_ok=True)
-    url = args.storage if args.storage is not None else str((args.out / "study.log").resolve())
-    storage = storage_from_url(url)
-    data = DatasetCache(args.data, analytical=analytical, cache_dir=args.cache_dir)
-    objective = SearchObjective(data, settings, space)
-    study = open_study(
-        args.study,
-        storage,
+    report = run_search(
+        args.data,
+        args.out,
         settings,
-        space,
+        space=_space(args),
+        trials=args.trials,
+        study_name=args.study,
+        storage=args.storage,
         sampler=args.sampler,
-        seed=args.seed if args.sampler_seed is None else args.sampler_seed,
-        pruner=not args.no_prune,
+        sampler_seed=args.sampler_seed,
+        prune=not args.no_prune,
+        timeout_s=args.timeout,
+        ray=args.ray,
+        workers=args.workers,
+        cache_dir=args.cache_dir,
+        plots=not args.no_plots,
+        progress=not args.no_progress and not args.json,
     )
-    progress = not args.no_progress and not args.json
-    if args.ray is not None:
-        from tactile.search.ray_backend import optimize_on_ray
-
-        optimize_on_ray(
-            study,
-            objective,
-            args.trials,
-            address=args.ray,
-            workers=args.workers,
-            progress=progress,
-        )
-    else:
-        optimize(study, objective, args.trials, timeout_s=args.timeout, progress=progress)
-    result = export_best(study, space, settings, args.out)
-    plots = [] if args.no_plots else write_plots(study, settings, args.out)
-    report = {
-        **study_summary(study, settings),
-        "storage": describe(url),
-        "best": result.best_values,
-        "best_trial": result.best.provenance["trial"],
-        "best_user_attrs": result.best.provenance["user_attrs"],
-        "best_json": str(args.out / "best.json"),
-        "pareto_size": len(result.pareto) if settings.multi else None,
-        "plots": [str(p) for p in plots],
-    }
     if args.json:
         print_json(report)
     else:

@@ -1,11 +1,15 @@
-"""``tactile simulate``: write a synthetic grasp dataset (N objects x K grasps) with a card."""
+"""``tactile simulate``: write a synthetic grasp dataset (N objects x K grasps) with a card.
+
+A thin wrapper over :func:`tactile.recording.synthetic.generate_dataset` (its settings from
+:func:`tactile.recording.synthetic.dataset_configs`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tactile.cli._common import (
     add_frames_flag,
@@ -18,9 +22,6 @@ from tactile.cli._common import (
 )
 from tactile.errors import ConfigError
 
-if TYPE_CHECKING:
-    from tactile.sim import SimGraspConfig
-
 
 def _size(text: str) -> tuple[int, int]:
     try:
@@ -30,6 +31,8 @@ def _size(text: str) -> tuple[int, int]:
     return h, w
 
 
+#: tactile.sim.PRESETS, stated here so that parsing does not import the simulator (a test
+#: checks that the two agree).
 PRESETS: tuple[str, ...] = ("realistic", "thin-layer", "ideal", "clean")
 
 
@@ -41,22 +44,6 @@ def _preset_list(text: str) -> tuple[str, ...]:
             f"{text!r}: use a comma-separated list of {', '.join(PRESETS)}"
         )
     return names
-
-
-def preset_config(name: str, size_hw: tuple[int, int]) -> SimGraspConfig:
-    """The simulator settings of one named preset at this frame size."""
-    from tactile.sensor import SIM_WEDGE_THIN
-    from tactile.sim import SimGraspConfig
-
-    if name == "realistic":
-        return SimGraspConfig.realistic(size_hw=size_hw)
-    if name == "thin-layer":
-        return SimGraspConfig.realistic(
-            calibration=SIM_WEDGE_THIN, size_hw=size_hw, preset="thin-layer"
-        )
-    if name == "clean":
-        return SimGraspConfig.clean(size_hw=size_hw)
-    return SimGraspConfig(size_hw=size_hw)
 
 
 def register(sub: Any) -> None:
@@ -144,7 +131,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from tactile.recording.synthetic import generate_dataset
+    from tactile.recording.synthetic import dataset_configs, generate_dataset
 
     if args.objects < 1 or args.grasps < 1:
         raise ConfigError(
@@ -152,21 +139,13 @@ def run(args: argparse.Namespace) -> int:
             hint="e.g. --objects 10 --grasps 3",
         )
     names = args.mix_presets if args.physics == "mix" else (args.physics,)
-    configs = [preset_config(name, args.size) for name in names]
-    if args.camera == "wedge-raw":
-        from tactile.sim.grasp import as_wedge_raw
-
-        configs = [as_wedge_raw(c) for c in configs]
-    processing = args.processing_calibration
-    if processing is None and args.camera == "wedge-raw" and args.rig == "random":
-        processing = "wedge-reference-v3"
-    if processing:
-        from dataclasses import replace
-
-        from tactile.sensor import get_calibration
-
-        get_calibration(processing)  # fail early on an unknown id
-        configs = [replace(c, processing_calibration_id=processing) for c in configs]
+    configs = dataset_configs(
+        names,
+        size_hw=args.size,
+        camera=args.camera,
+        random_rig=args.rig == "random",
+        processing_calibration=args.processing_calibration,
+    )
     rig = None
     if args.rig == "random":
         from tactile.sim.rigs import RigRanges

@@ -7,6 +7,9 @@ tactile sort --profile tomato --tray "rig://?n=12" --hardware mybench --out run3
 tactile sort --profile tomato --tray "sim://?n=3" --hardware sim --software-force-limit --out run4
 tactile sort fit --profile tomato --samples run1/items.csv --out tomato-fitted.toml
 tactile sort profiles                      # the shipped profiles, validated
+
+The work is :func:`tactile.decisions.run.sort_run` (and ``fit_run``); this command parses,
+calls, prints.
 """
 
 from __future__ import annotations
@@ -101,39 +104,15 @@ def _rig_requested(args: argparse.Namespace) -> bool:
 
 
 def _run_sort(args: argparse.Namespace) -> int:
-    from tactile.decisions import ProduceEstimator, load_produce_profile
-    from tactile.decisions.grasping import ReplayGrasper, SimGrasper
-    from tactile.decisions.log import summary_table, write_run
-    from tactile.decisions.sorter import SortRun, sort_tray
-    from tactile.decisions.tray import parse_tray_url, replay_tray, rig_tray, sim_tray
-    from tactile.errors import ConfigError
+    import contextlib
+    import threading
+
+    from tactile.cli.collect_cmd import stop_on_sigint
+    from tactile.decisions.log import summary_table
+    from tactile.decisions.run import sort_run
 
     _need(args, "profile", "tray", "out")
     _check_out(args.out, args.overwrite)
-    profile = load_produce_profile(args.profile)
-    estimator = ProduceEstimator()
-    scheme, target, params = parse_tray_url(args.tray)
-    on_rig = _rig_requested(args)
-    if scheme == "rig" and not on_rig:
-        raise ConfigError(
-            f"tray {args.tray!r} is real items on a rig, but no rig was given",
-            hint="pass --hardware PROFILE (or --gripper/--tactile/--force URLs)",
-        )
-    if scheme == "replay" and on_rig:
-        raise ConfigError(
-            "a replay:// tray is sorted from its recordings, not on a rig",
-            hint="drop --hardware, or use a rig://?n=N or sim:// tray",
-        )
-    reader = None
-    if scheme == "sim":
-        items = sim_tray(profile, int(params.get("n", 12)), int(params.get("seed", 0)))
-    elif scheme == "rig":
-        items = rig_tray(profile, int(params.get("n", 12)))
-    else:
-        from tactile.io import GraspReader
-
-        items = replay_tray(target)
-        reader = GraspReader(target)
 
     def progress(r: Any) -> None:
         if not args.json:
@@ -141,24 +120,36 @@ def _run_sort(args: argparse.Namespace) -> int:
                 f"  {r.item.item_id}: {r.sorted_as} ({len(r.attempts)} grasp(s))", file=sys.stderr
             )
 
-    run = SortRun(profile, stop_when_confident=args.stop_when_confident, source=args.tray)
-    sort = dict(
-        stop_when_confident=args.stop_when_confident, source=args.tray, on_item=progress, run=run
-    )
-    try:
-        if on_rig:
-            return _sort_on_rig(args, items, estimator, profile, run, sort, scheme == "sim")
-        if scheme == "sim":
-            grasper: Any = SimGrasper(estimator, profile.max_force_n, seed=args.seed)
-        else:
-            grasper = ReplayGrasper(estimator, reader)
-        sort_tray(items, grasper, estimator, profile, **sort)
-    finally:
-        if reader is not None:
-            reader.close()
-    paths = write_run(run, args.out, plot=_plot())
-    _report(args, run, paths, summary_table)
-    return 0
+    stop = threading.Event()  # on a rig, the first Ctrl-C stops at the next frame
+    on_rig = _rig_requested(args)
+    with stop_on_sigint(stop, sys.stderr) if on_rig else contextlib.nullcontext():
+        outcome = sort_run(
+            args.profile,
+            args.tray,
+            args.out,
+            stop_when_confident=args.stop_when_confident,
+            seed=args.seed,
+            hardware=args.hardware,
+            gripper=args.gripper,
+            tactile=args.tactile,
+            force=args.force,
+            software_force_limit=args.software_force_limit,
+            pause_s=args.pause_s,
+            on_item=progress,
+            plot=_plot(),
+            stop=stop,
+            log=sys.stderr,
+        )
+    run = outcome.run
+    _report(args, run, outcome.paths, summary_table)
+    if outcome.failure is None:
+        return 0
+    done = f"{len(run.results)} of {outcome.n_items} item(s) sorted and logged in {args.out}"
+    if outcome.interrupted:
+        print(f"tactile sort: interrupted; {done}; the gripper was opened", file=sys.stderr)
+        return 130
+    print(f"tactile sort: stopped by a fault; {done}", file=sys.stderr)
+    raise outcome.failure
 
 
 def _plot() -> Any:
@@ -175,93 +166,22 @@ def _report(args: argparse.Namespace, run: Any, paths: dict[str, Path], table: A
         print(f"\nlogs: {paths['items_csv']}, {paths['items_json']}; plot: {paths['summary_png']}")
 
 
-def _sort_on_rig(
-    args: argparse.Namespace,
-    items: list[Any],
-    estimator: Any,
-    profile: Any,
-    run: Any,
-    sort: dict[str, Any],
-    simulated_items: bool,
-) -> int:
-    """Sort on a rig: grasps stored as recorded; on a fault or Ctrl-C the items done so far are
-    logged before the error is reported."""
-    import threading
-
-    from tactile.cli.collect_cmd import stop_on_sigint
-    from tactile.decisions.log import summary_table, write_run
-    from tactile.decisions.rig import OperatorPrompt, RigGrasper, RigSpec
-    from tactile.decisions.sorter import sort_tray
-    from tactile.errors import ConfigError, TactileError
-    from tactile.recording.recorder import GraspAbortedError, RecordingInterruptedError
-
-    spec = RigSpec.from_profile(
-        args.hardware, gripper=args.gripper, tactile=args.tactile, force=args.force
-    )
-    if simulated_items and not spec.simulated:
-        raise ConfigError(
-            "a sim:// tray holds simulated fruit, which only simulated devices can grasp",
-            hint="use --hardware sim (or sim:// / robotiq-sim:// URLs), or a rig://?n=N tray",
-        )
-    stop = threading.Event()
-    place = None
-    if not simulated_items:
-        place = OperatorPrompt(stop, pause_s=args.pause_s, out=sys.stderr)
-    args.out.mkdir(parents=True, exist_ok=True)
-    grasper = RigGrasper(
-        spec,
-        estimator,
-        profile.max_force_n,
-        grasps_path=args.out / "grasps.h5",
-        software_force_limit=args.software_force_limit,
-        place=place,
-        stop_event=stop,
-        out=sys.stderr,
-    )
-    failure: TactileError | None = None
-    with stop_on_sigint(stop, sys.stderr), grasper:  # a device or setting refused: nothing done
-        try:
-            sort_tray(items, grasper, estimator, profile, **sort)
-        except TactileError as exc:
-            failure = exc
-    paths = write_run(run, args.out, grasps=False, plot=_plot())
-    paths["grasps_h5"] = args.out / "grasps.h5"
-    _report(args, run, paths, summary_table)
-    if failure is None:
-        return 0
-    done = f"{len(run.results)} of {len(items)} item(s) sorted and logged in {args.out}"
-    interrupted = isinstance(failure, GraspAbortedError) and isinstance(
-        failure.cause, RecordingInterruptedError
-    )
-    if interrupted:
-        print(f"tactile sort: interrupted; {done}; the gripper was opened", file=sys.stderr)
-        return 130
-    print(f"tactile sort: stopped by a fault; {done}", file=sys.stderr)
-    raise failure
-
-
 def _run_fit(args: argparse.Namespace) -> int:
-    from tactile.decisions import load_produce_profile
-    from tactile.decisions.fit import fit_profile, read_samples
-    from tactile.decisions.profiles import profile_to_toml
+    from tactile.decisions.run import fit_run
 
     _need(args, "profile", "samples", "out")
     _check_out(args.out, args.overwrite)
-    profile = load_produce_profile(args.profile)
-    samples = read_samples(args.samples, profile.quantity)
-    fitted, boundaries = fit_profile(profile, samples)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(profile_to_toml(fitted))
+    profile, _fitted, boundaries, n_samples = fit_run(args.profile, args.samples, args.out)
     if args.json:
         print_json(
             {
                 "profile": str(args.out),
                 "boundaries": [b.__dict__ for b in boundaries],
-                "n_samples": len(samples),
+                "n_samples": n_samples,
             }
         )
         return 0
-    print(f"fitted {profile.name!r} to {len(samples)} labelled sample(s) -> {args.out}")
+    print(f"fitted {profile.name!r} to {n_samples} labelled sample(s) -> {args.out}")
     for b in boundaries:
         print(
             f"  {b.lower} | {b.upper}: {b.threshold:.3g} ± {b.uncertainty:.2g}"

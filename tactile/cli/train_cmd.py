@@ -82,37 +82,18 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _recipe(args: argparse.Namespace) -> Any:
-    from tactile.estimators.neural.model import model_config
-    from tactile.estimators.neural.recipe import TrainingRecipe, load_recipe
-
-    if args.config is None:
-        return TrainingRecipe(model_config(args.model))
-    return load_recipe(args.config)
-
-
-def _train_config(args: argparse.Namespace, recipe: Any) -> Any:
-    """Explicit flags win over the recipe's settings, which win over the defaults."""
-    from tactile.estimators.neural.tensors import AugmentConfig
-    from tactile.estimators.neural.train import TrainConfig
-
-    settings: dict[str, Any] = dict(recipe.train)
-    for key in ("epochs", "batch_size", "lr", "weight_decay", "patience", "seed"):
-        value = getattr(args, key)
-        if value is not None:
-            settings[key] = value
-    return TrainConfig(
-        **settings,
-        num_threads=args.threads,
-        augment=AugmentConfig(enabled=not args.no_augment),
-    )
-
-
 def run(args: argparse.Namespace) -> int:
+    from tactile.estimators.neural.recipe import recipe_for, train_config
     from tactile.estimators.neural.training import TrainingWarning, train_network
 
-    recipe = _recipe(args)
-    cfg = _train_config(args, recipe)
+    recipe = recipe_for(args.config, args.model)
+    keys = ("epochs", "batch_size", "lr", "weight_decay", "patience", "seed")
+    cfg = train_config(
+        recipe,
+        {key: getattr(args, key) for key in keys},
+        num_threads=args.threads,
+        augment=not args.no_augment,
+    )
     analytical_name = args.analytical or recipe.analytical or "hertz"
     analytical = None if analytical_name.lower() == "none" else analytical_name
     progress = not args.no_progress and not args.json

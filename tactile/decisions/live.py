@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tactile.decisions.grasping import FULL_GRASP
 from tactile.decisions.stopping import Stopper
@@ -34,6 +34,7 @@ from tactile.types import GraspMetadata
 
 if TYPE_CHECKING:
     from tactile.recording.recorder import FrameCallback, LiveFrame
+    from tactile.recording.session import SessionConfig
 
 
 @dataclass
@@ -141,3 +142,78 @@ class LiveOnline:
         run.stop_reason = reason
         run.stop_force_n = float(live.force_n)
         return True
+
+
+def cap_to_produce(recorder_fields: dict[str, Any], produce: str) -> None:
+    """The produce's safe force caps a recorder's settings (``RecorderConfig`` fields, changed
+    in place): the safety limit, the target force below it (``FORCE_TARGET_SHARE``), and the
+    contact force below the target."""
+    from tactile.decisions import load_produce_profile
+    from tactile.decisions.grasping import FORCE_TARGET_SHARE
+    from tactile.recording import RecorderConfig
+
+    fields = recorder_fields
+    safe = load_produce_profile(produce).max_force_n
+    default = RecorderConfig()
+    limit = min(float(fields.get("max_force_n", default.max_force_n)), safe)
+    fields["max_force_n"] = limit
+    target = float(fields.get("target_force_n", default.target_force_n))
+    fields["target_force_n"] = min(target, FORCE_TARGET_SHARE * limit)
+    if float(fields.get("contact_force_n", default.contact_force_n)) >= fields["target_force_n"]:
+        fields["contact_force_n"] = 0.25 * fields["target_force_n"]
+
+
+def live_stopper(
+    config: SessionConfig,
+    *,
+    produce: str | None = None,
+    confident_dex: float = 0.5,
+    estimator: str = "auto",
+    then: FrameCallback | None = None,
+) -> LiveOnline:
+    """The frame callback of ``tactile collect --stop-when-confident`` for a session.
+
+    With ``produce`` (a produce profile), stop once the profile's classes decide
+    (:class:`~tactile.decisions.ConfidenceStopper`); otherwise once the 95 % interval of
+    log10 E from the online ``estimator`` spans at most ``confident_dex`` decades
+    (:class:`~tactile.decisions.stopping.NarrowIntervalStopper`). Either way it never stops
+    below the force a grasp needs to be accepted (``config.limits.min_peak_force_n``), and
+    stops at the session's safety limit. ``then``: another frame callback (a live preview).
+    """
+    import dataclasses
+
+    from tactile.decisions import ConfidenceStopper, ProduceEstimator, load_produce_profile
+    from tactile.decisions.profiles import StopRule
+    from tactile.decisions.stopping import NarrowIntervalStopper
+    from tactile.estimators import get_estimator
+
+    limit = config.recorder.max_force_n
+    floor = config.limits.min_peak_force_n
+    meta = GraspMetadata(
+        object_id=config.object_id,
+        label_modulus_pa=config.label_modulus_pa,
+        shape=config.shape,
+        radius_mm=config.radius_mm,
+        source="collect",
+        calibration_id=config.calibration_id,
+    )
+    if produce:
+        profile = load_produce_profile(produce)
+        rule = dataclasses.replace(profile.stop, min_force_n=max(profile.stop.min_force_n, floor))
+        profile = dataclasses.replace(profile, stop=rule)
+        return LiveOnline(
+            ProduceEstimator(),
+            meta=meta,
+            make_stopper=lambda: ConfidenceStopper(profile, force_limit_n=limit),
+            then=then,
+        )
+    rule = StopRule(min_force_n=max(StopRule().min_force_n, floor))
+    NarrowIntervalStopper(max_width_dex=confident_dex)  # refuses a bad width now
+    return LiveOnline(
+        get_estimator(estimator),  # type: ignore[arg-type]  # the online one checks
+        meta=meta,
+        make_stopper=lambda: NarrowIntervalStopper(
+            rule=rule, force_limit_n=limit, max_width_dex=confident_dex
+        ),
+        then=then,
+    )

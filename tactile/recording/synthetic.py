@@ -43,6 +43,44 @@ class DatasetResult:
         }
 
 
+def dataset_configs(
+    presets: Sequence[str],
+    *,
+    size_hw: tuple[int, int] = (240, 320),
+    camera: str = "pad",
+    random_rig: bool = False,
+    processing_calibration: str | None = None,
+) -> list[SimGraspConfig]:
+    """The simulator settings ``tactile simulate`` passes to :func:`generate_dataset`.
+
+    One per named preset (:func:`tactile.sim.preset_config`; several are alternated per
+    grasp). ``camera``: ``"pad"`` (frames of the metric pad image, ``size_hw``) or
+    ``"wedge-raw"`` (raw 640x480 frames through the reference Wedge's mirror,
+    :func:`tactile.sim.grasp.as_wedge_raw`). ``processing_calibration``: the calibration id the
+    grasps name for processing (checked now); by default the simulator's own, except that raw
+    Wedge frames from randomised rigs (``random_rig``) name ``wedge-reference-v3``, the real
+    Wedge's.
+    """
+    from dataclasses import replace
+
+    from tactile.sim.grasp import as_wedge_raw, preset_config
+
+    if camera not in ("pad", "wedge-raw"):
+        raise ConfigError(f"unknown camera {camera!r}", hint="use pad or wedge-raw")
+    configs = [preset_config(name, size_hw) for name in presets]
+    if camera == "wedge-raw":
+        configs = [as_wedge_raw(c) for c in configs]
+    processing = processing_calibration
+    if processing is None and camera == "wedge-raw" and random_rig:
+        processing = "wedge-reference-v3"
+    if processing:
+        from tactile.sensor import get_calibration
+
+        get_calibration(processing)  # fail early on an unknown id
+        configs = [replace(c, processing_calibration_id=processing) for c in configs]
+    return configs
+
+
 def generate_dataset(
     out: str | Path,
     *,

@@ -39,7 +39,7 @@ class DemoTray:
 class DemoResults:
     objects: Sequence[dict[str, Any]]  # name, shape, radius_mm, modulus_pa
     grasps: Sequence[Grasp]  # the recorded sphere grasps
-    rows: Sequence[dict[str, Any]]  # analytical estimate rows (demo_cmd)
+    rows: Sequence[dict[str, Any]]  # analytical estimate rows (demo.estimate_rows)
     network_rows: Sequence[dict[str, Any]]
     network_name: str
     network_note: str | None

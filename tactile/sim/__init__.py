@@ -5,7 +5,14 @@ See ``docs/simulator.md`` for the models and their references.
 
 from tactile.sim.catalog import MATERIALS, Material, sample_population
 from tactile.sim.contact import ContactCurve, GelModel, contact_curve
-from tactile.sim.grasp import SimGraspConfig, SimTruth, simulate_grasp, simulate_grasp_truth
+from tactile.sim.grasp import (
+    PRESETS,
+    SimGraspConfig,
+    SimTruth,
+    preset_config,
+    simulate_grasp,
+    simulate_grasp_truth,
+)
 from tactile.sim.gripper import GripperProfile
 from tactile.sim.objects import SHAPES, SimObject
 from tactile.sim.render import Light, Optics
@@ -15,6 +22,7 @@ from tactile.sim.sensors import SensorNoise
 
 __all__ = [
     "MATERIALS",
+    "PRESETS",
     "SHAPES",
     "ContactCurve",
     "GelModel",
@@ -33,6 +41,7 @@ __all__ = [
     "calibrate_rig",
     "contact_curve",
     "draw_rig",
+    "preset_config",
     "sample_population",
     "simulate_grasp",
     "simulate_grasp_truth",

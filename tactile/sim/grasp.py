@@ -162,6 +162,30 @@ WEDGE_CONTACT_TEXTURE_MM = 0.045
 WEDGE_CONTACT_TEXTURE_PRESSURE_PA = 2.5e4
 
 
+#: The named simulator settings (``tactile simulate --physics``).
+PRESETS: tuple[str, ...] = ("realistic", "thin-layer", "ideal", "clean")
+
+
+def preset_config(name: str, size_hw: tuple[int, int]) -> SimGraspConfig:
+    """The simulator settings of one named preset (:data:`PRESETS`) at this frame size:
+    ``realistic`` (force glitches, dropped frames, off-centre contacts), ``thin-layer``
+    (realistic with a thin, stiffening gel: ``sim-wedge-thin-v1``), ``ideal`` (mild noise,
+    centred: the defaults) or ``clean`` (no noise at all)."""
+    from tactile.sensor import SIM_WEDGE_THIN
+
+    if name == "realistic":
+        return SimGraspConfig.realistic(size_hw=size_hw)
+    if name == "thin-layer":
+        return SimGraspConfig.realistic(
+            calibration=SIM_WEDGE_THIN, size_hw=size_hw, preset="thin-layer"
+        )
+    if name == "clean":
+        return SimGraspConfig.clean(size_hw=size_hw)
+    if name == "ideal":
+        return SimGraspConfig(size_hw=size_hw)
+    raise ConfigError(f"unknown simulator preset {name!r}", hint=f"use one of {', '.join(PRESETS)}")
+
+
 def as_wedge_raw(cfg: SimGraspConfig) -> SimGraspConfig:
     """These settings rendered as the reference Wedge's camera records them (raw 640x480
     frames through the mirror). If the settings move the illumination with the load, the whole

@@ -20,6 +20,10 @@ FLAGS = (
     "--disable-sync",
     "--no-first-run",
     "--hide-scrollbars",
+    # shoot once every image is decoded and painted, however slow the machine: the page has no
+    # timers, so virtual time runs out as soon as it is idle (not after the budget)
+    "--run-all-compositor-stages-before-draw",
+    "--virtual-time-budget=30000",
 )
 
 
@@ -47,7 +51,7 @@ def screenshot(page: Path, out: Path, *, width: int = 1150, height: int = 9000) 
             f"--screenshot={out}",
             page.resolve().as_uri(),
         ]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=240, check=False)
     assert out.is_file(), (
         f"chromium wrote no screenshot (rc {done.returncode}): {done.stderr[-800:]}"
     )

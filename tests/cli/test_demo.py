@@ -17,6 +17,10 @@ from browser_helpers import coloured_rows, screenshot
 from tactile.cli.main import main
 from tactile.io import GraspReader
 
+#: a generous bound (the module's demo run takes 80 s on 2 loaded cores);
+#: pytest-timeout's default 300 s is meant for hangs, not for a busy machine
+pytestmark = pytest.mark.timeout(900)
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, Path]:

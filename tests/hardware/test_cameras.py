@@ -123,18 +123,19 @@ def wait_for(condition: Callable[[], bool], what: str, limit_s: float = 30.0) ->
         time.sleep(0.005)
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(120)
 def test_opencv_timeout_is_a_real_read_timeout() -> None:
     """A stream that stops sending (connection open) raises within ?timeout_s, not never."""
     server = MjpegServer(synthetic_jpegs(4), fps=200, stall_after=40)
-    url = f"opencv://http://127.0.0.1:{server.port}/?action=stream&timeout_s=0.5&reconnect=0"
+    # 2 s: generous enough that a loaded machine's late frame is not taken for the stall
+    url = f"opencv://http://127.0.0.1:{server.port}/?action=stream&timeout_s=2&reconnect=0"
     try:
         with open_tactile_sensor(url) as cam:
             assert isinstance(cam, OpenCVCamera) and cam.source.startswith("http://")
             first = cam.read()
             assert first.image.shape == (24, 32, 3)
             t0 = time.monotonic()
-            with pytest.raises(DeviceTimeoutError, match=r"no frame for 0\.5 s"):
+            with pytest.raises(DeviceTimeoutError, match=r"no frame for 2\.0 s"):
                 for _ in range(100):  # the frames sent before the stall, then the timeout
                     cam.read()
             assert time.monotonic() - t0 < 30.0
@@ -204,7 +205,7 @@ def test_digit_found_by_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("TACTILE_V4L_BY_ID", str(folder))
     with open_tactile_sensor("digit://D20001") as cam:
         assert cam.read().image.shape == (48, 64, 3)  # the whole frame: DIGIT is not cropped
-    from tactile.cli.find_devices_cmd import tactile_sensors
+    from tactile.hardware.discovery import tactile_sensors
 
     assert tactile_sensors() == [
         {

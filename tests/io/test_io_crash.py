@@ -22,7 +22,7 @@ N_GRASPS = 4
 CHILD = Path(__file__).with_name("io_crash_child.py")
 
 
-def _read_until(fd: int, stop: str, timeout_s: float = 30.0) -> list[str]:
+def _read_until(fd: int, stop: str, timeout_s: float = 120.0) -> list[str]:
     """Read progress lines from ``fd`` until one equals/starts with ``stop`` (or EOF)."""
     buf = b""
     lines: list[str] = []
@@ -159,7 +159,7 @@ def test_kill_a_fresh_interpreter_between_and_during_grasps(tmp_path: Path) -> N
     )
     assert proc.stdout is not None
     try:
-        lines = _read_until(proc.stdout.fileno(), "stall", timeout_s=60)
+        lines = _read_until(proc.stdout.fileno(), "stall", timeout_s=180)
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     finally:

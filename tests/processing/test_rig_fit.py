@@ -99,3 +99,15 @@ def test_calibrate_rig_cli_on_the_real_golf_ball(tmp_path: Path) -> None:
     curve = cal["rigid_press_closure_mm"]
     assert len(curve) == 5 and curve == sorted(curve) and 7.0 < curve[-1] < 11.0
     assert cal["rigid_press_size_mm"] == 42.67 and cal["width_step_mm"] > 0
+
+
+def test_calibrate_rig_is_the_fit_written_into_the_calibration() -> None:
+    from tactile.calibration.rig import calibrate_rig
+
+    cal = _sim_calibration()
+    presses = _presses(10.0, n=1)
+    written, fit = calibrate_rig(presses, cal, size_mm=40.0, calibration_id="sim-rig-test")
+    assert fit == fit_rig(presses, cal, size_mm=40.0)
+    assert written == fit.apply(cal, "sim-rig-test")
+    same_id, _ = calibrate_rig(presses, cal, size_mm=40.0)
+    assert same_id.calibration_id == cal.calibration_id

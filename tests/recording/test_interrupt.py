@@ -19,6 +19,10 @@ import pytest
 
 from tactile.io import GraspReader
 
+#: a generous bound (ten collect processes take 70 s on 2 loaded cores);
+#: pytest-timeout's default 300 s is meant for hangs, not for a busy machine
+pytestmark = pytest.mark.timeout(900)
+
 URLS = [
     "--gripper", "robotiq-sim://?rig=int&activation_s=0&radius_mm=25",
     "--tactile", "sim://?rig=int&fps=60&height_px=48&width_px=64",

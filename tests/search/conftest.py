@@ -103,7 +103,7 @@ def postgres_url() -> Iterator[str]:
         timeout=120,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: a loaded machine starts it slowly
         while True:
             try:
                 conn = psycopg2.connect(

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from scipy import ndimage
 from sim_helpers import SMALL_CAL, SMALL_HW
 
-from tactile.cli.simulate_cmd import preset_config
 from tactile.errors import ConfigError
 from tactile.sensor import WEDGE_REFERENCE_V3, get_calibration
 from tactile.sim import (
@@ -20,6 +19,7 @@ from tactile.sim import (
     SensorNoise,
     SimGraspConfig,
     SimObject,
+    preset_config,
     sample_population,
     simulate_grasp,
     simulate_grasp_truth,
@@ -280,3 +280,12 @@ def test_compliant_fingers_let_the_gap_lag_the_motor(clean_config: SimGraspConfi
     loading = truth.force_n[closing][1:] > 5.0
     assert np.all(gap_steps[loading] < 0.8 * step)
     assert truth.force_n.max() == pytest.approx(gripper.force_target_n, rel=1e-3)
+
+
+def test_the_cli_states_the_simulator_presets() -> None:
+    from tactile.cli.simulate_cmd import PRESETS as CLI_PRESETS
+    from tactile.sim import PRESETS
+
+    assert CLI_PRESETS == PRESETS
+    with pytest.raises(ConfigError, match="unknown simulator preset"):
+        preset_config("realstic", (240, 320))

@@ -131,3 +131,31 @@ def load_recipe(text_or_path: str | Path) -> TrainingRecipe:
             )
         text = path.read_text()
     return TrainingRecipe.from_json(text)
+
+
+def recipe_for(config: str | Path | None, model: str = "mt-rig") -> TrainingRecipe:
+    """``tactile train``'s recipe: ``config`` (a recipe or network config, JSON file or text:
+    :func:`load_recipe`), else the registered architecture ``model`` with default settings."""
+    from tactile.estimators.neural.model import model_config
+
+    if config is None:
+        return TrainingRecipe(model_config(model))
+    return load_recipe(config)
+
+
+def train_config(
+    recipe: TrainingRecipe,
+    overrides: dict[str, Any] | None = None,
+    *,
+    num_threads: int | None = None,
+    augment: bool = True,
+) -> Any:
+    """The :class:`~tactile.estimators.neural.train.TrainConfig` of a run: explicit
+    ``overrides`` (epochs, batch_size, lr, weight_decay, patience, seed; None values are
+    ignored) win over the recipe's settings, which win over the defaults."""
+    from tactile.estimators.neural.tensors import AugmentConfig
+    from tactile.estimators.neural.train import TrainConfig
+
+    settings: dict[str, Any] = dict(recipe.train)
+    settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return TrainConfig(**settings, num_threads=num_threads, augment=AugmentConfig(enabled=augment))

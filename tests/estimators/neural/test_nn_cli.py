@@ -15,6 +15,10 @@ from tactile.estimators.registry import get_estimator
 from tactile.io import GraspReader, GraspWriter
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 
+#: a generous bound (training on 2 loaded cores takes a minute);
+#: pytest-timeout's default 300 s is meant for hangs, not for a busy machine
+pytestmark = pytest.mark.timeout(600)
+
 
 @pytest.fixture(scope="module")
 def sim_file(tmp_path_factory: pytest.TempPathFactory) -> Path:

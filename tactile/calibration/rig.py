@@ -1,0 +1,43 @@
+"""``tactile calibrate rig``: the rig's series compliance and contact-width bias, recorded.
+
+The fit itself (:func:`tactile.processing.rig_fit.fit_rig`) is a pure function of the presses'
+force and width, in ``processing`` so the simulator calibrates its randomised rigs with the very
+same code; this is the user's procedure around it: the pad area of a flat reference comes from
+the calibration, and the result is written into a copy of that calibration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tactile.processing.rig_fit import RigFit, fit_rig
+from tactile.sensor import SensorCalibration
+from tactile.types import Grasp
+
+
+def calibrate_rig(
+    presses: Sequence[Grasp],
+    calibration: SensorCalibration,
+    *,
+    size_mm: float,
+    shape: str = "sphere",
+    calibration_id: str | None = None,
+) -> tuple[SensorCalibration, RigFit]:
+    """``calibration`` with the rig fitted on presses of a rigid object, and the fit itself.
+
+    ``size_mm``: the rigid object's size along the squeeze (a ball's diameter); ``shape``:
+    ``sphere`` or ``flat`` (a block whose face covers the pad: its area is the calibration's
+    pad area). Only force and width are read. The new calibration takes ``calibration_id``
+    (default: the same id) and keeps the fit's evidence in ``provenance["rig_fit"]``; the
+    :class:`~tactile.processing.rig_fit.RigFit` holds each press and the rejected ones.
+    """
+    from tactile.estimators.elastic import pad_area_mm2
+
+    fit = fit_rig(
+        presses,
+        calibration,
+        size_mm=size_mm,
+        shape=shape,
+        pad_area_mm2=pad_area_mm2(calibration),
+    )
+    return fit.apply(calibration, calibration_id or calibration.calibration_id), fit
