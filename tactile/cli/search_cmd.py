@@ -131,12 +131,15 @@ def run(args: argparse.Namespace) -> int:
         threads=args.threads,
         analytical=analytical,
     )
+    if args.ray is not None and args.workers < 1:
+        raise ConfigError(f"--workers {args.workers} must be >= 1", hint="e.g. --workers 2")
     space = _space(args)
+    # settings every trial would fail on are refused here, before a study exists
+    data = DatasetCache(args.data, analytical=analytical, cache_dir=args.cache_dir)
+    objective = SearchObjective(data, settings, space)
     args.out.mkdir(parents=True, exist_ok=True)
     url = args.storage if args.storage is not None else str((args.out / "study.log").resolve())
     storage = storage_from_url(url)
-    data = DatasetCache(args.data, analytical=analytical, cache_dir=args.cache_dir)
-    objective = SearchObjective(data, settings, space)
     study = open_study(
         args.study,
         storage,
