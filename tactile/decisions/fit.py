@@ -98,7 +98,7 @@ def fit_profile(
             if above is not None and not _overlap(above):
                 hi = above.threshold
             if lo >= hi:
-                raise _covered(c.name, below, above, by_class)
+                raise _covered(profile.name, c.name, below, above, by_class)
         unc = max(
             [boundaries[j].uncertainty for j in (i - 1, i) if 0 <= j < len(boundaries)],
             default=c.uncertainty,
@@ -119,7 +119,11 @@ def _overlap(b: Boundary) -> bool:
 
 
 def _covered(
-    name: str, below: Boundary | None, above: Boundary | None, by_class: dict[str, list[float]]
+    profile: str,
+    name: str,
+    below: Boundary | None,
+    above: Boundary | None,
+    by_class: dict[str, list[float]],
 ) -> ProfileError:
     """Why class ``name`` has no range left: the overlap(s) beside it, with the samples that
     reach into it (the ones to check)."""
@@ -131,9 +135,8 @@ def _covered(
                 f"{b.upper!r} down to {min(by_class[b.upper]):.3g}"
             )
     return ProfileError(
-        f"class {name!r} has no range left outside the undecided bands beside it: "
-        + "; ".join(parts)
-        + ", so the samples cannot say where it starts or ends",
+        f"fitting {profile!r}: class {name!r} has no range left outside the undecided bands "
+        "beside it: " + "; ".join(parts) + ", so the samples cannot say where it starts or ends",
         hint="check the labels of those samples, grasp more fruit of each class, or fit a "
         "profile with fewer classes",
     )

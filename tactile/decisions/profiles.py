@@ -122,7 +122,7 @@ class ProduceProfile:
                 f"{where}: regrasp.max_regrasps = {self.max_regrasps!r} must be >= 0",
                 hint="0 rejects an uncertain item at once",
             )
-        validate_stop_rule(self.stop, self.max_force_n, where=where)
+        validate_stop_rule(self.stop, where=where)
         validate_classes(self.classes, where=where)
 
     @property
@@ -140,20 +140,13 @@ class ProduceProfile:
         return replace(self, classes=classes, **changes)
 
 
-def validate_stop_rule(rule: StopRule, max_force_n: float, *, where: str = "profile") -> None:
-    """Reject a stopping rule that cannot work: a negative or non-numeric force, a count < 1,
-    or a least force at or above the safe force (the stop could never come early)."""
+def validate_stop_rule(rule: StopRule, *, where: str = "profile") -> None:
+    """Reject a stopping rule that cannot work: a negative or non-numeric force, a count < 1."""
     force = rule.min_force_n
-    if isinstance(force, bool) or not isinstance(force, int | float) or not force >= 0:
+    if isinstance(force, bool) or not isinstance(force, int | float) or not 0 <= force < math.inf:
         raise ProfileError(
             f"{where}: [stop] min_force_n = {force!r} must be a force >= 0 N",
             hint="write e.g. min_force_n = 1.5",
-        )
-    if not force < max_force_n:
-        raise ProfileError(
-            f"{where}: [stop] min_force_n = {force!r} is not below the safe force "
-            f"max_force_n = {max_force_n!r}: the grasp could never stop early",
-            hint=f"write a min_force_n below {max_force_n!r}, e.g. {max_force_n / 6:.2g}",
         )
     for key, example in (("min_loading_frames", 6), ("stable_updates", 3)):
         value = getattr(rule, key)
