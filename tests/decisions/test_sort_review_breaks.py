@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,17 @@ def test_unknown_profile_keys_are_refused(extra: str) -> None:
     key = extra.splitlines()[-1].split(" =")[0]
     with pytest.raises(ProfileError, match=rf"unknown key '{key}'.*did you mean '{key}[_s]"):
         profile_from_dict(tomllib.loads(text))
+
+
+def test_a_bad_profile_file_is_one_line_naming_key_file_and_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tactile.cli.main import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(BASE + '[regrasp]\nmax_regrasps = "two"\n')
+    argv = ["sort", "--profile", str(bad), "--tray", "sim://?n=1", "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert str(bad) in err and "max_regrasps = 'two'" in err and "fix: write e.g." in err

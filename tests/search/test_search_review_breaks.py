@@ -22,3 +22,22 @@ def test_settings_every_trial_fails_on_are_refused_before_the_first_trial(
     assert "run more trials" not in err  # the fix is the setting, not more trials
     assert not (tmp_path / "o" / "study.log").exists()  # refused before a study is created
     assert bad[0] in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("n_objects", "folds", "ok"),
+    [(2, 2, False), (3, 2, False), (3, 3, True), (4, 2, True), (8, 8, True), (8, 9, False)],
+)
+def test_folds_are_checked_against_the_labelled_objects(
+    n_objects: int, folds: int, ok: bool
+) -> None:
+    # each fold holds out whole objects and trains on >= 2 others (one of them validates)
+    from tactile.errors import ConfigError
+    from tactile.search.objective import ObjectiveSettings
+
+    settings = ObjectiveSettings(folds=folds)
+    if ok:
+        settings.check_objects(n_objects)
+    else:
+        with pytest.raises(ConfigError, match=r"fix: .*(--folds|simulate more objects)"):
+            settings.check_objects(n_objects)
