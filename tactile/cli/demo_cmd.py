@@ -60,8 +60,8 @@ def register(sub: Any) -> None:
         type=int,
         default=6,
         metavar="N",
-        help="simulated tomatoes on the labelled and on the sorted tray (default 6; 0 skips "
-        "the sorting part)",
+        help="simulated tomatoes on the sorted tray and on the labelled tray (which gets at "
+        "least 6) (default 6; 0 skips the sorting part)",
     )
     add_json_flag(p)
     p.set_defaults(func=run)

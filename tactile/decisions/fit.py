@@ -5,7 +5,9 @@ with the class a person gave the fruit. For each pair of neighbouring classes th
 the middle of the band between them: the empty gap between the two classes' samples, or their
 overlap. The band itself is left between the fitted classes, so a measurement inside it is
 "uncertain" (re-grasp, then reject) rather than a guess; a class with a single labelled value
-keeps no band beside it (it would be empty), its ranges meeting at the thresholds. Fitted
+keeps no gap band beside it (it would be empty), its range meeting the threshold there; an
+overlap stays undecided in any case, and a class that the overlaps beside it leave no range is
+refused (which samples to check is said), never placed inside an overlap. Fitted
 thresholds absorb what the literature ranges cannot know: the skin's stiffening of a squeeze,
 the rig, the estimator's bias.
 """
@@ -88,9 +90,15 @@ def fit_profile(
         above = boundaries[i] if i < len(boundaries) else None
         lo = below.threshold + below.uncertainty if below else c.min_value
         hi = above.threshold - above.uncertainty if above else c.max_value
-        if lo >= hi:  # one labelled value (or a tight cluster): no band beside this class
-            lo = below.threshold if below else c.min_value
-            hi = above.threshold if above else c.max_value
+        if lo >= hi:  # one labelled value (or a tight cluster): the bands leave no room
+            # a gap (no labelled fruit inside) is shared up to its threshold; an overlap, where
+            # fruit of both classes were measured, stays undecided whatever it leaves
+            if below is not None and not _overlap(below):
+                lo = below.threshold
+            if above is not None and not _overlap(above):
+                hi = above.threshold
+            if lo >= hi:
+                raise _covered(profile.name, c.name, below, above, by_class)
         unc = max(
             [boundaries[j].uncertainty for j in (i - 1, i) if 0 <= j < len(boundaries)],
             default=c.uncertainty,
@@ -103,6 +111,35 @@ def fit_profile(
         classes.append(RipenessClass(c.name, lo, hi, unc, source))
     fitted = replace(profile, classes=tuple(classes), path=None)
     return fitted, boundaries
+
+
+def _overlap(b: Boundary) -> bool:
+    """The two classes' samples overlap (or touch): some lie on the wrong side of the middle."""
+    return b.n_misclassified > 0
+
+
+def _covered(
+    profile: str,
+    name: str,
+    below: Boundary | None,
+    above: Boundary | None,
+    by_class: dict[str, list[float]],
+) -> ProfileError:
+    """Why class ``name`` has no range left: the overlap(s) beside it, with the samples that
+    reach into it (the ones to check)."""
+    parts = []
+    for b in (below, above):
+        if b is not None and _overlap(b):
+            parts.append(
+                f"labelled {b.lower!r} fruit measured up to {max(by_class[b.lower]):.3g} and "
+                f"{b.upper!r} down to {min(by_class[b.upper]):.3g}"
+            )
+    return ProfileError(
+        f"fitting {profile!r}: class {name!r} has no range left outside the undecided bands "
+        "beside it: " + "; ".join(parts) + ", so the samples cannot say where it starts or ends",
+        hint="check the labels of those samples, grasp more fruit of each class, or fit a "
+        "profile with fewer classes",
+    )
 
 
 def read_samples(path: str | Path, quantity: str) -> list[Sample]:

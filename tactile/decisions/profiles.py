@@ -28,6 +28,7 @@ did not measure themselves carries its literature source and an uncertainty. Sch
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 import os
@@ -121,6 +122,7 @@ class ProduceProfile:
                 f"{where}: regrasp.max_regrasps = {self.max_regrasps!r} must be >= 0",
                 hint="0 rejects an uncertain item at once",
             )
+        validate_stop_rule(self.stop, where=where)
         validate_classes(self.classes, where=where)
 
     @property
@@ -136,6 +138,23 @@ class ProduceProfile:
 
     def with_classes(self, classes: tuple[RipenessClass, ...], **changes: Any) -> ProduceProfile:
         return replace(self, classes=classes, **changes)
+
+
+def validate_stop_rule(rule: StopRule, *, where: str = "profile") -> None:
+    """Reject a stopping rule that cannot work: a negative or non-numeric force, a count < 1."""
+    force = rule.min_force_n
+    if isinstance(force, bool) or not isinstance(force, int | float) or not 0 <= force < math.inf:
+        raise ProfileError(
+            f"{where}: [stop] min_force_n = {force!r} must be a force >= 0 N",
+            hint="write e.g. min_force_n = 1.5",
+        )
+    for key, example in (("min_loading_frames", 6), ("stable_updates", 3)):
+        value = getattr(rule, key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ProfileError(
+                f"{where}: [stop] {key} = {value!r} must be a whole number >= 1",
+                hint=f"write e.g. {key} = {example}",
+            )
 
 
 def validate_classes(classes: tuple[RipenessClass, ...], *, where: str = "profile") -> None:
@@ -183,13 +202,101 @@ def list_produce_profiles() -> dict[str, Path]:
     return found
 
 
-def _number(data: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
+#: Keys a profile may hold, per table (anything else is refused: a typo must not leave a default).
+TOP_KEYS = (
+    "name",
+    "description",
+    "quantity",
+    "interval",
+    "max_force_n",
+    "regrasp",
+    "stop",
+    "classes",
+    "sim",
+)
+FORCE_KEYS = ("value", "uncertainty", "source")
+REGRASP_KEYS = ("max_regrasps",)
+STOP_KEYS = ("min_force_n", "min_loading_frames", "stable_updates")
+CLASS_KEYS = ("name", "min", "max", "uncertainty", "source")
+#: ``[sim]`` numbers the simulator's ``ProduceSpec`` takes (the first seven are required there).
+SIM_SPEC_KEYS = (
+    "radius_mm",
+    "radius_sd_mm",
+    "aspect_sd",
+    "skin_thickness_mm",
+    "skin_modulus_pa",
+    "flesh_unripe_pa",
+    "flesh_overripe_pa",
+    "flesh_log10_sd",
+    "poisson",
+)
+SIM_KEYS = (*SIM_SPEC_KEYS, "class_boundaries_log10_pa", "source")
+
+
+def _refuse_unknown(data: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    """An unknown key is an error naming it, the closest allowed key and the allowed ones."""
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            guess = f"did you mean {close[0]!r}? " if close else ""
+            raise ProfileError(
+                f"{where}: unknown key {key!r}",
+                hint=f"{guess}allowed: {', '.join(allowed)} (docs/sorting.md)",
+            )
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ProfileError(
+            f"{where}: {key} = {value!r} must be a table", hint=f"write it as [{key}] with its keys"
+        )
+    return value
+
+
+def _number(
+    data: dict[str, Any],
+    key: str,
+    where: str,
+    default: float | None = None,
+    *,
+    minimum: float | None = None,
+) -> float:
+    """``data[key]`` as a float; a missing key takes ``default`` (None: required)."""
+    if key not in data and default is None:
+        raise ProfileError(f"{where}: {key} is missing", hint=f"write e.g. {key} = 1.0")
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ProfileError(
             f"{where}: {key} = {value!r} is not a number", hint=f"write e.g. {key} = 1.0"
         )
+    if minimum is not None and not (math.isfinite(value) and value >= minimum):
+        raise ProfileError(
+            f"{where}: {key} = {value!r} must be a finite number >= {minimum:g}",
+            hint=f"write e.g. {key} = {max(minimum, 1.0):.1f}",
+        )
     return float(value)
+
+
+def _integer(
+    data: dict[str, Any], key: str, where: str, default: int, *, minimum: int, example: int
+) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ProfileError(
+            f"{where}: {key} = {value!r} must be a whole number >= {minimum}",
+            hint=f"write e.g. {key} = {example}",
+        )
+    return value
+
+
+def _text(data: dict[str, Any], key: str, where: str, default: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ProfileError(
+            f"{where}: {key} = {value!r} is not a string", hint=f'write e.g. {key} = "text"'
+        )
+    return value
 
 
 def _valued(data: dict[str, Any], key: str, where: str) -> tuple[float, float, str]:
@@ -197,55 +304,91 @@ def _valued(data: dict[str, Any], key: str, where: str) -> tuple[float, float, s
     item = data.get(key)
     if isinstance(item, dict):
         sub = f"{where} [{key}]"
+        _refuse_unknown(item, FORCE_KEYS, sub)
         return (
             _number(item, "value", sub),
-            _number(item, "uncertainty", sub, 0.0),
-            str(item.get("source", "")),
+            _number(item, "uncertainty", sub, 0.0, minimum=0.0),
+            _text(item, "source", sub, ""),
         )
     return _number(data, key, where), 0.0, ""
 
 
+def _sim_table(data: dict[str, Any], where: str) -> dict[str, Any]:
+    sim = _table(data, "sim", where)
+    sub = f"{where} [sim]"
+    _refuse_unknown(sim, SIM_KEYS, sub)
+    for key in SIM_SPEC_KEYS:
+        if key in sim:
+            _number(sim, key, sub)
+    if "source" in sim:
+        _text(sim, "source", sub, "")
+    bounds = sim.get("class_boundaries_log10_pa", [])
+    if not isinstance(bounds, list) or any(
+        isinstance(b, bool) or not isinstance(b, int | float) for b in bounds
+    ):
+        raise ProfileError(
+            f"{sub}: class_boundaries_log10_pa = {bounds!r} is not a list of numbers",
+            hint="e.g. class_boundaries_log10_pa = [5.4, 6.0] for three classes",
+        )
+    return dict(sim)
+
+
 def profile_from_dict(data: dict[str, Any], *, path: Path | None = None) -> ProduceProfile:
-    """A validated profile from parsed TOML."""
-    name = str(data.get("name", path.stem if path else "profile"))
+    """A validated profile from parsed TOML: every key known, every value of its type and
+    range, else a :class:`ProfileError` naming the key, the file and the fix."""
+    name = data.get("name", path.stem if path else "profile")
     where = f"produce profile {name!r}" + (f" ({path})" if path else "")
+    name = _text(data, "name", where, str(name))
+    _refuse_unknown(data, TOP_KEYS, where)
     raw_classes = data.get("classes")
     if not isinstance(raw_classes, list) or not all(isinstance(c, dict) for c in raw_classes):
         raise ProfileError(f"{where} has no [[classes]] tables", hint="see docs/sorting.md")
-    classes = tuple(
-        RipenessClass(
-            name=str(c.get("name", "")),
-            min_value=_number(c, "min", where, -math.inf),
-            max_value=_number(c, "max", where, math.inf),
-            uncertainty=_number(c, "uncertainty", where, 0.0),
-            source=str(c.get("source", "")),
+    classes = []
+    for i, c in enumerate(raw_classes):
+        sub = f"{where} [[classes]] {c.get('name', f'#{i + 1}')!r}"
+        _refuse_unknown(c, CLASS_KEYS, sub)
+        classes.append(
+            RipenessClass(
+                name=_text(c, "name", sub, ""),
+                min_value=_number(c, "min", sub, -math.inf),
+                max_value=_number(c, "max", sub, math.inf),
+                uncertainty=_number(c, "uncertainty", sub, 0.0, minimum=0.0),
+                source=_text(c, "source", sub, ""),
+            )
         )
-        for c in raw_classes
-    )
     force, force_sd, force_src = _valued(data, "max_force_n", where)
-    regrasp = data.get("regrasp", {})
-    stop = data.get("stop", {})
-    if not isinstance(regrasp, dict) or not isinstance(stop, dict):
-        raise ProfileError(f"{where}: [regrasp] and [stop] must be tables", hint="see the docs")
-    try:
-        rule = StopRule(**stop)
-    except TypeError as exc:
-        raise ProfileError(
-            f"{where}: unknown [stop] setting ({exc})",
-            hint="allowed: min_force_n, min_loading_frames, stable_updates",
-        ) from exc
+    regrasp = _table(data, "regrasp", where)
+    _refuse_unknown(regrasp, REGRASP_KEYS, f"{where} [regrasp]")
+    stop = _table(data, "stop", where)
+    sub = f"{where} [stop]"
+    _refuse_unknown(stop, STOP_KEYS, sub)
+    default = StopRule()
+    rule = StopRule(
+        min_force_n=_number(stop, "min_force_n", sub, default.min_force_n, minimum=0.0),
+        min_loading_frames=_integer(
+            stop, "min_loading_frames", sub, default.min_loading_frames, minimum=1, example=6
+        ),
+        stable_updates=_integer(
+            stop, "stable_updates", sub, default.stable_updates, minimum=1, example=3
+        ),
+    )
+    interval = data.get("interval", 95)
+    if isinstance(interval, bool) or not isinstance(interval, int):
+        raise ProfileError(f"{where}: interval = {interval!r} is not 68 or 95", hint="use 68 or 95")
     return ProduceProfile(
         name=name,
-        quantity=str(data.get("quantity", "log10_modulus_pa")),
-        classes=classes,
+        quantity=_text(data, "quantity", where, "log10_modulus_pa"),
+        classes=tuple(classes),
         max_force_n=force,
         max_force_uncertainty_n=force_sd,
         max_force_source=force_src,
-        interval=int(data.get("interval", 95)),
-        max_regrasps=int(regrasp.get("max_regrasps", 2)),
+        interval=interval,
+        max_regrasps=_integer(
+            regrasp, "max_regrasps", f"{where} [regrasp]", 2, minimum=0, example=2
+        ),
         stop=rule,
-        description=str(data.get("description", "")),
-        sim=dict(data.get("sim", {})),
+        description=_text(data, "description", where, ""),
+        sim=_sim_table(data, where),
         path=path,
     )
 

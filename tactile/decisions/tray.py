@@ -19,24 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tactile.decisions.profiles import ProduceProfile, ProfileError
+from tactile.decisions.profiles import SIM_SPEC_KEYS, ProduceProfile, ProfileError
 from tactile.errors import ConfigError
 
 if TYPE_CHECKING:  # the simulator (scipy, PIL) loads only when a simulated tray is made
     from tactile.sim.objects import SimObject
     from tactile.sim.produce import ProduceSpec
 
-_SPEC_FIELDS = (
-    "radius_mm",
-    "radius_sd_mm",
-    "aspect_sd",
-    "skin_thickness_mm",
-    "skin_modulus_pa",
-    "flesh_unripe_pa",
-    "flesh_overripe_pa",
-    "flesh_log10_sd",
-    "poisson",
-)
+_SPEC_FIELDS = SIM_SPEC_KEYS
 
 
 @dataclass(frozen=True)

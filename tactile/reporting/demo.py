@@ -111,24 +111,39 @@ def verdict(estimate_pa: float, lower_bound_only: bool, truth_pa: float | None) 
     return "ok (within 10x)" if abs(math.log10(ratio)) <= 1 else "off"
 
 
+#: Fruit on the labelled tray at least: with fewer, a class can be missing (ripeness is spread
+#: evenly over [0, 1] and the tomato's ripe class spans about 0.38 of it).
+MIN_LABELLED_TRAY = 6
+
+
 def demo_tray(size: int, seed: int) -> DemoTray:
-    """Fit the tomato thresholds on a labelled tray, then sort another tray twice."""
+    """Fit the tomato thresholds on a labelled tray (``size`` fruit, at least
+    ``MIN_LABELLED_TRAY``), then sort another tray of ``size`` fruit twice."""
     from tactile.decisions import ProduceEstimator, load_produce_profile
     from tactile.decisions.fit import Sample, fit_profile
     from tactile.decisions.grasping import SimGrasper
     from tactile.decisions.sorter import sort_tray
     from tactile.decisions.tray import sim_tray
+    from tactile.errors import ConfigError, TactileError
 
     literature = load_produce_profile("tomato")
     est = ProduceEstimator()
     grasper = SimGrasper(est, literature.max_force_n, seed=seed)
-    labelled = sort_tray(sim_tray(literature, size, seed + 101), grasper, est, literature)
+    n_labelled = max(size, MIN_LABELLED_TRAY)
+    labelled = sort_tray(sim_tray(literature, n_labelled, seed + 101), grasper, est, literature)
     samples = [
         Sample(r.attempts[0].measurement.value, r.item.truth_class)
         for r in labelled.results
         if r.attempts[0].measurement is not None and r.item.truth_class
     ]
-    fitted, boundaries = fit_profile(literature, samples)
+    try:
+        fitted, boundaries = fit_profile(literature, samples)
+    except TactileError as exc:
+        raise ConfigError(
+            f"the demo's labelled tray ({n_labelled} simulated tomatoes, seed {seed}) cannot "
+            f"fit thresholds: {exc.message}",
+            hint="use a larger --tray-size (e.g. 12) or another --seed",
+        ) from exc
     items = sim_tray(fitted, size, seed + 202)
     full = sort_tray(items, grasper, est, fitted, source="sim")
     stopped = sort_tray(items, grasper, est, fitted, stop_when_confident=True, source="sim")

@@ -108,19 +108,63 @@ def _traces_section(rep: Report, res: DemoResults) -> None:
         "imprint's size and the gripper's closure carry the stiffness.",
     )
     if res.tray is not None and res.tray.stopped.results:
-        a = res.tray.stopped.results[0].attempts[0]
-        full = res.tray.full.results[0].attempts[0].run.grasp
-        ph = find_loading_phase(full.force_n, full.width_mm)
-        rep.figure(
-            plots.frames_figure(full, ph.contact_index, ph.peak_index),
-            f"The gel under fruit {full.meta.object_id} (full grasp to "
-            f"{full.force_n.max():.1f} N).",
+        _fruit_traces(rep, res.tray)
+
+
+def _fruit_traces(rep: Report, tray: DemoTray) -> None:
+    """The gel under one fruit, and its grasp full and with --stop-when-confident: the tray's
+    earliest stop, or a note that no fruit stopped early."""
+    from tactile.processing.loading import find_loading_phase
+
+    idx = early_stop_index(tray)
+    full = tray.full.results[0 if idx is None else idx].attempts[0].run.grasp
+    ph = find_loading_phase(full.force_n, full.width_mm)
+    rep.figure(
+        plots.frames_figure(full, ph.contact_index, ph.peak_index),
+        f"The gel under fruit {full.meta.object_id} (full grasp to {full.force_n.max():.1f} N).",
+    )
+    if idx is None:
+        rep.text(
+            "No fruit of this tray stopped early with --stop-when-confident: on no first grasp "
+            "did the estimate's interval stay inside one class long enough before the "
+            "gripper's force target, so the stopped grasps are as hard as the full ones.",
+            css="note",
         )
-        rep.figure(
-            plots.grasp_trace_figure([full, a.run.grasp], [None, a.run.stop_index]),
-            "The same fruit squeezed to the gripper's force target (blue) and with "
-            "--stop-when-confident (orange, × where the online estimate decided).",
-        )
+        return
+    a = tray.stopped.results[idx].attempts[0]
+    stop = a.run.stop_index
+    if stop is None:  # early_stop_index picks confident stops, which have one
+        return
+    rep.figure(
+        plots.grasp_trace_figure(
+            [full, a.run.grasp], [None, stop], ["full grasp", "--stop-when-confident"]
+        ),
+        f"The same fruit squeezed to the gripper's force target (blue, {full.force_n.max():.1f}"
+        f" N) and with --stop-when-confident (orange, × where the online estimate decided, at "
+        f"{a.run.grasp.force_n[stop]:.1f} N): {tray.stopped.results[idx].item.item_id}, the "
+        "tray's earliest stop.",
+    )
+
+
+#: A stop is early when its force is below this share of the same fruit's full-grasp peak (a
+#: confident stop during the hold at the force target saves nothing).
+EARLY_SHARE = 0.95
+
+
+def early_stop_index(tray: DemoTray) -> int | None:
+    """The item whose first grasp with --stop-when-confident stopped earliest: a confident stop
+    at the lowest force, below ``EARLY_SHARE`` of its full grasp's peak; None when none did."""
+    early = []
+    for i, (r, f) in enumerate(zip(tray.stopped.results, tray.full.results, strict=True)):
+        if not (r.attempts and f.attempts):
+            continue
+        run, full = r.attempts[0].run, f.attempts[0].run.grasp
+        if run.stop_reason != "confident" or run.stop_index is None:
+            continue
+        force = float(run.grasp.force_n[run.stop_index])
+        if force < EARLY_SHARE * float(full.force_n.max()):
+            early.append((force, i))
+    return min(early)[1] if early else None
 
 
 def _estimates_section(rep: Report, res: DemoResults) -> None:
@@ -159,11 +203,9 @@ def _online_section(rep: Report, tray: DemoTray) -> None:
     from tactile.decisions.grasping import run_online
 
     rep.section("4. The estimate during the squeeze", "online")
-    pick = next(
-        (r for r in tray.stopped.results if r.attempts[0].run.stop_reason == "confident"),
-        tray.stopped.results[0],
-    )
-    idx = tray.stopped.results.index(pick)
+    early = early_stop_index(tray)
+    idx = 0 if early is None else early
+    pick = tray.stopped.results[idx]
     full = tray.full.results[idx].attempts[0].run.grasp
     trace, _, _ = run_online(full, ProduceEstimator(), None, skip_below_n=0.3)
     final = next((u.estimate for u in reversed(trace) if u.estimate is not None), None)
@@ -172,13 +214,17 @@ def _online_section(rep: Report, tray: DemoTray) -> None:
             trace,
             thresholds=[c.min_value for c in tray.fitted.classes[1:]],
             final_log10=final.log10_modulus if final else None,
-            stop_index=pick.attempts[0].run.stop_index,
+            stop_index=pick.attempts[0].run.stop_index if early is not None else None,
             title=f"{pick.item.item_id} (true class {pick.item.truth_class})",
         ),
         "Online estimate of log10 E after each frame of one fruit's full squeeze, with its 95 % "
         "interval (shaded); dashed: class thresholds; red: the estimate from the whole grasp; "
-        "green: where --stop-when-confident stopped (the interval had stayed inside one class "
-        "for three frames).",
+        + (
+            "green: where --stop-when-confident stopped (the interval had stayed inside one "
+            f"class for {tray.fitted.stop.stable_updates} updates)."
+            if early is not None
+            else "no fruit of this tray stopped early, so there is no stop to mark."
+        ),
     )
 
 

@@ -66,8 +66,16 @@ def sorting_figure(run: SortRun) -> bytes:
             marker = "^" if m.lower_bound_only else "o"
             face = colour if r.correct is not False else "white"
             ax.plot([x], [m.value], marker=marker, color=colour, mfc=face, ms=7)
-        if r.sorted_as == REJECT:
-            ax.text(x, ax.get_ylim()[0], "×", ha="center", va="bottom", color=REJECT_COLOUR)
+        if r.sorted_as == REJECT:  # at the bottom of the axes whatever the final y-range
+            ax.text(
+                x,
+                0.01,
+                "×",
+                ha="center",
+                va="bottom",
+                color=REJECT_COLOUR,
+                transform=ax.get_xaxis_transform(),
+            )
     ax.set_xticks(xs, [r.item.item_id.rsplit("_", 1)[-1] for r in run.results], fontsize=7)
     ax.set_xlabel("item")
     from tactile.decisions.profiles import QUANTITIES
@@ -89,13 +97,17 @@ def sorting_figure(run: SortRun) -> bytes:
     return png_bytes(fig)
 
 
-def grasp_trace_figure(grasps: Sequence[Grasp], stops: Sequence[int | None] = ()) -> bytes:
-    """Force and gripper width against time for a few grasps."""
+def grasp_trace_figure(
+    grasps: Sequence[Grasp], stops: Sequence[int | None] = (), labels: Sequence[str] = ()
+) -> bytes:
+    """Force and gripper width against time for a few grasps (labelled by object id unless
+    ``labels`` are given)."""
     fig, axes = _figure(1, 2, (11.0, 3.6))
     axf, axw = axes[0]
     for i, g in enumerate(grasps):
         t = g.t_s - g.t_s[0]
-        axf.plot(t, g.force_n, color=f"C{i}", lw=1.2, label=g.meta.object_id)
+        label = labels[i] if i < len(labels) else g.meta.object_id
+        axf.plot(t, g.force_n, color=f"C{i}", lw=1.2, label=label)
         axw.plot(t, g.width_mm, color=f"C{i}", lw=1.2)
         stop = stops[i] if i < len(stops) else None
         if stop is not None and stop < g.n_frames:

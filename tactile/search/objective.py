@@ -22,6 +22,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -74,22 +75,59 @@ class ObjectiveSettings:
             )
         if self.folds < 2:
             raise ConfigError(f"folds={self.folds}: the search needs >= 2 folds", hint="use 3")
+        for name, example in (("epochs", 60), ("patience", 15), ("batch_size", 64)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(
+                    f"{name}={value!r}: every trial would fail (it must be a whole number >= 1)",
+                    hint=f"use e.g. --{name.replace('_', '-')} {example}",
+                )
+        if not 0 < self.val_fraction < 1:
+            raise ConfigError(
+                f"val_fraction={self.val_fraction}: every trial would fail (it must be in (0, 1))",
+                hint="use e.g. --val-fraction 0.15",
+            )
+
+    def check_objects(self, n_objects: int) -> None:
+        """Refuse folds that ``n_objects`` labelled objects cannot fill: each fold holds out
+        whole objects and trains on the rest, of which at least one object validates (so the
+        rest needs >= 2). Found here, before a study exists, not in every trial."""
+        n, k = n_objects, self.folds
+        if n < 3:
+            raise ConfigError(
+                f"the search data hold {n} labelled object(s); object-grouped folds need at "
+                "least 3 (better 10 or more)",
+                hint="simulate more objects (tactile simulate --objects 30)",
+            )
+        if k > n or n - math.ceil(n / k) < 2:
+            allowed = "3" if n == 3 else f"2 to {n}"
+            raise ConfigError(
+                f"folds={k} cannot be filled from {n} labelled objects (each fold holds out "
+                "whole objects and trains on at least 2 of the others)",
+                hint=f"use --folds {allowed}, or simulate more objects",
+            )
 
     @property
     def multi(self) -> bool:
         return len(self.objectives) > 1
 
 
-def require_simulated(paths: Sequence[str | Path]) -> None:
-    """Refuse any file holding a grasp that is not simulated (the search never sees real ones)."""
+def require_simulated(paths: Sequence[str | Path], *, check: bool = True) -> set[str]:
+    """Refuse any file holding a grasp that is not simulated (the search never sees real ones);
+    the ids of the labelled objects (as the prepared data group them)."""
+    from tactile.estimators.neural.data import object_key
     from tactile.io import GraspReader
 
+    objects: set[str] = set()
     for p in paths:
         reader = GraspReader(p)
         try:
             for gid in reader.ids():
-                source = reader.metadata(gid).source
-                if source != "sim":
+                meta = reader.metadata(gid)
+                source = meta.source
+                if meta.label_modulus_pa is not None:
+                    objects.add(object_key(Path(p), SimpleNamespace(meta=meta)))
+                if check and source != "sim":
                     raise ConfigError(
                         f"{p} holds grasp {gid!r} from source {source!r}: the architecture "
                         "search runs on simulated grasps only",
@@ -98,6 +136,7 @@ def require_simulated(paths: Sequence[str | Path]) -> None:
                     )
         finally:
             reader.close()
+    return objects
 
 
 class DatasetCache:
@@ -115,8 +154,7 @@ class DatasetCache:
         self.paths = [Path(p) for p in paths]
         if not self.paths:
             raise ConfigError("no data for the search", hint="pass a `tactile simulate` file")
-        if check_simulated:
-            require_simulated(self.paths)
+        self.n_objects = len(require_simulated(self.paths, check=check_simulated))
         self.calibration = calibration
         self.analytical = analytical
         self.cache_dir = cache_dir
@@ -129,6 +167,7 @@ class DatasetCache:
         cache.paths, cache.calibration, cache.analytical, cache.cache_dir = [], None, None, None
         k, s = data.arrays["images"].shape[1], data.arrays["images"].shape[2]
         cache._data = {(int(k), int(s), "force"): data}
+        cache.n_objects = len(np.unique(data.object_ids))
         return cache
 
     def get(self, config: MultiTowerConfig) -> PreparedDataset:
@@ -274,6 +313,7 @@ class SearchObjective:
         self.data = data
         self.settings = settings or ObjectiveSettings()
         self.space = space or SearchSpace()
+        self.settings.check_objects(data.n_objects)
 
     def __call__(self, trial: Any) -> float | tuple[float, ...]:
         import optuna

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tactile.errors import TactileError
+from tactile.errors import ConfigError, TactileError
 from tactile.ray_support import init_ray
 from tactile.search.objective import SearchObjective
 from tactile.search.space import InfeasibleDesignError, suggest_recipe
@@ -59,6 +59,8 @@ def optimize_on_ray(
 
     from tactile.search.study import finished
 
+    if workers < 1:
+        raise ConfigError(f"workers={workers}: no trial would run", hint="use e.g. --workers 2")
     ray = init_ray(address, num_cpus=workers if address == "local" else None)
     remote = ray.remote(num_cpus=1)(evaluate_params)
     objective_ref = ray.put(objective)

@@ -58,13 +58,16 @@ def run_search(
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # the progress bar says it
     if trials < 1:
         raise ConfigError(f"--trials {trials} must be >= 1", hint="e.g. --trials 30")
+    if ray is not None and workers < 1:
+        raise ConfigError(f"--workers {workers} must be >= 1", hint="e.g. --workers 2")
     space = space if space is not None else SearchSpace()
+    # settings every trial would fail on are refused here, before a study exists
+    cache = DatasetCache(data, analytical=settings.analytical, cache_dir=cache_dir)
+    objective = SearchObjective(cache, settings, space)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     url = storage if storage is not None else str((out / "study.log").resolve())
     store = storage_from_url(url)
-    cache = DatasetCache(data, analytical=settings.analytical, cache_dir=cache_dir)
-    objective = SearchObjective(cache, settings, space)
     study = open_study(
         study_name,
         store,
