@@ -14,7 +14,7 @@ from tactile.reporting import demo_report, plots
 
 @pytest.fixture(scope="module")
 def tray() -> Any:
-    from tactile.cli.demo_cmd import demo_tray
+    from tactile.reporting.demo import demo_tray
 
     return demo_tray(3, 0)  # the labelled tray gets 6 fruit whatever the size
 
