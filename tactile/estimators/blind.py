@@ -566,15 +566,31 @@ class BlindEstimator(AnalyticalEstimator):
                 early = missed_closure_mm(geo, bound_pa, self, calibration, rise.force_n)
                 early_thr = missed_closure_mm(geo, bound_pa, self, calibration, rise.threshold_n)
                 earliest = min(rise.width_mm + early, rise.width_before_mm + early_thr)
-                rise_shift = earliest - geo.contact_width_mm
-                if rise_shift > shift + 0.05 and not _earlier_contact_contradicted(
-                    features, rise, earliest, bound_pa, geo, self, calibration
-                ):
+
+                def admissible(contact: float, bound: float = bound_pa) -> bool:
+                    return not _earlier_contact_contradicted(
+                        features, rise, contact, bound, geo, self, calibration
+                    )
+
+                # the widest contact the record allows: the object surely touched by the
+                # rise; between it and ``earliest`` the record may rule out the wider ones
+                # (bisection: a wider contact only adds force the record must show)
+                candidate = rise.width_mm
+                if earliest > rise.width_mm and admissible(earliest):
+                    candidate = earliest
+                elif earliest > rise.width_mm and admissible(rise.width_mm):
+                    lo, hi = rise.width_mm, earliest
+                    for _ in range(5):
+                        mid = 0.5 * (lo + hi)
+                        lo, hi = (mid, hi) if admissible(mid) else (lo, mid)
+                    candidate = lo
+                rise_shift = candidate - geo.contact_width_mm
+                if rise_shift > shift + 0.05:
                     shift = rise_shift
                     why = (
                         f"the force rose detectably ({rise.force_n:.2f} N) at "
-                        f"{rise.width_mm:.1f} mm; an object as stiff as the bound touched at "
-                        f"most {early:.1f} mm before that"
+                        f"{rise.width_mm:.1f} mm; an object as stiff as the bound could have "
+                        f"touched {candidate - rise.width_mm:.1f} mm before that"
                     )
                     rise_shift = -1.0  # moved
             if attempt > 0 and rise_shift >= 0.0:
