@@ -128,29 +128,22 @@ def geometry_of(features: GraspFeatures, calibration: SensorCalibration) -> Gras
 
 
 def _sphere_force_n(
-    delta_mm: float, radius_mm: float, c_obj_per_pa: float, calibration: SensorCalibration
-) -> float:
+    delta_mm: Any, radius_mm: float, c_obj_per_pa: float, calibration: SensorCalibration
+) -> np.ndarray:
     """Force (N) on a sphere of radius ``radius_mm`` and object compliance ``c_obj_per_pa``
-    pressed ``delta_mm`` per pad, the gel in series as the sphere hypothesis models it
-    (thin-layer stiffening at a = √(Rδ), bottoming at the lock depth)."""
-    if delta_mm <= 0.0:
-        return 0.0
-    gel = calibration.gel_reduced_compliance_per_pa
+    pressed ``delta_mm`` per pad (element-wise), the gel in series as the sphere hypothesis
+    models it (thin-layer stiffening at a = √(Rδ), bottoming at the lock depth)."""
+    delta = np.maximum(np.asarray(delta_mm, dtype=np.float64), 0.0)
+    gel = np.full_like(delta, calibration.gel_reduced_compliance_per_pa)
     if calibration.thin_layer:
-        gel *= float(
-            thin_layer_factor(math.sqrt(radius_mm * delta_mm), calibration.gel_thickness_mm)
-        )
+        gel = gel * thin_layer_factor(np.sqrt(radius_mm * delta), calibration.gel_thickness_mm)
     g = gel
     lock = calibration.gel_lock_depth_mm
     if lock is not None:
         for _ in range(20):  # the bottomed gel's share depends on the total compliance
-            g = float(
-                bottomed_gel_compliance(
-                    np.array([gel]), np.array([c_obj_per_pa + g]), np.array([delta_mm]), lock
-                )[0]
-            )
+            g = bottomed_gel_compliance(gel, c_obj_per_pa + g, delta, lock)
     e_star = 1.0 / (c_obj_per_pa + g) / PA_PER_N_PER_MM2  # N/mm²
-    return 4.0 / 3.0 * e_star * math.sqrt(radius_mm) * delta_mm**1.5
+    return 4.0 / 3.0 * e_star * math.sqrt(radius_mm) * delta**1.5
 
 
 def _object_compliance(modulus_pa: float, estimator: Any) -> float:
@@ -173,34 +166,35 @@ def missed_closure_mm(
         return 0.0
     radius = max(geo.size_mm, 2.0) / 2.0
     c_obj = _object_compliance(modulus_pa, estimator)
-    lo, hi = 0.0, radius
-    if _sphere_force_n(hi, radius, c_obj, calibration) < f0:
-        return 2.0 * hi
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        if _sphere_force_n(mid, radius, c_obj, calibration) < f0:
-            lo = mid
-        else:
-            hi = mid
-    return 2.0 * hi
+    # F(δ) increases with δ: tabulate it once (to the radius) and read δ at f0
+    delta = np.linspace(0.0, radius, 801)
+    force = np.maximum.accumulate(_sphere_force_n(delta, radius, c_obj, calibration))
+    if force[-1] < f0:
+        return 2.0 * radius
+    return 2.0 * float(np.interp(f0, force, delta))
 
 
 def _cylinder_force_n(
-    delta_mm: float,
+    delta_mm: Any,
     radius_mm: float,
     length_mm: float,
     c_obj_per_pa: float,
     calibration: SensorCalibration,
-) -> float:
-    """Force (N) on a cylinder on its side pressed ``delta_mm`` per pad (2-D Hertz as the
-    cylinder hypothesis models it: strip half-width b from δ, F = πLb²E*/(4R), gel in series
-    with the thin-layer factor at b)."""
-    if delta_mm <= 0.0:
-        return 0.0
-    b = float(_line_half_width(np.array([delta_mm]), np.array([radius_mm]))[0])
-    gel = calibration.gel_reduced_compliance_per_pa
+    table: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Force (N) on a cylinder on its side pressed ``delta_mm`` per pad, element-wise (2-D
+    Hertz as the cylinder hypothesis models it: strip half-width b from δ, F = πLb²E*/(4R),
+    gel in series with the thin-layer factor at b). ``table``: (δ, b) pairs to interpolate b
+    from instead of solving for it."""
+    delta = np.maximum(np.asarray(delta_mm, dtype=np.float64), 0.0)
+    if table is None:
+        b = _line_half_width(delta, np.full_like(delta, radius_mm))
+    else:
+        b = np.interp(delta, table[0], table[1])
+    b = np.where(delta > 0.0, b, 0.0)
+    gel = np.full_like(delta, calibration.gel_reduced_compliance_per_pa)
     if calibration.thin_layer:
-        gel *= float(thin_layer_factor(b, calibration.gel_thickness_mm))
+        gel = gel * thin_layer_factor(b, calibration.gel_thickness_mm)
     e_star = 1.0 / (c_obj_per_pa + gel) / PA_PER_N_PER_MM2
     return math.pi * length_mm * b * b * e_star / (4.0 * radius_mm)
 
@@ -245,27 +239,29 @@ def _earlier_contact_contradicted(
     if not sel.any():
         return False
 
-    def model(shape: str, delta: float) -> float:
+    grid = np.linspace(0.0, 2.0 * radius, 801)
+    table = (grid, _line_half_width(grid, np.full_like(grid, radius)))
+
+    def model(shape: str, delta: np.ndarray) -> np.ndarray:
         if shape == "sphere":
             return _sphere_force_n(delta, radius, c_obj, calibration)
-        return _cylinder_force_n(delta, radius, length, c_obj, calibration)
+        return _cylinder_force_n(delta, radius, length, c_obj, calibration, table)
 
+    closure = contact_width_mm - w[sel]  # object and gel (2δ) plus the rig (c·F)
     for shape in shapes:
-        predicted, strain = [], []
-        for x in contact_width_mm - w[sel]:  # closure: object and gel (2δ) plus the rig (c·F)
-            lo, hi = 0.0, max(model(shape, x / 2.0), 0.0)
-            for _ in range(30):
-                mid = 0.5 * (lo + hi)
-                if model(shape, max(x - rig * mid, 0.0) / 2.0) > mid:
-                    lo = mid
-                else:
-                    hi = mid
-            predicted.append(lo)
-            strain.append(max(x - rig * lo, 0.0) / 2.0 / radius)
-        pred = np.asarray(predicted)
+        lo = np.zeros_like(closure)
+        hi = np.maximum(model(shape, closure / 2.0), 0.0)
+        for _ in range(30):  # F = model((closure − c_rig·F)/2), all frames at once
+            mid = 0.5 * (lo + hi)
+            above = model(shape, np.maximum(closure - rig * mid, 0.0) / 2.0) > mid
+            lo = np.where(above, mid, lo)
+            hi = np.where(above, hi, mid)
+        predicted = lo
+        strain = np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
+        pred = predicted
         meas = f[sel]
         gap = w[sel] > rise.width_mm
-        small = np.asarray(strain) <= CONTRADICTION_MAX_STRAIN
+        small = strain <= CONTRADICTION_MAX_STRAIN
         deficit = pred[gap] - meas[gap]
         z_gap = float(deficit.sum()) / (noise * math.sqrt(deficit.size)) if deficit.size else 0.0
         excess = (meas - pred)[small & ~gap]
