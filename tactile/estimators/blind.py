@@ -45,8 +45,9 @@ at most the closure it needs to carry that force (Hertz at the bound, gel and lo
 modelled) before it. Unless the force record rules that earlier contact out for every
 plausible curved shape (force missing in the frames before the rise, or a rise steeper than
 such an object could make while its strain is ≤ 0.3: a rigid object on a compliant rig), the
-estimate is repeated from there (and again from the lower bound that gives, up to 4 times):
-resolved, it is returned as above; still unresolved, its lower bound is kept.
+estimate is repeated from the widest contact between the rise and there that the record does
+not rule out (and again from the lower bound that gives, up to 4 times): resolved, it is
+returned as above; still unresolved, its lower bound is kept.
 
 **A width reading that lags** keeps closing after the force reached its target; when it moves
 more than max(1 mm, a quarter of the closure) during the hold, a point estimate's interval is
@@ -518,8 +519,8 @@ class BlindEstimator(AnalyticalEstimator):
         if geo.size_mm <= 2.0 or geo.hold_force_n <= 0:
             rise = force_rise(features.force_n, features.width_mm)
             soft = (
-                f"; the force rose detectably from {rise.width_mm:.3g} mm: a very soft object "
-                "squashed before its force became measurable, whose size the squeeze does not show"
+                f"; the force rose detectably from {rise.width_mm:.3g} mm: a very soft object, "
+                "squashed before its force became sizeable, whose size the squeeze does not show"
                 if rise is not None and rise.width_mm > geo.contact_width_mm + 2.0
                 else ""
             )
