@@ -582,5 +582,6 @@ def resolve_calibration(
         return get_calibration(meta.calibration_id)
     raise CalibrationError(
         f"object {meta.object_id!r}: the grasp names no sensor calibration",
-        hint="pass one, e.g. --calibration wedge-reference-v3 (or sim-wedge-v1 for simulated data)",
+        hint="pass one, e.g. --calibration wedge-reference-v4 (the reference import's default; "
+        "sim-wedge-v1 for simulated data)",
     )

@@ -34,8 +34,25 @@ geometry for a given closure, so the bound holds whatever the shape. When the es
 first squeeze disagree (one reads it much wider: a very soft object whose force rises slowly,
 or a force sensor creeping while the gripper closes), the object is flagged only if it is
 unresolved from the widest reading too; otherwise the estimate from that reading is returned
-with ``poor_fit`` and a note. This keeps bounds true at the price of leaving a rigid object
-unflagged when a creeping force sensor fakes an early contact.
+with ``poor_fit``, a note and its interval open upwards (either reading may be the true one).
+
+**A small soft object read late** (a 10 mm, 25 kPa ball: detectable force from 8-9 mm, 0.6 N
+only at 2.4 mm, then locked up; the hinge fits read its contact 3-4 mm late and it was flagged
+"> 43 kPa"). The bound is also tested from the force's first detectable rise
+(:func:`~tactile.processing.grasp_geometry.force_rise`, 3 noise sds above the first frames'
+baseline and staying there): a curved object as stiff as the curved hypotheses' bound touched
+at most the closure it needs to carry that force (Hertz at the bound, gel and lock-up as
+modelled) before it. Unless the force record rules that earlier contact out for every
+plausible curved shape (force missing in the frames before the rise, or a rise steeper than
+such an object could make while its strain is ≤ 0.3: a rigid object on a compliant rig), the
+estimate is repeated from the widest contact between the rise and there that the record does
+not rule out (and again from the lower bound that gives, up to 4 times): resolved, it is
+returned as above; still unresolved, its lower bound is kept.
+
+**A width reading that lags** keeps closing after the force reached its target; when it moves
+more than max(1 mm, a quarter of the closure) during the hold, a point estimate's interval is
+opened upwards (``may_be_stiffer_than_gel``, ``poor_fit``): the closure may be the lag. The flag
+itself is then still missed.
 """
 
 from __future__ import annotations
@@ -61,7 +78,9 @@ from tactile.estimators.loading import loading_curve
 from tactile.estimators.separation import UNRESOLVED_SHARE, bottomed_gel_compliance
 from tactile.processing.grasp_geometry import (
     MIN_CONTACT_WIDTH_SD_MM,
+    ForceRise,
     GraspGeometry,
+    force_rise,
     infer_geometry,
     reconstruct_width_mm,
 )
@@ -109,18 +128,148 @@ def geometry_of(features: GraspFeatures, calibration: SensorCalibration) -> Gras
     )
 
 
-def missed_closure_mm(
-    geo: GraspGeometry, modulus_pa: float, estimator: Any, calibration: SensorCalibration
-) -> float:
-    """Closure (both pads) a sphere of radius size/2 and modulus ``modulus_pa`` (gel in series)
-    takes before its force reaches the onset detection's floor, max(0.3 N, 3 % of the hold)."""
-    f0 = max(0.3, 0.03 * geo.hold_force_n)
-    radius = max(geo.size_mm, 2.0) / 2.0
+def _sphere_force_n(
+    delta_mm: Any, radius_mm: float, c_obj_per_pa: float, calibration: SensorCalibration
+) -> np.ndarray:
+    """Force (N) on a sphere of radius ``radius_mm`` and object compliance ``c_obj_per_pa``
+    pressed ``delta_mm`` per pad (element-wise), the gel in series as the sphere hypothesis
+    models it (thin-layer stiffening at a = √(Rδ), bottoming at the lock depth)."""
+    delta = np.maximum(np.asarray(delta_mm, dtype=np.float64), 0.0)
+    gel = np.full_like(delta, calibration.gel_reduced_compliance_per_pa)
+    if calibration.thin_layer:
+        gel = gel * thin_layer_factor(np.sqrt(radius_mm * delta), calibration.gel_thickness_mm)
+    g = gel
+    lock = calibration.gel_lock_depth_mm
+    if lock is not None:
+        for _ in range(20):  # the bottomed gel's share depends on the total compliance
+            g = bottomed_gel_compliance(gel, c_obj_per_pa + g, delta, lock)
+    e_star = 1.0 / (c_obj_per_pa + g) / PA_PER_N_PER_MM2  # N/mm²
+    return 4.0 / 3.0 * e_star * math.sqrt(radius_mm) * delta**1.5
+
+
+def _object_compliance(modulus_pa: float, estimator: Any) -> float:
     nu = float(getattr(estimator, "object_poisson", DEFAULT_OBJECT_POISSON))
-    compliance = (1.0 - nu**2) / modulus_pa + calibration.gel_reduced_compliance_per_pa
-    e_star = 1.0 / compliance / PA_PER_N_PER_MM2  # N/mm²
-    delta = (3.0 * f0 / (4.0 * e_star * math.sqrt(radius))) ** (2.0 / 3.0)
-    return 2.0 * delta
+    return (1.0 - nu**2) / modulus_pa
+
+
+def missed_closure_mm(
+    geo: GraspGeometry,
+    modulus_pa: float,
+    estimator: Any,
+    calibration: SensorCalibration,
+    force_n: float | None = None,
+) -> float:
+    """Closure (both pads) a sphere of radius size/2 and modulus ``modulus_pa`` takes before
+    its force reaches ``force_n`` (default: the onset detection's floor, max(0.3 N, 3 % of
+    the hold)), with the gel in series as the sphere hypothesis models it."""
+    f0 = max(0.3, 0.03 * geo.hold_force_n) if force_n is None else max(force_n, 0.0)
+    if f0 <= 0.0:
+        return 0.0
+    radius = max(geo.size_mm, 2.0) / 2.0
+    c_obj = _object_compliance(modulus_pa, estimator)
+    # F(δ) increases with δ: tabulate it once (to the radius) and read δ at f0
+    delta = np.linspace(0.0, radius, 801)
+    force = np.maximum.accumulate(_sphere_force_n(delta, radius, c_obj, calibration))
+    if force[-1] < f0:
+        return 2.0 * radius
+    return 2.0 * float(np.interp(f0, force, delta))
+
+
+def _cylinder_force_n(
+    delta_mm: Any,
+    radius_mm: float,
+    length_mm: float,
+    c_obj_per_pa: float,
+    calibration: SensorCalibration,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Force (N) on a cylinder on its side pressed ``delta_mm`` per pad, element-wise (2-D
+    Hertz as the cylinder hypothesis models it: strip half-width b from δ, F = πLb²E*/(4R),
+    gel in series with the thin-layer factor at b). ``table``: (δ, b) pairs to interpolate b
+    from instead of solving for it."""
+    delta = np.maximum(np.asarray(delta_mm, dtype=np.float64), 0.0)
+    if table is None:
+        b = _line_half_width(delta, np.full_like(delta, radius_mm))
+    else:
+        b = np.interp(delta, table[0], table[1])
+    b = np.where(delta > 0.0, b, 0.0)
+    gel = np.full_like(delta, calibration.gel_reduced_compliance_per_pa)
+    if calibration.thin_layer:
+        gel = gel * thin_layer_factor(b, calibration.gel_thickness_mm)
+    e_star = 1.0 / (c_obj_per_pa + gel) / PA_PER_N_PER_MM2
+    return math.pi * length_mm * b * b * e_star / (4.0 * radius_mm)
+
+
+#: An earlier contact is contradicted when the force record departs from what the hypothesised
+#: object would carry by this many noise sds (in the gap before the rise: the mean deficit in
+#: standard errors; after it: on at least ``CONTRADICTED_FRAMES`` frames).
+CONTRADICTED_Z = 3.0
+CONTRADICTED_FRAMES = 3
+#: Object strain (approach over radius) up to which the curved models are trusted for it.
+CONTRADICTION_MAX_STRAIN = 0.3
+
+
+def _earlier_contact_contradicted(
+    features: GraspFeatures,
+    rise: ForceRise,
+    contact_width_mm: float,
+    modulus_pa: float,
+    geo: GraspGeometry,
+    estimator: Any,
+    calibration: SensorCalibration,
+) -> bool:
+    """Whether the force record rules out every plausible curved object of modulus
+    ``modulus_pa`` touched at ``contact_width_mm`` (gel and the calibrated rig in series):
+    in the frames before the force's rise it would have carried force the record does not
+    show, or after it the record rises faster than it could (a rigid object on a compliant
+    rig: a steep, nearly linear rise from the touch) while its strain is still small (≤ 0.3,
+    before a soft object locks up)."""
+    force = np.asarray(features.force_n, dtype=np.float64)
+    width = reconstruct_width_mm(features.width_mm)
+    upto = int(np.argmax(force))
+    w, f = width[:upto], force[:upto] - rise.baseline_n
+    radius = max(geo.size_mm + (contact_width_mm - geo.contact_width_mm), 2.0) / 2.0
+    c_obj = _object_compliance(modulus_pa, estimator)
+    rig = calibration.rig_compliance_mm_per_n
+    noise = max(rise.noise_n, 0.02)
+    length = cylinder_contact_length_mm(geo, calibration)
+    shapes = [k for k in geo.plausible_shapes if k in ("sphere", "cylinder")]
+    if not shapes:
+        return True  # a flat face's force rises at once: it is not the one read late
+    sel = (w < contact_width_mm) & (f <= 0.5 * float(np.max(force) - rise.baseline_n))
+    if not sel.any():
+        return False
+
+    grid = np.linspace(0.0, 2.0 * radius, 801)
+    table = (grid, _line_half_width(grid, np.full_like(grid, radius)))
+
+    def model(shape: str, delta: np.ndarray) -> np.ndarray:
+        if shape == "sphere":
+            return _sphere_force_n(delta, radius, c_obj, calibration)
+        return _cylinder_force_n(delta, radius, length, c_obj, calibration, table)
+
+    closure = contact_width_mm - w[sel]  # object and gel (2δ) plus the rig (c·F)
+    for shape in shapes:
+        lo = np.zeros_like(closure)
+        hi = np.maximum(model(shape, closure / 2.0), 0.0)
+        for _ in range(30):  # F = model((closure − c_rig·F)/2), all frames at once
+            mid = 0.5 * (lo + hi)
+            above = model(shape, np.maximum(closure - rig * mid, 0.0) / 2.0) > mid
+            lo = np.where(above, mid, lo)
+            hi = np.where(above, hi, mid)
+        predicted = lo
+        strain = np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
+        pred = predicted
+        meas = f[sel]
+        gap = w[sel] > rise.width_mm
+        small = strain <= CONTRADICTION_MAX_STRAIN
+        deficit = pred[gap] - meas[gap]
+        z_gap = float(deficit.sum()) / (noise * math.sqrt(deficit.size)) if deficit.size else 0.0
+        excess = (meas - pred)[small & ~gap]
+        steep = int(np.sum(excess > CONTRADICTED_Z * noise + 0.05)) >= CONTRADICTED_FRAMES
+        if z_gap <= CONTRADICTED_Z and not steep:
+            return False  # this shape, touched there, fits the record: cannot be ruled out
+    return True
 
 
 def _force_rises_over(features: GraspFeatures, contact_width_mm: float, missed_mm: float) -> bool:
@@ -145,6 +294,48 @@ def _force_rises_over(features: GraspFeatures, contact_width_mm: float, missed_m
     floor = max(0.3, 0.03 * float(np.max(force)))
     rise = float(np.median(f[mid])) - baseline
     return rise >= max(0.5 * 0.35 * floor, 3.0 * noise)
+
+
+#: Width travel (mm) during the force-controlled hold, beyond which (and beyond a quarter of
+#: the closure) the width reading is taken to lag or the force to creep.
+HOLD_DRIFT_MM = 1.0
+
+
+def hold_drift_mm(features: GraspFeatures) -> float:
+    """How far the width reading travels while the force stays at ≥ 90 % of its peak (the
+    first stretch of such frames): a force-controlled hold barely moves (an object's creep);
+    a width reading that lags the gripper keeps closing after the force reached its target
+    (simnet's randomised rigs, 0.3 s lag at 20 mm/s: ~6 mm)."""
+    force = np.asarray(features.force_n, dtype=np.float64)
+    width = reconstruct_width_mm(features.width_mm)
+    held = force >= 0.9 * float(np.max(force))
+    start = int(np.argmax(held))
+    stop = start + int(np.argmin(held[start:])) if not held[start:].all() else force.size
+    w = width[start:stop]
+    return float(w.max() - w.min()) if w.size else 0.0
+
+
+def _open_if_width_drifts(
+    est: ModulusEstimate, features: GraspFeatures, geo: GraspGeometry
+) -> ModulusEstimate:
+    """A point estimate whose closure may be a lagging width reading (or creep) is opened
+    upwards: the lag adds closure, so the object may be much stiffer than it reads."""
+    drift = hold_drift_mm(features)
+    if drift <= max(HOLD_DRIFT_MM, 0.25 * geo.closure_mm):
+        return est
+    details = dict(est.details, hold_drift_mm=drift, may_be_stiffer_than_gel=True)
+    details["note"] = (
+        (details["note"] + "; " if details.get("note") else "")
+        + f"the width reading moved {drift:.1f} mm during the hold (a lagging reading or "
+        "creep): the closure may be overstated, so the interval is open upwards"
+    )
+    return dataclasses.replace(
+        est,
+        flags=est.flags | {Flag.POOR_FIT},
+        interval_68_pa=(est.interval_68_pa[0], math.inf),
+        interval_95_pa=(est.interval_95_pa[0], math.inf),
+        details=details,
+    )
 
 
 @dataclass(frozen=True)
@@ -297,12 +488,16 @@ def _summarise(draws: _Draws, rng: np.random.Generator) -> np.ndarray:
     return log_e
 
 
-def _bound(draws: _Draws) -> float:
+def _bound(draws: _Draws, level: float = 0.95) -> float:
+    """``k / c`` at the ``level`` percentile of the object compliance c, c never below half its
+    68 % spread; 0 (no bound) when every draw there is unresolved and the spread is nil."""
     c = np.sort(draws.compliance_per_pa)
     n = c.size - 1
     half_spread = 0.5 * (c[round(0.84 * n)] - c[round(0.16 * n)])
-    c95 = max(float(c[round(0.95 * n)]), float(half_spread), 1e-15)
-    return draws.numerator / c95
+    c_at = max(float(c[round(level * n)]), float(half_spread))
+    if c_at <= 0.0:
+        return 0.0
+    return draws.numerator / c_at
 
 
 @dataclass(frozen=True)
@@ -322,14 +517,21 @@ class BlindEstimator(AnalyticalEstimator):
         curve = loading_curve(features)  # raises NoContactError for a failed grasp
         geo = geometry_of(features, calibration)
         if geo.size_mm <= 2.0 or geo.hold_force_n <= 0:
+            rise = force_rise(features.force_n, features.width_mm)
+            soft = (
+                f"; the force rose detectably from {rise.width_mm:.3g} mm: a very soft object, "
+                "squashed before its force became sizeable, whose size the squeeze does not show"
+                if rise is not None and rise.width_mm > geo.contact_width_mm + 2.0
+                else ""
+            )
             raise EstimatorError(
                 f"grasp {features.grasp_id!r}: no object size could be read from the width "
-                f"(contact width {geo.contact_width_mm:.3g} mm)",
+                f"(contact width {geo.contact_width_mm:.3g} mm){soft}",
                 hint="record the gripper width through the whole squeeze",
             )
         est = self._estimate_with(geo, features, curve.flags, meta, calibration)
         if not est.lower_bound_only:
-            return est
+            return _open_if_width_drifts(est, features, geo)
         # A bound must hold for every contact width the grasp allows. Two ways the first
         # squeeze can be read late: the estimates disagree (one reads it much wider: a slowly
         # rising force, or a creeping sensor), or the object is so soft that it closed a long
@@ -346,7 +548,52 @@ class BlindEstimator(AnalyticalEstimator):
         missed = missed_closure_mm(geo, est.modulus_pa, self, calibration)
         if missed > max(shift, 0.5) and _force_rises_over(features, geo.contact_width_mm, missed):
             shift = missed
-        if shift > 0.0:
+        # The first detectable rise of the force: the object carried load from there on, and
+        # an object as stiff as the bound touched at most the closure it takes to carry that
+        # force (Hertz at the bound, gel in series) before it. A softer-looking bound from a
+        # wider reading widens that closure in turn, so this is repeated until it settles.
+        rise = force_rise(features.force_n, features.width_mm)
+        # the curved hypotheses' bound: a curved object is the one read late (its force starts
+        # like δ^1.5, a flat face's rises at once), so only they need the earlier contact
+        bound_pa = est.details.get("curved_bound_pa") or 0.0
+        why = "the earliest force onset, or where an object as stiff as the bound was touched"
+        for attempt in range(4):
+            rise_shift = 0.0
+            if rise is not None and bound_pa > 0.0:
+                early = missed_closure_mm(geo, bound_pa, self, calibration, rise.force_n)
+                early_thr = missed_closure_mm(geo, bound_pa, self, calibration, rise.threshold_n)
+                earliest = min(rise.width_mm + early, rise.width_before_mm + early_thr)
+
+                def admissible(contact: float, bound: float = bound_pa) -> bool:
+                    return not _earlier_contact_contradicted(
+                        features, rise, contact, bound, geo, self, calibration
+                    )
+
+                # the widest contact the record allows: the object surely touched by the
+                # rise; between it and ``earliest`` the record may rule out the wider ones
+                # (bisection: a wider contact only adds force the record must show)
+                candidate = rise.width_mm
+                if earliest > rise.width_mm and admissible(earliest):
+                    candidate = earliest
+                elif earliest > rise.width_mm and admissible(rise.width_mm):
+                    lo, hi = rise.width_mm, earliest
+                    for _ in range(5):
+                        mid = 0.5 * (lo + hi)
+                        lo, hi = (mid, hi) if admissible(mid) else (lo, mid)
+                    candidate = lo
+                rise_shift = candidate - geo.contact_width_mm
+                if rise_shift > shift + 0.05:
+                    shift = rise_shift
+                    why = (
+                        f"the force rose detectably ({rise.force_n:.2f} N) at "
+                        f"{rise.width_mm:.1f} mm; an object as stiff as the bound could have "
+                        f"touched {candidate - rise.width_mm:.1f} mm before that"
+                    )
+                    rise_shift = -1.0  # moved
+            if attempt > 0 and rise_shift >= 0.0:
+                break  # settled
+            if shift <= 0.0:
+                break
             wider = geo.contact_width_mm + shift
             wide = dataclasses.replace(
                 geo,
@@ -357,12 +604,31 @@ class BlindEstimator(AnalyticalEstimator):
             )
             alt = self._estimate_with(wide, features, curve.flags, meta, calibration)
             if not alt.lower_bound_only:
-                details = dict(alt.details, note=(
-                    f"contact width ambiguous: read {shift:.1f} mm wider (the earliest force "
-                    "onset, or where an object as stiff as the bound would have been touched); "
-                    f"from {geo.contact_width_mm:.1f} mm the object would be unresolved"
+                # Either reading may be the true one: the estimate from the wider one, its
+                # interval open upwards (from the narrower one the object is unresolved).
+                details = dict(alt.details, may_be_stiffer_than_gel=True, note=(
+                    f"contact width ambiguous: read {shift:.1f} mm wider ({why}); from "
+                    f"{geo.contact_width_mm:.1f} mm the object would be unresolved, so the "
+                    "interval is open upwards"
                 ))  # fmt: skip
-                return dataclasses.replace(alt, flags=alt.flags | {Flag.POOR_FIT}, details=details)
+                return _open_if_width_drifts(
+                    dataclasses.replace(
+                        alt,
+                        flags=alt.flags | {Flag.POOR_FIT},
+                        interval_68_pa=(alt.interval_68_pa[0], math.inf),
+                        interval_95_pa=(alt.interval_95_pa[0], math.inf),
+                        details=details,
+                    ),
+                    features,
+                    geo,
+                )
+            if alt.modulus_pa < est.modulus_pa:
+                # unresolved from the widest admissible reading too: its (lower) bound holds
+                est = dataclasses.replace(
+                    alt, details=dict(alt.details, note=f"bound from a contact width read "
+                                      f"{shift:.1f} mm wider ({why})")
+                )  # fmt: skip
+            bound_pa = min(bound_pa, alt.details.get("curved_bound_pa") or bound_pa)
         return est
 
     def _estimate_with(
@@ -442,14 +708,18 @@ class BlindEstimator(AnalyticalEstimator):
         if stiff:
             bounding = [*hyps.values(), flat]
             lower = min(_bound(d) for d in bounding)
+            curved = [_bound(d) for k, d in hyps.items() if k != "flat"]
+            details["curved_bound_pa"] = min(curved) if curved and min(curved) > 0 else None
+            if not lower > 0.0:  # no draw resolved and no spread: only the flag's own claim
+                lower = calibration.gel_modulus_pa
             flags.add(Flag.STIFFER_THAN_GEL)
-            lower68 = min(
-                d.numerator / max(float(np.percentile(d.compliance_per_pa, 68)), 1e-15)
-                for d in bounding
-            )
+            # the 68 % interval's lower end: the 84th percentile of the compliance (the 16th of
+            # E); where that draw is unresolved too, nothing tighter than the bound is known
+            # (it used to divide by ~0 and print bounds like "7.5e+05 GPa")
+            lower68 = min(_bound(d, 0.84) for d in bounding)
             return ModulusEstimate(
                 modulus_pa=lower,
-                interval_68_pa=(max(lower68, lower), math.inf),
+                interval_68_pa=(max(lower68, lower) if lower68 > 0 else lower, math.inf),
                 interval_95_pa=(lower, math.inf),
                 estimator=self.name,
                 flags=frozenset(flags),

@@ -117,7 +117,7 @@ def require_calibration(calibration: object, grasp_id: str) -> SensorCalibration
     raise CalibrationError(
         f"grasp {grasp_id!r}: processing needs a SensorCalibration, got {calibration!r}",
         hint="resolve it first: tactile.sensor.resolve_calibration(grasp.meta) or "
-        "get_calibration('wedge-reference-v3')",
+        "get_calibration('wedge-reference-v4')",
     )
 
 

@@ -179,6 +179,70 @@ def _threshold_onset(force_n: np.ndarray, width_mm: np.ndarray, peak_index: int)
     return float(width_mm[int(np.argmax(run))])
 
 
+#: Frames at the start of the recording that give the force's baseline and noise.
+BASELINE_FRAMES = 5
+#: A force counts as risen at this many noise sds above the baseline, and at least
+#: ``RISE_MIN_SHARE`` of the peak (a force sensor that creeps or settles while the gripper
+#: closes drifts by a fraction of a percent of the peak: 0.05-0.15 N at 20-24 N on the
+#: reference rig) and ``RISE_MIN_N``.
+RISE_NOISE_SDS = 3.0
+RISE_MIN_SHARE = 0.01
+RISE_MIN_N = 0.03
+
+
+@dataclass(frozen=True)
+class ForceRise:
+    """Where the force first rose detectably above its baseline and stayed up to the peak:
+    the reconstructed width (mm) there and the force above the baseline (N) it carried; the
+    width where the force crossed ``threshold_n`` above the baseline (linearly between that
+    frame and the one before)."""
+
+    width_mm: float
+    force_n: float
+    width_before_mm: float
+    threshold_n: float
+    baseline_n: float
+    noise_n: float
+
+
+def force_rise(force_n: np.ndarray, width_mm: np.ndarray) -> ForceRise | None:
+    """The widest opening from which the force stays above ``baseline + max(3 sd, 1 % of the
+    peak)`` (baseline and noise of the first frames) until the peak: the object surely carried
+    load there, so the contact width is at least this wide. None when the recording starts
+    loaded or is too short.
+
+    The hinge fits and the onset threshold read the contact where the force becomes a
+    sizeable share of the peak; a small soft object carries a detectable but tiny force for
+    millimetres of closure before that (a 10 mm, 25 kPa ball: 0.1 N from 8 mm, 0.6 N at
+    2.4 mm), so they can read its contact several millimetres late."""
+    f = np.asarray(force_n, dtype=np.float64)
+    w = reconstruct_width_mm(width_mm)
+    peak_index = int(np.argmax(f))
+    peak = float(f[peak_index])
+    first = int(np.argmax(f >= 0.1 * peak))
+    n_base = min(BASELINE_FRAMES, first)
+    if n_base < 3 or peak <= 0:
+        return None
+    base = f[:n_base]
+    baseline = float(np.median(base))
+    noise = 1.4826 * float(np.median(np.abs(base - baseline)))
+    threshold = baseline + max(RISE_NOISE_SDS * noise, RISE_MIN_SHARE * peak, RISE_MIN_N)
+    below = np.flatnonzero(f[: peak_index + 1] < threshold)
+    if below.size == 0:
+        return None
+    start = int(below[-1]) + 1
+    if start > peak_index or start < n_base:
+        return None
+    # where the force crossed the threshold, linearly between the last frame below and the first
+    # above (the frames of a slow, soft rise are close; a rigid object's rise is steep)
+    f0, f1 = float(f[start - 1]), float(f[start])
+    share = (threshold - f0) / (f1 - f0) if f1 > f0 else 1.0
+    crossing = float(w[start - 1] + min(max(share, 0.0), 1.0) * (w[start] - w[start - 1]))
+    return ForceRise(
+        float(w[start]), f1 - baseline, crossing, threshold - baseline, baseline, noise,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ContactWidth:
     """The opening (mm, in the gripper's reading) at which the object is first squeezed."""

@@ -3,7 +3,10 @@
 Each test states the done-when criterion it breaks. They are ``strict`` xfails: when the
 estimator is fixed they pass and pytest reports XPASS as a failure, so the mark must then be
 removed. Found and measured by the verify-blind review, 2026-12-04 (docs: BENCHMARKS.md,
-"Blind: independent review").
+"Blind: independent review"). Fixed by the blindfix branch (BENCHMARKS.md "Blind: after the
+review's fixes"): the small soft objects (now passing tests) and the 68 % interval; the
+lagging-width flag and the JPEG class flip are still xfails (a lagging rig's estimate now has
+its interval open upwards, tested below).
 """
 
 from __future__ import annotations
@@ -29,12 +32,6 @@ def _blind(grasp: Grasp) -> Grasp:
     return dataclasses.replace(grasp, meta=blind_metadata(grasp.meta))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="small soft objects (10-12 mm, E <= gel/8) are flagged stiffer than the gel with a "
-    "lower bound above their modulus (every seed tried); the contact width is read late "
-    "(size read 5-9 mm) and the sphere hypothesis leaves >2.5 % of draws unresolved",
-)
 @pytest.mark.parametrize(
     ("shape", "radius_mm", "modulus_pa"),
     [("sphere", 5.0, 2.5e4), ("cylinder", 6.0, 1.0e4)],
@@ -43,14 +40,17 @@ def test_a_small_soft_object_is_not_flagged_with_a_false_bound(
     shape: str, radius_mm: float, modulus_pa: float
 ) -> None:
     """Done-when: false bounds <= 1 %, no soft object flagged. Default simulator, exact
-    calibration, rigid fingers. Measured: sphere 10 mm 25 kPa -> '> 40-45 kPa' (seeds 0-3);
-    cylinder 12 mm 10 kPa -> '> 22-23 kPa' (seeds 0-3)."""
+    calibration, rigid fingers. Measured before the fix: sphere 10 mm 25 kPa -> '> 40-45 kPa'
+    (seeds 0-3); cylinder 12 mm 10 kPa -> '> 22-23 kPa' (seeds 0-3): the hinge fits read the
+    contact 3-4 mm late. Fixed by testing the bound from the first detectable force rise."""
     assert modulus_pa <= GEL_PA / 8
     kw = {"length_mm": 40.0} if shape == "cylinder" else {}
     obj = SimObject(shape=shape, radius_mm=radius_mm, modulus_pa=modulus_pa, name="soft", **kw)
-    grasp = _blind(simulate_grasp(obj, config=SimGraspConfig(), seed=0))
-    est = BlindEstimator().estimate(grasp)
-    assert not est.lower_bound_only, f"flagged stiff with a bound of {est.modulus_pa:.3g} Pa"
+    for seed in range(2):
+        grasp = _blind(simulate_grasp(obj, config=SimGraspConfig(), seed=seed))
+        est = BlindEstimator().estimate(grasp)
+        assert not est.lower_bound_only, f"flagged stiff with a bound of {est.modulus_pa:.3g} Pa"
+        assert abs(math.log10(est.modulus_pa / modulus_pa)) <= 1.0
 
 
 def _rig(latency_s: float, rig_mm_per_n: float) -> SimGraspConfig:
@@ -67,6 +67,34 @@ def _rig(latency_s: float, rig_mm_per_n: float) -> SimGraspConfig:
         offset_jitter_mm=3.0,
     )  # fmt: skip
     return apply_rig(SimGraspConfig.realistic(), draw)
+
+
+@pytest.mark.parametrize(
+    ("shape", "size_mm", "rig_mm_per_n"),
+    [("cylinder", 15.0, 0.3), ("box", 14.0, 0.1)],
+)
+def test_a_steel_object_on_a_rig_whose_width_lags_keeps_an_interval_open_upwards(
+    shape: str, size_mm: float, rig_mm_per_n: float
+) -> None:
+    """The conservative half of the fix for the lagging width reading (the flag itself is
+    still missed, the xfail below): the width reading keeps closing ~6 mm after the force
+    reached its target, so the closure may be the lag, and the point estimate's interval is
+    open upwards (``may_be_stiffer_than_gel``): no claim that the steel is soft."""
+    if shape == "cylinder":
+        obj = SimObject(
+            shape="cylinder", radius_mm=size_mm / 2, length_mm=40, modulus_pa=2e11,
+            poisson=0.3, name="steel",
+        )  # fmt: skip
+    else:
+        obj = SimObject(
+            shape="box", size_mm=(20, 20, size_mm), modulus_pa=2e11, poisson=0.3, name="steel"
+        )
+    est = BlindEstimator().estimate(
+        _blind(simulate_grasp(obj, config=_rig(0.3, rig_mm_per_n), seed=1))
+    )
+    assert est.lower_bound_only or (
+        est.interval_95_pa[1] == math.inf and est.details.get("may_be_stiffer_than_gel")
+    )
 
 
 @pytest.mark.xfail(
@@ -105,12 +133,17 @@ def test_a_steel_object_on_a_rig_whose_width_lags_is_flagged(
     reason="the imprint class flips with the JPEG frames every grasp file stores (tactile "
     "simulate's and tactile import's default): 'unknown' from raw frames, a clear 'sphere' "
     "from the stored JPEG frames, which drops the cylinder and flat hypotheses; a 20 kPa "
-    "foam cylinder then reads 1.12 MPa (+1.75 dex) unflagged, 56.5 kPa from raw frames",
+    "foam cylinder then reads 1.12 MPa (+1.75 dex) unflagged, 56.5 kPa from raw frames. Two "
+    "fixes tried by blindfix (a curved class needs F^0.25; an imprint larger than a ball of "
+    "the read size can print is not a sphere) each turned rigid spheres 'unknown' on the "
+    "stress benchmark and were reverted",
 )
 def test_a_short_foam_cylinder_stored_as_jpeg_reads_within_a_decade(tmp_path: Path) -> None:
     """Done-when: >= 95 % of point estimates within a decade. Object 28 of `tactile simulate
     --population loguniform --seed 23 --objects 60 --grasps 1` (realistic preset), its grasp
-    seed and force target as the dataset draws them."""
+    seed and force target as the dataset draws them. The imprint grows like F^0.13 from raw
+    frames ('unknown') and F^0.18 from the JPEG ones (a clear 'sphere' at the F^0.15 rule,
+    which drops the cylinder and flat hypotheses: 1.12 MPa)."""
     foam = SimObject(
         shape="cylinder", radius_mm=9.6016423204929, length_mm=12.868217819850583,
         modulus_pa=19953.504047666167, poisson=0.2, foam=True, densification_strain=0.7,
@@ -133,3 +166,18 @@ def test_a_short_foam_cylinder_stored_as_jpeg_reads_within_a_decade(tmp_path: Pa
     assert abs(math.log10(est.modulus_pa / foam.modulus_pa)) <= 1.0, (
         f"{est.modulus_pa:.3g} Pa, class {est.details['geometry']['shape_class']}"
     )
+
+
+def test_a_flagged_objects_68_interval_is_not_absurd() -> None:
+    """Review item: flagged objects printed 68 % intervals like "[7.5e+05 GPa, inf]" (the 68th
+    percentile of the compliance was unresolved and divided by 1e-15). The lower end is now
+    the 16th percentile of E, or the bound itself when that draw is unresolved too."""
+    for modulus in (2e11, 2e9):
+        bolt = SimObject(
+            shape="cylinder", radius_mm=5.0, length_mm=40, modulus_pa=modulus, poisson=0.3,
+            name="bolt",
+        )  # fmt: skip
+        est = BlindEstimator().estimate(_blind(simulate_grasp(bolt, SimGraspConfig(), seed=0)))
+        assert est.lower_bound_only
+        lo68, hi68 = est.interval_68_pa
+        assert est.interval_95_pa[0] <= lo68 < 1e12 and hi68 == math.inf
