@@ -177,7 +177,7 @@ class RobotiqEmulator:
         self._buffer = b""
         self._n_replies = 0
         self._last_request_s: float | None = None
-        self._t = now_s()  # the time the state was last advanced to
+        self._t = world.now()  # the world time the state was last advanced to
         world.attach(self.update)
 
     def _force_at(self, width_mm: float) -> float:
@@ -205,8 +205,8 @@ class RobotiqEmulator:
             return replies
 
     def _reply(self, frame: bytes) -> bytes:
-        t = now_s()
-        self.update(t)
+        t = now_s()  # the bus's silence is wall time; the fingers run on the world's clock
+        self.update(self.world.now())
         req = modbus.parse_request(frame)
         broadcast = req.slave == 0 and req.function == modbus.FC_WRITE_MULTIPLE
         if (req.slave != self.slave and not broadcast) or self.silent or self.disconnected:
@@ -276,10 +276,10 @@ class RobotiqEmulator:
 
     # --- firmware behaviour ---------------------------------------------------------------
     def _write(self, values: list[int]) -> None:
-        t = now_s()
         action, position = values[0] >> 8, values[1] & 0xFF
         speed, force = values[2] >> 8, values[2] & 0xFF
-        self.commands.append(Command(t, action, position, speed, force))
+        self.commands.append(Command(now_s(), action, position, speed, force))
+        t = self.world.now()  # motion and activation run on the world's clock
         was_active = self.out[0] >> 8 & rp.RACT
         self.out = values
         if not action & rp.RACT:

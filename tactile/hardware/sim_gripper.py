@@ -101,7 +101,8 @@ class SimGripper(Gripper):
         f_lo, f_hi = self.force_range
         target = min(max(width_mm, 0.0), self.open_mm)
         with world.lock:
-            fingers.command(target, self.speed_mm_s(speed), f_lo + force * (f_hi - f_lo), now_s())
+            t = world.now()
+            fingers.command(target, self.speed_mm_s(speed), f_lo + force * (f_hi - f_lo), t)
 
     def force_setting_for(self, force_n: float) -> float:
         lo, hi = self.force_range
@@ -112,7 +113,7 @@ class SimGripper(Gripper):
         if self.config.ignore_hold:
             return
         with world.lock:
-            fingers.stop(now_s())
+            fingers.stop(world.now())
 
     def state(self) -> GripperState:
         world, fingers = self._parts()

@@ -7,6 +7,15 @@ opening, the camera renders the gel at that opening. The world is advanced lazil
 it first brings the finger motion up to the current monotonic time, so the streams stay
 consistent without a physics thread.
 
+By default the world runs in wall time (a user watching ``tactile collect`` on ``sim://`` sees the
+fingers move in real time). With ``max_step_s`` > 0 (a URL key of every simulated device) the
+world has its own clock: each interaction with it (a force reading, a frame, a gripper command
+or status poll) advances it by the wall time since the previous interaction, but by at most
+``max_step_s``. A host that stalls (a loaded machine, a slow thread) then finds the fingers moved
+by at most ``max_step_s`` of motion, not by the whole stall, so whether a host-side force check
+stops the fingers in time does not depend on how the host was scheduled. Tests use it; the
+world's clock lags wall time by the stalls it skipped (sample timestamps stay wall time).
+
 Mechanics and images come from the physics model in :mod:`tactile.sim` (a
 :class:`tactile.sim.scene.Scene` per frame size: contact curve of object and gel in series,
 gel height map, GelSight-style shading); this module only adds time, shared state and noise.
@@ -15,6 +24,7 @@ The approach on each side is half the closure: ``delta = (size_z - width) / 2``.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,12 +52,15 @@ class SimWorld:
         force_noise_n: float = 0.02,
         image_noise: float = 0.75,
         open_width_mm: float = 85.0,
+        max_step_s: float = 0.0,
     ) -> None:
         self.obj = obj
         self.calibration = calibration
         self.force_noise_n = force_noise_n
         self.image_noise = image_noise
         self.lock = threading.RLock()  # finger state and force
+        self.max_step_s = max_step_s  # 0: wall time; > 0: capped clock (module doc)
+        self._wall_s = self._sim_s = now_s()
         self._render_lock = threading.Lock()  # scenes (rendering can be slow)
         self._rng = np.random.default_rng(seed)
         self._image_rng = np.random.default_rng(seed + 1)
@@ -87,11 +100,25 @@ class SimWorld:
         with self.lock:
             self._advance = advance
 
+    def now(self) -> float:
+        """The world's time: wall time, or with ``max_step_s`` the capped clock (module doc).
+
+        Every reading and command of a simulated device takes its time here, so each call is one
+        interaction with the world.
+        """
+        with self.lock:
+            wall = now_s()
+            if self.max_step_s <= 0:
+                return wall
+            self._sim_s += min(max(wall - self._wall_s, 0.0), self.max_step_s)
+            self._wall_s = wall
+            return self._sim_s
+
     def sync(self) -> float:
         """Advance the fingers to now; returns the opening in mm."""
         with self.lock:
             if self._advance is not None:
-                self._advance(now_s())
+                self._advance(self.now())
             return self._width_mm
 
     def set_width_mm(self, width_mm: float) -> None:
@@ -168,6 +195,14 @@ class WorldConfig:
     size_mm: str = ""  # "x,y,z" in mm (z is squeezed)
     foam: bool = False
     roughness_mm: float = 0.0
+    max_step_s: float = 0.0  # > 0: the world's clock advances at most this per interaction
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.max_step_s) and self.max_step_s >= 0):
+            raise ConfigError(
+                f"max_step_s={self.max_step_s} must be >= 0",
+                hint="0 runs the simulated rig in wall time; e.g. max_step_s=0.02 in tests",
+            )
 
     def sim_object(self) -> SimObject:
         try:
@@ -212,6 +247,7 @@ class SimRigs:
                     seed=config.seed,
                     force_noise_n=config.force_noise_n,
                     image_noise=config.image_noise,
+                    max_step_s=config.max_step_s,
                 )
             return self._worlds[config.rig]
 

@@ -13,13 +13,16 @@ from tactile.cli.main import main
 from tactile.io import GraspReader
 
 GENTLE = "min_force_n=2&min_speed_mm_s=10&open_mm=75"  # a sim gripper that can grip fruit
+#: the world's clock advances at most 20 ms per interaction, so how early the host stops the
+#: fingers does not depend on how busy the machine is (docs/decisions.md, issue 10)
+CLOCK = "max_step_s=0.02"
 
 
 def _devices(rig: str, obj: str = "radius_mm=25&modulus_pa=1e5") -> list[str]:
     return [
-        "--gripper", f"sim://?rig={rig}&{GENTLE}&{obj}",
-        "--tactile", f"sim://?rig={rig}&fps=30&height_px=60&width_px=80&{obj}",
-        "--force", f"sim://?rig={rig}&rate_hz=200&{obj}",
+        "--gripper", f"sim://?rig={rig}&{GENTLE}&{obj}&{CLOCK}",
+        "--tactile", f"sim://?rig={rig}&fps=30&height_px=60&width_px=80&{obj}&{CLOCK}",
+        "--force", f"sim://?rig={rig}&rate_hz=200&{obj}&{CLOCK}",
     ]  # fmt: skip
 
 
@@ -65,9 +68,9 @@ def _hardware(tmp_path: Path) -> Path:
     path = tmp_path / "bench.toml"
     path.write_text(
         'name = "bench"\ncalibration = "sim-wedge-v1"\n[devices]\n'
-        f'gripper = "sim://?rig=b&{GENTLE}"\n'
-        'tactile = "sim://?rig=b&fps=30&height_px=60&width_px=80"\n'
-        'force = "sim://?rig=b&rate_hz=200"\n'
+        f'gripper = "sim://?rig=b&{GENTLE}&{CLOCK}"\n'
+        f'tactile = "sim://?rig=b&fps=30&height_px=60&width_px=80&{CLOCK}"\n'
+        f'force = "sim://?rig=b&rate_hz=200&{CLOCK}"\n'
         "[recorder]\npre_s = 0.05\nhold_s = 0.05\nrelease_s = 0.5\n"
     )
     return path

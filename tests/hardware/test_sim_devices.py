@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from tactile.errors import ConfigError
 from tactile.hardware import open_force_sensor, open_gripper, open_tactile_sensor
+from tactile.hardware.sim_gripper import SimGripper
 from tactile.hardware.sim_world import SimRigs
 
 RIG = "rig=s&radius_mm=20&modulus_pa=1e5"
@@ -60,3 +63,25 @@ def test_replay_keeps_recorded_timing(replay_file: Path) -> None:
     with open_force_sensor(f"replay://{replay_file}?speed=0") as f:
         forces = [f.read().force_n for _ in range(8)]
     assert forces == pytest.approx(list(np.linspace(0.0, 7.0, 8)))
+
+
+def test_a_capped_world_clock_moves_the_fingers_at_most_one_step_over_a_stall(
+    rigs: SimRigs,
+) -> None:
+    """With ``max_step_s`` a host that stalls finds the fingers moved by at most one step."""
+    with open_gripper("sim://?rig=c&radius_mm=20&modulus_pa=1e5&max_step_s=0.02", rigs=rigs) as g:
+        world = rigs.get("c")
+        assert world is not None
+        start_mm = g.state().width_mm
+        g.move_to_mm(0.0, speed=0.5, force=0.0)
+        t0 = world.now()
+        time.sleep(0.3)  # the host stalls for 15 steps
+        moved_mm = start_mm - g.state().width_mm
+        assert world.now() - t0 <= 0.02 * 3 + 1e-9  # ~one step per interaction, not 0.3 s
+        assert isinstance(g, SimGripper)
+        assert 0.0 < moved_mm <= g.speed_mm_s(0.5) * 0.02 * 3 + 1e-6  # wall time: 0.3 s of motion
+
+
+def test_a_negative_clock_step_is_refused_with_a_hint(rigs: SimRigs) -> None:
+    with pytest.raises(ConfigError, match="max_step_s"):
+        open_gripper("sim://?rig=d&max_step_s=-1", rigs=rigs)
