@@ -454,14 +454,26 @@ def _flat(
     gel_mm_per_n = (
         2.0 * (1.0 - calibration.gel_poisson**2) / (2.0 * a_eq * gel_modulus_pa / PA_PER_N_PER_MM2)
     ) * factor
+    lock = calibration.gel_lock_depth_mm
+
+    def gel_closure_mm(c_both: np.ndarray, f_n: np.ndarray) -> np.ndarray:
+        """Closure of both gel pads (mm) at forces ``f_n`` (columns) for the compliances
+        ``c_both`` (rows): the punch, bottoming on the window as the sphere's gel does
+        (:func:`bottomed_gel_compliance`: depth = F·C·(1 − (depth/D)³), D the lock depth)."""
+        c_pad = np.broadcast_to(0.5 * c_both[:, None], (c_both.size, f_n.size))
+        f_all = np.broadcast_to(f_n[None, :], c_pad.shape)
+        if lock is None:
+            return 2.0 * c_pad * f_all
+        x = bottomed_gel_compliance(np.array(c_pad), np.ones(c_pad.shape), f_all, lock)
+        return 2.0 * x * f_all
+
     curve = loading_curve(features, min_force_fraction=LOADED_FORCE_FRACTION)
     width = reconstruct_width_mm(features.width_mm)[curve.indices]
     force = curve.force_n
-    nominal = (
-        geo.contact_width_mm
-        - width
-        - force * (float(np.median(rig)) + float(np.median(gel_mm_per_n)))
-    ) / max(geo.size_mm, 1.0)
+    gel_median = gel_closure_mm(np.array([float(np.median(gel_mm_per_n))]), force)[0]
+    nominal = (geo.contact_width_mm - width - force * float(np.median(rig)) - gel_median) / max(
+        geo.size_mm, 1.0
+    )
     use = (nominal >= FLAT_STRAIN_RANGE[0]) & (nominal <= FLAT_STRAIN_RANGE[1])
     hold_strain = (geo.closure_mm - geo.hold_force_n * float(np.median(rig))) / max(
         geo.size_mm, 1.0
@@ -471,7 +483,7 @@ def _flat(
     else:
         f, w, where = np.array([geo.hold_force_n]), np.array([geo.hold_width_mm]), "hold"
     # draws x frames: object closure, then compliance strain/stress per frame, median per draw
-    s_obj = wc[:, None] - w[None, :] - f[None, :] * (rig + gel_mm_per_n)[:, None]
+    s_obj = wc[:, None] - w[None, :] - f[None, :] * rig[:, None] - gel_closure_mm(gel_mm_per_n, f)
     thickness = np.maximum(size, 1.0)[:, None]
     compliance = s_obj / thickness / (f[None, :] / area) / PA_PER_N_PER_MM2  # 1/Pa
     c_obj = np.median(compliance, axis=1)
