@@ -165,6 +165,7 @@ def prefix(grasp: Grasp, n_frames: int) -> Grasp:
         t_s=grasp.t_s[:n],
         force_n=grasp.force_n[:n],
         width_mm=grasp.width_mm[:n],
+        camera_jpegs=None if grasp.camera_jpegs is None else grasp.camera_jpegs[:n],
     )
 
 

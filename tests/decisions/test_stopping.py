@@ -101,3 +101,16 @@ def test_the_narrow_interval_rule(grasp: Grasp) -> None:
     assert run_online(grasp, ProduceEstimator(), never)[2] == FULL_GRASP
     with pytest.raises(ConfigError, match="positive"):
         NarrowIntervalStopper(max_width_dex=0.0)
+
+
+def test_a_stopped_grasp_keeps_the_cameras_jpeg_of_each_kept_frame() -> None:
+    """A grasp from an MJPEG camera carries its JPEG bytes; stopping early keeps them aligned."""
+    from tactile.decisions.grasping import prefix
+    from tactile.io.frame_codec import encode_jpeg
+
+    obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=1e5, name="ball")
+    grasp = simulate_grasp(obj, config=SimGraspConfig(), seed=0)
+    jpegs = tuple(encode_jpeg(f) for f in grasp.frames)
+    grasp = dataclasses.replace(grasp, camera_jpegs=jpegs)
+    cut = prefix(grasp, 5)
+    assert cut.n_frames == 5 and cut.camera_jpegs == jpegs[:5]
