@@ -103,8 +103,8 @@ def estimate_grasp(
     """Estimate Young's modulus of ``grasp`` with an estimator given by name or instance.
 
     A grasp recorded with an uncalibrated gripper width (``meta.extra["width_calibrated"]`` is
-    False, see ``tactile calibrate gripper``) gets ``width_uncalibrated`` (:func:`~tactile.types.with_recording_flags`): its closure,
-    and so E, may be off by the gripper's count error (up to ~11 % on a 2F-85).
+    False, see ``tactile calibrate gripper``) gets ``width_uncalibrated``
+    (:func:`~tactile.types.with_recording_flags`, as through ``tactile estimate``).
     """
     est = get_estimator(estimator) if isinstance(estimator, str) else estimator
     result = est.estimate(grasp, features=features, calibration=calibration)
