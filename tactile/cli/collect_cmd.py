@@ -145,6 +145,30 @@ def _sim_calibration(camera_url: str) -> str | None:
     return url.get_str("calibration", "sim-wedge-v1") if url.scheme == "sim" else None
 
 
+def _check_calibration(calibration_id: str | None, source: str) -> None:
+    """Refuse, before anything moves, a calibration id that estimates could not resolve
+    (issue 14: every grasp was recorded, then every estimate failed "unknown calibration")."""
+    from tactile.errors import CalibrationError, ConfigError
+    from tactile.sensor import BUILTIN_CALIBRATIONS, CALIBRATION_DIR, get_calibration
+
+    if not calibration_id:
+        return
+    try:
+        get_calibration(calibration_id)
+    except (CalibrationError, OSError, ValueError) as exc:
+        known = ", ".join(
+            sorted(set(BUILTIN_CALIBRATIONS) | {p.stem for p in CALIBRATION_DIR.glob("*.json")})
+        )
+        raise ConfigError(
+            f"sensor calibration {calibration_id!r} ({source}) cannot be loaded "
+            f"({exc.message if isinstance(exc, CalibrationError) else exc}); nothing was "
+            "recorded, as no grasp recorded with it could be estimated",
+            hint=f"write it first (`tactile calibrate geometry|depth|gel --id {calibration_id}`, "
+            "docs/calibration.md), or name a known id or a calibration JSON path (--calibration, "
+            f"or calibration = in the profile): {known}",
+        ) from exc
+
+
 def build_config(args: argparse.Namespace) -> Any:
     from tactile.errors import ConfigError
     from tactile.hardware.profiles import list_profiles, load_profile
@@ -188,6 +212,19 @@ def build_config(args: argparse.Namespace) -> Any:
             f"unknown [recorder] setting in profile: {exc}",
             hint=f"allowed: {', '.join(f.name for f in dataclasses.fields(RecorderConfig))}",
         ) from exc
+    calibration_id = (
+        args.calibration
+        or (profile.calibration if profile else None)
+        or _sim_calibration(devices["tactile"])
+    )
+    _check_calibration(
+        calibration_id,
+        "--calibration"
+        if args.calibration
+        else f"hardware profile {profile.name!r}, {profile.path}"
+        if profile and profile.calibration
+        else "the simulated camera's URL",
+    )
     return SessionConfig(
         object_id=args.object,
         n_grasps=args.grasps,
@@ -198,9 +235,7 @@ def build_config(args: argparse.Namespace) -> Any:
         label_modulus_pa=args.label_pa,
         shape=args.shape,
         radius_mm=args.radius_mm,
-        calibration_id=args.calibration
-        or (profile.calibration if profile else None)
-        or _sim_calibration(devices["tactile"]),
+        calibration_id=calibration_id,
         profile=profile.name if profile else None,
         recorder=recorder,
         max_attempts=args.max_attempts,
