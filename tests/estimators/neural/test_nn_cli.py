@@ -166,12 +166,12 @@ def test_train_shows_progress_bars_on_a_terminal_only(
 
     seen: list[bool] = []
 
-    class Stop(Exception):
+    class StopError(Exception):
         pass
 
     def fake_train(*args: object, progress: bool, **kwargs: object) -> None:
         seen.append(progress)
-        raise Stop
+        raise StopError
 
     monkeypatch.setattr(training, "train_network", fake_train)
     argv = ["train", "data.h5", "--out", str(tmp_path / "m")]
@@ -183,6 +183,6 @@ def test_train_shows_progress_bars_on_a_terminal_only(
         (True, ["--json"], False),
     ]:
         monkeypatch.setattr(sys.stderr, "isatty", lambda tty=tty: tty)
-        with pytest.raises(Stop):
+        with pytest.raises(StopError):
             main([*argv, *extra])
         assert seen.pop() is expected, (tty, extra)
