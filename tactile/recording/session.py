@@ -438,9 +438,10 @@ class CollectSession:
         if self._rejects is None:  # opened on the first reject: no empty rejects file
             self._rejects = GraspWriter(self.config.rejects_path)
         rejects = self._rejects
-        rid = f"{self.config.object_id}_reject_{len(rejects.ids) + 1:03d}"
-        while rid in rejects:
-            rid += "x"
+        k = len(rejects.ids) + 1  # the next free number (a resumed session's are taken)
+        while f"{self.config.object_id}_reject_{k:03d}" in rejects:
+            k += 1
+        rid = f"{self.config.object_id}_reject_{k:03d}"
         extra = {**grasp.meta.extra, "reject_reason": reason, "attempt": attempt}
         meta = dataclasses.replace(grasp.meta, extra=extra)
         rejects.append(dataclasses.replace(grasp, grasp_id=rid, meta=meta))

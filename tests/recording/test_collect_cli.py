@@ -195,3 +195,20 @@ def test_a_calibration_id_estimates_cannot_resolve_is_refused_before_anything_mo
     assert main(["collect", "ball", "-o", str(out), *SIM, "--calibration", "nope-v1"]) == 2
     assert "'nope-v1' (--calibration)" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_rejects_of_a_resumed_session_take_the_next_free_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: a resumed session's rejects were named ball_reject_001x, _001xx, ..."""
+    out = tmp_path / "s.h5"
+    # the gripper stops short of the 25 mm ball: no contact, every attempt rejected
+    argv = ["collect", "ball", "-n", "1", "-o", str(out), *SIM, "--close-to-mm", "80"]
+    assert main([*argv, "--max-attempts", "2"]) == 1
+    assert main([*argv, "--max-attempts", "1", "--append"]) == 1
+    capsys.readouterr()
+    assert main([*argv, "--max-attempts", "1", "--append", "--json"]) == 1
+    rows = json.loads(capsys.readouterr().out)["rejected"]
+    assert [r["id"] for r in rows] == ["ball_reject_004"]
+    rejects = tmp_path / "s_rejects.h5"
+    assert GraspReader(rejects).ids() == [f"ball_reject_{k:03d}" for k in (1, 2, 3, 4)]
