@@ -271,6 +271,7 @@ class CollectSession:
         self.rigs = rigs
         self.summary = SessionSummary(config.object_id, config.output, config.n_grasps)
         self._rejects: GraspWriter | None = None
+        self._abort_opened: bool | None = None  # after a second Ctrl-C: the gripper opened?
 
     def _close_rejects(self) -> None:
         if self._rejects is not None:
@@ -316,10 +317,51 @@ class CollectSession:
                 return s
         needed = c.n_grasps - s.already_present
         budget = c.max_attempts or max(3, 2 * needed)
+        try:
+            self._run(opener, budget)
+        except KeyboardInterrupt as exc:  # a second Ctrl-C: abort, without another traceback
+            raise self._aborted() from exc
+        return s
+
+    def _aborted(self) -> SessionInterruptedError:
+        s = self.summary
+        s.aborted = "interrupted"
+        gripper = ""  # None: it had not moved yet
+        if self._abort_opened is not None:
+            gripper = (
+                "; the gripper was commanded open"
+                if self._abort_opened
+                else "; the gripper could NOT be commanded open - check it"
+            )
+        return SessionInterruptedError(
+            f"aborted at the second Ctrl-C{gripper}; {s.n_done} of {s.target} accepted grasps "
+            f"are safe in {self.config.output}",
+            summary=s,
+            hint="run the same command with --append to resume (it also finishes the file)",
+        )
+
+    def _open_on_abort(self, gripper: Gripper) -> Callable[..., bool]:
+        """An exit callback run before the devices close: on a second Ctrl-C (KeyboardInterrupt
+        from anywhere, perhaps mid-command) command the gripper open once more."""
+
+        def callback(et: object, exc: BaseException | None, tb: object) -> bool:
+            if isinstance(exc, KeyboardInterrupt):
+                try:
+                    gripper.open()
+                    self._abort_opened = True
+                except Exception:
+                    self._abort_opened = False
+            return False
+
+        return callback
+
+    def _run(self, opener: Opener | None, budget: int) -> None:
+        c, s = self.config, self.summary
         with contextlib.ExitStack() as stack:
             devices = (opener or self._open_devices)(c)
             for device in devices:
                 stack.enter_context(device)
+            stack.push(self._open_on_abort(devices[0]))
             recorder = self._prepare(*devices)
             writer = stack.enter_context(GraspWriter(c.output))
             stack.callback(self._close_rejects)
@@ -341,7 +383,6 @@ class CollectSession:
                 if self.stop_event.is_set():
                     self._interrupted(None)
                 self._attempt(attempt, recorder, writer, bar)
-        return s
 
     def _open_devices(self, config: SessionConfig) -> tuple[Gripper, TactileSensor, ForceSensor]:
         return open_devices(config, self.rigs)
