@@ -341,11 +341,12 @@ class CollectSession:
         )
 
     def _open_on_abort(self, gripper: Gripper) -> Callable[..., bool]:
-        """An exit callback run before the devices close: on a second Ctrl-C (KeyboardInterrupt
-        from anywhere, perhaps mid-command) command the gripper open once more."""
+        """An exit callback: on a second Ctrl-C (a KeyboardInterrupt from anywhere, perhaps
+        mid-command) command the gripper open once more. Pushed twice: first on unwinding (not
+        after the final merge) and last before the devices close (a Ctrl-C during the merge)."""
 
         def callback(et: object, exc: BaseException | None, tb: object) -> bool:
-            if isinstance(exc, KeyboardInterrupt):
+            if isinstance(exc, KeyboardInterrupt) and not self._abort_opened:
                 try:
                     gripper.open()
                     self._abort_opened = True
@@ -361,7 +362,7 @@ class CollectSession:
             devices = (opener or self._open_devices)(c)
             for device in devices:
                 stack.enter_context(device)
-            stack.push(self._open_on_abort(devices[0]))
+            stack.push(self._open_on_abort(devices[0]))  # Ctrl-C during the final merge
             recorder = self._prepare(*devices)
             writer = stack.enter_context(GraspWriter(c.output))
             stack.callback(self._close_rejects)
@@ -375,6 +376,7 @@ class CollectSession:
                     disable=not self.progress,
                 )
             )
+            stack.push(self._open_on_abort(devices[0]))  # the first thing on unwinding
             for attempt in range(1, budget + 1):
                 if s.complete:
                     break
