@@ -295,3 +295,21 @@ class ModulusEstimate:
             "lower_bound_only": self.lower_bound_only,
             "details": self.details,
         }
+
+
+def with_recording_flags(estimate: ModulusEstimate, meta: GraspMetadata) -> ModulusEstimate:
+    """``estimate`` with the flags its grasp's recording calls for, whatever estimator made it.
+
+    The one place every estimate path goes through (:func:`tactile.estimators.estimate_grasp`,
+    :mod:`tactile.evaluation.runner`, hence ``tactile estimate`` / ``evaluate``): a grasp recorded
+    with an uncalibrated gripper width (``meta.extra["width_calibrated"]`` is False, see
+    ``tactile calibrate gripper``) gets :attr:`Flag.WIDTH_UNCALIBRATED`; its closure, and so E,
+    may be off by the gripper's count error (up to ~11 % on a 2F-85).
+    """
+    if meta.extra.get("width_calibrated") is False and Flag.WIDTH_UNCALIBRATED not in (
+        estimate.flags
+    ):
+        from dataclasses import replace
+
+        return replace(estimate, flags=estimate.flags | {Flag.WIDTH_UNCALIBRATED})
+    return estimate

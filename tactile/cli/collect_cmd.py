@@ -2,7 +2,8 @@
 
 Ctrl-C stops the session cleanly (the grasp in progress stops at its next frame, the gripper
 opens, the partial grasp is kept in the rejects, the output is consolidated) and prints how to
-resume; a second Ctrl-C aborts at once (devices and files are still closed).
+resume; a second Ctrl-C aborts at once (the gripper is commanded open again, devices and files
+are still closed, the resume command is printed); later presses are ignored.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import shlex
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -146,6 +147,30 @@ def _sim_calibration(camera_url: str) -> str | None:
     return url.get_str("calibration", "sim-wedge-v1") if url.scheme == "sim" else None
 
 
+def _check_calibration(calibration_id: str | None, source: str) -> None:
+    """Refuse, before anything moves, a calibration id that estimates could not resolve
+    (issue 14: every grasp was recorded, then every estimate failed "unknown calibration")."""
+    from tactile.errors import CalibrationError, ConfigError
+    from tactile.sensor import BUILTIN_CALIBRATIONS, CALIBRATION_DIR, get_calibration
+
+    if not calibration_id:
+        return
+    try:
+        get_calibration(calibration_id)
+    except (CalibrationError, OSError, ValueError) as exc:
+        known = ", ".join(
+            sorted(set(BUILTIN_CALIBRATIONS) | {p.stem for p in CALIBRATION_DIR.glob("*.json")})
+        )
+        raise ConfigError(
+            f"sensor calibration {calibration_id!r} ({source}) cannot be loaded "
+            f"({exc.message if isinstance(exc, CalibrationError) else exc}); nothing was "
+            "recorded, as no grasp recorded with it could be estimated",
+            hint=f"write it first (`tactile calibrate geometry|depth|gel --id {calibration_id}`, "
+            "docs/calibration.md), or name a known id or a calibration JSON path (--calibration, "
+            f"or calibration = in the profile): {known}",
+        ) from exc
+
+
 def build_config(args: argparse.Namespace) -> Any:
     from tactile.errors import ConfigError
     from tactile.hardware.profiles import list_profiles, load_profile
@@ -189,6 +214,19 @@ def build_config(args: argparse.Namespace) -> Any:
             f"unknown [recorder] setting in profile: {exc}",
             hint=f"allowed: {', '.join(f.name for f in dataclasses.fields(RecorderConfig))}",
         ) from exc
+    calibration_id = (
+        args.calibration
+        or (profile.calibration if profile else None)
+        or _sim_calibration(devices["tactile"])
+    )
+    _check_calibration(
+        calibration_id,
+        "--calibration"
+        if args.calibration
+        else f"hardware profile {profile.name!r}, {profile.path}"
+        if profile and profile.calibration
+        else "the simulated camera's URL",
+    )
     return SessionConfig(
         object_id=args.object,
         n_grasps=args.grasps,
@@ -199,9 +237,7 @@ def build_config(args: argparse.Namespace) -> Any:
         label_modulus_pa=args.label_pa,
         shape=args.shape,
         radius_mm=args.radius_mm,
-        calibration_id=args.calibration
-        or (profile.calibration if profile else None)
-        or _sim_calibration(devices["tactile"]),
+        calibration_id=calibration_id,
         profile=profile.name if profile else None,
         recorder=recorder,
         max_attempts=args.max_attempts,
@@ -264,32 +300,77 @@ def resume_command(argv: list[str]) -> str:
 
 
 @contextmanager
-def stop_on_sigint(stop: threading.Event, out: Any) -> Iterator[None]:
-    """First Ctrl-C: set ``stop`` (a clean stop at the next frame); second: KeyboardInterrupt."""
+def stop_on_sigint(stop: threading.Event, out: Any) -> Iterator[Callable[[], None]]:
+    """First Ctrl-C: set ``stop`` (a clean stop at the next frame); second: one
+    KeyboardInterrupt (the session then opens the gripper and says how to resume); later ones
+    are ignored, so they cannot break that.
+
+    A KeyboardInterrupt raised while Python runs a finaliser (h5py's weak-reference callbacks)
+    is not raised but printed as "Exception ignored in ..."; that one is raised again, silently,
+    instead (issue 13: the second Ctrl-C was often lost that way).
+
+    Yields ``finished()``: call it once the session is over, so that a late Ctrl-C cannot cut
+    the summary and the resume line short."""
     if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
+        yield lambda: None  # signal handlers can only be set from the main thread
         return
+    import _thread
+
+    presses = 0
+    redeliver = False
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
+        nonlocal presses, redeliver
+        if redeliver:  # the abort, swallowed by a finaliser: raise it again here
+            redeliver = False
             raise KeyboardInterrupt
-        stop.set()
-        print(
-            "\nstopping: finishing safely (gripper opens, data is kept); Ctrl-C again to abort",
-            file=out,
-            flush=True,
-        )
+        presses += 1
+        if presses == 1:
+            stop.set()
+            print(
+                "\nstopping: finishing safely (gripper opens, data is kept); Ctrl-C again to abort",
+                file=out,
+                flush=True,
+            )
+        elif presses == 2:
+            stop.set()
+            print("\naborting: the gripper is commanded open", file=out, flush=True)
+            raise KeyboardInterrupt
+
+    previous_hook = sys.unraisablehook
+
+    timers: list[threading.Timer] = []
+
+    def unraisable(info: Any) -> None:
+        nonlocal redeliver
+        if presses == 2 and isinstance(info.exc_value, KeyboardInterrupt):
+            redeliver = True
+            # from another thread, a moment later: ``handler`` then runs in the main thread
+            # outside the finaliser (called from here it would raise inside this hook)
+            timer = threading.Timer(0.01, _thread.interrupt_main)
+            timer.daemon = True
+            timers.append(timer)
+            timer.start()
+            return
+        previous_hook(info)
+
+    def finished() -> None:
+        nonlocal presses, redeliver
+        presses, redeliver = max(presses, 3), False  # ignored from now on
+        for timer in timers:
+            timer.cancel()
 
     previous = signal.signal(signal.SIGINT, handler)
+    sys.unraisablehook = unraisable
     try:
-        yield
+        yield finished
     finally:
         signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
 
 
 def run(args: argparse.Namespace) -> int:
-    from tactile.recording import SessionAbortedError, SessionInterruptedError, run_session
-    from tactile.recording.preview import close_preview, make_preview
+    from tactile.recording.preview import make_preview
 
     config = build_config(args)
     preview = make_preview(args.preview)
@@ -305,8 +386,23 @@ def run(args: argparse.Namespace) -> int:
             then=preview,
         )
     stop = threading.Event()
+    with stop_on_sigint(stop, sys.stderr) as finished:
+        return _collect(args, config, preview, live, stop, finished)
+
+
+def _collect(
+    args: argparse.Namespace,
+    config: Any,
+    preview: Any,
+    live: Any,
+    stop: threading.Event,
+    finished: Callable[[], None],
+) -> int:
+    from tactile.recording import SessionAbortedError, SessionInterruptedError, run_session
+    from tactile.recording.preview import close_preview
+
     try:
-        with stop_on_sigint(stop, sys.stderr):
+        try:
             summary = run_session(
                 config,
                 progress=not args.no_progress,
@@ -314,9 +410,15 @@ def run(args: argparse.Namespace) -> int:
                 on_frame=live if live is not None else preview,
                 stop_event=stop,
             )
+        finally:
+            finished()
     except SessionInterruptedError as exc:
         _print_summary(exc.summary, args.json, live)
         print(f"tactile collect: {exc.message}", file=sys.stderr)
+        print(f"resume with: {resume_command(sys.argv[1:])}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:  # the second Ctrl-C, outside the session (devices not open)
+        print("tactile collect: aborted", file=sys.stderr)
         print(f"resume with: {resume_command(sys.argv[1:])}", file=sys.stderr)
         return 130
     except SessionAbortedError as exc:

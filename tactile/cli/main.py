@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_notes(command: str, exc: BaseException) -> None:
+    """What a failure kept (e.g. ``kept N of M grasps in FILE ...``, :mod:`tactile.io.output`)."""
+    for note in getattr(exc, "__notes__", ()):
+        print(f"tactile {command}: {note}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -58,9 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"tactile {args.command}: error: {exc}", file=sys.stderr)
+        _print_notes(args.command, exc)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print(f"tactile {args.command}: interrupted", file=sys.stderr)
+        _print_notes(args.command, exc)
         return 130
     except BrokenPipeError:
         # Output piped into e.g. `head`, which closed early: not an error of ours.

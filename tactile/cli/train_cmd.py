@@ -24,7 +24,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, print_json
+from tactile.cli._common import add_json_flag, add_progress_flags, print_json, show_progress
 
 
 def register(sub: Any) -> None:
@@ -77,7 +77,7 @@ def register(sub: Any) -> None:
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     p.add_argument("--no-augment", action="store_true", help="switch sim-to-real augmentation off")
     p.add_argument("--cache-dir", type=Path, default=None, help="prepared-input cache folder")
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_progress_flags(p)  # bars only on a terminal, unless --progress / --no-progress
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     )
     analytical_name = args.analytical or recipe.analytical or "hertz"
     analytical = None if analytical_name.lower() == "none" else analytical_name
-    progress = not args.no_progress and not args.json
+    progress = show_progress(args)  # not into a log file (issue 13), never with --json
     extra = {"recipe_provenance": recipe.provenance} if recipe.provenance else None
     with warnings.catch_warnings():
         # the warnings are printed below, once, in the report's own words

@@ -9,7 +9,6 @@ register ``neural`` / ``hybrid``, then looks again.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import importlib.util
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from typing import Any
 from tactile.errors import ConfigError, EstimatorError
 from tactile.estimators.base import Estimator
 from tactile.sensor import SensorCalibration
-from tactile.types import Flag, Grasp, GraspFeatures, ModulusEstimate
+from tactile.types import Grasp, GraspFeatures, ModulusEstimate, with_recording_flags
 
 Factory = Callable[..., Estimator] | str
 
@@ -104,11 +103,9 @@ def estimate_grasp(
     """Estimate Young's modulus of ``grasp`` with an estimator given by name or instance.
 
     A grasp recorded with an uncalibrated gripper width (``meta.extra["width_calibrated"]`` is
-    False, see ``tactile calibrate gripper``) gets :attr:`Flag.WIDTH_UNCALIBRATED`: its closure,
-    and so E, may be off by the gripper's count error (up to ~11 % on a 2F-85).
+    False, see ``tactile calibrate gripper``) gets ``width_uncalibrated``
+    (:func:`~tactile.types.with_recording_flags`, as through ``tactile estimate``).
     """
     est = get_estimator(estimator) if isinstance(estimator, str) else estimator
     result = est.estimate(grasp, features=features, calibration=calibration)
-    if grasp.meta.extra.get("width_calibrated") is False:
-        result = dataclasses.replace(result, flags=result.flags | {Flag.WIDTH_UNCALIBRATED})
-    return result
+    return with_recording_flags(result, grasp.meta)

@@ -23,7 +23,7 @@ from tactile.evaluation.protocol import apply_protocol
 from tactile.io.sources import is_reference_layout, iter_grasps
 from tactile.io.sources import label_meta as _label_meta
 from tactile.sensor import SensorCalibration
-from tactile.types import GraspMetadata, ModulusEstimate
+from tactile.types import GraspMetadata, ModulusEstimate, with_recording_flags
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
@@ -182,6 +182,7 @@ def estimate_dataset(
             grasp = grasp if meta is grasp.meta else dataclasses.replace(grasp, meta=meta)
             object_id, label = grasp.meta.object_id, grasp.meta.label_modulus_pa
             estimate = est.estimate(grasp, calibration=calibration)
+            estimate = with_recording_flags(estimate, grasp.meta)
         except StoreError as exc:
             if isinstance(exc, GraspNotFoundError):
                 raise
@@ -208,7 +209,8 @@ def _one_stored(
     t0 = time.perf_counter()
     object_id, label = gid, None
     try:
-        meta = label_meta(reader.metadata(gid), labels, protocol)
+        recorded = reader.metadata(gid)
+        meta = label_meta(recorded, labels, protocol)
         object_id, label = meta.object_id, meta.label_modulus_pa
         if isinstance(est, AnalyticalEstimator):
             _, estimate = estimate_stored(
@@ -222,6 +224,7 @@ def _one_stored(
             )
         else:  # its own partial read (the network: the frames its inputs were trained on)
             estimate = est.estimate_stored(reader, gid, calibration=calibration, meta=meta)
+        estimate = with_recording_flags(estimate, recorded)
     except StoreError as exc:
         if isinstance(exc, GraspNotFoundError):
             raise

@@ -2,8 +2,12 @@
 
 Every command that writes follows one policy (``docs/decisions.md``):
 
-- an output that does not exist is created (:attr:`WriteMode.NEW`); grasps completed before a
-  failure stay, as after a crash (the store's guarantee);
+- an output that does not exist is created (:attr:`WriteMode.NEW`). If the command fails or is
+  interrupted, a new output that holds no grasp is removed (a rerun is not refused because of
+  it); one that holds some is kept (completed grasps are durable, as after a crash) and the
+  exception gets a note, printed by the CLI: ``kept N of M grasps in FILE (incomplete, ...);
+  rerun with --overwrite to start again``. ``tactile collect`` does not come here: collected
+  grasps are always kept and it says how to resume;
 - an existing output is refused with :class:`~tactile.errors.OutputExistsError` unless the user
   said ``--overwrite`` or, where adding makes sense, ``--append``;
 - ``--append`` (:attr:`WriteMode.APPEND`) is all or nothing: if the command fails (a grasp id
@@ -143,19 +147,67 @@ def _swap_in(new: Path, path: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def incomplete_note(
+    path: Path, kept: int, expected: int | None, what: str = "incomplete", rerun: str = ""
+) -> str:
+    """The one line said when a failed or interrupted command keeps part of a new output."""
+    of = f" of {expected}" if expected is not None else ""
+    rerun = rerun or "rerun with --overwrite to start again"
+    return f"kept {kept}{of} grasps in {path} ({what}); {rerun}"
+
+
+def _settle_failed_new(
+    writer: GraspWriter, created_dir: bool, exc: BaseException, note: Callable[[int], str]
+) -> None:
+    """After a failure writing a new output: remove it when it holds no grasp (it did not exist
+    before), else keep it and add ``note(kept)`` to ``exc`` (the CLI prints it)."""
+    lay = resolve(writer.path)
+    kept = len(writer.ids) + len(writer.recovered_ids)
+    if kept == 0:
+        if lay.main is not None:
+            if not lay.directory_files():
+                lay.main.unlink(missing_ok=True)
+                if lay.directory.is_dir() and not any(lay.directory.iterdir()):
+                    lay.directory.rmdir()
+        elif created_dir and lay.directory.is_dir() and not any(lay.directory.iterdir()):
+            lay.directory.rmdir()
+        return
+    exc.add_note(note(kept))
+
+
 @contextlib.contextmanager
 def open_grasp_output(
-    path: str | Path, mode: WriteMode, **writer_options: Any
+    path: str | Path,
+    mode: WriteMode,
+    *,
+    expected: int | None = None,
+    incomplete: str = "incomplete",
+    rerun: str = "",
+    **writer_options: Any,
 ) -> Iterator[GraspWriter]:
     """A :class:`GraspWriter` on ``path`` that follows ``mode`` (see the module docstring).
 
     ``writer_options`` go to :class:`GraspWriter` (``compression``, ``frame_codec`` ...).
+    ``expected`` (the grasps the command meant to write), ``incomplete`` (what the output lacks)
+    and ``rerun`` (how to finish it; default: ``--overwrite``) word the note of a failed new
+    output that keeps some grasps (:func:`incomplete_note`).
     """
     path = Path(path)
     remove_stale_siblings(path)
     if mode is WriteMode.NEW:
-        with GraspWriter(path, **writer_options) as writer:
-            yield writer
+        created_dir = resolve(path).main is None and not path.exists()
+        writer = GraspWriter(path, **writer_options)
+        try:
+            with writer:
+                yield writer
+        except BaseException as exc:
+            _settle_failed_new(
+                writer,
+                created_dir,
+                exc,
+                lambda kept: incomplete_note(path, kept, expected, incomplete, rerun),
+            )
+            raise
         return
     if mode is WriteMode.APPEND:
         with GraspWriter(path, all_or_nothing=True, **writer_options) as writer:

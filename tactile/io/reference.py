@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from tactile.errors import ImportDataError
+from tactile.errors import ImportDataError, TactileError
 from tactile.io.labels import LabelRow, LabelWarning, read_aliases, read_label_table, resolve_label
 from tactile.io.layout import resolve, scan
 from tactile.io.output import WriteMode, dataset_exists, open_grasp_output
@@ -286,8 +286,9 @@ def load_reference_recording(
     except ImportDataError:
         raise
     except ValueError as exc:  # InvalidGraspError: NaN samples, fewer than 2 frames, ...
+        reason = exc.message if isinstance(exc, TactileError) else str(exc)  # its hint: once
         raise ImportDataError(
-            f"reference grasp {rec.stem!r} is not a valid grasp: {exc}",
+            f"reference grasp {rec.stem!r} is not a valid grasp: {reason}",
             hint="fix or drop this recording; other grasps import independently",
         ) from exc
     return grasp, (jpegs[:n] if jpegs is not None else None)
@@ -380,7 +381,12 @@ def import_reference(
         items = tqdm(recordings, desc="import", unit="grasp")
     ids: list[str] = []
     with open_grasp_output(
-        dest, write_mode, compression=compression, frame_codec=frame_codec
+        dest,
+        write_mode,
+        compression=compression,
+        frame_codec=frame_codec,
+        expected=len(recordings),
+        rerun="rerun with --skip-existing to import the rest, or --overwrite to start again",
     ) as writer:
         for rec in items:
             grasp, jpegs = load_reference_recording(rec.avi, labels=labels, aliases=aliases)

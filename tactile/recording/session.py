@@ -282,6 +282,7 @@ class CollectSession:
         self.rigs = rigs
         self.summary = SessionSummary(config.object_id, config.output, config.n_grasps)
         self._rejects: GraspWriter | None = None
+        self._abort_opened: bool | None = None  # after a second Ctrl-C: the gripper opened?
 
     def _close_rejects(self) -> None:
         if self._rejects is not None:
@@ -327,10 +328,52 @@ class CollectSession:
                 return s
         needed = c.n_grasps - s.already_present
         budget = c.max_attempts or max(3, 2 * needed)
+        try:
+            self._run(opener, budget)
+        except KeyboardInterrupt as exc:  # a second Ctrl-C: abort, without another traceback
+            raise self._aborted() from exc
+        return s
+
+    def _aborted(self) -> SessionInterruptedError:
+        s = self.summary
+        s.aborted = "interrupted"
+        gripper = ""  # None: it had not moved yet
+        if self._abort_opened is not None:
+            gripper = (
+                "; the gripper was commanded open"
+                if self._abort_opened
+                else "; the gripper could NOT be commanded open - check it"
+            )
+        return SessionInterruptedError(
+            f"aborted at the second Ctrl-C{gripper}; {s.n_done} of {s.target} accepted grasps "
+            f"are safe in {self.config.output}",
+            summary=s,
+            hint="run the same command with --append to resume (it also finishes the file)",
+        )
+
+    def _open_on_abort(self, gripper: Gripper) -> Callable[..., bool]:
+        """An exit callback: on a second Ctrl-C (a KeyboardInterrupt from anywhere, perhaps
+        mid-command) command the gripper open once more. Pushed twice: first on unwinding (not
+        after the final merge) and last before the devices close (a Ctrl-C during the merge)."""
+
+        def callback(et: object, exc: BaseException | None, tb: object) -> bool:
+            if isinstance(exc, KeyboardInterrupt) and not self._abort_opened:
+                try:
+                    gripper.open()
+                    self._abort_opened = True
+                except Exception:
+                    self._abort_opened = False
+            return False
+
+        return callback
+
+    def _run(self, opener: Opener | None, budget: int) -> None:
+        c, s = self.config, self.summary
         with contextlib.ExitStack() as stack:
             devices = (opener or self._open_devices)(c)
             for device in devices:
                 stack.enter_context(device)
+            stack.push(self._open_on_abort(devices[0]))  # Ctrl-C during the final merge
             recorder = self._prepare(*devices)
             writer = stack.enter_context(GraspWriter(c.output, frame_codec=c.frame_codec))
             stack.callback(self._close_rejects)
@@ -344,6 +387,7 @@ class CollectSession:
                     disable=not self.progress,
                 )
             )
+            stack.push(self._open_on_abort(devices[0]))  # the first thing on unwinding
             for attempt in range(1, budget + 1):
                 if s.complete:
                     break
@@ -352,7 +396,6 @@ class CollectSession:
                 if self.stop_event.is_set():
                     self._interrupted(None)
                 self._attempt(attempt, recorder, writer, bar)
-        return s
 
     def _open_devices(self, config: SessionConfig) -> tuple[Gripper, TactileSensor, ForceSensor]:
         return open_devices(config, self.rigs)
@@ -451,9 +494,10 @@ class CollectSession:
                 self.config.rejects_path, frame_codec=self.config.frame_codec
             )
         rejects = self._rejects
-        rid = f"{self.config.object_id}_reject_{len(rejects.ids) + 1:03d}"
-        while rid in rejects:
-            rid += "x"
+        k = len(rejects.ids) + 1  # the next free number (a resumed session's are taken)
+        while f"{self.config.object_id}_reject_{k:03d}" in rejects:
+            k += 1
+        rid = f"{self.config.object_id}_reject_{k:03d}"
         extra = {**grasp.meta.extra, "reject_reason": reason, "attempt": attempt}
         meta = dataclasses.replace(grasp.meta, extra=extra)
         rejects.append(dataclasses.replace(grasp, grasp_id=rid, meta=meta))

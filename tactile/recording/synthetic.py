@@ -129,7 +129,13 @@ def generate_dataset(
     started = time.perf_counter()
     written: list[tuple[int, str]] = []
     ids: list[str] = []
-    with open_grasp_output(out, mode, frame_codec=frame_codec) as writer:
+    with open_grasp_output(
+        out,
+        mode,
+        frame_codec=frame_codec,
+        expected=len(plan.jobs),
+        incomplete="incomplete, no dataset card",
+    ) as writer:
         for grasp in grasps:
             ids.append(writer.append(grasp))
             written.append((grasp.n_frames, str(grasp.meta.extra["stopped_by"])))

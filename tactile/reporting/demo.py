@@ -47,7 +47,9 @@ def record_demo_grasps(
 
     ids = []
     objects = tqdm(DEMO_OBJECTS, desc="simulate", unit="grasp", disable=not progress)
-    with open_grasp_output(path, WriteMode(mode), frame_codec="jpeg") as writer:
+    with open_grasp_output(
+        path, WriteMode(mode), frame_codec="jpeg", expected=len(DEMO_OBJECTS)
+    ) as writer:
         for i, spec in enumerate(objects):
             obj = SimObject(
                 shape="sphere", radius_mm=spec.radius_mm, modulus_pa=spec.modulus_pa, name=spec.name

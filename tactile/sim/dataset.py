@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import math
 import multiprocessing
+import signal
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -119,8 +120,14 @@ def _run(jobs: Sequence[Any], workers: int, pool: Any = None) -> Iterator[Grasp]
     if workers <= 1:
         yield from map(_job, jobs)
         return
-    with multiprocessing.get_context().Pool(workers) as local:
+    with multiprocessing.get_context().Pool(workers, initializer=_ignore_sigint) as local:
         yield from _run_in(local, jobs, AHEAD_PER_WORKER * workers)
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent (which stops them): a terminal sends SIGINT to
+    the whole process group, and each worker printed its own KeyboardInterrupt traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_in(pool: Any, jobs: Sequence[Any], window: int) -> Iterator[Grasp]:

@@ -120,3 +120,80 @@ def test_calibrate_refuses_an_existing_output(
     assert "edited by hand" in out.read_text()
     assert main([*argv, "--overwrite"]) == 0
     assert out.read_text() == first
+
+
+def _interrupt_job(monkeypatch: pytest.MonkeyPatch, after: int) -> None:
+    """Ctrl-C (KeyboardInterrupt) while simulating grasp number ``after`` (0-based)."""
+    import tactile.sim.dataset as dataset
+
+    real = dataset._job
+    calls = []
+
+    def job(spec: object) -> object:
+        calls.append(spec)
+        if len(calls) > after:
+            raise KeyboardInterrupt
+        return real(spec)
+
+    monkeypatch.setattr(dataset, "_job", job)
+
+
+def test_an_interrupted_new_simulate_keeps_its_grasps_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: Ctrl-C into a new `simulate big.h5` kept 20 of 600 grasps silently, and the file
+    could be neither rerun (already exists) nor appended (id clash)."""
+    out = tmp_path / "big.h5"
+    argv = ["simulate", str(out), *SIM[:1], "3", *SIM[2:]]  # 3 objects x 1 grasp
+    _interrupt_job(monkeypatch, after=2)
+    assert main(argv) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err
+    assert (
+        f"kept 2 of 3 grasps in {out} (incomplete, no dataset card); "
+        "rerun with --overwrite to start again"
+    ) in err
+    assert len(GraspReader(out).ids()) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.h5"]  # no card, no leftovers
+    monkeypatch.undo()
+    assert main([*argv, "--overwrite"]) == 0  # what the note says works
+    assert len(GraspReader(out).ids()) == 3
+
+
+def test_a_new_output_that_ends_without_grasps_is_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "none.h5"
+    _interrupt_job(monkeypatch, after=0)
+    assert main(["simulate", str(out), *SIM]) == 130
+    assert "kept" not in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # no empty file blocking the rerun
+    monkeypatch.undo()
+    assert main(["simulate", str(out), *SIM]) == 0
+
+
+def test_an_import_refused_for_nan_forces_leaves_nothing_and_says_the_fix_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: the refused import left an empty nan.h5 (the rerun was refused "already
+    exists") and printed "(fix: ...)" twice."""
+    import pickle
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "io"))
+    from io_helpers import write_recording
+
+    src = tmp_path / "rec"
+    src.mkdir()
+    write_recording(src, "ball_1", 12, 12, 12)
+    forces = np.linspace(0.0, 12.0, 12)
+    forces[4] = np.nan
+    (src / "ball_1_forces.pkl").write_bytes(pickle.dumps(forces))
+    dest = tmp_path / "nan.h5"
+    assert main(["import", str(src), str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert "not a valid grasp" in err and "non-finite" in err
+    assert err.count("(fix:") == 1
+    assert not dest.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["rec"]
+    (src / "ball_1_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, 12.0, 12)))
+    assert main(["import", str(src), str(dest)]) == 0  # the rerun after fixing the data
+    assert GraspReader(dest).ids() == ["ball_1"]

@@ -209,3 +209,33 @@ def test_estimate_and_evaluate_use_the_model_given(
     assert "no model" in capsys.readouterr().err
     assert main(["estimate", str(grasp_file), "--model", str(mine), "--estimator", "hertz"]) == 2
     assert "--model applies to the network estimators" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("estimator", ["auto", "hertz"])
+def test_estimate_and_evaluate_flag_a_grasp_recorded_without_a_width_calibration(
+    tmp_path: Path, estimator: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: a grasp stored ``width_calibrated=False`` (collected before ``tactile calibrate
+    gripper``) showed no ``width_uncalibrated`` through the CLI, only through estimate_grasp."""
+    import dataclasses
+
+    obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=5e4, name="soft_ball")
+    grasp = simulate_grasp(obj, config=SimGraspConfig(), seed=0)
+    extra = {**grasp.meta.extra, "width_calibrated": False}
+    uncal = dataclasses.replace(grasp, meta=dataclasses.replace(grasp.meta, extra=extra))
+    path = tmp_path / "uncal.h5"
+    with GraspWriter(path) as writer:
+        writer.append(uncal)
+    assert main(["estimate", str(path), "--estimator", estimator, "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert "width_uncalibrated" in row["flags"]
+    assert main(["estimate", str(path), "--estimator", estimator]) == 0
+    assert "width_uncalibrated" in capsys.readouterr().out
+    assert main(["evaluate", str(path), "--estimator", estimator, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "width_uncalibrated" in data["objects"][0]["flags"]
+    # the library path agrees, and a calibrated grasp is not flagged
+    from tactile.estimators import estimate_grasp
+
+    assert "width_uncalibrated" in estimate_grasp(uncal, estimator).flags
+    assert "width_uncalibrated" not in estimate_grasp(grasp, estimator).flags

@@ -170,3 +170,45 @@ def test_preview_that_cannot_start_fails_before_anything_moves(
     err = capsys.readouterr().err
     assert "no display" in err and "rerun:preview.rrd" in err
     assert not (tmp_path / "s.h5").exists()
+
+
+def test_a_calibration_id_estimates_cannot_resolve_is_refused_before_anything_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: a profile naming an unknown calibration recorded every grasp, then every
+    estimate failed "unknown calibration"."""
+    from tactile.hardware.profiles import load_profile
+
+    sim_toml = load_profile("sim").path
+    assert sim_toml is not None
+    text = sim_toml.read_text()
+    assert 'calibration = "sim-wedge-v1"' in text
+    profile = tmp_path / "mybench.toml"
+    profile.write_text(text.replace('calibration = "sim-wedge-v1"', 'calibration = "my-gel-v9"'))
+    out = tmp_path / "s.h5"
+    assert main(["collect", "ball", "-n", "1", "-o", str(out), "--profile", str(profile)]) == 2
+    err = capsys.readouterr().err
+    assert "'my-gel-v9'" in err and "mybench.toml" in err and "nothing was recorded" in err
+    assert "tactile calibrate" in err and "sim-wedge-v1" in err  # the fix, and the known ids
+    assert not out.exists()
+    # --calibration is checked the same way, and a known one overrides the profile's
+    assert main(["collect", "ball", "-o", str(out), *SIM, "--calibration", "nope-v1"]) == 2
+    assert "'nope-v1' (--calibration)" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_rejects_of_a_resumed_session_take_the_next_free_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: a resumed session's rejects were named ball_reject_001x, _001xx, ..."""
+    out = tmp_path / "s.h5"
+    # the gripper stops short of the 25 mm ball: no contact, every attempt rejected
+    argv = ["collect", "ball", "-n", "1", "-o", str(out), *SIM, "--close-to-mm", "80"]
+    assert main([*argv, "--max-attempts", "2"]) == 1
+    assert main([*argv, "--max-attempts", "1", "--append"]) == 1
+    capsys.readouterr()
+    assert main([*argv, "--max-attempts", "1", "--append", "--json"]) == 1
+    rows = json.loads(capsys.readouterr().out)["rejected"]
+    assert [r["id"] for r in rows] == ["ball_reject_004"]
+    rejects = tmp_path / "s_rejects.h5"
+    assert GraspReader(rejects).ids() == [f"ball_reject_{k:03d}" for k in (1, 2, 3, 4)]

@@ -154,3 +154,35 @@ def test_train_config_recipe_reproduces_the_searched_settings(
     cmd = ["train", str(sim_file), "--out", str(out2), "--config", str(best), "--lr", "1e-3"]
     assert main([*cmd, *common]) == 0
     assert load_checkpoint(out2 / "model.pt").info["train_config"]["lr"] == 1e-3
+
+
+def test_train_shows_progress_bars_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: `tactile train > log 2>&1` filled the log with progress bars."""
+    import sys
+
+    import tactile.estimators.neural.training as training
+
+    seen: list[bool] = []
+
+    class StopError(Exception):
+        pass
+
+    def fake_train(*args: object, progress: bool, **kwargs: object) -> None:
+        seen.append(progress)
+        raise StopError
+
+    monkeypatch.setattr(training, "train_network", fake_train)
+    argv = ["train", "data.h5", "--out", str(tmp_path / "m")]
+    for tty, extra, expected in [
+        (False, [], False),  # a pipe or a log file
+        (True, [], True),  # a terminal
+        (True, ["--no-progress"], False),
+        (False, ["--progress"], True),
+        (True, ["--json"], False),
+    ]:
+        monkeypatch.setattr(sys.stderr, "isatty", lambda tty=tty: tty)
+        with pytest.raises(StopError):
+            main([*argv, *extra])
+        assert seen.pop() is expected, (tty, extra)
