@@ -117,6 +117,9 @@ class Grasp:
     timestamps, e.g. ``{"force": {"t_s": ..., "force_n": ...}, "gripper": {"t_s": ...,
     "width_mm": ...}}``: stream name -> column name -> 1-D array, every column of a stream the
     same length, ``t_s`` (monotonic seconds, same clock as ``t_s``) always present.
+    ``camera_jpegs``: the camera's own JPEG image of each frame, as it came (``frames`` are
+    their decoding), when the camera delivered JPEG (an MJPEG stream); a store writing JPEG
+    keeps these bytes verbatim. None otherwise, and for grasps read from a file.
     """
 
     grasp_id: str
@@ -127,6 +130,7 @@ class Grasp:
     meta: GraspMetadata
     reference_frame: np.ndarray | None = None
     streams: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    camera_jpegs: tuple[bytes, ...] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         frames = np.asarray(self.frames)
@@ -167,6 +171,14 @@ class Grasp:
                 )
             object.__setattr__(self, "reference_frame", ref)
         object.__setattr__(self, "streams", _check_streams(self.grasp_id, self.streams))
+        if self.camera_jpegs is not None:
+            jpegs = tuple(bytes(b) for b in self.camera_jpegs)
+            if len(jpegs) != n:
+                raise InvalidGraspError(
+                    f"grasp {self.grasp_id!r}: {len(jpegs)} camera JPEG images for {n} frames",
+                    hint="pass the camera's JPEG image of every frame, or None",
+                )
+            object.__setattr__(self, "camera_jpegs", jpegs)
 
     @property
     def n_frames(self) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from tactile.cli._common import add_json_flag, print_json
+from tactile.cli._common import add_frames_flag, add_json_flag, print_json
 
 _RECORDER_FLAGS = (
     ("max_force_n", "safety limit: open at once above this force (N)"),
@@ -97,6 +97,7 @@ def register(sub: Any) -> None:
         "works headless), opencv (window), none (default)",
     )
     p.add_argument("--no-tare", action="store_true", help="do not zero the force sensor first")
+    add_frames_flag(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     stop = p.add_argument_group("stopping when the online estimate is confident")
     stop.add_argument(
@@ -211,6 +212,7 @@ def build_config(args: argparse.Namespace) -> Any:
         latency_s=dict(profile.latency_s) if profile else {},
         width_calibration=profile.width_calibration() if profile else None,
         force_conversion=profile.force_conversion() if profile else None,
+        frame_codec=args.frames,
     )
 
 

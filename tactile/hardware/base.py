@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
 
@@ -74,13 +74,20 @@ class ForceSample:
 
 @dataclass(frozen=True, eq=False)
 class FrameSample:
-    """One camera frame (H, W, 3) uint8 BGR with the time it arrived."""
+    """One camera frame (H, W, 3) uint8 BGR with the time it arrived.
+
+    ``jpeg``: the camera's own JPEG image of this frame, as it came (an MJPEG stream's part),
+    when the camera delivers JPEG; ``image`` is then exactly its decoding
+    (:func:`tactile.io.frame_codec.decode_jpeg`), so a store can keep these bytes instead of the
+    pixels and give back the same pixels.
+    """
 
     t_s: float
     image: np.ndarray
     index: int  # sequence number of frames delivered by this device
     dropped_before: int = 0  # frames known to be lost just before this one
     t_device_s: float | None = None  # the sender's own timestamp (MJPEG X-Timestamp), if any
+    jpeg: bytes | None = field(default=None, repr=False)  # the camera's bytes, if JPEG
 
 
 class Device(ABC):

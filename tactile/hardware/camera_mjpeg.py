@@ -9,7 +9,8 @@ and one JPEG. Servers that answer with ``Transfer-Encoding: chunked`` (FFmpeg's 
 server, ``ffmpeg ... -f mpjpeg -listen 1 http://...``) are de-chunked first; parts may straddle
 chunks. A reader thread parses parts as they arrive, timestamps each on arrival (monotonic),
 keeps the sender's ``X-Timestamp`` (``FrameSample.t_device_s``, the Pi's wall clock in seconds)
-when there is one, decodes the JPEG with ``cv2.imdecode`` and keeps at most ``buffer`` frames:
+when there is one, decodes the JPEG with ``cv2.imdecode`` (keeping its bytes as
+``FrameSample.jpeg``, so a recording can store them verbatim) and keeps at most ``buffer`` frames:
 when the consumer is slower, the oldest are discarded and counted as dropped. A broken connection
 is reopened up to ``reconnect`` times in a row. Query keys other than ours are the server's (e.g.
 ``action=stream``) and are passed on to it.
@@ -245,14 +246,19 @@ class MjpegCamera(TactileSensor):
 
     def _deliver(self, body: bytes, t_device_s: float | None = None) -> None:
         t = now_s()
-        image = cv2.imdecode(np.frombuffer(body, np.uint8), cv2.IMREAD_COLOR)
+        # the flags of tactile.io.frame_codec.decode_jpeg: a store that keeps these bytes
+        # (FrameSample.jpeg) decodes them back to exactly this image
+        flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+        image = cv2.imdecode(np.frombuffer(body, np.uint8), flags)
         if image is None:
             self.n_corrupt += 1
             return
         with self._cond:
             if len(self._frames) == self._frames.maxlen:
                 self.n_dropped += 1  # the oldest waiting frame is discarded
-            sample = FrameSample(t, image, self._index, self._drops(t), t_device_s=t_device_s)
+            sample = FrameSample(
+                t, image, self._index, self._drops(t), t_device_s=t_device_s, jpeg=bytes(body)
+            )
             self._frames.append(sample)
             self._index += 1
             self._cond.notify_all()

@@ -10,6 +10,11 @@ the file's nominal rate, default 0 = as fast as decoded), ``crop_frac`` (0: cut 
 the height and width off every border) and ``out_width_px`` / ``out_height_px`` (resize after
 the crop) - what the GelSight Mini and DIGIT backends set.
 
+An MJPG AVI file is played from its JPEG images (:func:`tactile.io.avi_mjpeg.read_mjpeg_video`),
+decoded with libjpeg as ``tactile import`` decodes them (OpenCV's default FFmpeg decoder rounds
+differently), and each frame keeps its JPEG bytes (``FrameSample.jpeg``) unless it is cropped or
+resized, so a recording from the file can store them verbatim.
+
 Live sources are read by a background thread, so ``?timeout_s`` is a real read timeout: a
 camera (or stream) that stops delivering raises :class:`~tactile.errors.DeviceTimeoutError`
 after that long instead of blocking ``read()`` for ever. The thread keeps only the newest frame;
@@ -116,6 +121,7 @@ class OpenCVCamera(TactileSensor):
             cv2.CAP_PROP_FPS: c.fps,
         }
         self._cap: cv2.VideoCapture | None = None
+        self._jpegs: list[bytes] | None = None  # an MJPG AVI file's frames, as recorded
         self._drops = DropDetector()
         self._index = 0
         self._period_s = 0.0
@@ -147,6 +153,13 @@ class OpenCVCamera(TactileSensor):
     def _connect(self) -> None:
         self._cap = self._open_capture()
         fps = self._cap.get(cv2.CAP_PROP_FPS) if self.is_file else 0.0
+        self._jpegs = None
+        if self.is_file:
+            from tactile.io.avi_mjpeg import read_mjpeg_video
+
+            video = read_mjpeg_video(str(self.source))
+            if video is not None:
+                self._jpegs = video.images
         self._period_s = 1.0 / fps if self.realtime and fps > 0 else 0.0
         self._next_s = time.monotonic()
         self._index = 0
@@ -233,7 +246,7 @@ class OpenCVCamera(TactileSensor):
         raise DeviceError(f"{self.name}: no frame", hint="reconnect the camera")
 
     # --- files: decoded in the caller's thread ------------------------------------------------
-    def _read_file(self) -> np.ndarray:
+    def _read_file(self) -> tuple[np.ndarray, bytes | None]:
         if self._cap is None:
             self._require_connected()
             raise DeviceError(f"{self.name} has no capture", hint="reconnect the camera")
@@ -242,27 +255,45 @@ class OpenCVCamera(TactileSensor):
             if delay > 0:
                 time.sleep(delay)
             self._next_s = max(self._next_s + self._period_s, time.monotonic())
-        ok, image = self._cap.read()
+        if self._jpegs is not None:
+            if self._index < len(self._jpegs):
+                flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION  # as frame_codec does
+                jpeg = self._jpegs[self._index]
+                image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), flags)
+                if image is None:
+                    raise DeviceError(
+                        f"frame {self._index} of video file {self.source!r} is not a valid JPEG",
+                        hint="the file is damaged; re-record it or cut the frame out",
+                    )
+                return image, jpeg
+            ok, image = False, None
+        else:
+            ok, image = self._cap.read()
         if not ok or image is None:
             raise EndOfStreamError(
                 f"video file {self.source!r} has no more frames (read {self._index})",
                 hint="record longer, or stop reading at the end of the file",
             )
-        return image
+        return image, None
 
     def read(self) -> FrameSample:
         self._require_connected()
+        jpeg: bytes | None = None
         if self.is_file:
-            image, t, dropped = self._read_file(), now_s(), 0  # a file loses nothing
+            (image, jpeg), t, dropped = self._read_file(), now_s(), 0  # a file loses nothing
         else:
             t, image, unseen = self._read_live()
             dropped = max(self._drops(t), unseen)
         if image.ndim == 2:
             image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
         c = self.config
-        image = crop_and_resize(image, c.crop_frac, (c.out_width_px, c.out_height_px))
+        if c.crop_frac > 0 or c.out_width_px > 0:
+            jpeg = None  # the image is no longer what the JPEG holds
+            image = crop_and_resize(image, c.crop_frac, (c.out_width_px, c.out_height_px))
+        else:
+            image = np.ascontiguousarray(image)
         self._index += 1
-        return FrameSample(t, image, self._index - 1, dropped)
+        return FrameSample(t, image, self._index - 1, dropped, jpeg=jpeg)
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):

@@ -11,7 +11,10 @@ Two layouts, both plain HDF5 (``docs/hdf5-schema.md``):
   ``codec = "jpeg"``, ``frame_shape = (H, W, 3)``, ``color_order = "BGR"`` (after decoding with
   OpenCV; a JPEG itself is YCbCr), ``origin = "camera"`` (the camera's bytes, verbatim) or
   ``"encoded"`` (encoded by tactile with the reference camera's quantisation table). The
-  reference frame of an encoded grasp is ``reference_frame_jpeg`` (one JPEG, same table).
+  reference frame of an encoded grasp is ``reference_frame_jpeg`` (one JPEG, same table); of a
+  camera-bytes grasp, ``reference_frame_jpeg`` with ``origin = "camera"`` when it is the
+  grasp's first frame (as ``tactile collect`` records it: that frame's bytes again), else raw
+  ``reference_frame``.
 
 Readers decode only the frames asked for (:func:`read_frames_at`).
 """
@@ -113,7 +116,10 @@ def write_frames(
     if camera_jpegs is not None:
         _check_camera_jpegs(frames, camera_jpegs, grasp_id)
         _write_jpeg_blob(g, JPEG, camera_jpegs, frames.shape[1:], "camera")
-        if reference is not None:  # not from the camera's stream: kept lossless
+        if reference is not None and np.array_equal(reference, frames[0]):
+            # the first frame (a recorder's unloaded frame): its camera bytes, verbatim
+            _write_jpeg_blob(g, REFERENCE_JPEG, camera_jpegs[:1], reference.shape, "camera")
+        elif reference is not None:  # not from the camera's stream: kept lossless
             g.create_dataset(REFERENCE_RAW, data=reference, **opts).attrs["color_order"] = "BGR"
         return
     images = [encode_jpeg(f) for f in frames]

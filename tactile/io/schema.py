@@ -224,7 +224,7 @@ def _load(g: h5py.Group, name: str, where: str) -> np.ndarray:
 def read_grasp(g: h5py.Group, where: str) -> Grasp:
     """Read and re-validate the grasp stored in group ``g`` (``where`` names it in errors)."""
     meta = read_metadata(g, where)
-    arrays = {name: _load(g, name, where) for name, _ in _SERIES}
+    arrays: dict[str, Any] = {name: _load(g, name, where) for name, _ in _SERIES}
     arrays["frames"] = frame_store.read_all_frames(g, where)
     reference = frame_store.read_reference(g, where)
     gid = g.name.rsplit("/", 1)[-1] if g.name else ""

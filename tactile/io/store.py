@@ -181,7 +181,8 @@ class GraspWriter:
         """Store ``grasp`` durably and return its id (``grasp_NNNN`` when its id is empty).
 
         ``camera_jpegs``: the camera's JPEG image of each frame (``grasp.frames`` decoded from
-        them); with ``frame_codec="jpeg"`` they are stored verbatim instead of the pixels."""
+        them; default: ``grasp.camera_jpegs``); with ``frame_codec="jpeg"`` they are stored
+        verbatim instead of the pixels."""
         if self._closed:
             raise StoreError(f"writer for {self.path} is closed", hint="open a new GraspWriter")
         if not grasp.grasp_id:
@@ -192,6 +193,8 @@ class GraspWriter:
                 f"grasp id {gid!r} is already in {self.path}",
                 hint="give each grasp a unique id (or an empty id to number it automatically)",
             )
+        if camera_jpegs is None:
+            camera_jpegs = grasp.camera_jpegs
         final = self._layout.grasp_file(gid)
         tmp = _files.temp_sibling(final)
         try:

@@ -33,6 +33,10 @@ On *any* error (a device fault, a silent gauge, a camera that stops, Ctrl-C thro
 ``stop_event``) the gripper is commanded open and what was recorded so far is kept:
 :class:`GraspAbortedError` carries it.
 
+Frames keep the camera's own JPEG bytes when it delivers them (``FrameSample.jpeg``, an MJPEG
+stream): the grasp carries them as ``Grasp.camera_jpegs`` when every recorded frame has them,
+so the store can keep them verbatim (``tactile collect``'s default) instead of the pixels.
+
 ``on_frame`` (a :data:`FrameCallback`) sees every frame as it is recorded, with the phase, the
 gripper state and the latest force; returning True while the fingers close stops the closing
 (the grasp goes on with its hold and release, ``stopped_by = "callback"``). A live preview, or a
@@ -578,6 +582,7 @@ class Recorder:
             "force": self.force.url,
             **meta.devices,
         }
+        jpegs = [fr.jpeg for fr in buf.frames[:n]]
         return Grasp(
             grasp_id=grasp_id,
             frames=np.stack([fr.image for fr in buf.frames[:n]]),
@@ -587,4 +592,5 @@ class Recorder:
             meta=dataclasses.replace(meta, devices=devices, extra=extra),
             reference_frame=buf.reference,
             streams=streams,
+            camera_jpegs=None if None in jpegs else tuple(b for b in jpegs if b is not None),
         )

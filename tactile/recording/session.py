@@ -14,6 +14,10 @@ Stopping: set ``stop_event`` (the CLI does on Ctrl-C). The grasp in progress sto
 frame, the gripper is commanded open, its partial recording is kept in the rejects, the output
 is consolidated, and :class:`SessionInterruptedError` says what is safe and how to resume.
 
+Frames are stored as JPEG (``frame_codec``, default ``"jpeg"``): the camera's own bytes,
+verbatim, when every frame of the grasp came with them (an MJPEG stream), else the pixels
+encoded at the reference camera's quality; ``"raw"`` keeps the pixels (about 10x larger).
+
 Between grasps, ``pause`` (a callable, or :func:`pause_for_key` / a fixed delay from
 ``pause_s`` / ``pause_for_key``) lets the operator reposition or swap the object.
 """
@@ -45,6 +49,7 @@ from tactile.hardware import (
     open_tactile_sensor,
 )
 from tactile.io import GraspReader, GraspWriter
+from tactile.io.frame_codec import FRAME_CODECS
 from tactile.recording.recorder import (
     FrameCallback,
     GraspAbortedError,
@@ -85,12 +90,18 @@ class SessionConfig:
     latency_s: Mapping[str, float] = field(default_factory=dict)  # per device, from the profile
     width_calibration: PositionCalibration | None = None  # from the profile
     force_conversion: Mapping[str, float] | None = None  # {"scale": .., "offset": ..}
+    frame_codec: str = "jpeg"  # the camera's JPEG bytes, else JPEG at its quality; or "raw"
 
     def __post_init__(self) -> None:
         if self.if_exists not in IF_EXISTS:
             raise ConfigError(
                 f"if_exists={self.if_exists!r} is not one of {IF_EXISTS}",
                 hint="'append' resumes an existing output, 'overwrite' replaces it",
+            )
+        if self.frame_codec not in FRAME_CODECS:
+            raise ConfigError(
+                f"frame_codec={self.frame_codec!r} is not one of {FRAME_CODECS}",
+                hint="'jpeg' (compact: the camera's own bytes when it sends JPEG) or 'raw'",
             )
         if not self.pause_s >= 0:
             raise ConfigError(f"pause_s={self.pause_s} must be >= 0", hint="0 = no pause")
@@ -321,7 +332,7 @@ class CollectSession:
             for device in devices:
                 stack.enter_context(device)
             recorder = self._prepare(*devices)
-            writer = stack.enter_context(GraspWriter(c.output))
+            writer = stack.enter_context(GraspWriter(c.output, frame_codec=c.frame_codec))
             stack.callback(self._close_rejects)
             bar = stack.enter_context(
                 tqdm(
@@ -436,7 +447,9 @@ class CollectSession:
 
     def _reject(self, grasp: Grasp, reason: str, attempt: int) -> str:
         if self._rejects is None:  # opened on the first reject: no empty rejects file
-            self._rejects = GraspWriter(self.config.rejects_path)
+            self._rejects = GraspWriter(
+                self.config.rejects_path, frame_codec=self.config.frame_codec
+            )
         rejects = self._rejects
         rid = f"{self.config.object_id}_reject_{len(rejects.ids) + 1:03d}"
         while rid in rejects:
