@@ -258,13 +258,17 @@ def check_not_black(image: np.ndarray, *, what: str, min_mean: float = 4.0) -> N
 #: which :func:`largest_change` averages the colour change: a 5-9 px blob. Pixel noise averages
 #: out over it, a contact (millimetres across) does not.
 VISIBILITY_SIGMA_PX = 1.5
+#: The scales :func:`contact_visibility` tries, the best one counting: 1.5 px for small
+#: imprints, 5 px (~2.5 mm) for JPEG-stored frames, whose noise comes in 8 px blocks that a
+#: small neighbourhood does not average out (a 5 kPa ball stored as JPEG: 2.4 at 1.5 px, 6.5 at
+#: 5 px; a camera that sees nothing: 1.2 and 1.5).
+VISIBILITY_SIGMAS_PX = (VISIBILITY_SIGMA_PX, 5.0)
 #: A grasp whose :attr:`~tactile.types.ContactVisibility.score` is below this shows no contact:
-#: the image at peak force changed less than twice as much as two consecutive frames differ. A
-#: simulated camera that sees no contact (noise only) scores 0.9-1.4, a frozen one 0; the
-#: faintest real contact (27 grasps, both sessions) scores 5.2, the faintest simulated contact of
-#: ``bench_blind.py`` 4.0 (docs/processing.md "Visible contact" has the measurements and the
-#: faint simulated contacts below this line).
-MIN_CONTACT_VISIBILITY = 2.0
+#: the image at peak force changed less than 3x as much as two consecutive frames differ. A
+#: simulated camera that sees no contact (noise only, raw or JPEG) scores at most 1.5, a frozen
+#: one 0; the faintest real contact (27 grasps, both sessions) scores 7.2, a 5 kPa 50 mm ball
+#: collected as JPEG 6.5 (docs/processing.md "Visible contact" has the measurements).
+MIN_CONTACT_VISIBILITY = 3.0
 #: Pad images (at the working scale) narrower than this are too coarse to judge: not measured.
 MIN_VISIBILITY_PAD_PX = 16
 
@@ -288,7 +292,7 @@ def contact_visibility(
     loaded: np.ndarray,
     still_pairs: list[tuple[np.ndarray, np.ndarray]],
     *,
-    sigma_px: float = VISIBILITY_SIGMA_PX,
+    sigmas_px: tuple[float, ...] = VISIBILITY_SIGMAS_PX,
 ) -> ContactVisibility:
     """Did the camera see the contact? Pure function of warped uint8 pad images.
 
@@ -297,12 +301,19 @@ def contact_visibility(
     two frames of each of ``still_pairs`` (consecutive frames: the two before the reference, the
     peak and its neighbours), i.e. what the camera's own noise makes of the same statistic. The
     minimum over pairs keeps a pair that caught the gel moving from inflating the noise.
-    Without pairs the noise is :data:`~tactile.types.VISIBILITY_NOISE_FLOOR`.
+    Without pairs the noise is :data:`~tactile.types.VISIBILITY_NOISE_FLOOR`. Each smoothing
+    scale of ``sigmas_px`` is tried; the one with the best score is returned.
     """
-    change = largest_change(loaded, reference, sigma_px=sigma_px)
-    noises = [largest_change(b, a, sigma_px=sigma_px) for a, b in still_pairs]
-    noise = min(noises) if noises else 0.0
-    return ContactVisibility(change=change, noise=noise)
+    best: ContactVisibility | None = None
+    for sigma in sigmas_px:
+        change = largest_change(loaded, reference, sigma_px=sigma)
+        noises = [largest_change(b, a, sigma_px=sigma) for a, b in still_pairs]
+        vis = ContactVisibility(change=change, noise=min(noises) if noises else 0.0)
+        if best is None or vis.score > best.score:
+            best = vis
+    if best is None:
+        raise InvalidGraspError("no smoothing scale given", hint="pass sigmas_px=(1.5, 5.0)")
+    return best
 
 
 def contact_seen(features: GraspFeatures) -> bool:
