@@ -31,6 +31,9 @@ class Flag(enum.StrEnum):
     SHAPE_ASSUMED = "shape_assumed"  # geometry not given, a default/estimated one was used
     SLIP = "slip"  # the force collapsed mid-squeeze: only the frames before it were used
     WIDTH_UNCALIBRATED = "width_uncalibrated"  # recorded without a gripper width calibration
+    #: the force rose but the tactile image did not change beyond its noise: the estimate stands
+    #: only if the object is a flat face covering the whole pad (which shows no edge)
+    CONTACT_NOT_SEEN = "contact_not_seen"
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,31 @@ class Grasp:
         return float(self.t_s[-1] - self.t_s[0])
 
 
+#: Frame-to-frame changes below this (grey levels, after the visibility smoothing) are no
+#: change at all: a frozen camera's (identical frames) noise is taken as this floor.
+VISIBILITY_NOISE_FLOOR = 0.1
+
+
+@dataclass(frozen=True)
+class ContactVisibility:
+    """How far the camera's change at peak force stands above its own frame-to-frame noise.
+
+    ``change``: the largest local (smoothed) colour change of the peak-force frame against the
+    unloaded reference, in grey levels; ``noise``: the same statistic between consecutive frames
+    that show the same gel (the smallest over the pairs measured), i.e. the camera's noise.
+    See :func:`tactile.processing.contact.contact_visibility`.
+    """
+
+    change: float
+    noise: float
+
+    @property
+    def score(self) -> float:
+        """``change / max(noise, VISIBILITY_NOISE_FLOOR)``: ~1 for a camera that sees no
+        contact (noise only), 0 for a frozen one, 5 or more for every real contact measured."""
+        return self.change / max(self.noise, VISIBILITY_NOISE_FLOOR)
+
+
 @dataclass(frozen=True, eq=False)
 class GraspFeatures:
     """Physical features of one grasp over its loading phase (first contact .. peak force).
@@ -199,6 +227,9 @@ class GraspFeatures:
     measured, else None. ``contact_patch_mm`` (frames x 4, NaN where not measured) is the
     imaged patch's shape per frame: major and minor axis of its moment ellipse and its span
     along the pad's x and y (``tactile.processing.contact.PATCH_COLUMNS``), or None.
+    ``contact_visibility`` says whether the camera saw the contact at all (None: not measured,
+    e.g. features built by hand); estimators refuse a grasp whose score is below
+    ``tactile.processing.contact.MIN_CONTACT_VISIBILITY``.
     """
 
     grasp_id: str
@@ -214,6 +245,7 @@ class GraspFeatures:
     flags: frozenset[Flag] = frozenset()
     notes: tuple[str, ...] = ()
     contact_patch_mm: np.ndarray | None = None
+    contact_visibility: ContactVisibility | None = None
 
     @property
     def loading(self) -> slice:

@@ -24,15 +24,13 @@ from tactile.estimators.blind import BlindEstimator
 from tactile.estimators.elastic import ElasticEstimator
 from tactile.estimators.hertz import HertzEstimator
 from tactile.estimators.line import LineContactEstimator
+from tactile.estimators.loading import FLAT_SHAPES
 from tactile.estimators.mdr import MDREstimator
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
 SPHERICAL_SHAPES = frozenset({"sphere", "ellipsoid", "ball", "spherical"})
 LINE_SHAPES = frozenset({"cylinder", "cylinder_side", "rod", "tube"})
-FLAT_SHAPES = frozenset(
-    {"box", "rectangular", "cube", "block", "flat", "slab", "cuboid", "cylinder_end", "disc"}
-)
 
 
 def choose_estimator(meta: GraspMetadata) -> AnalyticalEstimator:

@@ -74,7 +74,7 @@ from tactile.estimators.contact import (
 from tactile.estimators.elastic import pad_area_mm2, pad_extent_mm
 from tactile.estimators.hertz import large_strain_log10_sd
 from tactile.estimators.line import line_approach_mm
-from tactile.estimators.loading import loading_curve
+from tactile.estimators.loading import flat_face_possible, loading_curve
 from tactile.estimators.separation import UNRESOLVED_SHARE, bottomed_gel_compliance
 from tactile.processing.grasp_geometry import (
     MIN_CONTACT_WIDTH_SD_MM,
@@ -467,7 +467,9 @@ def _flat(
         x = bottomed_gel_compliance(np.array(c_pad), np.ones(c_pad.shape), f_all, lock)
         return 2.0 * x * f_all
 
-    curve = loading_curve(features, min_force_fraction=LOADED_FORCE_FRACTION)
+    curve = loading_curve(
+        features, min_force_fraction=LOADED_FORCE_FRACTION, flat_face_possible=True
+    )
     width = reconstruct_width_mm(features.width_mm)[curve.indices]
     force = curve.force_n
     gel_median = gel_closure_mm(np.array([float(np.median(gel_mm_per_n))]), force)[0]
@@ -526,7 +528,9 @@ class BlindEstimator(AnalyticalEstimator):
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
-        curve = loading_curve(features)  # raises NoContactError for a failed grasp
+        # raises NoContactError for a failed grasp, or one whose camera did not see a contact
+        # that cannot be a flat face over the pad
+        curve = loading_curve(features, flat_face_possible=flat_face_possible(meta))
         geo = geometry_of(features, calibration)
         if geo.size_mm <= 2.0 or geo.hold_force_n <= 0:
             rise = force_rise(features.force_n, features.width_mm)
@@ -656,7 +660,7 @@ class BlindEstimator(AnalyticalEstimator):
         rig_c, rig_sd = rig_compliance(calibration)
         bias, bias_sd = contact_width_bias(calibration)
         # the object carries 20 % of the peak force from this opening on: it touched before
-        curve = loading_curve(features)
+        curve = loading_curve(features, flat_face_possible=True)  # checked in estimate_features
         loaded = reconstruct_width_mm(features.width_mm)[curve.indices[0]]
         wc = np.maximum(geo.contact_width_mm + geo.contact_width_sd_mm * z[0], loaded)
         rig = np.maximum(rig_c + rig_sd * z[1], 0.0)

@@ -29,7 +29,7 @@ from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import PA_PER_N_PER_MM2, gel_punch_compliance_mm_per_n
 from tactile.estimators.fitting import MIN_LOG10_SE, LogFit, robust_log_fit, robust_slope_fit
 from tactile.estimators.hertz import MIN_CLOSURE_MM
-from tactile.estimators.loading import loading_curve
+from tactile.estimators.loading import flat_face_possible, loading_curve
 from tactile.estimators.separation import separate_object
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
@@ -124,7 +124,11 @@ class ElasticEstimator(AnalyticalEstimator):
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
-        curve = loading_curve(features, min_force_fraction=self.min_force_fraction)
+        curve = loading_curve(
+            features,
+            min_force_fraction=self.min_force_fraction,
+            flat_face_possible=flat_face_possible(meta),
+        )
         thickness = curve.width_at_contact_mm
         ok = (curve.closure_mm > MIN_CLOSURE_MM) & (curve.area_mm2 > 0)
         flags = set(curve.flags)

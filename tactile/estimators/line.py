@@ -34,6 +34,7 @@ from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2,
 from tactile.estimators.fitting import LogFit, robust_log_fit
 from tactile.estimators.hertz import hold_frames, large_strain_log10_sd
 from tactile.estimators.separation import separate_with_calibration
+from tactile.processing.contact import require_visible_contact
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -77,6 +78,7 @@ class LineContactEstimator(AnalyticalEstimator):
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
+        require_visible_contact(features)
         radius = meta.radius_mm
         if radius is None or not radius > 0:
             raise EstimatorError(

@@ -20,7 +20,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from tactile.errors import InvalidGraspError, ProcessingError
+from tactile.errors import InvalidGraspError, NoContactError, ProcessingError
+from tactile.types import VISIBILITY_NOISE_FLOOR, ContactVisibility, GraspFeatures
 
 _MEAN3 = np.full((1, 3), 1.0 / 3.0, dtype=np.float32)
 _MIN_REF = np.float32(16.0)  # darker reference pixels are noise, not signal
@@ -249,3 +250,117 @@ def check_not_black(image: np.ndarray, *, what: str, min_mean: float = 4.0) -> N
             f"{what} is black (mean intensity {mean:.1f} of 255)",
             hint="check the sensor LEDs and camera exposure; the gel must be lit",
         )
+
+
+# --- visible contact ---------------------------------------------------------------------------
+
+#: Gaussian sigma (px of the working pad image, ~0.5 mm on the Wedge) of the neighbourhood over
+#: which :func:`largest_change` averages the colour change: a 5-9 px blob. Pixel noise averages
+#: out over it, a contact (millimetres across) does not.
+VISIBILITY_SIGMA_PX = 1.5
+#: The scales :func:`contact_visibility` tries, the best one counting: 1.5 px for small
+#: imprints, 5 px (~2.5 mm) for JPEG-stored frames, whose noise comes in 8 px blocks that a
+#: small neighbourhood does not average out (a 5 kPa ball stored as JPEG: 2.4 at 1.5 px, 6.5 at
+#: 5 px; a camera that sees nothing: 1.2 and 1.5).
+VISIBILITY_SIGMAS_PX = (VISIBILITY_SIGMA_PX, 5.0)
+#: A grasp whose :attr:`~tactile.types.ContactVisibility.score` is below this shows no contact:
+#: the image at peak force changed less than 3x as much as two consecutive frames differ. A
+#: simulated camera that sees no contact (noise only, raw or JPEG) scores at most 1.5, a frozen
+#: one 0; the faintest real contact (27 grasps, both sessions) scores 7.2, a 5 kPa 50 mm ball
+#: collected as JPEG 6.5 (docs/processing.md "Visible contact" has the measurements).
+MIN_CONTACT_VISIBILITY = 3.0
+#: Pad images (at the working scale) narrower than this are too coarse to judge: not measured.
+MIN_VISIBILITY_PAD_PX = 16
+
+
+def largest_change(
+    image: np.ndarray, reference: np.ndarray, *, sigma_px: float = VISIBILITY_SIGMA_PX
+) -> float:
+    """Largest local colour change (grey levels) of ``image`` against ``reference``: the signed
+    relative change per channel (:class:`RelativeDifference`) Gaussian-smoothed with
+    ``sigma_px`` *before* its absolute value is taken (so pixel noise averages towards 0 while a
+    contact's change, of one sign over millimetres, stays), mean over channels, max over the pad.
+    """
+    diff = RelativeDifference(reference)(image)
+    if sigma_px > 0:
+        diff = cv2.GaussianBlur(diff, (0, 0), sigma_px)
+    return float(cv2.transform(np.abs(diff), _MEAN3).max())
+
+
+def contact_visibility(
+    reference: np.ndarray,
+    loaded: np.ndarray,
+    still_pairs: list[tuple[np.ndarray, np.ndarray]],
+    *,
+    sigmas_px: tuple[float, ...] = VISIBILITY_SIGMAS_PX,
+) -> ContactVisibility:
+    """Did the camera see the contact? Pure function of warped uint8 pad images.
+
+    ``change`` = :func:`largest_change` of ``loaded`` (the frame at peak force) against
+    ``reference`` (the unloaded gel); ``noise`` = the smallest :func:`largest_change` between the
+    two frames of each of ``still_pairs`` (consecutive frames: the two before the reference, the
+    peak and its neighbours), i.e. what the camera's own noise makes of the same statistic. The
+    minimum over pairs keeps a pair that caught the gel moving from inflating the noise.
+    Without pairs the noise is :data:`~tactile.types.VISIBILITY_NOISE_FLOOR`. Each smoothing
+    scale of ``sigmas_px`` is tried; the one with the best score is returned.
+    """
+    best: ContactVisibility | None = None
+    for sigma in sigmas_px:
+        change = largest_change(loaded, reference, sigma_px=sigma)
+        noises = [largest_change(b, a, sigma_px=sigma) for a, b in still_pairs]
+        vis = ContactVisibility(change=change, noise=min(noises) if noises else 0.0)
+        if best is None or vis.score > best.score:
+            best = vis
+    if best is None:
+        raise InvalidGraspError("no smoothing scale given", hint="pass sigmas_px=(1.5, 5.0)")
+    return best
+
+
+def contact_seen(features: GraspFeatures) -> bool:
+    """False when the camera showed no change beyond its noise at peak force (score below
+    :data:`MIN_CONTACT_VISIBILITY`); True when it did or was not measured."""
+    vis = features.contact_visibility
+    return vis is None or vis.score >= MIN_CONTACT_VISIBILITY
+
+
+def require_visible_contact(features: GraspFeatures, *, flat_face_possible: bool = False) -> None:
+    """Raise :class:`~tactile.errors.NoContactError` when the force rose but the tactile image
+    did not show the contact. Every estimator calls it (features without a measured visibility
+    pass).
+
+    * A frozen stream (not even noise: consecutive frames and the peak frame equal the
+      reference within :data:`~tactile.types.VISIBILITY_NOISE_FLOOR`) is refused always: a live
+      camera always shows noise.
+    * An image that changed no more than its noise (score below :data:`MIN_CONTACT_VISIBILITY`)
+      is refused unless ``flat_face_possible``: a flat face covering the whole pad indents the gel
+      uniformly and shows no edge, so for an object that may be one (no shape given, or a flat
+      shape) the absence of change is no proof of a missing contact; the estimate then carries
+      :attr:`~tactile.types.Flag.CONTACT_NOT_SEEN`. A curved object (sphere, cylinder, any
+      radius) always prints a visible imprint.
+    """
+    vis = features.contact_visibility
+    if vis is None:
+        return
+    frozen = max(vis.change, vis.noise) < VISIBILITY_NOISE_FLOOR
+    if not frozen and (vis.score >= MIN_CONTACT_VISIBILITY or flat_face_possible):
+        return
+    c, p = features.contact_index, features.peak_index
+    force = np.asarray(features.force_n[c : p + 1], dtype=np.float64)
+    peak = float(np.nanmax(force)) if np.any(np.isfinite(force)) else float("nan")
+    if frozen:
+        what = (
+            "did not change at all, not even by camera noise (largest change "
+            f"{vis.change:.2f} grey levels, frame-to-frame {vis.noise:.2f}): the stream is frozen"
+        )
+    else:
+        what = (
+            f"did not change beyond its noise (largest change {vis.change:.2f} grey levels, "
+            f"frame-to-frame noise {vis.noise:.2f}: visibility {vis.score:.1f} < "
+            f"{MIN_CONTACT_VISIBILITY}) although the object is not a flat face over the pad"
+        )
+    raise NoContactError(
+        f"grasp {features.grasp_id!r}: the force rose to {peak:.1f} N but the tactile image "
+        f"{what}; no estimate from a camera that did not see the contact",
+        hint="is the tactile sensor on this gripper's finger, and is this the right camera "
+        "(device URL / --tactile)? check that the stream is live (not frozen) and the gel lit",
+    )

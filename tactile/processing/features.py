@@ -22,9 +22,11 @@ import numpy as np
 
 from tactile.errors import CalibrationError
 from tactile.processing.contact import (
+    MIN_VISIBILITY_PAD_PX,
     RelativeDifference,
     check_not_black,
     clean_mask,
+    contact_visibility,
     difference_magnitude_from_diff,
     patch_shape_mm,
     saturated_fraction,
@@ -33,7 +35,7 @@ from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
 from tactile.processing.loading import LoadingPhase, find_loading_phase, sample_indices
 from tactile.processing.warp import DEFAULT_SCALE, PadWarp, build_pad_warp
 from tactile.sensor import SensorCalibration
-from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata
+from tactile.types import ContactVisibility, Flag, Grasp, GraspFeatures, GraspMetadata
 
 #: share of clipped pixels in a loading frame above which the image counts as saturated
 SATURATION_LIMIT = 0.01
@@ -87,6 +89,10 @@ class FrameSource:
     @classmethod
     def of(cls, grasp: Grasp) -> FrameSource:
         return cls(frames=grasp.frames)
+
+    def available(self, index: int) -> bool:
+        """Whether frame ``index`` can be had without decoding (in memory, or read already)."""
+        return self._frames is not None or index in self._cache
 
     @property
     def n_decoded(self) -> int:
@@ -334,6 +340,15 @@ def extract_features_from(
     area, depth, patch, saturation = _measure_loading(
         signals, frames, todo, ref_raw, cal, warp, use_depth
     )
+    visibility = None
+    if min(warp.size_px) >= MIN_VISIBILITY_PAD_PX:
+        visibility = _visibility(signals, frames, ref_raw, ref_index, phase, warp)
+        notes.append(
+            f"contact visibility {visibility.score:.1f} (largest change {visibility.change:.2f} "
+            f"grey levels at peak force, frame-to-frame noise {visibility.noise:.2f})"
+        )
+    else:
+        notes.append(f"contact visibility not judged: pad image {warp.size_px} px too small")
     if len(todo) < phase.n_frames:
         _interpolate_loading(area, todo)
         _interpolate_loading(depth, todo)
@@ -362,7 +377,34 @@ def extract_features_from(
         flags=frozenset(flags),
         notes=tuple(notes),
         contact_patch_mm=patch,
+        contact_visibility=visibility,
     )
+
+
+def _visibility(
+    signals: SignalSource,
+    frames: FrameSource,
+    ref_raw: np.ndarray,
+    ref_index: int | None,
+    phase: LoadingPhase,
+    warp: PadWarp,
+) -> ContactVisibility:
+    """:func:`~tactile.processing.contact.contact_visibility` of the peak frame, with the camera
+    noise from consecutive frames: the two before the reference (the unloaded gel; with a stored
+    reference, the two before contact) and the peak with each neighbour (a grasp recorded from
+    within contact has no unloaded frames; at the peak the gel barely moves). From a file the
+    unloaded pair and the frame after the peak are used only when they were read already (the
+    reference search reads the former): the check costs one frame, the one before the peak."""
+    n, p = signals.n_frames, phase.peak_index
+    pairs = [(p - 1, p)] if p >= 1 else []
+    if p + 1 < n and frames.available(p + 1):
+        pairs.append((p, p + 1))
+    last_still = phase.contact_index - 1 if ref_index is None else ref_index
+    if last_still >= 1 and frames.available(last_still - 1) and frames.available(last_still):
+        pairs.append((last_still - 1, last_still))
+    frames.prefetch(sorted({i for pair in pairs for i in pair} | {p}))
+    still = [(warp.apply(frames[a]), warp.apply(frames[b])) for a, b in pairs]
+    return contact_visibility(warp.apply(ref_raw), warp.apply(frames[p]), still)
 
 
 @dataclass(frozen=True)

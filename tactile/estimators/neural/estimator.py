@@ -30,6 +30,7 @@ import numpy as np
 from tactile._paths import artifact_dir
 from tactile.errors import EstimatorError, ModelFileError, NoContactError
 from tactile.estimators.base import resolve_calibration
+from tactile.estimators.loading import flat_face_possible
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
 from tactile.estimators.neural.data import prepare_grasp, prepare_stored
 from tactile.estimators.neural.inputs import GraspInputs
@@ -42,6 +43,7 @@ from tactile.estimators.neural.predict import (
     predict_log10,
 )
 from tactile.estimators.neural.rig import has_rig
+from tactile.processing.contact import contact_seen, require_visible_contact
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -98,9 +100,14 @@ class NetworkAnswer:
     sim_to_real_sd: float
 
 
-def check_visible_contact(feats: GraspFeatures) -> None:
-    """Refuse a grasp whose force rose but whose camera shows no contact at any measured
-    loading frame (a frozen or disconnected camera, an unloaded gel)."""
+def check_visible_contact(feats: GraspFeatures, meta: GraspMetadata | None = None) -> None:
+    """Refuse a grasp whose force rose but whose camera shows no contact: its image did not
+    change beyond its noise (:func:`~tactile.processing.contact.require_visible_contact`, the
+    check every estimator makes), or no contact area at any measured loading frame (a frozen or
+    disconnected camera, an unloaded gel). ``meta`` says whether the object may be a flat face
+    over the pad (whose press shows no change; without ``meta``: not)."""
+    flat = meta is not None and flat_face_possible(meta)
+    require_visible_contact(feats, flat_face_possible=flat)
     c, p = feats.contact_index, feats.peak_index
     area = np.asarray(feats.contact_area_mm2[c : p + 1], dtype=np.float64)
     seen = area[np.isfinite(area)]
@@ -227,7 +234,7 @@ class NeuralEstimator:
         meta: GraspMetadata,
         calibration: SensorCalibration,
     ) -> ModulusEstimate:
-        check_visible_contact(feats)
+        check_visible_contact(feats, meta)
         net = self.network_answer(inputs, meta)
         mu, sigma, extra = self._combine(net, analytical)
         rig = calibration if has_rig(calibration) else None
@@ -252,6 +259,8 @@ class NeuralEstimator:
         if analytical is not None:
             details["analytical_modulus_pa"] = float(analytical.modulus_pa)
         flags = set(feats.flags)
+        if not contact_seen(feats):
+            flags.add(Flag.CONTACT_NOT_SEEN)
         e_res = limits.resolvable_limit_pa
         if self.stiff_limit_pa is not None:  # an older model's fixed limit
             e_res = min(e_res, self.stiff_limit_pa)
@@ -314,7 +323,7 @@ class HybridEstimator(NeuralEstimator):
         meta: GraspMetadata,
         calibration: SensorCalibration,
     ) -> ModulusEstimate:
-        check_visible_contact(feats)
+        check_visible_contact(feats, meta)
         net = self.network_answer(inputs, meta)
         if net.ood_score <= self.gate_ood_score:
             return super()._predict(inputs, feats, analytical, meta, calibration)

@@ -1,0 +1,88 @@
+"""Issue 13: the shared check that the tactile camera saw the contact at all."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tactile.errors import NoContactError
+from tactile.processing.contact import (
+    MIN_CONTACT_VISIBILITY,
+    contact_visibility,
+    require_visible_contact,
+)
+from tactile.types import ContactVisibility, GraspFeatures
+
+H, W = 48, 60
+
+
+def _gel(rng: np.random.Generator, *, press: float = 0.0, noise: float = 1.0) -> np.ndarray:
+    """A lit gel (uneven illumination) with camera noise and optionally a soft round press."""
+    y, x = np.mgrid[0:H, 0:W].astype(np.float64)
+    base = 110.0 + 40.0 * x / W + 20.0 * y / H
+    bump = press * np.exp(-((x - 30) ** 2 + (y - 24) ** 2) / (2 * 6.0**2))
+    img = base[..., None] * np.array([1.0, 0.9, 0.8]) + bump[..., None]
+    img = img + noise * rng.standard_normal(img.shape)
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def _pairs(rng: np.random.Generator, noise: float = 1.0) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(_gel(rng, noise=noise), _gel(rng, noise=noise)) for _ in range(3)]
+
+
+def test_a_faint_press_stands_out_of_the_noise_and_noise_alone_does_not() -> None:
+    rng = np.random.default_rng(0)
+    ref = _gel(rng)
+    faint = contact_visibility(ref, _gel(rng, press=4.0), _pairs(rng))
+    assert faint.score > 2 * MIN_CONTACT_VISIBILITY
+    nothing = contact_visibility(ref, _gel(rng), _pairs(rng))
+    assert nothing.score < 0.7 * MIN_CONTACT_VISIBILITY
+    # the score is relative to the grasp's own noise: a noisier camera needs a stronger press
+    loud = contact_visibility(_gel(rng, noise=6.0), _gel(rng, noise=6.0), _pairs(rng, 6.0))
+    assert loud.score < MIN_CONTACT_VISIBILITY
+
+
+def test_a_frozen_stream_changes_by_nothing() -> None:
+    rng = np.random.default_rng(1)
+    ref = _gel(rng)
+    vis = contact_visibility(ref, ref.copy(), [(ref, ref.copy())])
+    assert vis.change < 1e-3 and vis.noise < 1e-3 and vis.score < 0.01
+
+
+def _features(vis: ContactVisibility | None) -> GraspFeatures:
+    n = 10
+    force = np.linspace(0.0, 12.0, n)
+    return GraspFeatures(
+        grasp_id="g",
+        t_s=np.arange(n) / 30.0,
+        force_n=force,
+        width_mm=40.0 - np.linspace(0.0, 3.0, n),
+        contact_area_mm2=np.full(n, 20.0),
+        contact_index=1,
+        peak_index=n - 1,
+        reference_index=0,
+        contact_visibility=vis,
+    )
+
+
+def test_refusal_names_the_force_and_the_reason() -> None:
+    with pytest.raises(NoContactError, match=r"force rose to 12\.0 N .* beyond its noise") as e:
+        require_visible_contact(_features(ContactVisibility(change=0.5, noise=0.45)))
+    assert e.value.hint is not None and "right camera" in e.value.hint
+    with pytest.raises(NoContactError, match="frozen"):
+        require_visible_contact(_features(ContactVisibility(change=0.0, noise=0.0)))
+
+
+def test_a_flat_face_may_show_no_change_but_never_a_frozen_stream() -> None:
+    require_visible_contact(
+        _features(ContactVisibility(change=0.5, noise=0.45)), flat_face_possible=True
+    )
+    with pytest.raises(NoContactError, match="frozen"):
+        require_visible_contact(
+            _features(ContactVisibility(change=0.0, noise=0.0)), flat_face_possible=True
+        )
+
+
+def test_visible_or_unmeasured_contact_passes() -> None:
+    require_visible_contact(_features(ContactVisibility(change=8.0, noise=0.5)))
+    require_visible_contact(_features(None))
