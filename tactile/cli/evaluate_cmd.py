@@ -36,7 +36,10 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--estimator",
         default=None,
-        help="estimator name (default: auto; hybrid when --model is given)",
+        help=(
+            "estimator name: auto, blind, hertz, mdr, line, elastic, neural, hybrid or a plugin "
+            "(default: auto; hybrid when --model is given)"
+        ),
     )
     add_model_flag(p)
     p.add_argument("--calibration", default=None, metavar="ID|PATH", help="sensor calibration")

@@ -39,3 +39,16 @@ def test_tactile_error_becomes_one_line_with_fix(
 
     with pytest.raises(ConfigError):
         cli.main(["--debug"])
+
+
+@pytest.mark.parametrize("command", ["estimate", "evaluate"])
+def test_the_estimator_help_names_every_built_in_estimator(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tactile.estimators import available_estimators
+
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for name in available_estimators():
+        assert name in text, name
