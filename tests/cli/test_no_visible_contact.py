@@ -105,18 +105,30 @@ def test_a_camera_that_sees_the_contact_is_estimated(
     assert "contact_not_seen" not in row["flags"]
 
 
-def test_a_contact_whose_force_jumps_to_its_peak_in_one_frame_is_seen(
+def test_a_contact_whose_image_jumps_at_the_peak_is_seen(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A 5 kPa, 10 mm ball is crushed: the force jumps to its peak between two frames. The frame
-    pair before the peak then holds the jump, not camera noise; with only that pair the check
-    refused a clear contact (found by an independent review: score 1.3, change 15.8 vs 12.5)."""
-    path = tmp_path / "crushed.h5"
-    args = [
-        "collect", "ball", "-n", "1", "-o", str(path), "--profile", "sim", "--no-progress",
-        "--sim", "modulus_pa=5e3&radius_mm=10",
-    ]  # fmt: skip
-    assert main(args) == 0
+    """The gel's image jumps between the frame before the peak and the peak (a soft ball crushed
+    within one frame, found by an independent review on the sim profile: score 1.3, change 15.8
+    against a "noise" of 12.5). With only that pair as its noise, a stored grasp with its own
+    reference frame was refused as showing no contact; the frame after the peak now counts too.
+    Built offline (a live crush overshoots the force limit by however much the host lags)."""
+    import dataclasses
+
+    from tactile.io import GraspWriter
+    from tactile.processing import extract_features
+    from tactile.sensor import SIM_WEDGE
+    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+
+    ball = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=5e4, name="ball")
+    grasp = simulate_grasp(ball, config=SimGraspConfig(), seed=0)
+    p = extract_features(grasp, SIM_WEDGE).peak_index
+    frames = grasp.frames.copy()
+    frames[p - 1] = frames[0]  # the gel looks unloaded until the peak frame
+    grasp = dataclasses.replace(grasp, frames=frames, reference_frame=frames[0].copy())
+    path = tmp_path / "jump.h5"
+    with GraspWriter(path) as writer:
+        writer.append(grasp)
     for estimator in ("hertz", "auto"):
         row = _estimate(path, estimator, capsys)
         assert "did not change" not in (row["error"] or ""), (estimator, row["error"])
