@@ -74,7 +74,7 @@ from tactile.estimators.contact import (
 from tactile.estimators.elastic import pad_area_mm2, pad_extent_mm
 from tactile.estimators.hertz import large_strain_log10_sd
 from tactile.estimators.line import line_approach_mm
-from tactile.estimators.loading import flat_face_possible, loading_curve
+from tactile.estimators.loading import LoadingCurve, flat_face_possible, loading_curve
 from tactile.estimators.separation import UNRESOLVED_SHARE, bottomed_gel_compliance
 from tactile.processing.grasp_geometry import (
     MIN_CONTACT_WIDTH_SD_MM,
@@ -348,13 +348,31 @@ class _Draws:
     info: dict[str, Any]
 
 
+def _curved_gel_compliance(
+    gel_per_pa: np.ndarray,
+    total_per_pa: np.ndarray,
+    approach_mm: np.ndarray,
+    contact_size_mm: np.ndarray,
+    calibration: SensorCalibration,
+) -> np.ndarray:
+    """The gel's share of a curved contact's compliance per draw: the calibration's, with the
+    thin-layer factor at ``contact_size_mm`` (the sphere's contact radius, the strip's
+    half-width) and bottoming on the window (:func:`bottomed_gel_compliance`)."""
+    gel = gel_per_pa.copy()
+    if calibration.thin_layer:
+        gel = gel * thin_layer_factor(contact_size_mm, calibration.gel_thickness_mm)
+    lock = calibration.gel_lock_depth_mm
+    if lock is not None:
+        gel = bottomed_gel_compliance(gel, total_per_pa, approach_mm, lock)
+    return gel
+
+
 def _sphere(
     geo: GraspGeometry,
     closure: np.ndarray,
     size: np.ndarray,
     gel_per_pa: np.ndarray,
     calibration: SensorCalibration,
-    meta: GraspMetadata,
     poisson: float,
 ) -> _Draws:
     f = geo.hold_force_n
@@ -362,12 +380,7 @@ def _sphere(
     delta = np.maximum(closure, 1e-6) / 2.0
     e_star = 3.0 * f / (4.0 * np.sqrt(radius) * delta**1.5) * PA_PER_N_PER_MM2
     total = 1.0 / e_star
-    gel = gel_per_pa.copy()
-    if calibration.thin_layer:
-        gel = gel * thin_layer_factor(np.sqrt(radius * delta), calibration.gel_thickness_mm)
-    lock = calibration.gel_lock_depth_mm
-    if lock is not None:
-        gel = bottomed_gel_compliance(gel, total, delta, lock)
+    gel = _curved_gel_compliance(gel_per_pa, total, delta, np.sqrt(radius * delta), calibration)
     c_obj = total - gel  # a closure <= 0 gives total ~ 0: no compliance left for the object
     strain = float(np.median(delta / radius))
     return _Draws(
@@ -420,12 +433,7 @@ def _cylinder(
     b = np.maximum(_line_half_width(delta, radius), 1e-6)
     e_star = 4.0 * radius * f / (math.pi * length * b * b) * PA_PER_N_PER_MM2
     total = 1.0 / e_star
-    gel = gel_per_pa.copy()
-    if calibration.thin_layer:
-        gel = gel * thin_layer_factor(b, calibration.gel_thickness_mm)
-    lock = calibration.gel_lock_depth_mm
-    if lock is not None:
-        gel = bottomed_gel_compliance(gel, total, delta, lock)
+    gel = _curved_gel_compliance(gel_per_pa, total, delta, b, calibration)
     strain = float(np.median(delta / radius))
     return _Draws(
         total - gel,
@@ -438,12 +446,12 @@ def _cylinder(
 def _flat(
     geo: GraspGeometry,
     features: GraspFeatures,
+    curve: LoadingCurve,
     wc: np.ndarray,
     rig: np.ndarray,
     size: np.ndarray,
     gel_modulus_pa: np.ndarray,
     calibration: SensorCalibration,
-    meta: GraspMetadata,
 ) -> _Draws:
     area = pad_area_mm2(calibration) or DEFAULT_PAD_AREA_MM2
     a_eq = math.sqrt(area / math.pi)
@@ -467,9 +475,6 @@ def _flat(
         x = bottomed_gel_compliance(np.array(c_pad), np.ones(c_pad.shape), f_all, lock)
         return 2.0 * x * f_all
 
-    curve = loading_curve(
-        features, min_force_fraction=LOADED_FORCE_FRACTION, flat_face_possible=True
-    )
     width = reconstruct_width_mm(features.width_mm)[curve.indices]
     force = curve.force_n
     gel_median = gel_closure_mm(np.array([float(np.median(gel_mm_per_n))]), force)[0]
@@ -530,7 +535,11 @@ class BlindEstimator(AnalyticalEstimator):
     ) -> ModulusEstimate:
         # raises NoContactError for a failed grasp, or one whose camera did not see a contact
         # that cannot be a flat face over the pad
-        curve = loading_curve(features, flat_face_possible=flat_face_possible(meta))
+        curve = loading_curve(
+            features,
+            min_force_fraction=LOADED_FORCE_FRACTION,
+            flat_face_possible=flat_face_possible(meta),
+        )
         geo = geometry_of(features, calibration)
         if geo.size_mm <= 2.0 or geo.hold_force_n <= 0:
             rise = force_rise(features.force_n, features.width_mm)
@@ -545,7 +554,7 @@ class BlindEstimator(AnalyticalEstimator):
                 f"(contact width {geo.contact_width_mm:.3g} mm){soft}",
                 hint="record the gripper width through the whole squeeze",
             )
-        est = self._estimate_with(geo, features, curve.flags, meta, calibration)
+        est = self._estimate_with(geo, features, curve, calibration)
         if not est.lower_bound_only:
             return _open_if_width_drifts(est, features, geo)
         # A bound must hold for every contact width the grasp allows. Two ways the first
@@ -618,7 +627,7 @@ class BlindEstimator(AnalyticalEstimator):
                 size_mm=geo.size_mm + shift,
                 closure_mm=wider - geo.hold_width_mm,
             )
-            alt = self._estimate_with(wide, features, curve.flags, meta, calibration)
+            alt = self._estimate_with(wide, features, curve, calibration)
             if not alt.lower_bound_only:
                 # Either reading may be the true one: the estimate from the wider one, its
                 # interval open upwards (from the narrower one the object is unresolved).
@@ -651,8 +660,7 @@ class BlindEstimator(AnalyticalEstimator):
         self,
         geo: GraspGeometry,
         features: GraspFeatures,
-        curve_flags: frozenset[Flag],
-        meta: GraspMetadata,
+        curve: LoadingCurve,
         calibration: SensorCalibration,
     ) -> ModulusEstimate:
         rng = np.random.default_rng(self.seed)
@@ -660,7 +668,6 @@ class BlindEstimator(AnalyticalEstimator):
         rig_c, rig_sd = rig_compliance(calibration)
         bias, bias_sd = contact_width_bias(calibration)
         # the object carries 20 % of the peak force from this opening on: it touched before
-        curve = loading_curve(features, flat_face_possible=True)  # checked in estimate_features
         loaded = reconstruct_width_mm(features.width_mm)[curve.indices[0]]
         wc = np.maximum(geo.contact_width_mm + geo.contact_width_sd_mm * z[0], loaded)
         rig = np.maximum(rig_c + rig_sd * z[1], 0.0)
@@ -672,7 +679,7 @@ class BlindEstimator(AnalyticalEstimator):
         hyps: dict[str, _Draws] = {}
         if "sphere" in geo.plausible_shapes:
             hyps["sphere"] = _sphere(
-                geo, closure, size, gel_per_pa, calibration, meta, self.object_poisson
+                geo, closure, size, gel_per_pa, calibration, self.object_poisson
             )
         if "cylinder" in geo.plausible_shapes:
             hyps["cylinder"] = _cylinder(
@@ -681,12 +688,12 @@ class BlindEstimator(AnalyticalEstimator):
         # the flat face over the pad is the most compliant geometry for a closure: its bound
         # holds whatever the shape, so it is computed even when the imprint rules it out
         flat = _flat(
-            geo, features, wc, rig, size, calibration.gel_modulus_pa * gel_scale,
-            calibration, meta,
+            geo, features, curve, wc, rig, size, calibration.gel_modulus_pa * gel_scale,
+            calibration,
         )  # fmt: skip
         if "flat" in geo.plausible_shapes:
             hyps["flat"] = flat
-        return self._combine(hyps, flat, geo, curve_flags, calibration, rng, (rig_c, rig_sd))
+        return self._combine(hyps, flat, geo, curve.flags, calibration, rng, (rig_c, rig_sd))
 
     def _combine(
         self,

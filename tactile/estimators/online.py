@@ -167,24 +167,7 @@ class OnlineEstimator:
         """
         start, cpu = time.perf_counter(), time.thread_time()
         self.add_frame(frame, t_s, force_n, width_mm)
-        p = self._prefix
-        if exact:
-            estimate, features, why = self._estimate(None)
-        else:
-            with reduced_draws():
-                estimate, features, why = self._estimate(None)
-        update = OnlineUpdate(
-            frame_index=p.n_frames - 1,
-            t_s=float(t_s),
-            force_n=float(force_n),
-            width_mm=float(width_mm),
-            estimate=estimate,
-            features=features,
-            waiting_for=why,
-            cost_s=time.perf_counter() - start,
-            cpu_s=time.thread_time() - cpu,
-            exact=exact,
-        )
+        update = self._timed_update(start, cpu, None, exact=exact)
         self.updates.append(update)
         return update
 
@@ -203,9 +186,26 @@ class OnlineEstimator:
         start, cpu = time.perf_counter(), time.thread_time()
         same = last is not None and last.frame_index == index
         features = last.features if same and last is not None else None
-        estimate, features, why = self._estimate(features)
-        update = OnlineUpdate(
-            frame_index=index,
+        update = self._timed_update(start, cpu, features, exact=True)
+        if same:
+            self.updates[-1] = update
+        else:
+            self.updates.append(update)
+        return update
+
+    def _timed_update(
+        self, start: float, cpu: float, features: GraspFeatures | None, *, exact: bool
+    ) -> OnlineUpdate:
+        """The update for the last frame that arrived (timed from ``start``/``cpu``): exact or
+        with reduced draws, from ``features`` when given (else extracted)."""
+        p = self._prefix
+        if exact:
+            estimate, features, why = self._estimate(features)
+        else:
+            with reduced_draws():
+                estimate, features, why = self._estimate(features)
+        return OnlineUpdate(
+            frame_index=p.n_frames - 1,
             t_s=p.times[-1],
             force_n=p.forces[-1],
             width_mm=p.widths[-1],
@@ -214,13 +214,8 @@ class OnlineEstimator:
             waiting_for=why,
             cost_s=time.perf_counter() - start,
             cpu_s=time.thread_time() - cpu,
-            exact=True,
+            exact=exact,
         )
-        if same:
-            self.updates[-1] = update
-        else:
-            self.updates.append(update)
-        return update
 
     def _estimate(
         self, features: GraspFeatures | None

@@ -337,12 +337,13 @@ def extract_features_from(
     use_depth = cal.gradient_matrix is not None and (with_depth or cal.contact_method == "depth")
     if with_depth and not use_depth:
         notes.append(f"no depth: calibration {cal.calibration_id!r} has no depth model")
+    ref = warp.apply(ref_raw)
     area, depth, patch, saturation = _measure_loading(
-        signals, frames, todo, ref_raw, cal, warp, use_depth
+        signals, frames, todo, ref, cal, warp, use_depth
     )
     visibility = None
     if min(warp.size_px) >= MIN_VISIBILITY_PAD_PX:
-        visibility = _visibility(signals, frames, ref_raw, ref_index, phase, warp)
+        visibility = _visibility(signals, frames, ref, ref_index, phase, warp)
         notes.append(
             f"contact visibility {visibility.score:.1f} (largest change {visibility.change:.2f} "
             f"grey levels at peak force, frame-to-frame noise {visibility.noise:.2f})"
@@ -384,7 +385,7 @@ def extract_features_from(
 def _visibility(
     signals: SignalSource,
     frames: FrameSource,
-    ref_raw: np.ndarray,
+    ref: np.ndarray,
     ref_index: int | None,
     phase: LoadingPhase,
     warp: PadWarp,
@@ -405,9 +406,11 @@ def _visibility(
     last_still = phase.contact_index - 1 if ref_index is None else ref_index
     if last_still >= 1 and frames.available(last_still - 1) and frames.available(last_still):
         pairs.append((last_still - 1, last_still))
-    frames.prefetch(sorted({i for pair in pairs for i in pair} | {p}))
-    still = [(warp.apply(frames[a]), warp.apply(frames[b])) for a, b in pairs]
-    return contact_visibility(warp.apply(ref_raw), warp.apply(frames[p]), still)
+    needed = sorted({i for pair in pairs for i in pair} | {p})
+    frames.prefetch(needed)
+    img = {i: warp.apply(frames[i]) for i in needed}  # the peak is in up to 3 places: warp once
+    still = [(img[a], img[b]) for a, b in pairs]
+    return contact_visibility(ref, img[p], still)
 
 
 @dataclass(frozen=True)
@@ -450,14 +453,13 @@ def _measure_loading(
     signals: SignalSource,
     frames: FrameSource,
     indices: Sequence[int],
-    ref_raw: np.ndarray,
+    ref: np.ndarray,
     cal: SensorCalibration,
     warp: PadWarp,
     use_depth: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Per-frame area, depth and patch shape at ``indices`` (NaN elsewhere) and the worst
-    saturation."""
-    ref = warp.apply(ref_raw)
+    saturation; ``ref`` is the warped reference."""
     check_not_black(ref, what=f"grasp {signals.grasp_id!r} reference frame")
     rel = RelativeDifference(ref)
     area = np.full(signals.n_frames, np.nan)
