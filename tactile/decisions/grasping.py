@@ -128,7 +128,7 @@ class SimGrasper:
 
     estimator: AnalyticalEstimator
     max_force_n: float
-    config: SimGraspConfig = field(default_factory=lambda: tray_grasp_config())
+    config: SimGraspConfig = field(default_factory=tray_grasp_config)
     seed: int = 0
 
     def _simulate(self, item: TrayItem, attempt: int, target_n: float) -> Grasp:

@@ -52,10 +52,6 @@ class Stopper:
     n_confirmations: int = 0  # exact updates asked for
     n_rejected_confirmations: int = 0  # ... whose verdict differed from the streaming one
 
-    @property
-    def limit_n(self) -> float:
-        return self.force_limit_n
-
     def verdict(self, update: OnlineUpdate) -> str | None:
         """A label the streak counts (None: undecided, the streak restarts)."""
         raise NotImplementedError
@@ -65,7 +61,7 @@ class Stopper:
 
     def check(self, update: OnlineUpdate, confirm: Confirm | None = None) -> str | None:
         """``"confident"``, ``"safe_force"`` or None (keep closing); see the module docstring."""
-        if update.force_n >= self.limit_n:
+        if update.force_n >= self.force_limit_n:
             return SAFE_FORCE_STOP
         feats = update.features
         if update.estimate is None or feats is None:

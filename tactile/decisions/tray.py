@@ -26,8 +26,6 @@ if TYPE_CHECKING:  # the simulator (scipy, PIL) loads only when a simulated tray
     from tactile.sim.objects import SimObject
     from tactile.sim.produce import ProduceSpec
 
-_SPEC_FIELDS = SIM_SPEC_KEYS
-
 
 @dataclass(frozen=True)
 class TrayItem:
@@ -57,14 +55,14 @@ def produce_spec(profile: ProduceProfile) -> ProduceSpec:
     from tactile.sim.produce import ProduceSpec
 
     sim = profile.sim
-    missing = [k for k in _SPEC_FIELDS[:7] if k not in sim]
+    missing = [k for k in SIM_SPEC_KEYS[:7] if k not in sim]
     if missing:
         raise ProfileError(
             f"produce profile {profile.name!r} has no simulated produce ([sim] lacks "
             f"{', '.join(missing)})",
             hint="add a [sim] table (see produce/tomato.toml) or sort a replay:// or real tray",
         )
-    values = {k: float(sim[k]) for k in _SPEC_FIELDS if k in sim}
+    values = {k: float(sim[k]) for k in SIM_SPEC_KEYS if k in sim}
     return ProduceSpec(kind=profile.name, **values)
 
 

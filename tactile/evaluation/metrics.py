@@ -117,7 +117,7 @@ def object_geometry(estimates: Sequence[ModulusEstimate]) -> dict[str, Any] | No
     radii = [g["radius_from_imprint_mm"] for g in geos if g.get("radius_from_imprint_mm")]
     return {
         "size_mm": float(np.median(sizes)),
-        "size_spread_mm": float(np.ptp(sizes)) if sizes.size > 1 else 0.0,
+        "size_spread_mm": float(np.ptp(sizes)),
         "size_sd_mm": float(np.median([g.get("size_sd_mm", 0.0) for g in geos])),
         "shape_class": shape,
         "shape_votes": f"{votes}/{len(geos)}",

@@ -20,6 +20,7 @@ from tactile.decisions.fit import Boundary
 from tactile.decisions.log import item_row
 from tactile.decisions.profiles import ProduceProfile
 from tactile.decisions.sorter import REJECT, SortRun, fmt_value
+from tactile.decisions.stopping import CONFIDENT_STOP
 from tactile.reporting import plots
 from tactile.reporting.html import Report
 from tactile.types import Grasp, format_pa
@@ -159,7 +160,7 @@ def early_stop_index(tray: DemoTray) -> int | None:
         if not (r.attempts and f.attempts):
             continue
         run, full = r.attempts[0].run, f.attempts[0].run.grasp
-        if run.stop_reason != "confident" or run.stop_index is None:
+        if run.stop_reason != CONFIDENT_STOP or run.stop_index is None:
             continue
         force = float(run.grasp.force_n[run.stop_index])
         if force < EARLY_SHARE * float(full.force_n.max()):

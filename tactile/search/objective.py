@@ -111,6 +111,16 @@ class ObjectiveSettings:
     def multi(self) -> bool:
         return len(self.objectives) > 1
 
+    def train_settings(self, overrides: dict[str, Any]) -> dict[str, Any]:
+        """A trial's training settings: the protocol's schedule under the recipe's own."""
+        return {
+            "epochs": self.epochs,
+            "patience": self.patience,
+            "batch_size": self.batch_size,
+            "seed": self.seed,
+            **overrides,
+        }
+
 
 def require_simulated(paths: Sequence[str | Path], *, check: bool = True) -> set[str]:
     """Refuse any file holding a grasp that is not simulated (the search never sees real ones);
@@ -243,19 +253,9 @@ def cross_validate_design(
     raise to stop (an Optuna pruner's ``TrialPruned``)."""
     from tactile.estimators.neural.data import object_folds, split_objects
     from tactile.estimators.neural.evaluate import prediction_records
-    from tactile.estimators.neural.metrics import object_metrics
     from tactile.estimators.neural.train import TrainConfig, train_model
 
-    cfg = TrainConfig(
-        **{
-            "epochs": settings.epochs,
-            "patience": settings.patience,
-            "batch_size": settings.batch_size,
-            "seed": settings.seed,
-            **recipe.train,
-        },
-        num_threads=settings.threads,
-    )
+    cfg = TrainConfig(**settings.train_settings(recipe.train), num_threads=settings.threads)
     records: list[dict[str, Any]] = []
     fold_mae = []
     folds = object_folds(data.object_ids, data.log10_modulus, settings.folds, seed=settings.seed)
@@ -279,10 +279,7 @@ def cross_validate_design(
         fold_mae.append(_mae(fold_records, "pred_log10"))
         if report is not None:
             report(k, _mae(records, "pred_log10"))
-    obj = np.array([r["object_id"] for r in records])
-    lab = np.array([r["label_log10"] for r in records])
-    pred = np.array([r["pred_log10"] for r in records], dtype=float)
-    m = object_metrics(obj, lab, pred)
+    m = _object_metrics(records, "pred_log10")
     return FoldScore(
         log10_mae=float(m.get("log10_mae", math.inf)),
         within_1_decade=float(m.get("within_1_decade", 0.0)),
@@ -291,13 +288,18 @@ def cross_validate_design(
     )
 
 
-def _mae(records: list[dict[str, Any]], key: str) -> float:
+def _object_metrics(records: list[dict[str, Any]], key: str) -> dict[str, float]:
+    """Per-object metrics of the prediction ``key`` (``pred_log10``, ``constant_log10``)."""
     from tactile.estimators.neural.metrics import object_metrics
 
     obj = np.array([r["object_id"] for r in records])
     lab = np.array([r["label_log10"] for r in records])
     pred = np.array([r[key] for r in records], dtype=float)
-    value = object_metrics(obj, lab, pred).get("log10_mae", math.inf)
+    return object_metrics(obj, lab, pred)
+
+
+def _mae(records: list[dict[str, Any]], key: str) -> float:
+    value = _object_metrics(records, key).get("log10_mae", math.inf)
     return float(value) if math.isfinite(value) else math.inf
 
 

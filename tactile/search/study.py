@@ -140,13 +140,7 @@ def recipe_of(
     from optuna.trial import FixedTrial
 
     base = suggest_recipe(FixedTrial(trial.params), space, name=f"{study}-trial{trial.number}")
-    train = {
-        "epochs": settings.epochs,
-        "patience": settings.patience,
-        "batch_size": settings.batch_size,
-        "seed": settings.seed,
-        **base.train,
-    }
+    train = settings.train_settings(base.train)
     values = list(trial.values) if trial.values is not None else []
     provenance = {
         "study": study,
