@@ -108,8 +108,8 @@ def _run_sort(args: argparse.Namespace) -> int:
     import threading
 
     from tactile.cli.collect_cmd import stop_on_sigint
-    from tactile.decisions.log import summary_table
     from tactile.decisions.run import sort_run
+    from tactile.reporting.plots import sorting_figure
 
     _need(args, "profile", "tray", "out")
     _check_out(args.out, args.overwrite)
@@ -136,12 +136,12 @@ def _run_sort(args: argparse.Namespace) -> int:
             software_force_limit=args.software_force_limit,
             pause_s=args.pause_s,
             on_item=progress,
-            plot=_plot(),
+            plot=sorting_figure,
             stop=stop,
             log=sys.stderr,
         )
     run = outcome.run
-    _report(args, run, outcome.paths, summary_table)
+    _report(args, run, outcome.paths)
     if outcome.failure is None:
         return 0
     done = f"{len(run.results)} of {outcome.n_items} item(s) sorted and logged in {args.out}"
@@ -152,17 +152,13 @@ def _run_sort(args: argparse.Namespace) -> int:
     raise outcome.failure
 
 
-def _plot() -> Any:
-    from tactile.reporting.plots import sorting_figure
+def _report(args: argparse.Namespace, run: Any, paths: dict[str, Path]) -> None:
+    from tactile.decisions.log import summary_table
 
-    return sorting_figure
-
-
-def _report(args: argparse.Namespace, run: Any, paths: dict[str, Path], table: Any) -> None:
     if args.json:
         print_json({"summary": run.summary(), "files": {k: str(v) for k, v in paths.items()}})
     else:
-        print(table(run))
+        print(summary_table(run))
         print(f"\nlogs: {paths['items_csv']}, {paths['items_json']}; plot: {paths['summary_png']}")
 
 

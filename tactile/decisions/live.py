@@ -189,14 +189,7 @@ def live_stopper(
 
     limit = config.recorder.max_force_n
     floor = config.limits.min_peak_force_n
-    meta = GraspMetadata(
-        object_id=config.object_id,
-        label_modulus_pa=config.label_modulus_pa,
-        shape=config.shape,
-        radius_mm=config.radius_mm,
-        source="collect",
-        calibration_id=config.calibration_id,
-    )
+    meta = config.grasp_metadata()
     if produce:
         profile = load_produce_profile(produce)
         rule = dataclasses.replace(profile.stop, min_force_n=max(profile.stop.min_force_n, floor))

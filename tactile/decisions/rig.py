@@ -277,11 +277,7 @@ class RigGrasper:
                 on_frame=self._on_frame,
                 stop_event=self.stop_event,
             )
-            gripper.activate()
-            gripper.open()
-            gripper.wait_until_stopped(self.config.open_timeout_s)
-            if s.tare:
-                force.tare()
+            self._recorder.prepare(tare=s.tare)
             if self.place is None:
                 self.place = self._default_placer(gripper)
             if self.grasps_path is not None:

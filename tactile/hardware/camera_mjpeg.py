@@ -26,12 +26,10 @@ from collections import deque
 from typing import BinaryIO
 from urllib.parse import urlencode
 
-import cv2
-import numpy as np
-
-from tactile.errors import DeviceError, DeviceTimeoutError, ProtocolError
+from tactile.errors import CorruptFileError, DeviceError, DeviceTimeoutError, ProtocolError
 from tactile.hardware.base import DropDetector, FrameSample, TactileSensor, now_s
 from tactile.hardware.registry import parse_device_url
+from tactile.io.frame_codec import decode_jpeg
 
 _OWN_PARAMS = ("timeout_s", "reconnect", "buffer")
 
@@ -246,18 +244,19 @@ class MjpegCamera(TactileSensor):
 
     def _deliver(self, body: bytes, t_device_s: float | None = None) -> None:
         t = now_s()
-        # the flags of tactile.io.frame_codec.decode_jpeg: a store that keeps these bytes
-        # (FrameSample.jpeg) decodes them back to exactly this image
-        flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
-        image = cv2.imdecode(np.frombuffer(body, np.uint8), flags)
-        if image is None:
+        jpeg = bytes(body)
+        try:
+            # the store's decoder: a store that keeps these bytes (FrameSample.jpeg) decodes
+            # them back to exactly this image
+            image = decode_jpeg(jpeg)
+        except CorruptFileError:
             self.n_corrupt += 1
             return
         with self._cond:
             if len(self._frames) == self._frames.maxlen:
                 self.n_dropped += 1  # the oldest waiting frame is discarded
             sample = FrameSample(
-                t, image, self._index, self._drops(t), t_device_s=t_device_s, jpeg=bytes(body)
+                t, image, self._index, self._drops(t), t_device_s=t_device_s, jpeg=jpeg
             )
             self._frames.append(sample)
             self._index += 1

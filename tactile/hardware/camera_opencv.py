@@ -36,7 +36,7 @@ from urllib.parse import urlencode
 import cv2
 import numpy as np
 
-from tactile.errors import ConfigError, DeviceError, DeviceTimeoutError
+from tactile.errors import ConfigError, CorruptFileError, DeviceError, DeviceTimeoutError
 from tactile.hardware.base import DropDetector, EndOfStreamError, FrameSample, TactileSensor, now_s
 from tactile.hardware.registry import DeviceUrl, parse_device_url
 from tactile.hardware.url_config import config_from_url, url_fields
@@ -255,26 +255,25 @@ class OpenCVCamera(TactileSensor):
             if delay > 0:
                 time.sleep(delay)
             self._next_s = max(self._next_s + self._period_s, time.monotonic())
-        if self._jpegs is not None:
-            if self._index < len(self._jpegs):
-                flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION  # as frame_codec does
-                jpeg = self._jpegs[self._index]
-                image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), flags)
-                if image is None:
-                    raise DeviceError(
-                        f"frame {self._index} of video file {self.source!r} is not a valid JPEG",
-                        hint="the file is damaged; re-record it or cut the frame out",
-                    )
-                return image, jpeg
-            ok, image = False, None
-        else:
+        if self._jpegs is None:
             ok, image = self._cap.read()
-        if not ok or image is None:
-            raise EndOfStreamError(
-                f"video file {self.source!r} has no more frames (read {self._index})",
-                hint="record longer, or stop reading at the end of the file",
-            )
-        return image, None
+            if ok and image is not None:
+                return image, None
+        elif self._index < len(self._jpegs):
+            from tactile.io.frame_codec import decode_jpeg  # as tactile import decodes them
+
+            jpeg = self._jpegs[self._index]
+            try:
+                return decode_jpeg(jpeg), jpeg
+            except CorruptFileError as exc:
+                raise DeviceError(
+                    f"frame {self._index} of video file {self.source!r} is not a valid JPEG",
+                    hint="the file is damaged; re-record it or cut the frame out",
+                ) from exc
+        raise EndOfStreamError(
+            f"video file {self.source!r} has no more frames (read {self._index})",
+            hint="record longer, or stop reading at the end of the file",
+        )
 
     def read(self) -> FrameSample:
         self._require_connected()
@@ -289,9 +288,7 @@ class OpenCVCamera(TactileSensor):
         c = self.config
         if c.crop_frac > 0 or c.out_width_px > 0:
             jpeg = None  # the image is no longer what the JPEG holds
-            image = crop_and_resize(image, c.crop_frac, (c.out_width_px, c.out_height_px))
-        else:
-            image = np.ascontiguousarray(image)
+        image = crop_and_resize(image, c.crop_frac, (c.out_width_px, c.out_height_px))
         self._index += 1
         return FrameSample(t, image, self._index - 1, dropped, jpeg=jpeg)
 

@@ -315,6 +315,15 @@ class Recorder:
         cfg = self.config
         self.force_setting = gripper.force_setting_for(cfg.max_force_n * (1 - cfg.force_margin))
 
+    def prepare(self, *, tare: bool) -> None:
+        """Ready the rig for its first grasp: activate the gripper, open it and wait until it
+        stops (``open_timeout_s``), then zero the force sensor when ``tare``."""
+        self.gripper.activate()
+        self.gripper.open()
+        self.gripper.wait_until_stopped(self.config.open_timeout_s)
+        if tare:
+            self.force.tare()
+
     # --- gripper access (serialised) -------------------------------------------------------
     def _g(self, fn: Callable[[Gripper], Any]) -> Any:
         with self._lock:

@@ -118,6 +118,18 @@ class SessionConfig:
         out = self.output
         return out.with_name(f"{out.stem}_rejects{out.suffix}")
 
+    def grasp_metadata(self, **fields: Any) -> GraspMetadata:
+        """The metadata of a grasp of this session's object; ``fields`` add to it."""
+        return GraspMetadata(
+            object_id=self.object_id,
+            label_modulus_pa=self.label_modulus_pa,
+            shape=self.shape,
+            radius_mm=self.radius_mm,
+            source="collect",
+            calibration_id=self.calibration_id,
+            **fields,
+        )
+
 
 @dataclass
 class SessionSummary:
@@ -304,13 +316,7 @@ class CollectSession:
 
     def metadata(self, attempt: int) -> GraspMetadata:
         c = self.config
-        return GraspMetadata(
-            object_id=c.object_id,
-            label_modulus_pa=c.label_modulus_pa,
-            shape=c.shape,
-            radius_mm=c.radius_mm,
-            source="collect",
-            calibration_id=c.calibration_id,
+        return c.grasp_metadata(
             software_version=__version__,
             created_utc=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             extra={"attempt": attempt, **({"profile": c.profile} if c.profile else {})},
@@ -421,11 +427,7 @@ class CollectSession:
             on_frame=self.on_frame,
             stop_event=self.stop_event,
         )
-        gripper.activate()
-        gripper.open()
-        gripper.wait_until_stopped(c.recorder.open_timeout_s)
-        if c.tare:
-            force.tare()
+        recorder.prepare(tare=c.tare)
         if not gripper.width_calibrated:
             print(
                 f"warning: {gripper.name} has no measured width calibration: widths may be "
