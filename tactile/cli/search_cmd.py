@@ -19,7 +19,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from tactile.cli._common import add_json_flag, print_json
+from tactile.cli._common import add_json_flag, add_progress_flags, print_json, show_progress
 from tactile.errors import ConfigError
 
 
@@ -89,7 +89,7 @@ def register(sub: Any) -> None:
     p.add_argument("--analytical", default="hertz", help="analytical estimator ('none': off)")
     p.add_argument("--cache-dir", type=Path, default=None, help="prepared-input cache folder")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress_flags(p)
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         cache_dir=args.cache_dir,
         plots=not args.no_plots,
-        progress=not args.no_progress and not args.json,
+        progress=show_progress(args),
     )
     if args.json:
         print_json(report)

@@ -196,7 +196,7 @@ def export_best(
     return SearchResult(study.study_name, finished(study), best, values, front)
 
 
-def run_search(
+def run_study(
     objective: SearchObjective,
     *,
     study_name: str,

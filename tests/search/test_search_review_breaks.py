@@ -41,3 +41,15 @@ def test_folds_are_checked_against_the_labelled_objects(
     else:
         with pytest.raises(ConfigError, match=r"fix: .*(--folds|simulate more objects)"):
             settings.check_objects(n_objects)
+
+
+def test_search_draws_no_progress_bar_into_a_log(
+    sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Like every other long command: a bar on a terminal only (``--progress`` forces one);
+    stderr captured here is not a terminal, so a redirected log stays free of bar redraws."""
+    args = ["search", str(sim_file), "--out", str(tmp_path / "o"), "--trials", "1"]
+    args += ["--k-frames", "4", "--threads", "1", "--no-plots", "--epochs", "1", "--folds", "2"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "%|" not in err and "\r" not in err

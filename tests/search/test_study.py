@@ -14,13 +14,13 @@ from tactile.errors import ConfigError
 from tactile.estimators.neural.recipe import load_recipe
 from tactile.search.evolution import RegularizedEvolutionSampler, make_sampler
 from tactile.search.storage import describe, storage_from_url
-from tactile.search.study import export_best, open_study, optimize, run_search
+from tactile.search.study import export_best, open_study, optimize, run_study
 
 
 def test_tiny_search_completes_resumes_and_exports(tmp_path: Path) -> None:
     url = str(tmp_path / "study.log")
     objective = tiny_objective()
-    first = run_search(
+    first = run_study(
         objective,
         study_name="s",
         storage=storage_from_url(url),
@@ -31,7 +31,7 @@ def test_tiny_search_completes_resumes_and_exports(tmp_path: Path) -> None:
     )
     assert first.n_trials == 3
     # a fresh process would reopen the journal file: resume to 5 trials
-    again = run_search(
+    again = run_study(
         objective,
         study_name="s",
         storage=storage_from_url(url),
