@@ -3,7 +3,8 @@
     python benchmarks/bench_network.py [--model default] [--data FILE.h5 ...] [--repeats 50]
 
 - network only: one grasp's prepared inputs -> (mean, log-variance), batch 1, every registered
-  architecture (random weights: latency does not depend on the values) and the named model;
+  architecture (random weights: latency does not depend on the values) and the named model
+  (an ensemble: all its members, one after the other, as the estimators run them);
 - end to end: from the grasp's HDF5 file, decode only the frames the inputs need
   (``NeuralEstimator.estimate_stored``: force and width, 10 loading frames, the K sampled
   images, the reference), extract features, run the analytical (Hertz) estimator, build the
@@ -39,7 +40,7 @@ from tactile.estimators.neural.config import (
     WIDTH_CHANNELS,
 )
 from tactile.estimators.neural.estimator import HybridEstimator, NeuralEstimator, resolve_model
-from tactile.estimators.neural.model import available_models, create_model
+from tactile.estimators.neural.model import MultiTowerNet, available_models, create_model
 from tactile.io import GraspReader, GraspWriter
 
 
@@ -69,14 +70,20 @@ def network_only(repeats: int, model: str | None) -> list[tuple[str, int, float,
     rows = []
     names: list[str] = list(available_models())
     for name in [*names, *([model] if model else [])]:
+        nets: list[MultiTowerNet]
+        label = name
         if name in names:
-            net = create_model(name).eval()
+            nets = [create_model(name).eval()]
         else:
             try:
-                net = resolve_model(name).model
+                loaded = resolve_model(name)
             except TactileError as exc:
                 print(f"(skipping model {name!r}: {exc})")
                 continue
+            nets = [m.model for m in loaded.networks()]  # an ensemble: every member runs
+            if len(nets) > 1:
+                label = f"{name} (ensemble of {len(nets)})"
+        net = nets[0]
         c = net.config
         x = {
             "images": torch.rand(1, c.k_frames, c.image_size, c.image_size),
@@ -86,12 +93,12 @@ def network_only(repeats: int, model: str | None) -> list[tuple[str, int, float,
             "geometry": torch.randn(1, len(GEOMETRY_CHANNELS)),
         }
 
-        def run(net: torch.nn.Module = net, x: dict[str, torch.Tensor] = x) -> object:
+        def run(nets: list[MultiTowerNet] = nets, x: dict[str, torch.Tensor] = x) -> object:
             with torch.no_grad():
-                return net(x)
+                return [n(x) for n in nets]
 
         med, p90 = _time_ms(run, repeats)
-        rows.append((name, net.n_parameters(), med, p90))
+        rows.append((label, sum(n.n_parameters() for n in nets), med, p90))
     return rows
 
 

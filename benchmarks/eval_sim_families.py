@@ -2,6 +2,7 @@
 network, hybrid, the physics (``blind``) and the constant.
 
     python benchmarks/eval_sim_families.py TEST.h5 [--model models/default] [--json out.json]
+        [--members N]
 
 Blind: every grasp is estimated with its shape and radius removed from the metadata: nothing
 but the grasp and its calibration — the one its simulated rig carries (``tactile calibrate rig``
@@ -197,9 +198,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", default="default")
     p.add_argument("--json", type=Path, default=None)
     p.add_argument("--estimators", nargs="+", default=["neural", "hybrid", "blind", "blind+gel"])
+    p.add_argument("--members", type=int, default=None, help="use the first N ensemble members")
     args = p.parse_args(argv)
     reader = GraspReader(args.data)
     loaded = resolve_model(args.model)
+    if args.members is not None:
+        if not 1 <= args.members <= loaded.n_members:
+            p.error(f"--members must be 1..{loaded.n_members} for this model")
+        loaded = replace(loaded, members=loaded.members[: args.members - 1])
+    print(f"model {loaded.path}: {loaded.n_members} network(s)")
     limits: dict[str, float] = {}
     makers = {
         "neural": lambda: NeuralEstimator(loaded),

@@ -69,6 +69,16 @@ def register(sub: Any) -> None:
         "(foams, gels, rubbers, plastics, hard; dimpled and ridged surfaces)",
     )
     p.add_argument(
+        "--e-range-pa",
+        type=float,
+        nargs=2,
+        metavar=("LO", "HI"),
+        default=None,
+        help="draw E log-uniformly between LO and HI Pa (independent and loguniform "
+        "populations; default 5e3 2.5e11), e.g. 3.16e3 3.16e5 for a set below the rigs' "
+        "resolvable limit",
+    )
+    p.add_argument(
         "--workers",
         type=non_negative_int,
         default=0,
@@ -178,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
             pool=pool,
             rig=rig,
+            e_range_pa=tuple(args.e_range_pa) if args.e_range_pa is not None else None,
         )
     finally:
         bar.close()

@@ -7,7 +7,8 @@ constant and analytical baselines, on the same held-out objects), then trains th
 all objects with a validation split for early stopping. ``--resume`` continues an interrupted
 run from ``OUT/last.pt``; ``--finetune CKPT`` starts from a trained model (e.g. on a few labelled
 real grasps). ``--config best.json`` retrains a design exported by ``tactile search`` with its
-own learning rate, weight decay and schedule.
+own learning rate, weight decay and schedule. ``--ensemble K`` trains K networks on the same
+data with seeds SEED .. SEED+K-1 (an ensemble over training seeds; the estimators combine them).
 
 A degenerate result (a limit that calls most objects "stiffer than the gel", a network no
 better than a constant, metrics that could not be computed) is printed as WARNING lines on
@@ -53,6 +54,15 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=None, help="default 0")
     p.add_argument(
         "--folds", type=int, default=0, help="object-grouped K-fold CV first (K >= 2; 0: none)"
+    )
+    p.add_argument(
+        "--ensemble",
+        type=int,
+        default=1,
+        metavar="K",
+        help="train K networks with seeds SEED .. SEED+K-1 on the same data (the first with "
+        "--folds, the others written beside it as member_<k>.pt); the estimators combine them "
+        "(default 1: a single model)",
     )
     p.add_argument(
         "--val-fraction", type=float, default=0.15, help="share of objects for validation"
@@ -116,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
             cache_dir=args.cache_dir,
             progress=progress,
             info=extra,
+            ensemble=args.ensemble,
         )
     report = result.to_dict()
     if args.json:
@@ -167,5 +178,12 @@ def _print_report(report: dict[str, Any]) -> None:
             f"validation objects: within 1 decade {_pct(val.get('within_1_decade'))}, "
             f"log10 MAE {_num(val.get('log10_mae'))}, "
             f"68% coverage {_pct(val.get('coverage_68'))}"
+        )
+    for k, member in enumerate(report.get("ensemble", []), start=1):
+        mval = member["val"] or {}
+        print(
+            f"ensemble member {k} (seed {member['seed']}): validation within 1 decade "
+            f"{_pct(mval.get('within_1_decade'))}, log10 MAE {_num(mval.get('log10_mae'))}; "
+            f"{member['checkpoint']}"
         )
     print(f"checkpoint: {report['checkpoint']}")

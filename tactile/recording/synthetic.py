@@ -96,6 +96,7 @@ def generate_dataset(
     frame_codec: str = "raw",
     pool: Any = None,
     rig: RigRanges | None = None,
+    e_range_pa: tuple[float, float] | None = None,
 ) -> DatasetResult:
     """Simulate ``n_objects x grasps_per_object`` grasps into the store at ``out`` and write the
     dataset card (``out`` with ``.card.md`` / ``.card.json``).
@@ -109,9 +110,11 @@ def generate_dataset(
     anything is simulated); see :mod:`tactile.io.output`. ``frame_codec``: ``"raw"`` pixels
     (default: bit-identical to the simulation) or ``"jpeg"`` at the reference camera's
     quality (``tactile simulate``'s default, ~10x smaller). ``rig``: a randomised rig per grasp
-    (:mod:`tactile.sim.rigs`). ``pool``: simulate through this
-    ``multiprocessing.Pool``-like object instead (e.g. ``ray.util.multiprocessing.Pool``, for
-    ``tactile simulate --ray``); the store is still written here, in job order.
+    (:mod:`tactile.sim.rigs`). ``e_range_pa``: the log-uniform E range (Pa, LO HI) of the
+    ``independent`` / ``loguniform`` populations (default 5 kPa .. 250 GPa). ``pool``: simulate
+    through this ``multiprocessing.Pool``-like object instead (e.g.
+    ``ray.util.multiprocessing.Pool``, for ``tactile simulate --ray``); the store is still
+    written here, in job order.
     """
     plan = plan_dataset(
         n_objects=n_objects,
@@ -120,6 +123,7 @@ def generate_dataset(
         population=population,
         config=config,
         rig=rig,
+        e_range_pa=e_range_pa,
     )
     out = Path(out)
     mode = output_mode(out, overwrite=overwrite, append=append)

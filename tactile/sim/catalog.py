@@ -123,9 +123,11 @@ DIMPLE_PROBABILITY = 0.15
 RIDGE_PROBABILITY = 0.15
 
 
-def _independent(i: int, rng: np.random.Generator) -> SimObject:
+def _independent(
+    i: int, rng: np.random.Generator, e_range_pa: tuple[float, float] = (E_MIN_PA, E_MAX_PA)
+) -> SimObject:
     shape = SHAPES[int(rng.integers(len(SHAPES)))]
-    log_e = rng.uniform(math.log10(E_MIN_PA), math.log10(E_MAX_PA))
+    log_e = rng.uniform(math.log10(e_range_pa[0]), math.log10(e_range_pa[1]))
     options = [f for f in FAMILIES.values() if f.log10_min <= log_e <= f.log10_max]
     if not options:  # outside every family: the nearest one
         options = [min(FAMILIES.values(), key=lambda f: abs(f.log10_min - log_e))]
@@ -206,17 +208,45 @@ def _make(
     )
 
 
-def sample_population(n: int, kind: str = "reference", seed: int = 0) -> list[SimObject]:
+def check_e_range(kind: str, e_range_pa: tuple[float, float] | None) -> tuple[float, float]:
+    """The log-uniform range of E (Pa) for ``kind``: ``e_range_pa`` checked, or the default
+    5 kPa .. 250 GPa. Only the log-uniform populations take a range (``reference`` draws E per
+    material from the label table)."""
+    if e_range_pa is None:
+        return (E_MIN_PA, E_MAX_PA)
+    if kind == "reference":
+        raise ConfigError(
+            "an E range applies to the log-uniform populations only (reference draws E per "
+            "material from the label table)",
+            hint="use --population independent or loguniform with --e-range-pa",
+        )
+    lo, hi = (float(v) for v in e_range_pa)
+    if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
+        raise ConfigError(
+            f"E range {e_range_pa!r} must be two finite moduli 0 < LO < HI (Pa)",
+            hint="e.g. --e-range-pa 3.16e3 3.16e5",
+        )
+    return (lo, hi)
+
+
+def sample_population(
+    n: int,
+    kind: str = "reference",
+    seed: int = 0,
+    e_range_pa: tuple[float, float] | None = None,
+) -> list[SimObject]:
     """Draw ``n`` objects: ``reference`` (like the Burgess et al. label table),
     ``loguniform`` (E log-uniform over 5 kPa .. 250 GPa, shapes uniform, material following E)
     or ``independent`` (E log-uniform, material family drawn independently among those that
-    span it, irregular surface features; :data:`FAMILIES`)."""
+    span it, irregular surface features; :data:`FAMILIES`). ``e_range_pa`` (LO, HI) replaces
+    the log-uniform range of the last two (None: the default, same draws as without it)."""
     if not isinstance(n, int) or n < 0:
         raise ConfigError(f"population size n={n!r} must be a non-negative integer", hint="n=10")
     if kind not in POPULATIONS:
         raise ConfigError(
             f"unknown population {kind!r}", hint=f"use one of {', '.join(POPULATIONS)}"
         )
+    e_lo, e_hi = check_e_range(kind, e_range_pa)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7001]))
     keys = list(REFERENCE_SHAPE_MATERIAL_COUNTS)
     weights = np.array([REFERENCE_SHAPE_MATERIAL_COUNTS[k] for k in keys], dtype=float)
@@ -224,7 +254,7 @@ def sample_population(n: int, kind: str = "reference", seed: int = 0) -> list[Si
     objects: list[SimObject] = []
     for i in range(n):
         if kind == "independent":
-            objects.append(_independent(i, rng))
+            objects.append(_independent(i, rng, (e_lo, e_hi)))
             continue
         if kind == "reference":
             table_shape, mat_name = keys[int(rng.choice(len(keys), p=weights))]
@@ -233,7 +263,7 @@ def sample_population(n: int, kind: str = "reference", seed: int = 0) -> list[Si
             modulus = _modulus(material, rng)
         else:
             shape = SHAPES[int(rng.integers(len(SHAPES)))]
-            modulus = _log_uniform(rng, E_MIN_PA, E_MAX_PA)
+            modulus = _log_uniform(rng, e_lo, e_hi)
             material = material_for_modulus(modulus)
         objects.append(_make(i, shape, material, modulus, rng))
     return objects

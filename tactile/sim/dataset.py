@@ -52,6 +52,7 @@ class DatasetPlan:
     population: str
     seed: int
     rig: RigRanges | None = None  # a randomised rig per grasp (tactile.sim.rigs)
+    e_range_pa: tuple[float, float] | None = None  # log-uniform E range (None: the default)
 
     def settings(self, **run: Any) -> dict[str, Any]:
         """The card's settings: the plan's, what the run adds (workers, elapsed time), and the
@@ -60,6 +61,7 @@ class DatasetPlan:
             "grasps_per_object": self.grasps_per_object,
             "population": self.population,
             "seed": self.seed,
+            **({"e_range_pa": list(self.e_range_pa)} if self.e_range_pa is not None else {}),
             **run,
             "force_target_jitter": FORCE_TARGET_JITTER,
             "rig": "randomised" if self.rig is not None else "fixed",
@@ -238,12 +240,15 @@ def plan_dataset(
     population: str = "reference",
     config: SimGraspConfig | Sequence[SimGraspConfig] | None = None,
     rig: RigRanges | None = None,
+    e_range_pa: tuple[float, float] | None = None,
 ) -> DatasetPlan:
     """``n_objects`` objects of ``population`` and ``grasps_per_object`` jobs each.
 
     ``config`` is one setting for every grasp (default: the realistic preset) or a sequence
     of settings mixed per grasp (see the module docstring). ``rig``: draw a randomised rig per
-    grasp from these ranges (:mod:`tactile.sim.rigs`), recorded in its metadata."""
+    grasp from these ranges (:mod:`tactile.sim.rigs`), recorded in its metadata.
+    ``e_range_pa``: the log-uniform E range (Pa) of the ``independent`` / ``loguniform``
+    populations (None: 5 kPa .. 250 GPa), recorded in the card's settings."""
     if n_objects < 1 or grasps_per_object < 1:
         raise ConfigError(
             f"need at least one object and one grasp (got {n_objects} x {grasps_per_object})",
@@ -257,9 +262,10 @@ def plan_dataset(
         configs = tuple(config)
     if not configs:
         raise ConfigError("an empty list of settings", hint="pass at least one SimGraspConfig")
-    objects = sample_population(n_objects, population, seed)
+    objects = sample_population(n_objects, population, seed, e_range_pa)
     jobs = _jobs(objects, grasps_per_object, configs, seed, rig)
-    return DatasetPlan(objects, jobs, configs, grasps_per_object, population, seed, rig)
+    e_range = None if e_range_pa is None else (float(e_range_pa[0]), float(e_range_pa[1]))
+    return DatasetPlan(objects, jobs, configs, grasps_per_object, population, seed, rig, e_range)
 
 
 def simulate_plan(plan: DatasetPlan, workers: int = 1, pool: Any = None) -> Iterator[Grasp]:

@@ -95,3 +95,20 @@ def test_cli_simulate_shows_a_progress_bar(tmp_path: Path, capsys) -> None:  # t
     captured = capsys.readouterr()
     assert "2/2" in captured.err and "grasp" in captured.err  # tqdm writes to stderr
     assert "Wrote 2 grasps" in captured.out
+
+
+def test_cli_simulate_e_range_is_drawn_and_recorded(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "soft.h5"
+    argv = [
+        "simulate", str(out), "--objects", "3", "--grasps", "1", "--seed", "5",
+        "--population", "independent", "--e-range-pa", "5e3", "3.16e5", "--workers", "1",
+        "--size", "32x48", "--json",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["card"]["settings"]["e_range_pa"] == [5e3, 3.16e5]
+    with GraspReader(out) as reader:
+        labels = [reader.read_signals(g).meta.label_modulus_pa for g in payload["grasp_ids"]]
+    assert all(5e3 <= e <= 3.16e5 for e in labels)
+    assert main(["simulate", str(tmp_path / "r.h5"), "--e-range-pa", "1e4", "1e5"]) == 2
+    assert "log-uniform populations only" in capsys.readouterr().err

@@ -3,10 +3,18 @@
 A checkpoint file is a plain dict of tensors, strings, numbers, lists and dicts, so
 ``torch.load(..., weights_only=True)`` can read it without executing any pickled code; a file with
 anything else in it (a pickled object, a foreign layout) is refused with :class:`ModelFileError`.
+
+**Ensembles over training seeds.** A model folder may hold further members trained on the same
+data with other seeds (``tactile train --ensemble K``): ``model.pt`` stays the entry point and
+lists them in ``info["ensemble"]["members"]`` (file name in the same folder, SHA-256, seed);
+:func:`load_checkpoint` loads each the same weights_only way into :attr:`LoadedModel.members`.
+A missing, corrupt, modified or mismatched member is refused with a :class:`ModelFileError` that
+names the file and the fix. A ``model.pt`` without that entry is a single model, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
 import zipfile
@@ -37,6 +45,17 @@ class LoadedModel:
     info: dict[str, Any] = field(default_factory=dict)  # calibration id, data, limit, ...
     train_state: dict[str, Any] | None = None
     path: Path | None = None
+    #: further ensemble members (same config, other training seeds); empty: a single model
+    members: list[LoadedModel] = field(default_factory=list)
+
+    @property
+    def n_members(self) -> int:
+        """How many networks answer: this one and its :attr:`members`."""
+        return 1 + len(self.members)
+
+    def networks(self) -> list[LoadedModel]:
+        """This network and its ensemble members, in the order their outputs are combined."""
+        return [self, *self.members]
 
 
 def save_checkpoint(
@@ -106,9 +125,74 @@ def _read(path: Path) -> dict[str, Any]:
     return payload
 
 
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file (what ``info["ensemble"]`` records per member)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def ensemble_entry(member_files: list[tuple[Path, int]]) -> dict[str, Any]:
+    """The ``info["ensemble"]`` entry of a primary checkpoint for members written beside it:
+    ``(file, seed)`` pairs."""
+    return {
+        "combine": "log10: mean of the members' means; variance = mean of the members' "
+        "variances + variance of their means",
+        "members": [
+            {"file": p.name, "seed": int(seed), "sha256": file_sha256(p)}
+            for p, seed in member_files
+        ],
+    }
+
+
 def load_checkpoint(path: str | Path) -> LoadedModel:
-    """Load a checkpoint (weights_only) into an eval-mode network."""
-    path = Path(path)
+    """Load a checkpoint (weights_only) into an eval-mode network, with its ensemble members
+    when its ``info`` lists any."""
+    loaded = _load_single(Path(path))
+    loaded.members = _load_members(loaded)
+    return loaded
+
+
+def _member_error(member: Path, primary: Path, why: str) -> ModelFileError:
+    return ModelFileError(
+        f"ensemble member {member} of model {primary} {why}",
+        hint=f"restore the model folder {primary.parent} as it was written (e.g. `git checkout "
+        "-- models/<name>` for a shipped model), or retrain the ensemble with `tactile train "
+        f"DATA --out {primary.parent} --ensemble K`",
+    )
+
+
+def _load_members(primary: LoadedModel) -> list[LoadedModel]:
+    spec = primary.info.get("ensemble")
+    if spec is None:
+        return []
+    path = primary.path
+    assert path is not None
+    entries = spec.get("members") if isinstance(spec, dict) else None
+    if not isinstance(entries, list):
+        raise _bad(path, "has a malformed ensemble entry (info['ensemble']['members'])")
+    members: list[LoadedModel] = []
+    for entry in entries:
+        name = entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name or Path(name).name != name:
+            raise _bad(path, f"lists an ensemble member with a bad file name ({entry!r})")
+        file = path.parent / name
+        if not file.is_file():
+            raise _member_error(file, path, "is missing")
+        digest = entry.get("sha256")
+        if isinstance(digest, str) and file_sha256(file) != digest:
+            raise _member_error(
+                file, path, "is not the file the model was written with (its SHA-256 differs)"
+            )
+        try:
+            member = _load_single(file)
+        except ModelFileError as exc:
+            raise _member_error(file, path, f"cannot be read: {exc.message}") from exc
+        if member.config != primary.config:
+            raise _member_error(file, path, "has another network config than model.pt")
+        members.append(member)
+    return members
+
+
+def _load_single(path: Path) -> LoadedModel:
     payload = _read(path)
     try:
         config = MultiTowerConfig.from_json(str(payload["config_json"]))

@@ -15,6 +15,10 @@ gel), like the analytical estimators.
 
 Models are named: ``"default"`` is ``models/default/model.pt`` of the repository (or of
 ``$TACTILE_MODELS_DIR``); a path to a ``.pt`` file or a folder holding ``model.pt`` works too.
+A model may be an ensemble over training seeds (``tactile train --ensemble K``; members listed
+in ``model.pt``, see :mod:`.checkpoint`): the network's Gaussian is then the members' combined
+in log10 space (mean of the means; variance = mean of the variances + variance of the means),
+before the sim-to-real term, the OOD widening and the physics limits, which are unchanged.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ from tactile.estimators.neural.predict import (
     Z68,
     Z95,
     Z95_ONE_SIDED,
-    predict_log10,
+    combine_members,
+    member_predictions,
 )
 from tactile.estimators.neural.rig import has_rig
 from tactile.processing.contact import contact_seen, require_visible_contact
@@ -98,6 +103,8 @@ class NetworkAnswer:
     sigma: float
     ood_score: float
     sim_to_real_sd: float
+    n_members: int = 1  # networks in the ensemble (1: a single model)
+    member_spread: float = 0.0  # standard deviation of the members' means (log10)
 
 
 def check_visible_contact(feats: GraspFeatures, meta: GraspMetadata | None = None) -> None:
@@ -207,11 +214,13 @@ class NeuralEstimator:
     def network_answer(self, inputs: GraspInputs, meta: GraspMetadata) -> NetworkAnswer:
         """The network's Gaussian with the sim-to-real term (real grasps) and the OOD score."""
         arrays = {k: v[None] for k, v in inputs.arrays().items()}
-        mu, sigma = predict_log10(self.loaded, arrays)
+        mus, sigmas = member_predictions(self.loaded, arrays)
+        mu, sigma = combine_members(mus, sigmas) if len(mus) > 1 else (mus[0], sigmas[0])
         s2r = self.sim_to_real_sd if meta.source != "sim" else 0.0
         score = float(self.ood.scores(arrays)[0]) if self.ood is not None else 0.0
         total = math.hypot(float(sigma[0]), s2r) * widen_factor(score)
-        return NetworkAnswer(float(mu[0]), total, score, s2r)
+        spread = float(mus[:, 0].std())
+        return NetworkAnswer(float(mu[0]), total, score, s2r, len(mus), spread)
 
     def _combine(
         self, net: NetworkAnswer, analytical: ModulusEstimate | None
@@ -256,6 +265,9 @@ class NeuralEstimator:
             **limits.details(),
             **extra,
         }
+        if net.n_members > 1:  # a single model's details stay as they were
+            details["ensemble_members"] = net.n_members
+            details["ensemble_spread_log10"] = net.member_spread
         if analytical is not None:
             details["analytical_modulus_pa"] = float(analytical.modulus_pa)
         flags = set(feats.flags)

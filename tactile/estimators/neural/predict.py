@@ -26,7 +26,34 @@ Z68_ONE_SIDED, Z95_ONE_SIDED = 0.4755, 1.644854
 def predict_log10(
     loaded: LoadedModel, arrays: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and (calibrated) standard deviation of log10 E for a batch of raw inputs."""
+    """Mean and (calibrated) standard deviation of log10 E for a batch of raw inputs; for an
+    ensemble, the members combined (:func:`combine_members`)."""
+    if not loaded.members:
+        return _predict_one(loaded, arrays)
+    return combine_members(*member_predictions(loaded, arrays))
+
+
+def member_predictions(
+    loaded: LoadedModel, arrays: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each network's mean and calibrated sigma of log10 E, shape (members, batch); one row for
+    a single model. Each member uses its own normalisation and ``sigma_scale``."""
+    outs = [_predict_one(net, arrays) for net in loaded.networks()]
+    return np.stack([m for m, _ in outs]), np.stack([s for _, s in outs])
+
+
+def combine_members(mus: np.ndarray, sigmas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An ensemble's Gaussian in log10 E from its members' (rows): the mean of the means, and
+    the variance of the equally weighted mixture, i.e. the mean of the members' variances plus
+    the variance of their means (Lakshminarayanan et al. 2017), so disagreement widens it."""
+    mu = mus.mean(axis=0)
+    var = (sigmas**2).mean(axis=0) + mus.var(axis=0)
+    return mu, np.sqrt(var)
+
+
+def _predict_one(
+    loaded: LoadedModel, arrays: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
     norm = loaded.normalization
     with torch.no_grad():
         mean, logvar = loaded.model(normalize(to_tensors(arrays), norm))

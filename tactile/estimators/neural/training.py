@@ -13,6 +13,10 @@ cross-validation (network beside the constant and analytical baselines on the sa
 objects), measure the resolvable-stiffness limit and lower-bound factor on those held-out
 predictions, train the final model on all objects with a validation split of objects for early
 stopping, and write ``model.pt`` / ``config.json`` / ``metrics.json`` (and ``cv_records.json``).
+With ``ensemble=K`` it then trains K - 1 further members on the same data with seeds
+``seed + 1 .. seed + K - 1`` (each with its own validation split of objects for early stopping
+and its own ``sigma_scale``; no cross-validation of their own), writes them beside ``model.pt``
+as ``member_<k>.pt`` and lists them in its ``info["ensemble"]`` (:mod:`.checkpoint`).
 
 A model whose limit or metrics are degenerate is still returned, but with :attr:`warnings` that
 say what is wrong and how to fix it (the CLI prints them on stderr; the checkpoint keeps them in
@@ -26,14 +30,14 @@ import json
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tactile.errors import ConfigError
-from tactile.estimators.neural.checkpoint import LoadedModel
+from tactile.estimators.neural.checkpoint import LoadedModel, ensemble_entry, save_checkpoint
 from tactile.estimators.neural.config import MultiTowerConfig
 from tactile.estimators.neural.data import PreparedDataset, build_dataset, split_objects
 from tactile.estimators.neural.evaluate import (
@@ -84,6 +88,7 @@ class TrainingRun:
     lower_bound_z: float | None = None
     limit_report: dict[str, dict[str, float]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    members: list[TrainResult] = field(default_factory=list)  # ensemble members beyond the first
 
     @property
     def checkpoint(self) -> Path | None:
@@ -109,6 +114,16 @@ class TrainingRun:
             checkpoint=str(self.checkpoint) if self.checkpoint is not None else None,
             warnings=list(self.warnings),
         )
+        if self.members:
+            out["ensemble"] = [
+                {
+                    "seed": m.loaded.info.get("seed"),
+                    "val": m.val_metrics,
+                    "best_epoch": m.best_epoch,
+                    "checkpoint": str(m.loaded.path) if m.loaded.path is not None else None,
+                }
+                for m in self.members
+            ]
         return out
 
 
@@ -117,6 +132,20 @@ def _check_folds(folds: int) -> None:
         raise ConfigError(
             f"folds={folds!r}: cross-validation needs at least 2 folds",
             hint="use --folds 5 (or 0 to skip cross-validation)",
+        )
+
+
+def _check_ensemble(ensemble: int, finetune: object) -> None:
+    if isinstance(ensemble, bool) or not isinstance(ensemble, int) or ensemble < 1:
+        raise ConfigError(
+            f"ensemble={ensemble!r}: an ensemble needs at least one member",
+            hint="use --ensemble 1 (a single model) or e.g. --ensemble 5",
+        )
+    if ensemble > 1 and finetune is not None:
+        raise ConfigError(
+            "fine-tuning trains one network from one checkpoint; it does not build an ensemble",
+            hint="drop --ensemble with --finetune (fine-tuning an ensemble starts from its "
+            "first member and gives a single model)",
         )
 
 
@@ -144,6 +173,7 @@ def train_network(
     cache_dir: str | Path | None = None,
     progress: bool = True,
     info: dict[str, Any] | None = None,
+    ensemble: int = 1,
 ) -> TrainingRun:
     """Train a multi-tower network on labelled grasps and measure it honestly.
 
@@ -154,12 +184,15 @@ def train_network(
     ``out_dir``: where the checkpoint goes (None: nothing written, the model is returned).
     ``resume``: continue an interrupted final training from ``out_dir/last.pt``.
     ``info``: extra entries for the checkpoint's ``info`` (e.g. the search that found it).
+    ``ensemble``: K >= 1 networks trained with seeds ``seed .. seed + K - 1``; the first is the
+    model above (cross-validated with ``folds``), the others are its ensemble members.
     Degenerate results are reported in :attr:`TrainingRun.warnings` and as a
     :class:`TrainingWarning`; errors in the arguments raise :class:`ConfigError`.
     """
     from tactile.estimators.neural.estimator import resolve_model
 
     _check_folds(folds)
+    _check_ensemble(ensemble, finetune)
     if not 0 < val_fraction < 1:
         raise ConfigError(f"val_fraction={val_fraction} must be in (0, 1)", hint="use e.g. 0.15")
     if stiff_limit_pa is not None and not (math.isfinite(stiff_limit_pa) and stiff_limit_pa > 0):
@@ -250,11 +283,24 @@ def train_network(
         progress=progress,
     )
     val_warnings = _val_warnings(final.val_metrics)
+    members = [
+        _train_member(dataset, net_cfg, cfg, k, val_fraction, sources, out, progress)
+        for k in range(1, ensemble)
+    ]
+    for k, member in enumerate(members, start=1):
+        val_warnings += [f"ensemble member {k}: {w}" for w in _val_warnings(member.val_metrics)]
+    if members:
+        final.loaded.members = [m.loaded for m in members]
+        written = [(m.loaded.path, cfg.seed + k) for k, m in enumerate(members, start=1)]
+        if out is not None:
+            final.loaded.info["ensemble"] = ensemble_entry(
+                [(p, seed) for p, seed in written if p is not None]
+            )
     if val_warnings:
         run_warnings += val_warnings
         final.loaded.info["training_warnings"] = run_warnings
-        if out is not None:  # rewrite the checkpoint's info with the late warnings
-            _rewrite_info(final.loaded)
+    if out is not None and (val_warnings or members):
+        _rewrite_info(final.loaded)  # the late warnings and the ensemble's members
     for message in run_warnings:
         warnings.warn(message, TrainingWarning, stacklevel=2)
     return TrainingRun(
@@ -270,12 +316,44 @@ def train_network(
         lower_bound_z=lower_z,
         limit_report=lim_report,
         warnings=run_warnings,
+        members=members,
     )
 
 
-def _rewrite_info(loaded: LoadedModel) -> None:
-    from tactile.estimators.neural.checkpoint import save_checkpoint
+def _train_member(
+    dataset: PreparedDataset,
+    net_cfg: MultiTowerConfig,
+    cfg: TrainConfig,
+    k: int,
+    val_fraction: float,
+    sources: list[str],
+    out: Path | None,
+    progress: bool,
+) -> TrainResult:
+    """Ensemble member ``k``: the same data and recipe with seed ``cfg.seed + k`` (its own
+    validation split, initialisation, batches and augmentation), written as ``member_<k>.pt``.
+    It carries no OOD reference or limits of its own: the first network's apply."""
+    seed = cfg.seed + k
+    member_cfg = replace(cfg, seed=seed)
+    tr, va = split_objects(dataset.object_ids, dataset.log10_modulus, val_fraction, seed=seed)
+    info = {"ensemble_member": k, "seed": seed, "data": sources, "n_grasps": len(dataset)}
+    result = train_model(
+        dataset.subset(tr), dataset.subset(va), net_cfg, member_cfg, info=info, progress=progress
+    )
+    if out is not None:
+        loaded = result.loaded
+        loaded.path = save_checkpoint(
+            out / f"member_{k}.pt",
+            loaded.model,
+            loaded.normalization,
+            sigma_scale=loaded.sigma_scale,
+            metrics=loaded.metrics,
+            info=loaded.info,
+        )
+    return result
 
+
+def _rewrite_info(loaded: LoadedModel) -> None:
     assert loaded.path is not None
     save_checkpoint(
         loaded.path,

@@ -96,6 +96,25 @@ def test_finetune_starts_from_a_checkpoint(sim_file: Path, tmp_path: Path) -> No
     assert info["finetuned_from"].endswith("model.pt")
 
 
+def test_train_ensemble_writes_members_the_estimators_combine(
+    sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "ens"
+    argv = ["train", str(sim_file), "--out", str(out), "--model", "mt-tiny", "--epochs", "3",
+            "--threads", "1", "--cache-dir", str(tmp_path / "c"), "--val-fraction", "0.25",
+            "--ensemble", "3", "--seed", "7", "--no-progress"]  # fmt: skip
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "ensemble member 1 (seed 8)" in text and "ensemble member 2 (seed 9)" in text
+    assert {"model.pt", "member_1.pt", "member_2.pt"} <= {p.name for p in out.iterdir()}
+    assert load_checkpoint(out / "model.pt").n_members == 3
+    reader = GraspReader(sim_file)
+    for name in ("neural", "hybrid"):
+        est = get_estimator(name, model=out).estimate_stored(reader, reader.ids()[0])
+        assert est.details["ensemble_members"] == 3
+        assert est.details["network_log10_sigma"] >= est.details["ensemble_spread_log10"]
+
+
 def test_bad_config_is_one_line_error(
     sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
