@@ -198,15 +198,28 @@ def _run_profiles(args: argparse.Namespace) -> int:
                 "path": str(path),
                 "quantity": prof.quantity,
                 "max_force_n": prof.max_force_n,
-                "classes": [[c.name, c.min_value, c.max_value] for c in prof.classes],
+                "undecidable": list(prof.undecidable_classes()),
+                # name, min, max, the limits' uncertainty (95 % half-width), banded
+                "classes": [
+                    [c.name, c.min_value, c.max_value, c.uncertainty, c.banded]
+                    for c in prof.classes
+                ],
             }
         )
     if args.json:
         print_json(rows)
         return 0
     for r in rows:
-        classes = ", ".join(f"{n} [{lo:g}, {hi:g})" for n, lo, hi in r["classes"])
+        classes = ", ".join(
+            f"{n} [{lo:g}, {hi:g})" + ("" if banded or not u else f" ±{u:g}")
+            for n, lo, hi, u, banded in r["classes"]
+        )
         print(f"{r['name']:<12} max {r['max_force_n']:g} N  {r['quantity']}: {classes}")
+        if r["undecidable"]:
+            print(
+                f"{'':<12} never confident: {', '.join(r['undecidable'])} (no wider than the "
+                "uncertainty of its two limits; fit thresholds on your fruit: tactile sort fit)"
+            )
     return 0
 
 

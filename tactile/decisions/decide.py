@@ -13,6 +13,16 @@ profile's quantity. With the classes as half-open ranges ``[min, max)``:
 
 A lower bound only (an object stiffer than the gel) is the interval ``[bound, inf)``: confident
 only when the class reaching to infinity holds the bound.
+
+**Uncertain limits.** A class limit carries an ``uncertainty``: the 95 % half-width of where the
+true limit may lie (decades for log10 E; literature limits carry 0.3-0.4). A confident class
+must clear each of its finite limits by the estimate's own half-width on that side and the
+limit's uncertainty combined in quadrature (the limit's scaled to the profile's level), i.e.
+the estimate minus the limit must be non-zero at that level, taking both errors as independent
+and normal. An interval that lies in one class but not by that margin is ``uncertain``, and the
+reason says which limit's uncertainty withheld the decision. A limit of zero uncertainty, or of
+a ``banded`` (fitted) class whose limits already exclude it, is compared against as written,
+which is the rule above exactly.
 """
 
 from __future__ import annotations
@@ -127,6 +137,18 @@ def measure(
     return log10_measurement(estimate, profile.interval)
 
 
+def widened(measurement: Measurement, u_low: float, u_high: float) -> tuple[float, float]:
+    """The interval ``[lo, hi]`` widened on each side by a limit uncertainty (same level, same
+    units) in quadrature with the estimate's own half-width on that side; a zero uncertainty
+    leaves that side exactly as it was, an infinite end stays infinite."""
+    value, lo, hi = measurement.value, measurement.lo, measurement.hi
+    if u_low > 0 and math.isfinite(lo):
+        lo = min(lo, value - math.hypot(max(value - lo, 0.0), u_low))
+    if u_high > 0 and math.isfinite(hi):
+        hi = max(hi, value + math.hypot(max(hi - value, 0.0), u_high))
+    return lo, hi
+
+
 def decide(measurement: Measurement, profile: ProduceProfile) -> Decision:
     """The decision for one measurement (see the module docstring)."""
     lo, hi = measurement.lo, measurement.hi
@@ -134,11 +156,34 @@ def decide(measurement: Measurement, profile: ProduceProfile) -> Decision:
     touching = tuple(c.name for c in profile.classes if c.overlaps(lo, hi))
     span = f"[{_fmt(lo)}, {_fmt(hi)}]"
     if len(inside) == 1:
+        i = profile.class_names.index(inside[0])
+        cls = profile.classes[i]
+        scale = _Z[profile.interval] / _Z[95]  # the limits' uncertainty is a 95 % half-width
+        u_low, u_high = (u * scale for u in profile.limit_uncertainties()[i])
+        w_lo, w_hi = widened(measurement, u_low, u_high)
+        if cls.contains_interval(w_lo, w_hi):
+            return Decision(
+                CONFIDENT,
+                inside[0],
+                (inside[0],),
+                f"{profile.interval} % interval {span} lies in class {inside[0]!r}",
+            )
+        limits = []
+        if w_lo < cls.min_value:
+            limits.append((_limit_name(profile, i, below=True), cls.min_value, u_low / scale))
+        if not cls.contains_interval(cls.min_value, w_hi):
+            limits.append((_limit_name(profile, i, below=False), cls.max_value, u_high / scale))
+        near = " and ".join(
+            f"the {_fmt_u(profile.quantity, u)} uncertainty of the {name} limit ({x:.2f})"
+            for name, x, u in limits
+        )
+        reach = tuple(c.name for c in profile.classes if c.overlaps(w_lo, w_hi))
         return Decision(
-            CONFIDENT,
-            inside[0],
-            (inside[0],),
-            f"{profile.interval} % interval {span} lies in class {inside[0]!r}",
+            UNCERTAIN,
+            None,
+            reach,
+            f"{profile.interval} % interval {span} lies in class {inside[0]!r} but within "
+            f"{near}; fit thresholds on your fruit: tactile sort fit",
         )
     first, last = profile.classes[0], profile.classes[-1]
     within = lo >= first.min_value and hi <= last.max_value
@@ -160,6 +205,19 @@ def decide(measurement: Measurement, profile: ProduceProfile) -> Decision:
         touching,
         f"{profile.interval} % interval {span} spans {', '.join(touching)}{between}",
     )
+
+
+def _limit_name(profile: ProduceProfile, i: int, *, below: bool) -> str:
+    """``ripe|unripe`` for the limit between class ``i`` and its neighbour on that side."""
+    names = profile.class_names
+    j = i - 1 if below else i + 1
+    if not 0 <= j < len(names):
+        return f"{'lower' if below else 'upper'} {names[i]}"
+    return f"{names[j]}|{names[i]}" if below else f"{names[i]}|{names[j]}"
+
+
+def _fmt_u(quantity: str, u: float) -> str:
+    return f"{u:.2g}-dex" if quantity == "log10_modulus_pa" else f"{u:.2g} N/mm"
 
 
 def _fmt(x: float) -> str:

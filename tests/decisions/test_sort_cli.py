@@ -90,3 +90,32 @@ def test_refuses_to_overwrite_and_names_missing_options(
     assert "--tray" in capsys.readouterr().err
     assert main(["sort", "--profile", "tomato", "--tray", "ftp://x", "--out", "x"]) == 2
     assert "sim://" in capsys.readouterr().err
+
+
+def _limit_profile(path: Path, limit: float, uncertainty: float) -> Path:
+    path.write_text(
+        'name = "near"\nquantity = "log10_modulus_pa"\n[max_force_n]\nvalue = 10.0\n'
+        "[regrasp]\nmax_regrasps = 0\n"
+        f'[[classes]]\nname = "soft"\nmax = {limit}\nuncertainty = {uncertainty}\n'
+        f'[[classes]]\nname = "firm"\nmin = {limit}\nuncertainty = {uncertainty}\n'
+    )
+    return path
+
+
+def test_an_item_withheld_by_a_limits_uncertainty_says_so_in_its_logs(
+    sim_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = json.loads((sim_run / "items.json").read_text())[0]["attempts"][0]["measurement"]
+    limit = round(first["interval"][0] - 0.1, 4)  # the interval lies 0.1 dex above the limit
+    tray = f"replay://{sim_run / 'grasps.h5'}"
+    for u, expected in ((0.0, "firm"), (0.4, "reject")):
+        out = tmp_path / f"u{u}"
+        prof = _limit_profile(tmp_path / f"near{u}.toml", limit, u)
+        _sort(capsys, "--profile", str(prof), "--tray", tray, "--out", str(out))
+        row = _rows(out)[0]
+        assert row["sorted_as"] == expected, row["reason"]
+    reason = row["reason"]
+    assert "within the 0.4-dex uncertainty of the soft|firm limit" in reason
+    assert "fit thresholds on your fruit: tactile sort fit" in reason
+    attempt = json.loads((out / "items.json").read_text())[0]["attempts"][0]
+    assert attempt["outcome"] == "uncertain" and "soft|firm limit" in attempt["reason"]
