@@ -28,7 +28,8 @@ def register(sub: Any) -> None:
         help="sort a tray of produce by ripeness (or: sort fit, sort profiles)",
         description=(
             "Grasp each item of a tray, estimate its stiffness, and sort it into the produce "
-            "profile's classes when the estimate's interval lies in one class; otherwise grasp "
+            "profile's classes when the estimate's interval lies in one class, clear of each "
+            "class limit by its uncertainty (see tactile sort profiles); otherwise grasp "
             "again (up to the profile's max_regrasps), then reject. Writes items.csv, "
             "items.json, summary.json, summary.png and grasps.h5 into --out. "
             "'tactile sort fit' fits a profile's thresholds to labelled samples; "

@@ -20,7 +20,9 @@ must clear each of its finite limits by the estimate's own half-width on that si
 limit's uncertainty combined in quadrature (the limit's scaled to the profile's level), i.e.
 the estimate minus the limit must be non-zero at that level, taking both errors as independent
 and normal. An interval that lies in one class but not by that margin is ``uncertain``, and the
-reason says which limit's uncertainty withheld the decision. A limit of zero uncertainty, or of
+reason says which limit's uncertainty withheld the decision; when the value itself lies within
+a limit's uncertainty no re-grasp can clear it (``regrasp_futile``: the sorter rejects at once
+instead of squeezing again). A limit of zero uncertainty, or of
 a ``banded`` (fitted) class whose limits already exclude it, is compared against as written,
 which is the rule above exactly.
 """
@@ -74,6 +76,9 @@ class Decision:
     label: str | None  # the class when confident
     candidates: tuple[str, ...]
     reason: str
+    #: uncertain because the value itself lies within a limit's uncertainty: a re-grasp (a
+    #: narrower interval around about the same value) cannot make it confident
+    regrasp_futile: bool = False
 
     @property
     def confident(self) -> bool:
@@ -155,35 +160,33 @@ def decide(measurement: Measurement, profile: ProduceProfile) -> Decision:
     inside = [c.name for c in profile.classes if c.contains_interval(lo, hi)]
     touching = tuple(c.name for c in profile.classes if c.overlaps(lo, hi))
     span = f"[{_fmt(lo)}, {_fmt(hi)}]"
+    futile = _value_within_limit_uncertainty(measurement, profile)
+    fit_hint = "; fit thresholds on your fruit: tactile sort fit"
     if len(inside) == 1:
         i = profile.class_names.index(inside[0])
-        cls = profile.classes[i]
-        scale = _Z[profile.interval] / _Z[95]  # the limits' uncertainty is a 95 % half-width
-        u_low, u_high = (u * scale for u in profile.limit_uncertainties()[i])
-        w_lo, w_hi = widened(measurement, u_low, u_high)
-        if cls.contains_interval(w_lo, w_hi):
+        w_lo, w_hi = widened(measurement, *_scaled_uncertainties(profile, i))
+        near = _limits_not_cleared(profile, i, w_lo, w_hi)
+        if not near:
             return Decision(
                 CONFIDENT,
                 inside[0],
                 (inside[0],),
                 f"{profile.interval} % interval {span} lies in class {inside[0]!r}",
             )
-        limits = []
-        if w_lo < cls.min_value:
-            limits.append((_limit_name(profile, i, below=True), cls.min_value, u_low / scale))
-        if not cls.contains_interval(cls.min_value, w_hi):
-            limits.append((_limit_name(profile, i, below=False), cls.max_value, u_high / scale))
-        near = " and ".join(
-            f"the {_fmt_u(profile.quantity, u)} uncertainty of the {name} limit ({x:.2f})"
-            for name, x, u in limits
-        )
         reach = tuple(c.name for c in profile.classes if c.overlaps(w_lo, w_hi))
+        itself = (
+            f", and its value {_fmt(measurement.value)} lies within {futile}: a re-grasp "
+            "cannot clear it"
+            if futile
+            else ""
+        )
         return Decision(
             UNCERTAIN,
             None,
             reach,
             f"{profile.interval} % interval {span} lies in class {inside[0]!r} but within "
-            f"{near}; fit thresholds on your fruit: tactile sort fit",
+            f"{near}{itself}{fit_hint}",
+            regrasp_futile=futile is not None,
         )
     first, last = profile.classes[0], profile.classes[-1]
     within = lo >= first.min_value and hi <= last.max_value
@@ -199,12 +202,53 @@ def decide(measurement: Measurement, profile: ProduceProfile) -> Decision:
             UNCERTAIN, None, (), f"{profile.interval} % interval {span} lies between classes"
         )
     between = " and beyond it" if len(touching) < 2 else ""
-    return Decision(
-        UNCERTAIN,
-        None,
-        touching,
-        f"{profile.interval} % interval {span} spans {', '.join(touching)}{between}",
+    reason = f"{profile.interval} % interval {span} spans {', '.join(touching)}{between}"
+    if futile:
+        reason += (
+            f"; its value {_fmt(measurement.value)} lies within {futile}: a re-grasp cannot "
+            f"clear it{fit_hint}"
+        )
+    return Decision(UNCERTAIN, None, touching, reason, regrasp_futile=futile is not None)
+
+
+def _scaled_uncertainties(profile: ProduceProfile, i: int) -> tuple[float, float]:
+    """Class ``i``'s lower and upper limit uncertainty at the profile's level (they are
+    stated as 95 % half-widths)."""
+    scale = _Z[profile.interval] / _Z[95]
+    u_low, u_high = profile.limit_uncertainties()[i]
+    return u_low * scale, u_high * scale
+
+
+def _limits_not_cleared(profile: ProduceProfile, i: int, w_lo: float, w_hi: float) -> str:
+    """The limits of class ``i`` the widened interval ``[w_lo, w_hi]`` does not clear, in
+    words ("" when it clears them all)."""
+    cls = profile.classes[i]
+    u_low, u_high = profile.limit_uncertainties()[i]
+    limits = []
+    if w_lo < cls.min_value:
+        limits.append((_limit_name(profile, i, below=True), cls.min_value, u_low))
+    if not cls.contains_interval(cls.min_value, w_hi):
+        limits.append((_limit_name(profile, i, below=False), cls.max_value, u_high))
+    return " and ".join(
+        f"the {_fmt_u(profile.quantity, u)} uncertainty of the {name} limit ({x:.2f})"
+        for name, x, u in limits
     )
+
+
+def _value_within_limit_uncertainty(
+    measurement: Measurement, profile: ProduceProfile
+) -> str | None:
+    """Which limit's uncertainty the value itself lies within (an interval of zero width at
+    the value would still not be confident), in words; None when it lies in no class, clears
+    its class's limits, or is only a lower bound (a re-grasp may raise it)."""
+    v = measurement.value
+    name = profile.class_of(v) if math.isfinite(v) else None
+    if measurement.lower_bound_only or name is None:
+        return None
+    i = profile.class_names.index(name)
+    point = Measurement(measurement.quantity, v, v, v)
+    w_lo, w_hi = widened(point, *_scaled_uncertainties(profile, i))
+    return _limits_not_cleared(profile, i, w_lo, w_hi) or None
 
 
 def _limit_name(profile: ProduceProfile, i: int, *, below: bool) -> str:

@@ -247,3 +247,18 @@ def test_classes_no_wider_than_their_limits_uncertainty_are_named_undecidable(
     assert main(["sort", "profiles"]) == 0
     out = capsys.readouterr().out
     assert "ripe [5.4, 6) ±0.3" in out and "never confident: ripe" in out
+
+
+def test_a_regrasp_is_futile_only_when_the_value_itself_is_within_a_limits_uncertainty() -> None:
+    profile = _profile(0.3)
+    d = decide(_m(6.2, 6.1, 6.3), profile)  # the value 0.2 from the limit: no interval clears it
+    assert d.outcome == UNCERTAIN and d.regrasp_futile and "a re-grasp cannot clear it" in d.reason
+    d = decide(_m(6.35, 6.1, 6.6), profile)  # 0.35 away: a narrower interval could clear it
+    assert d.outcome == UNCERTAIN and not d.regrasp_futile
+    assert "re-grasp" not in d.reason and d.reason.endswith("tactile sort fit")
+    d = decide(_m(6.05, 5.95, 6.15), profile)  # spans the limit, its value within 0.3 of it
+    assert d.regrasp_futile and "its value 6.05 lies within the 0.3-dex uncertainty" in d.reason
+    assert not decide(_m(6.2, 6.2, INF), profile).regrasp_futile  # a bound may rise
+    for m in (_m(5.5, 5.3, 5.7), _m(6.05, 5.95, 6.15), _m(6.2, 6.1, 6.3)):
+        assert not decide(m, _profile(0.0)).regrasp_futile  # never without an uncertainty
+        assert not decide(m, _profile(0.3, banded=True)).regrasp_futile  # nor when fitted
