@@ -3,7 +3,8 @@
 A decision looks only at the estimate's interval (the profile's level, 95 % by default) on the
 profile's quantity. With the classes as half-open ranges ``[min, max)``:
 
-* the whole interval lies inside one class -> that class, confidently;
+* the whole interval lies inside one class, clear of its limits' uncertainty (below) -> that
+  class, confidently;
 * it touches two or more classes (a boundary is inside it, or it ends exactly on one), or
   reaches into a band left between two classes (fitted profiles leave one where the labelled
   samples did not say) -> ``uncertain``, naming the candidate classes; the sorter re-grasps,
@@ -22,9 +23,9 @@ the estimate minus the limit must be non-zero at that level, taking both errors 
 and normal. An interval that lies in one class but not by that margin is ``uncertain``, and the
 reason says which limit's uncertainty withheld the decision; when the value itself lies within
 a limit's uncertainty no re-grasp can clear it (``regrasp_futile``: the sorter rejects at once
-instead of squeezing again). A limit of zero uncertainty, or of
-a ``banded`` (fitted) class whose limits already exclude it, is compared against as written,
-which is the rule above exactly.
+instead of squeezing again). A limit of zero uncertainty, or of a ``banded`` (fitted) class
+whose limits already exclude it, is compared against as written, which is the rule above
+exactly.
 """
 
 from __future__ import annotations
