@@ -28,7 +28,8 @@ def register(sub: Any) -> None:
         help="sort a tray of produce by ripeness (or: sort fit, sort profiles)",
         description=(
             "Grasp each item of a tray, estimate its stiffness, and sort it into the produce "
-            "profile's classes when the estimate's interval lies in one class; otherwise grasp "
+            "profile's classes when the estimate's interval lies in one class, clear of each "
+            "class limit by its uncertainty (see tactile sort profiles); otherwise grasp "
             "again (up to the profile's max_regrasps), then reject. Writes items.csv, "
             "items.json, summary.json, summary.png and grasps.h5 into --out. "
             "'tactile sort fit' fits a profile's thresholds to labelled samples; "
@@ -198,15 +199,28 @@ def _run_profiles(args: argparse.Namespace) -> int:
                 "path": str(path),
                 "quantity": prof.quantity,
                 "max_force_n": prof.max_force_n,
-                "classes": [[c.name, c.min_value, c.max_value] for c in prof.classes],
+                "undecidable": list(prof.undecidable_classes()),
+                # name, min, max, the limits' uncertainty (95 % half-width), banded
+                "classes": [
+                    [c.name, c.min_value, c.max_value, c.uncertainty, c.banded]
+                    for c in prof.classes
+                ],
             }
         )
     if args.json:
         print_json(rows)
         return 0
     for r in rows:
-        classes = ", ".join(f"{n} [{lo:g}, {hi:g})" for n, lo, hi in r["classes"])
+        classes = ", ".join(
+            f"{n} [{lo:g}, {hi:g})" + ("" if banded or not u else f" ±{u:g}")
+            for n, lo, hi, u, banded in r["classes"]
+        )
         print(f"{r['name']:<12} max {r['max_force_n']:g} N  {r['quantity']}: {classes}")
+        if r["undecidable"]:
+            print(
+                f"{'':<12} never confident: {', '.join(r['undecidable'])} (no wider than the "
+                "uncertainty of its two limits; fit thresholds on your fruit: tactile sort fit)"
+            )
     return 0
 
 

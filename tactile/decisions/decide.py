@@ -3,7 +3,8 @@
 A decision looks only at the estimate's interval (the profile's level, 95 % by default) on the
 profile's quantity. With the classes as half-open ranges ``[min, max)``:
 
-* the whole interval lies inside one class -> that class, confidently;
+* the whole interval lies inside one class, clear of its limits' uncertainty (below) -> that
+  class, confidently;
 * it touches two or more classes (a boundary is inside it, or it ends exactly on one), or
   reaches into a band left between two classes (fitted profiles leave one where the labelled
   samples did not say) -> ``uncertain``, naming the candidate classes; the sorter re-grasps,
@@ -13,6 +14,18 @@ profile's quantity. With the classes as half-open ranges ``[min, max)``:
 
 A lower bound only (an object stiffer than the gel) is the interval ``[bound, inf)``: confident
 only when the class reaching to infinity holds the bound.
+
+**Uncertain limits.** A class limit carries an ``uncertainty``: the 95 % half-width of where the
+true limit may lie (decades for log10 E; literature limits carry 0.3-0.4). A confident class
+must clear each of its finite limits by the estimate's own half-width on that side and the
+limit's uncertainty combined in quadrature (the limit's scaled to the profile's level), i.e.
+the estimate minus the limit must be non-zero at that level, taking both errors as independent
+and normal. An interval that lies in one class but not by that margin is ``uncertain``, and the
+reason says which limit's uncertainty withheld the decision; when the value itself lies within
+a limit's uncertainty no re-grasp can clear it (``regrasp_futile``: the sorter rejects at once
+instead of squeezing again). A limit of zero uncertainty, or of a ``banded`` (fitted) class
+whose limits already exclude it, is compared against as written, which is the rule above
+exactly.
 """
 
 from __future__ import annotations
@@ -64,6 +77,9 @@ class Decision:
     label: str | None  # the class when confident
     candidates: tuple[str, ...]
     reason: str
+    #: uncertain because the value itself lies within a limit's uncertainty: a re-grasp (a
+    #: narrower interval around about the same value) cannot make it confident
+    regrasp_futile: bool = False
 
     @property
     def confident(self) -> bool:
@@ -127,18 +143,51 @@ def measure(
     return log10_measurement(estimate, profile.interval)
 
 
+def widened(measurement: Measurement, u_low: float, u_high: float) -> tuple[float, float]:
+    """The interval ``[lo, hi]`` widened on each side by a limit uncertainty (same level, same
+    units) in quadrature with the estimate's own half-width on that side; a zero uncertainty
+    leaves that side exactly as it was, an infinite end stays infinite."""
+    value, lo, hi = measurement.value, measurement.lo, measurement.hi
+    if u_low > 0 and math.isfinite(lo):
+        lo = min(lo, value - math.hypot(max(value - lo, 0.0), u_low))
+    if u_high > 0 and math.isfinite(hi):
+        hi = max(hi, value + math.hypot(max(hi - value, 0.0), u_high))
+    return lo, hi
+
+
 def decide(measurement: Measurement, profile: ProduceProfile) -> Decision:
     """The decision for one measurement (see the module docstring)."""
     lo, hi = measurement.lo, measurement.hi
     inside = [c.name for c in profile.classes if c.contains_interval(lo, hi)]
     touching = tuple(c.name for c in profile.classes if c.overlaps(lo, hi))
     span = f"[{_fmt(lo)}, {_fmt(hi)}]"
+    futile = _value_within_limit_uncertainty(measurement, profile)
+    fit_hint = "; fit thresholds on your fruit: tactile sort fit"
     if len(inside) == 1:
+        i = profile.class_names.index(inside[0])
+        w_lo, w_hi = widened(measurement, *_scaled_uncertainties(profile, i))
+        near = _limits_not_cleared(profile, i, w_lo, w_hi)
+        if not near:
+            return Decision(
+                CONFIDENT,
+                inside[0],
+                (inside[0],),
+                f"{profile.interval} % interval {span} lies in class {inside[0]!r}",
+            )
+        reach = tuple(c.name for c in profile.classes if c.overlaps(w_lo, w_hi))
+        itself = (
+            f", and its value {_fmt(measurement.value)} lies within {futile}: a re-grasp "
+            "cannot clear it"
+            if futile
+            else ""
+        )
         return Decision(
-            CONFIDENT,
-            inside[0],
-            (inside[0],),
-            f"{profile.interval} % interval {span} lies in class {inside[0]!r}",
+            UNCERTAIN,
+            None,
+            reach,
+            f"{profile.interval} % interval {span} lies in class {inside[0]!r} but within "
+            f"{near}{itself}{fit_hint}",
+            regrasp_futile=futile is not None,
         )
     first, last = profile.classes[0], profile.classes[-1]
     within = lo >= first.min_value and hi <= last.max_value
@@ -154,12 +203,66 @@ def decide(measurement: Measurement, profile: ProduceProfile) -> Decision:
             UNCERTAIN, None, (), f"{profile.interval} % interval {span} lies between classes"
         )
     between = " and beyond it" if len(touching) < 2 else ""
-    return Decision(
-        UNCERTAIN,
-        None,
-        touching,
-        f"{profile.interval} % interval {span} spans {', '.join(touching)}{between}",
+    reason = f"{profile.interval} % interval {span} spans {', '.join(touching)}{between}"
+    if futile:
+        reason += (
+            f"; its value {_fmt(measurement.value)} lies within {futile}: a re-grasp cannot "
+            f"clear it{fit_hint}"
+        )
+    return Decision(UNCERTAIN, None, touching, reason, regrasp_futile=futile is not None)
+
+
+def _scaled_uncertainties(profile: ProduceProfile, i: int) -> tuple[float, float]:
+    """Class ``i``'s lower and upper limit uncertainty at the profile's level (they are
+    stated as 95 % half-widths)."""
+    scale = _Z[profile.interval] / _Z[95]
+    u_low, u_high = profile.limit_uncertainties()[i]
+    return u_low * scale, u_high * scale
+
+
+def _limits_not_cleared(profile: ProduceProfile, i: int, w_lo: float, w_hi: float) -> str:
+    """The limits of class ``i`` the widened interval ``[w_lo, w_hi]`` does not clear, in
+    words ("" when it clears them all)."""
+    cls = profile.classes[i]
+    u_low, u_high = profile.limit_uncertainties()[i]
+    limits = []
+    if w_lo < cls.min_value:
+        limits.append((_limit_name(profile, i, below=True), cls.min_value, u_low))
+    if not cls.contains_interval(cls.min_value, w_hi):
+        limits.append((_limit_name(profile, i, below=False), cls.max_value, u_high))
+    return " and ".join(
+        f"the {_fmt_u(profile.quantity, u)} uncertainty of the {name} limit ({x:.2f})"
+        for name, x, u in limits
     )
+
+
+def _value_within_limit_uncertainty(
+    measurement: Measurement, profile: ProduceProfile
+) -> str | None:
+    """Which limit's uncertainty the value itself lies within (an interval of zero width at
+    the value would still not be confident), in words; None when it lies in no class, clears
+    its class's limits, or is only a lower bound (a re-grasp may raise it)."""
+    v = measurement.value
+    name = profile.class_of(v) if math.isfinite(v) else None
+    if measurement.lower_bound_only or name is None:
+        return None
+    i = profile.class_names.index(name)
+    point = Measurement(measurement.quantity, v, v, v)
+    w_lo, w_hi = widened(point, *_scaled_uncertainties(profile, i))
+    return _limits_not_cleared(profile, i, w_lo, w_hi) or None
+
+
+def _limit_name(profile: ProduceProfile, i: int, *, below: bool) -> str:
+    """``ripe|unripe`` for the limit between class ``i`` and its neighbour on that side."""
+    names = profile.class_names
+    j = i - 1 if below else i + 1
+    if not 0 <= j < len(names):
+        return f"{'lower' if below else 'upper'} {names[i]}"
+    return f"{names[j]}|{names[i]}" if below else f"{names[i]}|{names[j]}"
+
+
+def _fmt_u(quantity: str, u: float) -> str:
+    return f"{u:.2g}-dex" if quantity == "log10_modulus_pa" else f"{u:.2g} N/mm"
 
 
 def _fmt(x: float) -> str:

@@ -7,7 +7,9 @@ overlap. The band itself is left between the fitted classes, so a measurement in
 "uncertain" (re-grasp, then reject) rather than a guess; a class with a single labelled value
 keeps no gap band beside it (it would be empty), its range meeting the threshold there; an
 overlap stays undecided in any case, and a class that the overlaps beside it leave no range is
-refused (which samples to check is said), never placed inside an overlap. Fitted
+refused (which samples to check is said), never placed inside an overlap. The fitted classes
+are written ``banded = true`` with the band's half-width as their ``uncertainty``: their
+limits already exclude it, so decisions compare against them as written. Fitted
 thresholds absorb what the literature ranges cannot know: the skin's stiffening of a squeeze,
 the rig, the estimator's bias.
 """
@@ -23,7 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from tactile.decisions.profiles import ProduceProfile, ProfileError, RipenessClass
+from tactile.decisions.profiles import (
+    FITTED_SOURCE_PREFIX,
+    ProduceProfile,
+    ProfileError,
+    RipenessClass,
+)
 
 
 @dataclass(frozen=True)
@@ -105,10 +112,11 @@ def fit_profile(
         )
         n = len(by_class[c.name])
         source = (
-            f"fitted by tactile sort fit to {n} labelled sample(s) "
-            f"(was [{c.min_value}, {c.max_value}))"
+            f"{FITTED_SOURCE_PREFIX} to {n} labelled sample(s) (was [{c.min_value}, {c.max_value}))"
         )
-        classes.append(RipenessClass(c.name, lo, hi, unc, source))
+        # banded: the limits already stand outside the undecided band (its half-width is
+        # ``unc``), so the decision rule must not widen them by it again (docs/decisions.md)
+        classes.append(RipenessClass(c.name, lo, hi, unc, source, banded=True))
     fitted = replace(profile, classes=tuple(classes), path=None)
     return fitted, boundaries
 

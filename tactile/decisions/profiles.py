@@ -20,8 +20,10 @@ did not measure themselves carries its literature source and an uncertainty. Sch
     name = "unripe"
     min = 6.0
     max = inf
-    uncertainty = 0.3
+    uncertainty = 0.3                 # 95 % half-width of the limits (decades for log10 E)
     source = "..."
+    # banded = true                   # fitted: min/max already stand outside the undecided
+                                      # band, so the decision does not widen them again
     [sim]                             # produce-like objects for the simulator (optional)
     radius_mm = 32.0 ...
 """
@@ -51,15 +53,33 @@ class ProfileError(ConfigError):
     """A produce profile is missing, unreadable or inconsistent."""
 
 
+#: The source text ``tactile sort fit`` writes on every fitted class; a fitted file written before
+#: the ``banded`` key existed is recognised by it (its limits are banded: docs/decisions.md).
+FITTED_SOURCE_PREFIX = "fitted by tactile sort fit"
+
+
 @dataclass(frozen=True)
 class RipenessClass:
-    """One class: the half-open range ``[min_value, max_value)`` of the profile's quantity."""
+    """One class: the half-open range ``[min_value, max_value)`` of the profile's quantity.
+
+    ``uncertainty``: the 95 % half-width of where the class's finite limits may truly lie, in
+    the quantity's units (decades for log10 E). ``banded``: the limits already stand outside
+    that uncertainty (a fitted class: the fit moved each limit to the edge of the undecided
+    band it left), so decisions compare against them as written; otherwise a decision must
+    clear each limit by its uncertainty as well (:func:`tactile.decisions.decide.decide`).
+    """
 
     name: str
     min_value: float
     max_value: float
     uncertainty: float = 0.0
     source: str = ""
+    banded: bool = False
+
+    @property
+    def limit_uncertainty(self) -> float:
+        """The uncertainty a decision must still clear at this class's limits (0 if banded)."""
+        return 0.0 if self.banded else self.uncertainty
 
     def contains_value(self, value: float) -> bool:
         return self.min_value <= value < self.max_value
@@ -128,6 +148,26 @@ class ProduceProfile:
     @property
     def class_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.classes)
+
+    def limit_uncertainties(self) -> tuple[tuple[float, float], ...]:
+        """Per class, the uncertainty (95 % half-width) of its lower and upper limit that a
+        confident decision must clear: the class's own (0 if banded); a limit two adjacent
+        classes share (``a.max == b.min``) is one limit and takes the larger of the two."""
+        own = [c.limit_uncertainty for c in self.classes]
+        lows, highs = list(own), list(own)
+        for i, (a, b) in enumerate(itertools.pairwise(self.classes)):
+            if a.max_value == b.min_value:
+                highs[i] = lows[i + 1] = max(own[i], own[i + 1])
+        return tuple(zip(lows, highs, strict=True))
+
+    def undecidable_classes(self) -> tuple[str, ...]:
+        """Classes no interval can be put in confidently: no wider than their two limits'
+        uncertainties together (a decision must clear each limit by at least its own)."""
+        return tuple(
+            c.name
+            for c, (u_lo, u_hi) in zip(self.classes, self.limit_uncertainties(), strict=True)
+            if c.max_value - c.min_value <= u_lo + u_hi
+        )
 
     def class_of(self, value: float) -> str | None:
         """The class whose range holds ``value`` (None: outside every class)."""
@@ -217,7 +257,7 @@ TOP_KEYS = (
 FORCE_KEYS = ("value", "uncertainty", "source")
 REGRASP_KEYS = ("max_regrasps",)
 STOP_KEYS = ("min_force_n", "min_loading_frames", "stable_updates")
-CLASS_KEYS = ("name", "min", "max", "uncertainty", "source")
+CLASS_KEYS = ("name", "min", "max", "uncertainty", "banded", "source")
 #: ``[sim]`` numbers the simulator's ``ProduceSpec`` takes (the first seven are required there).
 SIM_SPEC_KEYS = (
     "radius_mm",
@@ -347,13 +387,23 @@ def profile_from_dict(data: dict[str, Any], *, path: Path | None = None) -> Prod
     for i, c in enumerate(raw_classes):
         sub = f"{where} [[classes]] {c.get('name', f'#{i + 1}')!r}"
         _refuse_unknown(c, CLASS_KEYS, sub)
+        source = _text(c, "source", sub, "")
+        # a fitted file from before the key: its limits are banded (decisions unchanged)
+        banded = c.get("banded", source.startswith(FITTED_SOURCE_PREFIX))
+        if not isinstance(banded, bool):
+            raise ProfileError(
+                f"{sub}: banded = {banded!r} must be true or false",
+                hint="true only where min/max already exclude their uncertainty (a fitted "
+                "profile); leave it out for literature limits",
+            )
         classes.append(
             RipenessClass(
                 name=_text(c, "name", sub, ""),
                 min_value=_number(c, "min", sub, -math.inf),
                 max_value=_number(c, "max", sub, math.inf),
                 uncertainty=_number(c, "uncertainty", sub, 0.0, minimum=0.0),
-                source=_text(c, "source", sub, ""),
+                source=source,
+                banded=banded,
             )
         )
     force, force_sd, force_src = _valued(data, "max_force_n", where)
@@ -451,6 +501,7 @@ def profile_to_toml(profile: ProduceProfile) -> str:
             f"min = {_toml_number(c.min_value)}",
             f"max = {_toml_number(c.max_value)}",
             f"uncertainty = {_toml_number(c.uncertainty)}",
+            *([f"banded = true{_BANDED_NOTE}"] if c.banded else []),
             f"source = {_quote(c.source)}",
         ]
     if profile.sim:
@@ -458,6 +509,9 @@ def profile_to_toml(profile: ProduceProfile) -> str:
         for k, v in profile.sim.items():
             lines.append(f"{k} = {_toml_value(v)}")
     return "\n".join(lines) + "\n"
+
+
+_BANDED_NOTE = "  # min/max already exclude the uncertainty: decisions do not widen them"
 
 
 def _toml_value(v: Any) -> str:

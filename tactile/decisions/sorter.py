@@ -4,7 +4,9 @@ Per item, up to ``1 + max_regrasps`` grasps: each grasp's final estimate (the on
 after its last frame, which is the offline estimate of that grasp) gives a measurement on the
 profile's axis and a decision. A confident class ends the item; an interval outside every class
 rejects it at once; "uncertain" grasps again, and after the last grasp the item is rejected as
-uncertain. Nothing is ever assigned a class the interval did not lie in.
+uncertain, except when the value itself lies within a class limit's uncertainty (no narrower
+interval around it could clear the limit): rejected at once, not squeezed again. Nothing is
+ever assigned a class the interval did not lie in.
 """
 
 from __future__ import annotations
@@ -161,6 +163,8 @@ def sort_item(
             return ItemResult(item, tuple(attempts), d.label, d.reason)
         if d.outcome == OUT_OF_RANGE:
             return ItemResult(item, tuple(attempts), REJECT, f"out of range: {d.reason}")
+        if d.regrasp_futile:  # the value lies within a limit's own uncertainty
+            return ItemResult(item, tuple(attempts), REJECT, f"uncertain: {d.reason}")
     last = attempts[-1].decision.reason
     return ItemResult(
         item, tuple(attempts), REJECT, f"uncertain after {len(attempts)} grasp(s): {last}"

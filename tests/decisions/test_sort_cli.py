@@ -90,3 +90,37 @@ def test_refuses_to_overwrite_and_names_missing_options(
     assert "--tray" in capsys.readouterr().err
     assert main(["sort", "--profile", "tomato", "--tray", "ftp://x", "--out", "x"]) == 2
     assert "sim://" in capsys.readouterr().err
+
+
+def _limit_profile(path: Path, limit: float, uncertainty: float) -> Path:
+    path.write_text(
+        'name = "near"\nquantity = "log10_modulus_pa"\n[max_force_n]\nvalue = 10.0\n'
+        "[regrasp]\nmax_regrasps = 2\n"
+        f'[[classes]]\nname = "soft"\nmax = {limit}\nuncertainty = {uncertainty}\n'
+        f'[[classes]]\nname = "firm"\nmin = {limit}\nuncertainty = {uncertainty}\n'
+    )
+    return path
+
+
+def test_an_item_withheld_by_a_limits_uncertainty_says_so_in_its_logs(
+    sim_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = json.loads((sim_run / "items.json").read_text())[0]["attempts"][0]["measurement"]
+    assert not first["lower_bound_only"]  # this tray's first tomato has a two-sided interval
+    value, lo = first["value"], first["interval"][0]
+    assert value - lo < 0.3  # so its value lies within 0.4 of a limit 0.05 below the interval
+    limit = round(lo - 0.05, 4)
+    tray = f"replay://{sim_run / 'grasps.h5'}"
+    for u, expected in ((0.0, "firm"), (0.4, "reject")):
+        out = tmp_path / f"u{u}"
+        prof = _limit_profile(tmp_path / f"near{u}.toml", limit, u)
+        _sort(capsys, "--profile", str(prof), "--tray", tray, "--out", str(out))
+        row = _rows(out)[0]
+        assert row["sorted_as"] == expected, row["reason"]
+    reason = row["reason"]
+    assert "within the 0.4-dex uncertainty of the soft|firm limit" in reason
+    assert "fit thresholds on your fruit: tactile sort fit" in reason
+    # no narrower interval around that value can clear the limit: rejected, not squeezed again
+    assert row["n_grasps"] == "1" and "a re-grasp cannot clear it" in reason
+    attempt = json.loads((out / "items.json").read_text())[0]["attempts"][0]
+    assert attempt["outcome"] == "uncertain" and "soft|firm limit" in attempt["reason"]
