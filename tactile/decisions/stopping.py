@@ -7,6 +7,17 @@ in a row, once the force is at least ``min_force_n`` and the loading phase has
 whichever comes first. The first frames of a squeeze say little (contact timing, the skin,
 width steps), hence the floor.
 
+**Futile stops** (``tactile sort --stop-when-confident``: ``ConfidenceStopper(...,
+stop_when_futile=True)``): the stopper also says ``"futile"`` when, under the same guards
+(force floor, loading frames, ``stable_updates`` updates in a row, exact confirmation), the
+decision is ``uncertain`` and its value *and its whole interval* lie where even a zero-width
+interval could not be confident (:func:`~tactile.decisions.decide.squeeze_futile`: within a
+class limit's uncertainty, or in a band between classes). Squeezing further would narrow the
+interval around about the same value; the sorter rejects the item as uncertain without
+re-grasping it. The risk: the estimate of a skinned fruit still rises with the force, so a
+value that looks futile early can be confident at the full squeeze; the whole interval must
+be out of reach of a decision, not only the value, and BENCHMARKS.md measures what remains.
+
 * :class:`ConfidenceStopper` (``tactile sort``, ``tactile collect --produce``): the verdict is
   the produce profile's decision (a confident class, or out of every class); the safe limit is
   the profile's ``max_force_n``.
@@ -29,13 +40,16 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tactile.decisions.decide import UNCERTAIN, Decision, decide, measure
+from tactile.decisions.decide import UNCERTAIN, Decision, decide, measure, squeeze_futile
 from tactile.decisions.profiles import ProduceProfile, StopRule
 from tactile.errors import ConfigError, TactileError
 from tactile.estimators.online import OnlineUpdate
 
 CONFIDENT_STOP = "confident"
 SAFE_FORCE_STOP = "safe_force"
+FUTILE_STOP = "futile"
+#: The streak label of a futile verdict (not a class name: those are the profile's).
+_FUTILE_LABEL = "\0futile"
 
 Confirm = Callable[[], OnlineUpdate]
 
@@ -48,7 +62,7 @@ class Stopper:
     force_limit_n: float = math.inf
     _label: str | None = None
     _streak: int = 0
-    confirmed: OnlineUpdate | None = None  # the exact update a "confident" stop rests on
+    confirmed: OnlineUpdate | None = None  # the exact update a confident/futile stop rests on
     n_confirmations: int = 0  # exact updates asked for
     n_rejected_confirmations: int = 0  # ... whose verdict differed from the streaming one
 
@@ -60,7 +74,8 @@ class Stopper:
         self._label, self._streak = None, 0
 
     def check(self, update: OnlineUpdate, confirm: Confirm | None = None) -> str | None:
-        """``"confident"``, ``"safe_force"`` or None (keep closing); see the module docstring."""
+        """``"confident"``, ``"futile"``, ``"safe_force"`` or None (keep closing); see the
+        module docstring."""
         if update.force_n >= self.force_limit_n:
             return SAFE_FORCE_STOP
         feats = update.features
@@ -94,27 +109,42 @@ class Stopper:
                 return None
             update = exact
         self.confirmed = update
-        return CONFIDENT_STOP
+        return FUTILE_STOP if label == _FUTILE_LABEL else CONFIDENT_STOP
 
 
 class ConfidenceStopper(Stopper):
     """Stops on a produce profile's confident decision (or out of range) held
-    ``stable_updates`` updates, or at the profile's safe force (or ``force_limit_n``)."""
+    ``stable_updates`` updates, or at the profile's safe force (or ``force_limit_n``); with
+    ``stop_when_futile``, also on an uncertain decision no narrower interval could make
+    confident, held as long (see the module docstring; :attr:`futile_reason` says why)."""
 
-    def __init__(self, profile: ProduceProfile, force_limit_n: float | None = None) -> None:
+    def __init__(
+        self,
+        profile: ProduceProfile,
+        force_limit_n: float | None = None,
+        *,
+        stop_when_futile: bool = False,
+    ) -> None:
         limit = profile.max_force_n if force_limit_n is None else force_limit_n
         super().__init__(rule=profile.stop, force_limit_n=limit)
         self.profile = profile
+        self.stop_when_futile = stop_when_futile
         self.last_decision: Decision | None = None
+        self.futile_reason: str | None = None  # the latest futile verdict's reason
 
     def verdict(self, update: OnlineUpdate) -> str | None:
         try:
-            decision = decide(measure(self.profile, update.estimate, update.features), self.profile)
+            m = measure(self.profile, update.estimate, update.features)
+            decision = decide(m, self.profile)
         except TactileError:
             return None
         self.last_decision = decision
         if decision.outcome == UNCERTAIN:
-            return None
+            why = squeeze_futile(m, self.profile) if self.stop_when_futile else None
+            if why is None:
+                return None
+            self.futile_reason = why
+            return _FUTILE_LABEL
         return decision.label or decision.outcome
 
 
