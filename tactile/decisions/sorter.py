@@ -175,8 +175,7 @@ def sort_item(
                 tuple(attempts),
                 REJECT,
                 f"uncertain, stopped squeezing at {attempt.peak_force_n:.2f} N and not "
-                f"re-grasped ({held}, for {profile.stop.stable_updates} updates in a row: "
-                f"more force could not decide it): {d.reason}",
+                f"re-grasped ({held}: more force could not decide it): {d.reason}",
             )
         if d.regrasp_futile:  # the value lies within a limit's own uncertainty
             return ItemResult(item, tuple(attempts), REJECT, f"uncertain: {d.reason}")

@@ -10,13 +10,14 @@ width steps), hence the floor.
 **Futile stops** (``tactile sort --stop-when-confident``: ``ConfidenceStopper(...,
 stop_when_futile=True)``): the stopper also says ``"futile"`` when, under the same guards
 (force floor, loading frames, ``stable_updates`` updates in a row, exact confirmation), the
-decision is ``uncertain`` and its value *and its whole interval* lie where even a zero-width
-interval could not be confident (:func:`~tactile.decisions.decide.squeeze_futile`: within a
-class limit's uncertainty, or in a band between classes). Squeezing further would narrow the
-interval around about the same value; the sorter rejects the item as uncertain without
-re-grasping it. The risk: the estimate of a skinned fruit still rises with the force, so a
-value that looks futile early can be confident at the full squeeze; the whole interval must
-be out of reach of a decision, not only the value, and BENCHMARKS.md measures what remains.
+decision is ``uncertain`` and its value lies where even a zero-width interval could not be
+confident (:func:`~tactile.decisions.decide.undecidable_at`: within a class limit's
+uncertainty, or in a band between classes). The estimate of a skinned fruit still rises with
+the force, so a value that looks futile early can be confident at the full squeeze; hence one
+more condition: the whole interval lies out of reach too
+(:func:`~tactile.decisions.decide.squeeze_futile`), or else the value has held there while the
+force rose ``FUTILE_FORCE_RATIO``-fold. The sorter rejects the item as uncertain without
+re-grasping it. BENCHMARKS.md measures what this costs in decisions.
 
 * :class:`ConfidenceStopper` (``tactile sort``, ``tactile collect --produce``): the verdict is
   the produce profile's decision (a confident class, or out of every class); the safe limit is
@@ -40,7 +41,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tactile.decisions.decide import UNCERTAIN, Decision, decide, measure, squeeze_futile
+from tactile.decisions.decide import (
+    UNCERTAIN,
+    Decision,
+    decide,
+    measure,
+    squeeze_futile,
+    undecidable_at,
+)
 from tactile.decisions.profiles import ProduceProfile, StopRule
 from tactile.errors import ConfigError, TactileError
 from tactile.estimators.online import OnlineUpdate
@@ -48,6 +56,9 @@ from tactile.estimators.online import OnlineUpdate
 CONFIDENT_STOP = "confident"
 SAFE_FORCE_STOP = "safe_force"
 FUTILE_STOP = "futile"
+#: A futile verdict whose interval still reaches a decidable value must hold while the force
+#: rises this many times (the estimate of a skinned fruit rises with the force).
+FUTILE_FORCE_RATIO = 2.0
 #: The streak label of a futile verdict (not a class name: those are the profile's).
 _FUTILE_LABEL = "\0futile"
 
@@ -62,6 +73,7 @@ class Stopper:
     force_limit_n: float = math.inf
     _label: str | None = None
     _streak: int = 0
+    _streak_force_n: float = 0.0  # the force where the current streak began
     confirmed: OnlineUpdate | None = None  # the exact update a confident/futile stop rests on
     n_confirmations: int = 0  # exact updates asked for
     n_rejected_confirmations: int = 0  # ... whose verdict differed from the streaming one
@@ -69,6 +81,10 @@ class Stopper:
     def verdict(self, update: OnlineUpdate) -> str | None:
         """A label the streak counts (None: undecided, the streak restarts)."""
         raise NotImplementedError
+
+    def _ready(self, label: str, update: OnlineUpdate) -> bool:
+        """Whether a streak long enough may stop (subclasses may ask for more)."""
+        return True
 
     def _reset(self) -> None:
         self._label, self._streak = None, 0
@@ -92,8 +108,10 @@ class Stopper:
             self._reset()
             return None
         self._streak = self._streak + 1 if label == self._label else 1
+        if self._streak == 1:
+            self._streak_force_n = float(update.force_n)
         self._label = label
-        if self._streak < self.rule.stable_updates:
+        if self._streak < self.rule.stable_updates or not self._ready(label, update):
             return None
         if not update.exact:
             if confirm is None:
@@ -130,7 +148,10 @@ class ConfidenceStopper(Stopper):
         self.profile = profile
         self.stop_when_futile = stop_when_futile
         self.last_decision: Decision | None = None
-        self.futile_reason: str | None = None  # the latest futile verdict's reason
+        # the latest futile verdict: why the value, and why the whole interval, is out of reach
+        self._why_value: str | None = None
+        self._why_whole: str | None = None
+        self._force_n = 0.0  # ... and its force
 
     def verdict(self, update: OnlineUpdate) -> str | None:
         try:
@@ -140,12 +161,32 @@ class ConfidenceStopper(Stopper):
             return None
         self.last_decision = decision
         if decision.outcome == UNCERTAIN:
-            why = squeeze_futile(m, self.profile) if self.stop_when_futile else None
+            why = undecidable_at(m, self.profile) if self.stop_when_futile else None
             if why is None:
                 return None
-            self.futile_reason = why
+            self._why_value, self._why_whole = why, squeeze_futile(m, self.profile)
+            self._force_n = float(update.force_n)
             return _FUTILE_LABEL
         return decision.label or decision.outcome
+
+    def _ready(self, label: str, update: OnlineUpdate) -> bool:
+        """A futile streak whose interval still reaches a decidable value stops only once the
+        value has held while the force rose ``FUTILE_FORCE_RATIO``-fold."""
+        if label != _FUTILE_LABEL or self._why_whole is not None:
+            return True
+        return float(update.force_n) >= FUTILE_FORCE_RATIO * self._streak_force_n
+
+    @property
+    def futile_reason(self) -> str | None:
+        """Why the latest futile verdict is futile, in words (None: there was none)."""
+        if self._why_whole is not None:
+            return f"{self._why_whole}, for {self.rule.stable_updates} updates in a row"
+        if self._why_value is None:
+            return None
+        return (
+            f"{self._why_value}, and it held there while the force rose from "
+            f"{self._streak_force_n:.2f} to {self._force_n:.2f} N"
+        )
 
 
 @dataclass

@@ -26,7 +26,7 @@ from tactile.decisions.decide import (
 from tactile.decisions.grasping import FULL_GRASP, GraspRun, ReplayGrasper, run_online
 from tactile.decisions.profiles import ProduceProfile, RipenessClass, StopRule
 from tactile.decisions.sorter import REJECT, sort_item
-from tactile.decisions.stopping import CONFIDENT_STOP, FUTILE_STOP
+from tactile.decisions.stopping import CONFIDENT_STOP, FUTILE_FORCE_RATIO, FUTILE_STOP
 from tactile.decisions.tray import TrayItem
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 from tactile.sim.gripper import GripperProfile
@@ -142,6 +142,23 @@ def test_a_value_passing_through_the_band_does_not_stop_as_futile() -> None:
     again = ConfidenceStopper(_profile(BAND, rule), stop_when_futile=True)
     seq = [(5.5, 1.6), (5.5, 1.8), (5.5, 2.0)]
     assert [again.check(_update(v, f)) for v, f in seq] == [None, None, FUTILE_STOP]  # type: ignore[arg-type]
+
+
+def test_a_value_whose_interval_still_reaches_a_class_must_hold_while_the_force_doubles() -> None:
+    """The estimate of a skinned fruit rises with the force: a value in the band whose interval
+    still reaches a class stops as futile only once it has held there while the force rose
+    FUTILE_FORCE_RATIO-fold; a whole interval out of reach needs no more than the streak."""
+    rule = StopRule(min_force_n=1.5, min_loading_frames=4, stable_updates=3)
+    stopper = ConfidenceStopper(_profile(BAND, rule), stop_when_futile=True)
+    forces = [1.6, 1.8, 2.0, 2.5, 3.0, 3.2]
+    got = [stopper.check(_update(5.5, f, half=0.35)) for f in forces]  # type: ignore[arg-type]
+    assert FUTILE_FORCE_RATIO == 2.0
+    assert got == [None] * 5 + [FUTILE_STOP]
+    assert "while the force rose from 1.60 to 3.20 N" in str(stopper.futile_reason)
+    whole = ConfidenceStopper(_profile(BAND, rule), stop_when_futile=True)
+    got = [whole.check(_update(5.5, f, half=0.1)) for f in forces[:3]]  # type: ignore[arg-type]
+    assert got == [None, None, FUTILE_STOP]
+    assert "whole 95 % interval" in str(whole.futile_reason)
 
 
 class _Recorded:
