@@ -121,9 +121,13 @@ class Stopper:
                 )
             exact = confirm()
             self.n_confirmations += 1
-            if exact.estimate is None or self.verdict(exact) != label:
+            verdict = None if exact.estimate is None else self.verdict(exact)
+            if verdict != label or not self._ready(label, exact):
                 self.n_rejected_confirmations += 1
-                self._reset()
+                if verdict != label:
+                    self._reset()
+                # else the same verdict, not yet ready by the exact update (a futile one
+                # whose exact interval still reaches a class): the streak goes on
                 return None
             update = exact
         self.confirmed = update

@@ -161,6 +161,22 @@ def test_a_value_whose_interval_still_reaches_a_class_must_hold_while_the_force_
     assert "whole 95 % interval" in str(whole.futile_reason)
 
 
+def test_the_exact_confirmation_must_meet_the_same_futile_condition() -> None:
+    """A streaming interval inside the band proposes; an exact interval that still reaches a
+    class does not confirm until the value has held while the force doubled."""
+    rule = StopRule(min_force_n=1.5, min_loading_frames=4, stable_updates=2)
+    stopper = ConfidenceStopper(_profile(BAND, rule), stop_when_futile=True)
+    got = []
+    for f in (1.6, 2.0, 2.6, 3.3):
+        streaming = _update(5.5, f, half=0.1)
+        streaming.exact = False
+        exact = _update(5.5, f, half=0.35)  # the full draws: a wider interval
+        got.append(stopper.check(streaming, confirm=lambda e=exact: e))  # type: ignore[misc]
+    assert got == [None, None, None, FUTILE_STOP]
+    assert stopper.n_rejected_confirmations == 2
+    assert "while the force rose from 1.60 to 3.30 N" in str(stopper.futile_reason)
+
+
 class _Recorded:
     """A replay reader that gives the same recorded grasp for every attempt."""
 
