@@ -50,7 +50,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--stop-when-confident",
         action="store_true",
-        help="stop closing once the online estimate's interval decides the class",
+        help="stop closing once the online estimate's interval decides the class, or once no "
+        "more force could (that item is rejected without a re-grasp)",
     )
     rig = p.add_argument_group(
         "a rig (real hardware, or sim:// / robotiq-sim:// devices through the real recorder)"

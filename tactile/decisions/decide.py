@@ -23,9 +23,10 @@ the estimate minus the limit must be non-zero at that level, taking both errors 
 and normal. An interval that lies in one class but not by that margin is ``uncertain``, and the
 reason says which limit's uncertainty withheld the decision; when the value itself lies within
 a limit's uncertainty no re-grasp can clear it (``regrasp_futile``: the sorter rejects at once
-instead of squeezing again). A limit of zero uncertainty, or of a ``banded`` (fitted) class
-whose limits already exclude it, is compared against as written, which is the rule above
-exactly.
+instead of squeezing again; with ``--stop-when-confident`` the squeeze itself stops once the
+value and its whole interval lie there: :func:`squeeze_futile`). A limit of zero
+uncertainty, or of a ``banded`` (fitted) class whose limits already exclude it, is compared
+against as written, which is the rule above exactly.
 """
 
 from __future__ import annotations
@@ -250,6 +251,64 @@ def _value_within_limit_uncertainty(
     point = Measurement(measurement.quantity, v, v, v)
     w_lo, w_hi = widened(point, *_scaled_uncertainties(profile, i))
     return _limits_not_cleared(profile, i, w_lo, w_hi) or None
+
+
+def undecidable_at(measurement: Measurement, profile: ProduceProfile) -> str | None:
+    """Why no interval around this value, however narrow, could be confident, in words; None
+    when one could (or the value lies outside every class, or is only a lower bound).
+
+    Either the value lies within a class limit's uncertainty (the rule of ``regrasp_futile``)
+    or in a band left between two classes (fitted profiles leave one where the labelled
+    samples did not say): a zero-width interval there is still ``uncertain``. It speaks of the
+    value only, so it says what more force or a re-grasp could do only as far as the value
+    stays where it is: :class:`~tactile.decisions.stopping.ConfidenceStopper` asks it only of
+    an estimate that has held there (its stability guards)."""
+    v = measurement.value
+    if measurement.lower_bound_only or not math.isfinite(v):
+        return None
+    if profile.class_of(v) is not None:
+        within = _value_within_limit_uncertainty(measurement, profile)
+        return f"its value {_fmt(v)} lies within {within}" if within else None
+    below = [c for c in profile.classes if c.max_value <= v]
+    above = [c for c in profile.classes if c.min_value > v]
+    if not below or not above:
+        return None  # outside every class: out of range, which more force may confirm
+    return (
+        f"its value {_fmt(v)} lies in the band between classes {below[-1].name!r} and "
+        f"{above[0].name!r}, which no class covers"
+    )
+
+
+def decidable_ranges(profile: ProduceProfile) -> list[tuple[float, float]]:
+    """Where a value measured exactly (a zero-width interval) would be confident: per class,
+    ``[min + u_low, max - u_high)`` with its limits' uncertainties at the profile's level
+    (the class itself when banded or of zero uncertainty; none when the class is no wider
+    than its limits' uncertainties)."""
+    ranges = []
+    for i, c in enumerate(profile.classes):
+        u_low, u_high = _scaled_uncertainties(profile, i)
+        a = c.min_value + u_low if math.isfinite(c.min_value) else c.min_value
+        b = c.max_value - u_high if math.isfinite(c.max_value) else c.max_value
+        if a < b:
+            ranges.append((a, b))
+    return ranges
+
+
+def squeeze_futile(measurement: Measurement, profile: ProduceProfile) -> str | None:
+    """Why more force on this grasp could not make it confident, in words; None when it
+    could. Not only the value (:func:`undecidable_at`) but the whole interval must lie where
+    no value, however exactly measured, is confident, inside the classes' span: a value
+    still moving with the force (as it does on skinned fruit) must first leave the
+    interval's reach before it can decide. :class:`~tactile.decisions.stopping.ConfidenceStopper`
+    asks it under its stability guards."""
+    why = undecidable_at(measurement, profile)
+    lo, hi = measurement.lo, measurement.hi
+    first, last = profile.classes[0], profile.classes[-1]
+    if why is None or not (first.min_value <= lo and hi < last.max_value):
+        return None
+    if any(lo < b and hi >= a for a, b in decidable_ranges(profile)):
+        return None
+    return f"{why}, and so does its whole {profile.interval} % interval [{_fmt(lo)}, {_fmt(hi)}]"
 
 
 def _limit_name(profile: ProduceProfile, i: int, *, below: bool) -> str:

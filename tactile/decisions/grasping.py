@@ -47,7 +47,7 @@ STOP_LATENCY_FRAMES = 1
 @dataclass(frozen=True, eq=False)
 class GraspRun:
     grasp: Grasp
-    stop_reason: str  # "confident", "safe_force", "full_grasp" or "safety_trip"
+    stop_reason: str  # "confident", "futile", "safe_force", "full_grasp" or "safety_trip"
     stop_index: int | None  # frame where the stopper fired (None: never)
     trace: tuple[OnlineUpdate, ...] = field(default_factory=tuple)
     #: the trace came from live readings, not from ``grasp`` (a rig: see decisions.live)

@@ -5,8 +5,12 @@ after its last frame, which is the offline estimate of that grasp) gives a measu
 profile's axis and a decision. A confident class ends the item; an interval outside every class
 rejects it at once; "uncertain" grasps again, and after the last grasp the item is rejected as
 uncertain, except when the value itself lies within a class limit's uncertainty (no narrower
-interval around it could clear the limit): rejected at once, not squeezed again. Nothing is
-ever assigned a class the interval did not lie in.
+interval around it could clear the limit): rejected at once, not squeezed again. With
+``--stop-when-confident`` a grasp the stopper ended as futile (an uncertain decision whose value
+held, under the stopping rule's guards, where no interval could be confident:
+:mod:`tactile.decisions.stopping`) is rejected at once too, unless the decision on the grasp
+up to there is confident after all. Nothing is ever assigned a class the interval did not lie
+in.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from tactile.decisions.decide import (
 )
 from tactile.decisions.grasping import Grasper, GraspRun
 from tactile.decisions.profiles import ProduceProfile
-from tactile.decisions.stopping import ConfidenceStopper
+from tactile.decisions.stopping import FUTILE_STOP, ConfidenceStopper
 from tactile.decisions.tray import TrayItem
 from tactile.errors import TactileError
 from tactile.estimators.base import AnalyticalEstimator
@@ -153,7 +157,7 @@ def sort_item(
     if item.grasp_ids:
         n_max = min(n_max, len(item.grasp_ids))
     for k in range(n_max):
-        stopper = ConfidenceStopper(profile) if stop_when_confident else None
+        stopper = ConfidenceStopper(profile, stop_when_futile=True) if stop_when_confident else None
         attempt = _decide_grasp(grasper.grasp(item, k, stopper), estimator, profile)
         attempts.append(attempt)
         d = attempt.decision
@@ -163,6 +167,16 @@ def sort_item(
             return ItemResult(item, tuple(attempts), d.label, d.reason)
         if d.outcome == OUT_OF_RANGE:
             return ItemResult(item, tuple(attempts), REJECT, f"out of range: {d.reason}")
+        if attempt.run.stop_reason == FUTILE_STOP:  # more force could not decide it
+            why = stopper.futile_reason if stopper is not None else None
+            held = f"{why}" if why else "its value held where no interval could be confident"
+            return ItemResult(
+                item,
+                tuple(attempts),
+                REJECT,
+                f"uncertain, stopped squeezing at {attempt.peak_force_n:.2f} N and not "
+                f"re-grasped ({held}: more force could not decide it): {d.reason}",
+            )
         if d.regrasp_futile:  # the value lies within a limit's own uncertainty
             return ItemResult(item, tuple(attempts), REJECT, f"uncertain: {d.reason}")
     last = attempts[-1].decision.reason
@@ -222,6 +236,9 @@ class SortRun:
             else None,
             "force_limit_exceeded": any(p > self.profile.max_force_n for p in peaks),
             "stop_time_median_s": statistics.median(stops) if stops else None,
+            "n_futile_stops": sum(
+                a.run.stop_reason == FUTILE_STOP for r in self.results for a in r.attempts
+            ),
         }
 
 
