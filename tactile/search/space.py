@@ -62,12 +62,15 @@ class SearchSpace:
     image_embed: tuple[int, ...] = (8, 16, 32)
     image_temporal: tuple[str, ...] = ("concat", "mean")
     seq_depth: tuple[int, int] = (1, 2)  # force / width tower hidden layers
-    seq_width: tuple[int, ...] = (16, 32, 64)
-    seq_embed: tuple[int, ...] = (8, 16, 32)
-    small_width: tuple[int, ...] = (8, 16, 32)  # analytical / geometry tower hidden width
-    small_embed: tuple[int, ...] = (4, 8, 16)
+    # the widths include the default model's (``mt-rig``: force/width 48 -> 24, geometry
+    # 24 -> 12, fusion 64-64), so the search can reach the design it is compared with
+    seq_width: tuple[int, ...] = (16, 32, 48, 64)
+    seq_embed: tuple[int, ...] = (8, 16, 24, 32)
+    small_width: tuple[int, ...] = (8, 16, 24, 32)  # analytical / geometry tower hidden width
+    small_embed: tuple[int, ...] = (4, 8, 12, 16)
     fusion_depth: tuple[int, int] = (1, 3)
     fusion_width: tuple[int, ...] = (16, 32, 64, 128)
+    fusion_shape: tuple[str, ...] = ("funnel", "constant")  # asked when fusion_depth >= 2
     dropout: tuple[float, float] = (0.0, 0.3)
     activation: tuple[str, ...] = ("gelu", "relu", "silu")
     lr: tuple[float, float] = (3e-4, 1e-2)
@@ -80,6 +83,13 @@ class SearchSpace:
             raise ConfigError(
                 f"search space towers {list(self.towers)} name unknown towers {unknown}",
                 hint="choose from image, force, width, analytical, geometry",
+            )
+        bad_shapes = sorted(set(self.fusion_shape) - {"funnel", "constant"})
+        if bad_shapes or not self.fusion_shape:
+            raise ConfigError(
+                f"search space fusion_shape {list(self.fusion_shape)} names unknown shapes "
+                f"{bad_shapes}",
+                hint="choose from funnel, constant",
             )
 
 
@@ -146,6 +156,11 @@ def suggest_config(
         raise InfeasibleDesignError("every tower is off", hint="at least one tower must be on")
     fusion_depth = trial.suggest_int("fusion_depth", *space.fusion_depth)
     fusion_width = int(trial.suggest_categorical("fusion_width", list(space.fusion_width)))
+    fusion_shape = "funnel"
+    if fusion_depth >= 2:
+        fusion_shape = str(trial.suggest_categorical("fusion_shape", list(space.fusion_shape)))
+    # funnel: each fusion layer half as wide as the one before (at least 8); constant: all alike
+    halving = 2 if fusion_shape == "funnel" else 1
     config = MultiTowerConfig(
         name=name,
         k_frames=k_frames,
@@ -155,8 +170,7 @@ def suggest_config(
         width=width,
         analytical=analytical,
         geometry=geometry,
-        # a funnel: each fusion layer half as wide as the one before, at least 8
-        fusion_hidden=tuple(max(8, fusion_width // 2**i) for i in range(fusion_depth)),
+        fusion_hidden=tuple(max(8, fusion_width // halving**i) for i in range(fusion_depth)),
         dropout=trial.suggest_float("dropout", *space.dropout),
         activation=str(trial.suggest_categorical("activation", list(space.activation))),
     )

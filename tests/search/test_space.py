@@ -40,6 +40,7 @@ DESIGN = {
     "geometry_on": False,
     "fusion_depth": 3,
     "fusion_width": 64,
+    "fusion_shape": "funnel",
     "dropout": 0.2,
     "activation": "silu",
     "lr": 3e-3,
@@ -71,6 +72,53 @@ def test_fixed_trial_replays_a_design_exactly() -> None:
         }
     )
     assert mu.shape == logvar.shape == (3,)
+
+
+#: The default model's design (``mt-rig``, models/default) and recipe, as search parameters.
+MT_RIG = {
+    "k_frames": 6,
+    "image_on": False,
+    "force_on": True,
+    "force_depth": 1,
+    "force_width": 48,
+    "force_embed": 24,
+    "width_on": True,
+    "width_depth": 1,
+    "width_width": 48,
+    "width_embed": 24,
+    "analytical_on": False,
+    "geometry_on": True,
+    "geometry_width": 24,
+    "geometry_embed": 12,
+    "fusion_depth": 2,
+    "fusion_width": 64,
+    "fusion_shape": "constant",
+    "dropout": 0.1,
+    "activation": "gelu",
+    "lr": 2e-3,
+    "weight_decay": 1e-4,
+}
+
+
+def test_the_space_reaches_the_default_design() -> None:
+    """A search compared with the default must be able to find it: FixedTrial replays
+    ``mt-rig`` (towers, widths, the rig inputs of its geometry tower) and its recipe."""
+    from dataclasses import replace
+
+    from tactile.estimators.neural.config import GEOMETRY_CHANNELS
+    from tactile.estimators.neural.model import model_config
+
+    recipe = suggest_recipe(FixedTrial(MT_RIG), name="mt-rig")
+    default = model_config("mt-rig")
+    assert recipe.network == replace(default, name="mt-rig")
+    assert recipe.train == {"lr": 2e-3, "weight_decay": 1e-4}
+    assert "rig_closure_25n" in GEOMETRY_CHANNELS and recipe.network.geometry.enabled
+    assert count_parameters(recipe.network) == MultiTowerNet(default).n_parameters()
+    # a one-layer fusion head asks no shape; a bad shape list is refused
+    one = {k: v for k, v in MT_RIG.items() if k != "fusion_shape"}
+    assert suggest_config(FixedTrial({**one, "fusion_depth": 1})).fusion_hidden == (64,)
+    with pytest.raises(ConfigError, match="fusion_shape"):
+        SearchSpace(fusion_shape=("pyramid",))
 
 
 def test_switched_off_towers_ask_nothing_about_their_shape() -> None:
