@@ -49,10 +49,19 @@ estimate is repeated from the widest contact between the rise and there that the
 not rule out (and again from the lower bound that gives, up to 4 times): resolved, it is
 returned as above; still unresolved, its lower bound is kept.
 
-**A width reading that lags** keeps closing after the force reached its target; when it moves
-more than max(1 mm, a quarter of the closure) during the hold, a point estimate's interval is
-opened upwards (``may_be_stiffer_than_gel``, ``poor_fit``): the closure may be the lag. The flag
-itself is then still missed.
+**Signals first** (:mod:`tactile.processing.grasp_signals`): the width reading is put on the
+force's clock (its lag, from the loop the loading and unloading branches make in force-width
+space, is removed) and a force that builds with the closing motion before the touch is removed
+as a straight line in the closure, before anything above reads them. The rig's golf-ball presses
+(:func:`~tactile.processing.rig_fit.fit_rig`) are read the same way. Without it, on a rig whose
+reading lags ~0.3 s the approach shows after the touch and a steel bolt's closure reads as
+several mm of compliance; a motion force made the contact read at the motion's start. Both are
+in ``details`` (``width_lag_s``, ``motion_force_n_per_mm``).
+
+**A width reading that still moves during the hold** (a lag the loop did not resolve, creep):
+when it moves more than max(1 mm, a quarter of the closure) during the hold, a point estimate's
+interval is opened upwards (``may_be_stiffer_than_gel``, ``poor_fit``): the closure may be the
+lag.
 """
 
 from __future__ import annotations
@@ -84,6 +93,7 @@ from tactile.processing.grasp_geometry import (
     infer_geometry,
     reconstruct_width_mm,
 )
+from tactile.processing.grasp_signals import correct_signals
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -531,6 +541,20 @@ class BlindEstimator(AnalyticalEstimator):
         return 4  # the imprint at a few loading frames decides the shape class
 
     def estimate_features(
+        self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
+    ) -> ModulusEstimate:
+        # the width on the force's clock, the motion's force removed (module docstring)
+        signals = correct_signals(
+            features.t_s, features.force_n, features.width_mm,
+            calibration.rig_compliance_mm_per_n,
+        )  # fmt: skip
+        corrected = dataclasses.replace(
+            features, force_n=signals.force_n, width_mm=signals.width_mm
+        )
+        est = self._estimate_corrected(corrected, meta=meta, calibration=calibration)
+        return dataclasses.replace(est, details={**est.details, **signals.details()})
+
+    def _estimate_corrected(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         # raises NoContactError for a failed grasp, or one whose camera did not see a contact
