@@ -226,16 +226,15 @@ def _bends_later(x: np.ndarray, f: np.ndarray, noise: float) -> bool:
     moving = np.unique(x[x > 0.0])
     if moving.size < 3:
         return False
-
-    def rss(bend: float) -> float:
-        h = np.maximum(x - bend, 0.0)
-        a = np.stack([np.ones_like(x), h], axis=1)
-        coef, *_ = np.linalg.lstsq(a, f, rcond=None)
-        return float(np.sum((a @ coef - f) ** 2))
-
-    line = rss(0.0)
-    best = min(rss(float(b)) for b in moving[:-2])
-    return line - best > DEPARTURE_Z**2 * noise**2
+    bends = np.r_[0.0, moving[:-2]]
+    h = np.maximum(x[None, :] - bends[:, None], 0.0)  # one hinge per candidate bend
+    hc = h - h.mean(axis=1, keepdims=True)
+    fc = f - f.mean()
+    var = np.einsum("ij,ij->i", hc, hc)
+    cov = hc @ fc
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rss = np.where(var > 0, float(fc @ fc) - cov**2 / var, float(fc @ fc))
+    return float(rss[0] - rss[1:].min()) > DEPARTURE_Z**2 * noise**2
 
 
 @dataclass(frozen=True)
