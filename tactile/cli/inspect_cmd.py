@@ -31,23 +31,29 @@ def _span(values: list[float], fmt: str = ".1f") -> str:
 
 def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     """The object's geometry as the grasp's force and width show it (no images read), with
-    the size bias of the calibration the grasp names; None when it cannot be read."""
+    the size bias of the calibration the grasp names; None when it cannot be read. The
+    signals are read as the blind estimator reads them (the width on the force's clock, a
+    motion force removed: :mod:`tactile.processing.grasp_signals`)."""
     from tactile.errors import TactileError
     from tactile.processing.grasp_geometry import infer_geometry
+    from tactile.processing.grasp_signals import correct_signals
     from tactile.sensor import get_calibration
 
     signals = reader.read_signals(gid)
-    bias, bias_sd = 0.0, 2.0
+    bias, bias_sd, rig = 0.0, 2.0, 0.0
     try:
         if signals.meta.calibration_id:
             cal = get_calibration(signals.meta.calibration_id)
             bias, bias_sd = cal.contact_width_bias_mm, cal.contact_width_bias_sd_mm
+            rig = cal.rig_compliance_mm_per_n
     except TactileError:
         pass
     force = np.asarray(signals.force_n, dtype=np.float64)
     width = np.asarray(signals.width_mm, dtype=np.float64)
     if not (np.all(np.isfinite(force)) and np.all(np.isfinite(width))) or force.max() < 0.3:
         return None  # unusable samples (reported as problems) or no squeeze
+    corrected = correct_signals(np.asarray(signals.t_s, dtype=np.float64), force, width, rig)
+    force, width = corrected.force_n, corrected.width_mm
     geo = infer_geometry(
         force,
         width,

@@ -49,10 +49,37 @@ estimate is repeated from the widest contact between the rise and there that the
 not rule out (and again from the lower bound that gives, up to 4 times): resolved, it is
 returned as above; still unresolved, its lower bound is kept.
 
-**A width reading that lags** keeps closing after the force reached its target; when it moves
-more than max(1 mm, a quarter of the closure) during the hold, a point estimate's interval is
-opened upwards (``may_be_stiffer_than_gel``, ``poor_fit``): the closure may be the lag. The flag
-itself is then still missed.
+**Signals first** (:mod:`tactile.processing.grasp_signals`): the width reading is put on the
+force's clock (its lag, from the loop the loading and unloading branches make in force-width
+space, is removed) and a force that builds with the closing motion before the touch is removed
+as a straight line in the closure, before anything above reads them. The rig's golf-ball presses
+(:func:`~tactile.processing.rig_fit.fit_rig`) are read the same way. Without it, on a rig whose
+reading lags ~0.3 s the approach shows after the touch and a steel bolt's closure reads as
+several mm of compliance; a motion force made the contact read at the motion's start. Both are
+in ``details`` (``width_lag_s``, ``motion_force_n_per_mm``).
+
+**A soft object under a motion ramp.** The motion line is fitted on the force before the touch;
+a soft object's own slow first rise is absorbed into it (its slope reads high, the touch
+late: a 14 mm, 7 kPa foam ball read ~6 mm late and was flagged "> 26 kPa"). So when a motion
+force was removed and the object is flagged, the bound is also tested from the widest touch
+under the ramp that the recorded force allows (:func:`_widest_touch_under_ramp`): an object as
+stiff as the bound touched there, plus a motion line of any slope, fits the frames before the
+departure within ``DEPARTURE_Z``² noise variances of the line alone, and does not rise slower
+than the record after it while its strain is below a foam's densification onset
+(``RAMP_STEEP_MAX_STRAIN``; a rigid object rises steeply from its touch). Resolved from there,
+the estimate is returned with its interval open upwards, as above.
+
+**A gel is never pressed deeper than it is thick.** Where the calibration does not model the
+gel's bottoming (the real-rig profiles), the thin-layer gel is linear at any depth; a small soft
+object squashed to a per-pad approach of several mm (its foam densified by the hold) then read
+as stiffer than a rigid one, because the gel alone would have taken more. The curved hypotheses
+give the object at least the approach beyond 1.5 times the gel's thickness (the calibration's
+split between gel and rig is not exact: :data:`GEL_DEPTH_MARGIN`, :func:`_gel_depth_floor`).
+
+**A width reading that still moves during the hold** (a lag the loop did not resolve, creep):
+when it moves more than max(1 mm, a quarter of the closure) during the hold, a point estimate's
+interval is opened upwards (``may_be_stiffer_than_gel``, ``poor_fit``): the closure may be the
+lag.
 """
 
 from __future__ import annotations
@@ -84,6 +111,7 @@ from tactile.processing.grasp_geometry import (
     infer_geometry,
     reconstruct_width_mm,
 )
+from tactile.processing.grasp_signals import MotionBaseline, correct_signals
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -209,6 +237,41 @@ CONTRADICTED_FRAMES = 3
 CONTRADICTION_MAX_STRAIN = 0.3
 
 
+def _curved_force_n(
+    shape: str,
+    width_mm: np.ndarray,
+    contact_width_mm: float,
+    modulus_pa: float,
+    geo: GraspGeometry,
+    estimator: Any,
+    calibration: SensorCalibration,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Force (N) a curved object (``sphere`` or ``cylinder`` on its side) of modulus
+    ``modulus_pa`` touched at ``contact_width_mm`` carries at these (reconstructed) widths, gel
+    and the calibrated rig in series, and its strain (approach over radius) there."""
+    radius = max(geo.size_mm + (contact_width_mm - geo.contact_width_mm), 2.0) / 2.0
+    c_obj = _object_compliance(modulus_pa, estimator)
+    rig = calibration.rig_compliance_mm_per_n
+    length = cylinder_contact_length_mm(geo, calibration)
+    grid = np.linspace(0.0, 2.0 * radius, 801)
+    table = (grid, _line_half_width(grid, np.full_like(grid, radius)))
+
+    def model(delta: np.ndarray) -> np.ndarray:
+        if shape == "sphere":
+            return _sphere_force_n(delta, radius, c_obj, calibration)
+        return _cylinder_force_n(delta, radius, length, c_obj, calibration, table)
+
+    closure = np.maximum(contact_width_mm - np.asarray(width_mm, dtype=np.float64), 0.0)
+    lo = np.zeros_like(closure)
+    hi = np.maximum(model(closure / 2.0), 0.0)
+    for _ in range(30):  # F = model((closure − c_rig·F)/2), all frames at once
+        mid = 0.5 * (lo + hi)
+        above = model(np.maximum(closure - rig * mid, 0.0) / 2.0) > mid
+        lo = np.where(above, mid, lo)
+        hi = np.where(above, hi, mid)
+    return lo, np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
+
+
 def _earlier_contact_contradicted(
     features: GraspFeatures,
     rise: ForceRise,
@@ -228,38 +291,17 @@ def _earlier_contact_contradicted(
     width = reconstruct_width_mm(features.width_mm)
     upto = int(np.argmax(force))
     w, f = width[:upto], force[:upto] - rise.baseline_n
-    radius = max(geo.size_mm + (contact_width_mm - geo.contact_width_mm), 2.0) / 2.0
-    c_obj = _object_compliance(modulus_pa, estimator)
-    rig = calibration.rig_compliance_mm_per_n
     noise = max(rise.noise_n, 0.02)
-    length = cylinder_contact_length_mm(geo, calibration)
     shapes = [k for k in geo.plausible_shapes if k in ("sphere", "cylinder")]
     if not shapes:
         return True  # a flat face's force rises at once: it is not the one read late
     sel = (w < contact_width_mm) & (f <= 0.5 * float(np.max(force) - rise.baseline_n))
     if not sel.any():
         return False
-
-    grid = np.linspace(0.0, 2.0 * radius, 801)
-    table = (grid, _line_half_width(grid, np.full_like(grid, radius)))
-
-    def model(shape: str, delta: np.ndarray) -> np.ndarray:
-        if shape == "sphere":
-            return _sphere_force_n(delta, radius, c_obj, calibration)
-        return _cylinder_force_n(delta, radius, length, c_obj, calibration, table)
-
-    closure = contact_width_mm - w[sel]  # object and gel (2δ) plus the rig (c·F)
     for shape in shapes:
-        lo = np.zeros_like(closure)
-        hi = np.maximum(model(shape, closure / 2.0), 0.0)
-        for _ in range(30):  # F = model((closure − c_rig·F)/2), all frames at once
-            mid = 0.5 * (lo + hi)
-            above = model(shape, np.maximum(closure - rig * mid, 0.0) / 2.0) > mid
-            lo = np.where(above, mid, lo)
-            hi = np.where(above, hi, mid)
-        predicted = lo
-        strain = np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
-        pred = predicted
+        pred, strain = _curved_force_n(
+            shape, w[sel], contact_width_mm, modulus_pa, geo, estimator, calibration
+        )
         meas = f[sel]
         gap = w[sel] > rise.width_mm
         small = strain <= CONTRADICTION_MAX_STRAIN
@@ -270,6 +312,91 @@ def _earlier_contact_contradicted(
         if z_gap <= CONTRADICTED_Z and not steep:
             return False  # this shape, touched there, fits the record: cannot be ruled out
     return True
+
+
+#: Contact widths tried, widest first, between the rest and the motion line's departure.
+RAMP_TOUCH_CANDIDATES = 41
+#: Strain (approach over radius) up to which a touch under the motion ramp must carry the
+#: record's rise after the departure: a foam's densification onset (the simulator's foams
+#: 0.5-0.7), where a soft object's force starts to climb faster than Hertz. The late-read test
+#: stops at ``CONTRADICTION_MAX_STRAIN`` (0.3); under the ramp that admitted rigid objects'
+#: touches 3-6 mm before the departure (their bound, on compliant rigs, is a few 10 kPa), 0.6
+#: keeps them out and still admits the soft ones (measured, BENCHMARKS.md).
+RAMP_STEEP_MAX_STRAIN = 0.6
+
+
+def _widest_touch_under_ramp(
+    force_n: np.ndarray,
+    width_mm: np.ndarray,
+    motion: MotionBaseline,
+    modulus_pa: float,
+    geo: GraspGeometry,
+    estimator: Any,
+    calibration: SensorCalibration,
+) -> float | None:
+    """The widest contact width (mm) between the gripper's rest and the motion line's departure
+    at which a curved object of modulus ``modulus_pa`` may have touched, the force before the
+    departure being that object's plus a motion line of any non-negative slope (fitted
+    afresh): the line alone fits those frames, and the object adds less than
+    ``DEPARTURE_Z``² noise variances to the misfit. A soft object's slow first rise is
+    absorbed by the line (its slope reads high, its departure late); an object as stiff as a
+    rigid bound, touched a millimetre early, carries newtons the record does not show. None
+    when no curved shape is plausible or no earlier touch is admissible.
+
+    ``force_n``: the recorded force (the motion not removed); ``width_mm``: on the force's clock."""
+    from tactile.processing.grasp_geometry import RISE_MIN_N, RISE_MIN_SHARE
+    from tactile.processing.grasp_signals import DEPARTURE_Z, _noise_sd
+    from tactile.processing.loading import despike
+
+    shapes = [k for k in geo.plausible_shapes if k in ("sphere", "cylinder")]
+    dep = motion.departure_index
+    f = np.asarray(force_n, dtype=np.float64)
+    f = despike(f)[0] if f.size >= 3 else f
+    w = np.asarray(width_mm, dtype=np.float64)
+    if not shapes or dep < 4 or dep >= f.size:
+        return None
+    fs, ws = f[:dep], w[:dep]
+    x = np.maximum(motion.reference_width_mm - ws, 0.0)
+    peak = float(np.max(f))
+    level = max(RISE_MIN_SHARE * peak, RISE_MIN_N)
+    noise = max(_noise_sd(fs), level / DEPARTURE_Z)
+    design = np.c_[np.ones_like(x), x]
+
+    def fit(y: np.ndarray) -> tuple[float, np.ndarray]:
+        coef = np.linalg.lstsq(design, y, rcond=None)[0]
+        if coef[1] < 0.0:  # the motion adds force as the gripper closes, never removes it
+            coef = np.array([float(np.mean(y)), 0.0])
+        r = y - design @ coef
+        return float(r @ r), coef
+
+    line = fit(fs)[0]
+    departure_width = float(w[dep])
+    # after the departure, up to half the peak: the record may not rise faster than the
+    # object touched there could carry while its strain is small (a rigid object on a
+    # compliant rig rises steeply from its touch; _earlier_contact_contradicted)
+    upto = int(np.argmax(f))
+    post = np.arange(dep, upto)
+    post = post[f[post] <= 0.5 * peak]
+    x_post = np.maximum(motion.reference_width_mm - w[post], 0.0)
+    for contact in np.linspace(motion.reference_width_mm, departure_width, RAMP_TOUCH_CANDIDATES):
+        if contact <= departure_width:
+            break
+        for shape in shapes:
+            pred, _ = _curved_force_n(shape, ws, contact, modulus_pa, geo, estimator, calibration)
+            rss, coef = fit(fs - pred)
+            if rss - line > DEPARTURE_Z**2 * noise**2:
+                continue
+            if post.size:
+                p_post, strain = _curved_force_n(
+                    shape, w[post], contact, modulus_pa, geo, estimator, calibration
+                )
+                excess = f[post] - coef[0] - coef[1] * x_post - p_post
+                small = strain <= RAMP_STEEP_MAX_STRAIN
+                steep = excess[small] > CONTRADICTED_Z * noise + 0.05
+                if int(np.sum(steep)) >= CONTRADICTED_FRAMES:
+                    continue
+            return float(contact)
+    return None
 
 
 def _force_rises_over(features: GraspFeatures, contact_width_mm: float, missed_mm: float) -> bool:
@@ -367,6 +494,40 @@ def _curved_gel_compliance(
     return gel
 
 
+#: Depth (× the calibration's gel thickness) a gel may take before the object must: the
+#: calibration's split of a rigid press between gel and rig is not exact (the real golf-ball
+#: presses read 3.4 mm per pad under ``wedge-reference-v3``'s 3 mm gel, 1.15×; simulated rigs'
+#: gels are up to 4 mm against it, 1.33×).
+GEL_DEPTH_MARGIN = 1.5
+
+
+def _gel_depth_floor(
+    c_obj: np.ndarray,
+    total: np.ndarray,
+    delta: np.ndarray,
+    calibration: SensorCalibration,
+    exponent: float,
+) -> np.ndarray:
+    """The object's compliance per draw, never below what the approach it must take itself
+    implies: a gel layer cannot be pressed deeper than its thickness, so of a per-pad approach
+    ``δ`` beyond ``D = GEL_DEPTH_MARGIN × thickness`` the object takes at least ``δ − D``, and
+    its compliance is at least the contact's total times ``((δ − D)/δ)^exponent`` (the
+    contact's force grows as δ^1.5 for a sphere, about linearly for a line). Only where the
+    calibration does not model the gel's bottoming (``gel_max_strain`` None, the real-rig
+    profiles): there the thin-layer gel is linear at any depth, and a small object squashed
+    far past the gel's thickness (a soft one, its foam densified by the hold) read as stiffer
+    than a rigid one. With the bottoming modelled the gel's own depth is capped already."""
+    thickness = calibration.gel_thickness_mm
+    if calibration.gel_lock_depth_mm is not None or not thickness or thickness <= 0.0:
+        return c_obj
+    depth = GEL_DEPTH_MARGIN * thickness
+    deep = delta > depth
+    if not np.any(deep):
+        return c_obj
+    share = np.where(deep, (delta - depth) / np.maximum(delta, 1e-9), 0.0)
+    return np.where(deep, np.maximum(c_obj, total * share**exponent), c_obj)
+
+
 def _sphere(
     geo: GraspGeometry,
     closure: np.ndarray,
@@ -382,6 +543,7 @@ def _sphere(
     total = 1.0 / e_star
     gel = _curved_gel_compliance(gel_per_pa, total, delta, np.sqrt(radius * delta), calibration)
     c_obj = total - gel  # a closure <= 0 gives total ~ 0: no compliance left for the object
+    c_obj = _gel_depth_floor(c_obj, total, delta, calibration, 1.5)
     strain = float(np.median(delta / radius))
     return _Draws(
         c_obj,
@@ -436,7 +598,7 @@ def _cylinder(
     gel = _curved_gel_compliance(gel_per_pa, total, delta, b, calibration)
     strain = float(np.median(delta / radius))
     return _Draws(
-        total - gel,
+        _gel_depth_floor(total - gel, total, delta, calibration, 1.0),
         1.0 - poisson**2,
         large_strain_log10_sd(strain),
         {"approach_over_radius": strain, "contact_length_mm": length},
@@ -533,6 +695,28 @@ class BlindEstimator(AnalyticalEstimator):
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
+        # the width on the force's clock, the motion's force removed (module docstring)
+        signals = correct_signals(
+            features.t_s, features.force_n, features.width_mm,
+            calibration.rig_compliance_mm_per_n,
+        )  # fmt: skip
+        corrected = dataclasses.replace(
+            features, force_n=signals.force_n, width_mm=signals.width_mm
+        )
+        ramp = None
+        if signals.motion is not None and signals.motion.slope_n_per_mm != 0.0:
+            ramp = (np.asarray(features.force_n, dtype=np.float64), signals.motion)
+        est = self._estimate_corrected(corrected, meta=meta, calibration=calibration, ramp=ramp)
+        return dataclasses.replace(est, details={**est.details, **signals.details()})
+
+    def _estimate_corrected(
+        self,
+        features: GraspFeatures,
+        *,
+        meta: GraspMetadata,
+        calibration: SensorCalibration,
+        ramp: tuple[np.ndarray, MotionBaseline] | None = None,
+    ) -> ModulusEstimate:
         # raises NoContactError for a failed grasp, or one whose camera did not see a contact
         # that cannot be a flat face over the pad
         curve = loading_curve(
@@ -607,12 +791,32 @@ class BlindEstimator(AnalyticalEstimator):
                         lo, hi = (mid, hi) if admissible(mid) else (lo, mid)
                     candidate = lo
                 rise_shift = candidate - geo.contact_width_mm
+                under = None
+                if ramp is not None:
+                    # the motion line may have absorbed a soft object's own first rise (its
+                    # slope read high, the touch late): the widest touch under the ramp that
+                    # the recorded force, with a motion line of any slope, does not rule out
+                    # tested at the bound claimed (an object just that stiff; the curved
+                    # hypotheses' own bound may be far above it when they are unresolved)
+                    claimed = min(bound_pa, est.modulus_pa)
+                    under = _widest_touch_under_ramp(
+                        ramp[0], features.width_mm, ramp[1], claimed, geo, self, calibration
+                    )
+                    if under is not None and under - geo.contact_width_mm > rise_shift:
+                        rise_shift = under - geo.contact_width_mm
+                        candidate = under
+                    else:
+                        under = None
                 if rise_shift > shift + 0.05:
                     shift = rise_shift
                     why = (
                         f"the force rose detectably ({rise.force_n:.2f} N) at "
                         f"{rise.width_mm:.1f} mm; an object as stiff as the bound could have "
                         f"touched {candidate - rise.width_mm:.1f} mm before that"
+                        if under is None
+                        else f"the force's rise with the closing motion cannot be told from "
+                        f"the object's own below {candidate:.1f} mm: an object as stiff as the "
+                        "bound could have touched there"
                     )
                     rise_shift = -1.0  # moved
             if attempt > 0 and rise_shift >= 0.0:

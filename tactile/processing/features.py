@@ -304,7 +304,7 @@ def extract_features_from(
     a consumer that knows which frames it will look at (the network's samples).
     """
     cal = require_calibration(calibration, signals.grasp_id)
-    phase = find_loading_phase(signals.force_n, signals.width_mm)
+    phase = find_loading_phase(signals.force_n, signals.width_mm, t_s=signals.t_s)
     if phase.end_index is not None:  # a slip: the grasp ends where the grip was lost
         signals, phase = _cut(signals, phase, phase.end_index + 1)
     sampled = sample_indices(phase.contact_index, phase.peak_index, n_samples)

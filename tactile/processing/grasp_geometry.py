@@ -9,7 +9,10 @@ rig updates it every 3-6 frames). A held value is stale: between two updates the
 keeps moving. :func:`reconstruct_width_mm` keeps only the frames where the reading changed
 (fresh samples) and interpolates linearly between them. On the 27 real reference grasps the
 loading and unloading branches of force against width then agree to within about one frame
-of timing (the held staircase lags by half an update period), so no lag is modelled.
+of timing (the held staircase lags by half an update period). A reading that lags by more
+(simulated rigs up to 0.4 s) is realigned before these functions by
+:mod:`tactile.processing.grasp_signals` (the blind estimator and ``tactile calibrate rig`` do),
+which also removes a force that builds with the closing motion before the touch.
 
 **Contact width** (the opening at which both pads first carry the object, i.e. the object's
 size along the squeeze axis plus the rig's width offset). Three estimates from the loading

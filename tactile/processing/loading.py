@@ -99,6 +99,7 @@ def find_loading_phase(
     contact_fraction: float = 0.02,
     plateau_fraction: float = 0.02,
     min_width_change_mm: float = 0.2,
+    t_s: np.ndarray | None = None,
 ) -> LoadingPhase:
     """Find first contact and peak force in one grasp.
 
@@ -114,6 +115,11 @@ def find_loading_phase(
     Raises :class:`NoContactError` when the force never rises ``min_peak_force_n`` above rest
     (with the width change in the message: a gripper that closed and felt nothing missed the
     object; one that never moved was never commanded).
+
+    With the frame times ``t_s``, the slip test reads the width on the force's clock: a width
+    reading that lags (:func:`~tactile.processing.grasp_signals.width_lag_s`) shows a release's
+    opening only after the lag, and a release was taken for a slip (the grasp was cut at the
+    hold, with its unloading branch).
     """
     f_raw, w = _check_signals(force_n, width_mm)
     f, outliers = despike(f_raw)
@@ -130,7 +136,14 @@ def find_loading_phase(
     rise = float(f.max() - rest)
     if rise < min_peak_force_n:
         raise NoContactError(_no_force_reason(rise, width_change, min_peak_force_n), hint=_hint(w))
-    slip = find_slip(f, w, rest_force_n=rest)
+    slip_width = w
+    if t_s is not None:
+        from tactile.processing.grasp_signals import aligned_width_mm, width_lag_s
+
+        lag = width_lag_s(t_s, f, w)
+        if lag is not None and lag.lag_s > 0.0:
+            slip_width = aligned_width_mm(t_s, w, lag.lag_s)
+    slip = find_slip(f, slip_width, rest_force_n=rest)
     if slip is not None:  # only the frames before the slip describe one contact
         flags.add(Flag.SLIP)
         notes.append(f"{slip.describe()}: estimated from the frames before it")

@@ -208,39 +208,21 @@ def _spread(values: np.ndarray, floor: float) -> float:
     return max(floor, float(np.std(values, ddof=1)))
 
 
-def fit_rig(
+def _fit_rows(
     presses: Sequence[_Signals],
+    corrected: Sequence[Any],
     calibration: SensorCalibration,
-    *,
     size_mm: float,
-    shape: str = "sphere",
-    pad_area_mm2: float | None = None,
-) -> RigFit:
-    """Fit the rig compliance and contact-width bias on presses of a rigid object.
-
-    ``size_mm``: the object's size along the squeeze axis (a sphere's diameter, a block's
-    thickness); ``shape``: ``sphere`` or ``flat`` (a face covering ``pad_area_mm2``).
-    """
+    shape: str,
+    pad_area_mm2: float | None,
+) -> list[RigPress]:
+    """One :class:`RigPress` per press, from its corrected force and width."""
     from tactile.processing.grasp_geometry import contact_width, hold_point
 
-    if not presses:
-        raise CalibrationError(
-            "tactile calibrate rig needs at least one press", hint="pass the rigid presses"
-        )
-    if shape not in ("sphere", "flat"):
-        raise CalibrationError(
-            f"rigid reference shape {shape!r} is not 'sphere' or 'flat'",
-            hint="press a rigid ball (--rigid-shape sphere) or a block (--rigid-shape flat)",
-        )
-    if shape == "flat" and not pad_area_mm2:
-        raise CalibrationError(
-            "a flat rigid reference needs the pad's area",
-            hint="use a calibration with a pad warp, or press a rigid ball",
-        )
     rows = []
-    for g in presses:
-        cw = contact_width(g.force_n, g.width_mm)
-        hold = hold_point(g.force_n, g.width_mm)
+    for g, c in zip(presses, corrected, strict=True):
+        cw = contact_width(c.force_n, c.width_mm)
+        hold = hold_point(c.force_n, c.width_mm)
         if hold.force_n <= 0.5:
             raise CalibrationError(
                 f"press {g.grasp_id!r}: the hold force {hold.force_n:.2g} N is too low",
@@ -262,6 +244,49 @@ def fit_rig(
                 contact_width_bias_mm=cw.width_mm - size_mm,
             )
         )
+    return rows
+
+
+def fit_rig(
+    presses: Sequence[_Signals],
+    calibration: SensorCalibration,
+    *,
+    size_mm: float,
+    shape: str = "sphere",
+    pad_area_mm2: float | None = None,
+) -> RigFit:
+    """Fit the rig compliance and contact-width bias on presses of a rigid object.
+
+    ``size_mm``: the object's size along the squeeze axis (a sphere's diameter, a block's
+    thickness); ``shape``: ``sphere`` or ``flat`` (a face covering ``pad_area_mm2``).
+    """
+    if not presses:
+        raise CalibrationError(
+            "tactile calibrate rig needs at least one press", hint="pass the rigid presses"
+        )
+    if shape not in ("sphere", "flat"):
+        raise CalibrationError(
+            f"rigid reference shape {shape!r} is not 'sphere' or 'flat'",
+            hint="press a rigid ball (--rigid-shape sphere) or a block (--rigid-shape flat)",
+        )
+    if shape == "flat" and not pad_area_mm2:
+        raise CalibrationError(
+            "a flat rigid reference needs the pad's area",
+            hint="use a calibration with a pad warp, or press a rigid ball",
+        )
+    from tactile.processing.grasp_signals import correct_signals
+
+    # the width on the force's clock and the motion's force removed, as the blind estimator
+    # reads every grasp (grasp_signals); the motion force follows the gap, which needs the rig
+    # compliance: a first pass on the readings, then again with the compliance it gives
+    corrected = [correct_signals(g.t_s, g.force_n, g.width_mm) for g in presses]
+    first = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2)
+    first_rig = max(float(np.median([r.rig_compliance_mm_per_n for r in first])), 0.0)
+    if any(c.motion is not None and c.motion.slope_n_per_mm != 0.0 for c in corrected):
+        corrected = [correct_signals(g.t_s, g.force_n, g.width_mm, first_rig) for g in presses]
+        rows = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2)
+    else:
+        rows = first
     all_bias = np.array([r.contact_width_bias_mm for r in rows])
     keep = np.abs(all_bias - np.median(all_bias)) <= OUTLIER_BIAS_MM
     rejected = tuple(r.grasp_id for r, k in zip(rows, keep, strict=True) if not k)
