@@ -31,6 +31,7 @@ from tactile.decisions.profiles import (
     ProfileError,
     RipenessClass,
 )
+from tactile.decisions.stopping import CONFIDENT_STOP, FUTILE_STOP
 
 
 @dataclass(frozen=True)
@@ -150,9 +151,16 @@ def _covered(
     )
 
 
+#: A sort log's ``stop_reason`` values of squeezes that ended before the full grasp
+#: (``--stop-when-confident``): their values were read at a lower force.
+EARLY_STOP_REASONS = (CONFIDENT_STOP, FUTILE_STOP)
+
+
 def read_samples(path: str | Path, quantity: str) -> list[Sample]:
     """Samples from a CSV: a ``label`` (or ``truth_class``) column and a ``value`` column (or
-    the sort log's ``value``); rows without a label are skipped."""
+    the sort log's ``value``); rows without a label are skipped. A labelled row of a sort log
+    whose squeeze was stopped early (``stop_reason`` confident or futile) is refused: fit on
+    full grasps, the squeeze every threshold is compared against."""
     path = Path(path)
     try:
         rows = list(csv.DictReader(path.open(newline="")))
@@ -174,6 +182,22 @@ def read_samples(path: str | Path, quantity: str) -> list[Sample]:
                 f"{path} measured {sorted(other)}, the profile decides on {quantity!r}",
                 hint="sort the labelled tray with the same profile quantity first",
             )
+    stopped = [
+        (r.get("item_id") or f"row {i + 2}")
+        for i, r in enumerate(rows)
+        if (r.get(label_col) or "").strip()
+        and (r.get("stop_reason") or "").strip() in EARLY_STOP_REASONS
+    ]
+    if stopped:
+        raise ProfileError(
+            f"{path}: {len(stopped)} labelled sample(s) come from squeezes stopped early "
+            f"(--stop-when-confident): {', '.join(stopped[:5])}"
+            f"{' ...' if len(stopped) > 5 else ''}; "
+            "a fruit's estimate rises with the force, so values read at a few newtons would "
+            "bias the fitted thresholds against the full squeezes they are meant for",
+            hint="sort the labelled fruit with full grasps (without --stop-when-confident), "
+            "then fit on that items.csv",
+        )
     samples = []
     for r in rows:
         label = (r.get(label_col) or "").strip()
