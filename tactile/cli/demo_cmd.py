@@ -159,5 +159,11 @@ def _print_tray(tray: Any) -> None:
     print("\nsorting a tray of simulated tomatoes with --stop-when-confident")
     print("(thresholds fitted on a separate labelled tray)")
     print(summary_table(tray.stopped))
-    full = tray.full.summary()
-    print(f"full grasps instead: median peak force {full['peak_force_median_n']:.2f} N")
+    full, stop = tray.full.summary(), tray.stopped.summary()
+    print(
+        "median peak force, stop when confident / full grasps: "
+        f"{stop['peak_force_median_n']:.2f} / {full['peak_force_median_n']:.2f} N over all "
+        f"grasps ({stop['n_grasps']} / {full['n_grasps']}), "
+        f"{stop['item_peak_force_median_n']:.2f} / {full['item_peak_force_median_n']:.2f} N over "
+        "items (each item's largest force)"
+    )

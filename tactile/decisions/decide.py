@@ -294,6 +294,45 @@ def decidable_ranges(profile: ProduceProfile) -> list[tuple[float, float]]:
     return ranges
 
 
+@dataclass(frozen=True)
+class LimitBand:
+    """Where a value between two neighbouring classes cannot be decided (for plots and text).
+
+    ``limit_low``/``limit_high``: the lower class's ``max`` and the upper class's ``min``, the
+    limits an interval is compared against (one value when the classes touch); ``lo``/``hi``:
+    the zone where even a value measured exactly is not confident, i.e. those limits widened
+    by their uncertainty at the profile's level (a fitted, banded profile: the band the fit
+    left between the classes, ``lo = limit_low`` and ``hi = limit_high``)."""
+
+    lower: str
+    upper: str
+    limit_low: float
+    limit_high: float
+    lo: float
+    hi: float
+
+    @property
+    def middle(self) -> float:
+        """The middle of the limits: a fitted threshold, or the shared literature limit."""
+        return (self.limit_low + self.limit_high) / 2.0
+
+
+def limit_bands(profile: ProduceProfile) -> list[LimitBand]:
+    """One :class:`LimitBand` per pair of neighbouring classes (see :func:`decidable_ranges`:
+    the bands are what lies between those ranges, per limit)."""
+    bands = []
+    for i in range(len(profile.classes) - 1):
+        a, b = profile.classes[i], profile.classes[i + 1]
+        u_a = _scaled_uncertainties(profile, i)[1]
+        u_b = _scaled_uncertainties(profile, i + 1)[0]
+        bands.append(
+            LimitBand(
+                a.name, b.name, a.max_value, b.min_value, a.max_value - u_a, b.min_value + u_b
+            )
+        )
+    return bands
+
+
 def squeeze_futile(measurement: Measurement, profile: ProduceProfile) -> str | None:
     """Why more force on this grasp could not make it confident, in words; None when it
     could. Not only the value (:func:`undecidable_at`) but the whole interval must lie where

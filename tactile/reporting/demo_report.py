@@ -1,9 +1,10 @@
 """The report ``tactile demo`` writes: what was grasped, estimated, and sorted, and why.
 
 Sections: the objects and the tray; grasp traces and the gel at contact and peak; estimates
-against the truth; the online estimate converging during one squeeze; the thresholds (from the
-literature, then fitted on a labelled tray); the sorting outcome item by item with the reason,
-and the peak forces with and without stopping when confident.
+against the truth; the online estimate converging during one squeeze, against the fitted class
+limits and their undecided bands; the rule the sorter applies (confident, uncertain, futile stops,
+out of range); the sorting outcome item by item with the reason, and the peak forces (medians
+over all grasps and over items) with and without stopping when confident.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from tactile import __version__
+from tactile.decisions.decide import limit_bands
 from tactile.decisions.fit import Boundary
 from tactile.decisions.log import item_row
 from tactile.decisions.profiles import ProduceProfile
-from tactile.decisions.sorter import REJECT, SortRun, fmt_value
-from tactile.decisions.stopping import CONFIDENT_STOP
+from tactile.decisions.sorter import REJECT, SortRun
+from tactile.decisions.stopping import CONFIDENT_STOP, FUTILE_FORCE_RATIO
 from tactile.reporting import plots
 from tactile.reporting.html import Report
 from tactile.types import Grasp, format_pa
@@ -122,7 +124,7 @@ def _fruit_traces(rep: Report, tray: DemoTray) -> None:
     ph = find_loading_phase(full.force_n, full.width_mm)
     rep.figure(
         plots.frames_figure(full, ph.contact_index, ph.peak_index),
-        f"The gel under fruit {full.meta.object_id} (full grasp to {full.force_n.max():.1f} N).",
+        f"The gel under fruit {full.meta.object_id} (full grasp to {full.force_n.max():.2f} N).",
     )
     if idx is None:
         rep.text(
@@ -140,9 +142,9 @@ def _fruit_traces(rep: Report, tray: DemoTray) -> None:
         plots.grasp_trace_figure(
             [full, a.run.grasp], [None, stop], ["full grasp", "--stop-when-confident"]
         ),
-        f"The same fruit squeezed to the gripper's force target (blue, {full.force_n.max():.1f}"
+        f"The same fruit squeezed to the gripper's force target (blue, {full.force_n.max():.2f}"
         f" N) and with --stop-when-confident (orange, × where the online estimate decided, at "
-        f"{a.run.grasp.force_n[stop]:.1f} N): {tray.stopped.results[idx].item.item_id}, the "
+        f"{a.run.grasp.force_n[stop]:.2f} N): {tray.stopped.results[idx].item.item_id}, the "
         "tray's earliest stop.",
     )
 
@@ -213,62 +215,168 @@ def _online_section(rep: Report, tray: DemoTray) -> None:
     rep.figure(
         plots.convergence_figure(
             trace,
-            thresholds=[c.min_value for c in tray.fitted.classes[1:]],
+            profile=tray.fitted,
             final_log10=final.log10_modulus if final else None,
             stop_index=pick.attempts[0].run.stop_index if early is not None else None,
             title=f"{pick.item.item_id} (true class {pick.item.truth_class})",
         ),
         "Online estimate of log10 E after each frame of one fruit's full squeeze, with its 95 % "
-        "interval (shaded); dashed: class thresholds; red: the estimate from the whole grasp; "
+        "interval (blue band); red: the estimate from the whole grasp. The fitted classes are "
+        "named at the right; dashed: the class limits the decision uses, grey between them: "
+        f"each limit's undecided band ({_bands_in_words(tray.fitted)}), dotted: its middle. A "
+        "value in a grey band is never sorted, however narrow its interval; "
         + (
             "green: where --stop-when-confident stopped (the interval had stayed inside one "
-            f"class for {tray.fitted.stop.stable_updates} updates)."
+            f"class, clear of the bands, for {tray.fitted.stop.stable_updates} updates)."
             if early is not None
             else "no fruit of this tray stopped early, so there is no stop to mark."
         ),
     )
 
 
+def _bands_in_words(prof: ProduceProfile) -> str:
+    return "; ".join(plots.band_text(prof, b) for b in limit_bands(prof))
+
+
+#: The lead of the rule's list in the report.
+RULE_LEAD = "How a fruit is sorted (the rule the code applies; docs/sorting.md):"
+
+
+def rule_items(prof: ProduceProfile) -> list[str]:
+    """The decision and stopping rule the sorter applies with ``prof``, in words, one item
+    per case (:mod:`tactile.decisions.decide`, :mod:`~tactile.decisions.stopping`,
+    :mod:`~tactile.decisions.sorter`)."""
+    s = prof.stop
+    banded = all(u == 0 for pair in prof.limit_uncertainties() for u in pair)
+    if banded:
+        limits = (
+            "These fitted classes end at the edges of the bands the fit left between them "
+            "(the dashed lines in the plots), so an interval that reaches into a band is not "
+            "confident."
+        )
+        zone = "inside a band"
+    else:
+        limits = (
+            "Each class limit carries an uncertainty (the shaded zones in the plots), which a "
+            "confident interval must clear: the estimate's half-width and the limit's "
+            "uncertainty added in quadrature."
+        )
+        zone = "within a limit's uncertainty"
+    uncertain = (
+        "Uncertain: the interval reaches a band or spans two classes. The fruit is grasped "
+        f"again (up to {prof.max_regrasps} more times), then rejected as uncertain."
+    )
+    if not banded:
+        uncertain += (
+            f" A fruit whose value itself lies {zone} is rejected at once: a narrower interval "
+            "around it could not clear the limit."
+        )
+    return [
+        f"Each grasp gives log10 E with its {prof.interval} % interval. A full grasp closes to "
+        "the gripper's force target (90 % of the safe force); any grasp stops at the safe force.",
+        "Confident: the whole interval lies inside one class, and the fruit is sorted there. "
+        + limits,
+        "Out of range: the interval lies below the lowest or above the highest class; "
+        "rejected at once.",
+        uncertain,
+        "With --stop-when-confident the gripper stops closing early, once the force is at "
+        f"least {s.min_force_n:g} N after {s.min_loading_frames} loading frames and an exact "
+        f"estimate confirms it. Confident stop: the same confident class (or out of range) "
+        f"for {s.stable_updates} updates in a row; the fruit is sorted on it.",
+        f"Futile stop (--stop-when-confident): the value has sat {zone}, where no interval "
+        f"however narrow is confident, for {s.stable_updates} updates in a row, and either its "
+        "whole interval lies there too or the value held there while the force rose "
+        f"{FUTILE_FORCE_RATIO:g}-fold. More force could not decide it, so the fruit is rejected "
+        "as uncertain at once, without a re-grasp.",
+        "Nothing is ever put in a class its interval did not lie in.",
+    ]
+
+
+def force_rows(s_stop: dict[str, Any], s_full: dict[str, Any]) -> list[list[str]]:
+    """The peak-force table: both medians (over all grasps, over items), the largest force,
+    two decimals, stopping when confident against full grasps."""
+
+    def n(x: float | None) -> str:
+        return "—" if x is None else f"{x:.2f}"
+
+    return [
+        ["grasps", str(s_stop["n_grasps"]), str(s_full["n_grasps"])],
+        [
+            "median peak force over all grasps (re-grasps included), N",
+            n(s_stop["peak_force_median_n"]),
+            n(s_full["peak_force_median_n"]),
+        ],
+        [
+            "median over items of each item's largest force, N",
+            n(s_stop["item_peak_force_median_n"]),
+            n(s_full["item_peak_force_median_n"]),
+        ],
+        [
+            "largest force on any item, N",
+            n(s_stop["peak_force_max_n"]),
+            n(s_full["peak_force_max_n"]),
+        ],
+    ]
+
+
 def _sorting_section(rep: Report, tray: DemoTray) -> None:
     prof = tray.fitted
     rep.section("5. Sorting", "sorting")
-    lit = ", ".join(
-        f"{c.name} from {fmt_value(prof.quantity, c.min_value)}"
-        for c in tray.literature.classes[1:]
-    )
-    fit = ", ".join(
-        f"{b.lower}|{b.upper} at {fmt_value(prof.quantity, b.threshold)}" for b in tray.boundaries
-    )
     rep.text(
         f"Profile {tray.literature.name!r}: classes {', '.join(prof.class_names)} as ranges of "
-        f"log10 E; safe grasp force {prof.max_force_n:g} N. Literature thresholds: {lit}. "
-        f"Fitted on the labelled tray (tactile sort fit): {fit}. A fruit is sorted into a class "
-        f"only when the estimate's {prof.interval} % interval lies inside that class; otherwise "
-        f"it is grasped again (up to {prof.max_regrasps} times) and then rejected as uncertain."
+        f"log10 E; safe grasp force {prof.max_force_n:g} N. Literature limits (replaced here): "
+        f"{_bands_in_words(tray.literature)}. Fitted on the labelled tray (tactile sort fit), "
+        f"used for sorting and drawn in the plots: {_bands_in_words(prof)}."
     )
+    rep.bullets(rule_items(prof), lead=RULE_LEAD)
     s_full, s_stop = tray.full.summary(), tray.stopped.summary()
 
     def pct(s: dict[str, Any]) -> str:
         acc = s["confident_accuracy"]
         return "—" if acc is None else f"{100 * acc:.0f} % ({s['n_right']}/{s['n_scored']})"
 
+    def both(key: str) -> str:
+        return f"{s_stop[key]:.2f} N / {s_full[key]:.2f} N"
+
     rep.kpis(
         [
             ("confident decisions right", pct(s_stop)),
             ("rejected as uncertain", f"{s_stop['n_rejected']} of {s_stop['n_items']}"),
-            ("median peak force, stop when confident", f"{s_stop['peak_force_median_n']:.1f} N"),
-            ("median peak force, full grasps", f"{s_full['peak_force_median_n']:.1f} N"),
+            (
+                "median over items of each item's largest force: stop when confident / full",
+                both("item_peak_force_median_n"),
+            ),
+            (
+                "median peak force over all grasps: stop when confident / full",
+                both("peak_force_median_n"),
+            ),
             (
                 "largest force (limit)",
-                f"{s_stop['peak_force_max_n']:.1f} N ({prof.max_force_n:g} N)",
+                f"{s_stop['peak_force_max_n']:.2f} N ({prof.max_force_n:g} N)",
             ),
         ]
     )
+    rep.table(
+        ["peak grip force", "--stop-when-confident", "full grasps"],
+        force_rows(s_stop, s_full),
+        numeric=(1, 2),
+    )
+    again = [r for r in tray.stopped.results if len(r.attempts) > 1]
+    rep.text(
+        "Which median: over items, each fruit counts once with the largest force it felt (what "
+        "a typical fruit went through); over all grasps, every re-grasp counts too. With "
+        f"--stop-when-confident {sum(len(r.attempts) for r in again)} of the "
+        f"{s_stop['n_grasps']} grasps were of the {len(again)} fruit grasped more than once, "
+        "so the median over all grasps moves less when the others stop early."
+    )
     rep.figure(
         plots.sorting_figure(tray.stopped),
-        "With --stop-when-confident. Left: each fruit's measured log10 E with its interval, "
-        "coloured by where it was sorted (hollow marker: wrong class); right: the largest force "
-        "each fruit felt, against the safe limit.",
+        "With --stop-when-confident. Left: each fruit's measured log10 E with its interval "
+        "(from its last grasp), coloured by where it was sorted (grey: rejected, with × under "
+        "it; hollow marker: wrong class; triangle: a lower bound only); the classes are named "
+        "at the right, the dashed lines are the class limits the decision uses, grey between "
+        "them each limit's undecided band, dotted its middle. Right: the largest force each "
+        "fruit felt, against the safe limit.",
     )
     header = ["item", "true class", "sorted as", "grasps", "peak force (N)", "why"]
     rows, classes = [], []
@@ -280,7 +388,9 @@ def _sorting_section(rep: Report, tray: DemoTray) -> None:
     rep.table(header, rows, row_classes=classes, numeric=(3, 4))
     rep.text(
         f"Full grasps on the same tray: {pct(s_full)} of confident decisions right, "
-        f"{s_full['n_rejected']} rejected, median peak force {s_full['peak_force_median_n']:.1f} N."
+        f"{s_full['n_rejected']} rejected, median peak force {s_full['peak_force_median_n']:.2f} N "
+        f"over all {s_full['n_grasps']} grasps, {s_full['item_peak_force_median_n']:.2f} N over "
+        "items."
     )
 
 

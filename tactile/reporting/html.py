@@ -19,6 +19,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; }
 p.lead { color: #555; margin-top: 0; }
+li { margin-bottom: 0.3em; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.88em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; }
@@ -48,6 +49,13 @@ class Report:
     def text(self, paragraph: str, *, css: str = "") -> None:
         cls = f' class="{css}"' if css else ""
         self._parts.append(f"<p{cls}>{html.escape(paragraph)}</p>")
+
+    def bullets(self, items: Sequence[str], *, lead: str = "") -> None:
+        """A paragraph ``lead`` (if any) and a bulleted list of plain-text ``items``."""
+        if lead:
+            self.text(lead)
+        cells = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+        self._parts.append(f"<ul>{cells}</ul>")
 
     def kpis(self, items: Sequence[tuple[str, str]]) -> None:
         cells = "".join(

@@ -12,6 +12,8 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from tactile.decisions.decide import LimitBand
+    from tactile.decisions.profiles import ProduceProfile
     from tactile.decisions.sorter import ItemResult, SortRun
     from tactile.estimators.online import OnlineUpdate
     from tactile.types import Grasp
@@ -41,31 +43,156 @@ def png_bytes(fig: Figure) -> bytes:
 
 
 def class_colour(run: SortRun, name: str) -> str:
-    names = run.profile.class_names
+    return profile_colour(run.profile, name)
+
+
+def profile_colour(profile: ProduceProfile, name: str) -> str:
+    names = profile.class_names
     return CLASS_COLOURS[names.index(name) % len(CLASS_COLOURS)] if name in names else REJECT_COLOUR
+
+
+#: Legend labels of the class-limit artists (tests read them from the legend).
+BAND_LABEL = "undecided band (a value here cannot be sorted)"
+LIMIT_LABEL = "class limit the decision uses"
+MIDDLE_LABEL = "band middle (fitted threshold)"
+REJECT_LABEL = "× under an item: rejected"
+
+
+def band_text(profile: ProduceProfile, band: LimitBand) -> str:
+    """A band in words, with the numbers the plots draw: its limits (or the shared limit and
+    its uncertainty zone) in the profile's units."""
+    from tactile.decisions.sorter import fmt_value
+
+    q = profile.quantity
+    if band.limit_low == band.limit_high:
+        if band.hi <= band.lo:
+            return f"{band.lower}|{band.upper} at {fmt_value(q, band.limit_low)}"
+        return (
+            f"{band.lower}|{band.upper} at {fmt_value(q, band.limit_low)}, undecided from "
+            f"{fmt_value(q, band.lo)} to {fmt_value(q, band.hi)}"
+        )
+    return (
+        f"{band.lower}|{band.upper} band {fmt_value(q, band.lo)} – {fmt_value(q, band.hi)} "
+        f"(middle {fmt_value(q, band.middle)})"
+    )
+
+
+def draw_class_limits(ax: Any, profile: ProduceProfile, *, label_x: float | None = None) -> None:
+    """Each class limit where the decision uses it (dashed), its undecided band shaded, the
+    middle of a fitted band dotted and labelled with its value (at ``label_x`` in data units,
+    else at the axes' left edge). Call :func:`label_classes` once the y-range is final."""
+    from matplotlib.transforms import blended_transform_factory
+
+    from tactile.decisions.decide import limit_bands
+    from tactile.decisions.sorter import fmt_value
+
+    if label_x is None:
+        trans, x = blended_transform_factory(ax.transAxes, ax.transData), 0.01
+    else:
+        trans, x = ax.transData, label_x
+    for band in limit_bands(profile):
+        if band.hi > band.lo:
+            ax.axhspan(band.lo, band.hi, color="0.55", alpha=0.22, lw=0, zorder=0)
+        for y in sorted({band.limit_low, band.limit_high}):
+            ax.axhline(y, color="k", lw=0.8, ls="--", zorder=1)
+        gap = band.limit_high > band.limit_low
+        if gap:
+            ax.axhline(band.middle, color="k", lw=0.8, ls=":", zorder=1)
+        ax.text(
+            x,
+            band.middle,
+            f"{band.lower}|{band.upper} {fmt_value(profile.quantity, band.middle)}",
+            transform=trans,
+            fontsize=7,
+            ha="left",
+            va="center",
+            zorder=2,
+            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
+        )
+
+
+def limit_legend_handles(profile: ProduceProfile) -> list[Any]:
+    """Legend entries for :func:`draw_class_limits` (the middle only where a band has one)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from tactile.decisions.decide import limit_bands
+
+    bands = limit_bands(profile)
+    handles: list[Any] = []
+    if any(b.hi > b.lo for b in bands):
+        handles.append(Patch(color="0.55", alpha=0.22, label=BAND_LABEL))
+    handles.append(Line2D([], [], color="k", lw=0.8, ls="--", label=LIMIT_LABEL))
+    if any(b.limit_high > b.limit_low for b in bands):
+        handles.append(Line2D([], [], color="k", lw=0.8, ls=":", label=MIDDLE_LABEL))
+    return handles
+
+
+def log10_pa_ticks(ax: Any) -> None:
+    """y tick labels of a log10 E (Pa) axis with the modulus beside: "5.50 (316 kPa)"."""
+    from matplotlib.ticker import FuncFormatter
+
+    from tactile.types import format_pa
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2f} ({format_pa(10**v)})"))
+    ax.tick_params(axis="y", labelsize=7)
+
+
+def label_classes(ax: Any, profile: ProduceProfile) -> None:
+    """Each class's name just right of the axes, in its colour, at the middle of the part of
+    the class a value can be sorted into (the class itself where no part can) that shows."""
+    from matplotlib.transforms import blended_transform_factory
+
+    from tactile.decisions.decide import limit_bands
+
+    y0, y1 = ax.get_ylim()
+    bands = limit_bands(profile)
+    trans = blended_transform_factory(ax.transAxes, ax.transData)
+    for i, c in enumerate(profile.classes):
+        lo = max(bands[i - 1].hi, c.min_value) if i > 0 else c.min_value
+        hi = min(bands[i].lo, c.max_value) if i < len(bands) else c.max_value
+        if hi <= lo:
+            lo, hi = c.min_value, c.max_value
+        lo, hi = max(lo, y0), min(hi, y1)
+        if hi <= lo:
+            continue
+        ax.text(
+            1.01,
+            (lo + hi) / 2,
+            c.name,
+            transform=trans,
+            color=profile_colour(profile, c.name),
+            fontsize=8,
+            fontweight="bold",
+            ha="left",
+            va="center",
+            clip_on=False,
+        )
 
 
 def sorting_figure(run: SortRun) -> bytes:
     """Left: each item's measured value and interval, coloured by where it was sorted, with
-    the class thresholds; right: each item's peak grasp force against the safe limit."""
+    the class limits and their undecided bands; right: each item's peak grasp force against
+    the safe limit."""
+    from matplotlib.lines import Line2D
+
     from tactile.decisions.sorter import REJECT
 
-    fig, axes = _figure(1, 2, (11.0, 4.2))
+    fig, axes = _figure(1, 2, (12.0, 5.2))
     ax, axf = axes[0]
     prof = run.profile
-    for c in prof.classes[1:]:
-        ax.axhline(c.min_value, color="k", lw=0.8, ls="--")
     xs = np.arange(len(run.results))
+    draw_class_limits(ax, prof, label_x=-1.9)
     for x, r in zip(xs, run.results, strict=True):
         a = r.attempts[-1]
         colour = class_colour(run, r.sorted_as)
         if a.measurement is not None:
             m = a.measurement
             top = m.hi if math.isfinite(m.hi) else m.value + 1.0
-            ax.plot([x, x], [m.lo, top], color=colour, lw=2)
+            ax.plot([x, x], [m.lo, top], color=colour, lw=2, zorder=3)
             marker = "^" if m.lower_bound_only else "o"
             face = colour if r.correct is not False else "white"
-            ax.plot([x], [m.value], marker=marker, color=colour, mfc=face, ms=7)
+            ax.plot([x], [m.value], marker=marker, color=colour, mfc=face, ms=7, zorder=4)
         if r.sorted_as == REJECT:  # at the bottom of the axes whatever the final y-range
             ax.text(
                 x,
@@ -76,24 +203,39 @@ def sorting_figure(run: SortRun) -> bytes:
                 color=REJECT_COLOUR,
                 transform=ax.get_xaxis_transform(),
             )
-    ax.set_xticks(xs, [r.item.item_id.rsplit("_", 1)[-1] for r in run.results], fontsize=7)
+    ax.set_xlim(-2.0, len(xs) - 0.5)
+    ticks = [r.item.item_id.rsplit("_", 1)[-1] for r in run.results]
+    ax.set_xticks(xs, ticks, fontsize=7)
     ax.set_xlabel("item")
     from tactile.decisions.profiles import QUANTITIES
 
     ax.set_ylabel(QUANTITIES[prof.quantity] + f", {prof.interval} % interval")
-    ax.set_title("decision per item (hollow: wrong class; dashed: thresholds)", fontsize=9)
-    for c in prof.classes:
-        ax.plot([], [], color=class_colour(run, c.name), lw=3, label=c.name)
-    ax.plot([], [], color=REJECT_COLOUR, lw=3, label="reject")
-    ax.legend(fontsize=7, loc="best")
+    ax.set_title("decision per item (its last grasp), with the class limits", fontsize=9)
+    if prof.quantity == "log10_modulus_pa":
+        log10_pa_ticks(ax)
+    label_classes(ax, prof)
+    handles: list[Any] = [
+        Line2D([], [], color=class_colour(run, c.name), lw=3, label=f"sorted {c.name}")
+        for c in prof.classes
+    ]
+    handles += [
+        Line2D([], [], color=REJECT_COLOUR, lw=3, label="rejected"),
+        Line2D([], [], ls="", marker="x", color=REJECT_COLOUR, ms=6, label=REJECT_LABEL),
+        Line2D([], [], ls="", marker="o", color="k", mfc="k", label="estimate and interval"),
+        Line2D([], [], ls="", marker="^", color="k", mfc="k", label="lower bound only"),
+        Line2D([], [], ls="", marker="o", color="k", mfc="white", label="hollow: wrong class"),
+        *limit_legend_handles(prof),
+    ]
+    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
     peaks = [r.max_peak_force_n for r in run.results]
     axf.bar(xs, peaks, color=[class_colour(run, r.sorted_as) for r in run.results])
     axf.axhline(prof.max_force_n, color="r", lw=1.2, label=f"safe limit {prof.max_force_n:g} N")
-    axf.set_xticks(xs, [r.item.item_id.rsplit("_", 1)[-1] for r in run.results], fontsize=7)
+    axf.set_ylim(0, 1.15 * max([prof.max_force_n, *peaks]))
+    axf.set_xticks(xs, ticks, fontsize=7)
     axf.set_ylabel("peak grasp force (N)")
     axf.set_xlabel("item")
-    axf.legend(fontsize=7)
-    axf.set_title("largest force on each item (all its grasps)", fontsize=9)
+    axf.legend(fontsize=7, loc="upper right")
+    axf.set_title("largest force on each item (all its grasps; colour: where sorted)", fontsize=9)
     return png_bytes(fig)
 
 
@@ -146,13 +288,14 @@ def frames_figure(grasp: Grasp, contact_index: int, peak_index: int) -> bytes:
 def convergence_figure(
     trace: Sequence[OnlineUpdate],
     *,
-    thresholds: Sequence[float] = (),
+    profile: ProduceProfile | None = None,
     final_log10: float | None = None,
     stop_index: int | None = None,
     title: str = "",
 ) -> bytes:
-    """The online log10 E and its 95 % interval against the grasp force as frames arrived."""
-    fig, axes = _figure(1, 1, (6.5, 3.8))
+    """The online log10 E and its 95 % interval against the grasp force as frames arrived,
+    with ``profile``'s class limits and undecided bands (log10 E profiles only)."""
+    fig, axes = _figure(1, 1, (9.5, 4.0))
     ax = axes[0][0]
     pts = [(u.force_n, u.estimate) for u in trace if u.estimate is not None]
     if pts:
@@ -165,8 +308,8 @@ def convergence_figure(
         )
         ax.fill_between(f, lo, hi, color="C0", alpha=0.25, label="95 % interval")
         ax.plot(f, v, "C0-o", ms=3, label="online estimate")
-    for t in thresholds:
-        ax.axhline(t, color="k", lw=0.8, ls="--")
+    if profile is not None and profile.quantity == "log10_modulus_pa":
+        draw_class_limits(ax, profile)
     if final_log10 is not None:
         ax.axhline(final_log10, color="C3", lw=1, label="whole-grasp estimate")
     if stop_index is not None:
@@ -176,7 +319,12 @@ def convergence_figure(
     ax.set_xlabel("grip force when the frame arrived (N)")
     ax.set_ylabel("log10 E (Pa)")
     ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7)
+    handles, _ = ax.get_legend_handles_labels()
+    log10_pa_ticks(ax)
+    if profile is not None and profile.quantity == "log10_modulus_pa":
+        label_classes(ax, profile)
+        handles += limit_legend_handles(profile)
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.12, 1.0))
     return png_bytes(fig)
 
 

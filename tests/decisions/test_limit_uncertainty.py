@@ -262,3 +262,37 @@ def test_a_regrasp_is_futile_only_when_the_value_itself_is_within_a_limits_uncer
     for m in (_m(5.5, 5.3, 5.7), _m(6.05, 5.95, 6.15), _m(6.2, 6.1, 6.3)):
         assert not decide(m, _profile(0.0)).regrasp_futile  # never without an uncertainty
         assert not decide(m, _profile(0.3, banded=True)).regrasp_futile  # nor when fitted
+
+
+@pytest.mark.parametrize("level", [95, 68])
+def test_limit_bands_are_where_an_exact_value_is_not_confident(level: int) -> None:
+    """The bands the report shades: each limit widened by its uncertainty at the profile's
+    level; a value inside one is uncertain however narrow its interval, one just outside is
+    confident."""
+    from tactile.decisions.decide import limit_bands
+
+    prof = _profile(0.2, level=level)
+    bands = limit_bands(prof)
+    u = 0.2 * _Z[level] / _Z[95]
+    assert [(b.lower, b.upper) for b in bands] == [("overripe", "ripe"), ("ripe", "unripe")]
+    for b, limit in zip(bands, (5.0, 6.0), strict=True):
+        assert b.limit_low == b.limit_high == b.middle == limit
+        assert b.lo == pytest.approx(limit - u) and b.hi == pytest.approx(limit + u)
+        for v in (b.lo + 1e-6, b.middle, b.hi - 1e-6):
+            assert decide(_m(v, v, v), prof).outcome == UNCERTAIN
+        for v in (b.lo - 1e-6, b.hi + 1e-6):
+            assert decide(_m(v, v, v), prof).outcome == CONFIDENT
+
+
+def test_limit_bands_of_a_fitted_profile_are_its_gaps() -> None:
+    from tactile.decisions.decide import limit_bands
+
+    samples = [Sample(v, c) for v, c in ((4.6, "overripe"), (5.2, "ripe"), (5.5, "ripe"))]
+    samples += [Sample(v, "unripe") for v in (6.1, 6.4)]
+    fitted, boundaries = fit_profile(_profile(0.3), samples)
+    bands = limit_bands(fitted)
+    for band, fit, (a, b) in zip(
+        bands, boundaries, itertools.pairwise(fitted.classes), strict=True
+    ):
+        assert (band.lo, band.hi) == (band.limit_low, band.limit_high) == (a.max_value, b.min_value)
+        assert band.middle == pytest.approx(fit.threshold)  # the number the report quotes

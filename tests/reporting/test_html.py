@@ -21,3 +21,10 @@ def test_report_is_one_escaped_self_contained_file(tmp_path: Path) -> None:
     assert "Title &lt;b&gt;" in page and "x &lt; y" in page and "&lt;i&gt;" in page
     assert 'class="wrong"' in page and "data:image/png;base64,iVBORw0KGgo" in page
     assert 'id="s1"' in page
+
+
+def test_bullets_are_an_escaped_list_after_their_lead() -> None:
+    rep = Report("t")
+    rep.bullets(["a < b", "c & d"], lead="Rule:")
+    page = rep.render()
+    assert "<p>Rule:</p><ul><li>a &lt; b</li><li>c &amp; d</li></ul>" in page
