@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 TUTORIALS = Path(__file__).resolve().parents[2] / "docs" / "tutorials"
-JOBS = ("collect", "estimate", "sort", "train")
+JOBS = ("collect", "estimate", "sort", "train", "search")
 #: One command may take this long (a loaded machine); a chain stops at its first failure.
 COMMAND_TIMEOUT_S = 280
 
@@ -41,6 +41,8 @@ def test_every_job_has_a_tutorial_with_commands_and_the_index_links_them() -> No
 def _skip_reason(job: str) -> str | None:
     if job == "train" and importlib.util.find_spec("torch") is None:
         return "the train tutorial needs the nn extra (torch)"
+    if job == "search" and any(importlib.util.find_spec(m) is None for m in ("torch", "optuna")):
+        return "the search tutorial needs the nn and search extras (torch, optuna)"
     return None
 
 
