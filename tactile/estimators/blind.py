@@ -447,7 +447,8 @@ SOFTEST_SOLID_PA = 1.0
 
 
 def _bound_for_a_foam(est: ModulusEstimate, foam_pa: float, unflag: bool) -> ModulusEstimate:
-    """A flagged estimate's bound made to hold for a densifying foam too (module docstring):
+    """A flagged estimate's bound made to hold for a densifying foam too (module docstring,
+    "Densifying foams"):
     lowered to the foam's bound ``foam_pa`` when that is lower; the flag dropped when
     ``unflag`` (a foam far softer fits the loading curve): the point is then the linear
     reading, the intervals from the foam's bound open upwards."""
@@ -455,11 +456,10 @@ def _bound_for_a_foam(est: ModulusEstimate, foam_pa: float, unflag: bool) -> Mod
     if foam_pa >= est.modulus_pa:
         return dataclasses.replace(est, details=details)
     if not unflag:
-        lo68 = max(min(est.interval_68_pa[0], foam_pa), foam_pa)
         return dataclasses.replace(
             est,
             modulus_pa=foam_pa,
-            interval_68_pa=(lo68, math.inf),
+            interval_68_pa=(foam_pa, math.inf),
             interval_95_pa=(foam_pa, math.inf),
             details=dict(details, note=(
                 (str(details["note"]) + "; " if details.get("note") else "")
