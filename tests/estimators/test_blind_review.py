@@ -6,7 +6,9 @@ removed. Found and measured by the verify-blind review, 2026-12-04 (docs: BENCHM
 "Blind: independent review"). Fixed by the blindfix branch (BENCHMARKS.md "Blind: after the
 review's fixes"): the small soft objects (now passing tests) and the 68 % interval; the
 lagging-width flag by the lagrig branch (the width lag estimated per grasp, BENCHMARKS.md
-"Blind: the width lag and the motion force"); the JPEG class flip is still an xfail.
+"Blind: the width lag and the motion force"); the tiny soft foam cylinder's false bound by the
+softbound branch (BENCHMARKS.md "Blind: bounds for densifying foams"); the JPEG class flip is
+still an xfail.
 """
 
 from __future__ import annotations
@@ -180,15 +182,6 @@ def test_a_flagged_objects_68_interval_is_not_absurd() -> None:
         assert est.interval_95_pa[0] <= lo68 < 1e12 and hi68 == math.inf
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 6.9 mm, 6.4 kPa foam cylinder squeezed on a randomised rig (gel 156 kPa, "
-    "2.8 mm) is flagged with a bound of ~3.7e4 Pa, 0.76 dex above its modulus, even from a "
-    "contact read wider than the true one: the gel takes nearly all the closure under so "
-    "small an object and the foam has densified by the hold. With a width lagging 0.29 s main "
-    "read it as 99 kPa unflagged (the lag read the contact 5.7 mm early); with the lag "
-    "realigned (lagrig) or without it (main too) it is flagged",
-)
 @pytest.mark.parametrize("latency_s", [0.0, 0.29])
 def test_a_tiny_soft_foam_cylinder_is_not_flagged_with_a_false_bound(
     latency_s: float, tmp_path: Path
@@ -196,7 +189,11 @@ def test_a_tiny_soft_foam_cylinder_is_not_flagged_with_a_false_bound(
     """Done-when: false bounds <= 1 %. Object 21 of `tactile simulate --population independent
     --rig random --seed 31 --objects 40 --grasps 1` (found by the lagrig branch's hold-out
     populations, BENCHMARKS.md "Blind: the width lag and the motion force"), its rig as drawn
-    but for the width latency, its grasp seed and force target as the dataset draws them."""
+    but for the width latency, its grasp seed and force target as the dataset draws them.
+    Was a strict xfail: flagged with a bound of ~3.7e4 Pa, 0.76 dex above its modulus (the gel
+    takes nearly all the closure under so small an object and the foam has densified by the
+    hold). Fixed by the densifying-foam bound (``foam_bound_pa``, BENCHMARKS.md "Blind: bounds
+    for densifying foams")."""
     foam = SimObject(
         shape="cylinder", radius_mm=3.4666014390105535, length_mm=18.360327527738843,
         modulus_pa=6406.590216253778, poisson=0.29619215276185507, foam=True,
