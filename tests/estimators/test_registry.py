@@ -46,7 +46,12 @@ def test_bad_option_is_config_error() -> None:
         get_estimator("hertz", nonsense=1)
 
 
-def test_register_custom_and_refuse_silent_overwrite() -> None:
+def test_register_custom_and_refuse_silent_overwrite(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the registration is undone after the test: later tests (e.g. the CLI's help, which
+    # names every registered estimator) see the built-in registry whatever the order
+    from tactile.estimators import registry
+
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
     register_estimator("test-constant-hertz", lambda: HertzEstimator(name="test-constant-hertz"))
     assert get_estimator("test-constant-hertz").name == "test-constant-hertz"
     with pytest.raises(ConfigError):
