@@ -120,6 +120,7 @@ from tactile.processing.grasp_geometry import (
     reconstruct_width_mm,
 )
 from tactile.processing.grasp_signals import MotionBaseline, correct_signals
+from tactile.processing.rig_fit import rig_fit_predates_signal_correction
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -952,10 +953,18 @@ class BlindEstimator(AnalyticalEstimator):
                 if rise is not None and rise.width_mm > geo.contact_width_mm + 2.0
                 else ""
             )
+            stale = (
+                f"; or, if this grasp's rig lags, re-fit calibration "
+                f"{calibration.calibration_id!r} (tactile calibrate rig on its rigid presses) or "
+                "re-simulate the file: its rig fit predates the width-lag correction "
+                "(2026-12-05) and may read sizes short"
+                if rig_fit_predates_signal_correction(calibration)
+                else ""
+            )
             raise EstimatorError(
                 f"grasp {features.grasp_id!r}: no object size could be read from the width "
                 f"(contact width {geo.contact_width_mm:.3g} mm){soft}",
-                hint="record the gripper width through the whole squeeze",
+                hint=f"record the gripper width through the whole squeeze{stale}",
             )
         est = self._estimate_with(geo, features, curve, calibration)
         if not est.lower_bound_only:

@@ -49,6 +49,26 @@ OUTLIER_BIAS_MM = 3.0
 #: Smallest spread (mm) claimed for the contact-width bias.
 MIN_BIAS_SD_MM = 1.0
 PA_PER_N_PER_MM2 = 1.0e6
+#: Written into ``provenance["rig_fit"]["signals"]`` by :func:`fit_rig`: the presses were read
+#: with the width on the force's clock and the closing motion's force removed
+#: (:mod:`tactile.processing.grasp_signals`, since 2026-12-05), as the blind estimator reads
+#: every grasp. A rig fit without it was made by earlier code, which read a lagging width as
+#: is: on a rig whose width lags, its contact-width bias is too large by lag x closing speed.
+RIG_FIT_SIGNALS = "width on the force's clock, motion force removed"
+
+
+def rig_fit_predates_signal_correction(calibration: SensorCalibration) -> bool:
+    """True when ``calibration`` holds a rig fit made before the signal correction (see
+    :data:`RIG_FIT_SIGNALS`): its ``provenance["rig_fit"]`` lacks ``signals``, or (a simulated
+    rig's calibration, which keeps only that marker) it has the fitted rig fields and no
+    ``rig_fit`` at all. False for current fits and for calibrations without a fitted rig."""
+    fit = calibration.provenance.get("rig_fit")
+    if isinstance(fit, dict):
+        return "signals" not in fit
+    fitted = calibration.rigid_press_closure_mm is not None or (
+        calibration.rig_compliance_mm_per_n != 0.0 or calibration.contact_width_bias_mm != 0.0
+    )
+    return fitted
 
 
 class _Signals(Protocol):
@@ -178,6 +198,7 @@ class RigFit:
     def evidence(self) -> dict[str, Any]:
         """Per-press evidence (stored as ``provenance["rig_fit"]``)."""
         return {
+            "signals": RIG_FIT_SIGNALS,
             "reference_size_mm": self.reference_size_mm,
             "reference_shape": self.reference_shape,
             "presses": [asdict(p) for p in self.presses],

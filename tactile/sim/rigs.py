@@ -228,8 +228,11 @@ def calibrate_rig(cfg: Any, base: SensorCalibration, seed: int = 0) -> SensorCal
     presses = [press_signals(cfg, seed + i) for i in range(CALIBRATION_PRESSES)]
     fit = fit_rig(presses, base, size_mm=REFERENCE_SPHERE_DIAMETER_MM)
     cal = fit.apply(base, base.calibration_id)
-    # the per-press evidence stays out of the grasp files (it is the fit's input, not its result)
-    cal = replace(cal, provenance={k: v for k, v in cal.provenance.items() if k != "rig_fit"})
+    # the per-press evidence stays out of the grasp files (it is the fit's input, not its
+    # result); how the presses were read stays (rig_fit_predates_signal_correction)
+    provenance = {k: v for k, v in cal.provenance.items() if k != "rig_fit"}
+    provenance["rig_fit"] = {"signals": fit.evidence()["signals"]}
+    cal = replace(cal, provenance=provenance)
     digest = hashlib.sha1(json.dumps(cal.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
     return replace(cal, calibration_id=f"{base.calibration_id}+simrig-{digest}")
 

@@ -111,3 +111,23 @@ def test_calibrate_rig_is_the_fit_written_into_the_calibration() -> None:
     assert written == fit.apply(cal, "sim-rig-test")
     same_id, _ = calibrate_rig(presses, cal, size_mm=40.0)
     assert same_id.calibration_id == cal.calibration_id
+
+
+def test_a_rig_fit_says_how_its_presses_were_read_and_older_fits_are_recognised() -> None:
+    from tactile.processing.rig_fit import RIG_FIT_SIGNALS, rig_fit_predates_signal_correction
+    from tactile.sim.rigs import apply_rig, draw_rig
+
+    cal = _sim_calibration()
+    fitted = fit_rig(_presses(0.0), cal, size_mm=40.0).apply(cal, "bench")
+    assert fitted.provenance["rig_fit"]["signals"] == RIG_FIT_SIGNALS
+    assert not rig_fit_predates_signal_correction(fitted)
+    assert not rig_fit_predates_signal_correction(cal)  # no rig fitted at all
+    # a fit written before the width-lag correction: its evidence has no "signals"
+    old_evidence = {k: v for k, v in fitted.provenance["rig_fit"].items() if k != "signals"}
+    older = dataclasses.replace(fitted, provenance={"rig_fit": old_evidence})
+    assert rig_fit_predates_signal_correction(older)
+    # a simulated rig's calibration keeps only the marker; files simulated earlier have none
+    sim = apply_rig(SimGraspConfig.clean(), draw_rig(np.random.default_rng(3))).rig_calibration
+    assert sim.provenance["rig_fit"] == {"signals": RIG_FIT_SIGNALS}
+    assert not rig_fit_predates_signal_correction(sim)
+    assert rig_fit_predates_signal_correction(dataclasses.replace(sim, provenance={}))
