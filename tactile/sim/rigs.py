@@ -47,7 +47,7 @@ import numpy as np
 
 from tactile.errors import ConfigError
 from tactile.estimators.neural.rig import REFERENCE_SPHERE_DIAMETER_MM
-from tactile.processing.rig_fit import fit_rig
+from tactile.processing.rig_fit import RIG_FIT_SIGNALS, fit_rig
 from tactile.sensor import RIGID_PRESS_FORCES_N, SensorCalibration, get_calibration
 from tactile.sim.contact import GelModel, contact_curve
 from tactile.sim.objects import SimObject
@@ -231,7 +231,7 @@ def calibrate_rig(cfg: Any, base: SensorCalibration, seed: int = 0) -> SensorCal
     # the per-press evidence stays out of the grasp files (it is the fit's input, not its
     # result); how the presses were read stays (rig_fit_predates_signal_correction)
     provenance = {k: v for k, v in cal.provenance.items() if k != "rig_fit"}
-    provenance["rig_fit"] = {"signals": fit.evidence()["signals"]}
+    provenance["rig_fit"] = {"signals": RIG_FIT_SIGNALS}
     cal = replace(cal, provenance=provenance)
     digest = hashlib.sha1(json.dumps(cal.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
     return replace(cal, calibration_id=f"{base.calibration_id}+simrig-{digest}")
