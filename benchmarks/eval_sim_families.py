@@ -139,6 +139,7 @@ def per_object(rows: list[dict[str, Any]], limits: dict[str, float]) -> list[dic
                     <= np.median([r["hi68"] for r in use])
                 ),
                 "net_mu": float(np.median(nets)) if nets else None,
+                "source": use[len(use) // 2].get("source"),
                 "ok": (flagged and med <= lab and lab >= math.log10(lim))
                 or (not flagged and abs(med - lab) <= 1.0),
             }

@@ -8,7 +8,11 @@
 - ``hybrid``: the network and the analytical ``auto`` estimate combined by their uncertainties
   (a precision-weighted two-component mixture, so disagreement widens the interval), the network
   dropped when it is out of its training distribution (the physics alone answers, with the
-  reason in ``details``); the same physics limits.
+  reason in ``details``); the same physics limits, except that the network alone does not make
+  an object "stiffer than the gel" when the physics resolves it below the limit (a two-sided
+  analytical estimate whose calibrated upper 95 % end is below the resolvable limit): the
+  physics answers then, its 95 % interval reaching up to the network's mean
+  (``details["network_physics_disagree"]``; docs/network.md, "Hybrid").
 
 Both refuse a grasp whose camera shows no contact while the force rose (frozen camera, unloaded
 gel), like the analytical estimators.
@@ -282,6 +286,13 @@ class NeuralEstimator:
         # and the closure did not resolve the object's own deformation either (a closure well
         # beyond the rig's rigid press is a measured deformation: then the number stands)
         stiff = mu >= math.log10(e_res) and (rig is None or limits.unresolved)
+        hi95_pa = 10 ** (mu + Z95 * sigma)
+        if stiff and (resolved := self._physics_resolves(net, analytical, e_res)) is not None:
+            # the physics measured a deformation that puts the object below the limit: the
+            # network alone does not make it "stiffer than the gel" (hybrid only)
+            stiff = False
+            mu, sigma, hi95_pa, more = resolved
+            details.update(more, log10_mean=mu, log10_sigma=sigma)
         if stiff:
             lb = bound if bound is not None else min(statistical, e_res)
             details["lower_bound_from"] = "physics" if bound is not None else "network"
@@ -297,11 +308,20 @@ class NeuralEstimator:
         return ModulusEstimate(
             modulus_pa=10**mu,
             interval_68_pa=(10 ** (mu - Z68 * sigma), 10 ** (mu + Z68 * sigma)),
-            interval_95_pa=(10 ** (mu - Z95 * sigma), 10 ** (mu + Z95 * sigma)),
+            interval_95_pa=(10 ** (mu - Z95 * sigma), hi95_pa),
             estimator=self.name,
             flags=frozenset(flags),
             details=details,
         )
+
+    def _physics_resolves(
+        self, net: NetworkAnswer, analytical: ModulusEstimate | None, e_res: float
+    ) -> tuple[float, float, float, dict[str, object]] | None:
+        """When the answer is beyond the resolvable limit ``e_res``: None (answer with the
+        lower bound), or the two-sided answer to give instead, as (log10 mean, log10 sigma,
+        upper end of the 95 % interval in Pa, details to add). ``neural`` has no physics of
+        its own: always None."""
+        return None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model={str(self.loaded.path)!r})"
@@ -354,6 +374,36 @@ class HybridEstimator(NeuralEstimator):
             "network_log10_mean": net.mu,
         }
         return dataclasses.replace(analytical, estimator=self.name, details=details)
+
+    def _physics_resolves(
+        self, net: NetworkAnswer, analytical: ModulusEstimate | None, e_res: float
+    ) -> tuple[float, float, float, dict[str, object]] | None:
+        """The physics resolves the object below the limit — a two-sided analytical estimate
+        whose upper 95 % end (with the hybrid's calibrated sigma,
+        :func:`_analytical_gaussian`) is below ``e_res`` — while the combination is at or above
+        it: the physics answers (its mean and sigma), the 95 % interval's upper end raised to
+        the network's mean so that it covers the disagreement; ``details`` name it. The
+        network's claim alone is not a measured "stiffer than the gel" (docs/network.md)."""
+        ana = _analytical_gaussian(analytical, self.analytical_sigma_scale)
+        if ana is None or Flag.STIFFER_THAN_GEL in (analytical.flags if analytical else ()):
+            return None
+        mu_a, sigma_a = ana
+        upper95 = mu_a + Z95 * sigma_a
+        if not upper95 < math.log10(e_res):
+            return None
+        hi95 = 10 ** max(upper95, net.mu)
+        return (
+            mu_a,
+            sigma_a,
+            hi95,
+            {
+                "source": "analytical (physics resolves the object below the limit; the "
+                "network is beyond it)",
+                "network_physics_disagree": True,
+                "network_weight": 0.0,
+                "analytical_log10_upper_95": upper95,
+            },
+        )
 
     @property
     def analytical_sigma_scale(self) -> float:

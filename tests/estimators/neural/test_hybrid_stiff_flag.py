@@ -1,0 +1,127 @@
+"""The hybrid's stiff flag follows the physics (issue 12): a network answer beyond the grasp's
+resolvable limit does not make an object the physics resolved "stiffer than the gel"; a
+physics lower bound with the network beyond the limit still does."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import disk_grasp
+
+from tactile.estimators.base import resolve_calibration
+from tactile.estimators.neural.checkpoint import save_checkpoint
+from tactile.estimators.neural.data import prepare_grasp
+from tactile.estimators.neural.estimator import HybridEstimator, NetworkAnswer, NeuralEstimator
+from tactile.estimators.neural.inputs import Normalization, stack_inputs
+from tactile.estimators.neural.model import create_model, model_config
+from tactile.estimators.neural.predict import Z68
+from tactile.types import Flag, ModulusEstimate
+
+#: the network's answer in every test: far beyond any limit of the synthetic grasp
+NET = NetworkAnswer(mu=8.0, sigma=0.2, ood_score=0.5, sim_to_real_sd=0.0)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cfg = model_config("mt-tiny", analytical={"enabled": False})
+    grasps = [disk_grasp(20, modulus_pa=e) for e in (1e4, 1e6, 1e8)]
+    items = [
+        prepare_grasp(g, cfg, calibration="sim-wedge-v1", analytical=None, features=f)[0]
+        for g, f in grasps
+    ]
+    norm = Normalization.fit(stack_inputs(items), np.array([4.0, 6.0, 8.0]))
+    path = tmp_path_factory.mktemp("tiny") / "model.pt"
+    return save_checkpoint(path, create_model(cfg).eval(), norm, info={})
+
+
+def _fixed(cls: type[NeuralEstimator], model: Path) -> NeuralEstimator:
+    class Fixed(cls):  # type: ignore[valid-type,misc]
+        def network_answer(self, inputs: object, meta: object) -> NetworkAnswer:
+            return NET
+
+    return Fixed(model)
+
+
+def _answer(
+    cls: type[NeuralEstimator], model: Path, analytical: ModulusEstimate | None
+) -> ModulusEstimate:
+    """The estimator's answer on a synthetic soft grasp, with the network's answer ``NET``
+    and ``analytical`` as the physics' (no rig calibration: the limit is the uncalibrated
+    one, and the closure counts as unresolved)."""
+    grasp, feats = disk_grasp(20, modulus_pa=1e4)
+    est = _fixed(cls, model)
+    inputs, feats, _ = prepare_grasp(
+        grasp, est.loaded.config, calibration="sim-wedge-v1", analytical=None, features=feats
+    )
+    cal = resolve_calibration(grasp.meta, "sim-wedge-v1")
+    return est._predict(inputs, feats, analytical, grasp.meta, cal)
+
+
+def _limit(model: Path) -> float:
+    """log10 of the synthetic grasp's resolvable limit (Pa)."""
+    limit = _answer(NeuralEstimator, model, None).details["resolvable_limit_pa"]
+    assert isinstance(limit, float)
+    return math.log10(limit)
+
+
+def _two_sided(log10_e: float, half_width: float = 0.1) -> ModulusEstimate:
+    return ModulusEstimate(
+        modulus_pa=10**log10_e,
+        interval_68_pa=(10 ** (log10_e - half_width), 10 ** (log10_e + half_width)),
+        interval_95_pa=(10 ** (log10_e - 2 * half_width), 10 ** (log10_e + 2 * half_width)),
+        estimator="auto",
+    )
+
+
+def test_a_resolved_physics_answer_is_not_turned_stiff_by_the_network(tiny_model: Path) -> None:
+    limit = _limit(tiny_model)
+    assert limit < NET.mu - 1.0  # the network alone is far beyond the limit
+    physics = _two_sided(limit - 1.5)  # upper 95 % end (sigma floored at 0.3) below the limit
+    hybrid = _fixed(HybridEstimator, tiny_model)
+    assert isinstance(hybrid, HybridEstimator)
+    mixed, _, _ = hybrid._combine(NET, physics)
+    assert mixed >= limit  # without the physics check the combination would be flagged
+
+    est = _answer(HybridEstimator, tiny_model, physics)
+    assert not est.lower_bound_only and Flag.STIFFER_THAN_GEL not in est.flags
+    assert est.log10_modulus == pytest.approx(limit - 1.5)  # the physics answers
+    assert est.details["network_physics_disagree"] is True
+    assert "physics resolves" in str(est.details["source"])
+    lo95, hi95 = est.interval_95_pa
+    assert lo95 < physics.modulus_pa and math.log10(hi95) >= NET.mu  # covers the disagreement
+    assert est.interval_68_pa[1] < 10**limit
+    assert est.details["log10_sigma"] == pytest.approx(max(0.1 / Z68, 0.3))  # floored
+
+    # ``neural`` has no physics of its own: the network beyond the limit is flagged
+    alone = _answer(NeuralEstimator, tiny_model, physics)
+    assert alone.lower_bound_only and Flag.STIFFER_THAN_GEL in alone.flags
+
+
+def test_a_physics_lower_bound_with_the_network_beyond_the_limit_is_flagged(
+    tiny_model: Path,
+) -> None:
+    limit = _limit(tiny_model)
+    bound = ModulusEstimate(
+        modulus_pa=10 ** (limit - 0.5),
+        interval_68_pa=(10 ** (limit - 0.5), math.inf),
+        interval_95_pa=(10 ** (limit - 0.5), math.inf),
+        estimator="auto",
+        flags=frozenset({Flag.STIFFER_THAN_GEL}),
+        lower_bound_only=True,
+    )
+    est = _answer(HybridEstimator, tiny_model, bound)
+    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
+    assert math.isinf(est.interval_95_pa[1])
+    assert "network_physics_disagree" not in est.details
+
+
+def test_a_physics_answer_reaching_the_limit_does_not_lift_the_flag(tiny_model: Path) -> None:
+    """Two-sided, but its upper 95 % end is beyond the limit: the physics does not resolve the
+    object, the combination beyond the limit is flagged as before."""
+    limit = _limit(tiny_model)
+    est = _answer(HybridEstimator, tiny_model, _two_sided(limit - 0.2))
+    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
+    assert "network_physics_disagree" not in est.details
