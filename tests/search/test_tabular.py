@@ -11,6 +11,7 @@ import optuna
 from tactile.estimators.neural.model import model_config
 from tactile.search.tabular import (
     DEFAULT_CELL,
+    RIG_DEFAULT_CELL,
     Table,
     all_cells,
     cell_config,
@@ -26,6 +27,12 @@ def test_space_has_142_cells_and_the_default_model_is_one() -> None:
     default = model_config("mt-physics")
     cfg = cell_config(DEFAULT_CELL, k_frames=default.k_frames)
     assert cfg.with_overrides(name="mt-physics") == default
+    # the current default (mt-rig) differs from its nearest cell only in the geometry widths
+    rig = model_config("mt-rig")
+    near = cell_config(RIG_DEFAULT_CELL, k_frames=rig.k_frames).with_overrides(name="mt-rig")
+    assert near.geometry.hidden == (16,) and rig.geometry.hidden == (24,)
+    assert not near.analytical.enabled and not rig.analytical.enabled  # (its unused widths differ)
+    assert near.with_overrides(geometry=rig.geometry, analytical=rig.analytical) == rig
 
 
 def _toy_table() -> Table:
