@@ -379,6 +379,7 @@ def extract_features_from(
         notes=tuple(notes),
         contact_patch_mm=patch,
         contact_visibility=visibility,
+        width_lag=phase.width_lag,
     )
 
 
@@ -438,7 +439,7 @@ def _cut(signals: SignalSource, phase: LoadingPhase, n: int) -> tuple[SignalSour
         signals.frame_shape,
         n,
     )
-    return cut, replace(phase, force_n=phase.force_n[:n])
+    return cut, replace(phase, force_n=phase.force_n[:n], width_lag=None)  # measured uncut
 
 
 def _interpolate_loading(values: np.ndarray, measured: Sequence[int]) -> None:
