@@ -41,7 +41,7 @@ from tactile.errors import TactileError
 from tactile.estimators import get_estimator
 from tactile.io import GraspReader
 from tactile.processing import extract_features
-from tactile.sensor import get_calibration
+from tactile.sensor import resolve_calibration
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "reference_grasps"
 
@@ -73,6 +73,7 @@ def _median_ms(values: list[float]) -> float:
 
 def bench(path: Path, estimator_name: str, repeats: int) -> list[tuple[str, ...]]:
     from tactile.estimators import AnalyticalEstimator
+    from tactile.estimators.base import with_pad_area
     from tactile.evaluation.runner import estimate_stored
 
     est = get_estimator(estimator_name)
@@ -90,7 +91,9 @@ def bench(path: Path, estimator_name: str, repeats: int) -> list[tuple[str, ...]
                 t1 = time.perf_counter()
                 grasp = reader.read(gid)
                 t2 = time.perf_counter()
-                cal = get_calibration(grasp.meta.calibration_id or "sim-wedge-v1")
+                # what estimate_stored uses: the grasp's own record (a simulated rig's), else
+                # its calibration id
+                cal = with_pad_area(resolve_calibration(grasp.meta), grasp)
                 feats = extract_features(grasp, calibration=cal)
                 t3 = time.perf_counter()
                 with contextlib.suppress(TactileError):  # a failing grasp still costs time
