@@ -102,7 +102,8 @@ class FrameSource:
     def prefetch(self, indices: Sequence[int]) -> None:
         if self._frames is not None or self._read_many is None:
             return
-        missing = [int(i) for i in dict.fromkeys(indices) if int(i) not in self._cache]
+        # ascending: a reader returns the frames in the order asked, copied when not sorted
+        missing = sorted({int(i) for i in indices} - self._cache.keys())
         if missing:
             for i, frame in zip(missing, self._read_many(missing), strict=True):
                 self._cache[i] = frame
