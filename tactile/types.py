@@ -218,6 +218,37 @@ class ContactVisibility:
         return self.change / max(self.noise, VISIBILITY_NOISE_FLOOR)
 
 
+@dataclass(frozen=True)
+class WidthLag:
+    """The width reading's lag behind the force (s) and the loop it closes: the median width
+    gap (mm) between the unloading and the loading branch at zero lag
+    (:func:`tactile.processing.grasp_signals.width_lag_s`)."""
+
+    lag_s: float
+    loop_mm: float
+
+
+@dataclass(frozen=True, eq=False)
+class MeasuredWidthLag:
+    """The width lag as measured on these time stamps, (despiked) force and width; ``lag`` is
+    None where none could be measured. The loading phase measures it (its slip test reads the
+    width on the force's clock) and hands it on, so that the blind estimate's signal
+    correction reads it instead of measuring it again on the same arrays
+    (:func:`tactile.processing.grasp_signals.correct_signals`)."""
+
+    t_s: np.ndarray
+    force_n: np.ndarray
+    width_mm: np.ndarray
+    lag: WidthLag | None
+
+    def measured_on(self, t_s: np.ndarray, force_n: np.ndarray, width_mm: np.ndarray) -> bool:
+        """Whether it was measured on exactly these values (shape and every sample)."""
+        return all(
+            np.shape(a) == np.shape(b) and np.array_equal(a, b)
+            for a, b in ((self.t_s, t_s), (self.force_n, force_n), (self.width_mm, width_mm))
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class GraspFeatures:
     """Physical features of one grasp over its loading phase (first contact .. peak force).
@@ -229,7 +260,8 @@ class GraspFeatures:
     along the pad's x and y (``tactile.processing.contact.PATCH_COLUMNS``), or None.
     ``contact_visibility`` says whether the camera saw the contact at all (None: not measured,
     e.g. features built by hand); estimators refuse a grasp whose score is below
-    ``tactile.processing.contact.MIN_CONTACT_VISIBILITY``.
+    ``tactile.processing.contact.MIN_CONTACT_VISIBILITY``. ``width_lag`` is the width reading's
+    lag as the loading phase measured it on these signals (:class:`MeasuredWidthLag`).
     """
 
     grasp_id: str
@@ -246,6 +278,9 @@ class GraspFeatures:
     notes: tuple[str, ...] = ()
     contact_patch_mm: np.ndarray | None = None
     contact_visibility: ContactVisibility | None = None
+    #: the width lag the loading phase measured on these ``t_s``, ``force_n`` and ``width_mm``
+    #: (None: not measured); checked against the arrays before it is used
+    width_lag: MeasuredWidthLag | None = None
 
     @property
     def loading(self) -> slice:

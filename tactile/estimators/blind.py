@@ -93,6 +93,7 @@ lag.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -262,11 +263,10 @@ def _curved_force_n(
     c_obj = _object_compliance(modulus_pa, estimator)
     rig = calibration.rig_compliance_mm_per_n
     length = cylinder_contact_length_mm(geo, calibration)
-    grid = np.linspace(0.0, 2.0 * radius, 801)
-    table = (grid, _line_half_width(grid, np.full_like(grid, radius)))
+    table = _line_half_width_table(radius) if shape != "sphere" else None
 
     def model(delta: np.ndarray) -> np.ndarray:
-        if shape == "sphere":
+        if table is None:
             return _sphere_force_n(delta, radius, c_obj, calibration)
         return _cylinder_force_n(delta, radius, length, c_obj, calibration, table)
 
@@ -279,6 +279,19 @@ def _curved_force_n(
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
     return lo, np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
+
+
+@functools.lru_cache(maxsize=256)
+def _line_half_width_table(radius_mm: float) -> tuple[np.ndarray, np.ndarray]:
+    """(δ, b) of a cylinder of radius ``radius_mm``: 801 approaches from 0 to its diameter and
+    their strip half-widths (:func:`_line_half_width`), read-only. Kept per radius: the
+    late-read and ramp tests call :func:`_curved_force_n` tens of times a grasp for the same
+    few radii, and solving the table each time was most of the blind estimate's time."""
+    grid = np.linspace(0.0, 2.0 * radius_mm, 801)
+    b = _line_half_width(grid, np.full_like(grid, radius_mm))
+    grid.flags.writeable = False
+    b.flags.writeable = False
+    return grid, b
 
 
 def _earlier_contact_contradicted(
@@ -918,10 +931,10 @@ class BlindEstimator(AnalyticalEstimator):
         # the width on the force's clock, the motion's force removed (module docstring)
         signals = correct_signals(
             features.t_s, features.force_n, features.width_mm,
-            calibration.rig_compliance_mm_per_n,
+            calibration.rig_compliance_mm_per_n, measured_lag=features.width_lag,
         )  # fmt: skip
         corrected = dataclasses.replace(
-            features, force_n=signals.force_n, width_mm=signals.width_mm
+            features, force_n=signals.force_n, width_mm=signals.width_mm, width_lag=None
         )
         ramp = None
         if signals.motion is not None and signals.motion.slope_n_per_mm != 0.0:

@@ -102,7 +102,8 @@ class FrameSource:
     def prefetch(self, indices: Sequence[int]) -> None:
         if self._frames is not None or self._read_many is None:
             return
-        missing = [int(i) for i in dict.fromkeys(indices) if int(i) not in self._cache]
+        # ascending: a reader returns the frames in the order asked, copied when not sorted
+        missing = sorted({int(i) for i in indices} - self._cache.keys())
         if missing:
             for i, frame in zip(missing, self._read_many(missing), strict=True):
                 self._cache[i] = frame
@@ -324,14 +325,18 @@ def extract_features_from(
     # with one image (the peak, for flags) the reference is the frame before force contact,
     # unchecked; else the touch shows 0-3 frames before force contact: the base, the last two
     search = cal if max_image_frames is None or max_image_frames > 1 else None
+    # the visibility check's frames either side of the peak are read with the others (one
+    # read of the file instead of two)
+    judge_visibility = min(warp.size_px) >= MIN_VISIBILITY_PAD_PX
+    beside = _beside_peak(signals.n_frames, phase.peak_index) if judge_visibility else []
     if signals.reference_frame is not None:
-        frames.prefetch(todo)
+        frames.prefetch([*todo, *beside])
     elif search is None:
-        frames.prefetch([max(phase.contact_index - 1, 0), *todo])
+        frames.prefetch([max(phase.contact_index - 1, 0), *todo, *beside])
     else:
         lo = max(0, phase.contact_index - 11)
         near = range(max(lo, phase.contact_index - 2), phase.contact_index)
-        frames.prefetch([lo, *near, *todo])
+        frames.prefetch([lo, *near, *todo, *beside])
     ref_raw, ref_index, note = _choose_reference(signals, frames, phase.contact_index, search, warp)
     notes.append(note)
     use_depth = cal.gradient_matrix is not None and (with_depth or cal.contact_method == "depth")
@@ -342,7 +347,7 @@ def extract_features_from(
         signals, frames, todo, ref, cal, warp, use_depth
     )
     visibility = None
-    if min(warp.size_px) >= MIN_VISIBILITY_PAD_PX:
+    if judge_visibility:
         visibility = _visibility(signals, frames, ref, ref_index, phase, warp)
         notes.append(
             f"contact visibility {visibility.score:.1f} (largest change {visibility.change:.2f} "
@@ -379,7 +384,13 @@ def extract_features_from(
         notes=tuple(notes),
         contact_patch_mm=patch,
         contact_visibility=visibility,
+        width_lag=phase.width_lag,
     )
+
+
+def _beside_peak(n_frames: int, peak_index: int) -> list[int]:
+    """The frames either side of the peak that exist: :func:`_visibility` reads them."""
+    return [i for i in (peak_index - 1, peak_index + 1) if 0 <= i < n_frames]
 
 
 def _visibility(
@@ -438,7 +449,7 @@ def _cut(signals: SignalSource, phase: LoadingPhase, n: int) -> tuple[SignalSour
         signals.frame_shape,
         n,
     )
-    return cut, replace(phase, force_n=phase.force_n[:n])
+    return cut, replace(phase, force_n=phase.force_n[:n], width_lag=None)  # measured uncut
 
 
 def _interpolate_loading(values: np.ndarray, measured: Sequence[int]) -> None:

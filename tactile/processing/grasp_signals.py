@@ -53,6 +53,19 @@ from typing import Any
 import numpy as np
 
 from tactile.processing.grasp_geometry import RISE_MIN_N, RISE_MIN_SHARE, reconstruct_width_mm
+from tactile.types import MeasuredWidthLag, WidthLag
+
+__all__ = [
+    "CorrectedSignals",
+    "MeasuredWidthLag",
+    "MotionBaseline",
+    "WidthLag",
+    "aligned_width_mm",
+    "correct_signals",
+    "measure_width_lag",
+    "motion_baseline",
+    "width_lag_s",
+]
 
 #: Largest lag searched (s); the simulator draws up to 0.4 s, real rigs read ~0.
 MAX_LAG_S = 1.0
@@ -69,15 +82,6 @@ DEPARTURE_FRAMES = 3
 #: rising, the width moving less than ``REST_SHARE`` of the free approach that follows.
 REST_FRAMES = 3
 REST_SHARE = 0.1
-
-
-@dataclass(frozen=True)
-class WidthLag:
-    """The width reading's lag behind the force (s) and the loop it closes: the median width
-    gap (mm) between the unloading and the loading branch at zero lag."""
-
-    lag_s: float
-    loop_mm: float
 
 
 def _fresh(t_s: np.ndarray, width_mm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -131,6 +135,16 @@ def width_lag_s(t_s: np.ndarray, force_n: np.ndarray, width_mm: np.ndarray) -> W
     j = int(closed[0])
     lag = grid[j - 1] + (0.0 - gap[j - 1]) / (gap[j] - gap[j - 1]) * LAG_STEP_S
     return WidthLag(float(lag), loop)
+
+
+def measure_width_lag(
+    t_s: np.ndarray, force_n: np.ndarray, width_mm: np.ndarray
+) -> MeasuredWidthLag:
+    """:func:`width_lag_s` with the arrays it was measured on (float64), to be handed on."""
+    t = np.asarray(t_s, dtype=np.float64)
+    f = np.asarray(force_n, dtype=np.float64)
+    w = np.asarray(width_mm, dtype=np.float64)
+    return MeasuredWidthLag(t, f, w, width_lag_s(t, f, w))
 
 
 def aligned_width_mm(t_s: np.ndarray, width_mm: np.ndarray, lag_s: float) -> np.ndarray:
@@ -261,15 +275,25 @@ def correct_signals(
     force_n: np.ndarray,
     width_mm: np.ndarray,
     rig_compliance_mm_per_n: float = 0.0,
+    *,
+    measured_lag: MeasuredWidthLag | None = None,
 ) -> CorrectedSignals:
     """Width realigned by its lag, then the motion baseline removed from the force (module
     docstring); ``rig_compliance_mm_per_n`` turns the reading into the gel-to-gel gap the
-    motion force follows once the object is loaded."""
+    motion force follows once the object is loaded. ``measured_lag``: the lag as already
+    measured (the loading phase's, :attr:`~tactile.types.GraspFeatures.width_lag`), used when
+    it was measured on these time stamps, this despiked force and this width, else measured
+    again: the result is the same either way."""
     from tactile.processing.loading import despike
 
     f = np.asarray(force_n, dtype=np.float64)
     clean = despike(f)[0] if f.size >= 3 else f  # a -70 N glitch would cross every level
-    lag = width_lag_s(t_s, clean, width_mm)
+    if measured_lag is not None and measured_lag.measured_on(
+        np.asarray(t_s, dtype=np.float64), clean, np.asarray(width_mm, dtype=np.float64)
+    ):
+        lag = measured_lag.lag
+    else:
+        lag = width_lag_s(t_s, clean, width_mm)
     w = aligned_width_mm(t_s, width_mm, 0.0 if lag is None else lag.lag_s)
     motion = motion_baseline(clean, w)
     if motion is not None and motion.slope_n_per_mm != 0.0:

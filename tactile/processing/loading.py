@@ -16,7 +16,7 @@ import numpy as np
 from tactile.errors import InvalidGraspError, NoContactError
 from tactile.processing._lean import running_median
 from tactile.processing.slip import find_slip
-from tactile.types import Flag
+from tactile.types import Flag, MeasuredWidthLag
 
 #: MAD -> standard deviation for normally distributed noise.
 _MAD_TO_SD = 1.4826
@@ -39,6 +39,8 @@ class LoadingPhase:
     notes: tuple[str, ...]
     #: last frame that belongs to the squeeze (None: all); a slip ends the grasp there
     end_index: int | None = None
+    #: the width lag measured on the frame times, ``force_n`` and the width (None: no times)
+    width_lag: MeasuredWidthLag | None = None
 
     @property
     def n_frames(self) -> int:
@@ -119,7 +121,8 @@ def find_loading_phase(
     With the frame times ``t_s``, the slip test reads the width on the force's clock: a width
     reading that lags (:func:`~tactile.processing.grasp_signals.width_lag_s`) shows a release's
     opening only after the lag, and a release was taken for a slip (the grasp was cut at the
-    hold, with its unloading branch).
+    hold, with its unloading branch). The lag measured there is kept in the phase
+    (``width_lag``) for the estimators' signal correction.
     """
     f_raw, w = _check_signals(force_n, width_mm)
     f, outliers = despike(f_raw)
@@ -137,10 +140,12 @@ def find_loading_phase(
     if rise < min_peak_force_n:
         raise NoContactError(_no_force_reason(rise, width_change, min_peak_force_n), hint=_hint(w))
     slip_width = w
+    measured_lag = None
     if t_s is not None:
-        from tactile.processing.grasp_signals import aligned_width_mm, width_lag_s
+        from tactile.processing.grasp_signals import aligned_width_mm, measure_width_lag
 
-        lag = width_lag_s(t_s, f, w)
+        measured_lag = measure_width_lag(t_s, f, w)
+        lag = measured_lag.lag
         if lag is not None and lag.lag_s > 0.0:
             slip_width = aligned_width_mm(t_s, w, lag.lag_s)
     slip = find_slip(f, slip_width, rest_force_n=rest)
@@ -182,6 +187,7 @@ def find_loading_phase(
         flags=frozenset(flags),
         notes=tuple(notes),
         end_index=slip.before_index if slip is not None else None,
+        width_lag=measured_lag,
     )
 
 

@@ -162,3 +162,18 @@ def test_a_very_soft_small_object_squashed_below_the_force_onset_is_not_flagged(
     est = BlindEstimator().estimate(grasp)
     assert not est.lower_bound_only
     assert abs(math.log10(est.modulus_pa / 5e3)) <= 1.0
+
+
+def test_the_strip_half_width_table_is_kept_per_radius_and_unchanged() -> None:
+    """The cylinder's (approach, half-width) table is solved once per radius and reused: the
+    same values as solving it afresh, read-only so that no caller can alter the kept copy."""
+    import numpy as np
+
+    from tactile.estimators.blind import _line_half_width, _line_half_width_table
+
+    grid, b = _line_half_width_table(12.5)
+    fresh_grid = np.linspace(0.0, 25.0, 801)
+    assert np.array_equal(grid, fresh_grid)
+    assert np.array_equal(b, _line_half_width(fresh_grid, np.full_like(fresh_grid, 12.5)))
+    assert _line_half_width_table(12.5)[1] is b
+    assert not b.flags.writeable and not grid.flags.writeable

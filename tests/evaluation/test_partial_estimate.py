@@ -100,3 +100,25 @@ def test_real_grasp_from_a_file_reads_a_bounded_number_of_frames(
         _, full = estimate_stored(reader, gid, auto, max_image_frames=None)
         assert abs(math.log10(fast.modulus_pa / full.modulus_pa)) < 0.06, gid
         assert fast.lower_bound_only == full.lower_bound_only
+
+
+def test_a_grasp_with_a_stored_reference_reads_its_frames_in_one_go(sim_store: Path) -> None:
+    """The loading frames and the visible-contact check's frames either side of the peak are
+    read in one call (one opening of the file), each frame once."""
+    r = GraspReader(sim_store)
+    for gid in r.ids():
+        calls: list[list[int]] = []
+
+        def read(
+            indices: Sequence[int], gid: str = gid, calls: list[list[int]] = calls
+        ) -> np.ndarray:
+            calls.append([int(i) for i in indices])
+            return r.read_frames(gid, indices)
+
+        signals = r.read_signals(gid)
+        assert signals.reference_frame is not None
+        part = extract_features_from(signals, FrameSource(read), SIM_WEDGE, max_image_frames=4)
+        assert len(calls) == 1, calls
+        p = part.peak_index
+        assert {p - 1, p, p + 1} <= set(calls[0])
+        assert part.contact_visibility is not None

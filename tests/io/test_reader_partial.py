@@ -51,3 +51,21 @@ def test_damaged_series_is_a_corrupt_file(store: Path) -> None:
         g["force_n"] = np.zeros(3)  # not one sample per frame
     with pytest.raises(CorruptFileError, match="force_n"):
         GraspReader(store).read_signals("g001")
+
+
+@pytest.mark.parametrize("chunks", [(3, 5, 1), (8, 10, 3), None])
+def test_a_stored_reference_reads_the_same_however_it_is_chunked(
+    tmp_path: Path, chunks: tuple[int, ...] | None
+) -> None:
+    """The raw reference frame is read one chunk at a time (h5py chunks a 480x640x3 frame as
+    120x160x1 tiles, slow to scatter); partial edge chunks, one chunk and no chunking alike."""
+    from tactile.io.frame_store import read_reference
+
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, size=(8, 11, 3), dtype=np.uint8)
+    with h5py.File(tmp_path / "r.h5", "w") as f:
+        opts = {} if chunks is None else {"chunks": chunks, "compression": "gzip"}
+        f.create_dataset("reference_frame", data=image, **opts)
+        out = read_reference(f, "r.h5")
+    assert out is not None and out.dtype == np.uint8 and out.shape == image.shape
+    assert np.array_equal(out, image)

@@ -11,6 +11,7 @@ import pytest
 
 from tactile.processing.grasp_geometry import contact_width, hold_point
 from tactile.processing.grasp_signals import (
+    WidthLag,
     correct_signals,
     motion_baseline,
     width_lag_s,
@@ -136,3 +137,46 @@ def test_rigid_presses_on_a_lagging_rig_fit_its_compliance() -> None:
     ref = fit_rig([simulate_grasp(ball, config=clean, seed=s) for s in range(3)], cal, size_mm=D)
     assert fit.rig_compliance_mm_per_n == pytest.approx(ref.rig_compliance_mm_per_n, abs=0.03)
     assert abs(fit.contact_width_bias_mm - ref.contact_width_bias_mm) < 1.0
+
+
+def test_the_loading_phase_hands_on_the_lag_it_measured() -> None:
+    """The slip test's lag is kept with the arrays it was measured on, and the signal correction
+    reads it instead of measuring it again: the same corrected signals either way."""
+    g = simulate_grasp(STEEL, config=_config(0.3, motion=0.1, stiffness=10.0), seed=1)
+    phase = find_loading_phase(g.force_n, g.width_mm, t_s=g.t_s)
+    measured = phase.width_lag
+    assert measured is not None and measured.lag is not None
+    assert measured.force_n is phase.force_n
+    assert measured.lag == width_lag_s(g.t_s, phase.force_n, g.width_mm)
+    fresh = correct_signals(g.t_s, phase.force_n, g.width_mm, 0.01)
+    handed = correct_signals(g.t_s, phase.force_n, g.width_mm, 0.01, measured_lag=measured)
+    assert handed.lag == fresh.lag
+    assert np.array_equal(handed.force_n, fresh.force_n)
+    assert np.array_equal(handed.width_mm, fresh.width_mm)
+    assert handed.motion == fresh.motion
+    assert find_loading_phase(g.force_n, g.width_mm).width_lag is None  # no clock, no lag
+
+
+def test_a_lag_measured_on_other_signals_is_measured_again() -> None:
+    """A lag handed on is read only for the very arrays it was measured on; with other arrays
+    (a grasp cut at a slip, a force the correction despikes further) the correction measures
+    the lag of the signals it was given."""
+    g = simulate_grasp(STEEL, config=_config(0.3, stiffness=10.0), seed=0)
+    phase = find_loading_phase(g.force_n, g.width_mm, t_s=g.t_s)
+    measured = phase.width_lag
+    assert measured is not None and measured.lag is not None
+    marked = dataclasses.replace(measured, lag=WidthLag(0.9, -1.0))  # tells reuse from re-measure
+    assert marked.measured_on(g.t_s, phase.force_n, g.width_mm)
+    assert correct_signals(g.t_s, phase.force_n, g.width_mm, measured_lag=marked).lag == (
+        WidthLag(0.9, -1.0)
+    )
+    n = g.t_s.size - 5
+    assert not marked.measured_on(g.t_s[:n], phase.force_n[:n], g.width_mm[:n])
+    cut = correct_signals(g.t_s[:n], phase.force_n[:n], g.width_mm[:n], measured_lag=marked)
+    assert cut.lag == correct_signals(g.t_s[:n], phase.force_n[:n], g.width_mm[:n]).lag
+    spiked = phase.force_n.copy()
+    spiked[len(spiked) // 2] = -70.0  # despiked inside the correction: not the measured force
+    assert not marked.measured_on(g.t_s, spiked, g.width_mm)
+    c = correct_signals(g.t_s, spiked, g.width_mm, measured_lag=marked)
+    assert c.lag == correct_signals(g.t_s, spiked, g.width_mm).lag
+    assert c.lag is not None and c.lag.lag_s < 0.5

@@ -133,3 +133,24 @@ def test_estimate_uses_only_the_frames_before_a_slip(
     assert "slip" in rows["slipped"]["flags"] and "slip" not in rows["before_slip"]["flags"]
     ratio = rows["slipped"]["modulus_pa"] / rows["before_slip"]["modulus_pa"]
     assert ratio == pytest.approx(1.0, abs=0.1)
+
+
+def test_the_features_hand_on_the_lag_of_their_own_signals_only() -> None:
+    """The features carry the loading phase's width lag measured on their own time stamps,
+    force and width; a grasp cut at a slip carries none (it was measured on the whole grasp),
+    and the blind estimate measures it on the cut signals."""
+    from tactile.processing import extract_features
+    from tactile.sensor import resolve_calibration
+
+    obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=1.5e5, name="rubber_ball")
+    grasp = simulate_grasp(obj, config=SimGraspConfig(), seed=3)
+    cal = resolve_calibration(grasp.meta)
+    whole = extract_features(grasp, cal)
+    assert whole.width_lag is not None
+    assert whole.width_lag.measured_on(whole.t_s, whole.force_n, whole.width_mm)
+    phase = find_loading_phase(grasp.force_n, grasp.width_mm)
+    s = (phase.contact_index + phase.peak_index) // 2 + 1
+    force = grasp.force_n.copy()
+    force[s:] = np.maximum(force[s:] - 0.5 * force[s - 1], 0.0)
+    cut = extract_features(dataclasses.replace(grasp, force_n=force), cal)
+    assert Flag.SLIP in cut.flags and cut.width_lag is None
