@@ -84,6 +84,13 @@ as stiffer than a rigid one, because the gel alone would have taken more. The cu
 give the object at least the approach beyond 1.5 times the gel's thickness (the calibration's
 split between gel and rig is not exact: :data:`GEL_DEPTH_MARGIN`, :func:`_gel_depth_floor`).
 
+**A closure a rigid object could show.** The rig fit splits the golf ball's closure between gel
+and rig with the calibration's gel model; on a rig whose gel is stiffer than that model the fit
+reads too little rig compliance, and a flatter rigid object's rig closure went to the object
+(closed intervals up to 0.3-0.8 MPa for objects of 10^7-10^11 Pa, issue 11). A point estimate
+whose closure the golf ball's, all of it in the rig, could explain has its intervals opened
+upwards (:func:`_open_if_rig_split`).
+
 **A width reading that still moves during the hold** (a lag the loop did not resolve, creep):
 when it moves more than max(1 mm, a quarter of the closure) during the hold, a point estimate's
 interval is opened upwards (``may_be_stiffer_than_gel``, ``poor_fit``): the closure may be the
@@ -121,7 +128,10 @@ from tactile.processing.grasp_geometry import (
     reconstruct_width_mm,
 )
 from tactile.processing.grasp_signals import MotionBaseline, correct_signals
-from tactile.processing.rig_fit import rig_fit_predates_signal_correction
+from tactile.processing.rig_fit import (
+    rig_fit_predates_signal_correction,
+    rigid_sphere_gel_closure_mm,
+)
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
 
@@ -533,6 +543,68 @@ def _open_if_width_drifts(
     return dataclasses.replace(
         est,
         flags=est.flags | {Flag.POOR_FIT},
+        interval_68_pa=(est.interval_68_pa[0], math.inf),
+        interval_95_pa=(est.interval_95_pa[0], math.inf),
+        details=details,
+    )
+
+
+def reference_press_closure_mm(force_n: float, calibration: SensorCalibration) -> float | None:
+    """Closure (mm) the calibration says its rigid reference sphere (the rig fit's golf ball,
+    else the gel fit's sphere) shows at ``force_n``: the gel's Hertz share plus ``c_rig·F``.
+    None when the calibration names no rigid reference."""
+    size = calibration.rigid_press_size_mm
+    if size is None:
+        gel_fit = calibration.provenance.get("gel_fit")
+        radius = gel_fit.get("radius_mm") if isinstance(gel_fit, dict) else None
+        size = 2.0 * float(radius) if radius else None
+    if not size or calibration.rigid_press_shape not in (None, "sphere"):
+        return None
+    gel = rigid_sphere_gel_closure_mm(force_n, size / 2.0, calibration)
+    return gel + calibration.rig_compliance_mm_per_n * force_n
+
+
+def _open_if_rig_split(
+    est: ModulusEstimate,
+    closure_mm: np.ndarray,
+    force_n: float,
+    calibration: SensorCalibration,
+) -> ModulusEstimate:
+    """A point estimate whose closure a rigid object could show is opened upwards.
+
+    The rig fit measures gel + rig together on one rigid sphere; their split follows the
+    calibration's gel model, which may be softer than the rig's gel (``wedge-reference-v3``'s
+    55 kPa effective gel was fitted with no rig compliance: on the golf ball at 19 N it takes
+    6.3 mm, a simulated rig's own 200-600 kPa gel 2.7-5.7 mm). The rest then reads as little or
+    no rig compliance, and on a flatter rigid object (a cylinder's end, a box) — where any gel
+    takes far less — the rig's closure is credited to the object: a confidently wrong closed
+    interval (issue 11). With all of the reference's closure in the rig (a gel that takes none),
+    a rigid object of any shape closes at most that much at the same force, so when more than
+    :data:`UNRESOLVED_SHARE` of the draws of the closure (first squeeze to hold) stay within it,
+    the object may be rigid: the interval is opened upwards (``may_be_stiffer_than_gel``)."""
+    if est.lower_bound_only or math.isinf(est.interval_95_pa[1]) or force_n <= 0.0:
+        return est
+    reference_mm = reference_press_closure_mm(force_n, calibration)
+    if reference_mm is None:
+        return est
+    share = float(np.mean(closure_mm <= reference_mm))
+    if share <= UNRESOLVED_SHARE:
+        return est
+    details = dict(
+        est.details,
+        may_be_stiffer_than_gel=True,
+        rigid_reference_closure_mm=reference_mm,
+        rigid_reference_share=share,
+    )
+    details["note"] = (
+        (details["note"] + "; " if details.get("note") else "")
+        + f"the closure ({float(np.median(closure_mm)):.2g} mm) is within what the rigid "
+        f"reference closes at {force_n:.3g} N ({reference_mm:.2g} mm): if the rig's gel is "
+        "stiffer than the calibration's, a rigid object closes that much, so the interval is "
+        "open upwards"
+    )
+    return dataclasses.replace(
+        est,
         interval_68_pa=(est.interval_68_pa[0], math.inf),
         interval_95_pa=(est.interval_95_pa[0], math.inf),
         details=details,
@@ -1171,7 +1243,8 @@ class BlindEstimator(AnalyticalEstimator):
         )  # fmt: skip
         if "flat" in geo.plausible_shapes:
             hyps["flat"] = flat
-        return self._combine(hyps, flat, geo, curve.flags, calibration, rng, (rig_c, rig_sd))
+        est = self._combine(hyps, flat, geo, curve.flags, calibration, rng, (rig_c, rig_sd))
+        return _open_if_rig_split(est, wc - hold_w, geo.hold_force_n, calibration)
 
     def _combine(
         self,
