@@ -282,10 +282,14 @@ def _curved_force_n(
 
     closure = np.maximum(contact_width_mm - np.asarray(width_mm, dtype=np.float64), 0.0)
     lo = np.zeros_like(closure)
-    hi = np.maximum(model(closure / 2.0), 0.0)
+    first = model(closure / 2.0)
+    hi = np.maximum(first, 0.0)
+    # without a rig the model's argument is closure/2 at every step (0·F = 0): evaluated once
+    fixed = first if rig == 0.0 else None
     for _ in range(30):  # F = model((closure − c_rig·F)/2), all frames at once
         mid = 0.5 * (lo + hi)
-        above = model(np.maximum(closure - rig * mid, 0.0) / 2.0) > mid
+        at = fixed if fixed is not None else model(np.maximum(closure - rig * mid, 0.0) / 2.0)
+        above = at > mid
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
     return lo, np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
@@ -346,10 +350,13 @@ def _curved_force_rows(
     active = np.flatnonzero(w < contacts.max()) if contacts.size else np.arange(0)
     closure = np.maximum(contacts[:, None] - w[None, active], 0.0)
     lo = np.zeros_like(closure)
-    hi = np.maximum(model(closure / 2.0), 0.0)
+    first = model(closure / 2.0)
+    hi = np.maximum(first, 0.0)
+    fixed = first if rig == 0.0 else None  # as in _curved_force_n
     for _ in range(30):
         mid = 0.5 * (lo + hi)
-        above = model(np.maximum(closure - rig * mid, 0.0) / 2.0) > mid
+        at = fixed if fixed is not None else model(np.maximum(closure - rig * mid, 0.0) / 2.0)
+        above = at > mid
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
     force = np.zeros((contacts.size, w.size))
