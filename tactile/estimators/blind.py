@@ -282,13 +282,88 @@ def _curved_force_n(
 
     closure = np.maximum(contact_width_mm - np.asarray(width_mm, dtype=np.float64), 0.0)
     lo = np.zeros_like(closure)
-    hi = np.maximum(model(closure / 2.0), 0.0)
+    first = model(closure / 2.0)
+    hi = np.maximum(first, 0.0)
+    # without a rig the model's argument is closure/2 at every step (0·F = 0): evaluated once
+    fixed = first if rig == 0.0 else None
     for _ in range(30):  # F = model((closure − c_rig·F)/2), all frames at once
         mid = 0.5 * (lo + hi)
-        above = model(np.maximum(closure - rig * mid, 0.0) / 2.0) > mid
+        at = fixed if fixed is not None else model(np.maximum(closure - rig * mid, 0.0) / 2.0)
+        above = at > mid
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
     return lo, np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
+
+
+def _curved_force_rows(
+    shape: str,
+    width_mm: np.ndarray,
+    contacts_mm: np.ndarray,
+    modulus_pa: float,
+    geo: GraspGeometry,
+    estimator: Any,
+    calibration: SensorCalibration,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_curved_force_n` for several contact widths at once: row ``k`` of each array is
+    ``_curved_force_n(shape, width_mm, contacts_mm[k], ...)``, bit for bit (the same
+    element-wise operations in the same order, the radius per row; tests/estimators). One
+    bisection for all of them instead of one per contact width: the motion-ramp test tries up
+    to 41 widths a shape, and the per-call overhead of those small arrays was most of its time."""
+    contacts = np.asarray(contacts_mm, dtype=np.float64).reshape(-1)
+    radii = np.array(
+        [max(geo.size_mm + (float(c) - geo.contact_width_mm), 2.0) / 2.0 for c in contacts],
+        dtype=np.float64,
+    )[:, None]
+    c_obj = _object_compliance(modulus_pa, estimator)
+    rig = calibration.rig_compliance_mm_per_n
+    length = cylinder_contact_length_mm(geo, calibration)
+    gel_c = calibration.gel_reduced_compliance_per_pa
+    tables = [_line_half_width_table(float(r)) for r in radii[:, 0]] if shape != "sphere" else None
+
+    def model(delta_mm: np.ndarray) -> np.ndarray:
+        delta = np.maximum(delta_mm, 0.0)
+        if tables is None:  # _sphere_force_n, the radius per row
+            gel = np.full_like(delta, gel_c)
+            if calibration.thin_layer:
+                gel = gel * thin_layer_factor(np.sqrt(radii * delta), calibration.gel_thickness_mm)
+            g = gel
+            lock = calibration.gel_lock_depth_mm
+            if lock is not None:
+                for _ in range(20):
+                    g = bottomed_gel_compliance(gel, c_obj + g, delta, lock)
+            e_star = 1.0 / (c_obj + g) / PA_PER_N_PER_MM2
+            return 4.0 / 3.0 * e_star * np.sqrt(radii) * delta**1.5
+        # _cylinder_force_n with each row's table
+        b = np.empty_like(delta)
+        for k, (grid, half) in enumerate(tables):
+            b[k] = np.interp(delta[k], grid, half)
+        b = np.where(delta > 0.0, b, 0.0)
+        gel = np.full_like(delta, gel_c)
+        if calibration.thin_layer:
+            gel = gel * thin_layer_factor(b, calibration.gel_thickness_mm)
+        e_star = 1.0 / (c_obj + gel) / PA_PER_N_PER_MM2
+        return math.pi * length * b * b * e_star / (4.0 * radii)
+
+    w = np.asarray(width_mm, dtype=np.float64)
+    # widths no candidate has closed to carry no force (the bisection leaves 0.0 there) and
+    # no strain (0.0 / 2 / R): solved only where some row has closure
+    active = np.flatnonzero(w < contacts.max()) if contacts.size else np.arange(0)
+    closure = np.maximum(contacts[:, None] - w[None, active], 0.0)
+    lo = np.zeros_like(closure)
+    first = model(closure / 2.0)
+    hi = np.maximum(first, 0.0)
+    fixed = first if rig == 0.0 else None  # as in _curved_force_n
+    for _ in range(30):
+        mid = 0.5 * (lo + hi)
+        at = fixed if fixed is not None else model(np.maximum(closure - rig * mid, 0.0) / 2.0)
+        above = at > mid
+        lo = np.where(above, mid, lo)
+        hi = np.where(above, hi, mid)
+    force = np.zeros((contacts.size, w.size))
+    strain = np.zeros((contacts.size, w.size))
+    force[:, active] = lo
+    strain[:, active] = np.maximum(closure - rig * lo, 0.0) / 2.0 / radii
+    return force, strain
 
 
 @functools.lru_cache(maxsize=256)
@@ -410,24 +485,35 @@ def _widest_touch_under_ramp(
     post = np.arange(dep, upto)
     post = post[f[post] <= 0.5 * peak]
     x_post = np.maximum(motion.reference_width_mm - w[post], 0.0)
-    for contact in np.linspace(motion.reference_width_mm, departure_width, RAMP_TOUCH_CANDIDATES):
-        if contact <= departure_width:
-            break
-        for shape in shapes:
-            pred, _ = _curved_force_n(shape, ws, contact, modulus_pa, geo, estimator, calibration)
-            rss, coef = fit(fs - pred)
-            if rss - line > DEPARTURE_Z**2 * noise**2:
-                continue
-            if post.size:
-                p_post, strain = _curved_force_n(
-                    shape, w[post], contact, modulus_pa, geo, estimator, calibration
-                )
-                excess = f[post] - coef[0] - coef[1] * x_post - p_post
-                small = strain <= RAMP_STEEP_MAX_STRAIN
-                steep = excess[small] > CONTRADICTED_Z * noise + 0.05
-                if int(np.sum(steep)) >= CONTRADICTED_FRAMES:
+    contacts = np.linspace(motion.reference_width_mm, departure_width, RAMP_TOUCH_CANDIDATES)
+    stop = np.flatnonzero(contacts <= departure_width)
+    contacts = contacts[: stop[0]] if stop.size else contacts
+    # widest first, as one loop over the candidates would, their forces before the departure
+    # computed for blocks of 1, 2, 4, ... candidates at once (_curved_force_rows: the same
+    # numbers) so that an early answer costs little more than one candidate's
+    start, size = 0, 1
+    while start < contacts.size:
+        block = contacts[start : start + size]
+        preds = {
+            shape: _curved_force_rows(shape, ws, block, modulus_pa, geo, estimator, calibration)[0]
+            for shape in shapes
+        }
+        start, size = start + block.size, 2 * size
+        for row, contact in enumerate(block):
+            for shape in shapes:
+                rss, coef = fit(fs - preds[shape][row])
+                if rss - line > DEPARTURE_Z**2 * noise**2:
                     continue
-            return float(contact)
+                if post.size:
+                    p_post, strain = _curved_force_n(
+                        shape, w[post], contact, modulus_pa, geo, estimator, calibration
+                    )
+                    excess = f[post] - coef[0] - coef[1] * x_post - p_post
+                    small = strain <= RAMP_STEEP_MAX_STRAIN
+                    steep = excess[small] > CONTRADICTED_Z * noise + 0.05
+                    if int(np.sum(steep)) >= CONTRADICTED_FRAMES:
+                        continue
+                return float(contact)
     return None
 
 

@@ -177,3 +177,34 @@ def test_the_strip_half_width_table_is_kept_per_radius_and_unchanged() -> None:
     assert np.array_equal(b, _line_half_width(fresh_grid, np.full_like(fresh_grid, 12.5)))
     assert _line_half_width_table(12.5)[1] is b
     assert not b.flags.writeable and not grid.flags.writeable
+
+
+@pytest.mark.parametrize(
+    "gel", [{}, {"gel_model": "thin-layer", "gel_max_strain": 0.5, "rig_compliance_mm_per_n": 0.1}]
+)
+def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a_time(
+    gel: dict[str, object],
+) -> None:
+    """The motion-ramp test computes a block of candidate touches in one bisection
+    (``_curved_force_rows``): bit for bit what ``_curved_force_n`` gives for each on its own,
+    for both curved shapes, with and without the thin layer, the gel's bottoming and a rig."""
+    import numpy as np
+
+    from tactile.estimators.blind import _curved_force_n, _curved_force_rows, geometry_of
+    from tactile.processing import extract_features
+    from tactile.sensor import get_calibration
+
+    obj = SimObject(shape="sphere", radius_mm=10, modulus_pa=3e5, name="ball")
+    grasp = simulate_grasp(obj, config=SimGraspConfig(), seed=2)
+    cal = dataclasses.replace(get_calibration(grasp.meta.calibration_id), **gel)
+    geo = geometry_of(extract_features(grasp, cal, max_image_frames=4), cal)
+    est = BlindEstimator()
+    width = np.linspace(geo.contact_width_mm + 3.0, geo.contact_width_mm - 4.0, 57)
+    contacts = np.linspace(geo.contact_width_mm + 2.5, geo.contact_width_mm - 1.0, 9)
+    for shape in ("sphere", "cylinder"):
+        for modulus in (2e4, 5e6):
+            force, strain = _curved_force_rows(shape, width, contacts, modulus, geo, est, cal)
+            for row, contact in enumerate(contacts):
+                one = _curved_force_n(shape, width, contact, modulus, geo, est, cal)
+                assert np.array_equal(force[row], one[0])
+                assert np.array_equal(strain[row], one[1])
