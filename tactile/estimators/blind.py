@@ -102,6 +102,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,11 +178,15 @@ def geometry_of(features: GraspFeatures, calibration: SensorCalibration) -> Gras
 
 
 def _sphere_force_n(
-    delta_mm: Any, radius_mm: float, c_obj_per_pa: float, calibration: SensorCalibration
+    delta_mm: Any,
+    radius_mm: float | np.ndarray,
+    c_obj_per_pa: float,
+    calibration: SensorCalibration,
 ) -> np.ndarray:
-    """Force (N) on a sphere of radius ``radius_mm`` and object compliance ``c_obj_per_pa``
-    pressed ``delta_mm`` per pad (element-wise), the gel in series as the sphere hypothesis
-    models it (thin-layer stiffening at a = √(Rδ), bottoming at the lock depth)."""
+    """Force (N) on a sphere of radius ``radius_mm`` (a number, or one per row of a column)
+    and object compliance ``c_obj_per_pa`` pressed ``delta_mm`` per pad (element-wise), the gel
+    in series as the sphere hypothesis models it (thin-layer stiffening at a = √(Rδ),
+    bottoming at the lock depth)."""
     delta = np.maximum(np.asarray(delta_mm, dtype=np.float64), 0.0)
     gel = np.full_like(delta, calibration.gel_reduced_compliance_per_pa)
     if calibration.thin_layer:
@@ -192,7 +197,7 @@ def _sphere_force_n(
         for _ in range(20):  # the bottomed gel's share depends on the total compliance
             g = bottomed_gel_compliance(gel, c_obj_per_pa + g, delta, lock)
     e_star = 1.0 / (c_obj_per_pa + g) / PA_PER_N_PER_MM2  # N/mm²
-    return 4.0 / 3.0 * e_star * math.sqrt(radius_mm) * delta**1.5
+    return 4.0 / 3.0 * e_star * np.sqrt(radius_mm) * delta**1.5
 
 
 def _object_compliance(modulus_pa: float, estimator: Any) -> float:
@@ -240,8 +245,23 @@ def _cylinder_force_n(
         b = _line_half_width(delta, np.full_like(delta, radius_mm))
     else:
         b = np.interp(delta, table[0], table[1])
-    b = np.where(delta > 0.0, b, 0.0)
-    gel = np.full_like(delta, calibration.gel_reduced_compliance_per_pa)
+    return _cylinder_force_at_half_width_n(
+        b, delta, radius_mm, length_mm, c_obj_per_pa, calibration
+    )
+
+
+def _cylinder_force_at_half_width_n(
+    half_width_mm: np.ndarray,
+    delta_mm: np.ndarray,
+    radius_mm: float | np.ndarray,
+    length_mm: float,
+    c_obj_per_pa: float,
+    calibration: SensorCalibration,
+) -> np.ndarray:
+    """:func:`_cylinder_force_n` once the strip half-width b of each approach ``delta_mm``
+    (≥ 0) is known: F = πLb²E*/(4R), the gel in series with the thin-layer factor at b."""
+    b = np.where(delta_mm > 0.0, half_width_mm, 0.0)
+    gel = np.full_like(delta_mm, calibration.gel_reduced_compliance_per_pa)
     if calibration.thin_layer:
         gel = gel * thin_layer_factor(b, calibration.gel_thickness_mm)
     e_star = 1.0 / (c_obj_per_pa + gel) / PA_PER_N_PER_MM2
@@ -281,18 +301,31 @@ def _curved_force_n(
         return _cylinder_force_n(delta, radius, length, c_obj, calibration, table)
 
     closure = np.maximum(contact_width_mm - np.asarray(width_mm, dtype=np.float64), 0.0)
-    lo = np.zeros_like(closure)
-    first = model(closure / 2.0)
+    lo = _force_with_rig_n(model, closure, rig)
+    return lo, np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
+
+
+def _force_with_rig_n(
+    model: Callable[[np.ndarray], np.ndarray], closure_mm: np.ndarray, rig_mm_per_n: float
+) -> np.ndarray:
+    """The force F (N) solving F = model((closure − c_rig·F)/2), element-wise, by 30 steps of
+    bisection (the rig takes c_rig·F of the closure, the object and gel the rest per pad)."""
+    lo = np.zeros_like(closure_mm)
+    first = model(closure_mm / 2.0)
     hi = np.maximum(first, 0.0)
     # without a rig the model's argument is closure/2 at every step (0·F = 0): evaluated once
-    fixed = first if rig == 0.0 else None
-    for _ in range(30):  # F = model((closure − c_rig·F)/2), all frames at once
+    fixed = first if rig_mm_per_n == 0.0 else None
+    for _ in range(30):
         mid = 0.5 * (lo + hi)
-        at = fixed if fixed is not None else model(np.maximum(closure - rig * mid, 0.0) / 2.0)
+        at = (
+            fixed
+            if fixed is not None
+            else model(np.maximum(closure_mm - rig_mm_per_n * mid, 0.0) / 2.0)
+        )
         above = at > mid
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
-    return lo, np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
+    return lo
 
 
 def _curved_force_rows(
@@ -317,48 +350,24 @@ def _curved_force_rows(
     c_obj = _object_compliance(modulus_pa, estimator)
     rig = calibration.rig_compliance_mm_per_n
     length = cylinder_contact_length_mm(geo, calibration)
-    gel_c = calibration.gel_reduced_compliance_per_pa
     tables = [_line_half_width_table(float(r)) for r in radii[:, 0]] if shape != "sphere" else None
 
     def model(delta_mm: np.ndarray) -> np.ndarray:
+        if tables is None:
+            return _sphere_force_n(delta_mm, radii, c_obj, calibration)
+        # the cylinder with each row's table
         delta = np.maximum(delta_mm, 0.0)
-        if tables is None:  # _sphere_force_n, the radius per row
-            gel = np.full_like(delta, gel_c)
-            if calibration.thin_layer:
-                gel = gel * thin_layer_factor(np.sqrt(radii * delta), calibration.gel_thickness_mm)
-            g = gel
-            lock = calibration.gel_lock_depth_mm
-            if lock is not None:
-                for _ in range(20):
-                    g = bottomed_gel_compliance(gel, c_obj + g, delta, lock)
-            e_star = 1.0 / (c_obj + g) / PA_PER_N_PER_MM2
-            return 4.0 / 3.0 * e_star * np.sqrt(radii) * delta**1.5
-        # _cylinder_force_n with each row's table
         b = np.empty_like(delta)
         for k, (grid, half) in enumerate(tables):
             b[k] = np.interp(delta[k], grid, half)
-        b = np.where(delta > 0.0, b, 0.0)
-        gel = np.full_like(delta, gel_c)
-        if calibration.thin_layer:
-            gel = gel * thin_layer_factor(b, calibration.gel_thickness_mm)
-        e_star = 1.0 / (c_obj + gel) / PA_PER_N_PER_MM2
-        return math.pi * length * b * b * e_star / (4.0 * radii)
+        return _cylinder_force_at_half_width_n(b, delta, radii, length, c_obj, calibration)
 
     w = np.asarray(width_mm, dtype=np.float64)
     # widths no candidate has closed to carry no force (the bisection leaves 0.0 there) and
     # no strain (0.0 / 2 / R): solved only where some row has closure
     active = np.flatnonzero(w < contacts.max()) if contacts.size else np.arange(0)
     closure = np.maximum(contacts[:, None] - w[None, active], 0.0)
-    lo = np.zeros_like(closure)
-    first = model(closure / 2.0)
-    hi = np.maximum(first, 0.0)
-    fixed = first if rig == 0.0 else None  # as in _curved_force_n
-    for _ in range(30):
-        mid = 0.5 * (lo + hi)
-        at = fixed if fixed is not None else model(np.maximum(closure - rig * mid, 0.0) / 2.0)
-        above = at > mid
-        lo = np.where(above, mid, lo)
-        hi = np.where(above, hi, mid)
+    lo = _force_with_rig_n(model, closure, rig)
     force = np.zeros((contacts.size, w.size))
     strain = np.zeros((contacts.size, w.size))
     force[:, active] = lo
@@ -571,12 +580,12 @@ def _bound_for_a_foam(est: ModulusEstimate, foam_pa: float, unflag: bool) -> Mod
             modulus_pa=foam_pa,
             interval_68_pa=(foam_pa, math.inf),
             interval_95_pa=(foam_pa, math.inf),
-            details=dict(details, note=(
-                (str(details["note"]) + "; " if details.get("note") else "")
-                + f"bound lowered from {est.modulus_pa:.3g} Pa: a densifying foam that soft "
-                "fits the loading frames"
-            )),
-        )  # fmt: skip
+            details=_with_note(
+                details,
+                f"bound lowered from {est.modulus_pa:.3g} Pa: a densifying foam that soft fits "
+                "the loading frames",
+            ),
+        )
     note = (
         f"a densifying foam as soft as {foam_pa:.3g} Pa fits the loading frames (squashed past "
         f"its densification by the hold, where it reads as stiff as {est.modulus_pa:.3g} Pa): "
@@ -612,6 +621,12 @@ def hold_drift_mm(features: GraspFeatures) -> float:
     return float(w.max() - w.min()) if w.size else 0.0
 
 
+def _with_note(details: dict[str, object], note: str) -> dict[str, object]:
+    """``details`` with ``note`` appended to its ``"note"`` (``"; "`` between notes)."""
+    before = details.get("note")
+    return dict(details, note=(f"{before}; " if before else "") + note)
+
+
 def _open_if_width_drifts(
     est: ModulusEstimate, features: GraspFeatures, geo: GraspGeometry
 ) -> ModulusEstimate:
@@ -620,11 +635,10 @@ def _open_if_width_drifts(
     drift = hold_drift_mm(features)
     if drift <= max(HOLD_DRIFT_MM, 0.25 * geo.closure_mm):
         return est
-    details = dict(est.details, hold_drift_mm=drift, may_be_stiffer_than_gel=True)
-    details["note"] = (
-        (details["note"] + "; " if details.get("note") else "")
-        + f"the width reading moved {drift:.1f} mm during the hold (a lagging reading or "
-        "creep): the closure may be overstated, so the interval is open upwards"
+    details = _with_note(
+        dict(est.details, hold_drift_mm=drift, may_be_stiffer_than_gel=True),
+        f"the width reading moved {drift:.1f} mm during the hold (a lagging reading or creep): "
+        "the closure may be overstated, so the interval is open upwards",
     )
     return dataclasses.replace(
         est,
@@ -676,18 +690,17 @@ def _open_if_rig_split(
     share = float(np.mean(closure_mm <= reference_mm))
     if share <= UNRESOLVED_SHARE:
         return est
-    details = dict(
-        est.details,
-        may_be_stiffer_than_gel=True,
-        rigid_reference_closure_mm=reference_mm,
-        rigid_reference_share=share,
-    )
-    details["note"] = (
-        (details["note"] + "; " if details.get("note") else "")
-        + f"the closure ({float(np.median(closure_mm)):.2g} mm) is within what the rigid "
+    details = _with_note(
+        dict(
+            est.details,
+            may_be_stiffer_than_gel=True,
+            rigid_reference_closure_mm=reference_mm,
+            rigid_reference_share=share,
+        ),
+        f"the closure ({float(np.median(closure_mm)):.2g} mm) is within what the rigid "
         f"reference closes at {force_n:.3g} N ({reference_mm:.2g} mm): if the rig's gel is "
         "stiffer than the calibration's, a rigid object closes that much, so the interval is "
-        "open upwards"
+        "open upwards",
     )
     return dataclasses.replace(
         est,
