@@ -18,20 +18,13 @@ import math
 from pathlib import Path
 
 import pytest
+from blind_helpers import blind, blind_estimate_as_stored
 
 from tactile.estimators.blind import BlindEstimator
-from tactile.evaluation.protocol import blind_metadata
-from tactile.io import GraspReader
-from tactile.io.store import GraspWriter
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 from tactile.sim.rigs import RigDraw, apply_rig
-from tactile.types import Grasp
 
 GEL_PA = SimGraspConfig().calibration.gel_modulus_pa  # 200 kPa
-
-
-def _blind(grasp: Grasp) -> Grasp:
-    return dataclasses.replace(grasp, meta=blind_metadata(grasp.meta))
 
 
 @pytest.mark.parametrize(
@@ -49,7 +42,7 @@ def test_a_small_soft_object_is_not_flagged_with_a_false_bound(
     kw = {"length_mm": 40.0} if shape == "cylinder" else {}
     obj = SimObject(shape=shape, radius_mm=radius_mm, modulus_pa=modulus_pa, name="soft", **kw)
     for seed in range(2):
-        grasp = _blind(simulate_grasp(obj, config=SimGraspConfig(), seed=seed))
+        grasp = blind(simulate_grasp(obj, config=SimGraspConfig(), seed=seed))
         est = BlindEstimator().estimate(grasp)
         assert not est.lower_bound_only, f"flagged stiff with a bound of {est.modulus_pa:.3g} Pa"
         assert abs(math.log10(est.modulus_pa / modulus_pa)) <= 1.0
@@ -92,7 +85,7 @@ def test_a_steel_object_on_a_rig_whose_width_lags_keeps_an_interval_open_upwards
             shape="box", size_mm=(20, 20, size_mm), modulus_pa=2e11, poisson=0.3, name="steel"
         )
     est = BlindEstimator().estimate(
-        _blind(simulate_grasp(obj, config=_rig(0.3, rig_mm_per_n), seed=1))
+        blind(simulate_grasp(obj, config=_rig(0.3, rig_mm_per_n), seed=1))
     )
     assert est.lower_bound_only or (
         est.interval_95_pa[1] == math.inf and est.details.get("may_be_stiffer_than_gel")
@@ -120,7 +113,7 @@ def test_a_steel_object_on_a_rig_whose_width_lags_is_flagged(
         obj = SimObject(
             shape="box", size_mm=(20, 20, size_mm), modulus_pa=2e11, poisson=0.3, name="steel"
         )
-    grasp = _blind(simulate_grasp(obj, config=_rig(0.3, rig_mm_per_n), seed=1))
+    grasp = blind(simulate_grasp(obj, config=_rig(0.3, rig_mm_per_n), seed=1))
     assert grasp.meta.calibration is not None  # the rig's own calibration is used
     est = BlindEstimator().estimate(grasp)
     assert est.lower_bound_only, f"a steel object read as a point estimate {est.modulus_pa:.3g} Pa"
@@ -153,14 +146,9 @@ def test_a_short_foam_cylinder_stored_as_jpeg_reads_within_a_decade(tmp_path: Pa
         cfg, gripper=dataclasses.replace(cfg.gripper, force_target_n=16.114743254782624)
     )
     grasp = simulate_grasp(foam, cfg, 465055463, grasp_id="fc28")
-    raw = BlindEstimator().estimate(_blind(grasp))
+    raw = BlindEstimator().estimate(blind(grasp))
     assert abs(math.log10(raw.modulus_pa / foam.modulus_pa)) <= 1.0  # from raw frames: fine
-    path = tmp_path / "one.h5"
-    with GraspWriter(path, frame_codec="jpeg") as writer:
-        writer.append(grasp)
-    with GraspReader(path) as reader:
-        stored = reader.read("fc28")
-    est = BlindEstimator().estimate(_blind(stored))
+    est = blind_estimate_as_stored(grasp, tmp_path)
     assert not est.lower_bound_only
     assert abs(math.log10(est.modulus_pa / foam.modulus_pa)) <= 1.0, (
         f"{est.modulus_pa:.3g} Pa, class {est.details['geometry']['shape_class']}"
@@ -176,7 +164,7 @@ def test_a_flagged_objects_68_interval_is_not_absurd() -> None:
             shape="cylinder", radius_mm=5.0, length_mm=40, modulus_pa=modulus, poisson=0.3,
             name="bolt",
         )  # fmt: skip
-        est = BlindEstimator().estimate(_blind(simulate_grasp(bolt, SimGraspConfig(), seed=0)))
+        est = BlindEstimator().estimate(blind(simulate_grasp(bolt, SimGraspConfig(), seed=0)))
         assert est.lower_bound_only
         lo68, hi68 = est.interval_68_pa
         assert est.interval_95_pa[0] <= lo68 < 1e12 and hi68 == math.inf
@@ -219,12 +207,7 @@ def test_a_tiny_soft_foam_cylinder_is_not_flagged_with_a_false_bound(
         ),
     )
     grasp = simulate_grasp(foam, cfg, 580451848, grasp_id="fc21")
-    path = tmp_path / "one.h5"
-    with GraspWriter(path, frame_codec="jpeg") as writer:
-        writer.append(grasp)
-    with GraspReader(path) as reader:
-        stored = reader.read("fc21")
-    est = BlindEstimator().estimate(_blind(stored))
+    est = blind_estimate_as_stored(grasp, tmp_path)
     assert not (est.lower_bound_only and est.modulus_pa > foam.modulus_pa), (
         f"flagged with a bound of {est.modulus_pa:.3g} Pa"
     )

@@ -23,15 +23,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from blind_helpers import blind_estimate_as_stored
 
 from tactile.estimators.blind import (
-    BlindEstimator,
     _open_if_rig_split,
     reference_press_closure_mm,
 )
-from tactile.evaluation.protocol import blind_metadata
-from tactile.io import GraspReader
-from tactile.io.store import GraspWriter
 from tactile.processing.rig_fit import rigid_sphere_gel_closure_mm
 from tactile.recording.synthetic import dataset_configs
 from tactile.sensor import get_calibration
@@ -91,12 +88,7 @@ def test_a_rigid_object_on_a_stiff_gel_compliant_rig_has_no_closed_interval(
     assert cfg.rig_calibration.rig_compliance_mm_per_n < 0.1
     gripper = dataclasses.replace(cfg.gripper, force_target_n=force_n)
     grasp = simulate_grasp(obj, dataclasses.replace(cfg, gripper=gripper), seed, grasp_id="g")
-    path = tmp_path / "one.h5"
-    with GraspWriter(path, frame_codec="jpeg") as writer:
-        writer.append(grasp)
-    with GraspReader(path) as reader:
-        stored = reader.read("g")
-    est = BlindEstimator().estimate(dataclasses.replace(stored, meta=blind_metadata(stored.meta)))
+    est = blind_estimate_as_stored(grasp, tmp_path)
     assert est.lower_bound_only or math.isinf(est.interval_95_pa[1]), (
         f"closed 95 % interval {est.interval_95_pa} for a {obj.modulus_pa:.3g} Pa object"
     )

@@ -16,11 +16,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from blind_helpers import blind_estimate_as_stored
 
-from tactile.estimators.blind import BlindEstimator
-from tactile.evaluation.protocol import blind_metadata
-from tactile.io import GraspReader
-from tactile.io.store import GraspWriter
 from tactile.recording.synthetic import dataset_configs
 from tactile.sim import SimObject, simulate_grasp
 from tactile.sim.rigs import RigDraw, apply_rig
@@ -79,12 +76,7 @@ def test_a_soft_object_on_a_lagging_or_moving_rig_has_no_false_bound(
         cfg.gripper, force_target_n=cfg.gripper.force_target_n * force_scale
     )
     grasp = simulate_grasp(obj, dataclasses.replace(cfg, gripper=gripper), seed, grasp_id="g")
-    path = tmp_path / "one.h5"
-    with GraspWriter(path, frame_codec="jpeg") as writer:
-        writer.append(grasp)
-    with GraspReader(path) as reader:
-        stored = reader.read("g")
-    est = BlindEstimator().estimate(dataclasses.replace(stored, meta=blind_metadata(stored.meta)))
+    est = blind_estimate_as_stored(grasp, tmp_path)
     assert not (est.lower_bound_only and est.modulus_pa > obj.modulus_pa), (
         f"flagged with a bound of {est.modulus_pa:.3g} Pa ({obj.modulus_pa:.3g} Pa)"
     )

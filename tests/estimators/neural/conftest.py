@@ -11,7 +11,8 @@ from tactile.estimators.neural.config import (
     WIDTH_CHANNELS,
     MultiTowerConfig,
 )
-from tactile.estimators.neural.data import PreparedDataset
+from tactile.estimators.neural.data import PreparedDataset, prepare_grasp
+from tactile.estimators.neural.inputs import Normalization, stack_inputs
 from tactile.estimators.neural.model import model_config
 from tactile.types import Grasp, GraspFeatures, GraspMetadata
 
@@ -89,3 +90,15 @@ def synthetic_dataset(
 @pytest.fixture
 def tiny_config() -> MultiTowerConfig:
     return model_config("mt-tiny")
+
+
+def tiny_untrained_setup() -> tuple[MultiTowerConfig, Normalization]:
+    """The ``mt-tiny`` design (analytical tower off) and a normalisation fitted on three disk
+    grasps of 10 kPa, 1 MPa and 100 MPa: enough to save an untrained network as a model."""
+    cfg = model_config("mt-tiny", analytical={"enabled": False})
+    grasps = [disk_grasp(20, modulus_pa=e) for e in (1e4, 1e6, 1e8)]
+    items = [
+        prepare_grasp(g, cfg, calibration="sim-wedge-v1", analytical=None, features=f)[0]
+        for g, f in grasps
+    ]
+    return cfg, Normalization.fit(stack_inputs(items), np.array([4.0, 6.0, 8.0]))

@@ -7,16 +7,14 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pytest
-from conftest import disk_grasp
+from conftest import disk_grasp, tiny_untrained_setup
 
 from tactile.estimators.base import resolve_calibration
 from tactile.estimators.neural.checkpoint import save_checkpoint
 from tactile.estimators.neural.data import prepare_grasp
 from tactile.estimators.neural.estimator import HybridEstimator, NetworkAnswer, NeuralEstimator
-from tactile.estimators.neural.inputs import Normalization, stack_inputs
-from tactile.estimators.neural.model import create_model, model_config
+from tactile.estimators.neural.model import create_model
 from tactile.estimators.neural.predict import Z68
 from tactile.types import Flag, ModulusEstimate
 
@@ -26,13 +24,7 @@ NET = NetworkAnswer(mu=8.0, sigma=0.2, ood_score=0.5, sim_to_real_sd=0.0)
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    cfg = model_config("mt-tiny", analytical={"enabled": False})
-    grasps = [disk_grasp(20, modulus_pa=e) for e in (1e4, 1e6, 1e8)]
-    items = [
-        prepare_grasp(g, cfg, calibration="sim-wedge-v1", analytical=None, features=f)[0]
-        for g, f in grasps
-    ]
-    norm = Normalization.fit(stack_inputs(items), np.array([4.0, 6.0, 8.0]))
+    cfg, norm = tiny_untrained_setup()
     path = tmp_path_factory.mktemp("tiny") / "model.pt"
     return save_checkpoint(path, create_model(cfg).eval(), norm, info={})
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import disk_grasp, synthetic_dataset
+from conftest import disk_grasp, synthetic_dataset, tiny_untrained_setup
 
 from tactile.errors import ConfigError, ModelFileError
 from tactile.estimators.neural.checkpoint import (
@@ -21,7 +21,7 @@ from tactile.estimators.neural.checkpoint import (
 from tactile.estimators.neural.config import MultiTowerConfig
 from tactile.estimators.neural.data import prepare_grasp
 from tactile.estimators.neural.estimator import HybridEstimator, NeuralEstimator
-from tactile.estimators.neural.inputs import Normalization, stack_inputs
+from tactile.estimators.neural.inputs import Normalization
 from tactile.estimators.neural.model import create_model, model_config
 from tactile.estimators.neural.predict import member_predictions, predict_log10
 from tactile.estimators.neural.train import TrainConfig
@@ -165,13 +165,7 @@ def test_ensemble_arguments_are_checked(tiny_config: MultiTowerConfig) -> None:
 
 def _random_members(folder: Path, n: int) -> Path:
     """``n`` untrained networks (different torch seeds) saved as one ensemble folder."""
-    cfg = model_config("mt-tiny", analytical={"enabled": False})
-    grasps = [disk_grasp(20, modulus_pa=e) for e in (1e4, 1e6, 1e8)]
-    items = [
-        prepare_grasp(g, cfg, calibration="sim-wedge-v1", analytical=None, features=f)[0]
-        for g, f in grasps
-    ]
-    norm = Normalization.fit(stack_inputs(items), np.array([4.0, 6.0, 8.0]))
+    cfg, norm = tiny_untrained_setup()
     files = []
     for k in range(1, n):
         torch.manual_seed(100 + k)
