@@ -29,6 +29,7 @@ import h5py
 import numpy as np
 
 from tactile.errors import CorruptFileError, InvalidGraspError
+from tactile.io.deflate_chunks import read_frame_into, read_whole
 from tactile.io.frame_codec import FRAME_CODECS, decode_jpeg, encode_jpeg
 
 RAW = "frames"
@@ -202,9 +203,9 @@ def read_frames_at(
         frames = lay.data
         assert frames is not None
         try:
-            # one plain selection per frame (= one chunk): h5py's list selection is ~50x slower
+            # one frame (= one chunk) at a time: h5py's list selection is ~50x slower
             for k, i in enumerate(order):
-                frames.read_direct(block, np.s_[i], np.s_[k])
+                read_frame_into(frames, int(i), block[k])
         except (OSError, ValueError) as exc:
             raise _corrupt(where, f"frames cannot be read ({exc})") from exc
         return block
@@ -220,7 +221,7 @@ def read_all_frames(g: h5py.Group, where: str) -> np.ndarray:
     lay = frame_layout(g, where)
     if lay.codec == "raw":
         try:
-            return np.asarray(g[RAW][()])
+            return read_whole(g[RAW])
         except (OSError, ValueError) as exc:
             raise _corrupt(where, f"dataset 'frames' cannot be read ({exc})") from exc
     return read_frames_at(g, range(lay.n_frames), where, lay)
@@ -234,24 +235,10 @@ def read_reference(g: h5py.Group, where: str) -> np.ndarray | None:
     """The stored unloaded frame (raw or JPEG), or None when the grasp has none."""
     if REFERENCE_RAW in g:
         try:
-            return _read_by_chunk(g[REFERENCE_RAW])
+            return read_whole(g[REFERENCE_RAW])
         except (OSError, ValueError) as exc:
             raise _corrupt(where, f"dataset 'reference_frame' cannot be read ({exc})") from exc
     blob = g.get(REFERENCE_JPEG)
     if not isinstance(blob, h5py.Dataset):
         return None
     return _decode_one(blob, 0, int(blob.shape[0]), _jpeg_shape(blob, where), where)
-
-
-def _read_by_chunk(ds: h5py.Dataset) -> np.ndarray:
-    """The whole of ``ds``, read one chunk-shaped selection at a time. A chunk that does not
-    span the trailing axes (h5py's automatic chunking of a stored reference frame: 120 x 160 x
-    1 of a 480 x 640 x 3 image) otherwise has HDF5 scatter every chunk into strided memory,
-    which took twice as long (8.5 against 4.7 ms a frame, BENCHMARKS.md); the bytes are the
-    same, checksums still verified."""
-    if ds.chunks is None or tuple(ds.chunks) == tuple(ds.shape):
-        return np.asarray(ds[()])
-    out = np.empty(ds.shape, dtype=ds.dtype)
-    for sel in ds.iter_chunks():
-        out[sel] = ds[sel]
-    return out
