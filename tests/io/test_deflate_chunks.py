@@ -132,3 +132,25 @@ def test_a_checksum_that_holds_over_a_bad_stream_is_still_caught(tmp_path: Path)
         read_frame_into(ds, 0, out)
         with pytest.raises(ChunkError, match="frame 1"):
             read_frame_into(ds, 1, out)
+
+
+def test_without_libdeflate_zlib_reads_the_same_and_catches_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tactile.io import deflate_chunks
+
+    monkeypatch.setattr(deflate_chunks, "_libdeflate", None)
+    frames = np.random.default_rng(3).integers(0, 256, (3, 20, 24, 3), dtype=np.uint8)
+    frames[:, :8] = 9
+    with h5py.File(tmp_path / "f.h5", "w") as f:
+        ds = f.create_dataset(
+            "frames", data=frames, chunks=(1, 20, 24, 3), compression="gzip", fletcher32=True
+        )
+        np.testing.assert_array_equal(read_whole(ds), frames)
+        _, chunk = ds.id.read_direct_chunk((2, 0, 0, 0))
+        body = bytearray(chunk[:-4])
+        body[-3] ^= 0x01  # inside zlib's Adler-32 trailer
+        s1, s2 = fletcher32_sums(bytes(body))
+        ds.id.write_direct_chunk((2, 0, 0, 0), bytes(body) + (s2 << 16 | s1).to_bytes(4, "little"))
+        with pytest.raises(ChunkError, match="frame 2: compressed bytes cannot be inflated"):
+            read_frame_into(ds, 2, np.empty((20, 24, 3), dtype=np.uint8))
