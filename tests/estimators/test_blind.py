@@ -164,18 +164,30 @@ def test_a_very_soft_small_object_squashed_below_the_force_onset_is_not_flagged(
     assert abs(math.log10(est.modulus_pa / 5e3)) <= 1.0
 
 
-def test_the_strip_half_width_table_is_kept_per_radius_and_unchanged() -> None:
-    """The cylinder's (approach, half-width) table is solved once per radius and reused: the
-    same values as solving it afresh, read-only so that no caller can alter the kept copy."""
+@pytest.mark.parametrize("radius_mm", [0.7, 1.0, 3.3, 12.5, 47.9, 250.0])
+def test_the_strip_half_width_table_is_kept_per_radius_and_solves_the_law(
+    radius_mm: float,
+) -> None:
+    """The cylinder's (approach, half-width) table is the unit-radius table scaled by R (the
+    2-D approach law is scale-free) and kept per radius: within rounding of solving it afresh
+    for that radius, its half-widths put back into the law give the grid's approaches, and it
+    is read-only so that no caller can alter the kept copy."""
     import numpy as np
 
     from tactile.estimators.blind import _line_half_width, _line_half_width_table
+    from tactile.estimators.line import line_approach_mm
 
-    grid, b = _line_half_width_table(12.5)
-    fresh_grid = np.linspace(0.0, 25.0, 801)
+    grid, b = _line_half_width_table(radius_mm)
+    fresh_grid = np.linspace(0.0, 2.0 * radius_mm, 801)
     assert np.array_equal(grid, fresh_grid)
-    assert np.array_equal(b, _line_half_width(fresh_grid, np.full_like(fresh_grid, 12.5)))
-    assert _line_half_width_table(12.5)[1] is b
+    fresh = _line_half_width(fresh_grid, np.full_like(fresh_grid, radius_mm))
+    np.testing.assert_allclose(b, fresh, rtol=1e-13, atol=0.0)
+    reach = grid < 0.999 * 4.0 * radius_mm / math.e**2  # beyond, b stops at 4R/e (the law's top)
+    np.testing.assert_allclose(
+        line_approach_mm(b[reach], radius_mm), grid[reach], rtol=1e-9, atol=1e-12
+    )
+    np.testing.assert_allclose(b[~reach][1:], 4.0 * radius_mm / math.e, rtol=1e-6)
+    assert _line_half_width_table(radius_mm)[1] is b
     assert not b.flags.writeable and not grid.flags.writeable
 
 
