@@ -154,3 +154,56 @@ def test_without_libdeflate_zlib_reads_the_same_and_catches_the_same(
         ds.id.write_direct_chunk((2, 0, 0, 0), bytes(body) + (s2 << 16 | s1).to_bytes(4, "little"))
         with pytest.raises(ChunkError, match="frame 2: compressed bytes cannot be inflated"):
             read_frame_into(ds, 2, np.empty((20, 24, 3), dtype=np.uint8))
+
+
+def _swap_halves(cs: bytes) -> bytes:
+    """HDF5's ``reversed_fletcher``: the bytes of each 16-bit half swapped (pre-1.6.3 files)."""
+    return bytes([cs[1], cs[0], cs[3], cs[2]])
+
+
+@pytest.mark.parametrize(
+    ("fill", "variant"),
+    [
+        (None, "stored"),
+        (None, "hdf5 reversed"),
+        (None, "all four bytes reversed"),
+        (255, "stored"),
+        (255, "zero alias"),
+        (0, "stored"),
+    ],
+)
+def test_fletcher32_accepts_exactly_the_checksums_hdf5_accepts(
+    tmp_path: Path, fill: int | None, variant: str
+) -> None:
+    """HDF5 accepts the stored checksum or its pre-1.6.3 form (bytes swapped within each
+    16-bit half), nothing else: not the whole word byte-reversed, and not 0 for a sum HDF5
+    stores as 0xFFFF. The direct path must agree with h5py either way."""
+    if fill is None:
+        data = np.random.default_rng(3).integers(0, 256, (40, 50, 3), dtype=np.uint8)
+    else:
+        data = np.full((40, 50, 3), fill, dtype=np.uint8)
+    with h5py.File(tmp_path / "f.h5", "w") as f:
+        ds = f.create_dataset("x", data=data, chunks=data.shape, fletcher32=True)
+        _, chunk = ds.id.read_direct_chunk((0, 0, 0))
+        body, cs = chunk[:-4], chunk[-4:]
+        new = {
+            "stored": cs,
+            "hdf5 reversed": _swap_halves(cs),
+            "all four bytes reversed": cs[::-1],
+            "zero alias": b"\0\0\0\0",
+        }[variant]
+        if variant == "zero alias":
+            assert cs == b"\xff\xff\xff\xff"
+        ds.id.write_direct_chunk((0, 0, 0), body + new)
+    with h5py.File(tmp_path / "f.h5", "r") as f:
+        try:
+            np.testing.assert_array_equal(f["x"][()], data)
+            hdf5_ok = True
+        except OSError:
+            hdf5_ok = False
+        try:
+            np.testing.assert_array_equal(read_whole(f["x"]), data)
+            direct_ok = True
+        except ChunkError:
+            direct_ok = False
+    assert direct_ok == hdf5_ok
