@@ -14,8 +14,9 @@ the same either way, and the checks at least as strict:
 
 - Fletcher-32 as HDF5 computes it (``H5_checksum_fletcher32``: the data as big-endian 16-bit
   words, a trailing odd byte as the high byte of a last word; both running sums modulo 65535;
-  stored little-endian as ``sum2 << 16 | sum1``; HDF5 also accepts the byte-swapped value that
-  versions before 1.6.3 wrote, and so does this);
+  stored little-endian as ``sum2 << 16 | sum1``, each sum 1..0xFFFF unless the data are all
+  zero; HDF5 also accepts the value that versions before 1.6.3 wrote, the bytes of each 16-bit
+  half swapped, and so does this, and nothing else);
 - deflate streams are zlib streams, whose own Adler-32 ``zlib.decompress`` verifies;
 - the inflated size must be the chunk's size.
 
@@ -100,13 +101,18 @@ def _inflate(data: bytes, n_bytes: int) -> bytes:
 def _check_fletcher32(chunk: bytes, where: str) -> bytes:
     if len(chunk) < 4:
         raise ChunkError(f"{where}: chunk of {len(chunk)} bytes has no Fletcher-32 checksum")
-    body, stored = chunk[:-4], chunk[-4:]
+    body, stored = chunk[:-4], int.from_bytes(chunk[-4:], "little")
     s1, s2 = fletcher32_sums(body)
-    for order in ("little", "big"):  # HDF5 < 1.6.3 wrote it byte-swapped; HDF5 accepts both
-        value = int.from_bytes(stored, order)
-        if (value & 0xFFFF) % _MOD == s1 and (value >> 16) % _MOD == s2:
-            return body
-    raise ChunkError(f"{where}: Fletcher-32 checksum mismatch")
+    if s1 == 0 or s2 == 0:
+        # HDF5's end-around-carry sums are 0 only for all-zero data, else 1..0xFFFF
+        nonzero = bool(np.frombuffer(body, dtype=np.uint8).any())
+        s1, s2 = (s1 or (_MOD if nonzero else 0)), (s2 or (_MOD if nonzero else 0))
+    value = s2 << 16 | s1
+    # HDF5 < 1.6.3 wrote the bytes of each 16-bit half swapped; HDF5 accepts that, nothing else
+    swapped = (value & 0x00FF00FF) << 8 | (value >> 8) & 0x00FF00FF
+    if stored not in (value, swapped):
+        raise ChunkError(f"{where}: Fletcher-32 checksum mismatch")
+    return body
 
 
 def direct_pipeline(ds: h5py.Dataset) -> tuple[int, ...] | None:
