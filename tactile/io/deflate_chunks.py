@@ -1,11 +1,11 @@
 """Read deflate-compressed HDF5 chunks straight from the file (the grasp-estimate fast path).
 
 A raw frame of a simulated grasp is one 480 x 640 x 3 chunk, gzip (deflate) + Fletcher-32.
-Read through HDF5's filter pipeline one such frame took 6.9 ms on the shared 2-core machine
-of 2026-12-06; the same chunk's bytes read with ``read_direct_chunk``, checked and inflated
-here take about 3.2 ms: HDF5's deflate filter grows its output buffer by doubling from the
-compressed size (copying as it goes) and the result is copied once more into NumPy.
-(BENCHMARKS.md, "Reading raw frames".)
+Read cold through HDF5's filter pipeline such a frame cost about 3.6 ms of CPU on the shared
+2-core machine of 2026-12-06, nearly all of it zlib's inflate; reading the stored bytes with
+``read_direct_chunk`` and inflating them with zlib here cost the same. libdeflate inflates the
+same stream in about half the time (1.2 against 2.6 ms), which is what this module is for
+(BENCHMARKS.md, "Reading raw frames").
 
 Only pipelines this module can undo exactly are read this way: no filter, deflate, Fletcher-32,
 or deflate then Fletcher-32, on a uint8 dataset. Anything else (shuffle, LZF, szip, scale-offset,
@@ -80,7 +80,7 @@ def fletcher32_sums(data: bytes | memoryview) -> tuple[int, int]:
     return s1 % _MOD, s2 % _MOD
 
 
-def _inflate(data: bytes, n_bytes: int) -> bytes:
+def _inflate(data: bytes, n_bytes: int) -> bytes | bytearray:
     """A zlib stream inflated to ``n_bytes`` (libdeflate when installed: about twice zlib's
     speed), its Adler-32 verified."""
     if _libdeflate is not None:
@@ -95,7 +95,7 @@ def _inflate(data: bytes, n_bytes: int) -> bytes:
             raise ChunkError(f"compressed bytes cannot be inflated ({exc})") from exc
     if len(out) != n_bytes:
         raise ChunkError(f"inflates to {len(out)} bytes, expected {n_bytes}")
-    return bytes(out)
+    return out
 
 
 def _check_fletcher32(chunk: bytes, where: str) -> bytes:
@@ -138,13 +138,14 @@ def _chunk_bytes(
         return None  # not allocated (fill value) or unreadable here: h5py decides
     if mask:
         return None  # a filter was skipped for this chunk (HDF5 records it): h5py undoes it
-    data = bytes(raw)
+    body = bytes(raw)
     if _FLETCHER32 in filters:
-        data = _check_fletcher32(data, where)
+        body = _check_fletcher32(body, where)
     n = math.prod(chunks)
+    data: bytes | bytearray = body
     if _DEFLATE in filters:
         try:
-            data = _inflate(data, n)
+            data = _inflate(body, n)
         except ChunkError as exc:
             raise ChunkError(f"{where}: {exc}") from exc
     elif len(data) != n:
