@@ -28,6 +28,9 @@ strategies on it.
         --out benchmarks/results/search_tabular_cv.json --final-seeds 0,1,2,3,4,5,6,7,8,9
     python benchmarks/bench_search_tabular.py cv-report benchmarks/results/search_tabular_cv.json \
         --runs 30 --latency 300
+    #    and a paired bootstrap over the 40 test objects, pick vs mt-physics cell (20 s)
+    nice -n 19 python benchmarks/bench_search_tabular.py cv-bootstrap /tmp/tabsim/sim_search.h5 \
+        /tmp/tabsim/sim_search2.h5 --cache-dir /tmp/tabsim/cache
 
 The table of the simulator of 2026-12-04 is ``benchmarks/results/search_tabular_2026-12-04.json``
 (``compare`` reads it as it is).
@@ -783,6 +786,53 @@ def cv_report(args: argparse.Namespace) -> None:
                 )
 
 
+def cv_bootstrap(args: argparse.Namespace) -> None:
+    """Paired bootstrap over the test objects: a pick of a ``cv`` result against the
+    ``mt-physics`` cell, both retrained on the train + valid objects with the same seeds (the
+    seed spread says nothing about which 40 objects happen to be the test set)."""
+    import json
+
+    import torch
+
+    from tactile.estimators.neural.data import build_dataset
+    from tactile.estimators.neural.metrics import per_object
+    from tactile.search.tabular import DEFAULT_CELL, all_cells, cell_config, cell_key, fixed_split
+
+    torch.set_num_threads(1)
+    state = json.loads(Path(args.result).read_text())
+    rows = state["rows"]
+    pick = cv_picks(rows, _cv_seeds_done(rows), cell_key(DEFAULT_CELL))[args.pick]
+    data = build_dataset(
+        args.data, cell_config(all_cells()[0]), cache_dir=args.cache_dir, progress=False
+    )
+    split = fixed_split(data)
+    pool = np.sort(np.concatenate([split.train, split.valid]))
+    seeds = [int(s) for s in args.seeds.split(",")]
+    err = {}
+    for key in (cell_key(DEFAULT_CELL), pick):
+        config = cell_config(rows[key]["cell"], k_frames=state["meta"]["k_frames"])
+        per_seed = []
+        for seed in seeds:
+            loaded = _train(data, pool, config, seed=seed, epochs=state["meta"]["epochs"])
+            p = _predict(loaded, data, split.test)
+            _, lab, pred = per_object(
+                data.object_ids[split.test], data.log10_modulus[split.test], p
+            )
+            per_seed.append(np.abs(pred - lab))
+        err[key] = np.array(per_seed)  # seeds x objects
+    d = (err[pick] - err[cell_key(DEFAULT_CELL)]).mean(axis=0)  # per object, mean over seeds
+    rng = np.random.default_rng(0)
+    boot = np.array([d[rng.integers(0, len(d), len(d))].mean() for _ in range(args.resamples)])
+    print(
+        f"{args.pick} `{pick}` minus the mt-physics cell, {len(seeds)} seeds, {len(d)} test "
+        f"objects: {d.mean():+.4f} (test MAE {err[pick].mean(axis=1).mean():.4f} vs "
+        f"{err[cell_key(DEFAULT_CELL)].mean(axis=1).mean():.4f}); bootstrap over the test objects "
+        f"({args.resamples}): 95 % interval [{np.percentile(boot, 2.5):+.4f}, "
+        f"{np.percentile(boot, 97.5):+.4f}], share >= 0: {np.mean(boot >= 0):.3f}; objects "
+        f"better / worse: {int(np.sum(d < 0))} / {int(np.sum(d > 0))}"
+    )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -831,6 +881,18 @@ def main() -> None:
         "--latency", type=int, default=0, help="remeasure the named cells' latency (repeats)"
     )
     r.set_defaults(func=cv_report)
+    bs = sub.add_parser("cv-bootstrap", help="paired bootstrap over test objects of a cv pick")
+    bs.add_argument("data", nargs="+", type=Path)
+    bs.add_argument("--result", default="benchmarks/results/search_tabular_cv.json")
+    bs.add_argument(
+        "--pick",
+        default="cv_best_at_default_latency",
+        choices=["cv_best", "cv_best_at_default_latency"],
+    )
+    bs.add_argument("--seeds", default="0,1,2,3,4,5,6,7,8,9")
+    bs.add_argument("--resamples", type=int, default=10000)
+    bs.add_argument("--cache-dir", type=Path, default=None)
+    bs.set_defaults(func=cv_bootstrap)
     args = p.parse_args()
     args.func(args)
 
