@@ -32,18 +32,19 @@ strategies on it.
     nice -n 19 python benchmarks/bench_search_tabular.py cv-bootstrap /tmp/tabsim/sim_search.h5 \
         /tmp/tabsim/sim_search2.h5 --cache-dir /tmp/tabsim/cache
     # 5. the picks and the default cells on FRESH simulated objects (new seeds; never in the
-    #    table, the CV or the selection): 400 objects x 1 grasp and 200 objects x 2 grasps (the
-    #    table's recipe), each ~15 min with one worker on the loaded machine; then the 40
-    #    retrainings of step 4's --final-seeds and the scores (a few minutes)
+    #    table, the CV or the selection): 400 objects x 1 grasp, then 2 x 200 objects x 2 grasps
+    #    (the table's recipe; seeds 1604, 1605), each 11-14 min with one worker on the loaded
+    #    machine; then the 40 retrainings of step 4's --final-seeds and the scores (~1.5 min)
     tactile simulate /tmp/cvfresh/fresh1603.h5 --objects 400 --grasps 1 \
         --population independent --camera wedge-raw --rig random --physics realistic \
         --seed 1603 --workers 1 --frames raw
     tactile simulate /tmp/cvfresh/fresh1604.h5 --objects 200 --grasps 2 \
         --population independent --camera wedge-raw --rig random --physics realistic \
-        --seed 1604 --workers 1 --frames raw
+        --seed 1604 --workers 1 --frames raw      # and the same with 1605 -> fresh1605.h5
     nice -n 19 python benchmarks/bench_search_tabular.py cv-fresh /tmp/tabsim/sim_search.h5 \
         /tmp/tabsim/sim_search2.h5 --fresh /tmp/cvfresh/fresh1603.h5 /tmp/cvfresh/fresh1604.h5 \
-        --cache-dir /tmp/cvfresh/cache --out benchmarks/results/search_tabular_cv_fresh.json
+        /tmp/cvfresh/fresh1605.h5 --cache-dir /tmp/cvfresh/cache \
+        --out benchmarks/results/search_tabular_cv_fresh.json
 
 The table of the simulator of 2026-12-04 is ``benchmarks/results/search_tabular_2026-12-04.json``
 (``compare`` reads it as it is).
