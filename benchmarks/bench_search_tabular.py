@@ -31,6 +31,20 @@ strategies on it.
     #    and a paired bootstrap over the 40 test objects, pick vs mt-physics cell (20 s)
     nice -n 19 python benchmarks/bench_search_tabular.py cv-bootstrap /tmp/tabsim/sim_search.h5 \
         /tmp/tabsim/sim_search2.h5 --cache-dir /tmp/tabsim/cache
+    # 5. the picks and the default cells on FRESH simulated objects (new seeds; never in the
+    #    table, the CV or the selection): 400 objects x 1 grasp, then 2 x 200 objects x 2 grasps
+    #    (the table's recipe; seeds 1604, 1605), each 11-14 min with one worker on the loaded
+    #    machine; then the 40 retrainings of step 4's --final-seeds and the scores (~1.5 min)
+    tactile simulate /tmp/cvfresh/fresh1603.h5 --objects 400 --grasps 1 \
+        --population independent --camera wedge-raw --rig random --physics realistic \
+        --seed 1603 --workers 1 --frames raw
+    tactile simulate /tmp/cvfresh/fresh1604.h5 --objects 200 --grasps 2 \
+        --population independent --camera wedge-raw --rig random --physics realistic \
+        --seed 1604 --workers 1 --frames raw      # and the same with 1605 -> fresh1605.h5
+    nice -n 19 python benchmarks/bench_search_tabular.py cv-fresh /tmp/tabsim/sim_search.h5 \
+        /tmp/tabsim/sim_search2.h5 --fresh /tmp/cvfresh/fresh1603.h5 /tmp/cvfresh/fresh1604.h5 \
+        /tmp/cvfresh/fresh1605.h5 --cache-dir /tmp/cvfresh/cache \
+        --out benchmarks/results/search_tabular_cv_fresh.json
 
 The table of the simulator of 2026-12-04 is ``benchmarks/results/search_tabular_2026-12-04.json``
 (``compare`` reads it as it is).
@@ -833,6 +847,213 @@ def cv_bootstrap(args: argparse.Namespace) -> None:
     )
 
 
+def fresh_sets(object_ids: np.ndarray) -> dict[str, np.ndarray]:
+    """Grasp indices of the evaluation sets of ``cv-fresh``: every fresh object ("all"); each
+    fresh file (object ids are ``file stem/object``), when there are several; and, for a file
+    with several grasps per object, its first grasp of each object only (``"<stem>, first
+    grasp"``: the table's data have 2 grasps per object, a 1-grasp file 1)."""
+    every = np.arange(len(object_ids))
+    stems = np.array([str(o).split("/")[0] for o in object_ids])
+    names = list(dict.fromkeys(stems))
+    sets = {"all": every}
+    for stem in names:
+        idx = every[stems == stem]
+        if len(names) > 1:
+            sets[stem] = idx
+        _, first = np.unique(np.asarray(object_ids)[idx], return_index=True)
+        if len(first) < len(idx):
+            sets[f"{stem}, first grasp"] = idx[np.sort(first)]
+    return sets
+
+
+def paired_difference(err: np.ndarray, base: np.ndarray, resamples: int) -> dict[str, Any]:
+    """A design's per-object errors (seeds x objects) against a baseline's (same seeds, same
+    objects): the per-seed MAE difference (mean, standard error, sd, seeds better) and a
+    bootstrap over the objects of the difference averaged over the seeds (seed 0)."""
+    paired = err.mean(axis=1) - base.mean(axis=1)  # per seed
+    d = (err - base).mean(axis=0)  # per object, mean over seeds
+    rng = np.random.default_rng(0)
+    boot = np.array([d[rng.integers(0, len(d), len(d))].mean() for _ in range(resamples)])
+    return {
+        "paired_mean": round(float(paired.mean()), 5),
+        "paired_se": round(float(paired.std(ddof=1) / math.sqrt(len(paired))), 5),
+        "paired_sd": round(float(paired.std(ddof=1)), 5),
+        "seeds_better": int(np.sum(paired < 0)),
+        "bootstrap_95": [
+            round(float(np.percentile(boot, 2.5)), 5),
+            round(float(np.percentile(boot, 97.5)), 5),
+        ],
+        "bootstrap_share_ge_0": round(float(np.mean(boot >= 0)), 4),
+        "objects_better": int(np.sum(d < 0)),
+        "objects_worse": int(np.sum(d > 0)),
+    }
+
+
+def cv_fresh(args: argparse.Namespace) -> None:
+    """The fixed designs of a ``cv`` result (its two picks, the ``mt-physics`` and ``mt-rig``
+    default cells) retrained on the same train + valid objects with the same seeds as
+    ``--final-seeds``, and scored on objects of a *fresh* simulated file that neither the
+    table, the CV nor the selection saw: per-object log10 MAE, paired by seed against the
+    ``mt-physics`` cell, and a paired bootstrap over the fresh objects; the constant
+    prediction (median training label) beside. The old test split's MAE is recomputed as a
+    check that the retrainings match the ``cv`` result."""
+    import json
+
+    import torch
+
+    from tactile.estimators.neural.data import build_dataset
+    from tactile.estimators.neural.metrics import per_object
+    from tactile.search.objective import require_simulated
+    from tactile.search.tabular import (
+        DEFAULT_CELL,
+        RIG_DEFAULT_CELL,
+        all_cells,
+        cell_config,
+        cell_key,
+        fixed_split,
+    )
+
+    torch.set_num_threads(1)
+    started = time.perf_counter()
+    require_simulated([*args.data, *args.fresh])
+    state = json.loads(Path(args.result).read_text())
+    rows, meta = state["rows"], state["meta"]
+    default_key = cell_key(DEFAULT_CELL)
+    picks = cv_picks(rows, _cv_seeds_done(rows), default_key)
+    designs = {
+        "cv_best_at_default_latency": picks["cv_best_at_default_latency"],
+        "cv_best": picks["cv_best"],
+        "mt_physics": default_key,
+        "mt_rig": cell_key(RIG_DEFAULT_CELL),
+    }
+    probe = cell_config(all_cells()[0], k_frames=meta["k_frames"])
+    data = build_dataset(args.data, probe, cache_dir=args.cache_dir, progress=False)
+    fresh = build_dataset(args.fresh, probe, cache_dir=args.cache_dir, progress=False)
+    split = fixed_split(data)
+    pool = np.sort(np.concatenate([split.train, split.valid]))
+    every = np.arange(len(fresh))
+    overlap = set(data.object_ids) & set(fresh.object_ids)
+    if overlap:
+        raise SystemExit(f"{len(overlap)} fresh object ids also in the training files")
+    seeds = [int(s) for s in args.seeds.split(",")]
+    median = float(np.median(data.log10_modulus[pool]))
+    out: dict[str, Any] = {
+        "meta": {
+            "command": "python benchmarks/" + " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+            "data": [str(p) for p in args.data],
+            "fresh": [str(p) for p in args.fresh],
+            "result": str(args.result),
+            "seeds": seeds,
+            "n_objects": {
+                "train": len(set(data.object_ids[pool])),
+                "fresh": len(set(fresh.object_ids)),
+                "fresh_grasps": len(fresh),
+            },
+            "protocol": "each design trained on the cv result's train + valid objects as its "
+            "--final-seeds retrainings (fixed epochs, no augmentation, no validation); "
+            "per-object log10 MAE on every fresh object (grasps of an object averaged, as "
+            "object_metrics); bootstrap resamples the fresh objects, the per-object error "
+            "difference averaged over the seeds first",
+            "constant": {"log10_pa": round(median, 4)},
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)",
+        },
+        "designs": {},
+    }
+    preds: dict[str, np.ndarray] = {}  # seeds x fresh grasps
+    for name, key in designs.items():
+        config = cell_config(rows[key]["cell"], k_frames=meta["k_frames"])
+        per_seed, old_test, t0 = [], [], time.perf_counter()
+        for seed in seeds:
+            loaded = _train(data, pool, config, seed=seed, epochs=meta["epochs"])
+            per_seed.append(_predict(loaded, fresh, every))
+            p_old = _predict(loaded, data, split.test)
+            old_test.append(_metrics(data, split.test, p_old)["log10_mae"])
+        preds[name] = np.array(per_seed)
+        out["designs"][name] = {
+            "key": key,
+            "params": rows[key]["params"],
+            "latency_ms": rows[key]["latency_ms"],
+            "old_test_log10_mae": [round(float(v), 5) for v in old_test],
+            "train_s": round(time.perf_counter() - t0, 1),
+        }
+        print(f"{name} `{key}`: {time.perf_counter() - t0:.0f} s", flush=True)
+    sets = fresh_sets(fresh.object_ids)
+    out["sets"] = {}
+    for set_name, idx in sets.items():
+        ids, labels = fresh.object_ids[idx], fresh.log10_modulus[idx]
+        _, lab, _ = per_object(ids, labels, np.zeros(len(idx)))
+        const_err = np.abs(median - lab)
+        res: dict[str, Any] = {
+            "n_objects": len(lab),
+            "n_grasps": len(idx),
+            "constant": {
+                "log10_mae": round(float(const_err.mean()), 5),
+                "within_1_decade": round(float(np.mean(const_err <= 1.0)), 4),
+            },
+            "designs": {},
+        }
+        err = {}
+        for name in designs:
+            err[name] = np.array(
+                [np.abs(per_object(ids, labels, p[idx])[2] - lab) for p in preds[name]]
+            )
+            res["designs"][name] = {
+                "log10_mae": [round(float(v), 5) for v in err[name].mean(axis=1)],
+                "within_1_decade": [round(float(np.mean(e <= 1.0)), 4) for e in err[name]],
+            }
+        base = err["mt_physics"]
+        for name in designs:
+            if name == "mt_physics":
+                continue
+            res["designs"][name]["vs_mt_physics"] = paired_difference(
+                err[name], base, args.resamples
+            )
+        out["sets"][set_name] = res
+    out["meta"]["elapsed_s"] = round(time.perf_counter() - started, 1)
+    if args.out:
+        _save_json(Path(args.out), out)
+    print(cv_fresh_markdown(out))
+
+
+def cv_fresh_markdown(out: dict[str, Any]) -> str:
+    """The tables of a ``cv-fresh`` result, one per evaluation set."""
+    meta, blocks = out["meta"], []
+    for set_name, res in out["sets"].items():
+        c = res["constant"]
+        lines = [
+            f"{set_name}: {res['n_objects']} fresh objects, {res['n_grasps']} grasps\n",
+            f"| design (trained on the {meta['n_objects']['train']} objects) | fresh log10 MAE "
+            "(mean ± sd over seeds) | within a decade | minus `mt-physics`, paired by seed "
+            "(mean ± SE) | seeds better | bootstrap over the fresh objects, 95 % | objects "
+            "better / worse | old 40-object test MAE |",
+            "|---|---|---|---|---|---|---|---|",
+            f"| constant prediction (median label, 10^{meta['constant']['log10_pa']:.2f} Pa) | "
+            f"{c['log10_mae']:.3f} | {100 * c['within_1_decade']:.0f} % | | | | | |",
+        ]
+        for name, r in res["designs"].items():
+            mae = np.array(r["log10_mae"])
+            vs = r.get("vs_mt_physics")
+            cells = (
+                [
+                    f"{vs['paired_mean']:+.3f} ± {vs['paired_se']:.3f}",
+                    f"{vs['seeds_better']} of {len(mae)}",
+                    f"[{vs['bootstrap_95'][0]:+.3f}, {vs['bootstrap_95'][1]:+.3f}]",
+                    f"{vs['objects_better']} / {vs['objects_worse']}",
+                ]
+                if vs
+                else ["", "", "", ""]
+            )
+            old = np.mean(out["designs"][name]["old_test_log10_mae"])
+            lines.append(
+                f"| {name} (`{out['designs'][name]['key']}`) | {mae.mean():.3f} ± "
+                f"{mae.std(ddof=1):.3f} | {100 * np.mean(r['within_1_decade']):.0f} % | "
+                + " | ".join(cells)
+                + f" | {old:.3f} |"
+            )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -893,6 +1114,17 @@ def main() -> None:
     bs.add_argument("--resamples", type=int, default=10000)
     bs.add_argument("--cache-dir", type=Path, default=None)
     bs.set_defaults(func=cv_bootstrap)
+    fr = sub.add_parser(
+        "cv-fresh", help="a cv result's picks and the default cells on fresh simulated objects"
+    )
+    fr.add_argument("data", nargs="+", type=Path, help="the cv result's training files")
+    fr.add_argument("--fresh", nargs="+", type=Path, required=True, help="fresh test file(s)")
+    fr.add_argument("--result", default="benchmarks/results/search_tabular_cv.json")
+    fr.add_argument("--seeds", default="0,1,2,3,4,5,6,7,8,9")
+    fr.add_argument("--resamples", type=int, default=10000)
+    fr.add_argument("--cache-dir", type=Path, default=None)
+    fr.add_argument("--out", default="benchmarks/results/search_tabular_cv_fresh.json")
+    fr.set_defaults(func=cv_fresh)
     args = p.parse_args()
     args.func(args)
 

@@ -1,5 +1,6 @@
 """benchmarks/bench_search_tabular.py cv: the CV folds never hold a test object, and the picks
-follow the CV score (the best at the default's latency too)."""
+follow the CV score (the best at the default's latency too); cv-fresh: its evaluation sets and
+paired differences."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from types import SimpleNamespace
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench_search_tabular import _cv_folds, _cv_seeds_done, cv_picks, cv_score
+from bench_search_tabular import (
+    _cv_folds,
+    _cv_seeds_done,
+    cv_picks,
+    cv_score,
+    fresh_sets,
+    paired_difference,
+)
 
 from tactile.search.tabular import Split
 
@@ -45,3 +53,22 @@ def test_picks_follow_the_cv_score_and_the_latency_bound() -> None:
         "cv_best_at_default_latency": "fast",
     }
     assert cv_picks(rows, 2, "default")["cv_best"] == "fast"  # 0.97 < 1.0 = slow's mean
+
+
+def test_fresh_sets_split_files_and_take_the_first_grasp_of_multi_grasp_files() -> None:
+    ids = np.array(["a/o1", "a/o2", "b/o1", "b/o1", "b/o2", "b/o2"])
+    sets = fresh_sets(ids)
+    assert list(sets) == ["all", "a", "b", "b, first grasp"]
+    assert list(sets["all"]) == list(range(6)) and list(sets["a"]) == [0, 1]
+    assert list(sets["b, first grasp"]) == [2, 4]
+    assert list(fresh_sets(ids[:2])) == ["all"]  # one 1-grasp file: nothing else
+
+
+def test_paired_difference_counts_seeds_and_objects() -> None:
+    base = np.ones((4, 5))
+    err = base - np.array([[0.1], [0.2], [-0.1], [0.2]])  # better in 3 of 4 seeds
+    err[:, 0] += 0.2  # one object worse
+    r = paired_difference(err, base, 200)
+    assert r["seeds_better"] == 3 and (r["objects_better"], r["objects_worse"]) == (4, 1)
+    assert np.isclose(r["paired_mean"], np.mean(err) - 1.0)
+    assert r["bootstrap_95"][0] <= r["paired_mean"] <= r["bootstrap_95"][1]
