@@ -23,17 +23,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from blind_helpers import blind_estimate_as_stored
+from blind_helpers import blind_estimate_as_stored, grasp_on_drawn_rig
 
 from tactile.estimators.blind import (
     _open_if_rig_split,
     reference_press_closure_mm,
 )
 from tactile.processing.rig_fit import rigid_sphere_gel_closure_mm
-from tactile.recording.synthetic import dataset_configs
 from tactile.sensor import get_calibration
-from tactile.sim import SimObject, simulate_grasp
-from tactile.sim.rigs import RigDraw, apply_rig
+from tactile.sim import SimObject
+from tactile.sim.rigs import RigDraw
 from tactile.types import ModulusEstimate
 
 CYLINDER = SimObject(
@@ -83,11 +82,9 @@ CYLINDER_END_RIG = RigDraw(
 def test_a_rigid_object_on_a_stiff_gel_compliant_rig_has_no_closed_interval(
     obj: SimObject, draw: RigDraw, seed: int, force_n: float, tmp_path: Path
 ) -> None:
-    cfg = apply_rig(dataset_configs(("realistic",), camera="wedge-raw", random_rig=True)[0], draw)
+    cfg, grasp = grasp_on_drawn_rig(obj, draw, seed, force_n)
     # the fit splits the golf ball's closure with v3's soft gel: little rig compliance left
     assert cfg.rig_calibration.rig_compliance_mm_per_n < 0.1
-    gripper = dataclasses.replace(cfg.gripper, force_target_n=force_n)
-    grasp = simulate_grasp(obj, dataclasses.replace(cfg, gripper=gripper), seed, grasp_id="g")
     est = blind_estimate_as_stored(grasp, tmp_path)
     assert est.lower_bound_only or math.isinf(est.interval_95_pa[1]), (
         f"closed 95 % interval {est.interval_95_pa} for a {obj.modulus_pa:.3g} Pa object"

@@ -12,15 +12,13 @@ flagged both with bounds above their modulus (``> 26 kPa`` and ``> 20 kPa``).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
-from blind_helpers import blind_estimate_as_stored
+from blind_helpers import blind_estimate_as_stored, grasp_on_drawn_rig
 
-from tactile.recording.synthetic import dataset_configs
-from tactile.sim import SimObject, simulate_grasp
-from tactile.sim.rigs import RigDraw, apply_rig
+from tactile.sim import SimObject
+from tactile.sim.rigs import RigDraw
 
 SPHERE = SimObject(
     shape="sphere", radius_mm=7.062312278791177, modulus_pa=7189.43130557403,
@@ -71,11 +69,7 @@ BOX_RIG = RigDraw(
 def test_a_soft_object_on_a_lagging_or_moving_rig_has_no_false_bound(
     obj: SimObject, draw: RigDraw, seed: int, force_scale: float, tmp_path: Path
 ) -> None:
-    cfg = apply_rig(dataset_configs(("realistic",), camera="wedge-raw", random_rig=True)[0], draw)
-    gripper = dataclasses.replace(
-        cfg.gripper, force_target_n=cfg.gripper.force_target_n * force_scale
-    )
-    grasp = simulate_grasp(obj, dataclasses.replace(cfg, gripper=gripper), seed, grasp_id="g")
+    _, grasp = grasp_on_drawn_rig(obj, draw, seed, draw.force_target_n * force_scale)
     est = blind_estimate_as_stored(grasp, tmp_path)
     assert not (est.lower_bound_only and est.modulus_pa > obj.modulus_pa), (
         f"flagged with a bound of {est.modulus_pa:.3g} Pa ({obj.modulus_pa:.3g} Pa)"
