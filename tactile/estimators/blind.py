@@ -351,15 +351,18 @@ def _curved_force_rows(
     rig = calibration.rig_compliance_mm_per_n
     length = cylinder_contact_length_mm(geo, calibration)
     tables = [_line_half_width_table(float(r)) for r in radii[:, 0]] if shape != "sphere" else None
+    interp = (
+        _RowsInterpolator(np.array([t[0] for t in tables]), np.array([t[1] for t in tables]))
+        if tables is not None
+        else None
+    )
 
     def model(delta_mm: np.ndarray) -> np.ndarray:
-        if tables is None:
+        if interp is None:
             return _sphere_force_n(delta_mm, radii, c_obj, calibration)
         # the cylinder with each row's table
         delta = np.maximum(delta_mm, 0.0)
-        b = np.empty_like(delta)
-        for k, (grid, half) in enumerate(tables):
-            b[k] = np.interp(delta[k], grid, half)
+        b = interp(delta)
         return _cylinder_force_at_half_width_n(b, delta, radii, length, c_obj, calibration)
 
     w = np.asarray(width_mm, dtype=np.float64)
@@ -373,6 +376,41 @@ def _curved_force_rows(
     force[:, active] = lo
     strain[:, active] = np.maximum(closure - rig * lo, 0.0) / 2.0 / radii
     return force, strain
+
+
+class _RowsInterpolator:
+    """``np.interp(x[k], grid[k], fp[k])`` for every row ``k`` at once, bit for bit: the same
+    arithmetic as numpy's (``slope·(x − xp[j]) + fp[j]``, ``slope = (fp[j+1] − fp[j]) /
+    (xp[j+1] − xp[j])``, on the interval ``xp[j] ≤ x < xp[j+1]``) in a few whole-array
+    operations instead of one call per row (the cylinder rows' model called it once per
+    candidate touch and bisection step). ``grid``: rows increasing and evenly spaced from 0
+    (:func:`_line_half_width_table`), which only serves to guess ``j``; where the guess is not
+    the interval (a rounding at a grid point) or ``x`` is outside the grid (or not finite),
+    the rows are interpolated by ``np.interp`` itself."""
+
+    def __init__(self, grid: np.ndarray, fp: np.ndarray) -> None:
+        self.grid, self.fp = grid, fp
+        k, m = grid.shape
+        self.last = m - 2
+        self.flat_grid, self.flat_fp = grid.ravel(), fp.ravel()
+        self.offset = (np.arange(k, dtype=np.intp) * m)[:, None]
+        self.step = grid[:, -1:] / (m - 1)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        j = np.fmax(np.fmin(x / self.step, self.last), 0.0).astype(np.intp)
+        at = j + self.offset
+        x0, x1 = self.flat_grid[at], self.flat_grid[at + 1]
+        if not np.all((x0 <= x) & (x < x1)):  # a step off (at a grid point), or outside
+            j = np.clip(j + (x >= x1) - (x < x0), 0, self.last)
+            at = j + self.offset
+            x0, x1 = self.flat_grid[at], self.flat_grid[at + 1]
+        f0 = self.flat_fp[at]
+        if not np.all((x0 <= x) & (x < x1)):
+            return np.array(
+                [np.interp(xk, gk, fk) for xk, gk, fk in zip(x, self.grid, self.fp, strict=True)]
+            )
+        # x0 ≤ x < x1 on a strictly increasing grid of finite values: a finite slope
+        return (self.flat_fp[at + 1] - f0) / (x1 - x0) * (x - x0) + f0
 
 
 @functools.cache
@@ -489,14 +527,7 @@ def _widest_touch_under_ramp(
     noise = max(_noise_sd(fs), level / DEPARTURE_Z)
     design = np.c_[np.ones_like(x), x]
 
-    def fit(y: np.ndarray) -> tuple[float, np.ndarray]:
-        coef = np.linalg.lstsq(design, y, rcond=None)[0]
-        if coef[1] < 0.0:  # the motion adds force as the gripper closes, never removes it
-            coef = np.array([float(np.mean(y)), 0.0])
-        r = y - design @ coef
-        return float(r @ r), coef
-
-    line = fit(fs)[0]
+    line = _line_fits(design, fs[None, :])[0][0]
     departure_width = float(w[dep])
     # after the departure, up to half the peak: the record may not rise faster than the
     # object touched there could carry while its strain is small (a rigid object on a
@@ -508,33 +539,88 @@ def _widest_touch_under_ramp(
     contacts = np.linspace(motion.reference_width_mm, departure_width, RAMP_TOUCH_CANDIDATES)
     stop = np.flatnonzero(contacts <= departure_width)
     contacts = contacts[: stop[0]] if stop.size else contacts
-    # widest first, as one loop over the candidates would, their forces before the departure
-    # computed for blocks of 1, 2, 4, ... candidates at once (_curved_force_rows: the same
-    # numbers) so that an early answer costs little more than one candidate's
-    start, size = 0, 1
-    while start < contacts.size:
+    # widest first, as one loop over the candidates would; their forces before the departure
+    # and after it (the steep test) computed for blocks of candidates at once
+    # (_curved_force_rows: the same numbers), the line fits of a block in one LAPACK call
+    # (_lstsq_rows: the same numbers), so that an early answer costs little more than one
+    # candidate's and a late one a few bisections instead of one per candidate and shape
+    n_pre = ws.size
+    widths = np.concatenate([ws, w[post]])
+    f_post = f[post]
+    limit = CONTRADICTED_Z * noise + 0.05
+    start = 0
+    for size in RAMP_BLOCKS:
         block = contacts[start : start + size]
-        preds = {
-            shape: _curved_force_rows(shape, ws, block, modulus_pa, geo, estimator, calibration)[0]
+        if not block.size:
+            break
+        start += block.size
+        rows = {
+            shape: _curved_force_rows(shape, widths, block, modulus_pa, geo, estimator, calibration)
             for shape in shapes
         }
-        start, size = start + block.size, 2 * size
+        fits = {
+            shape: _line_fits(design, fs[None, :] - rows[shape][0][:, :n_pre]) for shape in shapes
+        }
         for row, contact in enumerate(block):
             for shape in shapes:
-                rss, coef = fit(fs - preds[shape][row])
+                rss, coef = fits[shape][row]
                 if rss - line > DEPARTURE_Z**2 * noise**2:
                     continue
                 if post.size:
-                    p_post, strain = _curved_force_n(
-                        shape, w[post], contact, modulus_pa, geo, estimator, calibration
-                    )
-                    excess = f[post] - coef[0] - coef[1] * x_post - p_post
+                    p_post = rows[shape][0][row, n_pre:]
+                    strain = rows[shape][1][row, n_pre:]
+                    excess = f_post - coef[0] - coef[1] * x_post - p_post
                     small = strain <= RAMP_STEEP_MAX_STRAIN
-                    steep = excess[small] > CONTRADICTED_Z * noise + 0.05
+                    steep = excess[small] > limit
                     if int(np.sum(steep)) >= CONTRADICTED_FRAMES:
                         continue
                 return float(contact)
     return None
+
+
+#: Candidate touches of the motion-ramp test computed together, widest first: the first on
+#: its own (an early answer is common), the rest at once (one bisection per shape instead of
+#: one per candidate; the blocks only decide how much is computed ahead, never the answer).
+RAMP_BLOCKS = (1, RAMP_TOUCH_CANDIDATES)
+
+
+def _line_fits(design: np.ndarray, ys: np.ndarray) -> list[tuple[float, np.ndarray]]:
+    """The motion line's least-squares fit to each row of ``ys`` (the ramp test's ``fit``):
+    (residual sum of squares, coefficients), the slope never negative (the mean then). The
+    rows' LAPACK solves (``gelsd``, one per row as ``np.linalg.lstsq`` calls it) made in one
+    call of the same routine (:func:`_lstsq_rows`), the rest per row as before: the same
+    numbers."""
+    coefs = _lstsq_rows(design, ys)
+    out = []
+    for y, coef in zip(ys, coefs, strict=True):
+        if coef[1] < 0.0:  # the motion adds force as the gripper closes, never removes it
+            coef = np.array([float(np.mean(y)), 0.0])
+        r = y - design @ coef
+        out.append((float(r @ r), coef))
+    return out
+
+
+def _lstsq_rows(design: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """``np.linalg.lstsq(design, y, rcond=None)[0]`` for each row ``y`` of ``ys``, one row of
+    the result each: numpy's own LAPACK gufunc called once over the stack (it solves each
+    right-hand side on its own, with the same workspace, as a single call would). Falls back
+    to one ``np.linalg.lstsq`` per row when that gufunc is not there or reports an error."""
+    ys = np.ascontiguousarray(ys, dtype=np.float64)
+    try:
+        from numpy.linalg import _umath_linalg
+
+        m, n = design.shape
+        rcond = np.finfo(np.float64).eps * max(n, m)
+        with np.errstate(call=_raise_lstsq, invalid="call", over="ignore", divide="ignore",
+                         under="ignore"):  # fmt: skip
+            x = _umath_linalg.lstsq(design, ys[:, :, None], rcond, signature="ddd->ddid")[0]
+        return np.array(x[:, :, 0], dtype=np.float64)
+    except (ImportError, AttributeError, TypeError, ValueError, np.linalg.LinAlgError):
+        return np.array([np.linalg.lstsq(design, y, rcond=None)[0] for y in ys])
+
+
+def _raise_lstsq(err: object, flag: object) -> None:
+    raise np.linalg.LinAlgError("SVD did not converge in Linear Least Squares")
 
 
 def _force_rises_over(features: GraspFeatures, contact_width_mm: float, missed_mm: float) -> bool:

@@ -220,3 +220,39 @@ def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a
                 one = _curved_force_n(shape, width, contact, modulus, geo, est, cal)
                 assert np.array_equal(force[row], one[0])
                 assert np.array_equal(strain[row], one[1])
+
+
+def test_the_ramp_tests_batched_line_fits_and_interpolation_are_numpys_own() -> None:
+    """The motion-ramp test fits the motion line to a block of candidates in one LAPACK call
+    (``_lstsq_rows``) and interpolates the cylinder rows' half-widths in whole-array steps
+    (``_RowsInterpolator``): bit for bit ``np.linalg.lstsq`` and ``np.interp`` row by row,
+    at grid points, between them and outside the grid."""
+    import numpy as np
+
+    from tactile.estimators.blind import (
+        _line_half_width_table,
+        _lstsq_rows,
+        _RowsInterpolator,
+    )
+
+    rng = np.random.default_rng(5)
+    for m in (4, 14, 40):
+        x = np.sort(rng.uniform(0.0, 8.0, m))
+        design = np.c_[np.ones_like(x), x]
+        ys = rng.normal(0.0, 1.0, (9, m)) + 0.3 * x
+        got = _lstsq_rows(design, ys)
+        for row, y in enumerate(ys):
+            assert np.array_equal(got[row], np.linalg.lstsq(design, y, rcond=None)[0])
+    for trial in range(40):
+        radii = rng.uniform(1.0, 40.0, int(rng.integers(1, 12)))
+        tables = [_line_half_width_table(float(r)) for r in radii]
+        grid = np.array([t[0] for t in tables])
+        half = np.array([t[1] for t in tables])
+        x = rng.uniform(0.0, 1.999, (radii.size, 30)) * radii[:, None]
+        x[:, :5] = grid[:, rng.integers(0, 800, 5)]  # on grid points
+        x[:, 5] = 0.0
+        if trial % 4 == 0:
+            x[0, 6] = 2.5 * radii[0]  # outside the grid: numpy's own interpolation
+        got = _RowsInterpolator(grid, half)(x)
+        for row in range(radii.size):
+            assert np.array_equal(got[row], np.interp(x[row], grid[row], half[row]))
