@@ -452,31 +452,71 @@ def _earlier_contact_contradicted(
     show, or after it the record rises faster than it could (a rigid object on a compliant
     rig: a steep, nearly linear rise from the touch) while its strain is still small (≤ 0.3,
     before a soft object locks up)."""
+    return _earlier_contacts_contradicted(
+        features, rise, [contact_width_mm], modulus_pa, geo, estimator, calibration
+    )[0]
+
+
+def _earlier_contacts_contradicted(
+    features: GraspFeatures,
+    rise: ForceRise,
+    contacts_mm: list[float],
+    modulus_pa: float,
+    geo: GraspGeometry,
+    estimator: Any,
+    calibration: SensorCalibration,
+) -> list[bool]:
+    """:func:`_earlier_contact_contradicted` for each of several contact widths, the curved
+    forces of all of them computed in one bisection per shape (:func:`_curved_force_rows`,
+    bit for bit each one's own): the same answers. The late-read test's search over the
+    contact (up to 7 widths one after another) asks for all it may need at once."""
+    shapes = [k for k in geo.plausible_shapes if k in ("sphere", "cylinder")]
+    if not shapes:
+        return [True] * len(contacts_mm)  # a flat face's force rises at once: not read late
     force = np.asarray(features.force_n, dtype=np.float64)
     width = reconstruct_width_mm(features.width_mm)
     upto = int(np.argmax(force))
     w, f = width[:upto], force[:upto] - rise.baseline_n
     noise = max(rise.noise_n, 0.02)
-    shapes = [k for k in geo.plausible_shapes if k in ("sphere", "cylinder")]
-    if not shapes:
-        return True  # a flat face's force rises at once: it is not the one read late
-    sel = (w < contact_width_mm) & (f <= 0.5 * float(np.max(force) - rise.baseline_n))
-    if not sel.any():
-        return False
-    for shape in shapes:
-        pred, strain = _curved_force_n(
-            shape, w[sel], contact_width_mm, modulus_pa, geo, estimator, calibration
-        )
+    half = f <= 0.5 * float(np.max(force) - rise.baseline_n)
+    w, f = w[half], f[half]
+    out = [False] * len(contacts_mm)
+    wanted = [k for k, c in enumerate(contacts_mm) if np.any(w < c)]
+    if not wanted:
+        return out  # nothing recorded before any of these contacts
+    contacts = np.array([contacts_mm[k] for k in wanted], dtype=np.float64)
+    rows = {
+        shape: _curved_force_rows(shape, w, contacts, modulus_pa, geo, estimator, calibration)
+        for shape in shapes
+    }
+    for row, k in enumerate(wanted):
+        sel = w < contacts_mm[k]
         meas = f[sel]
         gap = w[sel] > rise.width_mm
-        small = strain <= CONTRADICTION_MAX_STRAIN
-        deficit = pred[gap] - meas[gap]
-        z_gap = float(deficit.sum()) / (noise * math.sqrt(deficit.size)) if deficit.size else 0.0
-        excess = (meas - pred)[small & ~gap]
-        steep = int(np.sum(excess > CONTRADICTED_Z * noise + 0.05)) >= CONTRADICTED_FRAMES
-        if z_gap <= CONTRADICTED_Z and not steep:
-            return False  # this shape, touched there, fits the record: cannot be ruled out
-    return True
+        contradicted = True
+        for shape in shapes:
+            pred, strain = rows[shape][0][row][sel], rows[shape][1][row][sel]
+            small = strain <= CONTRADICTION_MAX_STRAIN
+            deficit = pred[gap] - meas[gap]
+            z_gap = (
+                float(deficit.sum()) / (noise * math.sqrt(deficit.size)) if deficit.size else 0.0
+            )
+            excess = (meas - pred)[small & ~gap]
+            steep = int(np.sum(excess > CONTRADICTED_Z * noise + 0.05)) >= CONTRADICTED_FRAMES
+            if z_gap <= CONTRADICTED_Z and not steep:
+                contradicted = False  # this shape, touched there, fits the record
+                break
+        out[k] = contradicted
+    return out
+
+
+def _bisection_mids(lo: float, hi: float, steps: int) -> list[float]:
+    """Every midpoint ``0.5·(lo + hi)`` a bisection of ``steps`` steps on [lo, hi] may visit,
+    computed as it computes them (the same floats)."""
+    if steps <= 0:
+        return []
+    mid = 0.5 * (lo + hi)
+    return [mid, *_bisection_mids(mid, hi, steps - 1), *_bisection_mids(lo, mid, steps - 1)]
 
 
 #: Contact widths tried, widest first, between the rest and the motion line's departure.
@@ -1283,23 +1323,29 @@ class BlindEstimator(AnalyticalEstimator):
                 early_thr = missed_closure_mm(geo, bound_pa, self, calibration, rise.threshold_n)
                 earliest = min(rise.width_mm + early, rise.width_before_mm + early_thr)
 
-                def admissible(contact: float, bound: float = bound_pa) -> bool:
-                    return not _earlier_contact_contradicted(
-                        features, rise, contact, bound, geo, self, calibration
+                def ruled_out(contacts: list[float], bound: float = bound_pa) -> list[bool]:
+                    return _earlier_contacts_contradicted(
+                        features, rise, contacts, bound, geo, self, calibration
                     )
 
                 # the widest contact the record allows: the object surely touched by the
                 # rise; between it and ``earliest`` the record may rule out the wider ones
-                # (bisection: a wider contact only adds force the record must show)
+                # (bisection: a wider contact only adds force the record must show). The
+                # record is asked about both ends at once, then about every midpoint the
+                # bisection may visit (two batches instead of up to seven calls)
                 candidate = rise.width_mm
-                if earliest > rise.width_mm and admissible(earliest):
-                    candidate = earliest
-                elif earliest > rise.width_mm and admissible(rise.width_mm):
-                    lo, hi = rise.width_mm, earliest
-                    for _ in range(5):
-                        mid = 0.5 * (lo + hi)
-                        lo, hi = (mid, hi) if admissible(mid) else (lo, mid)
-                    candidate = lo
+                if earliest > rise.width_mm:
+                    wide_out, rise_out = ruled_out([earliest, rise.width_mm])
+                    if not wide_out:
+                        candidate = earliest
+                    elif not rise_out:
+                        lo, hi = rise.width_mm, earliest
+                        mids = _bisection_mids(lo, hi, 5)
+                        verdict = dict(zip(mids, ruled_out(mids), strict=True))
+                        for _ in range(5):
+                            mid = 0.5 * (lo + hi)
+                            lo, hi = (mid, hi) if not verdict[mid] else (lo, mid)
+                        candidate = lo
                 rise_shift = candidate - geo.contact_width_mm
                 widest_touch_mm = max(widest_touch_mm, candidate)
                 under = None

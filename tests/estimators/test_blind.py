@@ -256,3 +256,48 @@ def test_the_ramp_tests_batched_line_fits_and_interpolation_are_numpys_own() -> 
         got = _RowsInterpolator(grid, half)(x)
         for row in range(radii.size):
             assert np.array_equal(got[row], np.interp(x[row], grid[row], half[row]))
+
+
+def test_the_late_read_tests_batched_contacts_answer_as_one_at_a_time() -> None:
+    """The late-read test asks about several contact widths at once
+    (``_earlier_contacts_contradicted``): the same answer for each as asking about it alone,
+    and its bisection's midpoints are the floats the bisection computes."""
+    import numpy as np
+
+    from tactile.estimators.blind import (
+        _bisection_mids,
+        _earlier_contacts_contradicted,
+        geometry_of,
+    )
+    from tactile.processing import extract_features
+    from tactile.processing.grasp_geometry import force_rise
+    from tactile.sensor import get_calibration
+
+    obj = SimObject(shape="sphere", radius_mm=6, modulus_pa=3e4, name="ball")
+    grasp = simulate_grasp(obj, config=SimGraspConfig(), seed=4)
+    cal = get_calibration(grasp.meta.calibration_id)
+    features = extract_features(grasp, cal, max_image_frames=4)
+    geo = geometry_of(features, cal)
+    rise = force_rise(features.force_n, features.width_mm)
+    assert rise is not None
+    est = BlindEstimator()
+    contacts = [float(c) for c in np.linspace(rise.width_mm - 1.0, rise.width_mm + 6.0, 15)]
+    answers: set[bool] = set()
+    for modulus in (3e3, 3e4, 3e6):
+        together = _earlier_contacts_contradicted(features, rise, contacts, modulus, geo, est, cal)
+        alone = [
+            _earlier_contacts_contradicted(features, rise, [c], modulus, geo, est, cal)[0]
+            for c in contacts
+        ]
+        assert together == alone
+        answers |= set(together)
+    assert answers == {True, False}  # both kinds of answer were compared
+    lo, hi = 10.3, 17.9
+    mids = set(_bisection_mids(lo, hi, 5))
+    assert len(mids) == 31
+    for path in range(32):
+        a, b = lo, hi
+        for step in range(5):
+            mid = 0.5 * (a + b)
+            assert mid in mids
+            a, b = (mid, b) if path >> step & 1 else (a, mid)
