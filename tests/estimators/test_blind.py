@@ -301,3 +301,24 @@ def test_the_late_read_tests_batched_contacts_answer_as_one_at_a_time() -> None:
             mid = 0.5 * (a + b)
             assert mid in mids
             a, b = (mid, b) if path >> step & 1 else (a, mid)
+
+
+def test_the_strip_half_width_bisection_is_line_approach_mms_bit_for_bit() -> None:
+    """``_line_half_width`` inlines ``line_approach_mm`` in its bisection (4R and the error
+    state set once): bit for bit the bisection on ``line_approach_mm`` itself."""
+    import numpy as np
+
+    from tactile.estimators.blind import _line_half_width
+    from tactile.estimators.line import line_approach_mm
+
+    rng = np.random.default_rng(6)
+    radius = rng.uniform(1.0, 40.0, 3000)
+    approach = rng.uniform(-0.1, 2.5, 3000) * radius * rng.choice([1.0, 1e-3, 1e-6], 3000)
+    lo = np.zeros_like(approach)
+    hi = (4.0 / math.e) * radius
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        below = line_approach_mm(mid, radius) < approach
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    assert np.array_equal(_line_half_width(approach, radius), 0.5 * (lo + hi))
