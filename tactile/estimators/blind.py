@@ -343,7 +343,25 @@ def _curved_force_rows(
     element-wise operations in the same order, the radius per row; tests/estimators). One
     bisection for all of them instead of one per contact width: the motion-ramp test tries up
     to 41 widths a shape, and the per-call overhead of those small arrays was most of its time."""
+    return _curved_force_shapes(
+        (shape,), width_mm, contacts_mm, modulus_pa, geo, estimator, calibration
+    )[shape]
+
+
+def _curved_force_shapes(
+    shapes: tuple[str, ...] | list[str],
+    width_mm: np.ndarray,
+    contacts_mm: np.ndarray,
+    modulus_pa: float,
+    geo: GraspGeometry,
+    estimator: Any,
+    calibration: SensorCalibration,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """:func:`_curved_force_rows` for each of ``shapes`` (``sphere``, ``cylinder``), all of
+    them in one bisection (the shapes' rows stacked; each row's model is its shape's, so
+    every element sees the same operations as on its own): the same numbers."""
     contacts = np.asarray(contacts_mm, dtype=np.float64).reshape(-1)
+    k = contacts.size
     radii = np.array(
         [max(geo.size_mm + (float(c) - geo.contact_width_mm), 2.0) / 2.0 for c in contacts],
         dtype=np.float64,
@@ -351,13 +369,12 @@ def _curved_force_rows(
     c_obj = _object_compliance(modulus_pa, estimator)
     rig = calibration.rig_compliance_mm_per_n
     length = cylinder_contact_length_mm(geo, calibration)
-    tables = [_line_half_width_table(float(r)) for r in radii[:, 0]] if shape != "sphere" else None
-    interp = (
-        _RowsInterpolator(np.array([t[0] for t in tables]), np.array([t[1] for t in tables]))
-        if tables is not None
-        else None
-    )
-
+    interp = None
+    if "cylinder" in shapes:
+        tables = [_line_half_width_table(float(r)) for r in radii[:, 0]]
+        interp = _RowsInterpolator(
+            np.array([t[0] for t in tables]), np.array([t[1] for t in tables])
+        )
     # the models of _sphere_force_n and _cylinder_force_at_half_width_n with what does not
     # change between bisection steps computed once (√R, 4R, πL; the gel's constant compliance
     # times the thin-layer factor instead of an array full of it times the factor): the same
@@ -371,30 +388,42 @@ def _curved_force_rows(
             return np.full_like(a, gel_pa)
         return gel_pa * (1.0 / (1.0 + THIN_LAYER_BETA * (a / thickness) ** 3))
 
-    def model(delta_mm: np.ndarray) -> np.ndarray:
-        if interp is None:
-            if calibration.gel_lock_depth_mm is not None:
-                return _sphere_force_n(delta_mm, radii, c_obj, calibration)
-            delta = np.maximum(delta_mm, 0.0)
-            e_star = 1.0 / (c_obj + gel_at(np.sqrt(radii * delta))) / PA_PER_N_PER_MM2
-            return 4.0 / 3.0 * e_star * sqrt_r * delta**1.5
-        # the cylinder with each row's table
+    def sphere(delta_mm: np.ndarray) -> np.ndarray:
+        if calibration.gel_lock_depth_mm is not None:
+            return _sphere_force_n(delta_mm, radii, c_obj, calibration)
+        delta = np.maximum(delta_mm, 0.0)
+        e_star = 1.0 / (c_obj + gel_at(np.sqrt(radii * delta))) / PA_PER_N_PER_MM2
+        return 4.0 / 3.0 * e_star * sqrt_r * delta**1.5
+
+    def cylinder(delta_mm: np.ndarray) -> np.ndarray:
+        assert interp is not None
         delta = np.maximum(delta_mm, 0.0)
         b = np.where(delta > 0.0, interp(delta), 0.0)
         e_star = 1.0 / (c_obj + gel_at(b)) / PA_PER_N_PER_MM2
         return pi_l * b * b * e_star / four_r
+
+    models = [sphere if shape == "sphere" else cylinder for shape in shapes]
+
+    def model(delta_mm: np.ndarray) -> np.ndarray:
+        if len(models) == 1:
+            return models[0](delta_mm)
+        return np.concatenate([m(delta_mm[i * k : (i + 1) * k]) for i, m in enumerate(models)])
 
     w = np.asarray(width_mm, dtype=np.float64)
     # widths no candidate has closed to carry no force (the bisection leaves 0.0 there) and
     # no strain (0.0 / 2 / R): solved only where some row has closure
     active = np.flatnonzero(w < contacts.max()) if contacts.size else np.arange(0)
     closure = np.maximum(contacts[:, None] - w[None, active], 0.0)
-    lo = _force_with_rig_n(model, closure, rig)
-    force = np.zeros((contacts.size, w.size))
-    strain = np.zeros((contacts.size, w.size))
-    force[:, active] = lo
-    strain[:, active] = np.maximum(closure - rig * lo, 0.0) / 2.0 / radii
-    return force, strain
+    lo_all = _force_with_rig_n(model, np.concatenate([closure] * len(shapes)), rig)
+    out = {}
+    for i, shape in enumerate(shapes):
+        lo = lo_all[i * k : (i + 1) * k]
+        force = np.zeros((k, w.size))
+        strain = np.zeros((k, w.size))
+        force[:, active] = lo
+        strain[:, active] = np.maximum(closure - rig * lo, 0.0) / 2.0 / radii
+        out[shape] = (force, strain)
+    return out
 
 
 class _RowsInterpolator:
@@ -487,12 +516,30 @@ def _earlier_contacts_contradicted(
     calibration: SensorCalibration,
 ) -> list[bool]:
     """:func:`_earlier_contact_contradicted` for each of several contact widths, the curved
-    forces of all of them computed in one bisection per shape (:func:`_curved_force_rows`,
-    bit for bit each one's own): the same answers. The late-read test's search over the
-    contact (up to 7 widths one after another) asks for all it may need at once."""
+    forces of all of them computed in one bisection (:func:`_curved_force_shapes`, bit for
+    bit each one's own): the same answers. The late-read test's search over the contact (up
+    to 7 widths one after another) asks for all it may need at once."""
+    verdict = _late_read_verdicts(
+        features, rise, contacts_mm, modulus_pa, geo, estimator, calibration
+    )
+    return [verdict(k) for k in range(len(contacts_mm))]
+
+
+def _late_read_verdicts(
+    features: GraspFeatures,
+    rise: ForceRise,
+    contacts_mm: list[float],
+    modulus_pa: float,
+    geo: GraspGeometry,
+    estimator: Any,
+    calibration: SensorCalibration,
+) -> Callable[[int], bool]:
+    """:func:`_earlier_contacts_contradicted`'s answer for ``contacts_mm[k]`` as a function of
+    ``k``: the forces of all of them computed at once, each verdict only when asked (the
+    bisection over the contact visits 5 of the 31 midpoints computed for it)."""
     shapes = [k for k in geo.plausible_shapes if k in ("sphere", "cylinder")]
     if not shapes:
-        return [True] * len(contacts_mm)  # a flat face's force rises at once: not read late
+        return lambda k: True  # a flat face's force rises at once: it is not the one read late
     force = np.asarray(features.force_n, dtype=np.float64)
     width = reconstruct_width_mm(features.width_mm)
     upto = int(np.argmax(force))
@@ -500,20 +547,20 @@ def _earlier_contacts_contradicted(
     noise = max(rise.noise_n, 0.02)
     half = f <= 0.5 * float(np.max(force) - rise.baseline_n)
     w, f = w[half], f[half]
-    out = [False] * len(contacts_mm)
     wanted = [k for k, c in enumerate(contacts_mm) if np.any(w < c)]
     if not wanted:
-        return out  # nothing recorded before any of these contacts
+        return lambda k: False  # nothing recorded before any of these contacts
+    row_of = {k: row for row, k in enumerate(wanted)}
     contacts = np.array([contacts_mm[k] for k in wanted], dtype=np.float64)
-    rows = {
-        shape: _curved_force_rows(shape, w, contacts, modulus_pa, geo, estimator, calibration)
-        for shape in shapes
-    }
-    for row, k in enumerate(wanted):
+    rows = _curved_force_shapes(shapes, w, contacts, modulus_pa, geo, estimator, calibration)
+
+    def verdict(k: int) -> bool:
+        row = row_of.get(k)
+        if row is None:
+            return False  # no frame before this contact: nothing rules it out
         sel = w < contacts_mm[k]
         meas = f[sel]
         gap = w[sel] > rise.width_mm
-        contradicted = True
         for shape in shapes:
             pred, strain = rows[shape][0][row][sel], rows[shape][1][row][sel]
             small = strain <= CONTRADICTION_MAX_STRAIN
@@ -524,10 +571,10 @@ def _earlier_contacts_contradicted(
             excess = (meas - pred)[small & ~gap]
             steep = int(np.sum(excess > CONTRADICTED_Z * noise + 0.05)) >= CONTRADICTED_FRAMES
             if z_gap <= CONTRADICTED_Z and not steep:
-                contradicted = False  # this shape, touched there, fits the record
-                break
-        out[k] = contradicted
-    return out
+                return False  # this shape, touched there, fits the record
+        return True
+
+    return verdict
 
 
 def _bisection_mids(lo: float, hi: float, steps: int) -> list[float]:
@@ -587,7 +634,7 @@ def _widest_touch_under_ramp(
     noise = max(_noise_sd(fs), level / DEPARTURE_Z)
     design = np.c_[np.ones_like(x), x]
 
-    line = _line_fits(design, fs[None, :])[0][0]
+    line = _line_fits(design, fs[None, :])(0)[0]
     departure_width = float(w[dep])
     # after the departure, up to half the peak: the record may not rise faster than the
     # object touched there could carry while its strain is small (a rigid object on a
@@ -614,16 +661,13 @@ def _widest_touch_under_ramp(
         if not block.size:
             break
         start += block.size
-        rows = {
-            shape: _curved_force_rows(shape, widths, block, modulus_pa, geo, estimator, calibration)
-            for shape in shapes
-        }
+        rows = _curved_force_shapes(shapes, widths, block, modulus_pa, geo, estimator, calibration)
         fits = {
             shape: _line_fits(design, fs[None, :] - rows[shape][0][:, :n_pre]) for shape in shapes
         }
         for row, contact in enumerate(block):
             for shape in shapes:
-                rss, coef = fits[shape][row]
+                rss, coef = fits[shape](row)
                 if rss - line > DEPARTURE_Z**2 * noise**2:
                     continue
                 if post.size:
@@ -646,20 +690,22 @@ def _widest_touch_under_ramp(
 RAMP_BLOCKS = (RAMP_TOUCH_CANDIDATES,)
 
 
-def _line_fits(design: np.ndarray, ys: np.ndarray) -> list[tuple[float, np.ndarray]]:
-    """The motion line's least-squares fit to each row of ``ys`` (the ramp test's ``fit``):
-    (residual sum of squares, coefficients), the slope never negative (the mean then). The
-    rows' LAPACK solves (``gelsd``, one per row as ``np.linalg.lstsq`` calls it) made in one
-    call of the same routine (:func:`_lstsq_rows`), the rest per row as before: the same
-    numbers."""
+def _line_fits(design: np.ndarray, ys: np.ndarray) -> Callable[[int], tuple[float, np.ndarray]]:
+    """The motion line's least-squares fit to row ``k`` of ``ys`` (the ramp test's ``fit``) as
+    a function of ``k``: (residual sum of squares, coefficients), the slope never negative
+    (the mean then). The rows' LAPACK solves (``gelsd``, one per row as ``np.linalg.lstsq``
+    calls it) made at once by one call of the same routine (:func:`_lstsq_rows`), the rest
+    for a row when it is asked for, as before: the same numbers."""
     coefs = _lstsq_rows(design, ys)
-    out = []
-    for y, coef in zip(ys, coefs, strict=True):
+
+    def fit(k: int) -> tuple[float, np.ndarray]:
+        y, coef = ys[k], coefs[k]
         if coef[1] < 0.0:  # the motion adds force as the gripper closes, never removes it
             coef = np.array([float(np.mean(y)), 0.0])
         r = y - design @ coef
-        out.append((float(r @ r), coef))
-    return out
+        return float(r @ r), coef
+
+    return fit
 
 
 def _lstsq_rows(design: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -1357,8 +1403,10 @@ class BlindEstimator(AnalyticalEstimator):
                 early_thr = missed_closure_mm(geo, bound_pa, self, calibration, rise.threshold_n)
                 earliest = min(rise.width_mm + early, rise.width_before_mm + early_thr)
 
-                def ruled_out(contacts: list[float], bound: float = bound_pa) -> list[bool]:
-                    return _earlier_contacts_contradicted(
+                def ruled_out(
+                    contacts: list[float], bound: float = bound_pa
+                ) -> Callable[[int], bool]:
+                    return _late_read_verdicts(
                         features, rise, contacts, bound, geo, self, calibration
                     )
 
@@ -1369,16 +1417,17 @@ class BlindEstimator(AnalyticalEstimator):
                 # bisection may visit (two batches instead of up to seven calls)
                 candidate = rise.width_mm
                 if earliest > rise.width_mm:
-                    wide_out, rise_out = ruled_out([earliest, rise.width_mm])
-                    if not wide_out:
+                    ends = ruled_out([earliest, rise.width_mm])
+                    if not ends(0):
                         candidate = earliest
-                    elif not rise_out:
+                    elif not ends(1):
                         lo, hi = rise.width_mm, earliest
                         mids = _bisection_mids(lo, hi, 5)
-                        verdict = dict(zip(mids, ruled_out(mids), strict=True))
+                        at_mid = ruled_out(mids)
+                        index = {mid: k for k, mid in enumerate(mids)}
                         for _ in range(5):
                             mid = 0.5 * (lo + hi)
-                            lo, hi = (mid, hi) if not verdict[mid] else (lo, mid)
+                            lo, hi = (mid, hi) if not at_mid(index[mid]) else (lo, mid)
                         candidate = lo
                 rise_shift = candidate - geo.contact_width_mm
                 widest_touch_mm = max(widest_touch_mm, candidate)

@@ -202,7 +202,12 @@ def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a
     for both curved shapes, with and without the thin layer, the gel's bottoming and a rig."""
     import numpy as np
 
-    from tactile.estimators.blind import _curved_force_n, _curved_force_rows, geometry_of
+    from tactile.estimators.blind import (
+        _curved_force_n,
+        _curved_force_rows,
+        _curved_force_shapes,
+        geometry_of,
+    )
     from tactile.processing import extract_features
     from tactile.sensor import get_calibration
 
@@ -220,6 +225,12 @@ def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a
                 one = _curved_force_n(shape, width, contact, modulus, geo, est, cal)
                 assert np.array_equal(force[row], one[0])
                 assert np.array_equal(strain[row], one[1])
+            # both shapes in one bisection: each shape's own numbers
+            both = _curved_force_shapes(
+                ("sphere", "cylinder"), width, contacts, modulus, geo, est, cal
+            )
+            assert np.array_equal(both[shape][0], force)
+            assert np.array_equal(both[shape][1], strain)
 
 
 def test_the_ramp_tests_batched_line_fits_and_interpolation_are_numpys_own() -> None:
