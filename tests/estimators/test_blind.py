@@ -267,6 +267,12 @@ def test_the_ramp_tests_batched_line_fits_and_interpolation_are_numpys_own() -> 
         got = _RowsInterpolator(grid, half)(x)
         for row in range(radii.size):
             assert np.array_equal(got[row], np.interp(x[row], grid[row], half[row]))
+        # elements in a line, each with its own row
+        rows = rng.integers(0, radii.size, 50)
+        flat = x[rows, rng.integers(0, 30, 50)]
+        got = _RowsInterpolator(grid, half, rows)(flat)
+        for k, row in enumerate(rows):
+            assert np.array_equal(got[k : k + 1], np.interp(flat[k : k + 1], grid[row], half[row]))
 
 
 def test_the_late_read_tests_batched_contacts_answer_as_one_at_a_time() -> None:
