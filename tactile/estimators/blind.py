@@ -1032,6 +1032,16 @@ def _line_half_width(approach_mm: np.ndarray, radius_mm: np.ndarray) -> np.ndarr
     # line_approach_mm's arithmetic, the same operations in the same order, its constant 4R
     # and error state set once: every midpoint is > 0 (lo ≥ 0 < hi throughout), so its
     # "0 at b = 0" never applies. The same bits, a third fewer array operations per step.
+    # An approach ≤ 0 (or NaN) is below no midpoint's (> 0): lo stays 0 and hi is halved 40
+    # times, exactly (a power of two), so its b is hi·2^-41 without the steps.
+    approach = np.asarray(approach_mm, dtype=np.float64)
+    radius = np.asarray(radius_mm, dtype=np.float64)
+    if approach.shape == radius.shape and approach.ndim and np.all(hi >= 1e-250):
+        pos = approach > 0.0
+        if not pos.all():
+            out = hi * 2.0**-41
+            out[pos] = _line_half_width(approach[pos], radius[pos])
+            return out
     four_r = 4.0 * radius_mm
     with np.errstate(divide="ignore", invalid="ignore"):
         for _ in range(40):
@@ -1163,18 +1173,33 @@ def _linear_force_per_modulus_mm2(
     size_mm: np.ndarray,
     length_mm: float,
     area_mm2: float,
+    cap: float | None = None,
 ) -> np.ndarray:
     """Force per unit modulus (N per N/mm², i.e. mm²) that a *linear* object of this shape and
     size carries at the nominal strain ``strain`` (its closure over its size), between both
     pads: a Hertz sphere (ν = 0.5, per pad δ = strain·size/2), a 2-D Hertz cylinder on its
-    side of contact length ``length_mm``, or a face covering ``area_mm2`` (F = E·A·ε)."""
+    side of contact length ``length_mm``, or a face covering ``area_mm2`` (F = E·A·ε).
+    ``cap``: the strain ``strain`` is clipped at, if any, with ``size_mm`` a column (one size
+    a row): the cylinder's strip half-width at the cap is then solved once a row."""
     radius_mm = np.asarray(size_mm, dtype=np.float64) / 2.0
     delta_mm = np.maximum(strain, 0.0) * radius_mm  # per pad
     if shape == "sphere":
         return 4.0 / 3.0 / 0.75 * np.sqrt(radius_mm) * delta_mm**1.5
     if shape == "cylinder":
         radius_full = np.broadcast_to(radius_mm, delta_mm.shape).copy()
-        half_width_mm = _line_half_width(delta_mm, radius_full)
+        if cap is None or radius_mm.shape != (delta_mm.shape[0], 1):
+            half_width_mm = _line_half_width(delta_mm, radius_full)
+        else:
+            # a strain clipped at ``cap`` has the same approach, cap·R, wherever it is in its
+            # row (one radius a row): its half-width solved once a row, the rest as they are
+            at_cap = np.asarray(strain) == cap
+            half_width_mm = np.empty_like(delta_mm)
+            half_width_mm[~at_cap] = _line_half_width(delta_mm[~at_cap], radius_full[~at_cap])
+            rows = np.flatnonzero(at_cap.any(axis=1))
+            r_rows = radius_mm[rows, 0]
+            per_row = _line_half_width(max(cap, 0.0) * r_rows, r_rows)
+            filled = np.broadcast_to(per_row[:, None], (rows.size, delta_mm.shape[1]))
+            half_width_mm[at_cap] = filled[at_cap[rows]]
         return math.pi * length_mm * half_width_mm**2 / 0.75 / (4.0 * radius_full)
     return area_mm2 * np.maximum(strain, 0.0)
 
@@ -1262,7 +1287,7 @@ def foam_bound_pa(
     best_n_per_mm2 = np.full(N_DRAWS, np.inf)
     for shape in shapes:
         g_mm2 = _linear_force_per_modulus_mm2(
-            shape, np.clip(strain, 0.0, onset), size_mm[:, None], length_mm, area_mm2
+            shape, np.clip(strain, 0.0, onset), size_mm[:, None], length_mm, area_mm2, onset
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             per_frame = np.where(
@@ -1278,7 +1303,7 @@ def foam_bound_pa(
             # a touch is ruled out when the object touched there, that stiff, would have
             # carried force the frames between it and the rise do not show
             gq_mm2 = _linear_force_per_modulus_mm2(
-                shape, strain_q, size_mm[:, None], length_mm, area_mm2
+                shape, strain_q, size_mm[:, None], length_mm, area_mm2, onset
             )
             with np.errstate(invalid="ignore"):
                 shown_n = (
@@ -1411,6 +1436,7 @@ class BlindEstimator(AnalyticalEstimator):
         bound_pa = est.details.get("curved_bound_pa") or 0.0
         widest_touch_mm = geo.contact_width_mm + max(shift, 0.0)
         why = "the earliest force onset, or where an object as stiff as the bound was touched"
+        search_ahead = False  # whether the late-read test asks about its midpoints at once
         for attempt in range(4):
             rise_shift = 0.0
             if rise is not None and bound_pa > 0.0:
@@ -1429,17 +1455,21 @@ class BlindEstimator(AnalyticalEstimator):
                 # rise; between it and ``earliest`` the record may rule out the wider ones
                 # (bisection: a wider contact only adds force the record must show). The
                 # record is asked about both ends at once, then about every midpoint the
-                # bisection may visit (two batches instead of up to seven calls)
+                # bisection may visit (two batches instead of up to seven calls); about all
+                # of them at once when the previous attempt needed the midpoints (the next
+                # one mostly does too). Only what is computed ahead changes, never an answer
                 candidate = rise.width_mm
                 if earliest > rise.width_mm:
-                    ends = ruled_out([earliest, rise.width_mm])
-                    if not ends(0):
+                    lo, hi = rise.width_mm, earliest
+                    mids = _bisection_mids(lo, hi, 5)
+                    ahead, search_ahead = search_ahead, False
+                    asked = ruled_out([earliest, rise.width_mm, *(mids if ahead else [])])
+                    if not asked(0):
                         candidate = earliest
-                    elif not ends(1):
-                        lo, hi = rise.width_mm, earliest
-                        mids = _bisection_mids(lo, hi, 5)
-                        at_mid = ruled_out(mids)
-                        index = {mid: k for k, mid in enumerate(mids)}
+                    elif not asked(1):
+                        search_ahead = True
+                        at_mid, first = (asked, 2) if ahead else (ruled_out(mids), 0)
+                        index = {mid: first + k for k, mid in enumerate(mids)}
                         for _ in range(5):
                             mid = 0.5 * (lo + hi)
                             lo, hi = (mid, hi) if not at_mid(index[mid]) else (lo, mid)

@@ -339,3 +339,29 @@ def test_the_strip_half_width_bisection_is_line_approach_mms_bit_for_bit() -> No
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
     assert np.array_equal(_line_half_width(approach, radius), 0.5 * (lo + hi))
+
+
+def test_the_foam_bounds_cylinder_force_with_a_strain_cap_is_the_same() -> None:
+    """``_linear_force_per_modulus_mm2`` solves the strip half-width at a clipped strain once a
+    row (``cap``) and ``_line_half_width`` skips the steps for approaches ≤ 0: bit for bit the
+    numbers without either shortcut."""
+    import numpy as np
+
+    from tactile.estimators.blind import _line_half_width, _linear_force_per_modulus_mm2
+
+    rng = np.random.default_rng(7)
+    size = rng.uniform(2.0, 40.0, (300, 1))
+    strain = np.clip(rng.uniform(-0.3, 0.9, (300, 8)), 0.0, 0.5)
+    with_cap = _linear_force_per_modulus_mm2("cylinder", strain, size, 30.0, 500.0, 0.5)
+    without = _linear_force_per_modulus_mm2("cylinder", strain, size, 30.0, 500.0)
+    assert np.array_equal(with_cap, without)
+    radius = np.broadcast_to(size / 2.0, strain.shape).copy()
+    approach = np.maximum(strain, 0.0) * size / 2.0
+    lo = np.zeros_like(approach)
+    hi = (4.0 / math.e) * radius
+    for _ in range(40):  # the bisection as it is for the approaches ≤ 0 too
+        mid = 0.5 * (lo + hi)
+        below = mid * mid / (4.0 * radius) * (2.0 * np.log(4.0 * radius / mid) - 1.0) < approach
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    assert np.array_equal(_line_half_width(approach, radius), 0.5 * (lo + hi))
