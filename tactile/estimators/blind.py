@@ -358,31 +358,80 @@ def _curved_force_shapes(
     calibration: SensorCalibration,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """:func:`_curved_force_rows` for each of ``shapes`` (``sphere``, ``cylinder``), all of
-    them in one bisection (the shapes' rows stacked; each row's model is its shape's, so
+    them in one bisection (each element with its shape's model, its row's radius and table:
     every element sees the same operations as on its own): the same numbers."""
-    contacts = np.asarray(contacts_mm, dtype=np.float64).reshape(-1)
-    k = contacts.size
-    radii = np.array(
-        [max(geo.size_mm + (float(c) - geo.contact_width_mm), 2.0) / 2.0 for c in contacts],
-        dtype=np.float64,
-    )[:, None]
-    c_obj = _object_compliance(modulus_pa, estimator)
+    problem = _CurvedProblem(tuple(shapes), width_mm, contacts_mm, modulus_pa)
+    return _curved_force_many([problem], geo, estimator, calibration)[0]
+
+
+@dataclass(frozen=True)
+class _CurvedProblem:
+    """Forces wanted from :func:`_curved_force_many`: those ``_curved_force_rows`` gives for
+    each of ``shapes`` at ``width_mm``, touched at each of ``contacts_mm``, of ``modulus_pa``."""
+
+    shapes: tuple[str, ...]
+    width_mm: np.ndarray
+    contacts_mm: np.ndarray | list[float]
+    modulus_pa: float
+
+
+def _curved_force_many(
+    problems: list[_CurvedProblem],
+    geo: GraspGeometry,
+    estimator: Any,
+    calibration: SensorCalibration,
+) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """:func:`_curved_force_rows` for every shape of every problem in one bisection: the
+    elements with closure (the others are exactly 0 force and strain, as the bisection left
+    them) in a line, each with its own radius, modulus and, for a cylinder, its row's table;
+    the sphere's elements first, then the cylinder's. Every element sees the same operations
+    on the same values as on its own: the same numbers (tests/estimators)."""
+    if not problems:
+        return []
     rig = calibration.rig_compliance_mm_per_n
     length = cylinder_contact_length_mm(geo, calibration)
-    w = np.asarray(width_mm, dtype=np.float64)
-    # widths no candidate has closed to carry no force (the bisection leaves 0.0 there) and
-    # no strain (0.0 / 2 / R): solved only where a row has closure, those elements in a line
-    # with their row's radius (the same element-wise operations on the same values)
-    active = np.flatnonzero(w < contacts.max()) if contacts.size else np.arange(0)
-    closure_all = np.maximum(contacts[:, None] - w[None, active], 0.0)
-    row_of, col_of = np.nonzero(closure_all > 0.0)
-    closure = closure_all[row_of, col_of]
-    radius = radii[row_of, 0]
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {
+        "sphere": [],
+        "cylinder": [],
+    }
+    tables: list[tuple[np.ndarray, np.ndarray]] = []
+    layout = []
+    for problem in problems:
+        contacts = np.asarray(problem.contacts_mm, dtype=np.float64).reshape(-1)
+        radii = np.array(
+            [max(geo.size_mm + (float(c) - geo.contact_width_mm), 2.0) / 2.0 for c in contacts],
+            dtype=np.float64,
+        )
+        c_obj = _object_compliance(problem.modulus_pa, estimator)
+        w = np.asarray(problem.width_mm, dtype=np.float64)
+        # widths no candidate has closed to carry no force (the bisection leaves 0.0 there)
+        # and no strain (0.0 / 2 / R): solved only where a row has closure
+        active = np.flatnonzero(w < contacts.max()) if contacts.size else np.arange(0)
+        closure_all = np.maximum(contacts[:, None] - w[None, active], 0.0)
+        row_of, col_of = np.nonzero(closure_all > 0.0)
+        closure = closure_all[row_of, col_of]
+        radius = radii[row_of]
+        table_rows = np.arange(0)
+        if "cylinder" in problem.shapes:
+            table_rows = row_of + len(tables)
+            tables.extend(_line_half_width_table(float(r)) for r in radii)
+        for shape in problem.shapes:
+            c = np.full(closure.shape, c_obj)
+            parts[shape].append((closure, radius, c, table_rows if shape != "sphere" else row_of))
+        layout.append((contacts.size, w.size, active[col_of], row_of, closure, radius))
+
+    def stacked(shape: str, field: int) -> np.ndarray:
+        chunks = [part[field] for part in parts[shape]]
+        return np.concatenate(chunks) if chunks else np.zeros(0)
+
+    s_closure, s_radius, s_c_obj = (stacked("sphere", i) for i in range(3))
+    c_closure, c_radius, c_c_obj = (stacked("cylinder", i) for i in range(3))
     interp = None
-    if "cylinder" in shapes:
-        tables = [_line_half_width_table(float(r)) for r in radii[:, 0]]
+    if parts["cylinder"]:
         interp = _RowsInterpolator(
-            np.array([t[0] for t in tables]), np.array([t[1] for t in tables]), row_of
+            np.array([t[0] for t in tables]),
+            np.array([t[1] for t in tables]),
+            np.concatenate([part[3] for part in parts["cylinder"]]).astype(np.intp),
         )
     # the models of _sphere_force_n and _cylinder_force_at_half_width_n with what does not
     # change between bisection steps computed once (√R, 4R, πL; the gel's constant compliance
@@ -391,7 +440,8 @@ def _curved_force_shapes(
     # operations on the same values, a third fewer array operations per step
     gel_pa = calibration.gel_reduced_compliance_per_pa
     thickness = calibration.gel_thickness_mm if calibration.thin_layer else None
-    sqrt_r, four_r, pi_l = np.sqrt(radius), 4.0 * radius, math.pi * length
+    s_sqrt_r = np.sqrt(s_radius)
+    c_four_r, pi_l = 4.0 * c_radius, math.pi * length
 
     def gel_at(a: np.ndarray) -> np.ndarray:
         if thickness is None:
@@ -400,34 +450,39 @@ def _curved_force_shapes(
 
     def sphere(delta: np.ndarray) -> np.ndarray:
         if calibration.gel_lock_depth_mm is not None:
-            return _sphere_force_n(delta, radius, c_obj, calibration)
-        e_star = 1.0 / (c_obj + gel_at(np.sqrt(radius * delta))) / PA_PER_N_PER_MM2
-        return 4.0 / 3.0 * e_star * sqrt_r * delta**1.5
+            return _sphere_force_n(delta, s_radius, s_c_obj, calibration)  # type: ignore[arg-type]
+        e_star = 1.0 / (s_c_obj + gel_at(np.sqrt(s_radius * delta))) / PA_PER_N_PER_MM2
+        return 4.0 / 3.0 * e_star * s_sqrt_r * delta**1.5
 
     def cylinder(delta: np.ndarray) -> np.ndarray:
         assert interp is not None
         b = np.where(delta > 0.0, interp(delta), 0.0)
-        e_star = 1.0 / (c_obj + gel_at(b)) / PA_PER_N_PER_MM2
-        return pi_l * b * b * e_star / four_r
+        e_star = 1.0 / (c_c_obj + gel_at(b)) / PA_PER_N_PER_MM2
+        return pi_l * b * b * e_star / c_four_r
 
-    models = [sphere if shape == "sphere" else cylinder for shape in shapes]
-    n = closure.size
+    ns, nc = s_closure.size, c_closure.size
 
     def model(delta_mm: np.ndarray) -> np.ndarray:
-        if len(models) == 1:
-            return models[0](delta_mm)
-        return np.concatenate([m(delta_mm[i * n : (i + 1) * n]) for i, m in enumerate(models)])
+        if not nc:
+            return sphere(delta_mm)
+        if not ns:
+            return cylinder(delta_mm)
+        return np.concatenate([sphere(delta_mm[:ns]), cylinder(delta_mm[ns:])])
 
-    lo_all = _force_with_rig_n(model, np.concatenate([closure] * len(shapes)), rig)
-    out = {}
-    cols = active[col_of]
-    for i, shape in enumerate(shapes):
-        lo = lo_all[i * n : (i + 1) * n]
-        force = np.zeros((k, w.size))
-        strain = np.zeros((k, w.size))
-        force[row_of, cols] = lo
-        strain[row_of, cols] = np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
-        out[shape] = (force, strain)
+    lo_all = _force_with_rig_n(model, np.concatenate([s_closure, c_closure]), rig)
+    start = {"sphere": 0, "cylinder": ns}
+    out = []
+    for problem, (k, n_w, cols, row_of, closure, radius) in zip(problems, layout, strict=True):
+        found = {}
+        for shape in problem.shapes:
+            lo = lo_all[start[shape] : start[shape] + closure.size]
+            start[shape] += closure.size
+            force = np.zeros((k, n_w))
+            strain = np.zeros((k, n_w))
+            force[row_of, cols] = lo
+            strain[row_of, cols] = np.maximum(closure - rig * lo, 0.0) / 2.0 / radius
+            found[shape] = (force, strain)
+        out.append(found)
     return out
 
 
@@ -552,9 +607,29 @@ def _late_read_verdicts(
     """:func:`_earlier_contacts_contradicted`'s answer for ``contacts_mm[k]`` as a function of
     ``k``: the forces of all of them computed at once, each verdict only when asked (the
     bisection over the contact visits 5 of the 31 midpoints computed for it)."""
+    problem, finish = _late_read_setup(features, rise, contacts_mm, modulus_pa, geo)
+    if problem is None:
+        return finish(None)
+    return finish(_curved_force_many([problem], geo, estimator, calibration)[0])
+
+
+_Rows = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def _late_read_setup(
+    features: GraspFeatures,
+    rise: ForceRise,
+    contacts_mm: list[float],
+    modulus_pa: float,
+    geo: GraspGeometry,
+) -> tuple[_CurvedProblem | None, Callable[[_Rows | None], Callable[[int], bool]]]:
+    """:func:`_late_read_verdicts` in two steps: the forces it needs (None: none), and what
+    gives its verdicts once they are computed (:func:`_curved_force_many`, possibly together
+    with another test's)."""
     shapes = [k for k in geo.plausible_shapes if k in ("sphere", "cylinder")]
     if not shapes:
-        return lambda k: True  # a flat face's force rises at once: it is not the one read late
+        # a flat face's force rises at once: it is not the one read late
+        return None, lambda rows: lambda k: True
     force = np.asarray(features.force_n, dtype=np.float64)
     width = reconstruct_width_mm(features.width_mm)
     upto = int(np.argmax(force))
@@ -564,32 +639,38 @@ def _late_read_verdicts(
     w, f = w[half], f[half]
     wanted = [k for k, c in enumerate(contacts_mm) if np.any(w < c)]
     if not wanted:
-        return lambda k: False  # nothing recorded before any of these contacts
+        return None, lambda rows: lambda k: False  # nothing recorded before these contacts
     row_of = {k: row for row, k in enumerate(wanted)}
     contacts = np.array([contacts_mm[k] for k in wanted], dtype=np.float64)
-    rows = _curved_force_shapes(shapes, w, contacts, modulus_pa, geo, estimator, calibration)
 
-    def verdict(k: int) -> bool:
-        row = row_of.get(k)
-        if row is None:
-            return False  # no frame before this contact: nothing rules it out
-        sel = w < contacts_mm[k]
-        meas = f[sel]
-        gap = w[sel] > rise.width_mm
-        for shape in shapes:
-            pred, strain = rows[shape][0][row][sel], rows[shape][1][row][sel]
-            small = strain <= CONTRADICTION_MAX_STRAIN
-            deficit = pred[gap] - meas[gap]
-            z_gap = (
-                float(deficit.sum()) / (noise * math.sqrt(deficit.size)) if deficit.size else 0.0
-            )
-            excess = (meas - pred)[small & ~gap]
-            steep = int(np.sum(excess > CONTRADICTED_Z * noise + 0.05)) >= CONTRADICTED_FRAMES
-            if z_gap <= CONTRADICTED_Z and not steep:
-                return False  # this shape, touched there, fits the record
-        return True
+    def finish(rows: _Rows | None) -> Callable[[int], bool]:
+        assert rows is not None
 
-    return verdict
+        def verdict(k: int) -> bool:
+            row = row_of.get(k)
+            if row is None:
+                return False  # no frame before this contact: nothing rules it out
+            sel = w < contacts_mm[k]
+            meas = f[sel]
+            gap = w[sel] > rise.width_mm
+            for shape in shapes:
+                pred, strain = rows[shape][0][row][sel], rows[shape][1][row][sel]
+                small = strain <= CONTRADICTION_MAX_STRAIN
+                deficit = pred[gap] - meas[gap]
+                z_gap = (
+                    float(deficit.sum()) / (noise * math.sqrt(deficit.size))
+                    if deficit.size
+                    else 0.0
+                )
+                excess = (meas - pred)[small & ~gap]
+                steep = int(np.sum(excess > CONTRADICTED_Z * noise + 0.05)) >= CONTRADICTED_FRAMES
+                if z_gap <= CONTRADICTED_Z and not steep:
+                    return False  # this shape, touched there, fits the record
+            return True
+
+        return verdict
+
+    return _CurvedProblem(tuple(shapes), w, contacts, modulus_pa), finish
 
 
 def _bisection_mids(lo: float, hi: float, steps: int) -> list[float]:
@@ -631,6 +712,22 @@ def _widest_touch_under_ramp(
     when no curved shape is plausible or no earlier touch is admissible.
 
     ``force_n``: the recorded force (the motion not removed); ``width_mm``: on the force's clock."""
+    problem, finish = _ramp_setup(force_n, width_mm, motion, modulus_pa, geo)
+    if problem is None:
+        return finish(None)
+    return finish(_curved_force_many([problem], geo, estimator, calibration)[0])
+
+
+def _ramp_setup(
+    force_n: np.ndarray,
+    width_mm: np.ndarray,
+    motion: MotionBaseline,
+    modulus_pa: float,
+    geo: GraspGeometry,
+) -> tuple[_CurvedProblem | None, Callable[[_Rows | None], float | None]]:
+    """:func:`_widest_touch_under_ramp` in two steps: the forces it needs (None: none), and
+    what gives its answer once they are computed (:func:`_curved_force_many`, possibly
+    together with another test's)."""
     from tactile.processing.grasp_geometry import RISE_MIN_N, RISE_MIN_SHARE
     from tactile.processing.grasp_signals import DEPARTURE_Z, _noise_sd
     from tactile.processing.loading import despike
@@ -641,7 +738,7 @@ def _widest_touch_under_ramp(
     f = despike(f)[0] if f.size >= 3 else f
     w = np.asarray(width_mm, dtype=np.float64)
     if not shapes or dep < 4 or dep >= f.size:
-        return None
+        return None, lambda rows: None
     fs, ws = f[:dep], w[:dep]
     x = np.maximum(motion.reference_width_mm - ws, 0.0)
     peak = float(np.max(f))
@@ -662,25 +759,22 @@ def _widest_touch_under_ramp(
     stop = np.flatnonzero(contacts <= departure_width)
     contacts = contacts[: stop[0]] if stop.size else contacts
     # widest first, as one loop over the candidates would; their forces before the departure
-    # and after it (the steep test) computed for blocks of candidates at once
-    # (_curved_force_rows: the same numbers), the line fits of a block in one LAPACK call
-    # (_lstsq_rows: the same numbers), so that an early answer costs little more than one
-    # candidate's and a late one a few bisections instead of one per candidate and shape
+    # and after it (the steep test) computed at once (_curved_force_many: the same numbers),
+    # the line fits in one LAPACK call (_lstsq_rows: the same numbers): a few bisections
+    # instead of one per candidate and shape
+    if not contacts.size:
+        return None, lambda rows: None
     n_pre = ws.size
     widths = np.concatenate([ws, w[post]])
     f_post = f[post]
     limit = CONTRADICTED_Z * noise + 0.05
-    start = 0
-    for size in RAMP_BLOCKS:
-        block = contacts[start : start + size]
-        if not block.size:
-            break
-        start += block.size
-        rows = _curved_force_shapes(shapes, widths, block, modulus_pa, geo, estimator, calibration)
+
+    def finish(rows: _Rows | None) -> float | None:
+        assert rows is not None
         fits = {
             shape: _line_fits(design, fs[None, :] - rows[shape][0][:, :n_pre]) for shape in shapes
         }
-        for row, contact in enumerate(block):
+        for row, contact in enumerate(contacts):
             for shape in shapes:
                 rss, coef = fits[shape](row)
                 if rss - line > DEPARTURE_Z**2 * noise**2:
@@ -694,15 +788,9 @@ def _widest_touch_under_ramp(
                     if int(np.sum(steep)) >= CONTRADICTED_FRAMES:
                         continue
                 return float(contact)
-    return None
+        return None
 
-
-#: Candidate touches of the motion-ramp test computed together, widest first (one bisection
-#: per shape and block instead of one per candidate; the blocks only decide how much is
-#: computed ahead, never the answer). All at once: on the 147 grasps of the speed files the
-#: first candidate (the gripper's rest) never answered, and computing the first on its own
-#: cost a bisection per shape each time.
-RAMP_BLOCKS = (RAMP_TOUCH_CANDIDATES,)
+    return _CurvedProblem(tuple(shapes), widths, contacts, modulus_pa), finish
 
 
 def _line_fits(design: np.ndarray, ys: np.ndarray) -> Callable[[int], tuple[float, np.ndarray]]:
@@ -1458,12 +1546,30 @@ class BlindEstimator(AnalyticalEstimator):
                 # bisection may visit (two batches instead of up to seven calls); about all
                 # of them at once when the previous attempt needed the midpoints (the next
                 # one mostly does too). Only what is computed ahead changes, never an answer
+                # The motion-ramp test's forces (below) are computed in the same bisection as
+                # this first batch (_curved_force_many: the same numbers)
+                claimed = min(bound_pa, est.modulus_pa)
+                ramp_test = (
+                    _ramp_setup(ramp[0], features.width_mm, ramp[1], claimed, geo)
+                    if ramp is not None
+                    else None
+                )
+                ramp_rows: _Rows | None = None
                 candidate = rise.width_mm
                 if earliest > rise.width_mm:
                     lo, hi = rise.width_mm, earliest
                     mids = _bisection_mids(lo, hi, 5)
                     ahead, search_ahead = search_ahead, False
-                    asked = ruled_out([earliest, rise.width_mm, *(mids if ahead else [])])
+                    late, late_finish = _late_read_setup(
+                        features, rise, [earliest, rise.width_mm, *(mids if ahead else [])],
+                        bound_pa, geo,
+                    )  # fmt: skip
+                    ramp_problem = ramp_test[0] if ramp_test is not None else None
+                    wanted = [p for p in (late, ramp_problem) if p is not None]
+                    solved = iter(_curved_force_many(wanted, geo, self, calibration))
+                    asked = late_finish(next(solved) if late is not None else None)
+                    if ramp_problem is not None:
+                        ramp_rows = next(solved)
                     if not asked(0):
                         candidate = earliest
                     elif not asked(1):
@@ -1483,10 +1589,11 @@ class BlindEstimator(AnalyticalEstimator):
                     # the recorded force, with a motion line of any slope, does not rule out
                     # tested at the bound claimed (an object just that stiff; the curved
                     # hypotheses' own bound may be far above it when they are unresolved)
-                    claimed = min(bound_pa, est.modulus_pa)
-                    under = _widest_touch_under_ramp(
-                        ramp[0], features.width_mm, ramp[1], claimed, geo, self, calibration
-                    )
+                    assert ramp_test is not None  # set up at ``claimed`` above
+                    problem, finish = ramp_test
+                    if problem is not None and ramp_rows is None:
+                        ramp_rows = _curved_force_many([problem], geo, self, calibration)[0]
+                    under = finish(ramp_rows)
                     if under is not None:
                         widest_touch_mm = max(widest_touch_mm, under)
                     if under is not None and under - geo.contact_width_mm > rise_shift:

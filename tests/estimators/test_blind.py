@@ -203,9 +203,11 @@ def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a
     import numpy as np
 
     from tactile.estimators.blind import (
+        _curved_force_many,
         _curved_force_n,
         _curved_force_rows,
         _curved_force_shapes,
+        _CurvedProblem,
         geometry_of,
     )
     from tactile.processing import extract_features
@@ -231,6 +233,17 @@ def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a
             )
             assert np.array_equal(both[shape][0], force)
             assert np.array_equal(both[shape][1], strain)
+            # with another test's forces (other widths, touches and modulus) in one bisection
+            other = _CurvedProblem(("cylinder",), width[::3], contacts[:4], 3.0 * modulus)
+            mine = _CurvedProblem((shape,), width, contacts, modulus)
+            together = _curved_force_many([other, mine], geo, est, cal)
+            assert np.array_equal(together[1][shape][0], force)
+            assert np.array_equal(together[1][shape][1], strain)
+            alone = _curved_force_rows(
+                "cylinder", width[::3], contacts[:4], 3.0 * modulus, geo, est, cal
+            )
+            assert np.array_equal(together[0]["cylinder"][0], alone[0])
+            assert np.array_equal(together[0]["cylinder"][1], alone[1])
 
 
 def test_the_ramp_tests_batched_line_fits_and_interpolation_are_numpys_own() -> None:
