@@ -1,0 +1,76 @@
+"""Every grasp's whole estimate from a file, CPU ms on one core: the slow tail, not the median.
+
+    taskset -c 0 python benchmarks/bench_estimate_tail.py /tmp/data/sim_test.h5 --repeats 3
+
+For each grasp of each file: the CPU time (``time.process_time``) of ``estimate_stored`` (read
+force/width, the frames the estimator needs, features, estimate) the first time the grasp is
+estimated in this process (a user's case: nothing cached for it yet) and the median of
+``--repeats`` further estimates. Prints median / p95 / max and how many grasps exceed
+``--limit-ms`` for both, and the slowest grasps; ``--json`` writes the per-grasp figures. The
+first grasp a process reads also pays one-off start-up costs (lazy imports, the Fletcher-32
+weight table), which the "first" column includes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("files", nargs="+", help="grasp files (.h5)")
+    p.add_argument("--estimator", default="blind")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--limit-ms", type=float, default=50.0)
+    p.add_argument("--slowest", type=int, default=3, help="list this many slowest grasps")
+    p.add_argument("--json", default=None, help="write per-grasp CPU ms here")
+    args = p.parse_args()
+
+    import cv2
+
+    from tactile.errors import TactileError
+    from tactile.estimators import get_estimator
+    from tactile.evaluation.runner import estimate_stored
+    from tactile.io import GraspReader
+
+    cv2.setNumThreads(1)
+    est = get_estimator(args.estimator)
+    out: dict[str, dict[str, float]] = {}
+    for path in args.files:
+        with GraspReader(path) as reader:
+            for gid in reader.ids():
+                cpu = []
+                for _ in range(1 + args.repeats):
+                    c0 = time.process_time()
+                    # a refused grasp costs time too; it is timed like the others
+                    with contextlib.suppress(TactileError):
+                        estimate_stored(reader, gid, est)
+                    cpu.append((time.process_time() - c0) * 1e3)
+                out[f"{path}:{gid}"] = {"first": cpu[0], "repeat": statistics.median(cpu[1:])}
+        keys = [k for k in out if k.startswith(f"{path}:")]
+        for col in ("first", "repeat"):
+            ms = np.array([out[k][col] for k in keys])
+            slow = sorted(keys, key=lambda k: -out[k][col])[: args.slowest]
+            print(
+                f"{os.path.basename(path)} {col:6s}: CPU ms median {np.median(ms):.1f} "
+                f"p95 {np.percentile(ms, 95):.1f} max {ms.max():.1f}; "
+                f"{int((ms > args.limit_ms).sum())} of {ms.size} over {args.limit_ms:g} ms; "
+                "slowest " + ", ".join(f"{k.split(':', 1)[1]} {out[k][col]:.0f}" for k in slow)
+            )
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(out, f, indent=0)
+
+
+if __name__ == "__main__":
+    main()
