@@ -70,17 +70,12 @@ from bench_search_tabular import (
     paired_difference,
 )
 
+from tactile.search.tabular import DEFAULT_CELL
+
 #: The cells searched over (all at CPU latency <= the mt-physics cell's in the table).
 CELLS: dict[str, dict[str, str]] = {
     # the hand-designed default of 2026-12-04 as a cell
-    "mt_physics": {
-        "image": "off",
-        "force": "48",
-        "width": "48",
-        "analytical": "16",
-        "geometry": "16",
-        "fusion": "64-64",
-    },
+    "mt_physics": dict(DEFAULT_CELL),
     # the CV pick at the default's latency (docs/search.md, "Selection by 5-fold CV")
     "cv_pick": {
         "image": "off",
