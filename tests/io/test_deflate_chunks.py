@@ -14,7 +14,9 @@ from io_helpers import make_grasp
 from tactile.errors import CorruptFileError
 from tactile.io import GraspReader, GraspWriter
 from tactile.io.deflate_chunks import (
+    _BLOCK_WORDS,
     ChunkError,
+    _descending_weights,
     direct_pipeline,
     fletcher32_sums,
     read_frame_into,
@@ -23,7 +25,10 @@ from tactile.io.deflate_chunks import (
 from tactile.io.frame_store import read_frames_at
 
 
-@pytest.mark.parametrize("n_bytes", [1, 2, 7, 720, 1001, 65_537, 921_600])
+@pytest.mark.parametrize(
+    "n_bytes",
+    [1, 2, 7, 720, 1001, 65_537, 921_600, 2_097_152, 2_097_155],  # 2**20 words: one block
+)
 def test_fletcher32_matches_the_checksum_hdf5_stores(tmp_path: Path, n_bytes: int) -> None:
     rng = np.random.default_rng(n_bytes)
     data = rng.integers(0, 256, n_bytes, dtype=np.uint8)
@@ -36,6 +41,13 @@ def test_fletcher32_matches_the_checksum_hdf5_stores(tmp_path: Path, n_bytes: in
     stored = int.from_bytes(chunk[-4:], "little")
     s1, s2 = fletcher32_sums(chunk[:-4])
     assert ((stored & 0xFFFF) % 65535, (stored >> 16) % 65535) == (s1, s2)
+
+
+def test_the_weight_table_is_k_mod_65535_descending() -> None:
+    w = _descending_weights()
+    assert w.dtype == np.float64 and w.flags["C_CONTIGUOUS"] and w.size == _BLOCK_WORDS
+    expected = (np.arange(_BLOCK_WORDS, 0, -1, dtype=np.int64) % 65535).astype(np.float64)
+    assert np.array_equal(w, expected)
 
 
 PIPELINES: list[tuple[str, dict[str, Any], bool]] = [
