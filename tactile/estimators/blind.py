@@ -1005,10 +1005,10 @@ def _open_if_rig_split(
             rigid_reference_closure_mm=reference_mm,
             rigid_reference_share=share,
         ),
-        f"the closure ({float(np.median(closure_mm)):.2g} mm) is within what the rigid "
-        f"reference closes at {force_n:.3g} N ({reference_mm:.2g} mm): if the rig's gel is "
-        "stiffer than the calibration's, a rigid object closes that much, so the interval is "
-        "open upwards",
+        f"{share:.0%} of the closure's draws (median {float(np.median(closure_mm)):.2g} mm) "
+        f"are within what the rigid reference closes at {force_n:.3g} N ({reference_mm:.2g} "
+        "mm): if the rig's gel is stiffer than the calibration's, a rigid object closes that "
+        "much, so the interval is open upwards",
     )
     return dataclasses.replace(
         est,
