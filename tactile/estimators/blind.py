@@ -113,7 +113,6 @@ from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import (
     DEFAULT_OBJECT_POISSON,
     PA_PER_N_PER_MM2,
-    THIN_LAYER_BETA,
     thin_layer_factor,
 )
 from tactile.estimators.elastic import pad_area_mm2, pad_extent_mm
@@ -289,7 +288,9 @@ def _curved_force_n(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Force (N) a curved object (``sphere`` or ``cylinder`` on its side) of modulus
     ``modulus_pa`` touched at ``contact_width_mm`` carries at these (reconstructed) widths, gel
-    and the calibrated rig in series, and its strain (approach over radius) there."""
+    and the calibrated rig in series, and its strain (approach over radius) there. The
+    one-contact definition: the estimator solves many contacts at once
+    (:func:`_curved_force_many`), which tests/estimators compare with this bit for bit."""
     radius = max(geo.size_mm + (contact_width_mm - geo.contact_width_mm), 2.0) / 2.0
     c_obj = _object_compliance(modulus_pa, estimator)
     rig = calibration.rig_compliance_mm_per_n
@@ -329,25 +330,6 @@ def _force_with_rig_n(
     return lo
 
 
-def _curved_force_rows(
-    shape: str,
-    width_mm: np.ndarray,
-    contacts_mm: np.ndarray,
-    modulus_pa: float,
-    geo: GraspGeometry,
-    estimator: Any,
-    calibration: SensorCalibration,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_curved_force_n` for several contact widths at once: row ``k`` of each array is
-    ``_curved_force_n(shape, width_mm, contacts_mm[k], ...)``, bit for bit (the same
-    element-wise operations in the same order, the radius per row; tests/estimators). One
-    bisection for all of them instead of one per contact width: the motion-ramp test tries up
-    to 41 widths a shape, and the per-call overhead of those small arrays was most of its time."""
-    return _curved_force_shapes(
-        (shape,), width_mm, contacts_mm, modulus_pa, geo, estimator, calibration
-    )[shape]
-
-
 def _curved_force_shapes(
     shapes: tuple[str, ...] | list[str],
     width_mm: np.ndarray,
@@ -357,16 +339,19 @@ def _curved_force_shapes(
     estimator: Any,
     calibration: SensorCalibration,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """:func:`_curved_force_rows` for each of ``shapes`` (``sphere``, ``cylinder``), all of
-    them in one bisection (each element with its shape's model, its row's radius and table:
-    every element sees the same operations as on its own): the same numbers."""
+    """:func:`_curved_force_n` for each of ``shapes`` (``sphere``, ``cylinder``) and each
+    contact width: row ``k`` of each shape's (force, strain) is ``_curved_force_n(shape,
+    width_mm, contacts_mm[k], ...)``, bit for bit, all of them in one bisection (each element
+    with its shape's model, its row's radius and table: every element sees the same
+    operations as on its own). The motion-ramp test tries up to 41 contact widths a shape,
+    and the per-call overhead of those small arrays was most of its time."""
     problem = _CurvedProblem(tuple(shapes), width_mm, contacts_mm, modulus_pa)
     return _curved_force_many([problem], geo, estimator, calibration)[0]
 
 
 @dataclass(frozen=True)
 class _CurvedProblem:
-    """Forces wanted from :func:`_curved_force_many`: those ``_curved_force_rows`` gives for
+    """Forces wanted from :func:`_curved_force_many`: those :func:`_curved_force_shapes` gives for
     each of ``shapes`` at ``width_mm``, touched at each of ``contacts_mm``, of ``modulus_pa``."""
 
     shapes: tuple[str, ...]
@@ -381,7 +366,7 @@ def _curved_force_many(
     estimator: Any,
     calibration: SensorCalibration,
 ) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """:func:`_curved_force_rows` for every shape of every problem in one bisection: the
+    """:func:`_curved_force_shapes` for every problem in one bisection: the
     elements with closure (the others are exactly 0 force and strain, as the bisection left
     them) in a line, each with its own radius, modulus and, for a cylinder, its row's table;
     the sphere's elements first, then the cylinder's. Every element sees the same operations
@@ -446,7 +431,7 @@ def _curved_force_many(
     def gel_at(a: np.ndarray) -> np.ndarray:
         if thickness is None:
             return np.full_like(a, gel_pa)
-        return gel_pa * (1.0 / (1.0 + THIN_LAYER_BETA * (a / thickness) ** 3))
+        return gel_pa * thin_layer_factor(a, thickness)
 
     def sphere(delta: np.ndarray) -> np.ndarray:
         if calibration.gel_lock_depth_mm is not None:
@@ -556,45 +541,6 @@ def _line_half_width_table(radius_mm: float) -> tuple[np.ndarray, np.ndarray]:
     return grid, b
 
 
-def _earlier_contact_contradicted(
-    features: GraspFeatures,
-    rise: ForceRise,
-    contact_width_mm: float,
-    modulus_pa: float,
-    geo: GraspGeometry,
-    estimator: Any,
-    calibration: SensorCalibration,
-) -> bool:
-    """Whether the force record rules out every plausible curved object of modulus
-    ``modulus_pa`` touched at ``contact_width_mm`` (gel and the calibrated rig in series):
-    in the frames before the force's rise it would have carried force the record does not
-    show, or after it the record rises faster than it could (a rigid object on a compliant
-    rig: a steep, nearly linear rise from the touch) while its strain is still small (≤ 0.3,
-    before a soft object locks up)."""
-    return _earlier_contacts_contradicted(
-        features, rise, [contact_width_mm], modulus_pa, geo, estimator, calibration
-    )[0]
-
-
-def _earlier_contacts_contradicted(
-    features: GraspFeatures,
-    rise: ForceRise,
-    contacts_mm: list[float],
-    modulus_pa: float,
-    geo: GraspGeometry,
-    estimator: Any,
-    calibration: SensorCalibration,
-) -> list[bool]:
-    """:func:`_earlier_contact_contradicted` for each of several contact widths, the curved
-    forces of all of them computed in one bisection (:func:`_curved_force_shapes`, bit for
-    bit each one's own): the same answers. The late-read test's search over the contact (up
-    to 7 widths one after another) asks for all it may need at once."""
-    verdict = _late_read_verdicts(
-        features, rise, contacts_mm, modulus_pa, geo, estimator, calibration
-    )
-    return [verdict(k) for k in range(len(contacts_mm))]
-
-
 def _late_read_verdicts(
     features: GraspFeatures,
     rise: ForceRise,
@@ -604,9 +550,15 @@ def _late_read_verdicts(
     estimator: Any,
     calibration: SensorCalibration,
 ) -> Callable[[int], bool]:
-    """:func:`_earlier_contacts_contradicted`'s answer for ``contacts_mm[k]`` as a function of
-    ``k``: the forces of all of them computed at once, each verdict only when asked (the
-    bisection over the contact visits 5 of the 31 midpoints computed for it)."""
+    """Whether the force record rules out every plausible curved object of modulus
+    ``modulus_pa`` touched at ``contacts_mm[k]`` (gel and the calibrated rig in series), as a
+    function of ``k``: in the frames before the force's rise it would have carried force the
+    record does not show, or after it the record rises faster than it could (a rigid object
+    on a compliant rig: a steep, nearly linear rise from the touch) while its strain is still
+    small (≤ 0.3, before a soft object locks up). The curved forces of all the contacts are
+    computed in one bisection (:func:`_curved_force_many`, bit for bit each one's own), each
+    verdict only when asked (the bisection over the contact visits 5 of the 31 midpoints
+    computed for it)."""
     problem, finish = _late_read_setup(features, rise, contacts_mm, modulus_pa, geo)
     if problem is None:
         return finish(None)
@@ -750,7 +702,7 @@ def _ramp_setup(
     departure_width = float(w[dep])
     # after the departure, up to half the peak: the record may not rise faster than the
     # object touched there could carry while its strain is small (a rigid object on a
-    # compliant rig rises steeply from its touch; _earlier_contact_contradicted)
+    # compliant rig rises steeply from its touch; _late_read_verdicts)
     upto = int(np.argmax(f))
     post = np.arange(dep, upto)
     post = post[f[post] <= 0.5 * peak]

@@ -198,14 +198,13 @@ def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a
     gel: dict[str, object],
 ) -> None:
     """The motion-ramp test computes a block of candidate touches in one bisection
-    (``_curved_force_rows``): bit for bit what ``_curved_force_n`` gives for each on its own,
+    (``_curved_force_shapes``): bit for bit what ``_curved_force_n`` gives for each on its own,
     for both curved shapes, with and without the thin layer, the gel's bottoming and a rig."""
     import numpy as np
 
     from tactile.estimators.blind import (
         _curved_force_many,
         _curved_force_n,
-        _curved_force_rows,
         _curved_force_shapes,
         _CurvedProblem,
         geometry_of,
@@ -222,7 +221,9 @@ def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a
     contacts = np.linspace(geo.contact_width_mm + 2.5, geo.contact_width_mm - 1.0, 9)
     for shape in ("sphere", "cylinder"):
         for modulus in (2e4, 5e6):
-            force, strain = _curved_force_rows(shape, width, contacts, modulus, geo, est, cal)
+            force, strain = _curved_force_shapes((shape,), width, contacts, modulus, geo, est, cal)[
+                shape
+            ]
             for row, contact in enumerate(contacts):
                 one = _curved_force_n(shape, width, contact, modulus, geo, est, cal)
                 assert np.array_equal(force[row], one[0])
@@ -239,9 +240,9 @@ def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a
             together = _curved_force_many([other, mine], geo, est, cal)
             assert np.array_equal(together[1][shape][0], force)
             assert np.array_equal(together[1][shape][1], strain)
-            alone = _curved_force_rows(
-                "cylinder", width[::3], contacts[:4], 3.0 * modulus, geo, est, cal
-            )
+            alone = _curved_force_shapes(
+                ("cylinder",), width[::3], contacts[:4], 3.0 * modulus, geo, est, cal
+            )["cylinder"]
             assert np.array_equal(together[0]["cylinder"][0], alone[0])
             assert np.array_equal(together[0]["cylinder"][1], alone[1])
 
@@ -290,13 +291,13 @@ def test_the_ramp_tests_batched_line_fits_and_interpolation_are_numpys_own() -> 
 
 def test_the_late_read_tests_batched_contacts_answer_as_one_at_a_time() -> None:
     """The late-read test asks about several contact widths at once
-    (``_earlier_contacts_contradicted``): the same answer for each as asking about it alone,
+    (``_late_read_verdicts``): the same answer for each as asking about it alone,
     and its bisection's midpoints are the floats the bisection computes."""
     import numpy as np
 
     from tactile.estimators.blind import (
         _bisection_mids,
-        _earlier_contacts_contradicted,
+        _late_read_verdicts,
         geometry_of,
     )
     from tactile.processing import extract_features
@@ -314,10 +315,10 @@ def test_the_late_read_tests_batched_contacts_answer_as_one_at_a_time() -> None:
     contacts = [float(c) for c in np.linspace(rise.width_mm - 1.0, rise.width_mm + 6.0, 15)]
     answers: set[bool] = set()
     for modulus in (3e3, 3e4, 3e6):
-        together = _earlier_contacts_contradicted(features, rise, contacts, modulus, geo, est, cal)
+        verdict = _late_read_verdicts(features, rise, contacts, modulus, geo, est, cal)
+        together = [verdict(k) for k in range(len(contacts))]
         alone = [
-            _earlier_contacts_contradicted(features, rise, [c], modulus, geo, est, cal)[0]
-            for c in contacts
+            _late_read_verdicts(features, rise, [c], modulus, geo, est, cal)(0) for c in contacts
         ]
         assert together == alone
         answers |= set(together)
