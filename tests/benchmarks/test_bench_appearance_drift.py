@@ -77,7 +77,7 @@ def test_summary_applies_the_rule() -> None:
 def test_runs_on_a_real_grasp(reference_grasps_dir: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "drift.json"
     argv = [str(reference_grasps_dir), "--grasps", "orange_ball_softest_3"]
-    argv += ["--calibration", "wedge-reference-v4", "--transforms", "gain1.25,offset-15"]
+    argv += ["--calibration", "wedge-reference-v4", "--transforms", "gain1.25,offset-15,jpeg60"]
     assert main([*argv, "--json", str(out)]) == 0
     text = capsys.readouterr().out
     assert "baseline = tactile estimate --estimator blind: 1/1 identical" in text
@@ -86,8 +86,9 @@ def test_runs_on_a_real_grasp(reference_grasps_dir: Path, tmp_path: Path, capsys
     assert d["rows"]["gain1.25"][key]["log10_e"] == pytest.approx(
         d["rows"]["none"][key]["log10_e"], abs=0.02
     )
-    # 15 grey levels darker grows the imprint past the class rule's gate on this grasp
-    assert d["table"]["offset-15"]["orange_ball_softest"]["changed"] == {
+    assert d["table"]["offset-15"]["orange_ball_softest"]["pass"]
+    # a JPEG re-encode at quality 60 grows the imprint past the class rule's gate on this grasp
+    assert d["table"]["jpeg60"]["orange_ball_softest"]["changed"] == {
         "shape_class": ["unknown", "irregular"]
     }
     assert d["robust"] is False and "FRAGILE" in text
