@@ -68,6 +68,11 @@ class SensorCalibration:
     crop_px: int = 0
     contact_threshold: float = 12.0  # relative colour change (grey levels) that counts as contact
     contact_smoothing_mm: float = 0.33  # Gaussian sigma of the change before thresholding
+    #: The shading contrast (:func:`tactile.processing.contact.shading_contrast`) of the
+    #: unloaded gel when ``contact_threshold`` was set. When given, each grasp's threshold is
+    #: scaled by its own no-contact frame's contrast over this one (a camera's gamma or black
+    #: level changes the contact's relative colour change alike); None: used as is.
+    contact_reference_contrast: float | None = None
     depth_scale_mm_per_unit: float | None = None  # from a ball-press depth calibration
     # Region of the (warped) image that is processed, (x0, y0, x1, y1) in warped px; overrides
     # crop_px when set (e.g. to leave out an LED glare band along one pad edge).
@@ -172,6 +177,15 @@ class SensorCalibration:
                 f"calibration {self.calibration_id!r}: gel_model={self.gel_model!r} is not one "
                 f"of {', '.join(GEL_MODELS)}",
                 hint="use 'thin-layer' for a gel bonded to a rigid window, else 'half-space'",
+            )
+        crc = self.contact_reference_contrast
+        if crc is not None and not (
+            isinstance(crc, int | float) and math.isfinite(crc) and crc > 0
+        ):
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: contact_reference_contrast={crc!r} must "
+                "be positive or null",
+                hint="leave it null to use contact_threshold as is",
             )
         if self.gel_max_strain is not None and not (
             math.isfinite(self.gel_max_strain) and 0.0 < self.gel_max_strain <= 1.0

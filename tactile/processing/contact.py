@@ -100,6 +100,24 @@ class RelativeDifference:
         return mag
 
 
+#: Gaussian sigma (mm) of the log intensity before :func:`shading_contrast` takes its spread.
+SHADING_SIGMA_MM = 2.0
+
+
+def shading_contrast(image: np.ndarray, *, sigma_px: float) -> float:
+    """The unloaded gel's shading contrast: 128 × (90th − 10th percentile) of the smoothed log
+    intensity (mean over channels; pixels darker than 16 count as 16) of a warped no-contact
+    frame. A change of the camera's contrast (gamma, black level) scales it as it scales the
+    relative colour change a contact makes (issue 11, BENCHMARKS.md "Blind: appearance drift
+    on the real grasps"); a gain leaves both alone."""
+    log = cv2.log(np.maximum(image.astype(np.float32), _MIN_REF))
+    level = cv2.transform(log, _MEAN3)
+    if sigma_px > 0:
+        level = cv2.GaussianBlur(level, (0, 0), sigma_px)
+    lo, hi = np.percentile(level, [10.0, 90.0])
+    return float(128.0 * (hi - lo))
+
+
 def signed_difference(image: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Relative colour change of ``image`` against ``reference`` (see RelativeDifference)."""
     _check_pair(image, reference)

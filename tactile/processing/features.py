@@ -23,6 +23,7 @@ import numpy as np
 from tactile.errors import CalibrationError
 from tactile.processing.contact import (
     MIN_VISIBILITY_PAD_PX,
+    SHADING_SIGMA_MM,
     RelativeDifference,
     check_not_black,
     clean_mask,
@@ -30,6 +31,7 @@ from tactile.processing.contact import (
     difference_magnitude_from_diff,
     patch_shape_mm,
     saturated_fraction,
+    shading_contrast,
 )
 from tactile.processing.depth import contact_mask_from_depth, depth_map_mm
 from tactile.processing.loading import LoadingPhase, find_loading_phase, sample_indices
@@ -174,6 +176,46 @@ def _choose_reference(
                 f"(force contact at frame {contact_index})"
             )
     return frames[idx], idx, note
+
+
+#: Bounds of the contrast scale of the contact threshold (:func:`_contrast_scaled`): a frame
+#: further off the calibration's contrast than this is not the same camera set-up.
+CONTRAST_SCALE_BOUNDS = (0.5, 2.0)
+
+
+def _contrast_scaled(
+    cal: SensorCalibration,
+    signals: SignalSource,
+    frames: FrameSource,
+    contact_index: int,
+    search: SensorCalibration | None,
+    warp: PadWarp,
+) -> tuple[SensorCalibration, str | None]:
+    """``cal`` with its contact threshold scaled by this grasp's no-contact shading contrast
+    over the calibration's (``contact_reference_contrast``; unchanged when that is None), and
+    a note. The no-contact frame: the stored reference, else the first frame the reference
+    search reads (already read), else the frame before contact; frame 0 when the grasp starts
+    in contact (the gel then shows contact: the scale is less sure)."""
+    if cal.contact_reference_contrast is None or cal.contact_method != "intensity":
+        return cal, None
+    if signals.reference_frame is not None:
+        image, where = signals.reference_frame, "the stored reference"
+    else:
+        if search is not None and contact_index >= 2:
+            idx = max(0, contact_index - 11)
+        else:
+            idx = max(contact_index - 1, 0)
+        image, where = frames[idx], f"frame {idx}"
+    sigma = SHADING_SIGMA_MM / math.sqrt(warp.px_area_mm2)
+    contrast = shading_contrast(warp.apply(image), sigma_px=sigma)
+    lo, hi = CONTRAST_SCALE_BOUNDS
+    scale = min(max(contrast / cal.contact_reference_contrast, lo), hi)
+    threshold = cal.contact_threshold * scale
+    note = (
+        f"contact threshold {threshold:.2f} = {cal.contact_threshold:g} x {scale:.3f} (shading "
+        f"contrast {contrast:.1f} of {where}, calibration {cal.contact_reference_contrast:g})"
+    )
+    return replace(cal, contact_threshold=threshold), note
 
 
 def _last_untouched(
@@ -337,6 +379,10 @@ def extract_features_from(
         lo = max(0, phase.contact_index - 11)
         near = range(max(lo, phase.contact_index - 2), phase.contact_index)
         frames.prefetch([lo, *near, *todo, *beside])
+    cal, note = _contrast_scaled(cal, signals, frames, phase.contact_index, search, warp)
+    if note:
+        notes.append(note)
+    search = cal if search is not None else None
     ref_raw, ref_index, note = _choose_reference(signals, frames, phase.contact_index, search, warp)
     notes.append(note)
     use_depth = cal.gradient_matrix is not None and (with_depth or cal.contact_method == "depth")
