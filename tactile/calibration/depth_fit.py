@@ -370,7 +370,10 @@ def calibrate_depth_from_press(
     :func:`contact_radius_from_mask`), or searched
     (:func:`fit_depth`). The result keeps ``calibration``'s other fields, takes
     ``calibration_id`` (default: the same id) and ``contact_method`` when given, and records the
-    press's source in ``provenance["depth_fit"]["source"]``.
+    press's source in ``provenance["depth_fit"]["source"]``. With the intensity method and no
+    ``contact_reference_contrast`` in ``calibration``, it records the press's unloaded frame's
+    shading contrast there (:func:`~tactile.processing.features.reference_shading_contrast`),
+    so later grasps' thresholds follow the camera's contrast from this day on.
     """
     press = load_press(
         source,
@@ -394,4 +397,12 @@ def calibrate_depth_from_press(
     if contact_method:
         cal = replace(cal, contact_method=contact_method)
     fit = dict(cal.provenance["depth_fit"], source=press.source)
+    if cal.contact_method == "intensity" and cal.contact_reference_contrast is None:
+        # the camera as it is today is the one the profile's threshold now describes; a
+        # profile that already records a contrast keeps it (its threshold was set there)
+        from tactile.processing.features import reference_shading_contrast
+
+        contrast = round(reference_shading_contrast(press.reference, cal), 3)
+        cal = replace(cal, contact_reference_contrast=contrast)
+        fit["contact_reference_contrast"] = f"{contrast:g} from the press's unloaded frame"
     return replace(cal, provenance={**cal.provenance, "depth_fit": fit})

@@ -183,6 +183,23 @@ def _choose_reference(
 CONTRAST_SCALE_BOUNDS = (0.5, 2.0)
 
 
+def _warped_contrast(image: np.ndarray, warp: PadWarp) -> float:
+    """:func:`shading_contrast` of a raw frame on the warped pad, smoothed at
+    ``SHADING_SIGMA_MM`` whatever the warp's scale."""
+    sigma = SHADING_SIGMA_MM / math.sqrt(warp.px_area_mm2)
+    return shading_contrast(warp.apply(image), sigma_px=sigma)
+
+
+def reference_shading_contrast(
+    image: np.ndarray, calibration: SensorCalibration, *, scale: float = DEFAULT_SCALE
+) -> float:
+    """The shading contrast of an unloaded raw frame as :func:`extract_features_from` measures
+    a grasp's (the pad warped at the intensity method's working scale): what a calibration
+    records as ``contact_reference_contrast`` (``tactile calibrate depth``)."""
+    warp = build_pad_warp(calibration, image.shape[:2], scale=scale * INTENSITY_SCALE_FACTOR)
+    return _warped_contrast(image, warp)
+
+
 def _contrast_scaled(
     cal: SensorCalibration,
     signals: SignalSource,
@@ -206,8 +223,7 @@ def _contrast_scaled(
         else:
             idx = max(contact_index - 1, 0)
         image, where = frames[idx], f"frame {idx}"
-    sigma = SHADING_SIGMA_MM / math.sqrt(warp.px_area_mm2)
-    contrast = shading_contrast(warp.apply(image), sigma_px=sigma)
+    contrast = _warped_contrast(image, warp)
     lo, hi = CONTRAST_SCALE_BOUNDS
     scale = min(max(contrast / cal.contact_reference_contrast, lo), hi)
     threshold = cal.contact_threshold * scale

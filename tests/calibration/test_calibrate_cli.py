@@ -57,6 +57,30 @@ def test_depth_from_the_real_golf_ball(reference_grasps_dir: Path, tmp_path: Pat
     summary = json.loads(capsys.readouterr().out)
     assert 7.0 < summary["contact_radius_mm"] < 13.0
     assert summary["cap_depth_mm"] < 5.0
+    # the unloaded gel's shading contrast is recorded for a profile that had none (v1), so
+    # later grasps' contact thresholds follow the camera's contrast (2023-12-06: ~30)
+    cal = SensorCalibration.load(out)
+    assert cal.contact_method == "intensity"
+    assert cal.contact_reference_contrast is not None
+    assert 25.0 < cal.contact_reference_contrast < 35.0
+    assert "contact_reference_contrast" in cal.provenance["depth_fit"]
+
+
+def test_depth_keeps_the_contrast_a_profile_already_records(
+    reference_grasps_dir: Path, tmp_path: Path
+) -> None:
+    """The threshold of wedge-reference-v4 was set at its recorded contrast (28.07): a depth fit
+    on top of it on another day keeps that contrast, so the threshold keeps its meaning."""
+    out = tmp_path / "v4-depth.json"
+    rc = main(
+        ["calibrate", "depth", str(reference_grasps_dir / "golf_ball_1.avi"),
+         "--calibration", "wedge-reference-v4", "--ball-radius-mm", "21.335", "--model", "cap",
+         "--contact-radius-from-mask", "--out", str(out)]
+    )  # fmt: skip
+    assert rc == 0
+    cal = SensorCalibration.load(out)
+    assert cal.contact_reference_contrast == pytest.approx(28.07)
+    assert "contact_reference_contrast" not in cal.provenance["depth_fit"]
 
 
 def test_missing_reference_image_is_one_line_error(tmp_path: Path, capsys) -> None:
