@@ -356,6 +356,7 @@ def calibrate_depth_from_press(
     model: str = "hertz",
     contact_radius_mm: float | None = None,
     radius_from_mask: bool = False,
+    record_contrast: bool = False,
     contact_method: str | None = None,
     calibration_id: str | None = None,
     grasp_id: str | None = None,
@@ -370,10 +371,11 @@ def calibrate_depth_from_press(
     :func:`contact_radius_from_mask`), or searched
     (:func:`fit_depth`). The result keeps ``calibration``'s other fields, takes
     ``calibration_id`` (default: the same id) and ``contact_method`` when given, and records the
-    press's source in ``provenance["depth_fit"]["source"]``. With the intensity method and no
-    ``contact_reference_contrast`` in ``calibration``, it records the press's unloaded frame's
-    shading contrast there (:func:`~tactile.processing.features.reference_shading_contrast`),
-    so later grasps' thresholds follow the camera's contrast from this day on.
+    press's source in ``provenance["depth_fit"]["source"]``. With ``record_contrast``, the
+    intensity method and no ``contact_reference_contrast`` in ``calibration``, it records the
+    press's unloaded frame's shading contrast there
+    (:func:`~tactile.processing.features.reference_shading_contrast`), so later grasps'
+    thresholds follow the camera's contrast from this day on.
     """
     press = load_press(
         source,
@@ -397,9 +399,16 @@ def calibrate_depth_from_press(
     if contact_method:
         cal = replace(cal, contact_method=contact_method)
     fit = dict(cal.provenance["depth_fit"], source=press.source)
-    if cal.contact_method == "intensity" and cal.contact_reference_contrast is None:
-        # the camera as it is today is the one the profile's threshold now describes; a
-        # profile that already records a contrast keeps it (its threshold was set there)
+    if (
+        record_contrast
+        and cal.contact_method == "intensity"
+        and cal.contact_reference_contrast is None
+    ):
+        # asked for: the profile's threshold was chosen on this camera set-up; a profile that
+        # already records a contrast keeps it (its threshold was set there). Not by default:
+        # this step does not set the threshold, so it cannot know at which contrast it was
+        # chosen (a v1-based profile from the 2023-12-16 press made the area-reading
+        # estimators on 2023-12-06 worse: BENCHMARKS.md, appearance drift review)
         from tactile.processing.features import reference_shading_contrast
 
         contrast = round(reference_shading_contrast(press.reference, cal), 3)

@@ -87,6 +87,10 @@ def _register_depth(sub: Any) -> None:
                    help="take the contact radius from the intensity contact mask")  # fmt: skip
     p.add_argument("--contact-method", choices=("intensity", "depth"),
                    help="contact mask method stored in the calibration")  # fmt: skip
+    p.add_argument("--record-contrast", action="store_true",
+                   help="record the press's unloaded gel contrast as the one the profile's "
+                   "contact threshold was chosen at (when the base records none): later "
+                   "grasps' thresholds then follow the camera's contrast")  # fmt: skip
     _common(p, source=True)
     p.set_defaults(func=run_depth)
 
@@ -187,6 +191,7 @@ def run_depth(args: argparse.Namespace) -> int:
         model=args.model,
         contact_radius_mm=args.contact_radius_mm,
         radius_from_mask=args.contact_radius_from_mask,
+        record_contrast=args.record_contrast,
         contact_method=args.contact_method,
         calibration_id=args.new_id,
         grasp_id=args.grasp,

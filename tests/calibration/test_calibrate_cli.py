@@ -57,10 +57,18 @@ def test_depth_from_the_real_golf_ball(reference_grasps_dir: Path, tmp_path: Pat
     summary = json.loads(capsys.readouterr().out)
     assert 7.0 < summary["contact_radius_mm"] < 13.0
     assert summary["cap_depth_mm"] < 5.0
-    # the unloaded gel's shading contrast is recorded for a profile that had none (v1), so
-    # later grasps' contact thresholds follow the camera's contrast (2023-12-06: ~30)
     cal = SensorCalibration.load(out)
-    assert cal.contact_method == "intensity"
+    assert cal.contact_method == "intensity" and cal.contact_reference_contrast is None
+    # asked for, the unloaded gel's shading contrast is recorded for a profile that had none
+    # (v1), so later grasps' contact thresholds follow the camera's contrast (2023-12-06: ~30)
+    rec = tmp_path / "wedge-contrast.json"
+    rc = main(
+        ["calibrate", "depth", str(reference_grasps_dir / "golf_ball_1.avi"),
+         "--ball-radius-mm", "21.335", "--model", "cap", "--contact-radius-from-mask",
+         "--record-contrast", "--out", str(rec)]
+    )  # fmt: skip
+    assert rc == 0
+    cal = SensorCalibration.load(rec)
     assert cal.contact_reference_contrast is not None
     assert 25.0 < cal.contact_reference_contrast < 35.0
     assert "contact_reference_contrast" in cal.provenance["depth_fit"]
@@ -75,7 +83,7 @@ def test_depth_keeps_the_contrast_a_profile_already_records(
     rc = main(
         ["calibrate", "depth", str(reference_grasps_dir / "golf_ball_1.avi"),
          "--calibration", "wedge-reference-v4", "--ball-radius-mm", "21.335", "--model", "cap",
-         "--contact-radius-from-mask", "--out", str(out)]
+         "--contact-radius-from-mask", "--record-contrast", "--out", str(out)]
     )  # fmt: skip
     assert rc == 0
     cal = SensorCalibration.load(out)
