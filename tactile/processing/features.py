@@ -225,11 +225,18 @@ def _contrast_scaled(
         image, where = frames[idx], f"frame {idx}"
     contrast = _warped_contrast(image, warp)
     lo, hi = CONTRAST_SCALE_BOUNDS
-    scale = min(max(contrast / cal.contact_reference_contrast, lo), hi)
+    ratio = contrast / cal.contact_reference_contrast
+    scale = min(max(ratio, lo), hi)
     threshold = cal.contact_threshold * scale
+    caveats = ""
+    if scale != ratio:
+        caveats += f"; at its bound (ratio {ratio:.3f}): not the calibration's camera set-up?"
+    if signals.reference_frame is None and contact_index == 0:
+        caveats += "; the grasp starts in contact, so that frame is pressed: the scale is less sure"
     note = (
         f"contact threshold {threshold:.2f} = {cal.contact_threshold:g} x {scale:.3f} (shading "
-        f"contrast {contrast:.1f} of {where}, calibration {cal.contact_reference_contrast:g})"
+        f"contrast {contrast:.1f} of {where}, calibration {cal.contact_reference_contrast:g}"
+        f"{caveats})"
     )
     return replace(cal, contact_threshold=threshold), note
 

@@ -88,6 +88,12 @@ def test_contrast_scale_is_bounded_and_noted() -> None:
         out, note = _contrast_scaled(cal, signals, frames, 2, cal, WARP)
         assert out.contact_threshold == pytest.approx(SIM_WEDGE.contact_threshold * scale)
         assert note is not None and "frame 0" in note
+        assert ("at its bound" in note) == (scale != 1.0)
+        assert "starts in contact" not in note
+    # a grasp that starts in contact: the scale is read off a pressed frame, and says so
+    cal = dataclasses.replace(INTENSITY, contact_reference_contrast=c)
+    _, note = _contrast_scaled(cal, signals, frames, 0, cal, WARP)
+    assert note is not None and "frame 0" in note and "starts in contact" in note
 
 
 def test_the_field_is_checked_and_round_trips(tmp_path: Path) -> None:
