@@ -69,7 +69,10 @@ def test_a_glitch_or_a_fall_at_the_very_end_is_not_a_slip() -> None:
     peak=st.floats(1.5, 40.0),
     n_rise=st.integers(5, 60),
     n_hold=st.integers(0, 40),
-    noise=st.floats(0.0, 0.05),
+    # force noise up to 3 % of the peak (0.5 N on an 18 N squeeze; real gauges: ~0.03 N). At
+    # 5 % a lone 3.5-sigma excursion followed by a dip is a 5-sigma fall: 3 of 20 000 clean
+    # squeezes "slip" (docs/processing.md); the property held its 60 random draws only by chance
+    noise=st.floats(0.0, 0.03),
     seed=st.integers(0, 1000),
 )
 def test_clean_squeezes_never_slip(
