@@ -113,6 +113,7 @@ from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import (
     DEFAULT_OBJECT_POISSON,
     PA_PER_N_PER_MM2,
+    THIN_LAYER_BETA,
     thin_layer_factor,
 )
 from tactile.estimators.elastic import pad_area_mm2, pad_extent_mm
@@ -308,10 +309,19 @@ def _curved_force_n(
 
 
 def _force_with_rig_n(
-    model: Callable[[np.ndarray], np.ndarray], closure_mm: np.ndarray, rig_mm_per_n: float
+    model: Callable[[np.ndarray], np.ndarray],
+    closure_mm: np.ndarray,
+    rig_mm_per_n: float,
+    screen: _CurvedForces | None = None,
 ) -> np.ndarray:
     """The force F (N) solving F = model((closure − c_rig·F)/2), element-wise, by 30 steps of
-    bisection (the rig takes c_rig·F of the closure, the object and gel the rest per pad)."""
+    bisection (the rig takes c_rig·F of the closure, the object and gel the rest per pad).
+
+    ``screen``: ``model`` as a :class:`_CurvedForces`, whose screening form (``screen=True``)
+    is asked first at each step: where its force is more than ``_SCREEN_MARGIN`` (relative)
+    from the midpoint it is on the same side as the exact force (they differ by far less),
+    elsewhere the exact model of those elements decides. Only the comparisons with the
+    midpoints reach the result, so it is the same, bit for bit."""
     lo = np.zeros_like(closure_mm)
     first = model(closure_mm / 2.0)
     hi = np.maximum(first, 0.0)
@@ -319,12 +329,18 @@ def _force_with_rig_n(
     fixed = first if rig_mm_per_n == 0.0 else None
     for _ in range(30):
         mid = 0.5 * (lo + hi)
-        at = (
-            fixed
-            if fixed is not None
-            else model(np.maximum(closure_mm - rig_mm_per_n * mid, 0.0) / 2.0)
-        )
-        above = at > mid
+        if fixed is not None:
+            above = fixed > mid
+        elif screen is None:
+            above = model(np.maximum(closure_mm - rig_mm_per_n * mid, 0.0) / 2.0) > mid
+        else:
+            delta = np.maximum(closure_mm - rig_mm_per_n * mid, 0.0) / 2.0
+            gap = screen(delta, screen=True) - mid
+            above = gap > 0.0
+            # not (|gap| > margin·mid): NaN too
+            unsure = np.flatnonzero(~(np.abs(gap) > _SCREEN_MARGIN * mid))
+            if unsure.size:
+                above[unsure] = screen.subset(unsure)(delta[unsure]) > mid[unsure]
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
     return lo
@@ -446,15 +462,23 @@ def _curved_force_many(
         return pi_l * b * b * e_star / c_four_r
 
     ns, nc = s_closure.size, c_closure.size
+    both = None
+    if ns and nc and calibration.gel_lock_depth_mm is None:
+        both = _CurvedForces(
+            ns, s_radius, s_sqrt_r, np.concatenate([s_c_obj, c_c_obj]), c_four_r, interp,
+            gel_pa, thickness, pi_l,
+        )  # fmt: skip
 
     def model(delta_mm: np.ndarray) -> np.ndarray:
         if not nc:
             return sphere(delta_mm)
         if not ns:
             return cylinder(delta_mm)
+        if both is not None:
+            return both(delta_mm)
         return np.concatenate([sphere(delta_mm[:ns]), cylinder(delta_mm[ns:])])
 
-    lo_all = _force_with_rig_n(model, np.concatenate([s_closure, c_closure]), rig)
+    lo_all = _force_with_rig_n(model, np.concatenate([s_closure, c_closure]), rig, both)
     start = {"sphere": 0, "cylinder": ns}
     out = []
     for problem, (k, n_w, cols, row_of, closure, radius) in zip(problems, layout, strict=True):
@@ -469,6 +493,80 @@ def _curved_force_many(
             found[shape] = (force, strain)
         out.append(found)
     return out
+
+
+#: How close (relative) the screening model's force may come to the bisection's midpoint
+#: before the exact model decides (:func:`_force_with_rig_n`): the two differ by at most ~30
+#: roundings (3.3e-15 relative; :class:`_CurvedForces`), 3 000 times less.
+_SCREEN_MARGIN = 1e-11
+
+
+@dataclass(frozen=True)
+class _CurvedForces:
+    """The model of :func:`_curved_force_many` for both curved shapes at once, the spheres'
+    elements first (``ns`` of them), without the gel's bottoming: :func:`_sphere_force_n` and
+    :func:`_cylinder_force_at_half_width_n` with what does not change between bisection steps
+    computed once (√R, 4R, πL; the gel's constant compliance times the thin-layer factor) and
+    where their operations are the same (the gel's compliance at the contact radius, the
+    sphere's √(Rδ) and the cylinder's strip half-width, and E* from it) in one array: the same
+    operations on the same values as each shape's own.
+
+    ``screen=True``: the same but for the two powers, the thin-layer factor's cube as two
+    products and the sphere's δ^1.5 as δ·√δ (``pow`` is most of a step's time). Each differs
+    from ``pow`` by at most 2 roundings, which the ≤ 10 operations that follow, all
+    well-conditioned (sums of non-negative terms, products, quotients), carry to at most ~30
+    roundings of the force (3.3e-15 relative), for forces and approaches far from underflow
+    (an approach is 0 or more than ~1e-20 mm: a difference of closures and rig compliances of
+    millimetres; 0 gives 0 both ways)."""
+
+    ns: int
+    s_radius: np.ndarray
+    s_sqrt_r: np.ndarray
+    c_obj: np.ndarray  # per element, spheres' first
+    c_four_r: np.ndarray
+    interp: _RowsInterpolator | None
+    gel_pa: float
+    thickness: float | None
+    pi_l: float
+
+    def __call__(self, delta_mm: np.ndarray, screen: bool = False) -> np.ndarray:
+        ns = self.ns
+        s_delta, c_delta = delta_mm[:ns], delta_mm[ns:]
+        b = c_delta
+        if c_delta.size:
+            assert self.interp is not None
+            b = np.where(c_delta > 0.0, self.interp(c_delta), 0.0)
+        radius = np.concatenate([np.sqrt(self.s_radius * s_delta), b])
+        if self.thickness is None:
+            gel = np.full_like(radius, self.gel_pa)
+        elif screen:
+            x = radius / self.thickness
+            gel = self.gel_pa * (1.0 / (1.0 + THIN_LAYER_BETA * (x * x * x)))
+        else:
+            gel = self.gel_pa * thin_layer_factor(radius, self.thickness)
+        e_star = 1.0 / (self.c_obj + gel) / PA_PER_N_PER_MM2
+        out = np.empty_like(delta_mm)
+        power = s_delta * np.sqrt(s_delta) if screen else s_delta**1.5
+        out[:ns] = 4.0 / 3.0 * e_star[:ns] * self.s_sqrt_r * power
+        out[ns:] = self.pi_l * b * b * e_star[ns:] / self.c_four_r
+        return out
+
+    def subset(self, index: np.ndarray) -> _CurvedForces:
+        """The model of the elements at ``index`` (sorted) only."""
+        spheres = index[index < self.ns]
+        cylinders = index[index >= self.ns] - self.ns
+        interp = self.interp
+        if interp is not None:
+            interp = _RowsInterpolator(interp.grid, interp.fp, interp.rows[cylinders])
+        return dataclasses.replace(
+            self,
+            ns=spheres.size,
+            s_radius=self.s_radius[spheres],
+            s_sqrt_r=self.s_sqrt_r[spheres],
+            c_obj=self.c_obj[index],
+            c_four_r=self.c_four_r[cylinders],
+            interp=interp,
+        )
 
 
 class _RowsInterpolator:
@@ -726,10 +824,16 @@ def _ramp_setup(
         fits = {
             shape: _line_fits(design, fs[None, :] - rows[shape][0][:, :n_pre]) for shape in shapes
         }
+        misfit = DEPARTURE_Z**2 * noise**2
+        # the candidates whose misfit surely exceeds the limit, found for all rows at once (a
+        # row's own fit, below, only where the answer could be otherwise): the same answers
+        ruled_out = {shape: _surely_over(fits[shape], line, misfit) for shape in shapes}
         for row, contact in enumerate(contacts):
             for shape in shapes:
+                if ruled_out[shape][row]:
+                    continue
                 rss, coef = fits[shape](row)
-                if rss - line > DEPARTURE_Z**2 * noise**2:
+                if rss - line > misfit:
                     continue
                 if post.size:
                     p_post = rows[shape][0][row, n_pre:]
@@ -745,22 +849,58 @@ def _ramp_setup(
     return _CurvedProblem(tuple(shapes), widths, contacts, modulus_pa), finish
 
 
-def _line_fits(design: np.ndarray, ys: np.ndarray) -> Callable[[int], tuple[float, np.ndarray]]:
+class _LineFits:
     """The motion line's least-squares fit to row ``k`` of ``ys`` (the ramp test's ``fit``) as
     a function of ``k``: (residual sum of squares, coefficients), the slope never negative
     (the mean then). The rows' LAPACK solves (``gelsd``, one per row as ``np.linalg.lstsq``
     calls it) made at once by one call of the same routine (:func:`_lstsq_rows`), the rest
     for a row when it is asked for, as before: the same numbers."""
-    coefs = _lstsq_rows(design, ys)
 
-    def fit(k: int) -> tuple[float, np.ndarray]:
-        y, coef = ys[k], coefs[k]
+    def __init__(self, design: np.ndarray, ys: np.ndarray) -> None:
+        self.design, self.ys = design, ys
+        self.coefs = _lstsq_rows(design, ys)
+
+    def __call__(self, k: int) -> tuple[float, np.ndarray]:
+        y, coef = self.ys[k], self.coefs[k]
         if coef[1] < 0.0:  # the motion adds force as the gripper closes, never removes it
             coef = np.array([float(np.mean(y)), 0.0])
-        r = y - design @ coef
+        r = y - self.design @ coef
         return float(r @ r), coef
 
-    return fit
+
+def _line_fits(design: np.ndarray, ys: np.ndarray) -> _LineFits:
+    """:class:`_LineFits` of ``ys``'s rows (a function of the row)."""
+    return _LineFits(design, ys)
+
+
+#: The margin, relative to Σ(|y| + |fit|)² (a bound on every term's size), within which
+#: :func:`_surely_over` leaves a row's misfit to the row's own computation: its whole-block
+#: arithmetic differs from that by a few 1e-16 of it.
+_SURELY_MARGIN = 1e-9
+
+
+def _surely_over(fits: _LineFits, line: float, limit: float) -> np.ndarray:
+    """Per row ``k`` of ``fits``: True where ``fits(k)[0] - line > limit`` surely holds, found
+    for all rows at once in whole-block arithmetic, which may round differently from the
+    row's own (``gelsd``'s coefficients are shared, the fit and the sum of squares are not):
+    a row is True only when its block misfit exceeds ``limit`` by ``_SURELY_MARGIN`` times a
+    bound on its terms, far more than the two roundings can differ. False elsewhere (the
+    row's own fit decides; also wherever a value is not finite): a skipped row is one the
+    row's own fit would have skipped, so the test's answers are the same."""
+    ys, coefs, design = fits.ys, fits.coefs, fits.design
+    intercept, slope = coefs[:, 0], coefs[:, 1]
+    flat = slope < 0.0
+    if flat.any():
+        intercept = np.where(flat, ys.mean(axis=1), intercept)
+        slope = np.where(flat, 0.0, slope)
+    fitted = intercept[:, None] * design[None, :, 0] + slope[:, None] * design[None, :, 1]
+    r = ys - fitted
+    rss = np.einsum("ij,ij->i", r, r)
+    scale = np.einsum("ij,ij->i", np.abs(ys) + np.abs(fitted), np.abs(ys) + np.abs(fitted))
+    margin = _SURELY_MARGIN * (scale + abs(line) + abs(limit)) + 1e-300
+    with np.errstate(invalid="ignore", over="ignore"):
+        surely = (rss - line) - limit > margin
+    return surely & np.isfinite(rss) & np.isfinite(scale)
 
 
 def _lstsq_rows(design: np.ndarray, ys: np.ndarray) -> np.ndarray:
