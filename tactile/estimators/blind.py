@@ -327,6 +327,10 @@ def _force_with_rig_n(
     hi = np.maximum(first, 0.0)
     # without a rig the model's argument is closure/2 at every step (0·F = 0): evaluated once
     fixed = first if rig_mm_per_n == 0.0 else None
+    if not (math.isfinite(rig_mm_per_n) and np.isfinite(first).all()):
+        screen = None  # the screening model's bound holds for finite approaches
+    elif screen is not None and not np.isfinite(closure_mm).all():
+        screen = None
     for _ in range(30):
         mid = 0.5 * (lo + hi)
         if fixed is not None:
@@ -496,8 +500,8 @@ def _curved_force_many(
 
 
 #: How close (relative) the screening model's force may come to the bisection's midpoint
-#: before the exact model decides (:func:`_force_with_rig_n`): the two differ by at most ~30
-#: roundings (3.3e-15 relative; :class:`_CurvedForces`), 3 000 times less.
+#: before the exact model decides (:func:`_force_with_rig_n`): the two differ by less than
+#: 1e-13 relative (:class:`_CurvedForces`), 100 times less.
 _SCREEN_MARGIN = 1e-11
 
 
@@ -512,12 +516,15 @@ class _CurvedForces:
     operations on the same values as each shape's own.
 
     ``screen=True``: the same but for the two powers, the thin-layer factor's cube as two
-    products and the sphere's δ^1.5 as δ·√δ (``pow`` is most of a step's time). Each differs
-    from ``pow`` by at most 2 roundings, which the ≤ 10 operations that follow, all
-    well-conditioned (sums of non-negative terms, products, quotients), carry to at most ~30
-    roundings of the force (3.3e-15 relative), for forces and approaches far from underflow
-    (an approach is 0 or more than ~1e-20 mm: a difference of closures and rig compliances of
-    millimetres; 0 gives 0 both ways)."""
+    products and the sphere's δ^1.5 as δ·√δ (``pow`` is most of a step's time), and the
+    cylinder's half-width by :meth:`_RowsInterpolator.screen`. Each power differs from
+    ``pow`` by at most 2 roundings, the half-width from ``np.interp``'s by a few (times its
+    ``dln b/dln δ``, ≤ ~10 on the tables), which the ≤ 10 operations that follow, all
+    well-conditioned (sums of non-negative terms, products, quotients, the thin-layer factor's
+    ``dln/dln a`` ≤ 3), carry to at most a few hundred roundings of the force (< 1e-13
+    relative), for finite forces and approaches far from underflow (an approach is 0 or more
+    than ~1e-20 mm: a difference of closures and rig compliances of millimetres; 0 gives 0
+    both ways)."""
 
     ns: int
     s_radius: np.ndarray
@@ -535,7 +542,8 @@ class _CurvedForces:
         b = c_delta
         if c_delta.size:
             assert self.interp is not None
-            b = np.where(c_delta > 0.0, self.interp(c_delta), 0.0)
+            half = self.interp.screen(c_delta) if screen else self.interp(c_delta)
+            b = np.where(c_delta > 0.0, half, 0.0)
         radius = np.concatenate([np.sqrt(self.s_radius * s_delta), b])
         if self.thickness is None:
             gel = np.full_like(radius, self.gel_pa)
@@ -589,6 +597,24 @@ class _RowsInterpolator:
         self.flat_grid, self.flat_fp = grid.ravel(), fp.ravel()
         self.offset = self.rows * m
         self.step = (grid[:, -1] / (m - 1))[self.rows]
+        self.end = self.flat_grid[self.offset + self.last + 1]  # the grid's last point
+        self._slopes: np.ndarray | None = None
+
+    def screen(self, x: np.ndarray) -> np.ndarray:
+        """``self(x)`` within a few roundings (relative to it, times the table's
+        ``dln b/dln δ``), for finite ``x ≥ 0``: for :class:`_CurvedForces`'s screening model,
+        in half the operations. Each element on the interval its ``x/step`` falls in, ``x``
+        clipped to the grid's end (there ``np.interp`` gives the last value), with the
+        intervals' slopes computed once: where that interval is ``x``'s own, the same numbers;
+        where ``x/step`` rounds across a grid point (``x`` within roundings of it), the
+        neighbouring interval's line, which meets ``x``'s own at that point."""
+        if self._slopes is None:
+            slopes = np.zeros(self.grid.shape)
+            slopes[:, :-1] = np.diff(self.fp, axis=1) / np.diff(self.grid, axis=1)
+            self._slopes = slopes.ravel()
+        xc = np.minimum(x, self.end)
+        at = np.minimum((xc / self.step).astype(np.intp), self.last) + self.offset
+        return self._slopes[at] * (xc - self.flat_grid[at]) + self.flat_fp[at]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         j = np.fmax(np.fmin(x / self.step, self.last), 0.0).astype(np.intp)

@@ -300,9 +300,10 @@ def test_the_ramp_tests_batched_line_fits_and_interpolation_are_numpys_own() -> 
 def test_the_screened_bisection_is_the_exact_one(
     monkeypatch: pytest.MonkeyPatch, thin: bool
 ) -> None:
-    """The curved forces' bisection asks a screening model first (the powers as products,
-    ``_CurvedForces(screen=True)``) and the exact one only near the midpoint: the screening
-    force is within 1e-13 of the exact one, a subset's exact forces are the whole's, and the
+    """The curved forces' bisection asks a screening model first (the powers as products, the
+    half-widths' interpolation in fewer steps: ``_CurvedForces(screen=True)``) and the exact
+    one only near the midpoint: the screening force is within 1e-13 of the exact one, a
+    subset's exact forces are the whole's, and the
     bisection's forces are bit for bit the unscreened ones, also with a margin so wide that
     most steps fall back to the exact model of many elements."""
     import numpy as np
@@ -325,6 +326,12 @@ def test_the_screened_bisection_is_the_exact_one(
     )  # fmt: skip
     delta = np.concatenate([rng.uniform(0.0, 3.0, ns), rng.uniform(0.0, 1.9, nc) * radii[rows]])
     delta[::17] = 0.0
+    # the screening half-widths: within roundings of np.interp's on, beside and past the grid
+    x = rng.uniform(0.0, 2.3, nc) * radii[rows]
+    x[:40] = interp.grid[rows[:40], rng.integers(0, 801, 40)]
+    x[40:80] = np.nextafter(x[:40], np.inf)
+    x[80:120] = np.nextafter(x[:40], -np.inf).clip(0.0)
+    np.testing.assert_allclose(interp.screen(x), interp(x), rtol=1e-13, atol=1e-300)
     exact = model(delta)
     np.testing.assert_allclose(model(delta, screen=True), exact, rtol=1e-13, atol=0.0)
     some = np.sort(rng.choice(ns + nc, 60, replace=False))
