@@ -301,7 +301,7 @@ def test_the_screened_bisection_is_the_exact_one(
     monkeypatch: pytest.MonkeyPatch, thin: bool
 ) -> None:
     """The curved forces' bisection asks a screening model first (the powers as products, the
-    half-widths' interpolation in fewer steps: ``_CurvedForces(screen=True)``) and the exact
+    half-widths' interpolation in fewer steps: ``_CurvedForces.screening``) and the exact
     one only near the midpoint: the screening force is within 1e-13 of the exact one, a
     subset's exact forces are the whole's, and the
     bisection's forces are bit for bit the unscreened ones, also with a margin so wide that
@@ -333,7 +333,7 @@ def test_the_screened_bisection_is_the_exact_one(
     x[80:120] = np.nextafter(x[:40], -np.inf).clip(0.0)
     np.testing.assert_allclose(interp.screen(x), interp(x), rtol=1e-13, atol=1e-300)
     exact = model(delta)
-    np.testing.assert_allclose(model(delta, screen=True), exact, rtol=1e-13, atol=0.0)
+    np.testing.assert_allclose(model.screening()(delta), exact, rtol=1e-13, atol=0.0)
     some = np.sort(rng.choice(ns + nc, 60, replace=False))
     assert np.array_equal(model.subset(some)(delta[some]), exact[some])
     closure = delta * rng.uniform(1.0, 3.0, delta.size) + 0.01
