@@ -1167,6 +1167,11 @@ class _Draws:
     model_log10_sd: float
     info: dict[str, Any]
 
+    @functools.cached_property
+    def sorted_compliance(self) -> np.ndarray:
+        """``compliance_per_pa`` sorted, once: :func:`_bound` reads it up to three times."""
+        return np.sort(self.compliance_per_pa)
+
 
 def _curved_gel_compliance(
     gel_per_pa: np.ndarray,
@@ -1561,7 +1566,7 @@ def _summarise(draws: _Draws, rng: np.random.Generator) -> np.ndarray:
 def _bound(draws: _Draws, level: float = 0.95) -> float:
     """``k / c`` at the ``level`` percentile of the object compliance c, c never below half its
     68 % spread; 0 (no bound) when every draw there is unresolved and the spread is nil."""
-    c = np.sort(draws.compliance_per_pa)
+    c = draws.sorted_compliance
     n = c.size - 1
     half_spread = 0.5 * (c[round(0.84 * n)] - c[round(0.16 * n)])
     c_at = max(float(c[round(level * n)]), float(half_spread))
