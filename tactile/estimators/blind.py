@@ -113,6 +113,7 @@ from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import (
     DEFAULT_OBJECT_POISSON,
     PA_PER_N_PER_MM2,
+    THIN_LAYER_BETA,
     thin_layer_factor,
 )
 from tactile.estimators.elastic import pad_area_mm2, pad_extent_mm
@@ -308,23 +309,43 @@ def _curved_force_n(
 
 
 def _force_with_rig_n(
-    model: Callable[[np.ndarray], np.ndarray], closure_mm: np.ndarray, rig_mm_per_n: float
+    model: Callable[[np.ndarray], np.ndarray],
+    closure_mm: np.ndarray,
+    rig_mm_per_n: float,
+    screen: _CurvedForces | None = None,
 ) -> np.ndarray:
     """The force F (N) solving F = model((closure − c_rig·F)/2), element-wise, by 30 steps of
-    bisection (the rig takes c_rig·F of the closure, the object and gel the rest per pad)."""
+    bisection (the rig takes c_rig·F of the closure, the object and gel the rest per pad).
+
+    ``screen``: ``model`` as a :class:`_CurvedForces`, whose screening form
+    (:meth:`_CurvedForces.screening`) is asked first at each step: where its force is more
+    than ``_SCREEN_MARGIN`` (relative) from the midpoint it is on the same side as the exact
+    force (they differ by far less), elsewhere the exact model of those elements decides. Only
+    the comparisons with the midpoints reach the result, so it is the same, bit for bit."""
     lo = np.zeros_like(closure_mm)
     first = model(closure_mm / 2.0)
     hi = np.maximum(first, 0.0)
     # without a rig the model's argument is closure/2 at every step (0·F = 0): evaluated once
     fixed = first if rig_mm_per_n == 0.0 else None
+    if not (math.isfinite(rig_mm_per_n) and np.isfinite(first).all()):
+        screen = None  # the screening model's bound holds for finite approaches
+    elif screen is not None and not np.isfinite(closure_mm).all():
+        screen = None
+    screening = screen.screening() if screen is not None else None
     for _ in range(30):
         mid = 0.5 * (lo + hi)
-        at = (
-            fixed
-            if fixed is not None
-            else model(np.maximum(closure_mm - rig_mm_per_n * mid, 0.0) / 2.0)
-        )
-        above = at > mid
+        if fixed is not None:
+            above = fixed > mid
+        elif screen is None or screening is None:
+            above = model(np.maximum(closure_mm - rig_mm_per_n * mid, 0.0) / 2.0) > mid
+        else:
+            delta = np.maximum(closure_mm - rig_mm_per_n * mid, 0.0) / 2.0
+            gap = screening(delta) - mid
+            above = gap > 0.0
+            # not (|gap| > margin·mid): NaN too
+            unsure = np.flatnonzero(~(np.abs(gap) > _SCREEN_MARGIN * mid))
+            if unsure.size:
+                above[unsure] = screen.subset(unsure)(delta[unsure]) > mid[unsure]
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
     return lo
@@ -446,15 +467,23 @@ def _curved_force_many(
         return pi_l * b * b * e_star / c_four_r
 
     ns, nc = s_closure.size, c_closure.size
+    both = None
+    if ns and nc and calibration.gel_lock_depth_mm is None:
+        both = _CurvedForces(
+            ns, s_radius, s_sqrt_r, np.concatenate([s_c_obj, c_c_obj]), c_four_r, interp,
+            gel_pa, thickness, pi_l,
+        )  # fmt: skip
 
     def model(delta_mm: np.ndarray) -> np.ndarray:
         if not nc:
             return sphere(delta_mm)
         if not ns:
             return cylinder(delta_mm)
+        if both is not None:
+            return both(delta_mm)
         return np.concatenate([sphere(delta_mm[:ns]), cylinder(delta_mm[ns:])])
 
-    lo_all = _force_with_rig_n(model, np.concatenate([s_closure, c_closure]), rig)
+    lo_all = _force_with_rig_n(model, np.concatenate([s_closure, c_closure]), rig, both)
     start = {"sphere": 0, "cylinder": ns}
     out = []
     for problem, (k, n_w, cols, row_of, closure, radius) in zip(problems, layout, strict=True):
@@ -469,6 +498,105 @@ def _curved_force_many(
             found[shape] = (force, strain)
         out.append(found)
     return out
+
+
+#: How close (relative) the screening model's force may come to the bisection's midpoint
+#: before the exact model decides (:func:`_force_with_rig_n`): the two differ by less than
+#: 1e-13 relative (:class:`_CurvedForces`), 100 times less.
+_SCREEN_MARGIN = 1e-11
+
+
+@dataclass(frozen=True)
+class _CurvedForces:
+    """The model of :func:`_curved_force_many` for both curved shapes at once, the spheres'
+    elements first (``ns`` of them), without the gel's bottoming: :func:`_sphere_force_n` and
+    :func:`_cylinder_force_at_half_width_n` with what does not change between bisection steps
+    computed once (√R, 4R, πL; the gel's constant compliance times the thin-layer factor) and
+    where their operations are the same (the gel's compliance at the contact radius, the
+    sphere's √(Rδ) and the cylinder's strip half-width, and E* from it) in one array: the same
+    operations on the same values as each shape's own.
+
+    :meth:`screening`: the same forces but for roundings, in fewer operations: the two powers
+    as products, the thin-layer factor's cube as x·x·x and the sphere's δ^1.5 as δ·√δ
+    (``pow`` was most of a step's time), the cylinder's half-width by
+    :meth:`_RowsInterpolator.screen`, the constant factors gathered. Each power differs from
+    ``pow`` by at most 2 roundings, the half-width from ``np.interp``'s by a few (times its
+    ``dln b/dln δ``, ≤ ~10 on the tables), and the ≤ 12 operations that follow, all
+    well-conditioned (sums of non-negative terms, products, quotients, the thin-layer factor's
+    ``dln/dln a`` ≤ 3), carry that to at most a few hundred roundings of the force (< 1e-13
+    relative), for finite forces and approaches far from underflow (an approach is 0 or more
+    than ~1e-20 mm: a difference of closures and rig compliances of millimetres; 0 gives 0
+    both ways)."""
+
+    ns: int
+    s_radius: np.ndarray
+    s_sqrt_r: np.ndarray
+    c_obj: np.ndarray  # per element, spheres' first
+    c_four_r: np.ndarray
+    interp: _RowsInterpolator | None
+    gel_pa: float
+    thickness: float | None
+    pi_l: float
+
+    def __call__(self, delta_mm: np.ndarray) -> np.ndarray:
+        ns = self.ns
+        s_delta, c_delta = delta_mm[:ns], delta_mm[ns:]
+        b = c_delta
+        if c_delta.size:
+            assert self.interp is not None
+            b = np.where(c_delta > 0.0, self.interp(c_delta), 0.0)
+        radius = np.concatenate([np.sqrt(self.s_radius * s_delta), b])
+        if self.thickness is None:
+            gel = np.full_like(radius, self.gel_pa)
+        else:
+            gel = self.gel_pa * thin_layer_factor(radius, self.thickness)
+        e_star = 1.0 / (self.c_obj + gel) / PA_PER_N_PER_MM2
+        out = np.empty_like(delta_mm)
+        out[:ns] = 4.0 / 3.0 * e_star[:ns] * self.s_sqrt_r * s_delta**1.5
+        out[ns:] = self.pi_l * b * b * e_star[ns:] / self.c_four_r
+        return out
+
+    def screening(self) -> Callable[[np.ndarray], np.ndarray]:
+        """The screening model (the class docstring): the same forces within 1e-13, in fewer
+        operations (the constant factors of both shapes' forces gathered once, √δ shared by
+        the sphere's contact radius and its δ^1.5, the two powers as products, the
+        half-widths by :meth:`_RowsInterpolator.screen`)."""
+        ns, interp, thickness, gel_pa = self.ns, self.interp, self.thickness, self.gel_pa
+        sqrt_r, c_obj = self.s_sqrt_r, self.c_obj
+        k_sphere = 4.0 / 3.0 * sqrt_r / PA_PER_N_PER_MM2
+        k_cylinder = self.pi_l / self.c_four_r / PA_PER_N_PER_MM2
+
+        def forces(delta_mm: np.ndarray) -> np.ndarray:
+            s_delta, c_delta = delta_mm[:ns], delta_mm[ns:]
+            b = c_delta
+            if c_delta.size:
+                assert interp is not None
+                b = np.where(c_delta > 0.0, interp.screen(c_delta), 0.0)
+            root = np.sqrt(s_delta)
+            load = np.concatenate([k_sphere * (s_delta * root), k_cylinder * (b * b)])
+            if thickness is None:
+                return load / (c_obj + gel_pa)
+            x = np.concatenate([sqrt_r * root, b]) / thickness
+            return load / (c_obj + gel_pa / (1.0 + THIN_LAYER_BETA * (x * x * x)))
+
+        return forces
+
+    def subset(self, index: np.ndarray) -> _CurvedForces:
+        """The model of the elements at ``index`` (sorted) only."""
+        spheres = index[index < self.ns]
+        cylinders = index[index >= self.ns] - self.ns
+        interp = self.interp
+        if interp is not None:
+            interp = _RowsInterpolator(interp.grid, interp.fp, interp.rows[cylinders])
+        return dataclasses.replace(
+            self,
+            ns=spheres.size,
+            s_radius=self.s_radius[spheres],
+            s_sqrt_r=self.s_sqrt_r[spheres],
+            c_obj=self.c_obj[index],
+            c_four_r=self.c_four_r[cylinders],
+            interp=interp,
+        )
 
 
 class _RowsInterpolator:
@@ -491,6 +619,24 @@ class _RowsInterpolator:
         self.flat_grid, self.flat_fp = grid.ravel(), fp.ravel()
         self.offset = self.rows * m
         self.step = (grid[:, -1] / (m - 1))[self.rows]
+        self.end = self.flat_grid[self.offset + self.last + 1]  # the grid's last point
+        self._slopes: np.ndarray | None = None
+
+    def screen(self, x: np.ndarray) -> np.ndarray:
+        """``self(x)`` within a few roundings (relative to it, times the table's
+        ``dln b/dln δ``), for finite ``x ≥ 0``: for :class:`_CurvedForces`'s screening model,
+        in half the operations. Each element on the interval its ``x/step`` falls in, ``x``
+        clipped to the grid's end (there ``np.interp`` gives the last value), with the
+        intervals' slopes computed once: where that interval is ``x``'s own, the same numbers;
+        where ``x/step`` rounds across a grid point (``x`` within roundings of it), the
+        neighbouring interval's line, which meets ``x``'s own at that point."""
+        if self._slopes is None:
+            slopes = np.zeros(self.grid.shape)
+            slopes[:, :-1] = np.diff(self.fp, axis=1) / np.diff(self.grid, axis=1)
+            self._slopes = slopes.ravel()
+        xc = np.minimum(x, self.end)
+        at = np.minimum((xc / self.step).astype(np.intp), self.last) + self.offset
+        return self._slopes[at] * (xc - self.flat_grid[at]) + self.flat_fp[at]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         j = np.fmax(np.fmin(x / self.step, self.last), 0.0).astype(np.intp)
@@ -726,10 +872,16 @@ def _ramp_setup(
         fits = {
             shape: _line_fits(design, fs[None, :] - rows[shape][0][:, :n_pre]) for shape in shapes
         }
+        misfit = DEPARTURE_Z**2 * noise**2
+        # the candidates whose misfit surely exceeds the limit, found for all rows at once (a
+        # row's own fit, below, only where the answer could be otherwise): the same answers
+        ruled_out = {shape: _surely_over(fits[shape], line, misfit) for shape in shapes}
         for row, contact in enumerate(contacts):
             for shape in shapes:
+                if ruled_out[shape][row]:
+                    continue
                 rss, coef = fits[shape](row)
-                if rss - line > DEPARTURE_Z**2 * noise**2:
+                if rss - line > misfit:
                     continue
                 if post.size:
                     p_post = rows[shape][0][row, n_pre:]
@@ -745,22 +897,58 @@ def _ramp_setup(
     return _CurvedProblem(tuple(shapes), widths, contacts, modulus_pa), finish
 
 
-def _line_fits(design: np.ndarray, ys: np.ndarray) -> Callable[[int], tuple[float, np.ndarray]]:
+class _LineFits:
     """The motion line's least-squares fit to row ``k`` of ``ys`` (the ramp test's ``fit``) as
     a function of ``k``: (residual sum of squares, coefficients), the slope never negative
     (the mean then). The rows' LAPACK solves (``gelsd``, one per row as ``np.linalg.lstsq``
     calls it) made at once by one call of the same routine (:func:`_lstsq_rows`), the rest
     for a row when it is asked for, as before: the same numbers."""
-    coefs = _lstsq_rows(design, ys)
 
-    def fit(k: int) -> tuple[float, np.ndarray]:
-        y, coef = ys[k], coefs[k]
+    def __init__(self, design: np.ndarray, ys: np.ndarray) -> None:
+        self.design, self.ys = design, ys
+        self.coefs = _lstsq_rows(design, ys)
+
+    def __call__(self, k: int) -> tuple[float, np.ndarray]:
+        y, coef = self.ys[k], self.coefs[k]
         if coef[1] < 0.0:  # the motion adds force as the gripper closes, never removes it
             coef = np.array([float(np.mean(y)), 0.0])
-        r = y - design @ coef
+        r = y - self.design @ coef
         return float(r @ r), coef
 
-    return fit
+
+def _line_fits(design: np.ndarray, ys: np.ndarray) -> _LineFits:
+    """:class:`_LineFits` of ``ys``'s rows (a function of the row)."""
+    return _LineFits(design, ys)
+
+
+#: The margin, relative to Σ(|y| + |fit|)² (a bound on every term's size), within which
+#: :func:`_surely_over` leaves a row's misfit to the row's own computation: its whole-block
+#: arithmetic differs from that by a few 1e-16 of it.
+_SURELY_MARGIN = 1e-9
+
+
+def _surely_over(fits: _LineFits, line: float, limit: float) -> np.ndarray:
+    """Per row ``k`` of ``fits``: True where ``fits(k)[0] - line > limit`` surely holds, found
+    for all rows at once in whole-block arithmetic, which may round differently from the
+    row's own (``gelsd``'s coefficients are shared, the fit and the sum of squares are not):
+    a row is True only when its block misfit exceeds ``limit`` by ``_SURELY_MARGIN`` times a
+    bound on its terms, far more than the two roundings can differ. False elsewhere (the
+    row's own fit decides; also wherever a value is not finite): a skipped row is one the
+    row's own fit would have skipped, so the test's answers are the same."""
+    ys, coefs, design = fits.ys, fits.coefs, fits.design
+    intercept, slope = coefs[:, 0], coefs[:, 1]
+    flat = slope < 0.0
+    if flat.any():
+        intercept = np.where(flat, ys.mean(axis=1), intercept)
+        slope = np.where(flat, 0.0, slope)
+    fitted = intercept[:, None] * design[None, :, 0] + slope[:, None] * design[None, :, 1]
+    r = ys - fitted
+    rss = np.einsum("ij,ij->i", r, r)
+    scale = np.einsum("ij,ij->i", np.abs(ys) + np.abs(fitted), np.abs(ys) + np.abs(fitted))
+    margin = _SURELY_MARGIN * (scale + abs(line) + abs(limit)) + 1e-300
+    with np.errstate(invalid="ignore", over="ignore"):
+        surely = (rss - line) - limit > margin
+    return surely & np.isfinite(rss) & np.isfinite(scale)
 
 
 def _lstsq_rows(design: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -978,6 +1166,11 @@ class _Draws:
     numerator: float
     model_log10_sd: float
     info: dict[str, Any]
+
+    @functools.cached_property
+    def sorted_compliance(self) -> np.ndarray:
+        """``compliance_per_pa`` sorted, once: :func:`_bound` reads it up to three times."""
+        return np.sort(self.compliance_per_pa)
 
 
 def _curved_gel_compliance(
@@ -1373,7 +1566,7 @@ def _summarise(draws: _Draws, rng: np.random.Generator) -> np.ndarray:
 def _bound(draws: _Draws, level: float = 0.95) -> float:
     """``k / c`` at the ``level`` percentile of the object compliance c, c never below half its
     68 % spread; 0 (no bound) when every draw there is unresolved and the spread is nil."""
-    c = np.sort(draws.compliance_per_pa)
+    c = draws.sorted_compliance
     n = c.size - 1
     half_spread = 0.5 * (c[round(0.84 * n)] - c[round(0.16 * n)])
     c_at = max(float(c[round(level * n)]), float(half_spread))

@@ -113,15 +113,18 @@ def estimate_stored(
     from tactile.processing.features import FrameSource, extract_features_from
     from tactile.sensor import resolve_calibration
 
-    signals = reader.read_signals(grasp_id)
-    meta = label_meta(signals.meta, labels, protocol)
-    signals = dataclasses.replace(signals, meta=meta)
-    cal = with_pad_area(resolve_calibration(meta, calibration), signals)
-    frames = FrameSource(partial(reader.read_frames, grasp_id))
-    needed = estimator.image_frames(meta)
-    if max_image_frames is not None and needed is not None:
-        max_image_frames = min(max_image_frames, needed)
-    feats = extract_features_from(signals, frames, cal, max_image_frames=max_image_frames)
+    # the grasp's file stays open for its reads (signals, then frames once or twice), closed
+    # before the estimate
+    with reader.holding(grasp_id):
+        signals = reader.read_signals(grasp_id)
+        meta = label_meta(signals.meta, labels, protocol)
+        signals = dataclasses.replace(signals, meta=meta)
+        cal = with_pad_area(resolve_calibration(meta, calibration), signals)
+        frames = FrameSource(partial(reader.read_frames, grasp_id))
+        needed = estimator.image_frames(meta)
+        if max_image_frames is not None and needed is not None:
+            max_image_frames = min(max_image_frames, needed)
+        feats = extract_features_from(signals, frames, cal, max_image_frames=max_image_frames)
     return meta, estimator.estimate_features(feats, meta=meta, calibration=cal)
 
 

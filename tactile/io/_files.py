@@ -179,6 +179,19 @@ def _check_root(f: h5py.File, path: Path) -> None:
 @contextlib.contextmanager
 def open_grasp_file(path: Path) -> Iterator[h5py.File]:
     """Open a grasp file read-only; any h5py/OS failure becomes a :class:`StoreError`."""
+    f = open_checked(path)
+    try:
+        with read_errors(path):
+            yield f
+    finally:
+        with contextlib.suppress(Exception):
+            f.close()
+
+
+def open_checked(path: Path) -> h5py.File:
+    """The grasp file at ``path`` open read-only, its root checked (the caller closes it); the
+    failures :func:`open_grasp_file` reports, reported alike. Reads from it belong in
+    :func:`read_errors`."""
     if not path.exists():
         raise StoreError(
             f"grasp file {path} does not exist",
@@ -189,8 +202,21 @@ def open_grasp_file(path: Path) -> Iterator[h5py.File]:
     except (OSError, ValueError) as exc:
         raise _open_failure(path, exc) from exc
     try:
-        _check_root(f, path)
-        yield f
+        with read_errors(path):
+            _check_root(f, path)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            f.close()
+        raise
+    return f
+
+
+@contextlib.contextmanager
+def read_errors(path: Path) -> Iterator[None]:
+    """A failure reading the open grasp file ``path`` (h5py/OS, a missing key) as a
+    :class:`CorruptFileError`; the library's own errors pass through."""
+    try:
+        yield
     except (OSError, RuntimeError, KeyError, ValueError) as exc:
         if isinstance(exc, TactileError):  # raised on purpose by the caller: pass through
             raise
@@ -198,9 +224,6 @@ def open_grasp_file(path: Path) -> Iterator[h5py.File]:
             f"{path}: cannot read ({exc})",
             hint="the file is damaged or truncated; re-record/re-import or restore a backup",
         ) from exc
-    finally:
-        with contextlib.suppress(Exception):
-            f.close()
 
 
 def _open_failure(path: Path, exc: Exception) -> StoreError:

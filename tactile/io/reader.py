@@ -7,6 +7,7 @@ open between calls, so a reader never blocks a writer and survives its consolida
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ class GraspReader:
         self.path = Path(path)
         self._layout = resolve(path)
         self._index, self.schema_version = scan(self._layout)
+        self._held: _Held | None = None
 
     # -- container protocol --------------------------------------------------------------------
     def ids(self) -> list[str]:
@@ -103,9 +105,35 @@ class GraspReader:
             )
         return group
 
+    @contextlib.contextmanager
+    def holding(self, grasp_id: str) -> Iterator[None]:
+        """Keep ``grasp_id``'s file open while the block runs: its reads of that grasp
+        (:meth:`read_signals`, :meth:`read_frames`, ...) share the one open file and frame index
+        instead of opening the file, checking its root and indexing its frames each time (an
+        estimate from a file reads the signals, then frames once or twice). The file is closed
+        when the block ends: nothing stays open between holds. Within a hold a writer's
+        consolidation does not move the grasp (the open file still holds it). Nested holds:
+        the outer one serves."""
+        if self._held is not None:
+            yield
+            return
+        loc = self._locate(grasp_id)
+        f = _files.open_checked(loc.file)
+        self._held = _Held(grasp_id, f, loc)
+        try:
+            yield
+        finally:
+            self._held = None
+            with contextlib.suppress(Exception):
+                f.close()
+
     def _retrying(self, grasp_id: str, action: Callable[[h5py.File, Location], T]) -> T:
         """Run ``action`` on the grasp's file; if a writer's consolidation removed that pending
         file between locating and reading it, index again and read from where it went."""
+        held = self._held
+        if held is not None and held.grasp_id == grasp_id:
+            with _files.read_errors(held.loc.file):
+                return action(held.file, held.loc)
         loc = self._locate(grasp_id)
         for _ in range(3):
             try:
@@ -129,10 +157,20 @@ class GraspReader:
         """Only the frames at ``indices`` (K, H, W, 3) uint8 BGR: one chunk read per frame."""
         return self._retrying(grasp_id, lambda f, loc: self._frames_at(f, loc, indices))
 
+    def _indexed(self, f: h5py.File, loc: Location) -> tuple[h5py.Group, frame_store.FrameLayout]:
+        """The grasp's group and frame layout; within a hold, read once for all its reads."""
+        held = self._held
+        if held is not None and held.file is f and held.frames is not None:
+            return held.frames
+        group = self._group(f, loc)
+        frames = (group, frame_store.frame_layout(group, f"{loc.file}#{loc.grasp_id}"))
+        if held is not None and held.file is f:
+            held.frames = frames
+        return frames
+
     def _frames_at(self, f: h5py.File, loc: Location, indices: Sequence[int]) -> np.ndarray:
         where = f"{loc.file}#{loc.grasp_id}"
-        group = self._group(f, loc)
-        layout = frame_store.frame_layout(group, where)
+        group, layout = self._indexed(f, loc)
         n = layout.n_frames
         idx = np.asarray(indices, dtype=np.int64).reshape(-1)
         if idx.size and (idx.min() < -n or idx.max() >= n):
@@ -152,7 +190,7 @@ class GraspReader:
         return self._retrying(
             grasp_id,
             lambda f, loc: GraspSignals(
-                grasp_id=grasp_id, **_read_series(self._group(f, loc), f"{loc.file}#{grasp_id}")
+                grasp_id=grasp_id, **_read_series(*self._indexed(f, loc), f"{loc.file}#{grasp_id}")
             ),
         )
 
@@ -188,9 +226,19 @@ class GraspReader:
         return f"GraspReader({str(self.path)!r}, {len(self)} grasps)"
 
 
-def _read_series(g: h5py.Group, where: str) -> dict[str, Any]:
-    """The fields of :class:`GraspSignals` from a grasp group, checked like a whole read."""
-    frames = frame_store.frame_layout(g, where)
+@dataclass
+class _Held:
+    """A grasp's file kept open by :meth:`GraspReader.holding`, and its frame index once read."""
+
+    grasp_id: str
+    file: h5py.File
+    loc: Location
+    frames: tuple[h5py.Group, frame_store.FrameLayout] | None = None
+
+
+def _read_series(g: h5py.Group, frames: frame_store.FrameLayout, where: str) -> dict[str, Any]:
+    """The fields of :class:`GraspSignals` from a grasp group and its frame layout, checked
+    like a whole read."""
     n = frames.n_frames
     series = {name: _load(g, name, where).astype(np.float64) for name in SERIES}
     for name, values in series.items():

@@ -192,7 +192,14 @@ def test_the_strip_half_width_table_is_kept_per_radius_and_solves_the_law(
 
 
 @pytest.mark.parametrize(
-    "gel", [{}, {"gel_model": "thin-layer", "gel_max_strain": 0.5, "rig_compliance_mm_per_n": 0.1}]
+    "gel",
+    [
+        {},
+        {"gel_model": "thin-layer", "gel_max_strain": 0.5, "rig_compliance_mm_per_n": 0.1},
+        # no bottoming (the reference calibrations): both shapes' gel in one array
+        {"gel_max_strain": None},
+        {"gel_model": "thin-layer", "gel_max_strain": None, "rig_compliance_mm_per_n": 0.1},
+    ],
 )
 def test_the_ramp_tests_forces_for_several_touches_at_once_are_those_of_one_at_a_time(
     gel: dict[str, object],
@@ -289,6 +296,82 @@ def test_the_ramp_tests_batched_line_fits_and_interpolation_are_numpys_own() -> 
             assert np.array_equal(got[k : k + 1], np.interp(flat[k : k + 1], grid[row], half[row]))
 
 
+@pytest.mark.parametrize("thin", [True, False])
+def test_the_screened_bisection_is_the_exact_one(
+    monkeypatch: pytest.MonkeyPatch, thin: bool
+) -> None:
+    """The curved forces' bisection asks a screening model first (the powers as products, the
+    half-widths' interpolation in fewer steps: ``_CurvedForces.screening``) and the exact
+    one only near the midpoint: the screening force is within 1e-13 of the exact one, a
+    subset's exact forces are the whole's, and the
+    bisection's forces are bit for bit the unscreened ones, also with a margin so wide that
+    most steps fall back to the exact model of many elements."""
+    import numpy as np
+
+    from tactile.estimators import blind
+    from tactile.estimators.blind import _CurvedForces, _force_with_rig_n, _RowsInterpolator
+
+    rng = np.random.default_rng(8)
+    ns, nc = 300, 200
+    radii = rng.uniform(3.0, 30.0, 12)
+    tables = [blind._line_half_width_table(float(r)) for r in radii]
+    rows = rng.integers(0, radii.size, nc).astype(np.intp)
+    interp = _RowsInterpolator(
+        np.array([t[0] for t in tables]), np.array([t[1] for t in tables]), rows
+    )
+    s_radius = rng.uniform(2.0, 25.0, ns)
+    model = _CurvedForces(
+        ns, s_radius, np.sqrt(s_radius), 10.0 ** rng.uniform(-8.0, -3.0, ns + nc),
+        4.0 * radii[rows], interp, 2.5e-6, 1.2 if thin else None, math.pi * 20.0,
+    )  # fmt: skip
+    delta = np.concatenate([rng.uniform(0.0, 3.0, ns), rng.uniform(0.0, 1.9, nc) * radii[rows]])
+    delta[::17] = 0.0
+    # the screening half-widths: within roundings of np.interp's on, beside and past the grid
+    x = rng.uniform(0.0, 2.3, nc) * radii[rows]
+    x[:40] = interp.grid[rows[:40], rng.integers(0, 801, 40)]
+    x[40:80] = np.nextafter(x[:40], np.inf)
+    x[80:120] = np.nextafter(x[:40], -np.inf).clip(0.0)
+    np.testing.assert_allclose(interp.screen(x), interp(x), rtol=1e-13, atol=1e-300)
+    exact = model(delta)
+    np.testing.assert_allclose(model.screening()(delta), exact, rtol=1e-13, atol=0.0)
+    some = np.sort(rng.choice(ns + nc, 60, replace=False))
+    assert np.array_equal(model.subset(some)(delta[some]), exact[some])
+    closure = delta * rng.uniform(1.0, 3.0, delta.size) + 0.01
+    plain = _force_with_rig_n(model, closure, 0.05)
+    assert np.array_equal(_force_with_rig_n(model, closure, 0.05, model), plain)
+    monkeypatch.setattr(blind, "_SCREEN_MARGIN", 1e-3)
+    assert np.array_equal(_force_with_rig_n(model, closure, 0.05, model), plain)
+
+
+def test_the_ramp_tests_block_screen_skips_only_rows_their_own_fit_rules_out() -> None:
+    """The motion-ramp test skips the candidates whose misfit surely exceeds the limit, found
+    for all rows at once (``_surely_over``): every row it skips is one its own fit rules out,
+    also at the limit (rows placed within rounding of it), with a negative slope (the mean
+    then) and with non-finite values; and it skips most of the clearly ruled-out rows."""
+    import numpy as np
+
+    from tactile.estimators.blind import _line_fits, _surely_over
+
+    rng = np.random.default_rng(11)
+    for m in (5, 23, 40):
+        x = np.sort(rng.uniform(0.0, 6.0, m))
+        design = np.c_[np.ones_like(x), x]
+        ys = rng.normal(0.0, 1.0, (60, m)) * rng.uniform(0.01, 3.0, (60, 1)) + 0.5 * x
+        ys[:10] -= 2.0 * x  # falling rows: the slope is clipped to 0, the mean fitted
+        ys[10, 3] = np.nan
+        fits = _line_fits(design, ys)
+        line = float(rng.uniform(0.0, 2.0))
+        own = np.array([fits(k)[0] for k in range(ys.shape[0])])
+        for limit in (0.5, 3.0, *(own[20:30] - line)):  # rows exactly at the limit too
+            limit = float(limit)
+            surely = _surely_over(fits, line, limit)
+            ruled_out = np.array([fits(k)[0] - line > limit for k in range(ys.shape[0])])
+            assert not np.any(surely & ~ruled_out)
+            clear = own - line > limit * 1.01 + 1e-6
+            assert not clear.any() or surely[clear].mean() > 0.9
+            assert not surely[10]
+
+
 def test_the_late_read_tests_batched_contacts_answer_as_one_at_a_time() -> None:
     """The late-read test asks about several contact widths at once
     (``_late_read_verdicts``): the same answer for each as asking about it alone,
@@ -379,3 +462,22 @@ def test_the_foam_bounds_cylinder_force_with_a_strain_cap_is_the_same() -> None:
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
     assert np.array_equal(_line_half_width(approach, radius), 0.5 * (lo + hi))
+
+
+def test_a_hypothesis_draws_are_sorted_once_for_their_bounds() -> None:
+    """``_bound`` reads a hypothesis' sorted compliances (for the 95 % and 84 % bounds and the
+    curved bound): sorted once, the same array each time, and the bound as before."""
+    import numpy as np
+
+    from tactile.estimators.blind import _bound, _Draws
+
+    rng = np.random.default_rng(2)
+    c = rng.normal(1e-6, 5e-7, 2000)
+    draws = _Draws(c, 0.75, 0.1, {})
+    assert draws.sorted_compliance is draws.sorted_compliance
+    assert np.array_equal(draws.sorted_compliance, np.sort(c))
+    for level in (0.95, 0.84):
+        s = np.sort(c)
+        n = s.size - 1
+        c_at = max(float(s[round(level * n)]), 0.5 * float(s[round(0.84 * n)] - s[round(0.16 * n)]))
+        assert _bound(draws, level) == 0.75 / c_at

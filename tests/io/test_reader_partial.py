@@ -51,6 +51,9 @@ def test_damaged_series_is_a_corrupt_file(store: Path) -> None:
         g["force_n"] = np.zeros(3)  # not one sample per frame
     with pytest.raises(CorruptFileError, match="force_n"):
         GraspReader(store).read_signals("g001")
+    reader = GraspReader(store)
+    with pytest.raises(CorruptFileError, match="force_n"), reader.holding("g001"):
+        reader.read_signals("g001")
 
 
 @pytest.mark.parametrize("chunks", [(3, 5, 1), (8, 10, 3), None])
@@ -69,3 +72,36 @@ def test_a_stored_reference_reads_the_same_however_it_is_chunked(
         out = read_reference(f, "r.h5")
     assert out is not None and out.dtype == np.uint8 and out.shape == image.shape
     assert np.array_equal(out, image)
+
+
+@pytest.mark.parametrize("codec", ["raw", "jpeg"])
+def test_reads_within_a_hold_are_the_reads_without_one(tmp_path: Path, codec: str) -> None:
+    """``holding`` keeps the grasp's file open for several reads (an estimate from a file reads
+    the signals, then frames once or twice): the same arrays as reads without it, the file
+    closed when the block ends, other grasps read as usual meanwhile, and an error the
+    caller raises in the block not taken for a damaged file."""
+    path = tmp_path / f"{codec}.h5"
+    with GraspWriter(path, frame_codec=codec) as w:
+        for i in range(2):
+            w.append(make_grasp(i))
+    r = GraspReader(path)
+    plain_sig, plain_frames = r.read_signals("g000"), r.read_frames("g000", [3, 1, 3])
+    with r.holding("g000"):
+        held = r._held
+        assert held is not None and held.file.id.valid
+        sig = r.read_signals("g000")
+        with r.holding("g000"):  # nested: the outer hold serves
+            assert r._held is held
+            first = r.read_frames("g000", [3, 1, 3])
+        again = r.read_frames("g000", [0, 7])  # the frame index of the first read
+        other = r.read_frames("g001", [2])
+    assert r._held is None and not held.file.id.valid
+    assert sig.meta == plain_sig.meta and sig.n_frames == plain_sig.n_frames
+    for name in ("t_s", "force_n", "width_mm"):
+        assert np.array_equal(getattr(sig, name), getattr(plain_sig, name))
+    assert np.array_equal(first, plain_frames)
+    assert np.array_equal(again, r.read_frames("g000", [0, 7]))
+    assert np.array_equal(other, r.read_frames("g001", [2]))
+    with pytest.raises(ValueError, match="the caller's"), r.holding("g001"):
+        raise ValueError("the caller's")
+    assert r._held is None
