@@ -440,50 +440,27 @@ def _curved_force_many(
             np.concatenate([part[3] for part in parts["cylinder"]]).astype(np.intp),
         )
     # the models of _sphere_force_n and _cylinder_force_at_half_width_n with what does not
-    # change between bisection steps computed once (√R, 4R, πL; the gel's constant compliance
-    # times the thin-layer factor instead of an array full of it times the factor), and
-    # without their clipping at 0 (the bisection's approaches are ≥ 0 already): the same
-    # operations on the same values, a third fewer array operations per step
-    gel_pa = calibration.gel_reduced_compliance_per_pa
+    # change between bisection steps computed once (_CurvedForces), and without their clipping
+    # at 0 (the bisection's approaches are ≥ 0 already)
     thickness = calibration.gel_thickness_mm if calibration.thin_layer else None
-    s_sqrt_r = np.sqrt(s_radius)
-    c_four_r, pi_l = 4.0 * c_radius, math.pi * length
-
-    def gel_at(a: np.ndarray) -> np.ndarray:
-        if thickness is None:
-            return np.full_like(a, gel_pa)
-        return gel_pa * thin_layer_factor(a, thickness)
-
-    def sphere(delta: np.ndarray) -> np.ndarray:
-        if calibration.gel_lock_depth_mm is not None:
-            return _sphere_force_n(delta, s_radius, s_c_obj, calibration)  # type: ignore[arg-type]
-        e_star = 1.0 / (s_c_obj + gel_at(np.sqrt(s_radius * delta))) / PA_PER_N_PER_MM2
-        return 4.0 / 3.0 * e_star * s_sqrt_r * delta**1.5
-
-    def cylinder(delta: np.ndarray) -> np.ndarray:
-        assert interp is not None
-        b = np.where(delta > 0.0, interp(delta), 0.0)
-        e_star = 1.0 / (c_c_obj + gel_at(b)) / PA_PER_N_PER_MM2
-        return pi_l * b * b * e_star / c_four_r
-
     ns, nc = s_closure.size, c_closure.size
-    both = None
-    if ns and nc and calibration.gel_lock_depth_mm is None:
-        both = _CurvedForces(
-            ns, s_radius, s_sqrt_r, np.concatenate([s_c_obj, c_c_obj]), c_four_r, interp,
-            gel_pa, thickness, pi_l,
-        )  # fmt: skip
+    forces = _CurvedForces(
+        ns, s_radius, np.sqrt(s_radius), np.concatenate([s_c_obj, c_c_obj]), 4.0 * c_radius,
+        interp, calibration.gel_reduced_compliance_per_pa, thickness, math.pi * length,
+    )  # fmt: skip
+    model: Callable[[np.ndarray], np.ndarray] = forces
+    screen: _CurvedForces | None = forces
+    if calibration.gel_lock_depth_mm is not None and ns:
+        # the sphere's gel bottoms on its window: its own model, and no screening
+        cylinders = forces.subset(np.arange(ns, ns + nc))
 
-    def model(delta_mm: np.ndarray) -> np.ndarray:
-        if not nc:
-            return sphere(delta_mm)
-        if not ns:
-            return cylinder(delta_mm)
-        if both is not None:
-            return both(delta_mm)
-        return np.concatenate([sphere(delta_mm[:ns]), cylinder(delta_mm[ns:])])
+        def model(delta_mm: np.ndarray) -> np.ndarray:
+            sphere = _sphere_force_n(delta_mm[:ns], s_radius, s_c_obj, calibration)  # type: ignore[arg-type]
+            return np.concatenate([sphere, cylinders(delta_mm[ns:])])
 
-    lo_all = _force_with_rig_n(model, np.concatenate([s_closure, c_closure]), rig, both)
+        screen = None
+
+    lo_all = _force_with_rig_n(model, np.concatenate([s_closure, c_closure]), rig, screen)
     start = {"sphere": 0, "cylinder": ns}
     out = []
     for problem, (k, n_w, cols, row_of, closure, radius) in zip(problems, layout, strict=True):

@@ -150,6 +150,19 @@ def choose_reference(
     )
 
 
+#: How many frames the reference search looks back from the last frame before contact.
+REFERENCE_LOOKBACK = 10
+
+
+def _unloaded_index(contact_index: int, search: SensorCalibration | None) -> int:
+    """The first frame :func:`_choose_reference` reads: ``REFERENCE_LOOKBACK`` before the last
+    frame before contact when it searches (``search``, at least 2 frames before contact), else
+    the frame before contact (0 when the grasp starts in contact)."""
+    if search is not None and contact_index >= 2:
+        return max(0, contact_index - 1 - REFERENCE_LOOKBACK)
+    return max(contact_index - 1, 0)
+
+
 def _choose_reference(
     signals: SignalSource,
     frames: FrameSource,
@@ -157,7 +170,7 @@ def _choose_reference(
     calibration: SensorCalibration | None,
     warp: PadWarp | None,
     *,
-    lookback: int = 10,
+    lookback: int = REFERENCE_LOOKBACK,
 ) -> tuple[np.ndarray, int | None, str]:
     if signals.reference_frame is not None:
         return signals.reference_frame, None, "reference: stored reference frame"
@@ -218,10 +231,7 @@ def _contrast_scaled(
     if signals.reference_frame is not None:
         image, where = signals.reference_frame, "the stored reference"
     else:
-        if search is not None and contact_index >= 2:
-            idx = max(0, contact_index - 11)
-        else:
-            idx = max(contact_index - 1, 0)
+        idx = _unloaded_index(contact_index, search)
         image, where = frames[idx], f"frame {idx}"
     contrast = _warped_contrast(image, warp)
     lo, hi = CONTRAST_SCALE_BOUNDS
@@ -399,7 +409,7 @@ def extract_features_from(
     elif search is None:
         frames.prefetch([max(phase.contact_index - 1, 0), *todo, *beside])
     else:
-        lo = max(0, phase.contact_index - 11)
+        lo = _unloaded_index(phase.contact_index, search)
         near = range(max(lo, phase.contact_index - 2), phase.contact_index)
         frames.prefetch([lo, *near, *todo, *beside])
     cal, note = _contrast_scaled(cal, signals, frames, phase.contact_index, search, warp)
