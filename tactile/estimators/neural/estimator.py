@@ -200,19 +200,22 @@ class NeuralEstimator:
         """Estimate a grasp in a store, decoding only the frames the inputs need
         (:func:`~tactile.estimators.neural.data.prepare_stored`; the way the model was trained).
         ``meta`` replaces the stored metadata (e.g. completed from a label table)."""
-        signals = reader.read_signals(grasp_id)
-        use_meta = meta if meta is not None else signals.meta
-        cal = resolve_calibration(use_meta, calibration)
-        inputs, feats, analytical, used = prepare_stored(
-            reader,
-            grasp_id,
-            self.loaded.config,
-            calibration=cal,
-            meta=meta,
-            analytical=self.analytical,
-            finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
-            signals=signals,
-        )
+        # the grasp's file stays open for its reads (signals, then frames), as estimate_stored
+        # in tactile.evaluation.runner keeps it for the analytical estimators
+        with reader.holding(grasp_id):
+            signals = reader.read_signals(grasp_id)
+            use_meta = meta if meta is not None else signals.meta
+            cal = resolve_calibration(use_meta, calibration)
+            inputs, feats, analytical, used = prepare_stored(
+                reader,
+                grasp_id,
+                self.loaded.config,
+                calibration=cal,
+                meta=meta,
+                analytical=self.analytical,
+                finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
+                signals=signals,
+            )
         return self._predict(inputs, feats, analytical, used, cal)
 
     def network_answer(self, inputs: GraspInputs, meta: GraspMetadata) -> NetworkAnswer:
