@@ -55,7 +55,7 @@ from tactile.io.reader import GraspSignals
 from tactile.io.sources import is_reference_layout, iter_grasps
 from tactile.processing.features import FrameSource, extract_features_from
 from tactile.sensor import resolve_calibration
-from tactile.types import Flag, ModulusEstimate, with_recording_flags
+from tactile.types import Flag, Grasp, ModulusEstimate, with_recording_flags
 
 Image = np.ndarray
 Transform = Callable[[Image], Image]
@@ -149,25 +149,13 @@ def transform_frames(frames: np.ndarray, transform: Transform) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True)
 class GraspSource:
-    """What the stored estimate reads of one grasp: its signals and a frame reader."""
+    """What the stored estimate reads of one grasp: its signals (a whole :class:`Grasp` is
+    one) and a frame reader."""
 
     file: str
     grasp_id: str
-    signals: GraspSignals
+    signals: GraspSignals | Grasp
     read_frames: Callable[[Sequence[int]], np.ndarray]
-
-
-def _signals_of(grasp: Any) -> GraspSignals:
-    return GraspSignals(
-        grasp_id=grasp.grasp_id,
-        meta=grasp.meta,
-        t_s=grasp.t_s,
-        force_n=grasp.force_n,
-        width_mm=grasp.width_mm,
-        frame_shape=tuple(grasp.frames.shape[1:3]),
-        n_frames=int(grasp.frames.shape[0]),
-        reference_frame=grasp.reference_frame,
-    )
 
 
 def iter_sources(path: Path, grasp_ids: Sequence[str] | None = None) -> Iterator[GraspSource]:
@@ -176,7 +164,7 @@ def iter_sources(path: Path, grasp_ids: Sequence[str] | None = None) -> Iterator
         for gid, load in iter_grasps(path, grasp_ids=grasp_ids):
             grasp = load()
             frames = grasp.frames
-            yield GraspSource(str(path), gid, _signals_of(grasp), lambda idx, f=frames: f[idx])
+            yield GraspSource(str(path), gid, grasp, lambda idx, f=frames: f[idx])
         return
     reader = GraspReader(path)
     ids = [g for g in reader.ids() if not grasp_ids or g in grasp_ids]
