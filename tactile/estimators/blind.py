@@ -27,7 +27,8 @@ differ, and the imprint is then strong.
 **Stiffer than resolvable.** Every draw varies the contact width (its measured spread), the rig
 compliance (its calibrated spread) and the gel (``gel_modulus_log10_sd``). When more than
 2.5 % of the draws leave the object no compliance (the closure is all gel and rig), the
-object's own deformation is not resolvable: ``stiffer_than_gel``, and the lower bound is the
+object's own deformation is not resolvable: a lower bound only (flag ``stiffer_than_gel``
+where the bound is at least the gel's modulus, else ``unresolved``), and the lower bound is the
 smallest over the hypotheses of ``k / c95`` (the 95th percentile of the object compliance,
 never below half its 68 % spread) — the flat face over the whole pad is the most compliant
 geometry for a given closure, so the bound holds whatever the shape. When the estimates of the

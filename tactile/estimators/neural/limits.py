@@ -30,7 +30,8 @@ latency), and the closure's uncertainty ``sigma_c`` (the reading's step, the pre
   sphere's at the same force): the closure cannot tell the object from a rigid *sphere*
   (reported in ``details``; a flat face can be unresolved and soft).
 
-The estimators answer with the lower bound (flag ``stiffer_than_gel``) when their estimate is at
+The estimators answer with the lower bound (flag ``stiffer_than_gel`` where the bound is at
+least the gel's modulus, else ``unresolved``) when their estimate is at
 or above ``E_res`` and the closure is unresolved (without a rig calibration: above ``E_res``).
 """
 

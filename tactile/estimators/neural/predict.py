@@ -5,7 +5,8 @@ Intervals come from the predicted Gaussian in log10 space (sigma multiplied by t
 network's estimate is above the stiffness the sensor resolves (``stiff_limit_pa``, measured on
 held-out simulated objects and stored in the checkpoint) and — for the hybrid estimator — the
 analytical estimate also says the object is stiffer than the gel, only a one-sided lower bound is
-reported (``lower_bound_only``, flag ``stiffer_than_gel``).
+reported (``lower_bound_only``; flag ``stiffer_than_gel`` where the bound is at least the gel's
+modulus, else ``unresolved``).
 """
 
 from __future__ import annotations
