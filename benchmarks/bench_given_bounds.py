@@ -1,10 +1,12 @@
 """Do given-geometry lower bounds hold? ``auto`` with the object's shape and radius given.
 
     python benchmarks/bench_given_bounds.py [FILE.h5 ...] [--per-family 8] [--seed 0]
+        [--every-frame]
 
 For each grasp file (simulated, labels in the metadata): every grasp estimated by ``auto`` with
 its stored shape and radius (``estimate_stored(..., protocol="given")``, as ``tactile estimate``
-does); then ``--per-family`` freshly simulated objects of each family of
+does; ``--every-frame``: every loading frame measured, as an in-memory grasp is read); then
+``--per-family`` freshly simulated objects of each family of
 ``benchmarks/bench_blind.py`` (E log-uniform 5 kPa - 1 GPa, sizes 20-50 mm, the default
 simulator and its own calibration with the gel's bottoming), shape and radius given. Prints,
 per set, the estimates, the lower-bound-only answers and the false ones (bound above the true
@@ -23,7 +25,7 @@ import numpy as np
 
 from tactile.errors import TactileError
 from tactile.estimators import get_estimator
-from tactile.evaluation.runner import estimate_stored
+from tactile.evaluation.runner import FAST_IMAGE_FRAMES, estimate_stored
 from tactile.io import GraspReader
 from tactile.sensor import get_calibration
 from tactile.sim import SimGraspConfig, simulate_grasp
@@ -46,14 +48,18 @@ def main() -> None:
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--per-family", type=int, default=8)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--every-frame", action="store_true", help="files: measure every frame")
     args = ap.parse_args()
     auto = get_estimator("auto")
+    max_frames = None if args.every_frame else FAST_IMAGE_FRAMES
     for path in args.files:
         rows = []
         with GraspReader(path) as reader:
             for gid in reader.ids():
                 try:
-                    meta, e = estimate_stored(reader, gid, auto, protocol="given")
+                    meta, e = estimate_stored(
+                        reader, gid, auto, protocol="given", max_image_frames=max_frames
+                    )
                 except TactileError:
                     continue
                 if meta.label_modulus_pa:

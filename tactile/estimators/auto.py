@@ -75,7 +75,15 @@ class AutoEstimator(AnalyticalEstimator):
     name: str = "auto"
 
     def image_frames(self, meta: GraspMetadata) -> int | None:
-        return choose_estimator(meta).image_frames(meta)
+        """The chosen estimator's frames; with the geometry given, at least blind's, which
+        checks a bound on the same features (:func:`checked_by_blind`): on the peak frame alone
+        blind cannot judge the imprint (its early frame would be the peak), and the check's
+        outcome would depend on how many frames were decoded."""
+        inner = choose_estimator(meta)
+        needed = inner.image_frames(meta)
+        if isinstance(inner, BlindEstimator) or needed is None:
+            return needed
+        return max(needed, BlindEstimator().image_frames(meta) or needed)
 
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration

@@ -376,9 +376,10 @@ def imprint_indices(
     """The two loading frames the imprint is judged on (``GraspFeatures.imprint_indices``): the
     first *measured* frame at ``MEASURED_FORCE_FRACTION`` of the peak force, and the peak.
 
-    :func:`measured_indices` measures both whatever ``max_frames`` is (the first is where its
-    spread starts, the first loading frame at that force), so the shape class does not depend
-    on how many frames were decoded: an area interpolated between measured frames, or a few
+    :func:`measured_indices` measures both whatever ``max_frames`` is from 2 up (the first is
+    where its spread starts, the first loading frame at that force; with 1 only the peak is
+    measured, and both are the peak), so the shape class does not depend on how many frames
+    were decoded: an area interpolated between measured frames, or a few
     pixels of noise on an extra frame, is never the early imprint (issue 11, framesample)."""
     loading = sorted(int(i) for i in measured if i <= peak_index) or [peak_index]
     return _first_loaded(force_n, loading, peak_index), peak_index

@@ -107,13 +107,13 @@ def test_real_grasp_from_a_file_reads_a_bounded_number_of_frames(
     reader = CountingReader(store)
     for gid in reader.ids():
         CountingReader.decoded = 0
-        meta, fast = estimate_stored(reader, gid, auto)
-        # spheres: the Hertz hold needs only the peak image, the frame before contact (its
-        # reference) and the frame after the peak (visible-contact noise, with the one before);
-        # the block 4 loading frames, 3 reference candidates and 1 per further step back
-        # (golf_ball_2's touch shows 3 frames before force contact) and two more, the frames
-        # either side of the peak, for the visible-contact check (its camera noise)
-        limit = 4 if meta.shape == "sphere" else FAST_IMAGE_FRAMES + 3 + 3 + 2
+        _, fast = estimate_stored(reader, gid, auto)
+        # 4 loading frames (the block's; a sphere's Hertz hold needs only the peak image, but
+        # a bound is checked by blind on the same features, which judges the imprint on its
+        # 4), 3 reference candidates and 1 per further step back (golf_ball_2's touch shows 3
+        # frames before force contact) and two more, the frames either side of the peak, for
+        # the visible-contact check (its camera noise)
+        limit = FAST_IMAGE_FRAMES + 3 + 3 + 2
         assert CountingReader.decoded <= limit, (gid, CountingReader.decoded)
         _, full = estimate_stored(reader, gid, auto, max_image_frames=None)
         assert abs(math.log10(fast.modulus_pa / full.modulus_pa)) < 0.06, gid
