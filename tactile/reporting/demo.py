@@ -106,7 +106,7 @@ def verdict(estimate_pa: float, lower_bound_only: bool, truth_pa: float | None) 
     if truth_pa is None:
         return "no label"
     if lower_bound_only:
-        return "ok (stiffer than gel)" if truth_pa >= estimate_pa else "bound violated"
+        return "ok (lower bound holds)" if truth_pa >= estimate_pa else "bound violated"
     ratio = estimate_pa / truth_pa
     if 0.5 <= ratio <= 2.0:
         return "ok (within 2x)"

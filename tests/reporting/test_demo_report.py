@@ -193,3 +193,12 @@ def test_the_sorting_text_gives_both_medians_the_bands_and_the_rule(tray: Any) -
     # a literature profile: the value within a limit's uncertainty rejects at once
     lit = " ".join(demo_report.rule_items(tray.literature))
     assert "within a limit's uncertainty is rejected at once" in lit
+
+
+def test_a_held_bound_is_not_called_stiffer_than_the_gel() -> None:
+    """A lower bound that holds says only that: a bound below the gel's modulus proves nothing
+    about the gel (``unresolved``), so the demo's verdict does not claim it."""
+    from tactile.reporting.demo import verdict
+
+    assert verdict(5e3, True, 7e3) == "ok (lower bound holds)"
+    assert verdict(5e3, True, 4e3) == "bound violated"
