@@ -36,7 +36,8 @@ strong (another procedure)
 
 Pre-registered criterion (written before any changed estimate was computed; BENCHMARKS.md
 "Blind: signal drift on the real grasps"), per change, objects grouped by ``meta.object_id``
-over all files, labels read from the labelled copies only for scoring:
+over all files (with ``--labels``; without, each file's objects are its own and each grasp's
+label is its metadata's), labels read from the labelled copies only for scoring:
 
 * no grasp raises anything but a :class:`~tactile.errors.TactileError` (a traceback fails);
 * every error is a TactileError with a hint (``(fix: ...)`` in its text);
@@ -459,7 +460,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for gid in ids:
                 grasp = reader.read(gid)
                 key = f"{path.name}:{gid}"
-                objects[key] = grasp.meta.object_id or gid
+                # with --labels an object is the same across files (two sessions of one
+                # rig); without, each file's objects are its own (two simulated sets reuse ids)
+                obj = grasp.meta.object_id or gid
+                objects[key] = obj if args.labels else f"{path.name}:{obj}"
                 if not args.labels and grasp.meta.label_modulus_pa:
                     labels[objects[key]] = float(grasp.meta.label_modulus_pa)
                 gel_pa[key] = resolve_calibration(grasp.meta, None).gel_modulus_pa
