@@ -16,7 +16,7 @@ from tactile.io import iter_grasps
 from tactile.types import Grasp, GraspMetadata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench_signal_drift import estimate_changed, perturb, summarize
+from bench_signal_drift import PERTURBATIONS, estimate_changed, perturb, summarize
 
 
 def _grasp() -> Grasp:
@@ -102,20 +102,34 @@ def _real(reference_grasps_dir: Path, gid: str) -> Grasp:
     return load()
 
 
-def test_a_real_grasp_keeps_its_estimate_under_mild_changes(
+def test_a_real_grasp_keeps_its_estimate_under_every_change(
     reference_grasps_dir: Path, tmp_path: Path
 ) -> None:
     """The foam brick that starts on its rise: a force gain of 0.95 or a tare of -0.1 N moved
-    it by -0.35 dex before the hinge fit's ties went to the narrowest contact."""
-    names = ["none", "gain0.95", "tare-0.1", "width+0.3"]
+    it by -0.35 dex before the hinge fit's ties went to the narrowest contact. Every change of
+    the benchmark but the half-rate force (below) keeps it within 0.1 dex (measured: ≤ 0.035),
+    never flagged, estimated."""
+    names = [n for n in PERTURBATIONS if n != "force_half"]
     out = estimate_changed(_real(reference_grasps_dir, "foam_brick_3"), names, tmp_path)
     assert all("log10_e" in out[n] for n in names), out
     base = out["none"]["log10_e"]
     assert out["gain0.95"]["log10_e"] - base == pytest.approx(math.log10(0.95), abs=0.01)
-    assert abs(out["tare-0.1"]["log10_e"] - base) <= 0.1
-    assert abs(out["width+0.3"]["log10_e"] - base) <= 0.01
+    assert out["width+0.3"]["log10_e"] == pytest.approx(base, abs=0.01)
+    assert {
+        n: round(out[n]["log10_e"] - base, 3) for n in names if abs(out[n]["log10_e"] - base) > 0.1
+    } == {}
     assert {out[n]["stiffer_than_gel"] for n in names} == {False}
     assert not list(tmp_path.iterdir())  # the scratch stores are removed
+
+
+def test_a_soft_real_ball_is_never_flagged(reference_grasps_dir: Path, tmp_path: Path) -> None:
+    """orange_ball_softest (31.9 kPa, softer than wedge-reference-v4's 54.7 kPa gel) under the
+    strong changes and the half-rate camera: an estimate, never a bound or the flag."""
+    names = ["none", "lighter", "width+0.3", "camera_half"]
+    out = estimate_changed(_real(reference_grasps_dir, "orange_ball_softest_3"), names, tmp_path)
+    for n in names:
+        assert "log10_e" in out[n], (n, out[n])
+        assert not out[n]["stiffer_than_gel"] and not out[n]["lower_bound_only"], n
 
 
 @pytest.mark.xfail(
