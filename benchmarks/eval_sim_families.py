@@ -36,6 +36,7 @@ import numpy as np
 from tactile.errors import TactileError
 from tactile.estimators.neural.estimator import HybridEstimator, NeuralEstimator, resolve_model
 from tactile.estimators.registry import get_estimator
+from tactile.evaluation.protocol import blind_metadata
 from tactile.io import GraspReader
 from tactile.sensor import resolve_calibration
 
@@ -70,7 +71,7 @@ def rows_for(
     out = []
     for gid in reader.ids():
         meta = reader.read_signals(gid).meta
-        blind = replace(meta, shape=None, radius_mm=None)
+        blind = blind_metadata(meta)
         row: dict[str, Any] = {
             "grasp": gid,
             "object": meta.object_id,

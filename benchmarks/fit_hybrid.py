@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import math
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ from tactile.estimators.neural.checkpoint import load_checkpoint, save_checkpoin
 from tactile.estimators.neural.data import prepare_stored
 from tactile.estimators.neural.estimator import model_path, resolve_model
 from tactile.estimators.neural.predict import Z68
+from tactile.evaluation.protocol import blind_metadata
 from tactile.io import GraspReader
 
 
@@ -46,7 +46,7 @@ def physics_z(path: Path, config: object) -> list[float]:
                 gid,
                 config,  # type: ignore[arg-type]
                 analytical="auto",
-                meta=replace(meta, shape=None, radius_mm=None),
+                meta=blind_metadata(meta),
             )
         except TactileError:
             continue

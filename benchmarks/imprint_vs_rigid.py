@@ -29,7 +29,6 @@ rigs") and BENCHMARKS.md ("Blind: can the imprint unflag soft cylinders?").
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 from typing import Any
@@ -46,6 +45,7 @@ from tactile.estimators.blind import (
     cylinder_contact_length_mm,
     geometry_of,
 )
+from tactile.evaluation.protocol import blind_metadata
 from tactile.io import GraspReader
 from tactile.sensor import resolve_calibration
 from tactile.sim.contact import GelModel, contact_curve
@@ -80,7 +80,7 @@ def row_for(reader: GraspReader, gid: str, est: BlindEstimator) -> dict[str, Any
     grasp = reader.read(gid)
     cal = with_pad_area(resolve_calibration(meta), grasp)
     feats = compute_features(grasp, cal)
-    blind = dataclasses.replace(meta, shape=None, radius_mm=None)
+    blind = blind_metadata(meta)
     try:
         e = est.estimate_features(feats, meta=blind, calibration=cal)
     except TactileError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,12 @@ class Flag(enum.StrEnum):
 
     NO_CONTACT = "no_contact"
     FORCE_TOO_LOW = "force_too_low"
-    STIFFER_THAN_GEL = "stiffer_than_gel"  # only a lower bound on E is physical
+    #: only a lower bound on E is physical, and the bound itself is at least the gel's modulus:
+    #: the claim "stiffer than the gel" is what the bound proves (see :func:`bound_flag`)
+    STIFFER_THAN_GEL = "stiffer_than_gel"
+    #: only a lower bound on E is physical (the object's own deformation is not resolved), and
+    #: the bound is below the gel's modulus: the object may be softer than the gel
+    UNRESOLVED = "unresolved"
     SATURATED_IMAGE = "saturated_image"
     FEW_LOADING_FRAMES = "few_loading_frames"
     POOR_FIT = "poor_fit"
@@ -34,6 +39,17 @@ class Flag(enum.StrEnum):
     #: the force rose but the tactile image did not change beyond its noise: the estimate stands
     #: only if the object is a flat face covering the whole pad (which shows no edge)
     CONTACT_NOT_SEEN = "contact_not_seen"
+
+
+def bound_flag(lower_bound_pa: float, gel_modulus_pa: float | None) -> Flag:
+    """The flag of a lower-bound-only answer: :attr:`Flag.STIFFER_THAN_GEL` only where the
+    bound itself is at least the gel's modulus (then "stiffer than the gel" holds wherever the
+    bound holds), else :attr:`Flag.UNRESOLVED` (an unresolved closure says only "at least the
+    bound": a soft object squashed flat can be unresolved too). Without a gel modulus: unresolved.
+    """
+    if gel_modulus_pa is not None and gel_modulus_pa > 0 and lower_bound_pa >= gel_modulus_pa:
+        return Flag.STIFFER_THAN_GEL
+    return Flag.UNRESOLVED
 
 
 @dataclass(frozen=True)
@@ -312,8 +328,10 @@ class ModulusEstimate:
     """An estimate of Young's modulus, never a bare float.
 
     Intervals are in pascals and come from a log10-space distribution. When ``lower_bound_only``
-    is true (object much stiffer than the gel), ``modulus_pa`` is the lower bound itself, the
-    upper ends of the intervals are ``inf``, and :attr:`Flag.STIFFER_THAN_GEL` is set.
+    is true (the object's own deformation is not resolved), ``modulus_pa`` is the lower bound
+    itself, the upper ends of the intervals are ``inf``, and the flag says what the bound proves
+    (:func:`bound_flag`): :attr:`Flag.STIFFER_THAN_GEL` when the bound is at least the gel's
+    modulus, else :attr:`Flag.UNRESOLVED`.
     """
 
     modulus_pa: float
@@ -362,6 +380,19 @@ class ModulusEstimate:
             "lower_bound_only": self.lower_bound_only,
             "details": self.details,
         }
+
+
+def with_bound_flag(estimate: ModulusEstimate, gel_modulus_pa: float | None) -> ModulusEstimate:
+    """``estimate`` with the flag its lower bound proves (:func:`bound_flag`), for estimators
+    that lower a bound after it was first flagged; a two-sided estimate carries neither flag."""
+    stale = estimate.flags - {Flag.STIFFER_THAN_GEL, Flag.UNRESOLVED}
+    if estimate.lower_bound_only:
+        flags = stale | {bound_flag(estimate.modulus_pa, gel_modulus_pa)}
+    else:
+        flags = stale
+    if flags == estimate.flags:
+        return estimate
+    return replace(estimate, flags=frozenset(flags))
 
 
 def with_recording_flags(estimate: ModulusEstimate, meta: GraspMetadata) -> ModulusEstimate:

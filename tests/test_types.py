@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from tactile.errors import InvalidGraspError, TactileError
-from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
+from tactile.types import (
+    Flag,
+    Grasp,
+    GraspFeatures,
+    GraspMetadata,
+    ModulusEstimate,
+    bound_flag,
+    with_bound_flag,
+)
 
 
 def _grasp(**overrides: object) -> Grasp:
@@ -117,3 +125,25 @@ def test_estimate_prints_as_one_readable_line() -> None:
         lower_bound_only=True,
     )
     assert str(bound) == "> 4.49 MPa (95 % lower bound, stiffer_than_gel) [auto]"
+
+
+def test_a_bound_is_flagged_stiffer_than_the_gel_only_where_it_proves_it() -> None:
+    gel_pa = 5.5e4
+    assert bound_flag(6e4, gel_pa) is Flag.STIFFER_THAN_GEL
+    assert bound_flag(gel_pa, gel_pa) is Flag.STIFFER_THAN_GEL
+    assert bound_flag(5.9e3, gel_pa) is Flag.UNRESOLVED  # a squashed foam fits the record
+    assert bound_flag(1e9, None) is Flag.UNRESOLVED  # no gel to compare with
+    stale = ModulusEstimate(
+        5.9e3,
+        (5.9e3, math.inf),
+        (5.9e3, math.inf),
+        "blind",
+        flags=frozenset({Flag.STIFFER_THAN_GEL, Flag.SHAPE_ASSUMED}),
+        lower_bound_only=True,
+    )
+    fixed = with_bound_flag(stale, gel_pa)
+    assert fixed.flags == {Flag.UNRESOLVED, Flag.SHAPE_ASSUMED}
+    assert fixed.modulus_pa == stale.modulus_pa and fixed.interval_95_pa == stale.interval_95_pa
+    assert with_bound_flag(fixed, 1e3).flags == {Flag.STIFFER_THAN_GEL, Flag.SHAPE_ASSUMED}
+    two_sided = ModulusEstimate(3e4, (2e4, 4e4), (1e4, 9e4), "blind")
+    assert with_bound_flag(two_sided, gel_pa) is two_sided

@@ -12,8 +12,8 @@ profile's quantity. With the classes as half-open ranges ``[min, max)``:
 * it lies below the lowest or above the highest class -> ``out_of_range`` (rejected: not this
   produce, or a failed grasp).
 
-A lower bound only (an object stiffer than the gel) is the interval ``[bound, inf)``: confident
-only when the class reaching to infinity holds the bound.
+A lower bound only (an object whose own deformation is not resolved) is the interval
+``[bound, inf)``: confident only when the class reaching to infinity holds the bound.
 
 **Uncertain limits.** A class limit carries an ``uncertainty``: the 95 % half-width of where the
 true limit may lie (decades for log10 E; literature limits carry 0.3-0.4). A confident class

@@ -135,7 +135,14 @@ from tactile.processing.rig_fit import (
     rigid_sphere_gel_closure_mm,
 )
 from tactile.sensor import SensorCalibration
-from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate
+from tactile.types import (
+    Flag,
+    GraspFeatures,
+    GraspMetadata,
+    ModulusEstimate,
+    bound_flag,
+    with_bound_flag,
+)
 
 N_DRAWS = 2000
 #: Object strain range used by the flat hypothesis (a foam densifies beyond it).
@@ -1016,7 +1023,7 @@ def _bound_for_a_foam(est: ModulusEstimate, foam_pa: float, unflag: bool) -> Mod
         f"its densification by the hold, where it reads as stiff as {est.modulus_pa:.3g} Pa): "
         "not flagged; the interval is open upwards"
     )
-    flags = (est.flags - {Flag.STIFFER_THAN_GEL}) | {Flag.POOR_FIT}
+    flags = (est.flags - {Flag.STIFFER_THAN_GEL, Flag.UNRESOLVED}) | {Flag.POOR_FIT}
     return dataclasses.replace(
         est,
         flags=frozenset(flags),
@@ -1578,6 +1585,9 @@ class BlindEstimator(AnalyticalEstimator):
         if signals.motion is not None and signals.motion.slope_n_per_mm != 0.0:
             ramp = (np.asarray(features.force_n, dtype=np.float64), signals.motion)
         est = self._estimate_corrected(corrected, meta=meta, calibration=calibration, ramp=ramp)
+        # the flag says what the final bound proves (a foam's or a wider reading's bound may
+        # have lowered it below the gel's modulus after it was first flagged)
+        est = with_bound_flag(est, calibration.gel_modulus_pa)
         return dataclasses.replace(est, details={**est.details, **signals.details()})
 
     def _estimate_corrected(
@@ -1885,7 +1895,7 @@ class BlindEstimator(AnalyticalEstimator):
             details["curved_bound_pa"] = min(curved) if curved and min(curved) > 0 else None
             if not lower > 0.0:  # no draw resolved and no spread: only the flag's own claim
                 lower = calibration.gel_modulus_pa
-            flags.add(Flag.STIFFER_THAN_GEL)
+            flags.add(bound_flag(lower, calibration.gel_modulus_pa))
             # the 68 % interval's lower end: the 84th percentile of the compliance (the 16th of
             # E); where that draw is unresolved too, nothing tighter than the bound is known
             # (it used to divide by ~0 and print bounds like "7.5e+05 GPa")

@@ -178,4 +178,5 @@ class ElasticEstimator(AnalyticalEstimator):
             seed=self.seed,
             shared_log10_sd=area_se,
             gel_exponent=0.5,  # T ∝ A, G ∝ A/a ∝ √A
+            gel_modulus_pa=calibration.gel_modulus_pa,
         )

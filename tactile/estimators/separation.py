@@ -9,7 +9,8 @@ the fit's standard error, G from ``SensorCalibration.gel_modulus_log10_sd``. We 
 * when fewer than 2.5 % of draws give ``c_o ≤ 0``, the estimate is the median of ``k / c_o`` and
   the intervals are its central 68 % / 95 % percentiles;
 * otherwise the object's compliance is not resolvable against the gel's (the object is stiffer
-  than the gel can tell): the result has ``lower_bound_only=True``, flag ``stiffer_than_gel``,
+  than the gel can tell): the result has ``lower_bound_only=True``, flag ``stiffer_than_gel``
+  where the bound is at least the gel's modulus, else ``unresolved`` (``bound_flag``),
   ``modulus_pa`` = the one-sided 95 % lower bound ``k / c95`` and ``interval_68_pa = (k / c68,
   inf)``, where ``c95`` / ``c68`` are the 95th / 68th percentiles of the drawn ``c_o``, never
   smaller than half the 68 % spread of ``c_o`` (so the bound stays finite and conservative
@@ -35,7 +36,7 @@ import numpy as np
 from tactile.estimators.fitting import LogFit
 from tactile.estimators.montecarlo import separation_draws
 from tactile.sensor import SensorCalibration
-from tactile.types import Flag, ModulusEstimate
+from tactile.types import Flag, ModulusEstimate, bound_flag
 
 N_DRAWS = 4000
 #: Share of draws with a non-positive object compliance above which only a lower bound is given.
@@ -92,6 +93,7 @@ def separate_object(
     gel_lock_depth_mm: float | None = None,
     approach_mm: float | None = None,
     approach_sd_mm: float = 0.0,
+    gel_modulus_pa: float | None = None,
 ) -> ModulusEstimate:
     """A :class:`ModulusEstimate` from a total compliance fit (``total``: log10 of 1/Pa).
 
@@ -140,7 +142,7 @@ def separate_object(
         c95 = max(_pct(c, 95.0), half_spread)
         c68 = max(_pct(c, 68.0), half_spread)
         lower95, lower68 = numerator / c95, numerator / c68
-        out_flags.add(Flag.STIFFER_THAN_GEL)
+        out_flags.add(bound_flag(lower95, gel_modulus_pa))
         return ModulusEstimate(
             modulus_pa=lower95,
             interval_68_pa=(lower68, math.inf),
@@ -203,4 +205,5 @@ def separate_with_calibration(
         gel_lock_depth_mm=calibration.gel_lock_depth_mm if approach_mm is not None else None,
         approach_mm=approach_mm,
         approach_sd_mm=calibration.width_offset_sd_mm / 2.0,
+        gel_modulus_pa=calibration.gel_modulus_pa,
     )

@@ -12,7 +12,7 @@ unit of evaluation: grasps of one object are not independent). Metrics over rows
 * ``coverage_68`` / ``coverage_95``: share of objects whose interval contains the label;
 * ``per_decade``: the above per label decade.
 
-A lower-bound-only estimate (stiffer than the gel) is scored at its bound — conservative: a
+A lower-bound-only estimate (deformation not resolved) is scored at its bound — conservative: a
 stiff label far above a correct bound still counts as a miss — and ``bound_holds`` reports the
 share of those objects whose label is at or above the bound.
 """

@@ -97,7 +97,7 @@ def format_summary(
     if metrics.get("n_lower_bound_only"):
         lines.append(
             f"{'lower bounds that hold':<32} {_fmt(metrics.get('bound_holds')):>12}"
-            f"  ({metrics['n_lower_bound_only']} object(s) stiffer than the gel)"
+            f"  ({metrics['n_lower_bound_only']} object(s) answered with a lower bound only)"
         )
     lines.append("")
     lines.append("per label decade: n, log10 MAE (constant), share within one decade")

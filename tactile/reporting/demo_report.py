@@ -185,8 +185,8 @@ def _estimates_section(rep: Report, res: DemoResults) -> None:
     if ok:
         rep.figure(
             plots.truth_figure(ok),
-            "Estimated against true E. Triangles are lower bounds (stiffer than the gel): "
-            "they must lie below the diagonal.",
+            "Estimated against true E. Triangles are lower bounds (the object's own "
+            "deformation not resolved): they must lie below the diagonal.",
         )
     if res.network_rows:
         rep.text(f"The shipped network ({res.network_name}, models/default) on the same grasps:")

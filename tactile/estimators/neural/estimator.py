@@ -54,7 +54,7 @@ from tactile.estimators.neural.predict import (
 from tactile.estimators.neural.rig import has_rig
 from tactile.processing.contact import contact_seen, require_visible_contact
 from tactile.sensor import SensorCalibration
-from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
+from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate, bound_flag
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
@@ -304,7 +304,7 @@ class NeuralEstimator:
                 interval_68_pa=(lb, math.inf),
                 interval_95_pa=(lb, math.inf),
                 estimator=self.name,
-                flags=frozenset(flags | {Flag.STIFFER_THAN_GEL}),
+                flags=frozenset(flags | {bound_flag(lb, calibration.gel_modulus_pa)}),
                 lower_bound_only=True,
                 details=details,
             )
@@ -388,7 +388,7 @@ class HybridEstimator(NeuralEstimator):
         the network's mean so that it covers the disagreement; ``details`` name it. The
         network's claim alone is not a measured "stiffer than the gel" (docs/network.md)."""
         ana = _analytical_gaussian(analytical, self.analytical_sigma_scale)
-        if ana is None or Flag.STIFFER_THAN_GEL in (analytical.flags if analytical else ()):
+        if ana is None or (analytical is not None and analytical.lower_bound_only):
             return None
         mu_a, sigma_a = ana
         upper95 = mu_a + Z95 * sigma_a

@@ -29,7 +29,7 @@ from tactile.estimators.neural.predict import (
     predict_log10,
 )
 from tactile.sensor import SensorCalibration
-from tactile.types import Flag, ModulusEstimate
+from tactile.types import ModulusEstimate
 
 
 def prediction_records(
@@ -208,9 +208,13 @@ def record_estimates(
         analytical = None
         if np.isfinite(r["analytical_log10"]):
             ana_pa = 10 ** r["analytical_log10"]
-            flags = frozenset({Flag.STIFFER_THAN_GEL}) if r["analytical_stiff"] else frozenset()
+            # only whether the physics answered with a bound matters downstream
             analytical = ModulusEstimate(
-                ana_pa, (ana_pa, ana_pa), (ana_pa, ana_pa), "analytical", flags
+                ana_pa,
+                (ana_pa, ana_pa),
+                (ana_pa, ana_pa),
+                "analytical",
+                lower_bound_only=bool(r["analytical_stiff"]),
             )
         est = estimate_from_prediction(
             r["pred_log10"],

@@ -17,7 +17,7 @@ import torch
 
 from tactile.estimators.neural.checkpoint import LoadedModel
 from tactile.estimators.neural.tensors import normalize, to_tensors
-from tactile.types import Flag, ModulusEstimate
+from tactile.types import Flag, ModulusEstimate, bound_flag
 
 Z68, Z95 = 0.994458, 1.959964  # two-sided 68 % / 95 % normal quantiles
 Z68_ONE_SIDED, Z95_ONE_SIDED = 0.4755, 1.644854
@@ -78,12 +78,14 @@ def estimate_from_prediction(
     require_agreement: bool = False,
     flags: frozenset[Flag] = frozenset(),
     lower_bound_z: float = Z95_ONE_SIDED,
+    gel_modulus_pa: float | None = None,
 ) -> ModulusEstimate:
     """One :class:`ModulusEstimate` from the network's log10-space Gaussian.
 
     Beyond the limit the 95 % lower bound is ``mean - lower_bound_z * sigma``: the nominal
     one-sided normal quantile, or a larger factor calibrated on held-out objects (stored in the
-    checkpoint as ``info["lower_bound_z"]``); the 68 % bound scales with it."""
+    checkpoint as ``info["lower_bound_z"]``); the 68 % bound scales with it. The flag is what
+    the bound proves against ``gel_modulus_pa`` (:func:`~tactile.types.bound_flag`)."""
     details = {
         "log10_mean": float(mu_log10),
         "log10_sigma": float(sigma_log10),
@@ -105,7 +107,7 @@ def estimate_from_prediction(
             interval_68_pa=(lb68, math.inf),
             interval_95_pa=(lb95, math.inf),
             estimator=estimator,
-            flags=frozenset(flags) | {Flag.STIFFER_THAN_GEL},
+            flags=frozenset(flags) | {bound_flag(lb95, gel_modulus_pa)},
             lower_bound_only=True,
             details=details,
         )

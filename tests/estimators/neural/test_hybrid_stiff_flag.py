@@ -16,7 +16,11 @@ from tactile.estimators.neural.data import prepare_grasp
 from tactile.estimators.neural.estimator import HybridEstimator, NetworkAnswer, NeuralEstimator
 from tactile.estimators.neural.model import create_model
 from tactile.estimators.neural.predict import Z68
-from tactile.types import Flag, ModulusEstimate
+from tactile.sensor import get_calibration
+from tactile.types import Flag, ModulusEstimate, bound_flag
+
+#: the synthetic grasps' gel: a lower bound's flag says what the bound proves against it
+GEL_PA = get_calibration("sim-wedge-v1").gel_modulus_pa
 
 #: the network's answer in every test: far beyond any limit of the synthetic grasp
 NET = NetworkAnswer(mu=8.0, sigma=0.2, ood_score=0.5, sim_to_real_sd=0.0)
@@ -89,7 +93,7 @@ def test_a_resolved_physics_answer_is_not_turned_stiff_by_the_network(tiny_model
 
     # ``neural`` has no physics of its own: the network beyond the limit is flagged
     alone = _answer(NeuralEstimator, tiny_model, physics)
-    assert alone.lower_bound_only and Flag.STIFFER_THAN_GEL in alone.flags
+    assert alone.lower_bound_only and bound_flag(alone.modulus_pa, GEL_PA) in alone.flags
 
 
 def test_a_physics_lower_bound_with_the_network_beyond_the_limit_is_flagged(
@@ -105,7 +109,7 @@ def test_a_physics_lower_bound_with_the_network_beyond_the_limit_is_flagged(
         lower_bound_only=True,
     )
     est = _answer(HybridEstimator, tiny_model, bound)
-    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
+    assert est.lower_bound_only and bound_flag(est.modulus_pa, GEL_PA) in est.flags
     assert math.isinf(est.interval_95_pa[1])
     assert "network_physics_disagree" not in est.details
 
@@ -115,5 +119,5 @@ def test_a_physics_answer_reaching_the_limit_does_not_lift_the_flag(tiny_model: 
     object, the combination beyond the limit is flagged as before."""
     limit = _limit(tiny_model)
     est = _answer(HybridEstimator, tiny_model, _two_sided(limit - 0.2))
-    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
+    assert est.lower_bound_only and bound_flag(est.modulus_pa, GEL_PA) in est.flags
     assert "network_physics_disagree" not in est.details

@@ -31,8 +31,17 @@ def test_two_sided_interval_from_the_predicted_gaussian() -> None:
 
 
 def test_beyond_the_limit_only_a_lower_bound_is_reported() -> None:
-    est = estimate_from_prediction(10.0, 0.5, estimator="neural", stiff_limit_pa=1e8)
-    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
+    est = estimate_from_prediction(
+        10.0, 0.5, estimator="neural", stiff_limit_pa=1e8, gel_modulus_pa=2e5
+    )
+    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags  # bound ~1e9 Pa
+    # the flag says what the bound proves: against a gel stiffer than the bound, unresolved
+    # (and without a gel to compare with too)
+    for gel_pa in (1e10, None):
+        weak = estimate_from_prediction(
+            10.0, 0.5, estimator="neural", stiff_limit_pa=1e8, gel_modulus_pa=gel_pa
+        )
+        assert weak.lower_bound_only and weak.flags == {Flag.UNRESOLVED}
     assert est.interval_95_pa[1] == math.inf and est.interval_68_pa[1] == math.inf
     assert est.modulus_pa == est.interval_95_pa[0] < est.interval_68_pa[0] < 1e10
 
