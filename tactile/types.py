@@ -297,6 +297,10 @@ class GraspFeatures:
     #: the width lag the loading phase measured on these ``t_s``, ``force_n`` and ``width_mm``
     #: (None: not measured); checked against the arrays before it is used
     width_lag: MeasuredWidthLag | None = None
+    #: the two measured loading frames the imprint (shape class) is judged on: the first at a
+    #: fifth of the peak force and the peak, the same whatever number of frames was decoded
+    #: (``tactile.processing.features.imprint_indices``); None: chosen from the arrays
+    imprint_indices: tuple[int, int] | None = None
 
     @property
     def loading(self) -> slice:

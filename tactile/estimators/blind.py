@@ -182,6 +182,7 @@ def geometry_of(features: GraspFeatures, calibration: SensorCalibration) -> Gras
         contact_width_bias_mm=bias,
         contact_width_bias_sd_mm=bias_sd,
         rig_compliance_mm_per_n=calibration.rig_compliance_mm_per_n,
+        imprint_indices=features.imprint_indices,
     )
 
 

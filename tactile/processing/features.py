@@ -356,10 +356,32 @@ def measured_indices(
         return every
     if max_frames <= 1:
         return [peak_index]
-    loading = np.asarray(force_n[contact_index : peak_index + 1], dtype=np.float64)
-    start = contact_index + int(np.argmax(loading >= MEASURED_FORCE_FRACTION * loading[-1]))
+    start = _first_loaded(force_n, every, peak_index)
     spread = np.rint(np.linspace(start, peak_index, max(max_frames, 2))).astype(int)
     return sorted(set(map(int, spread)))
+
+
+def _first_loaded(force_n: np.ndarray, candidates: Sequence[int], peak_index: int) -> int:
+    """The first of ``candidates`` (ascending, not empty) whose force is at least
+    ``MEASURED_FORCE_FRACTION`` of the force at ``peak_index`` (the first candidate when none
+    is)."""
+    f = np.asarray(force_n, dtype=np.float64)
+    floor = MEASURED_FORCE_FRACTION * f[peak_index]
+    return next((int(i) for i in candidates if f[i] >= floor), int(candidates[0]))
+
+
+def imprint_indices(
+    force_n: np.ndarray, measured: Sequence[int], peak_index: int
+) -> tuple[int, int]:
+    """The two loading frames the imprint is judged on (``GraspFeatures.imprint_indices``): the
+    first *measured* frame at ``MEASURED_FORCE_FRACTION`` of the peak force, and the peak.
+
+    :func:`measured_indices` measures both whatever ``max_frames`` is (the first is where its
+    spread starts, the first loading frame at that force), so the shape class does not depend
+    on how many frames were decoded: an area interpolated between measured frames, or a few
+    pixels of noise on an extra frame, is never the early imprint (issue 11, framesample)."""
+    loading = sorted(int(i) for i in measured if i <= peak_index) or [peak_index]
+    return _first_loaded(force_n, loading, peak_index), peak_index
 
 
 def extract_features_from(
@@ -448,6 +470,7 @@ def extract_features_from(
         notes.append(f"up to {100 * saturation:.1f}% of pad pixels clipped at 255")
     if phase.n_frames < max(n_samples, 3):
         flags.add(Flag.FEW_LOADING_FRAMES)
+    imprint = imprint_indices(phase.force_n, todo, phase.peak_index)
     return GraspFeatures(
         grasp_id=signals.grasp_id,
         t_s=signals.t_s,
@@ -464,6 +487,7 @@ def extract_features_from(
         contact_patch_mm=patch,
         contact_visibility=visibility,
         width_lag=phase.width_lag,
+        imprint_indices=imprint,
     )
 
 

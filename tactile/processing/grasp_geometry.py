@@ -33,8 +33,10 @@ fault does not inflate it), at least ``MIN_CONTACT_WIDTH_SD_MM``.
 **Size.** ``size = contact width − contact_width_bias_mm`` from the rig calibration (the median
 of ``contact width − known size`` over rigid presses, :mod:`tactile.processing.rig_fit`).
 
-**Shape class** (:func:`classify_imprint`), from the imaged patch at the first measured loading
-frame (about a fifth of the peak force) and at the peak, when the images show it clearly:
+**Shape class** (:func:`classify_imprint`), from the imaged patch at two frames, when the
+images show it clearly: the first measured loading frame at a fifth of the peak force and the
+peak (``GraspFeatures.imprint_indices``: the same two frames whether 4 or every loading frame
+was decoded; an empty patch there counts as an empty imprint, :func:`imprint_frames`):
 
 * ``flat``: the patch covers most of the pad already early (a face larger than the pad);
 * ``cylinder`` (on its side): a strip that spans the imaged pad along one axis, is narrow
@@ -299,21 +301,42 @@ def contact_width(force_n: np.ndarray, width_mm: np.ndarray) -> ContactWidth:
     return ContactWidth(middle, sd, estimates, starts)
 
 
-def _pad_fill(
-    force_n: np.ndarray, area_mm2: np.ndarray | None, pad_area_mm2: float | None
-) -> tuple[float | None, float | None]:
-    if area_mm2 is None or not pad_area_mm2:
-        return None, None
+def imprint_frames(
+    force_n: np.ndarray, area_mm2: np.ndarray, frames: tuple[int, int] | None = None
+) -> tuple[int, int] | None:
+    """``(early, peak)``: the frames the imprint is judged on. ``frames`` when given
+    (``GraspFeatures.imprint_indices``: measured whatever the sampling); else, from the arrays,
+    the frame of the largest force among those with a measured area and the first such frame
+    before it at a fifth of that force. A frame whose area is 0 (nothing imaged) counts: the
+    imprint there is empty. None when no frame has an area (or ``frames`` has none)."""
     f = np.asarray(force_n, dtype=np.float64)
     a = np.asarray(area_mm2, dtype=np.float64)
     ok = np.isfinite(a) & np.isfinite(f)
+    if frames is not None:
+        early, peak = frames
+        inside = 0 <= early <= peak < f.size
+        return (early, peak) if inside and ok[early] and ok[peak] else None
     if not ok.any():
+        return None
+    peak = int(np.argmax(np.where(ok, f, -np.inf)))
+    early_ok = ok & (f >= 0.2 * f[peak]) & (np.arange(f.size) <= peak)
+    return (int(np.argmax(early_ok)) if early_ok.any() else peak), peak
+
+
+def _pad_fill(
+    force_n: np.ndarray,
+    area_mm2: np.ndarray | None,
+    pad_area_mm2: float | None,
+    frames: tuple[int, int] | None = None,
+) -> tuple[float | None, float | None]:
+    if area_mm2 is None or not pad_area_mm2:
         return None, None
-    peak_index = int(np.argmax(np.where(ok, f, -np.inf)))
-    peak_fill = float(a[peak_index]) / pad_area_mm2
-    early_ok = ok & (f >= 0.2 * f[peak_index]) & (np.arange(f.size) <= peak_index)
-    early_fill = float(a[int(np.argmax(early_ok))]) / pad_area_mm2 if early_ok.any() else None
-    return peak_fill, early_fill
+    a = np.asarray(area_mm2, dtype=np.float64)
+    chosen = imprint_frames(force_n, a, frames)
+    if chosen is None:
+        return None, None
+    early, peak = chosen
+    return float(a[peak]) / pad_area_mm2, float(a[early]) / pad_area_mm2
 
 
 @dataclass(frozen=True)
@@ -352,9 +375,12 @@ def measure_imprint(
     patch_mm: np.ndarray | None,
     pad_area_mm2: float | None,
     pad_extent_mm: tuple[float, float] | None,
+    frames: tuple[int, int] | None = None,
 ) -> Imprint | None:
-    """:class:`Imprint` from per-frame areas and patch shapes (``GraspFeatures``), None when the
-    images were not measured (or no patch shape / pad size is known)."""
+    """:class:`Imprint` from per-frame areas and patch shapes (``GraspFeatures``) at the frames
+    :func:`imprint_frames` picks (``frames``: ``GraspFeatures.imprint_indices``), None when the
+    images were not measured (or no patch shape / pad size is known). An empty patch (area 0,
+    no shape) reads as zero fill and axes."""
     if area_mm2 is None or patch_mm is None or not pad_area_mm2 or pad_extent_mm is None:
         return None
     f = np.asarray(force_n, dtype=np.float64)
@@ -362,20 +388,19 @@ def measure_imprint(
     p = np.asarray(patch_mm, dtype=np.float64)
     if p.shape != (f.size, 4) or a.shape != f.shape:
         return None
-    ok = np.isfinite(a) & np.isfinite(f) & np.all(np.isfinite(p), axis=1)
-    if not ok.any():
+    chosen = imprint_frames(f, a, frames)
+    if chosen is None:
         return None
-    peak = int(np.argmax(np.where(ok, f, -np.inf)))
-    early_ok = ok & (f >= 0.2 * f[peak]) & (np.arange(f.size) <= peak)
-    early = int(np.argmax(early_ok)) if early_ok.any() else peak
+    early, peak = chosen
+    shape = {i: p[i] if np.all(np.isfinite(p[i])) else np.zeros(4) for i in chosen}
     ex, ey = pad_extent_mm
     return Imprint(
         fill_early=float(a[early]) / pad_area_mm2,
         fill_peak=float(a[peak]) / pad_area_mm2,
-        axes_early_mm=(float(p[early, 0]), float(p[early, 1])),
-        axes_peak_mm=(float(p[peak, 0]), float(p[peak, 1])),
-        span_peak=(float(p[peak, 2]) / ex, float(p[peak, 3]) / ey),
-        span_peak_mm=(float(p[peak, 2]), float(p[peak, 3])),
+        axes_early_mm=(float(shape[early][0]), float(shape[early][1])),
+        axes_peak_mm=(float(shape[peak][0]), float(shape[peak][1])),
+        span_peak=(float(shape[peak][2]) / ex, float(shape[peak][3]) / ey),
+        span_peak_mm=(float(shape[peak][2]), float(shape[peak][3])),
         force_early_n=float(f[early]),
         force_peak_n=float(f[peak]),
     )
@@ -572,22 +597,26 @@ def infer_geometry(
     contact_width_bias_mm: float = 0.0,
     contact_width_bias_sd_mm: float = 0.0,
     rig_compliance_mm_per_n: float = 0.0,
+    imprint_indices: tuple[int, int] | None = None,
 ) -> GraspGeometry:
     """The object's geometry from one grasp's signals and, if given, the imaged contact areas
-    and patch shapes per frame (``GraspFeatures.contact_area_mm2`` / ``contact_patch_mm``)."""
+    and patch shapes per frame (``GraspFeatures.contact_area_mm2`` / ``contact_patch_mm``), the
+    imprint judged at ``imprint_indices`` (``GraspFeatures.imprint_indices``) when given."""
     f = np.asarray(force_n, dtype=np.float64)
     cw = contact_width(f, width_mm)
     hold = hold_point(f, width_mm)
     size = cw.width_mm - contact_width_bias_mm
     size_sd = math.hypot(cw.sd_mm, contact_width_bias_sd_mm)
-    imprint = measure_imprint(f, area_mm2, patch_mm, pad_area_mm2, pad_extent_mm)
+    imprint = measure_imprint(
+        f, area_mm2, patch_mm, pad_area_mm2, pad_extent_mm, frames=imprint_indices
+    )
     fill_peak: float | None
     fill_early: float | None
     if imprint is not None:
         shape, why = classify_imprint(imprint)
         fill_peak, fill_early = imprint.fill_peak, imprint.fill_early
     else:
-        fill_peak, fill_early = _pad_fill(f, area_mm2, pad_area_mm2)
+        fill_peak, fill_early = _pad_fill(f, area_mm2, pad_area_mm2, imprint_indices)
         shape, why = classify_shape(fill_peak, fill_early)
     if shape in ("sphere", "irregular", "cylinder") and imprint is not None:
         shape, why = _check_against_closure(

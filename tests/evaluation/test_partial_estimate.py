@@ -14,7 +14,12 @@ from tactile.estimators import AnalyticalEstimator, get_estimator
 from tactile.evaluation.runner import FAST_IMAGE_FRAMES, estimate_dataset, estimate_stored
 from tactile.io import GraspReader, GraspWriter
 from tactile.processing import extract_features
-from tactile.processing.features import FrameSource, extract_features_from, measured_indices
+from tactile.processing.features import (
+    FrameSource,
+    extract_features_from,
+    imprint_indices,
+    measured_indices,
+)
 from tactile.sensor import SIM_WEDGE
 
 
@@ -49,6 +54,19 @@ def test_measured_frames_span_the_fitted_part_of_the_loading_phase() -> None:
     assert len(idx) == 6 and idx[-1] == 44
     assert force[idx[0]] >= 0.2 * 20.0 > force[idx[0] - 1]
     assert measured_indices(force, 5, 44, None) == list(range(5, 45))
+
+
+def test_the_imprint_frames_are_measured_whatever_the_sampling() -> None:
+    force = np.concatenate([np.zeros(5), np.linspace(0.1, 20.0, 40)])
+    for k in (1, 2, 4, 6, None):
+        measured = measured_indices(force, 5, 44, k)
+        early, peak = imprint_indices(force, measured, 44)
+        assert peak == 44 and {early, peak} <= set(measured)
+        # the same two frames for every sampling that spreads over the loading phase
+        assert early == (44 if k == 1 else imprint_indices(force, range(5, 45), 44)[0])
+    # only measured frames: with the first frame at a fifth of the peak not measured (a
+    # consumer's own choice of frames), the next measured one
+    assert imprint_indices(force, [5, 9, 20, 44], 44) == (20, 44)
 
 
 def test_partial_features_match_full_ones_on_the_simulator(sim_store: Path) -> None:
@@ -122,3 +140,31 @@ def test_a_grasp_with_a_stored_reference_reads_its_frames_in_one_go(sim_store: P
         p = part.peak_index
         assert {p - 1, p, p + 1} <= set(calls[0])
         assert part.contact_visibility is not None
+
+
+def test_blind_answer_does_not_depend_on_the_frames_decoded(tmp_path: Path) -> None:
+    """``tactile estimate`` (4 loading frames) and every loading frame give the blind estimator
+    the same imprint, so the same shape class and estimate (issue 11: on a force that builds
+    with the closing motion the imprint's early frame was an interpolated area on the fast
+    path and a measured one on the full path; on other grasps that flipped the class and moved
+    the estimate by a decade)."""
+    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+    from tactile.sim.sensors import SensorNoise
+
+    path = tmp_path / "ball.h5"
+    ball = SimObject(shape="sphere", radius_mm=10.0, modulus_pa=3e4, name="foam_ball")
+    config = SimGraspConfig(noise=SensorNoise(motion_force_n_per_mm=0.1))
+    with GraspWriter(path) as w:
+        w.append(simulate_grasp(ball, config, seed=5))
+    blind = get_estimator("blind")
+    assert isinstance(blind, AnalyticalEstimator)
+    with GraspReader(path) as reader:
+        (gid,) = reader.ids()
+        _, fast = estimate_stored(reader, gid, blind, protocol="blind")
+        _, full = estimate_stored(reader, gid, blind, protocol="blind", max_image_frames=None)
+    geo_fast, geo_full = fast.details["geometry"], full.details["geometry"]
+    for key in ("shape_class", "pad_fill_early", "pad_fill_peak", "patch_aspect", "evidence"):
+        assert geo_fast[key] == geo_full[key], key
+    assert fast.modulus_pa == full.modulus_pa
+    assert fast.interval_95_pa == full.interval_95_pa
+    assert (fast.lower_bound_only, fast.flags) == (full.lower_bound_only, full.flags)

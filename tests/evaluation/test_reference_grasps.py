@@ -68,7 +68,11 @@ def test_shipped_profile_orders_objects_and_flags_golf(
         assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
         assert est.modulus_pa <= 8.5e8  # the bound holds
     assert med["orange_ball_softest"] < med["green_ball_softer"] < med["purple_ball_hardest"]
-    assert max(med["purple_ball_hardest"], med["foam_brick"]) < med["golf_ball"]
+    # the Hertz bound orders it above the rest; with every frame read, blind finds the golf
+    # ball's touch ambiguous (interval open upwards) and lowers the answer's bound to the lower
+    # end of its interval (still above the gel); the Hertz bound stays in the details
+    hertz = [e.details.get("given_bound_pa", e.modulus_pa) for e in by_object["golf_ball"]]
+    assert max(med["purple_ball_hardest"], med["foam_brick"]) < statistics.median(hertz)
     for name in ("orange_ball_softest", "green_ball_softer", "purple_ball_hardest", "foam_brick"):
         assert not any(e.lower_bound_only for e in by_object[name]), name
 

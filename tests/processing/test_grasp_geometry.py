@@ -13,7 +13,9 @@ from tactile.processing.grasp_geometry import (
     classify_imprint,
     classify_shape,
     contact_width,
+    imprint_frames,
     infer_geometry,
+    measure_imprint,
     reconstruct_width_mm,
 )
 from tactile.sensor import SensorCalibration, get_calibration
@@ -138,6 +140,33 @@ def test_imprint_classes() -> None:
     real = {"fill_early": 0.45, "fill_peak": 0.72, "span_peak": (0.9, 1.0)}
     assert classify_imprint(_imprint(**real))[0] == "unknown"
     assert PLAUSIBLE_SHAPES["unknown"] == ("sphere", "cylinder", "flat")
+
+
+def test_the_imprint_is_judged_at_its_two_frames_an_empty_patch_included() -> None:
+    """The early imprint is the frame at a fifth of the peak force even when nothing shows
+    there (area 0, no patch shape): not the first later frame where a few pixels of noise
+    (here 0.7 mm², too small for a shape) or the contact's sudden appearance show. Judged
+    from a later frame, a patch that appears late read as growing like F^4.8 ('irregular', a
+    decade off on a soft gel box, issue 11); an empty early patch is no evidence of growth."""
+    force = np.linspace(0.0, 20.0, 11)
+    area = np.array([0, 0, 0, 0, 0, 0, 0, 0.7, 0, 40.0, 120.0])
+    patch = np.full((11, 4), np.nan)
+    patch[9] = (8.0, 7.0, 7.5, 7.0)
+    patch[10] = (14.0, 11.0, 13.0, 11.0)
+    pad, extent = 650.0, (30.0, 21.0)
+    assert imprint_frames(force, area) == (2, 10)  # 4 N: the first frame at 20 % of 20 N
+    im = measure_imprint(force, area, patch, pad, extent)
+    assert im is not None and im.fill_early == 0.0 and im.axes_early_mm == (0.0, 0.0)
+    assert im.growth_exponent == 0.0 and classify_imprint(im)[0] == "unknown"
+    # the frames given (GraspFeatures.imprint_indices) are the ones used
+    given = measure_imprint(force, area, patch, pad, extent, frames=(9, 10))
+    assert given is not None and given.fill_early == pytest.approx(40.0 / pad)
+    assert given.force_early_n == pytest.approx(18.0)
+    # a frame without a measured area cannot be one of them
+    unmeasured = area.copy()
+    unmeasured[2] = np.nan
+    assert imprint_frames(force, unmeasured, (2, 10)) is None
+    assert imprint_frames(force, unmeasured) == (3, 10)
 
 
 def _features(obj: SimObject, seed: int = 1) -> tuple[GraspFeatures, SensorCalibration]:

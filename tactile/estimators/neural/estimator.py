@@ -299,6 +299,15 @@ class NeuralEstimator:
         if stiff:
             lb = bound if bound is not None else min(statistical, e_res)
             details["lower_bound_from"] = "physics" if bound is not None else "network"
+            # the blind physics (the hybrid's analytical estimate of a grasp with no geometry
+            # given) may bound the object too: both bounds are built to hold for any shape and
+            # material, so the larger one does (blind's reads the whole loading curve; the
+            # limits' bound, kept in details["physics_lower_bound_pa"], only the peak, with a
+            # safety factor of 2). A given-geometry bound assumes the stated shape and a linear
+            # material (on simulated foams it can lie): it is not used here.
+            if blind_bound(analytical) > lb:
+                lb = blind_bound(analytical)
+                details["lower_bound_from"] = "analytical (blind)"
             return ModulusEstimate(
                 modulus_pa=lb,
                 interval_68_pa=(lb, math.inf),
@@ -388,7 +397,7 @@ class HybridEstimator(NeuralEstimator):
         the network's mean so that it covers the disagreement; ``details`` name it. The
         network's claim alone is not a measured "stiffer than the gel" (docs/network.md)."""
         ana = _analytical_gaussian(analytical, self.analytical_sigma_scale)
-        if ana is None or (analytical is not None and analytical.lower_bound_only):
+        if ana is None:  # missing, or a lower bound only
             return None
         mu_a, sigma_a = ana
         upper95 = mu_a + Z95 * sigma_a
@@ -434,6 +443,16 @@ class HybridEstimator(NeuralEstimator):
         second = p_n * (net.sigma**2 + net.mu**2) + p_a * (ana[1] ** 2 + ana[0] ** 2)
         sigma = math.sqrt(max(second - mu * mu, 1e-12))
         return mu, sigma, {"source": "mixture", "network_weight": p_n}
+
+
+def blind_bound(estimate: ModulusEstimate | None) -> float:
+    """The lower bound of a blind physics answer that is only a bound (``auto`` choosing
+    ``blind``, or ``blind`` itself), else 0."""
+    if estimate is None or not estimate.lower_bound_only:
+        return 0.0
+    if "blind" not in (estimate.estimator, estimate.details.get("auto_chose")):
+        return 0.0
+    return float(estimate.modulus_pa)
 
 
 def _analytical_gaussian(

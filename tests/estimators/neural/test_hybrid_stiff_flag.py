@@ -121,3 +121,33 @@ def test_a_physics_answer_reaching_the_limit_does_not_lift_the_flag(tiny_model: 
     est = _answer(HybridEstimator, tiny_model, _two_sided(limit - 0.2))
     assert est.lower_bound_only and bound_flag(est.modulus_pa, GEL_PA) in est.flags
     assert "network_physics_disagree" not in est.details
+
+
+@pytest.mark.parametrize("chose", ["blind", "hertz"])
+def test_the_hybrid_keeps_the_larger_bound_only_from_the_blind_physics(
+    tiny_model: Path, chose: str
+) -> None:
+    """The network's own bound (here the statistical one: the synthetic grasp has no rig
+    calibration) and blind's both hold: the larger one is the answer. A given-geometry bound
+    (hertz on a stated sphere) is not trusted for that."""
+    alone = _answer(NeuralEstimator, tiny_model, None)
+    assert alone.lower_bound_only and alone.details["lower_bound_from"] == "network"
+    own_bound = alone.modulus_pa
+    high = 30.0 * own_bound
+    physics = ModulusEstimate(
+        modulus_pa=high,
+        interval_68_pa=(high, math.inf),
+        interval_95_pa=(high, math.inf),
+        estimator="auto",
+        flags=frozenset({bound_flag(high, GEL_PA)}),
+        lower_bound_only=True,
+        details={"auto_chose": chose},
+    )
+    est = _answer(HybridEstimator, tiny_model, physics)
+    assert est.lower_bound_only
+    if chose == "blind":
+        assert est.modulus_pa == high and est.details["lower_bound_from"] == "analytical (blind)"
+    else:
+        assert est.modulus_pa == pytest.approx(own_bound)
+        assert est.details["lower_bound_from"] == "network"
+    assert bound_flag(est.modulus_pa, GEL_PA) in est.flags
