@@ -83,6 +83,9 @@ MIN_CONTACT_WIDTH_SD_MM = 1.0
 STARTS_IN_CONTACT_SD_MM = 1.5
 #: Force (share of the peak) below which the hinge fits use the frames.
 HINGE_MAX_FORCE_FRACTION = 0.5
+#: Hinge-fit candidates whose residual is within this share of the force's sum of squares
+#: of the best are tied (rounding); the narrowest of them is taken (:func:`_hinge_fit`).
+HINGE_TIE_RTOL = 1e-9
 #: Force (share of the peak) above which frames count as the hold.
 HOLD_FORCE_FRACTION = 0.9
 #: A patch covering at least this share of the pad at a fifth of the peak force is a flat face.
@@ -157,7 +160,17 @@ def _hinge_fit(force_n: np.ndarray, width_mm: np.ndarray, exponent: float) -> fl
     A sloped baseline (``b0 + b1·w``) was tried for the creeping force sensor: on the real
     reference grasps it absorbed the soft balls' gradual Hertz rise and moved their contact
     widths by up to 9 mm, so the baseline is constant and the median of the three estimates
-    handles creep."""
+    handles creep.
+
+    Candidates that fit equally well (within :data:`HINGE_TIE_RTOL` of the force's sum of
+    squares: rounding) are resolved to the narrowest. With exponent 1 every contact width
+    wider than all the fitted frames is the same straight line (the baseline ``b`` absorbs
+    ``k·w_c``): a recording that starts on the rise leaves a plateau of exactly tied
+    candidates up to 10 mm wide, and the argmin over it was decided by rounding (a force
+    gain of 0.95 moved a foam brick's contact width from 51.2 to 59.8 mm, its E by
+    -0.35 dex; BENCHMARKS.md, signal drift). Every wider one needs a baseline further below
+    the first fitted frame's force (``b = F₀ − k·(w_c − w₀)``), which the record does not
+    show; the narrowest is the contact at the first fitted frame."""
     if force_n.size < 4:
         return None
     candidates = np.arange(float(width_mm.min()) + 0.2, float(width_mm.max()) + 10.0, 0.05)
@@ -166,11 +179,13 @@ def _hinge_fit(force_n: np.ndarray, width_mm: np.ndarray, exponent: float) -> fl
     fc = force_n - force_n.mean()
     var = np.einsum("ij,ij->i", xc, xc)
     cov = xc @ fc
+    total = float(fc @ fc)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rss = np.where((var > 0) & (cov > 0), float(fc @ fc) - cov**2 / var, np.inf)
+        rss = np.where((var > 0) & (cov > 0), total - cov**2 / var, np.inf)
     if not np.isfinite(rss).any():
         return None
-    return float(candidates[int(np.argmin(rss))])
+    best = float(np.min(rss))
+    return float(candidates[int(np.argmax(rss <= best + HINGE_TIE_RTOL * total))])
 
 
 def _threshold_onset(force_n: np.ndarray, width_mm: np.ndarray, peak_index: int) -> float | None:

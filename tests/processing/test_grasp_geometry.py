@@ -68,6 +68,22 @@ def test_a_recording_that_starts_in_contact_is_extrapolated_and_widened() -> Non
     assert cw.sd_mm > contact_width(f, w).sd_mm
 
 
+def test_a_record_starting_on_a_straight_rise_reads_the_same_contact_at_any_gain() -> None:
+    # every frame already on a straight (flat-face) rise: every exponent-1 hinge wider than the
+    # first frame is the same line, and rounding used to pick one anywhere in the 10 mm beyond
+    # it (a force gain of 0.95 moved a real foam brick's contact by 8.6 mm); the tie goes to the
+    # narrowest: the contact at the first frame (BENCHMARKS.md, signal drift)
+    w = np.r_[np.linspace(51.0, 33.0, 40), np.full(8, 33.0)]
+    f = 0.05 + 0.9 * (51.2 - w)
+    readings = {
+        (gain, tare): contact_width(gain * f + tare, w).estimates_mm["hinge_1"]
+        for gain in (0.9, 0.95, 1.0, 1.05, 1.1)
+        for tare in (-0.1, 0.0, 0.1)
+    }
+    assert set(readings.values()) == {readings[1.0, 0.0]}
+    assert 51.0 < readings[1.0, 0.0] <= 51.05
+
+
 def test_shape_class_needs_clear_imprint_evidence() -> None:
     assert classify_shape(None, None)[0] == "unknown"
     assert classify_shape(0.95, 0.9)[0] == "flat"
