@@ -1055,6 +1055,16 @@ def hold_drift_mm(features: GraspFeatures) -> float:
     return float(w.max() - w.min()) if w.size else 0.0
 
 
+#: The note of an estimate whose record could not show the width reading's lag.
+#: (A record cut before its release moved E by ~0.2 dex on lagging simulated rigs:
+#: BENCHMARKS.md, signal drift.)
+UNMEASURED_LAG_NOTE = (
+    "width lag not measured (the record has no complete loading and release): the width is "
+    "read unshifted; on a rig whose width reading lags, the touch and E are off by as much as "
+    "the lag moves the gripper"
+)
+
+
 def _with_note(details: dict[str, object], note: str) -> dict[str, object]:
     """``details`` with ``note`` appended to its ``"note"`` (``"; "`` between notes)."""
     before = details.get("note")
@@ -1590,7 +1600,12 @@ class BlindEstimator(AnalyticalEstimator):
         # the flag says what the final bound proves (a foam's or a wider reading's bound may
         # have lowered it below the gel's modulus after it was first flagged)
         est = with_bound_flag(est, calibration.gel_modulus_pa)
-        return dataclasses.replace(est, details={**est.details, **signals.details()})
+        details = {**est.details, **signals.details()}
+        if signals.lag is None:
+            # say so: a record cut before its release (or starting loaded) cannot show the
+            # width reading's lag
+            details = _with_note(details, UNMEASURED_LAG_NOTE)
+        return dataclasses.replace(est, details=details)
 
     def _estimate_corrected(
         self,

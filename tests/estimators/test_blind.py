@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tactile.estimators import get_estimator
 from tactile.estimators.auto import choose_estimator
-from tactile.estimators.blind import BlindEstimator
+from tactile.estimators.blind import UNMEASURED_LAG_NOTE, BlindEstimator
 from tactile.evaluation.protocol import blind_metadata
 from tactile.sensor import SIM_WEDGE_THIN
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
@@ -484,3 +485,21 @@ def test_a_hypothesis_draws_are_sorted_once_for_their_bounds() -> None:
         n = s.size - 1
         c_at = max(float(s[round(level * n)]), 0.5 * float(s[round(0.84 * n)] - s[round(0.16 * n)]))
         assert _bound(draws, level) == 0.75 / c_at
+
+
+def test_a_record_without_its_release_says_the_width_lag_was_not_measured() -> None:
+    grasp = _blind(simulate_grasp(_object("sphere", 5e4, 40.0), config=SimGraspConfig(), seed=5))
+    whole = BlindEstimator().estimate(grasp)
+    assert whole.details["width_lag_s"] is not None
+    assert UNMEASURED_LAG_NOTE not in str(whole.details.get("note"))
+    peak = int(np.argmax(grasp.force_n))
+    cut = dataclasses.replace(
+        grasp,
+        frames=grasp.frames[: peak + 1],
+        t_s=grasp.t_s[: peak + 1],
+        force_n=grasp.force_n[: peak + 1],
+        width_mm=grasp.width_mm[: peak + 1],
+    )
+    est = BlindEstimator().estimate(cut)
+    assert est.details["width_lag_s"] is None
+    assert UNMEASURED_LAG_NOTE in str(est.details["note"])
