@@ -38,11 +38,12 @@ import numpy as np
 from tactile._paths import artifact_dir
 from tactile.errors import EstimatorError, ModelFileError, NoContactError
 from tactile.estimators.base import resolve_calibration
+from tactile.estimators.elastic import pad_area_mm2
 from tactile.estimators.loading import flat_face_possible
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
 from tactile.estimators.neural.data import prepare_grasp, prepare_stored
 from tactile.estimators.neural.inputs import GraspInputs
-from tactile.estimators.neural.limits import physics_limits
+from tactile.estimators.neural.limits import PhysicsLimits, physics_limits
 from tactile.estimators.neural.ood import REFUSE_SCORE, OodReference, widen_factor
 from tactile.estimators.neural.predict import (
     Z68,
@@ -254,13 +255,8 @@ class NeuralEstimator:
         net = self.network_answer(inputs, meta)
         mu, sigma, extra = self._combine(net, analytical)
         rig = calibration if has_rig(calibration) else None
-        limits = physics_limits(
-            force_n=float(np.expm1(inputs.force[0, -1])),
-            contact_area_mm2=float(np.expm1(inputs.force[1, -1])),
-            size_mm=float(np.exp(inputs.geometry[0])),
-            closure_mm=float(inputs.width[0, -1]),
-            calibration=rig,
-        )
+        seen = contact_seen(feats)
+        limits = _grasp_limits(inputs, rig, None if seen else pad_area_mm2(calibration))
         details: dict[str, object] = {
             "log10_mean": mu,
             "log10_sigma": sigma,
@@ -278,7 +274,7 @@ class NeuralEstimator:
         if analytical is not None:
             details["analytical_modulus_pa"] = float(analytical.modulus_pa)
         flags = set(feats.flags)
-        if not contact_seen(feats):
+        if not seen:
             flags.add(Flag.CONTACT_NOT_SEEN)
         e_res = limits.resolvable_limit_pa
         if self.stiff_limit_pa is not None:  # an older model's fixed limit
@@ -443,6 +439,36 @@ class HybridEstimator(NeuralEstimator):
         second = p_n * (net.sigma**2 + net.mu**2) + p_a * (ana[1] ** 2 + ana[0] ** 2)
         sigma = math.sqrt(max(second - mu * mu, 1e-12))
         return mu, sigma, {"source": "mixture", "network_weight": p_n}
+
+
+def _grasp_limits(
+    inputs: GraspInputs, rig: SensorCalibration | None, unseen_pad_area_mm2: float | None
+) -> PhysicsLimits:
+    """The grasp's physics limits (:func:`physics_limits`) from its inputs' last sample. When
+    the camera did not see the contact (``unseen_pad_area_mm2``: the pad's area), the imaged
+    area may be far below the true one (a face covering the pad shows no edge), so the lower
+    bound is also computed with the pad's area, the largest contact the sensor can have, and
+    the smaller bound kept (a larger area gives a smaller bound); the resolvable limit stays
+    the measured area's."""
+    force = float(np.expm1(inputs.force[0, -1]))
+    area = float(np.expm1(inputs.force[1, -1]))
+    size = float(np.exp(inputs.geometry[0]))
+    closure = float(inputs.width[0, -1])
+    limits = physics_limits(
+        force_n=force, contact_area_mm2=area, size_mm=size, closure_mm=closure, calibration=rig
+    )
+    if unseen_pad_area_mm2 is None or unseen_pad_area_mm2 <= area or limits.lower_bound_pa is None:
+        return limits
+    flat = physics_limits(
+        force_n=force,
+        contact_area_mm2=unseen_pad_area_mm2,
+        size_mm=size,
+        closure_mm=closure,
+        calibration=rig,
+    )
+    if flat.lower_bound_pa is None or not flat.lower_bound_pa < limits.lower_bound_pa:
+        return limits
+    return dataclasses.replace(limits, lower_bound_pa=flat.lower_bound_pa)
 
 
 def blind_bound(estimate: ModulusEstimate | None) -> float:

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tactile.errors import NoContactError
-from tactile.estimators.neural.estimator import check_visible_contact
+from tactile.estimators.neural.estimator import _grasp_limits, check_visible_contact
+from tactile.estimators.neural.inputs import GraspInputs
 from tactile.estimators.neural.limits import physics_limits
 from tactile.estimators.neural.ood import OodReference
 from tactile.estimators.neural.rig import rigid_closure_mm
@@ -145,3 +146,35 @@ def test_a_frozen_camera_is_refused_with_the_reason() -> None:
     frozen = replace(feats, contact_area_mm2=np.zeros_like(force))
     with pytest.raises(NoContactError, match="camera shows no contact"):
         check_visible_contact(frozen)
+
+
+def test_an_unseen_contact_is_bounded_with_the_pads_area() -> None:
+    """A face covering the pad shows no edge: the image may see a few mm² of a ~650 mm²
+    contact (a simulated 36 x 35 mm foam box: 1.5 % of the pad, its hybrid bound 0.5 dex above
+    E). The bound then also assumes the pad's area (a larger contact gives a smaller bound) and
+    keeps the smaller one; the resolvable limit stays the measured area's."""
+    gel = GelModel(2.5e5, 0.48, 3.0)
+    rig = _rig(rigid_press_closure_mm(gel, 0.05), 0.1, 3.0)
+    force, size = 14.4, 15.0
+    closure = float(rigid_closure_mm(rig, np.array([force]))[0])
+
+    def inputs(area_mm2: float) -> GraspInputs:
+        f = np.zeros((6, 3), np.float32)
+        f[0, -1], f[1, -1] = np.log1p(force), np.log1p(area_mm2)
+        w = np.zeros((8, 3), np.float32)
+        w[0, -1] = closure
+        geometry = np.zeros(13, np.float32)
+        geometry[0] = np.log(size)
+        return GraspInputs(np.zeros((3, 4, 4), np.float32), f, w, np.zeros(4, np.float32), geometry)
+
+    seen = _grasp_limits(inputs(8.0), rig, None)
+    unseen = _grasp_limits(inputs(8.0), rig, 650.0)
+    pad = physics_limits(
+        force_n=force, contact_area_mm2=650.0, size_mm=size, closure_mm=closure, calibration=rig
+    )
+    assert seen.lower_bound_pa is not None and unseen.lower_bound_pa is not None
+    assert unseen.lower_bound_pa == pytest.approx(pad.lower_bound_pa, rel=1e-5)
+    assert unseen.lower_bound_pa < seen.lower_bound_pa / 10
+    assert unseen.resolvable_limit_pa == seen.resolvable_limit_pa
+    # a pad no larger than the imaged contact changes nothing
+    assert _grasp_limits(inputs(700.0), rig, 650.0) == _grasp_limits(inputs(700.0), rig, None)
