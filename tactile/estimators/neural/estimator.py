@@ -444,31 +444,17 @@ class HybridEstimator(NeuralEstimator):
 def _grasp_limits(
     inputs: GraspInputs, rig: SensorCalibration | None, unseen_pad_area_mm2: float | None
 ) -> PhysicsLimits:
-    """The grasp's physics limits (:func:`physics_limits`) from its inputs' last sample. When
-    the camera did not see the contact (``unseen_pad_area_mm2``: the pad's area), the imaged
-    area may be far below the true one (a face covering the pad shows no edge), so the lower
-    bound is also computed with the pad's area, the largest contact the sensor can have, and
-    the smaller bound kept (a larger area gives a smaller bound); the resolvable limit stays
-    the measured area's."""
-    force = float(np.expm1(inputs.force[0, -1]))
-    area = float(np.expm1(inputs.force[1, -1]))
-    size = float(np.exp(inputs.geometry[0]))
-    closure = float(inputs.width[0, -1])
-    limits = physics_limits(
-        force_n=force, contact_area_mm2=area, size_mm=size, closure_mm=closure, calibration=rig
-    )
-    if unseen_pad_area_mm2 is None or unseen_pad_area_mm2 <= area or limits.lower_bound_pa is None:
-        return limits
-    flat = physics_limits(
-        force_n=force,
-        contact_area_mm2=unseen_pad_area_mm2,
-        size_mm=size,
-        closure_mm=closure,
+    """The grasp's physics limits (:func:`physics_limits`) from its inputs' last sample; when
+    the camera did not see the contact (``unseen_pad_area_mm2``: the pad's area) the bound
+    allows for a contact as large as the pad (the imaged area may be far below the true one)."""
+    return physics_limits(
+        force_n=float(np.expm1(inputs.force[0, -1])),
+        contact_area_mm2=float(np.expm1(inputs.force[1, -1])),
+        size_mm=float(np.exp(inputs.geometry[0])),
+        closure_mm=float(inputs.width[0, -1]),
         calibration=rig,
+        bound_contact_area_mm2=unseen_pad_area_mm2,
     )
-    if flat.lower_bound_pa is None or not flat.lower_bound_pa < limits.lower_bound_pa:
-        return limits
-    return dataclasses.replace(limits, lower_bound_pa=flat.lower_bound_pa)
 
 
 def blind_bound(estimate: ModulusEstimate | None) -> float:

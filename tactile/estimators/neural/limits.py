@@ -111,11 +111,16 @@ def physics_limits(
     size_mm: float,
     closure_mm: float,
     calibration: SensorCalibration | None,
+    bound_contact_area_mm2: float | None = None,
 ) -> PhysicsLimits:
     """Resolvable limit, physics lower bound and whether the closure is resolved (docstring);
-    ``calibration``: one with a rigid-press curve (``tactile calibrate rig``), or None."""
+    ``calibration``: one with a rigid-press curve (``tactile calibrate rig``), or None.
+    ``bound_contact_area_mm2``: a larger contact the bound must allow for (the pad's area when
+    the camera did not see the contact: a face covering the pad shows no edge); the bound uses
+    the larger area (a smaller ``g``), the resolvable limit the measured one."""
     f = max(force_n, 0.0)
     g = geometry_factor_per_m(contact_area_mm2, size_mm)
+    g_bound = geometry_factor_per_m(max(contact_area_mm2, bound_contact_area_mm2 or 0.0), size_mm)
     sigma = closure_sigma_mm(calibration, f)
     e_res = f * g / (2.0 * sigma * 1e-3)
     if calibration is None:
@@ -133,5 +138,5 @@ def physics_limits(
     # small-strain modulus (densification; Gibson & Ashby 1997, ch. 5; eps_d >= 0.5)
     strain = min((deform_mm + 2.0 * sigma) / max(size_mm, 1.0), 1.0)
     densify = max(1.0 - strain / MIN_DENSIFICATION_STRAIN, 0.05) ** 2
-    e_lb = BOUND_SAFETY * densify * f * g / (2.0 * delta_max_mm * 1e-3)
+    e_lb = BOUND_SAFETY * densify * f * g_bound / (2.0 * delta_max_mm * 1e-3)
     return PhysicsLimits(max(e_res, 1.0), max(e_lb, 1.0), excess, sigma, excess <= 2.0 * sigma)
