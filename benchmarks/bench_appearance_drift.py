@@ -225,6 +225,23 @@ def _majority(values: list[Any]) -> Any:
 KEYS = ("stiffer_than_gel", "lower_bound_only", "shape_class")
 
 
+def object_baseline(
+    base: dict[str, dict[str, Any]], objects: dict[str, str], keys: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Per object (``objects``: grasp -> object) of the unchanged rows ``base`` (grasp ->
+    outcome): its estimated grasps, their median log10 E and the majority of each of ``keys``
+    (None without an estimated grasp)."""
+    out = {}
+    for obj in sorted(set(objects.values())):
+        gs = [g for g, o in objects.items() if o == obj and "log10_e" in base[g]]
+        out[obj] = {
+            "n": len(gs),
+            "median_log10_e": statistics.median(base[g]["log10_e"] for g in gs) if gs else math.nan,
+            **{k: _majority([base[g][k] for g in gs]) if gs else None for k in keys},
+        }
+    return out
+
+
 def summarize(
     rows: dict[str, dict[str, dict[str, Any]]],
     objects: dict[str, str],
@@ -425,16 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not rows["none"]:
         parser.error("no grasps read")
     summary = summarize(rows, objects, args.tol)
-    baseline = {}
-    for obj in sorted(set(objects.values())):
-        gs = [g for g, o in objects.items() if o == obj and "log10_e" in rows["none"][g]]
-        baseline[obj] = {
-            "n": len(gs),
-            "median_log10_e": statistics.median(rows["none"][g]["log10_e"] for g in gs)
-            if gs
-            else math.nan,
-            **{k: _majority([rows["none"][g][k] for g in gs]) for k in KEYS},
-        }
+    baseline = object_baseline(rows["none"], objects, KEYS)
     print(
         f"{len(objects)} grasps, {len(baseline)} objects, {len(names) - 1} changes; "
         f"{time.perf_counter() - t0:.1f} s; load {os.getloadavg()[0]:.2f}"

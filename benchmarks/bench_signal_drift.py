@@ -66,12 +66,12 @@ import statistics
 import tempfile
 import time
 import traceback
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench_appearance_drift import _majority, object_baseline
 
 from tactile.estimators import get_estimator
 from tactile.evaluation.runner import GraspResult, estimate_dataset
@@ -218,13 +218,6 @@ def false_claims(o: dict[str, Any], label: float | None, gel_pa: float) -> list[
 def covers(o: dict[str, Any], label: float) -> bool:
     lo, hi = o["log10_lo95"], o["log10_hi95"]
     return lo <= math.log10(label) and (hi is None or math.log10(label) <= hi)
-
-
-def _majority(values: list[Any]) -> Any:
-    """The most common value; a tie is the sorted tuple of the tied values."""
-    counts = Counter(values).most_common()
-    top = [v for v, c in counts if c == counts[0][1]]
-    return top[0] if len(top) == 1 else tuple(sorted(top, key=str))
 
 
 KEYS = ("stiffer_than_gel", "lower_bound_only")
@@ -479,17 +472,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     summary = summarize(rows, objects, labels, gel_pa, args.tol)
-    baseline = {}
-    for obj in sorted(set(objects.values())):
-        gs = [g for g, o in objects.items() if o == obj and "log10_e" in rows["none"][g]]
-        baseline[obj] = {
-            "n": len(gs),
-            "label_log10": math.log10(labels[obj]) if obj in labels else None,
-            "median_log10_e": statistics.median(rows["none"][g]["log10_e"] for g in gs)
-            if gs
-            else math.nan,
-            **{k: _majority([rows["none"][g][k] for g in gs]) if gs else None for k in KEYS},
-        }
+    baseline = {
+        obj: {**b, "label_log10": math.log10(labels[obj]) if obj in labels else None}
+        for obj, b in object_baseline(rows["none"], objects, KEYS).items()
+    }
     print(
         f"{len(objects)} grasps, {len(baseline)} objects, {len(names) - 1} changes; "
         f"{time.perf_counter() - t0:.1f} s; load {os.getloadavg()[0]:.2f}"
