@@ -125,6 +125,11 @@ class SensorCalibration:
     rigid_press_shape: str = "sphere"
     #: The gripper width reading's typical step (mm: the median nonzero change while closing).
     width_step_mm: float | None = None
+    #: The width reading's lag behind the force (s), median over the rigid presses
+    #: (:func:`tactile.processing.grasp_signals.width_lag_s`); None: not measured. Read where a
+    #: record cannot show its own lag (no complete loading and release: a record cut before the
+    #: release, an online estimate while closing).
+    width_lag_s: float | None = None
     #: How the values were obtained (``depth_fit``, ``gel_fit`` evidence, ...): a record for
     #: people, never read by processing or estimators.
     provenance: dict[str, Any] = field(default_factory=dict)
@@ -245,7 +250,7 @@ class SensorCalibration:
                 f"{self.rigid_press_shape!r} is not 'sphere' or 'flat'",
                 hint="re-run `tactile calibrate rig`",
             )
-        for name in ("rigid_press_closure_sd_mm", "width_step_mm"):
+        for name in ("rigid_press_closure_sd_mm", "width_step_mm", "width_lag_s"):
             value = getattr(self, name)
             if value is not None and not (math.isfinite(value) and value >= 0):
                 raise CalibrationError(

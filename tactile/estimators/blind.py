@@ -1063,6 +1063,13 @@ UNMEASURED_LAG_NOTE = (
     "read unshifted; on a rig whose width reading lags, the touch and E are off by as much as "
     "the lag moves the gripper"
 )
+#: Beside it, what the rig's calibration says of the lag (``tactile calibrate rig``). It is not
+#: applied: reading a cut record with it (the frames of its last lag seconds dropped) was
+#: measured and not adopted (BENCHMARKS.md, "Records without their release").
+CALIBRATED_LAG_NOTE = (
+    "the rig's calibration measured a width lag of {lag_s:.3f} s on its rigid presses "
+    "(not applied: record the release to have it read)"
+)
 
 
 def _with_note(details: dict[str, object], note: str) -> dict[str, object]:
@@ -1603,8 +1610,12 @@ class BlindEstimator(AnalyticalEstimator):
         details = {**est.details, **signals.details()}
         if signals.lag is None:
             # say so: a record cut before its release (or starting loaded) cannot show the
-            # width reading's lag
+            # width reading's lag; with the rig's calibrated lag, how much that may be
             details = _with_note(details, UNMEASURED_LAG_NOTE)
+            if calibration.width_lag_s is not None:
+                details = _with_note(
+                    details, CALIBRATED_LAG_NOTE.format(lag_s=calibration.width_lag_s)
+                )
         return dataclasses.replace(est, details=details)
 
     def _estimate_corrected(

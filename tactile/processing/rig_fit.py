@@ -179,6 +179,8 @@ class RigPress:
     gel_closure_mm: float
     rig_compliance_mm_per_n: float
     contact_width_bias_mm: float
+    #: the width reading's lag behind the force on this press (s); None: not measurable
+    width_lag_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,14 @@ class RigFit:
     presses: tuple[RigPress, ...]
     rejected: tuple[str, ...] = ()
     curve: RigidPressCurve | None = None  # from the presses kept
+
+    @property
+    def width_lag_s(self) -> float | None:
+        """The width reading's lag (s): the median over the presses kept whose record shows it
+        (a complete loading and release), None when none does."""
+        kept = [p for p in self.presses if p.grasp_id not in self.rejected]
+        lags = [p.width_lag_s for p in kept if p.width_lag_s is not None]
+        return round(float(np.median(lags)), 4) if lags else None
 
     def evidence(self) -> dict[str, Any]:
         """Per-press evidence (stored as ``provenance["rig_fit"]``)."""
@@ -219,6 +229,7 @@ class RigFit:
             rigid_press_size_mm=self.reference_size_mm if self.curve else None,
             rigid_press_shape=self.reference_shape,
             width_step_mm=self.curve.width_step_mm if self.curve else None,
+            width_lag_s=self.width_lag_s,
             provenance={**calibration.provenance, "rig_fit": self.evidence()},
         )
 
@@ -263,6 +274,7 @@ def _fit_rows(
                 gel_closure_mm=gel,
                 rig_compliance_mm_per_n=(closure - gel) / hold.force_n,
                 contact_width_bias_mm=cw.width_mm - size_mm,
+                width_lag_s=None if c.lag is None else float(c.lag.lag_s),
             )
         )
     return rows

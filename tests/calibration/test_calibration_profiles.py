@@ -34,6 +34,14 @@ def test_round_trip(cal: SensorCalibration, tmp_path: Path) -> None:
     assert data["schema_version"] == 2
 
 
+def test_the_rig_width_lag_round_trips_and_must_be_a_time(tmp_path: Path) -> None:
+    cal = replace(SIM_WEDGE, calibration_id="lagging-rig", width_lag_s=0.25)
+    assert SensorCalibration.load(cal.save(tmp_path / "c.json")) == cal
+    assert SIM_WEDGE.width_lag_s is None  # not measured: a record must show its own
+    with pytest.raises(CalibrationError, match="width_lag_s"):
+        replace(SIM_WEDGE, width_lag_s=-0.1)
+
+
 def test_calibration_by_id_from_the_folder(tmp_path: Path, monkeypatch) -> None:
     import tactile.sensor as sensor
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tactile.estimators import get_estimator
 from tactile.estimators.auto import choose_estimator
-from tactile.estimators.blind import UNMEASURED_LAG_NOTE, BlindEstimator
+from tactile.estimators.blind import CALIBRATED_LAG_NOTE, UNMEASURED_LAG_NOTE, BlindEstimator
 from tactile.evaluation.protocol import blind_metadata
 from tactile.sensor import SIM_WEDGE_THIN
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
@@ -503,3 +503,41 @@ def test_a_record_without_its_release_says_the_width_lag_was_not_measured() -> N
     est = BlindEstimator().estimate(cut)
     assert est.details["width_lag_s"] is None
     assert UNMEASURED_LAG_NOTE in str(est.details["note"])
+
+
+def test_a_cut_record_quotes_the_rigs_calibrated_width_lag_and_reads_as_before() -> None:
+    """A rig whose width reading lags 0.3 s: ``tactile calibrate rig``'s presses store the lag;
+    a record cut at its peak (no release to show the lag) says what the calibration measured
+    and is read as without it (applying it was measured and not adopted: BENCHMARKS.md)."""
+    from tactile.sim.rigs import calibrate_rig
+
+    cfg = SimGraspConfig()
+    cfg = dataclasses.replace(cfg, noise=dataclasses.replace(cfg.noise, width_latency_s=0.3))
+    rig_cal = calibrate_rig(cfg, cfg.calibration, seed=3)
+    assert rig_cal.width_lag_s is not None and abs(rig_cal.width_lag_s - 0.3) < 0.05
+    grasp = _blind(
+        simulate_grasp(
+            _object("sphere", 2e4, 40.0),
+            config=dataclasses.replace(cfg, rig_calibration=rig_cal),
+            seed=5,
+        )
+    )
+    est = BlindEstimator()
+    whole = est.estimate(grasp)
+    assert CALIBRATED_LAG_NOTE.split("{")[0] not in str(whole.details.get("note"))
+    peak = int(np.argmax(grasp.force_n))
+    cut = dataclasses.replace(
+        grasp,
+        frames=grasp.frames[: peak + 1],
+        t_s=grasp.t_s[: peak + 1],
+        force_n=grasp.force_n[: peak + 1],
+        width_mm=grasp.width_mm[: peak + 1],
+    )
+    quoted = est.estimate(cut)
+    note = str(quoted.details["note"])
+    assert UNMEASURED_LAG_NOTE in note
+    assert CALIBRATED_LAG_NOTE.format(lag_s=rig_cal.width_lag_s) in note
+    plain = est.estimate(cut, calibration=dataclasses.replace(rig_cal, width_lag_s=None))
+    assert CALIBRATED_LAG_NOTE.split("{")[0] not in str(plain.details["note"])
+    assert quoted.modulus_pa == plain.modulus_pa
+    assert quoted.interval_95_pa == plain.interval_95_pa

@@ -99,6 +99,9 @@ def test_calibrate_rig_cli_on_the_real_golf_ball(tmp_path: Path) -> None:
     curve = cal["rigid_press_closure_mm"]
     assert len(curve) == 5 and curve == sorted(curve) and 7.0 < curve[-1] < 11.0
     assert cal["rigid_press_size_mm"] == 42.67 and cal["width_step_mm"] > 0
+    # the real rig's width reading does not lag (the presses' loops close at 0 s)
+    assert cal["width_lag_s"] == summary["width_lag_s"] == 0.0
+    assert [p["width_lag_s"] for p in cal["provenance"]["rig_fit"]["presses"]] == [0.0] * 3
 
 
 def test_calibrate_rig_is_the_fit_written_into_the_calibration() -> None:
