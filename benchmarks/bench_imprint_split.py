@@ -37,10 +37,18 @@ fit's worst) AND the gel ratio within ±30 % on ≥ 90 % of rigs; then on ``--fr
 current fit on those rigs. A formula passes only if it passes both. Findings: BENCHMARKS.md
 "Blind: can the press's imprint split gel and rig?".
 
-Command (the study; ~1.2 s per press on one core)::
+Result (2026-12-06): H fails every clause (the intensity mask's area is ~2.5x the Hertz
+contact's); D passes on the 160 stored and 120 fresh rigs (median |c error| 0.045 / 0.043 mm/N,
+worst 0.105 / 0.106; gel within 30 % on all), the rest of its error being the closure reading's.
+On the real sessions D reads the same gel 27 % deeper on 2023-12-16, so the split is not
+consistent between them.
+
+Commands of the study (~1.2 s per press on one core; the stored part first, then the fresh)::
 
     python benchmarks/bench_imprint_split.py /tmp/data/sim_test.h5 /tmp/data/sim_below.h5 \\
-        /tmp/data/sim_val.h5 --fresh 120 --seed 6121 --real ../shared/data --json OUT.json
+        /tmp/data/sim_val.h5 --per-rig --json stored.json
+    python benchmarks/bench_imprint_split.py --fresh 120 --seed 6121 --per-rig --json fresh.json
+    python benchmarks/bench_imprint_split.py --real ../shared/data --json real.json
 """
 
 from __future__ import annotations
