@@ -250,9 +250,13 @@ class NeuralEstimator:
         analytical: ModulusEstimate | None,
         meta: GraspMetadata,
         calibration: SensorCalibration,
+        net: NetworkAnswer | None = None,
     ) -> ModulusEstimate:
+        """The estimate from the prepared inputs; ``net``: the network's answer on these
+        inputs when the caller has it already (the hybrid's gate), else computed here."""
         check_visible_contact(feats, meta)
-        net = self.network_answer(inputs, meta)
+        if net is None:
+            net = self.network_answer(inputs, meta)
         mu, sigma, extra = self._combine(net, analytical)
         rig = calibration if has_rig(calibration) else None
         seen = contact_seen(feats)
@@ -362,11 +366,14 @@ class HybridEstimator(NeuralEstimator):
         analytical: ModulusEstimate | None,
         meta: GraspMetadata,
         calibration: SensorCalibration,
+        net: NetworkAnswer | None = None,
     ) -> ModulusEstimate:
         check_visible_contact(feats, meta)
-        net = self.network_answer(inputs, meta)
+        if net is None:
+            net = self.network_answer(inputs, meta)
         if net.ood_score <= self.gate_ood_score:
-            return super()._predict(inputs, feats, analytical, meta, calibration)
+            # the network's answer is reused, not computed a second time (issue 12)
+            return super()._predict(inputs, feats, analytical, meta, calibration, net)
         if analytical is None:
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution (score "
