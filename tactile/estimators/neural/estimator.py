@@ -204,8 +204,9 @@ class NeuralEstimator:
         # the grasp's file stays open for its reads (signals, then frames), as estimate_stored
         # in tactile.evaluation.runner keeps it for the analytical estimators
         with reader.holding(grasp_id):
-            signals = reader.read_signals(grasp_id)
-            use_meta = meta if meta is not None else signals.meta
+            # a given ``meta`` replaces the stored metadata: that is not parsed a second time
+            signals = reader.read_signals(grasp_id, meta=meta)
+            use_meta = signals.meta
             cal = resolve_calibration(use_meta, calibration)
             inputs, feats, analytical, used = prepare_stored(
                 reader,
