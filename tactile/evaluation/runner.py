@@ -120,7 +120,7 @@ def estimate_stored(
         meta = label_meta(signals.meta, labels, protocol)
         signals = dataclasses.replace(signals, meta=meta)
         cal = with_pad_area(resolve_calibration(meta, calibration), signals)
-        frames = FrameSource(partial(reader.read_frame_list, grasp_id))
+        frames = FrameSource(partial(reader.read_frames, grasp_id))
         needed = estimator.image_frames(meta)
         if max_image_frames is not None and needed is not None:
             max_image_frames = min(max_image_frames, needed)

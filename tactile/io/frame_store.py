@@ -215,22 +215,6 @@ def read_frames_at(
     return block
 
 
-def read_frame_list(
-    g: h5py.Group, order: Sequence[int], where: str, layout: FrameLayout | None = None
-) -> list[np.ndarray]:
-    """:func:`read_frames_at` as one (H, W, 3) array per frame: JPEG frames are decoded each
-    into its own array instead of being copied into one block (what a reader that keeps
-    frames by index wants: a 16-frame block costs about 1.5 ms of copying)."""
-    lay = layout if layout is not None else frame_layout(g, where)
-    if lay.codec == "raw":
-        return list(read_frames_at(g, order, where, lay))
-    offsets, blob = _offsets(lay, where), lay.data
-    return [
-        _decode_one(blob, int(offsets[i]), int(offsets[i + 1]), lay.shape, f"{where} frame {i}")
-        for i in order
-    ]
-
-
 def read_all_frames(g: h5py.Group, where: str) -> np.ndarray:
     lay = frame_layout(g, where)
     if lay.codec == "raw":

@@ -168,22 +168,7 @@ class GraspReader:
             held.frames = frames
         return frames
 
-    def read_frame_list(self, grasp_id: str, indices: Sequence[int]) -> list[np.ndarray]:
-        """:meth:`read_frames` as a list of (H, W, 3) uint8 BGR frames, one array each (JPEG
-        frames are not copied into one block; an index asked twice gives the same array)."""
-
-        def frames_of(f: h5py.File, loc: Location) -> list[np.ndarray]:
-            group, layout, where, idx, order = self._frame_order(f, loc, indices)
-            frames = frame_store.read_frame_list(group, order.tolist(), where, layout)
-            return [frames[int(k)] for k in np.searchsorted(order, idx)]
-
-        return self._retrying(grasp_id, frames_of)
-
-    def _frame_order(
-        self, f: h5py.File, loc: Location, indices: Sequence[int]
-    ) -> tuple[h5py.Group, frame_store.FrameLayout, str, np.ndarray, np.ndarray]:
-        """The grasp's group, frame layout and name, the frame ``indices`` checked (negative
-        ones from the end) and their sorted unique order."""
+    def _frames_at(self, f: h5py.File, loc: Location, indices: Sequence[int]) -> np.ndarray:
         where = f"{loc.file}#{loc.grasp_id}"
         group, layout = self._indexed(f, loc)
         n = layout.n_frames
@@ -194,10 +179,7 @@ class GraspReader:
                 hint=f"use frame indices 0..{n - 1}",
             )
         idx = np.where(idx < 0, idx + n, idx)
-        return group, layout, where, idx, np.unique(idx)
-
-    def _frames_at(self, f: h5py.File, loc: Location, indices: Sequence[int]) -> np.ndarray:
-        group, layout, where, idx, order = self._frame_order(f, loc, indices)
+        order = np.unique(idx)
         block = frame_store.read_frames_at(group, order.tolist(), where, layout)
         if order.size == idx.size and np.array_equal(order, idx):
             return block  # already in the order asked for: no copy

@@ -74,14 +74,13 @@ class FrameSource:
     """Frames by index: ``source[i]``; ``prefetch(indices)`` reads several in one go.
 
     ``FrameSource.of(grasp)`` serves a grasp in memory (views, no copies);
-    ``FrameSource(read_many)`` wraps a reader such as ``GraspReader.read_frame_list`` (or
-    ``read_frames``) bound to one grasp and caches what it read, so each frame is decoded at
-    most once.
+    ``FrameSource(read_many)`` wraps a reader such as ``GraspReader.read_frames`` bound to
+    one grasp and caches what it read, so each frame is decoded at most once.
     """
 
     def __init__(
         self,
-        read_many: Callable[[Sequence[int]], np.ndarray | Sequence[np.ndarray]] | None = None,
+        read_many: Callable[[Sequence[int]], np.ndarray] | None = None,
         *,
         frames: np.ndarray | None = None,
     ) -> None:

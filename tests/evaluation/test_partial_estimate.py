@@ -32,10 +32,6 @@ class CountingReader(GraspReader):
         CountingReader.decoded += len(indices)
         return super().read_frames(grasp_id, indices)
 
-    def read_frame_list(self, grasp_id: str, indices: Sequence[int]) -> list[np.ndarray]:
-        CountingReader.decoded += len(indices)
-        return super().read_frame_list(grasp_id, indices)
-
 
 @pytest.fixture(scope="module")
 def sim_store(tmp_path_factory: pytest.TempPathFactory) -> Path:

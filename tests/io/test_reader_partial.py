@@ -58,22 +58,6 @@ def test_signals_with_the_metadata_given(store: Path) -> None:
     assert (sig.reference_frame is None) == (plain.reference_frame is None)
 
 
-@pytest.mark.parametrize("codec", ["raw", "jpeg"])
-def test_a_frame_list_holds_the_same_frames(tmp_path: Path, codec: str) -> None:
-    """``read_frame_list``: the frames of ``read_frames``, one array each, in any order."""
-    path = tmp_path / f"{codec}.h5"
-    with GraspWriter(path, frame_codec=codec) as w:
-        w.append(make_grasp(0))
-    r = GraspReader(path)
-    idx = [7, 2, 7, -1, 0]
-    frames = r.read_frame_list("g000", idx)
-    block = r.read_frames("g000", idx)
-    assert len(frames) == len(idx)
-    for frame, expected in zip(frames, block, strict=True):
-        assert frame.dtype == np.uint8 and frame.flags.c_contiguous
-        assert np.array_equal(frame, expected)
-
-
 def test_damaged_series_is_a_corrupt_file(store: Path) -> None:
     with h5py.File(store, "a") as f:
         g = f["grasps/g001"]

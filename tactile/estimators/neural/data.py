@@ -230,7 +230,7 @@ def prepare_stored(
     if meta is not None:  # e.g. completed from a label table (shape, radius)
         signals = replace(signals, meta=meta)
     cal = with_pad_area(resolve_calibration(signals.meta, calibration), signals)
-    source = FrameSource(partial(reader.read_frame_list, grasp_id))
+    source = FrameSource(partial(reader.read_frames, grasp_id))
 
     def network_frames(phase: LoadingPhase) -> list[int]:
         c, p = phase.contact_index, phase.peak_index

@@ -27,13 +27,13 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_estimate_from_a_file_decodes_a_bounded_number_of_frames(stored: Path) -> None:
     reader = GraspReader(stored)
     decoded: list[int] = []
-    read_frames = reader.read_frame_list  # what the network's partial read uses
+    read_frames = reader.read_frames
 
-    def counting(grasp_id: str, indices: list[int]) -> list[np.ndarray]:
+    def counting(grasp_id: str, indices: list[int]) -> np.ndarray:
         decoded.extend(indices)
         return read_frames(grasp_id, indices)
 
-    reader.read_frame_list = counting  # type: ignore[method-assign]
+    reader.read_frames = counting  # type: ignore[method-assign]
     est = NeuralEstimator("default")
     est.ood = None  # these pad-camera grasps are outside its training distribution: not the point
     gid = reader.ids()[0]
