@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import h5py
@@ -42,6 +43,19 @@ def test_frames_in_any_order_with_repeats(store: Path) -> None:
     whole = r.read("g000")
     idx = [7, 2, 7, -1, 0]
     assert np.array_equal(r.read_frames("g000", idx), whole.frames[idx])
+
+
+def test_signals_with_the_metadata_given(store: Path) -> None:
+    """``read_signals(meta=...)``: the given metadata instead of the stored one, the same
+    series and reference."""
+    r = GraspReader(store)
+    plain = r.read_signals("g000")
+    given = dataclasses.replace(r.metadata("g000"), object_id="from a label table")
+    sig = r.read_signals("g000", meta=given)
+    assert sig.meta is given and sig.n_frames == plain.n_frames
+    for name in ("t_s", "force_n", "width_mm"):
+        assert np.array_equal(getattr(sig, name), getattr(plain, name)), name
+    assert (sig.reference_frame is None) == (plain.reference_frame is None)
 
 
 def test_damaged_series_is_a_corrupt_file(store: Path) -> None:

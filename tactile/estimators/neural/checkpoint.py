@@ -33,6 +33,10 @@ CHECKPOINT_FORMAT = "tactile-multitower"
 CHECKPOINT_VERSION = 3  # 2: inputs v5 (physics channels, geometry tower); 3: rig inputs (v8)
 
 
+#: (mean, std) of one input as tensors shaped to broadcast over its batch
+NormTensors = tuple[torch.Tensor, torch.Tensor]
+
+
 @dataclass
 class LoadedModel:
     """A network ready for inference, with everything needed to prepare its inputs."""
@@ -47,6 +51,12 @@ class LoadedModel:
     path: Path | None = None
     #: further ensemble members (same config, other training seeds); empty: a single model
     members: list[LoadedModel] = field(default_factory=list)
+    #: :attr:`normalization`'s statistics as tensors by (input, dtype, dims), built on first use
+    #: by inference (:mod:`tactile.estimators.neural.predict`) with the normalisation they
+    #: came from; not part of the model
+    norm_tensors: tuple[Normalization, dict[tuple[str, torch.dtype, int], NormTensors]] | None = (
+        field(default=None, repr=False, compare=False)
+    )
 
     @property
     def n_members(self) -> int:

@@ -204,8 +204,9 @@ class NeuralEstimator:
         # the grasp's file stays open for its reads (signals, then frames), as estimate_stored
         # in tactile.evaluation.runner keeps it for the analytical estimators
         with reader.holding(grasp_id):
-            signals = reader.read_signals(grasp_id)
-            use_meta = meta if meta is not None else signals.meta
+            # a given ``meta`` replaces the stored metadata: that is not parsed a second time
+            signals = reader.read_signals(grasp_id, meta=meta)
+            use_meta = signals.meta
             cal = resolve_calibration(use_meta, calibration)
             inputs, feats, analytical, used = prepare_stored(
                 reader,
@@ -250,9 +251,13 @@ class NeuralEstimator:
         analytical: ModulusEstimate | None,
         meta: GraspMetadata,
         calibration: SensorCalibration,
+        net: NetworkAnswer | None = None,
     ) -> ModulusEstimate:
+        """The estimate from the prepared inputs; ``net``: the network's answer on these
+        inputs when the caller has it already (the hybrid's gate), else computed here."""
         check_visible_contact(feats, meta)
-        net = self.network_answer(inputs, meta)
+        if net is None:
+            net = self.network_answer(inputs, meta)
         mu, sigma, extra = self._combine(net, analytical)
         rig = calibration if has_rig(calibration) else None
         seen = contact_seen(feats)
@@ -362,11 +367,14 @@ class HybridEstimator(NeuralEstimator):
         analytical: ModulusEstimate | None,
         meta: GraspMetadata,
         calibration: SensorCalibration,
+        net: NetworkAnswer | None = None,
     ) -> ModulusEstimate:
         check_visible_contact(feats, meta)
-        net = self.network_answer(inputs, meta)
+        if net is None:
+            net = self.network_answer(inputs, meta)
         if net.ood_score <= self.gate_ood_score:
-            return super()._predict(inputs, feats, analytical, meta, calibration)
+            # the network's answer is reused, not computed a second time (issue 12)
+            return super()._predict(inputs, feats, analytical, meta, calibration, net)
         if analytical is None:
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution (score "

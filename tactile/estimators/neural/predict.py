@@ -15,9 +15,10 @@ import math
 
 import numpy as np
 import torch
+from torch import Tensor
 
 from tactile.estimators.neural.checkpoint import LoadedModel
-from tactile.estimators.neural.tensors import normalize, to_tensors
+from tactile.estimators.neural.tensors import to_tensors
 from tactile.types import Flag, ModulusEstimate, bound_flag
 
 Z68, Z95 = 0.994458, 1.959964  # two-sided 68 % / 95 % normal quantiles
@@ -39,7 +40,8 @@ def member_predictions(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each network's mean and calibrated sigma of log10 E, shape (members, batch); one row for
     a single model. Each member uses its own normalisation and ``sigma_scale``."""
-    outs = [_predict_one(net, arrays) for net in loaded.networks()]
+    tensors = to_tensors(arrays)  # the members share the raw inputs
+    outs = [_predict_tensors(net, tensors) for net in loaded.networks()]
     return np.stack([m for m, _ in outs]), np.stack([s for _, s in outs])
 
 
@@ -55,9 +57,39 @@ def combine_members(mus: np.ndarray, sigmas: np.ndarray) -> tuple[np.ndarray, np
 def _predict_one(
     loaded: LoadedModel, arrays: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
+    return _predict_tensors(loaded, to_tensors(arrays))
+
+
+def _normalized(loaded: LoadedModel, batch: dict[str, Tensor]) -> dict[str, Tensor]:
+    """:func:`~tactile.estimators.neural.tensors.normalize` of the inputs the network reads
+    (its towers' keys; the others it never looks at), with the statistics' tensors built once
+    per model (``loaded.norm_tensors``) instead of on every call: the same operations on the
+    same numbers, so the same floats."""
     norm = loaded.normalization
-    with torch.no_grad():
-        mean, logvar = loaded.model(normalize(to_tensors(arrays), norm))
+    if loaded.norm_tensors is None or loaded.norm_tensors[0] is not norm:
+        loaded.norm_tensors = (norm, {})  # first use, or the normalisation was replaced
+    cache = loaded.norm_tensors[1]
+    out = {}
+    for key in loaded.model.input_keys:
+        x = batch[key]
+        stats = cache.get((key, x.dtype, x.dim()))
+        if stats is None:
+            shape = norm.shape_for(key, x.dim())
+            stats = cache[(key, x.dtype, x.dim())] = (
+                torch.tensor(norm.mean[key], dtype=x.dtype).reshape(shape),
+                torch.tensor(norm.std[key], dtype=x.dtype).reshape(shape),
+            )
+        mean, std = stats
+        out[key] = torch.nan_to_num((x - mean) / std, nan=0.0)
+    return out
+
+
+def _predict_tensors(
+    loaded: LoadedModel, batch: dict[str, Tensor]
+) -> tuple[np.ndarray, np.ndarray]:
+    norm = loaded.normalization
+    with torch.inference_mode():
+        mean, logvar = loaded.model(_normalized(loaded, batch))
     mu = mean.numpy().astype(np.float64) * norm.target_std + norm.target_mean
     sigma = np.exp(0.5 * logvar.numpy().astype(np.float64)) * norm.target_std * loaded.sigma_scale
     return mu, sigma

@@ -151,3 +151,26 @@ def test_the_hybrid_keeps_the_larger_bound_only_from_the_blind_physics(
         assert est.modulus_pa == pytest.approx(own_bound)
         assert est.details["lower_bound_from"] == "network"
     assert bound_flag(est.modulus_pa, GEL_PA) in est.flags
+
+
+@pytest.mark.parametrize("cls", [NeuralEstimator, HybridEstimator])
+def test_the_network_answers_once_per_grasp(tiny_model: Path, cls: type[NeuralEstimator]) -> None:
+    """The hybrid's out-of-distribution gate and its answer share one network answer (it ran
+    the ensemble twice per grasp before, issue 12's latency), and the answer is the same."""
+    calls: list[object] = []
+
+    class Counting(cls):  # type: ignore[valid-type,misc]
+        def network_answer(self, inputs: object, meta: object) -> NetworkAnswer:
+            calls.append(inputs)
+            return NET
+
+    grasp, feats = disk_grasp(20, modulus_pa=1e4)
+    est = Counting(tiny_model)
+    inputs, feats, _ = prepare_grasp(
+        grasp, est.loaded.config, calibration="sim-wedge-v1", analytical=None, features=feats
+    )
+    cal = resolve_calibration(grasp.meta, "sim-wedge-v1")
+    once = est._predict(inputs, feats, None, grasp.meta, cal)
+    assert len(calls) == 1
+    given = est._predict(inputs, feats, None, grasp.meta, cal, NET)
+    assert len(calls) == 1 and given.to_dict() == once.to_dict()
