@@ -36,8 +36,9 @@ estimates agreeing on it, size = truth − the calibration's bias, as blind woul
 ``truth-cw+size`` (also the size = the true size), ``true-gel`` (the simulated rig's true gel,
 as ``blind+gel`` of ``eval_sim_families.py``), ``true-gel+rig`` (also the true rig compliance),
 each of those with the true touch, and two corrections blind could make itself (``hinge_1.5``,
-``widest``: that estimate instead of the median; size = it − the stored bias) -- to size what a
-perfect touch reading would gain, alone and beside a perfect calibration.
+``widest``: that estimate instead of the median; size = it − the stored bias; the first also
+with the true gel) -- to size what a perfect touch reading would gain, alone and beside a
+perfect calibration.
 
 Prints the per-grasp table (``--per-grasp``), then the error summaries by material, E band,
 shape and estimate, the rank correlations with the rig's properties, and per re-estimate the
@@ -79,7 +80,7 @@ ESTIMATES = ("hinge_1.5", "hinge_1", "force_onset")
 #: median (size = that width − the calibration's bias).
 ORACLES = (
     "truth-cw", "truth-cw+size", "true-gel", "truth-cw+true-gel", "true-gel+rig",
-    "truth-cw+true-gel+rig", "hinge_1.5", "widest",
+    "truth-cw+true-gel+rig", "hinge_1.5", "widest", "hinge_1.5+true-gel",
 )  # fmt: skip
 E_BANDS: tuple[tuple[str, float, float], ...] = (
     ("<10 kPa", -math.inf, 4.0),
@@ -219,7 +220,7 @@ def analyse_grasp(grasp: Any, *, oracle: bool = False) -> dict[str, Any]:
         for name in ORACLES:
             size = float(ex["object_size_z_mm"]) if name == "truth-cw+size" else None
             cw = truth if name.startswith("truth-cw") else None
-            pick = name if name in ("hinge_1.5", "widest") else None
+            pick = name.split("+")[0] if name.split("+")[0] in ("hinge_1.5", "widest") else None
             use = with_true_gel(meta, name.endswith("+rig")) if "true-gel" in name else cal
             block = (
                 oracle_geometry(cw, size, pick)
