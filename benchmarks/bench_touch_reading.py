@@ -57,12 +57,16 @@ import contextlib
 import dataclasses
 import json
 import math
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import eval_sim_families
 
 import tactile.estimators.blind as blind_module
 from tactile.errors import TactileError
@@ -146,21 +150,14 @@ def oracle_geometry(
 
 
 def with_true_gel(meta: GraspMetadata, rig: bool = False) -> SensorCalibration:
-    """The grasp's calibration with the simulated rig's true gel (as ``blind+gel`` of
-    ``benchmarks/eval_sim_families.py``: modulus, thickness, bottoming, half-space law) and,
-    with ``rig``, its true rig compliance too."""
-    cal = resolve_calibration(meta)
+    """The grasp's calibration with the simulated rig's true gel (``blind+gel`` of
+    ``benchmarks/eval_sim_families.py``, the same function) and, with ``rig``, its true rig
+    compliance too."""
+    cal = eval_sim_families.with_true_gel(meta)
     if rig:
         c = float(meta.extra.get("rig_rig_compliance_mm_per_n", cal.rig_compliance_mm_per_n))
         cal = replace(cal, rig_compliance_mm_per_n=c)
-    return replace(
-        cal,
-        calibration_id=f"{cal.calibration_id}+true-gel",
-        gel_model="half-space",
-        gel_modulus_pa=float(meta.extra.get("true_gel_modulus_pa", cal.gel_modulus_pa)),
-        gel_thickness_mm=float(meta.extra.get("true_gel_thickness_mm", cal.gel_thickness_mm)),
-        gel_max_strain=float(meta.extra.get("rig_gel_max_strain", 0.9)),
-    )
+    return cal
 
 
 def _score(est: Any, label: float) -> dict[str, Any]:

@@ -487,19 +487,24 @@ def test_a_hypothesis_draws_are_sorted_once_for_their_bounds() -> None:
         assert _bound(draws, level) == 0.75 / c_at
 
 
+def _cut_at_peak(grasp: Grasp) -> Grasp:
+    """The record up to its peak force: no release, so its width lag cannot be measured."""
+    end = int(np.argmax(grasp.force_n)) + 1
+    return dataclasses.replace(
+        grasp,
+        frames=grasp.frames[:end],
+        t_s=grasp.t_s[:end],
+        force_n=grasp.force_n[:end],
+        width_mm=grasp.width_mm[:end],
+    )
+
+
 def test_a_record_without_its_release_says_the_width_lag_was_not_measured() -> None:
     grasp = _blind(simulate_grasp(_object("sphere", 5e4, 40.0), config=SimGraspConfig(), seed=5))
     whole = BlindEstimator().estimate(grasp)
     assert whole.details["width_lag_s"] is not None
     assert UNMEASURED_LAG_NOTE not in str(whole.details.get("note"))
-    peak = int(np.argmax(grasp.force_n))
-    cut = dataclasses.replace(
-        grasp,
-        frames=grasp.frames[: peak + 1],
-        t_s=grasp.t_s[: peak + 1],
-        force_n=grasp.force_n[: peak + 1],
-        width_mm=grasp.width_mm[: peak + 1],
-    )
+    cut = _cut_at_peak(grasp)
     est = BlindEstimator().estimate(cut)
     assert est.details["width_lag_s"] is None
     assert UNMEASURED_LAG_NOTE in str(est.details["note"])
@@ -525,14 +530,7 @@ def test_a_cut_record_quotes_the_rigs_calibrated_width_lag_and_reads_as_before()
     est = BlindEstimator()
     whole = est.estimate(grasp)
     assert CALIBRATED_LAG_NOTE.split("{")[0] not in str(whole.details.get("note"))
-    peak = int(np.argmax(grasp.force_n))
-    cut = dataclasses.replace(
-        grasp,
-        frames=grasp.frames[: peak + 1],
-        t_s=grasp.t_s[: peak + 1],
-        force_n=grasp.force_n[: peak + 1],
-        width_mm=grasp.width_mm[: peak + 1],
-    )
+    cut = _cut_at_peak(grasp)
     quoted = est.estimate(cut)
     note = str(quoted.details["note"])
     assert UNMEASURED_LAG_NOTE in note
