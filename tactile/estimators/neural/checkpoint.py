@@ -28,13 +28,10 @@ from tactile.errors import ConfigError, ModelFileError
 from tactile.estimators.neural.config import MultiTowerConfig
 from tactile.estimators.neural.inputs import Normalization
 from tactile.estimators.neural.model import MultiTowerNet
+from tactile.estimators.neural.tensors import NormCache
 
 CHECKPOINT_FORMAT = "tactile-multitower"
 CHECKPOINT_VERSION = 3  # 2: inputs v5 (physics channels, geometry tower); 3: rig inputs (v8)
-
-
-#: (mean, std) of one input as tensors shaped to broadcast over its batch
-NormTensors = tuple[torch.Tensor, torch.Tensor]
 
 
 @dataclass
@@ -54,8 +51,8 @@ class LoadedModel:
     #: :attr:`normalization`'s statistics as tensors by (input, dtype, dims), built on first use
     #: by inference (:mod:`tactile.estimators.neural.predict`) with the normalisation they
     #: came from; not part of the model
-    norm_tensors: tuple[Normalization, dict[tuple[str, torch.dtype, int], NormTensors]] | None = (
-        field(default=None, repr=False, compare=False)
+    norm_tensors: tuple[Normalization, NormCache] | None = field(
+        default=None, repr=False, compare=False
     )
 
     @property

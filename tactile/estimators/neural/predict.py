@@ -18,7 +18,7 @@ import torch
 from torch import Tensor
 
 from tactile.estimators.neural.checkpoint import LoadedModel
-from tactile.estimators.neural.tensors import to_tensors
+from tactile.estimators.neural.tensors import normalize, to_tensors
 from tactile.types import Flag, ModulusEstimate, bound_flag
 
 Z68, Z95 = 0.994458, 1.959964  # two-sided 68 % / 95 % normal quantiles
@@ -63,25 +63,11 @@ def _predict_one(
 def _normalized(loaded: LoadedModel, batch: dict[str, Tensor]) -> dict[str, Tensor]:
     """:func:`~tactile.estimators.neural.tensors.normalize` of the inputs the network reads
     (its towers' keys; the others it never looks at), with the statistics' tensors built once
-    per model (``loaded.norm_tensors``) instead of on every call: the same operations on the
-    same numbers, so the same floats."""
+    per model (``loaded.norm_tensors``) instead of on every call."""
     norm = loaded.normalization
     if loaded.norm_tensors is None or loaded.norm_tensors[0] is not norm:
         loaded.norm_tensors = (norm, {})  # first use, or the normalisation was replaced
-    cache = loaded.norm_tensors[1]
-    out = {}
-    for key in loaded.model.input_keys:
-        x = batch[key]
-        stats = cache.get((key, x.dtype, x.dim()))
-        if stats is None:
-            shape = norm.shape_for(key, x.dim())
-            stats = cache[(key, x.dtype, x.dim())] = (
-                torch.tensor(norm.mean[key], dtype=x.dtype).reshape(shape),
-                torch.tensor(norm.std[key], dtype=x.dtype).reshape(shape),
-            )
-        mean, std = stats
-        out[key] = torch.nan_to_num((x - mean) / std, nan=0.0)
-    return out
+    return normalize(batch, norm, loaded.model.input_keys, loaded.norm_tensors[1])
 
 
 def _predict_tensors(

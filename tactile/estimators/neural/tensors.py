@@ -19,6 +19,7 @@ Augmentations act on the *raw* cached inputs before normalisation, per grasp:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -103,14 +104,32 @@ def to_tensors(arrays: dict[str, np.ndarray]) -> dict[str, Tensor]:
     }
 
 
-def normalize(batch: dict[str, Tensor], norm: Normalization) -> dict[str, Tensor]:
-    """Standardise each input; missing (NaN) values become 0, the training mean."""
+#: (mean, std) of one input as tensors shaped to broadcast over its batch, by (input, dtype, dims)
+NormCache = dict[tuple[str, torch.dtype, int], tuple[Tensor, Tensor]]
+
+
+def normalize(
+    batch: dict[str, Tensor],
+    norm: Normalization,
+    keys: Sequence[str] = INPUT_KEYS,
+    cache: NormCache | None = None,
+) -> dict[str, Tensor]:
+    """Standardise each input of ``keys`` (default: all); missing (NaN) values become 0, the
+    training mean. ``cache``: where the statistics' tensors are kept between calls with the
+    same ``norm`` (inference builds them once per model); the same numbers either way."""
     out = {}
-    for key in INPUT_KEYS:
+    for key in keys:
         x = batch[key]
-        shape = norm.shape_for(key, x.dim())
-        mean = torch.tensor(norm.mean[key], dtype=x.dtype).reshape(shape)
-        std = torch.tensor(norm.std[key], dtype=x.dtype).reshape(shape)
+        stats = None if cache is None else cache.get((key, x.dtype, x.dim()))
+        if stats is None:
+            shape = norm.shape_for(key, x.dim())
+            stats = (
+                torch.tensor(norm.mean[key], dtype=x.dtype).reshape(shape),
+                torch.tensor(norm.std[key], dtype=x.dtype).reshape(shape),
+            )
+            if cache is not None:
+                cache[(key, x.dtype, x.dim())] = stats
+        mean, std = stats
         out[key] = torch.nan_to_num((x - mean) / std, nan=0.0)
     return out
 
