@@ -126,9 +126,9 @@ class SensorCalibration:
     #: The gripper width reading's typical step (mm: the median nonzero change while closing).
     width_step_mm: float | None = None
     #: The width reading's lag behind the force (s), median over the rigid presses
-    #: (:func:`tactile.processing.grasp_signals.width_lag_s`); None: not measured. Read where a
-    #: record cannot show its own lag (no complete loading and release: a record cut before the
-    #: release, an online estimate while closing).
+    #: (:func:`tactile.processing.grasp_signals.width_lag_s`); None: not measured. Quoted, not
+    #: applied, by the blind estimate of a record that cannot show its own lag (no complete
+    #: loading and release: cut before the release, an online estimate while closing).
     width_lag_s: float | None = None
     #: How the values were obtained (``depth_fit``, ``gel_fit`` evidence, ...): a record for
     #: people, never read by processing or estimators.
