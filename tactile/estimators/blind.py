@@ -128,6 +128,7 @@ from tactile.processing.grasp_geometry import (
     GraspGeometry,
     force_rise,
     infer_geometry,
+    line_contact_width,
     reconstruct_width_mm,
 )
 from tactile.processing.grasp_signals import MotionBaseline, correct_signals
@@ -1585,6 +1586,12 @@ class BlindEstimator(AnalyticalEstimator):
     name: str = "blind"
     object_poisson: float = DEFAULT_OBJECT_POISSON
     seed: int = 0
+    #: Opt-in prototype (benchmarks/bench_touch_fit.py; off by default, main's behaviour): each
+    #: hypothesis's draws centred on the touch of its own contact law instead of the median of
+    #: the three readings. ``"all"``: sphere ``hinge_1.5``, cylinder the line law's hinge
+    #: (:func:`~tactile.processing.grasp_geometry.line_contact_width`), flat ``hinge_1``;
+    #: ``"curved"``: the sphere and cylinder so, the flat face the median.
+    touch_per_hypothesis: str | None = None
 
     def image_frames(self, meta: GraspMetadata) -> int | None:
         return 4  # the imprint at a few loading frames decides the shape class
@@ -1863,25 +1870,70 @@ class BlindEstimator(AnalyticalEstimator):
         closure = wc - hold_w - rig * geo.hold_force_n
         gel_scale = 10.0 ** (calibration.gel_modulus_log10_sd * z[2])
         gel_per_pa = calibration.gel_reduced_compliance_per_pa / gel_scale
+        touches = self._hypothesis_touches(geo, features, bias)
+
+        def draws_at(touch: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """(contact width, size, closure) draws centred on ``touch`` (None: main's)."""
+            if touch is None:
+                return wc, size, closure
+            w = np.maximum(touch + geo.contact_width_sd_mm * z[0], loaded)
+            return w, w - bias + bias_sd * z[3], w - hold_w - rig * geo.hold_force_n
+
         hyps: dict[str, _Draws] = {}
         if "sphere" in geo.plausible_shapes:
+            _, s_size, s_closure = draws_at(touches.get("sphere"))
             hyps["sphere"] = _sphere(
-                geo, closure, size, gel_per_pa, calibration, self.object_poisson
+                geo, s_closure, s_size, gel_per_pa, calibration, self.object_poisson
             )
         if "cylinder" in geo.plausible_shapes:
+            _, c_size, c_closure = draws_at(touches.get("cylinder"))
             hyps["cylinder"] = _cylinder(
-                geo, closure, size, gel_per_pa, calibration, self.object_poisson
+                geo, c_closure, c_size, gel_per_pa, calibration, self.object_poisson
             )
         # the flat face over the pad is the most compliant geometry for a closure: its bound
         # holds whatever the shape, so it is computed even when the imprint rules it out
+        f_wc, f_size, _ = draws_at(touches.get("flat"))
+        f_geo = geo
+        if "flat" in touches:
+            f_touch = touches["flat"]
+            f_geo = dataclasses.replace(
+                geo,
+                contact_width_mm=f_touch,
+                size_mm=f_touch - bias,
+                closure_mm=f_touch - geo.hold_width_mm,
+            )
         flat = _flat(
-            geo, features, curve, wc, rig, size, calibration.gel_modulus_pa * gel_scale,
+            f_geo, features, curve, f_wc, rig, f_size, calibration.gel_modulus_pa * gel_scale,
             calibration,
         )  # fmt: skip
         if "flat" in geo.plausible_shapes:
             hyps["flat"] = flat
         est = self._combine(hyps, flat, geo, curve.flags, calibration, rng, (rig_c, rig_sd))
         return _open_if_rig_split(est, wc - hold_w, geo.hold_force_n, calibration)
+
+    def _hypothesis_touches(
+        self, geo: GraspGeometry, features: GraspFeatures, bias_mm: float
+    ) -> dict[str, float]:
+        """Per hypothesis, the touch of its own contact law (``touch_per_hypothesis``; empty
+        when off: every hypothesis uses ``geo.contact_width_mm``). Where ``geo`` is a wider
+        "what-if" touch than the readings' median, no hypothesis is read narrower than it."""
+        mode = self.touch_per_hypothesis
+        if mode is None:
+            return {}
+        if mode not in ("all", "curved"):
+            raise ValueError(f"touch_per_hypothesis must be None, 'all' or 'curved': {mode!r}")
+        est = geo.contact_width_estimates_mm
+        line = line_contact_width(features.force_n, features.width_mm, bias_mm)
+        touches = {
+            "sphere": est.get("hinge_1.5", geo.contact_width_mm),
+            "cylinder": geo.contact_width_mm if line is None else line,
+        }
+        if mode == "all":
+            touches["flat"] = est.get("hinge_1", geo.contact_width_mm)
+        median = float(np.median(list(est.values()))) if est else geo.contact_width_mm
+        if geo.contact_width_mm > median + 1e-9:  # a wider what-if touch
+            touches = {k: max(v, geo.contact_width_mm) for k, v in touches.items()}
+        return touches
 
     def _combine(
         self,

@@ -71,6 +71,7 @@ indented gel is flatter, by the gel's share of the compliance).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -186,6 +187,75 @@ def _hinge_fit(force_n: np.ndarray, width_mm: np.ndarray, exponent: float) -> fl
         return None
     best = float(np.min(rss))
     return float(candidates[int(np.argmax(rss <= best + HINGE_TIE_RTOL * total))])
+
+
+def _line_hinge_fit(force_n: np.ndarray, width_mm: np.ndarray, bias_mm: float) -> float | None:
+    """:func:`_hinge_fit` (the same candidates, least squares and tie rule) with a cylinder on
+    its side's own law in place of ``max(0, w_c − w)^n``: 2-D Hertz, ``F ∝ b²/R`` with the
+    strip half-width ``b`` from ``δ = b²/(4R)·(2 ln(4R/b) − 1)``, ``δ = max(0, w_c − w)/2``
+    per pad and ``R = max(w_c − bias_mm, 2)/2`` (locally ``F ∝ δ^1.15-1.3``: between the two
+    power hinges). The gel and rig in series are ignored, as the power hinges ignore them.
+    Only for the opt-in per-hypothesis touch of the blind estimator
+    (``BlindEstimator.touch_per_hypothesis``)."""
+    if force_n.size < 4:
+        return None
+    candidates = np.arange(float(width_mm.min()) + 0.2, float(width_mm.max()) + 10.0, 0.05)
+    radius = np.maximum(candidates - bias_mm, 2.0)[:, None] / 2.0
+    delta = np.maximum(0.0, candidates[:, None] - width_mm[None, :]) / 2.0
+    # the law is scale-free: b/R from δ/R on the unit-radius table (δ/R ≤ 2 on the table)
+    grid = np.linspace(0.0, 2.0, 801)
+    unit = line_unit_half_width()
+    beta = np.interp(np.minimum(delta / radius, 2.0), grid, unit)
+    x = radius * beta * beta
+    xc = x - x.mean(axis=1, keepdims=True)
+    fc = force_n - force_n.mean()
+    var = np.einsum("ij,ij->i", xc, xc)
+    cov = xc @ fc
+    total = float(fc @ fc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rss = np.where((var > 0) & (cov > 0), total - cov**2 / var, np.inf)
+    if not np.isfinite(rss).any():
+        return None
+    best = float(np.min(rss))
+    return float(candidates[int(np.argmax(rss <= best + HINGE_TIE_RTOL * total))])
+
+
+@functools.cache
+def line_unit_half_width() -> np.ndarray:
+    """b/R of a cylinder on its side at δ/R = 0, 2/800, .., 2 (R = 1 mm), by 40 steps of
+    bisection on ``δ = b²/4·(2 ln(4/b) − 1)`` (0 < b ≤ 4/e), read-only."""
+    target = np.linspace(0.0, 2.0, 801)
+    lo = np.zeros_like(target)
+    hi = np.full_like(target, 4.0 / math.e)
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        below = mid * mid / 4.0 * (2.0 * np.log(4.0 / mid) - 1.0) < target
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    out = 0.5 * (lo + hi)
+    out.flags.writeable = False
+    return out
+
+
+def hinge_window(force_n: np.ndarray, width_mm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The frames the hinge fits of :func:`contact_width` use (force, reconstructed width):
+    from 15 before the force first reaches 10 % of its peak up to the peak, at most half the
+    peak."""
+    f = np.asarray(force_n, dtype=np.float64)
+    w = reconstruct_width_mm(width_mm)
+    peak_index = int(np.argmax(f))
+    peak = float(f[peak_index])
+    idx = np.arange(f.size)
+    first = int(np.argmax(f >= 0.1 * peak))
+    fit = (idx >= max(0, first - 15)) & (idx <= peak_index) & (f <= HINGE_MAX_FORCE_FRACTION * peak)
+    return f[fit], w[fit]
+
+
+def line_contact_width(force_n: np.ndarray, width_mm: np.ndarray, bias_mm: float) -> float | None:
+    """The contact width a cylinder on its side's own law reads (:func:`_line_hinge_fit` on the
+    frames of :func:`hinge_window`); None when no fit has a positive slope."""
+    f, w = hinge_window(force_n, width_mm)
+    return _line_hinge_fit(f, w, bias_mm)
 
 
 def _threshold_onset(force_n: np.ndarray, width_mm: np.ndarray, peak_index: int) -> float | None:
