@@ -109,7 +109,7 @@ from typing import Any
 
 import numpy as np
 
-from tactile.errors import EstimatorError
+from tactile.errors import ConfigError, EstimatorError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.contact import (
     DEFAULT_OBJECT_POISSON,
@@ -1921,7 +1921,10 @@ class BlindEstimator(AnalyticalEstimator):
         if mode is None:
             return {}
         if mode not in ("all", "curved"):
-            raise ValueError(f"touch_per_hypothesis must be None, 'all' or 'curved': {mode!r}")
+            raise ConfigError(
+                f"BlindEstimator.touch_per_hypothesis={mode!r} is not None, 'all' or 'curved'",
+                hint="leave it None (the default) unless reproducing benchmarks/bench_touch_fit.py",
+            )
         est = geo.contact_width_estimates_mm
         line = line_contact_width(features.force_n, features.width_mm, bias_mm)
         touches = {
