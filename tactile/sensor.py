@@ -331,7 +331,7 @@ class SensorCalibration:
                     tuple(float(v) for v in row) for row in data["gradient_matrix"]
                 )
             return cls(**data)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # overflow: a 400-digit integer
             raise CalibrationError(
                 f"calibration file has unexpected fields: {exc}",
                 hint="write calibrations with `tactile calibrate` or SensorCalibration.save",

@@ -51,6 +51,10 @@ def test_a_width_lag_of_the_wrong_type_in_a_file_names_the_field(
     path.write_text(json.dumps(data))
     with pytest.raises(CalibrationError, match=r"width_lag_s=.* must be a number >= 0 or null"):
         SensorCalibration.load(path)
+    data["width_lag_s"] = 10**400  # no float holds it: refused, not an OverflowError
+    path.write_text(json.dumps(data))
+    with pytest.raises(CalibrationError):
+        SensorCalibration.load(path)
     data.pop("width_lag_s")  # a file written before the field: not measured
     path.write_text(json.dumps(data))
     assert SensorCalibration.load(path).width_lag_s is None
