@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -252,9 +253,15 @@ class SensorCalibration:
             )
         for name in ("rigid_press_closure_sd_mm", "width_step_mm", "width_lag_s"):
             value = getattr(self, name)
-            if value is not None and not (math.isfinite(value) and value >= 0):
+            if value is not None and not (
+                isinstance(value, numbers.Real)  # a string in a JSON file: named, not a TypeError
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and float(value) >= 0
+            ):
                 raise CalibrationError(
-                    f"calibration {self.calibration_id!r}: {name}={value!r} must be >= 0",
+                    f"calibration {self.calibration_id!r}: {name}={value!r} must be a number "
+                    ">= 0 or null",
                     hint="re-run `tactile calibrate rig` or fix the JSON file",
                 )
         if self.corners_px is not None and len(self.corners_px) != 4:
@@ -324,7 +331,7 @@ class SensorCalibration:
                     tuple(float(v) for v in row) for row in data["gradient_matrix"]
                 )
             return cls(**data)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # overflow: a 400-digit integer
             raise CalibrationError(
                 f"calibration file has unexpected fields: {exc}",
                 hint="write calibrations with `tactile calibrate` or SensorCalibration.save",

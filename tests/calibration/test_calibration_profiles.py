@@ -42,6 +42,24 @@ def test_the_rig_width_lag_round_trips_and_must_be_a_time(tmp_path: Path) -> Non
         replace(SIM_WEDGE, width_lag_s=-0.1)
 
 
+@pytest.mark.parametrize("value", ["0.1", True, [0.1], float("nan")])
+def test_a_width_lag_of_the_wrong_type_in_a_file_names_the_field(
+    value: object, tmp_path: Path
+) -> None:
+    data = SIM_WEDGE.to_dict() | {"width_lag_s": value}
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CalibrationError, match=r"width_lag_s=.* must be a number >= 0 or null"):
+        SensorCalibration.load(path)
+    data["width_lag_s"] = 10**400  # no float holds it: refused, not an OverflowError
+    path.write_text(json.dumps(data))
+    with pytest.raises(CalibrationError):
+        SensorCalibration.load(path)
+    data.pop("width_lag_s")  # a file written before the field: not measured
+    path.write_text(json.dumps(data))
+    assert SensorCalibration.load(path).width_lag_s is None
+
+
 def test_calibration_by_id_from_the_folder(tmp_path: Path, monkeypatch) -> None:
     import tactile.sensor as sensor
 
