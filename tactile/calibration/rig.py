@@ -9,6 +9,7 @@ the calibration, and the result is written into a copy of that calibration.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from tactile.processing.rig_fit import RigFit, fit_rig
 from tactile.sensor import SensorCalibration
@@ -28,7 +29,9 @@ def calibrate_rig(
     ``size_mm``: the rigid object's size along the squeeze (a ball's diameter); ``shape``:
     ``sphere`` or ``flat`` (a block whose face covers the pad: its area is the calibration's
     pad area). Only force and width are read. The new calibration takes ``calibration_id``
-    (default: the same id) and keeps the fit's evidence in ``provenance["rig_fit"]``; the
+    (default: the same id; under a new id its notes say what it was made from, not the base's
+    notes about the base's own fits) and keeps the fit's evidence in
+    ``provenance["rig_fit"]``; the
     :class:`~tactile.processing.rig_fit.RigFit` holds each press and the rejected ones.
     """
     from tactile.estimators.elastic import pad_area_mm2
@@ -40,4 +43,17 @@ def calibrate_rig(
         shape=shape,
         pad_area_mm2=pad_area_mm2(calibration),
     )
-    return fit.apply(calibration, calibration_id or calibration.calibration_id), fit
+    new_id = calibration_id or calibration.calibration_id
+    fitted = fit.apply(calibration, new_id)
+    if new_id != calibration.calibration_id:
+        # the base's notes describe the base's own fits, not this one
+        kept = len(fit.presses) - len(fit.rejected)
+        fitted = replace(
+            fitted,
+            notes=(
+                f"{calibration.calibration_id} with the rig fitted by `tactile calibrate rig` on "
+                f"{kept} presses of a rigid {shape} of {size_mm:g} mm"
+                + (f" ({len(fit.rejected)} rejected)" if fit.rejected else "")
+            ),
+        )
+    return fitted, fit

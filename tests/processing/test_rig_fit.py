@@ -111,9 +111,13 @@ def test_calibrate_rig_is_the_fit_written_into_the_calibration() -> None:
     presses = _presses(10.0, n=1)
     written, fit = calibrate_rig(presses, cal, size_mm=40.0, calibration_id="sim-rig-test")
     assert fit == fit_rig(presses, cal, size_mm=40.0)
-    assert written == fit.apply(cal, "sim-rig-test")
+    assert written == dataclasses.replace(fit.apply(cal, "sim-rig-test"), notes=written.notes)
     same_id, _ = calibrate_rig(presses, cal, size_mm=40.0)
     assert same_id.calibration_id == cal.calibration_id
+    assert same_id == fit.apply(cal, cal.calibration_id)
+    # under a new id the base's notes (about the base's own fits) are not copied
+    assert written.notes.startswith(f"{cal.calibration_id} with the rig fitted")
+    assert "1 presses of a rigid sphere of 40 mm" in written.notes
 
 
 def test_a_rig_fit_says_how_its_presses_were_read_and_older_fits_are_recognised() -> None:
