@@ -129,6 +129,7 @@ from tactile.processing.grasp_geometry import (
     force_rise,
     infer_geometry,
     line_contact_width,
+    line_unit_half_width,
     reconstruct_width_mm,
 )
 from tactile.processing.grasp_signals import MotionBaseline, correct_signals
@@ -650,15 +651,6 @@ class _RowsInterpolator:
         return out
 
 
-@functools.cache
-def _unit_line_half_width() -> np.ndarray:
-    """b/R at δ/R = 0, 2/800, .., 2 (:func:`_line_half_width` for R = 1 mm), read-only."""
-    grid = np.linspace(0.0, 2.0, 801)
-    b = _line_half_width(grid, np.ones_like(grid))
-    b.flags.writeable = False
-    return b
-
-
 @functools.lru_cache(maxsize=256)
 def _line_half_width_table(radius_mm: float) -> tuple[np.ndarray, np.ndarray]:
     """(δ, b) of a cylinder of radius ``radius_mm``: 801 approaches from 0 to its diameter and
@@ -668,7 +660,7 @@ def _line_half_width_table(radius_mm: float) -> tuple[np.ndarray, np.ndarray]:
     steps, ~2.6 ms) was a third of the slowest grasps' time. Differs from solving per radius
     only in rounding, far inside the bisection's own 2^-40 resolution."""
     grid = np.linspace(0.0, 2.0 * radius_mm, 801)
-    b = radius_mm * _unit_line_half_width()
+    b = radius_mm * line_unit_half_width()
     grid.flags.writeable = False
     b.flags.writeable = False
     return grid, b

@@ -174,8 +174,21 @@ def _hinge_fit(force_n: np.ndarray, width_mm: np.ndarray, exponent: float) -> fl
     show; the narrowest is the contact at the first fitted frame."""
     if force_n.size < 4:
         return None
-    candidates = np.arange(float(width_mm.min()) + 0.2, float(width_mm.max()) + 10.0, 0.05)
+    candidates = _hinge_candidates(width_mm)
     x = np.maximum(0.0, candidates[:, None] - width_mm[None, :]) ** exponent
+    return _best_hinge(candidates, x, force_n)
+
+
+def _hinge_candidates(width_mm: np.ndarray) -> np.ndarray:
+    """Contact widths a hinge fit tries: 0.05 mm steps from 0.2 mm above the narrowest frame
+    to 10 mm beyond the widest."""
+    return np.arange(float(width_mm.min()) + 0.2, float(width_mm.max()) + 10.0, 0.05)
+
+
+def _best_hinge(candidates: np.ndarray, x: np.ndarray, force_n: np.ndarray) -> float | None:
+    """The candidate whose ``F = b + k·x`` (``x``: one row per candidate) fits ``force_n`` best
+    by least squares with ``k > 0``, ties (:data:`HINGE_TIE_RTOL`) to the narrowest; None when
+    no candidate has ``k > 0``."""
     xc = x - x.mean(axis=1, keepdims=True)
     fc = force_n - force_n.mean()
     var = np.einsum("ij,ij->i", xc, xc)
@@ -199,25 +212,14 @@ def _line_hinge_fit(force_n: np.ndarray, width_mm: np.ndarray, bias_mm: float) -
     (``BlindEstimator.touch_per_hypothesis``)."""
     if force_n.size < 4:
         return None
-    candidates = np.arange(float(width_mm.min()) + 0.2, float(width_mm.max()) + 10.0, 0.05)
+    candidates = _hinge_candidates(width_mm)
     radius = np.maximum(candidates - bias_mm, 2.0)[:, None] / 2.0
     delta = np.maximum(0.0, candidates[:, None] - width_mm[None, :]) / 2.0
     # the law is scale-free: b/R from δ/R on the unit-radius table (δ/R ≤ 2 on the table)
     grid = np.linspace(0.0, 2.0, 801)
     unit = line_unit_half_width()
     beta = np.interp(np.minimum(delta / radius, 2.0), grid, unit)
-    x = radius * beta * beta
-    xc = x - x.mean(axis=1, keepdims=True)
-    fc = force_n - force_n.mean()
-    var = np.einsum("ij,ij->i", xc, xc)
-    cov = xc @ fc
-    total = float(fc @ fc)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rss = np.where((var > 0) & (cov > 0), total - cov**2 / var, np.inf)
-    if not np.isfinite(rss).any():
-        return None
-    best = float(np.min(rss))
-    return float(candidates[int(np.argmax(rss <= best + HINGE_TIE_RTOL * total))])
+    return _best_hinge(candidates, radius * beta * beta, force_n)
 
 
 @functools.cache
