@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_sim_families import per_object, with_true_gel
+from eval_sim_families import estimate_fields, per_object, with_true_gel
 
 from tactile.errors import TactileError
 from tactile.estimators.blind import BlindEstimator
@@ -108,13 +108,7 @@ def sim_rows(
                 except TactileError as exc:
                     row["error"] = exc.message
                 else:
-                    lo68, hi68 = e.interval_68_pa
-                    row.update(
-                        log10=e.log10_modulus,
-                        flagged=bool(e.lower_bound_only),
-                        lo68=math.log10(lo68) if lo68 > 0 else -math.inf,
-                        hi68=math.log10(hi68) if math.isfinite(hi68) else math.inf,
-                    )
+                    row.update(estimate_fields(e))
                 out.setdefault(v + suffix, []).append(row)
     return out
 

@@ -65,6 +65,18 @@ def with_true_gel(meta: Any) -> Any:
     )
 
 
+def estimate_fields(e: Any) -> dict[str, Any]:
+    """What the scoring reads of one estimate: log10 E, whether it is a bound, the 68 %
+    interval in log10 (open ends infinite)."""
+    lo68, hi68 = e.interval_68_pa
+    return {
+        "log10": e.log10_modulus,
+        "flagged": bool(e.lower_bound_only),
+        "lo68": math.log10(lo68) if lo68 > 0 else -math.inf,
+        "hi68": math.log10(hi68) if math.isfinite(hi68) else math.inf,
+    }
+
+
 def rows_for(
     name: str, est: Any, reader: GraspReader, limits: dict[str, float]
 ) -> list[dict[str, Any]]:
@@ -91,12 +103,8 @@ def rows_for(
             row["error"] = exc.message
             out.append(row)
             continue
-        lo68, hi68 = e.interval_68_pa
         row.update(
-            log10=e.log10_modulus,
-            flagged=bool(e.lower_bound_only),
-            lo68=math.log10(lo68) if lo68 > 0 else -math.inf,
-            hi68=math.log10(hi68) if math.isfinite(hi68) else math.inf,
+            estimate_fields(e),
             net_mu=e.details.get("network_log10_mean"),
             net_sigma=e.details.get("network_log10_sigma"),
             ood=e.details.get("ood_score"),

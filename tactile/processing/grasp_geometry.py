@@ -239,17 +239,22 @@ def line_unit_half_width() -> np.ndarray:
     return out
 
 
-def hinge_window(force_n: np.ndarray, width_mm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The frames the hinge fits of :func:`contact_width` use (force, reconstructed width):
-    from 15 before the force first reaches 10 % of its peak up to the peak, at most half the
-    peak."""
-    f = np.asarray(force_n, dtype=np.float64)
-    w = reconstruct_width_mm(width_mm)
-    peak_index = int(np.argmax(f))
+def _hinge_mask(f: np.ndarray, peak_index: int) -> np.ndarray:
+    """The frames the hinge fits use: from 15 before the force first reaches 10 % of its peak
+    up to the peak, at most half the peak."""
     peak = float(f[peak_index])
     idx = np.arange(f.size)
     first = int(np.argmax(f >= 0.1 * peak))
-    fit = (idx >= max(0, first - 15)) & (idx <= peak_index) & (f <= HINGE_MAX_FORCE_FRACTION * peak)
+    below_half = f <= HINGE_MAX_FORCE_FRACTION * peak
+    return (idx >= max(0, first - 15)) & (idx <= peak_index) & below_half
+
+
+def hinge_window(force_n: np.ndarray, width_mm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The frames the hinge fits of :func:`contact_width` use (force, reconstructed width;
+    :func:`_hinge_mask`)."""
+    f = np.asarray(force_n, dtype=np.float64)
+    w = reconstruct_width_mm(width_mm)
+    fit = _hinge_mask(f, int(np.argmax(f)))
     return f[fit], w[fit]
 
 
@@ -351,9 +356,7 @@ def contact_width(force_n: np.ndarray, width_mm: np.ndarray) -> ContactWidth:
     w = reconstruct_width_mm(width_mm)
     peak_index = int(np.argmax(f))
     peak = float(f[peak_index])
-    idx = np.arange(f.size)
-    first = int(np.argmax(f >= 0.1 * peak))
-    fit = (idx >= max(0, first - 15)) & (idx <= peak_index) & (f <= HINGE_MAX_FORCE_FRACTION * peak)
+    fit = _hinge_mask(f, peak_index)
     estimates: dict[str, float] = {}
     for name, n in (("hinge_1.5", 1.5), ("hinge_1", 1.0)):
         value = _hinge_fit(f[fit], w[fit], n)
