@@ -119,14 +119,17 @@ def checked_by_blind(
         details = dict(estimate.details, blind_check=f"unavailable: {exc.message}")
         return dataclasses.replace(estimate, details=details)
     details = dict(estimate.details, blind_lower_bound_only=blind.lower_bound_only)
-    # an interval (it may be open upwards, e.g. an ambiguous contact width), or only a bound
-    resolves = not blind.lower_bound_only
+    # an interval (it may be open upwards, e.g. an ambiguous contact width), or only a bound;
+    # an interval open upwards far above the gel is answered as its lower end (a bound), and
+    # caps as that interval did (blind's ``_bound_if_open_above_gel``)
+    resolves = not blind.lower_bound_only or "open_point_pa" in blind.details
     cap = blind.interval_95_pa[0] if resolves else (blind.modulus_pa if flat else math.inf)
     if not cap < estimate.modulus_pa:
         return dataclasses.replace(estimate, details=details)
     details.update(given_bound_pa=estimate.modulus_pa, blind_cap_pa=cap)
     why = (
-        f"the lower end of its 95 % interval (it resolves the object at {blind.modulus_pa:.3g} Pa)"
+        f"the lower end of its 95 % interval (it resolves the object at "
+        f"{blind.details.get('open_point_pa', blind.modulus_pa):.3g} Pa)"
         if resolves
         else "its bound (a flat contact's linear bound can lie)"
     )

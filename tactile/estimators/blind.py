@@ -96,6 +96,12 @@ upwards (:func:`_open_if_rig_split`).
 when it moves more than max(1 mm, a quarter of the closure) during the hold, a point estimate's
 interval is opened upwards (``may_be_stiffer_than_gel``, ``poor_fit``): the closure may be the
 lag.
+
+**An interval open upwards from far above the gel.** The three rules above keep the point
+estimate, a reading of a closure that may be the rig's or the gel's (rigid objects on
+randomised simulated rigs read 0.1-0.4 MPa there). When the 95 % interval's lower end is at
+least :data:`OPEN_BOUND_GEL_FACTOR` times the gel's modulus, it is the answer, as a lower bound
+(:func:`_bound_if_open_above_gel`): the claim the interval already made.
 """
 
 from __future__ import annotations
@@ -1029,6 +1035,48 @@ def _bound_for_a_foam(est: ModulusEstimate, foam_pa: float, unflag: bool) -> Mod
     )
 
 
+#: An estimate whose intervals are open upwards is answered as a lower bound when its 95 %
+#: interval's lower end is at least this many times the calibration's gel modulus (0.2 dex):
+#: see :func:`_bound_if_open_above_gel` and benchmarks/results/open_bound_prereg.md for how
+#: the margin was chosen.
+OPEN_BOUND_GEL_FACTOR = 10.0**0.2
+
+
+def _bound_if_open_above_gel(est: ModulusEstimate, gel_modulus_pa: float) -> ModulusEstimate:
+    """A point estimate whose intervals were opened upwards (the closure may be a rigid
+    object's: a contact width the record cannot pin down, a rig split, a drifting width) and
+    whose 95 % lower end clears the gel by :data:`OPEN_BOUND_GEL_FACTOR` is answered with that
+    lower end as a lower bound (then flagged ``stiffer_than_gel``).
+
+    The claim is the one its 95 % interval already made ("at least this"); the point it
+    replaces is a reading of a closure that may be the rig's or the gel's, not the object's
+    (rigid spheres, boxes and cylinder ends on randomised simulated rigs read 0.1-0.4 MPa
+    there, 3-6 decades low). Kept in details: ``open_point_pa``."""
+    lower = est.interval_95_pa[0]
+    if (
+        est.lower_bound_only
+        or not math.isinf(est.interval_95_pa[1])
+        or not math.isinf(est.interval_68_pa[1])
+        or not gel_modulus_pa > 0.0
+        or not lower >= OPEN_BOUND_GEL_FACTOR * gel_modulus_pa
+    ):
+        return est
+    details = _with_note(
+        dict(est.details, open_point_pa=est.modulus_pa),
+        f"the interval is open upwards from {lower:.3g} Pa, {lower / gel_modulus_pa:.2g}x the "
+        f"gel's modulus: answered as that lower bound (the reading {est.modulus_pa:.3g} Pa "
+        "may be the rig's or the gel's closure)",
+    )
+    return dataclasses.replace(
+        est,
+        modulus_pa=lower,
+        interval_68_pa=(lower, math.inf),
+        interval_95_pa=(lower, math.inf),
+        lower_bound_only=True,
+        details=details,
+    )
+
+
 #: Width travel (mm) during the force-controlled hold, beyond which (and beyond a quarter of
 #: the closure) the width reading is taken to lag or the force to creep.
 HOLD_DRIFT_MM = 1.0
@@ -1603,6 +1651,7 @@ class BlindEstimator(AnalyticalEstimator):
         if signals.motion is not None and signals.motion.slope_n_per_mm != 0.0:
             ramp = (np.asarray(features.force_n, dtype=np.float64), signals.motion)
         est = self._estimate_corrected(corrected, meta=meta, calibration=calibration, ramp=ramp)
+        est = _bound_if_open_above_gel(est, calibration.gel_modulus_pa)
         # the flag says what the final bound proves (a foam's or a wider reading's bound may
         # have lowered it below the gel's modulus after it was first flagged)
         est = with_bound_flag(est, calibration.gel_modulus_pa)
