@@ -1651,7 +1651,6 @@ class BlindEstimator(AnalyticalEstimator):
         if signals.motion is not None and signals.motion.slope_n_per_mm != 0.0:
             ramp = (np.asarray(features.force_n, dtype=np.float64), signals.motion)
         est = self._estimate_corrected(corrected, meta=meta, calibration=calibration, ramp=ramp)
-        est = _bound_if_open_above_gel(est, calibration.gel_modulus_pa)
         # the flag says what the final bound proves (a foam's or a wider reading's bound may
         # have lowered it below the gel's modulus after it was first flagged)
         est = with_bound_flag(est, calibration.gel_modulus_pa)
@@ -1705,7 +1704,11 @@ class BlindEstimator(AnalyticalEstimator):
             )
         est = self._estimate_with(geo, features, curve, calibration)
         if not est.lower_bound_only:
-            return _open_if_width_drifts(est, features, geo)
+            widest_reading_mm = max(geo.contact_width_estimates_mm.values(), default=0.0)
+            return self._open_as_bound(
+                _open_if_width_drifts(est, features, geo), features, geo, calibration,
+                None, max(geo.contact_width_mm, widest_reading_mm), ramp,
+            )  # fmt: skip
         # A bound must hold for every contact width the grasp allows. Two ways the first
         # squeeze can be read late: the estimates disagree (one reads it much wider: a slowly
         # rising force, or a creeping sensor), or the object is so soft that it closed a long
@@ -1842,7 +1845,7 @@ class BlindEstimator(AnalyticalEstimator):
                     f"{geo.contact_width_mm:.1f} mm the object would be unresolved, so the "
                     "interval is open upwards"
                 ))  # fmt: skip
-                return _open_if_width_drifts(
+                opened = _open_if_width_drifts(
                     dataclasses.replace(
                         alt,
                         flags=alt.flags | {Flag.POOR_FIT},
@@ -1853,6 +1856,9 @@ class BlindEstimator(AnalyticalEstimator):
                     features,
                     geo,
                 )
+                return self._open_as_bound(
+                    opened, features, geo, calibration, rise, max(widest_touch_mm, wider), ramp
+                )
             if alt.modulus_pa < est.modulus_pa:
                 # unresolved from the widest admissible reading too: its (lower) bound holds
                 est = dataclasses.replace(
@@ -1860,6 +1866,57 @@ class BlindEstimator(AnalyticalEstimator):
                                       f"{shift:.1f} mm wider ({why})")
                 )  # fmt: skip
             bound_pa = min(bound_pa, alt.details.get("curved_bound_pa") or bound_pa)
+        return self._foam_checked(est, features, geo, calibration, rise, widest_touch_mm, ramp)
+
+    def _open_as_bound(
+        self,
+        est: ModulusEstimate,
+        features: GraspFeatures,
+        geo: GraspGeometry,
+        calibration: SensorCalibration,
+        rise: ForceRise | None,
+        widest_touch_mm: float,
+        ramp: tuple[np.ndarray, MotionBaseline] | None,
+    ) -> ModulusEstimate:
+        """An estimate open upwards from far above the gel answered as its lower end
+        (:func:`_bound_if_open_above_gel`), that bound made to hold for a densifying foam as every
+        bound is (:meth:`_foam_checked`). The point of the answer is the claim "stiffer than the
+        gel": when a densifying foam that fits the loading frames puts the bound below the gel's
+        modulus (or a foam far softer fits), the open estimate stands instead, its intervals
+        starting no higher than that foam's bound. ``rise``: the force's first detectable rise,
+        None to read it here."""
+        gel_pa = calibration.gel_modulus_pa
+        bound = _bound_if_open_above_gel(est, gel_pa)
+        if bound is est:
+            return est
+        if rise is None:
+            rise = force_rise(features.force_n, features.width_mm)
+        checked = self._foam_checked(bound, features, geo, calibration, rise, widest_touch_mm, ramp)
+        if checked.lower_bound_only and checked.modulus_pa >= gel_pa:
+            return checked
+        foam_pa = float(checked.details["foam_bound_pa"])
+        return dataclasses.replace(
+            est,
+            interval_68_pa=(min(est.interval_68_pa[0], foam_pa), math.inf),
+            interval_95_pa=(min(est.interval_95_pa[0], foam_pa), math.inf),
+            details=_with_note(
+                dict(est.details, foam_bound_pa=foam_pa),
+                f"not answered as a bound: a densifying foam as soft as {foam_pa:.3g} Pa fits "
+                "the loading frames, so the interval starts there",
+            ),
+        )
+
+    def _foam_checked(
+        self,
+        est: ModulusEstimate,
+        features: GraspFeatures,
+        geo: GraspGeometry,
+        calibration: SensorCalibration,
+        rise: ForceRise | None,
+        widest_touch_mm: float,
+        ramp: tuple[np.ndarray, MotionBaseline] | None,
+    ) -> ModulusEstimate:
+        """A lower bound ``est`` made to hold for a densifying foam (module docstring)."""
         # Densifying foams (foam_bound_pa): the bound must hold for the softest foam the
         # loading frames allow, read with all of the closure credited to the object (the gel's
         # flat-punch closure is not the least a tiny foam leaves it: crediting it gave false
