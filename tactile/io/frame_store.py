@@ -91,6 +91,15 @@ def _write_jpeg_blob(
     return ds
 
 
+def _write_raw_reference(g: h5py.Group, reference: np.ndarray, opts: dict[str, Any]) -> None:
+    """``reference_frame``, one chunk as each raw frame is: h5py's automatic chunking would tile
+    a 480 x 640 x 3 image into 48 chunks of 120 x 160 x 1, each read (and checksummed and
+    inflated) on its own. Files written before keep their tiles and read the same."""
+    chunks = tuple(int(n) for n in reference.shape) if reference.size else None
+    ds = g.create_dataset(REFERENCE_RAW, data=reference, chunks=chunks, **opts)
+    ds.attrs["color_order"] = "BGR"
+
+
 def write_frames(
     g: h5py.Group,
     frames: np.ndarray,
@@ -112,7 +121,7 @@ def write_frames(
         ds.attrs["color_order"] = "BGR"
         ds.attrs["dims"] = "T,H,W,C"
         if reference is not None:
-            g.create_dataset(REFERENCE_RAW, data=reference, **opts).attrs["color_order"] = "BGR"
+            _write_raw_reference(g, reference, opts)
         return
     if camera_jpegs is not None:
         _check_camera_jpegs(frames, camera_jpegs, grasp_id)
@@ -121,7 +130,7 @@ def write_frames(
             # the first frame (a recorder's unloaded frame): its camera bytes, verbatim
             _write_jpeg_blob(g, REFERENCE_JPEG, camera_jpegs[:1], reference.shape, "camera")
         elif reference is not None:  # not from the camera's stream: kept lossless
-            g.create_dataset(REFERENCE_RAW, data=reference, **opts).attrs["color_order"] = "BGR"
+            _write_raw_reference(g, reference, opts)
         return
     images = [encode_jpeg(f) for f in frames]
     _write_jpeg_blob(g, JPEG, images, frames.shape[1:], "encoded")

@@ -219,3 +219,35 @@ def test_fletcher32_accepts_exactly_the_checksums_hdf5_accepts(
         except ChunkError:
             direct_ok = False
     assert direct_ok == hdf5_ok
+
+
+def test_many_bodies_sums_are_each_bodys_own_sums() -> None:
+    from tactile.io.deflate_chunks import _fletcher32_sums_many
+
+    rng = np.random.default_rng(5)
+    bodies = [rng.integers(0, 256, n, dtype=np.uint8).tobytes() for n in (1, 2, 7, 720, 4481)]
+    bodies += [b"\xff" * 1001, b"\0" * 64, b"\xff" * 131_072]
+    assert _fletcher32_sums_many(bodies) == [fletcher32_sums(b) for b in bodies]
+
+
+@pytest.mark.parametrize("flip", ["checksum", "stream"])
+def test_a_damaged_tile_of_a_tiled_image_names_that_chunk(tmp_path: Path, flip: str) -> None:
+    """A tiled image's chunks are checksummed together; a damaged one is still caught, and
+    the error names the first damaged chunk in h5py's chunk order, as one chunk at a time."""
+    image = np.random.default_rng(6).integers(0, 256, (37, 50, 3), dtype=np.uint8)
+    with h5py.File(tmp_path / "f.h5", "w") as f:
+        ds = f.create_dataset(
+            "image", data=image, chunks=(16, 20, 1), compression="gzip", fletcher32=True
+        )
+        for offset in ((16, 20, 2), (32, 40, 1)):  # two damaged, the first in C order named
+            _, chunk = ds.id.read_direct_chunk(offset)
+            body = bytearray(chunk[:-4])
+            body[len(body) // 2] ^= 0x55
+            cs = chunk[-4:]
+            if flip == "stream":  # a checksum rewritten to match: zlib's Adler-32 catches it
+                s1, s2 = fletcher32_sums(bytes(body))
+                cs = (s2 << 16 | s1).to_bytes(4, "little")
+            ds.id.write_direct_chunk(offset, bytes(body) + cs)
+        what = "Fletcher-32 checksum mismatch" if flip == "checksum" else "cannot be inflated"
+        with pytest.raises(ChunkError, match=rf"chunk \(16, 20, 2\): .*{what}"):
+            read_whole(ds)

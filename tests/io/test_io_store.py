@@ -47,6 +47,10 @@ def test_single_file_is_one_consolidated_file(tmp_path: Path) -> None:
         frames = f["grasps/g001/frames"]
         assert frames.chunks == (1, 96, 128, 3) and frames.compression == "gzip"
         assert frames.attrs["color_order"] == "BGR"
+        # the reference frame is one chunk too (h5py's own chunking would tile it)
+        reference = f["grasps/g001/reference_frame"]
+        assert reference.chunks == (96, 128, 3) and reference.compression == "gzip"
+        np.testing.assert_array_equal(reference[()], make_grasp(1).reference_frame)
         assert f["grasps/g001/force_n"].attrs["units"] == "N"
         assert f["grasps/g001"].attrs["object_id"] == "object_1"
         np.testing.assert_array_equal(f["grasps/g001/width_mm"][()], make_grasp(1).width_mm)
