@@ -98,10 +98,12 @@ interval is opened upwards (``may_be_stiffer_than_gel``, ``poor_fit``): the clos
 lag.
 
 **An interval open upwards from far above the gel.** The three rules above keep the point
-estimate, a reading of a closure that may be the rig's or the gel's (rigid objects on
+estimate, a reading of a closure or touch the record cannot pin down (rigid objects on
 randomised simulated rigs read 0.1-0.4 MPa there). When the 95 % interval's lower end is at
-least :data:`OPEN_BOUND_GEL_FACTOR` times the gel's modulus, it is the answer, as a lower bound
-(:func:`_bound_if_open_above_gel`): the claim the interval already made.
+least :data:`OPEN_BOUND_GEL_FACTOR` times the gel's modulus, that lower end is the answer, as a
+lower bound, after the densifying-foam check every bound goes through, and only if the checked
+bound still clears the gel (:meth:`BlindEstimator._open_as_bound`); otherwise the open reading
+stands, its intervals starting at the foam's bound.
 """
 
 from __future__ import annotations
@@ -1045,13 +1047,12 @@ OPEN_BOUND_GEL_FACTOR = 10.0**0.2
 def _bound_if_open_above_gel(est: ModulusEstimate, gel_modulus_pa: float) -> ModulusEstimate:
     """A point estimate whose intervals were opened upwards (the closure may be a rigid
     object's: a contact width the record cannot pin down, a rig split, a drifting width) and
-    whose 95 % lower end clears the gel by :data:`OPEN_BOUND_GEL_FACTOR` is answered with that
-    lower end as a lower bound (then flagged ``stiffer_than_gel``).
-
-    The claim is the one its 95 % interval already made ("at least this"); the point it
-    replaces is a reading of a closure that may be the rig's or the gel's, not the object's
-    (rigid spheres, boxes and cylinder ends on randomised simulated rigs read 0.1-0.4 MPa
-    there, 3-6 decades low). Kept in details: ``open_point_pa``."""
+    whose 95 % lower end clears the gel by :data:`OPEN_BOUND_GEL_FACTOR` as that lower end, a
+    lower bound. The point it replaces rests on a closure or touch the record cannot pin down
+    (rigid spheres, boxes and cylinder ends on randomised simulated rigs read 0.1-0.4 MPa there,
+    3-6 decades low); kept in details: ``open_point_pa``. Not safe alone: a densified foam's
+    interval can miss its modulus, so :meth:`BlindEstimator._open_as_bound` sends the bound
+    through the densifying-foam check and keeps it only if it still clears the gel."""
     lower = est.interval_95_pa[0]
     if (
         est.lower_bound_only
@@ -1065,7 +1066,7 @@ def _bound_if_open_above_gel(est: ModulusEstimate, gel_modulus_pa: float) -> Mod
         dict(est.details, open_point_pa=est.modulus_pa),
         f"the interval is open upwards from {lower:.3g} Pa, {lower / gel_modulus_pa:.2g}x the "
         f"gel's modulus: answered as that lower bound (the reading {est.modulus_pa:.3g} Pa "
-        "may be the rig's or the gel's closure)",
+        "rests on a closure or touch the record cannot pin down: see above)",
     )
     return dataclasses.replace(
         est,
