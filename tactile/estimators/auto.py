@@ -121,7 +121,7 @@ def checked_by_blind(
     details = dict(estimate.details, blind_lower_bound_only=blind.lower_bound_only)
     # an interval (it may be open upwards, e.g. an ambiguous contact width), or only a bound;
     # an interval open upwards far above the gel is answered as its lower end (a bound), and
-    # caps as that interval did (blind's ``_bound_if_open_above_gel``)
+    # caps as that interval did (blind's ``BlindEstimator._open_as_bound``)
     resolves = not blind.lower_bound_only or "open_point_pa" in blind.details
     cap = blind.interval_95_pa[0] if resolves else (blind.modulus_pa if flat else math.inf)
     if not cap < estimate.modulus_pa:

@@ -1047,8 +1047,8 @@ OPEN_BOUND_GEL_FACTOR = 10.0**0.2
 def _bound_if_open_above_gel(est: ModulusEstimate, gel_modulus_pa: float) -> ModulusEstimate:
     """A point estimate whose intervals were opened upwards (the closure may be a rigid
     object's: a contact width the record cannot pin down, a rig split, a drifting width) and
-    whose 95 % lower end clears the gel by :data:`OPEN_BOUND_GEL_FACTOR` as that lower end, a
-    lower bound. The point it replaces rests on a closure or touch the record cannot pin down
+    whose 95 % lower end clears the gel by :data:`OPEN_BOUND_GEL_FACTOR`, answered as that lower
+    end, a lower bound. The point it replaces rests on a closure or touch the record cannot pin down
     (rigid spheres, boxes and cylinder ends on randomised simulated rigs read 0.1-0.4 MPa there,
     3-6 decades low); kept in details: ``open_point_pa``. Not safe alone: a densified foam's
     interval can miss its modulus, so :meth:`BlindEstimator._open_as_bound` sends the bound
