@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from tactile.decisions.grasping import prefix
 from tactile.errors import TactileError
 from tactile.estimators.blind import BlindEstimator
 from tactile.evaluation.protocol import blind_metadata
@@ -75,13 +76,7 @@ def read_with_lag(g: Grasp, lag_s: float) -> Grasp | None:
     if n < 2:
         return None
     width = aligned_width_mm(t, np.asarray(g.width_mm, dtype=np.float64), lag_s)
-    return dataclasses.replace(
-        g,
-        frames=g.frames[:n],
-        t_s=g.t_s[:n],
-        force_n=g.force_n[:n],
-        width_mm=width[:n],
-    )
+    return dataclasses.replace(prefix(g, n), width_mm=width[:n])
 
 
 def rig_lag_s(grasp_extra: dict[str, Any], stored: SensorCalibration) -> float | None:

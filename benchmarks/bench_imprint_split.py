@@ -65,7 +65,13 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_rig_split import BASE_ID, REFERENCE_DIAMETER_MM, _base_config, _fitted
+from bench_rig_split import (
+    BASE_ID,
+    REFERENCE_DIAMETER_MM,
+    _base_config,
+    _fitted,
+    abs_error_stats,
+)
 
 from tactile.errors import TactileError
 from tactile.processing.rig_fit import RigFit, fit_rig
@@ -271,13 +277,7 @@ def summary(rows: list[dict[str, Any]], thresholds: tuple[float, float] | None) 
         thresholds = (0.5 * float(np.median(err["current"])), float(err["current"].max()))
     out: dict[str, Any] = {"rigs": len(rows), "thresholds": list(thresholds)}
     for k, e in err.items():
-        out[k] = {
-            "median_abs_err": float(np.median(e)),
-            "p90_abs_err": float(np.percentile(e, 90)),
-            "worst_abs_err": float(e.max()),
-            "worst_rig": rows[int(np.argmax(e))]["rig"],
-            "within_0.05": int((e <= 0.05).sum()),
-        }
+        out[k] = {**abs_error_stats(e, rows), "within_0.05": int((e <= 0.05).sum())}
     for k in FORMULAS:
         signed = np.array([r[k]["c"] - r["true_c"] for r in rows])
         ratio = np.array([r[k]["gel_ratio"] for r in rows], dtype=np.float64)

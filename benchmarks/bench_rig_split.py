@@ -319,6 +319,16 @@ def analyse(case: RigCase, perturb: int, rng: np.random.Generator) -> dict[str, 
     return row
 
 
+def abs_error_stats(err: np.ndarray, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median, 90th percentile and worst of ``err`` (one per row) and the worst row's rig."""
+    return {
+        "median_abs_err": float(np.median(err)),
+        "p90_abs_err": float(np.percentile(err, 90)),
+        "worst_abs_err": float(err.max()),
+        "worst_rig": rows[int(np.argmax(err))]["rig"],
+    }
+
+
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Median and worst |c error| per method over rows with a truth, the 90 % widths of the
     perturbed refits, and the pre-registered rule for each joint fit."""
@@ -328,12 +338,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         err[m] = np.array([abs(r[m]["c"] - r["true_c"]) for r in rows])
     out: dict[str, Any] = {"rigs": len(rows)}
     for k, e in err.items():
-        out[k] = {
-            "median_abs_err": float(np.median(e)),
-            "p90_abs_err": float(np.percentile(e, 90)),
-            "worst_abs_err": float(e.max()),
-            "worst_rig": rows[int(np.argmax(e))]["rig"],
-        }
+        out[k] = abs_error_stats(e, rows)
         if k in METHODS:
             signed = [r[k]["c"] - r["true_c"] for r in rows]
             out[k]["median_err"] = float(np.median(signed))

@@ -193,11 +193,26 @@ def _chunk_bytes(
     where: str,
 ) -> np.ndarray | None:
     """One whole chunk (the dataset's chunk shape), or None when h5py must read it."""
-    body = _raw_chunk(ds, offset)
-    if body is None:
-        return None
+    raw = _raw_chunk(ds, offset)
+    return None if raw is None else _decoded(raw, filters, chunks, where)
+
+
+def _decoded(
+    raw: bytes,
+    filters: tuple[int, ...],
+    chunks: tuple[int, ...],
+    where: str,
+    sums: tuple[int, int] | None = None,
+) -> np.ndarray:
+    """A chunk's stored bytes checked and undone through ``filters``, shaped ``chunks``;
+    ``sums``: the body's Fletcher-32 sums when already taken (:func:`_fletcher32_sums_many`)."""
+    body = raw
     if _FLETCHER32 in filters:
-        body = _check_fletcher32(body, where)
+        if sums is None:
+            body = _check_fletcher32(raw, where)
+        else:
+            body = raw[:-4]
+            _check_sums(body, sums, raw[-4:], where)
     n = math.prod(chunks)
     data: bytes | bytearray = body
     if _DEFLATE in filters:
@@ -268,24 +283,10 @@ def read_whole(ds: h5py.Dataset) -> np.ndarray:
             many = _fletcher32_sums_many([(raws[k] or b"")[:-4] for k in batch])
             for k, pair in zip(batch, many, strict=True):
                 sums[k] = pair
-    n = math.prod(chunks)
     for off, sel, raw, s12 in zip(offsets, sels, raws, sums, strict=True):
         if raw is None:  # not allocated, a filter skipped, or unreadable here: h5py decides
             out[sel] = ds[sel]
             continue
-        where = f"chunk {off}"
-        body = raw
-        if _FLETCHER32 in filters:
-            if s12 is None:
-                body = _check_fletcher32(raw, where)
-            else:
-                body = raw[:-4]
-                _check_sums(body, s12, raw[-4:], where)
-        data: bytes | bytearray = body
-        if _DEFLATE in filters:
-            data = _inflate(body, n, where)
-        elif len(data) != n:
-            raise ChunkError(f"{where}: chunk of {len(data)} bytes, expected {n}")
-        chunk = np.frombuffer(data, dtype=np.uint8).reshape(chunks)
+        chunk = _decoded(raw, filters, chunks, f"chunk {off}", s12)
         out[sel] = chunk[tuple(slice(0, s.stop - s.start) for s in sel)]
     return out

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tactile.decisions.grasping import prefix
 from tactile.estimators import get_estimator
 from tactile.estimators.auto import choose_estimator
 from tactile.estimators.blind import CALIBRATED_LAG_NOTE, UNMEASURED_LAG_NOTE, BlindEstimator
@@ -489,14 +490,7 @@ def test_a_hypothesis_draws_are_sorted_once_for_their_bounds() -> None:
 
 def _cut_at_peak(grasp: Grasp) -> Grasp:
     """The record up to its peak force: no release, so its width lag cannot be measured."""
-    end = int(np.argmax(grasp.force_n)) + 1
-    return dataclasses.replace(
-        grasp,
-        frames=grasp.frames[:end],
-        t_s=grasp.t_s[:end],
-        force_n=grasp.force_n[:end],
-        width_mm=grasp.width_mm[:end],
-    )
+    return prefix(grasp, int(np.argmax(grasp.force_n)) + 1)
 
 
 def test_a_record_without_its_release_says_the_width_lag_was_not_measured() -> None:

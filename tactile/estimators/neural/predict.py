@@ -31,7 +31,7 @@ def predict_log10(
     """Mean and (calibrated) standard deviation of log10 E for a batch of raw inputs; for an
     ensemble, the members combined (:func:`combine_members`)."""
     if not loaded.members:
-        return _predict_one(loaded, arrays)
+        return _predict_tensors(loaded, to_tensors(arrays))
     return combine_members(*member_predictions(loaded, arrays))
 
 
@@ -52,12 +52,6 @@ def combine_members(mus: np.ndarray, sigmas: np.ndarray) -> tuple[np.ndarray, np
     mu = mus.mean(axis=0)
     var = (sigmas**2).mean(axis=0) + mus.var(axis=0)
     return mu, np.sqrt(var)
-
-
-def _predict_one(
-    loaded: LoadedModel, arrays: dict[str, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    return _predict_tensors(loaded, to_tensors(arrays))
 
 
 def _normalized(loaded: LoadedModel, batch: dict[str, Tensor]) -> dict[str, Tensor]:
