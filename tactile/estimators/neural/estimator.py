@@ -297,6 +297,11 @@ class NeuralEstimator:
             stiff = False
             mu, sigma, hi95_pa, more = resolved
             details.update(more, log10_mean=mu, log10_sigma=sigma)
+        if not stiff and self._below_physics_bound(analytical, mu):
+            # the blind physics proved "stiffer than the gel" with a bound built to hold for
+            # any shape and material; a network answer below it contradicts that claim
+            stiff = True
+            details["network_below_physics_bound"] = True
         if stiff:
             lb = bound if bound is not None else min(statistical, e_res)
             details["lower_bound_from"] = "physics" if bound is not None else "network"
@@ -326,6 +331,11 @@ class NeuralEstimator:
             flags=frozenset(flags),
             details=details,
         )
+
+    def _below_physics_bound(self, analytical: ModulusEstimate | None, mu: float) -> bool:
+        """Whether the physics' "stiffer than the gel" bound outranks the answer ``mu``
+        (log10 Pa). ``neural`` has no physics of its own: never."""
+        return False
 
     def _physics_resolves(
         self, net: NetworkAnswer, analytical: ModulusEstimate | None, e_res: float
@@ -390,6 +400,20 @@ class HybridEstimator(NeuralEstimator):
             "network_log10_mean": net.mu,
         }
         return dataclasses.replace(analytical, estimator=self.name, details=details)
+
+    def _below_physics_bound(self, analytical: ModulusEstimate | None, mu: float) -> bool:
+        """The blind physics answered only a bound and flagged it ``stiffer_than_gel`` (a
+        bound built to hold for any shape and material, :func:`blind_bound`), and the answer
+        ``mu`` (log10 Pa) is below it: the hybrid then answers that bound, not a point that
+        contradicts it (a network that reads a rigid object soft must not unflag it). Weak
+        bounds (``unresolved``, below the gel) and given-geometry bounds do not override."""
+        bound = blind_bound(analytical)
+        return (
+            bound > 0.0
+            and analytical is not None
+            and Flag.STIFFER_THAN_GEL in analytical.flags
+            and mu < math.log10(bound)
+        )
 
     def _physics_resolves(
         self, net: NetworkAnswer, analytical: ModulusEstimate | None, e_res: float

@@ -174,3 +174,61 @@ def test_the_network_answers_once_per_grasp(tiny_model: Path, cls: type[NeuralEs
     assert len(calls) == 1
     given = est._predict(inputs, feats, None, grasp.meta, cal, NET)
     assert len(calls) == 1 and given.to_dict() == once.to_dict()
+
+
+def _answer_with(
+    cls: type[NeuralEstimator], model: Path, net: NetworkAnswer, analytical: ModulusEstimate
+) -> ModulusEstimate:
+    class Fixed(cls):  # type: ignore[valid-type,misc]
+        def network_answer(self, inputs: object, meta: object) -> NetworkAnswer:
+            return net
+
+    grasp, feats = disk_grasp(20, modulus_pa=1e4)
+    est = Fixed(model)
+    inputs, feats, _ = prepare_grasp(
+        grasp, est.loaded.config, calibration="sim-wedge-v1", analytical=None, features=feats
+    )
+    return est._predict(
+        inputs, feats, analytical, grasp.meta, resolve_calibration(grasp.meta, "sim-wedge-v1")
+    )
+
+
+def _blind_bound(value_pa: float, flag: Flag) -> ModulusEstimate:
+    return ModulusEstimate(
+        modulus_pa=value_pa,
+        interval_68_pa=(value_pa, math.inf),
+        interval_95_pa=(value_pa, math.inf),
+        estimator="auto",
+        flags=frozenset({flag}),
+        lower_bound_only=True,
+        details={"auto_chose": "blind"},
+    )
+
+
+def test_a_network_reading_below_blinds_stiff_bound_does_not_unflag_the_object(
+    tiny_model: Path,
+) -> None:
+    """Blind proved "stiffer than the gel" (a bound built to hold for any shape and material);
+    a network that reads the object softer than that bound (a rigid object it has not seen,
+    issue 12: a steel bolt read 9e4 Pa) must not turn it into a point below the bound."""
+    bound_pa = 3.0 * GEL_PA
+    low = NetworkAnswer(mu=math.log10(bound_pa) - 1.0, sigma=0.2, ood_score=0.5, sim_to_real_sd=0.0)
+    assert low.mu < _limit(tiny_model)  # the network alone resolves it: a point
+    est = _answer_with(
+        HybridEstimator, tiny_model, low, _blind_bound(bound_pa, Flag.STIFFER_THAN_GEL)
+    )
+    assert est.lower_bound_only and est.modulus_pa == pytest.approx(bound_pa)
+    assert Flag.STIFFER_THAN_GEL in est.flags and math.isinf(est.interval_95_pa[1])
+    assert est.details["network_below_physics_bound"] is True
+    assert est.details["lower_bound_from"] == "analytical (blind)"
+
+    # a weak bound (below the gel: "unresolved") does not override the network's point
+    weak = _answer_with(
+        HybridEstimator, tiny_model, low, _blind_bound(0.5 * GEL_PA, Flag.UNRESOLVED)
+    )
+    assert not weak.lower_bound_only and weak.log10_modulus < math.log10(GEL_PA)
+    # nor does ``neural``, which has no physics of its own
+    alone = _answer_with(
+        NeuralEstimator, tiny_model, low, _blind_bound(bound_pa, Flag.STIFFER_THAN_GEL)
+    )
+    assert not alone.lower_bound_only
