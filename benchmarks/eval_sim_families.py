@@ -20,6 +20,12 @@ moduli, per band of the label (< 0.1 MPa, 0.1–10 MPa, > 10 MPa): the share "wi
 or correctly flagged" (a flag is correct when its bound holds and the label is beyond the
 limit) and the log10 MAE of the point estimates, also of the network's own mean whatever the
 flag (``net``), so where the information runs out is visible.
+
+Against each simulated rig's own true gel (``extra["true_gel_modulus_pa"]``; a second table,
+the same for every estimator whatever limit it has): **correct** = a point within a decade of
+the label, or a lower bound that holds on an object at least 10x its rig's gel; **false
+bounds** = bounds above the label; **rigid points** = objects at least 100x their rig's gel
+answered with a point (issue 11's "rigid unflagged").
 """
 
 from __future__ import annotations
@@ -77,6 +83,10 @@ def estimate_fields(e: Any) -> dict[str, Any]:
     }
 
 
+def _log10_or_none(value: Any) -> float | None:
+    return math.log10(float(value)) if isinstance(value, int | float) and value > 0 else None
+
+
 def rows_for(
     name: str, est: Any, reader: GraspReader, limits: dict[str, float]
 ) -> list[dict[str, Any]]:
@@ -91,6 +101,7 @@ def rows_for(
             "family": family_of(str(meta.extra.get("object_material", ""))),
             "material": str(meta.extra.get("object_material", "")),
             "shape": meta.shape,
+            "gel_log10": _log10_or_none(meta.extra.get("true_gel_modulus_pa")),
         }
         try:
             if isinstance(est, NeuralEstimator):
@@ -125,6 +136,7 @@ def per_object(rows: list[dict[str, Any]], limits: dict[str, float]) -> list[dic
         ok = [r for r in grs if "log10" in r]
         base = {"object": obj, "label": grs[0]["label"], "family": grs[0]["family"]}
         base["material"] = grs[0]["material"]
+        base["gel_log10"] = grs[0].get("gel_log10")
         if not ok:
             out.append({**base, "refused": True})
             continue
@@ -154,6 +166,30 @@ def per_object(rows: list[dict[str, Any]], limits: dict[str, float]) -> list[dic
             }
         )
     return out
+
+
+def against_rig_gel(objs: list[dict[str, Any]]) -> dict[str, int] | None:
+    """Counts against each object's own rig gel (module docstring); None without true gels."""
+    scored = [o for o in objs if not o["refused"] and o.get("gel_log10") is not None]
+    if not scored:
+        return None
+    correct = false = rigid_points = 0
+    for o in scored:
+        lab, gel = o["label"], o["gel_log10"]
+        if o["flagged"]:
+            false += o["log10"] > lab
+            correct += o["log10"] <= lab and lab >= gel + 1.0
+        else:
+            correct += abs(o["log10"] - lab) <= 1.0
+            rigid_points += lab >= gel + 2.0
+    return {
+        "objects": len(scored),
+        "refused": sum(o["refused"] for o in objs),
+        "correct": correct,
+        "false_bounds": false,
+        "rigid_objects": sum(o["label"] >= o["gel_log10"] + 2.0 for o in scored),
+        "rigid_points": rigid_points,
+    }
 
 
 def _mean(values: list[float]) -> float:
@@ -229,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         objs = per_object(rows_for(name, makers[name](), reader, limits), limits)
         report["objects"][name] = objs
         report["summary"][name] = summarize(objs)
+        report.setdefault("against_rig_gel", {})[name] = against_rig_gel(objs)
     constant = loaded.normalization.target_mean
     labels = {o["object"]: (o["label"], o["family"]) for o in report["objects"][args.estimators[0]]}
     report["constant_log10"] = constant
@@ -257,6 +294,21 @@ def main(argv: list[str] | None = None) -> int:
         f"constant (10^{constant:.2f} Pa) within a decade: "
         + ", ".join(f"{k} {v:.1%}" for k, v in report["constant"].items())
     )
+    rig = report["against_rig_gel"]
+    if any(v is not None for v in rig.values()):
+        print("\nAgainst each rig's own true gel (module docstring): correct (a point within a")
+        print("decade, or a bound that holds on an object >= 10x its gel) / false bounds / rigid")
+        print("(>= 100x its gel) answered with a point; constant within a decade beside")
+        print("| estimator | objects | correct | false bounds | rigid points | refused |")
+        print("|---|---|---|---|---|---|")
+        for name, c in rig.items():
+            if c is not None:
+                print(
+                    f"| {name} | {c['objects']} | {c['correct']} | {c['false_bounds']} | "
+                    f"{c['rigid_points']} of {c['rigid_objects']} | {c['refused']} |"
+                )
+        n_const = sum(abs(constant - lab) <= 1 for lab, _ in labels.values())
+        print(f"| constant | {len(labels)} | {n_const} within a decade | | | |")
     print("\nBy band of the label (all families): objects, within a decade or correctly flagged,")
     print("MAE of point estimates, MAE of the network's own mean, share flagged")
     print("| estimator | " + " | ".join(b for b, _, _ in BANDS) + " |")
