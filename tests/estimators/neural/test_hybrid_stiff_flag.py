@@ -33,22 +33,25 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return save_checkpoint(path, create_model(cfg).eval(), norm, info={})
 
 
-def _fixed(cls: type[NeuralEstimator], model: Path) -> NeuralEstimator:
+def _fixed(cls: type[NeuralEstimator], model: Path, net: NetworkAnswer = NET) -> NeuralEstimator:
     class Fixed(cls):  # type: ignore[valid-type,misc]
         def network_answer(self, inputs: object, meta: object) -> NetworkAnswer:
-            return NET
+            return net
 
     return Fixed(model)
 
 
 def _answer(
-    cls: type[NeuralEstimator], model: Path, analytical: ModulusEstimate | None
+    cls: type[NeuralEstimator],
+    model: Path,
+    analytical: ModulusEstimate | None,
+    net: NetworkAnswer = NET,
 ) -> ModulusEstimate:
-    """The estimator's answer on a synthetic soft grasp, with the network's answer ``NET``
+    """The estimator's answer on a synthetic soft grasp, with the network's answer ``net``
     and ``analytical`` as the physics' (no rig calibration: the limit is the uncalibrated
     one, and the closure counts as unresolved)."""
     grasp, feats = disk_grasp(20, modulus_pa=1e4)
-    est = _fixed(cls, model)
+    est = _fixed(cls, model, net)
     inputs, feats, _ = prepare_grasp(
         grasp, est.loaded.config, calibration="sim-wedge-v1", analytical=None, features=feats
     )
@@ -176,23 +179,6 @@ def test_the_network_answers_once_per_grasp(tiny_model: Path, cls: type[NeuralEs
     assert len(calls) == 1 and given.to_dict() == once.to_dict()
 
 
-def _answer_with(
-    cls: type[NeuralEstimator], model: Path, net: NetworkAnswer, analytical: ModulusEstimate
-) -> ModulusEstimate:
-    class Fixed(cls):  # type: ignore[valid-type,misc]
-        def network_answer(self, inputs: object, meta: object) -> NetworkAnswer:
-            return net
-
-    grasp, feats = disk_grasp(20, modulus_pa=1e4)
-    est = Fixed(model)
-    inputs, feats, _ = prepare_grasp(
-        grasp, est.loaded.config, calibration="sim-wedge-v1", analytical=None, features=feats
-    )
-    return est._predict(
-        inputs, feats, analytical, grasp.meta, resolve_calibration(grasp.meta, "sim-wedge-v1")
-    )
-
-
 def _blind_bound(value_pa: float, flag: Flag) -> ModulusEstimate:
     return ModulusEstimate(
         modulus_pa=value_pa,
@@ -214,21 +200,15 @@ def test_a_network_reading_below_blinds_stiff_bound_does_not_unflag_the_object(
     bound_pa = 3.0 * GEL_PA
     low = NetworkAnswer(mu=math.log10(bound_pa) - 1.0, sigma=0.2, ood_score=0.5, sim_to_real_sd=0.0)
     assert low.mu < _limit(tiny_model)  # the network alone resolves it: a point
-    est = _answer_with(
-        HybridEstimator, tiny_model, low, _blind_bound(bound_pa, Flag.STIFFER_THAN_GEL)
-    )
+    est = _answer(HybridEstimator, tiny_model, _blind_bound(bound_pa, Flag.STIFFER_THAN_GEL), low)
     assert est.lower_bound_only and est.modulus_pa == pytest.approx(bound_pa)
     assert Flag.STIFFER_THAN_GEL in est.flags and math.isinf(est.interval_95_pa[1])
     assert est.details["network_below_physics_bound"] is True
     assert est.details["lower_bound_from"] == "analytical (blind)"
 
     # a weak bound (below the gel: "unresolved") does not override the network's point
-    weak = _answer_with(
-        HybridEstimator, tiny_model, low, _blind_bound(0.5 * GEL_PA, Flag.UNRESOLVED)
-    )
+    weak = _answer(HybridEstimator, tiny_model, _blind_bound(0.5 * GEL_PA, Flag.UNRESOLVED), low)
     assert not weak.lower_bound_only and weak.log10_modulus < math.log10(GEL_PA)
     # nor does ``neural``, which has no physics of its own
-    alone = _answer_with(
-        NeuralEstimator, tiny_model, low, _blind_bound(bound_pa, Flag.STIFFER_THAN_GEL)
-    )
+    alone = _answer(NeuralEstimator, tiny_model, _blind_bound(bound_pa, Flag.STIFFER_THAN_GEL), low)
     assert not alone.lower_bound_only
