@@ -9,7 +9,8 @@ being measured. Here one worker process per tree (``PYTHONPATH`` = the tree, bot
 ``--core``) estimates the *same grasp* one right after the other, the order alternating from
 grasp to grasp: each grasp's pair is timed seconds apart, under the same load. Each worker times
 its own CPU (``time.process_time``) around ``est.estimate_stored(reader, gid, calibration=None,
-meta=reader.metadata(gid))`` for a network estimator (as ``bench_estimate_tail.py``; an
+meta=reader.metadata(gid))`` in one ``reader.holding(gid)`` for a network estimator (as
+``bench_estimate_tail.py`` and ``tactile estimate``; an
 analytical one through ``tactile.evaluation.runner.estimate_stored``), one torch / OpenCV
 thread; per grasp the median of ``--repeats`` estimates after one first (warm-up) estimate.
 Prints per file and tree median / p95 / max / grasps over ``--limit-ms`` and the median paired
@@ -46,7 +47,8 @@ def estimate(r, gid):
     if isinstance(est, AnalyticalEstimator):
         estimate_stored(r, gid, est)
     else:
-        est.estimate_stored(r, gid, calibration=None, meta=r.metadata(gid))
+        with r.holding(gid):
+            est.estimate_stored(r, gid, calibration=None, meta=r.metadata(gid))
 readers = {}
 print(json.dumps(tactile.__file__), flush=True)
 for line in sys.stdin:

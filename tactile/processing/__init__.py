@@ -1,5 +1,13 @@
 """Frames and signals -> physical features: pad warp, contact mask/area, depth, loading phase."""
 
+# Two numpy submodules are loaded lazily by numpy itself: ``numpy.ma`` on the first
+# ``np.median`` (its NaN check asks ``np.ma``) and ``numpy.random`` on the first random generator
+# (the blind estimator's Monte Carlo). Imported here, with the package, they are paid once when a
+# process starts (~10 ms and ~7 ms on the benchmark machine) instead of inside the first grasp
+# it estimates (BENCHMARKS.md, "First grasp of a process").
+import numpy.ma
+import numpy.random  # noqa: F401
+
 from tactile.processing.contact import (
     contact_area_mm2,
     contact_mask,
