@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
+from tactile.estimators.neural.checkpoint import LoadedModel
 from tactile.estimators.neural.config import (
     FORCE_CHANNELS,
     GEOMETRY_CHANNELS,
@@ -13,7 +15,7 @@ from tactile.estimators.neural.config import (
 )
 from tactile.estimators.neural.data import PreparedDataset, prepare_grasp
 from tactile.estimators.neural.inputs import Normalization, stack_inputs
-from tactile.estimators.neural.model import model_config
+from tactile.estimators.neural.model import create_model, model_config
 from tactile.types import Grasp, GraspFeatures, GraspMetadata
 
 
@@ -102,3 +104,14 @@ def tiny_untrained_setup() -> tuple[MultiTowerConfig, Normalization]:
         for g, f in grasps
     ]
     return cfg, Normalization.fit(stack_inputs(items), np.array([4.0, 6.0, 8.0]))
+
+
+def tiny_untrained_model(n_objects: int = 4) -> tuple[LoadedModel, dict[str, np.ndarray]]:
+    """An untrained ``mt-tiny`` network (seed 0) as a loaded model with
+    :func:`tiny_untrained_setup`'s normalisation, and the inputs of ``n_objects`` synthetic
+    grasps to feed it."""
+    cfg, norm = tiny_untrained_setup()
+    torch.manual_seed(0)
+    model = create_model(cfg).eval()
+    arrays = synthetic_dataset(cfg, n_objects=n_objects).arrays
+    return LoadedModel(model=model, config=cfg, normalization=norm), arrays

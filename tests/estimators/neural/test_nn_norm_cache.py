@@ -6,21 +6,16 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import torch
-from conftest import synthetic_dataset, tiny_untrained_setup
+from conftest import tiny_untrained_model
 
 from tactile.estimators.neural.checkpoint import LoadedModel
 from tactile.estimators.neural.inputs import Normalization
-from tactile.estimators.neural.model import create_model
 from tactile.estimators.neural.predict import predict_log10
 
 
 def test_a_replaced_normalisation_is_read_not_the_cached_one() -> None:
-    cfg, norm = tiny_untrained_setup()
-    torch.manual_seed(0)
-    model = create_model(cfg).eval()
-    arrays = synthetic_dataset(cfg, n_objects=4).arrays
-    loaded = LoadedModel(model=model, config=cfg, normalization=norm)
+    loaded, arrays = tiny_untrained_model()
+    norm = loaded.normalization
     before, _ = predict_log10(loaded, arrays)
     assert loaded.norm_tensors is not None and loaded.norm_tensors[0] is norm
     assert np.array_equal(predict_log10(loaded, arrays)[0], before)  # from the cache: the same
@@ -33,7 +28,7 @@ def test_a_replaced_normalisation_is_read_not_the_cached_one() -> None:
     )
     loaded.normalization = shifted
     after, _ = predict_log10(loaded, arrays)
-    fresh = LoadedModel(model=model, config=cfg, normalization=shifted)
+    fresh = LoadedModel(model=loaded.model, config=loaded.config, normalization=shifted)
     assert np.array_equal(after, predict_log10(fresh, arrays)[0])
     assert not np.allclose(after, before)
     # a copy with the first normalisation back (the cache tuple copied with it) reads that one
@@ -41,5 +36,5 @@ def test_a_replaced_normalisation_is_read_not_the_cached_one() -> None:
     assert np.array_equal(predict_log10(back, arrays)[0], before)
     # float64 inputs: their own cached statistics, the numbers of an uncached model
     wide = {k: v.astype(np.float64) if v.dtype.kind == "f" else v for k, v in arrays.items()}
-    cold = LoadedModel(model=model, config=cfg, normalization=norm)
+    cold = LoadedModel(model=loaded.model, config=loaded.config, normalization=norm)
     assert np.array_equal(predict_log10(back, wide)[0], predict_log10(cold, wide)[0])

@@ -4,22 +4,16 @@ at loading, and it changes no answer."""
 from __future__ import annotations
 
 import numpy as np
-import torch
-from conftest import synthetic_dataset, tiny_untrained_setup
+from conftest import tiny_untrained_model
 
 from tactile.estimators.neural.checkpoint import LoadedModel
 from tactile.estimators.neural.estimator import warm_up
-from tactile.estimators.neural.model import create_model
 from tactile.estimators.neural.predict import member_predictions
 
 
 def test_warm_up_runs_the_network_and_changes_no_answer() -> None:
-    cfg, norm = tiny_untrained_setup()
-    torch.manual_seed(0)
-    model = create_model(cfg).eval()
-    arrays = synthetic_dataset(cfg, n_objects=4).arrays
-    cold = LoadedModel(model=model, config=cfg, normalization=norm)
-    warm = LoadedModel(model=model, config=cfg, normalization=norm)
+    cold, arrays = tiny_untrained_model()
+    warm = LoadedModel(model=cold.model, config=cold.config, normalization=cold.normalization)
     warm_up(warm)
     assert warm.norm_tensors is not None  # it ran the inference path (statistics cached)
     for one in range(len(arrays["force"])):
