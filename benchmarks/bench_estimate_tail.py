@@ -12,7 +12,7 @@ grasp is estimated in this process (a user's case: nothing cached for it yet) an
 
 The first grasp a process estimates also pays one-off costs, which the "first" column
 includes: mostly the first touch of the memory its frames and arrays take (page faults), and
-the Fletcher-32 weight table of a JPEG store. As in ``tactile estimate``, the estimator is
+the Fletcher-32 weight table of a raw-frame store. As in ``tactile estimate``, the estimator is
 loaded before the timer: its imports (with them ``numpy.ma`` and ``numpy.random``, which
 :mod:`tactile.processing` imports up front) and, for a network, loading the model and its first
 run (``resolve_model``'s warm-up) are start-up, not any grasp's time (BENCHMARKS.md quotes
