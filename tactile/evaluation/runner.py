@@ -231,25 +231,20 @@ def _one_stored(
     t0 = time.perf_counter()
     object_id, label = gid, None
     try:
-        if isinstance(est, AnalyticalEstimator):
-            # as estimate_stored, the metadata read in the same hold as the grasp's signals
-            # and frames, and parsed once (a second open and parse cost ~2 ms a grasp)
-            with reader.holding(gid):
-                recorded = reader.metadata(gid)
-                meta = label_meta(recorded, labels, protocol)
-                object_id, label = meta.object_id, meta.label_modulus_pa
+        # the metadata read in the same hold as the estimator's reads and parsed once (a
+        # second open and parse of the grasp's file cost ~1-2 ms a grasp)
+        with reader.holding(gid):
+            recorded = reader.metadata(gid)
+            meta = label_meta(recorded, labels, protocol)
+            object_id, label = meta.object_id, meta.label_modulus_pa
+            if isinstance(est, AnalyticalEstimator):  # as estimate_stored: features read here
                 meta, feats, cal = _stored_features(
                     reader, gid, est, calibration, labels, max_image_frames, protocol, recorded
                 )
-            estimate = est.estimate_features(feats, meta=meta, calibration=cal)
-        else:  # its own partial read (the network: the frames its inputs were trained on)
-            # the metadata read in the same hold as the estimator's reads (one open of the
-            # grasp's file, not two: ~1 ms a grasp)
-            with reader.holding(gid):
-                recorded = reader.metadata(gid)
-                meta = label_meta(recorded, labels, protocol)
-                object_id, label = meta.object_id, meta.label_modulus_pa
+            else:  # its own partial read (the network: the frames its inputs were trained on)
                 estimate = est.estimate_stored(reader, gid, calibration=calibration, meta=meta)
+        if isinstance(est, AnalyticalEstimator):  # the estimate after the hold, as estimate_stored
+            estimate = est.estimate_features(feats, meta=meta, calibration=cal)
         estimate = with_recording_flags(estimate, recorded)
     except StoreError as exc:
         if isinstance(exc, GraspNotFoundError):

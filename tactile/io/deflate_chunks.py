@@ -277,11 +277,11 @@ def read_whole(ds: h5py.Dataset) -> np.ndarray:
     raws: list[bytes | None] = [_raw_chunk(ds, off) for off in offsets]
     sums: list[tuple[int, int] | None] = [None] * len(raws)
     if _FLETCHER32 in filters:
-        batch = [k for k, r in enumerate(raws) if r is not None and len(r) > 4]
-        total = sum((len(raws[k] or b"") - 3) // 2 for k in batch)
-        if len(batch) > 1 and total <= _MANY_WORDS:
-            many = _fletcher32_sums_many([(raws[k] or b"")[:-4] for k in batch])
-            for k, pair in zip(batch, many, strict=True):
+        bodies = {k: r[:-4] for k, r in enumerate(raws) if r is not None and len(r) > 4}
+        words = sum((len(b) + 1) // 2 for b in bodies.values())
+        if len(bodies) > 1 and words <= _MANY_WORDS:
+            many = _fletcher32_sums_many(list(bodies.values()))
+            for k, pair in zip(bodies, many, strict=True):
                 sums[k] = pair
     for off, sel, raw, s12 in zip(offsets, sels, raws, sums, strict=True):
         if raw is None:  # not allocated, a filter skipped, or unreadable here: h5py decides

@@ -28,13 +28,7 @@ from typing import Any
 import numpy as np
 
 from tactile.errors import ConfigError
-from tactile.estimators.neural.config import (
-    ANALYTICAL_CHANNELS,
-    FORCE_CHANNELS,
-    GEOMETRY_CHANNELS,
-    WIDTH_CHANNELS,
-    MultiTowerConfig,
-)
+from tactile.estimators.neural.config import MultiTowerConfig, grasp_input_shapes
 from tactile.estimators.neural.data import PreparedDataset
 from tactile.estimators.neural.recipe import TrainingRecipe
 from tactile.search.space import (
@@ -212,14 +206,7 @@ def measure_latency_ms(config: MultiTowerConfig, *, repeats: int = 30, threads: 
     try:
         torch.manual_seed(0)
         model = MultiTowerNet(config).eval()
-        k, s = config.k_frames, config.image_size
-        x = {
-            "images": torch.rand(1, k, s, s),
-            "force": torch.rand(1, len(FORCE_CHANNELS), k),
-            "width": torch.rand(1, len(WIDTH_CHANNELS), k),
-            "analytical": torch.rand(1, len(ANALYTICAL_CHANNELS)),
-            "geometry": torch.rand(1, len(GEOMETRY_CHANNELS)),
-        }
+        x = {key: torch.rand(*shape) for key, shape in grasp_input_shapes(config).items()}
         times = []
         with torch.inference_mode():
             for i in range(repeats + 3):

@@ -262,6 +262,18 @@ class MultiTowerConfig:
         return cls.from_dict(data)
 
 
+def grasp_input_shapes(config: MultiTowerConfig) -> dict[str, tuple[int, ...]]:
+    """The shape of each of the network's inputs for one grasp (a batch of one)."""
+    k, s = config.k_frames, config.image_size
+    return {
+        "images": (1, k, s, s),
+        "force": (1, len(FORCE_CHANNELS), k),
+        "width": (1, len(WIDTH_CHANNELS), k),
+        "analytical": (1, len(ANALYTICAL_CHANNELS)),
+        "geometry": (1, len(GEOMETRY_CHANNELS)),
+    }
+
+
 def _tower_from_dict(cls: type[Any], name: str, data: dict[str, Any]) -> Any:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)

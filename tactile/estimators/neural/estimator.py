@@ -41,12 +41,7 @@ from tactile.estimators.base import resolve_calibration
 from tactile.estimators.elastic import pad_area_mm2
 from tactile.estimators.loading import flat_face_possible
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
-from tactile.estimators.neural.config import (
-    ANALYTICAL_CHANNELS,
-    FORCE_CHANNELS,
-    GEOMETRY_CHANNELS,
-    WIDTH_CHANNELS,
-)
+from tactile.estimators.neural.config import grasp_input_shapes
 from tactile.estimators.neural.data import prepare_grasp, prepare_stored
 from tactile.estimators.neural.inputs import GraspInputs
 from tactile.estimators.neural.limits import PhysicsLimits, physics_limits
@@ -107,14 +102,7 @@ def warm_up(loaded: LoadedModel) -> None:
     discarded: torch's first call in a process (operator set-up, first allocations, the
     normalisation's cached tensors) costs ~2-3 ms per model that belongs to loading it, not to
     the first grasp estimated. Inference mode, eval networks: nothing in the model changes."""
-    k, s = loaded.config.k_frames, loaded.config.image_size
-    shapes = {
-        "images": (1, k, s, s),
-        "force": (1, len(FORCE_CHANNELS), k),
-        "width": (1, len(WIDTH_CHANNELS), k),
-        "analytical": (1, len(ANALYTICAL_CHANNELS)),
-        "geometry": (1, len(GEOMETRY_CHANNELS)),
-    }
+    shapes = grasp_input_shapes(loaded.config)
     member_predictions(loaded, {key: np.zeros(shape, np.float32) for key, shape in shapes.items()})
 
 
