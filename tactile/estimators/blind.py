@@ -1345,9 +1345,11 @@ def _line_half_width_bisection(approach_mm: np.ndarray, radius_mm: np.ndarray) -
     return 0.5 * (lo + hi)
 
 
-#: Newton steps of :func:`_line_half_width_newton` (from its start, 6 reach the root to rounding
-#: for every approach up to 0.99 of the law's top; more are never needed where it is used).
-_LINE_NEWTON_STEPS = 6
+#: Newton steps of :func:`_line_half_width_newton`: from its start, 6 reach the root to rounding
+#: for approaches up to 0.95 of the law's top, 7 up to 0.99 (a step costs ~1/40 of the
+#: bisection, an element left to the bisection its 40 steps: a simulated hard ellipsoid's
+#: hypotheses had one at 0.97 and one at 0.985).
+_LINE_NEWTON_STEPS = 7
 #: Where Newton's answer is used: the approach at most this share of the law's top, 4R/e²
 #: (there b is still well-conditioned: dln δ/dln b ≥ 0.25, and Newton's root is simple), ...
 _LINE_NEWTON_TOP_SHARE = 0.99
@@ -1369,7 +1371,7 @@ def _line_half_width_newton(
     reads y = e^-2u·(2u − 1), i.e. ``F(u) = ln(2u − 1) − 2u − ln y = 0``. F is concave
     (F'' = −4/(2u − 1)²) and decreasing for u > 1 (F' = −4(u − 1)/(2u − 1)), so from any start
     right of the root (F ≤ 0) every Newton step stays right of it and moves towards it. The
-    start u0 = −ln y is right of it: F(u0) = ln(y·(2u0 − 1)) ≤ 0 as e^-L·(2L − 1) ≤ 1. Six
+    start u0 = −ln y is right of it: F(u0) = ln(y·(2u0 − 1)) ≤ 0 as e^-L·(2L − 1) ≤ 1. Seven
     steps, each one logarithm and a few products, against the bisection's 40 (each with its
     logarithm): the strip half-widths of the hypotheses' draws and of the foam bound's
     draws × frames (BENCHMARKS.md, lat27)."""

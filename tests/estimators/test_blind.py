@@ -447,7 +447,7 @@ def _strip_draws() -> tuple[np.ndarray, np.ndarray]:
     approach[:10] = np.nan
     approach[10:20] = 0.0
     top = 4.0 * radius * math.exp(-2.0)
-    approach[20:40] = top[20:40] * np.linspace(0.98, 1.0, 20)
+    approach[20:40] = top[20:40] * np.linspace(0.991, 1.0, 20)
     approach[40:60] = top[40:60] * 1e-12
     return approach, radius
 
