@@ -39,12 +39,6 @@ from tactile.estimators import get_estimator
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.evaluation.runner import estimate_stored
 from tactile.io import GraspReader
-try:  # as `tactile estimate` at start-up (trees from before it lack it)
-    from tactile.cli._common import keep_freed_memory
-except ImportError:
-    pass
-else:
-    keep_freed_memory()
 est = get_estimator(sys.argv[1])
 if not isinstance(est, AnalyticalEstimator):
     import torch

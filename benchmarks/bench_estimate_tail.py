@@ -16,10 +16,7 @@ the Fletcher-32 weight table of a raw-frame store. As in ``tactile estimate``, t
 loaded before the timer: its imports (with them ``numpy.ma`` and ``numpy.random``, which
 :mod:`tactile.processing` imports up front) and, for a network, loading the model and its first
 run (``resolve_model``'s warm-up) are start-up, not any grasp's time (BENCHMARKS.md quotes
-them separately). Also as ``tactile estimate``, glibc is asked at start-up to keep the memory
-a grasp frees for the next, with a reserve already faulted in
-(:func:`tactile.cli._common.keep_freed_memory`; ``--glibc-defaults``: not). The process's peak
-resident memory is printed at the end.
+them separately). The process's peak resident memory is printed at the end.
 """
 
 from __future__ import annotations
@@ -45,16 +42,10 @@ def main() -> None:
     p.add_argument("--limit-ms", type=float, default=50.0)
     p.add_argument("--slowest", type=int, default=3, help="list this many slowest grasps")
     p.add_argument("--json", default=None, help="write per-grasp CPU ms here")
-    p.add_argument(
-        "--glibc-defaults",
-        action="store_true",
-        help="leave glibc's malloc as it is (tactile estimate keeps freed memory, see above)",
-    )
     args = p.parse_args()
 
     import cv2
 
-    from tactile.cli._common import keep_freed_memory
     from tactile.errors import TactileError
     from tactile.estimators import get_estimator
     from tactile.estimators.base import AnalyticalEstimator
@@ -62,7 +53,6 @@ def main() -> None:
     from tactile.io import GraspReader
 
     cv2.setNumThreads(1)
-    kept = False if args.glibc_defaults else keep_freed_memory()
     est = get_estimator(args.estimator)
     if not isinstance(est, AnalyticalEstimator):  # the network path: one torch thread
         import torch
@@ -102,10 +92,7 @@ def main() -> None:
                 "slowest " + ", ".join(f"{k.split(':', 1)[1]} {out[k][col]:.0f}" for k in slow)
             )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-    print(
-        f"load average {os.getloadavg()[0]:.2f}; peak RSS {peak_mb:.0f} MB; "
-        f"freed memory kept: {'yes' if kept else 'no (glibc defaults)'}"
-    )
+    print(f"load average {os.getloadavg()[0]:.2f}; peak RSS {peak_mb:.0f} MB")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(out, f, indent=0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 from typing import Any
 
@@ -17,7 +16,6 @@ __all__ = [
     "add_model_flag",
     "add_output_flags",
     "add_progress_flags",
-    "keep_freed_memory",
     "non_negative_int",
     "print_json",
     "print_json_lines",
@@ -82,75 +80,6 @@ def add_model_flag(parser: argparse.ArgumentParser) -> None:
         help="trained network for --estimator neural/hybrid: a folder written by `tactile "
         "train --out`, its model.pt, or a name under models/ (default: models/default)",
     )
-
-
-#: glibc's ``mallopt`` parameters (``malloc.h``) and the values :func:`keep_freed_memory` sets.
-_M_TRIM_THRESHOLD = -1
-_M_MMAP_THRESHOLD = -3
-#: Blocks up to this size come from the heap, not their own ``mmap``: 32 MiB, glibc's largest
-#: mmap threshold on 64-bit (``HEAP_MAX_SIZE / 2``), above a grasp's decoded frames (~16 MB).
-MMAP_THRESHOLD_BYTES = 32 << 20
-#: Free memory at the heap's top is returned to the system only beyond this.
-TRIM_THRESHOLD_BYTES = 512 << 20
-#: The heap reserve faulted in at start-up: blocks of this size (under the mmap threshold, so
-#: from the heap) ...
-RESERVE_BLOCK_BYTES = 24 << 20
-#: ... this many, held together, then freed: 96 MiB at the heap's top, more than a grasp's
-#: estimate takes at once (its decoded frames ~16 MB and their features).
-RESERVE_BLOCKS = 4
-#: Environment variables through which a user sets glibc's malloc thresholds: then left alone.
-_MALLOC_ENV = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_")
-
-
-def keep_freed_memory() -> bool:
-    """Keep the memory an estimate frees in the process for the next grasp, and have some ready
-    before the first (glibc only).
-
-    glibc serves a large block (a grasp's decoded frames, ~16 MB) with its own ``mmap`` and
-    unmaps it when freed, and trims the heap's free top; the next grasp's arrays then fault
-    their pages in again, in system time, with transparent huge pages (NumPy asks for them on
-    large arrays) at several ms each (BENCHMARKS.md, lat27). Raising glibc's mmap and trim
-    thresholds (``mallopt``) keeps freed blocks in the heap for reuse: a process estimating
-    many grasps stays near its peak memory instead of giving it back between grasps. Then a
-    reserve (:data:`RESERVE_BLOCKS` × :data:`RESERVE_BLOCK_BYTES`) is written and freed, so that
-    its faults (and huge-page compaction) are paid at start-up, not by the first grasps
-    (docs/decisions.md, "Keeping freed memory in ``tactile estimate``").
-
-    Called by ``tactile estimate`` at start-up (and the timing benchmarks, which do what it
-    does), not on import: a library user's process keeps glibc's defaults. True when set; False,
-    without raising, off Linux/glibc, when ``mallopt`` is unavailable or refuses, or when the
-    user set glibc's malloc thresholds (``MALLOC_*_`` or a ``glibc.malloc`` tunable)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    if any(name in os.environ for name in _MALLOC_ENV):
-        return False
-    if "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", ""):
-        return False
-    try:
-        libc = os.confstr("CS_GNU_LIBC_VERSION") or ""
-    except (AttributeError, ValueError, OSError):
-        return False
-    if not libc.startswith("glibc"):
-        return False
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    mallopt.restype = ctypes.c_int
-    # mallopt answers 1 on success, 0 on a value it refuses
-    if not (
-        mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
-        and mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
-    ):
-        return False
-    # written, not only allocated: the pages are faulted in now; freed together, they join the
-    # heap's top, which the trim threshold now keeps
-    reserve = [np.ones(RESERVE_BLOCK_BYTES, dtype=np.uint8) for _ in range(RESERVE_BLOCKS)]
-    del reserve
-    return True
 
 
 #: Estimators that run a trained network (and so take --model).

@@ -9,7 +9,6 @@ from typing import Any
 from tactile.cli._common import (
     add_json_flag,
     add_model_flag,
-    keep_freed_memory,
     print_json_lines,
     resolve_estimator,
 )
@@ -67,8 +66,6 @@ def _row_text(r: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     from tactile.evaluation.runner import estimate_dataset
 
-    # the memory one grasp frees is reused by the next, not faulted in again (glibc only)
-    keep_freed_memory()
     labels = None
     if args.labels is not None:
         from tactile.io.labels import read_label_table
