@@ -16,7 +16,7 @@ the Fletcher-32 weight table of a raw-frame store. As in ``tactile estimate``, t
 loaded before the timer: its imports (with them ``numpy.ma`` and ``numpy.random``, which
 :mod:`tactile.processing` imports up front) and, for a network, loading the model and its first
 run (``resolve_model``'s warm-up) are start-up, not any grasp's time (BENCHMARKS.md quotes
-them separately).
+them separately). The process's peak resident memory is printed at the end.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import statistics
 import time
 
@@ -90,7 +91,8 @@ def main() -> None:
                 f"{int((ms > args.limit_ms).sum())} of {ms.size} over {args.limit_ms:g} ms; "
                 "slowest " + ", ".join(f"{k.split(':', 1)[1]} {out[k][col]:.0f}" for k in slow)
             )
-    print(f"load average {os.getloadavg()[0]:.2f}")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(f"load average {os.getloadavg()[0]:.2f}; peak RSS {peak_mb:.0f} MB")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(out, f, indent=0)
