@@ -186,7 +186,9 @@ def test_the_strip_half_width_table_is_kept_per_radius_and_solves_the_law(
     fresh_grid = np.linspace(0.0, 2.0 * radius_mm, 801)
     assert np.array_equal(grid, fresh_grid)
     fresh = _line_half_width(fresh_grid, np.full_like(fresh_grid, radius_mm))
-    np.testing.assert_allclose(b, fresh, rtol=1e-13, atol=0.0)
+    # the table is the bisection's (resolution 4R/e·2^-41), a fresh solve Newton's where that
+    # resolution is at most 2^-30 of b (and the bisection's elsewhere)
+    np.testing.assert_allclose(b, fresh, rtol=2.0**-30, atol=0.0)
     reach = grid < 0.999 * 4.0 * radius_mm / math.e**2  # beyond, b stops at 4R/e (the law's top)
     np.testing.assert_allclose(
         line_approach_mm(b[reach], radius_mm), grid[reach], rtol=1e-9, atol=1e-12
@@ -422,17 +424,10 @@ def test_the_late_read_tests_batched_contacts_answer_as_one_at_a_time() -> None:
             a, b = (mid, b) if path >> step & 1 else (a, mid)
 
 
-def test_the_strip_half_width_bisection_is_line_approach_mms_bit_for_bit() -> None:
-    """``_line_half_width`` inlines ``line_approach_mm`` in its bisection (4R and the error
-    state set once): bit for bit the bisection on ``line_approach_mm`` itself."""
-    import numpy as np
-
-    from tactile.estimators.blind import _line_half_width
+def _bisection_on_line_approach_mm(approach: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    """The strip half-width by 40 steps of bisection on ``line_approach_mm`` itself."""
     from tactile.estimators.line import line_approach_mm
 
-    rng = np.random.default_rng(6)
-    radius = rng.uniform(1.0, 40.0, 3000)
-    approach = rng.uniform(-0.1, 2.5, 3000) * radius * rng.choice([1.0, 1e-3, 1e-6], 3000)
     lo = np.zeros_like(approach)
     hi = (4.0 / math.e) * radius
     for _ in range(40):
@@ -440,7 +435,60 @@ def test_the_strip_half_width_bisection_is_line_approach_mms_bit_for_bit() -> No
         below = line_approach_mm(mid, radius) < approach
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
-    assert np.array_equal(_line_half_width(approach, radius), 0.5 * (lo + hi))
+    return 0.5 * (lo + hi)
+
+
+def _strip_draws() -> tuple[np.ndarray, np.ndarray]:
+    """Radii and approaches over the law's whole range and beyond: ≤ 0, tiny, near and past
+    its top (4R/e²), not a number."""
+    rng = np.random.default_rng(6)
+    radius = rng.uniform(1.0, 40.0, 3000)
+    approach = rng.uniform(-0.1, 2.5, 3000) * radius * rng.choice([1.0, 1e-3, 1e-6], 3000)
+    approach[:10] = np.nan
+    approach[10:20] = 0.0
+    top = 4.0 * radius * math.exp(-2.0)
+    approach[20:40] = top[20:40] * np.linspace(0.991, 1.0, 20)
+    approach[40:60] = top[40:60] * 1e-12
+    return approach, radius
+
+
+def test_the_strip_half_width_bisection_is_line_approach_mms_bit_for_bit() -> None:
+    """``_line_half_width_bisection`` inlines ``line_approach_mm`` in its bisection (4R and the
+    error state set once): bit for bit the bisection on ``line_approach_mm`` itself."""
+    from tactile.estimators.blind import _line_half_width_bisection
+
+    approach, radius = _strip_draws()
+    ok = np.isfinite(approach) & (approach > 0.0)
+    assert np.array_equal(
+        _line_half_width_bisection(approach[ok], radius[ok]),
+        _bisection_on_line_approach_mm(approach[ok], radius[ok]),
+    )
+
+
+def test_the_strip_half_width_by_newton_is_the_bisections_within_its_resolution() -> None:
+    """``_line_half_width`` answers with Newton's method where it has converged and the
+    bisection's resolution (4R/e·2^-41) is at most 2^-30 of b: there within 2^-30 (relative) of
+    the bisection, and nearer the law (δ(b) within 1e-12 of the approach); elsewhere (approaches
+    ≤ 0, NaN, tiny, at or near the law's top) the bisection's answer, bit for bit."""
+    from tactile.estimators.blind import _line_half_width, _line_half_width_newton
+    from tactile.estimators.line import line_approach_mm
+
+    approach, radius = _strip_draws()
+    old = _bisection_on_line_approach_mm(approach, radius)
+    new = _line_half_width(approach, radius)
+    positive = np.isfinite(approach) & (approach > 0.0)
+    _, solved = _line_half_width_newton(np.where(positive, approach, 1.0), radius)
+    solved &= positive
+    assert 0.3 < solved.mean() < 0.9  # both ways taken on these draws
+    assert not solved[:60].any()  # NaN, 0, near the top, tiny: the bisection's
+    assert np.array_equal(new[~solved], old[~solved], equal_nan=True)
+    np.testing.assert_allclose(new[solved], old[solved], rtol=2.0**-30, atol=0.0)
+    np.testing.assert_allclose(
+        line_approach_mm(new[solved], radius[solved]), approach[solved], rtol=1e-12, atol=0.0
+    )
+    # each element's answer is its own: the same bits alone as among the others
+    for k in np.flatnonzero(solved)[:50]:
+        assert _line_half_width(approach[k : k + 1], radius[k : k + 1])[0] == new[k]
 
 
 def test_the_foam_bounds_cylinder_force_with_a_strain_cap_is_the_same() -> None:
@@ -459,14 +507,13 @@ def test_the_foam_bounds_cylinder_force_with_a_strain_cap_is_the_same() -> None:
     assert np.array_equal(with_cap, without)
     radius = np.broadcast_to(size / 2.0, strain.shape).copy()
     approach = np.maximum(strain, 0.0) * size / 2.0
-    lo = np.zeros_like(approach)
-    hi = (4.0 / math.e) * radius
-    for _ in range(40):  # the bisection as it is for the approaches ≤ 0 too
-        mid = 0.5 * (lo + hi)
-        below = mid * mid / (4.0 * radius) * (2.0 * np.log(4.0 * radius / mid) - 1.0) < approach
-        lo = np.where(below, mid, lo)
-        hi = np.where(below, hi, mid)
-    assert np.array_equal(_line_half_width(approach, radius), 0.5 * (lo + hi))
+    b = _line_half_width(approach, radius)
+    zero = approach <= 0.0  # the bisection's answer without its steps: hi·2^-41
+    assert np.array_equal(b[zero], (4.0 / math.e) * radius[zero] * 2.0**-41)
+    flat = approach.ravel()
+    alone = np.array([_line_half_width(flat[k : k + 1], radius.ravel()[k : k + 1])[0]
+                      for k in range(flat.size)])  # fmt: skip
+    assert np.array_equal(b.ravel(), alone)
 
 
 def test_a_hypothesis_draws_are_sorted_once_for_their_bounds() -> None:
