@@ -399,6 +399,21 @@ def score(out: dict[str, Any]) -> None:
             res["pick_minus_default"] = paired_difference(
                 err["pick"], err["default"], meta["resamples"]
             )
+        # the optional ensemble check: `tactile train --seed S --ensemble 5` = members S..S+4
+        # (their network means averaged), for S = 0 and 5; not part of the decision
+        ens: dict[str, list[float]] = {}
+        for n in ("default", "pick"):
+            seeds = meta["seeds"]
+            if n in out["preds"] and seeds == list(range(10)):
+                p = np.asarray(out["preds"][n], dtype=float)[:, mask]
+                ens[n] = [
+                    round(
+                        float(np.abs(per_object(pid, plab, p[g].mean(axis=0))[2] - lab).mean()), 5
+                    )
+                    for g in (slice(0, 5), slice(5, 10))
+                ]
+        if ens:
+            res["ensembles_of_5"] = ens
         rand = [n for n in err if n.startswith("random_")]
         if len(rand) > 1:
             per_design = np.array([err[n].mean() for n in rand])
@@ -450,6 +465,8 @@ def markdown(out: dict[str, Any]) -> str:
                 f"share >= 0: {d['bootstrap_share_ge_0']}; objects better/worse "
                 f"{d['objects_better']}/{d['objects_worse']}"
             )
+        if "ensembles_of_5" in res:
+            lines.append(f"ensembles of 5 (seeds 0-4, 5-9): {res['ensembles_of_5']}")
         for n in ("pick", "default"):
             if f"{n}_minus_random" in res:
                 lines.append(f"{n} − random average: {res[f'{n}_minus_random']:+.3f}")
