@@ -401,7 +401,7 @@ def score(out: dict[str, Any]) -> None:
             )
         # ensembles as shipped: `tactile train --seed S --ensemble 5` = members S..S+4 (their
         # network means averaged), for S = 0, 5, 10, ... (disjoint groups of the seeds run);
-        # search27's optional check (S = 0, 5), the replication's rule (S = 0, 5, ..., 35)
+        # search27's optional check (S = 0, 5), the ensemble test's rule (S = 0, 5, ..., 35)
         ens_err: dict[str, np.ndarray] = {}
         seeds = meta["seeds"]
         groups = len(seeds) // 5
