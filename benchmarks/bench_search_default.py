@@ -291,10 +291,22 @@ def final(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     require_simulated([args.data, *args.test])
     out_path = Path(args.out)
-    prev = json.loads(out_path.read_text()) if out_path.is_file() else {}
-    cache = DatasetCache([args.data], cache_dir=args.cache_dir)
     seeds = [int(s) for s in args.seeds.split(",")]
     rseeds = [int(s) for s in args.random_seeds.split(",")]
+    # what the stored predictions of an earlier (interrupted) run were made for: they are
+    # reused only for the same training file, pick, test files, seeds and random designs
+    inputs = {
+        "data": str(Path(args.data).resolve()),
+        "pick": Path(args.pick).read_text(),
+        "test": [str(Path(t).resolve()) for t in args.test],
+        "seeds": seeds,
+        "random": [args.random, rseeds, args.random_sampler_seed],
+    }
+    prev = json.loads(out_path.read_text()) if out_path.is_file() else {}
+    if prev and prev.get("inputs") != inputs:
+        print(f"{out_path}: made for other inputs (or by an older run); not reused", flush=True)
+        prev = {}
+    cache = DatasetCache([args.data], cache_dir=args.cache_dir)
     designs: dict[str, tuple[Any, dict[str, Any], list[int]]] = {
         # tactile train sim_train.h5 --model mt-rig --epochs 150 --seed S (the card's recipe)
         "default": (_default_recipe(), {"epochs": 150}, seeds),
@@ -332,7 +344,7 @@ def final(args: argparse.Namespace) -> None:
             "seeds": ds,
         }
         print(f"{name}: {info[name]['train_s']:.0f} s", flush=True)
-        _save_json(out_path, {"designs": info, "preds": preds})
+        _save_json(out_path, {"inputs": inputs, "designs": info, "preds": preds})
     train_labels = cache.get(designs["default"][0].network).log10_modulus
     assert ids is not None and labels is not None
     out = {
@@ -352,6 +364,7 @@ def final(args: argparse.Namespace) -> None:
             "elapsed_s": round(time.perf_counter() - started, 1),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)",
         },
+        "inputs": inputs,
         "designs": info,
         "test_object_ids": [str(o) for o in ids],
         "test_log10_modulus": [float(v) for v in labels],
