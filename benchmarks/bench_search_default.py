@@ -44,7 +44,6 @@ import platform
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -200,10 +199,8 @@ def rescore(args: argparse.Namespace) -> None:
 def prepare_blind(paths: list[Path], config: Any, cache_dir: Path) -> Any:
     """Every labelled grasp of ``paths`` prepared with blind metadata (no shape, radius or
     object hints; what the estimator sees under ``--protocol blind``), cached per K."""
-    from tactile.estimators.neural.data import PreparedDataset, object_key, prepare_stored
-    from tactile.estimators.neural.inputs import stack_inputs
+    from tactile.estimators.neural.data import PreparedDataset, prepare_file
     from tactile.evaluation.protocol import blind_metadata
-    from tactile.io import GraspReader
 
     parts = []
     for path in paths:
@@ -211,34 +208,10 @@ def prepare_blind(paths: list[Path], config: Any, cache_dir: Path) -> Any:
         if key.is_file():
             parts.append(PreparedDataset.load(key))
             continue
-        items, labels, objects, gids, ana, stiff = [], [], [], [], [], []
-        reader = GraspReader(path)
-        try:
-            for gid in reader.ids():
-                signals = reader.read_signals(gid)
-                if signals.meta.label_modulus_pa is None:
-                    continue
-                blind = blind_metadata(signals.meta)
-                inputs, _, est, meta = prepare_stored(
-                    reader, gid, config, analytical="hertz", signals=signals, meta=blind
-                )
-                items.append(inputs)
-                labels.append(np.log10(signals.meta.label_modulus_pa))
-                objects.append(object_key(path, SimpleNamespace(meta=meta)))
-                gids.append(f"{path.name}#{gid}")
-                ana.append(est.log10_modulus if est is not None else np.nan)
-                stiff.append(False)
-        finally:
-            reader.close()
-        part = PreparedDataset(
-            arrays=stack_inputs(items),
-            log10_modulus=np.asarray(labels, dtype=np.float64),
-            object_ids=np.asarray(objects, dtype=str),
-            grasp_ids=np.asarray(gids, dtype=str),
-            analytical_log10=np.asarray(ana, dtype=np.float64),
-            analytical_stiff=np.asarray(stiff, dtype=bool),
-            skipped=[],
-        )
+        part = prepare_file(path, config, None, "hertz", False, meta_of=blind_metadata)
+        failed = [r for r in part.skipped if not r.endswith(": no label")]
+        if failed:  # every labelled grasp scored, or none of the file
+            raise SystemExit(f"{path}: grasps that could not be prepared: {failed}")
         cache_dir.mkdir(parents=True, exist_ok=True)
         part.save(key)
         parts.append(part)

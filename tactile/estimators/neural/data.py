@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -21,13 +21,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 import numpy as np
 
 from tactile.errors import ConfigError, StoreError, TactileError
-from tactile.estimators.neural.config import (
-    ANALYTICAL_CHANNELS,
-    FORCE_CHANNELS,
-    GEOMETRY_CHANNELS,
-    WIDTH_CHANNELS,
-    MultiTowerConfig,
-)
+from tactile.estimators.neural.config import MultiTowerConfig, grasp_input_shapes
 from tactile.estimators.neural.inputs import (
     INPUT_KEYS,
     GraspInputs,
@@ -259,13 +253,18 @@ def prepare_stored(
     return inputs, feats, estimate, signals.meta
 
 
-def _prepare_file(
+def prepare_file(
     path: Path,
     config: MultiTowerConfig,
     calibration: SensorCalibration | str | None,
     analytical: str | None,
     progress: bool,
+    *,
+    meta_of: Callable[[GraspMetadata], GraspMetadata] | None = None,
 ) -> PreparedDataset:
+    """Every labelled grasp of one file prepared (uncached; :func:`build_dataset` caches it).
+    ``meta_of``: what the estimator sees of each grasp's stored metadata (e.g.
+    ``tactile.evaluation.protocol.blind_metadata``: no shape, radius or object hints)."""
     from tqdm import tqdm
 
     from tactile.io import GraspReader
@@ -281,7 +280,13 @@ def _prepare_file(
                 skipped.append(f"{gid}: no label")
                 continue
             inputs, _, est, meta = prepare_stored(
-                reader, gid, config, calibration=calibration, analytical=analytical, signals=signals
+                reader,
+                gid,
+                config,
+                calibration=calibration,
+                analytical=analytical,
+                signals=signals,
+                meta=meta_of(signals.meta) if meta_of is not None else None,
             )
         except TactileError as exc:
             skipped.append(f"{gid}: {exc.message}")
@@ -306,14 +311,10 @@ def _prepare_file(
 
 
 def _empty(config: MultiTowerConfig, skipped: list[str]) -> PreparedDataset:
-    k, s = config.k_frames, config.image_size
     return PreparedDataset(
         arrays={
-            "images": np.zeros((0, k, s, s), np.float32),
-            "force": np.zeros((0, len(FORCE_CHANNELS), k), np.float32),
-            "width": np.zeros((0, len(WIDTH_CHANNELS), k), np.float32),
-            "analytical": np.zeros((0, len(ANALYTICAL_CHANNELS)), np.float32),
-            "geometry": np.zeros((0, len(GEOMETRY_CHANNELS)), np.float32),
+            key: np.zeros((0, *shape[1:]), np.float32)
+            for key, shape in grasp_input_shapes(config).items()
         },
         log10_modulus=np.zeros(0),
         object_ids=np.zeros(0, dtype=str),
@@ -398,7 +399,7 @@ def build_dataset(
                 continue
             except (OSError, KeyError, ValueError) as exc:
                 warnings.warn(f"ignoring unreadable input cache {key_file}: {exc}", stacklevel=2)
-        part = _prepare_file(path, config, calibration, analytical, progress)
+        part = prepare_file(path, config, calibration, analytical, progress)
         if use_cache and len(part):
             cache.mkdir(parents=True, exist_ok=True)
             part.save(key_file)
