@@ -62,10 +62,16 @@ def _command() -> str:
     return "python benchmarks/" + " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])
 
 
-def _space() -> Any:
+def _space(study: Any = None) -> Any:
+    """The search's space: the one ``study`` was run with (its stored protocol, which lists the
+    schedule settings it searched), else the product's space over ``TOWERS``."""
     from tactile.search.space import SearchSpace
+    from tactile.search.study import PROTOCOL_ATTR
 
-    return SearchSpace(towers=TOWERS)
+    stored = study.user_attrs.get(PROTOCOL_ATTR, {}).get("space") if study is not None else None
+    if not stored:
+        return SearchSpace(towers=TOWERS)
+    return SearchSpace(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()})
 
 
 def _settings(seed: int = 0) -> Any:
@@ -113,8 +119,8 @@ def rescore(args: argparse.Namespace) -> None:
 
     torch.set_num_threads(1)
     started = time.perf_counter()
-    space = _space()
     study = _load_study(args.run)
+    space = _space(study)
     trials = sorted(
         (t for t in study.trials if t.state == TrialState.COMPLETE), key=lambda t: t.value
     )
@@ -225,12 +231,12 @@ def train_final(data: Any, recipe: Any, seed: int, overrides: dict[str, Any]) ->
     from tactile.estimators.neural.recipe import train_config
     from tactile.estimators.neural.train import train_model
 
-    cfg = train_config(recipe, {**overrides, "seed": seed}, num_threads=1, augment=True)
+    cfg = train_config(recipe, {**overrides, "seed": seed}, num_threads=1)  # augment: recipe's
     tr, va = split_objects(data.object_ids, data.log10_modulus, 0.15, seed=cfg.seed)
     return train_model(data.subset(tr), data.subset(va), recipe.network, cfg, progress=False).loaded
 
 
-def random_designs(n: int, sampler_seed: int) -> list[tuple[int, Any]]:
+def random_designs(n: int, sampler_seed: int, space: Any = None) -> list[tuple[int, Any]]:
     """The first ``n`` feasible designs (with their lr, weight decay, dropout) of Optuna's random
     sampler over the search's space; schedule = the search's protocol."""
     import optuna
@@ -244,7 +250,7 @@ def random_designs(n: int, sampler_seed: int) -> list[tuple[int, Any]]:
     while len(out) < n:
         trial = study.ask()
         try:
-            r = suggest_recipe(trial, _space(), name=f"random-{trial.number}")
+            r = suggest_recipe(trial, space or _space(), name=f"random-{trial.number}")
         except InfeasibleDesignError:
             study.tell(trial, state=optuna.trial.TrialState.PRUNED)
             continue
@@ -275,6 +281,10 @@ def final(args: argparse.Namespace) -> None:
         "seeds": seeds,
         "random": [args.random, rseeds, args.random_sampler_seed],
     }
+    space = None
+    if args.run is not None:  # random designs from the space that search was run with
+        space = _space(_load_study(args.run))
+        inputs["run"] = str(Path(args.run).resolve())
     prev = json.loads(out_path.read_text()) if out_path.is_file() else {}
     if prev and prev.get("inputs") != inputs:
         print(f"{out_path}: made for other inputs (or by an older run); not reused", flush=True)
@@ -286,7 +296,7 @@ def final(args: argparse.Namespace) -> None:
         # tactile train sim_train.h5 --config pick.json --seed S
         "pick": (load_recipe(args.pick), {}, seeds),
     }
-    for number, recipe in random_designs(args.random, args.random_sampler_seed):
+    for number, recipe in random_designs(args.random, args.random_sampler_seed, space):
         designs[f"random_{number}"] = (recipe, {}, rseeds)
     preds: dict[str, list[list[float]]] = prev.get("preds", {})
     info: dict[str, Any] = prev.get("designs", {})
@@ -513,6 +523,13 @@ def main() -> None:
     f.add_argument("--random", type=int, default=16)
     f.add_argument("--random-seeds", default="0,1,2")
     f.add_argument("--random-sampler-seed", type=int, default=2727)
+    f.add_argument(
+        "--run",
+        type=Path,
+        default=None,
+        help="draw the random designs from this search's space (default: the product's space "
+        "over TOWERS, schedule fixed)",
+    )
     f.add_argument("--resamples", type=int, default=10_000)
     f.add_argument("--out", type=Path, required=True)
     f.set_defaults(func=final)

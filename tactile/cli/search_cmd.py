@@ -77,6 +77,24 @@ def register(sub: Any) -> None:
     p.add_argument("--towers", type=_names, default=None, help="towers the search may use")
     p.add_argument("--k-frames", type=_int_list, default=None, help="frame counts, e.g. 4,6,8")
     p.add_argument("--max-params", type=int, default=None, help="parameter budget (200000)")
+    p.add_argument(
+        "--search-epochs",
+        type=_int_list,
+        default=None,
+        help="also search the epochs (the cosine schedule's length; early stopping still "
+        "applies), e.g. 30,60,150; default: --epochs for every trial",
+    )
+    p.add_argument(
+        "--search-batch-size",
+        type=_int_list,
+        default=None,
+        help="also search the batch size, e.g. 32,64; default: 64 for every trial",
+    )
+    p.add_argument(
+        "--search-augment",
+        action="store_true",
+        help="also search sim-to-real augmentation on/off (default: on for every trial)",
+    )
     p.add_argument("--timeout", type=float, default=None, help="stop after this many seconds")
     p.add_argument(
         "--ray",
@@ -107,6 +125,12 @@ def _space(args: argparse.Namespace) -> Any:
         overrides["k_frames"] = args.k_frames
     if args.max_params is not None:
         overrides["max_params"] = args.max_params
+    if args.search_epochs is not None:
+        overrides["epochs"] = args.search_epochs
+    if args.search_batch_size is not None:
+        overrides["batch_size"] = args.search_batch_size
+    if args.search_augment:
+        overrides["augment"] = (True, False)
     return replace(space, **overrides) if overrides else space
 
 

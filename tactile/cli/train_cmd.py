@@ -85,7 +85,11 @@ def register(sub: Any) -> None:
         "which the cross-validated estimates stay within a decade for 90 %% of the objects)",
     )
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
-    p.add_argument("--no-augment", action="store_true", help="switch sim-to-real augmentation off")
+    p.add_argument(
+        "--no-augment",
+        action="store_true",
+        help="switch sim-to-real augmentation off (default: on, or the recipe's augment)",
+    )
     p.add_argument("--cache-dir", type=Path, default=None, help="prepared-input cache folder")
     add_progress_flags(p)  # bars only on a terminal, unless --progress / --no-progress
     add_json_flag(p)
@@ -102,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         recipe,
         {key: getattr(args, key) for key in keys},
         num_threads=args.threads,
-        augment=not args.no_augment,
+        augment=False if args.no_augment else None,
     )
     analytical_name = args.analytical or recipe.analytical or "hertz"
     analytical = None if analytical_name.lower() == "none" else analytical_name

@@ -2,10 +2,12 @@
 
 :func:`suggest_config` asks an Optuna trial for every architectural choice and returns a
 validated :class:`MultiTowerConfig`; :func:`suggest_recipe` adds the optimisation settings
-(learning rate, weight decay). Choices are conditional: the image tower's depth, widths, kernel,
-stride, pooling and embedding exist only when the tower is on, an MLP tower's widths only when
-that tower is on. Because the space is define-by-run, any fixed design can be replayed with
-``optuna.trial.FixedTrial(params)``.
+(learning rate, weight decay) and, where the space lists choices for them, the training schedule
+(epochs, batch size, augmentation on or off; by default these stay at the search protocol's
+fixed values, :class:`~tactile.search.objective.ObjectiveSettings`). Choices are conditional:
+the image tower's depth, widths, kernel, stride, pooling and embedding exist only when the
+tower is on, an MLP tower's widths only when that tower is on. Because the space is
+define-by-run, any fixed design can be replayed with ``optuna.trial.FixedTrial(params)``.
 
 Constraints (a trial that breaks one raises :class:`InfeasibleDesignError`, which the objective
 turns into a pruned trial with the reason in its ``infeasible`` user attribute; nothing trains):
@@ -32,6 +34,10 @@ from tactile.estimators.neural.config import (
     MultiTowerConfig,
 )
 from tactile.estimators.neural.recipe import TrainingRecipe
+
+#: Training-schedule settings a space may search (:class:`SearchSpace`; fields of
+#: :class:`~tactile.estimators.neural.train.TrainConfig`, ``augment`` as on/off).
+SCHEDULE_KEYS = ("epochs", "batch_size", "augment")
 
 
 class TrialLike(Protocol):
@@ -75,6 +81,12 @@ class SearchSpace:
     activation: tuple[str, ...] = ("gelu", "relu", "silu")
     lr: tuple[float, float] = (3e-4, 1e-2)
     weight_decay: tuple[float, float] = (1e-6, 1e-2)
+    # the training schedule, searched only where choices are listed (empty: the protocol's
+    # fixed value for every trial, as before these existed); ``tactile search
+    # --search-epochs 30,60,150 --search-batch-size 32,64 --search-augment``
+    epochs: tuple[int, ...] = ()
+    batch_size: tuple[int, ...] = ()
+    augment: tuple[bool, ...] = ()
     max_params: int = 200_000
 
     def __post_init__(self) -> None:
@@ -91,6 +103,22 @@ class SearchSpace:
                 f"{bad_shapes}",
                 hint="choose from funnel, constant",
             )
+        for name in ("epochs", "batch_size"):
+            values = getattr(self, name)
+            if any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values):
+                raise ConfigError(
+                    f"search space {name} {list(values)}: every choice must be a whole number >= 1",
+                    hint="e.g. --search-epochs 30,60,150 or --search-batch-size 32,64",
+                )
+        if any(not isinstance(v, bool) for v in self.augment):
+            raise ConfigError(
+                f"search space augment {list(self.augment)}: the choices are true/false",
+                hint="use --search-augment (searches on and off)",
+            )
+
+    def schedule(self) -> dict[str, tuple[Any, ...]]:
+        """The schedule settings this space searches (name -> choices); empty: none."""
+        return {name: tuple(getattr(self, name)) for name in SCHEDULE_KEYS if getattr(self, name)}
 
 
 def _tower_on(trial: TrialLike, space: SearchSpace, name: str) -> bool:
@@ -183,13 +211,18 @@ def suggest_config(
     return config
 
 
-def suggest_train(trial: TrialLike, space: SearchSpace | None = None) -> dict[str, float]:
-    """Learning rate and weight decay (log-uniform)."""
+def suggest_train(trial: TrialLike, space: SearchSpace | None = None) -> dict[str, Any]:
+    """Learning rate and weight decay (log-uniform), then each schedule setting the space
+    lists choices for (epochs, batch size, augmentation; categorical)."""
     space = space or SearchSpace()
-    return {
+    train: dict[str, Any] = {
         "lr": trial.suggest_float("lr", *space.lr, log=True),
         "weight_decay": trial.suggest_float("weight_decay", *space.weight_decay, log=True),
     }
+    for name, choices in space.schedule().items():
+        value = trial.suggest_categorical(name, list(choices))
+        train[name] = bool(value) if name == "augment" else int(value)
+    return train
 
 
 def suggest_recipe(

@@ -25,13 +25,16 @@ from tactile.errors import ConfigError, TactileError
 from tactile.estimators.neural.recipe import TrainingRecipe
 from tactile.search.evolution import make_sampler
 from tactile.search.objective import ObjectiveSettings, SearchObjective
-from tactile.search.space import SearchSpace, suggest_recipe
+from tactile.search.space import SCHEDULE_KEYS, SearchSpace, suggest_recipe
 
 PROTOCOL_ATTR = "tactile_search"
 
 
 def _protocol(settings: ObjectiveSettings, space: SearchSpace) -> dict[str, Any]:
-    return json.loads(json.dumps({"settings": asdict(settings), "space": asdict(space)}))
+    # schedule settings the space does not search are left out, so a study made before the
+    # schedule could be searched resumes with the same protocol
+    space_d = {k: v for k, v in asdict(space).items() if not (k in SCHEDULE_KEYS and not v)}
+    return json.loads(json.dumps({"settings": asdict(settings), "space": space_d}))
 
 
 def open_study(

@@ -28,7 +28,16 @@ RECIPE_FORMAT = "tactile-train-recipe"
 RECIPE_VERSION = 1
 #: Keys of ``train`` a recipe may set (fields of :class:`~.train.TrainConfig`).
 RECIPE_FIELDS = ("format", "version", "network", "train", "analytical", "provenance")
-TRAIN_KEYS = ("epochs", "batch_size", "lr", "weight_decay", "patience", "mse_weight", "seed")
+TRAIN_KEYS = (
+    "epochs",
+    "batch_size",
+    "lr",
+    "weight_decay",
+    "patience",
+    "mse_weight",
+    "seed",
+    "augment",  # true/false: the default sim-to-real augmentation on or off
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,11 @@ class TrainingRecipe:
             raise ConfigError(
                 f"unknown training setting(s) {unknown} in the recipe",
                 hint=f"valid settings are {list(TRAIN_KEYS)}",
+            )
+        if "augment" in self.train and not isinstance(self.train["augment"], bool):
+            raise ConfigError(
+                f"recipe train.augment={self.train['augment']!r} must be true or false",
+                hint='e.g. "augment": false',
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,14 +162,17 @@ def train_config(
     overrides: dict[str, Any] | None = None,
     *,
     num_threads: int | None = None,
-    augment: bool = True,
+    augment: bool | None = None,
 ) -> Any:
     """The :class:`~tactile.estimators.neural.train.TrainConfig` of a run: explicit
     ``overrides`` (epochs, batch_size, lr, weight_decay, patience, seed; None values are
-    ignored) win over the recipe's settings, which win over the defaults."""
+    ignored) win over the recipe's settings, which win over the defaults. ``augment``: on or
+    off explicitly (``tactile train --no-augment``); None: the recipe's ``augment``, else on."""
     from tactile.estimators.neural.tensors import AugmentConfig
     from tactile.estimators.neural.train import TrainConfig
 
     settings: dict[str, Any] = dict(recipe.train)
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return TrainConfig(**settings, num_threads=num_threads, augment=AugmentConfig(enabled=augment))
+    recipe_augment = bool(settings.pop("augment", True))
+    enabled = recipe_augment if augment is None else augment
+    return TrainConfig(**settings, num_threads=num_threads, augment=AugmentConfig(enabled=enabled))

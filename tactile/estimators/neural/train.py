@@ -43,12 +43,14 @@ class TrainConfig:
     patience: int = 30  # epochs without validation improvement before stopping
     mse_weight: float = 0.5
     seed: int = 0
-    augment: AugmentConfig = field(default_factory=AugmentConfig)
+    augment: AugmentConfig = field(default_factory=AugmentConfig)  # or True/False: on/off
     num_threads: int | None = None  # None: every core of the machine
 
     def __post_init__(self) -> None:
         if isinstance(self.augment, dict):
             object.__setattr__(self, "augment", AugmentConfig(**self.augment))
+        elif isinstance(self.augment, bool):  # a recipe's or a searched on/off
+            object.__setattr__(self, "augment", AugmentConfig(enabled=self.augment))
         for name in ("epochs", "batch_size", "patience"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
