@@ -343,6 +343,7 @@ def final(args: argparse.Namespace) -> None:
             "random_seeds": rseeds,
             "random_sampler_seed": args.random_sampler_seed,
             "resamples": args.resamples,
+            "groups": _groups(args.group),
             "constant": {"log10_pa": round(float(np.median(train_labels)), 5)},
             "elapsed_s": round(time.perf_counter() - started, 1),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)",
@@ -367,9 +368,20 @@ def score(out: dict[str, Any]) -> None:
     ids = np.asarray(out["test_object_ids"])
     labels = np.asarray(out["test_log10_modulus"], dtype=float)
     files = sorted({i.split("/", 1)[0] for i in ids})
+    # named groups of test files (``--group new=test2710,test2711``), scored like a file
+    groups_of: dict[str, list[str]] = dict(meta.get("groups") or {})
     results: dict[str, Any] = {}
-    for part in ["all", *files]:
-        mask = np.ones(len(ids), bool) if part == "all" else np.char.startswith(ids, part + "/")
+    for part in ["all", *groups_of, *files]:
+        if part == "all":
+            mask = np.ones(len(ids), bool)
+        elif part in groups_of:
+            mask = np.zeros(len(ids), bool)
+            for stem in groups_of[part]:
+                mask |= np.char.startswith(ids, stem + "/")
+            if not mask.any():
+                raise SystemExit(f"group {part!r}: no test object from files {groups_of[part]}")
+        else:
+            mask = np.char.startswith(ids, part + "/")
         pid, plab = ids[mask], labels[mask]
         objs, lab, _ = per_object(pid, plab, np.zeros(len(pid)))
         const_err = np.abs(meta["constant"]["log10_pa"] - lab)
@@ -491,10 +503,23 @@ def markdown(out: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _groups(specs: list[str] | None) -> dict[str, list[str]]:
+    """``NAME=stem1,stem2`` -> {NAME: [stem1, stem2]} (test files by their stem)."""
+    out: dict[str, list[str]] = {}
+    for spec in specs or []:
+        name, _, stems = spec.partition("=")
+        if not name or not stems:
+            raise SystemExit(f"--group {spec!r}: write NAME=file_stem,file_stem")
+        out[name] = [s for s in stems.split(",") if s]
+    return out
+
+
 def report(args: argparse.Namespace) -> None:
     """Markdown of a ``final`` result, scored again by this script's ``score`` (the stored
     predictions are the data; the figures follow the current scoring)."""
     out = json.loads(Path(args.result).read_text())
+    if args.group:
+        out["meta"]["groups"] = _groups(args.group)
     score(out)
     print(markdown(out))
 
@@ -532,9 +557,13 @@ def main() -> None:
     )
     f.add_argument("--resamples", type=int, default=10_000)
     f.add_argument("--out", type=Path, required=True)
+    f.add_argument(
+        "--group", action="append", help="NAME=stem1,stem2: also score these test files together"
+    )
     f.set_defaults(func=final)
     m = sub.add_parser("report", help="markdown of a final result")
     m.add_argument("result", type=Path)
+    m.add_argument("--group", action="append", help="NAME=stem1,stem2 (as final's)")
     m.set_defaults(func=report)
     args = p.parse_args()
     args.func(args)
