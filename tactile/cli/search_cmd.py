@@ -73,6 +73,13 @@ def register(sub: Any) -> None:
     p.add_argument("--epochs", type=int, default=60, help="epochs per fold (default 60)")
     p.add_argument("--patience", type=int, default=15, help="early stopping (default 15)")
     p.add_argument("--val-fraction", type=float, default=0.15, help="validation objects share")
+    p.add_argument(
+        "--protocol",
+        choices=("given", "blind"),
+        default="given",
+        help="score held-out folds with each grasp's stored shape/radius (given, default) or "
+        "without them, as a new object arrives (blind)",
+    )
     p.add_argument("--no-prune", action="store_true", help="no median pruning")
     p.add_argument("--towers", type=_names, default=None, help="towers the search may use")
     p.add_argument("--k-frames", type=_int_list, default=None, help="frame counts, e.g. 4,6,8")
@@ -150,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         objectives=tuple(args.objectives.split(",")),
         threads=args.threads,
         analytical=analytical,
+        protocol=args.protocol,
     )
     report = run_search(
         args.data,

@@ -41,6 +41,8 @@ from tactile.sensor import SensorCalibration
 
 #: Names of the values a study can minimise.
 OBJECTIVES = ("log10_mae", "latency_ms", "params")
+#: What a held-out fold's grasps show the network (ObjectiveSettings.protocol).
+PROTOCOLS = ("given", "blind")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ class ObjectiveSettings:
     objectives: tuple[str, ...] = ("log10_mae",)
     threads: int | None = 1
     analytical: str | None = "hertz"
+    #: what the held-out folds are scored with: "given" (each grasp's stored metadata, as
+    #: training sees it) or "blind" (no shape, radius or object hints: how a new object
+    #: arrives, ``tactile evaluate --protocol blind``); training always sees the stored data
+    protocol: str = "given"
 
     def __post_init__(self) -> None:
         if isinstance(self.objectives, str):
@@ -66,6 +72,11 @@ class ObjectiveSettings:
                 f"objectives {list(self.objectives)}: the first must be log10_mae, the others "
                 f"from {list(OBJECTIVES[1:])}",
                 hint="e.g. log10_mae or log10_mae,latency_ms",
+            )
+        if self.protocol not in PROTOCOLS:
+            raise ConfigError(
+                f"protocol {self.protocol!r}: the held-out folds are scored 'given' or 'blind'",
+                hint="use --protocol blind to score designs as a new object arrives",
             )
         if self.folds < 2:
             raise ConfigError(f"folds={self.folds}: the search needs >= 2 folds", hint="use 3")
@@ -162,7 +173,7 @@ class DatasetCache:
         self.calibration = calibration
         self.analytical = analytical
         self.cache_dir = cache_dir
-        self._data: dict[tuple[int, int, str], PreparedDataset] = {}
+        self._data: dict[tuple[int, int, str, bool], PreparedDataset] = {}
 
     @classmethod
     def of(cls, data: PreparedDataset) -> DatasetCache:
@@ -170,29 +181,69 @@ class DatasetCache:
         cache = cls.__new__(cls)
         cache.paths, cache.calibration, cache.analytical, cache.cache_dir = [], None, None, None
         k, s = data.arrays["images"].shape[1], data.arrays["images"].shape[2]
-        cache._data = {(int(k), int(s), "force"): data}
+        cache._data = {(int(k), int(s), "force", False): data}
         cache.n_objects = len(np.unique(data.object_ids))
         return cache
 
-    def get(self, config: MultiTowerConfig) -> PreparedDataset:
+    def get(self, config: MultiTowerConfig, *, blind: bool = False) -> PreparedDataset:
+        """The prepared data for ``config``'s input setting; ``blind``: every grasp as it
+        arrives without its shape, radius or object hints (the same grasps in the same order,
+        for scoring held-out folds blind)."""
         from tactile.estimators.neural.data import build_dataset
 
-        key = (config.k_frames, config.image_size, config.sampling)
+        key = (config.k_frames, config.image_size, config.sampling, blind)
         if key not in self._data:
             if not self.paths:
                 raise ConfigError(
-                    f"no prepared data for k_frames={key[0]}, image_size={key[1]}",
+                    f"no prepared {'blind ' if blind else ''}data for k_frames={key[0]}, "
+                    f"image_size={key[1]}",
                     hint="give the search grasp files, or fix k_frames in the space",
                 )
-            self._data[key] = build_dataset(
-                self.paths,
-                config,
-                calibration=self.calibration,
-                analytical=self.analytical,
-                cache_dir=self.cache_dir,
-                progress=False,
-            )
+            if blind:
+                self._data[key] = self._blind(config)
+            else:
+                self._data[key] = build_dataset(
+                    self.paths,
+                    config,
+                    calibration=self.calibration,
+                    analytical=self.analytical,
+                    cache_dir=self.cache_dir,
+                    progress=False,
+                )
         return self._data[key]
+
+    def _blind(self, config: MultiTowerConfig) -> PreparedDataset:
+        from tactile.estimators.neural.data import cache_key, default_cache_dir, prepare_file
+        from tactile.evaluation.protocol import blind_metadata
+
+        cache = Path(self.cache_dir) if self.cache_dir is not None else default_cache_dir()
+        parts = []
+        for path in self.paths:
+            key = cache_key(path, config, self.calibration, self.analytical)
+            key_file = cache / f"{path.stem}-{key}-blind.npz"
+            if key_file.is_file():
+                try:
+                    parts.append(PreparedDataset.load(key_file))
+                    continue
+                except (OSError, KeyError, ValueError):
+                    pass  # rebuilt below
+            part = prepare_file(
+                path, config, self.calibration, self.analytical, False, meta_of=blind_metadata
+            )
+            if len(part):
+                cache.mkdir(parents=True, exist_ok=True)
+                part.save(key_file)
+            parts.append(part)
+        blind = PreparedDataset.concat(parts)
+        given = self.get(config)
+        if not np.array_equal(blind.grasp_ids, given.grasp_ids):
+            missing = sorted(set(given.grasp_ids.tolist()) - set(blind.grasp_ids.tolist()))
+            raise ConfigError(
+                f"{len(missing)} grasp(s) prepare with their metadata but not blind "
+                f"(e.g. {missing[:3]}): the blind protocol cannot score the same folds",
+                hint="search with --protocol given, or drop those grasps from the data",
+            )
+        return blind
 
 
 def measure_latency_ms(config: MultiTowerConfig, *, repeats: int = 30, threads: int = 1) -> float:
@@ -235,14 +286,22 @@ def cross_validate_design(
     settings: ObjectiveSettings,
     *,
     report: Any = None,
+    held_out: PreparedDataset | None = None,
 ) -> FoldScore:
     """Object-grouped K-fold of one design; ``report(step, running_mae)`` after each fold may
-    raise to stop (an Optuna pruner's ``TrialPruned``)."""
+    raise to stop (an Optuna pruner's ``TrialPruned``). ``held_out``: the same grasps in the
+    same order as ``data``, as the held-out folds are scored (blind; default ``data``)."""
     from tactile.estimators.neural.data import object_folds, split_objects
     from tactile.estimators.neural.evaluate import prediction_records
     from tactile.estimators.neural.train import TrainConfig, train_model
 
     cfg = TrainConfig(**settings.train_settings(recipe.train), num_threads=settings.threads)
+    scored = data if held_out is None else held_out
+    if held_out is not None and not np.array_equal(held_out.grasp_ids, data.grasp_ids):
+        raise ConfigError(
+            "the held-out data are not the training data's grasps in the same order",
+            hint="prepare both with DatasetCache.get(config) / get(config, blind=True)",
+        )
     records: list[dict[str, Any]] = []
     fold_mae = []
     folds = object_folds(data.object_ids, data.log10_modulus, settings.folds, seed=settings.seed)
@@ -259,7 +318,7 @@ def cross_validate_design(
             replace(cfg, seed=settings.seed + k),
             progress=False,
         )
-        test = data.subset(test_idx)
+        test = scored.subset(test_idx)
         const = float(np.median(part.log10_modulus))
         fold_records = prediction_records(result.loaded, test, constant_log10=const)
         records += fold_records
@@ -313,6 +372,9 @@ class SearchObjective:
             trial.set_user_attr("infeasible", exc.message)
             raise optuna.TrialPruned(exc.message) from exc
         data = self.data.get(recipe.network)
+        held_out = (
+            self.data.get(recipe.network, blind=True) if self.settings.protocol == "blind" else None
+        )
         n_params = count_parameters(recipe.network)
         trial.set_user_attr("params", n_params)
         trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
@@ -325,7 +387,7 @@ class SearchObjective:
                 raise optuna.TrialPruned(f"log10 MAE {value:.3f} after fold {step + 1}")
 
         started = time.perf_counter()
-        score = cross_validate_design(data, recipe, self.settings, report=report)
+        score = cross_validate_design(data, recipe, self.settings, report=report, held_out=held_out)
         trial.set_user_attr("train_s", round(time.perf_counter() - started, 2))
         trial.set_user_attr("within_1_decade", score.within_1_decade)
         trial.set_user_attr("fold_mae", score.fold_mae)

@@ -34,7 +34,11 @@ def _protocol(settings: ObjectiveSettings, space: SearchSpace) -> dict[str, Any]
     # schedule settings the space does not search are left out, so a study made before the
     # schedule could be searched resumes with the same protocol
     space_d = {k: v for k, v in asdict(space).items() if not (k in SCHEDULE_KEYS and not v)}
-    return json.loads(json.dumps({"settings": asdict(settings), "space": space_d}))
+    # likewise the held-out protocol when it is the one every earlier study used
+    settings_d = asdict(settings)
+    if settings_d.get("protocol") == "given":
+        del settings_d["protocol"]
+    return json.loads(json.dumps({"settings": settings_d, "space": space_d}))
 
 
 def open_study(
@@ -154,6 +158,8 @@ def recipe_of(
         "reproduce": f"tactile train DATA --config best.json --folds {settings.folds} "
         f"--val-fraction {settings.val_fraction}",
     }
+    if settings.protocol != "given":  # held-out folds scored blind: train's CV scores them given
+        provenance["protocol"]["held_out"] = settings.protocol
     return TrainingRecipe(base.network, train, settings.analytical or "none", provenance)
 
 
