@@ -38,6 +38,7 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import gzip
 import json
 import math
 import platform
@@ -517,7 +518,9 @@ def _groups(specs: list[str] | None) -> dict[str, list[str]]:
 def report(args: argparse.Namespace) -> None:
     """Markdown of a ``final`` result, scored again by this script's ``score`` (the stored
     predictions are the data; the figures follow the current scoring)."""
-    out = json.loads(Path(args.result).read_text())
+    path = Path(args.result)
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    out = json.loads(raw)
     if args.group:
         out["meta"]["groups"] = _groups(args.group)
     score(out)
@@ -562,7 +565,7 @@ def main() -> None:
     )
     f.set_defaults(func=final)
     m = sub.add_parser("report", help="markdown of a final result")
-    m.add_argument("result", type=Path)
+    m.add_argument("result", type=Path, help="a final result (.json, or .json.gz as stored)")
     m.add_argument("--group", action="append", help="NAME=stem1,stem2 (as final's)")
     m.set_defaults(func=report)
     args = p.parse_args()
