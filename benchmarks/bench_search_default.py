@@ -75,10 +75,30 @@ def _space(study: Any = None) -> Any:
     return SearchSpace(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()})
 
 
-def _settings(seed: int = 0) -> Any:
+def _settings(seed: int = 0, protocol: str = "given") -> Any:
     from tactile.search.objective import ObjectiveSettings
 
-    return ObjectiveSettings(**{**PROTOCOL, "seed": seed}, threads=1, analytical="hertz")
+    return ObjectiveSettings(
+        **{**PROTOCOL, "seed": seed}, threads=1, analytical="hertz", protocol=protocol
+    )
+
+
+def _held_out_protocol(study: Any) -> str:
+    """How the study scored its held-out folds ("given" unless it recorded "blind")."""
+    from tactile.search.study import PROTOCOL_ATTR
+
+    stored = study.user_attrs.get(PROTOCOL_ATTR, {}).get("settings", {})
+    return str(stored.get("protocol", "given"))
+
+
+def _cv(cache: Any, recipe: Any, seed: int, protocol: str) -> float:
+    """One object-grouped 5-fold CV of ``recipe`` (held-out folds blind if ``protocol``)."""
+    from tactile.search.objective import cross_validate_design
+
+    data = cache.get(recipe.network)
+    held = cache.get(recipe.network, blind=True) if protocol == "blind" else None
+    settings = _settings(seed, protocol)
+    return float(cross_validate_design(data, recipe, settings, held_out=held).log10_mae)
 
 
 def _default_recipe() -> Any:
@@ -114,7 +134,7 @@ def rescore(args: argparse.Namespace) -> None:
     import torch
     from optuna.trial import FixedTrial, TrialState
 
-    from tactile.search.objective import DatasetCache, cross_validate_design
+    from tactile.search.objective import DatasetCache
     from tactile.search.space import suggest_recipe
     from tactile.search.study import recipe_of
 
@@ -122,6 +142,7 @@ def rescore(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     study = _load_study(args.run)
     space = _space(study)
+    protocol = _held_out_protocol(study)  # the rescore scores as the search did
     trials = sorted(
         (t for t in study.trials if t.state == TrialState.COMPLETE), key=lambda t: t.value
     )
@@ -147,9 +168,7 @@ def rescore(args: argparse.Namespace) -> None:
         recipe = recipes[t.number]
         scores = [float(t.value)]
         for s in seeds[1:]:
-            scores.append(
-                cross_validate_design(cache.get(recipe.network), recipe, _settings(s)).log10_mae
-            )
+            scores.append(_cv(cache, recipe, s, protocol))
         rows.append(
             {
                 "trial": t.number,
@@ -163,14 +182,11 @@ def rescore(args: argparse.Namespace) -> None:
         )
         print(f"trial {t.number}: {rows[-1]['cv']} mean {rows[-1]['cv_mean']:.4f}", flush=True)
     default = _default_recipe()
-    dscores = [
-        cross_validate_design(cache.get(default.network), default, _settings(s)).log10_mae
-        for s in seeds
-    ]
+    dscores = [_cv(cache, default, s, protocol) for s in seeds]
     print(f"default: {[round(v, 4) for v in dscores]}", flush=True)
     pick_row = min(rows, key=lambda r: r["cv_mean"])
     pick_trial = next(t for t in trials if t.number == pick_row["trial"])
-    pick = recipe_of(pick_trial, space, _settings(0), STUDY)
+    pick = recipe_of(pick_trial, space, _settings(0, protocol), STUDY)
     pick.save(args.pick_out)
     values = [float(t.value) for t in trials]
     state = {
@@ -178,6 +194,7 @@ def rescore(args: argparse.Namespace) -> None:
             "command": _command(),
             "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
             "loadavg_before_latency": [round(v, 2) for v in load_before],
+            "held_out_protocol": protocol,
             "latency_rounds": args.rounds,
             "latency_repeats": args.repeats,
             "latency_s": round(lat_s, 1),
