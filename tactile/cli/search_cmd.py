@@ -80,6 +80,15 @@ def register(sub: Any) -> None:
         help="score held-out folds with each grasp's stored shape/radius (given, default) or "
         "without them, as a new object arrives (blind)",
     )
+    p.add_argument(
+        "--valid",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="simulated grasps of other objects: each trial trains once on all of DATA and is "
+        "scored on these instead of by --folds cross-validation",
+    )
     p.add_argument("--no-prune", action="store_true", help="no median pruning")
     p.add_argument("--towers", type=_names, default=None, help="towers the search may use")
     p.add_argument("--k-frames", type=_int_list, default=None, help="frame counts, e.g. 4,6,8")
@@ -158,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
         threads=args.threads,
         analytical=analytical,
         protocol=args.protocol,
+        valid=tuple(str(v) for v in args.valid or ()),
     )
     report = run_search(
         args.data,

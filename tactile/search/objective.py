@@ -62,6 +62,11 @@ class ObjectiveSettings:
     #: training sees it) or "blind" (no shape, radius or object hints: how a new object
     #: arrives, ``tactile evaluate --protocol blind``); training always sees the stored data
     protocol: str = "given"
+    #: simulated grasp files of other objects: when given, each trial trains once on all of
+    #: the search data (as ``tactile train`` trains its final network) and is scored on these
+    #: instead of by cross-validation (no selection on the training objects, no smaller
+    #: training folds); empty: K-fold cross-validation
+    valid: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.objectives, str):
@@ -73,6 +78,9 @@ class ObjectiveSettings:
                 f"from {list(OBJECTIVES[1:])}",
                 hint="e.g. log10_mae or log10_mae,latency_ms",
             )
+        if isinstance(self.valid, str | Path):
+            object.__setattr__(self, "valid", (str(self.valid),))
+        object.__setattr__(self, "valid", tuple(str(Path(v).resolve()) for v in self.valid))
         if self.protocol not in PROTOCOLS:
             raise ConfigError(
                 f"protocol {self.protocol!r}: the held-out folds are scored 'given' or 'blind'",
@@ -334,6 +342,45 @@ def cross_validate_design(
     )
 
 
+def validate_design(
+    data: PreparedDataset,
+    valid: PreparedDataset,
+    recipe: TrainingRecipe,
+    settings: ObjectiveSettings,
+) -> FoldScore:
+    """One design trained once on all of ``data`` (early stopping on ``settings.val_fraction``
+    of its objects, as ``tactile train`` trains its final network) and scored per object on
+    ``valid`` (grasps of other objects; blind if prepared blind)."""
+    from tactile.estimators.neural.data import split_objects
+    from tactile.estimators.neural.evaluate import prediction_records
+    from tactile.estimators.neural.train import TrainConfig, train_model
+
+    cfg = TrainConfig(**settings.train_settings(recipe.train), num_threads=settings.threads)
+    shared = sorted(set(data.object_ids.tolist()) & set(valid.object_ids.tolist()))
+    if shared:
+        raise ConfigError(
+            f"{len(shared)} validation object(s) are also in the search data (e.g. {shared[:3]})",
+            hint="validate on a file of other objects (tactile simulate with another --seed)",
+        )
+    tr, va = split_objects(
+        data.object_ids, data.log10_modulus, settings.val_fraction, seed=settings.seed
+    )
+    result = train_model(
+        data.subset(tr), data.subset(va), recipe.network, replace(cfg, seed=settings.seed),
+        progress=False,
+    )  # fmt: skip
+    const = float(np.median(data.log10_modulus))
+    records = prediction_records(result.loaded, valid, constant_log10=const)
+    m = _object_metrics(records, "pred_log10")
+    mae = float(m.get("log10_mae", math.inf))
+    return FoldScore(
+        log10_mae=mae,
+        within_1_decade=float(m.get("within_1_decade", 0.0)),
+        fold_mae=[mae],
+        constant_mae=_mae(records, "constant_log10"),
+    )
+
+
 def _object_metrics(records: list[dict[str, Any]], key: str) -> dict[str, float]:
     """Per-object metrics of the prediction ``key`` (``pred_log10``, ``constant_log10``)."""
     from tactile.estimators.neural.metrics import object_metrics
@@ -362,6 +409,17 @@ class SearchObjective:
         self.settings = settings or ObjectiveSettings()
         self.space = space or SearchSpace()
         self.settings.check_objects(data.n_objects)
+        # the validation files (other objects), prepared like the search data
+        self.valid = (
+            DatasetCache(
+                list(self.settings.valid),
+                calibration=data.calibration,
+                analytical=data.analytical,
+                cache_dir=data.cache_dir,
+            )
+            if self.settings.valid
+            else None
+        )
 
     def __call__(self, trial: Any) -> float | tuple[float, ...]:
         import optuna
@@ -372,9 +430,8 @@ class SearchObjective:
             trial.set_user_attr("infeasible", exc.message)
             raise optuna.TrialPruned(exc.message) from exc
         data = self.data.get(recipe.network)
-        held_out = (
-            self.data.get(recipe.network, blind=True) if self.settings.protocol == "blind" else None
-        )
+        blind = self.settings.protocol == "blind"
+        held_out = self.data.get(recipe.network, blind=True) if blind and not self.valid else None
         n_params = count_parameters(recipe.network)
         trial.set_user_attr("params", n_params)
         trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
@@ -387,7 +444,14 @@ class SearchObjective:
                 raise optuna.TrialPruned(f"log10 MAE {value:.3f} after fold {step + 1}")
 
         started = time.perf_counter()
-        score = cross_validate_design(data, recipe, self.settings, report=report, held_out=held_out)
+        if self.valid is not None:
+            valid = self.valid.get(recipe.network, blind=blind)
+            # one training, nothing to save by pruning it
+            score = validate_design(data, valid, recipe, self.settings)
+        else:
+            score = cross_validate_design(
+                data, recipe, self.settings, report=report, held_out=held_out
+            )
         trial.set_user_attr("train_s", round(time.perf_counter() - started, 2))
         trial.set_user_attr("within_1_decade", score.within_1_decade)
         trial.set_user_attr("fold_mae", score.fold_mae)

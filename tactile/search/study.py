@@ -38,6 +38,8 @@ def _protocol(settings: ObjectiveSettings, space: SearchSpace) -> dict[str, Any]
     settings_d = asdict(settings)
     if settings_d.get("protocol") == "given":
         del settings_d["protocol"]
+    if not settings_d.get("valid"):  # cross-validation, as every earlier study
+        settings_d.pop("valid", None)
     return json.loads(json.dumps({"settings": settings_d, "space": space_d}))
 
 
@@ -160,6 +162,8 @@ def recipe_of(
     }
     if settings.protocol != "given":  # held-out folds scored blind: train's CV scores them given
         provenance["protocol"]["held_out"] = settings.protocol
+    if settings.valid:  # scored on validation files, not by the CV that train --folds runs
+        provenance["protocol"]["valid"] = list(settings.valid)
     return TrainingRecipe(base.network, train, settings.analytical or "none", provenance)
 
 
