@@ -78,9 +78,8 @@ class ObjectiveSettings:
                 f"from {list(OBJECTIVES[1:])}",
                 hint="e.g. log10_mae or log10_mae,latency_ms",
             )
-        if isinstance(self.valid, str | Path):
-            object.__setattr__(self, "valid", (str(self.valid),))
-        object.__setattr__(self, "valid", tuple(str(Path(v).resolve()) for v in self.valid))
+        files = (self.valid,) if isinstance(self.valid, str | Path) else self.valid
+        object.__setattr__(self, "valid", tuple(str(Path(v).resolve()) for v in files))
         if self.protocol not in PROTOCOLS:
             raise ConfigError(
                 f"protocol {self.protocol!r}: the held-out folds are scored 'given' or 'blind'",
@@ -207,51 +206,30 @@ class DatasetCache:
                     f"image_size={key[1]}",
                     hint="give the search grasp files, or fix k_frames in the space",
                 )
+            prepared = build_dataset(
+                self.paths,
+                config,
+                calibration=self.calibration,
+                analytical=self.analytical,
+                cache_dir=self.cache_dir,
+                progress=False,
+                blind=blind,
+            )
             if blind:
-                self._data[key] = self._blind(config)
-            else:
-                self._data[key] = build_dataset(
-                    self.paths,
-                    config,
-                    calibration=self.calibration,
-                    analytical=self.analytical,
-                    cache_dir=self.cache_dir,
-                    progress=False,
-                )
+                _check_same_grasps(prepared, self.get(config))
+            self._data[key] = prepared
         return self._data[key]
 
-    def _blind(self, config: MultiTowerConfig) -> PreparedDataset:
-        from tactile.estimators.neural.data import cache_key, default_cache_dir, prepare_file
-        from tactile.evaluation.protocol import blind_metadata
 
-        cache = Path(self.cache_dir) if self.cache_dir is not None else default_cache_dir()
-        parts = []
-        for path in self.paths:
-            key = cache_key(path, config, self.calibration, self.analytical)
-            key_file = cache / f"{path.stem}-{key}-blind.npz"
-            if key_file.is_file():
-                try:
-                    parts.append(PreparedDataset.load(key_file))
-                    continue
-                except (OSError, KeyError, ValueError):
-                    pass  # rebuilt below
-            part = prepare_file(
-                path, config, self.calibration, self.analytical, False, meta_of=blind_metadata
-            )
-            if len(part):
-                cache.mkdir(parents=True, exist_ok=True)
-                part.save(key_file)
-            parts.append(part)
-        blind = PreparedDataset.concat(parts)
-        given = self.get(config)
-        if not np.array_equal(blind.grasp_ids, given.grasp_ids):
-            missing = sorted(set(given.grasp_ids.tolist()) - set(blind.grasp_ids.tolist()))
-            raise ConfigError(
-                f"{len(missing)} grasp(s) prepare with their metadata but not blind "
-                f"(e.g. {missing[:3]}): the blind protocol cannot score the same folds",
-                hint="search with --protocol given, or drop those grasps from the data",
-            )
-        return blind
+def _check_same_grasps(blind: PreparedDataset, given: PreparedDataset) -> None:
+    """The blind data must be the given data's grasps in the same order (the same folds)."""
+    if not np.array_equal(blind.grasp_ids, given.grasp_ids):
+        missing = sorted(set(given.grasp_ids.tolist()) - set(blind.grasp_ids.tolist()))
+        raise ConfigError(
+            f"{len(missing)} grasp(s) prepare with their metadata but not blind "
+            f"(e.g. {missing[:3]}): the blind protocol cannot score the same folds",
+            hint="search with --protocol given, or drop those grasps from the data",
+        )
 
 
 def measure_latency_ms(config: MultiTowerConfig, *, repeats: int = 30, threads: int = 1) -> float:

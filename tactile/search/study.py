@@ -28,18 +28,19 @@ from tactile.search.objective import ObjectiveSettings, SearchObjective
 from tactile.search.space import SCHEDULE_KEYS, SearchSpace, suggest_recipe
 
 PROTOCOL_ATTR = "tactile_search"
+#: ObjectiveSettings fields added after studies existed, with the value those studies used
+#: (scored given, cross-validated): left out of the recorded protocol at that value
+_LATER_SETTINGS: dict[str, Any] = {"protocol": "given", "valid": ()}
 
 
 def _protocol(settings: ObjectiveSettings, space: SearchSpace) -> dict[str, Any]:
     # schedule settings the space does not search are left out, so a study made before the
     # schedule could be searched resumes with the same protocol
     space_d = {k: v for k, v in asdict(space).items() if not (k in SCHEDULE_KEYS and not v)}
-    # likewise the held-out protocol when it is the one every earlier study used
-    settings_d = asdict(settings)
-    if settings_d.get("protocol") == "given":
-        del settings_d["protocol"]
-    if not settings_d.get("valid"):  # cross-validation, as every earlier study
-        settings_d.pop("valid", None)
+    # likewise settings added later, at the value every earlier study used
+    settings_d = {
+        k: v for k, v in asdict(settings).items() if _LATER_SETTINGS.get(k, object()) != v
+    }
     return json.loads(json.dumps({"settings": settings_d, "space": space_d}))
 
 

@@ -6,10 +6,14 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
+from optuna.trial import FixedTrial
+from test_space import DESIGN
+
 from tactile.estimators.neural.data import PreparedDataset
 from tactile.estimators.neural.model import model_config
+from tactile.estimators.neural.recipe import TrainingRecipe
 from tactile.search.objective import DatasetCache, ObjectiveSettings, SearchObjective
-from tactile.search.space import SearchSpace
+from tactile.search.space import SearchSpace, suggest_recipe
 
 _spec = importlib.util.spec_from_file_location(
     "neural_synthetic",
@@ -36,3 +40,16 @@ def tiny_objective(**settings: Any) -> SearchObjective:
     return SearchObjective(
         DatasetCache.of(tiny_data()), replace(TINY_SETTINGS, **settings), TINY_SPACE
     )
+
+
+#: Settings and space for tests on the simulated fixture file (`sim_file`, K = 4).
+SIM_SETTINGS = ObjectiveSettings(folds=2, epochs=2, patience=2, batch_size=8, threads=1)
+SIM_SPACE = SearchSpace(k_frames=(4,), towers=("force", "width", "geometry"))
+
+
+def geometry_recipe() -> TrainingRecipe:
+    """A small design that reads the geometry inputs (force, width and geometry towers)."""
+    params = {**DESIGN, "k_frames": 4, "image_on": False, "analytical_on": False}
+    params.update({"width_on": True, "width_depth": 1, "width_width": 16, "width_embed": 8})
+    params.update({"geometry_on": True, "geometry_width": 8, "geometry_embed": 4})
+    return suggest_recipe(FixedTrial(params), SIM_SPACE)

@@ -9,10 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from optuna.trial import FixedTrial
+from search_helpers import SIM_SETTINGS as SETTINGS
+from search_helpers import SIM_SPACE as SPACE
+from search_helpers import geometry_recipe
 from test_space import DESIGN
 
 from tactile.errors import ConfigError
 from tactile.estimators.neural.config import GEOMETRY_CHANNELS
+from tactile.estimators.neural.data import PreparedDataset
 from tactile.estimators.neural.recipe import TrainingRecipe
 from tactile.search.objective import (
     DatasetCache,
@@ -20,12 +24,8 @@ from tactile.search.objective import (
     SearchObjective,
     cross_validate_design,
 )
-from tactile.search.space import SearchSpace, suggest_recipe
 from tactile.search.storage import storage_from_url
 from tactile.search.study import open_study
-
-SETTINGS = ObjectiveSettings(folds=2, epochs=2, patience=2, batch_size=8, threads=1)
-SPACE = SearchSpace(k_frames=(4,), towers=("force", "width", "geometry"))
 
 
 @pytest.fixture(scope="module")
@@ -34,20 +34,22 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("blind-cache")
 
 
-def _recipe() -> TrainingRecipe:
-    params = {**DESIGN, "k_frames": 4, "image_on": False, "analytical_on": False}
-    params.update({"width_on": True, "width_depth": 1, "width_width": 16, "width_embed": 8})
-    params.update({"geometry_on": True, "geometry_width": 8, "geometry_embed": 4})
-    return suggest_recipe(FixedTrial(params), SPACE)
+@pytest.fixture(scope="module")
+def prepared(
+    sim_file: Path, cache_dir: Path
+) -> tuple[TrainingRecipe, PreparedDataset, PreparedDataset]:
+    """A geometry-reading design and the fixture file prepared for it, given and blind."""
+    cache = DatasetCache([sim_file], cache_dir=cache_dir)
+    recipe = geometry_recipe()
+    return recipe, cache.get(recipe.network), cache.get(recipe.network, blind=True)
 
 
 def test_blind_data_are_the_same_grasps_without_their_geometry(
-    sim_file: Path, cache_dir: Path
+    sim_file: Path,
+    cache_dir: Path,
+    prepared: tuple[TrainingRecipe, PreparedDataset, PreparedDataset],
 ) -> None:
-    cache = DatasetCache([sim_file], cache_dir=cache_dir)
-    recipe = _recipe()
-    given = cache.get(recipe.network)
-    blind = cache.get(recipe.network, blind=True)
+    recipe, given, blind = prepared
     assert np.array_equal(given.grasp_ids, blind.grasp_ids)
     assert np.array_equal(given.log10_modulus, blind.log10_modulus)
     known = GEOMETRY_CHANNELS.index("radius_known")
@@ -62,12 +64,9 @@ def test_blind_data_are_the_same_grasps_without_their_geometry(
 
 
 def test_blind_held_out_folds_change_the_score_not_the_training(
-    sim_file: Path, cache_dir: Path
+    prepared: tuple[TrainingRecipe, PreparedDataset, PreparedDataset],
 ) -> None:
-    cache = DatasetCache([sim_file], cache_dir=cache_dir)
-    recipe = _recipe()
-    data = cache.get(recipe.network)
-    blind = cache.get(recipe.network, blind=True)
+    recipe, data, blind = prepared
     given_score = cross_validate_design(data, recipe, SETTINGS)
     again = cross_validate_design(data, recipe, SETTINGS, held_out=data)
     assert again.log10_mae == given_score.log10_mae  # held_out=data is the default

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from optuna.trial import FixedTrial
-from test_space import DESIGN
+from search_helpers import SIM_SETTINGS as SETTINGS
+from search_helpers import SIM_SPACE as SPACE
+from search_helpers import geometry_recipe
 
 from tactile.cli.main import main
 from tactile.errors import ConfigError
-from tactile.estimators.neural.recipe import TrainingRecipe, load_recipe
+from tactile.estimators.neural.recipe import load_recipe
 from tactile.io import GraspWriter
 from tactile.search.objective import (
     DatasetCache,
@@ -23,13 +24,9 @@ from tactile.search.objective import (
     cross_validate_design,
     validate_design,
 )
-from tactile.search.space import SearchSpace, suggest_recipe
 from tactile.search.storage import storage_from_url
 from tactile.search.study import open_study
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
-
-SETTINGS = ObjectiveSettings(folds=2, epochs=2, patience=2, batch_size=8, threads=1)
-SPACE = SearchSpace(k_frames=(4,), towers=("force", "width", "geometry"))
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +48,10 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("valid-cache")
 
 
-def _recipe() -> TrainingRecipe:
-    params = {**DESIGN, "k_frames": 4, "image_on": False, "analytical_on": False}
-    params.update({"width_on": True, "width_depth": 1, "width_width": 16, "width_embed": 8})
-    params.update({"geometry_on": True, "geometry_width": 8, "geometry_embed": 4})
-    return suggest_recipe(FixedTrial(params), SPACE)
-
-
 def test_a_trial_is_scored_on_the_validation_objects(
     sim_file: Path, valid_file: Path, cache_dir: Path
 ) -> None:
-    recipe = _recipe()
+    recipe = geometry_recipe()
     data = DatasetCache([sim_file], cache_dir=cache_dir).get(recipe.network)
     valid = DatasetCache([valid_file], cache_dir=cache_dir)
     score = validate_design(data, valid.get(recipe.network), recipe, SETTINGS)

@@ -384,22 +384,29 @@ def build_dataset(
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
     progress: bool = True,
+    blind: bool = False,
 ) -> PreparedDataset:
-    """Prepare every labelled grasp of ``paths`` (HDF5 files or grasp directories), with caching."""
+    """Prepare every labelled grasp of ``paths`` (HDF5 files or grasp directories), with caching.
+    ``blind``: each grasp as a new object arrives, without its shape, radius or object hints
+    (:func:`tactile.evaluation.protocol.blind_metadata`; cached apart, ``*-blind.npz``)."""
+    from tactile.evaluation.protocol import blind_metadata
+
+    meta_of = blind_metadata if blind else None
     parts = []
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     for p in paths:
         path = Path(p)
         if not path.exists():
             raise StoreError(f"dataset {path} does not exist", hint="check the path")
-        key_file = cache / f"{path.stem}-{cache_key(path, config, calibration, analytical)}.npz"
+        key = cache_key(path, config, calibration, analytical)
+        key_file = cache / f"{path.stem}-{key}{'-blind' if blind else ''}.npz"
         if use_cache and key_file.is_file():
             try:
                 parts.append(PreparedDataset.load(key_file))
                 continue
             except (OSError, KeyError, ValueError) as exc:
                 warnings.warn(f"ignoring unreadable input cache {key_file}: {exc}", stacklevel=2)
-        part = prepare_file(path, config, calibration, analytical, progress)
+        part = prepare_file(path, config, calibration, analytical, progress, meta_of=meta_of)
         if use_cache and len(part):
             cache.mkdir(parents=True, exist_ok=True)
             part.save(key_file)

@@ -168,11 +168,10 @@ def train_config(
     ``overrides`` (epochs, batch_size, lr, weight_decay, patience, seed; None values are
     ignored) win over the recipe's settings, which win over the defaults. ``augment``: on or
     off explicitly (``tactile train --no-augment``); None: the recipe's ``augment``, else on."""
-    from tactile.estimators.neural.tensors import AugmentConfig
     from tactile.estimators.neural.train import TrainConfig
 
-    settings: dict[str, Any] = dict(recipe.train)
+    settings: dict[str, Any] = {"augment": True, **recipe.train}
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    recipe_augment = bool(settings.pop("augment", True))
-    enabled = recipe_augment if augment is None else augment
-    return TrainConfig(**settings, num_threads=num_threads, augment=AugmentConfig(enabled=enabled))
+    if augment is not None:
+        settings["augment"] = augment
+    return TrainConfig(**settings, num_threads=num_threads)  # on/off -> AugmentConfig there
