@@ -197,6 +197,7 @@ class DatasetCache:
         arrives without its shape, radius or object hints (the same grasps in the same order,
         for scoring held-out folds blind)."""
         from tactile.estimators.neural.data import build_dataset
+        from tactile.evaluation.protocol import blind_metadata
 
         key = (config.k_frames, config.image_size, config.sampling, blind)
         if key not in self._data:
@@ -213,7 +214,8 @@ class DatasetCache:
                 analytical=self.analytical,
                 cache_dir=self.cache_dir,
                 progress=False,
-                blind=blind,
+                meta_of=blind_metadata if blind else None,
+                cache_tag="blind" if blind else "",
             )
             if blind:
                 _check_same_grasps(prepared, self.get(config))

@@ -384,14 +384,18 @@ def build_dataset(
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
     progress: bool = True,
-    blind: bool = False,
+    meta_of: Callable[[GraspMetadata], GraspMetadata] | None = None,
+    cache_tag: str = "",
 ) -> PreparedDataset:
     """Prepare every labelled grasp of ``paths`` (HDF5 files or grasp directories), with caching.
-    ``blind``: each grasp as a new object arrives, without its shape, radius or object hints
-    (:func:`tactile.evaluation.protocol.blind_metadata`; cached apart, ``*-blind.npz``)."""
-    from tactile.evaluation.protocol import blind_metadata
-
-    meta_of = blind_metadata if blind else None
+    ``meta_of``: what the estimator sees of each grasp's metadata (:func:`prepare_file`; e.g.
+    ``tactile.evaluation.protocol.blind_metadata``), cached apart under ``cache_tag``
+    (``*-<tag>.npz``), which it then requires."""
+    if meta_of is not None and not cache_tag:
+        raise ConfigError(
+            "build_dataset(meta_of=...) needs a cache_tag naming that view of the metadata",
+            hint='e.g. cache_tag="blind", so its inputs are cached apart from the stored view',
+        )
     parts = []
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     for p in paths:
@@ -399,7 +403,7 @@ def build_dataset(
         if not path.exists():
             raise StoreError(f"dataset {path} does not exist", hint="check the path")
         key = cache_key(path, config, calibration, analytical)
-        key_file = cache / f"{path.stem}-{key}{'-blind' if blind else ''}.npz"
+        key_file = cache / f"{path.stem}-{key}{'-' + cache_tag if cache_tag else ''}.npz"
         if use_cache and key_file.is_file():
             try:
                 parts.append(PreparedDataset.load(key_file))
