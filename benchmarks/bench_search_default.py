@@ -12,7 +12,9 @@ script does what comes after it, by the rule in ``benchmarks/results/search27_pr
     the search's objective under CV seeds 1 and 2 (the same as ``tactile train --config
     best.json --folds 5 --seed S``); **the pick = the lowest mean over CV seeds 0-2**, written
     as a recipe (``--pick-out``, the same format as ``best.json``). The default's CV under the
-    same seeds is reported beside it (context, not a candidate).
+    same seeds is reported beside it (context, not a candidate). A study made with ``--valid``
+    is rescored as it scored its trials: trained once on the whole file with training seeds
+    1 and 2 (as ``tactile train`` trains its final network), scored on its validation files.
 ``final``
     The default (``mt-rig``, the recipe ``tactile train --model mt-rig --epochs 150`` uses: lr
     2e-3, weight decay 1e-4, dropout 0.1, batch 64, patience 30 on 15 % of the objects,
@@ -75,11 +77,11 @@ def _space(study: Any = None) -> Any:
     return SearchSpace(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()})
 
 
-def _settings(seed: int = 0, protocol: str = "given") -> Any:
+def _settings(seed: int = 0, protocol: str = "given", valid: Any = ()) -> Any:
     from tactile.search.objective import ObjectiveSettings
 
     return ObjectiveSettings(
-        **{**PROTOCOL, "seed": seed}, threads=1, analytical="hertz", protocol=protocol
+        **{**PROTOCOL, "seed": seed}, threads=1, analytical="hertz", protocol=protocol, valid=valid
     )
 
 
@@ -89,6 +91,25 @@ def _held_out_protocol(study: Any) -> str:
 
     stored = study.user_attrs.get(PROTOCOL_ATTR, {}).get("settings", {})
     return str(stored.get("protocol", "given"))
+
+
+def _valid_files(study: Any) -> list[str]:
+    """The validation files a ``tactile search --valid`` study scored on (empty: CV)."""
+    from tactile.search.study import PROTOCOL_ATTR
+
+    stored = study.user_attrs.get(PROTOCOL_ATTR, {}).get("settings", {})
+    return [str(v) for v in stored.get("valid", [])]
+
+
+def _valid(cache: Any, valid: Any, recipe: Any, seed: int, protocol: str) -> float:
+    """``recipe`` trained once on all of ``cache`` (training seed ``seed``, as ``tactile train``
+    trains its final network) and scored per object on the validation files, as a
+    ``--valid`` study scores its trials (blind if ``protocol``)."""
+    from tactile.search.objective import validate_design
+
+    data = cache.get(recipe.network)
+    held = valid.get(recipe.network, blind=protocol == "blind")
+    return float(validate_design(data, held, recipe, _settings(seed, protocol)).log10_mae)
 
 
 def _cv(cache: Any, recipe: Any, seed: int, protocol: str) -> float:
@@ -162,13 +183,21 @@ def rescore(args: argparse.Namespace) -> None:
         flush=True,
     )
     cache = DatasetCache([args.data], cache_dir=args.cache_dir)
+    valid_files = _valid_files(study)
+    valid = DatasetCache(valid_files, cache_dir=args.cache_dir) if valid_files else None
+
+    def rescored(recipe: Any, seed: int) -> float:  # as the study scored its trials
+        if valid is not None:
+            return _valid(cache, valid, recipe, seed, protocol)
+        return _cv(cache, recipe, seed, protocol)
+
     seeds = [0, *[int(s) for s in args.seeds.split(",")]]
     rows: list[dict[str, Any]] = []
     for t in top:
         recipe = recipes[t.number]
         scores = [float(t.value)]
         for s in seeds[1:]:
-            scores.append(_cv(cache, recipe, s, protocol))
+            scores.append(rescored(recipe, s))
         rows.append(
             {
                 "trial": t.number,
@@ -182,11 +211,11 @@ def rescore(args: argparse.Namespace) -> None:
         )
         print(f"trial {t.number}: {rows[-1]['cv']} mean {rows[-1]['cv_mean']:.4f}", flush=True)
     default = _default_recipe()
-    dscores = [_cv(cache, default, s, protocol) for s in seeds]
+    dscores = [rescored(default, s) for s in seeds]
     print(f"default: {[round(v, 4) for v in dscores]}", flush=True)
     pick_row = min(rows, key=lambda r: r["cv_mean"])
     pick_trial = next(t for t in trials if t.number == pick_row["trial"])
-    pick = recipe_of(pick_trial, space, _settings(0, protocol), STUDY)
+    pick = recipe_of(pick_trial, space, _settings(0, protocol, valid_files), STUDY)
     pick.save(args.pick_out)
     values = [float(t.value) for t in trials]
     state = {
@@ -195,6 +224,7 @@ def rescore(args: argparse.Namespace) -> None:
             "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
             "loadavg_before_latency": [round(v, 2) for v in load_before],
             "held_out_protocol": protocol,
+            "valid": valid_files,
             "latency_rounds": args.rounds,
             "latency_repeats": args.repeats,
             "latency_s": round(lat_s, 1),
