@@ -165,6 +165,11 @@ def recipe_of(
         provenance["protocol"]["held_out"] = settings.protocol
     if settings.valid:  # scored on validation files, not by the CV that train --folds runs
         provenance["protocol"]["valid"] = list(settings.valid)
+        provenance["reproduce"] = (
+            f"tactile train DATA --config best.json --val-fraction {settings.val_fraction} "
+            f"--seed {settings.seed}, the network scored per object on the validation files"
+            + (" without shape or radius" if settings.protocol == "blind" else "")
+        )
     return TrainingRecipe(base.network, train, settings.analytical or "none", provenance)
 
 

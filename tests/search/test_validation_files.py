@@ -95,6 +95,9 @@ def test_search_with_validation_files_end_to_end(
     recipe = load_recipe(out / "best.json")
     assert recipe.provenance["protocol"]["valid"] == [str(valid_file.resolve())]
     assert recipe.provenance["protocol"]["held_out"] == "blind"
+    # how the score was made: one training on all of DATA, not train's --folds CV
+    assert "--folds" not in recipe.provenance["reproduce"]
+    assert "validation files without shape" in recipe.provenance["reproduce"]
     # a real (non-simulated) validation file is refused like real search data
     from search_helpers import _mod
 
