@@ -842,44 +842,36 @@ class _RowsInterpolator:
         self.offset = self.rows * m
         self.step = (grid[:, -1] / (m - 1))[self.rows]
         self.end = self.flat_grid[self.offset + self.last + 1]  # the grid's last point
-        self._slopes: np.ndarray | None = None
 
     def subset(self, index: np.ndarray) -> _RowsInterpolator:
-        """The interpolator of the elements at ``index`` only (the tables and their slopes
-        shared)."""
-        out = _RowsInterpolator(self.grid, self.fp, self.rows[index])
-        out._slopes = self._slopes
-        return out
+        """The interpolator of the elements at ``index`` only."""
+        return _RowsInterpolator(self.grid, self.fp, self.rows[index])
 
-    def _all_slopes(self) -> np.ndarray:
-        if self._slopes is None:
-            slopes = np.zeros(self.grid.shape)
-            slopes[:, :-1] = np.diff(self.fp, axis=1) / np.diff(self.grid, axis=1)
-            self._slopes = slopes.ravel()
-        return self._slopes
+    def _line(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The slope of the interval :meth:`screen` reads each ``x`` on, and ``x`` clipped to the
+        grid's end (its slope computed where it is needed, as ``np.diff(fp) / np.diff(grid)``
+        would give it: a table of every row's slopes cost more than the model's steps)."""
+        xc = np.minimum(x, self.end)
+        at = np.minimum((xc / self.step).astype(np.intp), self.last) + self.offset
+        at1 = at + 1
+        x0, f0 = self.flat_grid[at], self.flat_fp[at]
+        slope = (self.flat_fp[at1] - f0) / (self.flat_grid[at1] - x0)
+        return slope * (xc - x0) + f0, slope
 
     def screen_with_slope(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`screen` and the slope of the line it read (0 past the grid's end)."""
-        slopes = self._all_slopes()
-        xc = np.minimum(x, self.end)
-        at = np.minimum((xc / self.step).astype(np.intp), self.last) + self.offset
-        slope = slopes[at]
-        return slope * (xc - self.flat_grid[at]) + self.flat_fp[at], np.where(
-            x < self.end, slope, 0.0
-        )
+        b, slope = self._line(x)
+        return b, np.where(x < self.end, slope, 0.0)
 
     def screen(self, x: np.ndarray) -> np.ndarray:
         """``self(x)`` within a few roundings (relative to it, times the table's
         ``dln b/dln δ``), for finite ``x ≥ 0``: for :class:`_CurvedForces`'s screening model,
-        in half the operations. Each element on the interval its ``x/step`` falls in, ``x``
-        clipped to the grid's end (there ``np.interp`` gives the last value), with the
-        intervals' slopes computed once: where that interval is ``x``'s own, the same numbers;
-        where ``x/step`` rounds across a grid point (``x`` within roundings of it), the
-        neighbouring interval's line, which meets ``x``'s own at that point."""
-        slopes = self._all_slopes()
-        xc = np.minimum(x, self.end)
-        at = np.minimum((xc / self.step).astype(np.intp), self.last) + self.offset
-        return slopes[at] * (xc - self.flat_grid[at]) + self.flat_fp[at]
+        in fewer operations. Each element on the interval its ``x/step`` falls in, ``x``
+        clipped to the grid's end (there ``np.interp`` gives the last value): where that
+        interval is ``x``'s own, the same numbers; where ``x/step`` rounds across a grid point
+        (``x`` within roundings of it), the neighbouring interval's line, which meets ``x``'s
+        own at that point."""
+        return self._line(x)[0]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         j = np.fmax(np.fmin(x / self.step, self.last), 0.0).astype(np.intp)
