@@ -348,7 +348,7 @@ def _force_with_rig_n(
         screen = None  # the screening model's bound holds for finite approaches
     elif screen is not None and not np.isfinite(closure_mm).all():
         screen = None
-    if screen is not None and fixed is None:
+    if screen is not None and rig_mm_per_n > 0.0:  # the approach shrinks as the force grows
         return _force_replayed(screen, closure_mm, rig_mm_per_n, hi)
     lo = np.zeros_like(closure_mm)
     for _ in range(30):
@@ -379,7 +379,7 @@ def _force_replayed(
     forces: _CurvedForces, closure_mm: np.ndarray, rig_mm_per_n: float, hi0: np.ndarray
 ) -> np.ndarray:
     """:func:`_force_with_rig_n`'s bisection (from [0, ``hi0``], ``hi0`` = max(model(closure/2),
-    0)) with the rig (finite, non-zero) and ``forces`` the model, replayed: the same 30
+    0)) with the rig (finite, > 0) and ``forces`` the model, replayed: the same 30
     midpoints and comparisons ``model(δ(mid)) > mid``, δ(mid) = max(closure − c_rig·mid, 0)/2,
     without asking the model at most of them.
 
