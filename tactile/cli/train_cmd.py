@@ -164,18 +164,26 @@ def _print_report(report: dict[str, Any]) -> None:
     lim = report.get("limit_report")
     if lim:
         b, a = lim["below"], lim["above"]
+        applied = report.get("limit_applied", True)
+        name = "the resolvable limit" if applied else "the held-out accuracy boundary"
+        would = "" if applied else " by it"
         print(
-            f"below the resolvable limit ({report['stiff_limit_pa']:.3g} Pa): network within "
+            f"below {name} ({report['stiff_limit_pa']:.3g} Pa): network within "
             f"1 decade {_pct(b.get('network_within_1_decade'))}, log10 MAE "
             f"{_num(b.get('network_log10_mae'))} (analytical "
             f"{_pct(b.get('analytical_within_1_decade'))}, "
-            f"{_num(b.get('analytical_log10_mae'))}); wrongly flagged stiff "
+            f"{_num(b.get('analytical_log10_mae'))}); wrongly flagged stiff{would} "
             f"{_pct(b.get('wrongly_flagged'))}"
         )
         print(
             f"above it: {_pct(a.get('flagged'))} of {a.get('n_objects', 0):.0f} objects "
-            f"flagged, 95% lower bound holds for {_pct(a.get('bound_holds'))}"
+            f"flagged{would}, 95% lower bound holds for {_pct(a.get('bound_holds'))}"
         )
+        if not applied:
+            print(
+                "  (the boundary is reported, not applied: the model answers 'stiffer than "
+                "the gel' from each grasp's physics; --stiff-limit-pa applies a fixed limit)"
+            )
     val = report["val"]
     if val:
         print(

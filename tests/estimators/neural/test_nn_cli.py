@@ -148,7 +148,29 @@ def test_degenerate_limit_warns_loudly(
     assert "WARNING" in captured.err and "stiffer than the gel" in captured.err
     assert "fix:" in captured.err
     assert "nan%" not in captured.out and "n/a" in captured.out
+    assert "below the resolvable limit (1e+03 Pa)" in captured.out  # given: applied
+    assert "reported, not applied" not in captured.out
     assert load_checkpoint(out / "model.pt").info["training_warnings"]
+
+
+def test_a_measured_boundary_is_reported_as_not_applied(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without --stiff-limit-pa the model flags from each grasp's physics: the CV's accuracy
+    boundary is printed as a report, not as the model's limit (no claim that it flags by it)."""
+    from tactile.cli.train_cmd import _print_report
+
+    below = {"network_within_1_decade": 1.0, "network_log10_mae": 0.4, "wrongly_flagged": 1.0}
+    report = {
+        "architecture": "searched", "n_grasps": 300, "n_objects": 150, "skipped": 0,
+        "limit_report": {"below": below, "above": {"flagged": 0.99, "n_objects": 145.0}},
+        "stiff_limit_pa": 1e4, "limit_applied": False, "val": {}, "checkpoint": "m/model.pt",
+    }  # fmt: skip
+    _print_report(report)
+    out = capsys.readouterr().out
+    assert "below the held-out accuracy boundary (1e+04 Pa)" in out
+    assert "wrongly flagged stiff by it 100.0%" in out and "flagged by it" in out
+    assert "reported, not applied" in out and "resolvable limit" not in out
 
 
 def test_train_config_recipe_reproduces_the_searched_settings(

@@ -36,7 +36,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, n
     cfg = model_config("mt-tiny")
     data = synthetic_dataset(cfg, n_objects=16)
     out = tmp_path_factory.mktemp("ens") / "model"
-    with pytest.warns(TrainingWarning, match="no resolvable-stiffness limit"):
+    with pytest.warns(TrainingWarning, match="no cross-validation"):
         run = train_network(
             data,
             cfg,

@@ -53,7 +53,7 @@ def test_train_network_without_out_dir_writes_nothing(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     data = synthetic_dataset(tiny_config, n_objects=8)
-    with pytest.warns(TrainingWarning, match="no resolvable-stiffness limit"):
+    with pytest.warns(TrainingWarning, match="no cross-validation"):
         run = train_network(data, tiny_config, FAST, val_fraction=0.25, progress=False)
     assert run.checkpoint is None and run.model.model is not None
     assert list(tmp_path.iterdir()) == []
@@ -87,11 +87,17 @@ def test_a_limit_that_flags_most_objects_is_degenerate() -> None:
     labels = np.linspace(4, 11, 20)
     cv = _cv(labels, labels + 0.1)  # a good network ...
     assert training_warnings(cv, 1e10, {}, folds=5) == []
-    # ... whose limit sits at the soft end: nearly everything "stiffer than the gel"
-    messages = training_warnings(cv, 10**4.2, {}, folds=5)
+    # ... whose given limit sits at the soft end: nearly everything "stiffer than the gel"
+    messages = training_warnings(cv, 10**4.2, {}, folds=5, limit_given=True)
     assert any("stiffer than the gel" in m and "95%" in m for m in messages)
     assert any("only 1 of 20" in m for m in messages)
     assert all("fix:" in m for m in messages)
+    # measured, not given: the model flags from each grasp's physics, so no claim that this
+    # boundary makes it answer "stiffer than the gel"; only that too few objects lie below it
+    measured = training_warnings(cv, 10**4.2, {}, folds=5)
+    assert len(measured) == 1 and "only 1 of 20" in measured[0]
+    assert "reported, not applied" in measured[0] and "fix:" in measured[0]
+    assert training_warnings(cv, 10**6, {"below": {"wrongly_flagged": 0.9}}, folds=5) == []
 
 
 def test_a_network_no_better_than_a_constant_is_degenerate() -> None:
@@ -107,7 +113,7 @@ def test_wrongly_flagged_soft_objects_are_reported() -> None:
     labels = np.linspace(4, 11, 20)
     cv = _cv(labels, labels)
     report = {"below": {"wrongly_flagged": 0.4}}
-    messages = training_warnings(cv, 1e9, report, folds=5)
+    messages = training_warnings(cv, 1e9, report, folds=5, limit_given=True)
     assert any("40% of the held-out objects softer" in m for m in messages)
 
 
