@@ -224,6 +224,7 @@ def rescore(args: argparse.Namespace) -> None:
             "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
             "loadavg_before_latency": [round(v, 2) for v in load_before],
             "held_out_protocol": protocol,
+            # with validation files the "cv" fields below are validation scores
             "valid": valid_files,
             "latency_rounds": args.rounds,
             "latency_repeats": args.repeats,
@@ -247,7 +248,10 @@ def rescore(args: argparse.Namespace) -> None:
         "trials_cv": {f"trial{t.number}": round(float(t.value), 5) for t in trials},
     }
     _save_json(args.out, state)
-    print(f"pick: trial {pick_row['trial']} (CV mean {pick_row['cv_mean']:.4f}) -> {args.pick_out}")
+    scored = "validation" if valid_files else "CV"  # the "cv" fields hold what the study scored
+    print(
+        f"pick: trial {pick_row['trial']} ({scored} mean {pick_row['cv_mean']:.4f}) -> {args.pick_out}"
+    )
 
 
 def prepare_blind(paths: list[Path], config: Any, cache_dir: Path) -> Any:
