@@ -250,7 +250,8 @@ def rescore(args: argparse.Namespace) -> None:
     _save_json(args.out, state)
     scored = "validation" if valid_files else "CV"  # the "cv" fields hold what the study scored
     print(
-        f"pick: trial {pick_row['trial']} ({scored} mean {pick_row['cv_mean']:.4f}) -> {args.pick_out}"
+        f"pick: trial {pick_row['trial']} ({scored} mean {pick_row['cv_mean']:.4f}) "
+        f"-> {args.pick_out}"
     )
 
 
