@@ -279,11 +279,8 @@ def cross_validate_design(
     """Object-grouped K-fold of one design; ``report(step, running_mae)`` after each fold may
     raise to stop (an Optuna pruner's ``TrialPruned``). ``held_out``: the same grasps in the
     same order as ``data``, as the held-out folds are scored (blind; default ``data``)."""
-    from tactile.estimators.neural.data import object_folds, split_objects
-    from tactile.estimators.neural.evaluate import prediction_records
-    from tactile.estimators.neural.train import TrainConfig, train_model
+    from tactile.estimators.neural.data import object_folds
 
-    cfg = TrainConfig(**settings.train_settings(recipe.train), num_threads=settings.threads)
     scored = data if held_out is None else held_out
     if held_out is not None and not np.array_equal(held_out.grasp_ids, data.grasp_ids):
         raise ConfigError(
@@ -295,20 +292,9 @@ def cross_validate_design(
     folds = object_folds(data.object_ids, data.log10_modulus, settings.folds, seed=settings.seed)
     for k, test_idx in enumerate(folds):
         rest = np.setdiff1d(np.arange(len(data)), test_idx)
-        part = data.subset(rest)
-        tr, va = split_objects(
-            part.object_ids, part.log10_modulus, settings.val_fraction, seed=settings.seed + k
+        fold_records = _train_and_predict(
+            data.subset(rest), scored.subset(test_idx), recipe, settings, settings.seed + k
         )
-        result = train_model(
-            part.subset(tr),
-            part.subset(va),
-            recipe.network,
-            replace(cfg, seed=settings.seed + k),
-            progress=False,
-        )
-        test = scored.subset(test_idx)
-        const = float(np.median(part.log10_modulus))
-        fold_records = prediction_records(result.loaded, test, constant_log10=const)
         records += fold_records
         fold_mae.append(_mae(fold_records, "pred_log10"))
         if report is not None:
@@ -331,26 +317,13 @@ def validate_design(
     """One design trained once on all of ``data`` (early stopping on ``settings.val_fraction``
     of its objects, as ``tactile train`` trains its final network) and scored per object on
     ``valid`` (grasps of other objects; blind if prepared blind)."""
-    from tactile.estimators.neural.data import split_objects
-    from tactile.estimators.neural.evaluate import prediction_records
-    from tactile.estimators.neural.train import TrainConfig, train_model
-
-    cfg = TrainConfig(**settings.train_settings(recipe.train), num_threads=settings.threads)
     shared = sorted(set(data.object_ids.tolist()) & set(valid.object_ids.tolist()))
     if shared:
         raise ConfigError(
             f"{len(shared)} validation object(s) are also in the search data (e.g. {shared[:3]})",
             hint="validate on a file of other objects (tactile simulate with another --seed)",
         )
-    tr, va = split_objects(
-        data.object_ids, data.log10_modulus, settings.val_fraction, seed=settings.seed
-    )
-    result = train_model(
-        data.subset(tr), data.subset(va), recipe.network, replace(cfg, seed=settings.seed),
-        progress=False,
-    )  # fmt: skip
-    const = float(np.median(data.log10_modulus))
-    records = prediction_records(result.loaded, valid, constant_log10=const)
+    records = _train_and_predict(data, valid, recipe, settings, settings.seed)
     m = _object_metrics(records, "pred_log10")
     mae = float(m.get("log10_mae", math.inf))
     return FoldScore(
@@ -359,6 +332,30 @@ def validate_design(
         fold_mae=[mae],
         constant_mae=_mae(records, "constant_log10"),
     )
+
+
+def _train_and_predict(
+    train: PreparedDataset,
+    scored: PreparedDataset,
+    recipe: TrainingRecipe,
+    settings: ObjectiveSettings,
+    seed: int,
+) -> list[dict[str, Any]]:
+    """``recipe`` trained on ``train`` with training seed ``seed`` (early stopping on
+    ``settings.val_fraction`` of its objects), its prediction records on ``scored`` beside the
+    constant (``train``'s median label): one CV fold, or the one training of a ``--valid``
+    trial."""
+    from tactile.estimators.neural.data import split_objects
+    from tactile.estimators.neural.evaluate import prediction_records
+    from tactile.estimators.neural.train import TrainConfig, train_model
+
+    cfg = TrainConfig(**settings.train_settings(recipe.train), num_threads=settings.threads)
+    tr, va = split_objects(train.object_ids, train.log10_modulus, settings.val_fraction, seed=seed)
+    result = train_model(
+        train.subset(tr), train.subset(va), recipe.network, replace(cfg, seed=seed), progress=False
+    )
+    const = float(np.median(train.log10_modulus))
+    return prediction_records(result.loaded, scored, constant_log10=const)
 
 
 def _object_metrics(records: list[dict[str, Any]], key: str) -> dict[str, float]:
