@@ -64,7 +64,13 @@ def run(out_path: str, paths: list[str]) -> None:
                     "log10": e.log10_modulus,
                     "lb": bool(e.lower_bound_only),
                     "flags": sorted(str(f) for f in e.flags),
-                    "eres": math.log10(d["resolvable_limit_pa"]),
+                    # absent on a path that computes no limits: counted as an infinite limit,
+                    # as eval_sim_families does
+                    "eres": (
+                        math.log10(d["resolvable_limit_pa"])
+                        if isinstance(d.get("resolvable_limit_pa"), float)
+                        else math.inf
+                    ),
                     "sigma_c": d.get("sigma_closure_mm"),
                     "interp": d.get("closure_interpolated"),
                     "src": d.get("lower_bound_from"),
@@ -96,7 +102,12 @@ def compare(main_path: str, new_path: str) -> None:
         b = {k: b_rows[k][est] for k in ok}
         lab = {k: a_rows[k]["label"] for k in ok}
         print(f"\n== {est}: scored {len(ok)}, interpolated {sum(bool(b[k]['interp']) for k in ok)}")
-        de = [b[k]["eres"] - a[k]["eres"] for k in ok]
+        de = [
+            b[k]["eres"] - a[k]["eres"]
+            for k in ok
+            if math.isfinite(a[k]["eres"]) and math.isfinite(b[k]["eres"])
+        ]
+        print(f"limit absent (infinite): main {sum(not math.isfinite(a[k]['eres']) for k in ok)}")
         print(f"E_res shift (decades): median {_q(de, 0.5):.3f}, q90 {_q(de, 0.9):.3f}")
         for tag, d in (("main", a), ("new", b)):
             bounds = [k for k in ok if d[k]["lb"]]
