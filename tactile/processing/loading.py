@@ -245,32 +245,3 @@ def destair(values: np.ndarray, t_s: np.ndarray) -> np.ndarray:
     held = ends[runs > 2 * typical + 1]  # truly constant: the value was still valid here
     keep = np.unique(np.r_[starts, held])
     return np.interp(t_s, t_s[keep], v[keep])
-
-
-def destair_interpolates(values: np.ndarray, start: int, stop: int) -> bool:
-    """Whether :func:`destair` reads frames ``start`` .. ``stop`` (a loading phase: contact ..
-    peak) as a linear interpolation of fresh readings at most its hold length (``2 * typical +
-    1`` frames) apart, on an encoder seen to update regularly while the gripper moved.
-
-    True when the reading changes on every frame (nothing to interpolate), or when at least one
-    run of a constant raw value overlaps the span and ends before ``stop``, and every such run
-    is at most that long. Two runs may be longer, because there a long run is a gripper at rest
-    rather than a skipped update: the record's first run (the rest before the closing, which a
-    lagging reading can still show at contact: a stale reading there over-reads the closure) and
-    the run that holds at ``stop`` (the gripper stopped; the reading has settled). False when a
-    run inside the span is longer: an encoder that skipped updates while the gripper moved.
-    ``destair`` keeps such a run flat, and a reading inside it may lag the motion by the whole
-    step or more (the real Wedge rig's: gaps of 5-12 frames against a median of 1). Also False
-    when the reading never changes.
-    """
-    v = np.asarray(values, dtype=np.float64)
-    starts = np.flatnonzero(np.r_[True, np.diff(v) != 0])
-    if starts.size < 2:
-        return False
-    if starts.size == v.size:
-        return True
-    ends = np.r_[starts[1:], v.size] - 1
-    runs = ends - starts + 1
-    typical = float(np.median(runs[1:-1])) if runs.size > 2 else float(runs.min())
-    inside = (ends >= start) & (starts <= stop) & (ends < stop) & (starts > 0)
-    return bool(inside.any() and np.all(runs[inside] <= 2 * typical + 1))

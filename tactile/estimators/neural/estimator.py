@@ -55,7 +55,6 @@ from tactile.estimators.neural.predict import (
 )
 from tactile.estimators.neural.rig import has_rig
 from tactile.processing.contact import contact_seen, require_visible_contact
-from tactile.processing.loading import destair_interpolates
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate, bound_flag
 
@@ -275,14 +274,7 @@ class NeuralEstimator:
         mu, sigma, extra = self._combine(net, analytical)
         rig = calibration if has_rig(calibration) else None
         seen = contact_seen(feats)
-        limits = _grasp_limits(
-            inputs,
-            rig,
-            None if seen else pad_area_mm2(calibration),
-            closure_interpolated=destair_interpolates(
-                feats.width_mm, feats.contact_index, feats.peak_index
-            ),
-        )
+        limits = _grasp_limits(inputs, rig, None if seen else pad_area_mm2(calibration))
         details: dict[str, object] = {
             "log10_mean": mu,
             "log10_sigma": sigma,
@@ -495,17 +487,11 @@ class HybridEstimator(NeuralEstimator):
 
 
 def _grasp_limits(
-    inputs: GraspInputs,
-    rig: SensorCalibration | None,
-    unseen_pad_area_mm2: float | None,
-    *,
-    closure_interpolated: bool = False,
+    inputs: GraspInputs, rig: SensorCalibration | None, unseen_pad_area_mm2: float | None
 ) -> PhysicsLimits:
     """The grasp's physics limits (:func:`physics_limits`) from its inputs' last sample; when
     the camera did not see the contact (``unseen_pad_area_mm2``: the pad's area) the bound
-    allows for a contact as large as the pad (the imaged area may be far below the true one).
-    ``closure_interpolated``: the width reading was interpolated across the loading phase
-    (:func:`~tactile.estimators.neural.limits.closure_sigma_mm`)."""
+    allows for a contact as large as the pad (the imaged area may be far below the true one)."""
     return physics_limits(
         force_n=float(np.expm1(inputs.force[0, -1])),
         contact_area_mm2=float(np.expm1(inputs.force[1, -1])),
@@ -513,7 +499,6 @@ def _grasp_limits(
         closure_mm=float(inputs.width[0, -1]),
         calibration=rig,
         bound_contact_area_mm2=unseen_pad_area_mm2,
-        closure_interpolated=closure_interpolated,
     )
 
 

@@ -12,9 +12,7 @@ can only *under*-state how much any object of modulus E deforms.
 The rig's calibration (the rigid-press curve of ``tactile calibrate rig``) gives
 the closure a rigid object causes at each force (gel, fingers, mount, the width reading's
 latency), and the closure's uncertainty ``sigma_c`` (the reading's step, the presses' spread,
-10 % of the rigid closure for the gel's dependence on the object's radius; only 5/8 of the step
-where the grasp's reading was interpolated between regular updates, :func:`closure_sigma_mm`).
-Then
+10 % of the rigid closure for the gel's dependence on the object's radius). Then
 
 - **resolvable limit** ``E_res = F g / (2 sigma_c)``: above it the object deforms by less than
   the closure resolves, whatever its shape;
@@ -64,11 +62,6 @@ BOUND_SAFETY = 0.5
 MIN_DENSIFICATION_STRAIN = 0.5
 #: Smallest contact radius (mm) trusted for the bounds (below it the image barely shows contact).
 MIN_CONTACT_RADIUS_MM = 1.0
-#: Share of the calibration's width step counted in ``sigma_c`` when the grasp's reading was
-#: interpolated across its loading phase (:func:`~tactile.processing.loading.destair_interpolates`;
-#: see :func:`closure_sigma_mm`): twice it covers the interpolation's worst case, 5/4 of a step;
-#: it is above 1/sqrt(6), the sd of the difference of two readings each rounded to the step.
-INTERPOLATED_STEP_SHARE = 0.625
 
 
 @dataclass(frozen=True)
@@ -80,7 +73,6 @@ class PhysicsLimits:
     excess_closure_mm: float | None
     sigma_closure_mm: float
     unresolved: bool
-    closure_interpolated: bool = False  # sigma_c counted half the width step
 
     def details(self) -> dict[str, float | bool | None]:
         return {
@@ -89,41 +81,17 @@ class PhysicsLimits:
             "excess_closure_mm": self.excess_closure_mm,
             "sigma_closure_mm": self.sigma_closure_mm,
             "closure_unresolved": self.unresolved,
-            "closure_interpolated": self.closure_interpolated,
         }
 
 
-def closure_sigma_mm(
-    calibration: SensorCalibration | None, force_n: float, *, interpolated: bool = False
-) -> float:
+def closure_sigma_mm(calibration: SensorCalibration | None, force_n: float) -> float:
     """The closure uncertainty of this rig at this force (see the module docstring);
-    ``calibration``: one with a rigid-press curve, or None (uncalibrated rig).
-
-    ``interpolated``: the grasp's width reading was interpolated between regular fresh readings
-    across its loading phase (:func:`~tactile.processing.loading.destair_interpolates`). The
-    gripper closes at its constant commanded speed ``v``, so a linear interpolation of fresh
-    readings is exact on the ramp (the encoder's latency is the same on the rigid presses, so it
-    is in the curve; compliant fingers slow the gap smoothly, a second-order error). The
-    reading has two kinks, where the chord between the fresh readings around it lies on the
-    side that under-reads the closure: the stop at the peak (the chord above the path, by at
-    most ``v dt / 4``, ``dt`` at most ``2 k + 1`` frames for readings every ``k`` frames,
-    whose step is ``v k`` frames: ``(2 k + 1) / (4 k)`` of a step) and the lagged start of the
-    motion, when the contact falls between the rest's last reading and the first moving one
-    (the chord below the path, at most ``(k + 1) / (4 k)`` of a step). Together at most
-    ``(3 k + 2) / (4 k)`` of a step, 5/4 at ``k = 1``: with ``INTERPOLATED_STEP_SHARE`` = 5/8,
-    ``2 sigma_c`` covers that even with the other terms at zero, and 5/8 is above 1/sqrt(6)
-    of the step, the sd the closure would have if neither reading were interpolated (two
-    readings, each rounded to the step). Otherwise the whole step counts, as it must where an
-    encoder skips updates while the gripper moves: the real Wedge rig's readings come every
-    frame at the median but leave gaps of 5-12 frames (steps up to 3-7 mm) during the loading,
-    which ``destair`` keeps flat.
-    """
+    ``calibration``: one with a rigid-press curve, or None (uncalibrated rig)."""
     if calibration is None:
         return UNCALIBRATED_SIGMA_MM
     rigid = float(rigid_closure_mm(calibration, np.array([force_n]))[0])
-    share = INTERPOLATED_STEP_SHARE if interpolated else 1.0
     return math.sqrt(
-        (share * width_step_mm(calibration)) ** 2
+        width_step_mm(calibration) ** 2
         + calibration.rigid_press_closure_sd_mm**2
         + (RIGID_CLOSURE_REL_SD * rigid) ** 2
     )
@@ -144,22 +112,19 @@ def physics_limits(
     closure_mm: float,
     calibration: SensorCalibration | None,
     bound_contact_area_mm2: float | None = None,
-    closure_interpolated: bool = False,
 ) -> PhysicsLimits:
     """Resolvable limit, physics lower bound and whether the closure is resolved (docstring);
     ``calibration``: one with a rigid-press curve (``tactile calibrate rig``), or None.
     ``bound_contact_area_mm2``: a larger contact the bound must allow for (the pad's area when
     the camera did not see the contact: a face covering the pad shows no edge); the bound uses
-    the larger area (a smaller ``g``), the resolvable limit the measured one.
-    ``closure_interpolated``: the closure was read from an interpolated reading
-    (:func:`closure_sigma_mm`)."""
+    the larger area (a smaller ``g``), the resolvable limit the measured one."""
     f = max(force_n, 0.0)
     g = geometry_factor_per_m(contact_area_mm2, size_mm)
     g_bound = geometry_factor_per_m(max(contact_area_mm2, bound_contact_area_mm2 or 0.0), size_mm)
-    sigma = closure_sigma_mm(calibration, f, interpolated=closure_interpolated)
+    sigma = closure_sigma_mm(calibration, f)
     e_res = f * g / (2.0 * sigma * 1e-3)
     if calibration is None:
-        return PhysicsLimits(max(e_res, 1.0), None, None, sigma, False, closure_interpolated)
+        return PhysicsLimits(max(e_res, 1.0), None, None, sigma, False)
     rig = calibration
     rigid = float(rigid_closure_mm(calibration, np.array([f]))[0])
     excess = closure_mm - rigid
@@ -174,11 +139,4 @@ def physics_limits(
     strain = min((deform_mm + 2.0 * sigma) / max(size_mm, 1.0), 1.0)
     densify = max(1.0 - strain / MIN_DENSIFICATION_STRAIN, 0.05) ** 2
     e_lb = BOUND_SAFETY * densify * f * g_bound / (2.0 * delta_max_mm * 1e-3)
-    return PhysicsLimits(
-        max(e_res, 1.0),
-        max(e_lb, 1.0),
-        excess,
-        sigma,
-        excess <= 2.0 * sigma,
-        closure_interpolated,
-    )
+    return PhysicsLimits(max(e_res, 1.0), max(e_lb, 1.0), excess, sigma, excess <= 2.0 * sigma)
