@@ -349,6 +349,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     w.add_argument("fits", type=Path)
     w.add_argument("method")
     w.add_argument("out", type=Path)
+    w.add_argument("--c-offset", type=float, default=0.0, help="mm/N added to the split's c")
+    w.add_argument("--true-c", action="store_true", help="the rig's true c instead")
+    sc = sub.add_parser("score")
+    sc.add_argument("base", type=Path, help="score_rigid_points.py --json of the same file")
+    sc.add_argument("runs", nargs="+", help="NAME=WHATIF.json")
     args = p.parse_args(argv)
     if args.cmd == "simulate":
         from bench_imprint_split import fresh_rigs, stored_rigs
@@ -365,6 +370,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.cmd == "fit":
         k, coef = train_maps(load(args.train))
         print(f"mask factor k {k:.3f}; X2 map {coef}")
+        # the closure reading's bias of each split's c on the TRAINING rigs (whatif --c-offset)
+        train_fits = [(r, fit_rig_record(r, k, coef, ("A", "X2"))) for r in load(args.train)]
+        for m in ("A", "X2"):
+            bias = np.median([f[m][2] - r["true_c"] for r, f in train_fits])
+            print(f"training rigs: {m} c (unclipped) - true c, median {bias:+.4f} mm/N")
         rows = []
         for rec in load(args.test):
             fits = fit_rig_record(rec, k, coef, METHODS)
@@ -400,14 +410,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "current_c": rec["current_c"],
             }
         args.out.write_text(json.dumps(out))
+    elif args.cmd == "whatif":
+        _whatif(args.data, args.fits, args.method, args.out, args.c_offset, args.true_c)
     else:
-        _whatif(args.data, args.fits, args.method, args.out)
+        _score(args.base, args.runs)
     return 0
 
 
-def _whatif(data: Path, fits_path: Path, method: str, out: Path) -> None:
+def _whatif(
+    data: Path, fits_path: Path, method: str, out: Path, c_offset: float, true_c: bool
+) -> None:
     """blind on every grasp with its calibration's gel and rig compliance replaced by the
-    imprint split of its rig (gel half-space with bottoming at 0.9 h; c clipped at 0)."""
+    imprint split of its rig (gel half-space with bottoming at 0.9 h; c + ``c_offset``, or
+    the rig's true c, clipped at 0)."""
     from tactile.errors import TactileError
     from tactile.estimators.registry import get_estimator
     from tactile.evaluation.protocol import blind_metadata
@@ -428,6 +443,7 @@ def _whatif(data: Path, fits_path: Path, method: str, out: Path) -> None:
             rows.append({**row, "error": "no fit"})
             continue
         e, h, c = fit[method]
+        c = fit["true"][2] if true_c else c + c_offset
         cal2 = replace(
             cal,
             calibration_id=f"{cal.calibration_id}+split31-{method}",
@@ -453,6 +469,48 @@ def _whatif(data: Path, fits_path: Path, method: str, out: Path) -> None:
             }
         )
     out.write_text(json.dumps(rows, default=str))
+
+
+def _score(base_path: Path, runs: Sequence[str]) -> None:
+    """blind's per-object counts (one grasp per object), as ``score_rigid_points.py`` counts
+    them, for each what-if run; limits, labels and true gels from ``base_path`` (that script's
+    JSON for the same file, run with ``--estimators hybrid blind``)."""
+    base = json.loads(base_path.read_text())["blind"]["objects_detail"]
+    info = {o["object"]: o for o in base}
+    print(
+        "| run | rigid points | false bounds / bounds | soft (true gel) flagged stiffer | "
+        "soft (cal. gel) flagged stiffer | below limit within a decade | correct vs rig gel |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for run in runs:
+        name, path = run.split("=", 1)
+        rows = json.loads(Path(path).read_text())
+        n = {"rigid": 0, "points": 0, "false": 0, "bounds": 0, "soft": 0, "softcal": 0}
+        below = within = correct = 0
+        for r in rows:
+            if "E" not in r:
+                continue
+            o = info[r["object"]]
+            lab, gel, est = o["label"], o["gel_log10"], math.log10(r["E"])
+            flagged = bool(r["lb"])
+            n["rigid"] += lab >= gel + 2.0
+            n["points"] += lab >= gel + 2.0 and not flagged
+            n["false"] += flagged and est > lab
+            n["bounds"] += flagged
+            stiff = flagged and bool(r["stiffer"])
+            n["soft"] += stiff and lab < gel
+            n["softcal"] += stiff and lab < math.log10(r["cal_gel"])
+            if lab < o["limit_log10"]:
+                below += 1
+                within += (not flagged) and abs(est - lab) <= 1.0
+            correct += (flagged and est <= lab and lab >= gel + 1.0) or (
+                not flagged and abs(est - lab) <= 1.0
+            )
+        print(
+            f"| {name} | {n['points']} of {n['rigid']} | {n['false']} / {n['bounds']} | "
+            f"{n['soft']} | {n['softcal']} | {within}/{below} = "
+            f"{100 * within / max(below, 1):.1f} % | {correct} |"
+        )
 
 
 if __name__ == "__main__":
