@@ -201,6 +201,8 @@ def run_rig(k: int, seed: int) -> list[dict[str, Any]]:
                 "c_press": rp.rig_compliance_mm_per_n,
                 "gel_pa": draw.gel_modulus_pa,
                 "gel_mm": draw.gel_thickness_mm,
+                "gel_max_strain": draw.gel_max_strain,
+                "gel_model": cfg.calibration.gel_model,
                 "speed": draw.close_speed_mm_s,
                 "period": draw.width_update_period_s,
                 "latency": draw.width_latency_s,
@@ -356,6 +358,32 @@ WHAT_IFS: dict[str, Any] = {
 }
 
 
+def _gel_what_if(scale: float | None, offset: bool) -> Any:
+    """Per-press c_rig with the true gel's modulus x ``scale`` (None: the base calibration's
+    gel, ``wedge-reference-v3``), the model from zero force or (``offset``) from F_c."""
+    from tactile.sensor import get_calibration
+
+    base = get_calibration("wedge-reference-v3")
+
+    def per_press(r: dict[str, Any]) -> float:
+        cal = base
+        if scale is not None:
+            cal = replace(
+                base,
+                gel_modulus_pa=r["gel_pa"] * scale,
+                gel_thickness_mm=r["gel_mm"],
+                gel_max_strain=r["gel_max_strain"],
+                gel_model=r["gel_model"],
+            )
+        gel_h = rigid_sphere_gel_closure_mm(r["f_read"], SIZE / 2.0, cal)
+        if not offset:
+            return (r["closure_read"] - gel_h) / r["f_read"]
+        gel_c = rigid_sphere_gel_closure_mm(r["f_c_read"], SIZE / 2.0, cal)
+        return (r["closure_read"] - (gel_h - gel_c)) / (r["f_read"] - r["f_c_read"])
+
+    return per_press
+
+
 def report(paths: list[Path]) -> None:
     for path in paths:
         rows = [json.loads(line) for line in path.open()]
@@ -432,6 +460,13 @@ def report(paths: list[Path]) -> None:
         print("\nc_rig − c_true per rig (mm/N): median | 5–95 % | q90 |.| | max |.|")
         for name, fn in WHAT_IFS.items():
             print(f"| {name} | {_stats(_rig_errors(rows, fn))} |")
+        print("\nFIX A with a wrong gel (the true gel's modulus x s; v3: the base calibration):")
+        print("as read, then FIX A: c_rig − c_true per rig, median | 5–95 % | q90 |.| | max |.|")
+        for scale in (0.5, 0.7, 1.0, 1.4, 2.0, None):
+            print(
+                f"| x{scale or 'v3'} | {_stats(_rig_errors(rows, _gel_what_if(scale, False)))} "
+                f"| {_stats(_rig_errors(rows, _gel_what_if(scale, True)))} |"
+            )
         print()
 
 
