@@ -1507,6 +1507,11 @@ def _flat(
 #: by 1/(1 − ε/ε_d)² (the simulator's densification law, steeper than a real foam's plateau).
 FOAM_DENSIFICATION_MIN = 0.5
 
+#: Noise sds above the baseline from which a loading frame's force counts as carried
+#: (:func:`_before_first_force_mm`): the force rise's own count (RISE_NOISE_SDS) without its
+#: share of the peak, which a very soft object's first frames stay under.
+FOAM_TOUCH_NOISE_SDS = 3.0
+
 
 def _linear_force_per_modulus_mm2(
     shape: str,
@@ -1543,6 +1548,22 @@ def _linear_force_per_modulus_mm2(
             half_width_mm[at_cap] = filled[at_cap[rows]]
         return math.pi * length_mm * half_width_mm**2 / 0.75 / (4.0 * radius_full)
     return area_mm2 * np.maximum(strain, 0.0)
+
+
+def _before_first_force_mm(
+    f_n: np.ndarray, w_mm: np.ndarray, noise_n: float, rise_mm: float
+) -> float:
+    """The opening of the last loading frame, at or before the rise (width ``rise_mm``),
+    whose force (baseline removed) is not :data:`FOAM_TOUCH_NOISE_SDS` noise sds above the
+    baseline: the frame before the run of frames that already carry a significant force up to
+    the rise. The object touched after it or, a soft foam that carries less than that force
+    there, before it; the foam's touch range reaches at least this far (-inf when the
+    record starts loaded)."""
+    at_rise = np.flatnonzero(w_mm <= rise_mm + 1e-9)
+    if at_rise.size == 0:
+        return -math.inf
+    quiet = np.flatnonzero(f_n[: int(at_rise[0]) + 1] < FOAM_TOUCH_NOISE_SDS * noise_n)
+    return float(w_mm[quiet[-1]]) if quiet.size else -math.inf
 
 
 def foam_bound_pa(
@@ -1594,7 +1615,11 @@ def foam_bound_pa(
     rng = np.random.default_rng(seed + 1)
     z = rng.standard_normal((3, N_DRAWS))
     touch_lo_mm = max(rise_mm, geo.contact_width_mm - geo.contact_width_sd_mm)
-    touch_hi_mm = max(widest_touch_mm + geo.contact_width_sd_mm, touch_lo_mm)
+    touch_hi_mm = max(
+        widest_touch_mm + geo.contact_width_sd_mm,
+        _before_first_force_mm(f_all_n, w_all_mm, noise_n, rise_mm),
+        touch_lo_mm,
+    )
     touch_mm = touch_lo_mm + (touch_hi_mm - touch_lo_mm) * rng.random(N_DRAWS)
     rig_mean, rig_sd = rig_compliance(calibration)
     rig_mm_per_n = np.maximum(rig_mean + rig_sd * z[0], 0.0)
