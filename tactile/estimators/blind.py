@@ -54,7 +54,8 @@ returned as above; still unresolved, its lower bound is kept.
 densification there (the simulator's ``E/(1 − ε/ε_d)²``, ε_d 0.5–0.8): it carries any force.
 A flagged object's bound is therefore also capped by the softest foam its loading frames allow
 (:func:`foam_bound_pa`: a face over the pad, the frames below ε = 0.5, all of the closure
-credited to the object, the touch anywhere the existing tests admit), and the flag is dropped
+credited to the object, the touch anywhere the existing tests admit and at least as early as
+the last frame before the force shows above its noise), and the flag is dropped
 (interval open upwards) when a foam more than :data:`FOAM_SOFTER_FACTOR` times softer than the
 linear bound fits the record with the gel's closure removed (:func:`_bound_for_a_foam`).
 
@@ -1590,7 +1591,11 @@ def foam_bound_pa(
     ``E ≥ F·(1 − ε/FOAM_DENSIFICATION_MIN)²/G(ε)`` on every such frame.
 
     Per Monte Carlo draw (the touch uniform between the force's first detectable rise, or the
-    contact width less its spread, and ``widest_touch_mm`` plus that spread; the size bias and
+    contact width less its spread, and ``widest_touch_mm`` plus that spread or, when wider, the
+    last frame before the force stood :data:`FOAM_TOUCH_NOISE_SDS` noise sds above its baseline
+    (:func:`_before_first_force_mm`: ``widest_touch_mm`` is where an object as stiff as the
+    curved hypotheses' bound touched; a foam softer than that needs more closure to carry the
+    rise's force, and one whose force shows before the rise touched before it); the size bias and
     the rig as the hypotheses draw them; with ``with_gel`` the gel's flat-punch closure at a
     drawn gel modulus, else none: all of the closure credited to the object), the bound is the
     largest over the frames with a detectable force and ε in (0, FOAM_DENSIFICATION_MIN), the
