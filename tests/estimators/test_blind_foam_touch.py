@@ -1,5 +1,5 @@
 """Issue 11, "a lower bound must hold": the densifying-foam bound's touch range
-(helper foam31, benchmarks/results/foam31_diagnosis.md).
+(helper foam31, benchmarks/results/foam31.md).
 
 ``foam_bound_pa`` drew the touch between the force's rise and the widest touch that the
 *curved* hypotheses' bound allows (plus the contact width's spread). A foam softer than that
@@ -7,8 +7,9 @@ bound needs more closure to carry the rise's force, so it may have touched earli
 /tmp/s30/f2814.h5's ``foam_box_0121`` (5.9 kPa, a 10 mm thick box, a randomised rig with a
 dropped frame at the touch) the frame before the rise already carried a force 5 noise sds
 above the baseline, the true touch lay ~0.4 mm beyond the range's wide end, and main answered a
-false bound of 6.7 kPa. The range now reaches at least the last frame whose force is not
-significant (:func:`tactile.estimators.blind._before_first_force_mm`).
+false bound of 6.7 kPa. The bound's range now reaches at least the last frame whose force is
+not significant (:func:`tactile.estimators.blind._before_first_force_mm`); the unflag test
+keeps its range.
 """
 
 from __future__ import annotations
