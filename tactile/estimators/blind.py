@@ -2026,11 +2026,17 @@ class BlindEstimator(AnalyticalEstimator):
         # unflagged 4 rigid objects of f2812 and sim_test: benchmarks/results/foam31.md).
         foam_pa = max(
             foam_bound_pa(
-                features, geo, calibration, rise, widest_touch_mm, self.seed, with_gel=False,
+                features,
+                geo,
+                calibration,
+                rise,
+                widest_touch_mm,
+                self.seed,
+                with_gel=False,
                 touch_to_first_force=True,
             ),
             SOFTEST_SOLID_PA,
-        )  # fmt: skip
+        )
         softest_fit_pa = foam_bound_pa(features, geo, calibration, rise, widest_touch_mm, self.seed)
         if (
             softest_fit_pa * FOAM_SOFTER_FACTOR < est.modulus_pa
