@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -88,8 +89,13 @@ def _log10_or_none(value: Any) -> float | None:
 
 
 def rows_for(
-    name: str, est: Any, reader: GraspReader, limits: dict[str, float]
+    name: str,
+    est: Any,
+    reader: GraspReader,
+    limits: dict[str, float],
+    fields: Callable[[Any], dict[str, Any]] = estimate_fields,
 ) -> list[dict[str, Any]]:
+    """One row per grasp of ``reader``: the grasp's truth and ``fields`` of its estimate."""
     out = []
     for gid in reader.ids():
         meta = reader.read_signals(gid).meta
@@ -115,7 +121,7 @@ def rows_for(
             out.append(row)
             continue
         row.update(
-            estimate_fields(e),
+            fields(e),
             net_mu=e.details.get("network_log10_mean"),
             net_sigma=e.details.get("network_log10_sigma"),
             ood=e.details.get("ood_score"),

@@ -32,15 +32,12 @@ from tactile.io import GraspReader
 from tactile.sensor import resolve_calibration
 from tactile.types import Flag
 
-_plain_fields = esf.estimate_fields
-
 
 def _fields_with_flag(e: Any) -> dict[str, Any]:
-    return dict(_plain_fields(e), stiffer=Flag.STIFFER_THAN_GEL in e.flags)
+    return dict(esf.estimate_fields(e), stiffer=Flag.STIFFER_THAN_GEL in e.flags)
 
 
 def score(data: Path, estimators: list[str], model: str = "default") -> dict[str, Any]:
-    esf.estimate_fields = _fields_with_flag  # rows_for reads it as a module global
     reader = GraspReader(data)
     loaded = resolve_model(model)
     makers = {"hybrid": lambda: HybridEstimator(loaded), "blind": lambda: get_estimator("blind")}
@@ -50,7 +47,7 @@ def score(data: Path, estimators: list[str], model: str = "default") -> dict[str
     limits: dict[str, float] = {}
     out: dict[str, Any] = {"file": str(data)}
     for name in estimators:
-        rows = esf.rows_for(name, makers[name](), reader, limits)
+        rows = esf.rows_for(name, makers[name](), reader, limits, fields=_fields_with_flag)
         objs = esf.per_object(rows, limits)
         summary = esf.summarize(objs)["all"]
         rig = esf.against_rig_gel(objs) or {}
