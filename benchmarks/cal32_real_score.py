@@ -32,8 +32,8 @@ ESTIMATORS = ("blind", "hybrid", "auto")
 
 
 def load(path: Path) -> list[dict]:
-    text = path.read_text()
-    return [r for r in json.loads(text) if r.get("modulus_pa") is not None]
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [r for r in rows if r.get("modulus_pa") is not None]
 
 
 def verdict(r: dict) -> str:
