@@ -106,10 +106,6 @@ class SensorCalibration:
     rig_compliance_mm_per_n: float = 0.0
     #: Spread of the rig compliance between rigid presses (mm/N): what a new grasp may show.
     rig_compliance_sd_mm_per_n: float = 0.0
-    #: Force (N, above rest) at which the rig fit's presses read the first squeeze (median):
-    #: the rig compliance and the gel's share are counted from there, as the closure is
-    #: (``tactile calibrate rig``); None: a fit made before 2026-12-07, counted from zero force.
-    rig_contact_force_n: float | None = None
     #: Contact width as :func:`tactile.processing.grasp_geometry.contact_width` reads it minus
     #: the object's size (mm), and its spread: ``tactile calibrate rig`` on rigid presses.
     contact_width_bias_mm: float = 0.0
@@ -255,12 +251,7 @@ class SensorCalibration:
                 f"{self.rigid_press_shape!r} is not 'sphere' or 'flat'",
                 hint="re-run `tactile calibrate rig`",
             )
-        for name in (
-            "rigid_press_closure_sd_mm",
-            "width_step_mm",
-            "width_lag_s",
-            "rig_contact_force_n",
-        ):
+        for name in ("rigid_press_closure_sd_mm", "width_step_mm", "width_lag_s"):
             value = getattr(self, name)
             if value is not None and not (
                 isinstance(value, numbers.Real)  # a string in a JSON file: named, not a TypeError

@@ -61,10 +61,8 @@ def run_rig(args: argparse.Namespace) -> int:
         "contact_width_bias_mm": round(fit.contact_width_bias_mm, 3),
         "contact_width_bias_sd_mm": round(fit.contact_width_bias_sd_mm, 3),
         "width_lag_s": fit.width_lag_s,
-        "rig_contact_force_n": fit.contact_force_n,
         "presses": [
-            f"{p.grasp_id}: F {p.contact_force_n:.2f} -> {p.hold_force_n:.1f} N, closure "
-            f"{p.closure_mm:.2f} mm, gel "
+            f"{p.grasp_id}: F {p.hold_force_n:.1f} N, closure {p.closure_mm:.2f} mm, gel "
             f"{p.gel_closure_mm:.2f} mm, rig {p.rig_compliance_mm_per_n:.3f} mm/N, "
             f"contact width - size {p.contact_width_bias_mm:+.2f} mm, width lag "
             + ("not measurable" if p.width_lag_s is None else f"{p.width_lag_s:.3f} s")

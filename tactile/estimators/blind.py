@@ -1145,10 +1145,8 @@ def _open_if_width_drifts(
 
 def reference_press_closure_mm(force_n: float, calibration: SensorCalibration) -> float | None:
     """Closure (mm) the calibration says its rigid reference sphere (the rig fit's golf ball,
-    else the gel fit's sphere) shows at ``force_n``: the gel's Hertz share plus ``c_rig·F``,
-    both from the force at which the rig fit read the first squeeze
-    (``rig_contact_force_n``; zero for a fit that does not record it), as a closure read from
-    the contact width starts there. None when the calibration names no rigid reference."""
+    else the gel fit's sphere) shows at ``force_n``: the gel's Hertz share plus ``c_rig·F``.
+    None when the calibration names no rigid reference."""
     size = calibration.rigid_press_size_mm
     if size is None:
         gel_fit = calibration.provenance.get("gel_fit")
@@ -1156,11 +1154,8 @@ def reference_press_closure_mm(force_n: float, calibration: SensorCalibration) -
         size = 2.0 * float(radius) if radius else None
     if not size or calibration.rigid_press_shape not in (None, "sphere"):
         return None
-    f_c = min(calibration.rig_contact_force_n or 0.0, force_n)
     gel = rigid_sphere_gel_closure_mm(force_n, size / 2.0, calibration)
-    if f_c > 0.0:
-        gel -= rigid_sphere_gel_closure_mm(f_c, size / 2.0, calibration)
-    return gel + calibration.rig_compliance_mm_per_n * (force_n - f_c)
+    return gel + calibration.rig_compliance_mm_per_n * force_n
 
 
 def _open_if_rig_split(

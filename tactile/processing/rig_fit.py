@@ -7,18 +7,7 @@ The gripper's closure between the first squeeze and the hold is object + gel (bo
 
 with ``gel_closure`` from the calibration's gel model (Hertz for a sphere, with the thin-layer
 factor and bottoming when the gel model has them; a flat punch over the pad for a flat face).
-The closure is read from the first squeeze as :func:`~tactile.processing.grasp_geometry.
-contact_width` reads it, which on a sphere sits above zero force (the straight-line hinge and the
-force onset read the Hertz rise late: 0.4–1.0 N on simulated golf-ball presses), so the model is
-counted from the force there, ``F_c`` (the force at the read contact width on the loading branch,
-above the rest level): per press ``c_rig = (closure − [gel(F) − gel(F_c)])/(F − F_c)`` at the
-hold. Counted from zero force, the gel's closure below ``F_c`` (1–1.5 mm for a 150–250 kPa gel)
-was charged to nothing and the rig read ~0.05 mm/N short with the rig's true gel
-(benchmarks/results/lag31_diagnosis.md; issue 11). The median ``F_c`` is stored
-(``rig_contact_force_n``) so that what the rigid reference closes from its read touch can be
-rebuilt (:func:`tactile.estimators.blind.reference_press_closure_mm`). The presses' force is
-despiked first (the Hampel filter every grasp's loading phase gets), as the blind estimator
-reads it. The same presses measure the
+Per press: ``c_rig = (closure − gel_closure)/F`` at the hold. The same presses measure the
 contact-width bias: the opening at first squeeze (as :func:`~tactile.processing.grasp_geometry.
 contact_width` reads it, the same estimator the blind estimator uses on every object, so its
 own bias cancels) minus the known size.
@@ -30,8 +19,7 @@ simulator calibrates each randomised rig with it exactly as a user calibrates a 
 
 The calibration stores (typed fields): ``rig_compliance_mm_per_n`` (median over presses, at least
 0), ``rig_compliance_sd_mm_per_n`` (their spread — the scatter a new grasp on that rig may show,
-not the standard error of the median), ``rig_contact_force_n`` (the median ``F_c``),
-``contact_width_bias_mm`` and
+not the standard error of the median), ``contact_width_bias_mm`` and
 ``contact_width_bias_sd_mm``, and ``provenance["rig_fit"]`` (per-press evidence). A press
 whose contact width lies more than ``OUTLIER_BIAS_MM`` from the others' median is rejected
 and listed (its width reading missed the first squeeze). What the gel and the rig each take
@@ -60,12 +48,6 @@ MIN_RIG_SD_MM_PER_N = 0.02
 OUTLIER_BIAS_MM = 3.0
 #: Smallest spread (mm) claimed for the contact-width bias.
 MIN_BIAS_SD_MM = 1.0
-#: Frames at the start of a press whose median force is its rest level (``F_c`` is above it).
-TOUCH_REST_FRAMES = 5
-#: ``F_c`` is counted at most this share of the hold force: a touch read that high is not a
-#: first squeeze (such a press is rejected by its contact width anyway), and the compliance
-#: stays a slope over most of the loading.
-MAX_CONTACT_FORCE_SHARE = 0.5
 PA_PER_N_PER_MM2 = 1.0e6
 #: Written into ``provenance["rig_fit"]["signals"]`` by :func:`fit_rig`: the presses were read
 #: with the width on the force's clock and the closing motion's force removed
@@ -194,14 +176,11 @@ class RigPress:
     hold_force_n: float
     closure_mm: float
     contact_width_mm: float
-    #: the gel's closure (both pads) between the read touch and the hold
     gel_closure_mm: float
     rig_compliance_mm_per_n: float
     contact_width_bias_mm: float
     #: the width reading's lag behind the force on this press (s); None: not measurable
     width_lag_s: float | None = None
-    #: the force (N, above the rest level) at the read contact width: where the closure starts
-    contact_force_n: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -217,12 +196,6 @@ class RigFit:
     presses: tuple[RigPress, ...]
     rejected: tuple[str, ...] = ()
     curve: RigidPressCurve | None = None  # from the presses kept
-
-    @property
-    def contact_force_n(self) -> float:
-        """The force at the read first squeeze (N): the median over the presses kept."""
-        kept = [p.contact_force_n for p in self.presses if p.grasp_id not in self.rejected]
-        return round(float(np.median(kept)), 4) if kept else 0.0
 
     @property
     def width_lag_s(self) -> float | None:
@@ -249,7 +222,6 @@ class RigFit:
             calibration_id=calibration_id,
             rig_compliance_mm_per_n=self.rig_compliance_mm_per_n,
             rig_compliance_sd_mm_per_n=self.rig_compliance_sd_mm_per_n,
-            rig_contact_force_n=self.contact_force_n,
             contact_width_bias_mm=self.contact_width_bias_mm,
             contact_width_bias_sd_mm=self.contact_width_bias_sd_mm,
             rigid_press_closure_mm=self.curve.closure_mm if self.curve else None,
@@ -279,11 +251,6 @@ def _fit_rows(
     """One :class:`RigPress` per press, from its corrected force and width."""
     from tactile.processing.grasp_geometry import contact_width, hold_point
 
-    def gel_closure(force_n: float) -> float:
-        if shape == "sphere":
-            return rigid_sphere_gel_closure_mm(force_n, size_mm / 2.0, calibration)
-        return flat_gel_closure_mm(force_n, float(pad_area_mm2 or 0.0), calibration)
-
     rows = []
     for g, c in zip(presses, corrected, strict=True):
         cw = contact_width(c.force_n, c.width_mm)
@@ -293,11 +260,10 @@ def _fit_rows(
                 f"press {g.grasp_id!r}: the hold force {hold.force_n:.2g} N is too low",
                 hint="press the rigid object to a force-controlled hold (e.g. 20 N)",
             )
-        f_c = min(
-            contact_force_n(c.force_n, c.width_mm, cw.width_mm),
-            MAX_CONTACT_FORCE_SHARE * hold.force_n,
-        )
-        gel = gel_closure(hold.force_n) - gel_closure(f_c)
+        if shape == "sphere":
+            gel = rigid_sphere_gel_closure_mm(hold.force_n, size_mm / 2.0, calibration)
+        else:
+            gel = flat_gel_closure_mm(hold.force_n, float(pad_area_mm2 or 0.0), calibration)
         closure = cw.width_mm - hold.width_mm
         rows.append(
             RigPress(
@@ -306,33 +272,12 @@ def _fit_rows(
                 closure_mm=closure,
                 contact_width_mm=cw.width_mm,
                 gel_closure_mm=gel,
-                rig_compliance_mm_per_n=(closure - gel) / (hold.force_n - f_c),
+                rig_compliance_mm_per_n=(closure - gel) / hold.force_n,
                 contact_width_bias_mm=cw.width_mm - size_mm,
                 width_lag_s=None if c.lag is None else float(c.lag.lag_s),
-                contact_force_n=f_c,
             )
         )
     return rows
-
-
-def contact_force_n(force_n: np.ndarray, width_mm: np.ndarray, contact_width_mm: float) -> float:
-    """The force (N) at ``contact_width_mm`` on the loading branch (the frames up to the peak
-    force), above the rest level (median of the first :data:`TOUCH_REST_FRAMES` frames), at
-    least 0: where a closure read from that contact width starts."""
-    f = np.asarray(force_n, dtype=np.float64)
-    w = np.asarray(width_mm, dtype=np.float64)
-    peak = int(np.argmax(f))
-    rest = float(np.median(f[:TOUCH_REST_FRAMES]))
-    order = np.argsort(w[: peak + 1], kind="stable")
-    at = float(np.interp(contact_width_mm, w[: peak + 1][order], f[: peak + 1][order]))
-    return max(at - rest, 0.0)
-
-
-def _despiked(force_n: np.ndarray) -> np.ndarray:
-    from tactile.processing.loading import despike
-
-    f = np.asarray(force_n, dtype=np.float64)
-    return despike(f)[0] if f.size >= 3 else f
 
 
 def fit_rig(
@@ -364,21 +309,14 @@ def fit_rig(
         )
     from tactile.processing.grasp_signals import correct_signals
 
-    # the force despiked (a -70 N glitch would pull the touch and the hold), the width on the
-    # force's clock and the motion's force removed, as the blind estimator reads every grasp
-    # (loading, grasp_signals); the motion force follows the gap, which needs the rig
+    # the width on the force's clock and the motion's force removed, as the blind estimator
+    # reads every grasp (grasp_signals); the motion force follows the gap, which needs the rig
     # compliance: a first pass on the readings, then again with the compliance it gives
-    forces = [_despiked(g.force_n) for g in presses]
-    corrected = [
-        correct_signals(g.t_s, f, g.width_mm) for g, f in zip(presses, forces, strict=True)
-    ]
+    corrected = [correct_signals(g.t_s, g.force_n, g.width_mm) for g in presses]
     first = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2)
     first_rig = max(float(np.median([r.rig_compliance_mm_per_n for r in first])), 0.0)
     if any(c.motion is not None and c.motion.slope_n_per_mm != 0.0 for c in corrected):
-        corrected = [
-            correct_signals(g.t_s, f, g.width_mm, first_rig)
-            for g, f in zip(presses, forces, strict=True)
-        ]
+        corrected = [correct_signals(g.t_s, g.force_n, g.width_mm, first_rig) for g in presses]
         rows = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2)
     else:
         rows = first
