@@ -26,13 +26,11 @@ A failed check raises :class:`ChunkError` (a ``ValueError``), which readers turn
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import itertools
 import math
-import os
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import h5py
@@ -110,91 +108,24 @@ def _check_fletcher32(chunk: bytes, where: str) -> bytes:
     if len(chunk) < 4:
         raise ChunkError(f"{where}: chunk of {len(chunk)} bytes has no Fletcher-32 checksum")
     body = chunk[:-4]
-    hdf5_sum = _hdf5_fletcher32()
-    if hdf5_sum is not None and body:
-        _check_value(hdf5_sum(body), chunk[-4:], where)
-    else:
-        _check_sums(body, fletcher32_sums(body), chunk[-4:], where)
+    _check_sums(body, fletcher32_sums(body), chunk[-4:], where)
     return body
-
-
-def _fletcher32_value(body: bytes, sums: tuple[int, int]) -> int:
-    """The Fletcher-32 HDF5 stores for ``body``, whose two sums (mod 65535) are ``sums``."""
-    s1, s2 = sums
-    if s1 == 0 or s2 == 0:
-        # HDF5's end-around-carry sums are 0 only for all-zero data, else 1..0xFFFF
-        nonzero = bool(np.frombuffer(body, dtype=np.uint8).any())
-        s1, s2 = (s1 or (_MOD if nonzero else 0)), (s2 or (_MOD if nonzero else 0))
-    return s2 << 16 | s1
 
 
 def _check_sums(body: bytes, sums: tuple[int, int], stored_bytes: bytes, where: str) -> None:
     """Raise unless ``stored_bytes`` is the Fletcher-32 HDF5 accepts for ``body``, whose two
     sums (mod 65535) are ``sums``."""
-    _check_value(_fletcher32_value(body, sums), stored_bytes, where)
-
-
-def _check_value(value: int, stored_bytes: bytes, where: str) -> None:
-    """Raise unless ``stored_bytes`` is a Fletcher-32 HDF5 accepts for a body whose checksum
-    is ``value``: that value, or its form before HDF5 1.6.3."""
     stored = int.from_bytes(stored_bytes, "little")
+    s1, s2 = sums
+    if s1 == 0 or s2 == 0:
+        # HDF5's end-around-carry sums are 0 only for all-zero data, else 1..0xFFFF
+        nonzero = bool(np.frombuffer(body, dtype=np.uint8).any())
+        s1, s2 = (s1 or (_MOD if nonzero else 0)), (s2 or (_MOD if nonzero else 0))
+    value = s2 << 16 | s1
     # HDF5 < 1.6.3 wrote the bytes of each 16-bit half swapped; HDF5 accepts that, nothing else
     swapped = (value & 0x00FF00FF) << 8 | (value >> 8) & 0x00FF00FF
     if stored not in (value, swapped):
         raise ChunkError(f"{where}: Fletcher-32 checksum mismatch")
-
-
-def _loaded_libhdf5() -> str | None:
-    """The path of the libhdf5 this process loaded (h5py's), from ``/proc/self/maps``; None
-    where that cannot be read (not Linux) or none is mapped."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            for line in maps:
-                path = line.rstrip("\n").split(maxsplit=5)[-1]
-                name = os.path.basename(path)
-                if name.startswith("libhdf5") and ".so" in name and not name.startswith("libhdf5_"):
-                    return path
-    except OSError:
-        return None
-    return None
-
-
-def _probe_bodies() -> list[bytes]:
-    """What :func:`_hdf5_fletcher32` is checked on before it is used: odd and even lengths,
-    one block of HDF5's loop (360 words) and many, a raw frame's stored size, all-0xFF (sums
-    at the 0 / 65535 alias), zeros, a single byte."""
-    # scrambled bytes (a multiplicative hash of the index; no random generator to load)
-    mixed = ((np.arange(20_011, dtype=np.uint64) * 2654435761) >> 11).astype(np.uint8).tobytes()
-    prefixes = [mixed[:n] for n in (1, 2, 7, 721, 4481, 20_011)]
-    return [*prefixes, b"\xff" * 1001, b"\xff" * 8192, b"\0" * 64, b"\x01"]
-
-
-@functools.cache
-def _hdf5_fletcher32() -> Callable[[bytes], int] | None:
-    """HDF5's own Fletcher-32 (``H5_checksum_fletcher32`` of the libhdf5 that h5py loaded: the
-    function its filter pipeline checks chunks with), about 2.5x faster than
-    :func:`fletcher32_sums` on a raw frame's ~210 kB of stored bytes (0.05 against 0.12 ms).
-    Used only where it gives :func:`_fletcher32_value`'s value on every probe body
-    (:func:`_probe_bodies`); None (the NumPy sums are used) where the library or the symbol
-    cannot be found, or it disagrees. Called on non-empty bodies only."""
-    path = _loaded_libhdf5()
-    if path is None:
-        return None
-    try:
-        fn = ctypes.CDLL(path).H5_checksum_fletcher32
-    except (OSError, AttributeError):
-        return None
-    fn.restype = ctypes.c_uint32
-    fn.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
-
-    def hdf5_sum(body: bytes) -> int:
-        return int(fn(body, len(body)))
-
-    bodies = _probe_bodies()
-    for body, sums in zip(bodies, _fletcher32_sums_many(bodies), strict=True):
-        if hdf5_sum(body) != _fletcher32_value(body, sums):
-            return None
-    return hdf5_sum
 
 
 #: At most this many 16-bit words in one :func:`_fletcher32_sums_many` call: every int64
@@ -289,10 +220,6 @@ def _decoded(
     elif len(data) != n:
         raise ChunkError(f"{where}: chunk of {len(data)} bytes, expected {n}")
     return np.frombuffer(data, dtype=np.uint8).reshape(chunks)
-
-
-# found and checked at import (~2 ms), not on a process's first chunk
-_hdf5_fletcher32()
 
 
 def read_frames_into(ds: h5py.Dataset, order: Sequence[int], out: np.ndarray) -> None:

@@ -12,30 +12,17 @@ import pytest
 from io_helpers import make_grasp
 
 from tactile.errors import CorruptFileError
-from tactile.io import GraspReader, GraspWriter, deflate_chunks
+from tactile.io import GraspReader, GraspWriter
 from tactile.io.deflate_chunks import (
     _BLOCK_WORDS,
     ChunkError,
     _descending_weights,
-    _fletcher32_value,
-    _hdf5_fletcher32,
     direct_pipeline,
     fletcher32_sums,
     read_frame_into,
     read_whole,
 )
 from tactile.io.frame_store import read_frames_at
-
-
-@pytest.fixture(params=["hdf5", "numpy"])
-def checksum_route(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with HDF5's own Fletcher-32 (where this process found it) and with the NumPy
-    sums that serve where it is not found."""
-    if request.param == "numpy":
-        monkeypatch.setattr(deflate_chunks, "_hdf5_fletcher32", lambda: None)
-    elif _hdf5_fletcher32() is None:
-        pytest.skip("HDF5's Fletcher-32 is not reachable here: the NumPy sums serve")
-    return str(request.param)
 
 
 @pytest.mark.parametrize(
@@ -54,57 +41,6 @@ def test_fletcher32_matches_the_checksum_hdf5_stores(tmp_path: Path, n_bytes: in
     stored = int.from_bytes(chunk[-4:], "little")
     s1, s2 = fletcher32_sums(chunk[:-4])
     assert ((stored & 0xFFFF) % 65535, (stored >> 16) % 65535) == (s1, s2)
-
-
-@pytest.mark.parametrize("n_bytes", [1, 2, 7, 720, 1001, 65_537, 210_587, 921_600])
-def test_hdf5s_own_fletcher32_gives_the_stored_checksum(tmp_path: Path, n_bytes: int) -> None:
-    """HDF5's ``H5_checksum_fletcher32`` (the function its filter checks chunks with), called
-    here on a chunk's stored bytes, gives the checksum HDF5 stored, as the NumPy sums do."""
-    hdf5_sum = _hdf5_fletcher32()
-    if hdf5_sum is None:
-        pytest.skip("HDF5's Fletcher-32 is not reachable here: the NumPy sums serve")
-    rng = np.random.default_rng(n_bytes + 1)
-    data = rng.integers(0, 256, n_bytes, dtype=np.uint8)
-    if n_bytes == 1001:
-        data[:] = 255  # every word 0xFFFF: the sums' 0 / 65535 ambiguity
-    with h5py.File(tmp_path / "f.h5", "w") as f:
-        ds = f.create_dataset("x", data=data, chunks=(n_bytes,), fletcher32=True)
-        _, chunk = ds.id.read_direct_chunk((0,))
-    body = chunk[:-4]
-    stored = int.from_bytes(chunk[-4:], "little")
-    assert hdf5_sum(body) == stored == _fletcher32_value(body, fletcher32_sums(body))
-
-
-def test_hdf5s_fletcher32_is_found_on_linux_and_not_where_it_cannot_be(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """On Linux the libhdf5 h5py loaded is found (from /proc/self/maps) and its checksum
-    passes the probes; without that library, with one that lacks the function, or with a
-    function that disagrees on a probe, the NumPy sums serve."""
-    import sys
-
-    if sys.platform.startswith("linux"):
-        assert deflate_chunks._loaded_libhdf5() is not None
-        assert _hdf5_fletcher32() is not None
-    other_lib = getattr(getattr(deflate_chunks._libdeflate, "_deflate", None), "__file__", None)
-    try:
-        for where in (None, "/nonexistent/libhdf5.so", deflate_chunks.__file__, other_lib):
-            monkeypatch.setattr(deflate_chunks, "_loaded_libhdf5", lambda where=where: where)
-            _hdf5_fletcher32.cache_clear()
-            assert _hdf5_fletcher32() is None
-        monkeypatch.undo()
-        # a function that disagrees with the NumPy sums on a probe is not used
-        monkeypatch.setattr(
-            deflate_chunks,
-            "_fletcher32_sums_many",
-            lambda bodies: [(1, 1) for _ in bodies],
-        )
-        _hdf5_fletcher32.cache_clear()
-        assert _hdf5_fletcher32() is None
-    finally:
-        monkeypatch.undo()
-        _hdf5_fletcher32.cache_clear()
-    assert (_hdf5_fletcher32() is not None) == (deflate_chunks._loaded_libhdf5() is not None)
 
 
 def test_the_weight_table_is_k_mod_65535_descending() -> None:
@@ -126,7 +62,7 @@ PIPELINES: list[tuple[str, dict[str, Any], bool]] = [
 
 @pytest.mark.parametrize(("name", "opts", "direct"), PIPELINES, ids=[p[0] for p in PIPELINES])
 def test_frames_and_tiled_images_read_as_h5py_reads_them(
-    tmp_path: Path, name: str, opts: dict[str, Any], direct: bool, checksum_route: str
+    tmp_path: Path, name: str, opts: dict[str, Any], direct: bool
 ) -> None:
     rng = np.random.default_rng(1)
     frames = rng.integers(0, 256, (4, 37, 50, 3), dtype=np.uint8)
@@ -171,7 +107,7 @@ def _flip_byte_in_chunk(path: Path, dataset: str, chunk_index: int, at: int) -> 
 
 @pytest.mark.parametrize("compression", ["gzip", None])
 def test_a_flipped_byte_in_a_frame_is_reported_for_that_grasp_only(
-    tmp_path: Path, compression: str | None, checksum_route: str
+    tmp_path: Path, compression: str | None
 ) -> None:
     path = tmp_path / "g.h5"
     with GraspWriter(path, compression=compression) as writer:
@@ -249,7 +185,7 @@ def _swap_halves(cs: bytes) -> bytes:
     ],
 )
 def test_fletcher32_accepts_exactly_the_checksums_hdf5_accepts(
-    tmp_path: Path, fill: int | None, variant: str, checksum_route: str
+    tmp_path: Path, fill: int | None, variant: str
 ) -> None:
     """HDF5 accepts the stored checksum or its pre-1.6.3 form (bytes swapped within each
     16-bit half), nothing else: not the whole word byte-reversed, and not 0 for a sum HDF5
