@@ -1,25 +1,27 @@
 """Issue 11, "a lower bound must hold": the densifying-foam bound's cliff (helper foam32,
-benchmarks/results/foam32_prereg.md, review19's "What should change"). Open.
+benchmarks/results/foam32_prereg.md and foam32b_prereg.md, review19's "What should change").
 
 ``foam_bound_pa`` draws the touch uniformly over a range; a touch the quiet frames before the
-rise rule out counts as ``inf`` in the 5th percentile over all draws. The more of the range the
-frames rule out, the higher the percentile of the admitted draws that is claimed; below 5 %
-admitted the bound is ``inf`` and blind keeps the linear bound (the one that was false on 7 of
-11 flagged tiny foams before the foam bound existed). foam32 took the percentile over the
-admitted draws only (commit 4b5d905): it removed the cliff and raised no bound, but it lowered
-knife-edge foam bounds just above the gel's modulus to just below it, and ``_open_as_bound``
-then answered four rigid objects with open points instead of bounds (pre-registered P4 failed
-on f2811: rigid points 6 -> 8). Reverted; this grasp stays as a strict xfail.
+rise rule out counts as ``inf`` in the 5th percentile over all draws. Below 5 % admitted the
+bound was ``inf`` and blind kept the linear bound (the one that was false on 7 of 11 flagged
+tiny foams before the foam bound existed). foam32 took the percentile over the admitted draws
+everywhere (4b5d905): it lowered knife-edge foam bounds just above the gel's modulus to just
+below it, and ``_open_as_bound`` answered four rigid objects with open points (P4 failed,
+reverted). foam32b: the admitted draws' percentile only where the all-draws one is ``inf``
+with some draws admitted; everywhere else the bound is as before.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+from typing import Any
 
 import numpy as np
 import pytest
 
-from tactile.estimators.blind import BlindEstimator
+import tactile.estimators.blind as blind
+from tactile.estimators.blind import BlindEstimator, _foam_percentile
 from tactile.evaluation.protocol import blind_metadata
 from tactile.processing.grasp_geometry import force_rise
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
@@ -61,17 +63,12 @@ def _with_drag_before_the_rise(grasp: Grasp, run_mm: float) -> Grasp:
     return dataclasses.replace(grasp, force_n=f)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the foam bound's cliff (foam32, reverted): under 5 % of its draws admitted the "
-    "foam bound is inf and blind answers the linear bound (839 kPa here, 352 kPa without the "
-    "drag; true on this 63 MPa post)",
-)
 def test_a_grasp_past_the_cliff_keeps_its_foam_bound() -> None:
     """18 mm of drag before the rise stretches the foam bound's touch range (it reaches the
     last frame before the force shows, foam31) over touches a stiff object could not have had:
-    the frames rule out ~97 % of the draws. The answer should stay a foam bound (foam32's
-    admitted-draws percentile: 342 kPa), not jump to the linear bound."""
+    the frames rule out ~97 % of the draws. Main answered the linear bound (839 kPa, 352 kPa
+    without the drag; true on this 63 MPa post); now it stays a foam bound, the admitted draws'
+    5th percentile (342 kPa)."""
     cfg = apply_rig(SimGraspConfig.realistic(), RIG)
     cfg = dataclasses.replace(cfg, gripper=dataclasses.replace(cfg.gripper, open_gap_mm=45.0))
     grasp = _with_drag_before_the_rise(simulate_grasp(STIFF_POST, cfg, seed=1, grasp_id="p"), 18)
@@ -79,3 +76,61 @@ def test_a_grasp_past_the_cliff_keeps_its_foam_bound() -> None:
     assert est.lower_bound_only
     assert est.modulus_pa <= STIFF_POST.modulus_pa
     assert est.modulus_pa == est.details["foam_bound_pa"] < est.details["linear_bound_pa"]
+    assert 0.0 < est.details["foam_admitted_share"] < 0.05
+
+
+def test_without_the_drag_the_bound_is_the_all_draws_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same post without the drag: the bound counted over all draws is finite (44 % of the
+    draws admitted), so it is the one claimed, as before; the admitted-only statistic is not
+    asked for."""
+    calls: list[bool] = []
+    original = blind.foam_bound_admitted
+
+    def recording(*args: Any, **kwargs: Any) -> tuple[float, float]:
+        calls.append(bool(kwargs.get("admitted_only")))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(blind, "foam_bound_admitted", recording)
+    cfg = apply_rig(SimGraspConfig.realistic(), RIG)
+    cfg = dataclasses.replace(cfg, gripper=dataclasses.replace(cfg.gripper, open_gap_mm=45.0))
+    grasp = simulate_grasp(STIFF_POST, cfg, seed=1, grasp_id="p")
+    est = BlindEstimator().estimate(dataclasses.replace(grasp, meta=blind_metadata(grasp.meta)))
+    assert calls and not any(calls)
+    assert est.lower_bound_only
+    assert 0.0 < est.details["foam_admitted_share"] < 1.0
+    assert est.modulus_pa == est.details["foam_bound_pa"] < est.details["linear_bound_pa"]
+
+
+def test_the_percentile_is_over_the_admitted_draws() -> None:
+    """2000 draws, 60 admitted with bounds 1..60, the rest ruled out (``inf``): counted as
+    ``inf`` the 5th percentile is ``inf`` (3 % finite: the cliff); over the admitted draws it is
+    their 3rd smallest (the order statistic at 5 % of 60)."""
+    bounds = np.full(2000, np.inf)
+    bounds[:60] = np.arange(1.0, 61.0)
+    admitted = np.zeros(2000, dtype=bool)
+    admitted[:60] = True
+    assert _foam_percentile(bounds, admitted, admitted_only=False) == math.inf
+    assert _foam_percentile(bounds, admitted, admitted_only=True) == 3.0
+    # fewer than 20 admitted: their smallest
+    admitted[12:] = False
+    assert _foam_percentile(bounds, admitted, admitted_only=True) == 1.0
+    # none admitted: the foam hypothesis is ruled out
+    assert _foam_percentile(bounds, np.zeros(2000, dtype=bool), admitted_only=True) == math.inf
+
+
+def test_admitted_draws_that_are_rigid_still_count() -> None:
+    """An admitted draw whose object took no closure at any loaded frame is ``inf`` (rigid
+    under that draw), not ruled out: fewer than 5 % finite among the admitted is still ``inf``."""
+    bounds = np.full(100, np.inf)
+    bounds[:4] = 1.0
+    assert _foam_percentile(bounds, np.ones(100, dtype=bool), admitted_only=True) == math.inf
+    bounds[:5] = 1.0
+    assert _foam_percentile(bounds, np.ones(100, dtype=bool), admitted_only=True) == 1.0
+
+
+def test_with_every_draw_admitted_the_statistic_is_unchanged() -> None:
+    rng = np.random.default_rng(3)
+    bounds = rng.lognormal(size=2000)
+    bounds[rng.random(2000) < 0.3] = np.inf  # rigid under those draws, still admitted
+    every = np.ones(2000, dtype=bool)
+    assert _foam_percentile(bounds, every, True) == _foam_percentile(bounds, every, False)
