@@ -3,6 +3,7 @@
     python benchmarks/foam32_compare.py MAIN.json BRANCH.json
     PYTHONPATH=TREE python benchmarks/foam32_compare.py --dump FILE.h5 OUT.jsonl
     python benchmarks/foam32_compare.py --all-admitted MAIN.jsonl BRANCH.jsonl
+    python benchmarks/foam32_compare.py --identical MAIN.json BRANCH.json
 
 Per estimator: false bounds, bounds, rigid points, below limit within a decade (count and
 share), bounds up / down (objects answered with a bound by both trees), the largest rise
@@ -12,6 +13,8 @@ share), bounds up / down (objects answered with a bound by both trees), the larg
 PYTHONPATH), with ``foam_admitted_share`` where the tree reports it. ``--all-admitted``: the
 grasps whose branch share is 1.0 (every foam-bound draw admitted), and how many of them have
 an answer different from main's (criterion P6 of benchmarks/results/foam32_prereg.md).
+``--identical``: per estimator, the objects whose ``objects_detail`` differ between two
+``score_rigid_points.py`` JSONs and whether the summaries are equal (foam32b's Q1).
 """
 
 from __future__ import annotations
@@ -121,7 +124,25 @@ def all_admitted(main_path: str, branch_path: str) -> None:
     )
 
 
+def identical(main_path: str, branch_path: str) -> None:
+    a = json.loads(Path(main_path).read_text())
+    b = json.loads(Path(branch_path).read_text())
+    for n in ("blind", "hybrid"):
+        if n not in a:
+            continue
+        oa = {o["object"]: o for o in a[n]["objects_detail"]}
+        ob = {o["object"]: o for o in b[n]["objects_detail"]}
+        diff = [k for k in oa if oa[k] != ob.get(k)]
+        same = {k: v for k, v in a[n].items() if k != "objects_detail"} == {
+            k: v for k, v in b[n].items() if k != "objects_detail"
+        }
+        print(f"{n}: objects differing {len(diff)} {diff[:10]}; summary identical: {same}")
+
+
 def main() -> None:
+    if sys.argv[1] == "--identical":
+        identical(sys.argv[2], sys.argv[3])
+        return
     if sys.argv[1] == "--dump":
         dump(sys.argv[2], sys.argv[3])
         return
