@@ -55,7 +55,9 @@ densification there (the simulator's ``E/(1 − ε/ε_d)²``, ε_d 0.5–0.8): i
 A flagged object's bound is therefore also capped by the softest foam its loading frames allow
 (:func:`foam_bound_pa`: a face over the pad, the frames below ε = 0.5, all of the closure
 credited to the object, the touch anywhere the existing tests admit and at least as early as
-the last frame before the force shows above its noise), and the flag is dropped
+the last frame before the force shows above its noise; where that bound is infinite with some
+touches admitted, the 5th percentile over the admitted touches instead: no silent fall-back to
+the linear bound), and the flag is dropped
 (interval open upwards) when a foam more than :data:`FOAM_SOFTER_FACTOR` times softer than the
 linear bound fits the record with the gel's closure removed (:func:`_bound_for_a_foam`).
 
@@ -1577,6 +1579,7 @@ def foam_bound_pa(
     shapes: tuple[str, ...] = ("flat",),
     with_gel: bool = True,
     touch_to_first_force: bool = False,
+    admitted_only: bool = False,
 ) -> float:
     """The smallest Young's modulus (Pa, a 95 % lower bound) of a *densifying foam* that the
     loading frames allow.
@@ -1605,7 +1608,38 @@ def foam_bound_pa(
     there would have carried more force than the quiet frames before the rise show. Returned:
     the 5th percentile over the draws (an order statistic, so never interpolated into
     ``inf``); ``inf`` when fewer than 5 % of the draws are finite (the object took no closure
-    at any loaded frame: nothing but gel and rig), 0 when no frame has a detectable force."""
+    at any loaded frame: nothing but gel and rig), 0 when no frame has a detectable force.
+
+    ``admitted_only``: the percentile and the 5 % rule are taken over the *admitted* draws
+    only, the touches the frames do not rule out (the foam's posterior given the frames, the
+    touch's prior uniform over the range); :meth:`BlindEstimator._foam_checked` claims it where
+    the bound counted over all draws is ``inf`` with some draws admitted. Off, a ruled-out draw
+    counts as ``inf``: the bound is then a higher percentile of the admitted draws the more are
+    ruled out (the 37th at 13.5 % admitted, review19), and below 5 % admitted it is ``inf``. On,
+    ``inf`` only when no draw is admitted (the frames rule out every touch in the range: no
+    densifying foam fits them); with fewer than 20 admitted the order statistic is their
+    smallest. Where every draw is admitted both give the same number
+    (:func:`foam_bound_admitted`)."""
+    return foam_bound_admitted(
+        features, geo, calibration, rise, widest_touch_mm, seed, shapes, with_gel,
+        touch_to_first_force, admitted_only,
+    )[0]  # fmt: skip
+
+
+def foam_bound_admitted(
+    features: GraspFeatures,
+    geo: GraspGeometry,
+    calibration: SensorCalibration,
+    rise: ForceRise | None,
+    widest_touch_mm: float,
+    seed: int = 0,
+    shapes: tuple[str, ...] = ("flat",),
+    with_gel: bool = True,
+    touch_to_first_force: bool = False,
+    admitted_only: bool = False,
+) -> tuple[float, float]:
+    """:func:`foam_bound_pa` and the share of its draws the frames admit (1.0 when no frame
+    has a detectable force or none is quiet: nothing rules a touch out)."""
     force_n = np.asarray(features.force_n, dtype=np.float64)
     width_mm = reconstruct_width_mm(features.width_mm)
     upto = int(np.argmax(force_n)) + 1  # the loading frames
@@ -1616,7 +1650,7 @@ def foam_bound_pa(
     floor_n = max(0.03, 0.01 * float(np.max(f_all_n)), 3.0 * noise_n)
     loaded = f_all_n >= floor_n
     if not loaded.any():
-        return 0.0
+        return 0.0, 1.0
     f_n, w_mm = f_all_n[loaded], w_all_mm[loaded]
     rise_mm = rise.width_mm if rise is not None else float(w_mm[0])
     rng = np.random.default_rng(seed + 1)
@@ -1659,6 +1693,7 @@ def foam_bound_pa(
             (touch_mm[:, None] - wq_mm[None, :] - gq_mm) / size_mm[:, None], 0.0, onset
         )
     best_n_per_mm2 = np.full(N_DRAWS, np.inf)
+    admitted = np.zeros(N_DRAWS, dtype=bool)  # by at least one shape
     for shape in shapes:
         g_mm2 = _linear_force_per_modulus_mm2(
             shape, np.clip(strain, 0.0, onset), size_mm[:, None], length_mm, area_mm2, onset
@@ -1688,10 +1723,26 @@ def foam_bound_pa(
                 touch_mm > rise_mm + 1e-9
             )
             e_n_per_mm2 = np.where(ruled_out, np.inf, e_n_per_mm2)
+            admitted |= ~ruled_out
+        else:
+            admitted[:] = True
         best_n_per_mm2 = np.minimum(best_n_per_mm2, e_n_per_mm2)
-    if np.count_nonzero(np.isfinite(best_n_per_mm2)) < 0.05 * N_DRAWS:
+    bound = _foam_percentile(best_n_per_mm2, admitted, admitted_only) * PA_PER_N_PER_MM2
+    return bound, float(np.mean(admitted))
+
+
+def _foam_percentile(
+    bound_per_draw: np.ndarray, admitted: np.ndarray, admitted_only: bool
+) -> float:
+    """The 5th percentile (``method="lower"``: an order statistic, never interpolated into
+    ``inf``) of the per-draw bounds, ``inf`` when fewer than 5 % of them are finite; a
+    ruled-out draw's bound is ``inf``. ``admitted_only``: over the draws that ``admitted``
+    marks only (the foam's posterior given the frames), ``inf`` when there are none; with
+    fewer than 20 the statistic is their smallest."""
+    values = bound_per_draw[admitted] if admitted_only else bound_per_draw
+    if values.size == 0 or np.count_nonzero(np.isfinite(values)) < 0.05 * values.size:
         return math.inf
-    return float(np.percentile(best_n_per_mm2, 5.0, method="lower")) * PA_PER_N_PER_MM2
+    return float(np.percentile(values, 5.0, method="lower"))
 
 
 def _summarise(draws: _Draws, rng: np.random.Generator) -> np.ndarray:
@@ -2024,19 +2075,24 @@ class BlindEstimator(AnalyticalEstimator):
         # (a foam softer than the curved bound touched earlier than widest_touch_mm: f2814's
         # foam_box_0121); the unflag test below keeps the range it was chosen with (widened, it
         # unflagged 4 rigid objects of f2812 and sim_test: benchmarks/results/foam31.md).
-        foam_pa = max(
-            foam_bound_pa(
-                features,
-                geo,
-                calibration,
-                rise,
-                widest_touch_mm,
-                self.seed,
-                with_gel=False,
-                touch_to_first_force=True,
-            ),
-            SOFTEST_SOLID_PA,
+        # No cliff (foam32b): where the 5th percentile over all draws, ruled-out touches counted
+        # as inf, is inf while the frames admit some touches (under 5 % admitted, or nearly all
+        # admitted draws take no closure), the bound is the 5th percentile over the admitted
+        # draws instead of silently none (the linear bound). Only when the frames rule out every
+        # touch does no densifying foam fit them. Elsewhere the statistic is as before: taken
+        # over the admitted draws everywhere (foam32) it lowered knife-edge bounds just above the
+        # gel to just below it, and _open_as_bound answered rigid objects with points.
+        args = (features, geo, calibration, rise, widest_touch_mm, self.seed)
+        foam_pa, admitted_share = foam_bound_admitted(
+            *args, with_gel=False, touch_to_first_force=True
         )
+        if math.isinf(foam_pa) and admitted_share > 0.0:
+            foam_pa = foam_bound_admitted(
+                *args, with_gel=False, touch_to_first_force=True, admitted_only=True
+            )[0]
+        foam_pa = max(foam_pa, SOFTEST_SOLID_PA)
+        # the unflag test keeps its statistic (ruled-out touches as inf): FOAM_SOFTER_FACTOR
+        # was chosen with it, and a lower softest fit only unflags more (foam32.md)
         softest_fit_pa = foam_bound_pa(features, geo, calibration, rise, widest_touch_mm, self.seed)
         if (
             softest_fit_pa * FOAM_SOFTER_FACTOR < est.modulus_pa
@@ -2054,7 +2110,15 @@ class BlindEstimator(AnalyticalEstimator):
                 features, geo, calibration, rise, touch_mm, self.seed, tuple(geo.plausible_shapes)
             )
         unflag = softest_fit_pa * FOAM_SOFTER_FACTOR < est.modulus_pa
-        return _bound_for_a_foam(est, foam_pa, unflag)
+        checked = _bound_for_a_foam(est, foam_pa, unflag)
+        details = dict(checked.details, foam_admitted_share=admitted_share)
+        if admitted_share == 0.0:
+            details = _with_note(
+                details,
+                "the frames rule out every touch a densifying foam could have had: the linear "
+                "bound stands",
+            )
+        return dataclasses.replace(checked, details=details)
 
     def _estimate_with(
         self,
