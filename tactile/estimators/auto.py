@@ -26,19 +26,11 @@ measured) and the bound is lowered to
   a linear block and the detected contact area, and lies even with a correct calibration
   (small stiff boxes on the default simulator: 9 of 12 bounds 0.1-0.4 dex above E).
 
-Lowering a bound never makes it false. A Hertz or line bound on a stated sphere or cylinder,
-where blind reads only a bound too, is capped at the softest *densifying foam* of the given
-shape and radius that the loading frames allow
-(:func:`~tactile.estimators.given_foam.given_foam_bound_pa`, all of the closure credited to the
-object; in ``details["given_foam_bound_pa"]``): the Hertz and line models assume a linear
-material, and a foam squashed past its densification by the hold reads as stiff as anything
-there (simulated foams of 13-471 kPa were bounded "> 29-660 kPa"). Not blind's bound, which
-allows any shape (a flat face over the pad) and is 10-40x lower: a steel ball's closure, credited
-to a foam of its size, still needs a foam about as stiff as the gel's Hertz contact, so a
-large steel ball keeps ``stiffer_than_gel`` (radius 15-25 mm on the default simulator; radius
-5-10 mm fall to ``unresolved``). The given bound stays in ``details["given_bound_pa"]``.
-Measured in BENCHMARKS.md ("Given geometry: bounds checked by the blind physics", "Given
-geometry: a bound that knows the material can densify").
+Lowering a bound never makes it false. A Hertz or line bound on a stated sphere or cylinder is
+kept when blind reads only a bound too (a steel ball keeps its informative bound: blind's, which
+allows any shape and material, is 10-40x lower). The given bound stays in
+``details["given_bound_pa"]``. Measured in BENCHMARKS.md ("Given geometry: bounds checked by the
+blind physics").
 """
 
 from __future__ import annotations
@@ -49,9 +41,8 @@ from dataclasses import dataclass
 
 from tactile.errors import TactileError
 from tactile.estimators.base import AnalyticalEstimator
-from tactile.estimators.blind import SOFTEST_SOLID_PA, BlindEstimator
+from tactile.estimators.blind import BlindEstimator
 from tactile.estimators.elastic import ElasticEstimator
-from tactile.estimators.given_foam import given_foam_bound_pa
 from tactile.estimators.hertz import HertzEstimator
 from tactile.estimators.line import LineContactEstimator
 from tactile.estimators.loading import FLAT_SHAPES
@@ -111,48 +102,6 @@ class AutoEstimator(AnalyticalEstimator):
         return est
 
 
-def _given_shape(estimate: ModulusEstimate, meta: GraspMetadata) -> tuple[str, float] | None:
-    """(``sphere`` or ``cylinder``, its radius in mm) of a Hertz or line-contact answer, from the
-    radius the estimator used; None for any other estimator or without a radius."""
-    chose = estimate.details.get("auto_chose")
-    radius = estimate.details.get("radius_mm", meta.radius_mm)
-    if chose == "line":
-        radius = meta.radius_mm
-    if not isinstance(radius, int | float) or not radius > 0:
-        return None
-    if chose == "hertz":
-        return "sphere", float(radius)
-    if chose == "line":
-        return "cylinder", float(radius)
-    return None
-
-
-def _foam_cap_pa(
-    estimate: ModulusEstimate,
-    features: GraspFeatures,
-    meta: GraspMetadata,
-    calibration: SensorCalibration,
-) -> float:
-    """The densifying-foam bound of the given shape and radius
-    (:func:`~tactile.estimators.given_foam.given_foam_bound_pa`, all of the closure credited to
-    the object); inf where the estimate is not a Hertz or line answer."""
-    shape = _given_shape(estimate, meta)
-    if shape is None:
-        return math.inf
-    length = estimate.details.get("contact_length_mm")
-    return max(
-        given_foam_bound_pa(
-            features,
-            calibration,
-            shape=shape[0],
-            radius_mm=shape[1],
-            length_mm=float(length) if isinstance(length, int | float) else None,
-            gel=False,
-        ),
-        SOFTEST_SOLID_PA,
-    )
-
-
 def checked_by_blind(
     estimate: ModulusEstimate,
     features: GraspFeatures,
@@ -175,12 +124,6 @@ def checked_by_blind(
     # caps as that interval did (blind's ``BlindEstimator._open_as_bound``)
     resolves = not blind.lower_bound_only or "open_point_pa" in blind.details
     cap = blind.interval_95_pa[0] if resolves else (blind.modulus_pa if flat else math.inf)
-    foam = not resolves and not flat
-    if foam:
-        # a Hertz or line bound assumes a linear material: capped by the softest densifying
-        # foam of the given shape and radius that the loading frames allow
-        cap = _foam_cap_pa(estimate, features, meta, calibration)
-        details["given_foam_bound_pa"] = cap
     if not cap < estimate.modulus_pa:
         return dataclasses.replace(estimate, details=details)
     details.update(given_bound_pa=estimate.modulus_pa, blind_cap_pa=cap)
@@ -194,14 +137,8 @@ def checked_by_blind(
         f"bound lowered from {estimate.modulus_pa:.3g} Pa (given geometry) to {cap:.3g} Pa, "
         f"the blind physics' {why}"
     )
-    if foam:
-        note = (
-            f"bound lowered from {estimate.modulus_pa:.3g} Pa (a linear material of the given "
-            f"geometry) to {cap:.3g} Pa, the softest densifying foam of that shape and radius "
-            "the loading frames allow"
-        )
     details["note"] = f"{details['note']}; {note}" if details.get("note") else note
-    lo68 = cap if foam else max(min(estimate.interval_68_pa[0], blind.interval_68_pa[0]), cap)
+    lo68 = max(min(estimate.interval_68_pa[0], blind.interval_68_pa[0]), cap)
     capped = dataclasses.replace(
         estimate,
         modulus_pa=cap,
