@@ -200,9 +200,15 @@ def test_estimate_and_evaluate_use_the_model_given(
     assert rc == 1 and len(rows) == 4  # the no-contact grasp fails, with its reason
     assert {r["model"] for r in rows} == {str((mine / "model.pt").resolve())}
     assert {r["estimator"] for r in rows if r["error"] is None} == {"hybrid"}
+    # with a rigid-press curve: without one the network is out of its training distribution
+    from tactile.sim.rigs import calibrate_rig
+
+    cfg = SimGraspConfig()
+    rig = calibrate_rig(cfg, cfg.calibration).save(tmp_path / "rig.json")
     rc = main(
-        ["evaluate", str(grasp_file), "--model", str(mine), "--estimator", "neural", "--json"]
-    )
+        ["evaluate", str(grasp_file), "--model", str(mine), "--estimator", "neural", "--json",
+         "--calibration", str(rig)]
+    )  # fmt: skip
     data = json.loads(capsys.readouterr().out)
     assert data["estimator"] == "neural" and data["model"] == str((mine / "model.pt").resolve())
     assert main(["estimate", str(grasp_file), "--model", str(tmp_path / "nope")]) == 2

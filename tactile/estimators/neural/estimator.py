@@ -123,6 +123,9 @@ class NetworkAnswer:
     sim_to_real_sd: float
     n_members: int = 1  # networks in the ensemble (1: a single model)
     member_spread: float = 0.0  # standard deviation of the members' means (log10)
+    #: why the score is infinite: the grasp misses an input no training grasp missed (e.g. the
+    #: rig channels of a calibration without a rigid-press curve); None otherwise
+    ood_reason: str | None = None
 
 
 def check_visible_contact(feats: GraspFeatures, meta: GraspMetadata | None = None) -> None:
@@ -240,13 +243,20 @@ class NeuralEstimator:
         mu, sigma = combine_members(mus, sigmas) if len(mus) > 1 else (mus[0], sigmas[0])
         s2r = self.sim_to_real_sd if meta.source != "sim" else 0.0
         score = float(self.ood.scores(arrays)[0]) if self.ood is not None else 0.0
+        reason = self.ood.missing_reason(arrays)[0] if self.ood is not None else None
         total = math.hypot(float(sigma[0]), s2r) * widen_factor(score)
         spread = float(mus[:, 0].std())
-        return NetworkAnswer(float(mu[0]), total, score, s2r, len(mus), spread)
+        return NetworkAnswer(float(mu[0]), total, score, s2r, len(mus), spread, reason)
 
     def _combine(
         self, net: NetworkAnswer, analytical: ModulusEstimate | None
     ) -> tuple[float, float, dict[str, object]]:
+        if net.ood_reason is not None:
+            raise EstimatorError(
+                f"the grasp is out of the network's training distribution: {net.ood_reason}",
+                hint="use --estimator hybrid or auto (physics), or give a calibration with "
+                "a rigid-press curve (`tactile calibrate rig`)",
+            )
         if net.ood_score > REFUSE_SCORE:
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution (score "
@@ -399,10 +409,14 @@ class HybridEstimator(NeuralEstimator):
             # the network's answer is reused, not computed a second time (issue 12)
             return super()._predict(inputs, feats, analytical, meta, calibration, net)
         if analytical is None:
+            why = (
+                net.ood_reason
+                if net.ood_reason is not None
+                else f"score {net.ood_score:.1f} > {self.gate_ood_score}"
+            )
             raise EstimatorError(
-                f"the grasp is out of the network's training distribution (score "
-                f"{net.ood_score:.1f} > {self.gate_ood_score}) and the analytical estimate "
-                "failed",
+                f"the grasp is out of the network's training distribution ({why}) and the "
+                "analytical estimate failed",
                 hint="check the grasp (contact, force, calibration); retrain with a "
                 "simulated rig like this one",
             )
@@ -412,6 +426,8 @@ class HybridEstimator(NeuralEstimator):
             "ood_score": net.ood_score,
             "network_log10_mean": net.mu,
         }
+        if net.ood_reason is not None:
+            details["ood_reason"] = net.ood_reason
         return dataclasses.replace(analytical, estimator=self.name, details=details)
 
     def _below_physics_bound(self, analytical: ModulusEstimate | None, mu: float) -> bool:

@@ -9,6 +9,15 @@ training grasps, divided by the 95th percentile of the same score over the *vali
 the estimators widen the network's interval by the score above 1 and drop the network beyond
 :data:`REFUSE_SCORE` (the hybrid falls back to the physics, ``neural`` refuses with the reason).
 Everything is stored as numbers in the checkpoint's ``info["ood"]`` (JSON).
+
+A missing feature (NaN: e.g. the rig channels of a calibration without a rigid-press curve) is
+standardised to 0, the training mean, so by itself it looks typical. That is right only for a
+feature the training grasps lacked too: a grasp missing a feature that **no** training grasp
+lacked (its training missing share, ``info["ood"]["missing"]``, is 0) scores infinity, and
+:meth:`OodReference.missing_reason` says which and how to fix it (issue 12: a network trained
+only on rigs calibrated with a rigid-press curve read soft foams 1-2.5 decades too stiff on a
+rig without one, at a "typical" score of 0.7). A checkpoint written before the share was stored
+gets it from its reference rows (:func:`missing_share_from_reference`).
 """
 
 from __future__ import annotations
@@ -32,14 +41,44 @@ _WIDTH = tuple(
     WIDTH_CHANNELS.index(c)
     for c in ("closure", "log_strain", "excess_closure", "log_closure_ratio")
 )
-_GEOMETRY = tuple(
-    GEOMETRY_CHANNELS.index(c)
-    for c in ("log_width_contact", "rig_closure_25n", "rig_closure_ratio_10_25", "rig_width_step")
+_GEOMETRY_NAMES = (
+    "log_width_contact",
+    "rig_closure_25n",
+    "rig_closure_ratio_10_25",
+    "rig_width_step",
 )
+_GEOMETRY = tuple(GEOMETRY_CHANNELS.index(c) for c in _GEOMETRY_NAMES)
+#: Rig channels (from the calibration's rigid-press curve, NaN without one).
+_RIG_FEATURES = ("excess_closure", "log_closure_ratio", *_GEOMETRY_NAMES[1:])
+
+
+def ood_feature_names() -> tuple[str, ...]:
+    """Names of the columns of :func:`ood_features` (``channel@mid`` / ``channel@last``)."""
+    names: list[str] = []
+    for at in ("mid", "last"):
+        names += [f"{FORCE_CHANNELS[i]}@{at}" for i in _FORCE]
+        names += [f"{WIDTH_CHANNELS[i]}@{at}" for i in _WIDTH]
+    return (*names, *_GEOMETRY_NAMES)
+
+
+def is_rig_feature(name: str) -> bool:
+    """Whether an OOD feature comes from the calibration's rigid-press curve."""
+    return name.split("@")[0] in _RIG_FEATURES
+
+
+def missing_share_from_reference(reference: np.ndarray) -> np.ndarray:
+    """Per column, an upper bound of the share of training grasps missing it, for a checkpoint
+    that did not store the share: a missing training value was standardised to exactly 0 and
+    stored as 0 in the reference rows, so the share of reference rows that are exactly 0. A
+    present value rounds to 0 too when within 0.0005 std of the mean: this over-counts, which
+    only keeps a column's missing values as typical as before."""
+    if reference.ndim != 2 or reference.shape[0] == 0:
+        return np.ones(reference.shape[-1] if reference.ndim == 2 else 0)
+    return np.asarray((reference == 0.0).mean(axis=0), dtype=np.float64)
 
 
 def ood_features(arrays: dict[str, np.ndarray]) -> np.ndarray:
-    """(N, 23) features of a batch of raw inputs (NaN where missing)."""
+    """(N, 22) features of a batch of raw inputs (NaN where missing)."""
     force, width, geometry = arrays["force"], arrays["width"], arrays["geometry"]
     k = force.shape[-1]
     cols = []
@@ -59,6 +98,8 @@ class OodReference:
     reference: np.ndarray  # (n, d) standardised
     scale: float  # 95th percentile of validation scores
     k: int = 5
+    #: per-column share of training grasps missing the feature (None: an older checkpoint)
+    missing: np.ndarray | None = None
 
     @classmethod
     def fit(
@@ -78,30 +119,71 @@ class OodReference:
         mean = np.where(np.isfinite(mean), mean, 0.0)
         std = np.where(np.isfinite(std) & (std > 1e-6), std, 1.0)
         z = np.nan_to_num((x - mean) / std)
+        missing = np.isnan(x).mean(axis=0)
         rng = np.random.default_rng(seed)
         pick = rng.choice(len(z), size=min(n_ref, len(z)), replace=False)
         ref = cls(mean, std, z[pick], 1.0, k)
         val_scores = ref.raw_scores(val) if len(val["force"]) else ref.raw_scores(train)
-        return cls(mean, std, z[pick], float(max(np.percentile(val_scores, 95), 1e-6)), k)
+        scale = float(max(np.percentile(val_scores, 95), 1e-6))
+        return cls(mean, std, z[pick], scale, k, missing)
 
     def raw_scores(self, arrays: dict[str, np.ndarray]) -> np.ndarray:
+        """Distance scores (NaN features standardised to 0, as in training)."""
         z = np.nan_to_num((ood_features(arrays) - self.mean) / self.std)
         d = np.sqrt(((z[:, None, :] - self.reference[None, :, :]) ** 2).sum(axis=-1))
         k = min(self.k, d.shape[1])
         return np.sort(d, axis=1)[:, :k].mean(axis=1)
 
+    @property
+    def training_missing(self) -> np.ndarray:
+        """Per-column share of training grasps missing the feature (stored, else derived
+        conservatively from the reference rows, :func:`missing_share_from_reference`)."""
+        if self.missing is not None:
+            return self.missing
+        return missing_share_from_reference(self.reference)
+
+    def unseen_missing(self, arrays: dict[str, np.ndarray]) -> np.ndarray:
+        """(N, d) bool: the grasp misses the feature and no training grasp missed it."""
+        never = self.training_missing <= 0.0
+        return np.isnan(ood_features(arrays)) & never[None, :]
+
     def scores(self, arrays: dict[str, np.ndarray]) -> np.ndarray:
-        """OOD score per grasp (1 = the validation set's 95th percentile)."""
-        return self.raw_scores(arrays) / self.scale
+        """OOD score per grasp (1 = the validation set's 95th percentile; infinity when the
+        grasp misses a feature no training grasp missed, :meth:`missing_reason`)."""
+        out = self.raw_scores(arrays) / self.scale
+        return np.where(self.unseen_missing(arrays).any(axis=1), math.inf, out)
+
+    def missing_reason(self, arrays: dict[str, np.ndarray]) -> list[str | None]:
+        """Per grasp, why it is out of distribution by a missing feature (None: it is not)."""
+        names = ood_feature_names()
+        out: list[str | None] = []
+        for row in self.unseen_missing(arrays):
+            cols = [names[i] for i in np.flatnonzero(row)]
+            if not cols:
+                out.append(None)
+            elif any(is_rig_feature(c) for c in cols):
+                out.append(
+                    "the calibration has no rigid-press curve (the rig inputs are missing) and "
+                    "the network was trained only on rigs calibrated with one: run `tactile "
+                    "calibrate rig PRESSES.h5 --rigid-size-mm D` on presses of a rigid ball of "
+                    "known size (a golf ball: 42.67) and estimate with --calibration set to "
+                    "the calibration it writes"
+                )
+            else:
+                out.append(f"the grasp lacks {', '.join(cols)}, which no training grasp lacked")
+        return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "mean": [round(float(v), 5) for v in self.mean],
             "std": [round(float(v), 5) for v in self.std],
             "reference": [[round(float(v), 3) for v in row] for row in self.reference],
             "scale": self.scale,
             "k": self.k,
         }
+        if self.missing is not None:  # a share > 0 stays > 0 (rounded up)
+            out["missing"] = [math.ceil(float(v) * 1e5) / 1e5 for v in self.missing]
+        return out
 
     @classmethod
     def from_dict(cls, data: Any) -> OodReference | None:
@@ -114,6 +196,7 @@ class OodReference:
                 np.asarray(data["reference"], dtype=np.float64),
                 float(data["scale"]),
                 int(data.get("k", 5)),
+                np.asarray(data["missing"], dtype=np.float64) if "missing" in data else None,
             )
         except (KeyError, TypeError, ValueError):
             return None

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from tactile.errors import ModelFileError
+from tactile.errors import EstimatorError, ModelFileError
 from tactile.estimators.neural.estimator import model_path, resolve_model
 from tactile.estimators.registry import get_estimator
 from tactile.sensor import get_calibration
@@ -63,7 +63,9 @@ def test_default_model_separates_soft_from_rigid_on_its_pipeline(default_present
 @pytest.mark.slow
 def test_the_rig_comes_from_the_grasps_calibration_with_no_flag(default_present: None) -> None:
     """One rig calibration: a simulated grasp's own (``tactile calibrate rig`` on its rig),
-    a calibration given by the caller, or none (a calibration without a rigid-press curve)."""
+    a calibration given by the caller, or none (a calibration without a rigid-press curve: the
+    network, trained only on rigs calibrated with one, refuses with the fix and the hybrid
+    answers with the physics; issue 12)."""
     grasp = _raw_grasp(3e5, 5)
     est = get_estimator("neural")
     own: ModulusEstimate = est.estimate(grasp)  # type: ignore[arg-type]
@@ -71,6 +73,10 @@ def test_the_rig_comes_from_the_grasps_calibration_with_no_flag(default_present:
     assert str(own.details["rig_calibration"]).startswith("wedge-reference-v3+simrig-")
     real_rig: ModulusEstimate = est.estimate(grasp, calibration="wedge-reference-v4")  # type: ignore[arg-type]
     assert real_rig.details["rig_calibration"] == "wedge-reference-v4"
-    none: ModulusEstimate = est.estimate(grasp, calibration="wedge-reference-v3")  # type: ignore[arg-type]
-    assert none.details["rig_calibration"] is None
-    assert none.details["physics_lower_bound_pa"] is None  # no rig: no physics bound
+    with pytest.raises(EstimatorError, match=r"no rigid-press curve.*tactile calibrate rig"):
+        est.estimate(grasp, calibration="wedge-reference-v3")  # type: ignore[arg-type]
+    hybrid = get_estimator("hybrid")
+    none: ModulusEstimate = hybrid.estimate(grasp, calibration="wedge-reference-v3")  # type: ignore[arg-type]
+    assert none.details["source"] == "analytical (network out of distribution)"
+    assert none.details["ood_score"] == math.inf
+    assert "no rigid-press curve" in str(none.details["ood_reason"])
