@@ -128,6 +128,20 @@ class NetworkAnswer:
     ood_reason: str | None = None
 
 
+def missing_input_hint(calibration: SensorCalibration | None) -> str:
+    """How to give the network the inputs an out-of-distribution refusal names missing: the
+    rig inputs come from the calibration's rigid-press curve of a ball (review20: name the
+    calibration in use, and the grasp file's own calibration first)."""
+    cid = calibration.calibration_id if calibration is not None else "CALIBRATION"
+    return (
+        f"the calibration in use is {cid!r}; estimate with the grasp file's own calibration if it "
+        "has a rigid-press curve (drop --calibration: the reference import's "
+        "wedge-reference-v4 has one), or fit one from presses of a rigid ball, `tactile calibrate "
+        f"rig PRESSES --rigid-size-mm D --calibration {cid} --id NEW`, and pass --calibration "
+        "NEW; --estimator hybrid or auto answer with the physics"
+    )
+
+
 def check_visible_contact(feats: GraspFeatures, meta: GraspMetadata | None = None) -> None:
     """Refuse a grasp whose force rose but whose camera shows no contact: its image did not
     change beyond its noise (:func:`~tactile.processing.contact.require_visible_contact`, the
@@ -251,12 +265,6 @@ class NeuralEstimator:
     def _combine(
         self, net: NetworkAnswer, analytical: ModulusEstimate | None
     ) -> tuple[float, float, dict[str, object]]:
-        if net.ood_reason is not None:
-            raise EstimatorError(
-                f"the grasp is out of the network's training distribution: {net.ood_reason}",
-                hint="use --estimator hybrid or auto (physics), or give a calibration with "
-                "a rigid-press curve (`tactile calibrate rig`)",
-            )
         if net.ood_score > REFUSE_SCORE:
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution (score "
@@ -281,6 +289,11 @@ class NeuralEstimator:
         check_visible_contact(feats, meta)
         if net is None:
             net = self.network_answer(inputs, meta)
+        if net.ood_reason is not None:
+            raise EstimatorError(
+                f"the grasp is out of the network's training distribution: {net.ood_reason}",
+                hint=missing_input_hint(calibration),
+            )
         mu, sigma, extra = self._combine(net, analytical)
         rig = calibration if has_rig(calibration) else None
         seen = contact_seen(feats)
@@ -417,8 +430,12 @@ class HybridEstimator(NeuralEstimator):
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution ({why}) and the "
                 "analytical estimate failed",
-                hint="check the grasp (contact, force, calibration); retrain with a "
-                "simulated rig like this one",
+                hint=(
+                    missing_input_hint(calibration)
+                    if net.ood_reason is not None
+                    else "check the grasp (contact, force, calibration); retrain with a "
+                    "simulated rig like this one"
+                ),
             )
         details = {
             **analytical.details,

@@ -163,11 +163,8 @@ class OodReference:
                 out.append(None)
             elif any(is_rig_feature(c) for c in cols):
                 out.append(
-                    "the calibration has no rigid-press curve (the rig inputs are missing) and "
-                    "the network was trained only on rigs calibrated with one: run `tactile "
-                    "calibrate rig PRESSES.h5 --rigid-size-mm D` on presses of a rigid ball of "
-                    "known size (a golf ball: 42.67) and estimate with --calibration set to "
-                    "the calibration it writes"
+                    "the calibration has no rigid-press curve of a rigid ball, so the network's "
+                    "rig inputs are missing, and its training grasps all had them"
                 )
             else:
                 out.append(f"the grasp lacks {', '.join(cols)}, which no training grasp lacked")

@@ -73,7 +73,11 @@ def test_the_rig_comes_from_the_grasps_calibration_with_no_flag(default_present:
     assert str(own.details["rig_calibration"]).startswith("wedge-reference-v3+simrig-")
     real_rig: ModulusEstimate = est.estimate(grasp, calibration="wedge-reference-v4")  # type: ignore[arg-type]
     assert real_rig.details["rig_calibration"] == "wedge-reference-v4"
-    with pytest.raises(EstimatorError, match=r"no rigid-press curve.*tactile calibrate rig"):
+    with pytest.raises(
+        EstimatorError,
+        match=r"no rigid-press curve.*drop --calibration.*wedge-reference-v4 has one.*"
+        r"--calibration wedge-reference-v3 --id NEW",
+    ):
         est.estimate(grasp, calibration="wedge-reference-v3")  # type: ignore[arg-type]
     hybrid = get_estimator("hybrid")
     none: ModulusEstimate = hybrid.estimate(grasp, calibration="wedge-reference-v3")  # type: ignore[arg-type]

@@ -59,7 +59,7 @@ def test_a_rig_missing_only_at_inference_is_refused_with_the_fix() -> None:
     assert np.all(ref.raw_scores(no_rig) / ref.scale < REFUSE_SCORE)
     reasons = ref.missing_reason(no_rig)
     assert all(r is not None and "no rigid-press curve" in r for r in reasons)
-    assert all(r is not None and "tactile calibrate rig" in r for r in reasons)
+    assert all(r is not None and "rig inputs are missing" in r for r in reasons)
     # another feature never missing in training: named
     no_depth = _arrays(1, 4)
     no_depth["force"][:, 5, 2] = np.nan
@@ -145,7 +145,12 @@ def test_a_calibration_without_curve_on_a_model_trained_with_curves() -> None:
     grasp, feats = disk_grasp(20, modulus_pa=1e5)
     with_rig = NeuralEstimator(loaded).estimate(grasp, feats, calibration=_rig_calibration())
     assert math.isfinite(with_rig.details["ood_score"])  # type: ignore[arg-type]
-    with pytest.raises(EstimatorError, match=r"no rigid-press curve.*tactile calibrate rig"):
+    # the fix names the calibration in use and keeps its gel (review20)
+    with pytest.raises(
+        EstimatorError,
+        match=r"no rigid-press curve.*'sim-wedge-v1'.*tactile calibrate rig.*"
+        r"--calibration sim-wedge-v1 --id NEW",
+    ):
         NeuralEstimator(loaded).estimate(grasp, feats, calibration="sim-wedge-v1")
     hybrid = HybridEstimator(loaded).estimate(grasp, feats, calibration="sim-wedge-v1")
     assert hybrid.details["source"] == "analytical (network out of distribution)"
