@@ -181,10 +181,33 @@ def sweepcmp(path: str) -> None:
     print("  admitted draws behind the bound: min", min(small, default=None))
 
 
+def with_limits(main: dict[str, Any], branch: dict[str, Any]) -> None:
+    """A blind-only run has no resolvable limits (the hybrid's network gives them,
+    eval_sim_families.rows_for): the branch's objects take main's limit (a property of the
+    object's grasp, not of blind), ``ok`` and the below-limit summary recomputed as
+    eval_sim_families.per_object / summarize do."""
+    lim = {o["object"]: o for o in main["objects_detail"]}
+    below = []
+    for o in branch["objects_detail"]:
+        m = lim[o["object"]]
+        if o.get("refused") or m.get("refused"):
+            continue
+        o["limit_log10"], o["below_limit"] = m["limit_log10"], m["below_limit"]
+        lab, med = o["label"], o["log10"]
+        o["ok"] = (o["flagged"] and med <= lab and lab >= o["limit_log10"]) or (
+            not o["flagged"] and abs(med - lab) <= 1.0
+        )
+        if o["below_limit"]:
+            below.append((not o["flagged"]) and abs(med - lab) <= 1)
+    branch["below_limit_objects"] = len(below)
+    branch["below_within_decade"] = sum(below) / len(below) if below else math.nan
+
+
 def main() -> None:
     if sys.argv[1] == "compare":
         a = json.loads(Path(sys.argv[2]).read_text())
         b = json.loads(Path(sys.argv[3]).read_text())
+        with_limits(a["blind"], b["blind"])
         print("blind", json.dumps(compare(a, b, "blind")))
     elif sys.argv[1] == "sweep":
         sweep(sys.argv[2], int(sys.argv[3]), sys.argv[4])

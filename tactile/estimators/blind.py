@@ -1781,7 +1781,7 @@ def foam_bound_posterior(
     rise: ForceRise | None,
     widest_touch_mm: float,
     seed: int = 0,
-) -> tuple[float, float, float, int]:
+) -> tuple[float, float, float, int, float]:
     """foam33 (exploratory): the 5th percentile over the admitted draws (the foam's posterior
     given the frames), all of the closure credited to the object, the touch to the first
     force. When fewer than :data:`FOAM_MIN_ADMITTED` draws are admitted, the touches are drawn
@@ -1789,13 +1789,16 @@ def foam_bound_posterior(
     within the prior's range; every other input drawn as before), the same prior restricted,
     and the statistic is taken over those admitted. Returned: the bound (Pa), the first pass's
     admitted share, the bound's Monte Carlo upper end (Pa: the order statistic two binomial sds
-    above the percentile's rank) and the number of admitted draws it was taken over."""
+    above the percentile's rank), the number of admitted draws it was taken over and the first
+    pass's 5th percentile over all draws, ruled-out ones as ``inf`` (main's statistic: the prior
+    mass where a foam that soft fits, for the gel test, V2)."""
     args = (features, geo, calibration, rise, widest_touch_mm, seed, ("flat",), False, True)
     r = foam_bound_draws(*args)
     if r is None:
-        return 0.0, 1.0, 0.0, 0
+        return 0.0, 1.0, 0.0, 0, 0.0
     share = float(np.mean(r.admitted))
     n = int(np.count_nonzero(r.admitted))
+    all_draws_pa = _foam_percentile(r.bound_n_per_mm2, r.admitted, False) * PA_PER_N_PER_MM2
     if 0 < n < FOAM_MIN_ADMITTED:
         t = r.touch_mm[r.admitted]
         pad_mm = 0.1 * (float(t.max()) - float(t.min())) + 1e-3
@@ -1810,7 +1813,7 @@ def foam_bound_posterior(
             n = int(np.count_nonzero(r.admitted))
     values = np.sort(r.bound_n_per_mm2[r.admitted])
     if values.size == 0 or np.count_nonzero(np.isfinite(values)) < 0.05 * values.size:
-        return math.inf, share, math.inf, n
+        return math.inf, share, math.inf, n, all_draws_pa
     rank = math.floor(0.05 * (values.size - 1))
     upper = min(values.size - 1, math.ceil(rank + 2.0 * math.sqrt(values.size * 0.05 * 0.95)))
     return (
@@ -1818,6 +1821,7 @@ def foam_bound_posterior(
         share,
         float(values[upper]) * PA_PER_N_PER_MM2,
         n,
+        all_draws_pa,
     )
 
 
@@ -2133,8 +2137,12 @@ class BlindEstimator(AnalyticalEstimator):
         # foam33: the claim "stiffer than the gel" stands when the bound's Monte Carlo upper
         # end reaches the gel (the bound's own sampling error cannot tell it from the gel)
         upper_pa = float(checked.details.get("foam_bound_mc_upper_pa", checked.modulus_pa))
+        # V2: and the gel test asks whether a foam softer than the gel fits over most of the
+        # touch prior (the all-draws statistic, ruled-out touches as inf: the class main gave),
+        # while the bound claimed is the admitted draws' percentile
+        all_pa = float(checked.details.get("foam_bound_all_draws_pa", checked.modulus_pa))
         if checked.modulus_pa == checked.details.get("foam_bound_pa"):
-            reach_pa = max(checked.modulus_pa, upper_pa)
+            reach_pa = max(checked.modulus_pa, upper_pa, all_pa)
         else:
             reach_pa = checked.modulus_pa
         if checked.lower_bound_only and reach_pa >= gel_pa:
@@ -2179,7 +2187,7 @@ class BlindEstimator(AnalyticalEstimator):
         # touch does no densifying foam fit them. Elsewhere the statistic is as before: taken
         # over the admitted draws everywhere (foam32) it lowered knife-edge bounds just above the
         # gel to just below it, and _open_as_bound answered rigid objects with points.
-        foam_pa, admitted_share, foam_upper_pa, n_admitted = foam_bound_posterior(
+        foam_pa, admitted_share, foam_upper_pa, n_admitted, all_draws_pa = foam_bound_posterior(
             features, geo, calibration, rise, widest_touch_mm, self.seed
         )
         foam_pa = max(foam_pa, SOFTEST_SOLID_PA)
@@ -2208,6 +2216,7 @@ class BlindEstimator(AnalyticalEstimator):
             foam_admitted_share=admitted_share,
             foam_bound_mc_upper_pa=max(foam_upper_pa, foam_pa),
             foam_admitted_draws=n_admitted,
+            foam_bound_all_draws_pa=max(all_draws_pa, SOFTEST_SOLID_PA),
         )
         if admitted_share == 0.0:
             details = _with_note(
