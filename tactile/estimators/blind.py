@@ -1640,44 +1640,6 @@ def foam_bound_admitted(
 ) -> tuple[float, float]:
     """:func:`foam_bound_pa` and the share of its draws the frames admit (1.0 when no frame
     has a detectable force or none is quiet: nothing rules a touch out)."""
-    r = foam_bound_draws(
-        features, geo, calibration, rise, widest_touch_mm, seed, shapes, with_gel,
-        touch_to_first_force,
-    )  # fmt: skip
-    if r is None:
-        return 0.0, 1.0
-    bound = _foam_percentile(r.bound_n_per_mm2, r.admitted, admitted_only) * PA_PER_N_PER_MM2
-    return bound, float(np.mean(r.admitted))
-
-
-@dataclass(frozen=True)
-class FoamDraws:
-    """foam33 (exploratory): the foam bound's per-draw values (N/mm², ``inf`` where ruled out
-    or rigid), which draws the frames admit, each draw's touch (mm) and the touch range the
-    prior spans."""
-
-    bound_n_per_mm2: np.ndarray
-    admitted: np.ndarray
-    touch_mm: np.ndarray
-    touch_lo_mm: float
-    touch_hi_mm: float
-
-
-def foam_bound_draws(
-    features: GraspFeatures,
-    geo: GraspGeometry,
-    calibration: SensorCalibration,
-    rise: ForceRise | None,
-    widest_touch_mm: float,
-    seed: int = 0,
-    shapes: tuple[str, ...] = ("flat",),
-    with_gel: bool = True,
-    touch_to_first_force: bool = False,
-    draw_range_mm: tuple[float, float] | None = None,
-) -> FoamDraws | None:
-    """The draws behind :func:`foam_bound_admitted`; None when no frame has a detectable
-    force. ``draw_range_mm``: the touches drawn uniformly over this sub-range of the prior's
-    range instead (the quiet frames that rule touches out stay those of the whole range)."""
     force_n = np.asarray(features.force_n, dtype=np.float64)
     width_mm = reconstruct_width_mm(features.width_mm)
     upto = int(np.argmax(force_n)) + 1  # the loading frames
@@ -1688,7 +1650,7 @@ def foam_bound_draws(
     floor_n = max(0.03, 0.01 * float(np.max(f_all_n)), 3.0 * noise_n)
     loaded = f_all_n >= floor_n
     if not loaded.any():
-        return None
+        return 0.0, 1.0
     f_n, w_mm = f_all_n[loaded], w_all_mm[loaded]
     rise_mm = rise.width_mm if rise is not None else float(w_mm[0])
     rng = np.random.default_rng(seed + 1)
@@ -1700,8 +1662,7 @@ def foam_bound_draws(
         else -math.inf
     )
     touch_hi_mm = max(widest_touch_mm + geo.contact_width_sd_mm, first_force_mm, touch_lo_mm)
-    draw_lo_mm, draw_hi_mm = draw_range_mm or (touch_lo_mm, touch_hi_mm)
-    touch_mm = draw_lo_mm + (draw_hi_mm - draw_lo_mm) * rng.random(N_DRAWS)
+    touch_mm = touch_lo_mm + (touch_hi_mm - touch_lo_mm) * rng.random(N_DRAWS)
     rig_mean, rig_sd = rig_compliance(calibration)
     rig_mm_per_n = np.maximum(rig_mean + rig_sd * z[0], 0.0)
     bias_mm, bias_sd_mm = contact_width_bias(calibration)
@@ -1766,63 +1727,8 @@ def foam_bound_draws(
         else:
             admitted[:] = True
         best_n_per_mm2 = np.minimum(best_n_per_mm2, e_n_per_mm2)
-    return FoamDraws(best_n_per_mm2, admitted, touch_mm, touch_lo_mm, touch_hi_mm)
-
-
-#: foam33: below this many admitted draws the touches are drawn again inside the admitted
-#: range, so the 5th percentile is an order statistic of rank >= 20, not the smallest of few
-FOAM_MIN_ADMITTED = 400
-
-
-def foam_bound_posterior(
-    features: GraspFeatures,
-    geo: GraspGeometry,
-    calibration: SensorCalibration,
-    rise: ForceRise | None,
-    widest_touch_mm: float,
-    seed: int = 0,
-) -> tuple[float, float, float, int, float]:
-    """foam33 (exploratory): the 5th percentile over the admitted draws (the foam's posterior
-    given the frames), all of the closure credited to the object, the touch to the first
-    force. When fewer than :data:`FOAM_MIN_ADMITTED` draws are admitted, the touches are drawn
-    again uniformly over the admitted draws' touch range (widened by a tenth of it each side,
-    within the prior's range; every other input drawn as before), the same prior restricted,
-    and the statistic is taken over those admitted. Returned: the bound (Pa), the first pass's
-    admitted share, the bound's Monte Carlo upper end (Pa: the order statistic two binomial sds
-    above the percentile's rank), the number of admitted draws it was taken over and the first
-    pass's 5th percentile over all draws, ruled-out ones as ``inf`` (main's statistic: the prior
-    mass where a foam that soft fits, for the gel test, V2)."""
-    args = (features, geo, calibration, rise, widest_touch_mm, seed, ("flat",), False, True)
-    r = foam_bound_draws(*args)
-    if r is None:
-        return 0.0, 1.0, 0.0, 0, 0.0
-    share = float(np.mean(r.admitted))
-    n = int(np.count_nonzero(r.admitted))
-    all_draws_pa = _foam_percentile(r.bound_n_per_mm2, r.admitted, False) * PA_PER_N_PER_MM2
-    if 0 < n < FOAM_MIN_ADMITTED:
-        t = r.touch_mm[r.admitted]
-        pad_mm = 0.1 * (float(t.max()) - float(t.min())) + 1e-3
-        lo = max(r.touch_lo_mm, float(t.min()) - pad_mm)
-        hi = min(max(r.touch_hi_mm, lo), float(t.max()) + pad_mm)
-        again = foam_bound_draws(
-            features, geo, calibration, rise, widest_touch_mm, seed + 7919, ("flat",), False,
-            True, (lo, hi),
-        )  # fmt: skip
-        if again is not None and np.count_nonzero(again.admitted) > n:
-            r = again
-            n = int(np.count_nonzero(r.admitted))
-    values = np.sort(r.bound_n_per_mm2[r.admitted])
-    if values.size == 0 or np.count_nonzero(np.isfinite(values)) < 0.05 * values.size:
-        return math.inf, share, math.inf, n, all_draws_pa
-    rank = math.floor(0.05 * (values.size - 1))
-    upper = min(values.size - 1, math.ceil(rank + 2.0 * math.sqrt(values.size * 0.05 * 0.95)))
-    return (
-        float(values[rank]) * PA_PER_N_PER_MM2,
-        share,
-        float(values[upper]) * PA_PER_N_PER_MM2,
-        n,
-        all_draws_pa,
-    )
+    bound = _foam_percentile(best_n_per_mm2, admitted, admitted_only) * PA_PER_N_PER_MM2
+    return bound, float(np.mean(admitted))
 
 
 def _foam_percentile(
@@ -2134,18 +2040,7 @@ class BlindEstimator(AnalyticalEstimator):
         if rise is None:
             rise = force_rise(features.force_n, features.width_mm)
         checked = self._foam_checked(bound, features, geo, calibration, rise, widest_touch_mm, ramp)
-        # foam33: the claim "stiffer than the gel" stands when the bound's Monte Carlo upper
-        # end reaches the gel (the bound's own sampling error cannot tell it from the gel)
-        upper_pa = float(checked.details.get("foam_bound_mc_upper_pa", checked.modulus_pa))
-        # V2: and the gel test asks whether a foam softer than the gel fits over most of the
-        # touch prior (the all-draws statistic, ruled-out touches as inf: the class main gave),
-        # while the bound claimed is the admitted draws' percentile
-        all_pa = float(checked.details.get("foam_bound_all_draws_pa", checked.modulus_pa))
-        if checked.modulus_pa == checked.details.get("foam_bound_pa"):
-            reach_pa = max(checked.modulus_pa, upper_pa, all_pa)
-        else:
-            reach_pa = checked.modulus_pa
-        if checked.lower_bound_only and reach_pa >= gel_pa:
+        if checked.lower_bound_only and checked.modulus_pa >= gel_pa:
             return checked
         foam_pa = float(checked.details["foam_bound_pa"])
         return dataclasses.replace(
@@ -2187,9 +2082,14 @@ class BlindEstimator(AnalyticalEstimator):
         # touch does no densifying foam fit them. Elsewhere the statistic is as before: taken
         # over the admitted draws everywhere (foam32) it lowered knife-edge bounds just above the
         # gel to just below it, and _open_as_bound answered rigid objects with points.
-        foam_pa, admitted_share, foam_upper_pa, n_admitted, all_draws_pa = foam_bound_posterior(
-            features, geo, calibration, rise, widest_touch_mm, self.seed
+        args = (features, geo, calibration, rise, widest_touch_mm, self.seed)
+        foam_pa, admitted_share = foam_bound_admitted(
+            *args, with_gel=False, touch_to_first_force=True
         )
+        if math.isinf(foam_pa) and admitted_share > 0.0:
+            foam_pa = foam_bound_admitted(
+                *args, with_gel=False, touch_to_first_force=True, admitted_only=True
+            )[0]
         foam_pa = max(foam_pa, SOFTEST_SOLID_PA)
         # the unflag test keeps its statistic (ruled-out touches as inf): FOAM_SOFTER_FACTOR
         # was chosen with it, and a lower softest fit only unflags more (foam32.md)
@@ -2211,13 +2111,7 @@ class BlindEstimator(AnalyticalEstimator):
             )
         unflag = softest_fit_pa * FOAM_SOFTER_FACTOR < est.modulus_pa
         checked = _bound_for_a_foam(est, foam_pa, unflag)
-        details = dict(
-            checked.details,
-            foam_admitted_share=admitted_share,
-            foam_bound_mc_upper_pa=max(foam_upper_pa, foam_pa),
-            foam_admitted_draws=n_admitted,
-            foam_bound_all_draws_pa=max(all_draws_pa, SOFTEST_SOLID_PA),
-        )
+        details = dict(checked.details, foam_admitted_share=admitted_share)
         if admitted_share == 0.0:
             details = _with_note(
                 details,
