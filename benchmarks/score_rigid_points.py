@@ -81,6 +81,7 @@ def score(data: Path, estimators: list[str], model: str = "default") -> dict[str
             "objects_detail": [
                 {
                     **o,
+                    "cal_gel_log10": math.log10(cal[o["object"]]) if o["object"] in cal else None,
                     "stiffer": sum(stiffer.get(o["object"], []))
                     > len(stiffer.get(o["object"], [])) / 2,
                 }
