@@ -3,14 +3,16 @@ few admitted draws redrawn, and ``_open_as_bound``'s gel test with the bound's M
 margin; main vs this tree.
 
     python benchmarks/foam33_study.py compare MAIN.json BRANCH.json
-    PYTHONPATH=TREE python benchmarks/foam33_study.py sweep MAIN_BLIND_PY {1,2,3} OUT.jsonl
+    PYTHONPATH=TREE python benchmarks/foam33_study.py sweep MAIN_BLIND_PY {1,2,3,4} OUT.jsonl
     python benchmarks/foam33_study.py sweepcmp OUT.jsonl
 
 ``compare``: blind's per-object comparison of two ``score_rigid_points.py --json`` outputs
 (:func:`foam32_compare.compare`; blind only, the branch runs were blind only).
 
 ``sweep``: review20's sweeps (benchmarks/results/review20.md, appendix: ``sweep.py`` = 1,
-``sweep2.py`` = 2, ``sweep3.py`` = 3), each grasp simulated once and answered by main's blind
+``sweep2.py`` = 2, ``sweep3.py`` = 3; 4 = foam34's fresh sweep, sweep 3's design on the never
+run rigs k = 24-39, ``draw_rig(default_rng(100 + k))``, drags 0, 12-18 mm in 1 mm steps and 22
+mm, benchmarks/results/foam34_prereg.md), each grasp simulated once and answered by main's blind
 (``MAIN_BLIND_PY``: ``git show main:tactile/estimators/blind.py``, loaded as its own module)
 and by this tree's. ``sweepcmp``: false bounds, class changes, rises, the largest drops.
 """
@@ -116,10 +118,14 @@ def sweep(main_py: str, which: int, out_path: str) -> None:
         cases = [(cfg1, gap, seed, gap) for gap in (45.0, 70.0) for seed in (1, 2)]
         runs = [0.0, 6.0, 12.0, 16.0, 20.0, 26.0]
     else:
-        ks = range(8) if which == 2 else range(8, 24)
+        ks = {2: range(8), 3: range(8, 24), 4: range(24, 40)}[which]
         cases = [(apply_rig(SimGraspConfig.realistic(), draw_rig(np.random.default_rng(100 + k))),
                   55.0, k, k) for k in ks]  # fmt: skip
-        runs = [0.0, 12.0, 16.0, 20.0, 26.0] if which == 2 else [0.0, 12, 14, 16, 18, 22.0]
+        runs = {
+            2: [0.0, 12.0, 16.0, 20.0, 26.0],
+            3: [0.0, 12, 14, 16, 18, 22.0],
+            4: [0.0, 12, 13, 14, 15, 16, 17, 18, 22.0],
+        }[which]
     with Path(out_path).open("w") as out:
         for cfg0, gap, seed, tag in cases:
             cfg = dataclasses.replace(
