@@ -153,14 +153,14 @@ def checked_by_blind(
         why = "its bound (a flat contact's linear bound can lie)"
     elif cap > blind.modulus_pa:
         why = (
-            f"the gel's modulus (its own bound, {blind.modulus_pa:.3g} Pa, allows a densifying "
-            "foam; a linear material's bound can lie)"
+            f"no lower than the gel's modulus (its own bound, {blind.modulus_pa:.3g} Pa, allows "
+            "a densifying foam; a linear material's bound can lie)"
         )
     else:
         why = "its bound (it allows a densifying foam; a linear material's bound can lie)"
     note = (
-        f"bound lowered from {estimate.modulus_pa:.3g} Pa (given geometry) to {cap:.3g} Pa, "
-        f"the blind physics' {why}"
+        f"bound lowered from {estimate.modulus_pa:.3g} Pa (given geometry) to {cap:.3g} Pa by "
+        f"the blind physics: {why}"
     )
     details["note"] = f"{details['note']}; {note}" if details.get("note") else note
     lo68 = max(min(estimate.interval_68_pa[0], blind.interval_68_pa[0]), cap)
