@@ -34,7 +34,9 @@ def test_simulated_sphere(config: str, modulus_pa: float, radius_mm: float) -> N
     else:
         assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
         assert est.modulus_pa <= modulus_pa  # the bound holds
-        assert est.modulus_pa > gel_pa  # and says more than "stiffer than nothing"
+        # and says more than "stiffer than nothing": at least the gel's modulus (``auto`` caps a
+        # given-geometry bound that blind cannot confirm at the gel: given34)
+        assert est.modulus_pa >= gel_pa
 
 
 @pytest.mark.parametrize("modulus_pa", [6e5, 2e6])
