@@ -2,9 +2,10 @@
 ran: rigs k = 40-55 (``draw_rig(default_rng(100 + k))``), foam boxes, posts, spheres,
 cylinder sides and ellipsoids with densification onsets 0.5-0.8, a few non-foam objects, drags
 0, 14, 18 and 22 mm (``foam32_cliff.with_drag``), each answered by main's blind and this tree's
-at estimator seeds 0-4.
+at estimator seeds 0-4. ``B``: sweep B, rigs k = 56-63 with simulator seed 1000 + k and drags 0,
+18 and 22 mm (:data:`RIGS_B`).
 
-    PYTHONPATH=TREE python benchmarks/review21_sweep.py run MAIN_BLIND_PY OUT.jsonl
+    PYTHONPATH=TREE python benchmarks/review21_sweep.py run MAIN_BLIND_PY OUT.jsonl [B]
     python benchmarks/review21_sweep.py cmp OUT.jsonl
 
 ``cmp``: false bounds (a bound above the object's modulus), false "stiffer than the gel" claims
@@ -30,6 +31,8 @@ from foam32_cliff import with_drag
 
 SEEDS = range(5)
 RUNS = (0.0, 14.0, 18.0, 22.0)
+#: sweep B (``run ... B``): rigs k = 56-63, simulator seed 1000 + k, drags 0, 18, 22 mm
+RIGS_B, SIM_OFFSET_B, RUNS_B = range(56, 64), 1000, (0.0, 18.0, 22.0)
 
 
 def _objects() -> list[Any]:
@@ -79,7 +82,7 @@ def _row(e: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def run(main_py: str, out_path: str, smoke: bool = False) -> None:
+def run(main_py: str, out_path: str, smoke: bool = False, b: bool = False) -> None:
     from tactile.estimators.blind import BlindEstimator
     from tactile.evaluation.protocol import blind_metadata
     from tactile.sensor import resolve_calibration
@@ -96,19 +99,21 @@ def run(main_py: str, out_path: str, smoke: bool = False) -> None:
         "branch": [BlindEstimator(seed=s) for s in SEEDS],
     }
     with Path(out_path).open("w") as out:
-        for k in range(40, 41 if smoke else 56):
+        rigs = RIGS_B if b else range(40, 41 if smoke else 56)
+        for k in rigs:
             cfg0 = apply_rig(SimGraspConfig.realistic(), draw_rig(np.random.default_rng(100 + k)))
             cfg = dataclasses.replace(
                 cfg0, gripper=dataclasses.replace(cfg0.gripper, open_gap_mm=55.0)
             )
             for o in _objects()[: 2 if smoke else None]:
                 try:
-                    grasp = simulate_grasp(o, cfg, seed=k, grasp_id="x")
+                    sim_seed = k + (SIM_OFFSET_B if b else 0)
+                    grasp = simulate_grasp(o, cfg, seed=sim_seed, grasp_id="x")
                 except Exception as exc:
                     out.write(json.dumps({"obj": o.name, "k": k, "simerr": repr(exc)}) + "\n")
                     continue
                 true_gel = float(grasp.meta.extra.get("true_gel_modulus_pa", math.nan))
-                for drag in RUNS:
+                for drag in RUNS_B if b else RUNS:
                     try:
                         g = with_drag(grasp, drag) if drag > 0 else grasp
                     except Exception as exc:
@@ -218,7 +223,8 @@ def cmp(path: str) -> None:
 
 def main() -> None:
     if sys.argv[1] == "run":
-        run(sys.argv[2], sys.argv[3], len(sys.argv) > 4)
+        extra = sys.argv[4] if len(sys.argv) > 4 else ""
+        run(sys.argv[2], sys.argv[3], smoke=extra == "smoke", b=extra == "B")
     elif sys.argv[1] == "cmp":
         cmp(sys.argv[2])
 
