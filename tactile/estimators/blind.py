@@ -1774,8 +1774,9 @@ def foam_bound_draws(
 
 
 #: below this many admitted draws the touches are drawn again inside the admitted range
-#: (foam33's V2, foam34), so the 5th percentile is an order statistic of rank >= 20, not
-#: the smallest of few
+#: (foam33's V2, foam34), so the 5th percentile is usually an order statistic of rank >= 20;
+#: the second pass is kept only when it admits more, so a rank of 4-5 (90-110 admitted draws)
+#: still occurs, and fewer than 20 admitted draws would make it their minimum (review21)
 FOAM_MIN_ADMITTED = 400
 
 
@@ -2131,8 +2132,11 @@ class BlindEstimator(AnalyticalEstimator):
         bound is (:meth:`_foam_checked`). The point of the answer is the claim "stiffer than the
         gel": when a densifying foam that fits the loading frames puts the bound below the gel's
         modulus (or a foam far softer fits), the open estimate stands instead, its intervals
-        starting no higher than that foam's bound. ``rise``: the force's first detectable rise,
-        None to read it here."""
+        starting no higher than that foam's bound. The gel test reads the claimed bound, its
+        Monte Carlo upper end and the all-draws statistic (foam34), so the answer can be a bound
+        *below* the gel, flagged ``unresolved``, not ``stiffer_than_gel`` (where under 5 % of
+        touches are admitted the all-draws statistic is infinite and the test always passes;
+        review21). ``rise``: the force's first detectable rise, None to read it here."""
         gel_pa = calibration.gel_modulus_pa
         bound = _bound_if_open_above_gel(est, gel_pa)
         if bound is est:
