@@ -34,8 +34,11 @@ as v3's 3.0 mm.
 ``calibrate_rig`` id must equal the grasp's calibration id), the joint fit on that rig, and the
 blind estimator run with the grasp's calibration (main), the joint fit's (gel half-space at the
 fitted modulus, true thickness, max strain 0.9, fitted rig compliance; the rest of the grasp's
-calibration kept) and the true one (``eval_sim_families.with_true_gel`` + the true rig
-compliance); scored as ``score_rigid_points.py`` with main's hybrid limits (from MAIN.json).
+calibration kept), optionally (``--direct``) the gel measured directly on the gel itself, told
+x F, with ``c`` from the rigid presses given it (Fix A) or the stored one, and the true one
+(``eval_sim_families.with_true_gel`` + the true rig compliance); scored as
+``score_rigid_points.py`` with main's hybrid limits (from MAIN.json); also the true gel with the
+stored ``c`` (``eval_sim_families``' ``blind+gel``).
 """
 
 from __future__ import annotations
@@ -388,7 +391,13 @@ def draw_from_meta(meta: Any) -> RigDraw:
 
 
 def run_grasps(
-    data: Path, main_json: Path, out: Path, ref_pa: float, scales: list[float], limit: int | None
+    data: Path,
+    main_json: Path,
+    out: Path,
+    ref_pa: float,
+    scales: list[float],
+    limit: int | None,
+    direct: list[float],
 ) -> None:
     from tactile.estimators.registry import get_estimator
     from tactile.evaluation.protocol import blind_metadata
@@ -402,7 +411,8 @@ def run_grasps(
     ref = sphere(SOFT_R_MM, ref_pa, SOFT_POISSON)
     reader = GraspReader(data)
     est = get_estimator("blind")
-    names = ["main", "true"] + [f"joint x{s}" for s in scales]
+    names = ["main", "true", "true gel, stored c"] + [f"joint x{s}" for s in scales]
+    names += [f"direct x{f}" for f in direct] + [f"direct x{f}, stored c" for f in direct]
     rows: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
     limits: dict[str, float] = {}
     fits: list[dict[str, Any]] = []
@@ -419,6 +429,7 @@ def run_grasps(
             "true": replace(
                 esf.with_true_gel(meta), rig_compliance_mm_per_n=draw.rig_compliance_mm_per_n
             ),
+            "true gel, stored c": esf.with_true_gel(meta),  # eval_sim_families' blind+gel
         }
         fit_row: dict[str, Any] = {
             "grasp": gid,
@@ -439,6 +450,22 @@ def run_grasps(
                 gel_thickness_mm=draw.gel_thickness_mm,
                 gel_max_strain=FIT_MAX_STRAIN,
                 rig_compliance_mm_per_n=fit.rig_compliance_mm_per_n,
+            )
+        for f in direct:  # the gel measured directly (told x f), c from the rigid presses
+            gel = _gel(draw.gel_modulus_pa * f, draw.gel_thickness_mm, base.gel_poisson)
+            c = rig_only(rigid_p, gel)
+            fit_row[f"direct x{f}"] = {"gel_pa": gel.modulus_pa, "c": c}
+            cals[f"direct x{f}"] = replace(
+                cal,
+                calibration_id=f"{cal.calibration_id}+direct",
+                gel_model="half-space",
+                gel_modulus_pa=gel.modulus_pa,
+                gel_thickness_mm=draw.gel_thickness_mm,
+                gel_max_strain=FIT_MAX_STRAIN,
+                rig_compliance_mm_per_n=c,
+            )
+            cals[f"direct x{f}, stored c"] = replace(
+                cals[f"direct x{f}"], rig_compliance_mm_per_n=cal.rig_compliance_mm_per_n
             )
         fits.append(fit_row)
         limits[gid] = 10.0 ** limit_of[meta.object_id]
@@ -530,14 +557,15 @@ def report(paths: list[Path]) -> None:
                 "rigid points | correct vs rig gel | refused |"
             )
             print("|---|---|---|---|---|---|")
-            for n in [k for k in res if k in ("main", "true") or k.startswith("joint")]:
+            keys = [k for k in res if k.startswith(("main", "true", "joint", "direct"))]
+            for n in keys:
                 s, rig = res[n]["summary"], res[n]["rig"]
                 print(
                     f"| {n} | {s['below_within_decade']:.1%} of {s['below_limit_objects']} | "
                     f"{rig['false_bounds']} / {s['n_bounds']} | {rig['rigid_points']} of "
                     f"{rig['rigid_objects']} | {rig['correct']} | {rig['refused']} |"
                 )
-            for key in [k for k in res["fits"][0] if k.startswith("x")]:
+            for key in [k for k in res["fits"][0] if k.startswith(("x", "direct"))]:
                 dg = [math.log10(f[key]["gel_pa"] / f["gel_true_pa"]) for f in res["fits"]]
                 dc = [f[key]["c"] - f["c_true"] for f in res["fits"]]
                 print(f"fits told {key}: gel abs dex {_stats(dg)}; c abs mm/N {_stats(dc)}")
@@ -555,8 +583,15 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("main_json", type=Path)
     b.add_argument("out", type=Path)
     b.add_argument("--ref-pa", type=float, default=3e5)
-    b.add_argument("--scales", nargs="+", type=float, default=[1.0, 0.8, 1.25])
+    b.add_argument("--scales", nargs="*", type=float, default=[1.0, 0.8, 1.25])
     b.add_argument("--limit", type=int, default=None, help="the first N grasps only (a test)")
+    b.add_argument(
+        "--direct",
+        nargs="*",
+        type=float,
+        default=[],
+        help="also: the gel measured directly, told x F (known thickness), c from rigid presses",
+    )
     d = sub.add_parser("diag")
     d.add_argument("--seeds", nargs=2, type=int, default=[500, 540])
     d.add_argument("--ref-pa", nargs="+", type=float, default=[1e5, 3e5, 3e4])
@@ -568,7 +603,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "diag":
         run_diag(range(*args.seeds), args.ref_pa)
     elif args.cmd == "grasps":
-        run_grasps(args.data, args.main_json, args.out, args.ref_pa, args.scales, args.limit)
+        run_grasps(
+            args.data, args.main_json, args.out, args.ref_pa, args.scales, args.limit, args.direct
+        )
     else:
         report(args.paths)
     return 0
