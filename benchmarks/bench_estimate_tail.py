@@ -7,7 +7,8 @@ force/width, the frames the estimator needs, features, estimate; for ``neural`` 
 the metadata and the network's own partial read in one hold of the grasp's file, one torch
 thread, as ``tactile estimate``) the first time the
 grasp is estimated in this process (a user's case: nothing cached for it yet) and the median of
-``--repeats`` further estimates. Prints median / p95 / max and how many grasps exceed
+``--repeats`` further estimates (``--protocol blind``: the metadata without the object's
+shape, radius and hints, as a new object arrives). Prints median / p95 / max and how many grasps exceed
 ``--limit-ms`` for both, and the slowest grasps; ``--json`` writes the per-grasp figures.
 
 The first grasp a process estimates also pays one-off costs, which the "first" column
@@ -42,6 +43,13 @@ def main() -> None:
     p.add_argument("--limit-ms", type=float, default=50.0)
     p.add_argument("--slowest", type=int, default=3, help="list this many slowest grasps")
     p.add_argument("--json", default=None, help="write per-grasp CPU ms here")
+    p.add_argument(
+        "--protocol",
+        choices=["given", "blind"],
+        default="given",
+        help="the metadata the estimator sees: the file's (given, as `tactile estimate`) or "
+        "without the object's shape, radius and hints (blind: a new object)",
+    )
     args = p.parse_args()
 
     import cv2
@@ -49,6 +57,7 @@ def main() -> None:
     from tactile.errors import TactileError
     from tactile.estimators import get_estimator
     from tactile.estimators.base import AnalyticalEstimator
+    from tactile.evaluation.protocol import apply_protocol
     from tactile.evaluation.runner import estimate_stored
     from tactile.io import GraspReader
 
@@ -64,10 +73,11 @@ def main() -> None:
         # through estimate_stored, a network through its own partial read, the metadata read
         # in the same hold of the grasp's file
         if isinstance(est, AnalyticalEstimator):
-            estimate_stored(reader, gid, est)
+            estimate_stored(reader, gid, est, protocol=args.protocol)
         else:
             with reader.holding(gid):
-                est.estimate_stored(reader, gid, calibration=None, meta=reader.metadata(gid))
+                meta = apply_protocol(reader.metadata(gid), args.protocol)
+                est.estimate_stored(reader, gid, calibration=None, meta=meta)
 
     out: dict[str, dict[str, float]] = {}
     for path in args.files:
