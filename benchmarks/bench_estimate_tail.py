@@ -8,8 +8,9 @@ the metadata and the network's own partial read in one hold of the grasp's file,
 thread, as ``tactile estimate``) the first time the
 grasp is estimated in this process (a user's case: nothing cached for it yet) and the median of
 ``--repeats`` further estimates (``--protocol blind``: the metadata without the object's
-shape, radius and hints, as a new object arrives). Prints median / p95 / max and how many grasps exceed
-``--limit-ms`` for both, and the slowest grasps; ``--json`` writes the per-grasp figures.
+shape, radius and hints, as a new object arrives). Prints median / p95 / max and how many
+grasps exceed ``--limit-ms`` for both, and the slowest grasps; ``--json`` writes the per-grasp
+figures.
 
 The first grasp a process estimates also pays one-off costs, which the "first" column
 includes: mostly the first touch of the memory its frames and arrays take (page faults), and
