@@ -24,7 +24,10 @@ blind ``below_limit``) is estimated by ``blind`` (on ``blind_metadata``) in thes
   modulus log10 sd, rig compliance sd; with the true size also the bias sd) zero: the
   calibration claimed exact, as it is; ``cwsd`` (with the true touch only) the contact width's
   spread 0.05 mm instead of blind's 1 mm floor; ``exact`` the true touch, size and hold with
-  every spread zero or 0.05 mm; ``geo`` touch, size, shape and hold all true; and the
+  every spread zero or 0.05 mm; ``floor03`` / ``floor05`` (the READ touch) the contact width's
+  spread floored at 0.3 / 0.5 mm instead of 1 mm (blind's rule otherwise: 1.4826 x the
+  estimates' MAD); ``S`` (and ``S+floor03`` / ``S+floor05``): the grasp's STORED calibration
+  (main's blind) instead of the true one; ``geo`` touch, size, shape and hold all true; and the
   single what-ifs on top of ``TT``.
 
 The true size's bias sd is 0.1 mm (the touch known). The patches live in this script only.
@@ -52,6 +55,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_sim_families as esf
@@ -89,6 +94,11 @@ MODES: dict[str, frozenset[str]] = {
     "TT+cwsd": frozenset({"cw", "size", "cwsd"}),
     "TT+sd0+cwsd": frozenset({"cw", "size", "sd0", "cwsd"}),
     "exact": frozenset({"cw", "size", "sd0", "cwsd", "hold"}),
+    "floor03": frozenset({"floor03"}),
+    "floor05": frozenset({"floor05"}),
+    "S": frozenset({"stored"}),
+    "S+floor03": frozenset({"stored", "floor03"}),
+    "S+floor05": frozenset({"stored", "floor05"}),
 }
 SINGLE_T = ("cw", "size", "TT", "shape", "hold", "noopen", "share50", "sd0")
 SINGLE_TT = ("TT+shape", "TT+hold", "TT+noopen", "TT+share50", "TT+sd0", "TT+cwsd")
@@ -183,6 +193,10 @@ def patched(on: frozenset[str], t: dict[str, Any]) -> Iterator[None]:
         geo = original(features, calibration)
         est = dict(geo.contact_width_estimates_mm)
         cw, sd = geo.contact_width_mm, geo.contact_width_sd_mm
+        floor = 0.3 if "floor03" in on else (0.5 if "floor05" in on else None)
+        if floor is not None and est:  # the READ touch, its spread floored lower than 1 mm
+            v = np.array(list(est.values()))
+            sd = max(floor, 1.4826 * float(np.median(np.abs(v - np.median(v)))))
         if "cw" in on:
             cw = t["cw_mm"]
             sd = EXACT_CW_SD_MM if "cwsd" in on else bm.MIN_CONTACT_WIDTH_SD_MM
@@ -307,7 +321,7 @@ def run(
         for name, on in MODES.items():
             if modes and name not in modes:
                 continue
-            cal = true_cal
+            cal = resolve_calibration(meta) if "stored" in on else true_cal
             if "size" in on:
                 cw = t["cw_mm"] if "cw" in on else read_cw
                 if cw is None:
