@@ -449,7 +449,7 @@ def report(paths: list[Path]) -> None:
             print(
                 f"| main (stored calibration, MAIN.json) | {main_hits} | {main_hits / n:.1%} |||||"
             )
-        for mode in MODES:
+        for mode in [m for m in MODES if any(m in r["modes"] for r in rows)]:
             c = Counter(r["modes"].get(mode, {}).get("kind", "error") for r in rows)
             print(
                 f"| {mode} | {c['ok']} | {c['ok'] / n:.1%} | {c['bound']} | {c['stiff']} | "
