@@ -426,14 +426,23 @@ def _lock(t: dict[str, Any]) -> str:
     return f"{ratio:.2f}{' LOCK' if lk['in_lockup'] else ''}"
 
 
+def _full(rows: list[dict[str, Any]]) -> bool:
+    """Whether a run has every mode the cause tables read (not a ``--modes`` subset)."""
+    need = ("T", "TT", "geo", *SINGLE_T, *SINGLE_TT)
+    return all(k in r["modes"] for r in rows for k in need)
+
+
 def report(paths: list[Path]) -> None:
     total: dict[str, Counter[str]] = {"T": Counter(), "TT": Counter()}
+    docs = {p: json.loads(p.read_text())["rows"] for p in paths}
     for path in paths:
-        for r in json.loads(path.read_text())["rows"]:
+        if not _full(docs[path]):
+            continue
+        for r in docs[path]:
             for base in total:
                 if not r["modes"][base].get("hit") and "error" not in r["modes"][base]:
                     total[base][primary_cause(r, base)] += 1
-    if len(paths) > 1:
+    if len(paths) > 1 and all(_full(rows) for rows in docs.values()):
         for base, c in total.items():
             print(f"\none cause per miss under {base}, all {len(paths)} files: {sum(c.values())}")
             for k, v in c.most_common():
@@ -455,6 +464,9 @@ def report(paths: list[Path]) -> None:
                 f"| {mode} | {c['ok']} | {c['ok'] / n:.1%} | {c['bound']} | {c['stiff']} | "
                 f"{c['soft']} | {c['error']} |"
             )
+        if not _full(rows):
+            print("\n(a --modes subset: no per-miss tables)")
+            continue
         for base, singles in (("T", SINGLE_T), ("TT", SINGLE_TT)):
             print(f"\n### misses under {base}")
             _miss_table(rows, base, singles)
