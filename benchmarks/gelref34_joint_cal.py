@@ -67,7 +67,14 @@ from tactile.processing.rig_fit import OUTLIER_BIAS_MM, rigid_sphere_gel_closure
 from tactile.sensor import SensorCalibration, get_calibration
 from tactile.sim.contact import GelModel, contact_curve
 from tactile.sim.objects import SimObject
-from tactile.sim.rigs import CALIBRATION_PRESSES, PressSignals, RigDraw, apply_rig, draw_rig
+from tactile.sim.rigs import (
+    CALIBRATION_PRESSES,
+    PressSignals,
+    RigDraw,
+    apply_rig,
+    draw_rig,
+    press_signals,
+)
 
 RIGID_R_MM = REFERENCE_SPHERE_DIAMETER_MM / 2.0
 SOFT_R_MM = 20.0
@@ -90,26 +97,10 @@ RIGID = sphere(RIGID_R_MM, 1e11, 0.3)
 
 
 def sphere_press(cfg: Any, obj: SimObject, seed: int) -> PressSignals:
-    """One press of ``obj`` with these settings, signals only: the physics of
-    :func:`tactile.sim.rigs.press_signals` (which presses the rigid golf ball) for any sphere."""
-    from tactile.sim.gripper import encoder_width_mm, plan_motion, relaxation_factor
-    from tactile.sim.sensors import frame_times, noisy_force, noisy_width
-
-    gel = GelModel.from_calibration(cfg.calibration)
-    pad = cfg.calibration.pad_size_mm or (35.0, 25.5)
-    curve = contact_curve(obj, gel, pad_x_mm=pad[0], pad_y_mm=pad[1])
-    rng = np.random.default_rng(seed)
-    motion = plan_motion(obj.size_z_mm, curve, cfg.gripper, cfg.fps, cfg.max_frames)
-    t_s, keep = frame_times(motion.t_s.size, cfg.fps, cfg.noise, rng)
-    width = motion.width_mm[keep]
-    relax = relaxation_factor(
-        motion.t_s[keep], motion.stop_time_s, cfg.relaxation_fraction, cfg.relaxation_time_s
-    )
-    force = curve.at(np.maximum((obj.size_z_mm - width) / 2.0, 0.0))["force_n"] * relax
-    drift = cfg.noise.motion_force_n_per_mm * (width[0] - width)
-    force_read = noisy_force(force + drift, t_s, cfg.noise, rng)
-    width_read = noisy_width(encoder_width_mm(width, force, cfg.gripper), t_s, cfg.noise, rng)
-    return PressSignals(f"press_{obj.modulus_pa:.3g}_{seed}", t_s, force_read, width_read)
+    """One press of ``obj`` with these settings, signals only
+    (:func:`tactile.sim.rigs.press_signals` with another sphere than the rigid golf ball)."""
+    press = press_signals(cfg, seed, obj)
+    return replace(press, grasp_id=f"press_{obj.modulus_pa:.3g}_{seed}")
 
 
 @dataclass(frozen=True)
@@ -261,8 +252,6 @@ def rig_only(rigid_p: list[PressSignals], gel: GelModel) -> float:
 
 
 def presses_for(cfg: Any, draw: RigDraw, refs: dict[str, SimObject]) -> tuple[Any, Any]:
-    from tactile.sim.rigs import press_signals
-
     base_seed = int(1e6 * (draw.gel_thickness_mm % 1.0))  # calibrate_rig's seeds
     rigid_p = [press_signals(cfg, base_seed + i) for i in range(CALIBRATION_PRESSES)]
     soft_p = {

@@ -1581,7 +1581,6 @@ def foam_bound_pa(
     shapes: tuple[str, ...] = ("flat",),
     with_gel: bool = True,
     touch_to_first_force: bool = False,
-    admitted_only: bool = False,
 ) -> float:
     """The smallest Young's modulus (Pa, a 95 % lower bound) of a *densifying foam* that the
     loading frames allow.
@@ -1612,46 +1611,20 @@ def foam_bound_pa(
     ``inf``); ``inf`` when fewer than 5 % of the draws are finite (the object took no closure
     at any loaded frame: nothing but gel and rig), 0 when no frame has a detectable force.
 
-    ``admitted_only``: the percentile and the 5 % rule are taken over the *admitted* draws
-    only, the touches the frames do not rule out (the foam's posterior given the frames, the
-    touch's prior uniform over the range; the bound :meth:`BlindEstimator._foam_checked` claims
-    is this posterior's percentile, via :func:`foam_bound_posterior`, which redraws when few
-    draws are admitted). Off (the statistic of the unflag test and of ``_open_as_bound``'s gel
-    test), a ruled-out draw
-    counts as ``inf``: the bound is then a higher percentile of the admitted draws the more are
-    ruled out (the 37th at 13.5 % admitted, review19), and below 5 % admitted it is ``inf``. On,
-    ``inf`` only when no draw is admitted (the frames rule out every touch in the range: no
-    densifying foam fits them); with fewer than 20 admitted the order statistic is their
-    smallest. Where every draw is admitted both give the same number
-    (:func:`foam_bound_admitted`)."""
-    return foam_bound_admitted(
-        features, geo, calibration, rise, widest_touch_mm, seed, shapes, with_gel,
-        touch_to_first_force, admitted_only,
-    )[0]  # fmt: skip
-
-
-def foam_bound_admitted(
-    features: GraspFeatures,
-    geo: GraspGeometry,
-    calibration: SensorCalibration,
-    rise: ForceRise | None,
-    widest_touch_mm: float,
-    seed: int = 0,
-    shapes: tuple[str, ...] = ("flat",),
-    with_gel: bool = True,
-    touch_to_first_force: bool = False,
-    admitted_only: bool = False,
-) -> tuple[float, float]:
-    """:func:`foam_bound_pa` and the share of its draws the frames admit (1.0 when no frame
-    has a detectable force or none is quiet: nothing rules a touch out)."""
+    A ruled-out draw counts as ``inf`` here: the bound is then a higher percentile of the
+    admitted draws the more are ruled out (the 37th at 13.5 % admitted, review19), and below
+    5 % admitted it is ``inf``. This is the statistic of the unflag test and of
+    ``_open_as_bound``'s gel test; the bound :meth:`BlindEstimator._foam_checked` claims is the
+    percentile over the *admitted* draws only (the foam's posterior given the frames, the
+    touch's prior uniform over the range), :func:`foam_bound_posterior`, which redraws when few
+    draws are admitted. Where every draw is admitted both give the same number."""
     r = foam_bound_draws(
         features, geo, calibration, rise, widest_touch_mm, seed, shapes, with_gel,
         touch_to_first_force,
     )  # fmt: skip
     if r is None:
-        return 0.0, 1.0
-    bound = _foam_percentile(r.bound_n_per_mm2, r.admitted, admitted_only) * PA_PER_N_PER_MM2
-    return bound, float(np.mean(r.admitted))
+        return 0.0
+    return _foam_percentile(r.bound_n_per_mm2, r.admitted, False) * PA_PER_N_PER_MM2
 
 
 @dataclass(frozen=True)
@@ -1679,7 +1652,7 @@ def foam_bound_draws(
     touch_to_first_force: bool = False,
     draw_range_mm: tuple[float, float] | None = None,
 ) -> FoamDraws | None:
-    """The draws behind :func:`foam_bound_admitted`; None when no frame has a detectable
+    """The draws behind :func:`foam_bound_pa`; None when no frame has a detectable
     force. ``draw_range_mm``: the touches drawn uniformly over this sub-range of the prior's
     range instead (the quiet frames that rule touches out stay those of the whole range)."""
     force_n = np.asarray(features.force_n, dtype=np.float64)

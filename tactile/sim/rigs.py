@@ -193,13 +193,13 @@ class PressSignals:
     width_mm: np.ndarray
 
 
-def press_signals(cfg: Any, seed: int) -> PressSignals:
-    """Force and width of one press of the rigid reference sphere with these settings, signals
-    only (no frames): what a rig calibration records."""
+def press_signals(cfg: Any, seed: int, obj: SimObject | None = None) -> PressSignals:
+    """Force and width of one press of the rigid reference sphere (or of ``obj``) with these
+    settings, signals only (no frames): what a rig calibration records."""
     from tactile.sim.gripper import encoder_width_mm, plan_motion, relaxation_factor
     from tactile.sim.sensors import frame_times, noisy_force, noisy_width
 
-    ball = SimObject(
+    ball = obj or SimObject(
         shape="sphere", radius_mm=REFERENCE_SPHERE_DIAMETER_MM / 2.0, modulus_pa=1e11, poisson=0.3
     )
     gel = GelModel.from_calibration(cfg.calibration)

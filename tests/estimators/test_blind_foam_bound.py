@@ -15,29 +15,20 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from blind_helpers import FOAM_TEST_RIG
 
 from tactile.estimators.blind import BlindEstimator
 from tactile.evaluation.protocol import blind_metadata
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
-from tactile.sim.rigs import RigDraw, apply_rig
+from tactile.sim.rigs import apply_rig
 from tactile.types import ModulusEstimate
-
-#: the randomised rig of test_blind_review's tiny foam cylinder (gel 156 kPa, 2.8 mm thick)
-RIG = RigDraw(
-    gel_modulus_pa=156464.86183252, gel_thickness_mm=2.803313450609828,
-    gel_max_strain=0.8346448208635444, rig_compliance_mm_per_n=0.006904527378558756,
-    width_offset_mm=0.18003153710180753, width_update_period_s=0.09768768685082836,
-    width_resolution_mm=0.015312910152543952, width_latency_s=0.0, motion_force_n_per_mm=0.0,
-    close_speed_mm_s=15.025399197866392, force_target_n=18.5, image_gain=0.9234385151026316,
-    ambient_scale=0.8633274744186318, raw_shift_scale=1.3965082804461386,
-    contact_texture_scale=0.8866833570437727, pose_offset_px=(0.876, 0.314),
-    offset_jitter_mm=3.0,
-)  # fmt: skip
 
 
 def _config(rig: str) -> SimGraspConfig:
     return (
-        apply_rig(SimGraspConfig.realistic(), RIG) if rig == "rig" else SimGraspConfig.realistic()
+        apply_rig(SimGraspConfig.realistic(), FOAM_TEST_RIG)
+        if rig == "rig"
+        else SimGraspConfig.realistic()
     )
 
 

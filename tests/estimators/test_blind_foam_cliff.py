@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from blind_helpers import FOAM_TEST_RIG
 
 import tactile.estimators.blind as blind
 from tactile.estimators.blind import (
@@ -38,20 +39,8 @@ from tactile.estimators.blind import (
 from tactile.evaluation.protocol import blind_metadata
 from tactile.processing.grasp_geometry import force_rise
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
-from tactile.sim.rigs import RigDraw, apply_rig, draw_rig
+from tactile.sim.rigs import apply_rig, draw_rig
 from tactile.types import Grasp
-
-#: test_blind_foam_bound's randomised rig (gel 156 kPa, 2.8 mm thick)
-RIG = RigDraw(
-    gel_modulus_pa=156464.86183252, gel_thickness_mm=2.803313450609828,
-    gel_max_strain=0.8346448208635444, rig_compliance_mm_per_n=0.006904527378558756,
-    width_offset_mm=0.18003153710180753, width_update_period_s=0.09768768685082836,
-    width_resolution_mm=0.015312910152543952, width_latency_s=0.0, motion_force_n_per_mm=0.0,
-    close_speed_mm_s=15.025399197866392, force_target_n=18.5, image_gain=0.9234385151026316,
-    ambient_scale=0.8633274744186318, raw_shift_scale=1.3965082804461386,
-    contact_texture_scale=0.8866833570437727, pose_offset_px=(0.876, 0.314),
-    offset_jitter_mm=3.0,
-)  # fmt: skip
 
 #: a stiff object standing on its end, 80 mm along the grip (its draws stay below the foam's
 #: densification onset over a long touch range)
@@ -83,7 +72,7 @@ def test_a_grasp_past_the_cliff_keeps_its_foam_bound() -> None:
     without the drag; true on this 63 MPa post); now it stays a foam bound, the admitted draws'
     5th percentile (foam32b: 342 kPa; since foam34 over the draws redrawn inside the admitted
     range)."""
-    cfg = apply_rig(SimGraspConfig.realistic(), RIG)
+    cfg = apply_rig(SimGraspConfig.realistic(), FOAM_TEST_RIG)
     cfg = dataclasses.replace(cfg, gripper=dataclasses.replace(cfg.gripper, open_gap_mm=45.0))
     grasp = _with_drag_before_the_rise(simulate_grasp(STIFF_POST, cfg, seed=1, grasp_id="p"), 18)
     est = BlindEstimator().estimate(dataclasses.replace(grasp, meta=blind_metadata(grasp.meta)))
@@ -109,7 +98,7 @@ def test_without_the_drag_the_admitted_draws_percentile_is_claimed(
         return r
 
     monkeypatch.setattr(blind, "foam_bound_draws", recording)
-    cfg = apply_rig(SimGraspConfig.realistic(), RIG)
+    cfg = apply_rig(SimGraspConfig.realistic(), FOAM_TEST_RIG)
     cfg = dataclasses.replace(cfg, gripper=dataclasses.replace(cfg.gripper, open_gap_mm=45.0))
     grasp = simulate_grasp(STIFF_POST, cfg, seed=1, grasp_id="p")
     est = BlindEstimator().estimate(dataclasses.replace(grasp, meta=blind_metadata(grasp.meta)))
