@@ -256,8 +256,10 @@ class NeuralEstimator:
         mus, sigmas = member_predictions(self.loaded, arrays)
         mu, sigma = combine_members(mus, sigmas) if len(mus) > 1 else (mus[0], sigmas[0])
         s2r = self.sim_to_real_sd if meta.source != "sim" else 0.0
-        score = float(self.ood.scores(arrays)[0]) if self.ood is not None else 0.0
-        reason = self.ood.missing_reason(arrays)[0] if self.ood is not None else None
+        score, reason = 0.0, None
+        if self.ood is not None:
+            scores, reasons = self.ood.scores_and_reasons(arrays)
+            score, reason = float(scores[0]), reasons[0]
         total = math.hypot(float(sigma[0]), s2r) * widen_factor(score)
         spread = float(mus[:, 0].std())
         return NetworkAnswer(float(mu[0]), total, score, s2r, len(mus), spread, reason)

@@ -129,7 +129,10 @@ class OodReference:
 
     def raw_scores(self, arrays: dict[str, np.ndarray]) -> np.ndarray:
         """Distance scores (NaN features standardised to 0, as in training)."""
-        z = np.nan_to_num((ood_features(arrays) - self.mean) / self.std)
+        return self._raw_scores(ood_features(arrays))
+
+    def _raw_scores(self, x: np.ndarray) -> np.ndarray:
+        z = np.nan_to_num((x - self.mean) / self.std)
         d = np.sqrt(((z[:, None, :] - self.reference[None, :, :]) ** 2).sum(axis=-1))
         k = min(self.k, d.shape[1])
         return np.sort(d, axis=1)[:, :k].mean(axis=1)
@@ -144,31 +147,42 @@ class OodReference:
 
     def unseen_missing(self, arrays: dict[str, np.ndarray]) -> np.ndarray:
         """(N, d) bool: the grasp misses the feature and no training grasp missed it."""
+        return self._unseen_missing(ood_features(arrays))
+
+    def _unseen_missing(self, x: np.ndarray) -> np.ndarray:
         never = self.training_missing <= 0.0
-        return np.isnan(ood_features(arrays)) & never[None, :]
+        return np.isnan(x) & never[None, :]
 
     def scores(self, arrays: dict[str, np.ndarray]) -> np.ndarray:
         """OOD score per grasp (1 = the validation set's 95th percentile; infinity when the
         grasp misses a feature no training grasp missed, :meth:`missing_reason`)."""
-        out = self.raw_scores(arrays) / self.scale
-        return np.where(self.unseen_missing(arrays).any(axis=1), math.inf, out)
+        return self.scores_and_reasons(arrays)[0]
 
     def missing_reason(self, arrays: dict[str, np.ndarray]) -> list[str | None]:
         """Per grasp, why it is out of distribution by a missing feature (None: it is not)."""
+        return self.scores_and_reasons(arrays)[1]
+
+    def scores_and_reasons(
+        self, arrays: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, list[str | None]]:
+        """:meth:`scores` and :meth:`missing_reason` from one reading of the features."""
+        x = ood_features(arrays)
+        unseen = self._unseen_missing(x)
+        scores = np.where(unseen.any(axis=1), math.inf, self._raw_scores(x) / self.scale)
         names = ood_feature_names()
-        out: list[str | None] = []
-        for row in self.unseen_missing(arrays):
+        reasons: list[str | None] = []
+        for row in unseen:
             cols = [names[i] for i in np.flatnonzero(row)]
             if not cols:
-                out.append(None)
+                reasons.append(None)
             elif any(is_rig_feature(c) for c in cols):
-                out.append(
+                reasons.append(
                     "the calibration has no rigid-press curve of a rigid ball, so the network's "
                     "rig inputs are missing, and its training grasps all had them"
                 )
             else:
-                out.append(f"the grasp lacks {', '.join(cols)}, which no training grasp lacked")
-        return out
+                reasons.append(f"the grasp lacks {', '.join(cols)}, which no training grasp lacked")
+        return scores, reasons
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
