@@ -277,3 +277,29 @@ def test_row_json_marks_the_answer() -> None:
     assert rows["sponge"]["correct"] is False and rows["sponge"]["bound_holds"] is False
     assert rows["foam"]["answer"] == "point" and rows["foam"]["bound_holds"] is None
     assert rows["foam"]["correct"] is True and rows["foam"]["gel_modulus_pa"] == GEL_PA
+
+
+def test_text_marks_false_bounds_and_counts_them() -> None:
+    rows = per_object_table(mixed())
+    table = format_object_table(rows)
+    sponge = next(line for line in table.splitlines() if line.startswith("sponge"))
+    assert ">600 kPa" in sponge and "bound FALSE" in sponge
+    text = format_summary(summary_metrics(rows, baseline_pa=1e6))
+    false_line = next(line for line in text.splitlines() if line.startswith("false lower"))
+    assert false_line.split()[-4:] == ["1", "of", "3", "-"]  # the constant makes no bound
+    above = next(line for line in text.splitlines() if "label above the gel" in line)
+    assert above.split()[-4:-1] == ["1", "of", "2"]  # golf yes, sponge no (gelpad unflagged)
+
+
+def test_the_given_calibration_supplies_an_unnamed_gel() -> None:
+    from tactile.evaluation.workflow import _with_gel
+
+    bare = ModulusEstimate(
+        1e6, (1e6, math.inf), (1e6, math.inf), "t", frozenset({Flag.STIFFER_THAN_GEL}), True
+    )
+    rows = per_object_table([("x", "x", 1e9, bare), ("y", "y", 1e5, answer(1e5))])
+    filled = {r.object_id: r.gel_modulus_pa for r in _with_gel(rows, "wedge-reference-v4")}
+    assert filled["x"] == pytest.approx(54689.4) and filled["y"] == GEL_PA  # named wins
+    for calibration in (None, "no-such-calibration"):  # none given, or unknown: stays unknown
+        kept = {r.object_id: r.gel_modulus_pa for r in _with_gel(rows, calibration)}
+        assert kept == {"x": None, "y": GEL_PA}
