@@ -2,19 +2,24 @@
 
 A *record* is ``(object_id, grasp_id, label_pa, ModulusEstimate)``. Grasps of one object are
 combined into one :class:`ObjectRow` by the median in log10 space (objects, not grasps, are the
-unit of evaluation: grasps of one object are not independent). Metrics over rows:
+unit of evaluation: grasps of one object are not independent).
 
-* ``within_one_decade`` / ``within_half_decade``: share of objects with |log10(est/label)| ≤ 1
-  (≤ 0.5);
-* ``log10_mae``: mean |log10(est/label)|;
-* ``spearman``: rank correlation of estimate and label (None when undefined, e.g. a constant);
-* ``soft_hard_accuracy``: share on the right side of 1e8 Pa (soft: label < 1e8);
-* ``coverage_68`` / ``coverage_95``: share of objects whose interval contains the label;
-* ``per_decade``: the above per label decade.
+An object's answer is a **point** (a value with an interval) or a **bound** (lower-bound-only:
+the object's own deformation was not resolved, "at least this stiff"). The two are scored
+apart, in the terms the simulated benchmarks use (BENCHMARKS.md):
 
-A lower-bound-only estimate (deformation not resolved) is scored at its bound — conservative: a
-stiff label far above a correct bound still counts as a miss — and ``bound_holds`` reports the
-share of those objects whose label is at or above the bound.
+* ``correct``: a point within one decade of the label, or a bound that holds (label ≥ bound);
+* ``false_bounds``: bounds whose label is below them (a false claim);
+* ``points``: scores over the point answers only — share within one / half a decade, log10
+  MAE and bias, Spearman rank correlation (None when undefined), soft/hard accuracy at 1e8 Pa,
+  68 % / 95 % interval coverage;
+* ``bounds``: how many hold, how many are false, how many carry ``stiffer_than_gel`` and, where
+  the calibration's gel modulus is known, whether those objects' labels really are above it;
+* ``rigid_points``: points on objects at least 100 times the gel (where it is known);
+* ``as_values``: every answer scored as a value, a bound at its bound — the figures
+  ``summary_metrics`` gave before (kept so old numbers stay reproducible, never the headline).
+
+The constant baseline is scored the same way (it answers every object with a point).
 """
 
 from __future__ import annotations
@@ -32,15 +37,25 @@ from tactile.scores import SOFT_HARD_THRESHOLD_PA, log10_scores
 from tactile.types import Flag, ModulusEstimate
 
 __all__ = [
+    "RIGID_GEL_FACTOR",
     "SOFT_HARD_THRESHOLD_PA",
     "EstimateRecord",
     "ObjectRow",
+    "answer_decades",
+    "answer_metrics",
+    "as_value_metrics",
+    "bound_metrics",
     "constant_baseline_pa",
     "constant_rows",
     "per_decade",
     "per_object_table",
+    "point_metrics",
     "summary_metrics",
 ]
+
+#: An object is "rigid" for the sensor at or above this many times the gel's modulus (the
+#: threshold of BENCHMARKS.md's "rigid (E >= 100 gel) unflagged" column).
+RIGID_GEL_FACTOR = 100.0
 
 
 class EstimateRecord(NamedTuple):
@@ -67,6 +82,8 @@ class ObjectRow:
     grasp_ids: tuple[str, ...] = ()
     estimator: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the calibration's gel modulus the estimates used (None when not known)
+    gel_modulus_pa: float | None = None
 
     @property
     def log10_error(self) -> float:
@@ -81,6 +98,32 @@ class ObjectRow:
     def within_half_decade(self) -> bool:
         return abs(self.log10_error) <= 0.5
 
+    @property
+    def bound_holds(self) -> bool | None:
+        """For a lower-bound-only answer: the label is at or above the bound; None for a point."""
+        return self.label_pa >= self.estimate_pa if self.lower_bound_only else None
+
+    @property
+    def correct(self) -> bool:
+        """A point within one decade of the label, or a lower bound that holds."""
+        return bool(self.bound_holds) if self.lower_bound_only else self.within_one_decade
+
+    @property
+    def stiffer_than_gel(self) -> bool:
+        return Flag.STIFFER_THAN_GEL in self.flags
+
+    @property
+    def label_above_gel(self) -> bool | None:
+        """The label is at or above the calibration's gel modulus (None when that is unknown)."""
+        gel = self.gel_modulus_pa
+        return None if gel is None or not gel > 0 else self.label_pa >= gel
+
+    @property
+    def rigid(self) -> bool | None:
+        """The label is at least :data:`RIGID_GEL_FACTOR` times the gel (None when unknown)."""
+        gel = self.gel_modulus_pa
+        return None if gel is None or not gel > 0 else self.label_pa >= RIGID_GEL_FACTOR * gel
+
     def covers(self, level: int = 68) -> bool:
         lo, hi = self.interval_68_pa if level == 68 else self.interval_95_pa
         return lo <= self.label_pa <= hi
@@ -94,6 +137,11 @@ class ObjectRow:
             "interval_68_pa": list(self.interval_68_pa),
             "interval_95_pa": list(self.interval_95_pa),
             "lower_bound_only": self.lower_bound_only,
+            "answer": "bound" if self.lower_bound_only else "point",
+            "correct": self.correct,
+            "bound_holds": self.bound_holds,
+            "gel_modulus_pa": self.gel_modulus_pa,
+            "label_above_gel": self.label_above_gel,
             "log10_error": self.log10_error,
             "within_one_decade": self.within_one_decade,
             "n_grasps": self.n_grasps,
@@ -131,6 +179,16 @@ def _median_log(values: Sequence[float]) -> float:
     if finite.size * 2 <= arr.size and arr.size:  # half or more are inf (open upper ends)
         return math.inf
     return float(10.0 ** np.median(np.log10(finite)))
+
+
+def _gel_modulus(estimates: Sequence[ModulusEstimate]) -> float | None:
+    """The gel modulus the grasps' estimates name (``details["gel_modulus_pa"]``), when they
+    all name one and agree."""
+    values = {e.details.get("gel_modulus_pa") for e in estimates}
+    if len(values) != 1:
+        return None
+    value = values.pop()
+    return float(value) if isinstance(value, int | float) and value > 0 else None
 
 
 def _check_record(rec: EstimateRecord) -> None:
@@ -178,6 +236,7 @@ def per_object_table(records: Iterable[tuple[str, str, float, ModulusEstimate]])
                 grasp_ids=tuple(r.grasp_id for r in recs),
                 estimator=ests[0].estimator,
                 extra={"geometry": geo} if (geo := object_geometry(ests)) is not None else {},
+                gel_modulus_pa=_gel_modulus(ests),
             )
         )
     return sorted(rows, key=lambda r: (r.label_pa, r.object_id))
@@ -194,6 +253,7 @@ def constant_rows(rows: Sequence[ObjectRow], value_pa: float) -> list[ObjectRow]
             interval_95_pa=(value_pa, value_pa),
             n_grasps=r.n_grasps,
             estimator="constant",
+            gel_modulus_pa=r.gel_modulus_pa,
         )
         for r in rows
     ]
@@ -216,11 +276,11 @@ def constant_baseline_pa(training_labels_pa: Iterable[float]) -> float:
     return float(10.0 ** np.median(np.log10(arr)))
 
 
-def _core_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
+def _core_metrics(rows: Sequence[ObjectRow], *, with_n: bool = True) -> dict[str, Any]:
     est = np.log10([r.estimate_pa for r in rows])
     lab = np.log10([r.label_pa for r in rows])
     return {
-        "n_objects": len(rows),
+        **({"n_objects": len(rows)} if with_n else {}),
         **log10_scores(lab, est),
         "coverage_68": float(np.mean([r.covers(68) for r in rows])),
         "coverage_95": float(np.mean([r.covers(95) for r in rows])),
@@ -248,12 +308,81 @@ def per_decade(rows: Sequence[ObjectRow]) -> list[dict[str, Any]]:
     return out
 
 
-def summary_metrics(
-    rows: Sequence[ObjectRow], *, baseline_pa: float | None = None
-) -> dict[str, Any]:
-    """Metrics over object rows; with ``baseline_pa``, the constant baseline's beside them."""
+def _share(count: int, n: int) -> float | None:
+    return count / n if n else None
+
+
+def point_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
+    """Scores over point answers (rows that are not lower-bound-only are expected): ``n``,
+    ``n_within_one_decade`` and the :func:`~tactile.scores.log10_scores` with interval coverage;
+    every score None when there are no points."""
+    n_within = sum(r.within_one_decade for r in rows)
+    out: dict[str, Any] = {"n": len(rows), "n_within_one_decade": n_within}
     if not rows:
-        raise ConfigError("no objects to evaluate", hint="check that the grasps carry labels")
+        keys = ("within_one_decade", "within_half_decade", "log10_mae", "log10_bias", "spearman")
+        return {**out, **dict.fromkeys((*keys, "soft_hard_accuracy", "coverage_68", "coverage_95"))}
+    return {**out, **_core_metrics(rows, with_n=False)}
+
+
+def bound_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
+    """What the lower-bound-only answers claim and whether it holds: ``n``, ``holding`` (label
+    ≥ bound), ``false`` (label < bound), ``stiffer_than_gel`` (flagged) and, of those, how many
+    labels are at or above the calibration's gel modulus, below it, or where the gel is unknown;
+    ``objects``: one entry per bound."""
+    flagged = [r for r in rows if r.stiffer_than_gel]
+    return {
+        "n": len(rows),
+        "holding": sum(bool(r.bound_holds) for r in rows),
+        "false": sum(not r.bound_holds for r in rows),
+        "stiffer_than_gel": len(flagged),
+        "stiffer_than_gel_label_above_gel": sum(r.label_above_gel is True for r in flagged),
+        "stiffer_than_gel_label_below_gel": sum(r.label_above_gel is False for r in flagged),
+        "stiffer_than_gel_gel_unknown": sum(r.label_above_gel is None for r in flagged),
+        "objects": [
+            {
+                "object_id": r.object_id,
+                "bound_pa": r.estimate_pa,
+                "label_pa": r.label_pa,
+                "holds": r.bound_holds,
+                "stiffer_than_gel": r.stiffer_than_gel,
+                "gel_modulus_pa": r.gel_modulus_pa,
+                "label_above_gel": r.label_above_gel,
+            }
+            for r in rows
+        ],
+    }
+
+
+def answer_decades(rows: Sequence[ObjectRow]) -> list[dict[str, Any]]:
+    """Per label decade ``[10^k, 10^(k+1))``: objects, points, bounds, correct answers, false
+    bounds, and the points' log10 MAE (None without points)."""
+    by_decade: dict[int, list[ObjectRow]] = defaultdict(list)
+    for r in rows:
+        by_decade[math.floor(math.log10(r.label_pa))].append(r)
+    out = []
+    for k in sorted(by_decade):
+        sub = by_decade[k]
+        points = [abs(r.log10_error) for r in sub if not r.lower_bound_only]
+        out.append(
+            {
+                "decade": k,
+                "range_pa": [10.0**k, 10.0 ** (k + 1)],
+                "n_objects": len(sub),
+                "n_points": len(points),
+                "n_bounds": len(sub) - len(points),
+                "correct": sum(r.correct for r in sub),
+                "false_bounds": sum(r.bound_holds is False for r in sub),
+                "points_log10_mae": float(np.mean(points)) if points else None,
+            }
+        )
+    return out
+
+
+def as_value_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
+    """Every answer scored as a value, a lower bound at its bound: what ``summary_metrics``
+    returned at its top level before the points/bounds split (kept so old figures stay
+    reproducible; not the headline: a bound that holds counts as far off as it is below the
+    label, and ranks in Spearman at its bound)."""
     out = _core_metrics(rows)
     bounded = [r for r in rows if r.lower_bound_only]
     out["n_lower_bound_only"] = len(bounded)
@@ -261,10 +390,46 @@ def summary_metrics(
         float(np.mean([r.label_pa >= r.estimate_pa for r in bounded])) if bounded else None
     )
     out["per_decade"] = per_decade(rows)
+    return out
+
+
+def answer_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
+    """Points and bounds scored apart (the module docstring) for one set of answers."""
+    points = [r for r in rows if not r.lower_bound_only]
+    bounds = [r for r in rows if r.lower_bound_only]
+    correct = sum(r.correct for r in rows)
+    rigid = [r for r in points if r.rigid is not None]
+    return {
+        "n_objects": len(rows),
+        "n_points": len(points),
+        "n_bounds": len(bounds),
+        "correct": correct,
+        "correct_share": correct / len(rows),
+        "false_bounds": sum(r.bound_holds is False for r in bounds),
+        "rigid_points": sum(bool(r.rigid) for r in points) if rigid else None,
+        "points": point_metrics(points),
+        "bounds": bound_metrics(bounds),
+        "per_decade": answer_decades(rows),
+        "as_values": as_value_metrics(rows),
+    }
+
+
+def summary_metrics(
+    rows: Sequence[ObjectRow], *, baseline_pa: float | None = None
+) -> dict[str, Any]:
+    """Metrics over object rows, points and bounds apart (module docstring); with
+    ``baseline_pa``, the constant baseline's beside them under ``baseline``: its answers over
+    every object, and ``points_same_objects``: its point scores on the objects this estimator
+    answered with a point (the like-for-like comparison of the ``points`` figures)."""
+    if not rows:
+        raise ConfigError("no objects to evaluate", hint="check that the grasps carry labels")
+    out = answer_metrics(rows)
     if baseline_pa is not None:
         base_rows = constant_rows(rows, baseline_pa)
-        base = _core_metrics(base_rows)
+        base = answer_metrics(base_rows)
         base["value_pa"] = baseline_pa
-        base["per_decade"] = per_decade(base_rows)
+        same = [b for b, r in zip(base_rows, rows, strict=True) if not r.lower_bound_only]
+        base["points_same_objects"] = point_metrics(same)
+        base["per_decade_points_same_objects"] = answer_decades(same)
         out["baseline"] = base
     return out

@@ -76,7 +76,8 @@ def _draw_decades(ax: Axes, rows: Sequence[ObjectRow], baseline_pa: float | None
         ax.bar(x + width, [d["log10_mae"] for d in base], width, label="constant")
     ax.set_xticks(x + (width / 2 if baseline_pa is not None else 0))
     ax.set_xticklabels([f"1e{d['decade']}\n(n={d['n_objects']})" for d in dec])
-    ax.set_ylabel("log10 MAE (decades)")
+    # every answer as a value (``as_values``): a lower bound is drawn at its bound's error
+    ax.set_ylabel("log10 MAE (decades; a lower bound scored at its bound)")
     ax.set_xlabel("label decade")
     ax.axhline(1.0, color="k", lw=0.8, ls=":")
     ax.legend(fontsize=8)

@@ -14,11 +14,11 @@ so it flatters the baseline, never the estimator.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tactile.errors import ConfigError
+from tactile.errors import ConfigError, TactileError
 from tactile.estimators import Estimator
 from tactile.evaluation.metrics import (
     ObjectRow,
@@ -28,7 +28,7 @@ from tactile.evaluation.metrics import (
 )
 from tactile.evaluation.runner import GraspResult, estimate_dataset
 from tactile.io.labels import LabelRow, read_label_table
-from tactile.sensor import SensorCalibration
+from tactile.sensor import SensorCalibration, get_calibration
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,25 @@ def choose_baseline(
     return Baseline(value, "median label of the evaluated objects: optimistic for the baseline")
 
 
+def _with_gel(
+    rows: list[ObjectRow], calibration: SensorCalibration | str | None
+) -> list[ObjectRow]:
+    """Rows whose estimates did not name the gel modulus get the given calibration's (the one
+    every grasp was estimated with); without one they stay unknown."""
+    if calibration is None or all(r.gel_modulus_pa is not None for r in rows):
+        return rows
+    try:
+        cal = (
+            calibration
+            if isinstance(calibration, SensorCalibration)
+            else get_calibration(calibration)
+        )
+    except TactileError:
+        return rows
+    gel = cal.gel_modulus_pa if cal.gel_modulus_pa and cal.gel_modulus_pa > 0 else None
+    return [r if r.gel_modulus_pa is not None else replace(r, gel_modulus_pa=gel) for r in rows]
+
+
 def evaluate_dataset(
     path: str | Path,
     estimator: str | Estimator = "auto",
@@ -136,7 +155,7 @@ def evaluate_dataset(
             if table is not None
             else "pass a label table (--labels CSV): these grasps carry no labels",
         )
-    rows = per_object_table(records)
+    rows = _with_gel(per_object_table(records), calibration)
     baseline = choose_baseline(rows, baseline_pa=baseline_pa, labels=table, labels_name=labels_name)
     name = estimator if isinstance(estimator, str) else estimator.name
     if plot is not None:
@@ -151,7 +170,8 @@ def evaluate_dataset(
         recs = [(r.object_id, r.grasp_id, r.label_pa, r.estimate) for r in more]
         kept = [(o, g, lab, e) for o, g, lab, e in recs if e is not None and lab]
         if kept:
-            others[other] = summary_metrics(per_object_table(kept), baseline_pa=baseline.value_pa)
+            other_rows = _with_gel(per_object_table(kept), calibration)
+            others[other] = summary_metrics(other_rows, baseline_pa=baseline.value_pa)
     return Evaluation(
         protocol=protocol,
         beside=others,

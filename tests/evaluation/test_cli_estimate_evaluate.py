@@ -105,6 +105,9 @@ def test_evaluate_prints_table_summary_baseline_and_writes_plot(
     out = capsys.readouterr().out
     assert rc == 1  # the no-contact grasp is reported as failed
     assert "soft_ball" in out and "within one decade" in out and "constant" in out
+    steel = next(line for line in out.splitlines() if line.startswith("steel_ball"))
+    assert ">" in steel and "bound holds" in steel
+    assert "correct: point within a decade or bound that holds" in out
     assert "failed: empty" in out
     assert plot.stat().st_size > 10_000
 
@@ -117,10 +120,28 @@ def test_evaluate_json_metrics(
     assert rc == 1
     summary = data["summary"]
     assert summary["n_objects"] == 3
-    # the steel ball is scored at its lower bound (conservative): a miss, but a bound that holds
-    assert summary["within_one_decade"] == pytest.approx(2 / 3)
-    assert summary["n_lower_bound_only"] == 1 and summary["bound_holds"] == 1.0
-    assert summary["spearman"] == pytest.approx(1.0)
+    # two points within a decade and the steel ball's lower bound, which holds: 3 correct
+    assert (summary["n_points"], summary["n_bounds"]) == (2, 1)
+    assert summary["correct"] == 3 and summary["false_bounds"] == 0
+    assert summary["points"]["n_within_one_decade"] == 2
+    assert summary["points"]["spearman"] is None  # two points rank nothing
+    bounds = summary["bounds"]
+    assert bounds["holding"] == 1 and [o["object_id"] for o in bounds["objects"]] == ["steel_ball"]
+    assert bounds["stiffer_than_gel"] == 0  # blind: "unresolved", a bound below the gel
+    assert bounds["objects"][0]["gel_modulus_pa"] == pytest.approx(2e5)  # the sim's gel
+    given = data["beside"]["given"]  # with the radius given, the bound clears the gel
+    assert given["correct"] == 3 and given["bounds"]["stiffer_than_gel"] == 1
+    assert given["bounds"]["stiffer_than_gel_label_above_gel"] == 1  # 200 GPa steel
+    assert summary["baseline"]["correct"] == 2  # 87 kPa: the two balls, not the steel
+    # every answer as a value, the steel ball at its bound: the figures before the split
+    values = summary["as_values"]
+    assert values["within_one_decade"] == pytest.approx(2 / 3)
+    assert values["n_lower_bound_only"] == 1 and values["bound_holds"] == 1.0
+    assert values["spearman"] == pytest.approx(1.0)
+    for key in ("within_one_decade", "log10_mae", "spearman", "bound_holds"):
+        assert key not in summary  # moved under as_values: never read as a headline
+    steel = next(o for o in data["objects"] if o["object_id"] == "steel_ball")
+    assert steel["answer"] == "bound" and steel["bound_holds"] is True and steel["correct"]
     # constant = median log10 of the table's six labels (1e3 .. 2e11), not of the 3 evaluated
     assert summary["baseline"]["value_pa"] == pytest.approx(
         10 ** np.median(np.log10([5e4, 1.5e5, 2e11, 1e10, 1e4, 1e3])), rel=1e-6

@@ -104,6 +104,11 @@ def test_evaluate_cli_uses_the_profile_the_importer_stamps(
     assert report["protocol"] == "blind" and "given" in report["beside"]
     rows = {r["object_id"]: r for r in report["objects"]}
     assert rows["golf_ball"]["lower_bound_only"]
+    summary = report["summary"]
+    assert summary["correct"] > summary["baseline"]["correct"] and summary["false_bounds"] == 0
+    assert summary["bounds"]["objects"][0]["object_id"] == "golf_ball"
+    assert summary["bounds"]["stiffer_than_gel_label_above_gel"] == 1  # v4's 54.7 kPa gel
     assert (
-        report["summary"]["within_one_decade"] > report["summary"]["baseline"]["within_one_decade"]
+        summary["as_values"]["within_one_decade"]
+        > summary["baseline"]["as_values"]["within_one_decade"]
     )
