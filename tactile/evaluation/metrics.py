@@ -8,7 +8,10 @@ An object's answer is a **point** (a value with an interval) or a **bound** (low
 the object's own deformation was not resolved, "at least this stiff"). The two are scored
 apart, in the terms the simulated benchmarks use (BENCHMARKS.md):
 
-* ``correct``: a point within one decade of the label, or a bound that holds (label ≥ bound);
+* ``correct``: a point within one decade of the label, or a bound that holds (label ≥ bound)
+  on an object at least 10x the gel (:data:`RESOLVED_GEL_FACTOR`; any bound that holds when the
+  gel is unknown): below that the object is within the sensor's reach and a bound, though true,
+  is not its answer (``bounds["holding_below_resolution"]`` counts those);
 * ``false_bounds``: bounds whose label is below them (a false claim);
 * ``points``: scores over the point answers only — share within one / half a decade, log10
   MAE and bias, Spearman rank correlation (None when undefined), soft/hard accuracy at 1e8 Pa,
@@ -37,6 +40,7 @@ from tactile.scores import SOFT_HARD_THRESHOLD_PA, log10_scores
 from tactile.types import Flag, ModulusEstimate
 
 __all__ = [
+    "RESOLVED_GEL_FACTOR",
     "RIGID_GEL_FACTOR",
     "SOFT_HARD_THRESHOLD_PA",
     "EstimateRecord",
@@ -56,6 +60,11 @@ __all__ = [
 #: An object is "rigid" for the sensor at or above this many times the gel's modulus (the
 #: threshold of BENCHMARKS.md's "rigid (E >= 100 gel) unflagged" column).
 RIGID_GEL_FACTOR = 100.0
+
+#: A lower bound that holds is a correct answer only on an object at least this many times the
+#: gel's modulus (README's and BENCHMARKS.md's "a bound that holds on an object >= 10x its gel"):
+#: below it the sensor can resolve the object, and "at least X" is true but not the answer.
+RESOLVED_GEL_FACTOR = 10.0
 
 
 class EstimateRecord(NamedTuple):
@@ -105,8 +114,18 @@ class ObjectRow:
 
     @property
     def correct(self) -> bool:
-        """A point within one decade of the label, or a lower bound that holds."""
-        return bool(self.bound_holds) if self.lower_bound_only else self.within_one_decade
+        """A point within one decade of the label, or a lower bound that holds on an object at
+        least :data:`RESOLVED_GEL_FACTOR` times the gel (any bound that holds when the gel is
+        unknown)."""
+        if not self.lower_bound_only:
+            return self.within_one_decade
+        return bool(self.bound_holds) and self.label_beyond_resolution is not False
+
+    @property
+    def label_beyond_resolution(self) -> bool | None:
+        """The label is at least :data:`RESOLVED_GEL_FACTOR` times the gel (None when unknown)."""
+        gel = self.gel_modulus_pa
+        return None if gel is None or not gel > 0 else self.label_pa >= RESOLVED_GEL_FACTOR * gel
 
     @property
     def stiffer_than_gel(self) -> bool:
@@ -326,13 +345,17 @@ def point_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
 
 def bound_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
     """What the lower-bound-only answers claim and whether it holds: ``n``, ``holding`` (label
-    ≥ bound), ``false`` (label < bound), ``stiffer_than_gel`` (flagged) and, of those, how many
+    ≥ bound; ``holding_below_resolution``: of them, on objects under 10x the gel), ``false``
+    (label < bound), ``stiffer_than_gel`` (flagged) and, of those, how many
     labels are at or above the calibration's gel modulus, below it, or where the gel is unknown;
     ``objects``: one entry per bound."""
     flagged = [r for r in rows if r.stiffer_than_gel]
     return {
         "n": len(rows),
         "holding": sum(bool(r.bound_holds) for r in rows),
+        "holding_below_resolution": sum(
+            bool(r.bound_holds) and r.label_beyond_resolution is False for r in rows
+        ),
         "false": sum(not r.bound_holds for r in rows),
         "stiffer_than_gel": len(flagged),
         "stiffer_than_gel_label_above_gel": sum(r.label_above_gel is True for r in flagged),

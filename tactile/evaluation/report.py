@@ -76,7 +76,7 @@ def _of(count: Any, n: Any) -> str:
 #: (label, cell) rows of the headline block: points and bounds scored apart.
 _COUNT_ROWS: tuple[tuple[str, Any], ...] = (
     (
-        "correct: point within a decade or bound that holds",
+        "correct: point in a decade or true bound >=10x gel",
         lambda m: _of(m["correct"], m["n_objects"]),
     ),
     (
@@ -84,6 +84,10 @@ _COUNT_ROWS: tuple[tuple[str, Any], ...] = (
         lambda m: _of(m["points"]["n_within_one_decade"], m["n_points"]),
     ),
     ("  lower bounds that hold", lambda m: _of(m["bounds"]["holding"], m["n_bounds"])),
+    (
+        "    of them on objects < 10x gel (not correct)",
+        lambda m: _of(m["bounds"]["holding_below_resolution"], m["bounds"]["holding"]),
+    ),
     ("false lower bounds (label below the bound)", lambda m: _of(m["false_bounds"], m["n_bounds"])),
     (
         "stiffer_than_gel, label above the gel",

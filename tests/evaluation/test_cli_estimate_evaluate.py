@@ -107,7 +107,7 @@ def test_evaluate_prints_table_summary_baseline_and_writes_plot(
     assert "soft_ball" in out and "within one decade" in out and "constant" in out
     steel = next(line for line in out.splitlines() if line.startswith("steel_ball"))
     assert ">" in steel and "bound holds" in steel
-    assert "correct: point within a decade or bound that holds" in out
+    assert "correct: point in a decade or true bound >=10x gel" in out
     assert "failed: empty" in out
     assert plot.stat().st_size > 10_000
 
