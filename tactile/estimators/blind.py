@@ -136,6 +136,7 @@ from tactile.estimators.line import line_approach_mm
 from tactile.estimators.loading import LoadingCurve, flat_face_possible, loading_curve
 from tactile.estimators.separation import UNRESOLVED_SHARE, bottomed_gel_compliance
 from tactile.processing.grasp_geometry import (
+    FLAT_FILL_EARLY,
     MIN_CONTACT_WIDTH_SD_MM,
     ForceRise,
     GraspGeometry,
@@ -170,6 +171,22 @@ LOADED_FORCE_FRACTION = 0.2
 HOLD_WIDTH_SD_MM = 0.1
 #: Pad area (mm²) assumed when the calibration says nothing (a 35 x 25.5 mm Wedge pad).
 DEFAULT_PAD_AREA_MM2 = 35.0 * 25.5
+#: A flat face smaller than the pad (a cylinder's end): an imprint that covers less than
+#: ``FLAT_FILL_EARLY`` of the pad at the peak and had already settled at a fifth of the peak
+#: force (its share of the pad there at least this share of the peak's: a face's imprint does
+#: not grow with the load) is the face's contact, and the flat hypothesis divides the force by
+#: its imaged area instead of the pad's (:func:`flat_face_area_mm2`). None: always the pad.
+FLAT_FACE_SETTLED_SHARE: float | None = 0.8
+#: ... and the imprint must show at least this share of the pad at the early frame (an empty or
+#: near-empty one is a soft face that barely indents the gel, not a small face).
+FLAT_FACE_MIN_FILL = 0.05
+#: Approach over radius (per pad, δ/R) past which the sphere's Hertz reading is dropped from the
+#: pool when other hypotheses remain and the pool is resolved with and without it (the flat
+#: face's strain range ends at 0.3 likewise). None: never dropped.
+SPHERE_MAX_APPROACH_OVER_RADIUS: float | None = None
+#: Whether an imprint that shows a face smaller than the pad (:func:`flat_face_area_mm2`) drops
+#: the sphere's hypothesis (a sphere's imprint grows with the load), on the same conditions.
+SPHERE_VETO_BY_FACE = False
 
 
 def rig_compliance(calibration: SensorCalibration) -> tuple[float, float]:
@@ -1465,6 +1482,21 @@ def _flat_gel_closure_mm(c_both: np.ndarray, f_n: np.ndarray, lock: float | None
     return 2.0 * x * f_all
 
 
+def flat_face_area_mm2(geo: GraspGeometry, pad_area_mm2: float) -> float:
+    """The area (mm²) the flat hypothesis divides the force by: the imaged patch at the peak when
+    it shows a face smaller than the pad (settled by a fifth of the peak force, between
+    ``FLAT_FACE_MIN_FILL`` and ``FLAT_FILL_EARLY`` of the pad: ``FLAT_FACE_SETTLED_SHARE``),
+    else the pad's. The imaged patch is never smaller than the face's contact on the simulated
+    files (the gel brightens around it), so the face is not read stiffer than it is."""
+    settled = FLAT_FACE_SETTLED_SHARE
+    early, peak = geo.pad_fill_early, geo.pad_fill_peak
+    if settled is None or early is None or peak is None:
+        return pad_area_mm2
+    if peak >= FLAT_FILL_EARLY or early < FLAT_FACE_MIN_FILL or early < settled * peak:
+        return pad_area_mm2
+    return peak * pad_area_mm2
+
+
 def _flat(
     geo: GraspGeometry,
     features: GraspFeatures,
@@ -1827,6 +1859,25 @@ def _summarise(draws: _Draws, rng: np.random.Generator) -> np.ndarray:
     if draws.model_log10_sd > 0:
         log_e = log_e + draws.model_log10_sd * rng.standard_normal(log_e.shape)
     return log_e
+
+
+def _sphere_past_range(
+    hyps: dict[str, _Draws], logs: dict[str, np.ndarray], unresolved: float, vetoed: bool = False
+) -> bool:
+    """Whether the sphere's hypothesis leaves the pool: its approach over radius past
+    ``SPHERE_MAX_APPROACH_OVER_RADIUS`` (Hertz's small-strain law read far outside its range),
+    another hypothesis left, and the pool resolved with it and without it (the drop moves a
+    point estimate, never a bound's decision)."""
+    limit = SPHERE_MAX_APPROACH_OVER_RADIUS
+    if "sphere" not in hyps or len(hyps) < 2:
+        return False
+    past = limit is not None and float(hyps["sphere"].info.get("approach_over_radius", 0.0)) > limit
+    if not (past or vetoed):
+        return False
+    if unresolved > UNRESOLVED_SHARE:
+        return False
+    rest = np.concatenate([v for k, v in logs.items() if k != "sphere"])
+    return bool(np.mean(~np.isfinite(rest)) <= UNRESOLVED_SHARE)
 
 
 def _bound(draws: _Draws, level: float = 0.95) -> float:
@@ -2268,7 +2319,19 @@ class BlindEstimator(AnalyticalEstimator):
             calibration,
         )  # fmt: skip
         if "flat" in geo.plausible_shapes:
-            hyps["flat"] = flat
+            pad_mm2 = float(flat.info["flat_area_mm2"])
+            face_mm2 = flat_face_area_mm2(geo, pad_mm2)
+            # a face smaller than the pad: the same closure under the imaged face's stress (the
+            # pad's face stays the bound's, the most compliant geometry for the closure)
+            hyps["flat"] = (
+                flat
+                if face_mm2 >= pad_mm2
+                else dataclasses.replace(
+                    flat,
+                    compliance_per_pa=flat.compliance_per_pa * (face_mm2 / pad_mm2),
+                    info={**flat.info, "flat_area_mm2": face_mm2, "pad_area_mm2": pad_mm2},
+                )
+            )
         est = self._combine(hyps, flat, geo, curve.flags, calibration, rng, (rig_c, rig_sd))
         return _open_if_rig_split(est, wc - hold_w, geo.hold_force_n, calibration)
 
@@ -2313,6 +2376,13 @@ class BlindEstimator(AnalyticalEstimator):
         logs = {k: _summarise(d, rng) for k, d in hyps.items()}
         pooled = np.concatenate(list(logs.values()))
         unresolved = float(np.mean(~np.isfinite(pooled)))
+        face = "flat" in hyps and "pad_area_mm2" in hyps["flat"].info
+        dropped = _sphere_past_range(hyps, logs, unresolved, face and SPHERE_VETO_BY_FACE)
+        if dropped:
+            hyps = {k: d for k, d in hyps.items() if k != "sphere"}
+            logs = {k: v for k, v in logs.items() if k != "sphere"}
+            pooled = np.concatenate(list(logs.values()))
+            unresolved = float(np.mean(~np.isfinite(pooled)))
         shares = {k: float(np.mean(~np.isfinite(v))) for k, v in logs.items()}
         stiff = unresolved > UNRESOLVED_SHARE
         details: dict[str, Any] = {
@@ -2330,6 +2400,8 @@ class BlindEstimator(AnalyticalEstimator):
             finite = logs[name][np.isfinite(logs[name])]
             details[f"{name}_modulus_pa"] = float(10 ** np.median(finite)) if finite.size else None
             details.update({f"{name}_{k}": v for k, v in d.info.items()})
+        if dropped:
+            details["sphere_dropped_past_range"] = True
         if geo.starts_in_contact:
             details["note"] = "recording starts in contact: contact width extrapolated"
         if stiff:
