@@ -14,7 +14,10 @@ Two geometry hypotheses, each with the object's size from the contact width:
 * **flat** face covering the pad (a block of thickness ``L = size`` pressed over the pad's area
   ``A``): ``strain = (s − c_rig·F − 2F·C_gel)/L``, ``E = (F/A)/strain`` on the loading frames of
   low strain (0.05–0.3, force ≥ 20 % of the peak), where a foam has not densified yet; at the
-  hold when the whole press stays below that strain.
+  hold when the whole press stays below that strain. Where the imprint shows a face smaller
+  than the pad (settled by a fifth of the peak force, 5-80 % of the pad: a cylinder's end),
+  ``A`` is the imaged patch at the peak instead (:func:`flat_face_area_mm2`); the bound below
+  keeps the face over the whole pad.
 
 The contact width is drawn with its measured spread but never below the opening at which the
 force first reached 20 % of its peak (the object was squeezed by then).
@@ -180,13 +183,6 @@ FLAT_FACE_SETTLED_SHARE: float | None = 0.8
 #: ... and the imprint must show at least this share of the pad at the early frame (an empty or
 #: near-empty one is a soft face that barely indents the gel, not a small face).
 FLAT_FACE_MIN_FILL = 0.05
-#: Approach over radius (per pad, δ/R) past which the sphere's Hertz reading is dropped from the
-#: pool when other hypotheses remain and the pool is resolved with and without it (the flat
-#: face's strain range ends at 0.3 likewise). None: never dropped.
-SPHERE_MAX_APPROACH_OVER_RADIUS: float | None = None
-#: Whether an imprint that shows a face smaller than the pad (:func:`flat_face_area_mm2`) drops
-#: the sphere's hypothesis (a sphere's imprint grows with the load), on the same conditions.
-SPHERE_VETO_BY_FACE = False
 
 
 def rig_compliance(calibration: SensorCalibration) -> tuple[float, float]:
@@ -1861,25 +1857,6 @@ def _summarise(draws: _Draws, rng: np.random.Generator) -> np.ndarray:
     return log_e
 
 
-def _sphere_past_range(
-    hyps: dict[str, _Draws], logs: dict[str, np.ndarray], unresolved: float, vetoed: bool = False
-) -> bool:
-    """Whether the sphere's hypothesis leaves the pool: its approach over radius past
-    ``SPHERE_MAX_APPROACH_OVER_RADIUS`` (Hertz's small-strain law read far outside its range),
-    another hypothesis left, and the pool resolved with it and without it (the drop moves a
-    point estimate, never a bound's decision)."""
-    limit = SPHERE_MAX_APPROACH_OVER_RADIUS
-    if "sphere" not in hyps or len(hyps) < 2:
-        return False
-    past = limit is not None and float(hyps["sphere"].info.get("approach_over_radius", 0.0)) > limit
-    if not (past or vetoed):
-        return False
-    if unresolved > UNRESOLVED_SHARE:
-        return False
-    rest = np.concatenate([v for k, v in logs.items() if k != "sphere"])
-    return bool(np.mean(~np.isfinite(rest)) <= UNRESOLVED_SHARE)
-
-
 def _bound(draws: _Draws, level: float = 0.95) -> float:
     """``k / c`` at the ``level`` percentile of the object compliance c, c never below half its
     68 % spread; 0 (no bound) when every draw there is unresolved and the spread is nil."""
@@ -2376,13 +2353,6 @@ class BlindEstimator(AnalyticalEstimator):
         logs = {k: _summarise(d, rng) for k, d in hyps.items()}
         pooled = np.concatenate(list(logs.values()))
         unresolved = float(np.mean(~np.isfinite(pooled)))
-        face = "flat" in hyps and "pad_area_mm2" in hyps["flat"].info
-        dropped = _sphere_past_range(hyps, logs, unresolved, face and SPHERE_VETO_BY_FACE)
-        if dropped:
-            hyps = {k: d for k, d in hyps.items() if k != "sphere"}
-            logs = {k: v for k, v in logs.items() if k != "sphere"}
-            pooled = np.concatenate(list(logs.values()))
-            unresolved = float(np.mean(~np.isfinite(pooled)))
         shares = {k: float(np.mean(~np.isfinite(v))) for k, v in logs.items()}
         stiff = unresolved > UNRESOLVED_SHARE
         details: dict[str, Any] = {
@@ -2400,8 +2370,6 @@ class BlindEstimator(AnalyticalEstimator):
             finite = logs[name][np.isfinite(logs[name])]
             details[f"{name}_modulus_pa"] = float(10 ** np.median(finite)) if finite.size else None
             details.update({f"{name}_{k}": v for k, v in d.info.items()})
-        if dropped:
-            details["sphere_dropped_past_range"] = True
         if geo.starts_in_contact:
             details["note"] = "recording starts in contact: contact width extrapolated"
         if stiff:
