@@ -14,10 +14,7 @@ Two geometry hypotheses, each with the object's size from the contact width:
 * **flat** face covering the pad (a block of thickness ``L = size`` pressed over the pad's area
   ``A``): ``strain = (s − c_rig·F − 2F·C_gel)/L``, ``E = (F/A)/strain`` on the loading frames of
   low strain (0.05–0.3, force ≥ 20 % of the peak), where a foam has not densified yet; at the
-  hold when the whole press stays below that strain. Where the imprint shows a face smaller
-  than the pad (settled by a fifth of the peak force, 5-80 % of the pad: a cylinder's end),
-  ``A`` is the imaged patch at the peak instead (:func:`flat_face_area_mm2`); the bound below
-  keeps the face over the whole pad.
+  hold when the whole press stays below that strain.
 
 The contact width is drawn with its measured spread but never below the opening at which the
 force first reached 20 % of its peak (the object was squeezed by then).
@@ -139,7 +136,6 @@ from tactile.estimators.line import line_approach_mm
 from tactile.estimators.loading import LoadingCurve, flat_face_possible, loading_curve
 from tactile.estimators.separation import UNRESOLVED_SHARE, bottomed_gel_compliance
 from tactile.processing.grasp_geometry import (
-    FLAT_FILL_EARLY,
     MIN_CONTACT_WIDTH_SD_MM,
     ForceRise,
     GraspGeometry,
@@ -174,15 +170,6 @@ LOADED_FORCE_FRACTION = 0.2
 HOLD_WIDTH_SD_MM = 0.1
 #: Pad area (mm²) assumed when the calibration says nothing (a 35 x 25.5 mm Wedge pad).
 DEFAULT_PAD_AREA_MM2 = 35.0 * 25.5
-#: A flat face smaller than the pad (a cylinder's end): an imprint that covers less than
-#: ``FLAT_FILL_EARLY`` of the pad at the peak and had already settled at a fifth of the peak
-#: force (its share of the pad there at least this share of the peak's: a face's imprint does
-#: not grow with the load) is the face's contact, and the flat hypothesis divides the force by
-#: its imaged area instead of the pad's (:func:`flat_face_area_mm2`). None: always the pad.
-FLAT_FACE_SETTLED_SHARE: float | None = 0.8
-#: ... and the imprint must show at least this share of the pad at the early frame (an empty or
-#: near-empty one is a soft face that barely indents the gel, not a small face).
-FLAT_FACE_MIN_FILL = 0.05
 
 
 def rig_compliance(calibration: SensorCalibration) -> tuple[float, float]:
@@ -1478,21 +1465,6 @@ def _flat_gel_closure_mm(c_both: np.ndarray, f_n: np.ndarray, lock: float | None
     return 2.0 * x * f_all
 
 
-def flat_face_area_mm2(geo: GraspGeometry, pad_area_mm2: float) -> float:
-    """The area (mm²) the flat hypothesis divides the force by: the imaged patch at the peak when
-    it shows a face smaller than the pad (settled by a fifth of the peak force, between
-    ``FLAT_FACE_MIN_FILL`` and ``FLAT_FILL_EARLY`` of the pad: ``FLAT_FACE_SETTLED_SHARE``),
-    else the pad's. The imaged patch is never smaller than the face's contact on the simulated
-    files (the gel brightens around it), so the face is not read stiffer than it is."""
-    settled = FLAT_FACE_SETTLED_SHARE
-    early, peak = geo.pad_fill_early, geo.pad_fill_peak
-    if settled is None or early is None or peak is None:
-        return pad_area_mm2
-    if peak >= FLAT_FILL_EARLY or early < FLAT_FACE_MIN_FILL or early < settled * peak:
-        return pad_area_mm2
-    return peak * pad_area_mm2
-
-
 def _flat(
     geo: GraspGeometry,
     features: GraspFeatures,
@@ -2296,19 +2268,7 @@ class BlindEstimator(AnalyticalEstimator):
             calibration,
         )  # fmt: skip
         if "flat" in geo.plausible_shapes:
-            pad_mm2 = float(flat.info["flat_area_mm2"])
-            face_mm2 = flat_face_area_mm2(geo, pad_mm2)
-            # a face smaller than the pad: the same closure under the imaged face's stress (the
-            # pad's face stays the bound's, the most compliant geometry for the closure)
-            hyps["flat"] = (
-                flat
-                if face_mm2 >= pad_mm2
-                else dataclasses.replace(
-                    flat,
-                    compliance_per_pa=flat.compliance_per_pa * (face_mm2 / pad_mm2),
-                    info={**flat.info, "flat_area_mm2": face_mm2, "pad_area_mm2": pad_mm2},
-                )
-            )
+            hyps["flat"] = flat
         est = self._combine(hyps, flat, geo, curve.flags, calibration, rng, (rig_c, rig_sd))
         return _open_if_rig_split(est, wc - hold_w, geo.hold_force_n, calibration)
 
