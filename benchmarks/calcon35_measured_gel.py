@@ -4,6 +4,7 @@ results/calcon35_prereg.md)
 
     python benchmarks/calcon35_measured_gel.py run DATA.h5 MAIN.json OUT.jsonl [--limit N]
     python benchmarks/calcon35_measured_gel.py report OUT.jsonl [OUT2.jsonl ...] [--detail]
+    python benchmarks/calcon35_measured_gel.py seeds BASE_DIR SEED_DIR [SEED_DIR ...]
 
 (``report``: runs of the same file, i.e. the same file name in several folders, are merged per
 grasp, a later run's modes replacing an earlier one's: e.g. another seed's ``M``.)
@@ -27,7 +28,8 @@ rebuilt calibration id is checked), its rigid presses re-simulated, and blind (o
   ``gel_modulus_log10_sd`` = 0.061; the rest is the stored calibration, as in ``T``);
 * sensitivity: ``Mhi2s`` / ``Mlo2s`` the modulus error fixed at ±2 σ (×10^±0.122),
   ``Mfac2`` / ``Mfac0.5`` the modulus told ×2 / ×0.5 (a coupon gone badly wrong); thickness as
-  ``M``'s draw;
+  ``M``'s draw; ``Mthhi2s`` / ``Mthlo2s`` the thickness ±0.2 mm, ``Mv3th`` not measured
+  (v3's 3.0 mm) — these three added after the first results;
 * ``+floor03``: the read touch's spread floored at 0.3 mm instead of blind's 1 mm
   (``MIN_CONTACT_WIDTH_SD_MM``; model34's ``floor03`` patch).
 
@@ -35,7 +37,8 @@ One JSON line per grasp (a partial run keeps what it did). ``report``: per mode 
 below-limit share within a decade, bounds / too stiff / too soft, rigid points
 (``score_rigid_points``' count: a point on an object ≥ 2 dex above its rig's true gel), false
 bounds (a bound above the label), points above the limit, and the fitted rig compliance's
-error; then the pre-registered criteria.
+error; then the pre-registered criteria. ``seeds``: the candidate ``M+floor03`` on other draws
+of the measured gel (``run --seed N``), each merged with the seed-35 folder's ``S``.
 """
 
 from __future__ import annotations
