@@ -27,6 +27,9 @@ from tactile.types import GraspMetadata
 CALIBRATION_SCHEMA_VERSION = 2
 #: Gel mechanics: a half-space (Hertz) or a thin layer bonded to a rigid window (Shull 2002).
 GEL_MODELS = ("half-space", "thin-layer")
+#: Where a calibration's gel comes from (``gel_source``): None, a reference or fitted gel;
+#: ``"measured"``, a coupon and calipers (``tactile calibrate gel-measured``).
+GEL_SOURCES: tuple[str | None, ...] = (None, "measured")
 #: Grip forces (N) at which ``tactile calibrate rig`` tabulates the rigid-press closure.
 RIGID_PRESS_FORCES_N: tuple[float, ...] = (5.0, 10.0, 15.0, 20.0, 25.0)
 #: v1 ``extra`` keys that became typed fields in v2.
@@ -93,6 +96,11 @@ class SensorCalibration:
     #: Gel indentation / thickness at which the gel bottoms out on its window; None: not modelled
     #: (the shipped real-rig profiles). Simulated sensors set it: their gel bottoms out.
     gel_max_strain: float | None = None
+    #: Where the gel's law comes from: ``"measured"`` (``tactile calibrate gel-measured``: a
+    #: coupon's modulus and the gel's thickness measured by the user; ``tactile calibrate rig``
+    #: then counts the rig from the read touch, :mod:`tactile.processing.rig_fit`); None: a
+    #: reference or fitted gel (every profile before 2026-12-07). Left out of the JSON when None.
+    gel_source: str | None = None
     # --- the gripper's width reading
     #: Width reading minus the gap between the two gel surfaces (mm), and its uncertainty.
     width_offset_mm: float = 0.0
@@ -201,6 +209,12 @@ class SensorCalibration:
                 "must be in (0, 1] (a share of the gel's thickness) or null",
                 hint="leave it null unless the gel's bottoming is measured or simulated",
             )
+        if self.gel_source not in GEL_SOURCES:
+            raise CalibrationError(
+                f"calibration {self.calibration_id!r}: gel_source={self.gel_source!r} is not "
+                "'measured' or null",
+                hint="write a measured gel with `tactile calibrate gel-measured`, or leave it out",
+            )
         for name in (
             "width_offset_sd_mm",
             "onset_width_sd_mm",
@@ -285,6 +299,11 @@ class SensorCalibration:
         return self.gel_model == "thin-layer"
 
     @property
+    def gel_measured(self) -> bool:
+        """Whether the gel's modulus and thickness were measured (``gel_source``)."""
+        return self.gel_source == "measured"
+
+    @property
     def gel_lock_depth_mm(self) -> float | None:
         """Gel indentation (mm) at which the gel bottoms out, or None when not modelled."""
         if self.gel_max_strain is None:
@@ -293,6 +312,8 @@ class SensorCalibration:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        if data["gel_source"] is None:  # files (and simulated rigs' ids) as before the field
+            del data["gel_source"]
         data["schema_version"] = CALIBRATION_SCHEMA_VERSION
         return data
 

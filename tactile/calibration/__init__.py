@@ -12,6 +12,9 @@ here run processing, the estimators and the simulator, so they sit above them
   objects (:func:`calibrate_gel`, :func:`fit_gel_modulus`);
 - :mod:`tactile.calibration.gel_rigid`: the effective gel modulus in closed form from presses of
   a rigid reference (:func:`fit_gel_rigid_sphere`, :func:`fit_gel_from_reference`);
+- :mod:`tactile.calibration.gel_measured`: a gel measured off the sensor (a coupon's modulus,
+  the pad's thickness: :func:`measured_gel_calibration`), on which the rig fit counts the rig
+  from the read touch;
 - :mod:`tactile.calibration.sim_fit`: the simulated sensor's depth model
   (:func:`calibrate_sim_depth`);
 - ``tactile calibrate rig`` runs :func:`tactile.processing.rig_fit.fit_rig` (a pure function of

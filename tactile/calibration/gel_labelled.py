@@ -115,5 +115,6 @@ def calibrate_gel(
         calibration_id=calibration_id or calibration.calibration_id,
         gel_modulus_pa=fit.gel_modulus_pa,
         gel_modulus_log10_sd=max(fit.log10_rmse, 0.02),
+        gel_source=None,  # fitted, no longer a measured gel (which changes the rig fit)
         provenance=provenance,
     )

@@ -61,6 +61,7 @@ class ReferenceGelFit:
             calibration_id=calibration_id,
             gel_modulus_pa=self.gel_modulus_pa,
             gel_modulus_log10_sd=self.gel_modulus_log10_sd,
+            gel_source=None,  # fitted, no longer a measured gel (which changes the rig fit)
             notes=(calibration.notes + " " + note).strip(),
         )
 
@@ -176,6 +177,7 @@ class RigidSphereGelFit:
             gel_modulus_log10_sd=round(self.gel_modulus_log10_sd, 4),
             notes=note,
             gel_model="thin-layer" if self.thin_layer else "half-space",
+            gel_source=None,  # fitted, no longer a measured gel (which changes the rig fit)
             provenance={**calibration.provenance, "gel_fit": self.evidence()},
             onset_width_bias_mm=bias,
             onset_width_sd_mm=bias_sd,

@@ -1,4 +1,5 @@
-"""``tactile calibrate geometry|depth|gel|rig|show``: write versioned sensor calibration files.
+"""``tactile calibrate geometry|depth|gel|gel-measured|rig|show``: write versioned sensor
+calibration files.
 
 Each step starts from an existing calibration (``--calibration``, an id or a JSON path), changes
 only what it measures, and writes ``calibration/<id>.json`` (or ``--out``). Grasp files then
@@ -34,6 +35,7 @@ def register(subparsers: Any) -> None:
     _register_geometry(sub)
     _register_depth(sub)
     _register_gel(sub)
+    _register_gel_measured(sub)
     from tactile.cli.calibrate_hw_cmd import register_steps  # rig calibrations: gripper, gauge
     from tactile.cli.calibrate_rig_cmd import register_rig
 
@@ -115,6 +117,41 @@ def _register_gel(sub: Any) -> None:
     )
     _common(p, source=True)
     p.set_defaults(func=run_gel)
+
+
+def _register_gel_measured(sub: Any) -> None:
+    from tactile.calibration.gel_measured import (
+        DEFAULT_COUPON_REL_SD,
+        DEFAULT_MAX_STRAIN,
+        DEFAULT_POISSON,
+    )
+
+    p = sub.add_parser(
+        "gel-measured",
+        help="a gel measured off the sensor (a coupon's modulus, the pad's thickness)",
+        description=(
+            "Write a calibration whose gel is the one you measured: a coupon of the same "
+            "gel batch (its Young's modulus from an indentation or compression test, "
+            "docs/calibration.md) and the pad's thickness (calipers). The gel law is the "
+            "reference's (half-space Hertz, bottoming at --max-strain of the thickness); the "
+            "rest of the base calibration is kept. Then run `tactile calibrate rig` on the "
+            "result: on a measured gel it counts the rig from the read touch."
+        ),
+    )
+    p.add_argument("--thickness-mm", type=float, required=True, metavar="H",
+                   help="the pad's gel thickness (mm, calipers)")  # fmt: skip
+    p.add_argument("--coupon-modulus-pa", type=float, required=True, metavar="E",
+                   help="the coupon's Young's modulus (Pa; 250 kPa is 2.5e5)")  # fmt: skip
+    p.add_argument("--coupon-rel-sd", type=float, default=DEFAULT_COUPON_REL_SD, metavar="S",
+                   help="the coupon test's relative uncertainty (default %(default)s: "
+                   "±15 %%)")  # fmt: skip
+    p.add_argument("--poisson", type=float, default=DEFAULT_POISSON,
+                   help="the gel's Poisson ratio (default %(default)s)")  # fmt: skip
+    p.add_argument("--max-strain", type=float, default=DEFAULT_MAX_STRAIN,
+                   help="share of the thickness at which the gel bottoms out, assumed "
+                   "(default %(default)s)")  # fmt: skip
+    _common(p, source=False)
+    p.set_defaults(func=run_gel_measured)
 
 
 # --- loading inputs ---------------------------------------------------------------------------
@@ -223,6 +260,38 @@ def run_gel(args: argparse.Namespace) -> int:
         "gel_modulus": format_pa(cal.gel_modulus_pa),
         "gel_modulus_log10_sd": cal.gel_modulus_log10_sd,
         **cal.provenance["gel_fit"],
+    }
+    return _write(cal, args, summary)
+
+
+def run_gel_measured(args: argparse.Namespace) -> int:
+    from tactile.calibration.gel_measured import measured_gel_calibration
+
+    if not args.new_id:
+        raise ConfigError(
+            "`tactile calibrate gel-measured` needs a new calibration id",
+            hint="name the measured calibration with --id (e.g. my-wedge-measured-v1)",
+        )
+    base = get_calibration(args.calibration)
+    cal = measured_gel_calibration(
+        base,
+        calibration_id=args.new_id,
+        thickness_mm=args.thickness_mm,
+        coupon_modulus_pa=args.coupon_modulus_pa,
+        coupon_rel_sd=args.coupon_rel_sd,
+        poisson=args.poisson,
+        max_strain=args.max_strain,
+    )
+    summary = {
+        "gel_source": cal.gel_source,
+        "gel_modulus_pa": cal.gel_modulus_pa,
+        "gel_modulus": format_pa(cal.gel_modulus_pa),
+        "gel_modulus_log10_sd": cal.gel_modulus_log10_sd,
+        "gel_thickness_mm": cal.gel_thickness_mm,
+        "gel_model": cal.gel_model,
+        "gel_max_strain": cal.gel_max_strain,
+        "next": "fit the rig on it: tactile calibrate rig PRESSES --rigid-size-mm D "
+        f"--calibration {cal.calibration_id} --id {cal.calibration_id}-rig",
     }
     return _write(cal, args, summary)
 

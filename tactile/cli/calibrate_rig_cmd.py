@@ -55,14 +55,16 @@ def run_rig(args: argparse.Namespace) -> int:
         shape=args.rigid_shape,
         calibration_id=args.new_id,
     )
-    summary = {
+    summary: dict[str, Any] = {
         "rig_compliance_mm_per_n": round(fit.rig_compliance_mm_per_n, 4),
         "rig_compliance_sd_mm_per_n": round(fit.rig_compliance_sd_mm_per_n, 4),
         "contact_width_bias_mm": round(fit.contact_width_bias_mm, 3),
         "contact_width_bias_sd_mm": round(fit.contact_width_bias_sd_mm, 3),
         "width_lag_s": fit.width_lag_s,
         "presses": [
-            f"{p.grasp_id}: F {p.hold_force_n:.1f} N, closure {p.closure_mm:.2f} mm, gel "
+            f"{p.grasp_id}: F "
+            + ("" if p.contact_force_n is None else f"{p.contact_force_n:.2f} -> ")
+            + f"{p.hold_force_n:.1f} N, closure {p.closure_mm:.2f} mm, gel "
             f"{p.gel_closure_mm:.2f} mm, rig {p.rig_compliance_mm_per_n:.3f} mm/N, "
             f"contact width - size {p.contact_width_bias_mm:+.2f} mm, width lag "
             + ("not measurable" if p.width_lag_s is None else f"{p.width_lag_s:.3f} s")
@@ -70,4 +72,7 @@ def run_rig(args: argparse.Namespace) -> int:
         ],
         "rejected": list(fit.rejected),
     }
+    if fit.contact_force_n is not None:  # Fix A (a measured gel); today's fit: as before
+        summary["counted_from"] = "the read touch (measured gel)"
+        summary["rig_contact_force_n"] = fit.contact_force_n
     return _write(cal, args, summary)

@@ -7,10 +7,27 @@ The gripper's closure between the first squeeze and the hold is object + gel (bo
 
 with ``gel_closure`` from the calibration's gel model (Hertz for a sphere, with the thin-layer
 factor and bottoming when the gel model has them; a flat punch over the pad for a flat face).
-Per press: ``c_rig = (closure − gel_closure)/F`` at the hold. The same presses measure the
-contact-width bias: the opening at first squeeze (as :func:`~tactile.processing.grasp_geometry.
-contact_width` reads it, the same estimator the blind estimator uses on every object, so its
-own bias cancels) minus the known size.
+Per press: ``c_rig = (closure − gel_closure)/F`` at the hold.
+
+**On a measured gel** (``calibration.gel_source == "measured"``: ``tactile calibrate
+gel-measured``) the fit is lag31's "Fix A" (5d6b614, reverted in 1dee8f5 for the reference gel
+and restored for measured gels only; issue 11). The closure is read from the first squeeze as
+:func:`~tactile.processing.grasp_geometry.contact_width` reads it, which on a sphere sits above
+zero force (the hinge and the force onset read the Hertz rise late: 0.4–1.0 N on simulated
+golf-ball presses), so the model is counted from the force there, ``F_c`` (the force at the read
+contact width on the loading branch, above the rest level): per press
+``c_rig = (closure − [gel(F) − gel(F_c)])/(F − F_c)`` at the hold, the presses' force despiked
+first (the Hampel filter every grasp's loading phase gets). Counted from zero force, the gel's
+closure below ``F_c`` is charged to nothing and the rig reads short; with the reference gel
+instead of the rig's own that error partly offset the gel's (why it was reverted: blind lost
+soft objects, benchmarks/results/cal32_prereg.md), with a measured gel it does not (simulated
+randomised rigs: |c_rig error| 0.14 → 0.01 mm/N median, benchmarks/results/calcon35_study.md).
+Each press's ``F_c`` and their median are kept in the evidence (``contact_force_n``); blind's
+rigid-reference closure does not read them. Any other calibration gets exactly the fit above.
+
+The same presses measure the contact-width bias: the opening at first squeeze (as
+:func:`~tactile.processing.grasp_geometry.contact_width` reads it, the same estimator the blind
+estimator uses on every object, so its own bias cancels) minus the known size.
 
 The same presses give the **rigid-press curve** the learned estimators read
 (``rigid_press_closure_mm`` at ``RIGID_PRESS_FORCES_N``, its spread, the width step;
@@ -48,6 +65,15 @@ MIN_RIG_SD_MM_PER_N = 0.02
 OUTLIER_BIAS_MM = 3.0
 #: Smallest spread (mm) claimed for the contact-width bias.
 MIN_BIAS_SD_MM = 1.0
+#: Fix A (measured gels): frames at the start of a press whose median force is its rest level
+#: (``F_c`` is counted above it).
+TOUCH_REST_FRAMES = 5
+#: Fix A: ``F_c`` is counted at most this share of the hold force (a touch read that high is
+#: not a first squeeze; such a press is rejected by its contact width anyway), so the
+#: compliance stays a slope over most of the loading.
+MAX_CONTACT_FORCE_SHARE = 0.5
+#: Written into ``provenance["rig_fit"]["counted_from"]`` by a Fix A fit (measured gels).
+RIG_FIT_FROM_TOUCH = "the read touch (F_c), measured gel"
 PA_PER_N_PER_MM2 = 1.0e6
 #: Written into ``provenance["rig_fit"]["signals"]`` by :func:`fit_rig`: the presses were read
 #: with the width on the force's clock and the closing motion's force removed
@@ -181,6 +207,10 @@ class RigPress:
     contact_width_bias_mm: float
     #: the width reading's lag behind the force on this press (s); None: not measurable
     width_lag_s: float | None = None
+    #: Fix A (measured gel): the force (N, above rest) at the read contact width, where the
+    #: closure and the gel's share (then between the touch and the hold) start; None: today's
+    #: fit, counted from zero force
+    contact_force_n: float | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +228,17 @@ class RigFit:
     curve: RigidPressCurve | None = None  # from the presses kept
 
     @property
+    def contact_force_n(self) -> float | None:
+        """Fix A: the force at the read first squeeze (N), the median over the presses kept;
+        None for today's fit (counted from zero force)."""
+        kept = [
+            p.contact_force_n
+            for p in self.presses
+            if p.grasp_id not in self.rejected and p.contact_force_n is not None
+        ]
+        return round(float(np.median(kept)), 4) if kept else None
+
+    @property
     def width_lag_s(self) -> float | None:
         """The width reading's lag (s): the median over the presses kept whose record shows it
         (a complete loading and release), None when none does."""
@@ -207,13 +248,17 @@ class RigFit:
 
     def evidence(self) -> dict[str, Any]:
         """Per-press evidence (stored as ``provenance["rig_fit"]``)."""
-        return {
+        evidence: dict[str, Any] = {
             "signals": RIG_FIT_SIGNALS,
             "reference_size_mm": self.reference_size_mm,
             "reference_shape": self.reference_shape,
-            "presses": [asdict(p) for p in self.presses],
+            "presses": [_press_evidence(p) for p in self.presses],
             "rejected": list(self.rejected),
         }
+        if self.contact_force_n is not None:  # Fix A only: today's fits keep today's record
+            evidence["counted_from"] = RIG_FIT_FROM_TOUCH
+            evidence["contact_force_n"] = self.contact_force_n
+        return evidence
 
     def apply(self, calibration: SensorCalibration, calibration_id: str) -> SensorCalibration:
         """``calibration`` with this rig in its typed fields, under a new id."""
@@ -234,6 +279,13 @@ class RigFit:
         )
 
 
+def _press_evidence(press: RigPress) -> dict[str, Any]:
+    row = asdict(press)
+    if row["contact_force_n"] is None:  # today's fit: the record as before Fix A
+        del row["contact_force_n"]
+    return row
+
+
 def _spread(values: np.ndarray, floor: float) -> float:
     if values.size < 2:
         return floor
@@ -247,9 +299,16 @@ def _fit_rows(
     size_mm: float,
     shape: str,
     pad_area_mm2: float | None,
+    from_touch: bool = False,
 ) -> list[RigPress]:
-    """One :class:`RigPress` per press, from its corrected force and width."""
+    """One :class:`RigPress` per press, from its corrected force and width; ``from_touch``:
+    Fix A (counted from the force at the read touch; measured gels only)."""
     from tactile.processing.grasp_geometry import contact_width, hold_point
+
+    def gel_closure(force_n: float) -> float:
+        if shape == "sphere":
+            return rigid_sphere_gel_closure_mm(force_n, size_mm / 2.0, calibration)
+        return flat_gel_closure_mm(force_n, float(pad_area_mm2 or 0.0), calibration)
 
     rows = []
     for g, c in zip(presses, corrected, strict=True):
@@ -260,11 +319,18 @@ def _fit_rows(
                 f"press {g.grasp_id!r}: the hold force {hold.force_n:.2g} N is too low",
                 hint="press the rigid object to a force-controlled hold (e.g. 20 N)",
             )
-        if shape == "sphere":
-            gel = rigid_sphere_gel_closure_mm(hold.force_n, size_mm / 2.0, calibration)
-        else:
-            gel = flat_gel_closure_mm(hold.force_n, float(pad_area_mm2 or 0.0), calibration)
         closure = cw.width_mm - hold.width_mm
+        f_c: float | None = None
+        if from_touch:
+            f_c = min(
+                contact_force_n(c.force_n, c.width_mm, cw.width_mm),
+                MAX_CONTACT_FORCE_SHARE * hold.force_n,
+            )
+            gel = gel_closure(hold.force_n) - gel_closure(f_c)
+            rig = (closure - gel) / (hold.force_n - f_c)
+        else:
+            gel = gel_closure(hold.force_n)
+            rig = (closure - gel) / hold.force_n
         rows.append(
             RigPress(
                 grasp_id=g.grasp_id,
@@ -272,12 +338,33 @@ def _fit_rows(
                 closure_mm=closure,
                 contact_width_mm=cw.width_mm,
                 gel_closure_mm=gel,
-                rig_compliance_mm_per_n=(closure - gel) / hold.force_n,
+                rig_compliance_mm_per_n=rig,
                 contact_width_bias_mm=cw.width_mm - size_mm,
                 width_lag_s=None if c.lag is None else float(c.lag.lag_s),
+                contact_force_n=f_c,
             )
         )
     return rows
+
+
+def contact_force_n(force_n: np.ndarray, width_mm: np.ndarray, contact_width_mm: float) -> float:
+    """The force (N) at ``contact_width_mm`` on the loading branch (the frames up to the peak
+    force), above the rest level (median of the first :data:`TOUCH_REST_FRAMES` frames), at
+    least 0: where a closure read from that contact width starts (Fix A)."""
+    f = np.asarray(force_n, dtype=np.float64)
+    w = np.asarray(width_mm, dtype=np.float64)
+    peak = int(np.argmax(f))
+    rest = float(np.median(f[:TOUCH_REST_FRAMES]))
+    order = np.argsort(w[: peak + 1], kind="stable")
+    at = float(np.interp(contact_width_mm, w[: peak + 1][order], f[: peak + 1][order]))
+    return max(at - rest, 0.0)
+
+
+def _despiked(force_n: np.ndarray) -> np.ndarray:
+    from tactile.processing.loading import despike
+
+    f = np.asarray(force_n, dtype=np.float64)
+    return despike(f)[0] if f.size >= 3 else f
 
 
 def fit_rig(
@@ -291,7 +378,9 @@ def fit_rig(
     """Fit the rig compliance and contact-width bias on presses of a rigid object.
 
     ``size_mm``: the object's size along the squeeze axis (a sphere's diameter, a block's
-    thickness); ``shape``: ``sphere`` or ``flat`` (a face covering ``pad_area_mm2``).
+    thickness); ``shape``: ``sphere`` or ``flat`` (a face covering ``pad_area_mm2``). On a
+    calibration whose gel was measured (``gel_source == "measured"``) the rig is counted from
+    the read touch (Fix A, the module doc); on any other, from zero force as before.
     """
     if not presses:
         raise CalibrationError(
@@ -309,15 +398,24 @@ def fit_rig(
         )
     from tactile.processing.grasp_signals import correct_signals
 
+    from_touch = calibration.gel_measured
     # the width on the force's clock and the motion's force removed, as the blind estimator
     # reads every grasp (grasp_signals); the motion force follows the gap, which needs the rig
-    # compliance: a first pass on the readings, then again with the compliance it gives
-    corrected = [correct_signals(g.t_s, g.force_n, g.width_mm) for g in presses]
-    first = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2)
+    # compliance: a first pass on the readings, then again with the compliance it gives. Fix A
+    # (a measured gel) despikes the force first, as blind's loading phase does (a -70 N glitch
+    # would pull the touch and the hold)
+    forces = [_despiked(g.force_n) if from_touch else g.force_n for g in presses]
+    corrected = [
+        correct_signals(g.t_s, f, g.width_mm) for g, f in zip(presses, forces, strict=True)
+    ]
+    first = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2, from_touch)
     first_rig = max(float(np.median([r.rig_compliance_mm_per_n for r in first])), 0.0)
     if any(c.motion is not None and c.motion.slope_n_per_mm != 0.0 for c in corrected):
-        corrected = [correct_signals(g.t_s, g.force_n, g.width_mm, first_rig) for g in presses]
-        rows = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2)
+        corrected = [
+            correct_signals(g.t_s, f, g.width_mm, first_rig)
+            for g, f in zip(presses, forces, strict=True)
+        ]
+        rows = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2, from_touch)
     else:
         rows = first
     all_bias = np.array([r.contact_width_bias_mm for r in rows])
