@@ -57,9 +57,9 @@ A flagged object's bound is therefore also capped by the softest foam its loadin
 credited to the object, the touch anywhere the existing tests admit and at least as early as
 the last frame before the force shows above its noise; the bound claimed is the 5th percentile
 over the touches the frames admit, the foam's posterior, with the touches drawn again inside the
-admitted range when fewer than :data:`FOAM_MIN_ADMITTED` are admitted:
-:func:`foam_bound_posterior`; only when the frames admit no touch does the linear bound stand),
-and the flag is dropped
+admitted range when fewer than :data:`FOAM_MIN_ADMITTED` are admitted, and full-range passes
+pooled when that redraw admits fewer too: :func:`foam_bound_posterior`; only when the frames
+admit no touch does the linear bound stand), and the flag is dropped
 (interval open upwards) when a foam more than :data:`FOAM_SOFTER_FACTOR` times softer than the
 linear bound fits the record with the gel's closure removed (:func:`_bound_for_a_foam`).
 
@@ -1757,9 +1757,9 @@ def foam_bound_draws(
 FOAM_MIN_ADMITTED = 400
 
 #: the most full-range passes pooled (the first included): 20 x 2000 draws. One pass costs
-#: ~2.7 ms (foam35, review21's post_3e6 rig 48 grasp), so the cap bounds the pooling's added
-#: cost at ~50 ms, about twice blind's median estimate per grasp, and it is reached only when
-#: fewer than 1 % of the touches are admitted
+#: 1.2-1.5 ms of CPU (foam35, on review21's built grasps), so the cap bounds the pooling's
+#: added cost at ~30 ms, about 1.5x blind's median estimate per grasp (21 ms on f3307), and it
+#: is reached only when fewer than 1 % of the pooled draws are admitted
 FOAM_MAX_POOLED_PASSES = 20
 
 
