@@ -4,7 +4,10 @@ admitted draws of N_REF passes of ``foam_bound_draws`` over the whole touch prio
 1000..), pooled; the claimed bound (``foam_bound_posterior``, with its redraw) at estimator
 seeds 0-49 is compared with it.
 
-    PYTHONPATH=TREE python benchmarks/review21_mc.py CASE [CASE ...]
+    PYTHONPATH=TREE python benchmarks/review21_mc.py [--seeds A-B] CASE [CASE ...]
+
+``--seeds A-B``: the estimator seeds A..B instead of 0-49, each seed's percentile printed too
+(foam35).
 
 CASE = ``k22`` (review20's foam box, 18 mm drag) or ``OBJ:K:DRAG`` from review21_sweep.py.
 """
@@ -49,7 +52,7 @@ def _grasp(case: str) -> tuple[Any, float]:
     return dataclasses.replace(g, meta=blind_metadata(g.meta)), obj.modulus_pa
 
 
-def check(case: str) -> None:
+def check(case: str, seeds: range = range(50)) -> None:
     import tactile.estimators.blind as blind
 
     grasp, e_true = _grasp(case)
@@ -79,7 +82,7 @@ def check(case: str) -> None:
     allv = np.sort(np.concatenate(pool))
     ref = float(allv[math.floor(0.05 * (allv.size - 1))]) * blind.PA_PER_N_PER_MM2
     claims, ns = [], []
-    for s in range(50):
+    for s in seeds:
         b, _share, _up, n, _alld = original(features, geo, cal, rise, widest, s)
         claims.append(b)
         ns.append(n)
@@ -87,10 +90,14 @@ def check(case: str) -> None:
     # the claimed bound's own percentile in the reference posterior
     pct = [float(np.searchsorted(allv, x / blind.PA_PER_N_PER_MM2, side="right")) / allv.size
            for x in c]  # fmt: skip
+    if seeds != range(50):
+        print(f"{case}: seed, percentile, admitted draws: " + ", ".join(
+            f"{s} {p:.3f} {k}" for s, p, k in zip(seeds, pct, ns, strict=True)))  # fmt: skip
     print(
         f"{case}: E {e_true:.4g} Pa; reference: {allv.size} admitted of {N_REF * blind.N_DRAWS} "
-        f"({np.mean(shares):.2%}), 5th pct {ref:.4g} Pa; claimed (seeds 0-49): median "
-        f"{np.median(c):.4g}, min {c.min():.4g}, max {c.max():.4g} Pa, spread "
+        f"({np.mean(shares):.2%}), 5th pct {ref:.4g} Pa; claimed (seeds "
+        f"{seeds.start}-{seeds.stop - 1}): median {np.median(c):.4g}, min {c.min():.4g}, "
+        f"max {c.max():.4g} Pa, spread "
         f"{math.log10(c.max() / c.min()):.3f} dex; above the reference at {np.mean(c > ref):.0%} "
         f"of seeds; claimed bound's percentile in the posterior: median {np.median(pct):.3f}, "
         f"max {max(pct):.3f}; above E at {int(np.sum(c > e_true))} seeds; admitted draws "
@@ -99,5 +106,10 @@ def check(case: str) -> None:
 
 
 if __name__ == "__main__":
-    for c in sys.argv[1:]:
-        check(c)
+    argv = sys.argv[1:]
+    chosen = range(50)
+    if argv[:1] == ["--seeds"]:
+        a, b = argv[1].split("-")
+        chosen, argv = range(int(a), int(b) + 1), argv[2:]
+    for c in argv:
+        check(c, chosen)

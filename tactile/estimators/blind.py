@@ -57,9 +57,9 @@ A flagged object's bound is therefore also capped by the softest foam its loadin
 credited to the object, the touch anywhere the existing tests admit and at least as early as
 the last frame before the force shows above its noise; the bound claimed is the 5th percentile
 over the touches the frames admit, the foam's posterior, with the touches drawn again inside the
-admitted range when fewer than :data:`FOAM_MIN_ADMITTED` are admitted:
-:func:`foam_bound_posterior`; only when the frames admit no touch does the linear bound stand),
-and the flag is dropped
+admitted range when fewer than :data:`FOAM_MIN_ADMITTED` are admitted, and full-range passes
+pooled when that redraw admits fewer too: :func:`foam_bound_posterior`; only when the frames
+admit no touch does the linear bound stand), and the flag is dropped
 (interval open upwards) when a foam more than :data:`FOAM_SOFTER_FACTOR` times softer than the
 linear bound fits the record with the gel's closure removed (:func:`_bound_for_a_foam`).
 
@@ -1747,10 +1747,20 @@ def foam_bound_draws(
 
 
 #: below this many admitted draws the touches are drawn again inside the admitted range
-#: (foam33's V2, foam34), so the 5th percentile is usually an order statistic of rank >= 20;
-#: the second pass is kept only when it admits more, so a rank of 4-5 (90-110 admitted draws)
-#: still occurs, and fewer than 20 admitted draws would make it their minimum (review21)
+#: (foam33's V2, foam34); when that pass too admits fewer, further full-range passes are pooled
+#: with the first (foam35) until this many are admitted or FOAM_MAX_POOLED_PASSES are pooled.
+#: So the claimed 5th percentile is an order statistic over at least 400 admitted draws (the
+#: 20th smallest or later) unless the cap is reached with the pooled passes admitting fewer
+#: than 400 of their 40 000 draws (under 1 % admitted); then it is over those, and with fewer
+#: than 20 it is their smallest (review21 saw 90-111 admitted draws behind a bound before
+#: foam35, at 4-6 % admitted)
 FOAM_MIN_ADMITTED = 400
+
+#: the most full-range passes pooled (the first included): 20 x 2000 draws. One pass costs
+#: 1.2-1.5 ms of CPU (foam35, on review21's built grasps), so the cap bounds the pooling's
+#: added cost at ~30 ms, about 1.5x blind's median estimate per grasp (21 ms on f3307), and it
+#: is reached only when fewer than 1 % of the pooled draws are admitted
+FOAM_MAX_POOLED_PASSES = 20
 
 
 def foam_bound_posterior(
@@ -1767,7 +1777,13 @@ def foam_bound_posterior(
     first force. When fewer than :data:`FOAM_MIN_ADMITTED` draws are admitted, the touches are
     drawn again uniformly over the admitted draws' touch range (widened by a tenth of it each
     side, within the prior's range; every other input drawn as before), the same prior
-    restricted, and the statistic is taken over those admitted. Returned: the bound (Pa), the
+    restricted, and the statistic is taken over those admitted when they are at least
+    :data:`FOAM_MIN_ADMITTED`. When they are fewer, that pass is dropped and further passes over
+    the whole touch prior (seeds ``seed + 7919·j``, j = 2, 3, ...) are pooled with the first
+    until :data:`FOAM_MIN_ADMITTED` draws are admitted or :data:`FOAM_MAX_POOLED_PASSES` passes
+    are pooled; the pooled admitted draws are an exact sample of the posterior, and the
+    statistic is taken over all of them (fewer than :data:`FOAM_MIN_ADMITTED` only when the
+    cap is reached: under 1 % of the pooled draws admitted). Returned: the bound (Pa), the
     first pass's admitted share, the bound's Monte Carlo upper end (Pa: the order statistic two
     binomial sds above the percentile's rank), the number of admitted draws it was taken over
     and the first pass's 5th percentile over all draws, ruled-out ones as ``inf`` (main's
@@ -1788,10 +1804,26 @@ def foam_bound_posterior(
             features, geo, calibration, rise, widest_touch_mm, seed + 7919, ("flat",), False,
             True, (lo, hi),
         )  # fmt: skip
-        if again is not None and np.count_nonzero(again.admitted) > n:
-            r = again
-            n = int(np.count_nonzero(r.admitted))
-    values = np.sort(r.bound_n_per_mm2[r.admitted])
+        values = r.bound_n_per_mm2[r.admitted]
+        if again is not None and np.count_nonzero(again.admitted) >= FOAM_MIN_ADMITTED:
+            values = again.bound_n_per_mm2[again.admitted]
+        else:
+            # the windowed pass is a restricted prior: pool full-range passes instead (foam35)
+            pooled = [values]
+            for j in range(2, FOAM_MAX_POOLED_PASSES + 1):
+                more = foam_bound_draws(
+                    features, geo, calibration, rise, widest_touch_mm, seed + 7919 * j,
+                    ("flat",), False, True,
+                )  # fmt: skip
+                if more is not None:
+                    pooled.append(more.bound_n_per_mm2[more.admitted])
+                if sum(v.size for v in pooled) >= FOAM_MIN_ADMITTED:
+                    break
+            values = np.concatenate(pooled)
+    else:
+        values = r.bound_n_per_mm2[r.admitted]
+    n = int(values.size)
+    values = np.sort(values)
     if values.size == 0 or np.count_nonzero(np.isfinite(values)) < 0.05 * values.size:
         return math.inf, share, math.inf, n, all_draws_pa
     rank = math.floor(0.05 * (values.size - 1))
@@ -2168,7 +2200,8 @@ class BlindEstimator(AnalyticalEstimator):
         # draws, ruled-out touches counted as inf, was a higher percentile of the admitted ones
         # the more were ruled out, and false on review20's k22 foam box. Under
         # FOAM_MIN_ADMITTED admitted draws the touches are drawn again inside the admitted
-        # range. Only when the frames rule out every touch does no densifying foam fit them.
+        # range; when that pass admits fewer too, full-range passes are pooled (foam35). Only
+        # when the frames rule out every touch does no densifying foam fit them.
         # One pass of draws gives both that bound and the all-draws statistic, which only
         # _open_as_bound's gel test reads (taken alone, the admitted draws' percentile lowered
         # knife-edge bounds just above the gel to just below it, foam32).
