@@ -1757,7 +1757,7 @@ def foam_bound_draws(
 FOAM_MIN_ADMITTED = 400
 
 #: the most full-range passes pooled (the first included): 20 x 2000 draws. One pass costs
-#: 1.2-1.5 ms of CPU (foam35, on review21's built grasps), so the cap bounds the pooling's
+#: 1.2-1.6 ms of CPU (foam35, on review21's built grasps), so the cap bounds the pooling's
 #: added cost at ~30 ms, about 1.5x blind's median estimate per grasp (21 ms on f3307), and it
 #: is reached only when fewer than 1 % of the pooled draws are admitted
 FOAM_MAX_POOLED_PASSES = 20
