@@ -306,14 +306,18 @@ def _core_metrics(rows: Sequence[ObjectRow], *, with_n: bool = True) -> dict[str
     }
 
 
-def per_decade(rows: Sequence[ObjectRow]) -> list[dict[str, Any]]:
-    """Metrics per label decade ``[10^k, 10^(k+1))``, ascending."""
+def _by_decade(rows: Sequence[ObjectRow]) -> list[tuple[int, list[ObjectRow]]]:
+    """The rows grouped by label decade ``k`` (``[10^k, 10^(k+1))``), ascending."""
     by_decade: dict[int, list[ObjectRow]] = defaultdict(list)
     for r in rows:
         by_decade[math.floor(math.log10(r.label_pa))].append(r)
+    return sorted(by_decade.items())
+
+
+def per_decade(rows: Sequence[ObjectRow]) -> list[dict[str, Any]]:
+    """Metrics per label decade ``[10^k, 10^(k+1))``, ascending."""
     out = []
-    for k in sorted(by_decade):
-        sub = by_decade[k]
+    for k, sub in _by_decade(rows):
         err = np.abs([r.log10_error for r in sub])
         out.append(
             {
@@ -379,12 +383,8 @@ def bound_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
 def answer_decades(rows: Sequence[ObjectRow]) -> list[dict[str, Any]]:
     """Per label decade ``[10^k, 10^(k+1))``: objects, points, bounds, correct answers, false
     bounds, and the points' log10 MAE (None without points)."""
-    by_decade: dict[int, list[ObjectRow]] = defaultdict(list)
-    for r in rows:
-        by_decade[math.floor(math.log10(r.label_pa))].append(r)
     out = []
-    for k in sorted(by_decade):
-        sub = by_decade[k]
+    for k, sub in _by_decade(rows):
         points = [abs(r.log10_error) for r in sub if not r.lower_bound_only]
         out.append(
             {

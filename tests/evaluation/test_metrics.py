@@ -286,6 +286,11 @@ def test_text_marks_false_bounds_and_counts_them() -> None:
     table = format_object_table(rows)
     sponge = next(line for line in table.splitlines() if line.startswith("sponge"))
     assert ">600 kPa" in sponge and "bound FALSE" in sponge
+    # a true bound on an object under 10x the gel is marked, not called right
+    gelpad = next(line for line in table.splitlines() if line.startswith("gelpad"))
+    assert "bound <10x gel" in gelpad and "bound holds" not in gelpad
+    golf = next(line for line in table.splitlines() if line.startswith("golf"))
+    assert "bound holds" in golf
     text = format_summary(summary_metrics(rows, baseline_pa=1e6))
     false_line = next(line for line in text.splitlines() if line.startswith("false lower"))
     assert false_line.split()[-4:] == ["1", "of", "3", "-"]  # the constant makes no bound
