@@ -580,3 +580,46 @@ def test_a_cut_record_quotes_the_rigs_calibrated_width_lag_and_reads_as_before()
     assert CALIBRATED_LAG_NOTE.split("{")[0] not in str(plain.details["note"])
     assert quoted.modulus_pa == plain.modulus_pa
     assert quoted.interval_95_pa == plain.interval_95_pa
+
+
+def test_the_touch_spread_floor_is_0_3_mm_only_on_a_measured_gel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same grasp: read with a calibration whose gel was measured (``gel_source ==
+    "measured"``) the touch's spread is floored at 0.3 mm, with any other at 1 mm (calcon35,
+    benchmarks/results/floor35_prereg.md)."""
+    import tactile.estimators.blind as blind_module
+    from tactile.processing.grasp_geometry import (
+        MEASURED_GEL_CONTACT_WIDTH_SD_MM,
+        MIN_CONTACT_WIDTH_SD_MM,
+    )
+
+    grasp = _blind(simulate_grasp(_object("sphere", 5e4, 40.0), config=SimGraspConfig(), seed=4))
+    cal = SimGraspConfig().calibration
+    measured = dataclasses.replace(cal, gel_source="measured")
+    assert blind_module.touch_sd_floor_mm(cal) == MIN_CONTACT_WIDTH_SD_MM == 1.0
+    assert blind_module.touch_sd_floor_mm(measured) == MEASURED_GEL_CONTACT_WIDTH_SD_MM == 0.3
+    seen: list[tuple[float, dict[str, float]]] = []
+    original = blind_module.geometry_of
+
+    def spy(features, calibration):  # type: ignore[no-untyped-def]
+        geo = original(features, calibration)
+        seen.append((geo.contact_width_sd_mm, dict(geo.contact_width_estimates_mm)))
+        return geo
+
+    monkeypatch.setattr(blind_module, "geometry_of", spy)
+    plain = BlindEstimator().estimate(grasp, calibration=cal)
+    ((sd_plain, readings),) = seen
+    seen.clear()
+    BlindEstimator().estimate(grasp, calibration=measured)
+    ((sd_measured, readings_measured),) = seen
+    assert readings_measured == readings  # the same touch, only its spread's floor differs
+    values = np.array(list(readings.values()))
+    mad_sd = 1.4826 * float(np.median(np.abs(values - np.median(values))))
+    assert mad_sd < 0.3  # this grasp's readings agree: the floor decides both spreads
+    assert sd_plain == 1.0
+    assert sd_measured == 0.3
+    # a calibration that is not measured reads exactly as before
+    seen.clear()
+    again = BlindEstimator().estimate(grasp, calibration=dataclasses.replace(cal, gel_source=None))
+    assert again.log10_modulus == plain.log10_modulus
