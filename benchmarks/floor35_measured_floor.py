@@ -19,7 +19,10 @@ rig`` and the simulator's ``calibrate_rig`` run), applied with ``RigFit.apply``.
 Modes per seed: ``B`` (the branch: blind reads ``gel_source == "measured"`` and floors the
 touch's spread at 0.3 mm) and ``M`` (the same calibration with ``gel_source`` cleared: the
 only field blind reads for the floor, so blind floors at 1 mm exactly as main's blind does).
-Plus ``S`` once per grasp: the grasp's stored calibration (main's blind).
+Plus ``S`` once per grasp: the grasp's stored calibration (main's blind). ``--patched``
+(exploratory, added after the pre-registered run): also ``P``, model34's ``floor03`` patch
+(the geometry's touch sd replaced, the size's sd and the starts-in-contact widening not) on
+``M``'s calibration, as calcon35 ran it.
 
 Scoring (calcon35's): below = below-limit objects (main's ``below_limit`` from
 ``score_rigid_points.py``: blind's, the hybrid's where main's blind refused the object)
@@ -42,6 +45,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import calcon35_measured_gel as c35
 import gelref34_joint_cal as g34
+import model34_diagnosis as m34
 from bench_rig_split import _base_config
 
 from tactile.calibration.gel_measured import measured_gel_calibration
@@ -85,7 +89,14 @@ def _answer(est: Any, grasp: Any, cal: SensorCalibration) -> dict[str, Any]:
     }
 
 
-def run(data: Path, main_json: Path, out: Path, seeds: list[int], limit: int | None) -> None:
+def run(
+    data: Path,
+    main_json: Path,
+    out: Path,
+    seeds: list[int],
+    limit: int | None,
+    patched: bool = False,
+) -> None:
     reader = GraspReader(data)
     main = json.loads(main_json.read_text())
     # blind's classification; an object main's blind refused has none there: the hybrid's (the
@@ -136,6 +147,10 @@ def run(data: Path, main_json: Path, out: Path, seeds: list[int], limit: int | N
                     "B": _answer(est, gb, cal),
                     "M": _answer(est, gb, replace(cal, gel_source=None)),
                 }
+                if patched:  # model34's floor03 patch on M's calibration (exploratory)
+                    with m34.patched(frozenset({"floor03"}), {}):
+                        p = _answer(est, gb, replace(cal, gel_source=None))
+                    row["seeds"][str(seed)]["P"] = p
             fh.write(json.dumps(row) + "\n")
             fh.flush()
             print(f"{i + 1} {gid} {time.time() - t0:.0f}s", flush=True)
@@ -251,11 +266,16 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("out", type=Path)
     a.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
     a.add_argument("--limit", type=int, default=None, help="the first N grasps only")
+    a.add_argument(
+        "--patched",
+        action="store_true",
+        help="also P: model34's floor03 patch on M's calibration (exploratory, not the prereg)",
+    )
     b = sub.add_parser("report")
     b.add_argument("paths", nargs="+", type=Path)
     args = p.parse_args(argv)
     if args.cmd == "run":
-        run(args.data, args.main_json, args.out, args.seeds, args.limit)
+        run(args.data, args.main_json, args.out, args.seeds, args.limit, args.patched)
     else:
         report(args.paths)
     return 0
