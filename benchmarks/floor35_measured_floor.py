@@ -4,6 +4,9 @@ path (helper floor35, issue 11; prereg: results/floor35_prereg.md).
     python benchmarks/floor35_measured_floor.py run DATA.h5 MAIN.json OUT.jsonl [--seeds 50 51 ...]
     python benchmarks/floor35_measured_floor.py report OUT.jsonl [OUT2.jsonl ...]
 
+**The floor failed its pre-registered criterion 1 and was reverted**: ``B`` needs blind from
+commit 4951276 (``git checkout 4951276 -- tactile``); on any later blind ``B`` = ``M``.
+
 Extends :mod:`calcon35_measured_gel` (its error model, rig rebuild and scoring) with other
 files and seeds, and builds the calibration as a user would, not by patching: per grasp the rig
 is rebuilt from the metadata and its three rigid ``calibrate_rig`` presses re-simulated

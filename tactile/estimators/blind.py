@@ -136,7 +136,6 @@ from tactile.estimators.line import line_approach_mm
 from tactile.estimators.loading import LoadingCurve, flat_face_possible, loading_curve
 from tactile.estimators.separation import UNRESOLVED_SHARE, bottomed_gel_compliance
 from tactile.processing.grasp_geometry import (
-    MEASURED_GEL_CONTACT_WIDTH_SD_MM,
     MIN_CONTACT_WIDTH_SD_MM,
     ForceRise,
     GraspGeometry,
@@ -183,23 +182,8 @@ def contact_width_bias(calibration: SensorCalibration) -> tuple[float, float]:
     return calibration.contact_width_bias_mm, calibration.contact_width_bias_sd_mm
 
 
-def touch_sd_floor_mm(calibration: SensorCalibration) -> float:
-    """The read touch's spread floor (mm): 0.3 mm on a calibration whose gel was measured
-    (``gel_source == "measured"``: ``tactile calibrate gel-measured`` then ``tactile calibrate
-    rig``), else 1 mm. A stair-stepped width alone needs the 1 mm; with the gel and the rig
-    known the spread no longer has to cover the calibration's error, and 0.3 mm turns bounds on
-    soft objects into points without adding rigid points (simulated randomised rigs only:
-    calcon35, benchmarks/results/floor35_prereg.md). On today's calibrations (the reference gel,
-    a rig fitted on it) the same floor adds rigid points and false bounds (model34's
-    ``S+floor03``), hence only on a measured gel."""
-    if calibration.gel_measured:
-        return MEASURED_GEL_CONTACT_WIDTH_SD_MM
-    return MIN_CONTACT_WIDTH_SD_MM
-
-
 def geometry_of(features: GraspFeatures, calibration: SensorCalibration) -> GraspGeometry:
-    """:func:`infer_geometry` with the calibration's width bias, rig and pad, and the touch's
-    spread floor (:func:`touch_sd_floor_mm`)."""
+    """:func:`infer_geometry` with the calibration's width bias, rig and pad."""
     bias, bias_sd = contact_width_bias(calibration)
     area = pad_area_mm2(calibration)
     if area is None and calibration.pad_size_mm is not None:
@@ -215,7 +199,6 @@ def geometry_of(features: GraspFeatures, calibration: SensorCalibration) -> Gras
         contact_width_bias_sd_mm=bias_sd,
         rig_compliance_mm_per_n=calibration.rig_compliance_mm_per_n,
         imprint_indices=features.imprint_indices,
-        min_contact_width_sd_mm=touch_sd_floor_mm(calibration),
     )
 
 

@@ -28,9 +28,7 @@ Frames from 15 before the force first reaches 10 % of its peak up to half the pe
 so a recording that starts already in contact (the clipped 2023-12-06 files) is extrapolated
 back to zero load; such a grasp is marked ``starts_in_contact`` and its uncertainty widened.
 The uncertainty is 1.4826 times their median absolute deviation (one estimate thrown off by a
-fault does not inflate it), at least ``MIN_CONTACT_WIDTH_SD_MM`` (1 mm), or the floor the caller
-passes: blind passes ``MEASURED_GEL_CONTACT_WIDTH_SD_MM`` (0.3 mm) on a calibration whose gel
-was measured (``gel_source == "measured"``, benchmarks/results/floor35_prereg.md).
+fault does not inflate it), at least ``MIN_CONTACT_WIDTH_SD_MM``.
 
 **Size.** ``size = contact width − contact_width_bias_mm`` from the rig calibration (the median
 of ``contact width − known size`` over rigid presses, :mod:`tactile.processing.rig_fit`).
@@ -82,10 +80,6 @@ import numpy as np
 
 #: Smallest uncertainty (mm) of a contact width read from a stair-stepped width signal.
 MIN_CONTACT_WIDTH_SD_MM = 1.0
-#: The same floor on a calibration whose gel was measured (``gel_source == "measured"``): with
-#: the gel and the rig known, the read touch's spread need not cover a calibration's error
-#: (model34's ``floor03``, calcon35; the blind estimator passes it, docs/estimators.md).
-MEASURED_GEL_CONTACT_WIDTH_SD_MM = 0.3
 #: Extra uncertainty (mm) when the recording starts with the object already squeezed.
 STARTS_IN_CONTACT_SD_MM = 1.5
 #: Force (share of the peak) below which the hinge fits use the frames.
@@ -356,11 +350,8 @@ class ContactWidth:
     starts_in_contact: bool
 
 
-def contact_width(
-    force_n: np.ndarray, width_mm: np.ndarray, min_sd_mm: float = MIN_CONTACT_WIDTH_SD_MM
-) -> ContactWidth:
-    """Contact width from the loading branch (see the module docstring); its sd at least
-    ``min_sd_mm``."""
+def contact_width(force_n: np.ndarray, width_mm: np.ndarray) -> ContactWidth:
+    """Contact width from the loading branch (see the module docstring)."""
     f = np.asarray(force_n, dtype=np.float64)
     w = reconstruct_width_mm(width_mm)
     peak_index = int(np.argmax(f))
@@ -379,7 +370,7 @@ def contact_width(
         estimates["first_frame"] = float(w[0])
     values = np.array(list(estimates.values()))
     middle = float(np.median(values))
-    sd = max(min_sd_mm, 1.4826 * float(np.median(np.abs(values - middle))))
+    sd = max(MIN_CONTACT_WIDTH_SD_MM, 1.4826 * float(np.median(np.abs(values - middle))))
     if starts:
         sd = math.hypot(sd, STARTS_IN_CONTACT_SD_MM)
     return ContactWidth(middle, sd, estimates, starts)
@@ -682,14 +673,12 @@ def infer_geometry(
     contact_width_bias_sd_mm: float = 0.0,
     rig_compliance_mm_per_n: float = 0.0,
     imprint_indices: tuple[int, int] | None = None,
-    min_contact_width_sd_mm: float = MIN_CONTACT_WIDTH_SD_MM,
 ) -> GraspGeometry:
     """The object's geometry from one grasp's signals and, if given, the imaged contact areas
     and patch shapes per frame (``GraspFeatures.contact_area_mm2`` / ``contact_patch_mm``), the
-    imprint judged at ``imprint_indices`` (``GraspFeatures.imprint_indices``) when given; the
-    contact width's sd at least ``min_contact_width_sd_mm``."""
+    imprint judged at ``imprint_indices`` (``GraspFeatures.imprint_indices``) when given."""
     f = np.asarray(force_n, dtype=np.float64)
-    cw = contact_width(f, width_mm, min_contact_width_sd_mm)
+    cw = contact_width(f, width_mm)
     hold = hold_point(f, width_mm)
     size = cw.width_mm - contact_width_bias_mm
     size_sd = math.hypot(cw.sd_mm, contact_width_bias_sd_mm)
