@@ -19,6 +19,7 @@ from tactile.errors import ConfigError
 from tactile.sensor import (
     BUILTIN_CALIBRATIONS,
     CALIBRATION_DIR,
+    SHIPPED_JSON_CALIBRATIONS,
     SensorCalibration,
     get_calibration,
 )
@@ -177,6 +178,8 @@ def _grasps(path: Path, grasp_id: str | None = None, labels: Path | None = None)
 
 def _write(cal: SensorCalibration, args: argparse.Namespace, summary: dict[str, Any]) -> int:
     shipped = BUILTIN_CALIBRATIONS.get(cal.calibration_id)
+    if shipped is None and cal.calibration_id in SHIPPED_JSON_CALIBRATIONS:
+        shipped = get_calibration(cal.calibration_id)
     if args.out is None and shipped is not None and shipped != cal:
         raise ConfigError(
             f"calibration {cal.calibration_id!r} is a shipped, versioned profile: writing "
