@@ -589,6 +589,11 @@ BUILTIN_CALIBRATIONS: dict[str, SensorCalibration] = {
 #: Folder of calibration JSON files (``calibration/`` at the repo root, or ``share/tactile``).
 CALIBRATION_DIR = artifact_dir("calibration")
 
+#: Shipped, versioned profiles that live only as JSON in :data:`CALIBRATION_DIR` (fitted, not
+#: built in): the calibrate steps refuse to write different values under their ids, as for
+#: :data:`BUILTIN_CALIBRATIONS` (review24: ``--overwrite`` could rewrite v4 in place).
+SHIPPED_JSON_CALIBRATIONS: tuple[str, ...] = ("wedge-reference-v4",)
+
 
 def get_calibration(id_or_path: str | Path) -> SensorCalibration:
     """A calibration by id (built-in, or ``calibration/<id>.json``) or from a JSON file path."""

@@ -105,9 +105,10 @@ def measured_gel_calibration(
     bottoming strain outside (0, 1], or NaN anywhere.
     """
     _check_inputs(thickness_mm, coupon_modulus_pa, coupon_rel_sd, poisson, max_strain)
-    if not calibration_id:
+    if not calibration_id or calibration_id == base.calibration_id:
         raise CalibrationError(
-            "a measured gel needs a new calibration id",
+            f"a measured gel needs a new calibration id, not {calibration_id!r}: under its "
+            "base's id it would change what grasps naming that calibration mean",
             hint="name it with --id (e.g. my-wedge-measured-v1)",
         )
     record = {

@@ -19,6 +19,7 @@ from tactile.errors import ConfigError
 from tactile.sensor import (
     BUILTIN_CALIBRATIONS,
     CALIBRATION_DIR,
+    SHIPPED_JSON_CALIBRATIONS,
     SensorCalibration,
     get_calibration,
 )
@@ -48,11 +49,19 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
-def _common(p: argparse.ArgumentParser, *, source: bool) -> None:
-    p.add_argument(
-        "--calibration", default="wedge-reference-v1", help="calibration to start from (id/path)"
-    )
-    p.add_argument("--id", dest="new_id", help="id of the new calibration (default: keep)")
+def _common(p: argparse.ArgumentParser, *, source: bool, new_base: bool = False) -> None:
+    """The options every step shares; ``new_base``: the base must be named and the result
+    needs an id of its own (``gel-measured``)."""
+    if new_base:
+        p.add_argument("--calibration", required=True, help="calibration to start from (id/path)")
+        p.add_argument("--id", dest="new_id", help="id of the new calibration (required)")
+    else:
+        p.add_argument(
+            "--calibration",
+            default="wedge-reference-v1",
+            help="calibration to start from (id/path)",
+        )
+        p.add_argument("--id", dest="new_id", help="id of the new calibration (default: keep)")
     p.add_argument("--out", type=Path, help="output JSON (default: calibration/<id>.json)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output JSON")
     if source:
@@ -150,7 +159,7 @@ def _register_gel_measured(sub: Any) -> None:
     p.add_argument("--max-strain", type=float, default=DEFAULT_MAX_STRAIN,
                    help="share of the thickness at which the gel bottoms out, assumed "
                    "(default %(default)s)")  # fmt: skip
-    _common(p, source=False)
+    _common(p, source=False, new_base=True)
     p.set_defaults(func=run_gel_measured)
 
 
@@ -169,6 +178,8 @@ def _grasps(path: Path, grasp_id: str | None = None, labels: Path | None = None)
 
 def _write(cal: SensorCalibration, args: argparse.Namespace, summary: dict[str, Any]) -> int:
     shipped = BUILTIN_CALIBRATIONS.get(cal.calibration_id)
+    if shipped is None and cal.calibration_id in SHIPPED_JSON_CALIBRATIONS:
+        shipped = get_calibration(cal.calibration_id)
     if args.out is None and shipped is not None and shipped != cal:
         raise ConfigError(
             f"calibration {cal.calibration_id!r} is a shipped, versioned profile: writing "
@@ -291,7 +302,7 @@ def run_gel_measured(args: argparse.Namespace) -> int:
         "gel_model": cal.gel_model,
         "gel_max_strain": cal.gel_max_strain,
         "next": "fit the rig on it: tactile calibrate rig PRESSES --rigid-size-mm D "
-        f"--calibration {cal.calibration_id} --id {cal.calibration_id}-rig",
+        f"--calibration {args.out or cal.calibration_id} --id {cal.calibration_id}-rig",
     }
     return _write(cal, args, summary)
 

@@ -95,8 +95,10 @@ def test_bad_measurements_are_refused_with_the_fix(kwargs, match: str, hint: str
     ("argv", "says"),
     [
         (["--calibration", "no-such-calibration", "--id", "m"], "unknown calibration"),
-        (["--id", "m", "--coupon-modulus-pa", "nan"], "coupon modulus"),
-        ([], "--id"),  # no new id: a measured gel never lands under its base's id
+        (["--calibration", "sim-wedge-v1", "--id", "m", "--coupon-modulus-pa", "nan"], "coupon"),
+        # no new id, or the base's own: a measured gel never lands under its base's id
+        (["--calibration", "sim-wedge-v1"], "--id"),
+        (["--calibration", "wedge-reference-v4", "--id", "wedge-reference-v4"], "new calibration"),
     ],
 )
 def test_the_cli_names_the_fix(argv: list[str], says: str, capsys) -> None:
@@ -104,6 +106,23 @@ def test_the_cli_names_the_fix(argv: list[str], says: str, capsys) -> None:
     assert main([*args, *argv]) == 2
     err = capsys.readouterr().err
     assert says in err and "fix:" in err
+
+
+def test_the_base_must_be_named(capsys) -> None:
+    """No silent default base (review24): argparse refuses before anything is written."""
+    argv = ["calibrate", "gel-measured", "--thickness-mm", "3", "--coupon-modulus-pa", "2e5"]
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--id", "m"])
+    assert exc.value.code == 2 and "--calibration" in capsys.readouterr().err
+
+
+def test_the_base_id_is_refused_even_with_overwrite() -> None:
+    """--id equal to the base (with --overwrite) must not rewrite the base's file (review24)."""
+    base = get_calibration("wedge-reference-v4")
+    with pytest.raises(CalibrationError, match="new calibration id"):
+        measured_gel_calibration(
+            base, calibration_id=base.calibration_id, thickness_mm=3.0, coupon_modulus_pa=2e5
+        )
 
 
 def test_a_gel_fitted_on_a_measured_base_is_no_longer_measured(monkeypatch) -> None:

@@ -128,3 +128,18 @@ def test_shipped_profiles_are_never_overwritten(
     assert rc == 2
     assert "versioned" in capsys.readouterr().err
     assert get_calibration("wedge-reference-v1").gel_modulus_pa == 2.0e5
+
+
+def test_the_shipped_json_profile_is_never_overwritten(
+    reference_grasps_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """v4 lives only as JSON (a fitted rig): --overwrite must not rewrite it (review24)."""
+    before = get_calibration("wedge-reference-v4")
+    rc = main(
+        ["calibrate", "gel", str(reference_grasps_dir / "golf_ball_1.avi"),
+         "--rigid-sphere-radius-mm", "21.335", "--calibration", "wedge-reference-v4",
+         "--overwrite"]
+    )  # fmt: skip
+    assert rc == 2
+    assert "versioned" in capsys.readouterr().err
+    assert get_calibration("wedge-reference-v4") == before
