@@ -176,17 +176,24 @@ def _grasps(path: Path, grasp_id: str | None = None, labels: Path | None = None)
 # --- commands ---------------------------------------------------------------------------------
 
 
+def _shipped_profile_at(path: Path) -> str | None:
+    """The id of the shipped profile (built in, or JSON-only like v4) whose file ``path`` is."""
+    target = path.resolve()
+    for shipped_id in (*BUILTIN_CALIBRATIONS, *SHIPPED_JSON_CALIBRATIONS):
+        if (CALIBRATION_DIR / f"{shipped_id}.json").resolve() == target:
+            return shipped_id
+    return None
+
+
 def _write(cal: SensorCalibration, args: argparse.Namespace, summary: dict[str, Any]) -> int:
-    shipped = BUILTIN_CALIBRATIONS.get(cal.calibration_id)
-    if shipped is None and cal.calibration_id in SHIPPED_JSON_CALIBRATIONS:
-        shipped = get_calibration(cal.calibration_id)
-    if args.out is None and shipped is not None and shipped != cal:
-        raise ConfigError(
-            f"calibration {cal.calibration_id!r} is a shipped, versioned profile: writing "
-            "different values under its id would change what grasps naming it mean",
-            hint="give the result a new id with --id (e.g. my-rig-v1) or a path with --out",
-        )
     out = args.out or CALIBRATION_DIR / f"{cal.calibration_id}.json"
+    shipped_id = _shipped_profile_at(out)
+    if shipped_id is not None and get_calibration(shipped_id) != cal:
+        raise ConfigError(
+            f"{out} is the shipped, versioned profile {shipped_id!r}: writing different "
+            "values there would change what grasps naming it mean",
+            hint="give the result a new id with --id (e.g. my-rig-v1) or another path with --out",
+        )
     from tactile.io.output import file_mode
 
     file_mode(out, overwrite=args.overwrite)  # refuses an existing file unless --overwrite

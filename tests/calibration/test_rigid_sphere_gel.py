@@ -143,3 +143,25 @@ def test_the_shipped_json_profile_is_never_overwritten(
     assert rc == 2
     assert "versioned" in capsys.readouterr().err
     assert get_calibration("wedge-reference-v4") == before
+
+
+def test_out_cannot_point_at_a_shipped_profile(tmp_path: Path, capsys) -> None:
+    """--out at a shipped profile's file is refused whatever the id (docs36)."""
+    from tactile.sensor import CALIBRATION_DIR
+
+    before = get_calibration("wedge-reference-v4")
+    rc = main(
+        ["calibrate", "gel-measured", "--calibration", "wedge-reference-v3", "--id", "mine",
+         "--thickness-mm", "3", "--coupon-modulus-pa", "2.5e5",
+         "--out", str(CALIBRATION_DIR / "wedge-reference-v4.json"), "--overwrite"]
+    )  # fmt: skip
+    assert rc == 2
+    assert "versioned" in capsys.readouterr().err
+    assert get_calibration("wedge-reference-v4") == before
+    # another path is fine
+    out = tmp_path / "mine.json"
+    rc = main(
+        ["calibrate", "gel-measured", "--calibration", "wedge-reference-v3", "--id", "mine",
+         "--thickness-mm", "3", "--coupon-modulus-pa", "2.5e5", "--out", str(out)]
+    )  # fmt: skip
+    assert rc == 0 and out.exists()
