@@ -3,9 +3,10 @@
 The other gel steps *fit* the gel on grasps (labelled objects, or a rigid ball at the hold);
 this one writes the gel a user has **measured** off the sensor: the modulus of a coupon cast
 from the same batch as the pad (an indentation or compression test, docs/calibration.md,
-"A measured gel") and the pad's thickness (calipers). The gel law is the reference's
-(half-space Hertz, Poisson 0.48, bottoming at ``max_strain`` of the thickness, the simulator's
-law); the coupon's relative uncertainty becomes ``gel_modulus_log10_sd = log10(1 + rel_sd)``.
+"`tactile calibrate gel-measured`") and the pad's thickness (calipers). The gel law is the
+reference's (half-space Hertz, Poisson 0.48, bottoming at ``max_strain`` of the thickness, the
+simulator's law); the coupon's relative uncertainty becomes
+``gel_modulus_log10_sd = log10(1 + rel_sd)``.
 The calibration says where its gel comes from (``gel_source = "measured"``) and keeps the
 inputs in ``provenance["gel_measured"]``; every other field is the base's.
 
@@ -102,7 +103,7 @@ def measured_gel_calibration(
     Raises :class:`~tactile.errors.CalibrationError` (with a hint naming the fix) for a
     thickness outside :data:`THICKNESS_RANGE_MM`, a modulus that is not positive or outside
     :data:`MODULUS_RANGE_PA`, a relative sd outside (0, 1], a Poisson ratio outside [0, 0.5), a
-    bottoming strain outside (0, 1], or NaN anywhere.
+    bottoming strain outside (0, 1], NaN anywhere, or an empty id or the base's own.
     """
     _check_inputs(thickness_mm, coupon_modulus_pa, coupon_rel_sd, poisson, max_strain)
     if not calibration_id or calibration_id == base.calibration_id:

@@ -54,7 +54,9 @@ def _common(p: argparse.ArgumentParser, *, source: bool, new_base: bool = False)
     needs an id of its own (``gel-measured``)."""
     if new_base:
         p.add_argument("--calibration", required=True, help="calibration to start from (id/path)")
-        p.add_argument("--id", dest="new_id", help="id of the new calibration (required)")
+        p.add_argument(
+            "--id", dest="new_id", help="id of the new calibration (required; not the base's)"
+        )
     else:
         p.add_argument(
             "--calibration",

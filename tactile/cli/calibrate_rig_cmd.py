@@ -18,7 +18,9 @@ def register_rig(sub: Any, common: Any) -> None:
             "Fit the rig's series compliance (mm/N, both fingers) and the contact-width bias "
             "from presses of a rigid object of known size (a golf ball, a steel ball or block): "
             "closure = gel(F) + c_rig*F at the hold, with the gel from the base calibration. "
-            "Only force and width are read. Never calibrate on the objects you evaluate."
+            "Only force and width are read. On a measured gel (`tactile calibrate "
+            "gel-measured`) the rig is counted from the force at the read touch. Never "
+            "calibrate on the objects you evaluate."
         ),
     )
     p.add_argument("sources", type=Path, nargs="+", help="HDF5 grasp files or reference .avi")

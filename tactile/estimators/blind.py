@@ -1751,8 +1751,8 @@ def foam_bound_draws(
 #: with the first (foam35) until this many are admitted or FOAM_MAX_POOLED_PASSES are pooled.
 #: So the claimed 5th percentile is an order statistic over at least 400 admitted draws (the
 #: 20th smallest or later) unless the cap is reached with the pooled passes admitting fewer
-#: than 400 of their 40 000 draws (under 1 % admitted); then it is over those, and with fewer
-#: than 20 it is their smallest (review21 saw 90-111 admitted draws behind a bound before
+#: than 400 of their 40 000 draws (under 1 % admitted); then it is over those, and with 20 or
+#: fewer it is their smallest (review21 saw 90-111 admitted draws behind a bound before
 #: foam35, at 4-6 % admitted)
 FOAM_MIN_ADMITTED = 400
 
@@ -1781,7 +1781,8 @@ def foam_bound_posterior(
     :data:`FOAM_MIN_ADMITTED`. When they are fewer, that pass is dropped and further passes over
     the whole touch prior (seeds ``seed + 7919·j``, j = 2, 3, ...) are pooled with the first
     until :data:`FOAM_MIN_ADMITTED` draws are admitted or :data:`FOAM_MAX_POOLED_PASSES` passes
-    are pooled; the pooled admitted draws are an exact sample of the posterior, and the
+    are pooled; the pooled admitted draws are an exact sample of the posterior (up to one detail:
+    the first pass joins the pool only when the windowed redraw came up short), and the
     statistic is taken over all of them (fewer than :data:`FOAM_MIN_ADMITTED` only when the
     cap is reached: under 1 % of the pooled draws admitted). Returned: the bound (Pa), the
     first pass's admitted share, the bound's Monte Carlo upper end (Pa: the order statistic two
@@ -1844,7 +1845,7 @@ def _foam_percentile(
     ``inf``) of the per-draw bounds, ``inf`` when fewer than 5 % of them are finite; a
     ruled-out draw's bound is ``inf``. ``admitted_only``: over the draws that ``admitted``
     marks only (the foam's posterior given the frames), ``inf`` when there are none; with
-    fewer than 20 the statistic is their smallest."""
+    20 or fewer the statistic is their smallest."""
     values = bound_per_draw[admitted] if admitted_only else bound_per_draw
     if values.size == 0 or np.count_nonzero(np.isfinite(values)) < 0.05 * values.size:
         return math.inf
