@@ -107,9 +107,14 @@ def measured_gel_calibration(
     """
     _check_inputs(thickness_mm, coupon_modulus_pa, coupon_rel_sd, poisson, max_strain)
     if not calibration_id or calibration_id == base.calibration_id:
+        why = (
+            f", not its base's {calibration_id!r}: that would change what grasps naming the base "
+            "mean"
+            if calibration_id
+            else ""
+        )
         raise CalibrationError(
-            f"a measured gel needs a new calibration id, not {calibration_id!r}: under its "
-            "base's id it would change what grasps naming that calibration mean",
+            f"a measured gel needs a new calibration id{why}",
             hint="name it with --id (e.g. my-wedge-measured-v1)",
         )
     record = {

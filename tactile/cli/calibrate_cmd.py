@@ -52,18 +52,10 @@ def register(subparsers: Any) -> None:
 def _common(p: argparse.ArgumentParser, *, source: bool, new_base: bool = False) -> None:
     """The options every step shares; ``new_base``: the base must be named and the result
     needs an id of its own (``gel-measured``)."""
-    if new_base:
-        p.add_argument("--calibration", required=True, help="calibration to start from (id/path)")
-        p.add_argument(
-            "--id", dest="new_id", help="id of the new calibration (required; not the base's)"
-        )
-    else:
-        p.add_argument(
-            "--calibration",
-            default="wedge-reference-v1",
-            help="calibration to start from (id/path)",
-        )
-        p.add_argument("--id", dest="new_id", help="id of the new calibration (default: keep)")
+    base: dict[str, Any] = {"required": True} if new_base else {"default": "wedge-reference-v1"}
+    p.add_argument("--calibration", help="calibration to start from (id/path)", **base)
+    id_rule = "(required; not the base's)" if new_base else "(default: keep)"
+    p.add_argument("--id", dest="new_id", help=f"id of the new calibration {id_rule}")
     p.add_argument("--out", type=Path, help="output JSON (default: calibration/<id>.json)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output JSON")
     if source:
@@ -287,13 +279,8 @@ def run_gel(args: argparse.Namespace) -> int:
 def run_gel_measured(args: argparse.Namespace) -> int:
     from tactile.calibration.gel_measured import measured_gel_calibration
 
-    if not args.new_id:
-        raise ConfigError(
-            "`tactile calibrate gel-measured` needs a new calibration id",
-            hint="name the measured calibration with --id (e.g. my-wedge-measured-v1)",
-        )
     base = get_calibration(args.calibration)
-    cal = measured_gel_calibration(
+    cal = measured_gel_calibration(  # refuses a missing id, or the base's own
         base,
         calibration_id=args.new_id,
         thickness_mm=args.thickness_mm,

@@ -1796,6 +1796,7 @@ def foam_bound_posterior(
     share = float(np.mean(r.admitted))
     n = int(np.count_nonzero(r.admitted))
     all_draws_pa = _foam_percentile(r.bound_n_per_mm2, r.admitted, False) * PA_PER_N_PER_MM2
+    values = r.bound_n_per_mm2[r.admitted]
     if 0 < n < FOAM_MIN_ADMITTED:
         t = r.touch_mm[r.admitted]
         pad_mm = 0.1 * (float(t.max()) - float(t.min())) + 1e-3
@@ -1805,7 +1806,6 @@ def foam_bound_posterior(
             features, geo, calibration, rise, widest_touch_mm, seed + 7919, ("flat",), False,
             True, (lo, hi),
         )  # fmt: skip
-        values = r.bound_n_per_mm2[r.admitted]
         if again is not None and np.count_nonzero(again.admitted) >= FOAM_MIN_ADMITTED:
             values = again.bound_n_per_mm2[again.admitted]
         else:
@@ -1821,8 +1821,6 @@ def foam_bound_posterior(
                 if sum(v.size for v in pooled) >= FOAM_MIN_ADMITTED:
                     break
             values = np.concatenate(pooled)
-    else:
-        values = r.bound_n_per_mm2[r.admitted]
     n = int(values.size)
     values = np.sort(values)
     if values.size == 0 or np.count_nonzero(np.isfinite(values)) < 0.05 * values.size:

@@ -121,11 +121,15 @@ class ObjectRow:
             return self.within_one_decade
         return bool(self.bound_holds) and self.label_beyond_resolution is not False
 
+    def _label_at_least_gel(self, factor: float) -> bool | None:
+        """The label is at least ``factor`` times the gel's modulus (None when that is unknown)."""
+        gel = self.gel_modulus_pa
+        return None if gel is None or not gel > 0 else self.label_pa >= factor * gel
+
     @property
     def label_beyond_resolution(self) -> bool | None:
         """The label is at least :data:`RESOLVED_GEL_FACTOR` times the gel (None when unknown)."""
-        gel = self.gel_modulus_pa
-        return None if gel is None or not gel > 0 else self.label_pa >= RESOLVED_GEL_FACTOR * gel
+        return self._label_at_least_gel(RESOLVED_GEL_FACTOR)
 
     @property
     def stiffer_than_gel(self) -> bool:
@@ -134,14 +138,12 @@ class ObjectRow:
     @property
     def label_above_gel(self) -> bool | None:
         """The label is at or above the calibration's gel modulus (None when that is unknown)."""
-        gel = self.gel_modulus_pa
-        return None if gel is None or not gel > 0 else self.label_pa >= gel
+        return self._label_at_least_gel(1.0)
 
     @property
     def rigid(self) -> bool | None:
         """The label is at least :data:`RIGID_GEL_FACTOR` times the gel (None when unknown)."""
-        gel = self.gel_modulus_pa
-        return None if gel is None or not gel > 0 else self.label_pa >= RIGID_GEL_FACTOR * gel
+        return self._label_at_least_gel(RIGID_GEL_FACTOR)
 
     def covers(self, level: int = 68) -> bool:
         lo, hi = self.interval_68_pa if level == 68 else self.interval_95_pa
@@ -329,10 +331,6 @@ def per_decade(rows: Sequence[ObjectRow]) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def _share(count: int, n: int) -> float | None:
-    return count / n if n else None
 
 
 def point_metrics(rows: Sequence[ObjectRow]) -> dict[str, Any]:
