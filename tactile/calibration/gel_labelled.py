@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tactile.calibration.gel_measured import provenance_after_gel_fit
 from tactile.errors import CalibrationError, TactileError
 from tactile.estimators import AnalyticalEstimator, get_estimator
 from tactile.processing import extract_features
@@ -103,7 +104,7 @@ def calibrate_gel(
     gel``), under ``calibration_id`` (default: unchanged); the evidence in
     ``provenance["gel_fit"]``."""
     fit = fit_gel_modulus(grasps, calibration, estimator=estimator)
-    provenance = dict(calibration.provenance)
+    provenance = provenance_after_gel_fit(calibration.provenance)
     provenance["gel_fit"] = {
         "estimator": estimator,
         "log10_rmse": round(fit.log10_rmse, 4),

@@ -88,6 +88,22 @@ def _check_inputs(
         )
 
 
+#: Where a later gel fit moves the measurement (kept for the record: it no longer describes the
+#: gel the calibration uses).
+SUPERSEDED_KEY = "gel_measured_superseded"
+
+
+def provenance_after_gel_fit(provenance: dict[str, Any]) -> dict[str, Any]:
+    """``provenance`` for a gel fitted on top of a measured one (``tactile calibrate gel``, with
+    or without a rigid sphere, or :func:`fit_gel_from_reference`): the measurement's record
+    moves from ``"gel_measured"`` to :data:`SUPERSEDED_KEY`, so the calibration no longer reads
+    as carrying a measured gel. A provenance without a measurement comes back as an equal copy."""
+    out = dict(provenance)
+    if "gel_measured" in out:
+        out[SUPERSEDED_KEY] = out.pop("gel_measured")
+    return out
+
+
 def measured_gel_calibration(
     base: SensorCalibration,
     *,

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tactile.calibration.gel_measured import provenance_after_gel_fit
 from tactile.errors import CalibrationError, EstimatorError, TactileError
 from tactile.estimators.hertz import HertzEstimator, hold_fit, onset_radius_mm
 from tactile.processing import extract_features
@@ -62,6 +63,7 @@ class ReferenceGelFit:
             gel_modulus_pa=self.gel_modulus_pa,
             gel_modulus_log10_sd=self.gel_modulus_log10_sd,
             gel_source=None,  # fitted, no longer a measured gel (which changes the rig fit)
+            provenance=provenance_after_gel_fit(calibration.provenance),
             notes=(calibration.notes + " " + note).strip(),
         )
 
@@ -178,7 +180,10 @@ class RigidSphereGelFit:
             notes=note,
             gel_model="thin-layer" if self.thin_layer else "half-space",
             gel_source=None,  # fitted, no longer a measured gel (which changes the rig fit)
-            provenance={**calibration.provenance, "gel_fit": self.evidence()},
+            provenance={
+                **provenance_after_gel_fit(calibration.provenance),
+                "gel_fit": self.evidence(),
+            },
             onset_width_bias_mm=bias,
             onset_width_sd_mm=bias_sd,
         )

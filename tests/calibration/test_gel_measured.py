@@ -140,3 +140,12 @@ def test_a_gel_fitted_on_a_measured_base_is_no_longer_measured(monkeypatch) -> N
     assert not ReferenceGelFit(1.5e5, 0.1, (1.5e5,), ("a",)).apply(measured, "f").gel_measured
     rigid = RigidSphereGelFit(1.5e5, 0.1, 0.1, 0.05, 21.0, (1.5e5,), (3.0,), (20.0,), ("a",))
     assert not rigid.apply(measured, "f").gel_measured
+    # the measurement's record stays, under a name that says it no longer describes the gel
+    fitted = (
+        gel_labelled.calibrate_gel([], measured, calibration_id="f"),
+        ReferenceGelFit(1.5e5, 0.1, (1.5e5,), ("a",)).apply(measured, "f"),
+        rigid.apply(measured, "f"),
+    )
+    for cal in fitted:
+        assert "gel_measured" not in cal.provenance
+        assert cal.provenance["gel_measured_superseded"] == measured.provenance["gel_measured"]
