@@ -26,36 +26,36 @@ the same for every estimator whatever limit it has): **correct** = a point withi
 the label, or a lower bound that holds on an object at least 10x its rig's gel; **false
 bounds** = bounds above the label; **rigid points** = objects at least 100x their rig's gel
 answered with a point (issue 11's "rigid unflagged").
+
+The per-object scoring lives in :mod:`tactile.evaluation.simulated` (``tactile evaluate``'s
+``simulated_truth`` block counts with it too); its names stay importable from here.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from tactile.errors import TactileError
 from tactile.estimators.neural.estimator import HybridEstimator, NeuralEstimator, resolve_model
 from tactile.estimators.registry import get_estimator
 from tactile.evaluation.protocol import blind_metadata
+from tactile.evaluation.simulated import (
+    BANDS,
+    against_rig_gel,
+    estimate_fields,
+    grasp_row,
+    mean_or_nan,
+    per_object,
+    summarize,
+)
+from tactile.evaluation.simulated import family_of as family_of  # other scripts read it here
 from tactile.io import GraspReader
 from tactile.sensor import resolve_calibration
-
-BANDS: tuple[tuple[str, float, float], ...] = (
-    ("<0.1MPa", -math.inf, 5.0),
-    ("0.1-10MPa", 5.0, 7.0),
-    (">10MPa", 7.0, math.inf),
-)
-
-
-def family_of(material: str) -> str:
-    return "foam" if material == "foam" else "linear"
 
 
 def with_true_gel(meta: Any) -> Any:
@@ -72,22 +72,6 @@ def with_true_gel(meta: Any) -> Any:
     )
 
 
-def estimate_fields(e: Any) -> dict[str, Any]:
-    """What the scoring reads of one estimate: log10 E, whether it is a bound, the 68 %
-    interval in log10 (open ends infinite)."""
-    lo68, hi68 = e.interval_68_pa
-    return {
-        "log10": e.log10_modulus,
-        "flagged": bool(e.lower_bound_only),
-        "lo68": math.log10(lo68) if lo68 > 0 else -math.inf,
-        "hi68": math.log10(hi68) if math.isfinite(hi68) else math.inf,
-    }
-
-
-def _log10_or_none(value: Any) -> float | None:
-    return math.log10(float(value)) if isinstance(value, int | float) and value > 0 else None
-
-
 def rows_for(
     name: str,
     est: Any,
@@ -100,15 +84,6 @@ def rows_for(
     for gid in reader.ids():
         meta = reader.read_signals(gid).meta
         blind = blind_metadata(meta)
-        row: dict[str, Any] = {
-            "grasp": gid,
-            "object": meta.object_id,
-            "label": math.log10(meta.label_modulus_pa or 1.0),
-            "family": family_of(str(meta.extra.get("object_material", ""))),
-            "material": str(meta.extra.get("object_material", "")),
-            "shape": meta.shape,
-            "gel_log10": _log10_or_none(meta.extra.get("true_gel_modulus_pa")),
-        }
         try:
             if isinstance(est, NeuralEstimator):
                 e = est.estimate_stored(reader, gid, meta=blind)
@@ -117,131 +92,12 @@ def rows_for(
                 cal = with_true_gel(meta) if name == "blind+gel" else resolve_calibration(meta)
                 e = est.estimate(g, calibration=cal)
         except TactileError as exc:
-            row["error"] = exc.message
-            out.append(row)
+            out.append({**grasp_row(gid, meta, None), "error": exc.message})
             continue
-        row.update(
-            fields(e),
-            net_mu=e.details.get("network_log10_mean"),
-            net_sigma=e.details.get("network_log10_sigma"),
-            ood=e.details.get("ood_score"),
-            source=e.details.get("source"),
-        )
+        out.append(grasp_row(gid, meta, e, fields=fields))
         if isinstance(e.details.get("resolvable_limit_pa"), float):
             limits[gid] = e.details["resolvable_limit_pa"]
-        out.append(row)
     return out
-
-
-def per_object(rows: list[dict[str, Any]], limits: dict[str, float]) -> list[dict[str, Any]]:
-    objs: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        objs.setdefault(r["object"], []).append(r)
-    out = []
-    for obj, grs in objs.items():
-        ok = [r for r in grs if "log10" in r]
-        base = {"object": obj, "label": grs[0]["label"], "family": grs[0]["family"]}
-        base["material"] = grs[0]["material"]
-        base["gel_log10"] = grs[0].get("gel_log10")
-        if not ok:
-            out.append({**base, "refused": True})
-            continue
-        lim = float(np.median([limits.get(r["grasp"], math.inf) for r in ok]))
-        flagged = sum(r["flagged"] for r in ok) > len(ok) / 2
-        use = [r for r in ok if r["flagged"] == flagged]
-        med = float(np.median([r["log10"] for r in use]))
-        lab = base["label"]
-        nets = [r["net_mu"] for r in ok if r.get("net_mu") is not None]
-        out.append(
-            {
-                **base,
-                "refused": False,
-                "log10": med,
-                "flagged": flagged,
-                "limit_log10": math.log10(lim) if math.isfinite(lim) else math.inf,
-                "below_limit": lab < math.log10(lim),
-                "covered_68": bool(
-                    np.median([r["lo68"] for r in use])
-                    <= lab
-                    <= np.median([r["hi68"] for r in use])
-                ),
-                "net_mu": float(np.median(nets)) if nets else None,
-                "source": use[len(use) // 2].get("source"),
-                "ok": (flagged and med <= lab and lab >= math.log10(lim))
-                or (not flagged and abs(med - lab) <= 1.0),
-            }
-        )
-    return out
-
-
-def against_rig_gel(objs: list[dict[str, Any]]) -> dict[str, int] | None:
-    """Counts against each object's own rig gel (module docstring); None without true gels."""
-    scored = [o for o in objs if not o["refused"] and o.get("gel_log10") is not None]
-    if not scored:
-        return None
-    correct = false = rigid_points = 0
-    for o in scored:
-        lab, gel = o["label"], o["gel_log10"]
-        if o["flagged"]:
-            false += o["log10"] > lab
-            correct += o["log10"] <= lab and lab >= gel + 1.0
-        else:
-            correct += abs(o["log10"] - lab) <= 1.0
-            rigid_points += lab >= gel + 2.0
-    return {
-        "objects": len(scored),
-        "refused": sum(o["refused"] for o in objs),
-        "correct": correct,
-        "false_bounds": false,
-        "rigid_objects": sum(o["label"] >= o["gel_log10"] + 2.0 for o in scored),
-        "rigid_points": rigid_points,
-    }
-
-
-def _mean(values: list[float]) -> float:
-    return float(np.mean(values)) if values else math.nan
-
-
-def summarize(objs: list[dict[str, Any]]) -> dict[str, Any]:
-    res: dict[str, Any] = {}
-    for fam in ("foam", "linear", "all"):
-        os_ = [o for o in objs if fam == "all" or o["family"] == fam]
-        scored = [o for o in os_ if not o["refused"]]
-        below = [o for o in scored if o["below_limit"]]
-        above = [o for o in scored if not o["below_limit"]]
-        flagged = [o for o in scored if o["flagged"]]
-        bands = {}
-        for band, lo, hi in BANDS:
-            b = [o for o in scored if lo <= o["label"] < hi]
-            point = [abs(o["log10"] - o["label"]) for o in b if not o["flagged"]]
-            net = [abs(o["net_mu"] - o["label"]) for o in b if o["net_mu"] is not None]
-            bands[band] = {
-                "objects": len(b),
-                "ok": _mean([o["ok"] for o in b]),
-                "point_mae": _mean(point),
-                "net_mae": _mean(net),
-                "flagged": _mean([o["flagged"] for o in b]),
-            }
-        res[fam] = {
-            "objects": len(os_),
-            "refused": len(os_) - len(scored),
-            "below_limit_objects": len(below),
-            "below_within_decade": _mean(
-                [(not o["flagged"]) and abs(o["log10"] - o["label"]) <= 1 for o in below]
-            ),
-            "below_log10_mae": _mean(
-                [abs(o["log10"] - o["label"]) for o in below if not o["flagged"]]
-            ),
-            "below_wrongly_flagged": _mean([o["flagged"] for o in below]),
-            "above_limit_objects": len(above),
-            "above_flagged": _mean([o["flagged"] for o in above]),
-            "bounds_hold": _mean([o["log10"] <= o["label"] for o in flagged]),
-            "n_bounds": len(flagged),
-            "ok_all": _mean([o["ok"] for o in scored]),
-            "coverage_68": _mean([o["covered_68"] for o in scored]),
-            "bands": bands,
-        }
-    return res
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -276,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     labels = {o["object"]: (o["label"], o["family"]) for o in report["objects"][args.estimators[0]]}
     report["constant_log10"] = constant
     report["constant"] = {
-        fam: _mean([abs(constant - lab) <= 1 for lab, f in labels.values() if fam in ("all", f)])
+        fam: mean_or_nan(
+            [abs(constant - lab) <= 1 for lab, f in labels.values() if fam in ("all", f)]
+        )
         for fam in ("foam", "linear", "all")
     }
     if args.json is not None:

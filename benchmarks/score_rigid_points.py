@@ -4,20 +4,21 @@ below the grasp's limit, per estimator.
 
     python benchmarks/score_rigid_points.py TEST.h5 [--estimators hybrid blind] [--json out.json]
 
-The per-object scoring is :mod:`eval_sim_families`'s (one grasp per object on these files; with
-more, an object is its grasps' median there and "flagged" here when most of its grasps carry
-the flag). Added: **soft flagged stiffer** = objects softer than their rig's true gel
-(``extra["true_gel_modulus_pa"]``) answered with a bound flagged ``stiffer_than_gel``, and the
-same against the calibration's gel (the estimator's own reference, 54.7 kPa on the simulated
-random rigs: ``wedge-reference-v3``). Order matters: the network's limits score every
-estimator, so list ``hybrid`` (or ``neural``) first.
+The scoring is :func:`tactile.evaluation.simulated.simulated_truth_counts` (the same per-object
+scoring as :mod:`eval_sim_families` and ``tactile evaluate``'s ``simulated_truth`` block; one
+grasp per object on these files; with more, an object is its grasps' median and "flagged
+stiffer" when most of its grasps carry the flag). Added to eval_sim_families' counts: **soft
+flagged stiffer** = objects softer than their rig's true gel (``extra["true_gel_modulus_pa"]``)
+answered with a bound flagged ``stiffer_than_gel``, and the same against the calibration's gel
+(the estimator's own reference, 54.7 kPa on the simulated random rigs: ``wedge-reference-v3``).
+Order matters: the network's limits score every estimator, so list ``hybrid`` (or ``neural``)
+first.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,9 @@ import eval_sim_families as esf
 
 from tactile.estimators.neural.estimator import HybridEstimator, resolve_model
 from tactile.estimators.registry import get_estimator
+from tactile.evaluation.simulated import simulated_truth_counts, stiffer_fields
 from tactile.io import GraspReader
 from tactile.sensor import resolve_calibration
-from tactile.types import Flag
-
-
-def _fields_with_flag(e: Any) -> dict[str, Any]:
-    return dict(esf.estimate_fields(e), stiffer=Flag.STIFFER_THAN_GEL in e.flags)
 
 
 def score(data: Path, estimators: list[str], model: str = "default") -> dict[str, Any]:
@@ -47,47 +44,8 @@ def score(data: Path, estimators: list[str], model: str = "default") -> dict[str
     limits: dict[str, float] = {}
     out: dict[str, Any] = {"file": str(data)}
     for name in estimators:
-        rows = esf.rows_for(name, makers[name](), reader, limits, fields=_fields_with_flag)
-        objs = esf.per_object(rows, limits)
-        summary = esf.summarize(objs)["all"]
-        rig = esf.against_rig_gel(objs) or {}
-        stiffer: dict[str, list[bool]] = {}
-        cal: dict[str, float] = {}
-        for r in rows:
-            if "log10" in r:
-                stiffer.setdefault(r["object"], []).append(bool(r["stiffer"]))
-                cal[r["object"]] = cal_gel[r["grasp"]]
-        soft_true = soft_cal = 0
-        for o in objs:
-            if o["refused"] or not o["flagged"]:
-                continue
-            flags = stiffer[o["object"]]
-            if sum(flags) <= len(flags) / 2:
-                continue
-            soft_true += o.get("gel_log10") is not None and o["label"] < o["gel_log10"]
-            soft_cal += o["label"] < math.log10(cal[o["object"]])
-        out[name] = {
-            "objects": len(objs),
-            "refused": rig.get("refused"),
-            "rigid_points": rig.get("rigid_points"),
-            "rigid_objects": rig.get("rigid_objects"),
-            "false_bounds": rig.get("false_bounds"),
-            "n_bounds": summary["n_bounds"],
-            "soft_true_gel_flagged_stiffer": soft_true,
-            "soft_cal_gel_flagged_stiffer": soft_cal,
-            "below_limit_objects": summary["below_limit_objects"],
-            "below_within_decade": summary["below_within_decade"],
-            "correct_vs_rig_gel": rig.get("correct"),
-            "objects_detail": [
-                {
-                    **o,
-                    "cal_gel_log10": math.log10(cal[o["object"]]) if o["object"] in cal else None,
-                    "stiffer": sum(stiffer.get(o["object"], []))
-                    > len(stiffer.get(o["object"], [])) / 2,
-                }
-                for o in objs
-            ],
-        }
+        rows = esf.rows_for(name, makers[name](), reader, limits, fields=stiffer_fields)
+        out[name] = simulated_truth_counts(rows, limits, cal_gel)
     return out
 
 

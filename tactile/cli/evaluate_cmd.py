@@ -64,6 +64,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tactile.evaluation import evaluate_dataset, format_object_table, format_summary
+    from tactile.evaluation.report import format_simulated_truth
 
     protocols = ["blind", "given"] if args.protocol == "both" else [args.protocol]
     plot_mode = None
@@ -98,6 +99,12 @@ def run(args: argparse.Namespace) -> int:
     for other, metrics in (result.beside or {}).items():
         print()
         print(format_summary(metrics, name=f"{label} ({other} geometry, beside)"))
+    blocks = [(result.protocol, result.metrics)]
+    blocks += [(f"{other} geometry, beside", m) for other, m in (result.beside or {}).items()]
+    for proto, metrics in blocks:
+        if "simulated_truth" in metrics:  # simulated grasps only: a real session has no truth
+            print()
+            print(format_simulated_truth(metrics["simulated_truth"], name=f"{label} ({proto})"))
     for r in result.failed:
         print(f"failed: {r.grasp_id}: {r.error}")
     for r in result.unlabelled:

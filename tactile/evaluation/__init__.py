@@ -11,8 +11,18 @@ from tactile.evaluation.metrics import (
     summary_metrics,
 )
 from tactile.evaluation.plots import plot_evaluation
-from tactile.evaluation.report import format_object_table, format_summary
-from tactile.evaluation.workflow import Baseline, Evaluation, choose_baseline, evaluate_dataset
+from tactile.evaluation.report import (
+    format_object_table,
+    format_simulated_truth,
+    format_summary,
+)
+from tactile.evaluation.workflow import (
+    Baseline,
+    Evaluation,
+    choose_baseline,
+    evaluate_dataset,
+    simulated_truth_block,
+)
 
 __all__ = [
     "SOFT_HARD_THRESHOLD_PA",
@@ -25,9 +35,11 @@ __all__ = [
     "constant_rows",
     "evaluate_dataset",
     "format_object_table",
+    "format_simulated_truth",
     "format_summary",
     "per_decade",
     "per_object_table",
     "plot_evaluation",
+    "simulated_truth_block",
     "summary_metrics",
 ]

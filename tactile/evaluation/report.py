@@ -187,3 +187,41 @@ def format_summary(
             f"false bounds {d['false_bounds']}  points MAE {mae}"
         )
     return "\n".join(lines)
+
+
+def format_simulated_truth(block: Mapping[str, Any], *, name: str = "estimate") -> str:
+    """The ``simulated_truth`` block (:func:`~tactile.evaluation.workflow.simulated_truth_block`):
+    issue 11's simulated criteria as BENCHMARKS.md counts them, against each rig's true gel and
+    the network's resolvable limits."""
+    below = block.get("below_limit_objects")
+    hits = block.get("below_limit_hits")
+    share = block.get("below_within_decade")
+    below_cell = (
+        f"{hits} of {below} ({share:.1%})" if hits is not None and share is not None else "n/a"
+    )
+    rows = (
+        ("objects scored (refused)", f"{block['objects']} ({block.get('refused')})"),
+        ("below the grasp's limit: points within a decade", below_cell),
+        (
+            "correct vs the rig's gel (point in a decade or true bound >=10x rig gel)",
+            _fmt(block.get("correct_vs_rig_gel")),
+        ),
+        ("false lower bounds", _of(block.get("false_bounds"), block.get("n_bounds"))),
+        (
+            "rigid (>= 100x rig gel) answered with a point",
+            _of(block.get("rigid_points"), block.get("rigid_objects")),
+        ),
+        ("soft (< rig gel) flagged stiffer_than_gel", _fmt(block["soft_true_gel_flagged_stiffer"])),
+        (
+            "soft (< calibration gel) flagged stiffer_than_gel",
+            _fmt(block["soft_cal_gel_flagged_stiffer"]),
+        ),
+    )
+    width = max(len(label) for label, _ in rows)
+    lines = [
+        f"simulated truth, {name} (BENCHMARKS.md's criteria: each rig's true gel, the "
+        "network's resolvable limits)",
+        *(f"  {label:<{width}}  {cell}" for label, cell in rows),
+        f"  limits from: {block.get('limits_from')}",
+    ]
+    return "\n".join(lines)

@@ -20,6 +20,7 @@ from tactile.errors import GraspNotFoundError, StoreError, TactileError
 from tactile.estimators import AnalyticalEstimator, Estimator, get_estimator
 from tactile.estimators.base import StoredGraspEstimator
 from tactile.evaluation.protocol import apply_protocol
+from tactile.evaluation.simulated import has_simulation_truth
 from tactile.io.sources import is_reference_layout, iter_grasps
 from tactile.io.sources import label_meta as _label_meta
 from tactile.sensor import SensorCalibration
@@ -40,6 +41,9 @@ class GraspResult:
     estimate: ModulusEstimate | None
     error: str | None = None
     seconds: float = 0.0
+    #: the grasp's recorded metadata when it carries simulation truth (a simulated rig's true
+    #: gel, :mod:`tactile.evaluation.simulated`), else None; never part of ``to_json``
+    simulation_meta: GraspMetadata | None = None
 
     @property
     def ok(self) -> bool:
@@ -197,9 +201,10 @@ def estimate_dataset(
     results: list[GraspResult] = []
     for gid, load in iter_grasps(path, grasp_ids=grasp_ids, labels=labels):
         t0 = time.perf_counter()
-        object_id, label = gid, None
+        object_id, label, sim = gid, None, None
         try:
             grasp = load()
+            sim = grasp.meta if has_simulation_truth(grasp.meta) else None
             meta = apply_protocol(grasp.meta, protocol)
             grasp = grasp if meta is grasp.meta else dataclasses.replace(grasp, meta=meta)
             object_id, label = grasp.meta.object_id, grasp.meta.label_modulus_pa
@@ -208,14 +213,14 @@ def estimate_dataset(
         except StoreError as exc:
             if isinstance(exc, GraspNotFoundError):
                 raise
-            results.append(GraspResult(gid, object_id, label, None, str(exc)))
+            results.append(GraspResult(gid, object_id, label, None, str(exc), simulation_meta=sim))
             continue
         except TactileError as exc:
-            results.append(
-                GraspResult(gid, object_id, label, None, str(exc), time.perf_counter() - t0)
-            )
+            dt = time.perf_counter() - t0
+            results.append(GraspResult(gid, object_id, label, None, str(exc), dt, sim))
             continue
-        results.append(GraspResult(gid, object_id, label, estimate, None, time.perf_counter() - t0))
+        dt = time.perf_counter() - t0
+        results.append(GraspResult(gid, object_id, label, estimate, None, dt, sim))
     return results
 
 
@@ -229,12 +234,13 @@ def _one_stored(
     protocol: str = "given",
 ) -> GraspResult:
     t0 = time.perf_counter()
-    object_id, label = gid, None
+    object_id, label, sim = gid, None, None
     try:
         # the metadata read in the same hold as the estimator's reads and parsed once (a
         # second open and parse of the grasp's file cost ~1-2 ms a grasp)
         with reader.holding(gid):
             recorded = reader.metadata(gid)
+            sim = recorded if has_simulation_truth(recorded) else None
             meta = label_meta(recorded, labels, protocol)
             object_id, label = meta.object_id, meta.label_modulus_pa
             if isinstance(est, AnalyticalEstimator):  # as estimate_stored: features read here
@@ -249,7 +255,7 @@ def _one_stored(
     except StoreError as exc:
         if isinstance(exc, GraspNotFoundError):
             raise
-        return GraspResult(gid, object_id, label, None, str(exc))
+        return GraspResult(gid, object_id, label, None, str(exc), simulation_meta=sim)
     except TactileError as exc:
-        return GraspResult(gid, object_id, label, None, str(exc), time.perf_counter() - t0)
-    return GraspResult(gid, object_id, label, estimate, None, time.perf_counter() - t0)
+        return GraspResult(gid, object_id, label, None, str(exc), time.perf_counter() - t0, sim)
+    return GraspResult(gid, object_id, label, estimate, None, time.perf_counter() - t0, sim)

@@ -9,17 +9,23 @@ training set at hand it is the median of log10 E over every usable row of the la
 (the label distribution the objects are drawn from), unless a value is given. Without a table it
 is the median label of the evaluated objects: a baseline that has seen the test labels' median,
 so it flatters the baseline, never the estimator.
+
+Grasps that carry simulation truth (a simulated rig's true gel) add a ``simulated_truth`` block
+to each protocol's metrics (:func:`simulated_truth_block`): BENCHMARKS.md's simulated criteria,
+counted by :mod:`tactile.evaluation.simulated` as the benchmark scripts count them. Real grasps
+add nothing.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from tactile.errors import ConfigError, TactileError
-from tactile.estimators import Estimator
+from tactile.estimators import Estimator, get_estimator
 from tactile.evaluation.metrics import (
     ObjectRow,
     constant_baseline_pa,
@@ -27,8 +33,9 @@ from tactile.evaluation.metrics import (
     summary_metrics,
 )
 from tactile.evaluation.runner import GraspResult, estimate_dataset
+from tactile.evaluation.simulated import grasp_row, simulated_truth_counts, stiffer_fields
 from tactile.io.labels import LabelRow, read_label_table
-from tactile.sensor import SensorCalibration, get_calibration
+from tactile.sensor import SensorCalibration, get_calibration, resolve_calibration
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,7 @@ def evaluate_dataset(
         from tactile.evaluation.plots import plot_evaluation
 
         plot_evaluation(rows, Path(plot), baseline_pa=baseline.value_pa, title=f"{name} estimator")
+    limits = _truth_limits(path, results, protocol, calibration, table)
     others: dict[str, dict[str, Any]] = {}
     for other in beside:
         more = estimate_dataset(
@@ -171,15 +179,139 @@ def evaluate_dataset(
         kept = [(o, g, lab, e) for o, g, lab, e in recs if e is not None and lab]
         if kept:
             other_rows = _with_gel(per_object_table(kept), calibration)
-            others[other] = summary_metrics(other_rows, baseline_pa=baseline.value_pa)
+            others[other] = _with_truth(
+                summary_metrics(other_rows, baseline_pa=baseline.value_pa),
+                more,
+                limits,
+                calibration,
+            )
+    metrics = summary_metrics(rows, baseline_pa=baseline.value_pa)
     return Evaluation(
         protocol=protocol,
         beside=others,
         estimator=name,
         rows=rows,
-        metrics=summary_metrics(rows, baseline_pa=baseline.value_pa),
+        metrics=_with_truth(metrics, results, limits, calibration),
         baseline=baseline,
         calibration_ids=sorted({str(e.details.get("calibration_id")) for *_, e in records}),
         failed=failed,
         unlabelled=unlabelled,
     )
+
+
+#: What the ``simulated_truth`` block scores against (its ``basis``).
+SIMULATED_TRUTH_BASIS = (
+    "simulated truth: each grasp's own rig gel (extra['true_gel_modulus_pa']) and the "
+    "network's resolvable limit of each grasp, BENCHMARKS.md's criteria "
+    "(tactile.evaluation.simulated)"
+)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """The grasps' resolvable limits (Pa, by grasp id) and where they came from; None when the
+    grasps carry no simulation truth."""
+
+    values: dict[str, float]
+    source: str
+
+
+def _limits_of(results: Sequence[GraspResult]) -> dict[str, float]:
+    out = {}
+    for r in results:
+        value = r.estimate.details.get("resolvable_limit_pa") if r.estimate is not None else None
+        if isinstance(value, float):
+            out[r.grasp_id] = value
+    return out
+
+
+def _truth_limits(
+    path: str | Path,
+    results: Sequence[GraspResult],
+    protocol: str,
+    calibration: SensorCalibration | str | None,
+    table: Mapping[str, LabelRow] | None,
+) -> _Limits | None:
+    """The resolvable limits that score the ``simulated_truth`` block (None without simulation
+    truth): BENCHMARKS.md's, the network's limits of each grasp under the blind protocol — the
+    estimates' own when they carry them (``neural``, ``hybrid`` scored blind), else those of a
+    ``hybrid`` pass with the shipped model over the simulated grasps (an estimator without
+    limits, e.g. ``blind``, is scored with the network's, as the benchmarks score it). Without
+    the network (the ``nn`` extra) the limits are empty and the source says why."""
+    ids = [r.grasp_id for r in results if r.simulation_meta is not None]
+    if not ids:
+        return None
+    own = _limits_of(results)
+    if protocol == "blind" and own:
+        return _Limits(own, "the estimates' own (details['resolvable_limit_pa'])")
+    try:
+        hybrid = get_estimator("hybrid")
+        more = estimate_dataset(
+            path, hybrid, grasp_ids=ids, calibration=calibration, labels=table, protocol="blind"
+        )
+    except (TactileError, ImportError) as exc:
+        return _Limits({}, f"unavailable: the network could not run ({exc})")
+    values = _limits_of(more)
+    source = "a hybrid pass (blind protocol, the shipped model)"
+    return _Limits(values, source if values else f"unavailable: {source} returned no limit")
+
+
+def _calibration_gel(meta: Any, calibration: SensorCalibration | str | None) -> float:
+    """The gel modulus of the calibration the grasp is estimated with (NaN when unknown)."""
+    try:
+        gel = resolve_calibration(meta, calibration).gel_modulus_pa
+    except TactileError:
+        return math.nan
+    return float(gel) if gel and gel > 0 else math.nan
+
+
+def simulated_truth_block(
+    results: Sequence[GraspResult],
+    limits: Mapping[str, float],
+    calibration: SensorCalibration | str | None = None,
+    *,
+    limits_source: str = "given",
+) -> dict[str, Any] | None:
+    """Issue 11's simulated criteria (:func:`~tactile.evaluation.simulated.simulated_truth_counts`:
+    BENCHMARKS.md's and ``score_rigid_points.py``'s figures) over the labelled grasps that carry
+    simulation truth; None when none does. Adds ``basis`` (what it scores against),
+    ``limits_from`` and ``below_limit_hits`` (the count behind ``below_within_decade``, a share;
+    both None when no object is below its limit or no limit is known)."""
+    sim = [r for r in results if r.simulation_meta is not None and r.label_pa]
+    if not sim:
+        return None
+    rows = [
+        grasp_row(
+            r.grasp_id, r.simulation_meta, r.estimate, label_pa=r.label_pa, fields=stiffer_fields
+        )
+        for r in sim
+        if r.simulation_meta is not None
+    ]
+    cal_gel = {r.grasp_id: _calibration_gel(r.simulation_meta, calibration) for r in sim}
+    counts = simulated_truth_counts(rows, limits, cal_gel)
+    known = bool(limits)
+    share = counts["below_within_decade"]
+    n_below = counts["below_limit_objects"]
+    hits = round(share * n_below) if known and math.isfinite(share) else None
+    return {
+        "basis": SIMULATED_TRUTH_BASIS,
+        "limits_from": limits_source,
+        **counts,
+        "below_limit_objects": n_below if known else None,
+        "below_within_decade": share if known and math.isfinite(share) else None,
+        "below_limit_hits": hits,
+    }
+
+
+def _with_truth(
+    metrics: dict[str, Any],
+    results: Sequence[GraspResult],
+    limits: _Limits | None,
+    calibration: SensorCalibration | str | None,
+) -> dict[str, Any]:
+    """``metrics`` with ``simulated_truth`` added when the grasps carry simulation truth
+    (unchanged otherwise: a real session's output stays as it was)."""
+    if limits is None:
+        return metrics
+    block = simulated_truth_block(results, limits.values, calibration, limits_source=limits.source)
+    return metrics if block is None else {**metrics, "simulated_truth": block}
