@@ -12,6 +12,7 @@ from tactile.estimators.registry import register_estimator
 
 _LAZY = {
     "AugmentConfig": "tensors",
+    "CalibrationEnvelope": "envelope",
     "CrossValidation": "evaluate",
     "GraspInputs": "inputs",
     "HybridEstimator": "estimator",

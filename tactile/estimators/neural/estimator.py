@@ -8,10 +8,12 @@
 - ``hybrid``: the network and the analytical ``auto`` estimate combined by their uncertainties
   (a precision-weighted two-component mixture, so disagreement widens the interval), the network
   dropped when it is out of its training distribution (the physics alone answers, with the
-  reason in ``details``); the same physics limits, except that the network alone does not make
-  an object "stiffer than the gel" when the physics resolves it below the limit (a two-sided
-  analytical estimate whose calibrated upper 95 % end is below the resolvable limit): the
-  physics answers then, its 95 % interval reaching up to the network's mean
+  reason in ``details``), as it is when the calibration's measured gel is unlike the training
+  rigs' gels (:mod:`.envelope`; ``neural`` refuses then); the same physics limits, except
+  that the network alone does not make an object "stiffer than the gel" when the physics
+  resolves it below the limit (a two-sided analytical estimate whose calibrated upper 95 % end
+  is below the resolvable limit): the physics answers then, its 95 % interval reaching up to
+  the network's mean
   (``details["network_physics_disagree"]``; docs/network.md, "Hybrid").
 
 Both refuse a grasp whose camera shows no contact while the force rose (frozen camera, unloaded
@@ -43,6 +45,7 @@ from tactile.estimators.loading import flat_face_possible
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
 from tactile.estimators.neural.config import grasp_input_shapes
 from tactile.estimators.neural.data import prepare_grasp, prepare_stored
+from tactile.estimators.neural.envelope import ENVELOPE_HINT, CalibrationEnvelope
 from tactile.estimators.neural.inputs import GraspInputs
 from tactile.estimators.neural.limits import PhysicsLimits, physics_limits
 from tactile.estimators.neural.ood import REFUSE_SCORE, OodReference, widen_factor
@@ -183,6 +186,10 @@ class NeuralEstimator:
         needs_analytical = self.loaded.config.analytical.enabled
         self.analytical = analytical if needs_analytical else self.analytical_name
         self.ood = OodReference.from_dict(self.loaded.info.get("ood"))
+        #: the gels of the training rigs (stored at training, else derived; :mod:`.envelope`)
+        self.envelope = CalibrationEnvelope.of_info(
+            self.loaded.info, where=f"model {self.loaded.path or '(in memory)'}"
+        )
         if num_threads is not None:
             import torch
 
@@ -295,6 +302,12 @@ class NeuralEstimator:
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution: {net.ood_reason}",
                 hint=missing_input_hint(calibration),
+            )
+        outside = self.envelope.reason(calibration)
+        if outside is not None:
+            raise EstimatorError(
+                f"the grasp is out of the network's training distribution: {outside}",
+                hint=ENVELOPE_HINT,
             )
         mu, sigma, extra = self._combine(net, analytical)
         rig = calibration if has_rig(calibration) else None
@@ -420,33 +433,35 @@ class HybridEstimator(NeuralEstimator):
         check_visible_contact(feats, meta)
         if net is None:
             net = self.network_answer(inputs, meta)
-        if net.ood_score <= self.gate_ood_score:
+        outside = self.envelope.reason(calibration)
+        if outside is None and net.ood_score <= self.gate_ood_score:
             # the network's answer is reused, not computed a second time (issue 12)
             return super()._predict(inputs, feats, analytical, meta, calibration, net)
+        reasons = [r for r in (net.ood_reason, outside) if r is not None]
         if analytical is None:
-            why = (
-                net.ood_reason
-                if net.ood_reason is not None
-                else f"score {net.ood_score:.1f} > {self.gate_ood_score}"
-            )
+            why = "; ".join(reasons) or f"score {net.ood_score:.1f} > {self.gate_ood_score}"
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution ({why}) and the "
                 "analytical estimate failed",
                 hint=(
                     missing_input_hint(calibration)
                     if net.ood_reason is not None
+                    else ENVELOPE_HINT
+                    if outside is not None
                     else "check the grasp (contact, force, calibration); retrain with a "
                     "simulated rig like this one"
                 ),
             )
         details = {
             **analytical.details,
-            "source": "analytical (network out of distribution)",
+            "source": "analytical (network out of distribution)"
+            if outside is None
+            else "analytical (calibration outside the network's training rigs)",
             "ood_score": net.ood_score,
             "network_log10_mean": net.mu,
         }
-        if net.ood_reason is not None:
-            details["ood_reason"] = net.ood_reason
+        if reasons:
+            details["ood_reason"] = "; ".join(reasons)
         return dataclasses.replace(analytical, estimator=self.name, details=details)
 
     def _below_physics_bound(self, analytical: ModulusEstimate | None, mu: float) -> bool:

@@ -40,6 +40,7 @@ from tactile.errors import ConfigError
 from tactile.estimators.neural.checkpoint import LoadedModel, ensemble_entry, save_checkpoint
 from tactile.estimators.neural.config import MultiTowerConfig
 from tactile.estimators.neural.data import PreparedDataset, build_dataset, split_objects
+from tactile.estimators.neural.envelope import INFO_KEY, CalibrationEnvelope, training_envelope
 from tactile.estimators.neural.evaluate import (
     CrossValidation,
     accuracy_limit_from_records,
@@ -256,8 +257,14 @@ def train_network(
     # issue 12: the resolvable limit comes from the rig's physics per grasp (neural/limits.py);
     # the held-out accuracy boundary is reported, stored only when given explicitly
     ood = OodReference.fit(dataset.subset(tr).arrays, dataset.subset(va).arrays, seed=cfg.seed)
+    # the gels of the training rigs (ood36): a measured gel outside them is refused
+    files = [] if isinstance(data, PreparedDataset) else sources
+    envelope = training_envelope(files, dataset.subset(tr).grasp_ids.tolist(), calibration)
+    if init is not None:
+        envelope = envelope.union(CalibrationEnvelope.of_info(init.info))
     ckpt_info: dict[str, Any] = {
         "ood": ood.to_dict(),
+        INFO_KEY: envelope.to_dict(),
         "sim_to_real_log10_sd": init.info.get("sim_to_real_log10_sd") if init else None,
         "cv_accuracy_limit_pa": limit,
         "data": sources,
