@@ -155,10 +155,15 @@ def evaluate_dataset(
         if r.estimate is not None and r.label_pa
     ]
     if not records:
+        # review25 (F2): when the estimates failed, say why (the first failure), not "no labels"
+        first = next((r for r in failed if r.error), None)
         raise ConfigError(
             f"no grasp at {path} could be estimated and labelled "
-            f"({len(failed)} failed, {len(unlabelled)} without a label)",
-            hint="check the label table's object names and `tactile estimate` on the data"
+            f"({len(failed)} failed, {len(unlabelled)} without a label)"
+            + (f"; the first failure ({first.grasp_id}): {first.error}" if first else ""),
+            hint="see the failure above and `tactile estimate` on the data"
+            if failed and not unlabelled
+            else "check the label table's object names and `tactile estimate` on the data"
             if table is not None
             else "pass a label table (--labels CSV): these grasps carry no labels",
         )

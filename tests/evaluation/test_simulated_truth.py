@@ -172,3 +172,29 @@ def test_cli_prints_and_writes_simulated_truth_only_for_simulated_grasps(
     assert data["summary"]["simulated_truth"]["basis"].startswith("simulated truth")
     assert main(["evaluate", str(without), *args, "--json"]) == 0
     assert "simulated_truth" not in json.loads(capsys.readouterr().out)["summary"]
+
+
+class _Refuses:
+    """An estimator that refuses every grasp, as ``neural`` does outside its envelope."""
+
+    name = "refuses"
+
+    def estimate(self, grasp: object, *, calibration: object = None) -> ModulusEstimate:
+        from tactile.errors import EstimatorError
+
+        raise EstimatorError("the grasp is out of the network's training distribution: test")
+
+
+def test_when_every_labelled_grasp_fails_the_error_says_why_not_no_labels(
+    stores: tuple[Path, Path],
+) -> None:
+    """review25 (F2): the error quotes the first failure, and does not ask for labels that the
+    grasps carry."""
+    from tactile.errors import ConfigError
+
+    with_truth, _ = stores
+    with pytest.raises(ConfigError) as exc:
+        evaluate_dataset(with_truth, _Refuses(), protocol="blind")  # type: ignore[arg-type]
+    assert "2 failed, 0 without a label" in exc.value.message
+    assert "out of the network's training distribution: test" in exc.value.message
+    assert exc.value.hint is not None and "label" not in exc.value.hint

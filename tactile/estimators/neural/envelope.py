@@ -8,8 +8,8 @@ gel-measured``: thickness from calipers, modulus from a coupon, the Hertz half-s
 simulator uses) is a statement about the real gel, comparable with the simulated rigs' true
 gels; so a measured gel outside the range of the training rigs' gels (with a small margin,
 :data:`THICKNESS_MARGIN_MM`, :data:`MODULUS_MARGIN_LOG10`) is outside what the network learned:
-``neural`` refuses, ``hybrid`` answers with the physics (docs/estimators.md, "Neural and
-hybrid: out of distribution").
+``neural`` refuses, ``hybrid`` answers with the physics (docs/network.md, "The calibration
+envelope").
 
 A reference or fitted gel (every other calibration: ``wedge-reference-v3``/``v4``'s thin-layer
 fit of 54.7 kPa at the nominal 3.0 mm, which every simulated training grasp carried too, whatever
@@ -48,10 +48,19 @@ MODULUS_MARGIN_LOG10 = math.log10(1.15)
 RIG_GEL_THICKNESS_MM = (1.5, 4.0)
 RIG_GEL_MODULUS_PA = (1.5e5, 6.0e5)
 #: What to do about a calibration outside the envelope.
+_RETRAIN = (
+    "retrain the network on simulated rigs whose gels cover this one (Python: "
+    "tactile.sim.dataset.plan_dataset(..., rig=RigRanges(gel_thickness_mm=..., "
+    "gel_modulus_pa=...)); `tactile simulate --rig random` draws only 1.5-4.0 mm, 150-600 kPa)"
+)
 ENVELOPE_HINT = (
     "use --estimator blind (the physics; --estimator hybrid answers with it too on this "
-    "calibration), or retrain the network on simulated rigs whose gels cover this one "
-    "(tactile.sim.rigs.RigRanges: `tactile simulate --rig random` draws 1.5-4.0 mm, 150-600 kPa)"
+    f"calibration), or {_RETRAIN}"
+)
+#: The hint when the hybrid's physics failed too on a calibration outside the envelope.
+ENVELOPE_PHYSICS_FAILED_HINT = (
+    f"the physics failed on this grasp too (--estimator blind shows why); to use the network on "
+    f"this gel, {_RETRAIN}"
 )
 
 
@@ -92,10 +101,11 @@ class CalibrationEnvelope:
                     "data)"
                 )
             elif not _inside(value, trained, unit):
-                margin = f"± {THICKNESS_MARGIN_MM} mm" if unit == "mm" else "± 15 %"
                 out.append(
                     f"its measured {name} {shown} is outside the {_show_range(trained, unit)} "
-                    f"of the rigs the network was trained on ({margin} allowed)"
+                    f"of the rigs the network was trained on "
+                    f"({_show_range(_allowed(trained, unit), unit)} allowed with the "
+                    "measurement margin)"
                 )
         if not out:
             return None
@@ -177,6 +187,15 @@ def _inside(value: float, trained: tuple[float, float], unit: str) -> bool:
         <= lv
         <= math.log10(trained[1]) + MODULUS_MARGIN_LOG10
     )
+
+
+def _allowed(trained: tuple[float, float], unit: str) -> tuple[float, float]:
+    """The range :func:`_inside` accepts (for messages): ± the thickness margin, or the
+    modulus range divided / multiplied by the margin's factor (1.15)."""
+    if unit == "mm":
+        return (trained[0] - THICKNESS_MARGIN_MM, trained[1] + THICKNESS_MARGIN_MM)
+    factor = 10.0**MODULUS_MARGIN_LOG10
+    return (trained[0] / factor, trained[1] * factor)
 
 
 def _show(value: Any, unit: str) -> str:

@@ -45,7 +45,11 @@ from tactile.estimators.loading import flat_face_possible
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
 from tactile.estimators.neural.config import grasp_input_shapes
 from tactile.estimators.neural.data import prepare_grasp, prepare_stored
-from tactile.estimators.neural.envelope import ENVELOPE_HINT, CalibrationEnvelope
+from tactile.estimators.neural.envelope import (
+    ENVELOPE_HINT,
+    ENVELOPE_PHYSICS_FAILED_HINT,
+    CalibrationEnvelope,
+)
 from tactile.estimators.neural.inputs import GraspInputs
 from tactile.estimators.neural.limits import PhysicsLimits, physics_limits
 from tactile.estimators.neural.ood import REFUSE_SCORE, OodReference, widen_factor
@@ -446,7 +450,7 @@ class HybridEstimator(NeuralEstimator):
                 hint=(
                     missing_input_hint(calibration)
                     if net.ood_reason is not None
-                    else ENVELOPE_HINT
+                    else ENVELOPE_PHYSICS_FAILED_HINT
                     if outside is not None
                     else "check the grasp (contact, force, calibration); retrain with a "
                     "simulated rig like this one"

@@ -96,6 +96,9 @@ def test_a_checkpoint_without_an_envelope_gets_the_simulators_rig_ranges() -> No
         (3.0, 3.0e6, "gel modulus 3000 kPa is outside the 150–600 kPa"),
         (1.3, 2.5e5, "gel thickness 1.30 mm is outside the 1.50–4.00 mm"),
         (3.0, 1.0e5, "gel modulus 100 kPa is outside the 150–600 kPa"),
+        # review25: the message states the range the margin allows, not "± 15 %"
+        (3.0, 1.3e5, "(130.4–690 kPa allowed with the measurement margin)"),
+        (4.2, 2.5e5, "(1.40–4.10 mm allowed with the measurement margin)"),
     ],
 )
 def test_a_measured_gel_outside_neural_refuses_hybrid_answers_physics(
@@ -279,3 +282,18 @@ def test_the_shipped_model_gets_the_derived_envelope() -> None:
     geometry = loaded.normalization
     i = GEOMETRY_CHANNELS.index("rig_gel_thickness")
     assert (geometry.mean["geometry"][i], geometry.std["geometry"][i]) == (3.0, 1.0)
+
+
+def test_the_hybrid_whose_physics_fails_outside_does_not_point_to_itself() -> None:
+    """review25 (M3): outside the envelope with the physics failed too, the hybrid's hint does
+    not say that the hybrid answers with the physics; it names the retraining route."""
+    loaded = _tiny_model()
+    grasp, feats = disk_grasp(20, modulus_pa=1e5)
+    cal = _measured(6.0, 2.5e5)
+    hybrid = HybridEstimator(loaded)
+    inputs, _, _ = prepare_grasp(grasp, loaded.config, calibration=cal, features=feats)
+    with pytest.raises(EstimatorError, match="analytical estimate failed") as exc:
+        hybrid._predict(inputs, feats, None, grasp.meta, cal)
+    hint = exc.value.hint or ""
+    assert "physics failed on this grasp too" in hint and "RigRanges" in hint
+    assert "answers with it too" not in hint
