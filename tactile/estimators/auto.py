@@ -35,6 +35,16 @@ measured) and the bound is lowered to
   "stiffer than the gel" stands (the flag never changes), its number above the gel is not
   claimed (those steel bounds fall from 0.85-8.9 MPa to the 200 kPa gel).
 
+**A given-geometry point checked by the blind physics** (given36, issues 11/12). When the chosen
+given-geometry estimator answers a two-sided point, ``blind`` reads the same grasp too; where blind
+answers only a lower bound (it finds no deformation of the object it can resolve: the closure
+and the imprint are those of an object at least this stiff, any shape and material), ``auto``
+answers blind's bound (:func:`point_checked_by_blind`). The given-geometry point rests on the
+calibration's gel: with a gel stiffer than calibrated (the randomised simulated rigs: 3-11x),
+the excess gel deformation is read as the object's, and rigid boxes, cylinder ends and rods were
+answered 100-250 kPa (sim_test 13 of 35 rigid objects, f2811 57 of 147). A bound from blind is
+built to hold for any shape and material; the given point stays in ``details["given_point_pa"]``.
+
 Lowering a bound never makes it false. The given bound stays in ``details["given_bound_pa"]``,
 the cap in ``details["blind_cap_pa"]``. Measured in BENCHMARKS.md ("Given geometry: bounds checked
 by the blind physics"; "Given geometry: capped at blind's bound, never below the gel").
@@ -80,6 +90,8 @@ class AutoEstimator(AnalyticalEstimator):
     """Dispatch on shape (see the module docstring)."""
 
     name: str = "auto"
+    #: check a given-geometry two-sided point with blind (:func:`point_checked_by_blind`)
+    check_points: bool = True
 
     def image_frames(self, meta: GraspMetadata) -> int | None:
         """The chosen estimator's frames; with the geometry given, at least blind's, which
@@ -102,11 +114,15 @@ class AutoEstimator(AnalyticalEstimator):
             flags.add(Flag.SHAPE_ASSUMED)
         details = dict(est.details, auto_chose=inner.name)
         est = dataclasses.replace(est, estimator=self.name, flags=frozenset(flags), details=details)
-        if est.lower_bound_only and not isinstance(inner, BlindEstimator):
-            est = checked_by_blind(
+        if isinstance(inner, BlindEstimator):
+            return est
+        if est.lower_bound_only:
+            return checked_by_blind(
                 est, features, meta=meta, calibration=calibration, flat=inner.name == "elastic"
             )
-        return est
+        if not self.check_points:
+            return est
+        return point_checked_by_blind(est, features, meta=meta, calibration=calibration)
 
 
 def checked_by_blind(
@@ -172,3 +188,52 @@ def checked_by_blind(
         details=details,
     )
     return with_bound_flag(capped, calibration.gel_modulus_pa)
+
+
+def point_checked_by_blind(
+    estimate: ModulusEstimate,
+    features: GraspFeatures,
+    *,
+    meta: GraspMetadata,
+    calibration: SensorCalibration,
+) -> ModulusEstimate:
+    """A given-geometry two-sided point, or blind's answer on the same grasp when blind reads
+    only a lower bound (module docstring). Unchanged when blind answers a point or cannot read
+    the grasp (noted in ``details``), and when ``estimate`` is no given-geometry point (a bound,
+    or blind's own answer, or checked already)."""
+    chose = estimate.details.get("auto_chose")
+    if (
+        estimate.lower_bound_only
+        or chose in (None, "blind")
+        or "blind_lower_bound_only" in estimate.details
+        or "blind_check" in estimate.details
+    ):
+        return estimate
+    try:
+        blind = BlindEstimator().estimate_features(features, meta=meta, calibration=calibration)
+    except TactileError as exc:
+        details = dict(estimate.details, blind_check=f"unavailable: {exc.message}")
+        return dataclasses.replace(estimate, details=details)
+    if not blind.lower_bound_only:
+        details = dict(estimate.details, blind_lower_bound_only=False)
+        return dataclasses.replace(estimate, details=details)
+    note = (
+        f"the given geometry's point ({estimate.modulus_pa:.3g} Pa) is not confirmed by the "
+        f"blind physics, which resolves no deformation of the object: answered with its "
+        f"bound ({blind.modulus_pa:.3g} Pa)"
+    )
+    details = dict(
+        blind.details,
+        auto_chose=estimate.details.get("auto_chose"),
+        bound_from="blind",
+        blind_lower_bound_only=True,
+        given_point_pa=estimate.modulus_pa,
+        given_interval_95_pa=estimate.interval_95_pa,
+    )
+    details["note"] = f"{details['note']}; {note}" if details.get("note") else note
+    flags = set(blind.flags)
+    if Flag.SHAPE_ASSUMED in estimate.flags:
+        flags.add(Flag.SHAPE_ASSUMED)
+    return dataclasses.replace(
+        blind, estimator=estimate.estimator, flags=frozenset(flags), details=details
+    )

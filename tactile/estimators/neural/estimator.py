@@ -39,6 +39,7 @@ import numpy as np
 
 from tactile._paths import artifact_dir
 from tactile.errors import EstimatorError, ModelFileError, NoContactError
+from tactile.estimators.auto import point_checked_by_blind
 from tactile.estimators.base import resolve_calibration
 from tactile.estimators.elastic import pad_area_mm2
 from tactile.estimators.loading import flat_face_possible
@@ -439,6 +440,12 @@ class HybridEstimator(NeuralEstimator):
             net = self.network_answer(inputs, meta)
         outside = self.envelope.reason(calibration)
         if outside is None and net.ood_score <= self.gate_ood_score:
+            if analytical is not None:
+                # a given-geometry point stands only where blind, on the same grasp, answers a
+                # point too; else blind's bound is the physics (given36, docs/network.md)
+                analytical = point_checked_by_blind(
+                    analytical, feats, meta=meta, calibration=calibration
+                )
             # the network's answer is reused, not computed a second time (issue 12)
             return super()._predict(inputs, feats, analytical, meta, calibration, net)
         reasons = [r for r in (net.ood_reason, outside) if r is not None]
@@ -558,10 +565,12 @@ def _grasp_limits(
 
 def blind_bound(estimate: ModulusEstimate | None) -> float:
     """The lower bound of a blind physics answer that is only a bound (``auto`` choosing
-    ``blind``, or ``blind`` itself), else 0."""
+    ``blind``, ``auto`` answering blind's bound over a given-geometry point, or ``blind``
+    itself), else 0."""
     if estimate is None or not estimate.lower_bound_only:
         return 0.0
-    if "blind" not in (estimate.estimator, estimate.details.get("auto_chose")):
+    chose = (estimate.estimator, estimate.details.get("auto_chose"))
+    if "blind" not in chose and estimate.details.get("bound_from") != "blind":
         return 0.0
     return float(estimate.modulus_pa)
 

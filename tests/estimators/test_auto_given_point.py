@@ -1,0 +1,109 @@
+"""Issues 11/12 (given36): a given-geometry two-sided point stands only where blind, on the same
+grasp, answers a point too (:func:`tactile.estimators.auto.point_checked_by_blind`;
+benchmarks/results/given36_prereg.md).
+
+The rig is sim_test's ``hard_box_0019`` rig (a 444 kPa gel, 8x the 54.7 kPa its calibration
+assumes): with the box's shape given, ``elastic`` reads the excess gel deformation as the
+object's and main answered a steel box 190 kPa (a point); blind reads only a bound flagged
+stiffer than the gel. A 300 kPa rubber box on the same rig, which blind resolves, keeps its
+point.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from blind_helpers import grasp_on_drawn_rig
+
+from tactile.estimators import get_estimator
+from tactile.estimators.auto import AutoEstimator
+from tactile.sim import SimObject
+from tactile.sim.rigs import RigDraw
+from tactile.types import Flag
+
+#: sim_test's hard_box_0019 rig (its grasp's ``extra["rig_*"]``)
+RIG = RigDraw(
+    gel_modulus_pa=444061.27657574875, gel_thickness_mm=3.971993010997473,
+    gel_max_strain=0.8881733177137807, rig_compliance_mm_per_n=0.2719071807273756,
+    width_offset_mm=0.39097363424993903, width_update_period_s=0.0745670724461875,
+    width_resolution_mm=0.01607933471326171, width_latency_s=0.15750982893216103,
+    motion_force_n_per_mm=0.0, close_speed_mm_s=19.670864969685795,
+    force_target_n=20.72762036191517, image_gain=0.9505966668891822,
+    ambient_scale=1.0391932964078665, raw_shift_scale=0.6137704096050559,
+    contact_texture_scale=1.1371675445613505, pose_offset_px=(-1.396, 0.654),
+    offset_jitter_mm=3.0,
+)  # fmt: skip
+
+
+def _box(modulus_pa: float, material: str) -> SimObject:
+    return SimObject(
+        shape="box", modulus_pa=modulus_pa, poisson=0.254, name=f"{material}_box",
+        material=material, size_mm=(66.6, 13.0, 33.5),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def steel_grasp():  # type: ignore[no-untyped-def]
+    return grasp_on_drawn_rig(_box(1.97e11, "hard"), RIG, 1)[1]
+
+
+def test_a_rigid_box_of_given_geometry_is_answered_with_blinds_bound(steel_grasp) -> None:  # type: ignore[no-untyped-def]
+    assert steel_grasp.meta.shape == "box"  # the geometry is given
+    given = AutoEstimator(check_points=False).estimate(steel_grasp)
+    assert not given.lower_bound_only  # the given physics alone: a point (main's answer)
+    assert given.modulus_pa < 1e6  # ... five decades below the steel
+    blind = get_estimator("blind").estimate(steel_grasp)
+    assert blind.lower_bound_only and Flag.STIFFER_THAN_GEL in blind.flags
+    est = get_estimator("auto").estimate(steel_grasp)
+    assert est.lower_bound_only and est.estimator == "auto"
+    assert est.modulus_pa == blind.modulus_pa and est.interval_95_pa == blind.interval_95_pa
+    assert math.isinf(est.interval_95_pa[1]) and Flag.STIFFER_THAN_GEL in est.flags
+    assert est.details["auto_chose"] == "elastic" and est.details["bound_from"] == "blind"
+    assert est.details["given_point_pa"] == given.modulus_pa
+    assert "not confirmed by the blind physics" in str(est.details["note"])
+
+
+@pytest.mark.parametrize("auto_checks", [True, False])
+def test_the_hybrid_answers_the_rigid_box_with_a_bound(
+    steel_grasp,  # type: ignore[no-untyped-def]
+    auto_checks: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The shipped model with the shape given: a bound, whether ``auto`` checked its point or
+    the hybrid did (``auto``'s own check off)."""
+    pytest.importorskip("torch")
+    from tactile.estimators.neural.estimator import HybridEstimator
+
+    monkeypatch.setattr(AutoEstimator.__init__, "__defaults__", ("auto", auto_checks))
+    assert AutoEstimator().check_points is auto_checks
+    est = HybridEstimator().estimate(steel_grasp)
+    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
+    assert est.modulus_pa <= steel_grasp.meta.label_modulus_pa
+
+
+def test_a_soft_box_blind_resolves_keeps_its_point() -> None:
+    _, grasp = grasp_on_drawn_rig(_box(3e5, "rubber"), RIG, 1)
+    est = get_estimator("auto").estimate(grasp)
+    unchecked = AutoEstimator(check_points=False).estimate(grasp)
+    assert not est.lower_bound_only and est.details["auto_chose"] == "elastic"
+    assert est.details["blind_lower_bound_only"] is False  # blind resolves it too
+    assert est.modulus_pa == unchecked.modulus_pa  # the given point, unchanged
+    assert est.interval_95_pa == unchecked.interval_95_pa and est.flags == unchecked.flags
+    assert abs(est.log10_modulus - math.log10(3e5)) < 1.0
+
+
+def test_a_given_bound_and_blinds_own_answer_are_not_point_checked() -> None:
+    from tactile.estimators.auto import point_checked_by_blind
+    from tactile.types import ModulusEstimate
+
+    bound = ModulusEstimate(
+        modulus_pa=1e6, interval_68_pa=(1e6, math.inf), interval_95_pa=(1e6, math.inf),
+        estimator="auto", lower_bound_only=True, details={"auto_chose": "elastic"},
+    )  # fmt: skip
+    blinds = ModulusEstimate(
+        modulus_pa=1e5, interval_68_pa=(5e4, 2e5), interval_95_pa=(2e4, 4e5),
+        estimator="auto", details={"auto_chose": "blind"},
+    )  # fmt: skip
+    for est in (bound, blinds):
+        assert point_checked_by_blind(est, None, meta=None, calibration=None) is est  # type: ignore[arg-type]
