@@ -35,19 +35,23 @@ measured) and the bound is lowered to
   "stiffer than the gel" stands (the flag never changes), its number above the gel is not
   claimed (those steel bounds fall from 0.85-8.9 MPa to the 200 kPa gel).
 
-**A given-geometry point checked by the blind physics** (given36, issues 11/12). When the chosen
-given-geometry estimator answers a two-sided point, ``blind`` reads the same grasp too; where blind
-answers only a lower bound (it finds no deformation of the object it can resolve: the closure
-and the imprint are those of an object at least this stiff, any shape and material), ``auto``
-answers blind's bound (:func:`point_checked_by_blind`). The given-geometry point rests on the
-calibration's gel: with a gel stiffer than calibrated (the randomised simulated rigs: 3-11x),
-the excess gel deformation is read as the object's, and rigid boxes, cylinder ends and rods were
-answered 100-250 kPa (sim_test 13 of 35 rigid objects, f2811 57 of 147). A bound from blind is
-built to hold for any shape and material; the given point stays in ``details["given_point_pa"]``.
-
 Lowering a bound never makes it false. The given bound stays in ``details["given_bound_pa"]``,
 the cap in ``details["blind_cap_pa"]``. Measured in BENCHMARKS.md ("Given geometry: bounds checked
 by the blind physics"; "Given geometry: capped at blind's bound, never below the gel").
+
+**A given-geometry point checked by the blind physics** (given36, issues 11/12; opt-in,
+``AutoEstimator(check_points=True)``, not the default). When the chosen given-geometry estimator
+answers a two-sided point, ``blind`` reads the same grasp too; where blind answers only a lower
+bound (it resolves no deformation of the object: the closure and the imprint are those of an
+object at least this stiff, any shape and material), ``auto`` answers blind's bound
+(:func:`point_checked_by_blind`; the given point in ``details["given_point_pa"]``). Why it was
+tried: the given-geometry point rests on the calibration's gel; with a gel stiffer than calibrated
+(the randomised simulated rigs: 3-11x) the excess gel deformation is read as the object's, and
+rigid boxes, cylinder ends and rods are answered 100 kPa-1 MPa (f3308: 45 of 153 rigid objects).
+Why it is off: blind's reading cannot tell those from soft foams, gels and rubbers below the
+limit that the given point answers correctly, and the pre-registered test (fresh file f3308)
+cut the rigid points 45 → 5 but lost 4 of 41 hits below the limit (allowed: none of 69).
+BENCHMARKS.md "Given geometry: a point checked by blind" (given36).
 """
 
 from __future__ import annotations
@@ -90,8 +94,9 @@ class AutoEstimator(AnalyticalEstimator):
     """Dispatch on shape (see the module docstring)."""
 
     name: str = "auto"
-    #: check a given-geometry two-sided point with blind (:func:`point_checked_by_blind`)
-    check_points: bool = True
+    #: check a given-geometry two-sided point with blind (:func:`point_checked_by_blind`);
+    #: off by default: it failed its pre-registered test (module docstring)
+    check_points: bool = False
 
     def image_frames(self, meta: GraspMetadata) -> int | None:
         """The chosen estimator's frames; with the geometry given, at least blind's, which

@@ -1,6 +1,9 @@
-"""Issues 11/12 (given36): a given-geometry two-sided point stands only where blind, on the same
-grasp, answers a point too (:func:`tactile.estimators.auto.point_checked_by_blind`;
-benchmarks/results/given36_prereg.md).
+"""Issues 11/12 (given36): with the check on, a given-geometry two-sided point stands only where
+blind, on the same grasp, answers a point too
+(:func:`tactile.estimators.auto.point_checked_by_blind`; benchmarks/results/given36_prereg.md).
+The check failed its pre-registered test (it loses hits below the limit) and is opt-in:
+``AutoEstimator(check_points=True)``, ``HybridEstimator(check_given_points=True)``; the defaults
+answer as before.
 
 The rig is sim_test's ``hard_box_0019`` rig (a 444 kPa gel, 8x the 54.7 kPa its calibration
 assumes): with the box's shape given, ``elastic`` reads the excess gel deformation as the
@@ -50,12 +53,13 @@ def steel_grasp():  # type: ignore[no-untyped-def]
 
 def test_a_rigid_box_of_given_geometry_is_answered_with_blinds_bound(steel_grasp) -> None:  # type: ignore[no-untyped-def]
     assert steel_grasp.meta.shape == "box"  # the geometry is given
-    given = AutoEstimator(check_points=False).estimate(steel_grasp)
-    assert not given.lower_bound_only  # the given physics alone: a point (main's answer)
+    given = get_estimator("auto").estimate(steel_grasp)  # the default: no check
+    assert not given.lower_bound_only  # the given physics alone: a point
     assert given.modulus_pa < 1e6  # ... five decades below the steel
+    assert "blind_lower_bound_only" not in given.details  # blind was not run
     blind = get_estimator("blind").estimate(steel_grasp)
     assert blind.lower_bound_only and Flag.STIFFER_THAN_GEL in blind.flags
-    est = get_estimator("auto").estimate(steel_grasp)
+    est = AutoEstimator(check_points=True).estimate(steel_grasp)
     assert est.lower_bound_only and est.estimator == "auto"
     assert est.modulus_pa == blind.modulus_pa and est.interval_95_pa == blind.interval_95_pa
     assert math.isinf(est.interval_95_pa[1]) and Flag.STIFFER_THAN_GEL in est.flags
@@ -65,27 +69,29 @@ def test_a_rigid_box_of_given_geometry_is_answered_with_blinds_bound(steel_grasp
 
 
 @pytest.mark.parametrize("auto_checks", [True, False])
-def test_the_hybrid_answers_the_rigid_box_with_a_bound(
+def test_the_hybrid_with_the_check_answers_the_rigid_box_with_a_bound(
     steel_grasp,  # type: ignore[no-untyped-def]
     auto_checks: bool,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The shipped model with the shape given: a bound, whether ``auto`` checked its point or
-    the hybrid did (``auto``'s own check off)."""
+    """The shipped model with the shape given and the hybrid's check on: a bound, whether
+    ``auto`` checked its point already or not. The default hybrid answers a point (main's
+    answer, the limitation the check addresses)."""
     pytest.importorskip("torch")
     from tactile.estimators.neural.estimator import HybridEstimator
 
+    assert not HybridEstimator().estimate(steel_grasp).lower_bound_only  # the default
     monkeypatch.setattr(AutoEstimator.__init__, "__defaults__", ("auto", auto_checks))
     assert AutoEstimator().check_points is auto_checks
-    est = HybridEstimator().estimate(steel_grasp)
+    est = HybridEstimator(check_given_points=True).estimate(steel_grasp)
     assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
     assert est.modulus_pa <= steel_grasp.meta.label_modulus_pa
 
 
 def test_a_soft_box_blind_resolves_keeps_its_point() -> None:
     _, grasp = grasp_on_drawn_rig(_box(3e5, "rubber"), RIG, 1)
-    est = get_estimator("auto").estimate(grasp)
-    unchecked = AutoEstimator(check_points=False).estimate(grasp)
+    est = AutoEstimator(check_points=True).estimate(grasp)
+    unchecked = get_estimator("auto").estimate(grasp)
     assert not est.lower_bound_only and est.details["auto_chose"] == "elastic"
     assert est.details["blind_lower_bound_only"] is False  # blind resolves it too
     assert est.modulus_pa == unchecked.modulus_pa  # the given point, unchanged

@@ -418,6 +418,7 @@ class HybridEstimator(NeuralEstimator):
         model: str | Path | LoadedModel = "default",
         *,
         gate_ood_score: float | None = None,
+        check_given_points: bool = False,
         **options: object,
     ) -> None:
         options.pop("analytical", None)
@@ -425,6 +426,10 @@ class HybridEstimator(NeuralEstimator):
         self.analytical = "auto"
         #: above this OOD score the physics answers alone
         self.gate_ood_score = REFUSE_SCORE if gate_ood_score is None else gate_ood_score
+        #: check a given-geometry point of the physics with blind before combining
+        #: (:func:`~tactile.estimators.auto.point_checked_by_blind`; measured by given36, not
+        #: the default: docs/network.md "Hybrid")
+        self.check_given_points = check_given_points
 
     def _predict(
         self,
@@ -440,9 +445,9 @@ class HybridEstimator(NeuralEstimator):
             net = self.network_answer(inputs, meta)
         outside = self.envelope.reason(calibration)
         if outside is None and net.ood_score <= self.gate_ood_score:
-            if analytical is not None:
+            if analytical is not None and self.check_given_points:
                 # a given-geometry point stands only where blind, on the same grasp, answers a
-                # point too; else blind's bound is the physics (given36, docs/network.md)
+                # point too; else blind's bound is the physics (given36, opt-in: docs/network.md)
                 analytical = point_checked_by_blind(
                     analytical, feats, meta=meta, calibration=calibration
                 )
