@@ -70,7 +70,10 @@ def score_model(reader: GraspReader, model: str, cal_gel: dict[str, float]) -> d
     net_scored = [o for o in net_objs if not o["refused"]]
     _, net_hits = _below_hits(net_objs)
     misses = [
-        {k: o.get(k) for k in ("object", "label", "log10", "flagged", "limit_log10", "source")}
+        {
+            k: o.get(k)
+            for k in ("object", "label", "log10", "flagged", "limit_log10", "net_mu", "source")
+        }
         for o in hyb_objs
         if not o["refused"]
         and o["below_limit"]
