@@ -396,6 +396,16 @@ def build_dataset(
             "build_dataset(meta_of=...) needs a cache_tag naming that view of the metadata",
             hint='e.g. cache_tag="blind", so its inputs are cached apart from the stored view',
         )
+    seen: dict[str, Path] = {}
+    for p in paths:  # review25 (F1): grasps are named "<file name>#<grasp id>"
+        path = Path(p)
+        if path.name in seen:
+            raise ConfigError(
+                f"two datasets are named {path.name!r}: {seen[path.name]} and {path}",
+                hint="rename one of them (or pass each file once): the prepared dataset names "
+                "each grasp '<file name>#<grasp id>', so their grasps would be mixed up",
+            )
+        seen[path.name] = path
     parts = []
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     for p in paths:

@@ -297,3 +297,21 @@ def test_the_hybrid_whose_physics_fails_outside_does_not_point_to_itself() -> No
     hint = exc.value.hint or ""
     assert "physics failed on this grasp too" in hint and "RigRanges" in hint
     assert "answers with it too" not in hint
+
+
+def test_two_training_files_of_the_same_name_are_refused(tmp_path: Path) -> None:
+    """review25 (F1): the prepared dataset names grasps '<file name>#<grasp id>', so two files
+    of the same name in different folders would mix their grasps (and the envelope would read
+    one file's gels for the other's): refused before anything is prepared, naming both."""
+    from tactile.errors import ConfigError
+    from tactile.estimators.neural.config import MultiTowerConfig
+    from tactile.estimators.neural.data import build_dataset
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "grasps.h5").write_bytes(b"")  # never opened
+    paths = [tmp_path / "a" / "grasps.h5", tmp_path / "b" / "grasps.h5"]
+    with pytest.raises(ConfigError, match=r"two datasets are named 'grasps\.h5'") as exc:
+        build_dataset(paths, MultiTowerConfig(), use_cache=False, progress=False)
+    assert str(paths[0]) in exc.value.message and str(paths[1]) in exc.value.message
+    assert exc.value.hint is not None and "rename" in exc.value.hint
