@@ -200,7 +200,7 @@ def format_simulated_truth(block: Mapping[str, Any], *, name: str = "estimate") 
         f"{hits} of {below} ({share:.1%})" if hits is not None and share is not None else "n/a"
     )
     rows = (
-        ("objects scored (refused)", f"{block['objects']} ({block.get('refused')})"),
+        ("objects (of them refused)", f"{block['objects']} ({block.get('refused')})"),
         ("below the grasp's limit: points within a decade", below_cell),
         (
             "correct vs the rig's gel (point in a decade or true bound >=10x rig gel)",
@@ -219,8 +219,9 @@ def format_simulated_truth(block: Mapping[str, Any], *, name: str = "estimate") 
     )
     width = max(len(label) for label, _ in rows)
     lines = [
-        f"simulated truth, {name} (BENCHMARKS.md's criteria: each rig's true gel, the "
-        "network's resolvable limits)",
+        f"simulated truth, {name} (BENCHMARKS.md's issue-11 criteria, as "
+        "score_rigid_points.py counts them: each rig's true gel, the network's resolvable "
+        "limits)",
         *(f"  {label:<{width}}  {cell}" for label, cell in rows),
         f"  limits from: {block.get('limits_from')}",
     ]
