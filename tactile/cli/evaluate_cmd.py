@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
         description=(
             "Estimate every grasp at PATH (grasp file/directory, or a folder of reference "
             "recordings), combine grasps per object (median), and print the per-object table "
-            "and summary metrics beside a constant-prediction baseline."
+            "and summary metrics beside a constant-prediction baseline; on simulated grasps also "
+            "BENCHMARKS.md's simulated-truth counts (each rig's true gel: docs/evaluation.md, "
+            '"Which gel").'
         ),
     )
     p.add_argument("path", type=Path, help="grasp file or folder")

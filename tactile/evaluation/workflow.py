@@ -161,7 +161,7 @@ def evaluate_dataset(
             f"no grasp at {path} could be estimated and labelled "
             f"({len(failed)} failed, {len(unlabelled)} without a label)"
             + (f"; the first failure ({first.grasp_id}): {first.error}" if first else ""),
-            hint="see the failure above and `tactile estimate` on the data"
+            hint="`tactile estimate` on the data gives every grasp's reason"
             if failed and not unlabelled
             else "check the label table's object names and `tactile estimate` on the data"
             if table is not None
