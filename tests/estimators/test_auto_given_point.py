@@ -113,3 +113,71 @@ def test_a_given_bound_and_blinds_own_answer_are_not_point_checked() -> None:
     )  # fmt: skip
     for est in (bound, blinds):
         assert point_checked_by_blind(est, None, meta=None, calibration=None) is est  # type: ignore[arg-type]
+
+
+# given37: the check on flagged bounds only (AutoEstimator(check_points="flagged"))
+
+
+def test_flagged_only_checks_a_point_where_blinds_bound_is_flagged_stiffer(steel_grasp) -> None:  # type: ignore[no-untyped-def]
+    every = AutoEstimator(check_points=True).estimate(steel_grasp)
+    flagged = AutoEstimator(check_points="flagged").estimate(steel_grasp)
+    assert flagged.lower_bound_only and Flag.STIFFER_THAN_GEL in flagged.flags
+    assert flagged.modulus_pa == every.modulus_pa
+    assert flagged.interval_95_pa == every.interval_95_pa
+    assert flagged.details["bound_from"] == "blind"
+
+
+def test_flagged_only_keeps_the_point_where_blinds_bound_is_weak(
+    steel_grasp,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blind reads only an unresolved bound below the gel (as on soft objects near a stiffer rig
+    gel): the flagged-only check keeps the given point, the full check answers the bound."""
+    import dataclasses
+
+    from tactile.estimators.blind import BlindEstimator
+
+    real = BlindEstimator.estimate_features
+
+    def weak(self, features, *, meta, calibration):  # type: ignore[no-untyped-def]
+        est = real(self, features, meta=meta, calibration=calibration)
+        flags = (est.flags - {Flag.STIFFER_THAN_GEL}) | {Flag.UNRESOLVED}
+        return dataclasses.replace(
+            est,
+            modulus_pa=1e4,
+            interval_68_pa=(1e4, math.inf),
+            interval_95_pa=(1e4, math.inf),
+            flags=frozenset(flags),
+        )
+
+    monkeypatch.setattr(BlindEstimator, "estimate_features", weak)
+    unchecked = AutoEstimator().estimate(steel_grasp)
+    kept = AutoEstimator(check_points="flagged").estimate(steel_grasp)
+    assert not kept.lower_bound_only and kept.modulus_pa == unchecked.modulus_pa
+    assert kept.interval_95_pa == unchecked.interval_95_pa and kept.flags == unchecked.flags
+    assert kept.details["blind_lower_bound_only"] is True
+    assert kept.details["blind_stiffer_than_gel"] is False
+    every = AutoEstimator(check_points=True).estimate(steel_grasp)
+    assert every.lower_bound_only and every.modulus_pa == 1e4
+
+
+def test_check_points_rejects_an_unknown_option() -> None:
+    from tactile.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="check_points"):
+        AutoEstimator(check_points="weak")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("auto_checks", [True, False, "flagged"])
+def test_the_networks_physics_is_auto_unchecked_whatever_autos_default(
+    auto_checks: bool | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The network's analytical input and the hybrid's physics do not follow ``auto``'s
+    default (the hybrid checks its physics itself, ``check_given_points``)."""
+    from tactile.estimators.neural.data import analytical_estimator
+
+    monkeypatch.setattr(AutoEstimator.__init__, "__defaults__", ("auto", auto_checks))
+    assert AutoEstimator().check_points == auto_checks
+    est = analytical_estimator("auto")
+    assert isinstance(est, AutoEstimator) and est.check_points is False
+    assert analytical_estimator("hertz").name == "hertz"
