@@ -3,9 +3,9 @@ pre-registered test's "variant" runs do (benchmarks/results/given37_prereg.md).
 
     python benchmarks/given37_variants.py {auto-flagged,hybrid-checked} TACTILE-ARGS...
 
-``auto-flagged``: the name ``auto`` means ``AutoEstimator(check_points="flagged")`` (variant A':
+``auto-flagged``: the name ``auto`` means ``AutoEstimator(check_points="flagged")`` (variant A',
 a given point is checked only where blind's bound on the same grasp is flagged
-``stiffer_than_gel``); ``hybrid-checked``: ``hybrid`` means
+``stiffer_than_gel``; ``auto``'s default since it passed); ``hybrid-checked``: ``hybrid`` means
 ``HybridEstimator(check_given_points=True)`` (variant H: given36's check as it is). Everything
 else is the CLI unchanged; the hybrid's physics is ``auto`` unchecked either way
 (``tactile.estimators.neural.data.analytical_estimator``).
