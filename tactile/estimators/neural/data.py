@@ -33,6 +33,7 @@ from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:
+    from tactile.estimators.base import Estimator
     from tactile.io import GraspReader
     from tactile.io.reader import GraspSignals
     from tactile.processing.loading import LoadingPhase
@@ -129,6 +130,18 @@ def object_key(path: Path, grasp: _HasMeta) -> str:
     return grasp.meta.object_id
 
 
+def analytical_estimator(name: str) -> Estimator:
+    """The analytical estimator whose answer the network reads and the hybrid combines, by name:
+    ``auto`` without its given-geometry point check (``AutoEstimator.check_points``, given36/37),
+    whatever that option's default, so the network's inputs and the hybrid's physics do not
+    change with it (the hybrid checks its physics itself: ``check_given_points``)."""
+    from tactile.estimators.registry import get_estimator
+
+    if name.strip().lower() == "auto":
+        return get_estimator(name, check_points=False)
+    return get_estimator(name)
+
+
 def prepare_grasp(
     grasp: Grasp,
     config: MultiTowerConfig,
@@ -141,7 +154,6 @@ def prepare_grasp(
     """Features, analytical estimate (None if it fails) and raw network inputs of one grasp
     (``finger_stiffness_n_per_mm``: see :func:`make_inputs`)."""
     from tactile.estimators.base import compute_features
-    from tactile.estimators.registry import get_estimator
     from tactile.sensor import resolve_calibration
 
     cal = resolve_calibration(grasp.meta, calibration)
@@ -149,7 +161,8 @@ def prepare_grasp(
     estimate: ModulusEstimate | None = None
     if analytical:
         try:
-            estimate = get_estimator(analytical).estimate(grasp, features=feats, calibration=cal)
+            est = analytical_estimator(analytical)
+            estimate = est.estimate(grasp, features=feats, calibration=cal)
         except TactileError:
             estimate = None
     inputs = _inputs_of(grasp, feats, estimate, config, cal, finger_stiffness_n_per_mm)
@@ -215,7 +228,6 @@ def prepare_stored(
     the reference. ``signals``: already read; ``meta``: replaces the stored metadata (e.g. with
     shape and radius from a label table). Returns the metadata used."""
     from tactile.estimators.base import AnalyticalEstimator, with_pad_area
-    from tactile.estimators.registry import get_estimator
     from tactile.processing.features import FrameSource, extract_features_from
     from tactile.sensor import resolve_calibration
 
@@ -239,7 +251,7 @@ def prepare_stored(
     feats = extract_features_from(signals, source, cal, measure_frames=network_frames)
     estimate: ModulusEstimate | None = None
     if analytical:
-        est = get_estimator(analytical)
+        est = analytical_estimator(analytical)
         try:
             if isinstance(est, AnalyticalEstimator):
                 estimate = est.estimate_features(feats, meta=signals.meta, calibration=cal)

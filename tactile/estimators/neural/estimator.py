@@ -427,8 +427,10 @@ class HybridEstimator(NeuralEstimator):
         #: above this OOD score the physics answers alone
         self.gate_ood_score = REFUSE_SCORE if gate_ood_score is None else gate_ood_score
         #: check a given-geometry point of the physics with blind before combining
-        #: (:func:`~tactile.estimators.auto.point_checked_by_blind`; measured by given36, not
-        #: the default: docs/network.md "Hybrid")
+        #: (:func:`~tactile.estimators.auto.point_checked_by_blind`; failed its pre-registered
+        #: tests twice, given36 and given37, so not the default: docs/network.md "Hybrid").
+        #: The physics is ``auto`` without its own check whatever ``auto``'s default
+        #: (:func:`~tactile.estimators.neural.data.analytical_estimator`)
         self.check_given_points = check_given_points
 
     def _predict(
