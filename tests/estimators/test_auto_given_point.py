@@ -71,6 +71,8 @@ def test_a_rigid_box_of_given_geometry_is_answered_with_blinds_bound(steel_grasp
         assert est.details["auto_chose"] == "elastic" and est.details["bound_from"] == "blind"
         assert est.details["given_point_pa"] == given.modulus_pa
         assert "not confirmed by the blind physics" in str(est.details["note"])
+        # the shape was given: blind's "shape assumed" is not carried over (review27)
+        assert Flag.SHAPE_ASSUMED not in est.flags
 
 
 @pytest.mark.parametrize("auto_checks", [True, False])
@@ -174,6 +176,10 @@ def test_check_points_rejects_an_unknown_option() -> None:
 
     with pytest.raises(ConfigError, match="check_points"):
         AutoEstimator(check_points="weak")  # type: ignore[arg-type]
+    # review27: values equal to a bool are not bools (0 once ran the full check)
+    for value in (0, 1, 1.0, None, "True"):
+        with pytest.raises(ConfigError, match="check_points"):
+            AutoEstimator(check_points=value)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("auto_checks", [True, False, "flagged"])

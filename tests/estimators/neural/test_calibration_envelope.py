@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import disk_grasp, tiny_untrained_setup
+from conftest import disk_grasp, synthetic_dataset, tiny_untrained_setup
 
 from tactile.calibration.gel_measured import measured_gel_calibration
 from tactile.errors import CalibrationError, EstimatorError, ModelFileError
@@ -255,8 +255,6 @@ def test_the_envelope_is_read_from_the_training_files(tmp_path: Path) -> None:
 def test_train_network_stores_the_envelope(tmp_path: Path) -> None:
     """A prepared dataset given directly has no files to read the gels from: the stored
     envelope says so (every training grasp of unknown gel), and is read back as such."""
-    from conftest import synthetic_dataset
-
     from tactile.estimators.neural.model import model_config
     from tactile.estimators.neural.train import TrainConfig
     from tactile.estimators.neural.training import TrainingWarning, train_network
