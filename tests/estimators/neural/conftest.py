@@ -16,6 +16,7 @@ from tactile.estimators.neural.config import (
 from tactile.estimators.neural.data import PreparedDataset, prepare_grasp
 from tactile.estimators.neural.inputs import Normalization, stack_inputs
 from tactile.estimators.neural.model import create_model, model_config
+from tactile.sensor import SensorCalibration, get_calibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata
 
 
@@ -115,3 +116,17 @@ def tiny_untrained_model(n_objects: int = 4) -> tuple[LoadedModel, dict[str, np.
     model = create_model(cfg).eval()
     arrays = synthetic_dataset(cfg, n_objects=n_objects).arrays
     return LoadedModel(model=model, config=cfg, normalization=norm), arrays
+
+
+def rig_calibration() -> SensorCalibration:
+    """sim-wedge-v1 (3.0 mm, 200 kPa) with a rigid-press curve (what ``tactile calibrate rig``
+    adds)."""
+    from dataclasses import replace
+
+    return replace(
+        get_calibration("sim-wedge-v1"),
+        calibration_id="sim-wedge-v1+rig-test",
+        rigid_press_closure_mm=(0.8, 1.3, 1.9, 2.4, 2.9),
+        rigid_press_size_mm=42.67,
+        width_step_mm=0.1,
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import disk_grasp, synthetic_dataset, tiny_untrained_setup
+from conftest import disk_grasp, rig_calibration, synthetic_dataset, tiny_untrained_setup
 
 from tactile.calibration.gel_measured import measured_gel_calibration
 from tactile.errors import CalibrationError, EstimatorError, ModelFileError
@@ -31,27 +31,16 @@ from tactile.estimators.neural.inputs import stack_inputs
 from tactile.estimators.neural.model import create_model
 from tactile.estimators.neural.ood import OodReference
 from tactile.io import GraspWriter
-from tactile.sensor import SensorCalibration, get_calibration
+from tactile.sensor import SensorCalibration
 from tactile.sim.rigs import RigRanges
 from tactile.types import GraspMetadata
 
 OUTSIDE_SOURCE = "analytical (calibration outside the network's training rigs)"
 
 
-def _rig_calibration() -> SensorCalibration:
-    """sim-wedge-v1 (3.0 mm, 200 kPa) with a rigid-press curve (``tactile calibrate rig``)."""
-    return replace(
-        get_calibration("sim-wedge-v1"),
-        calibration_id="sim-wedge-v1+rig-test",
-        rigid_press_closure_mm=(0.8, 1.3, 1.9, 2.4, 2.9),
-        rigid_press_size_mm=42.67,
-        width_step_mm=0.1,
-    )
-
-
 def _measured(thickness_mm: float, modulus_pa: float) -> SensorCalibration:
     return measured_gel_calibration(
-        _rig_calibration(),
+        rig_calibration(),
         calibration_id=f"measured-{thickness_mm}-{modulus_pa:g}",
         thickness_mm=thickness_mm,
         coupon_modulus_pa=modulus_pa,
@@ -69,7 +58,7 @@ def _tiny_model(info: dict[str, object] | None = None) -> LoadedModel:
         grasp, feats = disk_grasp(20, modulus_pa=float(e))
         items.append(
             prepare_grasp(
-                grasp, cfg, calibration=_rig_calibration(), analytical=None, features=feats
+                grasp, cfg, calibration=rig_calibration(), analytical=None, features=feats
             )[0]
         )
     arrays = stack_inputs(items)
@@ -139,7 +128,7 @@ def test_a_measured_gel_inside_changes_nothing() -> None:
         a = cls(loaded).estimate(grasp, feats, calibration=inside)
         b = cls(loaded).estimate(grasp, feats, calibration=unmarked)
         assert a == b and "ood_reason" not in a.details
-    base = NeuralEstimator(loaded).estimate(grasp, feats, calibration=_rig_calibration())
+    base = NeuralEstimator(loaded).estimate(grasp, feats, calibration=rig_calibration())
     net = NeuralEstimator(loaded).estimate(grasp, feats, calibration=inside)
     assert net.details["network_log10_mean"] == base.details["network_log10_mean"]
     assert net.details["ood_score"] == base.details["ood_score"]
@@ -152,7 +141,7 @@ def test_a_reference_or_fitted_gel_is_not_compared() -> None:
     """Only a measured gel says what the real gel is; a thick unmarked gel answers as before."""
     loaded = _tiny_model()
     grasp, feats = disk_grasp(20, modulus_pa=1e5)
-    thick = replace(_rig_calibration(), gel_thickness_mm=6.0, gel_modulus_pa=3e6)
+    thick = replace(rig_calibration(), gel_thickness_mm=6.0, gel_modulus_pa=3e6)
     answer = NeuralEstimator(loaded).estimate(grasp, feats, calibration=thick)
     assert "ood_reason" not in answer.details
     assert (
@@ -181,7 +170,7 @@ def test_the_envelope_round_trips_through_a_checkpoint(tmp_path: Path) -> None:
 def test_bad_values_are_refused_clearly(tmp_path: Path) -> None:
     # a NaN thickness never makes a calibration (the measured-gel step and the record refuse it)
     with pytest.raises(CalibrationError, match="gel_thickness_mm"):
-        replace(_rig_calibration(), gel_thickness_mm=math.nan)
+        replace(rig_calibration(), gel_thickness_mm=math.nan)
     with pytest.raises(CalibrationError):
         _measured(math.nan, 2.5e5)
     # one that got past them anyway (built around the checks) is named, not compared
@@ -206,7 +195,7 @@ def test_unknown_training_gels_refuse_a_measured_gel() -> None:
     with pytest.raises(EstimatorError, match="trained on is unknown"):
         NeuralEstimator(loaded).estimate(grasp, feats, calibration=_measured(3.0, 2.5e5))
     # an unmarked calibration answers as before
-    NeuralEstimator(loaded).estimate(grasp, feats, calibration=_rig_calibration())
+    NeuralEstimator(loaded).estimate(grasp, feats, calibration=rig_calibration())
 
 
 def _meta(**extra: float) -> GraspMetadata:
@@ -219,7 +208,7 @@ def test_the_envelope_of_training_grasps() -> None:
         for h, e in ((1.8, 2.0e5), (3.6, 4.5e5), (2.2, 1.7e5))
     ]
     measured = (GraspMetadata(object_id="real"), _measured(2.9, 5.0e5))
-    unknown = (GraspMetadata(object_id="real2"), _rig_calibration())
+    unknown = (GraspMetadata(object_id="real2"), rig_calibration())
     env = envelope_of([*sim, measured, unknown], "test")
     assert env.gel_thickness_mm == (1.8, 3.6)
     assert env.gel_modulus_pa == (1.7e5, 5.0e5)

@@ -4,11 +4,10 @@ without a rigid-press curve on a network trained only on rigs calibrated with on
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import disk_grasp, tiny_untrained_setup
+from conftest import disk_grasp, rig_calibration, tiny_untrained_setup
 
 from tactile.errors import EstimatorError
 from tactile.estimators.neural.checkpoint import LoadedModel
@@ -23,7 +22,7 @@ from tactile.estimators.neural.ood import (
     ood_feature_names,
     ood_features,
 )
-from tactile.sensor import SensorCalibration, get_calibration
+from tactile.sensor import get_calibration
 
 RIG_COLUMNS = [i for i, name in enumerate(ood_feature_names()) if is_rig_feature(name)]
 
@@ -109,17 +108,6 @@ def test_an_older_checkpoint_derives_the_missing_share_from_its_reference_rows()
     np.testing.assert_array_equal(loaded.scores(no_rig), loaded.raw_scores(no_rig) / loaded.scale)
 
 
-def _rig_calibration() -> SensorCalibration:
-    """sim-wedge-v1 with a rigid-press curve (what ``tactile calibrate rig`` adds)."""
-    return replace(
-        get_calibration("sim-wedge-v1"),
-        calibration_id="sim-wedge-v1+rig-test",
-        rigid_press_closure_mm=(0.8, 1.3, 1.9, 2.4, 2.9),
-        rigid_press_size_mm=42.67,
-        width_step_mm=0.1,
-    )
-
-
 def _tiny_model(train_rig: bool) -> LoadedModel:
     """An untrained ``mt-tiny`` network whose OOD reference was fitted on disk grasps made
     with (``train_rig``) or without a rigid-press curve in their calibration."""
@@ -130,7 +118,7 @@ def _tiny_model(train_rig: bool) -> LoadedModel:
 
     torch.manual_seed(0)
     model = create_model(cfg).eval()
-    cal = _rig_calibration() if train_rig else get_calibration("sim-wedge-v1")
+    cal = rig_calibration() if train_rig else get_calibration("sim-wedge-v1")
     items = []
     for e in np.logspace(4, 9, 12):
         grasp, feats = disk_grasp(20, modulus_pa=float(e))
@@ -143,7 +131,7 @@ def _tiny_model(train_rig: bool) -> LoadedModel:
 def test_a_calibration_without_curve_on_a_model_trained_with_curves() -> None:
     loaded = _tiny_model(train_rig=True)
     grasp, feats = disk_grasp(20, modulus_pa=1e5)
-    with_rig = NeuralEstimator(loaded).estimate(grasp, feats, calibration=_rig_calibration())
+    with_rig = NeuralEstimator(loaded).estimate(grasp, feats, calibration=rig_calibration())
     assert math.isfinite(with_rig.details["ood_score"])  # type: ignore[arg-type]
     # the fix names the calibration in use and keeps its gel (review20)
     with pytest.raises(
