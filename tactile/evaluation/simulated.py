@@ -1,10 +1,11 @@
 """Scoring against simulation truth: issue 11's criteria as BENCHMARKS.md counts them.
 
 A simulated grasp knows what a real one cannot: its rig's true gel modulus
-(``meta.extra["true_gel_modulus_pa"]``), which on the randomised rigs is 3-11x stiffer than the
-calibration's. BENCHMARKS.md's simulated tables (``benchmarks/eval_sim_families.py``,
-``benchmarks/score_rigid_points.py``) and ``tactile evaluate`` on such a file (its
-``simulated_truth`` block) count with the functions here, so the two cannot drift apart.
+(``meta.extra["true_gel_modulus_pa"]``, 150-600 kPa on the randomised rigs: 3-11x the 54.7 kPa
+calibration of the benchmark files, docs/evaluation.md "Which gel"). BENCHMARKS.md's simulated
+tables (``benchmarks/eval_sim_families.py``, ``benchmarks/score_rigid_points.py``) and
+``tactile evaluate`` on such a file (its ``simulated_truth`` block) count with the functions
+here, so the two cannot drift apart.
 
 The unit is a *grasp row*, a dict: ``grasp``, ``object``, ``label`` (log10 Pa), ``family``
 (``foam`` / ``linear``), ``material``, ``shape``, ``gel_log10`` (the rig's true gel, None when
