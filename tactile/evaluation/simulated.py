@@ -17,8 +17,8 @@ was estimated, is *refused*). ``limits``: the grasp's resolvable limit in Pa (th
 score every estimator; a grasp without one counts as below its limit).
 
 Per object (:func:`per_object`): flagged when most of its estimated grasps answered a lower
-bound; its answer the median log10 over the grasps that agree with that; its limit the median
-over its grasps. Then
+bound; its answer the median log10 over the grasps that agree with that; its limit, and its rig's
+true gel, the median over its grasps. Then
 
 * **below the limit** (label < limit): the share answered with a point within a decade
   (a bound there counts as wrong) — :func:`summarize`;
@@ -136,7 +136,10 @@ def per_object(rows: list[dict[str, Any]], limits: Mapping[str, float]) -> list[
         ok = [r for r in grs if "log10" in r]
         base = {"object": obj, "label": grs[0]["label"], "family": grs[0]["family"]}
         base["material"] = grs[0]["material"]
-        base["gel_log10"] = grs[0].get("gel_log10")
+        # several grasps on randomised rigs: one rig each, so the object's gel is the median of
+        # its grasps' (review26; a single grasp's exactly)
+        gels = [r["gel_log10"] for r in grs if r.get("gel_log10") is not None]
+        base["gel_log10"] = float(np.median(gels)) if gels else None
         if not ok:
             out.append({**base, "refused": True})
             continue
@@ -263,11 +266,14 @@ def simulated_truth_counts(
     summary = summarize(objs)["all"]
     rig = against_rig_gel(objs) or {}
     stiffer: dict[str, list[bool]] = {}
-    cal: dict[str, float] = {}
+    cal_of: dict[str, list[float]] = {}
     for r in rows:
         if "log10" in r:
             stiffer.setdefault(r["object"], []).append(bool(r["stiffer"]))
-            cal[r["object"]] = calibration_gel_pa[r["grasp"]]
+            cal_of.setdefault(r["object"], []).append(calibration_gel_pa[r["grasp"]])
+    # the calibration gel of an object estimated on several rigs: the median over its estimated
+    # grasps (review26; a single grasp's exactly)
+    cal = {obj: float(np.median(values)) for obj, values in cal_of.items()}
     soft_true = soft_cal = 0
     for o in objs:
         if o["refused"] or not o["flagged"]:

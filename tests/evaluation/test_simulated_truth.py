@@ -198,3 +198,27 @@ def test_when_every_labelled_grasp_fails_the_error_says_why_not_no_labels(
     assert "2 failed, 0 without a label" in exc.value.message
     assert "out of the network's training distribution: test" in exc.value.message
     assert exc.value.hint is not None and "label" not in exc.value.hint
+
+
+def test_an_object_on_several_rigs_takes_the_median_of_its_grasps_gels() -> None:
+    """review26 (F1): with several grasps per object on randomised rigs every grasp has its own
+    rig; the object's true gel (and its calibration gel) is the median of its grasps', not the
+    first (or last) grasp's. Label 10^7.1: rigid against the median gel 10^5.0, not against the
+    first grasp's 10^5.6."""
+    from tactile.evaluation.simulated import per_object, simulated_truth_counts
+
+    rows = [
+        {"grasp": f"g{i}", "object": "box", "label": 7.1, "family": "linear", "material": "hard",
+         "shape": "box", "gel_log10": gel, "log10": 5.5, "flagged": False, "lo68": 5.0,
+         "hi68": 6.0, "stiffer": False}
+        for i, gel in enumerate((5.6, 4.9, 5.0))
+    ]  # fmt: skip
+    (obj,) = per_object(rows, {})
+    assert obj["gel_log10"] == 5.0
+    cal = {"g0": 1e5, "g1": 3e4, "g2": 5e4}
+    counts = simulated_truth_counts(rows, {}, cal)
+    assert counts["rigid_objects"] == 1 and counts["rigid_points"] == 1
+    assert counts["objects_detail"][0]["cal_gel_log10"] == math.log10(5e4)
+    # one grasp: exactly that grasp's
+    (single,) = per_object(rows[:1], {})
+    assert single["gel_log10"] == 5.6
