@@ -3,7 +3,8 @@ grasp (:func:`tactile.estimators.auto.point_checked_by_blind`). ``auto``'s defau
 blind's bound is flagged ``stiffer_than_gel`` (``check_points="flagged"``: given37's
 pre-registered test passed, benchmarks/results/given37.md); the check on every blind bound
 (``check_points=True``, given36) and the hybrid's (``HybridEstimator(check_given_points=True)``)
-failed their tests (they lose hits below the limit) and are opt-in.
+failed their tests (they lose hits below the limit) and are opt-in, as is the hybrid's check on
+flagged bounds only (``check_given_points="flagged"``, given38: it removes too few rigid points).
 
 The rig is sim_test's ``hard_box_0019`` rig (a 444 kPa gel, 8x the 54.7 kPa its calibration
 assumes): with the box's shape given, ``elastic`` reads the excess gel deformation as the

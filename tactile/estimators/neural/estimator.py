@@ -435,8 +435,9 @@ class HybridEstimator(NeuralEstimator):
         #: check a given-geometry point of the physics with blind before combining
         #: (:func:`~tactile.estimators.auto.point_checked_by_blind`): ``True`` wherever blind
         #: reads only a bound (failed its pre-registered tests twice, given36 and given37),
-        #: ``"flagged"`` only where that bound is flagged ``stiffer_than_gel`` (given38),
-        #: ``False`` never (the default: docs/network.md "Hybrid").
+        #: ``"flagged"`` only where that bound is flagged ``stiffer_than_gel`` (failed its
+        #: pre-registered test, given38: too few rigid points removed), ``False`` never (the
+        #: default: docs/network.md "Hybrid").
         #: The physics is ``auto`` without its own check whatever ``auto``'s default
         #: (:func:`~tactile.estimators.neural.data.analytical_estimator`)
         self.check_given_points = check_given_points
