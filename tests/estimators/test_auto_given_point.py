@@ -3,7 +3,8 @@ grasp (:func:`tactile.estimators.auto.point_checked_by_blind`). ``auto``'s defau
 blind's bound is flagged ``stiffer_than_gel`` (``check_points="flagged"``: given37's
 pre-registered test passed, benchmarks/results/given37.md); the check on every blind bound
 (``check_points=True``, given36) and the hybrid's (``HybridEstimator(check_given_points=True)``)
-failed their tests (they lose hits below the limit) and are opt-in.
+failed their tests (they lose hits below the limit) and are opt-in, as is the hybrid's check on
+flagged bounds only (``check_given_points="flagged"``, given38: it removes too few rigid points).
 
 The rig is sim_test's ``hard_box_0019`` rig (a 444 kPa gel, 8x the 54.7 kPa its calibration
 assumes): with the box's shape given, ``elastic`` reads the excess gel deformation as the
@@ -195,3 +196,63 @@ def test_the_networks_physics_is_auto_unchecked_whatever_autos_default(
     est = analytical_estimator("auto")
     assert isinstance(est, AutoEstimator) and est.check_points is False
     assert analytical_estimator("hertz").name == "hertz"
+
+
+# given38: the hybrid's check on flagged bounds only (HybridEstimator(check_given_points="flagged"))
+
+
+def test_the_hybrids_flagged_check_answers_blinds_flagged_bound(steel_grasp) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("torch")
+    from tactile.estimators.neural.estimator import HybridEstimator
+
+    every = HybridEstimator(check_given_points=True).estimate(steel_grasp)
+    flagged = HybridEstimator(check_given_points="flagged").estimate(steel_grasp)
+    assert flagged.lower_bound_only and Flag.STIFFER_THAN_GEL in flagged.flags
+    assert flagged.modulus_pa == every.modulus_pa
+    assert flagged.interval_95_pa == every.interval_95_pa
+    assert flagged.modulus_pa <= steel_grasp.meta.label_modulus_pa
+
+
+def test_the_hybrids_flagged_check_keeps_the_point_where_blinds_bound_is_weak(
+    steel_grasp,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blind reads only an unresolved bound below the gel: the flagged-only check leaves the
+    physics' given point, so the hybrid answers as without the check."""
+    pytest.importorskip("torch")
+    import dataclasses
+
+    from tactile.estimators.blind import BlindEstimator
+    from tactile.estimators.neural.estimator import HybridEstimator
+
+    real = BlindEstimator.estimate_features
+
+    def weak(self, features, *, meta, calibration):  # type: ignore[no-untyped-def]
+        est = real(self, features, meta=meta, calibration=calibration)
+        flags = (est.flags - {Flag.STIFFER_THAN_GEL}) | {Flag.UNRESOLVED}
+        return dataclasses.replace(
+            est,
+            modulus_pa=1e4,
+            interval_68_pa=(1e4, math.inf),
+            interval_95_pa=(1e4, math.inf),
+            flags=frozenset(flags),
+        )
+
+    monkeypatch.setattr(BlindEstimator, "estimate_features", weak)
+    unchecked = HybridEstimator(check_given_points=False).estimate(steel_grasp)
+    kept = HybridEstimator(check_given_points="flagged").estimate(steel_grasp)
+    assert not kept.lower_bound_only
+    assert kept.modulus_pa == unchecked.modulus_pa
+    assert kept.interval_95_pa == unchecked.interval_95_pa
+    every = HybridEstimator(check_given_points=True).estimate(steel_grasp)
+    assert every.lower_bound_only
+
+
+def test_check_given_points_rejects_an_unknown_option() -> None:
+    pytest.importorskip("torch")
+    from tactile.errors import ConfigError
+    from tactile.estimators.neural.estimator import HybridEstimator
+
+    for value in ("weak", 0, 1, 1.0, None, "True"):
+        with pytest.raises(ConfigError, match="check_given_points"):
+            HybridEstimator(check_given_points=value)  # type: ignore[arg-type]

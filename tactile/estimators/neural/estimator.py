@@ -33,12 +33,12 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from tactile._paths import artifact_dir
-from tactile.errors import EstimatorError, ModelFileError, NoContactError
+from tactile.errors import ConfigError, EstimatorError, ModelFileError, NoContactError
 from tactile.estimators.auto import point_checked_by_blind
 from tactile.estimators.base import resolve_calibration
 from tactile.estimators.elastic import pad_area_mm2
@@ -418,17 +418,26 @@ class HybridEstimator(NeuralEstimator):
         model: str | Path | LoadedModel = "default",
         *,
         gate_ood_score: float | None = None,
-        check_given_points: bool = False,
+        check_given_points: bool | Literal["flagged"] = False,
         **options: object,
     ) -> None:
+        # 0, 1 and 1.0 compare equal to the booleans: only a real bool or "flagged" (as auto's)
+        if not (isinstance(check_given_points, bool) or check_given_points == "flagged"):
+            raise ConfigError(
+                f"check_given_points={check_given_points!r} is not an option",
+                hint="use False, True or 'flagged'",
+            )
         options.pop("analytical", None)
         super().__init__(model, analytical="auto", **options)  # type: ignore[arg-type]
         self.analytical = "auto"
         #: above this OOD score the physics answers alone
         self.gate_ood_score = REFUSE_SCORE if gate_ood_score is None else gate_ood_score
         #: check a given-geometry point of the physics with blind before combining
-        #: (:func:`~tactile.estimators.auto.point_checked_by_blind`; failed its pre-registered
-        #: tests twice, given36 and given37, so not the default: docs/network.md "Hybrid").
+        #: (:func:`~tactile.estimators.auto.point_checked_by_blind`): ``True`` wherever blind
+        #: reads only a bound (failed its pre-registered tests twice, given36 and given37),
+        #: ``"flagged"`` only where that bound is flagged ``stiffer_than_gel`` (failed its
+        #: pre-registered test, given38: too few rigid points removed), ``False`` never (the
+        #: default: docs/network.md "Hybrid").
         #: The physics is ``auto`` without its own check whatever ``auto``'s default
         #: (:func:`~tactile.estimators.neural.data.analytical_estimator`)
         self.check_given_points = check_given_points
@@ -451,7 +460,11 @@ class HybridEstimator(NeuralEstimator):
                 # a given-geometry point stands only where blind, on the same grasp, answers a
                 # point too; else blind's bound is the physics (given36, opt-in: docs/network.md)
                 analytical = point_checked_by_blind(
-                    analytical, feats, meta=meta, calibration=calibration
+                    analytical,
+                    feats,
+                    meta=meta,
+                    calibration=calibration,
+                    flagged_only=self.check_given_points == "flagged",
                 )
             # the network's answer is reused, not computed a second time (issue 12)
             return super()._predict(inputs, feats, analytical, meta, calibration, net)
