@@ -18,7 +18,8 @@ import numpy as np
 
 from tactile.calibration.gel_measured import provenance_after_gel_fit
 from tactile.errors import CalibrationError, TactileError
-from tactile.estimators import AnalyticalEstimator, get_estimator
+from tactile.estimators import AnalyticalEstimator
+from tactile.estimators.auto import estimator_without_point_check
 from tactile.processing import extract_features
 from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures
@@ -55,8 +56,7 @@ def fit_gel_modulus(
 ) -> GelFit:
     """Scan gel moduli in ``bounds_pa`` (log grid) and keep the best for ``estimator``
     (``auto`` without its given-geometry point check, given37, so the fit is what it was)."""
-    auto = estimator.strip().lower() == "auto"
-    est = get_estimator(estimator, check_points=False) if auto else get_estimator(estimator)
+    est = estimator_without_point_check(estimator)
     if not isinstance(est, AnalyticalEstimator):
         raise CalibrationError(
             f"estimator {estimator!r} is not analytical", hint="use e.g. 'hertz' or 'elastic'"

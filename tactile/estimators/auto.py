@@ -68,7 +68,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tactile.errors import ConfigError, TactileError
-from tactile.estimators.base import AnalyticalEstimator
+from tactile.estimators.base import AnalyticalEstimator, Estimator
 from tactile.estimators.blind import BlindEstimator
 from tactile.estimators.elastic import ElasticEstimator
 from tactile.estimators.hertz import HertzEstimator
@@ -96,6 +96,26 @@ def choose_estimator(meta: GraspMetadata) -> AnalyticalEstimator:
     return MDREstimator()
 
 
+def check_point_option(name: str, value: object) -> None:
+    """Refuse a point-check option (``AutoEstimator.check_points``,
+    ``HybridEstimator(check_given_points=...)``) that is not ``False``, ``True`` or
+    ``"flagged"``: 0, 1 and 1.0 compare equal to the booleans but are not options (review27)."""
+    if not (isinstance(value, bool) or value == "flagged"):
+        raise ConfigError(f"{name}={value!r} is not an option", hint="use False, True or 'flagged'")
+
+
+def estimator_without_point_check(name: str) -> Estimator:
+    """The estimator ``name`` from the registry, with ``auto`` built without its given-geometry
+    point check (``check_points=False``) whatever that option's default: for the answers that
+    must not move with it (the network's analytical input and the hybrid's physics, which checks
+    itself with ``check_given_points``; ``tactile calibrate gel``'s fit)."""
+    from tactile.estimators.registry import get_estimator
+
+    if name.strip().lower() == "auto":
+        return get_estimator(name, check_points=False)
+    return get_estimator(name)
+
+
 @dataclass(frozen=True)
 class AutoEstimator(AnalyticalEstimator):
     """Dispatch on shape (see the module docstring)."""
@@ -108,12 +128,7 @@ class AutoEstimator(AnalyticalEstimator):
     check_points: bool | Literal["flagged"] = "flagged"
 
     def __post_init__(self) -> None:
-        # 0, 1 and 1.0 compare equal to the booleans: only a real bool or "flagged" (review27)
-        if not (isinstance(self.check_points, bool) or self.check_points == "flagged"):
-            raise ConfigError(
-                f"check_points={self.check_points!r} is not an option",
-                hint="use False, True or 'flagged'",
-            )
+        check_point_option("check_points", self.check_points)
 
     def image_frames(self, meta: GraspMetadata) -> int | None:
         """The chosen estimator's frames; with the geometry given, at least blind's, which

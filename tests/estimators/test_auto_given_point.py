@@ -138,12 +138,9 @@ def test_flagged_only_checks_a_point_where_blinds_bound_is_flagged_stiffer(steel
     assert flagged.details["bound_from"] == "blind"
 
 
-def test_flagged_only_keeps_the_point_where_blinds_bound_is_weak(
-    steel_grasp,  # type: ignore[no-untyped-def]
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Blind reads only an unresolved bound below the gel (as on soft objects near a stiffer rig
-    gel): the flagged-only check keeps the given point, the full check answers the bound."""
+def _blind_reads_a_weak_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blind answers every grasp with an unresolved bound below the gel (10 kPa, not flagged
+    stiffer), as it does on soft objects near a stiffer rig gel."""
     import dataclasses
 
     from tactile.estimators.blind import BlindEstimator
@@ -162,6 +159,15 @@ def test_flagged_only_keeps_the_point_where_blinds_bound_is_weak(
         )
 
     monkeypatch.setattr(BlindEstimator, "estimate_features", weak)
+
+
+def test_flagged_only_keeps_the_point_where_blinds_bound_is_weak(
+    steel_grasp,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blind reads only an unresolved bound below the gel (as on soft objects near a stiffer rig
+    gel): the flagged-only check keeps the given point, the full check answers the bound."""
+    _blind_reads_a_weak_bound(monkeypatch)
     unchecked = AutoEstimator(check_points=False).estimate(steel_grasp)
     kept = AutoEstimator().estimate(steel_grasp)  # the default: flagged bounds only
     assert not kept.lower_bound_only and kept.modulus_pa == unchecked.modulus_pa
@@ -220,25 +226,9 @@ def test_the_hybrids_flagged_check_keeps_the_point_where_blinds_bound_is_weak(
     """Blind reads only an unresolved bound below the gel: the flagged-only check leaves the
     physics' given point, so the hybrid answers as without the check."""
     pytest.importorskip("torch")
-    import dataclasses
-
-    from tactile.estimators.blind import BlindEstimator
     from tactile.estimators.neural.estimator import HybridEstimator
 
-    real = BlindEstimator.estimate_features
-
-    def weak(self, features, *, meta, calibration):  # type: ignore[no-untyped-def]
-        est = real(self, features, meta=meta, calibration=calibration)
-        flags = (est.flags - {Flag.STIFFER_THAN_GEL}) | {Flag.UNRESOLVED}
-        return dataclasses.replace(
-            est,
-            modulus_pa=1e4,
-            interval_68_pa=(1e4, math.inf),
-            interval_95_pa=(1e4, math.inf),
-            flags=frozenset(flags),
-        )
-
-    monkeypatch.setattr(BlindEstimator, "estimate_features", weak)
+    _blind_reads_a_weak_bound(monkeypatch)
     unchecked = HybridEstimator(check_given_points=False).estimate(steel_grasp)
     kept = HybridEstimator(check_given_points="flagged").estimate(steel_grasp)
     assert not kept.lower_bound_only

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 import numpy as np
 
 from tactile.errors import ConfigError, StoreError, TactileError
+from tactile.estimators.auto import estimator_without_point_check
 from tactile.estimators.neural.config import MultiTowerConfig, grasp_input_shapes
 from tactile.estimators.neural.inputs import (
     INPUT_KEYS,
@@ -33,7 +34,6 @@ from tactile.sensor import SensorCalibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
 
 if TYPE_CHECKING:
-    from tactile.estimators.base import Estimator
     from tactile.io import GraspReader
     from tactile.io.reader import GraspSignals
     from tactile.processing.loading import LoadingPhase
@@ -130,16 +130,10 @@ def object_key(path: Path, grasp: _HasMeta) -> str:
     return grasp.meta.object_id
 
 
-def analytical_estimator(name: str) -> Estimator:
-    """The analytical estimator whose answer the network reads and the hybrid combines, by name:
-    ``auto`` without its given-geometry point check (``AutoEstimator.check_points``, given36/37),
-    whatever that option's default, so the network's inputs and the hybrid's physics do not
-    change with it (the hybrid checks its physics itself: ``check_given_points``)."""
-    from tactile.estimators.registry import get_estimator
-
-    if name.strip().lower() == "auto":
-        return get_estimator(name, check_points=False)
-    return get_estimator(name)
+#: The analytical estimator whose answer the network reads and the hybrid combines, by name:
+#: ``auto`` without its given-geometry point check (given36/37), so the network's inputs and the
+#: hybrid's physics do not change with that option's default.
+analytical_estimator = estimator_without_point_check
 
 
 def prepare_grasp(

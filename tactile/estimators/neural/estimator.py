@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from tactile._paths import artifact_dir
-from tactile.errors import ConfigError, EstimatorError, ModelFileError, NoContactError
-from tactile.estimators.auto import point_checked_by_blind
+from tactile.errors import EstimatorError, ModelFileError, NoContactError
+from tactile.estimators.auto import check_point_option, point_checked_by_blind
 from tactile.estimators.base import resolve_calibration
 from tactile.estimators.elastic import pad_area_mm2
 from tactile.estimators.loading import flat_face_possible
@@ -421,12 +421,7 @@ class HybridEstimator(NeuralEstimator):
         check_given_points: bool | Literal["flagged"] = False,
         **options: object,
     ) -> None:
-        # 0, 1 and 1.0 compare equal to the booleans: only a real bool or "flagged" (as auto's)
-        if not (isinstance(check_given_points, bool) or check_given_points == "flagged"):
-            raise ConfigError(
-                f"check_given_points={check_given_points!r} is not an option",
-                hint="use False, True or 'flagged'",
-            )
+        check_point_option("check_given_points", check_given_points)
         options.pop("analytical", None)
         super().__init__(model, analytical="auto", **options)  # type: ignore[arg-type]
         self.analytical = "auto"
