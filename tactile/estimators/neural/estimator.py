@@ -328,6 +328,10 @@ class NeuralEstimator:
             "rig_calibration": calibration.calibration_id if rig is not None else None,
             **limits.details(),
             **extra,
+            # the calibration the answer was judged against, as the analytical estimators
+            # name it: scoring a bound needs the gel (review26 F2; docs/evaluation.md)
+            "calibration_id": calibration.calibration_id,
+            "gel_modulus_pa": calibration.gel_modulus_pa,
         }
         if net.n_members > 1:  # a single model's details stay as they were
             details["ensemble_members"] = net.n_members
@@ -488,6 +492,8 @@ class HybridEstimator(NeuralEstimator):
         }
         if reasons:
             details["ood_reason"] = "; ".join(reasons)
+        details.setdefault("calibration_id", calibration.calibration_id)
+        details.setdefault("gel_modulus_pa", calibration.gel_modulus_pa)
         return dataclasses.replace(analytical, estimator=self.name, details=details)
 
     def _below_physics_bound(self, analytical: ModulusEstimate | None, mu: float) -> bool:

@@ -212,3 +212,19 @@ def test_a_network_reading_below_blinds_stiff_bound_does_not_unflag_the_object(
     # nor does ``neural``, which has no physics of its own
     alone = _answer(NeuralEstimator, tiny_model, _blind_bound(bound_pa, Flag.STIFFER_THAN_GEL), low)
     assert not alone.lower_bound_only
+
+
+@pytest.mark.parametrize("cls", [NeuralEstimator, HybridEstimator])
+@pytest.mark.parametrize("physics", ["point", "bound"])
+def test_the_answer_names_the_calibration_it_was_judged_against(
+    tiny_model: Path, cls: type[NeuralEstimator], physics: str
+) -> None:
+    """review26 F2: a bound is scored against the gel (a holding bound on an object under
+    10x the gel is true but not its answer), so the network's answers name the calibration's
+    gel as the analytical estimators do; without it evaluation counted every holding bound."""
+    limit = _limit(tiny_model)
+    analytical = _two_sided(limit - 1.5) if physics == "point" else None
+    est = _answer(cls, tiny_model, analytical)
+    assert est.lower_bound_only is (cls is NeuralEstimator or physics == "bound")
+    assert est.details["gel_modulus_pa"] == GEL_PA
+    assert est.details["calibration_id"] == "sim-wedge-v1"
