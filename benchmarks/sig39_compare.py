@@ -29,8 +29,9 @@ def _log10(value: float) -> float:
 def object_view(obj: dict[str, Any]) -> dict[str, Any]:
     """What sig39 reads of one ``objects`` entry of ``tactile evaluate --json``."""
     lab = obj["label_pa"]
-    lo, hi = obj["interval_68_pa"]
-    lo95, hi95 = obj["interval_95_pa"]
+    # an open end is written as null by ``--json`` (review28 M1): read it as infinite
+    lo, hi = (math.inf if v is None else float(v) for v in obj["interval_68_pa"])
+    lo95, hi95 = (math.inf if v is None else float(v) for v in obj["interval_95_pa"])
     bound = bool(obj["lower_bound_only"])
     two_sided = (not bound) and 0 < lo < hi and math.isfinite(hi)
     return {

@@ -45,3 +45,12 @@ def test_compare_counts_changes_and_the_guard(
     (tmp_path / "n.json").write_text(json.dumps(new))
     assert main([str(tmp_path / "o.json"), str(tmp_path / "n.json"), "--name", "x"]) == 0
     assert "x: 2 objects changed; correct -> wrong 2" in capsys.readouterr().out
+
+
+def test_an_open_upper_end_written_as_null_is_read_as_infinite() -> None:
+    """review28 M1: ``tactile evaluate --json`` writes an open interval end as null."""
+    point = _obj("p", 1e5, 2e5, 1e5, 4e5, False)
+    point["interval_68_pa"] = [1e5, None]
+    point["interval_95_pa"] = [5e4, None]
+    row = compare(_run([point]), _run([point]))
+    assert row["old"]["two_sided"] == 0 and row["changed"] == []
