@@ -5,6 +5,8 @@ pre-registered test passed, benchmarks/results/given37.md); the check on every b
 (``check_points=True``, given36) and the hybrid's (``HybridEstimator(check_given_points=True)``)
 failed their tests (they lose hits below the limit) and are opt-in, as is the hybrid's check on
 flagged bounds only (``check_given_points="flagged"``, given38: it removes too few rigid points).
+The hybrid's default since given39 checks its given point where the network reads the object
+far beyond the grasp's limit (``check_given_points="network"``: blind's answer replaces it).
 
 The rig is sim_test's ``hard_box_0019`` rig (a 444 kPa gel, 8x the 54.7 kPa its calibration
 assumes): with the box's shape given, ``elastic`` reads the excess gel deformation as the
@@ -89,7 +91,7 @@ def test_the_hybrid_with_the_check_answers_the_rigid_box_with_a_bound(
     pytest.importorskip("torch")
     from tactile.estimators.neural.estimator import HybridEstimator
 
-    assert not HybridEstimator().estimate(steel_grasp).lower_bound_only  # the default
+    assert not HybridEstimator(check_given_points=False).estimate(steel_grasp).lower_bound_only
     monkeypatch.setattr(AutoEstimator.__init__, "__defaults__", ("auto", auto_checks))
     assert AutoEstimator().check_points is auto_checks
     est = HybridEstimator(check_given_points=True).estimate(steel_grasp)
@@ -256,13 +258,16 @@ def test_check_given_points_rejects_an_unknown_option() -> None:
 def test_the_hybrids_network_check_answers_the_rigid_box_with_a_bound(steel_grasp) -> None:  # type: ignore[no-untyped-def]
     """The shipped network reads the steel box decades above the grasp's resolvable limit: the
     given point gives way to blind's answer (a flagged bound), and the hybrid answers a bound
-    that holds; the default hybrid answers the given point's mixture."""
+    that holds (the default since given39); unchecked, the hybrid answers the given point's
+    mixture."""
     pytest.importorskip("torch")
     from tactile.estimators.neural.estimator import HybridEstimator
 
-    unchecked = HybridEstimator().estimate(steel_grasp)
+    unchecked = HybridEstimator(check_given_points=False).estimate(steel_grasp)
     assert not unchecked.lower_bound_only
-    est = HybridEstimator(check_given_points="network").estimate(steel_grasp)
+    assert HybridEstimator().check_given_points == "network"  # the default
+    est = HybridEstimator().estimate(steel_grasp)
+    assert est == HybridEstimator(check_given_points="network").estimate(steel_grasp)
     assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
     assert est.modulus_pa <= steel_grasp.meta.label_modulus_pa
     blind = get_estimator("blind").estimate(steel_grasp)
@@ -281,8 +286,8 @@ def test_the_hybrids_network_check_keeps_the_point_below_its_margin(
     from tactile.estimators.neural.estimator import HybridEstimator
 
     monkeypatch.setattr(estimator, "NETWORK_CHECK_MARGIN_DEX", 100.0)
-    unchecked = HybridEstimator().estimate(steel_grasp)
-    kept = HybridEstimator(check_given_points="network").estimate(steel_grasp)
+    unchecked = HybridEstimator(check_given_points=False).estimate(steel_grasp)
+    kept = HybridEstimator().estimate(steel_grasp)  # the default: "network"
     assert kept == unchecked
 
 

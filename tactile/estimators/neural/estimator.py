@@ -14,7 +14,11 @@
   resolves it below the limit (a two-sided analytical estimate whose calibrated upper 95 % end
   is below the resolvable limit): the physics answers then, its 95 % interval reaching up to
   the network's mean
-  (``details["network_physics_disagree"]``; docs/network.md, "Hybrid").
+  (``details["network_physics_disagree"]``; docs/network.md, "Hybrid"). With the geometry
+  given, the physics' two-sided point gives way to ``blind``'s answer on the same grasp where
+  the network's mean is at least 1.5 dex above the grasp's resolvable limit
+  (``check_given_points="network"``, the default since given39: rigid objects on rigs stiffer
+  than calibrated were answered with soft points).
 
 Both refuse a grasp whose camera shows no contact while the force rose (frozen camera, unloaded
 gel), like the analytical estimators.
@@ -124,9 +128,9 @@ MIN_VISIBLE_AREA_MM2 = 0.5
 #: Floor of the analytical estimate's log10 sigma in the hybrid (its interval describes the fit,
 #: not the model's error on real objects).
 MIN_ANALYTICAL_SIGMA = 0.3
-#: ``HybridEstimator(check_given_points="network")`` (given39): the given-geometry point gives
-#: way to blind's answer where the network's mean is at least this far (log10) above the
-#: grasp's resolvable limit
+#: ``HybridEstimator(check_given_points="network")`` (the default since given39): the
+#: given-geometry point gives way to blind's answer where the network's mean is at least this far
+#: (log10) above the grasp's resolvable limit
 NETWORK_CHECK_MARGIN_DEX = 1.5
 
 
@@ -427,7 +431,7 @@ class HybridEstimator(NeuralEstimator):
         model: str | Path | LoadedModel = "default",
         *,
         gate_ood_score: float | None = None,
-        check_given_points: bool | Literal["flagged", "network"] = False,
+        check_given_points: bool | Literal["flagged", "network"] = "network",
         **options: object,
     ) -> None:
         check_point_option("check_given_points", check_given_points, extra=("network",))
@@ -436,14 +440,14 @@ class HybridEstimator(NeuralEstimator):
         self.analytical = "auto"
         #: above this OOD score the physics answers alone
         self.gate_ood_score = REFUSE_SCORE if gate_ood_score is None else gate_ood_score
-        #: check a given-geometry point of the physics with blind before combining
-        #: (:func:`~tactile.estimators.auto.point_checked_by_blind`): ``True`` wherever blind
-        #: reads only a bound (failed its pre-registered tests twice, given36 and given37),
-        #: ``"flagged"`` only where that bound is flagged ``stiffer_than_gel`` (failed its
-        #: pre-registered test, given38: too few rigid points removed), ``"network"`` where
-        #: the network reads the object far beyond the grasp's resolvable limit
-        #: (:meth:`_given_point_checked_by_network`, given39), ``False`` never (the default:
-        #: docs/network.md "Hybrid").
+        #: check a given-geometry point of the physics before combining: ``"network"`` (the
+        #: default since given39's pre-registered test passed) replaces it by blind's answer on
+        #: the same grasp where the network reads the object far beyond the grasp's resolvable
+        #: limit (:meth:`_given_point_checked_by_network`); ``True`` wherever blind reads only
+        #: a bound (:func:`~tactile.estimators.auto.point_checked_by_blind`; failed its
+        #: pre-registered tests twice, given36 and given37), ``"flagged"`` only where that bound
+        #: is flagged ``stiffer_than_gel`` (failed, given38: too few rigid points removed);
+        #: ``False`` never (docs/network.md "Hybrid").
         #: The physics is ``auto`` without its own check whatever ``auto``'s default
         #: (:func:`~tactile.estimators.neural.data.analytical_estimator`)
         self.check_given_points = check_given_points
