@@ -4,7 +4,8 @@ point could use, while running the ``tactile`` CLI with ``hybrid`` unchanged.
     GIVEN39_PROBE=out.jsonl python benchmarks/given39_probe.py [VARIANT] TACTILE-ARGS...
 
 ``VARIANT`` (optional): ``hybrid-network`` runs ``HybridEstimator(check_given_points="network")``
-as ``hybrid``; without it ``hybrid`` is the default. Each grasp the hybrid answers in distribution
+as ``hybrid``; without it ``hybrid`` is unchecked (``check_given_points=False``, the default
+before given39; main's behaviour in the dev dumps). Each grasp the hybrid answers in distribution
 appends one JSON line to ``$GIVEN39_PROBE`` (when set): the physics' answer (``auto`` unchecked),
 blind's answer on the same features, the network's mean and sigma, the grasp's limits and the
 final answer.
