@@ -96,12 +96,15 @@ def choose_estimator(meta: GraspMetadata) -> AnalyticalEstimator:
     return MDREstimator()
 
 
-def check_point_option(name: str, value: object) -> None:
+def check_point_option(name: str, value: object, extra: tuple[str, ...] = ()) -> None:
     """Refuse a point-check option (``AutoEstimator.check_points``,
-    ``HybridEstimator(check_given_points=...)``) that is not ``False``, ``True`` or
-    ``"flagged"``: 0, 1 and 1.0 compare equal to the booleans but are not options (review27)."""
-    if not (isinstance(value, bool) or value == "flagged"):
-        raise ConfigError(f"{name}={value!r} is not an option", hint="use False, True or 'flagged'")
+    ``HybridEstimator(check_given_points=...)``) that is not ``False``, ``True``, ``"flagged"``
+    or one of ``extra`` (the hybrid's ``"network"``): 0, 1 and 1.0 compare equal to the booleans
+    but are not options (review27)."""
+    names = ("flagged", *extra)
+    if not (isinstance(value, bool) or (isinstance(value, str) and value in names)):
+        hint = "use False, True or " + " or ".join(repr(n) for n in names)
+        raise ConfigError(f"{name}={value!r} is not an option", hint=hint)
 
 
 def estimator_without_point_check(name: str) -> Estimator:
@@ -272,11 +275,21 @@ def point_checked_by_blind(
         f"blind physics, which resolves no deformation of the object: answered with its "
         f"bound ({blind.modulus_pa:.3g} Pa)"
     )
-    details = dict(
-        blind.details,
-        auto_chose=estimate.details.get("auto_chose"),
-        bound_from="blind",
-        blind_lower_bound_only=True,
+    return blind_in_place_of_given_point(estimate, blind, note)
+
+
+def blind_in_place_of_given_point(
+    estimate: ModulusEstimate, blind: ModulusEstimate, note: str
+) -> ModulusEstimate:
+    """Blind's answer ``blind`` on the same grasp in place of the given-geometry point
+    ``estimate`` (:func:`point_checked_by_blind`; the hybrid's ``check_given_points="network"``):
+    the given point in ``details["given_point_pa"]``, ``details["bound_from"] = "blind"`` when
+    blind's answer is a bound, ``note`` appended to blind's note."""
+    details = dict(blind.details, auto_chose=estimate.details.get("auto_chose"))
+    if blind.lower_bound_only:
+        details["bound_from"] = "blind"
+    details.update(
+        blind_lower_bound_only=blind.lower_bound_only,
         given_point_pa=estimate.modulus_pa,
         given_interval_95_pa=estimate.interval_95_pa,
     )

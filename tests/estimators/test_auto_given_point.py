@@ -5,6 +5,8 @@ pre-registered test passed, benchmarks/results/given37.md); the check on every b
 (``check_points=True``, given36) and the hybrid's (``HybridEstimator(check_given_points=True)``)
 failed their tests (they lose hits below the limit) and are opt-in, as is the hybrid's check on
 flagged bounds only (``check_given_points="flagged"``, given38: it removes too few rigid points).
+The hybrid's default since given39 checks its given point where the network reads the object
+far beyond the grasp's limit (``check_given_points="network"``: blind's answer replaces it).
 
 The rig is sim_test's ``hard_box_0019`` rig (a 444 kPa gel, 8x the 54.7 kPa its calibration
 assumes): with the box's shape given, ``elastic`` reads the excess gel deformation as the
@@ -15,6 +17,7 @@ point.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -88,7 +91,7 @@ def test_the_hybrid_with_the_check_answers_the_rigid_box_with_a_bound(
     pytest.importorskip("torch")
     from tactile.estimators.neural.estimator import HybridEstimator
 
-    assert not HybridEstimator().estimate(steel_grasp).lower_bound_only  # the default
+    assert not HybridEstimator(check_given_points=False).estimate(steel_grasp).lower_bound_only
     monkeypatch.setattr(AutoEstimator.__init__, "__defaults__", ("auto", auto_checks))
     assert AutoEstimator().check_points is auto_checks
     est = HybridEstimator(check_given_points=True).estimate(steel_grasp)
@@ -246,3 +249,80 @@ def test_check_given_points_rejects_an_unknown_option() -> None:
     for value in ("weak", 0, 1, 1.0, None, "True"):
         with pytest.raises(ConfigError, match="check_given_points"):
             HybridEstimator(check_given_points=value)  # type: ignore[arg-type]
+
+
+# given39: the hybrid's check where the network reads the object far beyond the grasp's limit
+# (HybridEstimator(check_given_points="network"))
+
+
+def test_the_hybrids_network_check_answers_the_rigid_box_with_a_bound(steel_grasp) -> None:  # type: ignore[no-untyped-def]
+    """The shipped network reads the steel box decades above the grasp's resolvable limit: the
+    given point gives way to blind's answer (a flagged bound), and the hybrid answers a bound
+    that holds (the default since given39); unchecked, the hybrid answers the given point's
+    mixture."""
+    pytest.importorskip("torch")
+    from tactile.estimators.neural.estimator import HybridEstimator
+
+    unchecked = HybridEstimator(check_given_points=False).estimate(steel_grasp)
+    assert not unchecked.lower_bound_only
+    assert HybridEstimator().check_given_points == "network"  # the default
+    est = HybridEstimator().estimate(steel_grasp)
+    assert est == HybridEstimator(check_given_points="network").estimate(steel_grasp)
+    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
+    assert est.modulus_pa <= steel_grasp.meta.label_modulus_pa
+    blind = get_estimator("blind").estimate(steel_grasp)
+    assert est.details["analytical_modulus_pa"] == blind.modulus_pa  # blind's bound, not the point
+    assert est.details["analytical_modulus_pa"] != unchecked.details["analytical_modulus_pa"]
+
+
+def test_the_hybrids_network_check_keeps_the_point_below_its_margin(
+    steel_grasp,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the network's mean is less than the margin above the limit the given point stands:
+    the answer is the unchecked hybrid's, exactly (here with the margin raised out of reach)."""
+    pytest.importorskip("torch")
+    from tactile.estimators.neural import estimator
+    from tactile.estimators.neural.estimator import HybridEstimator
+
+    monkeypatch.setattr(estimator, "NETWORK_CHECK_MARGIN_DEX", 100.0)
+    unchecked = HybridEstimator(check_given_points=False).estimate(steel_grasp)
+    kept = HybridEstimator().estimate(steel_grasp)  # the default: "network"
+    assert kept == unchecked
+
+
+def test_blind_in_place_of_a_given_point_keeps_the_given_point_in_details() -> None:
+    from tactile.estimators.auto import blind_in_place_of_given_point
+    from tactile.types import ModulusEstimate
+
+    given = ModulusEstimate(
+        modulus_pa=2e5, interval_68_pa=(1.5e5, 2.7e5), interval_95_pa=(1e5, 4e5),
+        estimator="hybrid", flags=frozenset({Flag.SHAPE_ASSUMED}),
+        details={"auto_chose": "elastic"},
+    )  # fmt: skip
+    point = ModulusEstimate(
+        modulus_pa=3e4, interval_68_pa=(2e4, 5e4), interval_95_pa=(1e4, 9e4),
+        estimator="blind", details={"note": "blind's"},
+    )  # fmt: skip
+    bound = dataclasses.replace(
+        point, interval_68_pa=(3e4, math.inf), interval_95_pa=(3e4, math.inf),
+        lower_bound_only=True,
+    )  # fmt: skip
+    for blind in (point, bound):
+        out = blind_in_place_of_given_point(given, blind, "why")
+        assert out.modulus_pa == blind.modulus_pa and out.interval_95_pa == blind.interval_95_pa
+        assert out.lower_bound_only is blind.lower_bound_only and out.estimator == "hybrid"
+        assert out.details["given_point_pa"] == 2e5 and out.details["auto_chose"] == "elastic"
+        assert out.details["blind_lower_bound_only"] is blind.lower_bound_only
+        assert out.details.get("bound_from") == ("blind" if blind.lower_bound_only else None)
+        assert out.details["note"] == "blind's; why" and Flag.SHAPE_ASSUMED in out.flags
+
+
+def test_only_the_hybrid_takes_the_network_check() -> None:
+    pytest.importorskip("torch")
+    from tactile.errors import ConfigError
+    from tactile.estimators.neural.estimator import HybridEstimator
+
+    assert HybridEstimator(check_given_points="network").check_given_points == "network"
+    with pytest.raises(ConfigError, match="check_points"):
+        AutoEstimator(check_points="network")  # type: ignore[arg-type]

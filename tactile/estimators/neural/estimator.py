@@ -14,7 +14,11 @@
   resolves it below the limit (a two-sided analytical estimate whose calibrated upper 95 % end
   is below the resolvable limit): the physics answers then, its 95 % interval reaching up to
   the network's mean
-  (``details["network_physics_disagree"]``; docs/network.md, "Hybrid").
+  (``details["network_physics_disagree"]``; docs/network.md, "Hybrid"). With the geometry
+  given, the physics' two-sided point gives way to ``blind``'s answer on the same grasp where
+  the network's mean is at least 1.5 dex above the grasp's resolvable limit
+  (``check_given_points="network"``, the default since given39: rigid objects on rigs stiffer
+  than calibrated were answered with soft points).
 
 Both refuse a grasp whose camera shows no contact while the force rose (frozen camera, unloaded
 gel), like the analytical estimators.
@@ -38,9 +42,14 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from tactile._paths import artifact_dir
-from tactile.errors import EstimatorError, ModelFileError, NoContactError
-from tactile.estimators.auto import check_point_option, point_checked_by_blind
+from tactile.errors import EstimatorError, ModelFileError, NoContactError, TactileError
+from tactile.estimators.auto import (
+    blind_in_place_of_given_point,
+    check_point_option,
+    point_checked_by_blind,
+)
 from tactile.estimators.base import resolve_calibration
+from tactile.estimators.blind import BlindEstimator
 from tactile.estimators.elastic import pad_area_mm2
 from tactile.estimators.loading import flat_face_possible
 from tactile.estimators.neural.checkpoint import LoadedModel, load_checkpoint
@@ -119,6 +128,10 @@ MIN_VISIBLE_AREA_MM2 = 0.5
 #: Floor of the analytical estimate's log10 sigma in the hybrid (its interval describes the fit,
 #: not the model's error on real objects).
 MIN_ANALYTICAL_SIGMA = 0.3
+#: ``HybridEstimator(check_given_points="network")`` (the default since given39): the
+#: given-geometry point gives way to blind's answer where the network's mean is at least this far
+#: (log10) above the grasp's resolvable limit
+NETWORK_CHECK_MARGIN_DEX = 1.5
 
 
 @dataclass(frozen=True)
@@ -422,21 +435,23 @@ class HybridEstimator(NeuralEstimator):
         model: str | Path | LoadedModel = "default",
         *,
         gate_ood_score: float | None = None,
-        check_given_points: bool | Literal["flagged"] = False,
+        check_given_points: bool | Literal["flagged", "network"] = "network",
         **options: object,
     ) -> None:
-        check_point_option("check_given_points", check_given_points)
+        check_point_option("check_given_points", check_given_points, extra=("network",))
         options.pop("analytical", None)
         super().__init__(model, analytical="auto", **options)  # type: ignore[arg-type]
         self.analytical = "auto"
         #: above this OOD score the physics answers alone
         self.gate_ood_score = REFUSE_SCORE if gate_ood_score is None else gate_ood_score
-        #: check a given-geometry point of the physics with blind before combining
-        #: (:func:`~tactile.estimators.auto.point_checked_by_blind`): ``True`` wherever blind
-        #: reads only a bound (failed its pre-registered tests twice, given36 and given37),
-        #: ``"flagged"`` only where that bound is flagged ``stiffer_than_gel`` (failed its
-        #: pre-registered test, given38: too few rigid points removed), ``False`` never (the
-        #: default: docs/network.md "Hybrid").
+        #: check a given-geometry point of the physics before combining: ``"network"`` (the
+        #: default since given39's pre-registered test passed) replaces it by blind's answer on
+        #: the same grasp where the network reads the object far beyond the grasp's resolvable
+        #: limit (:meth:`_given_point_checked_by_network`); ``True`` wherever blind reads only
+        #: a bound (:func:`~tactile.estimators.auto.point_checked_by_blind`; failed its
+        #: pre-registered tests twice, given36 and given37), ``"flagged"`` only where that bound
+        #: is flagged ``stiffer_than_gel`` (failed, given38: too few rigid points removed);
+        #: ``False`` never (docs/network.md "Hybrid").
         #: The physics is ``auto`` without its own check whatever ``auto``'s default
         #: (:func:`~tactile.estimators.neural.data.analytical_estimator`)
         self.check_given_points = check_given_points
@@ -455,7 +470,11 @@ class HybridEstimator(NeuralEstimator):
             net = self.network_answer(inputs, meta)
         outside = self.envelope.reason(calibration)
         if outside is None and net.ood_score <= self.gate_ood_score:
-            if analytical is not None and self.check_given_points:
+            if analytical is not None and self.check_given_points == "network":
+                analytical = self._given_point_checked_by_network(
+                    analytical, inputs, feats, meta, calibration, net
+                )
+            elif analytical is not None and self.check_given_points:
                 # a given-geometry point stands only where blind, on the same grasp, answers a
                 # point too; else blind's bound is the physics (given36, opt-in: docs/network.md)
                 analytical = point_checked_by_blind(
@@ -495,6 +514,54 @@ class HybridEstimator(NeuralEstimator):
         details.setdefault("calibration_id", calibration.calibration_id)
         details.setdefault("gel_modulus_pa", calibration.gel_modulus_pa)
         return dataclasses.replace(analytical, estimator=self.name, details=details)
+
+    def _given_point_checked_by_network(
+        self,
+        analytical: ModulusEstimate,
+        inputs: GraspInputs,
+        feats: GraspFeatures,
+        meta: GraspMetadata,
+        calibration: SensorCalibration,
+        net: NetworkAnswer,
+    ) -> ModulusEstimate:
+        """``check_given_points="network"`` (given39): a given-geometry two-sided point of the
+        physics gives way to blind's answer on the same features (point or bound,
+        :func:`~tactile.estimators.auto.blind_in_place_of_given_point`) where the network's
+        mean is at least :data:`NETWORK_CHECK_MARGIN_DEX` above the grasp's resolvable limit:
+        the network reads the object as far stiffer than anything this grasp resolves, and a
+        given point then rests on the calibration's gel (a stiffer gel's extra deformation read
+        as the object's). Unchanged otherwise, when ``analytical`` is no given-geometry point,
+        or when blind cannot read the grasp (noted in ``details``)."""
+        details = analytical.details
+        if (
+            analytical.lower_bound_only
+            or details.get("auto_chose") in (None, "blind")
+            or "blind_lower_bound_only" in details
+            or "blind_check" in details
+        ):
+            return analytical
+        rig = calibration if has_rig(calibration) else None
+        seen = contact_seen(feats)
+        limits = _grasp_limits(inputs, rig, None if seen else pad_area_mm2(calibration))
+        e_res = limits.resolvable_limit_pa
+        if self.stiff_limit_pa is not None:
+            e_res = min(e_res, self.stiff_limit_pa)
+        beyond = net.mu - math.log10(e_res)
+        if beyond < NETWORK_CHECK_MARGIN_DEX:
+            return analytical
+        try:
+            blind = BlindEstimator().estimate_features(feats, meta=meta, calibration=calibration)
+        except TactileError as exc:
+            noted = dict(details, blind_check=f"unavailable: {exc.message}")
+            return dataclasses.replace(analytical, details=noted)
+        note = (
+            f"the network reads the object {beyond:.1f} decades above what this grasp resolves: "
+            f"the given geometry's point ({analytical.modulus_pa:.3g} Pa) gives way to the blind "
+            f"physics' {'bound' if blind.lower_bound_only else 'answer'} "
+            f"({blind.modulus_pa:.3g} Pa)"
+        )
+        out = blind_in_place_of_given_point(analytical, blind, note)
+        return dataclasses.replace(out, details=dict(out.details, given_point_checked_by="network"))
 
     def _below_physics_bound(self, analytical: ModulusEstimate | None, mu: float) -> bool:
         """The blind physics answered only a bound and flagged it ``stiffer_than_gel`` (a
