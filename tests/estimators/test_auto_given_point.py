@@ -273,6 +273,10 @@ def test_the_hybrids_network_check_answers_the_rigid_box_with_a_bound(steel_gras
     blind = get_estimator("blind").estimate(steel_grasp)
     assert est.details["analytical_modulus_pa"] == blind.modulus_pa  # blind's bound, not the point
     assert est.details["analytical_modulus_pa"] != unchecked.details["analytical_modulus_pa"]
+    # the answer says the given geometry's point was set aside, and by what (review29 M3)
+    assert est.details["given_point_checked_by"] == "network"
+    assert est.details["given_point_pa"] == unchecked.details["analytical_modulus_pa"]
+    assert "given_point_pa" not in unchecked.details
 
 
 def test_the_hybrids_network_check_keeps_the_point_below_its_margin(

@@ -351,6 +351,13 @@ class NeuralEstimator:
             details["ensemble_spread_log10"] = net.member_spread
         if analytical is not None:
             details["analytical_modulus_pa"] = float(analytical.modulus_pa)
+            if "given_point_pa" in analytical.details:
+                # the given geometry's point gave way to blind's answer: say so in the answer
+                # (review29 M3: a --json user could not tell the given shape was set aside)
+                details["given_point_pa"] = analytical.details["given_point_pa"]
+                details["given_point_checked_by"] = analytical.details.get(
+                    "given_point_checked_by", "blind"
+                )
         flags = set(feats.flags)
         if not seen:
             flags.add(Flag.CONTACT_NOT_SEEN)
