@@ -15,21 +15,29 @@ from __future__ import annotations
 
 import sys
 from functools import partial
+from typing import Literal
 
 from tactile.cli.main import main as tactile_main
 from tactile.estimators.registry import register_estimator
 
 
-def main(argv: list[str]) -> int:
-    if not argv or argv[0] != "hybrid-flagged":
-        print(__doc__, file=sys.stderr)
+def run_variant(
+    argv: list[str], variant: str, check: Literal["flagged", "network"], usage: str
+) -> int:
+    """``tactile`` with the CLI args ``argv[1:]`` and the name ``hybrid`` meaning
+    ``HybridEstimator(check_given_points=check)``, when ``argv[0]`` is ``variant``; else print
+    ``usage`` and return 2 (also given39_variants.py's runner)."""
+    if not argv or argv[0] != variant:
+        print(usage, file=sys.stderr)
         return 2
     from tactile.estimators.neural.estimator import HybridEstimator
 
-    register_estimator(
-        "hybrid", partial(HybridEstimator, check_given_points="flagged"), overwrite=True
-    )
+    register_estimator("hybrid", partial(HybridEstimator, check_given_points=check), overwrite=True)
     return int(tactile_main(argv[1:]) or 0)
+
+
+def main(argv: list[str]) -> int:
+    return run_variant(argv, "hybrid-flagged", "flagged", __doc__ or "")
 
 
 if __name__ == "__main__":

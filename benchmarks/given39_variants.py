@@ -14,22 +14,14 @@ unchecked before its own check (``tactile.estimators.neural.data.analytical_esti
 from __future__ import annotations
 
 import sys
-from functools import partial
+from pathlib import Path
 
-from tactile.cli.main import main as tactile_main
-from tactile.estimators.registry import register_estimator
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from given38_variants import run_variant
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] != "hybrid-network":
-        print(__doc__, file=sys.stderr)
-        return 2
-    from tactile.estimators.neural.estimator import HybridEstimator
-
-    register_estimator(
-        "hybrid", partial(HybridEstimator, check_given_points="network"), overwrite=True
-    )
-    return int(tactile_main(argv[1:]) or 0)
+    return run_variant(argv, "hybrid-network", "network", __doc__ or "")
 
 
 if __name__ == "__main__":

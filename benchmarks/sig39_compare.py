@@ -70,7 +70,7 @@ def summary_row(run: dict[str, Any]) -> dict[str, Any]:
         below = st["below_limit_objects"]
         row.update(
             below_limit_objects=below,
-            below_limit_hits=round(st["below_within_decade"] * below) if below else 0,
+            below_limit_hits=st["below_limit_hits"] or 0,
             false_bounds=st["false_bounds"],
             n_bounds=st["n_bounds"],
             rigid_points=st["rigid_points"],

@@ -330,7 +330,7 @@ class NeuralEstimator:
         mu, sigma, extra = self._combine(net, analytical)
         rig = calibration if has_rig(calibration) else None
         seen = contact_seen(feats)
-        limits = _grasp_limits(inputs, rig, None if seen else pad_area_mm2(calibration))
+        limits, e_res = self._limits(inputs, calibration, seen)
         details: dict[str, object] = {
             "log10_mean": mu,
             "log10_sigma": sigma,
@@ -361,9 +361,6 @@ class NeuralEstimator:
         flags = set(feats.flags)
         if not seen:
             flags.add(Flag.CONTACT_NOT_SEEN)
-        e_res = limits.resolvable_limit_pa
-        if self.stiff_limit_pa is not None:  # an older model's fixed limit
-            e_res = min(e_res, self.stiff_limit_pa)
         bound = limits.lower_bound_pa
         statistical = 10 ** (mu - max(self.lower_bound_z, Z95_ONE_SIDED) * sigma)
         # only a lower bound is physical when the estimate is beyond what this grasp resolves
@@ -411,6 +408,19 @@ class NeuralEstimator:
             flags=frozenset(flags),
             details=details,
         )
+
+    def _limits(
+        self, inputs: GraspInputs, calibration: SensorCalibration, seen: bool
+    ) -> tuple[PhysicsLimits, float]:
+        """The grasp's physics limits (:func:`_grasp_limits`, with the rig when the calibration
+        has one; a pad-sized contact when the camera did not see it) and its resolvable limit
+        ``E_res`` in Pa (an older model's fixed ``stiff_limit_pa`` if lower)."""
+        rig = calibration if has_rig(calibration) else None
+        limits = _grasp_limits(inputs, rig, None if seen else pad_area_mm2(calibration))
+        e_res = limits.resolvable_limit_pa
+        if self.stiff_limit_pa is not None:  # an older model's fixed limit
+            e_res = min(e_res, self.stiff_limit_pa)
+        return limits, e_res
 
     def _below_physics_bound(self, analytical: ModulusEstimate | None, mu: float) -> bool:
         """Whether the physics' "stiffer than the gel" bound outranks the answer ``mu``
@@ -547,12 +557,7 @@ class HybridEstimator(NeuralEstimator):
             or "blind_check" in details
         ):
             return analytical
-        rig = calibration if has_rig(calibration) else None
-        seen = contact_seen(feats)
-        limits = _grasp_limits(inputs, rig, None if seen else pad_area_mm2(calibration))
-        e_res = limits.resolvable_limit_pa
-        if self.stiff_limit_pa is not None:
-            e_res = min(e_res, self.stiff_limit_pa)
+        _, e_res = self._limits(inputs, calibration, contact_seen(feats))
         beyond = net.mu - math.log10(e_res)
         if beyond < NETWORK_CHECK_MARGIN_DEX:
             return analytical
