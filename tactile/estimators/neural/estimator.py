@@ -528,6 +528,18 @@ class HybridEstimator(NeuralEstimator):
         }
         if reasons:
             details["ood_reason"] = "; ".join(reasons)
+        # the grasp's resolvable limit is physics (the rig calibration and this grasp's force
+        # and contact), not the network's: the fallback carries it too, so that `tactile
+        # evaluate` places the object above or below the limit as it does for the network's
+        # answers (netgel39: without it a fallback counted as below its limit). The answer
+        # itself is the physics', unchanged.
+        try:
+            _, e_res = self._limits(inputs, calibration, contact_seen(feats))
+        except TactileError:  # limits the physics cannot form: the answer stands without one
+            pass
+        else:
+            if math.isfinite(e_res) and e_res > 0.0:
+                details.setdefault("resolvable_limit_pa", float(e_res))
         details.setdefault("calibration_id", calibration.calibration_id)
         details.setdefault("gel_modulus_pa", calibration.gel_modulus_pa)
         return dataclasses.replace(analytical, estimator=self.name, details=details)

@@ -31,6 +31,7 @@ from tactile.estimators.neural.inputs import stack_inputs
 from tactile.estimators.neural.model import create_model
 from tactile.estimators.neural.ood import OodReference
 from tactile.io import GraspWriter
+from tactile.processing.contact import contact_seen
 from tactile.sensor import SensorCalibration
 from tactile.sim.rigs import RigRanges
 from tactile.types import GraspMetadata
@@ -114,6 +115,14 @@ def test_a_measured_gel_outside_neural_refuses_hybrid_answers_physics(
     assert analytical is not None
     assert hybrid.modulus_pa == analytical.modulus_pa
     assert hybrid.interval_95_pa == analytical.interval_95_pa
+    # the fallback still names the grasp's resolvable limit (physics of this rig and grasp,
+    # not the network's), so `tactile evaluate` places the object above or below it
+    inputs = prepare_grasp(grasp, loaded.config, calibration=cal, analytical=None, features=feats)[
+        0
+    ]
+    _, e_res = HybridEstimator(loaded)._limits(inputs, cal, contact_seen(feats))
+    assert math.isfinite(e_res) and e_res > 0
+    assert hybrid.details["resolvable_limit_pa"] == pytest.approx(e_res, rel=1e-12)
 
 
 def test_a_measured_gel_inside_changes_nothing() -> None:
