@@ -63,6 +63,48 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     return geo.to_dict()
 
 
+def _imprint_geometry(reader: Any, gid: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The object's geometry as the blind estimator reads it from this grasp: force, width and
+    the imprint (shape class, pad fill, patch, radius from the imprint's growth), exactly the
+    ``details["geometry"]`` of ``tactile estimate --estimator blind``; (None, why) when the
+    grasp cannot be read that way (no contact, unreadable frames, ...). Reads the frames the
+    estimate needs (tens of ms)."""
+    from tactile.errors import TactileError
+    from tactile.estimators.blind import BlindEstimator
+    from tactile.evaluation.runner import estimate_stored
+
+    try:
+        _, est = estimate_stored(reader, gid, BlindEstimator(), protocol="blind")
+    except TactileError as exc:
+        return None, exc.message
+    geo = est.details.get("geometry")
+    if not isinstance(geo, dict):
+        return None, "the blind estimate carries no geometry"
+    return geo, None
+
+
+def _imprint_line(geo: dict[str, Any]) -> str:
+    """One line of the imprint's geometry for the text output."""
+    parts = [f"shape {geo['shape_class']}"]
+    plausible = geo.get("plausible_shapes") or ()
+    if geo["shape_class"] in ("unknown", "irregular") and plausible:
+        parts[0] += f" (plausible: {', '.join(plausible)})"
+    if geo.get("radius_from_imprint_mm") is not None:
+        sd = geo.get("radius_from_imprint_sd_mm")
+        parts.append(
+            f"radius from the imprint {geo['radius_from_imprint_mm']:.1f}"
+            + (f" ± {sd:.1f}" if sd is not None else "")
+            + " mm"
+        )
+    if geo.get("contact_length_mm") is not None:
+        parts.append(f"contact length {geo['contact_length_mm']:.1f} mm")
+    if geo.get("pad_fill_peak") is not None:
+        parts.append(f"pad fill {100 * geo['pad_fill_peak']:.0f} % at the peak")
+    if geo.get("patch_aspect") is not None:
+        parts.append(f"patch {geo['patch_aspect']:.1f}:1")
+    return "; ".join(parts) + f" ({geo.get('evidence', '')})"
+
+
 def _warn_problems(rows: list[dict[str, Any]]) -> int:
     """Print each grasp's problems (NaN samples ...) to stderr; 1 when there are any."""
     bad = [r for r in rows if r.get("problems")]
@@ -82,9 +124,18 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
     info = reader.summary(gid)
     meta = reader.metadata(gid).to_dict()
     geometry = _geometry(reader, gid)
+    imprint, why = _imprint_geometry(reader, gid) if geometry is not None else (None, None)
     if as_json:
         print_json(
-            {"path": str(reader.path), "grasp": info, "metadata": meta, "geometry": geometry}
+            {
+                "path": str(reader.path),
+                "grasp": info,
+                "metadata": meta,
+                "geometry": geometry,
+                # the blind estimator's reading of force, width and imprint (issue 11)
+                "geometry_imprint": imprint,
+                "geometry_imprint_unavailable": why,
+            }
         )
         return _warn_problems([info])
     for key, value in {**info, **{k: v for k, v in meta.items() if k not in info}}.items():
@@ -93,9 +144,12 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
         print(
             f"{'geometry (grasp)':<20} size {geometry['size_mm']:.1f} ± "
             f"{geometry['size_sd_mm']:.1f} mm, closure {geometry['closure_mm']:.1f} mm at "
-            f"{geometry['hold_force_n']:.1f} N (force and width only; the imprint's shape "
-            "class is in `tactile estimate --json`)"
+            f"{geometry['hold_force_n']:.1f} N (force and width only)"
         )
+    if imprint is not None:
+        print(f"{'geometry (imprint)':<20} {_imprint_line(imprint)}")
+    elif why is not None:
+        print(f"{'geometry (imprint)':<20} not read: {why}")
     return _warn_problems([info])
 
 

@@ -11,6 +11,7 @@ from io_helpers import make_grasp, write_recording
 
 from tactile.cli.main import main
 from tactile.io import GraspReader, GraspWriter
+from tactile.types import Grasp, GraspMetadata
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +72,56 @@ def test_inspect_one_grasp(imported: Path, capsys: pytest.CaptureFixture[str]) -
     payload = json.loads(capsys.readouterr().out)
     assert payload["metadata"]["extra"]["timing"] == "nominal"
     assert payload["grasp"]["n_frames"] == 58
+
+
+def test_inspect_one_grasp_shows_the_imprints_geometry(
+    imported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: the geometry inferred from the grasp (shape class, pad fill, patch) appears in
+    `tactile inspect`, the same reading as the blind estimate's details."""
+    for gid in ("purple_ball_hardest_2", "golf_ball_3"):
+        assert main(["inspect", str(imported), "--grasp", gid, "--json"]) == 0
+        payload = json.loads(capsys.readouterr().out)
+        geo = payload["geometry_imprint"]
+        assert payload["geometry_imprint_unavailable"] is None
+        assert geo["shape_class"] in ("sphere", "cylinder", "flat", "irregular", "unknown")
+        assert 0.0 < geo["pad_fill_peak"] <= 1.0 and geo["evidence"]
+        assert (
+            main(["estimate", str(imported), "--grasp", gid, "--estimator", "blind", "--json"]) == 0
+        )
+        est = json.loads(capsys.readouterr().out.splitlines()[0])
+        assert geo == json.loads(json.dumps(est["details"]["geometry"]))
+        assert main(["inspect", str(imported), "--grasp", gid]) == 0
+        line = next(x for x in capsys.readouterr().out.splitlines() if "geometry (imprint)" in x)
+        assert f"shape {geo['shape_class']}" in line and "pad fill" in line
+
+
+def test_inspect_one_grasp_says_why_the_imprint_was_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A squeeze whose camera never changed (a frozen stream): force and width still give the
+    size; the imprint's line says why it was not read instead of failing the command."""
+    n = 40
+    ramp = np.arange(n, dtype=np.float64)
+    frozen = Grasp(
+        grasp_id="frozen",
+        frames=np.full((n, 96, 128, 3), 128, dtype=np.uint8),
+        t_s=ramp * 0.033,
+        force_n=np.clip((ramp - 10.0) * 0.5, 0.0, None),
+        width_mm=50.0 - np.clip((ramp - 8.0) * 0.3, 0.0, None),
+        meta=GraspMetadata(object_id="o", source="test", calibration_id="sim-wedge-v1"),
+    )
+    path = tmp_path / "frozen.h5"
+    with GraspWriter(path) as writer:
+        writer.append(frozen)
+    assert main(["inspect", str(path), "--grasp", "frozen", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["geometry"]["size_mm"] > 40.0
+    assert payload["geometry_imprint"] is None
+    assert "frozen" in payload["geometry_imprint_unavailable"]
+    assert main(["inspect", str(path), "--grasp", "frozen"]) == 0
+    out = capsys.readouterr().out
+    assert "geometry (imprint)   not read: " in out and "did not see the contact" in out
 
 
 def test_inspect_unknown_grasp_and_corrupt_file(
