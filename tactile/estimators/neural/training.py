@@ -251,12 +251,22 @@ def train_network(
             lower_z = init.info.get("lower_bound_z")
 
     run_warnings = training_warnings(
-        cv, limit, lim_report, folds=folds, limit_given=stiff_limit_pa is not None
+        cv,
+        limit,
+        lim_report,
+        folds=folds,
+        limit_given=stiff_limit_pa is not None,
+        lower_z_inherited=init is not None and lower_z is not None,
     )
     tr, va = split_objects(dataset.object_ids, dataset.log10_modulus, val_fraction, seed=cfg.seed)
     # issue 12: the resolvable limit comes from the rig's physics per grasp (neural/limits.py);
     # the held-out accuracy boundary is reported, stored only when given explicitly
-    ood = OodReference.fit(dataset.subset(tr).arrays, dataset.subset(va).arrays, seed=cfg.seed)
+    # fine-tuning on a few (real) grasps keeps its base's reference: one of those few grasps,
+    # scaled on one validation object, is no measure of what the network learned from (ft40)
+    base_ood = OodReference.from_dict(init.info.get("ood")) if init is not None else None
+    ood = base_ood or OodReference.fit(
+        dataset.subset(tr).arrays, dataset.subset(va).arrays, seed=cfg.seed
+    )
     # the gels of the training rigs (ood36): a measured gel outside them is refused
     files = [] if isinstance(data, PreparedDataset) else sources
     envelope = training_envelope(files, dataset.subset(tr).grasp_ids.tolist(), calibration)
@@ -281,6 +291,12 @@ def train_network(
         "training_warnings": run_warnings,
         **(info or {}),
     }
+    if init is not None:
+        # the hybrid's physics sigma scale belongs to the physics and the simulated validation
+        # set, not to the weights: a fine-tuned model keeps its base's (ft40)
+        for key in ("analytical_sigma_scale", "analytical_sigma_scale_fitted_on"):
+            if key in init.info:
+                ckpt_info[key] = init.info[key]
     final = train_model(
         dataset.subset(tr),
         dataset.subset(va),
@@ -386,6 +402,7 @@ def training_warnings(
     *,
     folds: int,
     limit_given: bool = False,
+    lower_z_inherited: bool = False,
 ) -> list[str]:
     """What is degenerate about a training run's limit and held-out metrics (empty: nothing).
 
@@ -400,11 +417,16 @@ def training_warnings(
     fix_data = "train longer (--epochs), on more simulated objects, or check the data"
     if cv is None:
         if stiff_limit_pa is None and folds == 0:
+            factor = (
+                "the lower-bound factor of the model it was fine-tuned from, fitted on that "
+                "model's held-out predictions, not on these grasps"
+                if lower_z_inherited
+                else "the default one-sided 95 % factor, not one fitted on held-out predictions"
+            )
             out.append(
                 "no cross-validation (--folds 0): nothing was measured on held-out objects, so "
-                "the model's accuracy on new objects is unknown and its lower bounds use the "
-                "default one-sided 95 % factor, not one fitted on held-out predictions (its "
-                "'stiffer than the gel' comes from each grasp's physics either way) "
+                f"the model's accuracy on new objects is unknown and its lower bounds use {factor} "
+                "(its 'stiffer than the gel' comes from each grasp's physics either way) "
                 "(fix: train with --folds 5)"
             )
         return out

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tactile.cli.main import main
-from tactile.estimators.neural.checkpoint import load_checkpoint
+from tactile.estimators.neural.checkpoint import load_checkpoint, save_checkpoint
 from tactile.estimators.neural.evaluate import evaluate_model, summarize
 from tactile.estimators.registry import get_estimator
 from tactile.io import GraspReader, GraspWriter
@@ -89,11 +89,17 @@ def test_finetune_starts_from_a_checkpoint(sim_file: Path, tmp_path: Path) -> No
         "--no-progress",
     ]
     assert main(["train", str(sim_file), "--out", str(base), "--model", "mt-tiny", *common]) == 0
+    b = load_checkpoint(base / "model.pt")
+    b.info["analytical_sigma_scale"] = 2.5  # as fit_hybrid.py --store-in writes it
+    save_checkpoint(base / "model.pt", b.model, b.normalization, sigma_scale=b.sigma_scale,
+                    metrics=b.metrics, info=b.info)  # fmt: skip
     assert (
         main(["train", str(sim_file), "--out", str(tuned), "--finetune", str(base), *common]) == 0
     )
     info = load_checkpoint(tuned / "model.pt").info
     assert info["finetuned_from"].endswith("model.pt")
+    # ft40: the base's OOD reference and the hybrid's physics scale carry over
+    assert info["ood"] == b.info["ood"] and info["analytical_sigma_scale"] == 2.5
 
 
 def test_train_ensemble_writes_members_the_estimators_combine(

@@ -109,6 +109,14 @@ def test_a_network_no_better_than_a_constant_is_degenerate() -> None:
     assert "no finite held-out metrics" in training_warnings(nan_cv, None, {}, folds=5)[0]
 
 
+def test_without_cross_validation_the_warning_names_the_lower_bound_factor_used() -> None:
+    fresh = training_warnings(None, None, {}, folds=0)
+    assert len(fresh) == 1 and "default one-sided 95 % factor" in fresh[0]
+    # a fine-tune keeps its base's fitted factor (ft40): the warning says so, not "default"
+    tuned = training_warnings(None, None, {}, folds=0, lower_z_inherited=True)
+    assert len(tuned) == 1 and "fine-tuned from" in tuned[0] and "default" not in tuned[0]
+
+
 def test_wrongly_flagged_soft_objects_are_reported() -> None:
     labels = np.linspace(4, 11, 20)
     cv = _cv(labels, labels)
