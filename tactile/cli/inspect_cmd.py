@@ -124,7 +124,9 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
     info = reader.summary(gid)
     meta = reader.metadata(gid).to_dict()
     geometry = _geometry(reader, gid)
-    imprint, why = _imprint_geometry(reader, gid) if geometry is not None else (None, None)
+    # read even where force and width give no geometry (no squeeze): the estimate then says
+    # why (review40: the line and `geometry_imprint_unavailable` were silent there)
+    imprint, why = _imprint_geometry(reader, gid)
     if as_json:
         print_json(
             {

@@ -124,6 +124,32 @@ def test_inspect_one_grasp_says_why_the_imprint_was_not_read(
     assert "geometry (imprint)   not read: " in out and "did not see the contact" in out
 
 
+def test_inspect_one_grasp_says_why_when_the_force_never_rose(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review40: a squeeze whose force never rose (a missed object, a disconnected force sensor)
+    has no force-and-width geometry; the imprint's line still says why it was not read."""
+    n = 40
+    ramp = np.arange(n, dtype=np.float64)
+    missed = Grasp(
+        grasp_id="missed",
+        frames=np.full((n, 96, 128, 3), 128, dtype=np.uint8),
+        t_s=ramp * 0.033,
+        force_n=np.full(n, 0.05),
+        width_mm=50.0 - np.clip((ramp - 8.0) * 0.3, 0.0, None),
+        meta=GraspMetadata(object_id="o", source="test", calibration_id="sim-wedge-v1"),
+    )
+    path = tmp_path / "missed.h5"
+    with GraspWriter(path) as writer:
+        writer.append(missed)
+    assert main(["inspect", str(path), "--grasp", "missed", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["geometry"] is None and payload["geometry_imprint"] is None
+    assert "no contact" in payload["geometry_imprint_unavailable"]
+    assert main(["inspect", str(path), "--grasp", "missed"]) == 0
+    assert "geometry (imprint)   not read: no contact" in capsys.readouterr().out
+
+
 def test_inspect_unknown_grasp_and_corrupt_file(
     imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

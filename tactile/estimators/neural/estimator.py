@@ -534,10 +534,13 @@ class HybridEstimator(NeuralEstimator):
         # answers (netgel39: without it a fallback counted as below its limit). The answer
         # itself is the physics', unchanged.
         try:
-            _, e_res = self._limits(inputs, calibration, contact_seen(feats))
+            limits, _ = self._limits(inputs, calibration, contact_seen(feats))
         except TactileError:  # limits the physics cannot form: the answer stands without one
             pass
         else:
+            # the value the network's answers name (``limits.details()``), not ``_limits``'
+            # second value, which an older model's fixed ``stiff_limit_pa`` may lower (review40)
+            e_res = limits.resolvable_limit_pa
             if math.isfinite(e_res) and e_res > 0.0:
                 details.setdefault("resolvable_limit_pa", float(e_res))
         details.setdefault("calibration_id", calibration.calibration_id)

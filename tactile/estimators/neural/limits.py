@@ -90,10 +90,11 @@ def closure_sigma_mm(calibration: SensorCalibration | None, force_n: float) -> f
     if calibration is None:
         return UNCALIBRATED_SIGMA_MM
     rigid = float(rigid_closure_mm(calibration, np.array([force_n]))[0])
+    # a calibration file may say ``"rigid_press_closure_sd_mm": null`` (validated as "a number
+    # >= 0 or null"): no measured spread, as the field's default 0.0 (review40 M1)
+    spread = calibration.rigid_press_closure_sd_mm or 0.0
     return math.sqrt(
-        width_step_mm(calibration) ** 2
-        + calibration.rigid_press_closure_sd_mm**2
-        + (RIGID_CLOSURE_REL_SD * rigid) ** 2
+        width_step_mm(calibration) ** 2 + spread**2 + (RIGID_CLOSURE_REL_SD * rigid) ** 2
     )
 
 

@@ -125,6 +125,39 @@ def test_a_measured_gel_outside_neural_refuses_hybrid_answers_physics(
     assert hybrid.details["resolvable_limit_pa"] == pytest.approx(e_res, rel=1e-12)
 
 
+@pytest.mark.parametrize("info", [{}, {"stiff_limit_pa": 1e4}])
+def test_the_fallback_names_the_limit_the_network_answer_names(info: dict[str, object]) -> None:
+    """review40: on the same grasp and calibration the physics fallback (the gate forced) names
+    the resolvable limit the network's answer names, also with an older model's fixed limit
+    (which lowers only the network's stiffness decision, not the limit it names)."""
+    loaded = _tiny_model(info)
+    grasp, feats = disk_grasp(20, modulus_pa=1e5)
+    cal = rig_calibration()
+    net = HybridEstimator(loaded).estimate(grasp, feats, calibration=cal)
+    forced = HybridEstimator(loaded, gate_ood_score=-math.inf)
+    fallback = forced.estimate(grasp, feats, calibration=cal)
+    assert not str(net.details["source"]).startswith("analytical")
+    assert fallback.details["source"] == "analytical (network out of distribution)"
+    assert fallback.details["resolvable_limit_pa"] == net.details["resolvable_limit_pa"]
+
+
+def test_a_calibration_without_a_press_spread_still_falls_back_to_the_physics() -> None:
+    """review40: ``"rigid_press_closure_sd_mm": null`` (valid in a calibration file) on a gel
+    outside the envelope: the hybrid answers with the physics and its limit, as with 0."""
+    loaded = _tiny_model()
+    grasp, feats = disk_grasp(20, modulus_pa=1e5)
+    outside = _measured(6.0, 2.5e5)
+    data = outside.to_dict()
+    data["rigid_press_closure_sd_mm"] = None
+    nulled = SensorCalibration.from_dict(data)
+    zero = replace(outside, rigid_press_closure_sd_mm=0.0)
+    a = HybridEstimator(loaded).estimate(grasp, feats, calibration=nulled)
+    b = HybridEstimator(loaded).estimate(grasp, feats, calibration=zero)
+    assert a.details["source"] == OUTSIDE_SOURCE
+    assert a.modulus_pa == b.modulus_pa
+    assert a.details["resolvable_limit_pa"] == b.details["resolvable_limit_pa"]
+
+
 def test_a_measured_gel_inside_changes_nothing() -> None:
     """Inside the envelope the answer is the one the same calibration gives unmarked (the
     envelope adds nothing), and the network reads what the base calibration's path reads."""
