@@ -37,15 +37,16 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     from tactile.errors import TactileError
     from tactile.processing.grasp_geometry import infer_geometry
     from tactile.processing.grasp_signals import correct_signals
-    from tactile.sensor import get_calibration
+    from tactile.sensor import resolve_calibration
 
     signals = reader.read_signals(gid)
     bias, bias_sd, rig = 0.0, 2.0, 0.0
     try:
-        if signals.meta.calibration_id:
-            cal = get_calibration(signals.meta.calibration_id)
-            bias, bias_sd = cal.contact_width_bias_mm, cal.contact_width_bias_sd_mm
-            rig = cal.rig_compliance_mm_per_n
+        # the calibration the estimators use: a simulated grasp's own stored rig, else its id
+        # (review40 M3: by id alone a simulated rig's width bias and compliance were ignored)
+        cal = resolve_calibration(signals.meta)
+        bias, bias_sd = cal.contact_width_bias_mm, cal.contact_width_bias_sd_mm
+        rig = cal.rig_compliance_mm_per_n
     except TactileError:
         pass
     force = np.asarray(signals.force_n, dtype=np.float64)
@@ -86,6 +87,13 @@ def _imprint_geometry(reader: Any, gid: str) -> tuple[dict[str, Any] | None, str
 def _imprint_line(geo: dict[str, Any]) -> str:
     """One line of the imprint's geometry for the text output."""
     parts = [f"shape {geo['shape_class']}"]
+    if geo.get("size_mm") is not None:
+        # blind's own size and closure (its touch is read after the width-lag and motion-force
+        # corrections and from three onset readings, so it can differ from the line above)
+        parts.append(
+            f"size {geo['size_mm']:.1f} ± {geo['size_sd_mm']:.1f} mm, closure "
+            f"{geo['closure_mm']:.1f} mm"
+        )
     plausible = geo.get("plausible_shapes") or ()
     if geo["shape_class"] in ("unknown", "irregular") and plausible:
         parts[0] += f" (plausible: {', '.join(plausible)})"
@@ -142,16 +150,19 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
         return _warn_problems([info])
     for key, value in {**info, **{k: v for k, v in meta.items() if k not in info}}.items():
         print(f"{key:<20} {value}")
-    if geometry is not None:
-        print(
-            f"{'geometry (grasp)':<20} size {geometry['size_mm']:.1f} ± "
-            f"{geometry['size_sd_mm']:.1f} mm, closure {geometry['closure_mm']:.1f} mm at "
-            f"{geometry['hold_force_n']:.1f} N (force and width only)"
-        )
     if imprint is not None:
         print(f"{'geometry (imprint)':<20} {_imprint_line(imprint)}")
-    elif why is not None:
-        print(f"{'geometry (imprint)':<20} not read: {why}")
+    else:
+        if why is not None:
+            print(f"{'geometry (imprint)':<20} not read: {why}")
+        if geometry is not None:
+            # only where the imprint could not be read: force and width as stored, without the
+            # touch corrections blind's reading makes (its size can be several mm off: review40)
+            print(
+                f"{'geometry (grasp)':<20} size {geometry['size_mm']:.1f} ± "
+                f"{geometry['size_sd_mm']:.1f} mm, closure {geometry['closure_mm']:.1f} mm at "
+                f"{geometry['hold_force_n']:.1f} N (force and width only, uncorrected)"
+            )
     return _warn_problems([info])
 
 

@@ -92,8 +92,11 @@ def test_inspect_one_grasp_shows_the_imprints_geometry(
         est = json.loads(capsys.readouterr().out.splitlines()[0])
         assert geo == json.loads(json.dumps(est["details"]["geometry"]))
         assert main(["inspect", str(imported), "--grasp", gid]) == 0
-        line = next(x for x in capsys.readouterr().out.splitlines() if "geometry (imprint)" in x)
+        out = capsys.readouterr().out
+        line = next(x for x in out.splitlines() if "geometry (imprint)" in x)
         assert f"shape {geo['shape_class']}" in line and "pad fill" in line
+        assert f"size {geo['size_mm']:.1f}" in line
+        assert "geometry (grasp)" not in out  # the uncorrected reading only as a fallback
 
 
 def test_inspect_one_grasp_says_why_the_imprint_was_not_read(
@@ -122,6 +125,7 @@ def test_inspect_one_grasp_says_why_the_imprint_was_not_read(
     assert main(["inspect", str(path), "--grasp", "frozen"]) == 0
     out = capsys.readouterr().out
     assert "geometry (imprint)   not read: " in out and "did not see the contact" in out
+    assert "geometry (grasp)     size " in out  # force and width still give the size
 
 
 def test_inspect_one_grasp_says_why_when_the_force_never_rose(
