@@ -287,6 +287,12 @@ VISIBILITY_SIGMAS_PX = (VISIBILITY_SIGMA_PX, 5.0)
 #: one 0; the faintest real contact (27 grasps, both sessions) scores 7.2, a 5 kPa 50 mm ball
 #: collected as JPEG 6.5 (docs/processing.md "Visible contact" has the measurements).
 MIN_CONTACT_VISIBILITY = 3.0
+#: A stream whose consecutive frames differ by more than this (grey levels, the
+#: :attr:`~tactile.types.ContactVisibility.noise` statistic: the smallest over the still pairs)
+#: is no tactile camera's: the gel cannot be read through it, whatever the object. Measured
+#: 2026-12-07: real Wedge grasps 0.53 at most (27, both sessions), simulated raw grasps 1.91 at
+#: most (780: sim_val, sim_test, sim_below, f3305, f3321); random pixels 75-108.
+MAX_CAMERA_NOISE_GREY = 20.0
 #: Pad images (at the working scale) narrower than this are too coarse to judge: not measured.
 MIN_VISIBILITY_PAD_PX = 16
 
@@ -349,6 +355,9 @@ def require_visible_contact(features: GraspFeatures, *, flat_face_possible: bool
     * A frozen stream (not even noise: consecutive frames and the peak frame equal the
       reference within :data:`~tactile.types.VISIBILITY_NOISE_FLOOR`) is refused always: a live
       camera always shows noise.
+    * A garbled stream (consecutive frames differ by more than :data:`MAX_CAMERA_NOISE_GREY`:
+      another camera's moving scene, a flickering light, corrupt frames) is refused always: no
+      gel, flat face or not, can be read through it.
     * An image that changed no more than its noise (score below :data:`MIN_CONTACT_VISIBILITY`)
       is refused unless ``flat_face_possible``: a flat face covering the whole pad indents the gel
       uniformly and shows no edge, so for an object that may be one (no shape given, or a flat
@@ -360,12 +369,19 @@ def require_visible_contact(features: GraspFeatures, *, flat_face_possible: bool
     if vis is None:
         return
     frozen = max(vis.change, vis.noise) < VISIBILITY_NOISE_FLOOR
-    if not frozen and (vis.score >= MIN_CONTACT_VISIBILITY or flat_face_possible):
+    garbled = vis.noise > MAX_CAMERA_NOISE_GREY
+    if not (frozen or garbled) and (vis.score >= MIN_CONTACT_VISIBILITY or flat_face_possible):
         return
     c, p = features.contact_index, features.peak_index
     force = np.asarray(features.force_n[c : p + 1], dtype=np.float64)
     peak = float(np.nanmax(force)) if np.any(np.isfinite(force)) else float("nan")
-    if frozen:
+    if garbled:
+        what = (
+            f"changes by {vis.noise:.0f} grey levels between consecutive frames (a tactile "
+            f"camera's own noise is about 1; over {MAX_CAMERA_NOISE_GREY:.0f} no gel can be read): "
+            "the stream is not a still gel's image"
+        )
+    elif frozen:
         what = (
             "did not change at all, not even by camera noise (largest change "
             f"{vis.change:.2f} grey levels, frame-to-frame {vis.noise:.2f}): the stream is frozen"
@@ -380,5 +396,6 @@ def require_visible_contact(features: GraspFeatures, *, flat_face_possible: bool
         f"grasp {features.grasp_id!r}: the force rose to {peak:.1f} N but the tactile image "
         f"{what}; no estimate from a camera that did not see the contact",
         hint="is the tactile sensor on this gripper's finger, and is this the right camera "
-        "(device URL / --tactile)? check that the stream is live (not frozen) and the gel lit",
+        "(device URL / --tactile)? check that the stream is live (not frozen), steady (no "
+        "flickering light, no corrupt frames) and the gel lit",
     )

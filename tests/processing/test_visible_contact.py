@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from tactile.errors import NoContactError
+from tactile.estimators.blind import BlindEstimator
+from tactile.evaluation.runner import estimate_stored
+from tactile.io import GraspReader, GraspWriter
 from tactile.processing.contact import (
+    MAX_CAMERA_NOISE_GREY,
     MIN_CONTACT_VISIBILITY,
     contact_visibility,
     require_visible_contact,
 )
-from tactile.types import ContactVisibility, GraspFeatures
+from tactile.types import ContactVisibility, Grasp, GraspFeatures, GraspMetadata
 
 H, W = 48, 60
 
@@ -81,6 +87,42 @@ def test_a_flat_face_may_show_no_change_but_never_a_frozen_stream() -> None:
         require_visible_contact(
             _features(ContactVisibility(change=0.0, noise=0.0)), flat_face_possible=True
         )
+
+
+def test_a_garbled_stream_is_refused_even_where_a_flat_face_may_hide_the_contact() -> None:
+    """Consecutive frames differing by tens of grey levels (random pixels, another camera's
+    moving scene) are no gel image: refused whatever the object (before, under the blind
+    protocol, such a grasp was answered with a flagged point)."""
+    garbled = ContactVisibility(change=90.0, noise=MAX_CAMERA_NOISE_GREY + 1.0)
+    for flat in (False, True):
+        with pytest.raises(NoContactError, match="not a still gel's image") as e:
+            require_visible_contact(_features(garbled), flat_face_possible=flat)
+        assert e.value.hint is not None and "flickering" in e.value.hint
+    # a loud but real camera below the limit is judged as before
+    require_visible_contact(
+        _features(ContactVisibility(change=60.0, noise=MAX_CAMERA_NOISE_GREY - 1.0))
+    )
+
+
+def test_random_pixels_are_refused_by_the_blind_estimate(tmp_path: Path) -> None:
+    """End to end, as `tactile evaluate` reads a new object (blind protocol: no shape, so a
+    flat face over the pad is possible): a stream of random pixels is refused, not estimated."""
+    n = 30
+    rng = np.random.default_rng(3)
+    ramp = np.arange(n, dtype=np.float64)
+    grasp = Grasp(
+        grasp_id="noise",
+        frames=rng.integers(0, 256, (n, 96, 128, 3), dtype=np.uint8),
+        t_s=ramp / 30.0,
+        force_n=np.clip((ramp - 8.0) * 0.8, 0.0, None),
+        width_mm=50.0 - np.clip((ramp - 6.0) * 0.4, 0.0, None),
+        meta=GraspMetadata(object_id="o", source="test", calibration_id="sim-wedge-v1"),
+    )
+    path = tmp_path / "noise.h5"
+    with GraspWriter(path) as writer:
+        writer.append(grasp)
+    with GraspReader(path) as reader, pytest.raises(NoContactError, match="not a still gel"):
+        estimate_stored(reader, "noise", BlindEstimator(), protocol="blind")
 
 
 def test_visible_or_unmeasured_contact_passes() -> None:
