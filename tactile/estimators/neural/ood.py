@@ -127,6 +127,28 @@ class OodReference:
         scale = float(max(np.percentile(val_scores, 95), 1e-6))
         return cls(mean, std, z[pick], scale, k, missing)
 
+    def extended(
+        self, arrays: dict[str, np.ndarray], *, n_ref: int = 400, seed: int = 0
+    ) -> OodReference:
+        """This reference with more training grasps (a fine-tune's): up to ``n_ref`` of them,
+        standardised with this reference's statistics, join its rows; the scale (this
+        reference's validation percentile) is kept, so no grasp scores higher than before; the
+        missing share is pooled (this reference's rows weighing as its training grasps), so a
+        feature the new grasps lack is no longer "never lacked". A fine-tune on a few grasps
+        thus keeps its base's reference (ft40) and one on another rig's grasps accepts them."""
+        x = ood_features(arrays)
+        if not len(x):
+            return self
+        rng = np.random.default_rng(seed)
+        pick = rng.choice(len(x), size=min(n_ref, len(x)), replace=False)
+        z = np.nan_to_num((x[pick] - self.mean) / self.std)
+        n0 = len(self.reference)
+        missing = (self.training_missing * n0 + np.isnan(x).mean(axis=0) * len(pick)) / (
+            n0 + len(pick)
+        )
+        rows = np.vstack([self.reference, z])
+        return OodReference(self.mean, self.std, rows, self.scale, self.k, missing)
+
     def raw_scores(self, arrays: dict[str, np.ndarray]) -> np.ndarray:
         """Distance scores (NaN features standardised to 0, as in training)."""
         return self._raw_scores(ood_features(arrays))

@@ -162,11 +162,22 @@ class _Run:
             "best_state": self.best_state,
         }
 
-    def restore(self, path: Path) -> None:
+    def restore(self, path: Path, finetuned_from: str | None = None) -> None:
         loaded = load_checkpoint(path)
         st = loaded.train_state
         if st is None:
             raise ConfigError(f"{path} holds no training state", hint="start without --resume")
+        # a run that started from a checkpoint records it (review41): resuming it without
+        # --finetune (or from another one) would write the fine-tuned weights with a plain
+        # run's OOD reference, schedule and no carried terms
+        if "finetuned_from" in loaded.info and loaded.info["finetuned_from"] != finetuned_from:
+            was = loaded.info["finetuned_from"]
+            raise ConfigError(
+                f"{path} continues "
+                + (f"a fine-tune of {was}" if was else "a run that started from no checkpoint")
+                + (f", not of {finetuned_from}" if finetuned_from else ""),
+                hint=f"resume with --finetune {was}" if was else "resume without --finetune",
+            )
         if loaded.config != self.model.config:
             raise ConfigError(
                 f"{path} was trained with another network config",
@@ -224,8 +235,9 @@ def train_model(
     set_threads(cfg.num_threads)
     run = _new_run(train, model_config, cfg, init)
     out = Path(out_dir) if out_dir is not None else None
+    base = str(Path(init.path).resolve()) if init is not None and init.path is not None else None
     if resume and out is not None and (out / "last.pt").is_file():
-        run.restore(out / "last.pt")
+        run.restore(out / "last.pt", base)
     bar = tqdm(total=cfg.epochs, initial=run.epoch, desc="train", disable=not progress)
     while run.epoch < cfg.epochs and run.epoch - run.best_epoch <= cfg.patience:
         train_loss = _epoch(run.model, run.opt, train, run.norm, cfg, run.gen)
@@ -242,7 +254,13 @@ def train_model(
         bar.update(1)
         bar.set_postfix(train=f"{train_loss:.3f}", val=f"{val_loss:.3f}", best=run.best_epoch)
         if out is not None:
-            save_checkpoint(out / "last.pt", run.model, run.norm, train_state=run.train_state())
+            save_checkpoint(
+                out / "last.pt",
+                run.model,
+                run.norm,
+                train_state=run.train_state(),
+                info={"finetuned_from": base},
+            )
     bar.close()
     run.model.load_state_dict(run.best_state)
     run.model.eval()

@@ -131,11 +131,21 @@ class TrainingRun:
         return out
 
 
-def _check_folds(folds: int) -> None:
+def _check_folds(folds: int, finetune: object = None) -> None:
     if isinstance(folds, bool) or not isinstance(folds, int) or folds == 1 or folds < 0:
         raise ConfigError(
             f"folds={folds!r}: cross-validation needs at least 2 folds",
             hint="use --folds 5 (or 0 to skip cross-validation)",
+        )
+    if folds >= 2 and finetune is not None:
+        # cross_validate trains each fold from scratch: with the fine-tune's short, slow
+        # schedule it measures networks that never saw the base, and its lower-bound factor
+        # would replace the base's (review41)
+        raise ConfigError(
+            "cross-validation trains each fold from scratch, so with --finetune it would "
+            "measure networks that never started from the base model",
+            hint="fine-tune with --folds 0 (the base's limits and lower-bound factor apply) and "
+            "score it on labelled grasps it did not see (e.g. another session, tactile evaluate)",
         )
 
 
@@ -195,7 +205,7 @@ def train_network(
     """
     from tactile.estimators.neural.estimator import resolve_model
 
-    _check_folds(folds)
+    _check_folds(folds, finetune)
     _check_ensemble(ensemble, finetune)
     if not 0 < val_fraction < 1:
         raise ConfigError(f"val_fraction={val_fraction} must be in (0, 1)", hint="use e.g. 0.15")
@@ -256,16 +266,19 @@ def train_network(
         lim_report,
         folds=folds,
         limit_given=stiff_limit_pa is not None,
-        lower_z_inherited=init is not None and lower_z is not None,
+        inherited_lower_z=lower_z if init is not None and cv is None else None,
     )
     tr, va = split_objects(dataset.object_ids, dataset.log10_modulus, val_fraction, seed=cfg.seed)
     # issue 12: the resolvable limit comes from the rig's physics per grasp (neural/limits.py);
     # the held-out accuracy boundary is reported, stored only when given explicitly
-    # fine-tuning on a few (real) grasps keeps its base's reference: one of those few grasps,
-    # scaled on one validation object, is no measure of what the network learned from (ft40)
+    # a fine-tune keeps its base's reference and scale (a few real grasps scaled on one
+    # validation object measure nothing, ft40) and adds its own training grasps to it (a
+    # fine-tune on another rig's grasps must not refuse that rig, review41)
     base_ood = OodReference.from_dict(init.info.get("ood")) if init is not None else None
-    ood = base_ood or OodReference.fit(
-        dataset.subset(tr).arrays, dataset.subset(va).arrays, seed=cfg.seed
+    ood = (
+        base_ood.extended(dataset.subset(tr).arrays, seed=cfg.seed)
+        if base_ood is not None
+        else OodReference.fit(dataset.subset(tr).arrays, dataset.subset(va).arrays, seed=cfg.seed)
     )
     # the gels of the training rigs (ood36): a measured gel outside them is refused
     files = [] if isinstance(data, PreparedDataset) else sources
@@ -402,7 +415,7 @@ def training_warnings(
     *,
     folds: int,
     limit_given: bool = False,
-    lower_z_inherited: bool = False,
+    inherited_lower_z: float | None = None,
 ) -> list[str]:
     """What is degenerate about a training run's limit and held-out metrics (empty: nothing).
 
@@ -418,16 +431,21 @@ def training_warnings(
     if cv is None:
         if stiff_limit_pa is None and folds == 0:
             factor = (
-                "the lower-bound factor of the model it was fine-tuned from, fitted on that "
-                "model's held-out predictions, not on these grasps"
-                if lower_z_inherited
+                f"the lower-bound factor {inherited_lower_z:.2f} stored in the model it was "
+                "fine-tuned from, not one fitted on these grasps"
+                if inherited_lower_z is not None
                 else "the default one-sided 95 % factor, not one fitted on held-out predictions"
+            )
+            fix = (
+                "score it on labelled grasps it did not see, e.g. another session"
+                if inherited_lower_z is not None
+                else "train with --folds 5"
             )
             out.append(
                 "no cross-validation (--folds 0): nothing was measured on held-out objects, so "
                 f"the model's accuracy on new objects is unknown and its lower bounds use {factor} "
                 "(its 'stiffer than the gel' comes from each grasp's physics either way) "
-                "(fix: train with --folds 5)"
+                f"(fix: {fix})"
             )
         return out
     net, const = cv.summary.get("network", {}), cv.summary.get("constant", {})

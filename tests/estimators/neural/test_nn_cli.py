@@ -98,8 +98,19 @@ def test_finetune_starts_from_a_checkpoint(sim_file: Path, tmp_path: Path) -> No
     )
     info = load_checkpoint(tuned / "model.pt").info
     assert info["finetuned_from"].endswith("model.pt")
-    # ft40: the base's OOD reference and the hybrid's physics scale carry over
-    assert info["ood"] == b.info["ood"] and info["analytical_sigma_scale"] == 2.5
+    # ft40: the base's OOD reference (with the fine-tune's grasps added, review41) and the
+    # hybrid's physics scale carry over
+    base_ood, ood = b.info["ood"], info["ood"]
+    assert ood["scale"] == base_ood["scale"] and ood["mean"] == base_ood["mean"]
+    assert ood["reference"][: len(base_ood["reference"])] == base_ood["reference"]
+    assert len(ood["reference"]) > len(base_ood["reference"])
+    assert info["analytical_sigma_scale"] == 2.5
+    # review41: a fine-tune is not cross-validated from scratch, and resumes only as one
+    ft = ["train", str(sim_file), "--out", str(tuned), *common]
+    assert main([*ft, "--finetune", str(base), "--folds", "2"]) != 0
+    assert main([*ft, "--model", "mt-tiny", "--resume"]) != 0
+    assert main([*ft, "--finetune", str(base), "--resume"]) == 0
+    assert load_checkpoint(tuned / "model.pt").info["ood"] == info["ood"]
 
 
 def test_train_ensemble_writes_members_the_estimators_combine(

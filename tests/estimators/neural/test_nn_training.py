@@ -113,8 +113,9 @@ def test_without_cross_validation_the_warning_names_the_lower_bound_factor_used(
     fresh = training_warnings(None, None, {}, folds=0)
     assert len(fresh) == 1 and "default one-sided 95 % factor" in fresh[0]
     # a fine-tune keeps its base's fitted factor (ft40): the warning says so, not "default"
-    tuned = training_warnings(None, None, {}, folds=0, lower_z_inherited=True)
-    assert len(tuned) == 1 and "fine-tuned from" in tuned[0] and "default" not in tuned[0]
+    tuned = training_warnings(None, None, {}, folds=0, inherited_lower_z=1.8875)
+    assert len(tuned) == 1 and "factor 1.89 stored in the model it was fine-tuned from" in tuned[0]
+    assert "default" not in tuned[0] and "--folds 5" not in tuned[0]
 
 
 def test_wrongly_flagged_soft_objects_are_reported() -> None:

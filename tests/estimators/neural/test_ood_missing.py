@@ -159,3 +159,19 @@ def test_a_calibration_without_curve_on_a_model_trained_without_curves() -> None
         float(est.ood.raw_scores(arrays)[0] / est.ood.scale)
     )
     assert "ood_reason" not in answer.details
+
+
+def test_a_reference_extended_by_another_rigs_grasps_accepts_them_and_scores_no_higher() -> None:
+    # review41: a fine-tune keeps its base's reference and adds its own training grasps
+    base = OodReference.fit(_arrays(300, 0), _arrays(60, 1), n_ref=200)
+    new_rig = _arrays(40, 4, rig=False)  # another rig: no rigid-press curve
+    assert np.all(base.scores(new_rig) == math.inf)
+    ext = base.extended(new_rig, seed=0)
+    assert ext.scale == base.scale and np.array_equal(ext.mean, base.mean)
+    assert len(ext.reference) == len(base.reference) + 40
+    assert ext.missing is not None and np.all(ext.missing[RIG_COLUMNS] > 0)
+    assert np.all(np.isfinite(ext.scores(_arrays(10, 5, rig=False))))
+    others = _arrays(50, 6)
+    assert np.all(ext.scores(others) <= base.scores(others) + 1e-12)
+    back = OodReference.from_dict(ext.to_dict())
+    assert back is not None and len(back.reference) == len(ext.reference)
