@@ -226,6 +226,16 @@ class ContactVisibility:
 
     change: float
     noise: float
+    #: median grey level of the unloaded reference on the pad: ``change`` and ``noise`` are
+    #: relative changes expressed at mid-grey (128), so a dim gel's few grey levels of camera
+    #: noise read as tens; 128 where unknown
+    brightness: float = 128.0
+
+    @property
+    def noise_grey(self) -> float:
+        """``noise`` in the camera's own grey levels (at the gel's ``brightness``, not at
+        mid-grey): what consecutive frames really differ by."""
+        return self.noise * self.brightness / 128.0
 
     @property
     def score(self) -> float:

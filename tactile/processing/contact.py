@@ -287,8 +287,9 @@ VISIBILITY_SIGMAS_PX = (VISIBILITY_SIGMA_PX, 5.0)
 #: one 0; the faintest real contact (27 grasps, both sessions) scores 7.2, a 5 kPa 50 mm ball
 #: collected as JPEG 6.5 (docs/processing.md "Visible contact" has the measurements).
 MIN_CONTACT_VISIBILITY = 3.0
-#: A stream whose consecutive frames differ by more than this (grey levels, the
-#: :attr:`~tactile.types.ContactVisibility.noise` statistic: the smallest over the still pairs)
+#: A stream whose consecutive frames differ by more than this (grey levels of the camera, the
+#: :attr:`~tactile.types.ContactVisibility.noise_grey` statistic: the smallest over the still
+#: pairs, at the gel's brightness; a dim but live gel's relative noise is tens at mid-grey)
 #: is no tactile camera's: the gel cannot be read through it, whatever the object. Measured
 #: 2026-12-07: real Wedge grasps 0.53 at most (27, both sessions), simulated raw grasps 1.91 at
 #: most (780: sim_val, sim_test, sim_below, f3305, f3321); random pixels 75-108.
@@ -329,10 +330,13 @@ def contact_visibility(
     scale of ``sigmas_px`` is tried; the one with the best score is returned.
     """
     best: ContactVisibility | None = None
+    brightness = float(np.median(reference))
     for sigma in sigmas_px:
         change = largest_change(loaded, reference, sigma_px=sigma)
         noises = [largest_change(b, a, sigma_px=sigma) for a, b in still_pairs]
-        vis = ContactVisibility(change=change, noise=min(noises) if noises else 0.0)
+        vis = ContactVisibility(
+            change=change, noise=min(noises) if noises else 0.0, brightness=brightness
+        )
         if best is None or vis.score > best.score:
             best = vis
     if best is None:
@@ -369,7 +373,7 @@ def require_visible_contact(features: GraspFeatures, *, flat_face_possible: bool
     if vis is None:
         return
     frozen = max(vis.change, vis.noise) < VISIBILITY_NOISE_FLOOR
-    garbled = vis.noise > MAX_CAMERA_NOISE_GREY
+    garbled = vis.noise_grey > MAX_CAMERA_NOISE_GREY
     if not (frozen or garbled) and (vis.score >= MIN_CONTACT_VISIBILITY or flat_face_possible):
         return
     c, p = features.contact_index, features.peak_index
@@ -377,7 +381,7 @@ def require_visible_contact(features: GraspFeatures, *, flat_face_possible: bool
     peak = float(np.nanmax(force)) if np.any(np.isfinite(force)) else float("nan")
     if garbled:
         what = (
-            f"changes by {vis.noise:.0f} grey levels between consecutive frames (a tactile "
+            f"changes by {vis.noise_grey:.0f} grey levels between consecutive frames (a tactile "
             f"camera's own noise is about 1; over {MAX_CAMERA_NOISE_GREY:.0f} no gel can be read): "
             "the stream is not a still gel's image"
         )
