@@ -31,7 +31,8 @@ def _span(values: list[float], fmt: str = ".1f") -> str:
 
 def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     """The object's geometry as the grasp's force and width show it (no images read), with
-    the size bias of the calibration the grasp names; None when it cannot be read. The
+    the size bias of the calibration the estimators use for it (a simulated rig's own, else the
+    one it names); None when it cannot be read. The
     signals are read as the blind estimator reads them (the width on the force's clock, a
     motion force removed: :mod:`tactile.processing.grasp_signals`)."""
     from tactile.errors import TactileError
@@ -89,7 +90,8 @@ def _imprint_line(geo: dict[str, Any]) -> str:
     parts = [f"shape {geo['shape_class']}"]
     if geo.get("size_mm") is not None:
         # blind's own size and closure (its touch is read after the width-lag and motion-force
-        # corrections and from three onset readings, so it can differ from the line above)
+        # corrections and from three onset readings, so it can differ from the uncorrected
+        # force-and-width reading, shown only where this one is missing)
         parts.append(
             f"size {geo['size_mm']:.1f} ± {geo['size_sd_mm']:.1f} mm, closure "
             f"{geo['closure_mm']:.1f} mm"

@@ -91,9 +91,10 @@ def test_a_flat_face_may_show_no_change_but_never_a_frozen_stream() -> None:
 
 def test_a_garbled_stream_is_refused_even_where_a_flat_face_may_hide_the_contact() -> None:
     """Consecutive frames differing by tens of grey levels (random pixels, another camera's
-    moving scene) are no gel image: refused whatever the object (before, under the blind
-    protocol, such a grasp was answered with a flagged point)."""
-    garbled = ContactVisibility(change=90.0, noise=MAX_CAMERA_NOISE_GREY + 1.0)
+    moving scene) whose change does not stand out of that noise are no gel image: refused
+    whatever the object (before, under the blind protocol, such a grasp was answered with a
+    flagged point)."""
+    garbled = ContactVisibility(change=30.0, noise=MAX_CAMERA_NOISE_GREY + 1.0)
     for flat in (False, True):
         with pytest.raises(NoContactError, match="not a still gel's image") as e:
             require_visible_contact(_features(garbled), flat_face_possible=flat)
@@ -102,6 +103,32 @@ def test_a_garbled_stream_is_refused_even_where_a_flat_face_may_hide_the_contact
     require_visible_contact(
         _features(ContactVisibility(change=60.0, noise=MAX_CAMERA_NOISE_GREY - 1.0))
     )
+    # a contact that stands out of even a garbled stream's noise (score >= 3) is still seen:
+    # the rule narrows only the flat-face exemption (review42: +-12 % flicker bands reach 20)
+    loud = ContactVisibility(change=4.0 * (MAX_CAMERA_NOISE_GREY + 5.0), noise=25.0)
+    for flat in (False, True):
+        require_visible_contact(_features(loud), flat_face_possible=flat)
+
+
+def test_a_dim_but_live_gel_is_not_garbled() -> None:
+    """review42: ``noise`` is a relative change expressed at mid-grey, so a dim gel's camera
+    noise of a grey level or two reads as tens; the garbled rule judges what consecutive frames
+    really differ by (``noise_grey``), so a gel at ~10 % of the brightness is judged as before."""
+    dim = ContactVisibility(change=0.5, noise=25.0, brightness=13.0)
+    assert dim.noise_grey == pytest.approx(25.0 * 13.0 / 128.0)
+    require_visible_contact(_features(dim), flat_face_possible=True)  # as before the rule
+    with pytest.raises(NoContactError, match="beyond its noise"):  # judged on its score
+        require_visible_contact(_features(dim))
+    bright = ContactVisibility(change=0.5, noise=25.0, brightness=128.0)
+    with pytest.raises(NoContactError, match="changes by 25 grey levels"):
+        require_visible_contact(_features(bright), flat_face_possible=True)
+    # measured on the images: the reference's median brightness is recorded
+    rng = np.random.default_rng(4)
+    ref = _gel(rng)
+    vis = contact_visibility(ref, _gel(rng, press=4.0), _pairs(rng))
+    assert vis.brightness == pytest.approx(float(np.median(ref)))
+    dark = (ref * 0.1).astype(np.uint8)
+    assert contact_visibility(dark, dark, [(dark, dark.copy())]).brightness < 0.15 * vis.brightness
 
 
 def test_random_pixels_are_refused_by_the_blind_estimate(tmp_path: Path) -> None:
