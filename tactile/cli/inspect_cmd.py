@@ -70,7 +70,7 @@ def _imprint_geometry(reader: Any, gid: str) -> tuple[dict[str, Any] | None, str
     the imprint (shape class, pad fill, patch, radius from the imprint's growth), exactly the
     ``details["geometry"]`` of ``tactile estimate --estimator blind``; (None, why) when the
     grasp cannot be read that way (no contact, unreadable frames, ...). Reads the frames the
-    estimate needs (tens of ms)."""
+    estimate needs (about a tenth of a second per command)."""
     from tactile.errors import TactileError
     from tactile.estimators.blind import BlindEstimator
     from tactile.evaluation.runner import estimate_stored
@@ -159,7 +159,7 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
             print(f"{'geometry (imprint)':<20} not read: {why}")
         if geometry is not None:
             # only where the imprint could not be read: force and width as stored, without the
-            # touch corrections blind's reading makes (its size can be several mm off: review40)
+            # touch corrections blind's reading makes (its size can be far off: review40, review42)
             print(
                 f"{'geometry (grasp)':<20} size {geometry['size_mm']:.1f} ± "
                 f"{geometry['size_sd_mm']:.1f} mm, closure {geometry['closure_mm']:.1f} mm at "
