@@ -38,6 +38,7 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     from tactile.errors import TactileError
     from tactile.processing.grasp_geometry import infer_geometry
     from tactile.processing.grasp_signals import correct_signals
+    from tactile.processing.loading import despike
     from tactile.sensor import resolve_calibration
 
     signals = reader.read_signals(gid)
@@ -54,6 +55,8 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     width = np.asarray(signals.width_mm, dtype=np.float64)
     if not (np.all(np.isfinite(force)) and np.all(np.isfinite(width))) or force.max() < 0.3:
         return None  # unusable samples (reported as problems) or no squeeze
+    if force.size >= 3:  # force glitches removed as blind's features remove them (docs40)
+        force = despike(force)[0]
     corrected = correct_signals(np.asarray(signals.t_s, dtype=np.float64), force, width, rig)
     force, width = corrected.force_n, corrected.width_mm
     geo = infer_geometry(
@@ -89,9 +92,9 @@ def _imprint_line(geo: dict[str, Any]) -> str:
     """One line of the imprint's geometry for the text output."""
     parts = [f"shape {geo['shape_class']}"]
     if geo.get("size_mm") is not None:
-        # blind's own size and closure (its touch is read after the width-lag and motion-force
-        # corrections and from three onset readings, so it can differ from the uncorrected
-        # force-and-width reading, shown only where this one is missing)
+        # blind's own size and closure (for an object it can only bound it widens the touch
+        # beyond the three onset readings, so it can differ from the force-and-width reading,
+        # shown only where this one is missing)
         parts.append(
             f"size {geo['size_mm']:.1f} ± {geo['size_sd_mm']:.1f} mm, closure "
             f"{geo['closure_mm']:.1f} mm"
@@ -158,12 +161,13 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
         if why is not None:
             print(f"{'geometry (imprint)':<20} not read: {why}")
         if geometry is not None:
-            # only where the imprint could not be read: force and width as stored, without the
-            # touch corrections blind's reading makes (its size can be far off: review40, review42)
+            # only where the imprint could not be read: force and width with blind's signal
+            # corrections, but no imprint and no widening of the touch for a bound (docs40)
             print(
                 f"{'geometry (grasp)':<20} size {geometry['size_mm']:.1f} ± "
                 f"{geometry['size_sd_mm']:.1f} mm, closure {geometry['closure_mm']:.1f} mm at "
-                f"{geometry['hold_force_n']:.1f} N (force and width only, uncorrected)"
+                f"{geometry['hold_force_n']:.1f} N (force and width only: no imprint, no "
+                "widening for a bound)"
             )
     return _warn_problems([info])
 

@@ -292,7 +292,8 @@ MIN_CONTACT_VISIBILITY = 3.0
 #: pairs, at the gel's brightness; a dim but live gel's relative noise is tens at mid-grey)
 #: cannot show the absence of an imprint: no flat-face exemption for it. Measured 2026-12-07:
 #: real Wedge grasps 0.53 at most (27, both sessions), simulated raw grasps 1.91 at most (780:
-#: sim_val, sim_test, sim_below, f3305, f3321), +-10 % flicker bands 17.6; random pixels 40-108.
+#: sim_val, sim_test, sim_below, f3305, f3321), +-10 % flicker bands 17.6 (all as ``noise`` on
+#: bright frames, where ``noise_grey`` is at most ``noise``); random pixels 40-108.
 MAX_CAMERA_NOISE_GREY = 20.0
 #: Pad images (at the working scale) narrower than this are too coarse to judge: not measured.
 MIN_VISIBILITY_PAD_PX = 16

@@ -99,6 +99,27 @@ def test_inspect_one_grasp_shows_the_imprints_geometry(
         assert "geometry (grasp)" not in out  # the uncorrected reading only as a fallback
 
 
+def test_inspect_reads_the_size_through_a_force_glitch(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs40: one glitched force sample (a -70 N spike) does not move the force-and-width
+    size: the force is despiked as blind's features despike it."""
+    import shutil
+
+    import h5py
+
+    assert main(["inspect", str(imported), "--grasp", "purple_ball_hardest_2", "--json"]) == 0
+    clean = json.loads(capsys.readouterr().out)["geometry"]
+    glitched = tmp_path / "glitch.h5"
+    shutil.copy(imported, glitched)
+    with h5py.File(glitched, "a") as f:
+        force = f["grasps/purple_ball_hardest_2/force_n"]
+        force[20] = -70.0
+    assert main(["inspect", str(glitched), "--grasp", "purple_ball_hardest_2", "--json"]) == 0
+    geo = json.loads(capsys.readouterr().out)["geometry"]
+    assert geo["size_mm"] == pytest.approx(clean["size_mm"], abs=0.05)
+
+
 def test_inspect_one_grasp_says_why_the_imprint_was_not_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
