@@ -2087,6 +2087,7 @@ class BlindEstimator(AnalyticalEstimator):
                 contact_width_mm=wider,
                 contact_width_sd_mm=MIN_CONTACT_WIDTH_SD_MM,  # one reading, not their spread
                 size_mm=geo.size_mm + shift,
+                radius_mm=max(geo.size_mm + shift, 1.0) / 2.0,  # as infer_geometry's (docs40)
                 closure_mm=wider - geo.hold_width_mm,
             )
             alt = self._estimate_with(wide, features, curve, calibration)
@@ -2293,6 +2294,7 @@ class BlindEstimator(AnalyticalEstimator):
                 geo,
                 contact_width_mm=f_touch,
                 size_mm=f_touch - bias,
+                radius_mm=max(f_touch - bias, 1.0) / 2.0,
                 closure_mm=f_touch - geo.hold_width_mm,
             )
         flat = _flat(

@@ -86,6 +86,8 @@ def test_inspect_one_grasp_shows_the_imprints_geometry(
         assert payload["geometry_imprint_unavailable"] is None
         assert geo["shape_class"] in ("sphere", "cylinder", "flat", "irregular", "unknown")
         assert 0.0 < geo["pad_fill_peak"] <= 1.0 and geo["evidence"]
+        # radius_mm = size/2 also where blind widened the touch for a bound (docs40 F2)
+        assert geo["radius_mm"] == pytest.approx(max(geo["size_mm"], 1.0) / 2.0)
         assert (
             main(["estimate", str(imported), "--grasp", gid, "--estimator", "blind", "--json"]) == 0
         )
