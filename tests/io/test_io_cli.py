@@ -122,24 +122,31 @@ def test_inspect_reads_the_size_through_a_force_glitch(
     assert geo["size_mm"] == pytest.approx(clean["size_mm"], abs=0.05)
 
 
+def _still_camera_squeeze(tmp_path: Path, gid: str, force_n: np.ndarray) -> Path:
+    """A grasp file of one squeeze (the gripper closes from 50 mm) whose camera never changes
+    (a constant grey frame: a frozen stream) with the given force trace."""
+    ramp = np.arange(force_n.size, dtype=np.float64)
+    grasp = Grasp(
+        grasp_id=gid,
+        frames=np.full((force_n.size, 96, 128, 3), 128, dtype=np.uint8),
+        t_s=ramp * 0.033,
+        force_n=force_n,
+        width_mm=50.0 - np.clip((ramp - 8.0) * 0.3, 0.0, None),
+        meta=GraspMetadata(object_id="o", source="test", calibration_id="sim-wedge-v1"),
+    )
+    path = tmp_path / f"{gid}.h5"
+    with GraspWriter(path) as writer:
+        writer.append(grasp)
+    return path
+
+
 def test_inspect_one_grasp_says_why_the_imprint_was_not_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A squeeze whose camera never changed (a frozen stream): force and width still give the
     size; the imprint's line says why it was not read instead of failing the command."""
-    n = 40
-    ramp = np.arange(n, dtype=np.float64)
-    frozen = Grasp(
-        grasp_id="frozen",
-        frames=np.full((n, 96, 128, 3), 128, dtype=np.uint8),
-        t_s=ramp * 0.033,
-        force_n=np.clip((ramp - 10.0) * 0.5, 0.0, None),
-        width_mm=50.0 - np.clip((ramp - 8.0) * 0.3, 0.0, None),
-        meta=GraspMetadata(object_id="o", source="test", calibration_id="sim-wedge-v1"),
-    )
-    path = tmp_path / "frozen.h5"
-    with GraspWriter(path) as writer:
-        writer.append(frozen)
+    ramp = np.arange(40, dtype=np.float64)
+    path = _still_camera_squeeze(tmp_path, "frozen", np.clip((ramp - 10.0) * 0.5, 0.0, None))
     assert main(["inspect", str(path), "--grasp", "frozen", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["geometry"]["size_mm"] > 40.0
@@ -156,19 +163,7 @@ def test_inspect_one_grasp_says_why_when_the_force_never_rose(
 ) -> None:
     """review40: a squeeze whose force never rose (a missed object, a disconnected force sensor)
     has no force-and-width geometry; the imprint's line still says why it was not read."""
-    n = 40
-    ramp = np.arange(n, dtype=np.float64)
-    missed = Grasp(
-        grasp_id="missed",
-        frames=np.full((n, 96, 128, 3), 128, dtype=np.uint8),
-        t_s=ramp * 0.033,
-        force_n=np.full(n, 0.05),
-        width_mm=50.0 - np.clip((ramp - 8.0) * 0.3, 0.0, None),
-        meta=GraspMetadata(object_id="o", source="test", calibration_id="sim-wedge-v1"),
-    )
-    path = tmp_path / "missed.h5"
-    with GraspWriter(path) as writer:
-        writer.append(missed)
+    path = _still_camera_squeeze(tmp_path, "missed", np.full(40, 0.05))
     assert main(["inspect", str(path), "--grasp", "missed", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["geometry"] is None and payload["geometry_imprint"] is None
