@@ -12,6 +12,7 @@ from tactile.cli._common import (
     print_json_lines,
     resolve_estimator,
 )
+from tactile.errors import StoreError
 from tactile.types import format_pa
 
 
@@ -79,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
         calibration=args.calibration,
         labels=labels,
     )
+    if not results:  # an empty folder is no success (newuser40: "0 estimated", exit 0)
+        raise StoreError(
+            f"{args.file}: no grasps to estimate",
+            hint="pass a grasp file (.h5), a folder of them, or a folder of NAME.avi recordings "
+            "(recordings in sub-folders are not searched: pass the sub-folder)",
+        )
     if args.json:  # JSON Lines: one object per grasp
         for r in results:
             print_json_lines({**r.to_json(), **({"model": model} if model else {})})

@@ -36,6 +36,9 @@ from tactile.types import Grasp, GraspMetadata
 NOMINAL_FPS = 30.0
 MAX_LENGTH_REPAIR = 2
 MAX_WIDTH_M = 0.3  # wider than any parallel gripper with a tactile finger: not metres
+#: Stronger than any parallel gripper with a tactile finger squeezes (the Robotiq 2F-85: 235 N):
+#: not newtons (newuser40: forces stored in mN imported and were answered with a vacuous bound)
+MAX_FORCE_N = 1000.0
 #: Profile stamped on imported reference grasps: the rig calibrated on rigid-sphere presses
 #: (docs/calibration.md). Files stamped "wedge-reference-v1" keep working.
 CALIBRATION_ID = "wedge-reference-v4"
@@ -200,6 +203,17 @@ def _check_widths(stem: str, width_m: np.ndarray) -> None:
         )
 
 
+def _check_forces(stem: str, force_n: np.ndarray) -> None:
+    finite = force_n[np.isfinite(force_n)]
+    if finite.size and np.abs(finite).max() > MAX_FORCE_N:
+        raise ImportDataError(
+            f"reference grasp {stem!r}: forces reach {np.abs(finite).max():.4g}, not a "
+            "plausible gripper force in newtons",
+            hint="the reference layout stores forces in newtons (were they saved in mN?); "
+            "convert the pickle to newtons",
+        )
+
+
 def _metadata(
     rec: ReferenceRecording, fps: float, row: LabelRow | None, repairs: list[str]
 ) -> GraspMetadata:
@@ -270,6 +284,7 @@ def load_reference_recording(
             stacklevel=2,
         )
     _check_widths(rec.stem, width_m)
+    _check_forces(rec.stem, force_n)
     fps = header_fps if 1.0 <= header_fps <= 1000.0 else NOMINAL_FPS
     object_id, _ = parse_object_name(rec.stem)
     row = resolve_label(object_id, labels, aliases)
@@ -289,7 +304,8 @@ def load_reference_recording(
         reason = exc.message if isinstance(exc, TactileError) else str(exc)  # its hint: once
         raise ImportDataError(
             f"reference grasp {rec.stem!r} is not a valid grasp: {reason}",
-            hint="fix or drop this recording; other grasps import independently",
+            hint="fix or drop this recording: a folder imports all or nothing (move it out, or "
+            "import the other recordings one by one with --append)",
         ) from exc
     return grasp, (jpegs[:n] if jpegs is not None else None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,14 @@ def test_the_estimator_help_names_every_built_in_estimator(
     text = " ".join(capsys.readouterr().out.split())
     for name in available_estimators():
         assert name in text, name
+
+
+def test_estimate_on_a_folder_with_no_grasps_fails_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser40: an empty folder (or one holding only sub-folders) printed "0 estimated, 0
+    failed" and exited 0, as if every grasp had been estimated."""
+    (tmp_path / "day1").mkdir()
+    assert cli.main(["estimate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no grasps to estimate" in err and "sub-folder" in err

@@ -118,6 +118,17 @@ def test_widths_that_are_not_metres_are_refused(tmp_path: Path) -> None:
         load_reference_grasp(avi)
 
 
+def test_forces_that_are_not_newtons_are_refused(tmp_path: Path) -> None:
+    """newuser40: forces stored in mN (peak 12 000 "N") imported silently and were answered
+    with a vacuous bound; no parallel gripper squeezes over 1 kN."""
+    avi = write_recording(tmp_path, "sponge_1", 5, 5, 5)
+    forces = tmp_path / "sponge_1_forces.pkl"
+    forces.write_bytes(pickle.dumps(np.linspace(0.0, 12000.0, 5)))
+    with pytest.raises(ImportDataError, match="newtons") as info:
+        load_reference_grasp(avi)
+    assert "mN" in (info.value.hint or "")
+
+
 def test_corrupt_and_missing_files(tmp_path: Path) -> None:
     avi = write_recording(tmp_path, "sponge_1", 5, 5, 5)
     avi.write_bytes(np.random.default_rng(1).bytes(5000))
