@@ -24,7 +24,8 @@ def register(sub: Any) -> None:
             "Estimate Young's modulus of every grasp in a grasp file (.h5 or a directory of grasp "
             "files, or a folder of reference AVI + pickle recordings) unless --grasp names some. "
             "A grasp that fails (e.g. no contact) is reported with its reason and does not stop "
-            "the others; the exit code is 1 when any failed."
+            "the others; the exit code is 1 when any failed, 2 when there is nothing to "
+            "estimate (an empty folder or store)."
         ),
     )
     p.add_argument("file", type=Path, help="grasp file or folder")
@@ -80,7 +81,15 @@ def run(args: argparse.Namespace) -> int:
         calibration=args.calibration,
         labels=labels,
     )
-    if not results:  # an empty folder is no success (newuser40: "0 estimated", exit 0)
+    if not results:  # nothing estimated is no success (newuser40: "0 estimated", exit 0)
+        from tactile.io.layout import resolve
+
+        if resolve(args.file).main is not None:  # a .h5 store: it exists (else scan raised)
+            raise StoreError(
+                f"{args.file} holds no grasps yet",
+                hint="a recording into it is still before its first grasp, or stopped there; "
+                "`tactile inspect` it, or pass another grasp file",
+            )
         raise StoreError(
             f"{args.file}: no grasps to estimate",
             hint="pass a grasp file (.h5), a folder of them, or a folder of NAME.avi recordings "

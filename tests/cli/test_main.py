@@ -64,3 +64,14 @@ def test_estimate_on_a_folder_with_no_grasps_fails_with_the_fix(
     assert cli.main(["estimate", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "no grasps to estimate" in err and "sub-folder" in err
+
+
+def test_estimate_on_an_empty_store_says_it_holds_no_grasps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review43: an existing .h5 with no grasp yet is not told to "pass a grasp file (.h5)"."""
+    from tactile.io import GraspWriter
+
+    GraspWriter(tmp_path / "day.h5").close()
+    assert cli.main(["estimate", str(tmp_path / "day.h5")]) == 2
+    assert "holds no grasps yet" in capsys.readouterr().err

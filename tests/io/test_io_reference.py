@@ -196,3 +196,13 @@ def test_truncated_real_video(reference_grasps_dir: Path, tmp_path: Path) -> Non
     with pytest.raises(ImportDataError, match="differ too much") as info:
         load_reference_grasp(tmp_path / "golf_ball_1.avi")
     assert "truncated" in (info.value.hint or "")
+
+
+def test_a_few_glitch_samples_beyond_1_kn_are_kept_not_refused(tmp_path: Path) -> None:
+    """review43: one dropped decimal point (12.50 -> 1250) is a glitch the estimators despike
+    and flag (force_glitches), not forces in mN."""
+    avi = write_recording(tmp_path, "sponge_1", 5, 5, 5)
+    forces = np.linspace(0.0, 12.0, 5)
+    forces[2] = 1250.0
+    (tmp_path / "sponge_1_forces.pkl").write_bytes(pickle.dumps(forces))
+    assert load_reference_grasp(avi).force_n[2] == 1250.0
