@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -176,6 +177,12 @@ def read_aliases(path: str | Path) -> dict[str, str]:
     }
 
 
+def label_key(name: str) -> str:
+    """``name`` as label lookups compare it: lower case, runs of spaces, hyphens and
+    underscores as one underscore, no leading or trailing ones ("Foam Brick" -> "foam_brick")."""
+    return re.sub(r"[\s_-]+", "_", name.strip().lower()).strip("_")
+
+
 def resolve_label(
     object_id: str,
     labels: Mapping[str, LabelRow] | None,
@@ -194,6 +201,13 @@ def resolve_label(
     target = table.get(object_id)
     if target is not None and target in labels:
         return labels[target]
+    # a name written with other case, spaces or hyphens ("Foam_Brick", "golf ball") names the
+    # same row when exactly one row (or alias) matches it so (newuser40: such names got none)
+    key = label_key(object_id)
+    hits = {name for name in labels if label_key(name) == key}
+    hits |= {t for a, t in table.items() if label_key(a) == key and t in labels}
+    if len(hits) == 1:
+        return labels[hits.pop()]
     unusable = getattr(labels, "unusable", {})
     why = unusable.get(object_id) or (unusable.get(target) if target else None)
     if why:

@@ -20,6 +20,7 @@ from tactile.io import (
     read_aliases,
     read_label_table,
 )
+from tactile.io.labels import label_key, resolve_label
 from tactile.io.reference import grasp_id_for, parse_object_name
 
 LABEL_E_PA = {
@@ -174,6 +175,18 @@ def test_user_aliases_and_skip_existing(tmp_path: Path, label_csv: Path) -> None
         )
     assert ids == ["mystery_ball_2"]
     assert GraspReader(dest).metadata("mystery_ball_2").label_modulus_pa == 8.5e8
+
+
+def test_a_name_in_other_case_or_with_spaces_finds_its_row(label_csv: Path) -> None:
+    """newuser40: `Foam_Brick_3.avi`, `golf ball` or `Orange-Ball-Softest` named no row (the
+    lookup was exact); one row matching under case, spaces and hyphens is that object's."""
+    labels = read_label_table(label_csv)
+    assert label_key(" Foam--Brick ") == "foam_brick"
+    assert resolve_label("Foam_Brick", labels) is labels["foam_brick"]
+    assert resolve_label("golf ball", labels) is labels["golf_ball"]
+    assert resolve_label("Orange-Ball-Softest", labels) is labels["orange_elastic_ball"]  # alias
+    with pytest.warns(LabelWarning, match="no row"):  # still none for an unknown object
+        assert resolve_label("Mystery Object", labels) is None
 
 
 def test_label_table(label_csv: Path, tmp_path: Path) -> None:
