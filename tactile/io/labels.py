@@ -188,7 +188,8 @@ def resolve_label(
     labels: Mapping[str, LabelRow] | None,
     aliases: Mapping[str, str] | None = None,
 ) -> LabelRow | None:
-    """The label row for ``object_id``: exact name first, then the alias table.
+    """The label row for ``object_id``: exact name first, then the alias table, then (when no
+    alias or unusable row names it) the one row or alias matching it under :func:`label_key`.
 
     ``aliases`` defaults to :data:`BUILTIN_ALIASES`; user aliases are merged over them. Warns
     with :class:`LabelWarning` and returns None when a table was given but has no row.
@@ -201,18 +202,32 @@ def resolve_label(
     target = table.get(object_id)
     if target is not None and target in labels:
         return labels[target]
-    # a name written with other case, spaces or hyphens ("Foam_Brick", "golf ball") names the
-    # same row when exactly one row (or alias) matches it so (newuser40: such names got none)
-    key = label_key(object_id)
-    hits = {name for name in labels if label_key(name) == key}
-    hits |= {t for a, t in table.items() if label_key(a) == key and t in labels}
-    if len(hits) == 1:
-        return labels[hits.pop()]
-    unusable = getattr(labels, "unusable", {})
+    unusable: Mapping[str, str] = getattr(labels, "unusable", {})
     why = unusable.get(object_id) or (unusable.get(target) if target else None)
+    hits: set[str] = set()
+    if target is None and not why:
+        # a name written with other case, spaces or hyphens ("Foam_Brick", "golf ball") names
+        # the same row when exactly one row (or alias) matches it so (newuser40: such names got
+        # none); an explicit alias or an exact unusable row is never overridden by it
+        key = label_key(object_id)
+        hits = {name for name in labels if label_key(name) == key}
+        hits |= {t for a, t in table.items() if label_key(a) == key and t in labels}
+        if len(hits) == 1:
+            return labels[hits.pop()]
+        if not hits:
+            why = next((w for n, w in unusable.items() if label_key(n) == key), None)
     if why:
         warnings.warn(
             f"object {object_id!r}: its label table row {why}; imported without a label",
+            LabelWarning,
+            stacklevel=3,
+        )
+        return None
+    if hits:
+        warnings.warn(
+            f"object {object_id!r} matches several label rows ({', '.join(sorted(hits))}) "
+            "written with other case, spaces or hyphens; imported without a label (name the row "
+            "exactly, or add an alias)",
             LabelWarning,
             stacklevel=3,
         )

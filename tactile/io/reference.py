@@ -261,7 +261,8 @@ def load_reference_grasp(
     """One reference grasp as a :class:`Grasp` (widths converted to mm, BGR frames kept).
 
     ``labels``: a table from :func:`read_label_table`; the object is looked up by exact name,
-    then through ``aliases`` (merged over the built-in aliases). Unlabelled objects get no label
+    then through ``aliases`` (merged over the built-in aliases), then by the one row or alias
+    matching it under :func:`~tactile.io.labels.label_key`. Unlabelled objects get no label
     and a :class:`~tactile.io.labels.LabelWarning`; a repaired recording (streams truncated to
     equal length) an :class:`ImportRepairWarning` saying what was done.
     """

@@ -219,3 +219,22 @@ def test_a_few_glitch_samples_beyond_1_kn_are_kept_not_refused(tmp_path: Path) -
     forces[2] = 1250.0
     (tmp_path / "sponge_1_forces.pkl").write_bytes(pickle.dumps(forces))
     assert load_reference_grasp(avi).force_n[2] == 1250.0
+
+
+def test_the_normalized_lookup_never_overrides_an_alias_or_an_unusable_row(
+    label_csv: Path,
+) -> None:
+    """review44: a user alias whose row is missing, or a row without a usable modulus, keeps
+    its warning (no silent label of a case-variant row); several matching rows are named."""
+    from tactile.io.labels import LabelRow, LabelTable
+
+    labels = read_label_table(label_csv)
+    with pytest.warns(LabelWarning, match="alias 'foam_brick_big' not in the table"):
+        assert resolve_label("Foam_Brick", labels, {"Foam_Brick": "foam_brick_big"}) is None
+    with pytest.warns(LabelWarning, match="no positive modulus"):
+        assert resolve_label("Racquet Ball", labels) is None
+    two = LabelTable(
+        {"Foam_Brick": LabelRow("Foam_Brick", 1e5), "foam brick": LabelRow("foam brick", 2e5)}
+    )
+    with pytest.warns(LabelWarning, match="several label rows"):
+        assert resolve_label("FOAM-BRICK", two) is None
