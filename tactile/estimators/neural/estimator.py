@@ -409,14 +409,22 @@ class NeuralEstimator:
             details=details,
         )
 
+    @staticmethod
+    def _physics_limits(
+        inputs: GraspInputs, calibration: SensorCalibration, seen: bool
+    ) -> PhysicsLimits:
+        """The grasp's physics limits (:func:`_grasp_limits`, with the rig when the calibration
+        has one; a pad-sized contact when the camera did not see it): what every answer names
+        in ``details``, the network's and the hybrid's physics fallback alike."""
+        rig = calibration if has_rig(calibration) else None
+        return _grasp_limits(inputs, rig, None if seen else pad_area_mm2(calibration))
+
     def _limits(
         self, inputs: GraspInputs, calibration: SensorCalibration, seen: bool
     ) -> tuple[PhysicsLimits, float]:
-        """The grasp's physics limits (:func:`_grasp_limits`, with the rig when the calibration
-        has one; a pad-sized contact when the camera did not see it) and its resolvable limit
-        ``E_res`` in Pa (an older model's fixed ``stiff_limit_pa`` if lower)."""
-        rig = calibration if has_rig(calibration) else None
-        limits = _grasp_limits(inputs, rig, None if seen else pad_area_mm2(calibration))
+        """:meth:`_physics_limits` and the resolvable limit ``E_res`` in Pa the stiffness
+        decision uses (an older model's fixed ``stiff_limit_pa`` if lower)."""
+        limits = self._physics_limits(inputs, calibration, seen)
         e_res = limits.resolvable_limit_pa
         if self.stiff_limit_pa is not None:  # an older model's fixed limit
             e_res = min(e_res, self.stiff_limit_pa)
@@ -533,16 +541,17 @@ class HybridEstimator(NeuralEstimator):
         # evaluate` places the object above or below the limit as it does for the network's
         # answers (netgel39: without it a fallback counted as below its limit). The answer
         # itself is the physics', unchanged.
+        # (the value the network's answers name, not the one an older model's fixed
+        # ``stiff_limit_pa`` may lower for its stiffness decision: review40)
         try:
-            limits, _ = self._limits(inputs, calibration, contact_seen(feats))
+            limit = self._physics_limits(
+                inputs, calibration, contact_seen(feats)
+            ).resolvable_limit_pa
         except TactileError:  # limits the physics cannot form: the answer stands without one
             pass
         else:
-            # the value the network's answers name (``limits.details()``), not ``_limits``'
-            # second value, which an older model's fixed ``stiff_limit_pa`` may lower (review40)
-            e_res = limits.resolvable_limit_pa
-            if math.isfinite(e_res) and e_res > 0.0:
-                details.setdefault("resolvable_limit_pa", float(e_res))
+            if math.isfinite(limit) and limit > 0.0:
+                details.setdefault("resolvable_limit_pa", float(limit))
         details.setdefault("calibration_id", calibration.calibration_id)
         details.setdefault("gel_modulus_pa", calibration.gel_modulus_pa)
         return dataclasses.replace(analytical, estimator=self.name, details=details)
