@@ -48,21 +48,45 @@ def register(sub: Any) -> None:
         help="sensor calibration id or JSON file (default: the one each grasp names)",
     )
     p.add_argument(
-        "--labels", type=Path, default=None, metavar="CSV", help="label table to show labels from"
+        "--labels",
+        type=Path,
+        default=None,
+        metavar="CSV",
+        help="label table to show labels from; under --protocol given its shape and radius fill "
+        "what a grasp's metadata lacks",
+    )
+    p.add_argument(
+        "--protocol",
+        choices=("given", "blind"),
+        default="given",
+        help="given (default): the estimator gets the shape and radius the file (or --labels) "
+        "holds; blind: nothing but the grasp, as for a new object (the geometry column says "
+        "which each answer had)",
     )
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
+def geometry_text(given: dict[str, Any] | None) -> str:
+    """The geometry column: the shape and radius the estimator was given, or ``—`` (none)."""
+    if not given:
+        return "—"
+    shape = given.get("shape") or "?"
+    radius = given.get("radius_mm")
+    return shape if radius is None else f"{shape} r{radius:.3g}mm"
+
+
 def _row_text(r: Any) -> str:
     label = format_pa(r.label_pa) if r.label_pa else "—"
+    lead = f"{r.grasp_id:<26} {r.object_id:<22}"
+    geometry = geometry_text(r.given_geometry)
     if r.estimate is None:
-        return f"{r.grasp_id:<26} {r.object_id:<22} {'failed':>11} {'':>24} {label:>10}  {r.error}"
+        return f"{lead} {'failed':>11} {'':>24} {label:>10}  {geometry:<18} {r.error}".rstrip()
     e = r.estimate
     value = (">" if e.lower_bound_only else "") + format_pa(e.modulus_pa)
     interval = f"[{format_pa(e.interval_68_pa[0])}, {format_pa(e.interval_68_pa[1])}]"
     flags = ", ".join(sorted(str(f) for f in e.flags))
-    return f"{r.grasp_id:<26} {r.object_id:<22} {value:>11} {interval:>24} {label:>10}  {flags}"
+    return f"{lead} {value:>11} {interval:>24} {label:>10}  {geometry:<18} {flags}".rstrip()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         grasp_ids=args.grasp,
         calibration=args.calibration,
         labels=labels,
+        protocol=args.protocol,
     )
     if not results:  # nothing estimated is no success (newuser40: "0 estimated", exit 0)
         from tactile.io.layout import resolve
@@ -101,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         header = (
             f"{'grasp':<26} {'object':<22} {'estimate':>11} {'68% interval':>24} {'label':>10}  "
-            "flags"
+            f"{'given geometry':<18} flags"
         )
         print(header)
         print("-" * len(header))
@@ -110,4 +135,11 @@ def run(args: argparse.Namespace) -> int:
         failed = sum(not r.ok for r in results)
         used = f"{name}, model {model}" if model else name
         print(f"\n{len(results) - failed} estimated, {failed} failed ({used})")
+        given = sum(r.given_geometry is not None for r in results)
+        if given:  # an answer that rests on a label table's geometry says so (newuser40)
+            print(
+                f"{given} of {len(results)} grasps were given a shape/radius (the file's metadata"
+                f"{' or --labels' if labels else ''}); `--protocol blind` estimates from the "
+                "grasp alone, as for a new object"
+            )
     return 0 if all(r.ok for r in results) else 1

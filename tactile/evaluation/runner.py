@@ -44,6 +44,10 @@ class GraspResult:
     #: the grasp's recorded metadata when it carries simulation truth (a simulated rig's true
     #: gel, :mod:`tactile.evaluation.simulated`), else None; never part of ``to_json``
     simulation_meta: GraspMetadata | None = None
+    #: the object geometry the estimator was given (:func:`given_geometry`: the file's or the
+    #: label table's shape and radius, none under the blind protocol); None when it was given
+    #: none (it read the geometry from the grasp, or assumed one) or the grasp could not be read
+    given_geometry: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -72,6 +76,7 @@ class GraspResult:
                 estimator=None,
             )
         out["label_modulus_pa"] = self.label_pa
+        out["given_geometry"] = self.given_geometry
         out["error"] = self.error
         if self.estimate is not None:
             out["details"] = self.estimate.details
@@ -84,6 +89,18 @@ class GraspResult:
 #: interpolated. On the 15 reference grasps the estimates stay within 0.03 dex of measuring
 #: every loading frame (docs/processing.md).
 FAST_IMAGE_FRAMES = 4
+
+
+def given_geometry(meta: GraspMetadata) -> dict[str, Any] | None:
+    """The object geometry an estimator is given with ``meta``: ``{"shape", "radius_mm"}`` (either
+    may be None), or None when it is given neither (a new object: ``auto`` reads the geometry
+    from the grasp, estimators that need a shape assume one and flag it). Whether the estimator
+    uses it is its own: ``blind`` never does. ``tactile estimate`` shows
+    it, so an answer that rests on a label table's shape and radius says so (newuser40: the same
+    recordings imported with and without ``--labels`` were answered differently, silently)."""
+    if not meta.shape and meta.radius_mm is None:
+        return None
+    return {"shape": meta.shape or None, "radius_mm": meta.radius_mm}
 
 
 def label_meta(
@@ -201,13 +218,14 @@ def estimate_dataset(
     results: list[GraspResult] = []
     for gid, load in iter_grasps(path, grasp_ids=grasp_ids, labels=labels):
         t0 = time.perf_counter()
-        object_id, label, sim = gid, None, None
+        object_id, label, sim, given = gid, None, None, None
         try:
             grasp = load()
             sim = grasp.meta if has_simulation_truth(grasp.meta) else None
             meta = apply_protocol(grasp.meta, protocol)
             grasp = grasp if meta is grasp.meta else dataclasses.replace(grasp, meta=meta)
             object_id, label = grasp.meta.object_id, grasp.meta.label_modulus_pa
+            given = given_geometry(grasp.meta)
             estimate = est.estimate(grasp, calibration=calibration)
             estimate = with_recording_flags(estimate, grasp.meta)
         except StoreError as exc:
@@ -217,10 +235,10 @@ def estimate_dataset(
             continue
         except TactileError as exc:
             dt = time.perf_counter() - t0
-            results.append(GraspResult(gid, object_id, label, None, str(exc), dt, sim))
+            results.append(GraspResult(gid, object_id, label, None, str(exc), dt, sim, given))
             continue
         dt = time.perf_counter() - t0
-        results.append(GraspResult(gid, object_id, label, estimate, None, dt, sim))
+        results.append(GraspResult(gid, object_id, label, estimate, None, dt, sim, given))
     return results
 
 
@@ -234,7 +252,7 @@ def _one_stored(
     protocol: str = "given",
 ) -> GraspResult:
     t0 = time.perf_counter()
-    object_id, label, sim = gid, None, None
+    object_id, label, sim, given = gid, None, None, None
     try:
         # the metadata read in the same hold as the estimator's reads and parsed once (a
         # second open and parse of the grasp's file cost ~1-2 ms a grasp)
@@ -243,6 +261,7 @@ def _one_stored(
             sim = recorded if has_simulation_truth(recorded) else None
             meta = label_meta(recorded, labels, protocol)
             object_id, label = meta.object_id, meta.label_modulus_pa
+            given = given_geometry(meta)
             if isinstance(est, AnalyticalEstimator):  # as estimate_stored: features read here
                 meta, feats, cal = _stored_features(
                     reader, gid, est, calibration, labels, max_image_frames, protocol, recorded
@@ -257,5 +276,6 @@ def _one_stored(
             raise
         return GraspResult(gid, object_id, label, None, str(exc), simulation_meta=sim)
     except TactileError as exc:
-        return GraspResult(gid, object_id, label, None, str(exc), time.perf_counter() - t0, sim)
-    return GraspResult(gid, object_id, label, estimate, None, time.perf_counter() - t0, sim)
+        dt = time.perf_counter() - t0
+        return GraspResult(gid, object_id, label, None, str(exc), dt, sim, given)
+    return GraspResult(gid, object_id, label, estimate, None, time.perf_counter() - t0, sim, given)

@@ -87,6 +87,31 @@ def test_estimate_one_grasp_text(grasp_file: Path, capsys: pytest.CaptureFixture
     assert first in out and "soft_ball" in out and "1 estimated, 0 failed" in out
 
 
+def test_estimate_says_which_geometry_each_answer_was_given(
+    grasp_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser40: files imported with and without --labels were answered differently, silently.
+    Each answer now names the shape and radius it was given; --protocol blind gives none."""
+    main(["estimate", str(grasp_file), "--json"])
+    given = {r["object_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert given["soft_ball"]["given_geometry"] == {"shape": "sphere", "radius_mm": 20.0}
+    assert given["air"]["given_geometry"] is None  # no shape recorded: nothing given
+    main(["estimate", str(grasp_file), "--json", "--protocol", "blind"])
+    blind = {r["object_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    main(["estimate", str(grasp_file), "--json", "--estimator", "blind"])
+    reference = {r["object_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    for name, _, _ in OBJECTS:
+        assert blind[name]["given_geometry"] is None
+        assert blind[name]["details"]["auto_chose"] == "blind"
+        assert blind[name]["modulus_pa"] == reference[name]["modulus_pa"]
+    main(["estimate", str(grasp_file)])
+    text = capsys.readouterr().out
+    assert "sphere r20mm" in text and "given geometry" in text
+    assert "3 of 4 grasps were given a shape/radius" in text and "--protocol blind" in text
+    main(["estimate", str(grasp_file), "--protocol", "blind"])
+    assert "were given a shape" not in capsys.readouterr().out
+
+
 def test_estimate_unknown_grasp_and_estimator_are_one_line_errors(
     grasp_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
