@@ -196,17 +196,17 @@ def find_loading_phase(
 ) -> LoadingPhase:
     """Find first contact and peak force in one grasp.
 
-    Steps: Hampel-despike the force; estimate the force noise (robust SD of second
-    differences, which a ramp does not inflate); a force reading's offset (a gauge not zeroed,
+    Steps: Hampel-despike the force; estimate the force noise (robust SD of second differences,
+    which a ramp does not inflate); a force reading's offset (a gauge not zeroed,
     :func:`force_zero`: off zero by more than 0.2 N while the gripper closes with the force
     flat) is taken off every sample, so ``force_n`` and everything read from it (the onset
     readings of the geometry, the blind touch, Hertz's onset radius, the fits) start from the
-    force at rest; the rest level is a low (5th) percentile of the clean force. The peak is the *first* frame within
-    ``max(3 noise, plateau_fraction * rise)`` of the maximum (the start of the hold, not a noise
-    maximum somewhere on it). Contact is the first frame of the rise that ends at the peak whose
-    force exceeds ``rest + max(contact_force_n, 5 noise, contact_fraction * rise)``, then walked
-    back down the rise while the force keeps falling (by more than the noise) and stays above
-    the rest level.
+    force at rest; the rest level is a low (5th) percentile of the clean force. The peak is the
+    *first* frame within ``max(3 noise, plateau_fraction * rise)`` of the maximum (the start of
+    the hold, not a noise maximum somewhere on it). Contact is the first frame of the rise that
+    ends at the peak whose force exceeds ``rest + max(contact_force_n, 5 noise, contact_fraction
+    * rise)``, then walked back down the rise while the force keeps falling (by more than the
+    noise) and stays above the rest level.
 
     Raises :class:`NoContactError` when the force never rises ``min_peak_force_n`` above rest
     (with the width change in the message: a gripper that closed and felt nothing missed the
