@@ -204,9 +204,10 @@ def find_loading_phase(
     force at rest; the rest level is a low (5th) percentile of the clean force. The peak is the
     *first* frame within ``max(3 noise, plateau_fraction * rise)`` of the maximum (the start of
     the hold, not a noise maximum somewhere on it). Contact is the first frame of the rise that
-    ends at the peak whose force exceeds ``rest + max(contact_force_n, 5 noise, contact_fraction
-    * rise)``, then walked back down the rise while the force keeps falling (by more than the
-    noise) and stays above the rest level.
+    ends at the peak whose force exceeds
+    ``rest + max(contact_force_n, 5 noise, contact_fraction * rise)``, then walked back down
+    the rise while the force keeps falling (by more than the noise) and stays above the rest
+    level.
 
     Raises :class:`NoContactError` when the force never rises ``min_peak_force_n`` above rest
     (with the width change in the message: a gripper that closed and felt nothing missed the
