@@ -148,3 +148,25 @@ def test_a_grasp_that_starts_in_contact_is_not_read_as_an_offset() -> None:
     np.testing.assert_allclose(phase.force_n, despike(f)[0])  # kept as recorded
     assert contact_width(phase.force_n, w).starts_in_contact
     assert any("starts in contact" in note for note in phase.notes)
+
+
+def test_a_dip_before_the_touch_does_not_hide_the_rest() -> None:
+    # a glitch in the first frame (the despiker's window cannot reach the record's edge) is
+    # no contact: only a rise ends the rest
+    f, w = _cycle()
+    zero = find_loading_phase(f, w)
+    f = f + 2.0
+    f[0] = -70.0
+    phase = find_loading_phase(f, w)
+    np.testing.assert_allclose(phase.force_n[1:], zero.force_n[1:], atol=0.03)
+
+
+def test_a_clip_starting_on_a_slow_rise_under_a_stair_stepped_width_is_no_rest() -> None:
+    # ref_0612 green_ball_softer_1: 0.14 N rising ~0.12 N a frame, the width reading jumps 7 mm
+    # at frame 3 (it updates rarely): closing "within" a few flat frames is not a rest
+    n = 60
+    f = np.r_[0.14 + 0.12 * np.arange(8), np.linspace(1.1, 24.0, n - 8)]
+    w = np.r_[np.full(3, 56.1), np.full(12, 48.9), np.linspace(48.9, 38.0, n - 15)]
+    phase = find_loading_phase(f, w)
+    np.testing.assert_allclose(phase.force_n, despike(f)[0])
+    assert any("starts in contact" in note for note in phase.notes)
