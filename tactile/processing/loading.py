@@ -120,11 +120,12 @@ _MAX_REST_FRAMES = 30
 class ForceZero:
     """The force reading's level at rest before contact (:func:`force_zero`).
 
-    ``level_n``: median force of the first frames; ``flat_frames``: how many frames from the
-    first stay within ``tolerance_n`` of it (their 5-frame median); ``closing_mm``: how far the
-    gripper closed over them; ``is_rest``: flat while closing, so nothing was touched (cue: a
-    contact makes the force rise as the width closes); ``taken_off``: a rest off zero by more
-    than :data:`FORCE_OFFSET_MIN_N`, which :func:`find_loading_phase` subtracts from the force.
+    ``level_n``: median force of the first frames; ``flat_frames``: how many frames just before
+    the force first rises stay within ``tolerance_n`` of it (their 5-frame median);
+    ``closing_mm``: how far the gripper closed over them; ``is_rest``: flat while closing, so
+    nothing was touched (cue: a contact makes the force rise as the width closes);
+    ``taken_off``: a rest off zero by more than :data:`FORCE_OFFSET_MIN_N`, which
+    :func:`find_loading_phase` subtracts from the force.
     """
 
     level_n: float
@@ -173,8 +174,9 @@ def force_zero(force_n: np.ndarray, width_mm: np.ndarray, noise_n: float) -> For
 
     The level is the median of the frames before the gripper starts to close (8-30 frames).
     It is a rest when the force (its 5-frame median) stays within max(0.1 N, 5 noise SDs, 1 %
-    of its rise) of it for at least 8 frames from the first while the width closes by at least
-    1 mm: a contact makes the force rise as the width closes. A clip that starts in contact
+    of its rise) of it for at least 8 frames just before it first rises above it + that
+    tolerance, while the width closes by at least 1 mm: a contact makes the force rise as the
+    width closes. A clip that starts in contact
     (9 of the 15 ref_0612 reference clips) rises within a few frames of its first: no rest.
     ``force_n``: the despiked force; ``noise_n``: its noise SD."""
     f = np.asarray(force_n, dtype=np.float64)
@@ -188,9 +190,15 @@ def force_zero(force_n: np.ndarray, width_mm: np.ndarray, noise_n: float) -> For
     )
     # on the 5-frame median (the window cut at the record's edges): a glitch of 1-2 frames, one
     # in the first frame too (the despiker's window cannot reach the edge), ends no rest
-    away = np.flatnonzero(np.abs(_edge_median5(f) - level) > tolerance)
-    flat = int(away[0]) if away.size else f.size
-    closing = float(w[0] - w[:flat].min()) if flat > 0 else 0.0
+    smooth = _edge_median5(f)
+    risen = np.flatnonzero(smooth - level > tolerance)
+    rise = int(risen[0]) if risen.size else f.size
+    # the flat stretch is the one just before the rise: a dip before the gripper moves (a rig's
+    # -3.4 N for 13 frames) leaves the rest after it
+    away = np.flatnonzero(np.abs(smooth[:rise] - level) > tolerance)
+    start = int(away[-1]) + 1 if away.size else 0
+    flat = rise - start
+    closing = float(w[start] - w[start:rise].min()) if flat > 0 else 0.0
     is_rest = flat >= FORCE_REST_MIN_FRAMES and closing >= FORCE_REST_MIN_CLOSING_MM
     return ForceZero(level, tolerance, flat, closing, is_rest)
 

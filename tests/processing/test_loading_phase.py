@@ -170,3 +170,13 @@ def test_a_clip_starting_on_a_slow_rise_under_a_stair_stepped_width_is_no_rest()
     phase = find_loading_phase(f, w)
     np.testing.assert_allclose(phase.force_n, despike(f)[0])
     assert any("starts in contact" in note for note in phase.notes)
+
+
+def test_a_dip_before_the_gripper_moves_leaves_the_rest_after_it() -> None:
+    # ref_1612 purple_ball_hardest__t-2: -3.4 N for 13 frames before the gripper moves
+    f, w = _cycle()
+    zero = find_loading_phase(f, w)
+    f = f + 10.0
+    f[5:18] -= np.r_[np.linspace(0.0, 3.4, 7), np.linspace(2.9, 0.0, 6)]
+    phase = find_loading_phase(f, w)
+    np.testing.assert_allclose(phase.force_n[20:], zero.force_n[20:], atol=0.03)
