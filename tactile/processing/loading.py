@@ -102,11 +102,11 @@ FORCE_OFFSET_MIN_N = 0.2
 #: the rest level.
 FORCE_REST_TOLERANCE_N = 0.1
 FORCE_REST_SHARE = 0.01
-#: A rest: the force stays flat for at least this many frames from the first, while the gripper
-#: closes by at least ``FORCE_REST_MIN_CLOSING_MM`` (a contact makes the force rise as the width
-#: closes; an object of 0.1 N/mm stiffness already leaves the band over 1 mm). The rests of the
-#: real and simulated records stay flat for 9-97 frames, the ref_0612 clips that start in
-#: contact for 0-5 (a stair-stepped width reading can show 7 mm of closing within them).
+#: A rest: the force stays flat for at least this many frames just before it first rises, while
+#: the gripper closes by at least ``FORCE_REST_MIN_CLOSING_MM`` (a contact makes the force rise as
+#: the width closes; an object of 0.1 N/mm stiffness already leaves the band over 1 mm). The
+#: rests of the real and simulated records stay flat for 9-97 frames, the ref_0612 clips that
+#: start in contact for 0-3 (a stair-stepped width reading can show 7 mm of closing within them).
 FORCE_REST_MIN_FRAMES = 8
 FORCE_REST_MIN_CLOSING_MM = 1.0
 #: The rest level is the median force of the frames before the width first moves by more than
@@ -176,8 +176,8 @@ def force_zero(force_n: np.ndarray, width_mm: np.ndarray, noise_n: float) -> For
     It is a rest when the force (its 5-frame median) stays within max(0.1 N, 5 noise SDs, 1 %
     of its rise) of it for at least 8 frames just before it first rises above it + that
     tolerance, while the width closes by at least 1 mm: a contact makes the force rise as the
-    width closes. A clip that starts in contact
-    (9 of the 15 ref_0612 reference clips) rises within a few frames of its first: no rest.
+    width closes. A clip that starts in contact (9 of the 15 ref_0612 reference clips) rises
+    within a few frames of its first: no rest.
     ``force_n``: the despiked force; ``noise_n``: its noise SD."""
     f = np.asarray(force_n, dtype=np.float64)
     w = np.asarray(width_mm, dtype=np.float64)
