@@ -92,6 +92,117 @@ def _check_signals(force_n: np.ndarray, width_mm: np.ndarray) -> tuple[np.ndarra
     return f, w
 
 
+#: A rest level further than this from zero is a force reading's offset (a gauge not zeroed)
+#: and is taken off every force sample, when the record shows it is a rest (see
+#: :func:`force_zero`). Nearer zero the reading is kept: the reference rig's own rest levels lie
+#: within ±0.13 N and its creep before contact reaches 0.14 N, and the onset thresholds
+#: (≥ 0.3 N) were set on them.
+FORCE_OFFSET_MIN_N = 0.2
+#: The force counts as flat within max(this, 5 noise SDs, ``FORCE_REST_SHARE`` of its rise) of
+#: the rest level.
+FORCE_REST_TOLERANCE_N = 0.1
+FORCE_REST_SHARE = 0.01
+#: A rest: the force stays flat for at least this many frames just before it first rises, while
+#: the gripper closes by at least ``FORCE_REST_MIN_CLOSING_MM`` (a contact makes the force rise as
+#: the width closes; an object of 0.1 N/mm stiffness already leaves the band over 1 mm). The
+#: rests of the real and simulated records stay flat for 9-97 frames, the ref_0612 clips that
+#: start in contact for 0-3 (a stair-stepped width reading can show 7 mm of closing within them).
+FORCE_REST_MIN_FRAMES = 8
+FORCE_REST_MIN_CLOSING_MM = 1.0
+#: The rest level is the median force of the frames before the width first moves by more than
+#: ``_STILL_MM`` (at least ``FORCE_REST_MIN_FRAMES``, at most ``_MAX_REST_FRAMES``): the force
+#: is read with the gripper at rest, not while it closes.
+_STILL_MM = 0.05
+_MAX_REST_FRAMES = 30
+
+
+@dataclass(frozen=True)
+class ForceZero:
+    """The force reading's level at rest before contact (:func:`force_zero`).
+
+    ``level_n``: median force of the first frames; ``flat_frames``: how many frames just before
+    the force first rises stay within ``tolerance_n`` of it (their 5-frame median);
+    ``closing_mm``: how far the gripper closed over them; ``is_rest``: flat while closing, so
+    nothing was touched (cue: a contact makes the force rise as the width closes);
+    ``taken_off``: a rest off zero by more than :data:`FORCE_OFFSET_MIN_N`, which
+    :func:`find_loading_phase` subtracts from the force.
+    """
+
+    level_n: float
+    tolerance_n: float
+    flat_frames: int
+    closing_mm: float
+    is_rest: bool
+
+    @property
+    def off_zero(self) -> bool:
+        return abs(self.level_n) > FORCE_OFFSET_MIN_N
+
+    @property
+    def taken_off(self) -> bool:
+        return self.is_rest and self.off_zero
+
+    @property
+    def note(self) -> str | None:
+        """What :func:`find_loading_phase` says about the zero (None: nothing to say)."""
+        if not self.off_zero:
+            return None
+        if self.is_rest:
+            return (
+                f"force reads {self.level_n:+.2f} N at rest (flat for {self.flat_frames} frames "
+                f"while the gripper closed {self.closing_mm:.1f} mm): an offset of the force "
+                "reading, taken off every sample"
+            )
+        return (
+            f"force starts at {self.level_n:+.2f} N and the record does not show a rest before "
+            f"contact (flat for {self.flat_frames} frames, the gripper closed "
+            f"{self.closing_mm:.1f} mm): read as a grasp that starts in contact, not as an "
+            "offset of the force reading"
+        )
+
+
+def _edge_median5(x: np.ndarray) -> np.ndarray:
+    """Centred 5-sample running median, the window cut short at the edges (the first sample's
+    median is of samples 0-2): a glitch of up to two samples, at an edge too, is replaced."""
+    padded = np.r_[np.full(2, np.nan), x, np.full(2, np.nan)]
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 5)
+    return np.nanmedian(windows, axis=1) if x.size else x.copy()
+
+
+def force_zero(force_n: np.ndarray, width_mm: np.ndarray, noise_n: float) -> ForceZero:
+    """The force's level at rest before contact, and whether the record shows it is one.
+
+    The level is the median of the frames before the gripper starts to close (8-30 frames).
+    It is a rest when the force (its 5-frame median) stays within max(0.1 N, 5 noise SDs, 1 %
+    of its rise) of it for at least 8 frames just before it first rises above it + that
+    tolerance, while the width closes by at least 1 mm: a contact makes the force rise as the
+    width closes. A clip that starts in contact (9 of the 15 ref_0612 reference clips) rises
+    within a few frames of its first: no rest.
+    ``force_n``: the despiked force; ``noise_n``: its noise SD."""
+    f = np.asarray(force_n, dtype=np.float64)
+    w = np.asarray(width_mm, dtype=np.float64)
+    moving = np.flatnonzero(np.abs(w - w[0]) > _STILL_MM)
+    still = int(moving[0]) if moving.size else w.size
+    n_level = min(max(FORCE_REST_MIN_FRAMES, min(still, _MAX_REST_FRAMES)), f.size)
+    level = float(np.median(f[:n_level]))
+    tolerance = max(
+        FORCE_REST_TOLERANCE_N, 5.0 * noise_n, FORCE_REST_SHARE * (float(f.max()) - level)
+    )
+    # on the 5-frame median (the window cut at the record's edges): a glitch of 1-2 frames, one
+    # in the first frame too (the despiker's window cannot reach the edge), ends no rest
+    smooth = _edge_median5(f)
+    risen = np.flatnonzero(smooth - level > tolerance)
+    rise = int(risen[0]) if risen.size else f.size
+    # the flat stretch is the one just before the rise: a dip before the gripper moves (a rig's
+    # -3.4 N for 13 frames) leaves the rest after it
+    away = np.flatnonzero(np.abs(smooth[:rise] - level) > tolerance)
+    start = int(away[-1]) + 1 if away.size else 0
+    flat = rise - start
+    closing = float(w[start] - w[start:rise].min()) if flat > 0 else 0.0
+    is_rest = flat >= FORCE_REST_MIN_FRAMES and closing >= FORCE_REST_MIN_CLOSING_MM
+    return ForceZero(level, tolerance, flat, closing, is_rest)
+
+
 def find_loading_phase(
     force_n: np.ndarray,
     width_mm: np.ndarray,
@@ -105,14 +216,18 @@ def find_loading_phase(
 ) -> LoadingPhase:
     """Find first contact and peak force in one grasp.
 
-    Steps: Hampel-despike the force; estimate the force noise (robust SD of second
-    differences, which a ramp does not inflate); the rest level is a low (5th) percentile of
-    the clean force. The peak is the *first* frame within
-    ``max(3 noise, plateau_fraction * rise)`` of the maximum (the start of the hold, not a noise
-    maximum somewhere on it). Contact is the first frame of the rise that ends at the peak whose
-    force exceeds ``rest + max(contact_force_n, 5 noise, contact_fraction * rise)``, then walked
-    back down the rise while the force keeps falling (by more than the noise) and stays above
-    the rest level.
+    Steps: Hampel-despike the force; estimate the force noise (robust SD of second differences,
+    which a ramp does not inflate); a force reading's offset (a gauge not zeroed,
+    :func:`force_zero`: off zero by more than 0.2 N while the gripper closes with the force
+    flat) is taken off every sample, so ``force_n`` and everything read from it (the onset
+    readings of the geometry, the blind touch, Hertz's onset radius, the fits) start from the
+    force at rest; the rest level is a low (5th) percentile of the clean force. The peak is the
+    *first* frame within ``max(3 noise, plateau_fraction * rise)`` of the maximum (the start of
+    the hold, not a noise maximum somewhere on it). Contact is the first frame of the rise that
+    ends at the peak whose force exceeds
+    ``rest + max(contact_force_n, 5 noise, contact_fraction * rise)``, then walked back down
+    the rise while the force keeps falling (by more than the noise) and stays above the rest
+    level.
 
     Raises :class:`NoContactError` when the force never rises ``min_peak_force_n`` above rest
     (with the width change in the message: a gripper that closed and felt nothing missed the
@@ -133,9 +248,14 @@ def find_loading_phase(
         flags.add(Flag.FORCE_GLITCHES)
         notes.append(f"despiked {n_glitches} force sample(s) (Hampel filter)")
     width_change = float(np.ptp(w))
-    rest = float(np.percentile(f, 5))
     # robust noise SD from second differences (a ramp has none): var(d2) = 6 var(noise)
     noise = _MAD_TO_SD * float(np.median(np.abs(np.diff(f, 2)))) / np.sqrt(6.0)
+    zero = force_zero(f, w, noise)
+    if zero.taken_off:  # a gauge not zeroed: every onset reading downstream is from zero
+        f = f - zero.level_n
+    if zero.note:
+        notes.append(zero.note)
+    rest = float(np.percentile(f, 5))
     rise = float(f.max() - rest)
     if rise < min_peak_force_n:
         raise NoContactError(_no_force_reason(rise, width_change, min_peak_force_n), hint=_hint(w))

@@ -118,3 +118,65 @@ def test_real_signals_padded_to_full_cycles(reference_grasps_dir: Path) -> None:
         assert phase.force_n[phase.peak_index] >= 0.97 * clipped.force_n.max(), path.name
         assert n0 - 1 <= phase.contact_index <= n0 + clipped.contact_index + 1, path.name
         assert phase.n_frames >= 8, path.name
+
+
+@pytest.mark.parametrize("offset_n", [1.0, 10.0, -3.0])
+def test_a_force_offset_is_taken_off_before_the_onset_readings(offset_n: float) -> None:
+    from tactile.processing.grasp_geometry import contact_width
+
+    f, w = _cycle()
+    zero = find_loading_phase(f, w)
+    phase = find_loading_phase(f + offset_n, w)
+    # the gauge reads offset_n with the gripper closing 30 mm and nothing touched: a rest
+    np.testing.assert_allclose(phase.force_n, zero.force_n, atol=0.03)
+    assert (phase.contact_index, phase.peak_index) == (zero.contact_index, zero.peak_index)
+    assert any("offset of the force reading" in note for note in phase.notes)
+    touched = contact_width(phase.force_n, w)
+    assert not touched.starts_in_contact
+    assert abs(touched.width_mm - contact_width(zero.force_n, w).width_mm) < 0.2
+
+
+def test_a_grasp_that_starts_in_contact_is_not_read_as_an_offset() -> None:
+    # a clip cut from within the squeeze: 1.5 N at its first frame, rising as the width closes
+    # (a soft object: 0.5 N/mm), then held
+    w = np.r_[np.linspace(50.0, 40.0, 40), np.full(20, 40.0)]
+    f = np.r_[1.5 + 0.5 * (50.0 - w[:40]) ** 1.5, np.full(20, 1.5 + 0.5 * 10.0**1.5)]
+    f = f + np.random.default_rng(3).normal(0.0, 0.02, f.size)
+    phase = find_loading_phase(f, w)
+    from tactile.processing.grasp_geometry import contact_width
+
+    np.testing.assert_allclose(phase.force_n, despike(f)[0])  # kept as recorded
+    assert contact_width(phase.force_n, w).starts_in_contact
+    assert any("starts in contact" in note for note in phase.notes)
+
+
+def test_a_dip_before_the_touch_does_not_hide_the_rest() -> None:
+    # a glitch in the first frame (the despiker's window cannot reach the record's edge) is
+    # no contact: only a rise ends the rest
+    f, w = _cycle()
+    zero = find_loading_phase(f, w)
+    f = f + 2.0
+    f[0] = -70.0
+    phase = find_loading_phase(f, w)
+    np.testing.assert_allclose(phase.force_n[1:], zero.force_n[1:], atol=0.03)
+
+
+def test_a_clip_starting_on_a_slow_rise_under_a_stair_stepped_width_is_no_rest() -> None:
+    # ref_0612 green_ball_softer_1: 0.14 N rising ~0.12 N a frame, the width reading jumps 7 mm
+    # at frame 3 (it updates rarely): closing "within" a few flat frames is not a rest
+    n = 60
+    f = np.r_[0.14 + 0.12 * np.arange(8), np.linspace(1.1, 24.0, n - 8)]
+    w = np.r_[np.full(3, 56.1), np.full(12, 48.9), np.linspace(48.9, 38.0, n - 15)]
+    phase = find_loading_phase(f, w)
+    np.testing.assert_allclose(phase.force_n, despike(f)[0])
+    assert any("starts in contact" in note for note in phase.notes)
+
+
+def test_a_dip_before_the_gripper_moves_leaves_the_rest_after_it() -> None:
+    # ref_1612 purple_ball_hardest__t-2: -3.4 N for 13 frames before the gripper moves
+    f, w = _cycle()
+    zero = find_loading_phase(f, w)
+    f = f + 10.0
+    f[5:18] -= np.r_[np.linspace(0.0, 3.4, 7), np.linspace(2.9, 0.0, 6)]
+    phase = find_loading_phase(f, w)
+    np.testing.assert_allclose(phase.force_n[20:], zero.force_n[20:], atol=0.03)
