@@ -309,17 +309,17 @@ def load_reference_recording(
         reason = exc.message if isinstance(exc, TactileError) else str(exc)  # its hint: once
         raise ImportDataError(
             f"reference grasp {rec.stem!r} is not a valid grasp: {reason}",
-            hint="fix or drop this recording: a folder imports all or nothing (move it out, or "
-            "import the other recordings one by one with --append)",
+            hint="fix or drop this recording (the others in its folder are imported; once it is "
+            "fixed, import it with --skip-existing)",
         ) from exc
     return grasp, (jpegs[:n] if jpegs is not None else None)
 
 
-def find_recordings(src: str | Path) -> list[ReferenceRecording]:
-    """The recordings at ``src``: one ``.avi`` or every ``*.avi`` in a folder (natural order)."""
-    src = Path(src)
+def _find_avis(src: Path) -> list[Path]:
+    """The ``.avi`` files at ``src``: the file itself, or every ``*.avi`` in a folder (natural
+    order)."""
     if src.is_file():
-        return [recording_files(src)]
+        return [src]
     if not src.is_dir():
         raise ImportDataError(
             f"{src} does not exist", hint="pass a .avi file or a folder of reference recordings"
@@ -333,24 +333,78 @@ def find_recordings(src: str | Path) -> list[ReferenceRecording]:
     def key(p: Path) -> list[Any]:
         return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.stem)]
 
-    return [recording_files(p) for p in sorted(avis, key=key)]
+    return sorted(avis, key=key)
+
+
+def find_recordings(src: str | Path) -> list[ReferenceRecording]:
+    """The recordings at ``src``: one ``.avi`` or every ``*.avi`` in a folder (natural order).
+
+    Raises on the first ``.avi`` without its two pickles."""
+    return [recording_files(p) for p in _find_avis(Path(src))]
+
+
+@dataclass(frozen=True)
+class SkippedRecording:
+    """A recording :func:`import_reference` did not import, and why."""
+
+    file: str
+    error: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.error}" + (f" (fix: {self.hint})" if self.hint else "")
+
+
+class ImportSkipWarning(UserWarning):
+    """An invalid recording was skipped; the others were imported (see :func:`import_reference`)."""
+
+
+class ImportResult(list[str]):
+    """The grasp ids :func:`import_reference` imported (a list, in order), and in ``skipped``
+    the invalid recordings it skipped."""
+
+    def __init__(self, ids: Iterable[str] = (), skipped: Iterable[SkippedRecording] = ()) -> None:
+        super().__init__(ids)
+        self.skipped: list[SkippedRecording] = list(skipped)
+
+
+def _skip(rec: Path, exc: ImportDataError) -> SkippedRecording:
+    skipped = SkippedRecording(rec.name, exc.message, exc.hint)
+    warnings.warn(f"skipped {skipped}", ImportSkipWarning, stacklevel=3)
+    return skipped
+
+
+def _unique_ids(
+    recordings: list[ReferenceRecording], skipped: list[SkippedRecording] | None = None
+) -> list[ReferenceRecording]:
+    """The recordings whose grasp ids differ from each other's. Recordings sharing one id
+    raise, or with a ``skipped`` list are all skipped (appended to it): none is chosen."""
+    by_id: dict[str, list[ReferenceRecording]] = {}
+    for rec in recordings:
+        by_id.setdefault(grasp_id_for(rec.stem), []).append(rec)
+    kept = []
+    for gid, recs in by_id.items():
+        if len(recs) == 1:
+            kept.append(recs[0])
+            continue
+        exc = ImportDataError(
+            f"{' and '.join(r.avi.name for r in recs)} "
+            f"{'both' if len(recs) == 2 else 'all'} become grasp id {gid!r}",
+            hint="rename one of the recordings",
+        )
+        if skipped is None:
+            raise exc
+        skipped.extend(_skip(rec.avi, exc) for rec in recs)
+    return kept
 
 
 def _check_ids(
     recordings: list[ReferenceRecording], dest: str | Path, skip_existing: bool
 ) -> list[ReferenceRecording]:
     """The recordings to import; raises on an id clash before anything is written."""
-    by_id: dict[str, ReferenceRecording] = {}
-    for rec in recordings:
-        gid = grasp_id_for(rec.stem)
-        if gid in by_id:
-            raise ImportDataError(
-                f"{rec.avi.name} and {by_id[gid].avi.name} both become grasp id {gid!r}",
-                hint="rename one of the recordings",
-            )
-        by_id[gid] = rec
+    recordings = _unique_ids(recordings)
     existing = set(scan(resolve(dest))[0]) if dataset_exists(dest) else set()
-    clash = [gid for gid in by_id if gid in existing]
+    clash = [gid for gid in map(grasp_id_for, (r.stem for r in recordings)) if gid in existing]
     if clash and not skip_existing:
         raise ImportDataError(
             f"{len(clash)} grasp id(s) are already in {dest}: {', '.join(clash[:5])}"
@@ -358,7 +412,7 @@ def _check_ids(
             hint="pass --skip-existing to import only the new recordings (resume), "
             "or --overwrite to replace the dataset",
         )
-    return [rec for gid, rec in by_id.items() if gid not in existing]
+    return [rec for rec in recordings if grasp_id_for(rec.stem) not in existing]
 
 
 def import_reference(
@@ -372,19 +426,41 @@ def import_reference(
     skip_existing: bool = False,
     frame_codec: str = "jpeg",
     mode: str = "append",
-) -> list[str]:
+    strict: bool = False,
+) -> ImportResult:
     """Import reference recordings into the grasp dataset ``dest``; return the new grasp ids.
 
-    All file triples and grasp ids are checked before anything is written; each grasp is durable
-    once written. With ``skip_existing`` grasps already in ``dest`` are skipped (resume an
-    import); otherwise an id already in ``dest`` is an error and nothing is written.
+    An invalid recording in a folder (a missing pickle, a truncated AVI, NaN samples, ...) is
+    skipped with an :class:`ImportSkipWarning` naming it and why, and listed in the result's
+    ``skipped``; the others are imported. If none could be imported, an
+    :class:`~tactile.errors.ImportDataError` says so (its notes name each) and nothing is
+    written. ``strict=True`` (and a single ``.avi`` as ``src``): the first invalid recording
+    raises, all or nothing as ``mode`` says.
+    Grasp ids are checked before anything is written; each grasp is durable once written. With
+    ``skip_existing`` grasps already in ``dest`` are skipped (resume an import); otherwise an
+    id already in ``dest`` is an error and nothing is written.
     ``frame_codec="jpeg"`` (default) stores each MJPG frame's JPEG bytes as the camera wrote
     them (lossless, ~14x smaller than pixels); ``"raw"`` stores decoded pixels.
-    ``mode`` (:class:`~tactile.io.output.WriteMode`): ``"append"`` (default; all or nothing:
-    a failure leaves ``dest`` as it was), ``"overwrite"`` or ``"new"``.
+    ``mode`` (:class:`~tactile.io.output.WriteMode`): ``"append"`` (default; a failure that
+    stops the import, e.g. a full disk or Ctrl-C, leaves ``dest`` as it was), ``"overwrite"``
+    or ``"new"``.
     """
     write_mode = WriteMode(mode)
-    recordings = find_recordings(src)
+    src = Path(src)
+    strict = strict or src.is_file()
+    skipped: list[SkippedRecording] = []
+    recordings: list[ReferenceRecording] = []
+    avis = _find_avis(src)
+    for avi in avis:
+        try:
+            rec = recording_files(avi)
+            grasp_id_for(rec.stem)
+        except ImportDataError as exc:
+            if strict:
+                raise
+            skipped.append(_skip(avi, exc))
+            continue
+        recordings.append(rec)
     labels = read_label_table(labels_csv) if labels_csv is not None else None
     if labels is None:
         warnings.warn(
@@ -393,6 +469,7 @@ def import_reference(
             stacklevel=2,
         )
     aliases = read_aliases(aliases_csv) if aliases_csv is not None else None
+    recordings = _unique_ids(recordings, None if strict else skipped)
     if write_mode is not WriteMode.OVERWRITE:
         recordings = _check_ids(recordings, dest, skip_existing)
     items: Iterable[ReferenceRecording] = recordings
@@ -410,6 +487,24 @@ def import_reference(
         rerun="rerun with --skip-existing to import the rest, or --overwrite to start again",
     ) as writer:
         for rec in items:
-            grasp, jpegs = load_reference_recording(rec.avi, labels=labels, aliases=aliases)
+            try:
+                grasp, jpegs = load_reference_recording(rec.avi, labels=labels, aliases=aliases)
+            except ImportDataError as exc:
+                if strict:
+                    raise
+                skipped.append(_skip(rec.avi, exc))
+                continue
             ids.append(writer.append(grasp, camera_jpegs=jpegs))
-    return ids
+            del grasp, jpegs  # one recording's frames in memory at a time
+        order = {avi.name: i for i, avi in enumerate(avis)}
+        skipped.sort(key=lambda s: order.get(s.file, 0))
+        if len(skipped) == len(avis):  # nothing valid (not merely nothing new)
+            none = ImportDataError(
+                f"none of the {len(skipped)} recording(s) in {src} could be imported; "
+                "nothing was written",
+                hint="fix the recordings named below",
+            )
+            for s in skipped:
+                none.add_note(f"skipped {s}")
+            raise none
+    return ImportResult(ids, skipped)

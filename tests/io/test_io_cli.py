@@ -217,10 +217,61 @@ def test_a_failed_import_leaves_the_dataset_as_it_was(
     write_recording(src, "new_ball_1", 4, 4, 4)  # fine, imported first ...
     write_recording(src, "new_ball_2", 4, 4, 4)
     (src / "new_ball_2.avi").write_bytes(b"RIFF\x00\x00\x00\x00AVI junk")  # ... then this fails
-    assert main(["import", str(src), str(dest), flag]) == 2
+    assert main(["import", str(src), str(dest), flag, "--strict"]) == 2
     assert "new_ball_2" in capsys.readouterr().err
     assert _snapshot(out_dir) == before  # no half-appended file, no pending or temporary files
     assert GraspReader(dest).ids() == ["old_ball_1"]
+
+
+@pytest.mark.parametrize("flag", ["new", "--append", "--overwrite"])
+def test_an_invalid_recording_is_skipped_and_the_others_imported(
+    tmp_path: Path, flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser40: one truncated AVI cost a whole folder (all or nothing)."""
+    src, dest = tmp_path / "src", tmp_path / "out" / "data.h5"
+    src.mkdir()
+    if flag != "new":
+        first = tmp_path / "first"
+        first.mkdir()
+        write_recording(first, "old_ball_1", 4, 4, 4)
+        assert main(["import", str(first), str(dest)]) == 0
+    for stem in ("ball_1", "ball_2", "ball_3", "ball_4", "ball_5"):
+        write_recording(src, stem, 6, 6, 6)
+    (src / "ball_2.avi").write_bytes(b"RIFF\x00\x00\x00\x00AVI junk")  # unreadable
+    write_recording(src, "ball_3", 3, 6, 6)  # truncated AVI: streams differ by 3 frames
+    (src / "ball_5_widths.pkl").unlink()  # a pickle missing
+    argv = ["import", str(src), str(dest)] + ([flag] if flag != "new" else [])
+    capsys.readouterr()
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "tactile import: skipped ball_2.avi:" in err and "damaged" in err
+    assert "tactile import: skipped ball_3.avi: reference grasp 'ball_3': stream lengths" in err
+    assert "tactile import: skipped ball_5.avi:" in err and "missing ball_5_widths.pkl" in err
+    assert "imported 2 grasp(s)" in out
+    assert "skipped 3 invalid recording(s)" in out and "ball_2.avi, ball_3.avi, ball_5.avi" in out
+    kept = ["old_ball_1"] if flag == "--append" else []
+    assert GraspReader(dest).ids() == [*kept, "ball_1", "ball_4"]
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["data.h5"]  # nothing half-written
+    assert main([*argv[:3], "--skip-existing", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["imported"] == []
+    assert [s["file"] for s in report["skipped"]] == ["ball_2.avi", "ball_3.avi", "ball_5.avi"]
+
+
+def test_a_folder_of_only_invalid_recordings_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "ball_1", 3, 6, 6)
+    write_recording(src, "ball_2", 6, 6, 6)
+    (src / "ball_2_forces.pkl").unlink()
+    dest = tmp_path / "out.h5"
+    assert main(["import", str(src), str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert "none of the 2 recording(s)" in err
+    assert "skipped ball_1.avi" in err and "skipped ball_2.avi" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
 
 
 def test_import_says_what_it_repaired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,7 +21,7 @@ from tactile.io import (
     read_label_table,
 )
 from tactile.io.labels import label_key, resolve_label
-from tactile.io.reference import grasp_id_for, parse_object_name
+from tactile.io.reference import ImportSkipWarning, grasp_id_for, parse_object_name
 
 LABEL_E_PA = {
     "foam_brick": 3.0e5,
@@ -175,6 +175,32 @@ def test_user_aliases_and_skip_existing(tmp_path: Path, label_csv: Path) -> None
         )
     assert ids == ["mystery_ball_2"]
     assert GraspReader(dest).metadata("mystery_ball_2").label_modulus_pa == 8.5e8
+
+
+def test_invalid_recordings_are_skipped_unless_strict(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for stem in ("ball_1", "ball 2", "ball-2", "ball_3"):
+        write_recording(src, stem, 5, 5, 5)
+    (src / "ball_3_forces.pkl").write_bytes(pickle.dumps(np.full(5, np.nan)))
+    dest = tmp_path / "out.h5"
+    with pytest.warns(ImportSkipWarning) as caught:
+        result = import_reference(src, dest, labels_csv=None)
+    assert result == ["ball_1"]
+    assert [(s.file, s.error.split(" ")[0]) for s in result.skipped] == [
+        ("ball 2.avi", "ball"),
+        ("ball-2.avi", "ball"),
+        ("ball_3.avi", "reference"),
+    ]
+    assert "both become grasp id 'ball-2'" in result.skipped[0].error
+    assert "is not a valid grasp" in result.skipped[2].error
+    assert len([w for w in caught if w.category is ImportSkipWarning]) == 3
+    with (
+        pytest.raises(ImportDataError, match="both become grasp id"),
+        pytest.warns(LabelWarning),
+    ):
+        import_reference(src, tmp_path / "strict.h5", strict=True)
+    assert not (tmp_path / "strict.h5").exists()
 
 
 def test_a_name_in_other_case_or_with_spaces_finds_its_row(label_csv: Path) -> None:
