@@ -264,3 +264,26 @@ def test_the_normalized_lookup_never_overrides_an_alias_or_an_unusable_row(
     )
     with pytest.warns(LabelWarning, match="several label rows"):
         assert resolve_label("FOAM-BRICK", two) is None
+
+
+def test_decoding_holds_the_frames_once(tmp_path: Path) -> None:
+    """newuser40: import held every decoded frame twice (a list of frames, then np.stack):
+    5.65 GB for a 3085-frame recording. The frames are decoded into one array."""
+    import tracemalloc
+
+    from tactile.io.reference import read_video_jpegs
+
+    avi = tmp_path / "big_1.avi"
+    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (320, 240))
+    for i in range(30):
+        writer.write(np.full((240, 320, 3), (i, 100, 200), dtype=np.uint8))
+    writer.release()
+    tracemalloc.start()
+    try:
+        frames, _, jpegs = read_video_jpegs(avi)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert frames.shape == (30, 240, 320, 3) and jpegs is not None
+    overhead = peak - frames.nbytes  # the AVI's bytes, one decoded frame in flight, ...
+    assert overhead < 0.3 * frames.nbytes, (peak, frames.nbytes)
