@@ -15,6 +15,7 @@ Decisions (see ``docs/importing.md``):
 
 from __future__ import annotations
 
+import hashlib
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -47,6 +48,10 @@ MAX_FORCE_GLITCHES = 3
 CALIBRATION_ID = "wedge-reference-v4"
 SOURCE = "reference-import"
 
+#: How much of the AVI the source identity hashes (with its size and both pickles whole):
+#: cheap, and a different recording of the same name differs in its first frames or its length
+IDENTITY_AVI_BYTES = 1 << 20
+
 _NAME_RE = re.compile(r"^(?P<object>.+?)(?:__t=(?P<t>\d+)|_(?P<n>\d+))$")
 
 
@@ -76,6 +81,27 @@ def recording_files(avi_path: str | Path) -> ReferenceRecording:
             hint="each grasp needs NAME.avi, NAME_forces.pkl and NAME_widths.pkl side by side",
         )
     return rec
+
+
+def source_identity(rec: ReferenceRecording) -> str:
+    """What tells this recording from another of the same name, cheaply: a SHA-256 of the
+    AVI's size and first :data:`IDENTITY_AVI_BYTES`, and both pickles whole
+    (``extra["source_identity"]`` of an imported grasp; ``--skip-existing`` compares it)."""
+    h = hashlib.sha256()
+    try:
+        h.update(f"avi {rec.avi.stat().st_size}\n".encode())
+        with rec.avi.open("rb") as f:
+            h.update(f.read(IDENTITY_AVI_BYTES))
+        for p in (rec.forces, rec.widths):
+            data = p.read_bytes()
+            h.update(f"{p.name[len(rec.stem) :]} {len(data)}\n".encode())
+            h.update(data)
+    except OSError as exc:
+        raise ImportDataError(
+            f"{exc.filename or rec.avi} cannot be read ({exc.strerror or exc})",
+            hint="check the path and that you may read it",
+        ) from exc
+    return f"sha256:{h.hexdigest()}"
 
 
 def parse_object_name(stem: str) -> tuple[str, int | None]:
@@ -261,6 +287,7 @@ def _metadata(
     object_id, trial = parse_object_name(rec.stem)
     extra: dict[str, Any] = {
         "source_file": rec.avi.name,
+        "source_identity": source_identity(rec),
         "trial": trial,
         "timing": "nominal",
         "nominal_fps": fps,
@@ -285,6 +312,11 @@ def _metadata(
 
 class ImportRepairWarning(UserWarning):
     """A recording was repaired on import (e.g. streams of unequal length truncated)."""
+
+
+class UnverifiedSourceWarning(UserWarning):
+    """``skip_existing`` skipped grasps imported before the source's identity was recorded:
+    they are taken to be the same recordings, which cannot be checked."""
 
 
 def load_reference_grasp(
@@ -434,9 +466,18 @@ def _unique_ids(
 
 
 def _check_ids(
-    recordings: list[ReferenceRecording], dest: str | Path, skip_existing: bool
+    recordings: list[ReferenceRecording],
+    dest: str | Path,
+    skip_existing: bool,
+    skipped: list[SkippedRecording] | None = None,
 ) -> list[ReferenceRecording]:
-    """The recordings to import; raises on an id clash before anything is written."""
+    """The recordings to import; raises on an id clash before anything is written.
+
+    With ``skip_existing`` a recording whose grasp id is in ``dest`` is left out when it is
+    the recording imported there (same :func:`source_identity`); a different recording of that
+    id raises, or with a ``skipped`` list is skipped (appended to it). Grasps imported without
+    an identity (before it was recorded) are taken to be the same, with an
+    :class:`UnverifiedSourceWarning`."""
     recordings = _unique_ids(recordings)
     existing = set(scan(resolve(dest))[0]) if dataset_exists(dest) else set()
     clash = [gid for gid in map(grasp_id_for, (r.stem for r in recordings)) if gid in existing]
@@ -447,7 +488,43 @@ def _check_ids(
             hint="pass --skip-existing to import only the new recordings (resume), "
             "or --overwrite to replace the dataset",
         )
-    return [rec for rec in recordings if grasp_id_for(rec.stem) not in existing]
+    if not clash:
+        return recordings
+    from tactile.io.reader import GraspReader
+
+    kept: list[ReferenceRecording] = []
+    unverified: list[str] = []
+    with GraspReader(dest) as reader:
+        for rec in recordings:
+            gid = grasp_id_for(rec.stem)
+            if gid not in existing:
+                kept.append(rec)
+                continue
+            extra = reader.metadata(gid).extra
+            known = extra.get("source_identity")
+            if known is None:
+                unverified.append(gid)
+            elif known != source_identity(rec):
+                exc = ImportDataError(
+                    f"{rec.avi} is a different recording from the one imported as grasp "
+                    f"{gid!r} in {dest} (from {extra.get('source_file')}, imported "
+                    f"{extra.get('imported_utc')}): same name, other files",
+                    hint="rename the new recording's three files (e.g. add the day to the "
+                    "object name) or import it into another file",
+                )
+                if skipped is None:
+                    raise exc
+                skipped.append(_skip(rec.avi, exc))
+    if unverified:
+        warnings.warn(
+            f"{len(unverified)} grasp(s) already in {dest} were imported before tactile "
+            "recorded each source's identity, so whether they are these recordings cannot be "
+            f"checked; skipped as the same: {', '.join(unverified[:5])}"
+            f"{' ...' if len(unverified) > 5 else ''}",
+            UnverifiedSourceWarning,
+            stacklevel=3,
+        )
+    return kept
 
 
 def import_reference(
@@ -506,7 +583,7 @@ def import_reference(
     aliases = read_aliases(aliases_csv) if aliases_csv is not None else None
     recordings = _unique_ids(recordings, None if strict else skipped)
     if write_mode is not WriteMode.OVERWRITE:
-        recordings = _check_ids(recordings, dest, skip_existing)
+        recordings = _check_ids(recordings, dest, skip_existing, None if strict else skipped)
     items: Iterable[ReferenceRecording] = recordings
     if progress:
         from tqdm import tqdm

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -327,3 +328,46 @@ def test_inspect_reports_nan_forces(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "grasp g000: force_n has 2 non-finite (NaN/inf) sample(s), first at frame 3" in err
     assert main(["inspect", str(path), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["grasps"][0]["problems"]
+
+
+def test_skip_existing_skips_only_the_same_recording(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser40: --skip-existing dropped a different recording with the same grasp id (the
+    same name recorded on another day) silently."""
+    day1, day2, dest = tmp_path / "day1", tmp_path / "day2", tmp_path / "out.h5"
+    day1.mkdir()
+    day2.mkdir()
+    write_recording(day1, "ball_1", 6, 6, 6)
+    assert main(["import", str(day1), str(dest)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(day1), str(dest), "--skip-existing"]) == 0  # the same: skipped
+    assert "imported 0 grasp(s)" in capsys.readouterr().out
+    write_recording(day2, "ball_1", 6, 6, 6, width_m=0.06)  # another recording, same name
+    write_recording(day2, "ball_2", 6, 6, 6)
+    assert main(["import", str(day2), str(dest), "--skip-existing"]) == 1
+    out, err = capsys.readouterr()
+    assert f"skipped ball_1.avi: {day2 / 'ball_1.avi'} is a different recording" in err
+    assert "grasp 'ball_1' in" in err and "rename the new recording" in err
+    assert "imported 1 grasp(s)" in out and "ball_2" in out
+    assert GraspReader(dest).ids() == ["ball_1", "ball_2"]
+    np.testing.assert_allclose(GraspReader(dest).read("ball_1").width_mm, 50.0)  # day 1's
+    write_recording(day2, "ball_3", 6, 6, 6)
+    assert main(["import", str(day2), str(dest), "--skip-existing", "--strict"]) == 2
+    assert "is a different recording" in capsys.readouterr().err
+    assert GraspReader(dest).ids() == ["ball_1", "ball_2"]  # strict: nothing written
+
+
+def test_skip_existing_takes_a_grasp_without_identity_as_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    write_recording(src, "ball_1", 6, 6, 6)
+    with GraspWriter(dest) as w:  # as imported before the identity was recorded
+        w.append(dataclasses.replace(make_grasp(1), grasp_id="ball_1"))
+    assert main(["import", str(src), str(dest), "--skip-existing"]) == 0
+    out, err = capsys.readouterr()
+    assert "imported 0 grasp(s)" in out
+    assert "were imported before tactile recorded each source's identity" in err
+    assert "skipped as the same: ball_1" in err
