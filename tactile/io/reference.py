@@ -382,6 +382,20 @@ def load_reference_recording(
     return grasp, (jpegs[:n] if jpegs is not None else None)
 
 
+def subfolders_with_recordings(src: Path) -> list[Path]:
+    """The sub-folders of ``src`` (not hidden) that hold ``.avi`` files at any depth: an import
+    of ``src`` does not descend into them."""
+    if not src.is_dir():
+        return []
+    subs = sorted(p for p in src.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [p for p in subs if any(q.suffix.lower() == ".avi" for q in p.rglob("*"))]
+
+
+class IgnoredSubfolderWarning(UserWarning):
+    """A folder given to :func:`import_reference` has sub-folders with recordings, which are
+    not imported (import each on its own)."""
+
+
 def _find_avis(src: Path) -> list[Path]:
     """The ``.avi`` files at ``src``: the file itself, or every ``*.avi`` in a folder (natural
     order)."""
@@ -393,14 +407,23 @@ def _find_avis(src: Path) -> list[Path]:
         )
     avis = [p for p in src.iterdir() if p.suffix.lower() == ".avi" and p.is_file()]
     if not avis:
+        subs = subfolders_with_recordings(src)
         raise ImportDataError(
-            f"no .avi recordings in {src}", hint="pass the folder holding NAME.avi files"
+            f"no .avi recordings in {src}"
+            + (f" (some in its sub-folders: {_names(subs)})" if subs else ""),
+            hint="pass the folder holding NAME.avi files"
+            + ("; import each sub-folder on its own" if subs else ""),
         )
 
     def key(p: Path) -> list[Any]:
         return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.stem)]
 
     return sorted(avis, key=key)
+
+
+def _names(paths: list[Path], most: int = 5) -> str:
+    shown = ", ".join(f"{p.name}/" for p in paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
 def find_recordings(src: str | Path) -> list[ReferenceRecording]:
@@ -563,6 +586,14 @@ def import_reference(
     skipped: list[SkippedRecording] = []
     recordings: list[ReferenceRecording] = []
     avis = _find_avis(src)
+    subs = subfolders_with_recordings(src)
+    if subs:
+        warnings.warn(
+            f"sub-folders of {src} holding .avi recordings are not imported: {_names(subs)}; "
+            "import each on its own (e.g. into the same file with --append)",
+            IgnoredSubfolderWarning,
+            stacklevel=2,
+        )
     for avi in avis:
         try:
             rec = recording_files(avi)

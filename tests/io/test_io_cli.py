@@ -371,3 +371,25 @@ def test_skip_existing_takes_a_grasp_without_identity_as_the_same(
     assert "imported 0 grasp(s)" in out
     assert "were imported before tactile recorded each source's identity" in err
     assert "skipped as the same: ball_1" in err
+
+
+def test_sub_folders_with_recordings_are_named_not_ignored_silently(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser40: recordings in sub-folders of FOLDER were ignored without a word."""
+    src = tmp_path / "src"
+    (src / "day2" / "left").mkdir(parents=True)
+    (src / "empty").mkdir()
+    write_recording(src, "ball_1", 6, 6, 6)
+    write_recording(src / "day2" / "left", "ball_2", 6, 6, 6)
+    assert main(["import", str(src), str(tmp_path / "out.h5")]) == 0
+    captured = capsys.readouterr()
+    assert f"warning: sub-folders of {src} holding .avi recordings are not imported: day2/;" in (
+        captured.err
+    )
+    assert "empty/" not in captured.err
+    assert "imported 1 grasp(s)" in captured.out
+    (src / "ball_1.avi").unlink()
+    assert main(["import", str(src), str(tmp_path / "out2.h5")]) == 2
+    err = capsys.readouterr().err
+    assert "no .avi recordings in" in err and "(some in its sub-folders: day2/)" in err
