@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -52,7 +53,12 @@ SOURCE = "reference-import"
 #: cheap, and a different recording of the same name differs in its first frames or its length
 IDENTITY_AVI_BYTES = 1 << 20
 
-_NAME_RE = re.compile(r"^(?P<object>.+?)(?:__t=(?P<t>\d+)|_(?P<n>\d+))$")
+_NAME_RE = re.compile(r"^(?P<object>.+?)(?:__t=(?P<t>[0-9]+)|[ _-](?P<n>[0-9]+))$")
+#: Latin letters NFKD does not decompose into an ASCII letter and a mark
+_LATIN = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l"}
+    | {"Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}
+)
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,8 @@ def source_identity(rec: ReferenceRecording) -> str:
 
 
 def parse_object_name(stem: str) -> tuple[str, int | None]:
-    """``golf_ball_3`` -> (``golf_ball``, 3); ``foam__t=2`` -> (``foam``, 2); else (stem, None)."""
+    """``golf_ball_3`` -> (``golf_ball``, 3); ``foam__t=2`` -> (``foam``, 2); ``golf ball 3``
+    and ``golf-ball-3`` alike (the trial after one ``_``, space or ``-``); else (stem, None)."""
     m = _NAME_RE.match(stem)
     if m is None:
         return stem, None
@@ -113,9 +120,23 @@ def parse_object_name(stem: str) -> tuple[str, int | None]:
     return m.group("object"), int(trial)
 
 
+def _ascii(text: str) -> str:
+    """Latin letters without their accents (``Äpfel`` -> ``Apfel``, ``Straße`` -> ``Strasse``),
+    any other non-ASCII character as ``u`` and its code point in hex (``苹果`` -> ``u82f9u679c``):
+    distinct names stay distinct."""
+    out = []
+    for ch in unicodedata.normalize("NFKD", text.translate(_LATIN)):
+        if ch.isascii():
+            out.append(ch)
+        elif not unicodedata.combining(ch):
+            out.append(f"u{ord(ch):04x}")
+    return "".join(out)
+
+
 def grasp_id_for(stem: str) -> str:
-    """A store-safe grasp id from a file stem (``x__t=2`` -> ``x__t-2``)."""
-    gid = re.sub(r"[^A-Za-z0-9._-]", "-", stem).lstrip("._-")[:128]
+    """A store-safe grasp id from a file stem (``x__t=2`` -> ``x__t-2``, ``Äpfel 2`` ->
+    ``Apfel-2``, ``苹果_2`` -> ``u82f9u679c_2``): ASCII letters, digits, ``._-``."""
+    gid = re.sub(r"[^A-Za-z0-9._-]", "-", _ascii(stem)).lstrip("._-")[:128]
     if not GRASP_ID_RE.match(gid):
         raise ImportDataError(
             f"cannot derive a grasp id from the file name {stem!r}",

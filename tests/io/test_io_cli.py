@@ -393,3 +393,18 @@ def test_sub_folders_with_recordings_are_named_not_ignored_silently(
     assert main(["import", str(src), str(tmp_path / "out2.h5")]) == 2
     err = capsys.readouterr().err
     assert "no .avi recordings in" in err and "(some in its sub-folders: day2/)" in err
+
+
+def test_names_in_any_script_or_with_spaces_import_with_their_labels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    for stem in ("golf ball 2", "苹果_1", "мяч_1"):
+        write_recording(src, stem, 6, 6, 6)
+    labels = _labels(tmp_path, "golf_ball,Sphere,8.5e8")
+    assert main(["import", str(src), str(dest), "--labels", str(labels)]) == 0
+    assert GraspReader(dest).ids() == ["golf-ball-2", "u043cu044fu0447_1", "u82f9u679c_1"]
+    meta = GraspReader(dest).metadata("golf-ball-2")
+    assert (meta.object_id, meta.extra["trial"], meta.label_modulus_pa) == ("golf ball", 2, 8.5e8)
+    assert GraspReader(dest).metadata("u82f9u679c_1").object_id == "苹果"

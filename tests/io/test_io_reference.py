@@ -44,6 +44,19 @@ def test_names_to_objects_and_ids() -> None:
     assert grasp_id_for("soft_foam__t=12") == "soft_foam__t-12"
 
 
+def test_names_with_spaces_hyphens_and_non_ascii_letters() -> None:
+    """newuser40: `golf ball 2` was parsed with no trial number (so it missed its label) and
+    non-ASCII names collapsed to the trial number as grasp id (`苹果_2`, `мяч_2` -> `2`)."""
+    for stem in ("golf ball 2", "golf-ball-2", "golf_ball_2"):
+        assert parse_object_name(stem) == (stem[:-2], 2)
+    assert grasp_id_for("golf ball 2") == "golf-ball-2"
+    assert grasp_id_for("Äpfel_2") == "Apfel_2"
+    assert grasp_id_for("Straße 3") == "Strasse-3"
+    assert grasp_id_for("苹果_2") == "u82f9u679c_2"
+    assert grasp_id_for("мяч_2") == "u043cu044fu0447_2"
+    assert parse_object_name("мяч_2") == ("мяч", 2)
+
+
 def test_one_real_grasp(reference_grasps_dir: Path, label_csv: Path) -> None:
     labels = read_label_table(label_csv)
     grasp = load_reference_grasp(reference_grasps_dir / "golf_ball_1.avi", labels=labels)
