@@ -12,7 +12,8 @@ Makes (once, in ``--work``) a long recording from a real unclipped one of
 ``tactile import LONG_DIR OUT.h5`` under ``/usr/bin/time -v`` and reports the maximum resident
 set size and the wall time, then checks that every output holds the same content (every
 dataset byte for byte, every attribute except the write time stamps ``written_unix_ns`` and
-``extra.imported_utc``).
+``extra.imported_utc``, and the ``extra`` keys named by ``--ignore-extra``, e.g.
+``source_identity``, which trees before import41 do not write).
 """
 
 from __future__ import annotations
@@ -89,33 +90,36 @@ def run_import(tree: Path, src: Path, out: Path, codec: str) -> dict[str, float]
     return {"peak_rss_mb": int(rss.group(1)) / 1024, "wall_s": seconds}
 
 
-def _norm_attr(name: str, value: Any) -> Any:
+def _norm_attr(name: str, value: Any, ignore: tuple[str, ...]) -> Any:
     if isinstance(value, bytes):
         value = value.decode()
     if isinstance(value, str) and name == "extra":
         extra = json.loads(value)
-        extra.pop("imported_utc", None)
+        for key in ("imported_utc", *ignore):
+            extra.pop(key, None)
         return extra
     if isinstance(value, np.ndarray):
         return value.tobytes()
     return value
 
 
-def content(path: Path) -> dict[str, Any]:
+def content(path: Path, ignore: tuple[str, ...] = ()) -> dict[str, Any]:
     """Every dataset's bytes and every attribute of ``path`` (time stamps left out)."""
     import h5py
 
     items: dict[str, Any] = {}
 
     def visit(name: str, obj: Any) -> None:
-        attrs = {k: _norm_attr(k, v) for k, v in obj.attrs.items() if k != "written_unix_ns"}
+        attrs = {
+            k: _norm_attr(k, v, ignore) for k, v in obj.attrs.items() if k != "written_unix_ns"
+        }
         items[f"{name}@attrs"] = attrs
         if isinstance(obj, h5py.Dataset):
             data = obj[()]
             items[name] = (data.dtype.str, data.shape, np.asarray(data).tobytes())
 
     with h5py.File(path, "r") as f:
-        items["/@attrs"] = {k: _norm_attr(k, v) for k, v in f.attrs.items()}
+        items["/@attrs"] = {k: _norm_attr(k, v, ignore) for k, v in f.attrs.items()}
         f.visititems(visit)
     return items
 
@@ -127,6 +131,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=3085)
     ap.add_argument("--frames-codec", default="jpeg", choices=("jpeg", "raw"))
     ap.add_argument("--tree", action="append", required=True, help="NAME=PATH (repeatable)")
+    ap.add_argument("--ignore-extra", action="append", default=[], help="extra key (repeatable)")
     args = ap.parse_args()
     src = make_long_recording(args.data, args.work, args.frames)
     avi = next(src.glob("*.avi"))
@@ -141,10 +146,13 @@ def main() -> None:
         outputs[name] = out
         print(f"| {name} | {res['peak_rss_mb']:.0f} | {res['wall_s']:.1f} |")
     names = list(outputs)
-    ref = content(outputs[names[0]])
+    ignore = tuple(args.ignore_extra)
+    ref = content(outputs[names[0]], ignore)
+    print()
     for name in names[1:]:
-        same = content(outputs[name]) == ref
-        print(f"\n{name} output identical in content to {names[0]}'s: {same}")
+        same = content(outputs[name], ignore) == ref
+        left_out = f" (extra keys left out: {', '.join(ignore)})" if ignore else ""
+        print(f"{name} output identical in content to {names[0]}'s{left_out}: {same}")
 
 
 if __name__ == "__main__":

@@ -159,6 +159,13 @@ def read_video_jpegs(path: Path) -> tuple[np.ndarray, float, list[bytes] | None]
     decoding them later gives these exact frames. Other videos are decoded by OpenCV's default
     backend.
     """
+    return _read_video(path, pixels=True)
+
+
+def _read_video(path: Path, *, pixels: bool) -> tuple[np.ndarray, float, list[bytes] | None]:
+    """:func:`read_video_jpegs`; ``pixels=False``: an MJPG AVI's frames are each decoded (and
+    checked) but not kept: ``frames`` is frame 0 repeated (a read-only view, no memory), for
+    storing the camera's JPEG bytes, which need no pixels."""
     from tactile.io.avi_mjpeg import read_mjpeg_video
 
     try:
@@ -169,7 +176,7 @@ def read_video_jpegs(path: Path) -> tuple[np.ndarray, float, list[bytes] | None]
             hint="check the path and that you may read it",
         ) from exc
     if video is not None:
-        return _decode_mjpeg(path, video.images), video.fps, video.images
+        return _decode_mjpeg(path, video.images, keep=pixels), video.fps, video.images
     frames, fps = _read_video_opencv(path)
     return frames, fps, None
 
@@ -191,9 +198,11 @@ def _check_frame(path: Path, frame: np.ndarray, first: tuple[int, ...] | None) -
         )
 
 
-def _decode_mjpeg(path: Path, images: list[bytes]) -> np.ndarray:
+def _decode_mjpeg(path: Path, images: list[bytes], *, keep: bool = True) -> np.ndarray:
     """Decode each JPEG straight into one preallocated (T, H, W, 3) array: the frames are held
-    once (a list of frames stacked at the end held them twice: 5.65 GB for 3085 frames)."""
+    once (a list of frames stacked at the end held them twice: 5.65 GB for 3085 frames).
+    ``keep=False``: each is decoded and checked, then dropped; the result is frame 0 repeated
+    (a read-only broadcast view)."""
     from tactile.errors import CorruptFileError
     from tactile.io.frame_codec import decode_jpeg
 
@@ -205,10 +214,14 @@ def _decode_mjpeg(path: Path, images: list[bytes]) -> np.ndarray:
             frame = decode_jpeg(data, where=f"{path} frame {i}")
             if out is None:
                 _check_frame(path, frame, None)
+                if not keep:
+                    out = np.broadcast_to(frame, (len(images), *frame.shape))
+                    continue
                 out = np.empty((len(images), *frame.shape), dtype=np.uint8)
             else:
                 _check_frame(path, frame, out.shape[1:])
-            out[i] = frame
+            if keep:
+                out[i] = frame
     except CorruptFileError as exc:
         raise ImportDataError(
             exc.message,
@@ -365,10 +378,22 @@ def load_reference_recording(
 ) -> tuple[Grasp, list[bytes] | None]:
     """:func:`load_reference_grasp` plus the camera's JPEG image of each kept frame (MJPG AVIs),
     for storing them verbatim (``GraspWriter.append(grasp, camera_jpegs=...)``)."""
+    return _load_recording(avi_path, labels, aliases, pixels=True)
+
+
+def _load_recording(
+    avi_path: str | Path,
+    labels: Mapping[str, LabelRow] | None,
+    aliases: Mapping[str, str] | None,
+    *,
+    pixels: bool,
+) -> tuple[Grasp, list[bytes] | None]:
+    """:func:`load_reference_recording`; ``pixels=False``: an MJPG AVI's frames are checked
+    but not kept (see :func:`_read_video`): only for writing its JPEG bytes to a store."""
     rec = recording_files(avi_path)
     force_n = load_array_pickle(rec.forces)
     width_m = load_array_pickle(rec.widths)
-    frames, header_fps, jpegs = read_video_jpegs(rec.avi)
+    frames, header_fps, jpegs = _read_video(rec.avi, pixels=pixels)
     n, repairs = _reconcile(rec.stem, frames, force_n, width_m)
     if repairs:
         warnings.warn(
@@ -636,6 +661,7 @@ def import_reference(
     recordings = _unique_ids(recordings, None if strict else skipped)
     if write_mode is not WriteMode.OVERWRITE:
         recordings = _check_ids(recordings, dest, skip_existing, None if strict else skipped)
+    pixels = frame_codec != "jpeg"
     items: Iterable[ReferenceRecording] = recordings
     if progress:
         from tqdm import tqdm
@@ -652,7 +678,8 @@ def import_reference(
     ) as writer:
         for rec in items:
             try:
-                grasp, jpegs = load_reference_recording(rec.avi, labels=labels, aliases=aliases)
+                # the camera's JPEG bytes are stored as they are: no need to keep the pixels
+                grasp, jpegs = _load_recording(rec.avi, labels, aliases, pixels=pixels)
             except ImportDataError as exc:
                 if strict:
                     raise
@@ -663,10 +690,11 @@ def import_reference(
         order = {avi.name: i for i, avi in enumerate(avis)}
         skipped.sort(key=lambda s: order.get(s.file, 0))
         if len(skipped) == len(avis):  # nothing valid (not merely nothing new)
+            if len(skipped) == 1:  # the one recording's own error, said once
+                raise ImportDataError(skipped[0].error, hint=skipped[0].hint)
             none = ImportDataError(
-                f"none of the {len(skipped)} recording(s) in {src} could be imported; "
-                "nothing was written",
-                hint="fix the recordings named below",
+                f"none of the {len(skipped)} recordings in {src} could be imported (each is "
+                "named below with why); nothing was written"
             )
             for s in skipped:
                 none.add_note(f"skipped {s}")

@@ -270,7 +270,7 @@ def test_a_folder_of_only_invalid_recordings_writes_nothing(
     dest = tmp_path / "out.h5"
     assert main(["import", str(src), str(dest)]) == 2
     err = capsys.readouterr().err
-    assert "none of the 2 recording(s)" in err
+    assert "none of the 2 recordings" in err
     assert "skipped ball_1.avi" in err and "skipped ball_2.avi" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
 

@@ -300,3 +300,20 @@ def test_decoding_holds_the_frames_once(tmp_path: Path) -> None:
     assert frames.shape == (30, 240, 320, 3) and jpegs is not None
     overhead = peak - frames.nbytes  # the AVI's bytes, one decoded frame in flight, ...
     assert overhead < 0.3 * frames.nbytes, (peak, frames.nbytes)
+    # storing the camera's JPEG bytes (the default) needs no pixels: each frame is decoded,
+    # checked and dropped
+    for stem in ("big_1", "big_2"):
+        (tmp_path / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, 9.0, 30)))
+        (tmp_path / f"{stem}_widths.pkl").write_bytes(pickle.dumps(np.full(30, 0.05)))
+    (tmp_path / "big_2.avi").write_bytes(avi.read_bytes())
+    tracemalloc.start()
+    try:
+        with pytest.warns(LabelWarning):
+            ids = import_reference(tmp_path, tmp_path / "out.h5", compression=None)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert ids == ["big_1", "big_2"]
+    assert peak < 0.3 * frames.nbytes, (peak, frames.nbytes)
+    with GraspReader(tmp_path / "out.h5") as reader:
+        assert reader.read("big_2").frames.tobytes() == frames.tobytes()
