@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if result.skipped:
         names = ", ".join(s.file for s in result.skipped)
         print(
-            f"skipped {len(result.skipped)} invalid recording(s) (why: above): {names}; "
+            f"skipped {len(result.skipped)} recording(s) (why: above): {names}; "
             "fix them and rerun with --skip-existing to add them"
         )
     return status

@@ -2,7 +2,8 @@
 
 One grasp is three files: ``name.avi`` (MJPG video of the gel, BGR), ``name_forces.pkl`` (grip
 force, N) and ``name_widths.pkl`` (gripper width, **metres**), one force and one width per video
-frame. The object name comes from the file name: ``<object>_<n>`` or ``<object>__t=<n>``.
+frame. The object name comes from the file name: ``<object>_<n>`` (or ``<object> <n>``,
+``<object>-<n>``) or ``<object>__t=<n>``.
 
 Decisions (see ``docs/importing.md``):
 
@@ -123,7 +124,8 @@ def parse_object_name(stem: str) -> tuple[str, int | None]:
 def _ascii(text: str) -> str:
     """Latin letters without their accents (``Äpfel`` -> ``Apfel``, ``Straße`` -> ``Strasse``),
     any other non-ASCII character as ``u`` and its code point in hex (``苹果`` -> ``u82f9u679c``):
-    distinct names stay distinct."""
+    names in other scripts keep distinct ids (``Äpfel`` and ``Apfel`` meet: the importer
+    skips both, naming each other)."""
     out = []
     for ch in unicodedata.normalize("NFKD", text.translate(_LATIN)):
         if ch.isascii():
