@@ -615,10 +615,10 @@ def import_reference(
 
     An invalid recording in a folder (a missing pickle, a truncated AVI, NaN samples, ...) is
     skipped with an :class:`ImportSkipWarning` naming it and why, and listed in the result's
-    ``skipped``; the others are imported. If none could be imported, an
-    :class:`~tactile.errors.ImportDataError` says so (its notes name each) and nothing is
-    written. ``strict=True`` (and a single ``.avi`` as ``src``): the first invalid recording
-    raises, all or nothing as ``mode`` says.
+    ``skipped``; the others are imported. If no recording in the folder is valid, an
+    :class:`~tactile.errors.ImportDataError` says so (its notes name each; one recording: its
+    own error) and nothing is written. ``strict=True`` (and a single ``.avi`` as ``src``): the
+    first invalid recording raises, all or nothing as ``mode`` says.
     Grasp ids are checked before anything is written; each grasp is durable once written. With
     ``skip_existing`` grasps already in ``dest`` are skipped (resume an import); otherwise an
     id already in ``dest`` is an error and nothing is written.
