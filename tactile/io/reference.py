@@ -123,9 +123,8 @@ def parse_object_name(stem: str) -> tuple[str, int | None]:
 
 def _ascii(text: str) -> str:
     """Latin letters without their accents (``Äpfel`` -> ``Apfel``, ``Straße`` -> ``Strasse``),
-    any other non-ASCII character as ``u`` and its code point in hex (``苹果`` -> ``u82f9u679c``):
-    names in other scripts keep distinct ids (``Äpfel`` and ``Apfel`` meet: the importer
-    skips both, naming each other)."""
+    any other non-ASCII character as ``u`` and its code point in hex (``苹果`` -> ``u82f9u679c``).
+    Not one to one (``Äpfel`` and ``Apfel`` meet): :func:`grasp_id_for` adds a hash."""
     out = []
     for ch in unicodedata.normalize("NFKD", text.translate(_LATIN)):
         if ch.isascii():
@@ -135,10 +134,33 @@ def _ascii(text: str) -> str:
     return "".join(out)
 
 
+#: Longest grasp id (:data:`~tactile.io.schema.GRASP_ID_RE`)
+MAX_GRASP_ID = 128
+
+
+def _id_chars(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "-", _ascii(text))
+
+
 def grasp_id_for(stem: str) -> str:
-    """A store-safe grasp id from a file stem (``x__t=2`` -> ``x__t-2``, ``Äpfel 2`` ->
-    ``Apfel-2``, ``苹果_2`` -> ``u82f9u679c_2``): ASCII letters, digits, ``._-``."""
-    gid = re.sub(r"[^A-Za-z0-9._-]", "-", _ascii(stem)).lstrip("._-")[:128]
+    """A store-safe grasp id from a file stem: ASCII letters, digits, ``._-``, at most
+    :data:`MAX_GRASP_ID` characters.
+
+    An ASCII stem keeps its characters, others becoming ``-`` (``x__t=2`` -> ``x__t-2``,
+    ``golf ball 2`` -> ``golf-ball-2``). A stem that is not ASCII, or too long, gets the first 8
+    hex digits of the SHA-256 of the stem (NFC) before its trial number, so distinct names
+    keep distinct ids: ``Äpfel_2`` -> ``Apfel-<hash>_2`` (not ``Apfel_2``), ``苹果_2`` ->
+    ``u82f9u679c-<hash>_2``; a long name loses the end of its object part, never the hash or
+    the trial."""
+    text = unicodedata.normalize("NFC", stem)
+    plain = _id_chars(text).lstrip("._-")
+    if text.isascii() and len(plain) <= MAX_GRASP_ID:
+        gid = plain
+    else:
+        obj, trial = parse_object_name(text)
+        tail = _id_chars(text[len(obj) :]) if trial is not None else ""
+        end = f"-{hashlib.sha256(text.encode()).hexdigest()[:8]}{tail}"
+        gid = (_id_chars(obj).lstrip("._-")[: MAX_GRASP_ID - len(end)] + end).lstrip("._-")
     if not GRASP_ID_RE.match(gid):
         raise ImportDataError(
             f"cannot derive a grasp id from the file name {stem!r}",
@@ -512,7 +534,7 @@ def _skip(rec: Path, exc: ImportDataError) -> SkippedRecording:
     return skipped
 
 
-def _unique_ids(
+def unique_ids(
     recordings: list[ReferenceRecording], skipped: list[SkippedRecording] | None = None
 ) -> list[ReferenceRecording]:
     """The recordings whose grasp ids differ from each other's. Recordings sharing one id
@@ -549,7 +571,7 @@ def _check_ids(
     id raises, or with a ``skipped`` list is skipped (appended to it). Grasps imported without
     an identity (before it was recorded) are taken to be the same, with an
     :class:`UnverifiedSourceWarning`."""
-    recordings = _unique_ids(recordings)
+    recordings = unique_ids(recordings)
     existing = set(scan(resolve(dest))[0]) if dataset_exists(dest) else set()
     clash = [gid for gid in map(grasp_id_for, (r.stem for r in recordings)) if gid in existing]
     if clash and not skip_existing:
@@ -660,7 +682,7 @@ def import_reference(
             stacklevel=2,
         )
     aliases = read_aliases(aliases_csv) if aliases_csv is not None else None
-    recordings = _unique_ids(recordings, None if strict else skipped)
+    recordings = unique_ids(recordings, None if strict else skipped)
     if write_mode is not WriteMode.OVERWRITE:
         recordings = _check_ids(recordings, dest, skip_existing, None if strict else skipped)
     pixels = frame_codec != "jpeg"

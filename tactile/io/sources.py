@@ -17,7 +17,12 @@ from pathlib import Path
 from tactile.errors import GraspNotFoundError
 from tactile.io.labels import LabelRow, resolve_label
 from tactile.io.reader import GraspReader
-from tactile.io.reference import find_recordings, grasp_id_for, load_reference_grasp
+from tactile.io.reference import (
+    find_recordings,
+    grasp_id_for,
+    load_reference_grasp,
+    unique_ids,
+)
 from tactile.types import Grasp, GraspMetadata
 
 
@@ -61,10 +66,12 @@ def iter_grasps(
     labels: Mapping[str, LabelRow] | None = None,
 ) -> Iterator[tuple[str, Callable[[], Grasp]]]:
     """``(grasp_id, load)`` for every grasp at ``path`` (or those named); ``load()`` reads one
-    grasp, labelled, when called."""
+    grasp, labelled, when called. Recordings of a folder that become one grasp id raise
+    :class:`~tactile.errors.ImportDataError` naming them (as the importer does): none is
+    dropped."""
     path = Path(path)
     if is_reference_layout(path):
-        recs = {grasp_id_for(r.stem): r for r in find_recordings(path)}
+        recs = {grasp_id_for(r.stem): r for r in unique_ids(find_recordings(path))}
         for gid in grasp_ids or list(recs):
             if gid not in recs:
                 raise GraspNotFoundError(

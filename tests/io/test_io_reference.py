@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import warnings
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tactile.io import (
     GraspReader,
     LabelWarning,
     import_reference,
+    iter_grasps,
     load_reference_grasp,
     read_aliases,
     read_label_table,
@@ -50,11 +52,40 @@ def test_names_with_spaces_hyphens_and_non_ascii_letters() -> None:
     for stem in ("golf ball 2", "golf-ball-2", "golf_ball_2"):
         assert parse_object_name(stem) == (stem[:-2], 2)
     assert grasp_id_for("golf ball 2") == "golf-ball-2"
-    assert grasp_id_for("Äpfel_2") == "Apfel_2"
-    assert grasp_id_for("Straße 3") == "Strasse-3"
-    assert grasp_id_for("苹果_2") == "u82f9u679c_2"
-    assert grasp_id_for("мяч_2") == "u043cu044fu0447_2"
+    assert re.fullmatch(r"Apfel-[0-9a-f]{8}_2", grasp_id_for("Äpfel_2"))
+    assert re.fullmatch(r"Strasse-[0-9a-f]{8}-3", grasp_id_for("Straße 3"))
+    assert re.fullmatch(r"u82f9u679c-[0-9a-f]{8}_2", grasp_id_for("苹果_2"))
+    assert re.fullmatch(r"u043cu044fu0447-[0-9a-f]{8}_2", grasp_id_for("мяч_2"))
     assert parse_object_name("мяч_2") == ("мяч", 2)
+
+
+def test_distinct_names_keep_distinct_ids() -> None:
+    """review45: `Äpfel_2` and `Apfel_2` (and `ball_１` and `ball_1`) met on one id, and a long
+    Cyrillic name lost its trial number to the 128-character cut: import refused them all and
+    `tactile estimate FOLDER` dropped one silently."""
+    long = "мягкий резиновый мячик большой"
+    stems = ["Äpfel_2", "Apfel_2", "ball_１", "ball_1", f"{long}_1", f"{long}_2", "a" * 140 + "_1"]
+    ids = [grasp_id_for(s) for s in stems]
+    assert len(set(ids)) == len(ids)
+    assert ids[1] == "Apfel_2" and ids[3] == "ball_1"  # ASCII names keep their ids
+    for gid in ids[4:]:
+        assert len(gid) == 128 and re.search(r"-[0-9a-f]{8}_[12]$", gid)
+    assert grasp_id_for("A\u0308pfel_2") == ids[0]  # the same name, decomposed (macOS): one id
+
+
+def test_reading_a_folder_never_drops_a_recording(tmp_path: Path) -> None:
+    """review45: `tactile estimate FOLDER` kept one of two recordings sharing a grasp id."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for stem in ("Äpfel_2", "Apfel_2"):
+        write_recording(src, stem, 5, 5, 5)
+    assert len({gid for gid, _ in iter_grasps(src)}) == 2
+    write_recording(src, "ball 2", 5, 5, 5)
+    write_recording(src, "ball-2", 5, 5, 5)
+    with pytest.raises(
+        ImportDataError, match=re.escape("ball 2.avi and ball-2.avi both become grasp id")
+    ):
+        list(iter_grasps(src))
 
 
 def test_one_real_grasp(reference_grasps_dir: Path, label_csv: Path) -> None:
