@@ -53,6 +53,9 @@ SOURCE = "reference-import"
 #: How much of the AVI the source identity hashes (with its size and both pickles whole):
 #: cheap, and a different recording of the same name differs in its first frames or its length
 IDENTITY_AVI_BYTES = 1 << 20
+#: Fewest bytes a compressed frame takes in an AVI (its chunk header alone is 8): the decoder
+#: preallocates no more frames than the file could hold at this size, whatever its header says
+MIN_FRAME_BYTES = 1024
 
 _NAME_RE = re.compile(r"^(?P<object>.+?)(?:__t=(?P<t>[0-9]+)|[ _-](?P<n>[0-9]+))$")
 #: Latin letters NFKD does not decompose into an ASCII letter and a mark
@@ -257,7 +260,9 @@ def _decode_mjpeg(path: Path, images: list[bytes], *, keep: bool = True) -> np.n
 
 def _read_video_opencv(path: Path) -> tuple[np.ndarray, float]:
     """Frames decoded by OpenCV into one array, grown by half when the header's frame count
-    was too small (held once, not once in a list and again stacked)."""
+    was too small (held once, not once in a list and again stacked). The header's count is
+    trusted up to one frame per :data:`MIN_FRAME_BYTES` of the file (review45: a bogus 2^31-1
+    made the preallocation raise MemoryError)."""
     import cv2
 
     cap = cv2.VideoCapture(str(path))
@@ -271,13 +276,17 @@ def _read_video_opencv(path: Path) -> tuple[np.ndarray, float]:
             )
         fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        count = min(count, path.stat().st_size // MIN_FRAME_BYTES)
         while True:
             ok, frame = cap.read()
             if not ok:
                 break
             if out is None:
                 _check_frame(path, frame, None)
-                out = np.empty((max(count, 16), *frame.shape), dtype=np.uint8)
+                try:
+                    out = np.empty((max(count, 16), *frame.shape), dtype=np.uint8)
+                except MemoryError:  # a header count the file's size allows, still too many
+                    out = np.empty((16, *frame.shape), dtype=np.uint8)
             else:
                 _check_frame(path, frame, out.shape[1:])
             if n == len(out):

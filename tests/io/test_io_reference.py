@@ -310,6 +310,26 @@ def test_the_normalized_lookup_never_overrides_an_alias_or_an_unusable_row(
         assert resolve_label("FOAM-BRICK", two) is None
 
 
+def test_a_bogus_frame_count_in_the_header_is_not_trusted(tmp_path: Path) -> None:
+    """review45: an AVI (not MJPG) whose header claims 2^31-1 frames made the decoder
+    preallocate them: MemoryError, the whole import crashed."""
+    write_recording(tmp_path, "ball_1", 5, 5, 5)
+    avi = tmp_path / "ball_1.avi"
+    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter.fourcc(*"FFV1"), 30.0, (64, 48))
+    for i in range(5):
+        writer.write(np.full((48, 64, 3), (40 + 5 * i, 120, 200), dtype=np.uint8))
+    writer.release()
+    data = bytearray(avi.read_bytes())
+    bogus = (2**31 - 1).to_bytes(4, "little")
+    data[48:52] = bogus  # avih: dwTotalFrames
+    strh = data.index(b"strh") + 8
+    data[strh + 32 : strh + 36] = bogus  # strh: dwLength
+    avi.write_bytes(bytes(data))
+    with pytest.warns(LabelWarning):
+        ids = import_reference(tmp_path, tmp_path / "out.h5")
+    assert ids == ["ball_1"] and GraspReader(tmp_path / "out.h5").read("ball_1").n_frames == 5
+
+
 def test_decoding_holds_the_frames_once(tmp_path: Path) -> None:
     """newuser40: import held every decoded frame twice (a list of frames, then np.stack):
     5.65 GB for a 3085-frame recording. The frames are decoded into one array."""
