@@ -346,12 +346,39 @@ def _check_forces(stem: str, force_n: np.ndarray) -> None:
         )
 
 
+def object_and_trial(
+    stem: str,
+    labels: Mapping[str, LabelRow] | None,
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[str, int | None]:
+    """The object and trial number of a recording named ``stem``, as
+    :func:`parse_object_name` reads them, unless the object so read has no label row and the
+    whole stem has one (:func:`~tactile.io.labels.resolve_label`, with its case, space and
+    hyphen tolerance): then the number is part of the object's name (``brass fitting 5``,
+    ``squishy-animal-3``), the object is the whole stem and the trial None (review45)."""
+    object_id, trial = parse_object_name(stem)
+    if labels is None or trial is None:
+        return object_id, trial
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LabelWarning)  # the caller looks the chosen one up
+        if (
+            resolve_label(object_id, labels, aliases) is None
+            and resolve_label(stem, labels, aliases) is not None
+        ):
+            return stem, None
+    return object_id, trial
+
+
 def _metadata(
-    rec: ReferenceRecording, fps: float, row: LabelRow | None, repairs: list[str]
+    rec: ReferenceRecording,
+    object_id: str,
+    trial: int | None,
+    fps: float,
+    row: LabelRow | None,
+    repairs: list[str],
 ) -> GraspMetadata:
     from tactile import __version__
 
-    object_id, trial = parse_object_name(rec.stem)
     extra: dict[str, Any] = {
         "source_file": rec.avi.name,
         "source_identity": source_identity(rec),
@@ -437,7 +464,7 @@ def _load_recording(
     _check_widths(rec.stem, width_m)
     _check_forces(rec.stem, force_n)
     fps = header_fps if 1.0 <= header_fps <= 1000.0 else NOMINAL_FPS
-    object_id, _ = parse_object_name(rec.stem)
+    object_id, trial = object_and_trial(rec.stem, labels, aliases)
     row = resolve_label(object_id, labels, aliases)
     try:
         grasp = Grasp(
@@ -446,7 +473,7 @@ def _load_recording(
             t_s=np.arange(n, dtype=np.float64) / fps,
             force_n=force_n[:n],
             width_mm=width_m[:n] * 1000.0,
-            meta=_metadata(rec, fps, row, repairs),
+            meta=_metadata(rec, object_id, trial, fps, row, repairs),
             reference_frame=None,
         )
     except ImportDataError:

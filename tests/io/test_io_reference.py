@@ -259,6 +259,29 @@ def test_a_name_in_other_case_or_with_spaces_finds_its_row(label_csv: Path) -> N
         assert resolve_label("Mystery Object", labels) is None
 
 
+def test_a_number_that_is_part_of_the_name_keeps_the_label(tmp_path: Path) -> None:
+    """review45: `brass fitting 5` and `squishy-animal-3` (rows `brass_fitting_5`,
+    `squishy_animal_3`) were read as trial 5 / 3 of an object with no row: no label. The whole
+    stem is the object when only it has a row; the parsed object wins when both have one."""
+    table = tmp_path / "labels.csv"
+    rows = ["brass_fitting_5,Cylinder,1e11", "squishy_animal_3,Sphere,1.3e4", "ball,Sphere,2e5"]
+    table.write_text("\n".join(["Label,Shape,Modulus [Pa]", *rows, "ball_2,Sphere,9e9"]) + "\n")
+    labels = read_label_table(table)
+    src = tmp_path / "src"
+    src.mkdir()
+    for stem in ("brass fitting 5", "brass_fitting_5", "squishy-animal-3_2", "ball_2"):
+        write_recording(src, stem, 5, 5, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every one labelled
+        got = [load_reference_grasp(p, labels=labels).meta for p in sorted(src.glob("*.avi"))]
+    assert [(m.object_id, m.extra["trial"], m.label_modulus_pa) for m in got] == [
+        ("ball", 2, 2e5),  # the parsed object wins
+        ("brass fitting 5", None, 1e11),
+        ("brass_fitting_5", None, 1e11),
+        ("squishy-animal-3", 2, 1.3e4),
+    ]
+
+
 def test_label_table(label_csv: Path, tmp_path: Path) -> None:
     table = read_label_table(label_csv)
     assert "racquet_ball" not in table  # E = 0 rows are skipped
