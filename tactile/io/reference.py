@@ -482,8 +482,7 @@ def _load_recording(
         reason = exc.message if isinstance(exc, TactileError) else str(exc)  # its hint: once
         raise ImportDataError(
             f"reference grasp {rec.stem!r} is not a valid grasp: {reason}",
-            hint="fix or drop this recording (the others in its folder are imported; once it is "
-            "fixed, import it with --skip-existing)",
+            hint="fix or drop this recording",
         ) from exc
     return grasp, (jpegs[:n] if jpegs is not None else None)
 

@@ -259,6 +259,26 @@ def test_a_name_in_other_case_or_with_spaces_finds_its_row(label_csv: Path) -> N
         assert resolve_label("Mystery Object", labels) is None
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # no label table; ImportSkipWarning
+def test_the_hint_of_an_invalid_recording_is_true_when_nothing_else_is_imported(
+    tmp_path: Path,
+) -> None:
+    """review45: "the others in its folder are imported; import it with --skip-existing" was
+    said for a single .avi, a one-recording folder and --strict, where nothing is imported."""
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "ball_1", 5, 5, 5)
+    (src / "ball_1_forces.pkl").write_bytes(pickle.dumps(np.full(5, np.nan)))
+    for where, strict in ((src / "ball_1.avi", False), (src, False), (src, True)):
+        with pytest.raises(ImportDataError, match="not a valid grasp") as caught:
+            import_reference(where, tmp_path / "out.h5", labels_csv=None, strict=strict)
+        assert caught.value.hint == "fix or drop this recording"
+    write_recording(src, "ball_2", 5, 5, 5)
+    with pytest.raises(ImportDataError, match="not a valid grasp") as caught:
+        import_reference(src, tmp_path / "out.h5", labels_csv=None, strict=True)
+    assert caught.value.hint == "fix or drop this recording"
+
+
 def test_a_number_that_is_part_of_the_name_keeps_the_label(tmp_path: Path) -> None:
     """review45: `brass fitting 5` and `squishy-animal-3` (rows `brass_fitting_5`,
     `squishy_animal_3`) were read as trial 5 / 3 of an object with no row: no label. The whole
