@@ -501,16 +501,20 @@ class IgnoredSubfolderWarning(UserWarning):
     not imported (import each on its own)."""
 
 
-def _find_avis(src: Path) -> list[Path]:
+def find_avis(src: Path) -> list[Path]:
     """The ``.avi`` files at ``src``: the file itself, or every ``*.avi`` in a folder (natural
-    order)."""
+    order) but hidden ones (``._NAME.avi``: macOS resource files, not recordings)."""
     if src.is_file():
         return [src]
     if not src.is_dir():
         raise ImportDataError(
             f"{src} does not exist", hint="pass a .avi file or a folder of reference recordings"
         )
-    avis = [p for p in src.iterdir() if p.suffix.lower() == ".avi" and p.is_file()]
+    avis = [
+        p
+        for p in src.iterdir()
+        if p.suffix.lower() == ".avi" and not p.name.startswith(".") and p.is_file()
+    ]
     if not avis:
         subs = subfolders_with_recordings(src)
         raise ImportDataError(
@@ -535,7 +539,7 @@ def find_recordings(src: str | Path) -> list[ReferenceRecording]:
     """The recordings at ``src``: one ``.avi`` or every ``*.avi`` in a folder (natural order).
 
     Raises on the first ``.avi`` without its two pickles."""
-    return [recording_files(p) for p in _find_avis(Path(src))]
+    return [recording_files(p) for p in find_avis(Path(src))]
 
 
 @dataclass(frozen=True)
@@ -690,7 +694,7 @@ def import_reference(
     strict = strict or src.is_file()
     skipped: list[SkippedRecording] = []
     recordings: list[ReferenceRecording] = []
-    avis = _find_avis(src)
+    avis = find_avis(src)
     subs = subfolders_with_recordings(src)
     if subs:
         warnings.warn(

@@ -88,6 +88,24 @@ def test_reading_a_folder_never_drops_a_recording(tmp_path: Path) -> None:
         list(iter_grasps(src))
 
 
+def test_a_folder_lists_a_recording_missing_a_pickle_and_no_resource_file(
+    tmp_path: Path,
+) -> None:
+    """review45: `tactile estimate FOLDER` failed whole when one recording lacked a pickle
+    (its load fails instead: that grasp is reported failed); a macOS resource file
+    `._NAME.avi` was taken for a recording."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for stem in ("ball_1", "ball_2"):
+        write_recording(src, stem, 5, 5, 5)
+    (src / "ball_2_widths.pkl").unlink()
+    (src / "._ball_1.avi").write_bytes(b"\0\5\26\7 resource fork")
+    loads = dict(iter_grasps(src))
+    assert list(loads) == ["ball_1", "ball_2"] and loads["ball_1"]().n_frames == 5
+    with pytest.raises(ImportDataError, match=r"missing ball_2_widths\.pkl"):
+        loads["ball_2"]()
+
+
 def test_one_real_grasp(reference_grasps_dir: Path, label_csv: Path) -> None:
     labels = read_label_table(label_csv)
     grasp = load_reference_grasp(reference_grasps_dir / "golf_ball_1.avi", labels=labels)
@@ -228,8 +246,9 @@ def test_invalid_recordings_are_skipped_unless_strict(tmp_path: Path) -> None:
         write_recording(src, stem, 5, 5, 5)
     (src / "ball_3_forces.pkl").write_bytes(pickle.dumps(np.full(5, np.nan)))
     dest = tmp_path / "out.h5"
-    with pytest.warns(ImportSkipWarning) as caught:
+    with pytest.warns((ImportSkipWarning, LabelWarning)) as caught:  # no label table
         result = import_reference(src, dest, labels_csv=None)
+    assert [w.category for w in caught].count(LabelWarning) == 1
     assert result == ["ball_1"]
     assert [(s.file, s.error.split(" ")[0]) for s in result.skipped] == [
         ("ball 2.avi", "ball"),
