@@ -64,7 +64,7 @@ def _h5_path(data: Path, tmp: Path) -> Path:
 
     out = tmp / "bench.h5"
     labels = data.parent / "objects_and_compliance.csv"
-    import_reference(data, out, labels_csv=labels if labels.exists() else None)
+    import_reference(data, out, labels_csv=labels if labels.exists() else None, strict=True)
     return out
 
 

@@ -76,7 +76,9 @@ def main() -> None:
             warnings.simplefilter("ignore")
             for dest in (tmp / "ref.h5", tmp / "ref_dir"):
                 t0 = time.perf_counter()
-                ids = import_reference(refs, dest, frame_codec="raw")  # pixels, as measured
+                ids = import_reference(
+                    refs, dest, frame_codec="raw", strict=True
+                )  # pixels, as measured
                 dt = time.perf_counter() - t0
                 print(
                     f"\nimport {len(ids)} reference grasps (gzip-4) into {dest.name}: {dt:.1f} s, "

@@ -28,7 +28,10 @@ def register(subparsers: Any) -> None:
             "dataset (DEST: a .h5 file or a directory). Pickles are read with a whitelisting "
             "unpickler; widths are converted from metres to mm; timing is nominal (30 fps). "
             "MJPG frames are stored as the camera's own JPEG bytes (lossless, compact). "
-            "An existing DEST is refused unless --append, --skip-existing or --overwrite."
+            "An existing DEST is refused unless --append, --skip-existing or --overwrite. "
+            "An invalid recording in SRC is skipped, naming it and why, and the others are "
+            "imported; the exit code is then 1 (--strict: the first invalid recording stops "
+            "the import, 2)."
         ),
     )
     p.add_argument("src", type=Path, help="one .avi file or a folder of recordings")
@@ -46,6 +49,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="add to DEST, skipping grasps already in it (resume an import; implies --append)",
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="all or nothing: the first invalid recording stops the import (default: skip it "
+        "and import the others, exit code 1)",
+    )
     add_output_flags(p, append=True)
     add_frames_flag(p)
     add_progress_flags(p)
@@ -56,13 +65,14 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tactile.io import GraspReader, import_reference
     from tactile.io.output import output_mode
+    from tactile.io.reference import ImportSkipWarning
 
     mode = output_mode(
         args.dest, overwrite=args.overwrite, append=args.append or args.skip_existing
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        ids = import_reference(
+        result = import_reference(
             args.src,
             args.dest,
             labels_csv=args.labels,
@@ -72,19 +82,34 @@ def run(args: argparse.Namespace) -> int:
             skip_existing=args.skip_existing,
             frame_codec=args.frames,
             mode=mode,
+            strict=args.strict,
         )
-    notes = list(dict.fromkeys(str(w.message) for w in caught))
+    notes = list(
+        dict.fromkeys(str(w.message) for w in caught if w.category is not ImportSkipWarning)
+    )
     with GraspReader(args.dest) as reader:
-        rows = [reader.summary(gid) for gid in ids]
+        rows = [reader.summary(gid) for gid in result]
+    status = 1 if result.skipped else 0
     if args.json:
-        print_json({"dest": str(args.dest), "imported": rows, "warnings": notes})
-        return 0
+        skipped = [{"file": s.file, "error": s.error, "hint": s.hint} for s in result.skipped]
+        print_json(
+            {"dest": str(args.dest), "imported": rows, "skipped": skipped, "warnings": notes}
+        )
+        return status
     for note in notes:
         print(f"tactile import: warning: {note}", file=sys.stderr)
+    for s in result.skipped:
+        print(f"tactile import: skipped {s}", file=sys.stderr)
     print(f"imported {len(rows)} grasp(s) into {args.dest}")
     if rows:
         print(f"{'grasp_id':<28} {'object':<24} {'frames':>6}  label")
         for r in rows:
             label = format_pa(r["label_modulus_pa"]) if r["label_modulus_pa"] else "none"
             print(f"{r['grasp_id']:<28} {r['object_id']:<24} {r['n_frames']:>6}  {label}")
-    return 0
+    if result.skipped:
+        names = ", ".join(s.file for s in result.skipped)
+        print(
+            f"skipped {len(result.skipped)} recording(s) (why: above): {names}; "
+            "fix them and rerun with --skip-existing to add them"
+        )
+    return status

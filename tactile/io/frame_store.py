@@ -113,9 +113,12 @@ def write_frames(
     """Write a grasp's frames (and reference frame) into ``g`` with ``codec``.
 
     ``camera_jpegs``: the camera's own JPEG image of every frame; stored verbatim when the codec
-    is ``jpeg`` (``frames`` must be their decoding: frame 0 is checked).
+    is ``jpeg`` (``frames`` must be their decoding: frame 0 is checked; the others are not read,
+    so the importer passes frame 0 repeated, a view, instead of every decoded frame).
     """
     check_frame_codec(codec)
+    if codec == "raw" or camera_jpegs is None:  # frame 0 and the shape do for camera bytes
+        frames = np.ascontiguousarray(frames)
     if codec == "raw":
         ds = g.create_dataset(RAW, data=frames, chunks=(1, *frames.shape[1:]), **opts)
         ds.attrs["color_order"] = "BGR"

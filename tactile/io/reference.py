@@ -2,7 +2,8 @@
 
 One grasp is three files: ``name.avi`` (MJPG video of the gel, BGR), ``name_forces.pkl`` (grip
 force, N) and ``name_widths.pkl`` (gripper width, **metres**), one force and one width per video
-frame. The object name comes from the file name: ``<object>_<n>`` or ``<object>__t=<n>``.
+frame. The object name comes from the file name: ``<object>_<n>`` (or ``<object> <n>``,
+``<object>-<n>``) or ``<object>__t=<n>``.
 
 Decisions (see ``docs/importing.md``):
 
@@ -15,7 +16,9 @@ Decisions (see ``docs/importing.md``):
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -47,7 +50,19 @@ MAX_FORCE_GLITCHES = 3
 CALIBRATION_ID = "wedge-reference-v4"
 SOURCE = "reference-import"
 
-_NAME_RE = re.compile(r"^(?P<object>.+?)(?:__t=(?P<t>\d+)|_(?P<n>\d+))$")
+#: How much of the AVI the source identity hashes (with its size and both pickles whole):
+#: cheap, and a different recording of the same name differs in its first frames or its length
+IDENTITY_AVI_BYTES = 1 << 20
+#: Fewest bytes a compressed frame takes in an AVI (its chunk header alone is 8): the decoder
+#: preallocates no more frames than the file could hold at this size, whatever its header says
+MIN_FRAME_BYTES = 1024
+
+_NAME_RE = re.compile(r"^(?P<object>.+?)(?:__t=(?P<t>[0-9]+)|[ _-](?P<n>[0-9]+))$")
+#: Latin letters NFKD does not decompose into an ASCII letter and a mark
+_LATIN = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l"}
+    | {"Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}
+)
 
 
 @dataclass(frozen=True)
@@ -78,8 +93,30 @@ def recording_files(avi_path: str | Path) -> ReferenceRecording:
     return rec
 
 
+def source_identity(rec: ReferenceRecording) -> str:
+    """What tells this recording from another of the same name, cheaply: a SHA-256 of the
+    AVI's size and first :data:`IDENTITY_AVI_BYTES`, and both pickles whole
+    (``extra["source_identity"]`` of an imported grasp; ``--skip-existing`` compares it)."""
+    h = hashlib.sha256()
+    try:
+        h.update(f"avi {rec.avi.stat().st_size}\n".encode())
+        with rec.avi.open("rb") as f:
+            h.update(f.read(IDENTITY_AVI_BYTES))
+        for p in (rec.forces, rec.widths):
+            data = p.read_bytes()
+            h.update(f"{p.name[len(rec.stem) :]} {len(data)}\n".encode())
+            h.update(data)
+    except OSError as exc:
+        raise ImportDataError(
+            f"{exc.filename or rec.avi} cannot be read ({exc.strerror or exc})",
+            hint="check the path and that you may read it",
+        ) from exc
+    return f"sha256:{h.hexdigest()}"
+
+
 def parse_object_name(stem: str) -> tuple[str, int | None]:
-    """``golf_ball_3`` -> (``golf_ball``, 3); ``foam__t=2`` -> (``foam``, 2); else (stem, None)."""
+    """``golf_ball_3`` -> (``golf_ball``, 3); ``foam__t=2`` -> (``foam``, 2); ``golf ball 3``
+    and ``golf-ball-3`` alike (the trial after one ``_``, space or ``-``); else (stem, None)."""
     m = _NAME_RE.match(stem)
     if m is None:
         return stem, None
@@ -87,9 +124,46 @@ def parse_object_name(stem: str) -> tuple[str, int | None]:
     return m.group("object"), int(trial)
 
 
+def _ascii(text: str) -> str:
+    """Latin letters without their accents (``Äpfel`` -> ``Apfel``, ``Straße`` -> ``Strasse``),
+    any other non-ASCII character as ``u`` and its code point in hex (``苹果`` -> ``u82f9u679c``).
+    Not one to one (``Äpfel`` and ``Apfel`` meet): :func:`grasp_id_for` adds a hash."""
+    out = []
+    for ch in unicodedata.normalize("NFKD", text.translate(_LATIN)):
+        if ch.isascii():
+            out.append(ch)
+        elif not unicodedata.combining(ch):
+            out.append(f"u{ord(ch):04x}")
+    return "".join(out)
+
+
+#: Longest grasp id (:data:`~tactile.io.schema.GRASP_ID_RE`)
+MAX_GRASP_ID = 128
+
+
+def _id_chars(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "-", _ascii(text))
+
+
 def grasp_id_for(stem: str) -> str:
-    """A store-safe grasp id from a file stem (``x__t=2`` -> ``x__t-2``)."""
-    gid = re.sub(r"[^A-Za-z0-9._-]", "-", stem).lstrip("._-")[:128]
+    """A store-safe grasp id from a file stem: ASCII letters, digits, ``._-``, at most
+    :data:`MAX_GRASP_ID` characters.
+
+    An ASCII stem keeps its characters, others becoming ``-`` (``x__t=2`` -> ``x__t-2``,
+    ``golf ball 2`` -> ``golf-ball-2``). A stem that is not ASCII, or too long, gets the first 8
+    hex digits of the SHA-256 of the stem (NFC) before its trial number, so distinct names
+    keep distinct ids: ``Äpfel_2`` -> ``Apfel-<hash>_2`` (not ``Apfel_2``), ``苹果_2`` ->
+    ``u82f9u679c-<hash>_2``; a long name loses the end of its object part, never the hash or
+    the trial."""
+    text = unicodedata.normalize("NFC", stem)
+    plain = _id_chars(text).lstrip("._-")
+    if text.isascii() and len(plain) <= MAX_GRASP_ID:
+        gid = plain
+    else:
+        obj, trial = parse_object_name(text)
+        tail = _id_chars(text[len(obj) :]) if trial is not None else ""
+        end = f"-{hashlib.sha256(text.encode()).hexdigest()[:8]}{tail}"
+        gid = (_id_chars(obj).lstrip("._-")[: MAX_GRASP_ID - len(end)] + end).lstrip("._-")
     if not GRASP_ID_RE.match(gid):
         raise ImportDataError(
             f"cannot derive a grasp id from the file name {stem!r}",
@@ -112,6 +186,13 @@ def read_video_jpegs(path: Path) -> tuple[np.ndarray, float, list[bytes] | None]
     decoding them later gives these exact frames. Other videos are decoded by OpenCV's default
     backend.
     """
+    return _read_video(path, pixels=True)
+
+
+def _read_video(path: Path, *, pixels: bool) -> tuple[np.ndarray, float, list[bytes] | None]:
+    """:func:`read_video_jpegs`; ``pixels=False``: an MJPG AVI's frames are each decoded (and
+    checked) but not kept: ``frames`` is frame 0 repeated (a read-only view, no memory), for
+    storing the camera's JPEG bytes, which need no pixels."""
     from tactile.io.avi_mjpeg import read_mjpeg_video
 
     try:
@@ -122,26 +203,71 @@ def read_video_jpegs(path: Path) -> tuple[np.ndarray, float, list[bytes] | None]
             hint="check the path and that you may read it",
         ) from exc
     if video is not None:
-        from tactile.errors import CorruptFileError
-        from tactile.io.frame_codec import decode_jpeg
-
-        try:
-            images = [decode_jpeg(b, where=f"{path} frame {i}") for i, b in enumerate(video.images)]
-        except CorruptFileError as exc:
-            raise ImportDataError(
-                exc.message,
-                hint="the AVI is damaged; copy it again from the recording machine",
-            ) from exc
-        return _stack(path, images), video.fps, video.images
+        return _decode_mjpeg(path, video.images, keep=pixels), video.fps, video.images
     frames, fps = _read_video_opencv(path)
     return frames, fps, None
 
 
+def _no_frames(path: Path) -> ImportDataError:
+    return ImportDataError(
+        f"{path} contains no decodable frames",
+        hint="the AVI is damaged or empty; copy it again from the recording machine",
+    )
+
+
+def _check_frame(path: Path, frame: np.ndarray, first: tuple[int, ...] | None) -> None:
+    """Refuse a frame that is not colour or differs in shape from the first."""
+    if frame.ndim != 3 or frame.shape[2] != 3 or (first is not None and frame.shape != first):
+        shapes = sorted({frame.shape} | ({first} if first is not None else set()))
+        raise ImportDataError(
+            f"{path} has frames of varying or non-colour shapes {shapes}",
+            hint="the reference layout is a colour video of constant size",
+        )
+
+
+def _decode_mjpeg(path: Path, images: list[bytes], *, keep: bool = True) -> np.ndarray:
+    """Decode each JPEG straight into one preallocated (T, H, W, 3) array: the frames are held
+    once (a list of frames stacked at the end held them twice: 5.65 GB for 3085 frames).
+    ``keep=False``: each is decoded and checked, then dropped; the result is frame 0 repeated
+    (a read-only broadcast view)."""
+    from tactile.errors import CorruptFileError
+    from tactile.io.frame_codec import decode_jpeg
+
+    if not images:
+        raise _no_frames(path)
+    out: np.ndarray | None = None
+    try:
+        for i, data in enumerate(images):
+            frame = decode_jpeg(data, where=f"{path} frame {i}")
+            if out is None:
+                _check_frame(path, frame, None)
+                if not keep:
+                    out = np.broadcast_to(frame, (len(images), *frame.shape))
+                    continue
+                out = np.empty((len(images), *frame.shape), dtype=np.uint8)
+            else:
+                _check_frame(path, frame, out.shape[1:])
+            if keep:
+                out[i] = frame
+    except CorruptFileError as exc:
+        raise ImportDataError(
+            exc.message,
+            hint="the AVI is damaged; copy it again from the recording machine",
+        ) from exc
+    assert out is not None
+    return out
+
+
 def _read_video_opencv(path: Path) -> tuple[np.ndarray, float]:
+    """Frames decoded by OpenCV into one array, grown by half when the header's frame count
+    was too small (held once, not once in a list and again stacked). The header's count is
+    trusted up to one frame per :data:`MIN_FRAME_BYTES` of the file (review45: a bogus 2^31-1
+    made the preallocation raise MemoryError)."""
     import cv2
 
     cap = cv2.VideoCapture(str(path))
-    frames: list[np.ndarray] = []
+    out: np.ndarray | None = None
+    n = 0
     try:
         if not cap.isOpened():
             raise ImportDataError(
@@ -149,29 +275,31 @@ def _read_video_opencv(path: Path) -> tuple[np.ndarray, float]:
                 hint="the AVI is damaged or not a video; copy it again from the recording machine",
             )
         fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        count = min(count, path.stat().st_size // MIN_FRAME_BYTES)
         while True:
             ok, frame = cap.read()
             if not ok:
                 break
-            frames.append(frame)
+            if out is None:
+                _check_frame(path, frame, None)
+                try:
+                    out = np.empty((max(count, 16), *frame.shape), dtype=np.uint8)
+                except MemoryError:  # a header count the file's size allows, still too many
+                    out = np.empty((16, *frame.shape), dtype=np.uint8)
+            else:
+                _check_frame(path, frame, out.shape[1:])
+            if n == len(out):
+                grown = np.empty((n + n // 2, *out.shape[1:]), dtype=np.uint8)
+                grown[:n] = out
+                out = grown
+            out[n] = frame
+            n += 1
     finally:
         cap.release()
-    return _stack(path, frames), fps
-
-
-def _stack(path: Path, frames: list[np.ndarray]) -> np.ndarray:
-    if not frames:
-        raise ImportDataError(
-            f"{path} contains no decodable frames",
-            hint="the AVI is damaged or empty; copy it again from the recording machine",
-        )
-    shapes = {f.shape for f in frames}
-    if len(shapes) != 1 or frames[0].ndim != 3 or frames[0].shape[2] != 3:
-        raise ImportDataError(
-            f"{path} has frames of varying or non-colour shapes {sorted(shapes)}",
-            hint="the reference layout is a colour video of constant size",
-        )
-    return np.stack(frames).astype(np.uint8, copy=False)
+    if out is None:
+        raise _no_frames(path)
+    return out[:n], fps
 
 
 def _reconcile(
@@ -218,14 +346,42 @@ def _check_forces(stem: str, force_n: np.ndarray) -> None:
         )
 
 
+def object_and_trial(
+    stem: str,
+    labels: Mapping[str, LabelRow] | None,
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[str, int | None]:
+    """The object and trial number of a recording named ``stem``, as
+    :func:`parse_object_name` reads them, unless the object so read has no label row and the
+    whole stem has one (:func:`~tactile.io.labels.resolve_label`, with its case, space and
+    hyphen tolerance): then the number is part of the object's name (``brass fitting 5``,
+    ``squishy-animal-3``), the object is the whole stem and the trial None (review45)."""
+    object_id, trial = parse_object_name(stem)
+    if labels is None or trial is None:
+        return object_id, trial
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LabelWarning)  # the caller looks the chosen one up
+        if (
+            resolve_label(object_id, labels, aliases) is None
+            and resolve_label(stem, labels, aliases) is not None
+        ):
+            return stem, None
+    return object_id, trial
+
+
 def _metadata(
-    rec: ReferenceRecording, fps: float, row: LabelRow | None, repairs: list[str]
+    rec: ReferenceRecording,
+    object_id: str,
+    trial: int | None,
+    fps: float,
+    row: LabelRow | None,
+    repairs: list[str],
 ) -> GraspMetadata:
     from tactile import __version__
 
-    object_id, trial = parse_object_name(rec.stem)
     extra: dict[str, Any] = {
         "source_file": rec.avi.name,
+        "source_identity": source_identity(rec),
         "trial": trial,
         "timing": "nominal",
         "nominal_fps": fps,
@@ -250,6 +406,11 @@ def _metadata(
 
 class ImportRepairWarning(UserWarning):
     """A recording was repaired on import (e.g. streams of unequal length truncated)."""
+
+
+class UnverifiedSourceWarning(UserWarning):
+    """``skip_existing`` skipped grasps imported before the source's identity was recorded:
+    they are taken to be the same recordings, which cannot be checked."""
 
 
 def load_reference_grasp(
@@ -277,10 +438,22 @@ def load_reference_recording(
 ) -> tuple[Grasp, list[bytes] | None]:
     """:func:`load_reference_grasp` plus the camera's JPEG image of each kept frame (MJPG AVIs),
     for storing them verbatim (``GraspWriter.append(grasp, camera_jpegs=...)``)."""
+    return _load_recording(avi_path, labels, aliases, pixels=True)
+
+
+def _load_recording(
+    avi_path: str | Path,
+    labels: Mapping[str, LabelRow] | None,
+    aliases: Mapping[str, str] | None,
+    *,
+    pixels: bool,
+) -> tuple[Grasp, list[bytes] | None]:
+    """:func:`load_reference_recording`; ``pixels=False``: an MJPG AVI's frames are checked
+    but not kept (see :func:`_read_video`): only for writing its JPEG bytes to a store."""
     rec = recording_files(avi_path)
     force_n = load_array_pickle(rec.forces)
     width_m = load_array_pickle(rec.widths)
-    frames, header_fps, jpegs = read_video_jpegs(rec.avi)
+    frames, header_fps, jpegs = _read_video(rec.avi, pixels=pixels)
     n, repairs = _reconcile(rec.stem, frames, force_n, width_m)
     if repairs:
         warnings.warn(
@@ -291,7 +464,7 @@ def load_reference_recording(
     _check_widths(rec.stem, width_m)
     _check_forces(rec.stem, force_n)
     fps = header_fps if 1.0 <= header_fps <= 1000.0 else NOMINAL_FPS
-    object_id, _ = parse_object_name(rec.stem)
+    object_id, trial = object_and_trial(rec.stem, labels, aliases)
     row = resolve_label(object_id, labels, aliases)
     try:
         grasp = Grasp(
@@ -300,7 +473,7 @@ def load_reference_recording(
             t_s=np.arange(n, dtype=np.float64) / fps,
             force_n=force_n[:n],
             width_mm=width_m[:n] * 1000.0,
-            meta=_metadata(rec, fps, row, repairs),
+            meta=_metadata(rec, object_id, trial, fps, row, repairs),
             reference_frame=None,
         )
     except ImportDataError:
@@ -309,48 +482,137 @@ def load_reference_recording(
         reason = exc.message if isinstance(exc, TactileError) else str(exc)  # its hint: once
         raise ImportDataError(
             f"reference grasp {rec.stem!r} is not a valid grasp: {reason}",
-            hint="fix or drop this recording: a folder imports all or nothing (move it out, or "
-            "import the other recordings one by one with --append)",
+            hint="fix or drop this recording",
         ) from exc
     return grasp, (jpegs[:n] if jpegs is not None else None)
 
 
-def find_recordings(src: str | Path) -> list[ReferenceRecording]:
-    """The recordings at ``src``: one ``.avi`` or every ``*.avi`` in a folder (natural order)."""
-    src = Path(src)
+def subfolders_with_recordings(src: Path) -> list[Path]:
+    """The sub-folders of ``src`` (not hidden) that hold ``.avi`` files at any depth: an import
+    of ``src`` does not descend into them."""
+    if not src.is_dir():
+        return []
+    subs = sorted(p for p in src.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [p for p in subs if any(q.suffix.lower() == ".avi" for q in p.rglob("*"))]
+
+
+class IgnoredSubfolderWarning(UserWarning):
+    """A folder given to :func:`import_reference` has sub-folders with recordings, which are
+    not imported (import each on its own)."""
+
+
+def find_avis(src: Path) -> list[Path]:
+    """The ``.avi`` files at ``src``: the file itself, or every ``*.avi`` in a folder (natural
+    order) but hidden ones (``._NAME.avi``: macOS resource files, not recordings)."""
     if src.is_file():
-        return [recording_files(src)]
+        return [src]
     if not src.is_dir():
         raise ImportDataError(
             f"{src} does not exist", hint="pass a .avi file or a folder of reference recordings"
         )
-    avis = [p for p in src.iterdir() if p.suffix.lower() == ".avi" and p.is_file()]
+    avis = [
+        p
+        for p in src.iterdir()
+        if p.suffix.lower() == ".avi" and not p.name.startswith(".") and p.is_file()
+    ]
     if not avis:
+        subs = subfolders_with_recordings(src)
         raise ImportDataError(
-            f"no .avi recordings in {src}", hint="pass the folder holding NAME.avi files"
+            f"no .avi recordings in {src}"
+            + (f" (some in its sub-folders: {_names(subs)})" if subs else ""),
+            hint="pass the folder holding NAME.avi files"
+            + ("; import each sub-folder on its own" if subs else ""),
         )
 
     def key(p: Path) -> list[Any]:
         return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.stem)]
 
-    return [recording_files(p) for p in sorted(avis, key=key)]
+    return sorted(avis, key=key)
+
+
+def _names(paths: list[Path], most: int = 5) -> str:
+    shown = ", ".join(f"{p.name}/" for p in paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def find_recordings(src: str | Path) -> list[ReferenceRecording]:
+    """The recordings at ``src``: one ``.avi`` or every ``*.avi`` in a folder (natural order).
+
+    Raises on the first ``.avi`` without its two pickles."""
+    return [recording_files(p) for p in find_avis(Path(src))]
+
+
+@dataclass(frozen=True)
+class SkippedRecording:
+    """A recording :func:`import_reference` did not import, and why."""
+
+    file: str
+    error: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.error}" + (f" (fix: {self.hint})" if self.hint else "")
+
+
+class ImportSkipWarning(UserWarning):
+    """An invalid recording was skipped; the others were imported (see :func:`import_reference`)."""
+
+
+class ImportResult(list[str]):
+    """The grasp ids :func:`import_reference` imported (a list, in order), and in ``skipped``
+    the invalid recordings it skipped."""
+
+    def __init__(self, ids: Iterable[str] = (), skipped: Iterable[SkippedRecording] = ()) -> None:
+        super().__init__(ids)
+        self.skipped: list[SkippedRecording] = list(skipped)
+
+
+def _skip(rec: Path, exc: ImportDataError) -> SkippedRecording:
+    skipped = SkippedRecording(rec.name, exc.message, exc.hint)
+    warnings.warn(f"skipped {skipped}", ImportSkipWarning, stacklevel=3)
+    return skipped
+
+
+def unique_ids(
+    recordings: list[ReferenceRecording], skipped: list[SkippedRecording] | None = None
+) -> list[ReferenceRecording]:
+    """The recordings whose grasp ids differ from each other's. Recordings sharing one id
+    raise, or with a ``skipped`` list are all skipped (appended to it): none is chosen."""
+    by_id: dict[str, list[ReferenceRecording]] = {}
+    for rec in recordings:
+        by_id.setdefault(grasp_id_for(rec.stem), []).append(rec)
+    kept = []
+    for gid, recs in by_id.items():
+        if len(recs) == 1:
+            kept.append(recs[0])
+            continue
+        exc = ImportDataError(
+            f"{' and '.join(r.avi.name for r in recs)} "
+            f"{'both' if len(recs) == 2 else 'all'} become grasp id {gid!r}",
+            hint="rename one of the recordings",
+        )
+        if skipped is None:
+            raise exc
+        skipped.extend(_skip(rec.avi, exc) for rec in recs)
+    return kept
 
 
 def _check_ids(
-    recordings: list[ReferenceRecording], dest: str | Path, skip_existing: bool
+    recordings: list[ReferenceRecording],
+    dest: str | Path,
+    skip_existing: bool,
+    skipped: list[SkippedRecording] | None = None,
 ) -> list[ReferenceRecording]:
-    """The recordings to import; raises on an id clash before anything is written."""
-    by_id: dict[str, ReferenceRecording] = {}
-    for rec in recordings:
-        gid = grasp_id_for(rec.stem)
-        if gid in by_id:
-            raise ImportDataError(
-                f"{rec.avi.name} and {by_id[gid].avi.name} both become grasp id {gid!r}",
-                hint="rename one of the recordings",
-            )
-        by_id[gid] = rec
+    """The recordings to import; raises on an id clash before anything is written.
+
+    With ``skip_existing`` a recording whose grasp id is in ``dest`` is left out when it is
+    the recording imported there (same :func:`source_identity`); a different recording of that
+    id raises, or with a ``skipped`` list is skipped (appended to it). Grasps imported without
+    an identity (before it was recorded) are taken to be the same, with an
+    :class:`UnverifiedSourceWarning`."""
+    recordings = unique_ids(recordings)
     existing = set(scan(resolve(dest))[0]) if dataset_exists(dest) else set()
-    clash = [gid for gid in by_id if gid in existing]
+    clash = [gid for gid in map(grasp_id_for, (r.stem for r in recordings)) if gid in existing]
     if clash and not skip_existing:
         raise ImportDataError(
             f"{len(clash)} grasp id(s) are already in {dest}: {', '.join(clash[:5])}"
@@ -358,7 +620,43 @@ def _check_ids(
             hint="pass --skip-existing to import only the new recordings (resume), "
             "or --overwrite to replace the dataset",
         )
-    return [rec for gid, rec in by_id.items() if gid not in existing]
+    if not clash:
+        return recordings
+    from tactile.io.reader import GraspReader
+
+    kept: list[ReferenceRecording] = []
+    unverified: list[str] = []
+    with GraspReader(dest) as reader:
+        for rec in recordings:
+            gid = grasp_id_for(rec.stem)
+            if gid not in existing:
+                kept.append(rec)
+                continue
+            extra = reader.metadata(gid).extra
+            known = extra.get("source_identity")
+            if known is None:
+                unverified.append(gid)
+            elif known != source_identity(rec):
+                exc = ImportDataError(
+                    f"{rec.avi} is a different recording from the one imported as grasp "
+                    f"{gid!r} in {dest} (from {extra.get('source_file')}, imported "
+                    f"{extra.get('imported_utc')}): same name, other files",
+                    hint="rename the new recording's three files (e.g. add the day to the "
+                    "object name) or import it into another file",
+                )
+                if skipped is None:
+                    raise exc
+                skipped.append(_skip(rec.avi, exc))
+    if unverified:
+        warnings.warn(
+            f"{len(unverified)} grasp(s) already in {dest} were imported before tactile "
+            "recorded each source's identity, so whether they are these recordings cannot be "
+            f"checked; skipped as the same: {', '.join(unverified[:5])}"
+            f"{' ...' if len(unverified) > 5 else ''}",
+            UnverifiedSourceWarning,
+            stacklevel=3,
+        )
+    return kept
 
 
 def import_reference(
@@ -372,19 +670,49 @@ def import_reference(
     skip_existing: bool = False,
     frame_codec: str = "jpeg",
     mode: str = "append",
-) -> list[str]:
+    strict: bool = False,
+) -> ImportResult:
     """Import reference recordings into the grasp dataset ``dest``; return the new grasp ids.
 
-    All file triples and grasp ids are checked before anything is written; each grasp is durable
-    once written. With ``skip_existing`` grasps already in ``dest`` are skipped (resume an
-    import); otherwise an id already in ``dest`` is an error and nothing is written.
+    An invalid recording in a folder (a missing pickle, a truncated AVI, NaN samples, ...) is
+    skipped with an :class:`ImportSkipWarning` naming it and why, and listed in the result's
+    ``skipped``; the others are imported. If no recording in the folder is valid, an
+    :class:`~tactile.errors.ImportDataError` says so (its notes name each; one recording: its
+    own error) and nothing is written. ``strict=True`` (and a single ``.avi`` as ``src``): the
+    first invalid recording raises, all or nothing as ``mode`` says.
+    Grasp ids are checked before anything is written; each grasp is durable once written. With
+    ``skip_existing`` grasps already in ``dest`` are skipped (resume an import); otherwise an
+    id already in ``dest`` is an error and nothing is written.
     ``frame_codec="jpeg"`` (default) stores each MJPG frame's JPEG bytes as the camera wrote
     them (lossless, ~14x smaller than pixels); ``"raw"`` stores decoded pixels.
-    ``mode`` (:class:`~tactile.io.output.WriteMode`): ``"append"`` (default; all or nothing:
-    a failure leaves ``dest`` as it was), ``"overwrite"`` or ``"new"``.
+    ``mode`` (:class:`~tactile.io.output.WriteMode`): ``"append"`` (default; a failure that
+    stops the import, e.g. a full disk or Ctrl-C, leaves ``dest`` as it was), ``"overwrite"``
+    or ``"new"``.
     """
     write_mode = WriteMode(mode)
-    recordings = find_recordings(src)
+    src = Path(src)
+    strict = strict or src.is_file()
+    skipped: list[SkippedRecording] = []
+    recordings: list[ReferenceRecording] = []
+    avis = find_avis(src)
+    subs = subfolders_with_recordings(src)
+    if subs:
+        warnings.warn(
+            f"sub-folders of {src} holding .avi recordings are not imported: {_names(subs)}; "
+            "import each on its own (e.g. into the same file with --append)",
+            IgnoredSubfolderWarning,
+            stacklevel=2,
+        )
+    for avi in avis:
+        try:
+            rec = recording_files(avi)
+            grasp_id_for(rec.stem)
+        except ImportDataError as exc:
+            if strict:
+                raise
+            skipped.append(_skip(avi, exc))
+            continue
+        recordings.append(rec)
     labels = read_label_table(labels_csv) if labels_csv is not None else None
     if labels is None:
         warnings.warn(
@@ -393,8 +721,10 @@ def import_reference(
             stacklevel=2,
         )
     aliases = read_aliases(aliases_csv) if aliases_csv is not None else None
+    recordings = unique_ids(recordings, None if strict else skipped)
     if write_mode is not WriteMode.OVERWRITE:
-        recordings = _check_ids(recordings, dest, skip_existing)
+        recordings = _check_ids(recordings, dest, skip_existing, None if strict else skipped)
+    pixels = frame_codec != "jpeg"
     items: Iterable[ReferenceRecording] = recordings
     if progress:
         from tqdm import tqdm
@@ -410,6 +740,26 @@ def import_reference(
         rerun="rerun with --skip-existing to import the rest, or --overwrite to start again",
     ) as writer:
         for rec in items:
-            grasp, jpegs = load_reference_recording(rec.avi, labels=labels, aliases=aliases)
+            try:
+                # the camera's JPEG bytes are stored as they are: no need to keep the pixels
+                grasp, jpegs = _load_recording(rec.avi, labels, aliases, pixels=pixels)
+            except ImportDataError as exc:
+                if strict:
+                    raise
+                skipped.append(_skip(rec.avi, exc))
+                continue
             ids.append(writer.append(grasp, camera_jpegs=jpegs))
-    return ids
+            del grasp, jpegs  # one recording's frames in memory at a time
+        order = {avi.name: i for i, avi in enumerate(avis)}
+        skipped.sort(key=lambda s: order.get(s.file, 0))
+        if len(skipped) == len(avis):  # nothing valid (not merely nothing new)
+            if len(skipped) == 1:  # the one recording's own error, said once
+                raise ImportDataError(skipped[0].error, hint=skipped[0].hint)
+            none = ImportDataError(
+                f"none of the {len(skipped)} recordings in {src} could be imported (each is "
+                "named below with why); nothing was written"
+            )
+            for s in skipped:
+                none.add_note(f"skipped {s}")
+            raise none
+    return ImportResult(ids, skipped)

@@ -132,7 +132,7 @@ def write_grasp(
         opts["compression_opts"] = 4 if compression_level is None else compression_level
     frame_store.write_frames(
         g,
-        np.ascontiguousarray(grasp.frames),
+        grasp.frames,
         grasp.reference_frame,
         codec=frame_codec,
         camera_jpegs=camera_jpegs,

@@ -17,7 +17,13 @@ from pathlib import Path
 from tactile.errors import GraspNotFoundError
 from tactile.io.labels import LabelRow, resolve_label
 from tactile.io.reader import GraspReader
-from tactile.io.reference import find_recordings, grasp_id_for, load_reference_grasp
+from tactile.io.reference import (
+    ReferenceRecording,
+    find_avis,
+    grasp_id_for,
+    load_reference_grasp,
+    unique_ids,
+)
 from tactile.types import Grasp, GraspMetadata
 
 
@@ -29,7 +35,7 @@ def is_reference_layout(path: str | Path) -> bool:
         return path.suffix.lower() == ".avi"
     if not path.is_dir():
         return False
-    suffixes = {p.suffix.lower() for p in path.iterdir()}
+    suffixes = {p.suffix.lower() for p in path.iterdir() if not p.name.startswith(".")}
     return ".avi" in suffixes and not suffixes & {".h5", ".hdf5"}
 
 
@@ -61,10 +67,15 @@ def iter_grasps(
     labels: Mapping[str, LabelRow] | None = None,
 ) -> Iterator[tuple[str, Callable[[], Grasp]]]:
     """``(grasp_id, load)`` for every grasp at ``path`` (or those named); ``load()`` reads one
-    grasp, labelled, when called."""
+    grasp, labelled, when called. Recordings of a folder that become one grasp id raise
+    :class:`~tactile.errors.ImportDataError` naming them (as the importer does): none is
+    dropped. A recording missing a pickle is listed; its ``load()`` raises that error."""
     path = Path(path)
     if is_reference_layout(path):
-        recs = {grasp_id_for(r.stem): r for r in find_recordings(path)}
+        recs = {
+            grasp_id_for(r.stem): r
+            for r in unique_ids([_unchecked(avi) for avi in find_avis(path)])
+        }
         for gid in grasp_ids or list(recs):
             if gid not in recs:
                 raise GraspNotFoundError(
@@ -91,6 +102,13 @@ def load_grasps(
 ) -> list[Grasp]:
     """Every grasp at ``path`` (or those named), read whole and labelled."""
     return [load() for _, load in iter_grasps(path, grasp_ids=grasp_ids, labels=labels)]
+
+
+def _unchecked(avi: Path) -> ReferenceRecording:
+    """A recording's files, not yet checked to exist (:func:`load_reference_grasp` does)."""
+    return ReferenceRecording(
+        avi, avi.with_name(f"{avi.stem}_forces.pkl"), avi.with_name(f"{avi.stem}_widths.pkl")
+    )
 
 
 def _load_reference(avi: Path, labels: Mapping[str, LabelRow] | None) -> Grasp:

@@ -112,3 +112,21 @@ def test_evaluate_cli_uses_the_profile_the_importer_stamps(
         summary["as_values"]["within_one_decade"]
         > summary["baseline"]["as_values"]["within_one_decade"]
     )
+
+
+def test_estimate_folder_reports_a_recording_missing_a_pickle(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review45: `tactile estimate FOLDER` failed whole when one recording lacked a pickle;
+    that recording is reported failed and the others estimated (as import skips it)."""
+    for stem in ("golf_ball_1", "foam_brick_1"):
+        for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+            name = stem + suffix
+            (tmp_path / name).write_bytes((shared_data / "reference_grasps" / name).read_bytes())
+    (tmp_path / "golf_ball_1_widths.pkl").unlink()
+    main(["estimate", str(tmp_path), "--json"])
+    lines = capsys.readouterr().out.splitlines()
+    rows = {r["grasp_id"]: r for r in map(json.loads, lines)}
+    assert set(rows) == {"foam_brick_1", "golf_ball_1"}
+    assert "missing golf_ball_1_widths.pkl" in rows["golf_ball_1"]["error"]
+    assert rows["foam_brick_1"]["error"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -217,10 +218,61 @@ def test_a_failed_import_leaves_the_dataset_as_it_was(
     write_recording(src, "new_ball_1", 4, 4, 4)  # fine, imported first ...
     write_recording(src, "new_ball_2", 4, 4, 4)
     (src / "new_ball_2.avi").write_bytes(b"RIFF\x00\x00\x00\x00AVI junk")  # ... then this fails
-    assert main(["import", str(src), str(dest), flag]) == 2
+    assert main(["import", str(src), str(dest), flag, "--strict"]) == 2
     assert "new_ball_2" in capsys.readouterr().err
     assert _snapshot(out_dir) == before  # no half-appended file, no pending or temporary files
     assert GraspReader(dest).ids() == ["old_ball_1"]
+
+
+@pytest.mark.parametrize("flag", ["new", "--append", "--overwrite"])
+def test_an_invalid_recording_is_skipped_and_the_others_imported(
+    tmp_path: Path, flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser40: one truncated AVI cost a whole folder (all or nothing)."""
+    src, dest = tmp_path / "src", tmp_path / "out" / "data.h5"
+    src.mkdir()
+    if flag != "new":
+        first = tmp_path / "first"
+        first.mkdir()
+        write_recording(first, "old_ball_1", 4, 4, 4)
+        assert main(["import", str(first), str(dest)]) == 0
+    for stem in ("ball_1", "ball_2", "ball_3", "ball_4", "ball_5"):
+        write_recording(src, stem, 6, 6, 6)
+    (src / "ball_2.avi").write_bytes(b"RIFF\x00\x00\x00\x00AVI junk")  # unreadable
+    write_recording(src, "ball_3", 3, 6, 6)  # truncated AVI: streams differ by 3 frames
+    (src / "ball_5_widths.pkl").unlink()  # a pickle missing
+    argv = ["import", str(src), str(dest)] + ([flag] if flag != "new" else [])
+    capsys.readouterr()
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "tactile import: skipped ball_2.avi:" in err and "damaged" in err
+    assert "tactile import: skipped ball_3.avi: reference grasp 'ball_3': stream lengths" in err
+    assert "tactile import: skipped ball_5.avi:" in err and "missing ball_5_widths.pkl" in err
+    assert "imported 2 grasp(s)" in out
+    assert "skipped 3 recording(s) (why: above): ball_2.avi, ball_3.avi, ball_5.avi" in out
+    kept = ["old_ball_1"] if flag == "--append" else []
+    assert GraspReader(dest).ids() == [*kept, "ball_1", "ball_4"]
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["data.h5"]  # nothing half-written
+    assert main([*argv[:3], "--skip-existing", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["imported"] == []
+    assert [s["file"] for s in report["skipped"]] == ["ball_2.avi", "ball_3.avi", "ball_5.avi"]
+
+
+def test_a_folder_of_only_invalid_recordings_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "ball_1", 3, 6, 6)
+    write_recording(src, "ball_2", 6, 6, 6)
+    (src / "ball_2_forces.pkl").unlink()
+    dest = tmp_path / "out.h5"
+    assert main(["import", str(src), str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert "none of the 2 recordings" in err
+    assert "skipped ball_1.avi" in err and "skipped ball_2.avi" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
 
 
 def test_import_says_what_it_repaired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -276,3 +328,85 @@ def test_inspect_reports_nan_forces(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "grasp g000: force_n has 2 non-finite (NaN/inf) sample(s), first at frame 3" in err
     assert main(["inspect", str(path), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["grasps"][0]["problems"]
+
+
+def test_skip_existing_skips_only_the_same_recording(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser40: --skip-existing dropped a different recording with the same grasp id (the
+    same name recorded on another day) silently."""
+    day1, day2, dest = tmp_path / "day1", tmp_path / "day2", tmp_path / "out.h5"
+    day1.mkdir()
+    day2.mkdir()
+    write_recording(day1, "ball_1", 6, 6, 6)
+    assert main(["import", str(day1), str(dest)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(day1), str(dest), "--skip-existing"]) == 0  # the same: skipped
+    assert "imported 0 grasp(s)" in capsys.readouterr().out
+    write_recording(day2, "ball_1", 6, 6, 6, width_m=0.06)  # another recording, same name
+    write_recording(day2, "ball_2", 6, 6, 6)
+    assert main(["import", str(day2), str(dest), "--skip-existing"]) == 1
+    out, err = capsys.readouterr()
+    assert f"skipped ball_1.avi: {day2 / 'ball_1.avi'} is a different recording" in err
+    assert "grasp 'ball_1' in" in err and "rename the new recording" in err
+    assert "imported 1 grasp(s)" in out and "ball_2" in out
+    assert GraspReader(dest).ids() == ["ball_1", "ball_2"]
+    np.testing.assert_allclose(GraspReader(dest).read("ball_1").width_mm, 50.0)  # day 1's
+    write_recording(day2, "ball_3", 6, 6, 6)
+    assert main(["import", str(day2), str(dest), "--skip-existing", "--strict"]) == 2
+    assert "is a different recording" in capsys.readouterr().err
+    assert GraspReader(dest).ids() == ["ball_1", "ball_2"]  # strict: nothing written
+
+
+def test_skip_existing_takes_a_grasp_without_identity_as_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    write_recording(src, "ball_1", 6, 6, 6)
+    with GraspWriter(dest) as w:  # as imported before the identity was recorded
+        w.append(dataclasses.replace(make_grasp(1), grasp_id="ball_1"))
+    assert main(["import", str(src), str(dest), "--skip-existing"]) == 0
+    out, err = capsys.readouterr()
+    assert "imported 0 grasp(s)" in out
+    assert "were imported before tactile recorded each source's identity" in err
+    assert "skipped as the same: ball_1" in err
+
+
+def test_sub_folders_with_recordings_are_named_not_ignored_silently(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser40: recordings in sub-folders of FOLDER were ignored without a word."""
+    src = tmp_path / "src"
+    (src / "day2" / "left").mkdir(parents=True)
+    (src / "empty").mkdir()
+    write_recording(src, "ball_1", 6, 6, 6)
+    write_recording(src / "day2" / "left", "ball_2", 6, 6, 6)
+    assert main(["import", str(src), str(tmp_path / "out.h5")]) == 0
+    captured = capsys.readouterr()
+    assert f"warning: sub-folders of {src} holding .avi recordings are not imported: day2/;" in (
+        captured.err
+    )
+    assert "empty/" not in captured.err
+    assert "imported 1 grasp(s)" in captured.out
+    (src / "ball_1.avi").unlink()
+    assert main(["import", str(src), str(tmp_path / "out2.h5")]) == 2
+    err = capsys.readouterr().err
+    assert "no .avi recordings in" in err and "(some in its sub-folders: day2/)" in err
+
+
+def test_names_in_any_script_or_with_spaces_import_with_their_labels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    for stem in ("golf ball 2", "苹果_1", "мяч_1"):
+        write_recording(src, stem, 6, 6, 6)
+    labels = _labels(tmp_path, "golf_ball,Sphere,8.5e8")
+    assert main(["import", str(src), str(dest), "--labels", str(labels)]) == 0
+    ids = GraspReader(dest).ids()
+    assert ids[0] == "golf-ball-2" and ids[1].startswith("u043cu044fu0447-")
+    assert ids[2].startswith("u82f9u679c-") and ids[2].endswith("_1")
+    meta = GraspReader(dest).metadata("golf-ball-2")
+    assert (meta.object_id, meta.extra["trial"], meta.label_modulus_pa) == ("golf ball", 2, 8.5e8)
+    assert GraspReader(dest).metadata(ids[2]).object_id == "苹果"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import warnings
 from pathlib import Path
 
@@ -16,12 +17,13 @@ from tactile.io import (
     GraspReader,
     LabelWarning,
     import_reference,
+    iter_grasps,
     load_reference_grasp,
     read_aliases,
     read_label_table,
 )
 from tactile.io.labels import label_key, resolve_label
-from tactile.io.reference import grasp_id_for, parse_object_name
+from tactile.io.reference import ImportSkipWarning, grasp_id_for, parse_object_name
 
 LABEL_E_PA = {
     "foam_brick": 3.0e5,
@@ -42,6 +44,66 @@ def test_names_to_objects_and_ids() -> None:
     assert parse_object_name("soft_foam__t=12") == ("soft_foam", 12)
     assert parse_object_name("mystery") == ("mystery", None)
     assert grasp_id_for("soft_foam__t=12") == "soft_foam__t-12"
+
+
+def test_names_with_spaces_hyphens_and_non_ascii_letters() -> None:
+    """newuser40: `golf ball 2` was parsed with no trial number (so it missed its label) and
+    non-ASCII names collapsed to the trial number as grasp id (`苹果_2`, `мяч_2` -> `2`)."""
+    for stem in ("golf ball 2", "golf-ball-2", "golf_ball_2"):
+        assert parse_object_name(stem) == (stem[:-2], 2)
+    assert grasp_id_for("golf ball 2") == "golf-ball-2"
+    assert re.fullmatch(r"Apfel-[0-9a-f]{8}_2", grasp_id_for("Äpfel_2"))
+    assert re.fullmatch(r"Strasse-[0-9a-f]{8}-3", grasp_id_for("Straße 3"))
+    assert re.fullmatch(r"u82f9u679c-[0-9a-f]{8}_2", grasp_id_for("苹果_2"))
+    assert re.fullmatch(r"u043cu044fu0447-[0-9a-f]{8}_2", grasp_id_for("мяч_2"))
+    assert parse_object_name("мяч_2") == ("мяч", 2)
+
+
+def test_distinct_names_keep_distinct_ids() -> None:
+    """review45: `Äpfel_2` and `Apfel_2` (and `ball_１` and `ball_1`) met on one id, and a long
+    Cyrillic name lost its trial number to the 128-character cut: import refused them all and
+    `tactile estimate FOLDER` dropped one silently."""
+    long = "мягкий резиновый мячик большой"
+    stems = ["Äpfel_2", "Apfel_2", "ball_１", "ball_1", f"{long}_1", f"{long}_2", "a" * 140 + "_1"]
+    ids = [grasp_id_for(s) for s in stems]
+    assert len(set(ids)) == len(ids)
+    assert ids[1] == "Apfel_2" and ids[3] == "ball_1"  # ASCII names keep their ids
+    for gid in ids[4:]:
+        assert len(gid) == 128 and re.search(r"-[0-9a-f]{8}_[12]$", gid)
+    assert grasp_id_for("A\u0308pfel_2") == ids[0]  # the same name, decomposed (macOS): one id
+
+
+def test_reading_a_folder_never_drops_a_recording(tmp_path: Path) -> None:
+    """review45: `tactile estimate FOLDER` kept one of two recordings sharing a grasp id."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for stem in ("Äpfel_2", "Apfel_2"):
+        write_recording(src, stem, 5, 5, 5)
+    assert len({gid for gid, _ in iter_grasps(src)}) == 2
+    write_recording(src, "ball 2", 5, 5, 5)
+    write_recording(src, "ball-2", 5, 5, 5)
+    with pytest.raises(
+        ImportDataError, match=re.escape("ball 2.avi and ball-2.avi both become grasp id")
+    ):
+        list(iter_grasps(src))
+
+
+def test_a_folder_lists_a_recording_missing_a_pickle_and_no_resource_file(
+    tmp_path: Path,
+) -> None:
+    """review45: `tactile estimate FOLDER` failed whole when one recording lacked a pickle
+    (its load fails instead: that grasp is reported failed); a macOS resource file
+    `._NAME.avi` was taken for a recording."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for stem in ("ball_1", "ball_2"):
+        write_recording(src, stem, 5, 5, 5)
+    (src / "ball_2_widths.pkl").unlink()
+    (src / "._ball_1.avi").write_bytes(b"\0\5\26\7 resource fork")
+    loads = dict(iter_grasps(src))
+    assert list(loads) == ["ball_1", "ball_2"] and loads["ball_1"]().n_frames == 5
+    with pytest.raises(ImportDataError, match=r"missing ball_2_widths\.pkl"):
+        loads["ball_2"]()
 
 
 def test_one_real_grasp(reference_grasps_dir: Path, label_csv: Path) -> None:
@@ -177,6 +239,33 @@ def test_user_aliases_and_skip_existing(tmp_path: Path, label_csv: Path) -> None
     assert GraspReader(dest).metadata("mystery_ball_2").label_modulus_pa == 8.5e8
 
 
+def test_invalid_recordings_are_skipped_unless_strict(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for stem in ("ball_1", "ball 2", "ball-2", "ball_3"):
+        write_recording(src, stem, 5, 5, 5)
+    (src / "ball_3_forces.pkl").write_bytes(pickle.dumps(np.full(5, np.nan)))
+    dest = tmp_path / "out.h5"
+    with pytest.warns((ImportSkipWarning, LabelWarning)) as caught:  # no label table
+        result = import_reference(src, dest, labels_csv=None)
+    assert [w.category for w in caught].count(LabelWarning) == 1
+    assert result == ["ball_1"]
+    assert [(s.file, s.error.split(" ")[0]) for s in result.skipped] == [
+        ("ball 2.avi", "ball"),
+        ("ball-2.avi", "ball"),
+        ("ball_3.avi", "reference"),
+    ]
+    assert "both become grasp id 'ball-2'" in result.skipped[0].error
+    assert "is not a valid grasp" in result.skipped[2].error
+    assert len([w for w in caught if w.category is ImportSkipWarning]) == 3
+    with (
+        pytest.raises(ImportDataError, match="both become grasp id"),
+        pytest.warns(LabelWarning),
+    ):
+        import_reference(src, tmp_path / "strict.h5", strict=True)
+    assert not (tmp_path / "strict.h5").exists()
+
+
 def test_a_name_in_other_case_or_with_spaces_finds_its_row(label_csv: Path) -> None:
     """newuser40: `Foam_Brick_3.avi`, `golf ball` or `Orange-Ball-Softest` named no row (the
     lookup was exact); one row matching under case, spaces and hyphens is that object's."""
@@ -187,6 +276,49 @@ def test_a_name_in_other_case_or_with_spaces_finds_its_row(label_csv: Path) -> N
     assert resolve_label("Orange-Ball-Softest", labels) is labels["orange_elastic_ball"]  # alias
     with pytest.warns(LabelWarning, match="no row"):  # still none for an unknown object
         assert resolve_label("Mystery Object", labels) is None
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # no label table; ImportSkipWarning
+def test_the_hint_of_an_invalid_recording_is_true_when_nothing_else_is_imported(
+    tmp_path: Path,
+) -> None:
+    """review45: "the others in its folder are imported; import it with --skip-existing" was
+    said for a single .avi, a one-recording folder and --strict, where nothing is imported."""
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "ball_1", 5, 5, 5)
+    (src / "ball_1_forces.pkl").write_bytes(pickle.dumps(np.full(5, np.nan)))
+    for where, strict in ((src / "ball_1.avi", False), (src, False), (src, True)):
+        with pytest.raises(ImportDataError, match="not a valid grasp") as caught:
+            import_reference(where, tmp_path / "out.h5", labels_csv=None, strict=strict)
+        assert caught.value.hint == "fix or drop this recording"
+    write_recording(src, "ball_2", 5, 5, 5)
+    with pytest.raises(ImportDataError, match="not a valid grasp") as caught:
+        import_reference(src, tmp_path / "out.h5", labels_csv=None, strict=True)
+    assert caught.value.hint == "fix or drop this recording"
+
+
+def test_a_number_that_is_part_of_the_name_keeps_the_label(tmp_path: Path) -> None:
+    """review45: `brass fitting 5` and `squishy-animal-3` (rows `brass_fitting_5`,
+    `squishy_animal_3`) were read as trial 5 / 3 of an object with no row: no label. The whole
+    stem is the object when only it has a row; the parsed object wins when both have one."""
+    table = tmp_path / "labels.csv"
+    rows = ["brass_fitting_5,Cylinder,1e11", "squishy_animal_3,Sphere,1.3e4", "ball,Sphere,2e5"]
+    table.write_text("\n".join(["Label,Shape,Modulus [Pa]", *rows, "ball_2,Sphere,9e9"]) + "\n")
+    labels = read_label_table(table)
+    src = tmp_path / "src"
+    src.mkdir()
+    for stem in ("brass fitting 5", "brass_fitting_5", "squishy-animal-3_2", "ball_2"):
+        write_recording(src, stem, 5, 5, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every one labelled
+        got = [load_reference_grasp(p, labels=labels).meta for p in sorted(src.glob("*.avi"))]
+    assert [(m.object_id, m.extra["trial"], m.label_modulus_pa) for m in got] == [
+        ("ball", 2, 2e5),  # the parsed object wins
+        ("brass fitting 5", None, 1e11),
+        ("brass_fitting_5", None, 1e11),
+        ("squishy-animal-3", 2, 1.3e4),
+    ]
 
 
 def test_label_table(label_csv: Path, tmp_path: Path) -> None:
@@ -238,3 +370,63 @@ def test_the_normalized_lookup_never_overrides_an_alias_or_an_unusable_row(
     )
     with pytest.warns(LabelWarning, match="several label rows"):
         assert resolve_label("FOAM-BRICK", two) is None
+
+
+def test_a_bogus_frame_count_in_the_header_is_not_trusted(tmp_path: Path) -> None:
+    """review45: an AVI (not MJPG) whose header claims 2^31-1 frames made the decoder
+    preallocate them: MemoryError, the whole import crashed."""
+    write_recording(tmp_path, "ball_1", 5, 5, 5)
+    avi = tmp_path / "ball_1.avi"
+    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter.fourcc(*"FFV1"), 30.0, (64, 48))
+    for i in range(5):
+        writer.write(np.full((48, 64, 3), (40 + 5 * i, 120, 200), dtype=np.uint8))
+    writer.release()
+    data = bytearray(avi.read_bytes())
+    bogus = (2**31 - 1).to_bytes(4, "little")
+    data[48:52] = bogus  # avih: dwTotalFrames
+    strh = data.index(b"strh") + 8
+    data[strh + 32 : strh + 36] = bogus  # strh: dwLength
+    avi.write_bytes(bytes(data))
+    with pytest.warns(LabelWarning):
+        ids = import_reference(tmp_path, tmp_path / "out.h5")
+    assert ids == ["ball_1"] and GraspReader(tmp_path / "out.h5").read("ball_1").n_frames == 5
+
+
+def test_decoding_holds_the_frames_once(tmp_path: Path) -> None:
+    """newuser40: import held every decoded frame twice (a list of frames, then np.stack):
+    5.65 GB for a 3085-frame recording. The frames are decoded into one array."""
+    import tracemalloc
+
+    from tactile.io.reference import read_video_jpegs
+
+    avi = tmp_path / "big_1.avi"
+    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (320, 240))
+    for i in range(30):
+        writer.write(np.full((240, 320, 3), (i, 100, 200), dtype=np.uint8))
+    writer.release()
+    tracemalloc.start()
+    try:
+        frames, _, jpegs = read_video_jpegs(avi)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert frames.shape == (30, 240, 320, 3) and jpegs is not None
+    overhead = peak - frames.nbytes  # the AVI's bytes, one decoded frame in flight, ...
+    assert overhead < 0.3 * frames.nbytes, (peak, frames.nbytes)
+    # storing the camera's JPEG bytes (the default) needs no pixels: each frame is decoded,
+    # checked and dropped
+    for stem in ("big_1", "big_2"):
+        (tmp_path / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, 9.0, 30)))
+        (tmp_path / f"{stem}_widths.pkl").write_bytes(pickle.dumps(np.full(30, 0.05)))
+    (tmp_path / "big_2.avi").write_bytes(avi.read_bytes())
+    tracemalloc.start()
+    try:
+        with pytest.warns(LabelWarning):
+            ids = import_reference(tmp_path, tmp_path / "out.h5", compression=None)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert ids == ["big_1", "big_2"]
+    assert peak < 0.3 * frames.nbytes, (peak, frames.nbytes)
+    with GraspReader(tmp_path / "out.h5") as reader:
+        assert reader.read("big_2").frames.tobytes() == frames.tobytes()
