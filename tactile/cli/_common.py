@@ -47,7 +47,7 @@ def add_frames_flag(parser: argparse.ArgumentParser) -> None:
         choices=("jpeg", "raw"),
         default="jpeg",
         help="how camera frames are stored: jpeg (default; an MJPG camera's own bytes, "
-        "verbatim, else JPEG at the reference camera's quality) or raw pixels (~10x larger)",
+        "verbatim, else JPEG at the reference camera's quality) or raw pixels (~10-15x larger)",
     )
 
 

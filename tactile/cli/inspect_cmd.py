@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from tactile.cli._common import add_json_flag, print_json
+from tactile.errors import StoreError
 from tactile.types import format_pa
 
 
@@ -174,7 +175,14 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from tactile.io import GraspReader
+    from tactile.io.sources import is_reference_layout
 
+    if is_reference_layout(args.file):  # docs41: a folder of recordings read as 0 grasps, rc 0
+        raise StoreError(
+            f"{args.file} holds reference recordings (NAME.avi + pickles), not a grasp store",
+            hint=f"import it first (`tactile import {args.file} out.h5`) and inspect out.h5, or "
+            f"estimate the recordings directly (`tactile estimate {args.file}`)",
+        )
     with GraspReader(args.file) as reader:
         if args.grasp is not None:
             return _one_grasp(reader, args.grasp, args.json)

@@ -410,3 +410,13 @@ def test_names_in_any_script_or_with_spaces_import_with_their_labels(
     meta = GraspReader(dest).metadata("golf-ball-2")
     assert (meta.object_id, meta.extra["trial"], meta.label_modulus_pa) == ("golf ball", 2, 8.5e8)
     assert GraspReader(dest).metadata(ids[2]).object_id == "苹果"
+
+
+def test_inspect_a_folder_of_recordings_says_to_import_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs41: `tactile inspect FOLDER` of recordings printed "0 grasp(s)" with exit 0."""
+    write_recording(tmp_path, "ball_1", 10, 10, 10)
+    assert main(["inspect", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "reference recordings" in err and "tactile import" in err and "0 grasp" not in err
