@@ -311,6 +311,11 @@ class GraspFeatures:
     #: fifth of the peak force and the peak, the same whatever number of frames was decoded
     #: (``tactile.processing.features.imprint_indices``); None: chosen from the arrays
     imprint_indices: tuple[int, int] | None = None
+    #: the force reading's offset taken off every sample before the onset readings (0.0: none;
+    #: ``tactile.processing.loading.force_zero``) and what was said about the zero (None:
+    #: nothing); estimates carry them in ``details`` (:func:`with_force_zero`)
+    force_offset_n: float = 0.0
+    force_zero_note: str | None = None
 
     @property
     def loading(self) -> slice:
@@ -407,6 +412,23 @@ def with_bound_flag(estimate: ModulusEstimate, gel_modulus_pa: float | None) -> 
     if flags == estimate.flags:
         return estimate
     return replace(estimate, flags=frozenset(flags))
+
+
+def with_force_zero(estimate: ModulusEstimate, features: GraspFeatures) -> ModulusEstimate:
+    """``estimate`` with its grasp's force offset in ``details`` when one was taken off before
+    the onset readings: ``force_offset_n`` (the level subtracted from every force sample) and
+    ``force_zero_note`` (what the record showed). Unchanged otherwise (no offset taken off: the
+    force started near zero, or the record showed no rest)."""
+    if features.force_offset_n == 0.0 or features.force_zero_note is None:
+        return estimate
+    from dataclasses import replace
+
+    details = dict(
+        estimate.details,
+        force_offset_n=round(features.force_offset_n, 4),
+        force_zero_note=features.force_zero_note,
+    )
+    return replace(estimate, details=details)
 
 
 def with_recording_flags(estimate: ModulusEstimate, meta: GraspMetadata) -> ModulusEstimate:

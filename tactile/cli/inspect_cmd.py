@@ -39,7 +39,7 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     from tactile.errors import TactileError
     from tactile.processing.grasp_geometry import infer_geometry
     from tactile.processing.grasp_signals import correct_signals
-    from tactile.processing.loading import despike
+    from tactile.processing.loading import despike, zero_force
     from tactile.sensor import resolve_calibration
 
     signals = reader.read_signals(gid)
@@ -54,10 +54,14 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
         pass
     force = np.asarray(signals.force_n, dtype=np.float64)
     width = np.asarray(signals.width_mm, dtype=np.float64)
-    if not (np.all(np.isfinite(force)) and np.all(np.isfinite(width))) or force.max() < 0.3:
-        return None  # unusable samples (reported as problems) or no squeeze
+    if not (np.all(np.isfinite(force)) and np.all(np.isfinite(width))):
+        return None  # unusable samples (reported as problems)
     if force.size >= 3:  # force glitches removed as blind's features remove them (docs40)
         force = despike(force)[0]
+        # a force reading's offset taken off as the estimators take it off (review46 M3)
+        force = zero_force(force, width)[0]
+    if force.max() < 0.3:
+        return None  # no squeeze
     corrected = correct_signals(np.asarray(signals.t_s, dtype=np.float64), force, width, rig)
     force, width = corrected.force_n, corrected.width_mm
     geo = infer_geometry(

@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tactile.sensor import SensorCalibration, resolve_calibration
-from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate
+from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate, with_force_zero
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
@@ -85,7 +85,9 @@ class AnalyticalEstimator(ABC):
     ) -> ModulusEstimate:
         cal = with_pad_area(resolve_calibration(grasp.meta, calibration), grasp)
         feats = features if features is not None else compute_features(grasp, cal)
-        return self.estimate_features(feats, meta=grasp.meta, calibration=cal)
+        return with_force_zero(
+            self.estimate_features(feats, meta=grasp.meta, calibration=cal), feats
+        )
 
     def image_frames(self, meta: GraspMetadata) -> int | None:
         """How many loading-phase images this estimator needs measured for ``meta``: None for

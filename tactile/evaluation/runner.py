@@ -24,7 +24,13 @@ from tactile.evaluation.simulated import has_simulation_truth
 from tactile.io.sources import is_reference_layout, iter_grasps
 from tactile.io.sources import label_meta as _label_meta
 from tactile.sensor import SensorCalibration
-from tactile.types import GraspFeatures, GraspMetadata, ModulusEstimate, with_recording_flags
+from tactile.types import (
+    GraspFeatures,
+    GraspMetadata,
+    ModulusEstimate,
+    with_force_zero,
+    with_recording_flags,
+)
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
@@ -133,7 +139,9 @@ def estimate_stored(
     meta, feats, cal = _stored_features(
         reader, grasp_id, estimator, calibration, labels, max_image_frames, protocol
     )
-    return meta, estimator.estimate_features(feats, meta=meta, calibration=cal)
+    return meta, with_force_zero(
+        estimator.estimate_features(feats, meta=meta, calibration=cal), feats
+    )
 
 
 def _stored_features(
@@ -269,7 +277,9 @@ def _one_stored(
             else:  # its own partial read (the network: the frames its inputs were trained on)
                 estimate = est.estimate_stored(reader, gid, calibration=calibration, meta=meta)
         if isinstance(est, AnalyticalEstimator):  # the estimate after the hold, as estimate_stored
-            estimate = est.estimate_features(feats, meta=meta, calibration=cal)
+            estimate = with_force_zero(
+                est.estimate_features(feats, meta=meta, calibration=cal), feats
+            )
         estimate = with_recording_flags(estimate, recorded)
     except StoreError as exc:
         if isinstance(exc, GraspNotFoundError):

@@ -489,6 +489,8 @@ def extract_features_from(
         contact_visibility=visibility,
         width_lag=phase.width_lag,
         imprint_indices=imprint,
+        force_offset_n=phase.force_offset_n,
+        force_zero_note=phase.force_zero_note,
     )
 
 

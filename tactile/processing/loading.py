@@ -41,6 +41,10 @@ class LoadingPhase:
     end_index: int | None = None
     #: the width lag measured on the frame times, ``force_n`` and the width (None: no times)
     width_lag: MeasuredWidthLag | None = None
+    #: the force reading's offset taken off every sample (:func:`force_zero`; 0.0: none)
+    force_offset_n: float = 0.0
+    #: what :func:`force_zero` says about the zero (None: nothing to say); also in ``notes``
+    force_zero_note: str | None = None
 
     @property
     def n_frames(self) -> int:
@@ -103,12 +107,24 @@ FORCE_OFFSET_MIN_N = 0.2
 FORCE_REST_TOLERANCE_N = 0.1
 FORCE_REST_SHARE = 0.01
 #: A rest: the force stays flat for at least this many frames just before it first rises, while
-#: the gripper closes by at least ``FORCE_REST_MIN_CLOSING_MM`` (a contact makes the force rise as
-#: the width closes; an object of 0.1 N/mm stiffness already leaves the band over 1 mm). The
-#: rests of the real and simulated records stay flat for 9-97 frames, the ref_0612 clips that
-#: start in contact for 0-3 (a stair-stepped width reading can show 7 mm of closing within them).
+#: the gripper closes by at least ``FORCE_REST_MIN_CLOSING_MM``. The rests of the real and
+#: simulated records stay flat for 11-97 frames, the ref_0612 clips that start in contact for
+#: 0-3 (a stair-stepped width reading can show 7 mm of closing within them). Flat is not enough:
+#: the band is centred on the level, so a soft object's contact can rise through up to twice
+#: the tolerance (~0.5 N) over several mm of closing (review46: ref_1612's soft balls cut where
+#: the force first reaches 0.3-2 N stay in the band for 8-12 frames and 2.3-6.8 mm).
 FORCE_REST_MIN_FRAMES = 8
 FORCE_REST_MIN_CLOSING_MM = 1.0
+#: ... so a rest also shows no trend: either the gripper stays still for at least
+#: ``FORCE_REST_MIN_FRAMES`` frames of the flat stretch (the level read before it moves), or,
+#: from its last still frame on, the force does not rise with the closing by more than
+#: max(this, 3 standard errors for the force's noise): the Theil-Sen slope of force against
+#: closing times the closing.
+#: Set on dev data (ref_1612, ref_0612, sim3322-3324; /tmp/offset41b/diag5.py): over the rests
+#: that need it (fewer than 8 still frames: ref_1612 purple_ball_hardest__t-2, ref_0612's 6,
+#: sim3322-3324's 30) the rise is at most 0.076 N, over review46's 12 soft in-contact clips at
+#: least 0.140 N. A contact that rises less than this over its closing is not told from a rest.
+FORCE_REST_TREND_N = 0.1
 #: The rest level is the median force of the frames before the width first moves by more than
 #: ``_STILL_MM`` (at least ``FORCE_REST_MIN_FRAMES``, at most ``_MAX_REST_FRAMES``): the force
 #: is read with the gripper at rest, not while it closes.
@@ -122,10 +138,13 @@ class ForceZero:
 
     ``level_n``: median force of the first frames; ``flat_frames``: how many frames just before
     the force first rises stay within ``tolerance_n`` of it (their 5-frame median);
-    ``closing_mm``: how far the gripper closed over them; ``is_rest``: flat while closing, so
-    nothing was touched (cue: a contact makes the force rise as the width closes);
-    ``taken_off``: a rest off zero by more than :data:`FORCE_OFFSET_MIN_N`, which
-    :func:`find_loading_phase` subtracts from the force.
+    ``closing_mm``: how far the gripper closed over them; ``still_frames``: how many of them
+    (from the first) the gripper stayed still; ``trend_n``: how far the force rises with the
+    closing from the last still frame on (Theil-Sen; 0.0 when not needed, see
+    :data:`FORCE_REST_TREND_N`); ``is_rest``: flat while closing with no trend, so nothing was
+    touched (cue: a contact makes the force rise as the width closes); ``taken_off``: a rest off
+    zero by more than :data:`FORCE_OFFSET_MIN_N`, which :func:`find_loading_phase` subtracts
+    from the force.
     """
 
     level_n: float
@@ -133,6 +152,8 @@ class ForceZero:
     flat_frames: int
     closing_mm: float
     is_rest: bool
+    still_frames: int = 0
+    trend_n: float = 0.0
 
     @property
     def off_zero(self) -> bool:
@@ -153,11 +174,16 @@ class ForceZero:
                 f"while the gripper closed {self.closing_mm:.1f} mm): an offset of the force "
                 "reading, taken off every sample"
             )
+        trend = (
+            f", the force rising {self.trend_n:.2f} N with the closing"
+            if self.flat_frames >= FORCE_REST_MIN_FRAMES and self.trend_n > 0.0
+            else ""
+        )
         return (
             f"force starts at {self.level_n:+.2f} N and the record does not show a rest before "
             f"contact (flat for {self.flat_frames} frames, the gripper closed "
-            f"{self.closing_mm:.1f} mm): read as a grasp that starts in contact, not as an "
-            "offset of the force reading"
+            f"{self.closing_mm:.1f} mm{trend}): read as a grasp that starts in contact, not as "
+            "an offset of the force reading"
         )
 
 
@@ -177,7 +203,10 @@ def force_zero(force_n: np.ndarray, width_mm: np.ndarray, noise_n: float) -> For
     of its rise) of it for at least 8 frames just before it first rises above it + that
     tolerance, while the width closes by at least 1 mm: a contact makes the force rise as the
     width closes. A clip that starts in contact (9 of the 15 ref_0612 reference clips) rises
-    within a few frames of its first: no rest.
+    within a few frames of its first: no rest. Nor is a soft object's contact that stays in the
+    band while the gripper closes: unless the gripper stays still for 8 frames of the stretch,
+    the force may not rise with the closing (from its last still frame on) by more than
+    max(0.1 N, 3 standard errors for the noise) (:data:`FORCE_REST_TREND_N`).
     ``force_n``: the despiked force; ``noise_n``: its noise SD."""
     f = np.asarray(force_n, dtype=np.float64)
     w = np.asarray(width_mm, dtype=np.float64)
@@ -199,8 +228,43 @@ def force_zero(force_n: np.ndarray, width_mm: np.ndarray, noise_n: float) -> For
     start = int(away[-1]) + 1 if away.size else 0
     flat = rise - start
     closing = float(w[start] - w[start:rise].min()) if flat > 0 else 0.0
+    moved = np.flatnonzero(np.abs(w[start:rise] - w[start]) > _STILL_MM)
+    still = int(moved[0]) if moved.size else flat
     is_rest = flat >= FORCE_REST_MIN_FRAMES and closing >= FORCE_REST_MIN_CLOSING_MM
-    return ForceZero(level, tolerance, flat, closing, is_rest)
+    trend = 0.0
+    if is_rest and still < FORCE_REST_MIN_FRAMES:
+        # a contact rises with the closing (a soft one within the band): no rest
+        first = start + max(still - 1, 0)
+        trend, limit = _closing_trend(f[first:rise], w[first] - w[first:rise], noise_n)
+        is_rest = trend <= limit
+    return ForceZero(level, tolerance, flat, closing, is_rest, still, trend)
+
+
+def _closing_trend(
+    force_n: np.ndarray, closing_mm: np.ndarray, noise_n: float
+) -> tuple[float, float]:
+    """How far the force rises with the closing (Theil-Sen slope times the closing range), and
+    the most a rest may show: max(:data:`FORCE_REST_TREND_N`, 3 standard errors of it for the
+    force's noise SD ``noise_n``). Frames of equal closing (a stair-stepped width reading) pair
+    with none."""
+    span = float(np.ptp(closing_mm)) if closing_mm.size else 0.0
+    if force_n.size < 3 or span <= 0.0:
+        return 0.0, FORCE_REST_TREND_N
+    i, j = np.triu_indices(force_n.size, 1)
+    dc = closing_mm[j] - closing_mm[i]
+    keep = dc != 0.0
+    slope = float(np.median((force_n[j] - force_n[i])[keep] / dc[keep]))
+    spread = float(np.sqrt(np.sum((closing_mm - closing_mm.mean()) ** 2)))
+    return slope * span, max(FORCE_REST_TREND_N, 3.0 * noise_n * span / spread)
+
+
+def zero_force(force_n: np.ndarray, width_mm: np.ndarray) -> tuple[np.ndarray, ForceZero]:
+    """The despiked ``force_n`` with a force reading's offset taken off as
+    :func:`find_loading_phase` takes it off (:func:`force_zero`), and the zero read."""
+    f = np.asarray(force_n, dtype=np.float64)
+    noise = _MAD_TO_SD * float(np.median(np.abs(np.diff(f, 2)))) / np.sqrt(6.0)
+    zero = force_zero(f, np.asarray(width_mm, dtype=np.float64), noise)
+    return (f - zero.level_n if zero.taken_off else f), zero
 
 
 def find_loading_phase(
@@ -308,6 +372,8 @@ def find_loading_phase(
         notes=tuple(notes),
         end_index=slip.before_index if slip is not None else None,
         width_lag=measured_lag,
+        force_offset_n=zero.level_n if zero.taken_off else 0.0,
+        force_zero_note=zero.note,
     )
 
 

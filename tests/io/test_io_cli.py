@@ -123,6 +123,39 @@ def test_inspect_reads_the_size_through_a_force_glitch(
     assert geo["size_mm"] == pytest.approx(clean["size_mm"], abs=0.05)
 
 
+def test_a_force_offset_is_taken_off_in_inspect_and_shown_in_the_estimate(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review46 M2/M3: a gauge reading +2 N at rest (purple_ball_hardest_2 of ref_0612 shows a
+    rest) gives the geometry of the zeroed force in `tactile inspect`, and the estimate's
+    ``details`` say what was taken off (absent where nothing was)."""
+    import shutil
+
+    import h5py
+
+    gid = "purple_ball_hardest_2"
+    assert main(["inspect", str(imported), "--grasp", gid, "--json"]) == 0
+    clean = json.loads(capsys.readouterr().out)["geometry"]
+    offset = tmp_path / "offset.h5"
+    shutil.copy(imported, offset)
+    with h5py.File(offset, "a") as f:
+        force = f[f"grasps/{gid}/force_n"]
+        force[...] = force[...] + 2.0
+    assert main(["inspect", str(offset), "--grasp", gid, "--json"]) == 0
+    geo = json.loads(capsys.readouterr().out)["geometry"]
+    assert geo["size_mm"] == pytest.approx(clean["size_mm"], abs=0.05)
+    assert geo["starts_in_contact"] == clean["starts_in_contact"]
+    for path, expected in ((imported, None), (offset, 2.0)):
+        argv = ["estimate", str(path), "--grasp", gid, "--estimator", "hertz", "--json"]
+        assert main(argv) == 0
+        details = json.loads(capsys.readouterr().out.splitlines()[0])["details"]
+        if expected is None:
+            assert "force_offset_n" not in details
+        else:
+            assert details["force_offset_n"] == pytest.approx(expected, abs=0.1)
+            assert "taken off every sample" in details["force_zero_note"]
+
+
 def _still_camera_squeeze(tmp_path: Path, gid: str, force_n: np.ndarray) -> Path:
     """A grasp file of one squeeze (the gripper closes from 50 mm) whose camera never changes
     (a constant grey frame: a frozen stream) with the given force trace."""

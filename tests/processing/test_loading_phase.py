@@ -180,3 +180,21 @@ def test_a_dip_before_the_gripper_moves_leaves_the_rest_after_it() -> None:
     f[5:18] -= np.r_[np.linspace(0.0, 3.4, 7), np.linspace(2.9, 0.0, 6)]
     phase = find_loading_phase(f, w)
     np.testing.assert_allclose(phase.force_n[20:], zero.force_n[20:], atol=0.03)
+
+
+def test_a_soft_clip_rising_slowly_within_the_band_is_no_rest() -> None:
+    # review46 F1: a soft object (0.05 N/mm) in contact from the first frame, the gripper closing
+    # 0.13 mm a frame: the force rises through the ±tolerance band around its median level for
+    # more than 8 frames and 1 mm of closing, but it rises with the closing: no rest
+    w = np.r_[np.linspace(50.0, 30.0, 150), np.full(50, 30.0)]
+    d = 50.0 - w
+    f = 1.0 + 0.05 * d + 0.0025 * d**2 + np.random.default_rng(0).normal(0.0, 0.02, w.size)
+    phase = find_loading_phase(f, w)
+    np.testing.assert_allclose(phase.force_n, despike(f)[0])  # kept as recorded
+    assert phase.force_offset_n == 0.0
+    assert any("starts in contact" in note for note in phase.notes)
+    # the same squeeze after 20 still frames at 0 N and 10 mm of free closing is a rest
+    w_full = np.r_[np.full(20, 60.0), np.linspace(60.0, 50.0, 70), w]
+    f_full = np.r_[np.full(90, 0.0), f - 1.0] + 1.0
+    f_full = f_full + np.random.default_rng(1).normal(0.0, 0.02, f_full.size)
+    assert find_loading_phase(f_full, w_full).force_offset_n == pytest.approx(1.0, abs=0.03)

@@ -73,7 +73,15 @@ from tactile.estimators.neural.predict import (
 from tactile.estimators.neural.rig import has_rig
 from tactile.processing.contact import contact_seen, require_visible_contact
 from tactile.sensor import SensorCalibration
-from tactile.types import Flag, Grasp, GraspFeatures, GraspMetadata, ModulusEstimate, bound_flag
+from tactile.types import (
+    Flag,
+    Grasp,
+    GraspFeatures,
+    GraspMetadata,
+    ModulusEstimate,
+    bound_flag,
+    with_force_zero,
+)
 
 if TYPE_CHECKING:
     from tactile.io import GraspReader
@@ -244,7 +252,7 @@ class NeuralEstimator:
             features=features,
             finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
         )
-        return self._predict(inputs, feats, analytical, grasp.meta, cal)
+        return with_force_zero(self._predict(inputs, feats, analytical, grasp.meta, cal), feats)
 
     def estimate_stored(
         self,
@@ -273,7 +281,7 @@ class NeuralEstimator:
                 finger_stiffness_n_per_mm=self.finger_stiffness_n_per_mm,
                 signals=signals,
             )
-        return self._predict(inputs, feats, analytical, used, cal)
+        return with_force_zero(self._predict(inputs, feats, analytical, used, cal), feats)
 
     def network_answer(self, inputs: GraspInputs, meta: GraspMetadata) -> NetworkAnswer:
         """The network's Gaussian with the sim-to-real term (real grasps) and the OOD score."""
