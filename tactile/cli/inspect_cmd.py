@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -184,8 +185,9 @@ def run(args: argparse.Namespace) -> int:
     if is_reference_layout(args.file):  # docs41: a folder of recordings read as 0 grasps, rc 0
         raise StoreError(
             f"{args.file} holds reference recordings (NAME.avi + pickles), not a grasp store",
-            hint=f"import it first (`tactile import {args.file} out.h5`) and inspect out.h5, or "
-            f"estimate the recordings directly (`tactile estimate {args.file}`)",
+            hint=f"import it first (`tactile import {shlex.quote(str(args.file))} out.h5`) and "
+            f"inspect out.h5, or estimate the recordings directly "
+            f"(`tactile estimate {shlex.quote(str(args.file))}`)",
         )
     with GraspReader(args.file) as reader:
         if args.grasp is not None:

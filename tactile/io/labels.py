@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -178,8 +179,10 @@ def read_aliases(path: str | Path) -> dict[str, str]:
 
 
 def label_key(name: str) -> str:
-    """``name`` as label lookups compare it: lower case, runs of spaces, hyphens and
-    underscores as one underscore, no leading or trailing ones ("Foam Brick" -> "foam_brick")."""
+    """``name`` as label lookups compare it: Unicode NFC (macOS writes file names decomposed,
+    NFD: newuser41), lower case, runs of spaces, hyphens and underscores as one underscore, no
+    leading or trailing ones ("Foam Brick" -> "foam_brick")."""
+    name = unicodedata.normalize("NFC", name)
     return re.sub(r"[\s_-]+", "_", name.strip().lower()).strip("_")
 
 

@@ -291,3 +291,19 @@ def test_estimate_and_evaluate_flag_a_grasp_recorded_without_a_width_calibration
 
     assert "width_uncalibrated" in estimate_grasp(uncal, estimator).flags
     assert "width_uncalibrated" not in estimate_grasp(grasp, estimator).flags
+
+
+def test_evaluate_names_each_unlabelled_object_once(
+    grasp_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: evaluate printed the importer's "imported without a label" as raw Python
+    warnings, several times an object."""
+    table = tmp_path / "partial.csv"
+    table.write_text("Label,Shape,Modulus [Pa],Radius [m]\nsoft_ball,Sphere,5e4,0.02\n")
+    main(["evaluate", str(grasp_file), "--labels", str(table), "--protocol", "blind", "--json"])
+    err = capsys.readouterr().err
+    line = (
+        "tactile evaluate: warning: object 'rubber_ball' has no row in the label table: not scored"
+    )
+    assert err.count(line) == 1
+    assert "imported without a label" not in err and "LabelWarning" not in err

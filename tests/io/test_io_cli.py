@@ -453,3 +453,14 @@ def test_inspect_a_folder_of_recordings_says_to_import_it(
     assert main(["inspect", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "reference recordings" in err and "tactile import" in err and "0 grasp" not in err
+
+
+def test_inspect_quotes_the_folder_in_its_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: the suggested command broke on a folder name with spaces and brackets."""
+    folder = tmp_path / "Day 3 (J)"
+    folder.mkdir()
+    write_recording(folder, "ball_1", 10, 10, 10)
+    assert main(["inspect", str(folder)]) == 2
+    assert f"tactile import '{folder}' out.h5" in capsys.readouterr().err

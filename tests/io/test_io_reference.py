@@ -430,3 +430,19 @@ def test_decoding_holds_the_frames_once(tmp_path: Path) -> None:
     assert peak < 0.3 * frames.nbytes, (peak, frames.nbytes)
     with GraspReader(tmp_path / "out.h5") as reader:
         assert reader.read("big_2").frames.tobytes() == frames.tobytes()
+
+
+def test_a_decomposed_unicode_name_finds_its_label(tmp_path: Path) -> None:
+    """newuser41: macOS writes file names in NFD; the table's NFC row was not found."""
+    import unicodedata
+
+    from tactile.io.labels import read_label_table
+
+    table = tmp_path / "labels.csv"
+    table.write_text("Label,Modulus [Pa]\nÄpfel,1e6\ncrème brûlée,2e4\n", encoding="utf-8")
+    labels = read_label_table(table)
+    for name, modulus in (("Äpfel", 1e6), ("crème brûlée", 2e4)):
+        decomposed = unicodedata.normalize("NFD", name)
+        assert decomposed != name
+        row = resolve_label(decomposed, labels)
+        assert row is not None and row.modulus_pa == modulus
