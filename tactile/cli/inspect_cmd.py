@@ -74,6 +74,24 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     return geo.to_dict()
 
 
+def _force_zero(reader: Any, gid: str) -> dict[str, Any] | None:
+    """The force reading's zero as the estimators read it (:func:`~tactile.processing.loading.
+    force_zero`): ``{"offset_taken_off_n", "note"}`` where it has something to say (an offset
+    taken off, or a start off zero read as a grasp starting in contact), else None
+    (review47: inspect showed the raw force range and never the offset it took off)."""
+    from tactile.processing.loading import despike, zero_force
+
+    signals = reader.read_signals(gid)
+    force = np.asarray(signals.force_n, dtype=np.float64)
+    width = np.asarray(signals.width_mm, dtype=np.float64)
+    if force.size < 3 or not (np.all(np.isfinite(force)) and np.all(np.isfinite(width))):
+        return None
+    zero = zero_force(despike(force)[0], width)[1]
+    if zero.note is None:
+        return None
+    return {"offset_taken_off_n": zero.level_n if zero.taken_off else 0.0, "note": zero.note}
+
+
 def _imprint_geometry(reader: Any, gid: str) -> tuple[dict[str, Any] | None, str | None]:
     """The object's geometry as the blind estimator reads it from this grasp: force, width and
     the imprint (shape class, pad fill, patch, radius from the imprint's growth), exactly the
@@ -146,6 +164,7 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
     # read even where force and width give no geometry (no squeeze): the estimate then says
     # why (review40: the line and `geometry_imprint_unavailable` were silent there)
     imprint, why = _imprint_geometry(reader, gid)
+    zero = _force_zero(reader, gid)
     if as_json:
         print_json(
             {
@@ -156,11 +175,14 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
                 # the blind estimator's reading of force, width and imprint (issue 11)
                 "geometry_imprint": imprint,
                 "geometry_imprint_unavailable": why,
+                "force_zero": zero,
             }
         )
         return _warn_problems([info])
     for key, value in {**info, **{k: v for k, v in meta.items() if k not in info}}.items():
         print(f"{key:<20} {value}")
+    if zero is not None:
+        print(f"{'force zero':<20} {zero['note']}")
     if imprint is not None:
         print(f"{'geometry (imprint)':<20} {_imprint_line(imprint)}")
     else:

@@ -142,7 +142,12 @@ def test_a_force_offset_is_taken_off_in_inspect_and_shown_in_the_estimate(
         force = f[f"grasps/{gid}/force_n"]
         force[...] = force[...] + 2.0
     assert main(["inspect", str(offset), "--grasp", gid, "--json"]) == 0
-    geo = json.loads(capsys.readouterr().out)["geometry"]
+    shown = json.loads(capsys.readouterr().out)
+    geo = shown["geometry"]
+    # review47: inspect says what it took off
+    assert shown["force_zero"]["offset_taken_off_n"] == pytest.approx(2.0, abs=0.1)
+    assert main(["inspect", str(offset), "--grasp", gid]) == 0
+    assert "taken off every sample" in capsys.readouterr().out
     assert geo["size_mm"] == pytest.approx(clean["size_mm"], abs=0.05)
     assert geo["starts_in_contact"] == clean["starts_in_contact"]
     for path, expected in ((imported, None), (offset, 2.0)):
