@@ -716,8 +716,9 @@ def _check_ids(
                         f"{dest} (from {extra.get('source_file')}, imported "
                         f"{extra.get('imported_utc')}): a corrected re-export, or another "
                         "recording of that name",
-                        hint="a corrected copy of that recording: re-import the whole folder "
-                        "with --overwrite (not --skip-existing); another recording: rename its "
+                        hint="a corrected copy of that recording: re-import the folder with "
+                        "--overwrite (DEST is replaced: add any other folders it held again with "
+                        "--append); another recording: rename its "
                         "three files (e.g. add the day to the object name) or import it into "
                         "another file",
                     ),
@@ -773,7 +774,7 @@ def import_reference(
 ) -> ImportResult:
     """Import reference recordings into the grasp dataset ``dest``; return the new grasp ids.
 
-    An invalid recording in a folder (a missing pickle, a truncated AVI, NaN samples, ...) is
+    An invalid recording in a folder (a missing pickle or AVI, a truncated AVI, NaN samples, ...) is
     skipped with an :class:`ImportSkipWarning` naming it and why, and listed in the result's
     ``skipped``; the others are imported. If no recording in the folder is valid, an
     :class:`~tactile.errors.ImportDataError` says so (its notes name each; one recording: its

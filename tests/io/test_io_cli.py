@@ -382,7 +382,7 @@ def test_skip_existing_skips_only_the_same_recording(
     out, err = capsys.readouterr()
     assert f"skipped ball_1.avi: {day2 / 'ball_1.avi'}: its files differ from those imported" in err
     assert "as grasp 'ball_1' in" in err and "a corrected re-export, or another recording" in err
-    assert "a corrected copy of that recording: re-import the whole folder with --overwrite" in err
+    assert "a corrected copy of that recording: re-import the folder with --overwrite" in err
     assert "another recording: rename its three files" in err
     assert "imported 1 grasp(s)" in out and "ball_2" in out
     assert GraspReader(dest).ids() == ["ball_1", "ball_2"]
