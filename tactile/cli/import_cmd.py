@@ -110,7 +110,6 @@ def run(args: argparse.Namespace) -> int:
         names = ", ".join(s.file for s in result.skipped)
         print(
             f"skipped {len(result.skipped)} recording(s) (why: above): {names}; "
-            "fix them (rename a recording whose grasp id another recording already has) and "
-            "rerun with --skip-existing to add them"
+            "fix them as each says and rerun with --skip-existing to add them"
         )
     return status

@@ -517,17 +517,70 @@ def find_avis(src: Path) -> list[Path]:
     ]
     if not avis:
         subs = subfolders_with_recordings(src)
+        orphans = missing_avis(src)
         raise ImportDataError(
             f"no .avi recordings in {src}"
-            + (f" (some in its sub-folders: {_names(subs)})" if subs else ""),
+            + (f" (some in its sub-folders: {_names(subs)})" if subs else "")
+            + "".join(f"; {s.error}" for s in orphans[:3])
+            + (f"; and {len(orphans) - 3} more without their .avi" if len(orphans) > 3 else ""),
             hint="pass the folder holding NAME.avi files"
-            + ("; import each sub-folder on its own" if subs else ""),
+            + ("; import each sub-folder on its own" if subs else "")
+            + "".join(f"; {s.hint}" for s in orphans[:1] if s.hint),
         )
+    return sorted(avis, key=lambda p: _natural_key(p.stem))
 
-    def key(p: Path) -> list[Any]:
-        return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.stem)]
 
-    return sorted(avis, key=key)
+def _natural_key(stem: str) -> list[Any]:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", stem)]
+
+
+_PICKLE_SUFFIXES = ("_forces.pkl", "_widths.pkl")
+
+
+def missing_avis(src: Path) -> list[SkippedRecording]:
+    """The recordings in the folder ``src`` whose ``NAME_forces.pkl`` or ``NAME_widths.pkl`` is
+    there but not ``NAME.avi`` (natural order), each as the :class:`SkippedRecording`
+    ``NAME.avi`` saying so and naming any other video of that name beside them (``NAME.mp4``:
+    a folder import reads ``*.avi`` only; a single-file import reads any video OpenCV can).
+    Hidden files are ignored. Empty for a file or a missing folder."""
+    if not src.is_dir():
+        return []
+    files = [p for p in src.iterdir() if not p.name.startswith(".") and p.is_file()]
+    have_avi = {p.stem for p in files if p.suffix.lower() == ".avi"}
+    stems = {
+        p.name[: -len(suffix)]: None
+        for p in files
+        for suffix in _PICKLE_SUFFIXES
+        if p.name.endswith(suffix) and len(p.name) > len(suffix)
+    }
+    out = []
+    for stem in sorted(set(stems) - have_avi, key=_natural_key):
+        pickles = [
+            f"{stem}{suffix}" for suffix in _PICKLE_SUFFIXES if (src / f"{stem}{suffix}").is_file()
+        ]
+        videos = sorted(p.name for p in files if p.stem == stem and p.suffix.lower() != ".pkl")
+        error = (
+            f"reference grasp {stem!r} in {src}: {stem}.avi missing ({' and '.join(pickles)} "
+            "without it)"
+            + (
+                f"; {' and '.join(videos)} beside them is not read by a folder import (*.avi only)"
+                if videos
+                else ""
+            )
+        )
+        if videos:
+            hint = (
+                f"convert {videos[0]} to an MJPG AVI named {stem}.avi (e.g. ffmpeg -i "
+                f"'{videos[0]}' -c:v mjpeg -q:v 2 '{stem}.avi'), or import the file on its own "
+                f"(tactile import '{src / videos[0]}' DEST --append)"
+            )
+        else:
+            hint = (
+                f"copy {stem}.avi from the recording machine beside its pickles, or move the "
+                "pickles out of the folder"
+            )
+        out.append(SkippedRecording(f"{stem}.avi", error, hint))
+    return out
 
 
 def _names(paths: list[Path], most: int = 5) -> str:
@@ -549,6 +602,9 @@ class SkippedRecording:
     file: str
     error: str
     hint: str | None = None
+    invalid: bool = True
+    """False for a valid recording not imported because of what ``dest`` (or another recording
+    in the folder) already holds: it does not count towards "no recording is valid"."""
 
     def __str__(self) -> str:
         return f"{self.file}: {self.error}" + (f" (fix: {self.hint})" if self.hint else "")
@@ -567,8 +623,8 @@ class ImportResult(list[str]):
         self.skipped: list[SkippedRecording] = list(skipped)
 
 
-def _skip(rec: Path, exc: ImportDataError) -> SkippedRecording:
-    skipped = SkippedRecording(rec.name, exc.message, exc.hint)
+def _skip(rec: Path, exc: ImportDataError, *, invalid: bool = True) -> SkippedRecording:
+    skipped = SkippedRecording(rec.name, exc.message, exc.hint, invalid)
     warnings.warn(f"skipped {skipped}", ImportSkipWarning, stacklevel=3)
     return skipped
 
@@ -606,9 +662,12 @@ def _check_ids(
     """The recordings to import; raises on an id clash before anything is written.
 
     With ``skip_existing`` a recording whose grasp id is in ``dest`` is left out when it is
-    the recording imported there (same :func:`source_identity`); a different recording of that
-    id raises, or with a ``skipped`` list is skipped (appended to it). Grasps imported without
-    an identity (before it was recorded) are taken to be the same, with an
+    the recording imported there (same :func:`source_identity`); other files under that id (a
+    corrected re-export, or another recording of that name) raise, or with a ``skipped`` list
+    are skipped (appended to it). A recording whose identity is that of a grasp in ``dest``
+    under another id, or of an earlier recording in the folder (the same files copied under
+    another name), is skipped (or raises) likewise. Grasps imported without an identity
+    (before it was recorded) are taken to be the same, with an
     :class:`UnverifiedSourceWarning`."""
     recordings = unique_ids(recordings)
     existing = set(scan(resolve(dest))[0]) if dataset_exists(dest) else set()
@@ -620,33 +679,74 @@ def _check_ids(
             hint="pass --skip-existing to import only the new recordings (resume), "
             "or --overwrite to replace the dataset",
         )
-    if not clash:
+    if not skip_existing:
         return recordings
     from tactile.io.reader import GraspReader
 
+    extras: dict[str, dict[str, Any]] = {}
+    if existing:
+        with GraspReader(dest) as reader:
+            extras = {gid: dict(reader.metadata(gid).extra) for gid in reader.ids()}
+    in_dest: dict[str, str] = {}  # identity -> grasp id in dest
+    for gid, extra in extras.items():
+        if isinstance(extra.get("source_identity"), str):
+            in_dest.setdefault(extra["source_identity"], gid)
+    in_src: dict[str, ReferenceRecording] = {}  # identity -> the first recording with it
     kept: list[ReferenceRecording] = []
     unverified: list[str] = []
-    with GraspReader(dest) as reader:
-        for rec in recordings:
-            gid = grasp_id_for(rec.stem)
-            if gid not in existing:
-                kept.append(rec)
-                continue
-            extra = reader.metadata(gid).extra
+
+    def skip(rec: ReferenceRecording, exc: ImportDataError) -> None:
+        if skipped is None:
+            raise exc
+        skipped.append(_skip(rec.avi, exc, invalid=False))
+
+    for rec in recordings:
+        gid = grasp_id_for(rec.stem)
+        identity = source_identity(rec)
+        if gid in extras:
+            extra = extras[gid]
             known = extra.get("source_identity")
             if known is None:
                 unverified.append(gid)
-            elif known != source_identity(rec):
-                exc = ImportDataError(
-                    f"{rec.avi} is a different recording from the one imported as grasp "
-                    f"{gid!r} in {dest} (from {extra.get('source_file')}, imported "
-                    f"{extra.get('imported_utc')}): same name, other files",
-                    hint="rename the new recording's three files (e.g. add the day to the "
-                    "object name) or import it into another file",
+            elif known != identity:
+                skip(
+                    rec,
+                    ImportDataError(
+                        f"{rec.avi}: its files differ from those imported as grasp {gid!r} in "
+                        f"{dest} (from {extra.get('source_file')}, imported "
+                        f"{extra.get('imported_utc')}): a corrected re-export, or another "
+                        "recording of that name",
+                        hint="a corrected copy of that recording: re-import the folder with "
+                        "--overwrite (DEST is replaced: add any other folders it held again with "
+                        "--append); another recording: rename its "
+                        "three files (e.g. add the day to the object name) or import it into "
+                        "another file",
+                    ),
                 )
-                if skipped is None:
-                    raise exc
-                skipped.append(_skip(rec.avi, exc))
+            continue
+        if identity in in_dest:
+            other = in_dest[identity]
+            skip(
+                rec,
+                ImportDataError(
+                    f"{rec.avi} is the recording imported as grasp {other!r} in {dest} (from "
+                    f"{extras[other].get('source_file')}): the same files under another name",
+                    hint="nothing to import: it is in DEST already; delete the copy",
+                ),
+            )
+        elif identity in in_src:
+            first = in_src[identity]
+            skip(
+                rec,
+                ImportDataError(
+                    f"{rec.avi} is the recording {first.avi.name} of this folder (imported as "
+                    f"grasp {grasp_id_for(first.stem)!r}): the same files under another name",
+                    hint="nothing to import twice; delete the copy",
+                ),
+            )
+        else:
+            in_src[identity] = rec
+            kept.append(rec)
     if unverified:
         warnings.warn(
             f"{len(unverified)} grasp(s) already in {dest} were imported before tactile "
@@ -674,7 +774,7 @@ def import_reference(
 ) -> ImportResult:
     """Import reference recordings into the grasp dataset ``dest``; return the new grasp ids.
 
-    An invalid recording in a folder (a missing pickle, a truncated AVI, NaN samples, ...) is
+    An invalid recording in a folder (a missing pickle or AVI, a truncated AVI, NaN samples, ...) is
     skipped with an :class:`ImportSkipWarning` naming it and why, and listed in the result's
     ``skipped``; the others are imported. If no recording in the folder is valid, an
     :class:`~tactile.errors.ImportDataError` says so (its notes name each; one recording: its
@@ -713,6 +813,12 @@ def import_reference(
             skipped.append(_skip(avi, exc))
             continue
         recordings.append(rec)
+    orphans = missing_avis(src)  # pickles without their .avi: not dropped silently
+    for orphan in orphans:
+        if strict:
+            raise ImportDataError(orphan.error, hint=orphan.hint)
+        warnings.warn(f"skipped {orphan}", ImportSkipWarning, stacklevel=2)
+        skipped.append(orphan)
     labels = read_label_table(labels_csv) if labels_csv is not None else None
     if labels is None:
         warnings.warn(
@@ -750,16 +856,16 @@ def import_reference(
                 continue
             ids.append(writer.append(grasp, camera_jpegs=jpegs))
             del grasp, jpegs  # one recording's frames in memory at a time
-        order = {avi.name: i for i, avi in enumerate(avis)}
-        skipped.sort(key=lambda s: order.get(s.file, 0))
-        if len(skipped) == len(avis):  # nothing valid (not merely nothing new)
-            if len(skipped) == 1:  # the one recording's own error, said once
-                raise ImportDataError(skipped[0].error, hint=skipped[0].hint)
+        skipped.sort(key=lambda s: _natural_key(Path(s.file).stem))
+        invalid = [s for s in skipped if s.invalid]
+        if len(invalid) == len(avis) + len(orphans):  # nothing valid (not merely nothing new)
+            if len(invalid) == 1:  # the one recording's own error, said once
+                raise ImportDataError(invalid[0].error, hint=invalid[0].hint)
             none = ImportDataError(
-                f"none of the {len(skipped)} recordings in {src} could be imported (each is "
+                f"none of the {len(invalid)} recordings in {src} could be imported (each is "
                 "named below with why); nothing was written"
             )
-            for s in skipped:
+            for s in invalid:
                 none.add_note(f"skipped {s}")
             raise none
     return ImportResult(ids, skipped)

@@ -14,14 +14,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
-from tactile.errors import GraspNotFoundError
+from tactile.errors import GraspNotFoundError, ImportDataError
 from tactile.io.labels import LabelRow, resolve_label
 from tactile.io.reader import GraspReader
 from tactile.io.reference import (
     ReferenceRecording,
+    SkippedRecording,
     find_avis,
     grasp_id_for,
     load_reference_grasp,
+    missing_avis,
     unique_ids,
 )
 from tactile.types import Grasp, GraspMetadata
@@ -69,20 +71,30 @@ def iter_grasps(
     """``(grasp_id, load)`` for every grasp at ``path`` (or those named); ``load()`` reads one
     grasp, labelled, when called. Recordings of a folder that become one grasp id raise
     :class:`~tactile.errors.ImportDataError` naming them (as the importer does): none is
-    dropped. A recording missing a pickle is listed; its ``load()`` raises that error."""
+    dropped. A recording missing a pickle, or its ``.avi`` (pickles without it:
+    :func:`~tactile.io.reference.missing_avis`), is listed; its ``load()`` raises that error."""
     path = Path(path)
     if is_reference_layout(path):
         recs = {
             grasp_id_for(r.stem): r
             for r in unique_ids([_unchecked(avi) for avi in find_avis(path)])
         }
-        for gid in grasp_ids or list(recs):
-            if gid not in recs:
+        orphans = {
+            gid: s
+            for s in missing_avis(path)
+            if (gid := grasp_id_for(Path(s.file).stem)) not in recs
+        }
+        names = [*recs, *orphans]
+        for gid in grasp_ids or names:
+            if gid in recs:
+                yield gid, partial(_load_reference, recs[gid].avi, labels)
+            elif gid in orphans:
+                yield gid, partial(_raise_missing, orphans[gid])
+            else:
                 raise GraspNotFoundError(
                     f"no recording for grasp {gid!r} in {path}",
-                    hint=f"use one of {', '.join(list(recs)[:5])} ...",
+                    hint=f"use one of {', '.join(names[:5])} ...",
                 )
-            yield gid, partial(_load_reference, recs[gid].avi, labels)
         return
     with GraspReader(path) as reader:
         for gid in grasp_ids or reader.ids():
@@ -113,6 +125,10 @@ def _unchecked(avi: Path) -> ReferenceRecording:
 
 def _load_reference(avi: Path, labels: Mapping[str, LabelRow] | None) -> Grasp:
     return with_labels(load_reference_grasp(avi, labels=labels), labels)
+
+
+def _raise_missing(skipped: SkippedRecording) -> Grasp:
+    raise ImportDataError(skipped.error, hint=skipped.hint)
 
 
 def _load_stored(reader: GraspReader, gid: str, labels: Mapping[str, LabelRow] | None) -> Grasp:

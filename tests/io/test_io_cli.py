@@ -382,18 +382,104 @@ def test_skip_existing_skips_only_the_same_recording(
     assert main(["import", str(day1), str(dest), "--skip-existing"]) == 0  # the same: skipped
     assert "imported 0 grasp(s)" in capsys.readouterr().out
     write_recording(day2, "ball_1", 6, 6, 6, width_m=0.06)  # another recording, same name
-    write_recording(day2, "ball_2", 6, 6, 6)
+    write_recording(day2, "ball_2", 6, 6, 6, width_m=0.045)  # (not day 1's files renamed)
     assert main(["import", str(day2), str(dest), "--skip-existing"]) == 1
     out, err = capsys.readouterr()
-    assert f"skipped ball_1.avi: {day2 / 'ball_1.avi'} is a different recording" in err
-    assert "grasp 'ball_1' in" in err and "rename the new recording" in err
+    assert f"skipped ball_1.avi: {day2 / 'ball_1.avi'}: its files differ from those imported" in err
+    assert "as grasp 'ball_1' in" in err and "a corrected re-export, or another recording" in err
+    assert "a corrected copy of that recording: re-import the folder with --overwrite" in err
+    assert "another recording: rename its three files" in err
     assert "imported 1 grasp(s)" in out and "ball_2" in out
     assert GraspReader(dest).ids() == ["ball_1", "ball_2"]
     np.testing.assert_allclose(GraspReader(dest).read("ball_1").width_mm, 50.0)  # day 1's
     write_recording(day2, "ball_3", 6, 6, 6)
     assert main(["import", str(day2), str(dest), "--skip-existing", "--strict"]) == 2
-    assert "is a different recording" in capsys.readouterr().err
+    assert "its files differ from those imported" in capsys.readouterr().err
     assert GraspReader(dest).ids() == ["ball_1", "ball_2"]  # strict: nothing written
+
+
+def test_a_conflicting_recording_is_not_an_invalid_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: a folder whose one new-looking recording conflicted with DEST exited 2 ("no
+    recording is valid"): it is valid, only not imported (exit 1)."""
+    day1, day2, dest = tmp_path / "day1", tmp_path / "day2", tmp_path / "out.h5"
+    day1.mkdir()
+    day2.mkdir()
+    write_recording(day1, "ball_1", 6, 6, 6)
+    write_recording(day1, "ball_2", 6, 6, 6)
+    assert main(["import", str(day1), str(dest)]) == 0
+    write_recording(day2, "ball_1", 6, 5, 6)  # a corrected re-export: one force sample fewer
+    assert main(["import", str(day2), str(dest), "--skip-existing"]) == 1
+    out, err = capsys.readouterr()
+    assert "skipped ball_1.avi:" in err and "its files differ" in err
+    assert "none of" not in err and "imported 0 grasp(s)" in out
+    (day1 / "ball_1.avi").unlink()
+    for name in ("ball_1.avi", "ball_1_forces.pkl", "ball_1_widths.pkl"):
+        (day1 / name).write_bytes((day2 / name).read_bytes())
+    # one unchanged (ball_2) and one conflicting recording
+    assert main(["import", str(day1), str(dest), "--skip-existing"]) == 1
+    assert "its files differ" in capsys.readouterr().err
+    assert GraspReader(dest).ids() == ["ball_1", "ball_2"]
+
+
+def test_skip_existing_skips_a_recording_imported_under_another_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: --skip-existing imported the same recording again when its files had been
+    copied under another name (into DEST, or twice in SRC)."""
+    day1, day2, dest = tmp_path / "day1", tmp_path / "day2", tmp_path / "out.h5"
+    day1.mkdir()
+    day2.mkdir()
+    write_recording(day1, "ball_1", 6, 6, 6)
+    assert main(["import", str(day1), str(dest)]) == 0
+    for old, new in (("ball_1", "ball_7"), ("ball_1", "ball_1")):  # a renamed copy, and itself
+        for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+            (day2 / f"{new}{suffix}").write_bytes((day1 / f"{old}{suffix}").read_bytes())
+    write_recording(day2, "ball_8", 6, 6, 6, width_m=0.04)
+    for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+        (day2 / f"ball_9{suffix}").write_bytes((day2 / f"ball_8{suffix}").read_bytes())
+    capsys.readouterr()
+    assert main(["import", str(day2), str(dest), "--skip-existing"]) == 1
+    out, err = capsys.readouterr()
+    assert f"skipped ball_7.avi: {day2 / 'ball_7.avi'} is the recording imported as grasp " in err
+    assert "'ball_1' in" in err and "the same files under another name" in err
+    assert f"skipped ball_9.avi: {day2 / 'ball_9.avi'} is the recording ball_8.avi" in err
+    assert "skipped ball_1.avi" not in err  # the same recording under its own id: quietly
+    assert "imported 1 grasp(s)" in out
+    assert GraspReader(dest).ids() == ["ball_1", "ball_8"]
+
+
+def test_pickles_without_their_avi_are_reported_not_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: recordings whose .avi was missing (or another video type) were dropped by a
+    folder import without a word (exit 0)."""
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    write_recording(src, "ball_1", 6, 6, 6)
+    write_recording(src, "ball_2", 6, 6, 6)
+    write_recording(src, "ball_3", 6, 6, 6)
+    (src / "ball_2.avi").unlink()
+    (src / "ball_3.avi").rename(src / "ball_3.mp4")
+    (src / "._ball_4_forces.pkl").write_bytes(b"")  # a macOS resource file: not a recording
+    assert main(["import", str(src), str(dest)]) == 1
+    out, err = capsys.readouterr()
+    assert "skipped ball_2.avi: reference grasp 'ball_2' in" in err
+    assert "ball_2.avi missing (ball_2_forces.pkl and ball_2_widths.pkl without it)" in err
+    assert "ball_3.avi missing" in err and "ball_3.mp4 beside them is not read" in err
+    assert "convert ball_3.mp4 to an MJPG AVI named ball_3.avi" in err
+    assert "ball_4" not in err
+    assert "skipped 2 recording(s) (why: above): ball_2.avi, ball_3.avi" in out
+    assert GraspReader(dest).ids() == ["ball_1"]
+    # the hint's other way: the file on its own
+    assert main(["import", str(src / "ball_3.mp4"), str(dest), "--append"]) == 0
+    assert GraspReader(dest).ids() == ["ball_1", "ball_3"]
+    capsys.readouterr()
+    (src / "ball_1.avi").unlink()
+    (src / "ball_3.mp4").unlink()
+    assert main(["import", str(src), str(tmp_path / "o2.h5")]) == 2
+    assert "ball_1.avi missing" in capsys.readouterr().err
 
 
 def test_skip_existing_takes_a_grasp_without_identity_as_the_same(

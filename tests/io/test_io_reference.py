@@ -221,7 +221,7 @@ def test_user_aliases_and_skip_existing(tmp_path: Path, label_csv: Path) -> None
     src = tmp_path / "src"
     src.mkdir()
     write_recording(src, "mystery_ball_1", 4, 4, 4)
-    write_recording(src, "mystery_ball_2", 4, 4, 4)
+    write_recording(src, "mystery_ball_2", 4, 4, 4, width_m=0.045)  # not a copy
     aliases = tmp_path / "aliases.csv"
     aliases.write_text("alias,label\nmystery_ball,golf_ball\n")
     assert read_aliases(aliases) == {"mystery_ball": "golf_ball"}
@@ -446,3 +446,15 @@ def test_a_decomposed_unicode_name_finds_its_label(tmp_path: Path) -> None:
         assert decomposed != name
         row = resolve_label(decomposed, labels)
         assert row is not None and row.modulus_pa == modulus
+
+
+def test_iter_grasps_lists_pickles_without_their_avi_as_failing(tmp_path: Path) -> None:
+    """newuser41: `tactile estimate FOLDER` dropped a recording whose .avi was missing."""
+    write_recording(tmp_path, "ball_1", 6, 6, 6)
+    write_recording(tmp_path, "ball_2", 6, 6, 6)
+    (tmp_path / "ball_2.avi").unlink()
+    loads = dict(iter_grasps(tmp_path))
+    assert list(loads) == ["ball_1", "ball_2"]
+    assert loads["ball_1"]().grasp_id == "ball_1"
+    with pytest.raises(ImportDataError, match=r"ball_2\.avi missing"):
+        loads["ball_2"]()
