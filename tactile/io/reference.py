@@ -464,7 +464,9 @@ def _load_recording(
     _check_widths(rec.stem, width_m)
     _check_forces(rec.stem, force_n)
     fps = header_fps if 1.0 <= header_fps <= 1000.0 else NOMINAL_FPS
-    object_id, trial = object_and_trial(rec.stem, labels, aliases)
+    # in Unicode NFC, as the grasp id hashes it: a macOS (NFD) file name and the same name
+    # typed elsewhere (NFC) are one object for the per-object metrics (newuser41)
+    object_id, trial = object_and_trial(unicodedata.normalize("NFC", rec.stem), labels, aliases)
     row = resolve_label(object_id, labels, aliases)
     try:
         grasp = Grasp(

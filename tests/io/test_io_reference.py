@@ -458,3 +458,17 @@ def test_iter_grasps_lists_pickles_without_their_avi_as_failing(tmp_path: Path) 
     assert loads["ball_1"]().grasp_id == "ball_1"
     with pytest.raises(ImportDataError, match=r"ball_2\.avi missing"):
         loads["ball_2"]()
+
+
+def test_a_decomposed_file_name_is_the_same_object(tmp_path: Path) -> None:
+    """newuser41: a macOS (NFD) file name was stored as another object than the same name in
+    NFC, splitting the per-object metrics."""
+    import unicodedata
+
+    from tactile.io.reference import load_reference_grasp
+
+    nfc, nfd = "Äpfel_1", unicodedata.normalize("NFD", "Äpfel_2")
+    for stem in (nfc, nfd):
+        write_recording(tmp_path, stem, 6, 6, 6)
+    objects = {load_reference_grasp(tmp_path / f"{s}.avi").meta.object_id for s in (nfc, nfd)}
+    assert objects == {"Äpfel"}
