@@ -507,6 +507,15 @@ def find_avis(src: Path) -> list[Path]:
     """The ``.avi`` files at ``src``: the file itself, or every ``*.avi`` in a folder (natural
     order) but hidden ones (``._NAME.avi``: macOS resource files, not recordings)."""
     if src.is_file():
+        suffix = src.suffix.lower()
+        if suffix in (".h5", ".hdf5", ".pkl"):  # newuser41: "missing X_forces_forces.pkl"
+            raise ImportDataError(
+                f"{src} is not a recording's video: tactile import reads NAME.avi (with "
+                "NAME_forces.pkl and NAME_widths.pkl beside it) or a folder of them",
+                hint="it is a grasp file already: `tactile inspect` or `tactile estimate` it"
+                if suffix != ".pkl"
+                else "pass the NAME.avi beside it, or its folder",
+            )
         return [src]
     if not src.is_dir():
         raise ImportDataError(

@@ -555,3 +555,16 @@ def test_inspect_quotes_the_folder_in_its_fix(
     write_recording(folder, "ball_1", 10, 10, 10)
     assert main(["inspect", str(folder)]) == 2
     assert f"tactile import '{folder}' out.h5" in capsys.readouterr().err
+
+
+def test_import_of_a_grasp_file_or_a_pickle_says_what_import_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: `tactile import X.h5` asked for X_forces.pkl, `import X_forces.pkl` for
+    X_forces_forces.pkl."""
+    write_recording(tmp_path, "ball_1", 6, 6, 6)
+    (tmp_path / "old.h5").write_bytes(b"")
+    for src, fix in (("old.h5", "tactile inspect"), ("ball_1_forces.pkl", "NAME.avi beside it")):
+        assert main(["import", str(tmp_path / src), str(tmp_path / "x.h5")]) == 2
+        err = capsys.readouterr().err
+        assert "is not a recording's video" in err and fix in err and "_forces_forces" not in err
