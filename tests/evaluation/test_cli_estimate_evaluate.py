@@ -132,6 +132,10 @@ def test_a_named_hertz_under_protocol_blind_refuses_and_names_auto(
     args = ["evaluate", str(grasp_file), "--labels", str(labels_csv), "--estimator", "hertz"]
     assert main([*args, "--protocol", "blind"]) != 0
     assert "shape or radius" in capsys.readouterr().err
+    # the default protocol (both) evaluates a named given-geometry estimator under given only
+    main([*args, "--json"])
+    out = capsys.readouterr()
+    assert json.loads(out.out)["protocol"] == "given" and "--protocol given only" in out.err
 
 
 def test_estimate_unknown_grasp_and_estimator_are_one_line_errors(
