@@ -59,7 +59,8 @@ def register(sub: Any) -> None:
         choices=("both", "blind", "given"),
         default="both",
         help="blind: nothing but the grasp (labels only score); given: the label table's shape "
-        "and radius too; both (default): the blind table, and the given-geometry summary beside",
+        "and radius too; both (default): the blind table, and the given-geometry summary beside "
+        "(given only for hertz, mdr, elastic and line, which refuse a grasp without geometry)",
     )
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -83,16 +84,25 @@ def _report_warnings(caught: list[warnings.WarningMessage]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tactile.estimators.auto import GIVEN_GEOMETRY_ESTIMATORS
     from tactile.evaluation import evaluate_dataset, format_object_table, format_summary
     from tactile.evaluation.report import format_simulated_truth
 
-    protocols = ["blind", "given"] if args.protocol == "both" else [args.protocol]
     plot_mode = None
     if args.plot is not None:  # refuse an existing figure before the work, not after it
         from tactile.io.output import file_mode
 
         plot_mode = file_mode(args.plot, overwrite=args.overwrite)
     name, estimator, model = resolve_estimator(args)
+    protocols = ["blind", "given"] if args.protocol == "both" else [args.protocol]
+    if args.protocol == "both" and name.strip().lower() in GIVEN_GEOMETRY_ESTIMATORS:
+        # a named given-geometry estimator refuses every grasp of the blind protocol (named42)
+        protocols = ["given"]
+        print(
+            f"note: {name} needs each object's shape or radius: evaluated under --protocol given "
+            "only (--estimator auto for the blind protocol)",
+            file=sys.stderr,
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = evaluate_dataset(

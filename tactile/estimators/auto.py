@@ -80,6 +80,8 @@ from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate, w
 
 SPHERICAL_SHAPES = frozenset({"sphere", "ellipsoid", "ball", "spherical"})
 LINE_SHAPES = frozenset({"cylinder", "cylinder_side", "rod", "tube"})
+#: the estimators that refuse a grasp with neither shape nor radius when named
+GIVEN_GEOMETRY_ESTIMATORS = frozenset({"hertz", "mdr", "elastic", "line"})
 
 
 def choose_estimator(meta: GraspMetadata) -> AnalyticalEstimator:
@@ -111,11 +113,18 @@ def estimator_without_point_check(name: str) -> Estimator:
     """The estimator ``name`` from the registry, with ``auto`` built without its given-geometry
     point check (``check_points=False``) whatever that option's default: for the answers that
     must not move with it (the network's analytical input and the hybrid's physics, which checks
-    itself with ``check_given_points``; ``tactile calibrate gel``'s fit)."""
+    itself with ``check_given_points``; ``tactile calibrate gel``'s fit). A given-geometry
+    estimator (``hertz``, ``mdr``, ``elastic``, ``line``) is built with
+    ``require_geometry=False``: the network was trained on its answers on grasps without a shape
+    or radius, which a named one refuses
+    (:func:`~tactile.estimators.base.refuse_without_geometry`)."""
     from tactile.estimators.registry import get_estimator
 
-    if name.strip().lower() == "auto":
+    key = name.strip().lower()
+    if key == "auto":
         return get_estimator(name, check_points=False)
+    if key in GIVEN_GEOMETRY_ESTIMATORS:
+        return get_estimator(name, require_geometry=False)
     return get_estimator(name)
 
 

@@ -6,6 +6,7 @@ import dataclasses
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from tactile.errors import EstimatorError
 from tactile.sensor import SensorCalibration, resolve_calibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate, with_force_zero
 
@@ -70,6 +71,29 @@ def compute_features(grasp: Grasp, calibration: SensorCalibration) -> GraspFeatu
     from tactile.processing import extract_features
 
     return extract_features(grasp, calibration=calibration)
+
+
+def refuse_without_geometry(name: str, features: GraspFeatures, meta: GraspMetadata) -> None:
+    """Refuse a given-geometry estimator (``hertz``, ``mdr``, ``elastic``, ``line``) on a grasp
+    whose metadata holds neither a shape nor a radius (a new object, ``--protocol blind``).
+
+    Its answer would rest on a geometry nobody gave (a sphere, a flat block, a measured profile
+    read with a calibrated gel), and its lower bounds were false with no ``shape_assumed`` flag
+    (named42: the 93.6 kPa ``green_ball_softer`` read "> 392 kPa" by ``hertz``); ``auto`` reads
+    such a grasp with ``blind``, which models the geometry from the grasp itself. The network's
+    analytical input (``estimator_without_point_check``) builds these estimators with
+    ``require_geometry=False`` and reads such grasps as before. docs/estimators.md.
+    """
+    if (meta.shape or "").strip() or meta.radius_mm is not None:
+        return
+    raise EstimatorError(
+        f"grasp {features.grasp_id!r}: the {name} estimator needs the object's shape or radius, "
+        "and this grasp has neither (a new object, or --protocol blind): its answer would rest "
+        "on an assumed geometry, and its lower bounds can be false",
+        hint="use --estimator auto (estimator='auto'), which reads a grasp without geometry "
+        "with `blind`; or give the shape or radius (--labels with --protocol given, "
+        "meta.shape / meta.radius_mm)",
+    )
 
 
 class AnalyticalEstimator(ABC):

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from tactile.errors import EstimatorError
-from tactile.estimators.base import AnalyticalEstimator
+from tactile.estimators.base import AnalyticalEstimator, refuse_without_geometry
 from tactile.estimators.contact import PA_PER_N_PER_MM2, gel_punch_compliance_mm_per_n
 from tactile.estimators.fitting import MIN_LOG10_SE, LogFit, robust_log_fit, robust_slope_fit
 from tactile.estimators.hertz import MIN_CLOSURE_MM
@@ -120,6 +120,9 @@ class ElasticEstimator(AnalyticalEstimator):
     name: str = "elastic"
     min_force_fraction: float = 0.2
     seed: int = 0
+    #: refuse a grasp with neither shape nor radius (:func:`.base.refuse_without_geometry`);
+    #: False only for the network's analytical input, which reads such grasps as before
+    require_geometry: bool = True
 
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
@@ -129,6 +132,8 @@ class ElasticEstimator(AnalyticalEstimator):
             min_force_fraction=self.min_force_fraction,
             flat_face_possible=flat_face_possible(meta),
         )
+        if self.require_geometry:
+            refuse_without_geometry(self.name, features, meta)
         thickness = curve.width_at_contact_mm
         ok = (curve.closure_mm > MIN_CLOSURE_MM) & (curve.area_mm2 > 0)
         flags = set(curve.flags)

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from tactile.errors import ConfigError, EstimatorError
-from tactile.estimators.base import AnalyticalEstimator
+from tactile.estimators.base import AnalyticalEstimator, refuse_without_geometry
 from tactile.estimators.contact import (
     DEFAULT_OBJECT_POISSON,
     PA_PER_N_PER_MM2,
@@ -229,6 +229,9 @@ class HertzEstimator(AnalyticalEstimator):
     object_poisson: float = DEFAULT_OBJECT_POISSON
     min_force_fraction: float = 0.2
     seed: int = 0
+    #: refuse a grasp with neither shape nor radius (:func:`.base.refuse_without_geometry`);
+    #: False only for the network's analytical input, which reads such grasps as before
+    require_geometry: bool = True
 
     def __post_init__(self) -> None:
         if self.route not in ROUTES:
@@ -277,6 +280,8 @@ class HertzEstimator(AnalyticalEstimator):
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         curve = loading_curve(features, min_force_fraction=self.min_force_fraction)
+        if self.require_geometry:
+            refuse_without_geometry(self.name, features, meta)
         flags = set(curve.flags)
         radius_source = "metadata" if meta.radius_mm is not None else None
         shape = (meta.shape or "").strip().lower()

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from tactile.errors import EstimatorError
-from tactile.estimators.base import AnalyticalEstimator
+from tactile.estimators.base import AnalyticalEstimator, refuse_without_geometry
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2, thin_layer_factor
 from tactile.estimators.fitting import LogFit, robust_log_fit
 from tactile.estimators.hertz import hold_frames, large_strain_log10_sd
@@ -71,6 +71,9 @@ class LineContactEstimator(AnalyticalEstimator):
     name: str = "line"
     object_poisson: float = DEFAULT_OBJECT_POISSON
     seed: int = 0
+    #: refuse a grasp with neither shape nor radius (:func:`.base.refuse_without_geometry`);
+    #: False only for the network's analytical input, which reads such grasps as before
+    require_geometry: bool = True
 
     def image_frames(self, meta: GraspMetadata) -> int | None:
         return 1  # force and width only; the peak frame for the image flags
@@ -79,6 +82,8 @@ class LineContactEstimator(AnalyticalEstimator):
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         require_visible_contact(features)
+        if self.require_geometry:
+            refuse_without_geometry(self.name, features, meta)
         radius = meta.radius_mm
         if radius is None or not radius > 0:
             raise EstimatorError(

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from tactile.errors import EstimatorError
-from tactile.estimators.base import AnalyticalEstimator
+from tactile.estimators.base import AnalyticalEstimator, refuse_without_geometry
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2
 from tactile.estimators.elastic import DETECTED_AREA_LOG10_SD
 from tactile.estimators.fitting import LogFit, fit_log_slope, robust_log_fit
@@ -58,6 +58,9 @@ class MDREstimator(AnalyticalEstimator):
     profile_slope: float | None = None  # m = 1/n; None: measure it from the loading phase
     min_force_fraction: float = 0.2
     seed: int = 0
+    #: refuse a grasp with neither shape nor radius (:func:`.base.refuse_without_geometry`);
+    #: False only for the network's analytical input, which reads such grasps as before
+    require_geometry: bool = True
 
     def _slope(self, a: np.ndarray, delta: np.ndarray) -> tuple[float, bool]:
         if self.profile_slope is not None:
@@ -71,6 +74,8 @@ class MDREstimator(AnalyticalEstimator):
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         curve = loading_curve(features, min_force_fraction=self.min_force_fraction)
+        if self.require_geometry:
+            refuse_without_geometry(self.name, features, meta)
         ok = (curve.closure_mm > MIN_CLOSURE_MM) & (curve.area_mm2 > 0)
         flags = set(curve.flags)
         if not np.any(ok):

@@ -36,8 +36,9 @@ def test_mdr_line_load_is_pi_a_p0_over_2_on_a_hertz_sphere() -> None:
 
 @pytest.mark.parametrize("modulus_pa", [5e3, 3e4, 2e5, 1e6])
 def test_mdr_recovers_hertz_spheres_and_measures_the_profile(modulus_pa: float) -> None:
+    # "irregular": the shape auto sends to mdr (with no shape at all a named mdr refuses, named42)
     est = MDREstimator().estimate_features(
-        sphere_features(modulus_pa), meta=sphere_meta(None, None), calibration=CURVES_CAL
+        sphere_features(modulus_pa), meta=sphere_meta(None, "irregular"), calibration=CURVES_CAL
     )
     if modulus_pa > CURVES_CAL.gel_modulus_pa:  # 5x the gel, with a ±26 % area: a bound
         assert est.lower_bound_only and est.modulus_pa <= modulus_pa
@@ -74,7 +75,7 @@ def test_mdr_flat_contact_uses_punch_factor() -> None:
         reference_index=0,
     )
     est = MDREstimator().estimate_features(
-        feats, meta=GraspMetadata(object_id="puck"), calibration=CURVES_CAL
+        feats, meta=GraspMetadata(object_id="puck", shape="irregular"), calibration=CURVES_CAL
     )
     assert est.details["profile_slope"] == pytest.approx(0.0, abs=1e-6)
     assert est.details["e_star_pa"] == pytest.approx(e_star_n_mm2 * 1e6, rel=0.02)

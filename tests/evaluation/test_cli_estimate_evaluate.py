@@ -112,6 +112,32 @@ def test_estimate_says_which_geometry_each_answer_was_given(
     assert "were given a shape" not in capsys.readouterr().out
 
 
+def test_a_named_hertz_under_protocol_blind_refuses_and_names_auto(
+    grasp_file: Path, labels_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """named42: ``--estimator hertz`` on grasps without shape or radius answered unflagged lower
+    bounds, false on soft balls; it now refuses each with a reason naming ``auto``."""
+    args = ["estimate", str(grasp_file), "--json", "--estimator", "hertz"]
+    assert main([*args, "--protocol", "blind"]) == 1
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    for row in rows:
+        assert row["modulus_pa"] is None
+    by_object = {r["object_id"]: r for r in rows}
+    assert "shape or radius" in by_object["soft_ball"]["error"]
+    assert "--estimator auto" in by_object["soft_ball"]["error"]
+    # the same grasps with their geometry given are answered
+    main(args)
+    given = {r["object_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert given["soft_ball"]["error"] is None and given["soft_ball"]["modulus_pa"] > 0
+    args = ["evaluate", str(grasp_file), "--labels", str(labels_csv), "--estimator", "hertz"]
+    assert main([*args, "--protocol", "blind"]) != 0
+    assert "shape or radius" in capsys.readouterr().err
+    # the default protocol (both) evaluates a named given-geometry estimator under given only
+    main([*args, "--json"])
+    out = capsys.readouterr()
+    assert json.loads(out.out)["protocol"] == "given" and "--protocol given only" in out.err
+
+
 def test_estimate_unknown_grasp_and_estimator_are_one_line_errors(
     grasp_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
