@@ -202,6 +202,20 @@ def live_stopper(
         )
     rule = StopRule(min_force_n=max(StopRule().min_force_n, floor))
     NarrowIntervalStopper(max_width_dex=confident_dex)  # refuses a bad width now
+    from tactile.errors import ConfigError
+    from tactile.estimators.auto import GIVEN_GEOMETRY_ESTIMATORS
+
+    named = estimator.strip().lower()
+    no_geometry = not (meta.shape or "").strip() and meta.radius_mm is None
+    if named in GIVEN_GEOMETRY_ESTIMATORS and no_geometry:
+        # review48: every online update was refused, silently, and the grasp closed to the
+        # target force instead of stopping when confident
+        raise ConfigError(
+            f"--stop-when-confident with --estimator {named} needs the object's shape or "
+            "radius: it refuses a grasp with neither",
+            hint="give --shape / --radius-mm, or use --estimator auto (reads the geometry "
+            "from the grasp)",
+        )
     return LiveOnline(
         get_estimator(estimator),  # type: ignore[arg-type]  # the online one checks
         meta=meta,

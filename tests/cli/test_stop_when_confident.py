@@ -129,3 +129,18 @@ def test_bad_rig_requests_are_refused_with_the_fix(
     args = ["sort", "--profile", "tomato", "--tray", tray, "--out", str(tmp_path / "o"), *extra]
     assert main(args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_named_estimator_without_geometry_is_refused_before_squeezing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review48: `--estimator hertz` without --shape/--radius-mm refused every online update,
+    silently, and the grasp closed to the target force instead of stopping when confident."""
+    args = [
+        "collect", "ball", "-n", "1", "-o", str(tmp_path / "h.h5"), *_devices("h.h5"),
+        "--target-force-n", "12", "--no-progress", "--stop-when-confident",
+        "--estimator", "hertz",
+    ]  # fmt: skip
+    assert main(args) == 2
+    assert "--shape / --radius-mm" in capsys.readouterr().err
+    assert not (tmp_path / "h.h5").exists()  # nothing was squeezed
