@@ -31,12 +31,17 @@ def _span(values: list[float], fmt: str = ".1f") -> str:
     return f"{values[0]:{fmt}}..{values[1]:{fmt}}" if values else "-"
 
 
-def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
+def _geometry(reader: Any, gid: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The object's geometry as the grasp's force and width show it (no images read), with
     the size bias of the calibration the estimators use for it (a simulated rig's own, else the
     one it names); None when it cannot be read. The
     signals are read as the blind estimator reads them (the width on the force's clock, a
-    motion force removed: :mod:`tactile.processing.grasp_signals`)."""
+    motion force removed: :mod:`tactile.processing.grasp_signals`).
+
+    Second: the force reading's zero as the estimators read it
+    (:func:`~tactile.processing.loading.force_zero`): ``{"offset_taken_off_n", "note"}`` where
+    it has something to say (an offset taken off, or a start off zero read as a grasp starting
+    in contact), else None (review47: inspect never showed the offset it took off)."""
     from tactile.errors import TactileError
     from tactile.processing.grasp_geometry import infer_geometry
     from tactile.processing.grasp_signals import correct_signals
@@ -56,13 +61,16 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
     force = np.asarray(signals.force_n, dtype=np.float64)
     width = np.asarray(signals.width_mm, dtype=np.float64)
     if not (np.all(np.isfinite(force)) and np.all(np.isfinite(width))):
-        return None  # unusable samples (reported as problems)
+        return None, None  # unusable samples (reported as problems)
+    zero_shown = None
     if force.size >= 3:  # force glitches removed as blind's features remove them (docs40)
-        force = despike(force)[0]
         # a force reading's offset taken off as the estimators take it off (review46 M3)
-        force = zero_force(force, width)[0]
+        force, zero = zero_force(despike(force)[0], width)
+        if zero.note is not None:
+            level = zero.level_n if zero.taken_off else 0.0
+            zero_shown = {"offset_taken_off_n": level, "note": zero.note}
     if force.max() < 0.3:
-        return None  # no squeeze
+        return None, zero_shown  # no squeeze
     corrected = correct_signals(np.asarray(signals.t_s, dtype=np.float64), force, width, rig)
     force, width = corrected.force_n, corrected.width_mm
     geo = infer_geometry(
@@ -71,25 +79,7 @@ def _geometry(reader: Any, gid: str) -> dict[str, Any] | None:
         contact_width_bias_mm=bias,
         contact_width_bias_sd_mm=bias_sd,
     )
-    return geo.to_dict()
-
-
-def _force_zero(reader: Any, gid: str) -> dict[str, Any] | None:
-    """The force reading's zero as the estimators read it (:func:`~tactile.processing.loading.
-    force_zero`): ``{"offset_taken_off_n", "note"}`` where it has something to say (an offset
-    taken off, or a start off zero read as a grasp starting in contact), else None
-    (review47: inspect showed the raw force range and never the offset it took off)."""
-    from tactile.processing.loading import despike, zero_force
-
-    signals = reader.read_signals(gid)
-    force = np.asarray(signals.force_n, dtype=np.float64)
-    width = np.asarray(signals.width_mm, dtype=np.float64)
-    if force.size < 3 or not (np.all(np.isfinite(force)) and np.all(np.isfinite(width))):
-        return None
-    zero = zero_force(despike(force)[0], width)[1]
-    if zero.note is None:
-        return None
-    return {"offset_taken_off_n": zero.level_n if zero.taken_off else 0.0, "note": zero.note}
+    return geo.to_dict(), zero_shown
 
 
 def _imprint_geometry(reader: Any, gid: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -160,11 +150,10 @@ def _warn_problems(rows: list[dict[str, Any]]) -> int:
 def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
     info = reader.summary(gid)
     meta = reader.metadata(gid).to_dict()
-    geometry = _geometry(reader, gid)
+    geometry, zero = _geometry(reader, gid)
     # read even where force and width give no geometry (no squeeze): the estimate then says
     # why (review40: the line and `geometry_imprint_unavailable` were silent there)
     imprint, why = _imprint_geometry(reader, gid)
-    zero = _force_zero(reader, gid)
     if as_json:
         print_json(
             {

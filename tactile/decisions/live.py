@@ -204,10 +204,10 @@ def live_stopper(
     NarrowIntervalStopper(max_width_dex=confident_dex)  # refuses a bad width now
     from tactile.errors import ConfigError
     from tactile.estimators.auto import GIVEN_GEOMETRY_ESTIMATORS
+    from tactile.estimators.base import has_given_geometry
 
     named = estimator.strip().lower()
-    no_geometry = not (meta.shape or "").strip() and meta.radius_mm is None
-    if named in GIVEN_GEOMETRY_ESTIMATORS and no_geometry:
+    if named in GIVEN_GEOMETRY_ESTIMATORS and not has_given_geometry(meta):
         # review48: every online update was refused, silently, and the grasp closed to the
         # target force instead of stopping when confident
         raise ConfigError(

@@ -73,6 +73,12 @@ def compute_features(grasp: Grasp, calibration: SensorCalibration) -> GraspFeatu
     return extract_features(grasp, calibration=calibration)
 
 
+def has_given_geometry(meta: GraspMetadata) -> bool:
+    """Whether ``meta`` gives the object's shape or radius (a given-geometry estimator may
+    answer it; :func:`refuse_without_geometry`)."""
+    return bool((meta.shape or "").strip()) or meta.radius_mm is not None
+
+
 def refuse_without_geometry(name: str, features: GraspFeatures, meta: GraspMetadata) -> None:
     """Refuse a given-geometry estimator (``hertz``, ``mdr``, ``elastic``, ``line``) on a grasp
     whose metadata holds neither a shape nor a radius (a new object, ``--protocol blind``).
@@ -84,7 +90,7 @@ def refuse_without_geometry(name: str, features: GraspFeatures, meta: GraspMetad
     analytical input (``estimator_without_point_check``) builds these estimators with
     ``require_geometry=False`` and reads such grasps as before. docs/estimators.md.
     """
-    if (meta.shape or "").strip() or meta.radius_mm is not None:
+    if has_given_geometry(meta):
         return
     raise EstimatorError(
         f"grasp {features.grasp_id!r}: the {name} estimator needs the object's shape or radius, "

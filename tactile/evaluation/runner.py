@@ -100,8 +100,8 @@ FAST_IMAGE_FRAMES = 4
 def given_geometry(meta: GraspMetadata) -> dict[str, Any] | None:
     """The object geometry an estimator is given with ``meta``: ``{"shape", "radius_mm"}`` (either
     may be None), or None when it is given neither (a new object: ``auto`` reads the geometry
-    from the grasp, estimators that need a shape assume one and flag it). Whether the estimator
-    uses it is its own: ``blind`` never does. ``tactile estimate`` shows
+    from the grasp, a named ``hertz``/``mdr``/``elastic``/``line`` refuses). Whether the
+    estimator uses it is its own: ``blind`` never does. ``tactile estimate`` shows
     it, so an answer that rests on a label table's shape and radius says so (newuser40: the same
     recordings imported with and without ``--labels`` were answered differently, silently)."""
     if not meta.shape and meta.radius_mm is None:

@@ -679,8 +679,7 @@ def _check_ids(
     under another id, or of an earlier recording in the folder (the same files copied under
     another name), is skipped (or raises) likewise. Grasps imported without an identity
     (before it was recorded) are taken to be the same, with an
-    :class:`UnverifiedSourceWarning`."""
-    recordings = unique_ids(recordings)
+    :class:`UnverifiedSourceWarning`. ``recordings``: with distinct ids (:func:`unique_ids`)."""
     existing = set(scan(resolve(dest))[0]) if dataset_exists(dest) else set()
     clash = [gid for gid in map(grasp_id_for, (r.stem for r in recordings)) if gid in existing]
     if clash and not skip_existing:
