@@ -669,18 +669,23 @@ def _check_ids(
     dest: str | Path,
     skip_existing: bool,
     skipped: list[SkippedRecording] | None = None,
+    *,
+    replace: bool = False,
+    keep_duplicates: bool = False,
 ) -> list[ReferenceRecording]:
     """The recordings to import; raises on an id clash before anything is written.
 
+    A recording whose identity (:func:`source_identity`) is that of a grasp in ``dest`` under
+    another id, or of an earlier recording in the folder (the same files copied under another
+    name), is skipped (appended to ``skipped``, else raises) in every mode (``replace``: ``dest``
+    is being replaced, so only the folder's own copies), unless ``keep_duplicates``.
     With ``skip_existing`` a recording whose grasp id is in ``dest`` is left out when it is
-    the recording imported there (same :func:`source_identity`); other files under that id (a
-    corrected re-export, or another recording of that name) raise, or with a ``skipped`` list
-    are skipped (appended to it). A recording whose identity is that of a grasp in ``dest``
-    under another id, or of an earlier recording in the folder (the same files copied under
-    another name), is skipped (or raises) likewise. Grasps imported without an identity
+    the recording imported there (same identity); other files under that id (a corrected
+    re-export, or another recording of that name) are skipped (or raise) likewise; without it
+    such an id raises before anything is written. Grasps imported without an identity
     (before it was recorded) are taken to be the same, with an
     :class:`UnverifiedSourceWarning`. ``recordings``: with distinct ids (:func:`unique_ids`)."""
-    existing = set(scan(resolve(dest))[0]) if dataset_exists(dest) else set()
+    existing = set(scan(resolve(dest))[0]) if not replace and dataset_exists(dest) else set()
     clash = [gid for gid in map(grasp_id_for, (r.stem for r in recordings)) if gid in existing]
     if clash and not skip_existing:
         raise ImportDataError(
@@ -689,7 +694,7 @@ def _check_ids(
             hint="pass --skip-existing to import only the new recordings (resume), "
             "or --overwrite to replace the dataset",
         )
-    if not skip_existing:
+    if keep_duplicates and not skip_existing:
         return recordings
     from tactile.io.reader import GraspReader
 
@@ -704,15 +709,20 @@ def _check_ids(
     in_src: dict[str, ReferenceRecording] = {}  # identity -> the first recording with it
     kept: list[ReferenceRecording] = []
     unverified: list[str] = []
+    keep = "; or rerun with --keep-duplicates to import it anyway"
 
-    def skip(rec: ReferenceRecording, exc: ImportDataError) -> None:
+    def skip(rec: ReferenceRecording, exc: ImportDataError, *, invalid: bool = False) -> None:
         if skipped is None:
             raise exc
-        skipped.append(_skip(rec.avi, exc, invalid=False))
+        skipped.append(_skip(rec.avi, exc, invalid=invalid))
 
     for rec in recordings:
         gid = grasp_id_for(rec.stem)
-        identity = source_identity(rec)
+        try:
+            identity = source_identity(rec)
+        except ImportDataError as exc:  # unreadable: an invalid recording
+            skip(rec, exc, invalid=True)
+            continue
         if gid in extras:
             extra = extras[gid]
             known = extra.get("source_identity")
@@ -734,14 +744,16 @@ def _check_ids(
                     ),
                 )
             continue
-        if identity in in_dest:
+        if keep_duplicates:
+            kept.append(rec)
+        elif identity in in_dest:
             other = in_dest[identity]
             skip(
                 rec,
                 ImportDataError(
                     f"{rec.avi} is the recording imported as grasp {other!r} in {dest} (from "
                     f"{extras[other].get('source_file')}): the same files under another name",
-                    hint="nothing to import: it is in DEST already; delete the copy",
+                    hint="nothing to import: it is in DEST already; delete the copy" + keep,
                 ),
             )
         elif identity in in_src:
@@ -751,7 +763,7 @@ def _check_ids(
                 ImportDataError(
                     f"{rec.avi} is the recording {first.avi.name} of this folder (imported as "
                     f"grasp {grasp_id_for(first.stem)!r}): the same files under another name",
-                    hint="nothing to import twice; delete the copy",
+                    hint="nothing to import twice; delete the copy" + keep,
                 ),
             )
         else:
@@ -781,6 +793,7 @@ def import_reference(
     frame_codec: str = "jpeg",
     mode: str = "append",
     strict: bool = False,
+    keep_duplicates: bool = False,
 ) -> ImportResult:
     """Import reference recordings into the grasp dataset ``dest``; return the new grasp ids.
 
@@ -795,6 +808,9 @@ def import_reference(
     id already in ``dest`` is an error and nothing is written.
     ``frame_codec="jpeg"`` (default) stores each MJPG frame's JPEG bytes as the camera wrote
     them (lossless, ~14x smaller than pixels); ``"raw"`` stores decoded pixels.
+    A recording whose files are those of a grasp in ``dest`` (appending) or of an earlier
+    recording in the folder, under another name (same :func:`source_identity`), is skipped as
+    not new (``keep_duplicates=True``: imported again).
     ``mode`` (:class:`~tactile.io.output.WriteMode`): ``"append"`` (default; a failure that
     stops the import, e.g. a full disk or Ctrl-C, leaves ``dest`` as it was), ``"overwrite"``
     or ``"new"``.
@@ -838,8 +854,14 @@ def import_reference(
         )
     aliases = read_aliases(aliases_csv) if aliases_csv is not None else None
     recordings = unique_ids(recordings, None if strict else skipped)
-    if write_mode is not WriteMode.OVERWRITE:
-        recordings = _check_ids(recordings, dest, skip_existing, None if strict else skipped)
+    recordings = _check_ids(
+        recordings,
+        dest,
+        skip_existing,
+        None if strict else skipped,
+        replace=write_mode is WriteMode.OVERWRITE,
+        keep_duplicates=keep_duplicates,
+    )
     pixels = frame_codec != "jpeg"
     items: Iterable[ReferenceRecording] = recordings
     if progress:

@@ -450,6 +450,43 @@ def test_skip_existing_skips_a_recording_imported_under_another_name(
     assert GraspReader(dest).ids() == ["ball_1", "ball_8"]
 
 
+def _copy_recording(src: Path, old: str, dst: Path, new: str) -> None:
+    for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+        (dst / f"{new}{suffix}").write_bytes((src / f"{old}{suffix}").read_bytes())
+
+
+def test_append_and_overwrite_skip_a_renamed_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: --append (and --overwrite, and a new DEST) imported a renamed copy of a
+    recording already in DEST, or twice in SRC, as another grasp: one squeeze counted twice."""
+    day1, day2, dest = tmp_path / "day1", tmp_path / "day2", tmp_path / "out.h5"
+    day1.mkdir()
+    day2.mkdir()
+    write_recording(day1, "ball_1", 6, 6, 6)
+    _copy_recording(day1, "ball_1", day1, "ball_5")  # a copy in the same folder
+    assert main(["import", str(day1), str(dest)]) == 1
+    out, err = capsys.readouterr()
+    assert f"skipped ball_5.avi: {day1 / 'ball_5.avi'} is the recording ball_1.avi" in err
+    assert "--keep-duplicates" in err and "skipped 1 recording(s)" in out
+    assert GraspReader(dest).ids() == ["ball_1"]
+    _copy_recording(day1, "ball_1", day2, "ball_7")  # renamed copy of a grasp in DEST
+    write_recording(day2, "ball_8", 6, 6, 6, width_m=0.04)
+    assert main(["import", str(day2), str(dest), "--append"]) == 1
+    err = capsys.readouterr().err
+    assert f"skipped ball_7.avi: {day2 / 'ball_7.avi'} is the recording imported as grasp " in err
+    assert "'ball_1' in" in err and "the same files under another name" in err
+    assert GraspReader(dest).ids() == ["ball_1", "ball_8"]
+    # --overwrite replaces DEST: only the folder's own copies are duplicates
+    assert main(["import", str(day1), str(dest), "--overwrite"]) == 1
+    assert "is the recording ball_1.avi" in capsys.readouterr().err
+    assert GraspReader(dest).ids() == ["ball_1"]
+    assert main(["import", str(day1), str(dest), "--overwrite", "--keep-duplicates"]) == 0
+    assert GraspReader(dest).ids() == ["ball_1", "ball_5"]
+    assert main(["import", str(day2), str(dest), "--append", "--keep-duplicates"]) == 0
+    assert GraspReader(dest).ids() == ["ball_1", "ball_5", "ball_7", "ball_8"]
+
+
 def test_pickles_without_their_avi_are_reported_not_dropped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -415,8 +415,8 @@ def test_decoding_holds_the_frames_once(tmp_path: Path) -> None:
     assert overhead < 0.3 * frames.nbytes, (peak, frames.nbytes)
     # storing the camera's JPEG bytes (the default) needs no pixels: each frame is decoded,
     # checked and dropped
-    for stem in ("big_1", "big_2"):
-        (tmp_path / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, 9.0, 30)))
+    for stem, top in (("big_1", 9.0), ("big_2", 9.5)):  # two recordings, not one copied
+        (tmp_path / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, top, 30)))
         (tmp_path / f"{stem}_widths.pkl").write_bytes(pickle.dumps(np.full(30, 0.05)))
     (tmp_path / "big_2.avi").write_bytes(avi.read_bytes())
     tracemalloc.start()
