@@ -16,7 +16,7 @@ from tactile.cli._common import (
     print_json,
     show_progress,
 )
-from tactile.types import format_pa
+from tactile.types import format_pa, pad
 
 
 def register(subparsers: Any) -> None:
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{'grasp_id':<28} {'object':<24} {'frames':>6}  label")
         for r in rows:
             label = format_pa(r["label_modulus_pa"]) if r["label_modulus_pa"] else "none"
-            print(f"{r['grasp_id']:<28} {r['object_id']:<24} {r['n_frames']:>6}  {label}")
+            print(f"{r['grasp_id']:<28} {pad(r['object_id'], 24)} {r['n_frames']:>6}  {label}")
     if result.skipped:
         names = ", ".join(s.file for s in result.skipped)
         then = (

@@ -12,7 +12,7 @@ import numpy as np
 
 from tactile.cli._common import add_json_flag, print_json
 from tactile.errors import StoreError
-from tactile.types import format_pa
+from tactile.types import format_pa, pad
 
 
 def register(subparsers: Any) -> None:
@@ -231,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
         hw = f"{r['frame_shape'][0]}x{r['frame_shape'][1]}"
         label = format_pa(r["label_modulus_pa"]) if r["label_modulus_pa"] else "none"
         print(
-            f"{r['grasp_id']:<24} {r['object_id']:<20} {r['n_frames']:>6} {hw:>9} "
+            f"{r['grasp_id']:<24} {pad(r['object_id'], 20)} {r['n_frames']:>6} {hw:>9} "
             f"{r['duration_s']:>6.2f} {_span(r['force_range_n']):>11} "
             f"{_span(r['width_range_mm']):>11} {label:>9}  {r['source']} / {r['calibration_id']}"
         )

@@ -487,6 +487,27 @@ def test_append_and_overwrite_skip_a_renamed_copy(
     assert GraspReader(dest).ids() == ["ball_1", "ball_5", "ball_7", "ball_8"]
 
 
+def test_import_table_aligns_wide_object_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: a CJK object name (2 terminal columns a character) pushed its row's frames
+    and label columns right of the other rows'."""
+    import unicodedata
+
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "ball_1", 6, 6, 6)
+    write_recording(src, "苹果_1", 6, 6, 6)
+    assert main(["import", str(src), str(tmp_path / "out.h5")]) == 0
+    rows = capsys.readouterr().out.splitlines()[2:4]
+
+    def column(line: str) -> int:  # where the frames column ends, in terminal columns
+        cut = line.index(" 6  none") + 2
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line[:cut])
+
+    assert "苹果" in rows[1] and column(rows[0]) == column(rows[1])
+
+
 def test_pickles_without_their_avi_are_reported_not_dropped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
