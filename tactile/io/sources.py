@@ -10,6 +10,9 @@ fills what a grasp's metadata lacks (label, shape, radius); labels already in th
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -133,3 +136,46 @@ def _raise_missing(skipped: SkippedRecording) -> Grasp:
 
 def _load_stored(reader: GraspReader, gid: str, labels: Mapping[str, LabelRow] | None) -> Grasp:
     return with_labels(reader.read(gid), labels)
+
+
+def _loose(name: str) -> str:
+    """``name`` as a person may type it: NFC, any case, runs of spaces, ``_`` and ``-`` alike,
+    without a trailing ``.avi`` (``Golf Ball 2.avi`` and ``golf_ball_2`` meet)."""
+    text = unicodedata.normalize("NFC", name).strip()
+    if text.lower().endswith(".avi"):
+        text = text[:-4]
+    return re.sub(r"[\s_-]+", "_", text).casefold()
+
+
+def grasp_id_named(reader: GraspReader, name: str) -> str:
+    """The grasp id in ``reader`` that ``name`` means: the id itself, else the one grasp whose
+    id or recording (``extra["source_file"]``: ``golf ball 2.avi``, imported as ``golf-ball-2``)
+    it names, with or without ``.avi``, in any case, spaces, ``_`` and ``-`` alike. Raises
+    :class:`~tactile.errors.GraspNotFoundError` naming the ids it may mean when it names
+    several or none."""
+    if name in reader:
+        return name
+    ids = reader.ids()
+    key = _loose(name)
+    matches: list[str] = []
+    for gid in ids:
+        source = reader.metadata(gid).extra.get("source_file")
+        names = [gid] + ([source] if isinstance(source, str) else [])
+        if any(_loose(n) == key for n in names):
+            matches.append(gid)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise GraspNotFoundError(
+            f"{name!r} names {len(matches)} grasps in {reader.path}: {', '.join(matches)}",
+            hint="pass one of those grasp ids",
+        )
+    close = difflib.get_close_matches(key, [_loose(g) for g in ids], n=5, cutoff=0.6)
+    by_loose = {_loose(g): g for g in ids}
+    some = [by_loose[c] for c in close] or ids[:5]
+    more = "" if close or len(ids) <= 5 else f" (+{len(ids) - 5} more)"
+    raise GraspNotFoundError(
+        f"no grasp {name!r} in {reader.path} (no grasp id or recording of that name); "
+        f"{'closest' if close else 'available'}: {', '.join(some) or 'none'}{more}",
+        hint="list the ids with `tactile inspect FILE`",
+    )

@@ -508,6 +508,27 @@ def test_import_table_aligns_wide_object_names(
     assert "苹果" in rows[1] and column(rows[0]) == column(rows[1])
 
 
+def test_inspect_grasp_takes_the_recordings_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: `inspect --grasp "golf ball 2"` (the recording's name as the user knows it)
+    did not find the grasp imported as golf-ball-2; a name of several grasps or none lists ids."""
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    for stem in ("golf ball 2", "ball_1", "Ball-1"):
+        write_recording(src, stem, 6, 6, 6)
+    assert main(["import", str(src), str(dest)]) == 0
+    capsys.readouterr()
+    for name in ("golf ball 2", "golf ball 2.avi", "Golf_Ball_2", "golf-ball-2"):
+        assert main(["inspect", str(dest), "--grasp", name, "--json"]) == 0, name
+        assert json.loads(capsys.readouterr().out)["grasp"]["grasp_id"] == "golf-ball-2"
+    assert main(["inspect", str(dest), "--grasp", "ball 1"]) == 2  # ball_1 and Ball-1
+    assert "'ball 1' names 2 grasps in" in capsys.readouterr().err
+    assert main(["inspect", str(dest), "--grasp", "golf ball 3"]) == 2
+    err = capsys.readouterr().err
+    assert "no grasp 'golf ball 3' in" in err and "closest: golf-ball-2" in err
+
+
 def test_pickles_without_their_avi_are_reported_not_dropped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
