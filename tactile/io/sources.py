@@ -13,6 +13,7 @@ import dataclasses
 import difflib
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -21,6 +22,7 @@ from tactile.errors import GraspNotFoundError, ImportDataError
 from tactile.io.labels import LabelRow, resolve_label
 from tactile.io.reader import GraspReader
 from tactile.io.reference import (
+    ImportSkipWarning,
     ReferenceRecording,
     SkippedRecording,
     find_avis,
@@ -72,27 +74,36 @@ def iter_grasps(
     labels: Mapping[str, LabelRow] | None = None,
 ) -> Iterator[tuple[str, Callable[[], Grasp]]]:
     """``(grasp_id, load)`` for every grasp at ``path`` (or those named); ``load()`` reads one
-    grasp, labelled, when called. Recordings of a folder that become one grasp id raise
-    :class:`~tactile.errors.ImportDataError` naming them (as the importer does): none is
-    dropped. A recording missing a pickle, or its ``.avi`` (pickles without it:
-    :func:`~tactile.io.reference.missing_avis`), is listed; its ``load()`` raises that error."""
+    grasp, labelled, when called. A recording missing a pickle, or its ``.avi`` (pickles
+    without it: :func:`~tactile.io.reference.missing_avis`), is listed; its ``load()`` raises
+    that error. Recordings of a folder that become one grasp id (``ball 2.avi``, ``ball-2.avi``)
+    are each listed under their file name, their ``load()`` raising the error that names them
+    all, as the importer skips them: none is dropped or chosen, and the others are read."""
     path = Path(path)
     if is_reference_layout(path):
-        recs = {
-            grasp_id_for(r.stem): r
-            for r in unique_ids([_unchecked(avi) for avi in find_avis(path)])
-        }
+        clashing: list[SkippedRecording] = []
+        with warnings.catch_warnings():  # listed here, as failures: no warning besides
+            warnings.simplefilter("ignore", ImportSkipWarning)
+            kept = unique_ids([_unchecked(avi) for avi in find_avis(path)], clashing)
+        recs = {grasp_id_for(r.stem): r for r in kept}
+        clashes: dict[str, list[SkippedRecording]] = {}
+        for s in clashing:
+            clashes.setdefault(grasp_id_for(Path(s.file).stem), []).append(s)
         orphans = {
             gid: s
             for s in missing_avis(path)
-            if (gid := grasp_id_for(Path(s.file).stem)) not in recs
+            if (gid := grasp_id_for(Path(s.file).stem)) not in recs and gid not in clashes
         }
-        names = [*recs, *orphans]
+        names = [*recs, *orphans, *(s.file for group in clashes.values() for s in group)]
+        by_file = {s.file: s for s in clashing}
         for gid in grasp_ids or names:
             if gid in recs:
                 yield gid, partial(_load_reference, recs[gid].avi, labels)
             elif gid in orphans:
                 yield gid, partial(_raise_missing, orphans[gid])
+            elif gid in clashes or gid in by_file:  # the id they meet on, or one's file name
+                for s in clashes.get(gid) or [by_file[gid]]:
+                    yield s.file, partial(_raise_missing, s)
             else:
                 raise GraspNotFoundError(
                     f"no recording for grasp {gid!r} in {path}",

@@ -529,6 +529,27 @@ def test_inspect_grasp_takes_the_recordings_name(
     assert "no grasp 'golf ball 3' in" in err and "closest: golf-ball-2" in err
 
 
+def test_estimate_folder_reports_an_id_clash_as_two_failures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: `tactile estimate FOLDER` stopped on two recordings meeting on one grasp id
+    (`tactile import` skips the two); both are reported failed, the others estimated."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for stem in ("ball_1", "ball 2", "ball-2"):
+        write_recording(src, stem, 6, 6, 6)
+    assert main(["estimate", str(src), "--json"]) == 1
+    rows = {r["grasp_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert set(rows) == {"ball_1", "ball 2.avi", "ball-2.avi"}
+    for name in ("ball 2.avi", "ball-2.avi"):
+        assert "ball 2.avi and ball-2.avi both become grasp id 'ball-2'" in rows[name]["error"]
+        assert "rename one of the recordings" in rows[name]["error"]
+    assert "both become" not in (rows["ball_1"]["error"] or "")  # estimated on its own
+    assert main(["estimate", str(src)]) == 1
+    out = capsys.readouterr().out
+    assert "0 estimated, 3 failed" in out or "1 estimated, 2 failed" in out
+
+
 def test_pickles_without_their_avi_are_reported_not_dropped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
