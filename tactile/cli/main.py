@@ -56,7 +56,9 @@ def _print_error_json(command: str, exc: BaseException, message: str, code: int)
     """Under ``--json`` a failed command still prints one JSON object on stdout, on one line
     (a document, and a line of ``estimate``'s JSON Lines), so a script parsing its output reads
     why rather than nothing: ``error`` and ``hint`` (as ``import``'s ``skipped`` entries),
-    ``notes`` (what a failure kept) and ``exit_code``. The line on stderr stays for people."""
+    ``notes`` (what a failure kept) and ``exit_code``. The line on stderr stays for people.
+    Not called when the command printed its own document before failing (``collect`` and
+    ``sort`` stopped by a device: their summary), so stdout stays one JSON document."""
     from tactile.cli._common import print_json_lines
 
     print_json_lines(
@@ -76,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from tactile.cli._common import documents_printed
+
+    before = documents_printed()  # a command that printed its document gets no error document
     try:
         return int(args.func(args))
     except TactileError as exc:
@@ -83,13 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"tactile {args.command}: error: {exc}", file=sys.stderr)
         _print_notes(args.command, exc)
-        if getattr(args, "json", False):
+        if getattr(args, "json", False) and documents_printed() == before:
             _print_error_json(args.command, exc, exc.message, 2)
         return 2
     except KeyboardInterrupt as exc:
         print(f"tactile {args.command}: interrupted", file=sys.stderr)
         _print_notes(args.command, exc)
-        if getattr(args, "json", False):
+        if getattr(args, "json", False) and documents_printed() == before:
             _print_error_json(args.command, exc, "interrupted", 130)
         return 130
     except BrokenPipeError:
