@@ -20,7 +20,7 @@ import hashlib
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -664,6 +664,41 @@ def unique_ids(
     return kept
 
 
+def copy_rank(
+    rec: ReferenceRecording,
+    labels: Mapping[str, LabelRow] | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[bool, bool, int]:
+    """How plainly ``rec`` is the original among recordings of the same files (lower: more):
+    a name with a trial number first (``golf_ball_2``, not ``golf_ball_2 copy``), then, with a
+    label table, one whose object has a row (``golf_ball_1``, not ``Copy of golf_ball_1``),
+    then the shorter name (review49: the name that sorted first was kept)."""
+    stem = unicodedata.normalize("NFC", rec.stem)
+    no_trial = parse_object_name(stem)[1] is None
+    no_label = False
+    if labels is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LabelWarning)
+            object_id = object_and_trial(stem, labels, aliases)[0]
+            no_label = resolve_label(object_id, labels, aliases) is None
+    return no_trial, no_label, len(stem)
+
+
+def preferred_copies(
+    recordings: Sequence[tuple[ReferenceRecording, str]],
+    labels: Mapping[str, LabelRow] | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> dict[str, ReferenceRecording]:
+    """For each identity among ``(recording, identity)`` pairs, the recording to keep: the
+    lowest :func:`copy_rank`, the first of them in the given order on a tie."""
+    best: dict[str, tuple[tuple[bool, bool, int], ReferenceRecording]] = {}
+    for rec, identity in recordings:
+        rank = copy_rank(rec, labels, aliases)
+        if identity not in best or rank < best[identity][0]:
+            best[identity] = (rank, rec)
+    return {identity: rec for identity, (_, rec) in best.items()}
+
+
 def _check_ids(
     recordings: list[ReferenceRecording],
     dest: str | Path,
@@ -672,12 +707,15 @@ def _check_ids(
     *,
     replace: bool = False,
     keep_duplicates: bool = False,
+    labels: Mapping[str, LabelRow] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> list[ReferenceRecording]:
     """The recordings to import; raises on an id clash before anything is written.
 
     A recording whose identity (:func:`source_identity`) is that of a grasp in ``dest`` under
-    another id, or of an earlier recording in the folder (the same files copied under another
-    name), is skipped (appended to ``skipped``, else raises) in every mode (``replace``: ``dest``
+    another id, or of another recording in the folder (the same files copied under another
+    name; :func:`preferred_copies` says which one of them is imported), is skipped (appended to
+    ``skipped``, else raises) in every mode (``replace``: ``dest``
     is being replaced, so only the folder's own copies), unless ``keep_duplicates``.
     With ``skip_existing`` a recording whose grasp id is in ``dest`` is left out when it is
     the recording imported there (same identity); other files under that id (a corrected
@@ -706,7 +744,6 @@ def _check_ids(
     for gid, extra in extras.items():
         if isinstance(extra.get("source_identity"), str):
             in_dest.setdefault(extra["source_identity"], gid)
-    in_src: dict[str, ReferenceRecording] = {}  # identity -> the first recording with it
     kept: list[ReferenceRecording] = []
     unverified: list[str] = []
     keep = "; or rerun with --keep-duplicates to import it anyway"
@@ -716,6 +753,7 @@ def _check_ids(
             raise exc
         skipped.append(_skip(rec.avi, exc, invalid=invalid))
 
+    candidates: list[tuple[ReferenceRecording, str]] = []  # new to DEST: check the folder
     for rec in recordings:
         gid = grasp_id_for(rec.stem)
         try:
@@ -753,22 +791,27 @@ def _check_ids(
                 ImportDataError(
                     f"{rec.avi} is the recording imported as grasp {other!r} in {dest} (from "
                     f"{extras[other].get('source_file')}): the same files under another name",
-                    hint="nothing to import: it is in DEST already; delete the copy" + keep,
-                ),
-            )
-        elif identity in in_src:
-            first = in_src[identity]
-            skip(
-                rec,
-                ImportDataError(
-                    f"{rec.avi} is the recording {first.avi.name} of this folder (imported as "
-                    f"grasp {grasp_id_for(first.stem)!r}): the same files under another name",
-                    hint="nothing to import twice; delete the copy" + keep,
+                    hint=f"nothing to import: it is in DEST already; delete {rec.avi.name}, "
+                    "the copy" + keep,
                 ),
             )
         else:
-            in_src[identity] = rec
+            candidates.append((rec, identity))
+    chosen = preferred_copies(candidates, labels, aliases)
+    for rec, identity in candidates:
+        first = chosen[identity]
+        if first is rec:
             kept.append(rec)
+            continue
+        skip(
+            rec,
+            ImportDataError(
+                f"{rec.avi} and {first.avi.name} of this folder are the same files under two "
+                f"names: {first.avi.name} is imported (as grasp {grasp_id_for(first.stem)!r}), "
+                f"{rec.avi.name} is not",
+                hint=f"nothing to import twice; delete {rec.avi.name}, the copy" + keep,
+            ),
+        )
     if unverified:
         warnings.warn(
             f"{len(unverified)} grasp(s) already in {dest} were imported before tactile "
@@ -861,6 +904,8 @@ def import_reference(
         None if strict else skipped,
         replace=write_mode is WriteMode.OVERWRITE,
         keep_duplicates=keep_duplicates,
+        labels=labels,
+        aliases=aliases,
     )
     pixels = frame_codec != "jpeg"
     items: Iterable[ReferenceRecording] = recordings

@@ -444,7 +444,7 @@ def test_skip_existing_skips_a_recording_imported_under_another_name(
     out, err = capsys.readouterr()
     assert f"skipped ball_7.avi: {day2 / 'ball_7.avi'} is the recording imported as grasp " in err
     assert "'ball_1' in" in err and "the same files under another name" in err
-    assert f"skipped ball_9.avi: {day2 / 'ball_9.avi'} is the recording ball_8.avi" in err
+    assert f"skipped ball_9.avi: {day2 / 'ball_9.avi'} and ball_8.avi of this folder" in err
     assert "skipped ball_1.avi" not in err  # the same recording under its own id: quietly
     assert "imported 1 grasp(s)" in out
     assert GraspReader(dest).ids() == ["ball_1", "ball_8"]
@@ -467,7 +467,7 @@ def test_append_and_overwrite_skip_a_renamed_copy(
     _copy_recording(day1, "ball_1", day1, "ball_5")  # a copy in the same folder
     assert main(["import", str(day1), str(dest)]) == 1
     out, err = capsys.readouterr()
-    assert f"skipped ball_5.avi: {day1 / 'ball_5.avi'} is the recording ball_1.avi" in err
+    assert f"skipped ball_5.avi: {day1 / 'ball_5.avi'} and ball_1.avi of this folder" in err
     assert "--keep-duplicates" in err and "skipped 1 recording(s)" in out
     assert GraspReader(dest).ids() == ["ball_1"]
     _copy_recording(day1, "ball_1", day2, "ball_7")  # renamed copy of a grasp in DEST
@@ -479,12 +479,50 @@ def test_append_and_overwrite_skip_a_renamed_copy(
     assert GraspReader(dest).ids() == ["ball_1", "ball_8"]
     # --overwrite replaces DEST: only the folder's own copies are duplicates
     assert main(["import", str(day1), str(dest), "--overwrite"]) == 1
-    assert "is the recording ball_1.avi" in capsys.readouterr().err
+    assert "and ball_1.avi of this folder" in capsys.readouterr().err
     assert GraspReader(dest).ids() == ["ball_1"]
     assert main(["import", str(day1), str(dest), "--overwrite", "--keep-duplicates"]) == 0
     assert GraspReader(dest).ids() == ["ball_1", "ball_5"]
     assert main(["import", str(day2), str(dest), "--append", "--keep-duplicates"]) == 0
     assert GraspReader(dest).ids() == ["ball_1", "ball_5", "ball_7", "ball_8"]
+
+
+def test_the_original_is_imported_not_its_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: of a recording and its copy in one folder, the name that sorted first was
+    imported ("Copy of golf_ball_1", an object without a label), the labelled original skipped
+    with an ambiguous "delete the copy"."""
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    write_recording(src, "golf_ball_1", 6, 6, 6)
+    write_recording(src, "golf_ball_2", 6, 6, 6)
+    _copy_recording(src, "golf_ball_1", src, "Copy of golf_ball_1")
+    _copy_recording(src, "golf_ball_2", src, "golf_ball_2 copy")
+    labels = _labels(tmp_path, "golf_ball,Sphere,8.5e8")
+    assert main(["import", str(src), str(dest), "--labels", str(labels)]) == 1
+    err = capsys.readouterr().err
+    reader = GraspReader(dest)
+    assert reader.ids() == ["golf_ball_1", "golf_ball_2"]
+    assert all(reader.metadata(g).label_modulus_pa == 8.5e8 for g in reader.ids())
+    assert (
+        f"{src / 'Copy of golf_ball_1.avi'} and golf_ball_1.avi of this folder are the same "
+        "files under two names: golf_ball_1.avi is imported (as grasp 'golf_ball_1'), "
+        "Copy of golf_ball_1.avi is not" in err
+    )
+    assert "delete Copy of golf_ball_1.avi, the copy" in err
+    assert "delete golf_ball_2 copy.avi, the copy" in err
+    # the hint's recovery: delete the copies and rerun; nothing is left to import
+    for stem in ("Copy of golf_ball_1", "golf_ball_2 copy"):
+        for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+            (src / f"{stem}{suffix}").unlink()
+    assert main(["import", str(src), str(dest), "--skip-existing"]) == 0
+    assert GraspReader(dest).ids() == ["golf_ball_1", "golf_ball_2"]
+    # without a label table: the name with a trial number, then the shorter name
+    _copy_recording(src, "golf_ball_1", src, "Copy of golf_ball_1")
+    _copy_recording(src, "golf_ball_2", src, "golf_ball_2 copy")
+    assert main(["import", str(src), str(dest), "--overwrite"]) == 1
+    assert GraspReader(dest).ids() == ["golf_ball_1", "golf_ball_2"]
 
 
 def test_import_table_aligns_wide_object_names(
