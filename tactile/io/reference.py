@@ -812,6 +812,15 @@ def _check_ids(
                 hint=f"nothing to import twice; delete {rec.avi.name}, the copy" + keep,
             ),
         )
+    blind = [g for g, e in extras.items() if not isinstance(e.get("source_identity"), str)]
+    if blind and candidates and not keep_duplicates:  # review49: --append said nothing
+        warnings.warn(
+            f"{len(blind)} grasp(s) in {dest} carry no source identity (imported before tactile "
+            "recorded it): renamed copies of them cannot be detected, and would be imported as "
+            f"other grasps: {', '.join(blind[:5])}{' ...' if len(blind) > 5 else ''}",
+            UnverifiedSourceWarning,
+            stacklevel=3,
+        )
     if unverified:
         warnings.warn(
             f"{len(unverified)} grasp(s) already in {dest} were imported before tactile "

@@ -633,6 +633,23 @@ def test_skip_existing_takes_a_grasp_without_identity_as_the_same(
     assert "imported 0 grasp(s)" in out
     assert "were imported before tactile recorded each source's identity" in err
     assert "skipped as the same: ball_1" in err
+    assert "renamed copies" not in err  # nothing new imported: nothing to say
+
+
+def test_append_warns_that_copies_of_grasps_without_identity_go_undetected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: --append into a DEST imported before identities were recorded imported a
+    renamed copy silently, while the docs said --append skips copies."""
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    write_recording(src, "ball_7", 6, 6, 6)
+    with GraspWriter(dest) as w:  # as imported before the identity was recorded
+        w.append(dataclasses.replace(make_grasp(1), grasp_id="ball_1"))
+    assert main(["import", str(src), str(dest), "--append"]) == 0
+    err = capsys.readouterr().err
+    assert f"1 grasp(s) in {dest} carry no source identity" in err
+    assert "renamed copies of them cannot be detected" in err and ": ball_1" in err
 
 
 def test_sub_folders_with_recordings_are_named_not_ignored_silently(
