@@ -94,9 +94,10 @@ def refuse_without_geometry(name: str, features: GraspFeatures, meta: GraspMetad
         return
     # short: it is a cell of `tactile estimate`'s table, once per grasp (cli43)
     raise EstimatorError(
-        f"{name} needs the object's shape or radius, else it assumes one; grasp "
-        f"{features.grasp_id!r} has none (a new object, or --protocol blind)",
-        hint="--estimator auto reads it from the grasp; or give it (--labels, meta.shape)",
+        f"{name} refuses grasp {features.grasp_id!r}: no shape or radius (new object, or "
+        "--protocol blind); it would assume one",
+        hint="--estimator auto reads the grasp; or give it: --labels with --protocol given, "
+        "or meta.shape",
     )
 
 

@@ -35,8 +35,11 @@ def test_the_refusal_reads_in_two_lines() -> None:
         )
     text = str(err.value)
     assert len(text) <= 200, (len(text), text)
-    assert text.startswith("hertz needs the object's shape or radius, else it assumes one")
-    assert "--protocol blind" in text and "--estimator auto" in text and "--labels" in text
+    # review49: "else it assumes one" read as if it carried on; the hint lost the protocol
+    assert text.startswith("hertz refuses grasp 'g': no shape or radius")
+    assert "it would assume one (fix: --estimator auto reads the grasp;" in text
+    assert "--protocol blind" in text and "--estimator auto" in text
+    assert "--labels with --protocol given" in text
 
 
 def test_a_soft_ball_without_geometry_gets_no_false_bound_from_hertz() -> None:
