@@ -699,6 +699,20 @@ def preferred_copies(
     return {identity: rec for identity, (_, rec) in best.items()}
 
 
+def copy_error(
+    rec: ReferenceRecording, first: ReferenceRecording, action: str, more: str = ""
+) -> ImportDataError:
+    """The error of ``rec``, a copy of the folder's recording ``first`` (the one
+    :func:`preferred_copies` keeps), which ``action`` (``import``, ``estimate``) reads."""
+    done = action + ("d" if action.endswith("e") else "ed")
+    return ImportDataError(
+        f"{rec.avi} and {first.avi.name} of this folder are the same files under two "
+        f"names: {first.avi.name} is {done} (as grasp {grasp_id_for(first.stem)!r}), "
+        f"{rec.avi.name} is not",
+        hint=f"nothing to {action} twice; delete {rec.avi.name}, the copy{more}",
+    )
+
+
 def _check_ids(
     recordings: list[ReferenceRecording],
     dest: str | Path,
@@ -803,15 +817,7 @@ def _check_ids(
         if first is rec:
             kept.append(rec)
             continue
-        skip(
-            rec,
-            ImportDataError(
-                f"{rec.avi} and {first.avi.name} of this folder are the same files under two "
-                f"names: {first.avi.name} is imported (as grasp {grasp_id_for(first.stem)!r}), "
-                f"{rec.avi.name} is not",
-                hint=f"nothing to import twice; delete {rec.avi.name}, the copy" + keep,
-            ),
-        )
+        skip(rec, copy_error(rec, first, "import", keep))
     blind = [g for g, e in extras.items() if not isinstance(e.get("source_identity"), str)]
     if blind and candidates and not keep_duplicates:  # review49: --append said nothing
         warnings.warn(

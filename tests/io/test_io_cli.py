@@ -568,24 +568,45 @@ def test_inspect_grasp_takes_the_recordings_name(
 
 
 def test_estimate_folder_reports_an_id_clash_as_two_failures(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    reference_grasps_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """newuser41: `tactile estimate FOLDER` stopped on two recordings meeting on one grasp id
-    (`tactile import` skips the two); both are reported failed, the others estimated."""
+    (`tactile import` skips the two); both are reported failed, the others estimated.
+    review49: their rows named the file as the object, and came after the others."""
     src = tmp_path / "src"
     src.mkdir()
-    for stem in ("ball_1", "ball 2", "ball-2"):
+    _copy_recording(reference_grasps_dir, "golf_ball_3", src, "golf_ball_3")  # estimable
+    for stem in ("ball 2", "ball-2"):
         write_recording(src, stem, 6, 6, 6)
     assert main(["estimate", str(src), "--json"]) == 1
-    rows = {r["grasp_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
-    assert set(rows) == {"ball_1", "ball 2.avi", "ball-2.avi"}
-    for name in ("ball 2.avi", "ball-2.avi"):
-        assert "ball 2.avi and ball-2.avi both become grasp id 'ball-2'" in rows[name]["error"]
-        assert "rename one of the recordings" in rows[name]["error"]
-    assert "both become" not in (rows["ball_1"]["error"] or "")  # estimated on its own
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["grasp_id"] for r in rows] == ["ball 2.avi", "ball-2.avi", "golf_ball_3"]
+    assert [r["object_id"] for r in rows] == ["ball", "ball", "golf_ball"]
+    for r in rows[:2]:
+        assert "ball 2.avi and ball-2.avi both become grasp id 'ball-2'" in r["error"]
+        assert "rename one of the recordings" in r["error"]
+    assert rows[2]["error"] is None  # estimated on its own
     assert main(["estimate", str(src)]) == 1
-    out = capsys.readouterr().out
-    assert "0 estimated, 3 failed" in out or "1 estimated, 2 failed" in out
+    assert "1 estimated, 2 failed" in capsys.readouterr().out
+
+
+def test_estimate_folder_reads_one_squeeze_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: `estimate`/`evaluate FOLDER` scored the same files under two names as two
+    grasps; the copy fails naming the recording read (the one `tactile import` keeps)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "golf_ball_1", 6, 6, 6)
+    _copy_recording(src, "golf_ball_1", src, "Copy of golf_ball_1")
+    assert main(["estimate", str(src), "--json"]) == 1
+    rows = {r["grasp_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert set(rows) == {"Copy-of-golf_ball_1", "golf_ball_1"}
+    error = rows["Copy-of-golf_ball_1"]["error"]
+    assert "and golf_ball_1.avi of this folder are the same files under two names" in error
+    assert "golf_ball_1.avi is estimated (as grasp 'golf_ball_1')" in error
+    assert "delete Copy of golf_ball_1.avi, the copy" in error
+    assert "same files" not in (rows["golf_ball_1"]["error"] or "")
 
 
 def test_pickles_without_their_avi_are_reported_not_dropped(

@@ -96,6 +96,23 @@ def test_reading_a_folder_never_drops_a_recording(tmp_path: Path) -> None:
     ]
 
 
+def test_reading_a_folder_reads_a_copy_once_as_import_does(tmp_path: Path) -> None:
+    """review49: the same files under two names were read as two grasps; the one the
+    importer keeps (a trial number, then the shorter name) is read, the other fails."""
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "golf_ball_2", 5, 5, 5)
+    for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+        (src / f"golf_ball_2 copy{suffix}").write_bytes((src / f"golf_ball_2{suffix}").read_bytes())
+    listed = dict(iter_grasps(src))
+    assert list(listed) == ["golf_ball_2", "golf_ball_2-copy"]
+    assert listed["golf_ball_2"]().grasp_id == "golf_ball_2"
+    with pytest.raises(ImportDataError, match=re.escape("golf_ball_2.avi is estimated")) as err:
+        listed["golf_ball_2-copy"]()
+    assert "delete golf_ball_2 copy.avi, the copy" in (err.value.hint or "")
+    assert getattr(listed["golf_ball_2-copy"], "object_id", None) == "golf_ball_2 copy"
+
+
 def test_a_folder_lists_a_recording_missing_a_pickle_and_no_resource_file(
     tmp_path: Path,
 ) -> None:
