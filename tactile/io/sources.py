@@ -216,20 +216,30 @@ def _loose(name: str) -> str:
 
 def grasp_id_named(reader: GraspReader, name: str) -> str:
     """The grasp id in ``reader`` that ``name`` means: the id itself, else the one grasp whose
-    id or recording (``extra["source_file"]``: ``golf ball 2.avi``, imported as ``golf-ball-2``)
-    it names, with or without ``.avi``, in any case, spaces, ``_`` and ``-`` alike. Raises
-    :class:`~tactile.errors.GraspNotFoundError` naming the ids it may mean when it names
-    several or none."""
+    recording (``extra["source_file"]``: ``golf ball 2.avi``, imported as ``golf-ball-2``) it
+    names exactly (with or without ``.avi``), else the one grasp whose id or recording it
+    names in any case, spaces, ``_`` and ``-`` alike (an exact name wins over a loose one:
+    review49). Raises :class:`~tactile.errors.GraspNotFoundError` naming the ids it may mean
+    when it names several or none."""
     if name in reader:
         return name
     ids = reader.ids()
-    key = _loose(name)
-    matches: list[str] = []
+    sources: dict[str, str] = {}
     for gid in ids:
         source = reader.metadata(gid).extra.get("source_file")
-        names = [gid] + ([source] if isinstance(source, str) else [])
-        if any(_loose(n) == key for n in names):
-            matches.append(gid)
+        if isinstance(source, str):
+            sources[gid] = source
+    exact = unicodedata.normalize("NFC", name.strip())
+    named = [
+        gid
+        for gid, source in sources.items()
+        if exact
+        in (unicodedata.normalize("NFC", source), Path(unicodedata.normalize("NFC", source)).stem)
+    ]
+    if len(named) == 1:
+        return named[0]
+    key = _loose(name)
+    matches = named or [gid for gid in ids if key in (_loose(gid), _loose(sources.get(gid, gid)))]
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -237,9 +247,12 @@ def grasp_id_named(reader: GraspReader, name: str) -> str:
             f"{name!r} names {len(matches)} grasps in {reader.path}: {', '.join(matches)}",
             hint="pass one of those grasp ids",
         )
-    close = difflib.get_close_matches(key, [_loose(g) for g in ids], n=5, cutoff=0.6)
-    by_loose = {_loose(g): g for g in ids}
-    some = [by_loose[c] for c in close] or ids[:5]
+    by_loose: dict[str, list[str]] = {}
+    for gid in ids:
+        by_loose.setdefault(_loose(gid), []).append(gid)
+    close = difflib.get_close_matches(key, list(by_loose), n=5, cutoff=0.6)
+    # every id of each close key, each once (review49: one was listed twice, another dropped)
+    some = list(dict.fromkeys(g for c in close for g in by_loose[c]))[:5] or ids[:5]
     more = "" if close or len(ids) <= 5 else f" (+{len(ids) - 5} more)"
     raise GraspNotFoundError(
         f"no grasp {name!r} in {reader.path} (no grasp id or recording of that name); "

@@ -567,6 +567,27 @@ def test_inspect_grasp_takes_the_recordings_name(
     assert "no grasp 'golf ball 3' in" in err and "closest: golf-ball-2" in err
 
 
+def test_inspect_grasp_prefers_an_exact_name_and_lists_distinct_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: "Golf Ball 1" (the recording of grasp Golf-Ball-1) was called ambiguous with
+    golf_ball_1; suggestions listed one id twice and dropped the other of its loose name."""
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    for stem in ("golf_ball_1", "Golf Ball 1"):
+        write_recording(src, stem, 6, 6, 6)
+    assert main(["import", str(src), str(dest)]) == 0
+    capsys.readouterr()
+    for name, gid in (("Golf Ball 1", "Golf-Ball-1"), ("Golf Ball 1.avi", "Golf-Ball-1")):
+        assert main(["inspect", str(dest), "--grasp", name, "--json"]) == 0, name
+        assert json.loads(capsys.readouterr().out)["grasp"]["grasp_id"] == gid
+    assert main(["inspect", str(dest), "--grasp", "golf ball 1"]) == 2  # loose: both
+    assert "'golf ball 1' names 2 grasps in" in capsys.readouterr().err
+    assert main(["inspect", str(dest), "--grasp", "golf ball 9"]) == 2
+    err = capsys.readouterr().err
+    assert "closest: Golf-Ball-1, golf_ball_1 (fix" in err
+
+
 def test_estimate_folder_reports_an_id_clash_as_two_failures(
     reference_grasps_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
