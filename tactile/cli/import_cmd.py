@@ -117,10 +117,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"{r['grasp_id']:<28} {pad(r['object_id'], 24)} {r['n_frames']:>6}  {label}")
     if result.skipped:
         names = ", ".join(s.file for s in result.skipped)
-        then = (
-            "fix them as each says and rerun with --skip-existing to add them"
-            if any(s.invalid for s in result.skipped)
-            else "each is in DEST or SRC already, or differs from what DEST holds under its name"
-        )
+        invalid = [s.file for s in result.skipped if s.invalid]
+        fix = "fix them as each says and rerun with --skip-existing to add them"
+        held = "each is in DEST or SRC already, or differs from what DEST holds under its name"
+        if invalid and len(invalid) < len(result.skipped):  # both kinds (review49)
+            fix = (
+                f"fix the invalid ones ({', '.join(invalid)}) as each says and rerun with "
+                "--skip-existing to add them; each other one is in DEST or SRC already, or "
+                "differs from what DEST holds under its name"
+            )
+        then = fix if invalid else held
         print(f"skipped {len(result.skipped)} recording(s) (why: above): {names}; {then}")
     return status

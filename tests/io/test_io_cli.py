@@ -525,6 +525,26 @@ def test_the_original_is_imported_not_its_copy(
     assert GraspReader(dest).ids() == ["golf_ball_1", "golf_ball_2"]
 
 
+def test_the_summary_of_invalid_and_duplicate_skips_tells_each_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: invalid and duplicate recordings skipped together were all told to be fixed
+    and added with --skip-existing, which does not fit a copy."""
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "ball_1", 6, 6, 6)
+    write_recording(src, "ball_2", 6, 6, 6)
+    (src / "ball_2_widths.pkl").unlink()  # invalid
+    _copy_recording(src, "ball_1", src, "ball_5")  # a duplicate
+    assert main(["import", str(src), str(tmp_path / "out.h5")]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "skipped 2 recording(s) (why: above): ball_2.avi, ball_5.avi; fix the invalid ones "
+        "(ball_2.avi) as each says and rerun with --skip-existing to add them; each other one "
+        "is in DEST or SRC already" in out
+    )
+
+
 def test_import_table_aligns_wide_object_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
