@@ -805,8 +805,10 @@ def _check_ids(
                 ImportDataError(
                     f"{rec.avi} is the recording imported as grasp {other!r} in {dest} (from "
                     f"{extras[other].get('source_file')}): the same files under another name",
-                    hint=f"nothing to import: it is in DEST already; delete {rec.avi.name}, "
-                    "the copy" + keep,
+                    hint=f"nothing to import: its files are in DEST already; if {rec.avi.name} "
+                    "is a copy, delete it; if it is the original (DEST holds a copy's name), "
+                    "import the folder again with --overwrite (DEST is replaced: add any other "
+                    "folders it held again with --append)" + keep,
                 ),
             )
         else:

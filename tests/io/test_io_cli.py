@@ -523,6 +523,21 @@ def test_the_original_is_imported_not_its_copy(
     _copy_recording(src, "golf_ball_2", src, "golf_ball_2 copy")
     assert main(["import", str(src), str(dest), "--overwrite"]) == 1
     assert GraspReader(dest).ids() == ["golf_ball_1", "golf_ball_2"]
+    # a DEST holding the copy's name (so imported before review49): the original's hint
+    # says how to put it right, and that works
+    old, copy = tmp_path / "old.h5", tmp_path / "copy"
+    copy.mkdir()
+    _copy_recording(src, "Copy of golf_ball_1", copy, "Copy of golf_ball_1")
+    assert main(["import", str(copy), str(old)]) == 0
+    for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+        (src / f"Copy of golf_ball_1{suffix}").unlink()
+    capsys.readouterr()
+    assert main(["import", str(src), str(old), "--skip-existing"]) == 1
+    err = capsys.readouterr().err
+    assert "if golf_ball_1.avi is a copy, delete it; if it is the original" in err
+    assert "import the folder again with --overwrite" in err
+    assert main(["import", str(src), str(old), "--overwrite"]) == 1  # golf_ball_2 copy
+    assert GraspReader(old).ids() == ["golf_ball_1", "golf_ball_2"]
 
 
 def test_the_summary_of_invalid_and_duplicate_skips_tells_each_apart(
