@@ -92,13 +92,12 @@ def refuse_without_geometry(name: str, features: GraspFeatures, meta: GraspMetad
     """
     if has_given_geometry(meta):
         return
+    # short: it is a cell of `tactile estimate`'s table, once per grasp (cli43)
     raise EstimatorError(
-        f"grasp {features.grasp_id!r}: the {name} estimator needs the object's shape or radius, "
-        "and this grasp has neither (a new object, or --protocol blind): its answer would rest "
-        "on an assumed geometry, and its lower bounds can be false",
-        hint="use --estimator auto (estimator='auto'), which reads a grasp without geometry "
-        "with `blind`; or give the shape or radius (--labels with --protocol given, "
-        "meta.shape / meta.radius_mm)",
+        f"{name} refuses grasp {features.grasp_id!r}: no shape or radius (new object, or "
+        "--protocol blind); it would assume one",
+        hint="--estimator auto reads the grasp; or give it: --labels with --protocol given, "
+        "or meta.shape",
     )
 
 

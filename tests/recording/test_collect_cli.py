@@ -212,3 +212,16 @@ def test_rejects_of_a_resumed_session_take_the_next_free_number(
     assert [r["id"] for r in rows] == ["ball_reject_004"]
     rejects = tmp_path / "s_rejects.h5"
     assert GraspReader(rejects).ids() == [f"ball_reject_{k:03d}" for k in (1, 2, 3, 4)]
+
+
+def test_json_stays_one_document_when_a_device_stops_the_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # review49: the summary, then main's error object, made stdout two JSON documents
+    args = list(SIM)
+    args[5] += "&silent_grasp=2&timeout_s=0.2"
+    code = main(["collect", "ball", "-n", "3", "-o", str(tmp_path / "s.h5"), *args, "--json"])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert code == 2 and summary["accepted"] == ["ball_001"] and not summary["complete"]
+    assert "no reading" in captured.err
