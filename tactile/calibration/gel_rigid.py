@@ -77,7 +77,7 @@ def fit_gel_from_reference(
     min_log10_sd: float = 0.05,
 ) -> ReferenceGelFit:
     """Fit the gel's effective modulus from (features, metadata with label) pairs."""
-    est = estimator or HertzEstimator()
+    est = estimator or HertzEstimator(check_bounds=False)  # its fit reads e_star, unchecked
     values: list[float] = []
     used: list[str] = []
     skipped: list[str] = []
