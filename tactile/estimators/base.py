@@ -159,6 +159,11 @@ class GivenGeometryEstimator(AnalyticalEstimator):
     #: own bound caps it (:func:`~tactile.estimators.auto.checked_by_blind`'s ``flat``)
     flat_contact: ClassVar[bool] = False
 
+    def __post_init__(self) -> None:
+        from tactile.estimators.auto import check_point_option
+
+        check_point_option("check_points", self.check_points)
+
     def given_image_frames(self, meta: GraspMetadata) -> int | None:
         """:meth:`AnalyticalEstimator.image_frames` of the estimator itself (unchecked)."""
         return None

@@ -243,6 +243,7 @@ class HertzEstimator(GivenGeometryEstimator):
     check_points: bool | Literal["flagged"] = CHECK_POINTS_DEFAULT
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.route not in ROUTES:
             raise ConfigError(
                 f"hertz route {self.route!r} is unknown", hint=f"use one of {', '.join(ROUTES)}"
