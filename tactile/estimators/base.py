@@ -155,8 +155,9 @@ class GivenGeometryEstimator(AnalyticalEstimator):
     require_geometry: bool
     check_bounds: bool
     check_points: bool | Literal["flagged"]
-    #: its bound assumes a linear block and the detected contact area (``elastic``): blind's
-    #: own bound caps it (:func:`~tactile.estimators.auto.checked_by_blind`'s ``flat``)
+    #: its bound assumes a linear block and the detected contact area (``elastic``): on a flat
+    #: shape (``loading.FLAT_SHAPES``) blind's own bound caps it
+    #: (:func:`~tactile.estimators.auto.checked_by_blind`'s ``flat``), as ``auto``'s
     flat_contact: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
@@ -192,12 +193,18 @@ class GivenGeometryEstimator(AnalyticalEstimator):
         if not self.check_bounds:
             return est
         from tactile.estimators.auto import check_given_geometry
+        from tactile.estimators.loading import FLAT_SHAPES
 
+        # blind's own bound caps a flat contact's bound only on a flat shape, as auto's (which
+        # names elastic only there); elastic named on a sphere, an ellipsoid or a cylinder's
+        # side is capped as hertz (blind's bound or the gel, whichever is higher), so a rigid
+        # object keeps its stiffer_than_gel (named43b)
+        flat = self.flat_contact and (meta.shape or "").strip().lower() in FLAT_SHAPES
         return check_given_geometry(
             est,
             features,
             meta=meta,
             calibration=calibration,
-            flat=self.flat_contact,
+            flat=flat,
             check_points=self.check_points,
         )
