@@ -189,7 +189,8 @@ def check_given_geometry(
 ) -> ModulusEstimate:
     """A given-geometry estimator's answer checked by the blind physics on the same features,
     as ``auto`` checks it (module docstring): a lower bound by :func:`checked_by_blind`
-    (``flat``: from ``elastic``), a two-sided point by :func:`point_checked_by_blind` unless
+    (``flat``: from ``elastic`` on a flat shape; a named ``elastic`` elsewhere is capped as
+    ``hertz``, named43b), a two-sided point by :func:`point_checked_by_blind` unless
     ``check_points`` is False (``"flagged"``: only where blind's bound is flagged
     ``stiffer_than_gel``). ``auto`` and a named ``hertz``/``mdr``/``elastic``/``line``
     (``check_bounds=True``, named43) call it."""
