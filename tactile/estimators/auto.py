@@ -207,22 +207,6 @@ def check_given_geometry(
     )
 
 
-#: blind's squeeze over the object's size (:func:`squeeze_over_size`) from which a checked
-#: given-geometry bound is not floored at the calibration's gel (given44): soft foams and gels
-#: under a stiffer rig gel read 0.80-1.07 (their floored bounds false), rigid objects below
-#: 0.63 but for a few small ones (0.75-0.95) on the dev files
-GEL_FLOOR_MAX_SQUEEZE = 0.8
-
-
-def squeeze_over_size(blind: ModulusEstimate) -> float:
-    """Blind's approach over radius on its grasp (the closure after contact, the rig's share
-    taken off, over the object's size read from the grasp): the larger of its sphere and
-    cylinder readings, 0.0 where it has neither."""
-    keys = ("sphere_approach_over_radius", "cylinder_approach_over_radius")
-    values = [float(v) for k in keys if isinstance(v := blind.details.get(k), int | float)]
-    return max(values, default=0.0)
-
-
 def checked_by_blind(
     estimate: ModulusEstimate,
     features: GraspFeatures,
@@ -249,10 +233,6 @@ def checked_by_blind(
         cap = blind.interval_95_pa[0]
     elif flat:
         cap = blind.modulus_pa
-    elif squeeze_over_size(blind) >= GEL_FLOOR_MAX_SQUEEZE:
-        # the squeeze closed by most of the object's size: a soft object squashed flat reads
-        # so as well as a small rigid one sunk into the gel; the gel floor is not claimed
-        cap = blind.modulus_pa
     else:
         # a Hertz or line bound where blind, too, reads only a bound: no higher than blind's
         # bound or the gel's modulus, whichever is higher (the given geometry's "stiffer than
@@ -269,11 +249,6 @@ def checked_by_blind(
         )
     elif flat:
         why = "its bound (a flat contact's linear bound can lie)"
-    elif cap == blind.modulus_pa and cap < gel_pa:
-        why = (
-            f"its bound (the squeeze closed by {squeeze_over_size(blind):.2f} of the object's "
-            "size: a soft object squashed flat, not only a rigid one, reads so)"
-        )
     elif cap > blind.modulus_pa:
         why = (
             f"no lower than the gel's modulus (its own bound, {blind.modulus_pa:.3g} Pa, allows "
