@@ -57,6 +57,7 @@ def run(out_path: str, paths: list[str]) -> None:
             "flat": flat,
             "cal_gel": calibration.gel_modulus_pa,
             "blind": blind,
+            "features": _feature_readings(features),
         }
         return dataclasses.replace(out, details=dict(out.details, _given44=rec))
 
@@ -103,6 +104,27 @@ def run(out_path: str, paths: list[str]) -> None:
                 rows.append(row)
     with open(out_path, "w") as fh:
         json.dump(rows, fh, default=str)
+
+
+def _feature_readings(features: Any) -> dict[str, Any]:
+    """The grasp's readings at the peak: the imaged gel depth (max over the loading frames
+    where imaged), the closure since contact, the force, the contact radius."""
+    import numpy as np
+
+    p = features.peak_index
+    out: dict[str, Any] = {
+        "closure_peak_mm": float(features.closure_mm[p]) if len(features.closure_mm) > p else None,
+        "force_peak_n": float(features.force_n[p]),
+        "contact_radius_peak_mm": float(features.contact_radius_mm[p]),
+    }
+    depth = features.depth_mm
+    if depth is not None:
+        d = np.asarray(depth, dtype=float)[features.loading]
+        d = d[np.isfinite(d)]
+        out["depth_max_mm"] = float(d.max()) if d.size else None
+        dp = float(np.asarray(depth, dtype=float)[p])
+        out["depth_peak_mm"] = dp if math.isfinite(dp) else None
+    return out
 
 
 def _blind_bound(rec: dict[str, Any]) -> tuple[bool, float] | None:
