@@ -74,6 +74,10 @@ def run_rig(args: argparse.Namespace) -> int:
         ],
         "rejected": list(fit.rejected),
     }
+    if fit.not_rigid:
+        summary["not_rigid"] = [f"{g}: {r}" for g, r in fit.not_rigid]
+    if fit.warnings:
+        summary["warnings"] = list(fit.warnings)
     if fit.contact_force_n is not None:  # Fix A (a measured gel); today's fit: as before
         summary["counted_from"] = "the read touch (measured gel)"
         summary["rig_contact_force_n"] = fit.contact_force_n

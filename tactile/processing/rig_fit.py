@@ -63,6 +63,15 @@ MIN_RIG_SD_MM_PER_N = 0.02
 #: rejected: its width signal missed the first squeeze (a stale width reading during a fast
 #: close), and its closure says nothing about the rig.
 OUTLIER_BIAS_MM = 3.0
+#: A press whose own compliance (closure beyond the gel's, per newton) is above this (mm/N) did
+#: not press a rigid object: no gripper's fingers give that much (the simulator's randomised
+#: rigs draw at most 0.4, the real Wedge rig's presses 0.0-0.08; a 50 kPa ball reads 1.1). It
+#: is left out of the fit (:func:`tactile.calibration.rig.calibrate_rig`), with the reason.
+MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N = 0.6
+#: A median compliance below this (mm/N) is clipped to 0 with a warning: the presses closed less
+#: than the base calibration's gel alone (its gel too soft, a wrong ``--rigid-size-mm``, or the
+#: width reading's own lag on a rig stiffer than the fit can resolve).
+NEGATIVE_RIG_WARNING_MM_PER_N = -0.05
 #: Smallest spread (mm) claimed for the contact-width bias.
 MIN_BIAS_SD_MM = 1.0
 #: Fix A (measured gels): frames at the start of a press whose median force is its rest level
@@ -226,6 +235,10 @@ class RigFit:
     presses: tuple[RigPress, ...]
     rejected: tuple[str, ...] = ()
     curve: RigidPressCurve | None = None  # from the presses kept
+    #: presses left out because they did not read rigid: (grasp id, reason)
+    not_rigid: tuple[tuple[str, str], ...] = ()
+    #: what the user should know about the fit (e.g. a clearly negative compliance clipped)
+    warnings: tuple[str, ...] = ()
 
     @property
     def contact_force_n(self) -> float | None:
@@ -255,6 +268,10 @@ class RigFit:
             "presses": [_press_evidence(p) for p in self.presses],
             "rejected": list(self.rejected),
         }
+        if self.not_rigid:  # only when some were left out: other fits keep their record
+            evidence["not_rigid"] = [{"grasp_id": g, "reason": r} for g, r in self.not_rigid]
+        if self.warnings:
+            evidence["warnings"] = list(self.warnings)
         if self.contact_force_n is not None:  # Fix A only: today's fits keep today's record
             evidence["counted_from"] = RIG_FIT_FROM_TOUCH
             evidence["contact_force_n"] = self.contact_force_n
@@ -423,8 +440,18 @@ def fit_rig(
     rejected = tuple(r.grasp_id for r, k in zip(rows, keep, strict=True) if not k)
     rig = np.array([r.rig_compliance_mm_per_n for r, k in zip(rows, keep, strict=True) if k])
     bias = all_bias[keep]
+    median_rig = float(np.median(rig))
+    warnings: tuple[str, ...] = ()
+    if median_rig < NEGATIVE_RIG_WARNING_MM_PER_N:
+        low = [r.grasp_id for r, k in zip(rows, keep, strict=True) if k]
+        warnings = (
+            f"the presses ({', '.join(low)}) closed less than the base calibration's gel alone: "
+            f"median rig compliance {median_rig:.3f} mm/N, stored as 0. Check --rigid-size-mm "
+            "and the base calibration's gel (`tactile calibrate gel --rigid-sphere-radius-mm` "
+            "on these presses first); on a rig this stiff 0 is the fit",
+        )
     return RigFit(
-        rig_compliance_mm_per_n=max(float(np.median(rig)), 0.0),
+        rig_compliance_mm_per_n=max(median_rig, 0.0),
         rig_compliance_sd_mm_per_n=_spread(rig, MIN_RIG_SD_MM_PER_N),
         contact_width_bias_mm=float(np.median(bias)),
         contact_width_bias_sd_mm=_spread(bias, MIN_BIAS_SD_MM),
@@ -433,4 +460,18 @@ def fit_rig(
         presses=tuple(rows),
         rejected=rejected,
         curve=rigid_press_curve([g for g, k in zip(presses, keep, strict=True) if k]),
+        warnings=warnings,
+    )
+
+
+def not_rigid_reason(press: RigPress) -> str | None:
+    """Why ``press`` did not press a rigid object, or None: its own compliance (closure beyond
+    the gel's, per newton) is above :data:`MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N`."""
+    if press.rig_compliance_mm_per_n <= MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N:
+        return None
+    return (
+        f"it closed {press.closure_mm:.1f} mm at {press.hold_force_n:.1f} N, "
+        f"{press.closure_mm - press.gel_closure_mm:.1f} mm beyond the gel's "
+        f"({press.rig_compliance_mm_per_n:.2f} mm/N; no rig gives more than "
+        f"{MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N:g}): the object deformed, it is not rigid"
     )

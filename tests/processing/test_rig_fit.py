@@ -222,3 +222,42 @@ def test_a_reference_gel_keeps_todays_fit_even_with_the_same_numbers() -> None:
     assert [p.gel_closure_mm for p in today.presses] == [
         rigid_sphere_gel_closure_mm(p.hold_force_n, GOLF / 2.0, unmarked) for p in today.presses
     ]
+
+
+SOFT = SimObject(shape="sphere", radius_mm=20, modulus_pa=5e4, name="soft_ball")
+
+
+def test_presses_of_a_soft_ball_are_refused_not_taken_for_a_compliant_rig() -> None:
+    from tactile.calibration.rig import calibrate_rig
+
+    cal = _sim_calibration()
+    soft = [simulate_grasp(SOFT, seed=s) for s in range(2)]
+    # every press deformed (about 1.1 mm/N beyond the gel): refused, each with its reason
+    with pytest.raises(CalibrationError, match="none of the 2 presses reads rigid") as err:
+        calibrate_rig(soft, cal, size_mm=40.0, calibration_id="x")
+    assert "the object deformed" in str(err.value) and "mm/N" in str(err.value)
+    # one soft press among rigid ones: left out with its reason, the rig fitted on the rest
+    steel = _presses(10.0, n=2)
+    soft_one = dataclasses.replace(soft[0], grasp_id="soft_0")
+    written, fit = calibrate_rig([*steel, soft_one], cal, size_mm=40.0, calibration_id="x")
+    assert fit == dataclasses.replace(fit_rig(steel, cal, size_mm=40.0), not_rigid=fit.not_rigid)
+    assert [g for g, _ in fit.not_rigid] == ["soft_0"]
+    assert written.provenance["rig_fit"]["not_rigid"][0]["grasp_id"] == "soft_0"
+    assert "1 not rigid, left out" in written.notes
+
+
+def test_a_clearly_negative_rig_compliance_is_clipped_with_a_warning() -> None:
+    cal = _sim_calibration()
+    # steel on rigid fingers reads -0.065 mm/N (the width reading's own lag): clipped, said
+    fit = fit_rig(_presses(0.0), cal, size_mm=40.0)
+    assert fit.rig_compliance_mm_per_n == 0.0
+    assert (
+        len(fit.warnings) == 1
+        and "closed less than the base calibration's gel" in (fit.warnings[0])
+    )
+    assert "steel_ball_s0" in fit.warnings[0] and "--rigid-size-mm" in fit.warnings[0]
+    assert fit.evidence()["warnings"] == list(fit.warnings)
+    # a compliant rig's fit has none, and its record is as before
+    soft = fit_rig(_presses(10.0), cal, size_mm=40.0)
+    assert not soft.warnings
+    assert "warnings" not in soft.evidence() and "not_rigid" not in soft.evidence()
