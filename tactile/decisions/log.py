@@ -124,18 +124,23 @@ def summary_table(run: SortRun) -> str:
             f"{len(r.attempts):>6} {r.max_peak_force_n:>7.2f}  {value}{mark}"
         )
     s = run.summary()
-    acc = s["confident_accuracy"]
     lines += [
         "",
         f"{s['n_items']} items, {s['n_grasps']} grasps: {s['n_confident']} sorted, "
         f"{s['n_rejected']} rejected ({', '.join(f'{k} {v}' for k, v in s['per_class'].items())})",
-        "confident decisions right: "
-        + (
-            f"{s['n_right']}/{s['n_scored']} ({100 * acc:.0f} %)" if acc is not None else "no truth"
-        ),
+        "confident decisions right: " + _accuracy_text(s, run),
         _peaks_line(s, prof.max_force_n),
     ]
     return "\n".join(lines)
+
+
+def _accuracy_text(s: dict[str, Any], run: SortRun) -> str:
+    if s["confident_accuracy"] is not None:
+        return f"{s['n_right']}/{s['n_scored']} ({100 * s['confident_accuracy']:.0f} %)"
+    with_truth = sum(r.item.truth_class is not None for r in run.results)
+    if with_truth:  # truth known, but nothing with truth was decided confidently
+        return f"none to score (no confident decision on the {with_truth} item(s) with truth)"
+    return "no truth"
 
 
 def _peaks_line(s: dict[str, Any], limit_n: float) -> str:
