@@ -146,7 +146,17 @@ def _run_sort(args: argparse.Namespace) -> int:
     _report(args, run, outcome.paths)
     if outcome.failure is None:
         return 0
-    done = f"{len(run.results)} of {outcome.n_items} item(s) sorted and logged in {args.out}"
+    s = run.summary()
+    rejected = s["n_rejected"] - s["n_aborted"]
+    done = (
+        f"{s['n_items']} of {outcome.n_items} item(s) logged in {args.out}: "
+        f"{s['n_confident']} sorted, {rejected} rejected"
+        + (
+            f", {s['n_aborted']} aborted (its grasp so far kept, as rejected)"
+            if s["n_aborted"]
+            else ""
+        )
+    )
     if outcome.interrupted:
         print(f"tactile sort: interrupted; {done}; the gripper was opened", file=sys.stderr)
         return 130

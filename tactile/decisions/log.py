@@ -131,6 +131,10 @@ def summary_table(run: SortRun) -> str:
         "confident decisions right: " + _accuracy_text(s, run),
         _peaks_line(s, prof.max_force_n),
     ]
+    if run.stopped is not None:
+        lines.append(
+            f"stopped before the end of the tray ({s['n_aborted']} item(s) aborted): {run.stopped}"
+        )
     return "\n".join(lines)
 
 

@@ -140,3 +140,39 @@ def test_a_grasp_the_safety_check_aborts_is_kept_and_the_item_rejected_at_once(
     assert run.summary()["force_limit_exceeded"]  # said, not hidden
     with GraspReader(tmp_path / "g.h5") as reader:
         assert len(reader) == 1 and reader.metadata(reader.ids()[0]).extra["aborted"]
+
+
+def test_a_gripper_fault_logs_the_item_in_the_gripper_as_aborted_and_keeps_its_grasp(
+    tmp_path: Path,
+) -> None:
+    from tactile.errors import TactileError
+
+    fault = "fail=fault&fault_code=0x0E&fail_grasp=2"
+    spec = dataclasses.replace(
+        _sim_spec("fault"),
+        gripper_url=f"robotiq-sim://?rig=fault&activation_s=0&{fault}&{CLOCK}",
+    )
+    profile = _profile(25.0)
+    est = ProduceEstimator()
+    run = SortRun(profile)
+    items = [_fruit(0.9, seed=3), dataclasses.replace(_fruit(0.9, seed=4), item_id="fruit_02")]
+    with (
+        RigGrasper(
+            spec, est, profile.max_force_n, grasps_path=tmp_path / "g.h5", rigs=SimRigs()
+        ) as g,
+        pytest.raises(TactileError) as err,  # the recorder's own error, as before
+    ):
+        sort_tray(items, g, est, profile, run=run)
+    assert "fault" in str(err.value).lower()
+    first, second = run.results  # was: the item in the gripper not logged
+    assert first.confident and not first.aborted
+    assert second.item.item_id == "fruit_02" and second.aborted and second.sorted_as == REJECT
+    assert second.reason.startswith("aborted: ") and len(second.attempts) == 1
+    assert second.attempts[0].run.stop_reason == "aborted"
+    summary = run.summary()
+    assert summary["complete"] is False and summary["stopped"].startswith("fruit_02: ")
+    assert (summary["n_confident"], summary["n_rejected"], summary["n_aborted"]) == (1, 1, 1)
+    with GraspReader(tmp_path / "g.h5") as reader:  # its partial grasp kept
+        assert len(reader) == 2
+        assert reader.metadata(reader.ids()[1]).extra["stop_reason"] == "aborted"
+    assert SortRun(profile).summary()["complete"] is True
