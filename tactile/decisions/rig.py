@@ -107,6 +107,14 @@ class RigSpec:
                 f"no device URL for {', '.join(missing)}",
                 hint=f"pass --hardware (one of {sorted(list_profiles())}) or --{missing[0]} URL",
             )
+        from tactile.hardware.replay import refuse_for_recording
+
+        refuse_for_recording(
+            devices,
+            "tactile sort on a rig",
+            hint="sort a recorded tray with --tray replay://FILE.h5 and no --hardware; to "
+            "rehearse on a rig use --hardware sim",
+        )
         cal = calibration or (prof.calibration if prof else None)
         if not cal:
             cal = _sim_calibration(devices["tactile"])

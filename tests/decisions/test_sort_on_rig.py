@@ -176,3 +176,9 @@ def test_a_gripper_fault_logs_the_item_in_the_gripper_as_aborted_and_keeps_its_g
         assert len(reader) == 2
         assert reader.metadata(reader.ids()[1]).extra["stop_reason"] == "aborted"
     assert SortRun(profile).summary()["complete"] is True
+
+
+def test_a_rig_of_replay_devices_is_refused(tmp_path: Path) -> None:
+    replay = "replay://" + str(tmp_path / "rec.h5")
+    with pytest.raises(ConfigError, match=r"cannot use replay:// devices \(gripper replay://"):
+        RigSpec.from_profile("sim", gripper=replay)

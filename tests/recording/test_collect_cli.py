@@ -212,3 +212,17 @@ def test_rejects_of_a_resumed_session_take_the_next_free_number(
     assert [r["id"] for r in rows] == ["ball_reject_004"]
     rejects = tmp_path / "s_rejects.h5"
     assert GraspReader(rejects).ids() == [f"ball_reject_{k:03d}" for k in (1, 2, 3, 4)]
+
+
+def test_collect_refuses_replay_devices_before_anything_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.h5"
+    replay = "replay://" + str(tmp_path / "rec.h5")  # never opened: refused first
+    argv = ["collect", "ball", "-o", str(out), "--profile", "sim"]
+    assert main([*argv, "--force", replay + "?loop=1"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot use replay:// devices (force replay://" in err and "--profile sim" in err
+    assert main([*argv, "--gripper", replay, "--tactile", replay, "--force", replay]) == 2
+    assert "gripper replay://" in capsys.readouterr().err
+    assert not out.exists()
