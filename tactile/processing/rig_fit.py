@@ -63,11 +63,22 @@ MIN_RIG_SD_MM_PER_N = 0.02
 #: rejected: its width signal missed the first squeeze (a stale width reading during a fast
 #: close), and its closure says nothing about the rig.
 OUTLIER_BIAS_MM = 3.0
-#: A press whose own compliance (closure beyond the gel's, per newton) is above this (mm/N) did
-#: not press a rigid object: no gripper's fingers give that much (the simulator's randomised
-#: rigs draw at most 0.4, the real Wedge rig's presses 0.0-0.08; a 50 kPa ball reads 1.1). It
-#: is left out of the fit (:func:`tactile.calibration.rig.calibrate_rig`), with the reason.
-MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N = 0.6
+#: A press whose own compliance (closure beyond the gel's, per newton) is above this (mm/N) is
+#: left out of the fit with its reason (:func:`tactile.calibration.rig.calibrate_rig`; all of
+#: them: refused): the object deformed, or the fingers are this compliant. Far above any rig
+#: seen (the real Wedge rig's golf-ball presses 0.0-0.08, the simulator's randomised rigs at most
+#: 0.4; a steel ball on simulated 0.8 mm/N fingers reads 0.6-0.7); ``--max-press-compliance``
+#: raises it for a gripper that compliant. It stops gross cases only: on the real Wedge rig the
+#: soft balls read like a compliant rig (orange, 32 kPa: 0.45-0.57 mm/N; green 0.29-0.38;
+#: purple 0.20-0.32, on wedge-reference-v3); a simulated 50 kPa ball reads 1.1.
+MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N = 2.0
+#: A press above this (mm/N) is kept but warned about: more than the rigs seen give.
+COMPLIANT_PRESS_WARNING_MM_PER_N = 0.6
+#: A fitted compliance more than this (mm/N) above the base calibration's own rig compliance,
+#: and more than :data:`FAR_ABOVE_BASE_SDS` of its spread, is warned about (the presses
+#: deformed, or this gripper is that much more compliant than the base's rig).
+FAR_ABOVE_BASE_MM_PER_N = 0.2
+FAR_ABOVE_BASE_SDS = 5.0
 #: A median compliance below this (mm/N) is clipped to 0 with a warning: the presses closed less
 #: than the base calibration's gel alone (its gel too soft, a wrong ``--rigid-size-mm``, or the
 #: width reading's own lag on a rig stiffer than the fit can resolve).
@@ -464,14 +475,46 @@ def fit_rig(
     )
 
 
-def not_rigid_reason(press: RigPress) -> str | None:
-    """Why ``press`` did not press a rigid object, or None: its own compliance (closure beyond
-    the gel's, per newton) is above :data:`MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N`."""
-    if press.rig_compliance_mm_per_n <= MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N:
+def not_rigid_reason(
+    press: RigPress, max_compliance_mm_per_n: float = MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N
+) -> str | None:
+    """Why ``press`` cannot be a press of a rigid object on this rig, or None: its own
+    compliance (closure beyond the gel's, per newton) is above ``max_compliance_mm_per_n``."""
+    if press.rig_compliance_mm_per_n <= max_compliance_mm_per_n:
         return None
     return (
         f"it closed {press.closure_mm:.1f} mm at {press.hold_force_n:.1f} N, "
         f"{press.closure_mm - press.gel_closure_mm:.1f} mm beyond the gel's "
-        f"({press.rig_compliance_mm_per_n:.2f} mm/N; no rig gives more than "
-        f"{MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N:g}): the object deformed, it is not rigid"
+        f"({press.rig_compliance_mm_per_n:.2f} mm/N, above {max_compliance_mm_per_n:g}): "
+        "the object deformed, or the fingers are this compliant"
     )
+
+
+def compliance_warnings(
+    fit: RigFit,
+    base: SensorCalibration,
+    warn_above_mm_per_n: float = COMPLIANT_PRESS_WARNING_MM_PER_N,
+) -> tuple[str, ...]:
+    """Warnings about a fit's compliance (kept presses above ``warn_above_mm_per_n``; a fit far
+    above ``base``'s own rig compliance). Force and width cannot tell a soft object from a
+    compliant rig: these flag what a rigid press on the base's rig would not give."""
+    out: list[str] = []
+    high = [p for p in fit.presses if p.rig_compliance_mm_per_n > warn_above_mm_per_n]
+    if high:
+        out.append(
+            f"{len(high)} press(es) read more compliance than {warn_above_mm_per_n:g} mm/N ("
+            + ", ".join(f"{p.grasp_id}: {p.rig_compliance_mm_per_n:.2f}" for p in high)
+            + "): the object deformed (press a rigid reference only), or the fingers are this "
+            "compliant (then the fit holds)"
+        )
+    c, c0 = fit.rig_compliance_mm_per_n, base.rig_compliance_mm_per_n
+    sd0 = base.rig_compliance_sd_mm_per_n or 0.0
+    limit = c0 + max(FAR_ABOVE_BASE_MM_PER_N, FAR_ABOVE_BASE_SDS * sd0)
+    if c > limit:
+        out.append(
+            f"the fitted rig compliance {c:.3f} mm/N is far above the base calibration's own "
+            f"({base.calibration_id}: {c0:.3f} +- {sd0:.3f} mm/N): the object deformed (a soft "
+            "ball reads like a compliant rig: press a rigid reference only), or this gripper "
+            "is that much more compliant than the base's rig"
+        )
+    return tuple(out)
