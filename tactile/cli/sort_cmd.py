@@ -119,7 +119,9 @@ def _run_sort(args: argparse.Namespace) -> int:
     def progress(r: Any) -> None:
         if not args.json:
             print(
-                f"  {r.item.item_id}: {r.sorted_as} ({len(r.attempts)} grasp(s))", file=sys.stderr
+                f"  {r.item.item_id}: {r.sorted_as}{', aborted' if r.aborted else ''} "
+                f"({len(r.attempts)} grasp(s))",
+                file=sys.stderr,
             )
 
     stop = threading.Event()  # on a rig, the first Ctrl-C stops at the next frame

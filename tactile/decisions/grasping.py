@@ -201,6 +201,10 @@ class ReplayGrasper:
         grasp = dataclasses.replace(
             recorded, meta=blind_meta(recorded.meta, item=item, attempt=attempt)
         )
+        why = recorded.meta.extra.get("aborted")
+        if why:  # cut short live (safety trip, fault, stop): rejected as it was live
+            reason = str(recorded.meta.extra.get("stop_reason") or ABORTED)
+            return GraspRun(grasp, reason, None, aborted=str(why))
         if stopper is None:
             return GraspRun(grasp, FULL_GRASP, None)
         skip = 0.5 * stopper.rule.min_force_n

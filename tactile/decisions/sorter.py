@@ -16,6 +16,7 @@ in.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from tactile.decisions.decide import (
     decide,
     measure,
 )
-from tactile.decisions.grasping import Grasper, GraspRun, GraspStoppedError
+from tactile.decisions.grasping import ABORTED, Grasper, GraspRun, GraspStoppedError
 from tactile.decisions.profiles import ProduceProfile
 from tactile.decisions.stopping import FUTILE_STOP, ConfidenceStopper
 from tactile.decisions.tray import TrayItem
@@ -107,7 +108,8 @@ class ItemResult:
 
     @property
     def max_peak_force_n(self) -> float:
-        return max(a.peak_force_n for a in self.attempts)
+        # 0: no attempt kept (a grasp stopped before 2 frames were recorded)
+        return max((a.peak_force_n for a in self.attempts), default=0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -164,19 +166,25 @@ def sort_item(
         try:
             grasp_run = grasper.grasp(item, k, stopper)
         except GraspStoppedError as exc:  # a fault or a stop: the item is logged as aborted
+            # the recorder's message starts "grasp 'ID' aborted: ": said once
+            stop_why = re.sub(r"^grasp '[^']*' aborted: ", "", exc.message)
             if exc.run is not None:
-                cut_why = f"grasp aborted: {exc.message}"
-                cut = Attempt(exc.run, None, Decision(UNCERTAIN, None, (), cut_why), None)
-                attempts.append(cut)
-            if attempts:
-                exc.result = ItemResult(
-                    item, tuple(attempts), REJECT, f"aborted: {exc.message}", aborted=True
-                )
+                cut_decision = Decision(UNCERTAIN, None, (), f"grasp aborted: {stop_why}")
+                attempts.append(Attempt(exc.run, None, cut_decision, None))
+            # logged even when under 2 frames were recorded (no attempt kept)
+            exc.result = ItemResult(
+                item, tuple(attempts), REJECT, f"aborted: {stop_why}", aborted=True
+            )
             raise
         attempt = _decide_grasp(grasp_run, estimator, profile)
         attempts.append(attempt)
         d = attempt.decision
         if attempt.run.aborted is not None:  # the force passed the limit: never squeeze again
+            if attempt.run.stop_reason == ABORTED:  # a replayed fault or stop: as logged live
+                cut_why = attempt.run.aborted
+                return ItemResult(
+                    item, tuple(attempts), REJECT, f"aborted: {cut_why}", aborted=True
+                )
             return ItemResult(item, tuple(attempts), REJECT, d.reason)
         if d.outcome == CONFIDENT and d.label is not None:
             return ItemResult(item, tuple(attempts), d.label, d.reason)
@@ -216,7 +224,7 @@ class SortRun:
         scored = [r for r in confident if r.correct is not None]
         right = sum(bool(r.correct) for r in scored)
         peaks = [a.peak_force_n for r in self.results for a in r.attempts]
-        first_peaks = [r.attempts[0].peak_force_n for r in self.results]
+        first_peaks = [r.attempts[0].peak_force_n for r in self.results if r.attempts]
         per_class = {
             c: sum(r.sorted_as == c for r in self.results) for c in self.profile.class_names
         }

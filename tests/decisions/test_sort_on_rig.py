@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 
 from tactile.decisions import ProduceEstimator, load_produce_profile
-from tactile.decisions.grasping import SAFETY_TRIP
+from tactile.decisions.grasping import SAFETY_TRIP, ReplayGrasper
 from tactile.decisions.profiles import ProduceProfile, RipenessClass, StopRule
 from tactile.decisions.rig import RigGrasper, RigSpec
 from tactile.decisions.sorter import REJECT, SortRun, sort_tray
 from tactile.decisions.stopping import CONFIDENT_STOP
-from tactile.decisions.tray import TrayItem, produce_spec
+from tactile.decisions.tray import TrayItem, produce_spec, replay_tray
 from tactile.errors import ConfigError
 from tactile.hardware.sim_world import SimRigs
 from tactile.io import GraspReader
@@ -172,10 +172,45 @@ def test_a_gripper_fault_logs_the_item_in_the_gripper_as_aborted_and_keeps_its_g
     summary = run.summary()
     assert summary["complete"] is False and summary["stopped"].startswith("fruit_02: ")
     assert (summary["n_confident"], summary["n_rejected"], summary["n_aborted"]) == (1, 1, 1)
+    assert "grasp 'fruit_02_a0' aborted" not in second.reason  # said once: "aborted: WHY"
     with GraspReader(tmp_path / "g.h5") as reader:  # its partial grasp kept
         assert len(reader) == 2
         assert reader.metadata(reader.ids()[1]).extra["stop_reason"] == "aborted"
     assert SortRun(profile).summary()["complete"] is True
+    # its replay gives the same decisions: the cut-short grasp is aborted, not scored (was:
+    # a confident decision on the frames before the fault)
+    with GraspReader(tmp_path / "g.h5") as reader:
+        replayed = sort_tray(
+            replay_tray(tmp_path / "g.h5"), ReplayGrasper(est, reader), est, profile
+        )
+    r1, r2 = replayed.results
+    assert (r1.sorted_as, r1.confident) == (first.sorted_as, True)
+    assert r2.aborted and r2.sorted_as == REJECT and r2.reason.startswith("aborted: ")
+    assert r2.attempts[0].run.stop_reason == "aborted" and r2.attempts[0].measurement is None
+    assert (replayed.summary()["n_confident"], replayed.summary()["n_aborted"]) == (1, 1)
+
+
+def test_a_grasp_stopped_before_two_frames_still_logs_its_item(tmp_path: Path) -> None:
+    from tactile.decisions.grasping import GraspStoppedError
+    from tactile.decisions.log import write_run
+    from tactile.errors import DeviceError
+
+    class Faulty:  # the fault came before 2 frames were recorded: nothing kept
+        def grasp(self, item: TrayItem, attempt: int, stopper: Any) -> Any:
+            cause = DeviceError(f"grasp '{item.item_id}_a0' aborted: fault 0x0E; kept 0 frame(s)")
+            raise GraspStoppedError(cause, None)
+
+    profile = _profile(25.0)
+    run = SortRun(profile)
+    with pytest.raises(DeviceError, match="fault 0x0E"):
+        sort_tray([_fruit()], Faulty(), ProduceEstimator(), profile, run=run)
+    (r,) = run.results  # was: the item not logged at all
+    assert r.aborted and r.sorted_as == REJECT and r.attempts == ()
+    assert r.reason == "aborted: fault 0x0E; kept 0 frame(s)"
+    s = run.summary()
+    assert (s["n_items"], s["n_aborted"], s["complete"]) == (1, 1, False)
+    paths = write_run(run, tmp_path / "out", grasps=False)  # logs and table with no attempt
+    assert "aborted" in paths["items_csv"].read_text()
 
 
 def test_a_rig_of_replay_devices_is_refused(tmp_path: Path) -> None:
