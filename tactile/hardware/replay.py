@@ -8,8 +8,9 @@ Devices replaying the same grasp share one clock, started by the first one to co
 replayed rig stays in sync. Timestamps are fresh monotonic times, as from live devices.
 
 The gripper plays the recorded openings and ignores motion commands, so nothing that records
-a new grasp can drive it: ``tactile collect`` and ``tactile sort`` on a rig refuse replay
-devices (:func:`refuse_for_recording`). Replays serve device tests and ``find-devices``.
+a new grasp can drive it: ``tactile collect``, ``tactile sort`` on a rig and ``tactile
+calibrate gripper`` refuse replay devices (:func:`refuse_for_recording`). Replays serve device
+tests and code that opens devices (``tactile.hardware.open_*``).
 """
 
 from __future__ import annotations
@@ -37,13 +38,16 @@ from tactile.hardware.url_config import config_from_url
 from tactile.types import Grasp
 
 
-def refuse_for_recording(devices: dict[str, str], command: str, hint: str) -> None:
+def refuse_for_recording(
+    devices: dict[str, str], command: str, hint: str, does: str = "records new grasps"
+) -> None:
     """Raise :class:`~tactile.errors.ConfigError` when any of ``devices`` (role -> URL) is a
-    replay: ``command`` records new grasps, which a replay (its own clock, no motion) cannot."""
+    replay: ``command`` ``does`` (records new grasps, moves the gripper), which a replay (its
+    own clock, no motion) cannot."""
     replayed = [f"{r} {u}" for r, u in devices.items() if u.startswith("replay:")]
     if replayed:
         raise ConfigError(
-            f"{command} records new grasps and cannot use replay:// devices "
+            f"{command} {does} and cannot use replay:// devices "
             f"({', '.join(replayed)}): a replay plays a recorded grasp on its own clock and "
             "does not close or open on command",
             hint=hint,
