@@ -225,3 +225,17 @@ def test_json_stays_one_document_when_a_device_stops_the_session(
     summary = json.loads(captured.out)
     assert code == 2 and summary["accepted"] == ["ball_001"] and not summary["complete"]
     assert "no reading" in captured.err
+
+
+def test_collect_refuses_replay_devices_before_anything_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.h5"
+    replay = "replay://" + str(tmp_path / "rec.h5")  # never opened: refused first
+    argv = ["collect", "ball", "-o", str(out), "--profile", "sim"]
+    assert main([*argv, "--force", replay + "?loop=1"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot use replay:// devices (force replay://" in err and "--profile sim" in err
+    assert main([*argv, "--gripper", replay, "--tactile", replay, "--force", replay]) == 2
+    assert "gripper replay://" in capsys.readouterr().err
+    assert not out.exists()
