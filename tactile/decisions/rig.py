@@ -277,7 +277,9 @@ class RigGrasper:
                 on_frame=self._on_frame,
                 stop_event=self.stop_event,
             )
-            self._recorder.prepare(tare=s.tare)
+            rest_warning = self._recorder.prepare(tare=s.tare)  # untared: limits from its rest
+            if rest_warning:
+                print(rest_warning, file=self.out if self.out is not None else sys.stderr)
             if self.place is None:
                 self.place = self._default_placer(gripper)
             if self.grasps_path is not None:

@@ -29,6 +29,20 @@ Safety, enforced in two layers:
   :class:`~tactile.errors.SafetyLimitError` - a single spike does not, a real overload trips one
   sample period after it began. Closing for longer than ``max_closing_s`` also opens.
 
+A gauge not zeroed (``prepare(tare=False)``, ``tactile collect --no-tare``) keeps its raw
+readings in the grasp, but the limits act on the force it adds: with the gripper open and
+nothing touched, before each grasp, the median of :data:`REST_SAMPLES` readings is the gauge's
+rest level (``force_rest_n``, kept in ``meta.extra``), and
+
+* the safety check trips on ``reading - min(0, rest)`` above ``max_force_n``: a gauge reading
+  -3 N at rest trips 3 N earlier on its readings, at the limit of the true force; one reading
+  above zero at rest is left as it is - it already trips early, by its offset (always safe);
+* the target and contact forces, and what ``on_frame`` sees (``LiveFrame.force_n``, the stopping
+  rules' force), are ``reading - rest``: the force the squeeze added.
+
+A rest level further than :data:`REST_WARN_N` from zero is worth a warning
+(:func:`untared_rest_warning`). A tared gauge's rest level is 0 by definition: nothing changes.
+
 On *any* error (a device fault, a silent gauge, a camera that stops, Ctrl-C through
 ``stop_event``) the gripper is commanded open and what was recorded so far is kept:
 :class:`GraspAbortedError` carries it.
@@ -179,7 +193,7 @@ class LiveFrame:
     phase: str  # "pre", "closing", "hold", "release"
     frame: FrameSample
     state: GripperState
-    force_n: float  # latest force reading (after spike rejection)
+    force_n: float  # latest force reading (after spike rejection), less the rest level untared
     frames: Sequence[FrameSample]  # every frame of this grasp so far (do not modify)
     forces: Sequence[ForceSample]  # every force reading so far
 
@@ -219,19 +233,48 @@ def plan_press_speed(config: RecorderConfig, gripper: Gripper) -> float:
     return press
 
 
-class SafetyMonitor:
-    """Trips after ``confirm`` readings in a row above ``max_force_n``."""
+#: Readings of the gauge at rest (gripper open, nothing touched) whose median is the rest level
+#: of a gauge not zeroed (the module docstring).
+REST_SAMPLES = 10
+#: A gauge not zeroed that reads further than this from zero at rest gets a warning (the offline
+#: reading takes off a rest level further than this too: ``tactile.processing.loading``).
+REST_WARN_N = 0.2
 
-    def __init__(self, max_force_n: float, confirm: int) -> None:
+
+def untared_rest_warning(rest_n: float) -> str | None:
+    """The warning for a gauge not zeroed whose rest level ``rest_n`` is off zero (None when
+    within :data:`REST_WARN_N`)."""
+    if abs(rest_n) <= REST_WARN_N:
+        return None
+    how = (
+        f"the safety limit acts {-rest_n:.1f} N earlier on its readings, the target and the "
+        "stopping rules on the force above rest"
+        if rest_n < 0
+        else f"the safety limit acts {rest_n:.1f} N early, on the raw readings; the target and "
+        "the stopping rules on the force above rest"
+    )
+    return f"warning: the gauge reads {rest_n:+.2f} N at rest; not tared (--no-tare): {how}"
+
+
+class SafetyMonitor:
+    """Trips after ``confirm`` readings in a row above ``max_force_n``; a gauge's rest level
+    ``rest_n`` below zero is added back first (the module docstring: always safe)."""
+
+    def __init__(self, max_force_n: float, confirm: int, rest_n: float = 0.0) -> None:
         self.max_force_n, self.confirm = max_force_n, confirm
+        self.offset_n = min(0.0, rest_n)  # taken off every reading before the check
         self._run = 0
         self.tripped: ForceSample | None = None
+
+    def force_n(self, sample: ForceSample) -> float:
+        """What the limit is checked on: the unfiltered reading less a negative rest level."""
+        return sample.unfiltered_n - self.offset_n
 
     def __call__(self, sample: ForceSample) -> bool:
         """True exactly once: when this reading confirms an overload."""
         if self.tripped is not None:
             return False
-        self._run = self._run + 1 if sample.unfiltered_n > self.max_force_n else 0
+        self._run = self._run + 1 if self.force_n(sample) > self.max_force_n else 0
         if self._run >= self.confirm:
             self.tripped = sample
             return True
@@ -267,8 +310,9 @@ class ForceStream:
         if self._thread.is_alive():
             self._thread.join(timeout=2.0)
 
-    def latest_n(self) -> float:
-        return self.samples[-1].force_n if self.samples else 0.0
+    def latest_n(self, rest_n: float = 0.0) -> float:
+        """The latest (filtered) reading less ``rest_n``; 0.0 before the first."""
+        return self.samples[-1].force_n - rest_n if self.samples else 0.0
 
     def raise_if_failed(self) -> None:
         if self.error is not None:
@@ -306,6 +350,8 @@ class Recorder:
         self.press_speed = plan_press_speed(self.config, gripper)
         self._lock = threading.Lock()  # the gripper's port is shared with the force thread
         self._safety = SafetyMonitor(self.config.max_force_n, self.config.confirm_samples)
+        self.tared = True  # prepare(tare=False): the gauge is not zeroed (module docstring)
+        self.force_rest_n = 0.0  # the gauge's rest level (0 when tared), read before each grasp
         self._closing = threading.Event()
         self._pressing = threading.Event()
         self._held_at_target = threading.Event()
@@ -315,14 +361,27 @@ class Recorder:
         cfg = self.config
         self.force_setting = gripper.force_setting_for(cfg.max_force_n * (1 - cfg.force_margin))
 
-    def prepare(self, *, tare: bool) -> None:
+    def prepare(self, *, tare: bool) -> str | None:
         """Ready the rig for its first grasp: activate the gripper, open it and wait until it
-        stops (``open_timeout_s``), then zero the force sensor when ``tare``."""
+        stops (``open_timeout_s``), then zero the force sensor when ``tare``; else read its rest
+        level (:meth:`read_rest`) and return the warning for it, if any
+        (:func:`untared_rest_warning`)."""
         self.gripper.activate()
         self.gripper.open()
         self.gripper.wait_until_stopped(self.config.open_timeout_s)
+        self.tared = tare
+        self.force_rest_n = 0.0
         if tare:
             self.force.tare()
+            return None
+        return untared_rest_warning(self.read_rest())
+
+    def read_rest(self) -> float:
+        """The gauge's rest level, the gripper open (the caller's duty) and nothing touched:
+        the median of :data:`REST_SAMPLES` unfiltered readings, kept as ``force_rest_n``."""
+        values = sorted(self.force.read().unfiltered_n for _ in range(REST_SAMPLES))
+        self.force_rest_n = float(values[len(values) // 2])
+        return self.force_rest_n
 
     # --- gripper access (serialised) -------------------------------------------------------
     def _g(self, fn: Callable[[Gripper], Any]) -> Any:
@@ -344,12 +403,13 @@ class Recorder:
             return
         if not self._closing.is_set():
             return
-        if sample.force_n >= cfg.target_force_n:
+        force_n = sample.force_n - self.force_rest_n  # the force the squeeze added
+        if force_n >= cfg.target_force_n:
             self._closing.clear()
             with contextlib.suppress(Exception):  # the recording thread sees gripper errors
                 self._g(lambda g: g.hold())
             self._held_at_target.set()
-        elif sample.force_n >= cfg.contact_force_n and self._contact_s is None:
+        elif force_n >= cfg.contact_force_n and self._contact_s is None:
             self._contact_s = sample.t_s
             if not self._pressing.is_set():
                 with contextlib.suppress(Exception):
@@ -383,6 +443,11 @@ class Recorder:
         try:
             self._g(lambda g: g.open())
             self._g(lambda g: g.wait_until_stopped(self.config.open_timeout_s))
+            if not self.tared:  # the fingers open, nothing touched: the gauge's rest level
+                self.read_rest()
+            self._safety = SafetyMonitor(
+                self.config.max_force_n, self.config.confirm_samples, self.force_rest_n
+            )
             stream.start()
             self._phases(buf, stream, grasp_id)
         except BaseException as exc:
@@ -425,15 +490,21 @@ class Recorder:
         stream.raise_if_failed()
         tripped = self._safety.tripped
         if tripped is not None:
+            at_rest = (
+                f" (the gauge read {tripped.unfiltered_n:.1f} N, {self.force_rest_n:+.2f} N at "
+                "rest; not tared)"
+                if self._safety.offset_n
+                else ""
+            )
             raise SafetyLimitError(
-                f"force {tripped.unfiltered_n:.1f} N exceeded the limit "
+                f"force {self._safety.force_n(tripped):.1f} N{at_rest} exceeded the limit "
                 f"{self.config.max_force_n} N for {self.config.confirm_samples} readings; "
                 "the gripper was opened",
                 hint="lower --target-force-n or --close-speed, or raise --max-force-n if safe",
             )
         if self.on_frame is None:
             return False
-        latest = stream.latest_n()
+        latest = stream.latest_n(self.force_rest_n)
         live = LiveFrame(grasp_id, phase, frame, state, latest, buf.frames, stream.samples)
         return bool(self.on_frame(live))
 
@@ -568,6 +639,7 @@ class Recorder:
             "peak_force_sample_n": float(f["force_n"][good].max()) if good.any() else 0.0,
             "n_dropped_frames": sum(fr.dropped_before for fr in buf.frames[:n]),
             "stopped_by": buf.stopped_by,
+            **({} if self.tared else {"force_rest_n": self.force_rest_n}),
             "max_force_n": self.config.max_force_n,
             "target_force_n": self.config.target_force_n,
             "close_speed": self.config.close_speed,

@@ -21,7 +21,7 @@ from tactile.recording import (
     RecorderConfig,
     RecordingInterruptedError,
 )
-from tactile.recording.recorder import SafetyMonitor
+from tactile.recording.recorder import SafetyMonitor, untared_rest_warning
 from tactile.types import Grasp, GraspMetadata
 
 META = GraspMetadata(object_id="ball")
@@ -45,6 +45,25 @@ def record(
         recorder = Recorder(g, c, f, config, **kw)  # type: ignore[arg-type]
         grasps = [recorder.record(f"g{i}", META) for i in range(n)]
         return grasps[-1]
+
+
+def record_prepared(
+    urls: dict[str, str],
+    config: RecorderConfig,
+    rigs: SimRigs,
+    *,
+    tare: bool,
+    **kw: object,
+) -> tuple[Recorder, str | None, Grasp]:
+    """One grasp after ``prepare(tare=...)`` as a session does: (recorder, warning, grasp)."""
+    with (
+        open_gripper(urls["gripper"], rigs=rigs) as g,
+        open_tactile_sensor(urls["tactile"], rigs=rigs) as c,
+        open_force_sensor(urls["force"], rigs=rigs) as f,
+    ):
+        recorder = Recorder(g, c, f, config, **kw)  # type: ignore[arg-type]
+        warning = recorder.prepare(tare=tare)
+        return recorder, warning, recorder.record("g0", META)
 
 
 def world(rigs: SimRigs, name: str) -> SimWorld:
@@ -232,3 +251,103 @@ def test_streams_are_synchronised_at_frame_times() -> None:
     physics = np.array([w.contact_force_n(x) for x in grasp.width_mm[loading]])
     error = np.abs(grasp.force_n[loading] - physics)
     assert float(np.median(error)) < 0.2 and float(np.percentile(error, 90)) < 0.75
+
+
+def software_guarded(name: str, offset_n: float) -> tuple[dict[str, str], RecorderConfig]:
+    """A gripper only the safety check stops (as above), its gauge reading ``offset_n`` at rest."""
+    urls = rig(name, modulus_pa=1e9)
+    urls["gripper"] = f"sim://?rig={name}&min_force_n=100&max_force_n=200&ignore_hold=1"
+    urls["force"] += f"&offset_n={offset_n}"
+    config = dataclasses.replace(
+        FAST, max_force_n=20.0, target_force_n=15.0, software_force_limit=True, hold_s=0.5
+    )
+    return urls, config
+
+
+def test_untared_gauge_reading_below_zero_trips_at_the_true_limit() -> None:
+    """Issue 11 note: a gauge reading -3 N at rest, not tared (--no-tare), let the squeeze pass
+    max_force_n by 3 N (the check read the raw readings). The rest level read with the gripper
+    open is added back: the trip comes on the second reading whose true force passes 20 N."""
+    urls, config = software_guarded("u", -3.0)
+    with pytest.raises(GraspAbortedError, match=r"exceeded the limit 20\.0 N") as info:
+        record_prepared(urls, config, SimRigs(), tare=False)
+    partial = info.value.partial
+    assert partial is not None
+    force = partial.streams["force"]
+    assert force["force_n"][0] == pytest.approx(-3.0, abs=0.1)  # kept raw: not tared
+    over = np.flatnonzero(force["force_n"] + 3.0 > 20.0)  # the true force (sim noise ~0.01 N)
+    assert over[1] == over[0] + 1
+    assert partial.meta.extra["safety_trip_t_s"] == force["t_s"][over[1]]  # main: ~23 N
+    assert force["force_n"][over[1]] < 20.0 - 2.0  # on the raw readings: 3 N early
+    assert partial.meta.extra["force_rest_n"] == pytest.approx(-3.0, abs=0.1)
+    assert "-3.0" in info.value.message and "not tared" in info.value.message
+
+
+def test_untared_gauge_reading_above_zero_trips_on_its_readings() -> None:
+    """A gauge reading +2 N at rest already trips early (at 18 N of true force): left so."""
+    urls, config = software_guarded("v", 2.0)
+    with pytest.raises(GraspAbortedError, match=r"exceeded the limit 20\.0 N") as info:
+        record_prepared(urls, config, SimRigs(), tare=False)
+    partial = info.value.partial
+    assert partial is not None
+    assert partial.meta.extra["force_rest_n"] == pytest.approx(2.0, abs=0.1)
+    force = partial.streams["force"]
+    over = np.flatnonzero(force["force_n"] > 20.0)
+    assert partial.meta.extra["safety_trip_t_s"] == force["t_s"][over[1]]
+
+
+def test_untared_targets_and_live_force_are_above_the_rest_level() -> None:
+    """Untared, the target, the contact and what on_frame sees are the force above rest."""
+    rigs = SimRigs()
+    urls = rig("ut")
+    urls["force"] += "&offset_n=-3"
+    seen: list[float] = []
+
+    def watch(live: LiveFrame) -> bool:
+        if live.phase == "pre":
+            seen.append(live.force_n)
+        return False
+
+    config = dataclasses.replace(FAST, close_speed=0.3)
+    recorder, warning, grasp = record_prepared(urls, config, rigs, tare=False, on_frame=watch)
+    assert grasp.meta.extra["stopped_by"] == "target_force"
+    assert world(rigs, "ut").peak_force_n == pytest.approx(10.0, abs=2.0)  # main: 13 N
+    assert seen and max(abs(f) for f in seen) < 0.2  # not -3 N
+    assert warning is not None
+    assert "the gauge reads -3.00 N at rest; not tared (--no-tare)" in warning
+    assert recorder.force_rest_n == pytest.approx(-3.0, abs=0.1)
+    force = grasp.streams["force"]
+    above = force["force_n"] - grasp.meta.extra["force_rest_n"]
+    touch = int(np.flatnonzero(above >= config.contact_force_n)[0])
+    assert grasp.meta.extra["contact_t_s"] == force["t_s"][touch]  # 0.5 N above rest
+
+
+def test_a_tared_gauge_is_unchanged_by_its_offset() -> None:
+    rigs = SimRigs()
+    urls = rig("tt")
+    urls["force"] += "&offset_n=-3"
+    recorder, warning, grasp = record_prepared(urls, FAST, rigs, tare=True)
+    assert warning is None and recorder.force_rest_n == 0.0
+    assert "force_rest_n" not in grasp.meta.extra
+    assert grasp.streams["force"]["force_n"][0] == pytest.approx(0.0, abs=0.1)
+    assert world(rigs, "tt").peak_force_n == pytest.approx(10.0, abs=2.5)
+
+
+def test_safety_monitor_adds_back_a_rest_level_below_zero_only() -> None:
+    readings = [15.0, 17.5, 17.5, 19.0]
+    low = SafetyMonitor(max_force_n=20.0, confirm=2, rest_n=-3.0)
+    assert [low(ForceSample(t_s=float(i), force_n=f)) for i, f in enumerate(readings)] == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    high = SafetyMonitor(max_force_n=20.0, confirm=2, rest_n=2.0)  # already early
+    assert not any(high(ForceSample(t_s=float(i), force_n=f)) for i, f in enumerate(readings))
+    assert high.offset_n == 0.0
+
+
+def test_untared_rest_warning_only_off_zero() -> None:
+    assert untared_rest_warning(0.15) is None and untared_rest_warning(-0.2) is None
+    warning = untared_rest_warning(0.5)
+    assert warning is not None and "reads +0.50 N at rest; not tared (--no-tare)" in warning
