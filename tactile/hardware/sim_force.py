@@ -67,13 +67,18 @@ class SimForceSensor(ForceSensor):
         self.offset_n = 0.0
         self.scale = 1.0
         self.world: SimWorld | None = None
+        self.filter_shift_n = 0.0  # shift_filter: the rest level of a gauge not zeroed
         self.filter = self._new_filter()
         self._next_s = 0.0
         self._n = 0
 
     def _new_filter(self) -> SpikeFilter:
-        c = self.config
-        return SpikeFilter(min_n=c.min_n, max_n=c.max_n, jump_n=c.jump_n)
+        c, shift = self.config, self.filter_shift_n
+        return SpikeFilter(min_n=c.min_n + shift, max_n=c.max_n + shift, jump_n=c.jump_n)
+
+    def shift_filter(self, rest_n: float) -> None:
+        self.filter_shift_n = float(rest_n)
+        self.filter = self._new_filter()
 
     def _connect(self) -> None:
         self.world = self.rigs.world(self.world_config)
@@ -115,6 +120,7 @@ class SimForceSensor(ForceSensor):
         self._require_connected()
         values = sorted(self.read_raw()[0] for _ in range(n_samples))
         self.offset_n = values[len(values) // 2]
+        self.filter_shift_n = 0.0  # the rest level is taken off
         self.filter = self._new_filter()
         return self.offset_n
 

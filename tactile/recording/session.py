@@ -428,6 +428,7 @@ class CollectSession:
             latency_s=c.latency_s,
             on_frame=self.on_frame,
             stop_event=self.stop_event,
+            warn=lambda message: tqdm.write(message, file=self.out),  # a rest level moved
         )
         rest_warning = recorder.prepare(tare=c.tare)  # untared: the limits act from its rest
         if rest_warning:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
 from rec_helpers import FAST, rig
 
-from tactile.errors import ConfigError, SafetyLimitError
+from tactile.errors import ConfigError, DeviceError, SafetyLimitError
 from tactile.hardware import ForceSample, open_force_sensor, open_gripper, open_tactile_sensor
 from tactile.hardware import robotiq_protocol as rp
+from tactile.hardware.base import ForceSensor, GripperState, ObjectStatus
 from tactile.hardware.robotiq_emulator import RobotiqEmulator, emulator_of
 from tactile.hardware.sim_world import SimRigs, SimWorld
 from tactile.recording import (
@@ -291,6 +296,7 @@ def test_untared_gauge_reading_above_zero_trips_on_its_readings() -> None:
     partial = info.value.partial
     assert partial is not None
     assert partial.meta.extra["force_rest_n"] == pytest.approx(2.0, abs=0.1)
+    assert re.search(r"\+(1\.9\d|2\.0\d) N at rest; not tared", info.value.message)  # review51
     force = partial.streams["force"]
     over = np.flatnonzero(force["force_n"] > 20.0)
     assert partial.meta.extra["safety_trip_t_s"] == force["t_s"][over[1]]
@@ -351,3 +357,127 @@ def test_untared_rest_warning_only_off_zero() -> None:
     assert untared_rest_warning(0.15) is None and untared_rest_warning(-0.2) is None
     warning = untared_rest_warning(0.5)
     assert warning is not None and "reads +0.50 N at rest; not tared (--no-tare)" in warning
+
+
+@contextmanager
+def untared_rig(
+    urls: dict[str, str], config: RecorderConfig, rigs: SimRigs
+) -> Iterator[tuple[Recorder, ForceSensor, list[str]]]:
+    """A recorder on open devices, not yet prepared: (recorder, its gauge, the warnings)."""
+    warnings: list[str] = []
+    with (
+        open_gripper(urls["gripper"], rigs=rigs) as g,
+        open_tactile_sensor(urls["tactile"], rigs=rigs) as c,
+        open_force_sensor(urls["force"], rigs=rigs) as f,
+    ):
+        yield Recorder(g, c, f, config, warn=warnings.append), f, warnings
+
+
+def test_untared_rest_below_the_filters_floor_finds_contact_as_tared() -> None:
+    """review51: a gauge reading -8 N at rest, below the spike filter's min_n (-5 N): its readings
+    were clipped to -5 N, 3 N "above rest", and contact was found at the open width. The
+    filter's range is shifted by the rest level: the contact width is the tared one."""
+    widths = {}
+    for tare in (True, False):
+        urls = rig(f"floor{tare}")
+        urls["force"] += "&offset_n=-8"
+        _, _, grasp = record_prepared(urls, FAST, SimRigs(), tare=tare)
+        assert grasp.meta.extra["stopped_by"] == "target_force"
+        assert grasp.meta.extra["n_force_filtered"] == 0
+        widths[tare] = grasp.meta.extra["contact_width_mm"]
+    assert widths[True] < 55.0  # the 50 mm ball (not the ~85 mm open width)
+    assert widths[False] == pytest.approx(widths[True], abs=1.0)
+
+
+def test_a_touch_during_a_later_rest_read_cannot_raise_the_limit() -> None:
+    """review51: a -3 N gauge touched (+2 N) while the rest level is read before a grasp read
+    -1 N, and the check let the true force pass the limit by 2 N. The check acts from the
+    session's lowest rest level (-3 N, at open): the trip at the true 20 N; a warning."""
+    rigs = SimRigs()
+    urls, config = software_guarded("touch", -3.0)
+    with untared_rig(urls, config, rigs) as (recorder, _, warnings):
+        recorder.prepare(tare=False)
+        read_rest = recorder.read_rest
+
+        def touched() -> float:
+            world(rigs, "touch").external_load_n = 2.0
+            try:
+                return read_rest()
+            finally:
+                world(rigs, "touch").external_load_n = 0.0
+
+        recorder.read_rest = touched  # type: ignore[method-assign]
+        with pytest.raises(GraspAbortedError, match=r"exceeded the limit 20\.0 N") as info:
+            recorder.record("g0", META)
+    partial = info.value.partial
+    assert partial is not None
+    assert partial.meta.extra["force_rest_n"] == pytest.approx(-1.0, abs=0.1)
+    force = partial.streams["force"]
+    assert recorder.lowest_rest_n == pytest.approx(-3.0, abs=0.1)  # read at open
+    over = np.flatnonzero(force["force_n"] - recorder.lowest_rest_n > 20.0)  # the true force
+    assert partial.meta.extra["safety_trip_t_s"] == force["t_s"][over[1]]  # branch: ~22 N
+    assert "the session's lowest -3.0" in info.value.message
+    assert len(warnings) == 1 and "at the session's first grasp" in warnings[0]
+
+
+def test_the_rest_is_read_again_before_each_grasp() -> None:
+    """review51: the gauge's rest level changes between two grasps of one recorder (a drift):
+    the second grasp reads it again; the move is warned of, the lowest kept for the check."""
+    urls = rig("drift")
+    urls["force"] += "&offset_n=-3"
+    with untared_rig(urls, FAST, SimRigs()) as (recorder, force, warnings):
+        recorder.prepare(tare=False)
+        first = recorder.record("g0", META)
+        force.config = dataclasses.replace(force.config, offset_n=-1.0)  # type: ignore[attr-defined]
+        second = recorder.record("g1", META)
+    assert first.meta.extra["force_rest_n"] == pytest.approx(-3.0, abs=0.1)
+    assert second.meta.extra["force_rest_n"] == pytest.approx(-1.0, abs=0.1)
+    assert second.meta.extra["stopped_by"] == "target_force"
+    assert recorder.lowest_rest_n == pytest.approx(-3.0, abs=0.1)
+    assert len(warnings) == 1
+    assert re.search(r"N at rest, -(3\.0\d|2\.9\d) N at the session's first grasp", warnings[0])
+
+
+@pytest.mark.parametrize(
+    ("short_mm", "status", "said"),
+    [
+        (5.0, ObjectStatus.AT_POSITION, "not fully open"),
+        (0.0, ObjectStatus.CONTACT_OPENING, "on an object"),
+    ],
+)
+def test_the_rest_is_refused_when_something_may_touch_the_fingers(
+    monkeypatch: pytest.MonkeyPatch, short_mm: float, status: ObjectStatus, said: str
+) -> None:
+    """review51: the rest level is not read when the gripper reports an object, or an opening
+    more than 1 mm short of the session's: the grasp aborts before closing."""
+    urls = rig(f"touch{short_mm}")
+    urls["force"] += "&offset_n=-3"
+    with untared_rig(urls, FAST, SimRigs()) as (recorder, _, _):
+        recorder.prepare(tare=False)
+        opened = recorder.gripper.state().width_mm
+        state = GripperState(0.0, opened - short_mm, activated=True, object_status=status)
+        monkeypatch.setattr(recorder.gripper, "wait_until_stopped", lambda *a, **k: state)
+        with pytest.raises(GraspAbortedError, match=said) as info:
+            recorder.record("g0", META)
+    assert isinstance(info.value.cause, DeviceError)
+
+
+def test_a_positive_rest_leaving_no_room_for_the_target_is_refused() -> None:
+    """review51: a gauge reading +25 N at rest with target 10 N and limit 30 N tripped every
+    grasp with an unexplained message; prepare refuses it and says why."""
+    urls = rig("high")
+    urls["force"] += "&offset_n=25"
+    with (
+        untared_rig(urls, FAST, SimRigs()) as (recorder, _, _),
+        pytest.raises(ConfigError, match=r"\+2[45]\.\d\d N at rest") as info,
+    ):
+        recorder.prepare(tare=False)
+    assert "--no-tare" in (info.value.hint or "")
+
+
+def test_a_rest_reading_that_is_not_a_number_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    urls = rig("nan")
+    with untared_rig(urls, FAST, SimRigs()) as (recorder, force, _):
+        monkeypatch.setattr(force, "read", lambda: ForceSample(t_s=0.0, force_n=math.nan))
+        with pytest.raises(DeviceError, match="not a number"):
+            recorder.prepare(tare=False)
