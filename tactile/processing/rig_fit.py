@@ -25,10 +25,10 @@ randomised rigs: |c_rig error| 0.14 → 0.01 mm/N median, benchmarks/results/cal
 Each press's ``F_c`` and their median are kept in the evidence (``contact_force_n``); blind's
 rigid-reference closure does not read them. Any other calibration gets exactly the fit above.
 
-A gauge not zeroed (``tactile collect --no-tare``) reads its rest level on every sample: each
-press's force is read above it, taken off as every grasp's loading phase takes it off
-(:func:`~tactile.processing.loading.zero_force`: a rest off zero by more than 0.2 N), and kept in
-the evidence (``force_offset_n``); a zeroed gauge's presses are read as they are.
+A gauge not zeroed (``tactile collect --no-tare``) reads its rest level on every sample. Every
+press goes through :func:`~tactile.processing.loading.zero_force`, as every grasp's loading
+phase does: any press whose rest lies more than 0.2 N off zero (tared or not) is read above it,
+the level kept in the evidence (``force_offset_n``); one within 0.2 N of zero is read as it is.
 
 The same presses measure the contact-width bias: the opening at first squeeze (as
 :func:`~tactile.processing.grasp_geometry.contact_width` reads it, the same estimator the blind
