@@ -97,7 +97,12 @@ def register(sub: Any) -> None:
         help="live view of image, force and width: rerun (viewer), rerun:FILE.rrd (saved, "
         "works headless), opencv (window), none (default)",
     )
-    p.add_argument("--no-tare", action="store_true", help="do not zero the force sensor first")
+    p.add_argument(
+        "--no-tare",
+        action="store_true",
+        help="do not zero the force sensor first (the grasps keep its raw readings; the limits "
+        "act on the force above its rest level, read with the gripper open)",
+    )
     add_frames_flag(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     stop = p.add_argument_group("stopping when the online estimate is confident")

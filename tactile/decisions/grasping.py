@@ -119,14 +119,19 @@ def run_online(
     """Feed ``grasp`` frame by frame; stop at the stopper's first stop. Frames with a force
     below ``skip_below_n`` are added without estimating (nothing is decided from them).
     Updates are streaming; a confident stop is confirmed by an exact update, which ends the
-    trace (:mod:`tactile.decisions.stopping`)."""
+    trace (:mod:`tactile.decisions.stopping`). The force is read above the rest level of a
+    gauge not zeroed (``--no-tare``: :func:`~tactile.recording.validation.force_above_rest_n`),
+    as a live run's recorder feeds it."""
+    from tactile.recording.validation import force_above_rest_n
+
+    force_n = force_above_rest_n(grasp)
     online = OnlineEstimator(
         estimator, meta=grasp.meta, reference_frame=grasp.reference_frame, grasp_id=grasp.grasp_id
     )
     trace: list[OnlineUpdate] = []
     for i in range(grasp.n_frames):
-        args = (grasp.frames[i], grasp.t_s[i], grasp.force_n[i], grasp.width_mm[i])
-        if grasp.force_n[i] < skip_below_n:
+        args = (grasp.frames[i], grasp.t_s[i], force_n[i], grasp.width_mm[i])
+        if force_n[i] < skip_below_n:
             online.add_frame(*args)
             continue
         update = online.update(*args)

@@ -291,8 +291,11 @@ class RigGrasper:
                 latency_s=s.latency_s,
                 on_frame=self._on_frame,
                 stop_event=self.stop_event,
+                warn=self._warn,  # a rest level that moved (untared)
             )
-            self._recorder.prepare(tare=s.tare)
+            rest_warning = self._recorder.prepare(tare=s.tare)  # untared: limits from its rest
+            if rest_warning:
+                self._warn(rest_warning)
             if self.place is None:
                 self.place = self._default_placer(gripper)
             if self.grasps_path is not None:
@@ -308,6 +311,9 @@ class RigGrasper:
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
+
+    def _warn(self, message: str) -> None:
+        print(message, file=self.out if self.out is not None else sys.stderr)
 
     def _default_placer(self, gripper: Any) -> Callable[[TrayItem], None]:
         from tactile.hardware.bench_calibration import simulated_world

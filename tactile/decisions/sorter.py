@@ -52,11 +52,13 @@ class Attempt:
     @property
     def peak_force_n(self) -> float:
         """The largest force of the grasp: per frame, or, when the recorder kept the force
-        stream (a rig), the largest reading it accepted, which falls between frames."""
+        stream (a rig), the largest reading it accepted, which falls between frames; above the
+        rest level of a gauge not zeroed (``meta.extra["force_rest_n"]``)."""
         g = self.run.grasp
         peak = float(g.force_n.max())
         sample = g.meta.extra.get("peak_force_sample_n")
-        return max(peak, float(sample)) if isinstance(sample, int | float) else peak
+        rest = float(g.meta.extra.get("force_rest_n", 0.0))
+        return (max(peak, float(sample)) if isinstance(sample, int | float) else peak) - rest
 
     @property
     def stop_time_s(self) -> float | None:

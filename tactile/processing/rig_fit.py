@@ -25,6 +25,11 @@ randomised rigs: |c_rig error| 0.14 → 0.01 mm/N median, benchmarks/results/cal
 Each press's ``F_c`` and their median are kept in the evidence (``contact_force_n``); blind's
 rigid-reference closure does not read them. Any other calibration gets exactly the fit above.
 
+A gauge not zeroed (``tactile collect --no-tare``) reads its rest level on every sample. Every
+press goes through :func:`~tactile.processing.loading.zero_force`, as every grasp's loading
+phase does: any press whose rest lies more than 0.2 N off zero (tared or not) is read above it,
+the level kept in the evidence (``force_offset_n``); one within 0.2 N of zero is read as it is.
+
 The same presses measure the contact-width bias: the opening at first squeeze (as
 :func:`~tactile.processing.grasp_geometry.contact_width` reads it, the same estimator the blind
 estimator uses on every object, so its own bias cancels) minus the known size.
@@ -231,6 +236,10 @@ class RigPress:
     #: closure and the gel's share (then between the touch and the hold) start; None: today's
     #: fit, counted from zero force
     contact_force_n: float | None = None
+    #: the force reading's offset taken off this press before the fit (a gauge not zeroed:
+    #: :func:`~tactile.processing.loading.zero_force`, as every grasp's loading phase takes it
+    #: off); 0.0: none
+    force_offset_n: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -311,6 +320,8 @@ def _press_evidence(press: RigPress) -> dict[str, Any]:
     row = asdict(press)
     if row["contact_force_n"] is None:  # today's fit: the record as before Fix A
         del row["contact_force_n"]
+    if row["force_offset_n"] == 0.0:  # a zeroed gauge: the record as before
+        del row["force_offset_n"]
     return row
 
 
@@ -395,6 +406,25 @@ def _despiked(force_n: np.ndarray) -> np.ndarray:
     return despike(f)[0] if f.size >= 3 else f
 
 
+def _force_offset_n(force_n: np.ndarray, width_mm: np.ndarray) -> float:
+    """The force reading's offset of one press (a gauge not zeroed, ``tactile collect
+    --no-tare``): its rest level when :func:`~tactile.processing.loading.zero_force` takes it
+    off (a rest off zero by more than 0.2 N), else 0.0."""
+    from tactile.processing.loading import zero_force
+
+    f = _despiked(force_n)
+    if f.size < 3:
+        return 0.0
+    zero = zero_force(f, np.asarray(width_mm, dtype=np.float64))[1]
+    return zero.level_n if zero.taken_off else 0.0
+
+
+def _with_offsets(rows: list[RigPress], offsets: Sequence[float]) -> list[RigPress]:
+    return [
+        replace(r, force_offset_n=float(o)) if o else r for r, o in zip(rows, offsets, strict=True)
+    ]
+
+
 def fit_rig(
     presses: Sequence[_Signals],
     calibration: SensorCalibration,
@@ -432,11 +462,18 @@ def fit_rig(
     # compliance: a first pass on the readings, then again with the compliance it gives. Fix A
     # (a measured gel) despikes the force first, as blind's loading phase does (a -70 N glitch
     # would pull the touch and the hold)
-    forces = [_despiked(g.force_n) if from_touch else g.force_n for g in presses]
+    # a gauge not zeroed (--no-tare) reads its rest level on every sample: the hold force and
+    # the touch are read above it, as the loading phase of every grasp reads them
+    offsets = [_force_offset_n(g.force_n, g.width_mm) for g in presses]
+    forces = [
+        (_despiked(g.force_n) if from_touch else np.asarray(g.force_n, dtype=np.float64)) - off
+        for g, off in zip(presses, offsets, strict=True)
+    ]
     corrected = [
         correct_signals(g.t_s, f, g.width_mm) for g, f in zip(presses, forces, strict=True)
     ]
     first = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2, from_touch)
+    first = _with_offsets(first, offsets)
     first_rig = max(float(np.median([r.rig_compliance_mm_per_n for r in first])), 0.0)
     if any(c.motion is not None and c.motion.slope_n_per_mm != 0.0 for c in corrected):
         corrected = [
@@ -444,6 +481,7 @@ def fit_rig(
             for g, f in zip(presses, forces, strict=True)
         ]
         rows = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2, from_touch)
+        rows = _with_offsets(rows, offsets)
     else:
         rows = first
     all_bias = np.array([r.contact_width_bias_mm for r in rows])

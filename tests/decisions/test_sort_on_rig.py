@@ -9,6 +9,7 @@ estimate fed from the recorder's frame hook, the stop, the grasp kept, the force
 from __future__ import annotations
 
 import dataclasses
+import io
 import math
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,30 @@ def test_a_rig_of_replay_devices_is_refused(tmp_path: Path) -> None:
     replay = "replay://" + str(tmp_path / "rec.h5")
     with pytest.raises(ConfigError, match=r"cannot use replay:// devices \(gripper replay://"):
         RigSpec.from_profile("sim", gripper=replay)
+
+
+def test_a_gauge_not_zeroed_trips_at_the_true_safe_force(tmp_path: Path) -> None:
+    """Issue 11 note: a gauge reading -3 N at rest, not tared: the host-side check opens the
+    fingers at the 10 N safe force of the true force (main: at 13 N), and says so at open."""
+    spec = _sim_spec("nt", gripper="min_force_n=20&min_speed_mm_s=10&open_mm=75&ignore_hold=1")
+    spec = dataclasses.replace(
+        spec,
+        force_url=spec.force_url + "&offset_n=-3",
+        tare=False,
+        recorder={**spec.recorder, "hold_s": 1.5},
+    )
+    profile = dataclasses.replace(_profile(10.0), max_regrasps=2)
+    est = ProduceEstimator()
+    out = io.StringIO()
+    with RigGrasper(spec, est, 10.0, rigs=SimRigs(), software_force_limit=True, out=out) as grasper:
+        run = sort_tray([_fruit()], grasper, est, profile, stop_when_confident=False)
+    attempt = run.results[0].attempts[0]
+    assert attempt.run.stop_reason == SAFETY_TRIP
+    grasp = attempt.run.grasp
+    force = grasp.streams["force"]
+    over = np.flatnonzero(force["force_n"] + 3.0 > 10.0)  # the true force
+    assert over[1] == over[0] + 1
+    assert grasp.meta.extra["safety_trip_t_s"] == force["t_s"][over[1]]
+    assert grasp.meta.extra["force_rest_n"] == pytest.approx(-3.0, abs=0.1)
+    assert attempt.peak_force_n > 10.0  # read above the rest: the trip is not hidden
+    assert "the gauge reads -3.00 N at rest; not tared (--no-tare)" in out.getvalue()

@@ -89,3 +89,15 @@ def test_a_socket_gauge_sending_no_numbers_is_not_told_to_check_a_baud_rate() ->
         gauge.read()
     assert err.value.hint is not None
     assert "baud" not in err.value.hint and "server" in err.value.hint
+
+
+def test_gauge_filter_range_shifts_with_the_rest_level() -> None:
+    """review51: a gauge not zeroed reading -8 N at rest (below min_n = -5 N) is not clipped
+    once the filter's range is shifted by its rest level (the recorder does, untared)."""
+    gauge = SerialForceGauge("/dev/ttyUSB9?min_n=-5&max_n=500")
+    assert gauge.filter(-8.0) == (-5.0, True)
+    gauge.shift_filter(-8.0)
+    assert (gauge.filter.min_n, gauge.filter.max_n) == (-13.0, 492.0)
+    assert gauge.filter(-8.0) == (-8.0, False)
+    gauge.set_conversion(scale=2.0, offset=1.0)  # a new conversion keeps the shift
+    assert gauge.filter.min_n == -13.0

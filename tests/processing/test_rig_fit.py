@@ -309,3 +309,18 @@ def test_calibrate_rig_cli_warns_on_stderr_and_takes_a_press_compliance_limit(
     assert json.loads(out)["warnings"][0] in err
     assert main([*argv, "--out", str(tmp_path / "b.json"), "--max-press-compliance", "0.5"]) != 0
     assert "the object deformed, or the fingers are this compliant" in capsys.readouterr().err
+
+
+def test_presses_of_a_gauge_not_zeroed_fit_as_the_zeroed_ones() -> None:
+    """Issue 11 note: presses recorded with --no-tare on a gauge reading -3 N at rest read the
+    hold 3 N low; the rest level is taken off as the loading phase takes it off."""
+    cal = _sim_calibration()
+    presses = _presses(10.0)
+    zeroed = fit_rig(presses, cal, size_mm=40.0)
+    shifted = [dataclasses.replace(g, force_n=g.force_n - 3.0) for g in presses]
+    fit = fit_rig(shifted, cal, size_mm=40.0)
+    assert fit.rig_compliance_mm_per_n == pytest.approx(zeroed.rig_compliance_mm_per_n, abs=0.001)
+    assert fit.contact_width_bias_mm == pytest.approx(zeroed.contact_width_bias_mm, abs=0.1)
+    assert [p.force_offset_n for p in fit.presses] == pytest.approx([-3.0, -3.0], abs=0.05)
+    assert all(p.force_offset_n == 0.0 for p in zeroed.presses)
+    assert "force_offset_n" not in zeroed.apply(cal, "x").provenance["rig_fit"]["presses"][0]

@@ -239,3 +239,18 @@ def test_collect_refuses_replay_devices_before_anything_moves(
     assert main([*argv, "--gripper", replay, "--tactile", replay, "--force", replay]) == 2
     assert "gripper replay://" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_collect_no_tare_warns_of_a_gauge_off_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = list(SIM)
+    args[5] += "&offset_n=-3"  # the --force URL: a gauge reading -3 N at rest
+    out = tmp_path / "nt.h5"
+    code = main(["collect", "ball", "-n", "1", "-o", str(out), *args, "--no-tare", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "the gauge reads -3.00 N at rest; not tared (--no-tare)" in captured.err
+    row = json.loads(captured.out)["grasps"][0]
+    assert row["peak_force_n"] == pytest.approx(10.0, abs=2.5)  # above rest, not 7 N
+    assert GraspReader(out).metadata("ball_001").extra["force_rest_n"] == pytest.approx(-3, abs=0.1)
