@@ -38,8 +38,8 @@ CSV_COLUMNS = (
 
 
 def item_row(r: ItemResult) -> dict[str, Any]:
-    a = r.attempts[-1]
-    m = a.measurement
+    a = r.attempts[-1] if r.attempts else None  # None: not grasped (it did not fit)
+    m = a.measurement if a is not None else None
     return {
         "item_id": r.item.item_id,
         "kind": r.item.kind,
@@ -55,8 +55,8 @@ def item_row(r: ItemResult) -> dict[str, Any]:
         "value": "" if m is None else f"{m.value:.5g}",
         "interval_lo": "" if m is None or not math.isfinite(m.lo) else f"{m.lo:.5g}",
         "interval_hi": "" if m is None or not math.isfinite(m.hi) else f"{m.hi:.5g}",
-        "stop_reason": a.run.stop_reason,
-        "stop_time_s": "" if a.stop_time_s is None else f"{a.stop_time_s:.3f}",
+        "stop_reason": "" if a is None else a.run.stop_reason,
+        "stop_time_s": "" if a is None or a.stop_time_s is None else f"{a.stop_time_s:.3f}",
         "max_peak_force_n": f"{r.max_peak_force_n:.3f}",
         "reason": r.reason,
     }
@@ -111,7 +111,7 @@ def summary_table(run: SortRun) -> str:
     ]
     lines.append("-" * len(lines[0]))
     for r in run.results:
-        m = r.attempts[-1].measurement
+        m = r.attempts[-1].measurement if r.attempts else None
         value = (
             f"{fmt_value(prof.quantity, m.value)} [{fmt_value(prof.quantity, m.lo)}, "
             f"{fmt_value(prof.quantity, m.hi)}]"

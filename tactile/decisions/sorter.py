@@ -34,7 +34,7 @@ from tactile.decisions.grasping import Grasper, GraspRun
 from tactile.decisions.profiles import ProduceProfile
 from tactile.decisions.stopping import FUTILE_STOP, ConfidenceStopper
 from tactile.decisions.tray import TrayItem
-from tactile.errors import TactileError
+from tactile.errors import ObjectDoesNotFitError, TactileError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.online import estimate_prefix
 
@@ -105,7 +105,8 @@ class ItemResult:
 
     @property
     def max_peak_force_n(self) -> float:
-        return max(a.peak_force_n for a in self.attempts)
+        """The largest force on the item, over all its grasps (0: never grasped)."""
+        return max((a.peak_force_n for a in self.attempts), default=0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,6 +146,29 @@ def _decide_grasp(
 
 
 def sort_item(
+    item: TrayItem,
+    grasper: Grasper,
+    estimator: AnalyticalEstimator,
+    profile: ProduceProfile,
+    *,
+    stop_when_confident: bool = False,
+) -> ItemResult:
+    """Grasp ``item`` (again while uncertain) and decide; an item that does not fit between
+    the open fingers (a simulated rig refuses to put it there) is rejected ungrasped, with no
+    attempt, and the tray goes on; any other error stops the run."""
+    try:
+        return _grasp_and_decide(
+            item, grasper, estimator, profile, stop_when_confident=stop_when_confident
+        )
+    except ObjectDoesNotFitError as exc:
+        more = ">" if exc.size_mm > exc.open_mm else "="
+        why = (
+            f"does not fit between the open fingers: {exc.size_mm:.4g} mm {more} {exc.open_mm:g} mm"
+        )
+        return ItemResult(item, (), REJECT, why)
+
+
+def _grasp_and_decide(
     item: TrayItem,
     grasper: Grasper,
     estimator: AnalyticalEstimator,
@@ -198,7 +222,8 @@ class SortRun:
         scored = [r for r in confident if r.correct is not None]
         right = sum(bool(r.correct) for r in scored)
         peaks = [a.peak_force_n for r in self.results for a in r.attempts]
-        first_peaks = [r.attempts[0].peak_force_n for r in self.results]
+        grasped = [r for r in self.results if r.attempts]  # not: an item that did not fit
+        first_peaks = [r.attempts[0].peak_force_n for r in grasped]
         per_class = {
             c: sum(r.sorted_as == c for r in self.results) for c in self.profile.class_names
         }
@@ -226,8 +251,8 @@ class SortRun:
             "first_grasp_peak_force_median_n": statistics.median(first_peaks)
             if first_peaks
             else None,
-            "item_peak_force_median_n": statistics.median(r.max_peak_force_n for r in self.results)
-            if self.results
+            "item_peak_force_median_n": statistics.median(r.max_peak_force_n for r in grasped)
+            if grasped
             else None,
             "sorted_item_peak_force_median_n": statistics.median(
                 r.max_peak_force_n for r in confident
@@ -239,6 +264,8 @@ class SortRun:
             "n_futile_stops": sum(
                 a.run.stop_reason == FUTILE_STOP for r in self.results for a in r.attempts
             ),
+            # rejected ungrasped: larger than the open fingers (counted in n_rejected too)
+            "n_not_grasped": len(self.results) - len(grasped),
         }
 
 

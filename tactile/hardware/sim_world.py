@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.errors import ConfigError
+from tactile.errors import ConfigError, ObjectDoesNotFitError
 from tactile.hardware.base import now_s
 from tactile.hardware.registry import DeviceUrl
 from tactile.hardware.url_config import config_from_url, url_fields
@@ -56,15 +56,18 @@ def physics_pad_mm(calibration: SensorCalibration) -> tuple[float, float]:
 
 
 def check_fits(obj: SimObject, open_width_mm: float) -> None:
-    """ConfigError unless ``obj`` fits between fingers open to ``open_width_mm``.
+    """ObjectDoesNotFitError (a ConfigError) unless ``obj`` fits between fingers open to
+    ``open_width_mm``.
 
     An object as large as the opening (or larger) is squeezed with the fingers fully open: the
     recorder would tare that force away before the grasp and the estimate would be false.
     """
     if obj.size_z_mm >= open_width_mm:
-        raise ConfigError(
+        raise ObjectDoesNotFitError(
             f"the simulated {obj.shape} ({obj.size_z_mm:g} mm along the squeeze) does not fit "
             f"between the open fingers ({open_width_mm:g} mm)",
+            size_mm=obj.size_z_mm,
+            open_mm=open_width_mm,
             hint=f"use an object smaller than {open_width_mm:g} mm along the squeeze "
             "(e.g. radius_mm=25, or size_mm=x,y,z with z the squeezed side), or a gripper "
             "that opens wider",
@@ -166,7 +169,8 @@ class SimWorld:
             return self._width_mm
 
     def set_open_width_mm(self, open_width_mm: float) -> None:
-        """A gripper says how far its fingers open; ConfigError if the object does not fit."""
+        """A gripper says how far its fingers open (ObjectDoesNotFitError: the object does not
+        fit)."""
         with self.lock:
             check_fits(self.obj, open_width_mm)
             self.open_width_mm = float(open_width_mm)
@@ -201,7 +205,8 @@ class SimWorld:
     def set_object(self, obj: SimObject) -> None:
         """Swap the object between the fingers (an operator's hands, in simulation).
 
-        ConfigError (and the object unchanged) if it does not fit between the open fingers.
+        ObjectDoesNotFitError (and the object unchanged) if it does not fit between the open
+        fingers: a sort rejects that item and goes on.
         """
         if self.open_width_mm is not None:
             check_fits(obj, self.open_width_mm)
