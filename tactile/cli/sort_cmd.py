@@ -118,8 +118,9 @@ def _run_sort(args: argparse.Namespace) -> int:
 
     def progress(r: Any) -> None:
         if not args.json:
-            how = f"{len(r.attempts)} grasp(s)" if r.attempts else r.reason  # did not fit
-            print(f"  {r.item.item_id}: {r.sorted_as} ({how})", file=sys.stderr)
+            print(
+                f"  {r.item.item_id}: {r.sorted_as} ({len(r.attempts)} grasp(s))", file=sys.stderr
+            )
 
     stop = threading.Event()  # on a rig, the first Ctrl-C stops at the next frame
     on_rig = _rig_requested(args)

@@ -38,7 +38,7 @@ CSV_COLUMNS = (
 
 
 def item_row(r: ItemResult) -> dict[str, Any]:
-    a = r.attempts[-1] if r.attempts else None  # None: not grasped (it did not fit)
+    a = r.attempts[-1] if r.attempts else None  # none: stopped before 2 frames were recorded
     m = a.measurement if a is not None else None
     return {
         "item_id": r.item.item_id,

@@ -105,7 +105,7 @@ class ItemResult:
 
     @property
     def max_peak_force_n(self) -> float:
-        """The largest force on the item, over all its grasps (0: never grasped)."""
+        # 0: no attempt kept (a grasp stopped before 2 frames were recorded)
         return max((a.peak_force_n for a in self.attempts), default=0.0)
 
     def to_dict(self) -> dict[str, Any]:
@@ -222,12 +222,12 @@ class SortRun:
         scored = [r for r in confident if r.correct is not None]
         right = sum(bool(r.correct) for r in scored)
         peaks = [a.peak_force_n for r in self.results for a in r.attempts]
-        grasped = [r for r in self.results if r.attempts]  # not: an item that did not fit
-        first_peaks = [r.attempts[0].peak_force_n for r in grasped]
+        first_peaks = [r.attempts[0].peak_force_n for r in self.results if r.attempts]
         per_class = {
             c: sum(r.sorted_as == c for r in self.results) for c in self.profile.class_names
         }
         per_class[REJECT] = sum(not r.confident for r in self.results)
+        grasped = [r for r in self.results if r.attempts]  # not: rejected ungrasped (too big)
         stops = [
             a.stop_time_s for r in self.results for a in r.attempts if a.stop_time_s is not None
         ]
