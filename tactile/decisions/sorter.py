@@ -227,7 +227,7 @@ class SortRun:
             c: sum(r.sorted_as == c for r in self.results) for c in self.profile.class_names
         }
         per_class[REJECT] = sum(not r.confident for r in self.results)
-        grasped = [r for r in self.results if r.attempts]  # not: rejected ungrasped (too big)
+        grasped = [r for r in self.results if r.attempts]  # with a grasp kept
         stops = [
             a.stop_time_s for r in self.results for a in r.attempts if a.stop_time_s is not None
         ]
@@ -264,7 +264,8 @@ class SortRun:
             "n_futile_stops": sum(
                 a.run.stop_reason == FUTILE_STOP for r in self.results for a in r.attempts
             ),
-            # rejected ungrasped: larger than the open fingers (counted in n_rejected too)
+            # items with no grasp kept: rejected ungrasped, larger than the open fingers
+            # (counted in n_rejected too)
             "n_not_grasped": len(self.results) - len(grasped),
         }
 
