@@ -188,6 +188,14 @@ def build_config(args: argparse.Namespace) -> Any:
             f"no device URL for {', '.join(missing)}",
             hint=f"pass --profile (one of {sorted(list_profiles())}) or --{missing[0]} URL",
         )
+    from tactile.hardware.replay import refuse_for_recording
+
+    refuse_for_recording(
+        {r: devices[r] for r in ("gripper", "tactile", "force")},
+        "tactile collect",
+        hint="to rehearse collect use --profile sim; a recording is estimated with tactile "
+        "estimate FILE.h5, a sort's grasps sorted again with tactile sort --tray replay://FILE.h5",
+    )
     if args.sim and not any(devices[r].startswith(_SIM_SCHEMES) for r in devices):
         raise ConfigError(
             "--sim sets the simulated object, but no device is simulated",

@@ -39,7 +39,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from tactile import __version__
-from tactile.decisions.grasping import FORCE_TARGET_SHARE, SAFETY_TRIP, GraspRun, blind_meta
+from tactile.decisions.grasping import (
+    ABORTED,
+    FORCE_TARGET_SHARE,
+    SAFETY_TRIP,
+    GraspRun,
+    GraspStoppedError,
+    blind_meta,
+)
 from tactile.decisions.live import LiveOnline
 from tactile.decisions.stopping import Stopper
 from tactile.decisions.tray import TrayItem
@@ -100,6 +107,14 @@ class RigSpec:
                 f"no device URL for {', '.join(missing)}",
                 hint=f"pass --hardware (one of {sorted(list_profiles())}) or --{missing[0]} URL",
             )
+        from tactile.hardware.replay import refuse_for_recording
+
+        refuse_for_recording(
+            devices,
+            "tactile sort on a rig",
+            hint="sort a recorded tray with --tray replay://FILE.h5 and no --hardware; to "
+            "rehearse on a rig use --hardware sim",
+        )
         cal = calibration or (prof.calibration if prof else None)
         if not cal:
             cal = _sim_calibration(devices["tactile"])
@@ -324,12 +339,18 @@ class RigGrasper:
         try:
             grasp = self._recorder.record(gid, meta)
         except GraspAbortedError as exc:
-            if not isinstance(exc.cause, SafetyLimitError) or exc.partial is None:
-                raise
             run = self.live.runs.get(gid)
-            kept = self._store(exc.partial, SAFETY_TRIP, None)
             trace = tuple(run.trace) if run is not None else ()
-            return GraspRun(kept, SAFETY_TRIP, None, trace, live=True, aborted=exc.message)
+            if isinstance(exc.cause, SafetyLimitError) and exc.partial is not None:
+                kept = self._store(exc.partial, SAFETY_TRIP, None)
+                return GraspRun(kept, SAFETY_TRIP, None, trace, live=True, aborted=exc.message)
+            # a fault or the user's stop: keep what was recorded; the sorter logs the item
+            # as aborted and the run stops
+            cut = None
+            if exc.partial is not None:
+                kept = self._store(exc.partial, ABORTED, None)
+                cut = GraspRun(kept, ABORTED, None, trace, live=True, aborted=exc.message)
+            raise GraspStoppedError(exc, cut) from exc
         run = self.live.runs.get(gid)
         if run is None or stopper is None:
             return GraspRun(self._store(grasp, "full_grasp", None), "full_grasp", None, live=True)

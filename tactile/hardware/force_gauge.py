@@ -258,7 +258,11 @@ class SerialForceGauge(ForceSensor):
                 return value, t
         raise ProtocolError(
             f"force gauge {self.port!r} sent 50 lines without a number",
-            hint="check the baud rate (?baud=) and that the board prints one reading per line",
+            hint=(
+                "check that the server at that address sends one reading (a number) per line"
+                if self.port.startswith(("socket://", "rfc2217://"))
+                else "check the baud rate (?baud=) and that the board prints one reading per line"
+            ),
         )
 
     def read(self) -> ForceSample:

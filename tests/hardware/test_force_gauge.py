@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tactile.errors import DeviceTimeoutError
+from tactile.errors import DeviceTimeoutError, ProtocolError
 from tactile.hardware import open_force_sensor
 from tactile.hardware.force_gauge import SerialForceGauge, SpikeFilter, parse_reading
 from tactile.hardware.gauge_emulator import GaugeEmulator, LineServer
@@ -73,3 +73,19 @@ def test_gauge_over_tcp_socket_and_silence() -> None:
         with pytest.raises(DeviceTimeoutError, match=r"no reading for 2\.0 s"):
             while time.monotonic() < deadline:  # drain what was buffered, however much
                 gauge.read()
+
+
+class _Garbage(GaugeEmulator):
+    def next_line(self) -> bytes | None:
+        return None if super().next_line() is None else b"ready ok\n"
+
+
+def test_a_socket_gauge_sending_no_numbers_is_not_told_to_check_a_baud_rate() -> None:
+    with (
+        LineServer(_Garbage(lambda: 1.0, rate_hz=2000)) as server,
+        open_force_sensor(server.url + "?timeout_s=5") as gauge,
+        pytest.raises(ProtocolError, match="without a number") as err,
+    ):
+        gauge.read()
+    assert err.value.hint is not None
+    assert "baud" not in err.value.hint and "server" in err.value.hint
