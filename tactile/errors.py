@@ -32,6 +32,21 @@ class ConfigError(TactileError, ValueError):
     """A parameter, URL or configuration file is invalid."""
 
 
+class ObjectDoesNotFitError(ConfigError):
+    """An object at least as large along the squeeze as the open fingers: it cannot be grasped.
+
+    ``size_mm``: the object along the squeeze; ``open_mm``: how far the fingers open. A sort
+    rejects such an item and goes on with the next one; any other ``ConfigError`` stops it.
+    """
+
+    def __init__(
+        self, message: str, *, size_mm: float, open_mm: float, hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.size_mm = float(size_mm)
+        self.open_mm = float(open_mm)
+
+
 class InvalidGraspError(TactileError, ValueError):
     """A grasp's arrays have the wrong shape, dtype, length, or non-finite values."""
 

@@ -38,7 +38,8 @@ CSV_COLUMNS = (
 
 
 def item_row(r: ItemResult) -> dict[str, Any]:
-    a = r.attempts[-1] if r.attempts else None  # none: stopped before 2 frames were recorded
+    # none: it did not fit between the fingers, or was stopped before 2 frames were recorded
+    a = r.attempts[-1] if r.attempts else None
     m = a.measurement if a is not None else None
     return {
         "item_id": r.item.item_id,
@@ -55,7 +56,7 @@ def item_row(r: ItemResult) -> dict[str, Any]:
         "value": "" if m is None else f"{m.value:.5g}",
         "interval_lo": "" if m is None or not math.isfinite(m.lo) else f"{m.lo:.5g}",
         "interval_hi": "" if m is None or not math.isfinite(m.hi) else f"{m.hi:.5g}",
-        "stop_reason": a.run.stop_reason if a is not None else "aborted",
+        "stop_reason": a.run.stop_reason if a is not None else ("aborted" if r.aborted else ""),
         "stop_time_s": "" if a is None or a.stop_time_s is None else f"{a.stop_time_s:.3f}",
         "max_peak_force_n": f"{r.max_peak_force_n:.3f}",
         "reason": r.reason,

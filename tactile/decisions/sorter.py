@@ -35,7 +35,7 @@ from tactile.decisions.grasping import ABORTED, Grasper, GraspRun, GraspStoppedE
 from tactile.decisions.profiles import ProduceProfile
 from tactile.decisions.stopping import FUTILE_STOP, ConfidenceStopper
 from tactile.decisions.tray import TrayItem
-from tactile.errors import TactileError
+from tactile.errors import ObjectDoesNotFitError, TactileError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.online import estimate_prefix
 
@@ -110,7 +110,7 @@ class ItemResult:
 
     @property
     def max_peak_force_n(self) -> float:
-        # 0: no attempt kept (a grasp stopped before 2 frames were recorded)
+        # 0: no attempt kept (it did not fit, or a grasp stopped before 2 frames were recorded)
         return max((a.peak_force_n for a in self.attempts), default=0.0)
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,6 +152,29 @@ def _decide_grasp(
 
 
 def sort_item(
+    item: TrayItem,
+    grasper: Grasper,
+    estimator: AnalyticalEstimator,
+    profile: ProduceProfile,
+    *,
+    stop_when_confident: bool = False,
+) -> ItemResult:
+    """Grasp ``item`` (again while uncertain) and decide; an item that does not fit between
+    the open fingers (a simulated rig refuses to put it there) is rejected ungrasped, with no
+    attempt, and the tray goes on; any other error stops the run."""
+    try:
+        return _grasp_and_decide(
+            item, grasper, estimator, profile, stop_when_confident=stop_when_confident
+        )
+    except ObjectDoesNotFitError as exc:
+        more = ">" if exc.size_mm > exc.open_mm else "="
+        why = (
+            f"does not fit between the open fingers: {exc.size_mm:.4g} mm {more} {exc.open_mm:g} mm"
+        )
+        return ItemResult(item, (), REJECT, why)
+
+
+def _grasp_and_decide(
     item: TrayItem,
     grasper: Grasper,
     estimator: AnalyticalEstimator,
@@ -231,6 +254,7 @@ class SortRun:
             c: sum(r.sorted_as == c for r in self.results) for c in self.profile.class_names
         }
         per_class[REJECT] = sum(not r.confident for r in self.results)
+        grasped = [r for r in self.results if r.attempts]  # with a grasp kept
         stops = [
             a.stop_time_s for r in self.results for a in r.attempts if a.stop_time_s is not None
         ]
@@ -257,8 +281,8 @@ class SortRun:
             "first_grasp_peak_force_median_n": statistics.median(first_peaks)
             if first_peaks
             else None,
-            "item_peak_force_median_n": statistics.median(r.max_peak_force_n for r in self.results)
-            if self.results
+            "item_peak_force_median_n": statistics.median(r.max_peak_force_n for r in grasped)
+            if grasped
             else None,
             "sorted_item_peak_force_median_n": statistics.median(
                 r.max_peak_force_n for r in confident
@@ -270,6 +294,8 @@ class SortRun:
             "n_futile_stops": sum(
                 a.run.stop_reason == FUTILE_STOP for r in self.results for a in r.attempts
             ),
+            # rejected ungrasped: larger than the open fingers (counted in n_rejected too)
+            "n_not_grasped": sum(not r.attempts and not r.aborted for r in self.results),
         }
 
 

@@ -197,6 +197,8 @@ class RobotiqGripper(Gripper):
     def _connect(self) -> None:
         try:
             self._serial = self._open_port()
+        except ConfigError:
+            raise  # a bad URL key or simulated object, not a port problem: its own hint
         except (serial.SerialException, OSError, ValueError) as exc:
             raise DeviceError(
                 f"cannot open Robotiq gripper port {self.port!r}: {exc}",

@@ -148,6 +148,7 @@ class RobotiqEmulator:
         self.world = world
         self.model = model
         self.calibration = calibration or EmulatorConfig(model=model.name).unit_calibration()
+        world.set_open_width_mm(self.calibration.open_mm)  # ConfigError: object does not fit
         self.slave = slave
         self.activation_s = activation_s
         self.faults = faults or FaultPlan()

@@ -76,6 +76,7 @@ class SimGripper(Gripper):
 
     def _connect(self) -> None:
         world = self.rigs.world(self.world_config)
+        world.set_open_width_mm(self.open_mm)  # ConfigError if the object does not fit
         self.world = world
         world.set_width_mm(self.open_mm)
         self.fingers = FingerMotion(self.open_mm, world.contact_force_n, world.set_width_mm)

@@ -16,10 +16,14 @@ by at most ``max_step_s`` of motion, not by the whole stall, so whether a host-s
 stops the fingers in time does not depend on how the host was scheduled. Tests use it; the
 world's clock lags wall time by the stalls it skipped (sample timestamps stay wall time).
 
-Mechanics and images come from the physics model in :mod:`tactile.sim` (a
-:class:`tactile.sim.scene.Scene` per frame size: contact curve of object and gel in series,
-gel height map, GelSight-style shading); this module only adds time, shared state and noise.
-The approach on each side is half the closure: ``delta = (size_z - width) / 2``.
+Mechanics and images come from the physics model in :mod:`tactile.sim`: one contact curve of
+object and gel in series for the calibration's whole gel pad (``pad_size_mm``; the force the
+load cell and the gripper read), and a :class:`tactile.sim.scene.Scene` per frame size for the
+images (gel height map, GelSight-style shading), each computed on that same pad, so a flat or
+line contact is equally stiff whatever the camera's frame size. This module only adds time,
+shared state and noise. The approach on each side is half the closure:
+``delta = (size_z - width) / 2``. An object must fit between the open fingers (its size along
+the squeeze below the opening): one that does not would be squeezed before any grasp starts.
 """
 
 from __future__ import annotations
@@ -31,13 +35,43 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tactile.errors import ConfigError
+from tactile.errors import ConfigError, ObjectDoesNotFitError
 from tactile.hardware.base import now_s
 from tactile.hardware.registry import DeviceUrl
 from tactile.hardware.url_config import config_from_url, url_fields
 from tactile.sensor import SensorCalibration, get_calibration
-from tactile.sim import Optics, SimObject
+from tactile.sim import ContactCurve, GelModel, Optics, SimObject, contact_curve
 from tactile.sim.scene import Scene
+
+#: Where the fingers start when no gripper has said how far it opens (a Robotiq 2F-85's stroke).
+DEFAULT_OPEN_WIDTH_MM = 85.0
+#: The gel pad (width, height, mm) when the calibration does not give ``pad_size_mm``.
+DEFAULT_PAD_MM = (35.0, 25.5)
+
+
+def physics_pad_mm(calibration: SensorCalibration) -> tuple[float, float]:
+    """The gel pad (width, height, mm) the simulated object presses: the calibration's."""
+    pad = calibration.pad_size_mm
+    return (float(pad[0]), float(pad[1])) if pad is not None else DEFAULT_PAD_MM
+
+
+def check_fits(obj: SimObject, open_width_mm: float) -> None:
+    """ObjectDoesNotFitError (a ConfigError) unless ``obj`` fits between fingers open to
+    ``open_width_mm``.
+
+    An object as large as the opening (or larger) is squeezed with the fingers fully open: the
+    recorder would tare that force away before the grasp and the estimate would be false.
+    """
+    if obj.size_z_mm >= open_width_mm:
+        raise ObjectDoesNotFitError(
+            f"the simulated {obj.shape} ({obj.size_z_mm:g} mm along the squeeze) does not fit "
+            f"between the open fingers ({open_width_mm:g} mm)",
+            size_mm=obj.size_z_mm,
+            open_mm=open_width_mm,
+            hint=f"use an object smaller than {open_width_mm:g} mm along the squeeze "
+            "(e.g. radius_mm=25, or size_mm=x,y,z with z the squeezed side), or a gripper "
+            "that opens wider",
+        )
 
 
 class SimWorld:
@@ -51,9 +85,13 @@ class SimWorld:
         seed: int = 0,
         force_noise_n: float = 0.02,
         image_noise: float = 0.75,
-        open_width_mm: float = 85.0,
+        open_width_mm: float | None = DEFAULT_OPEN_WIDTH_MM,
         max_step_s: float = 0.0,
     ) -> None:
+        """``open_width_mm``: how far the fingers open (the object must fit, :func:`check_fits`);
+        None: not known yet, checked when a gripper says (:meth:`set_open_width_mm`)."""
+        if open_width_mm is not None:
+            check_fits(obj, open_width_mm)
         self.obj = obj
         self.calibration = calibration
         self.force_noise_n = force_noise_n
@@ -66,8 +104,11 @@ class SimWorld:
         self._image_rng = np.random.default_rng(seed + 1)
         self._seed = seed
         self._scenes: dict[tuple[int, int], Scene] = {}
-        self._curve = self.scene((48, 64)).curve
-        self._width_mm = open_width_mm
+        self.pad_mm = physics_pad_mm(calibration)
+        self._curve = self._physics_curve(obj)
+        self.scene((48, 64))  # warm-up only (see scene())
+        self.open_width_mm = open_width_mm
+        self._width_mm = open_width_mm if open_width_mm is not None else DEFAULT_OPEN_WIDTH_MM
         self._advance: Callable[[float], None] | None = None
         self.actuator: object | None = None  # the emulator moving the fingers (for inspection)
         self.peak_force_n = 0.0
@@ -87,12 +128,18 @@ class SimWorld:
                     size_hw=size_hw,
                     center_offset_mm=(0.0, 0.0),
                     rng=np.random.default_rng(self._seed),
+                    pad_mm=self.pad_mm,
                 )
                 # a deep press once, now: it pulls in lazy imports (hundreds of ms) before a
                 # grasp, not in the middle of one
                 scene.fields(scene.curve.max_delta_mm / 2)
                 self._scenes[size_hw] = scene
             return self._scenes[size_hw]
+
+    def _physics_curve(self, obj: SimObject) -> ContactCurve:
+        """The contact force curve of ``obj`` on the whole gel pad (not a frame's extent)."""
+        gel = GelModel.from_calibration(self.calibration)
+        return contact_curve(obj, gel, pad_x_mm=self.pad_mm[0], pad_y_mm=self.pad_mm[1])
 
     # --- who moves the fingers -----------------------------------------------------------
     def attach(self, advance: Callable[[float], None] | None) -> None:
@@ -120,6 +167,13 @@ class SimWorld:
             if self._advance is not None:
                 self._advance(self.now())
             return self._width_mm
+
+    def set_open_width_mm(self, open_width_mm: float) -> None:
+        """A gripper says how far its fingers open (ObjectDoesNotFitError: the object does not
+        fit)."""
+        with self.lock:
+            check_fits(self.obj, open_width_mm)
+            self.open_width_mm = float(open_width_mm)
 
     def set_width_mm(self, width_mm: float) -> None:
         with self.lock:
@@ -149,12 +203,19 @@ class SimWorld:
         return float(self._curve.at(delta)["force_n"])
 
     def set_object(self, obj: SimObject) -> None:
-        """Swap the object between the fingers (an operator's hands, in simulation)."""
-        with self._render_lock:
-            self._scenes.clear()
+        """Swap the object between the fingers (an operator's hands, in simulation).
+
+        ObjectDoesNotFitError (and the object unchanged) if it does not fit between the open
+        fingers: a sort rejects that item and goes on.
+        """
+        if self.open_width_mm is not None:
+            check_fits(obj, self.open_width_mm)
+        curve = self._physics_curve(obj)
         with self.lock:
             self.obj = obj
-            self._curve = self.scene((48, 64)).curve
+            self._curve = curve
+        with self._render_lock:
+            self._scenes.clear()
 
     def force_n(self) -> float:
         """Measured force now: contact force plus sensor noise."""
@@ -248,6 +309,7 @@ class SimRigs:
                     force_noise_n=config.force_noise_n,
                     image_noise=config.image_noise,
                     max_step_s=config.max_step_s,
+                    open_width_mm=None,  # the gripper that opens on it says (and checks the fit)
                 )
             return self._worlds[config.rig]
 

@@ -184,7 +184,7 @@ def sorting_figure(run: SortRun) -> bytes:
     xs = np.arange(len(run.results))
     draw_class_limits(ax, prof, label_x=-1.9)
     for x, r in zip(xs, run.results, strict=True):
-        m = r.attempts[-1].measurement if r.attempts else None  # none: aborted at once
+        m = r.attempts[-1].measurement if r.attempts else None  # none: did not fit, aborted
         colour = class_colour(run, r.sorted_as)
         if m is not None:
             top = m.hi if math.isfinite(m.hi) else m.value + 1.0

@@ -46,6 +46,10 @@ def texture_share(obj: SimObject, gel: GelModel) -> float:
 class Scene:
     """Object + gel pad + optics for frames of ``size_hw``; renders float images by approach.
 
+    The contact curve is computed for a pad of the frame's extent (``size_hw`` times the
+    calibration's mm per px) unless ``pad_mm`` (width, height) names the gel pad the object
+    presses: a frame of another size then shows the same mechanics.
+
     The last few renders are cached by approach (rounded to 0.1 um), so hold phases and the
     unloaded pad cost one render each.
     """
@@ -59,13 +63,16 @@ class Scene:
         size_hw: tuple[int, int],
         center_offset_mm: tuple[float, float],
         rng: np.random.Generator,
+        pad_mm: tuple[float, float] | None = None,
     ) -> None:
         self.obj = obj
         self.calibration = calibration
         self.size_hw = size_hw
         self.grid = PadGrid.for_calibration(calibration, size_hw, center_offset_mm=center_offset_mm)
         self.gel = GelModel.from_calibration(calibration)
-        pad_x, pad_y = self.grid.pad_mm
+        # the pad the mechanics press (a flat or line contact's area is clipped to it): the frame's
+        # own extent by default, or the whole gel pad when the frame shows only part of it
+        pad_x, pad_y = pad_mm if pad_mm is not None else self.grid.pad_mm
         self.curve: ContactCurve = contact_curve(obj, self.gel, pad_x_mm=pad_x, pad_y_mm=pad_y)
         self.shader = Shader(optics, size_hw, (self.grid.mm_per_px_x, self.grid.mm_per_px_y))
         corr_px = TEXTURE_CORRELATION_MM / math.sqrt(self.grid.mm_per_px_x * self.grid.mm_per_px_y)
