@@ -180,7 +180,8 @@ class ForceZero:
             else ""
         )
         return (
-            f"force starts at {self.level_n:+.2f} N and the record does not show a rest before "
+            f"force's starting level (median of its first frames) is {self.level_n:+.2f} N and "
+            "the record does not show a rest before "
             f"contact (flat for {self.flat_frames} frames, the gripper closed "
             f"{self.closing_mm:.1f} mm{trend}): read as a grasp that starts in contact, not as "
             "an offset of the force reading"
