@@ -180,7 +180,8 @@ class ForceZero:
             else ""
         )
         return (
-            f"force starts at {self.level_n:+.2f} N and the record does not show a rest before "
+            f"force's starting level (median of its first frames) is {self.level_n:+.2f} N and "
+            "the record does not show a rest before "
             f"contact (flat for {self.flat_frames} frames, the gripper closed "
             f"{self.closing_mm:.1f} mm{trend}): read as a grasp that starts in contact, not as "
             "an offset of the force reading"
@@ -227,9 +228,14 @@ def force_zero(force_n: np.ndarray, width_mm: np.ndarray, noise_n: float) -> For
     away = np.flatnonzero(np.abs(smooth[:rise] - level) > tolerance)
     start = int(away[-1]) + 1 if away.size else 0
     flat = rise - start
-    closing = float(w[start] - w[start:rise].min()) if flat > 0 else 0.0
-    moved = np.flatnonzero(np.abs(w[start:rise] - w[start]) > _STILL_MM)
-    still = int(moved[0]) if moved.size else flat
+    # no flat stretch (flat 0): a clip that starts in contact above its later level - started
+    # on the rise, its level the hold's, it never rises above it and ends away from it after
+    # the release, so start is the record's end (w[start] would index past it): no rest
+    closing, still = 0.0, 0
+    if flat > 0:
+        closing = float(w[start] - w[start:rise].min())
+        moved = np.flatnonzero(np.abs(w[start:rise] - w[start]) > _STILL_MM)
+        still = int(moved[0]) if moved.size else flat
     is_rest = flat >= FORCE_REST_MIN_FRAMES and closing >= FORCE_REST_MIN_CLOSING_MM
     trend = 0.0
     if is_rest and still < FORCE_REST_MIN_FRAMES:

@@ -198,3 +198,21 @@ def test_a_soft_clip_rising_slowly_within_the_band_is_no_rest() -> None:
     f_full = np.r_[np.full(90, 0.0), f - 1.0] + 1.0
     f_full = f_full + np.random.default_rng(1).normal(0.0, 0.02, f_full.size)
     assert find_loading_phase(f_full, w_full).force_offset_n == pytest.approx(1.0, abs=0.03)
+
+
+def test_a_clip_starting_high_on_the_rise_and_ending_open_is_no_rest() -> None:
+    # review54: a soft ball's record clipped to start at 20 % of the peak - 4.4 N rising to the
+    # 20 N hold in 3 frames, then released to 0 N and opened: the level (the first 8 frames'
+    # median) is the hold's, the force never rises above it and the record ends away from it,
+    # so the flat stretch before the rise is empty (was an IndexError)
+    rng = np.random.default_rng(4)
+    f = np.r_[4.4, 6.4, 12.4, np.full(60, 20.0), np.linspace(18.0, 0.0, 10), np.zeros(20)]
+    w = np.r_[np.full(4, 4.3), np.full(69, 2.7), np.linspace(3.0, 20.0, 20)]
+    f = f + rng.normal(0.0, 0.03, f.size)
+    phase = find_loading_phase(f, w)
+    from tactile.processing.grasp_geometry import contact_width
+
+    np.testing.assert_allclose(phase.force_n, despike(f)[0])  # kept as recorded
+    assert phase.force_offset_n == 0.0
+    assert contact_width(phase.force_n, w).starts_in_contact
+    assert any("starts in contact" in note for note in phase.notes)
