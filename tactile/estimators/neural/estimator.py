@@ -94,6 +94,20 @@ def models_dir() -> Path:
     return artifact_dir("models", "TACTILE_MODELS_DIR")
 
 
+#: the models shipped with tactile (folders of ``models/`` beside the package, versioned with it):
+#: ``tactile train`` never writes into them (train elsewhere; see docs/search.md)
+SHIPPED_MODELS: tuple[str, ...] = ("default",)
+
+
+def shipped_model_at(folder: str | Path) -> str | None:
+    """The name of the shipped model whose folder ``folder`` is (None: not a shipped one)."""
+    target = Path(folder).resolve()
+    for name in SHIPPED_MODELS:
+        if (artifact_dir("models") / name).resolve() == target:
+            return name
+    return None
+
+
 def model_path(name_or_path: str | Path) -> Path:
     """The checkpoint file of a model name, folder or file."""
     path = Path(name_or_path)

@@ -107,7 +107,7 @@ def test_finetune_starts_from_a_checkpoint(sim_file: Path, tmp_path: Path) -> No
     assert info["analytical_sigma_scale"] == 2.5
     # review41: a fine-tune is not cross-validated from scratch, and resumes only as one
     ft = ["train", str(sim_file), "--out", str(tuned), *common]
-    assert main([*ft, "--finetune", str(base), "--folds", "2"]) != 0
+    assert main([*ft, "--finetune", str(base), "--folds", "2", "--overwrite"]) != 0
     assert main([*ft, "--model", "mt-tiny", "--resume"]) != 0
     assert main([*ft, "--finetune", str(base), "--resume"]) == 0
     assert load_checkpoint(tuned / "model.pt").info["ood"] == info["ood"]

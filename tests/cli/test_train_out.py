@@ -1,0 +1,113 @@
+"""`tactile train --out`: a shipped model's folder is refused, an existing model is replaced
+only when told (--overwrite, which leaves one model in the folder), --resume needs a training
+state, and an interrupted run says what it left (newuser42)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import tactile.estimators.neural.training as training
+from tactile.cli.main import main
+from tactile.estimators.neural.checkpoint import load_checkpoint
+from tactile.estimators.neural.estimator import SHIPPED_MODELS, shipped_model_at
+from tactile.io import GraspWriter
+from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+
+pytestmark = pytest.mark.timeout(600)
+
+_SHIPPED = Path(__file__).resolve().parents[2] / "models"
+
+
+def _bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_the_shipped_model_folder_is_refused_even_with_overwrite(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert SHIPPED_MODELS == ("default",) and shipped_model_at(_SHIPPED / "default") == "default"
+    before = _bytes(_SHIPPED / "default")
+    for extra in ([], ["--overwrite"], ["--resume"]):
+        argv = ["train", "missing.h5", "--out", str(_SHIPPED / "default"), *extra]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "is the shipped model 'default'" in err and "train into another folder" in err
+    assert _bytes(_SHIPPED / "default") == before
+
+
+def test_a_folder_holding_a_model_is_refused_without_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "model.pt").write_bytes(b"old model")
+    assert main(["train", "missing.h5", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "already holds a model" in err and "--overwrite" in err
+    assert (out / "model.pt").read_bytes() == b"old model"
+
+
+def test_resume_without_a_training_state_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["train", "missing.h5", "--out", str(tmp_path / "new"), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "no interrupted run to continue" in err and "drop --resume" in err
+    assert not (tmp_path / "new").exists()
+
+
+def _interrupt(*args: Any, **kwargs: Any) -> Any:
+    out = Path(kwargs["out_dir"])
+    out.mkdir(parents=True, exist_ok=True)
+    if kwargs.get("ensemble") == 2:  # stands for "after the first epoch"
+        (out / "last.pt").write_bytes(b"state")
+    raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_says_how_to_resume_or_leaves_no_empty_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(training, "train_network", _interrupt)
+    early = tmp_path / "early"
+    assert main(["train", "missing.h5", "--out", str(early), "--no-progress"]) == 130
+    err = capsys.readouterr().err
+    assert "before the first epoch" in err and not early.exists()
+    late = tmp_path / "late"
+    argv = ["train", "missing.h5", "--out", str(late), "--ensemble", "2", "--no-progress"]
+    assert main(argv) == 130
+    err = capsys.readouterr().err
+    assert f"{late / 'last.pt'}" in err and "with --resume to finish it" in err
+
+
+@pytest.fixture(scope="module")
+def sim_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("train_out") / "sim.h5"
+    with GraspWriter(path, overwrite=True) as writer:
+        for i, modulus_pa in enumerate((2e4, 1e6, 1e9)):
+            obj = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=modulus_pa, name=f"b{i}")
+            for k in range(2):
+                writer.append(simulate_grasp(obj, config=SimGraspConfig(), seed=10 * i + k))
+    return path
+
+
+def test_overwrite_leaves_one_model_in_the_folder(
+    sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "m"
+    argv = ["train", str(sim_file), "--out", str(out), "--model", "mt-tiny", "--epochs", "1",
+            "--threads", "1", "--cache-dir", str(tmp_path / "c"), "--val-fraction", "0.34",
+            "--no-progress", "--json"]  # fmt: skip
+    assert main([*argv, "--ensemble", "2"]) == 0
+    (out / "MODEL_CARD.md").write_text("describes the ensemble\n")
+    assert main(argv) == 2  # told nothing: the ensemble stays
+    assert load_checkpoint(out / "model.pt").n_members == 2
+    capsys.readouterr()
+    assert main([*argv, "--overwrite"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_grasps"] == 6
+    names = {p.name for p in out.iterdir()}
+    assert "member_1.pt" not in names and "MODEL_CARD.md" not in names
+    assert load_checkpoint(out / "model.pt").n_members == 1
