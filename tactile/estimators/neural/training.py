@@ -287,6 +287,8 @@ def train_network(
         envelope = envelope.union(CalibrationEnvelope.of_info(init.info))
     ckpt_info: dict[str, Any] = {
         "ood": ood.to_dict(),
+        # the moduli trained on (log10 Pa): an answer far outside them is refused (newuser42)
+        "label_range_log10": _label_range(dataset.subset(tr).log10_modulus, init),
         INFO_KEY: envelope.to_dict(),
         "sim_to_real_log10_sd": init.info.get("sim_to_real_log10_sd") if init else None,
         "cv_accuracy_limit_pa": limit,
@@ -390,6 +392,19 @@ def _train_member(
             info=loaded.info,
         )
     return result
+
+
+def _label_range(log10_modulus: Any, init: LoadedModel | None) -> list[float] | None:
+    """[min, max] of the training labels (log10 Pa), widened by a fine-tune's base's range
+    (None for a fine-tune of a base that records none: its range is unknown, and a few real
+    grasps' labels alone would refuse answers the base learned)."""
+    values = [float(v) for v in log10_modulus if math.isfinite(float(v))]
+    if init is not None:
+        base = init.info.get("label_range_log10")
+        if not (isinstance(base, list) and len(base) == 2):
+            return None
+        values += [float(base[0]), float(base[1])]
+    return [min(values), max(values)] if values else None
 
 
 def _rewrite_info(loaded: LoadedModel) -> None:
