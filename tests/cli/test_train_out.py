@@ -111,3 +111,15 @@ def test_overwrite_leaves_one_model_in_the_folder(
     names = {p.name for p in out.iterdir()}
     assert "member_1.pt" not in names and "MODEL_CARD.md" not in names
     assert load_checkpoint(out / "model.pt").n_members == 1
+
+
+@pytest.mark.parametrize(
+    ("flag", "example"), [("--epochs", "200"), ("--batch-size", "64"), ("--patience", "30")]
+)
+def test_a_bad_integer_setting_gets_an_example_for_that_setting(
+    flag: str, example: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["train", "missing.h5", "--out", str(tmp_path / "o"), flag, "0"]) == 2
+    err = capsys.readouterr().err
+    assert f"({flag}) must be an integer >= 1" in err and f"e.g. {flag} {example}" in err
+    assert "e.g. 50" not in err and not (tmp_path / "o").exists()

@@ -31,6 +31,14 @@ from tactile.estimators.neural.model import MultiTowerNet
 from tactile.estimators.neural.predict import predict_log10
 from tactile.estimators.neural.tensors import AugmentConfig, augment, normalize, to_tensors
 
+#: a sensible value per integer setting, named when one is refused (newuser42: "e.g. 50" for
+#: every one, a batch size and a patience included)
+_INTEGER_EXAMPLES = {
+    "epochs": "200 (the default; fewer for a quick try, e.g. 20)",
+    "batch_size": "64 (the default; 16 or 32 for a few grasps)",
+    "patience": "30 (the default: epochs without validation improvement before stopping)",
+}
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -51,11 +59,13 @@ class TrainConfig:
             object.__setattr__(self, "augment", AugmentConfig(**self.augment))
         elif isinstance(self.augment, bool):  # a recipe's or a searched on/off
             object.__setattr__(self, "augment", AugmentConfig(enabled=self.augment))
-        for name in ("epochs", "batch_size", "patience"):
+        for name, example in _INTEGER_EXAMPLES.items():
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                flag = "--" + name.replace("_", "-")
                 raise ConfigError(
-                    f"TrainConfig.{name}={v!r} must be an integer >= 1", hint="e.g. 50"
+                    f"TrainConfig.{name}={v!r} ({flag}) must be an integer >= 1",
+                    hint=f"e.g. {flag} {example}",
                 )
         if not (self.lr > 0 and self.weight_decay >= 0 and self.mse_weight >= 0):
             raise ConfigError(
