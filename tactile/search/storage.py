@@ -48,6 +48,8 @@ def storage_from_url(url: str | Path | None) -> Any:
     if text in ("memory", ":memory:", ""):
         return None
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    if scheme:  # SQLAlchemy knows its dialects in lower case only (SQLITE:///x.db, review55)
+        text = scheme + "://" + text.split("://", 1)[1]
     if scheme == "journal" or (not scheme and text.endswith((".log", ".journal"))):
         path = Path(text.split("://", 1)[1] if scheme else text)
         if scheme and not text.startswith("journal:///"):
@@ -61,7 +63,7 @@ def storage_from_url(url: str | Path | None) -> Any:
     _check_rdb_url(text, scheme, base)
     if base in ("sqlite", "postgresql", "mysql"):
         try:
-            return _rdb_storage(text, base)
+            return _rdb_storage(_with_driver(text, scheme), base)
         except ImportError as exc:  # Optuna's "Failed to import DB access module" included
             raise _driver_missing(text, scheme, base, exc) from exc
         except Exception as exc:  # sqlalchemy's OperationalError and friends
@@ -93,28 +95,54 @@ def _check_rdb_url(text: str, scheme: str, base: str) -> None:
             hint=f"write {describe(fixed)}"
             + (" (your password for ***)" if "***" in describe(fixed) else ""),
         )
-    if text.lower().startswith("sqlite:") and not text.lower().startswith("sqlite:///"):
-        rest = text[len("sqlite:") :].lstrip("/")
+    if base == "sqlite" or (not scheme and text.lower().startswith("sqlite:")):
+        _check_sqlite_url(text)
+
+
+def _check_sqlite_url(text: str) -> None:
+    """A SQLite URL is ``sqlite[+driver]://`` and then nothing (in memory), or ``/`` and the
+    file's path (``/:memory:``: in memory; ``//abs/x.db``: absolute), maybe with ``?options``."""
+    rest = text.split("://", 1)[1] if "://" in text else ""
+    if "://" not in text or (rest and not rest.startswith("/")):
+        name = (rest or text.split(":", 1)[-1]).lstrip("/")
         raise ConfigError(
             f"SQLite URL {text!r} is malformed: a SQLite URL is sqlite:/// and the file's path",
-            hint=f"write sqlite:///{rest} (relative to the current folder) or "
-            f"sqlite:////{rest} (absolute)",
+            hint=f"write sqlite:///{name} (relative to the current folder) or "
+            f"sqlite:////{name} (absolute)",
         )
-    if base == "sqlite":
-        path = Path(text[len("sqlite:///") :])
-        if str(path) not in ("", ":memory:") and not path.parent.is_dir():
-            raise ConfigError(
-                f"the folder {path.parent} of the SQLite file in {text} does not exist "
-                "(SQLite is a file: there is no server)",
-                hint=f"create it (mkdir -p {path.parent}) or correct the path; sqlite:///rel/x.db "
-                "is relative to the current folder, sqlite:////abs/x.db absolute",
-            )
+    path = Path(rest[1:].split("?", 1)[0]) if rest else None
+    if path is not None and str(path) not in (".", ":memory:") and not path.parent.is_dir():
+        raise ConfigError(
+            f"the folder {path.parent} of the SQLite file in {text} does not exist "
+            "(SQLite is a file: there is no server)",
+            hint=f"create it (mkdir -p {path.parent}) or correct the path; sqlite:///rel/x.db "
+            "is relative to the current folder, sqlite:////abs/x.db absolute",
+        )
+
+
+def _with_driver(text: str, scheme: str) -> str:
+    """A bare ``postgresql://`` with the driver that is installed: SQLAlchemy 2.1 takes it for
+    psycopg (v3), ``tactile[postgres]`` installs psycopg2 (review55), so it becomes
+    ``postgresql+psycopg2://`` when psycopg2 is importable and psycopg is not."""
+    if scheme != "postgresql":
+        return text
+    from importlib.util import find_spec
+
+    if find_spec("psycopg2") is not None and find_spec("psycopg") is None:
+        return "postgresql+psycopg2://" + text.split("://", 1)[1]
+    return text
 
 
 def _driver_missing(text: str, scheme: str, base: str, exc: ImportError) -> ConfigError:
     """The database driver the URL needs is not installed: name it and how to get it."""
-    if base == "postgresql":
-        hint = 'pip install "tactile[postgres]" (psycopg2)'
+    if base == "postgresql" and exc.name in ("psycopg", "psycopg2", None):
+        # a bare postgresql:// uses psycopg2 once installed; postgresql+psycopg:// needs v3
+        hint = (
+            "pip install psycopg (the driver your URL names), or write postgresql:// and "
+            'pip install "tactile[postgres]"'
+            if exc.name == "psycopg" and scheme != "postgresql"
+            else 'pip install "tactile[postgres]" (psycopg2; tactile uses it for postgresql://)'
+        )
     elif base == "mysql" and scheme == "mysql":  # SQLAlchemy's default MySQL driver: MySQLdb
         fixed = "mysql+pymysql" + text[len("mysql") :]
         hint = f"pip install pymysql and write {describe(fixed)} (or pip install mysqlclient)"

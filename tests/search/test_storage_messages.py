@@ -52,3 +52,53 @@ def test_mysql_without_its_driver_names_the_driver_and_the_url_that_works() -> N
     assert "driver" in err.message and "not installed" in err.message
     assert err.hint is not None and "mysql+pymysql://me@dbhost/studies" in err.hint
     assert "Failed to import" not in str(err) and "server runs" not in str(err)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite+pysqlite:///y.db",
+        "sqlite://",
+        "sqlite:///:memory:",
+        "SQLITE:///z.db",
+        "sqlite:///w.db?timeout=10",
+        "sqlite:////{d}/abs.db",
+    ],
+)
+def test_valid_sqlite_urls_are_accepted(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review55: a driver in the scheme, the in-memory forms and an upper-case scheme were
+    refused (the path was sliced at len('sqlite:///'), 'sqlite://' called malformed)."""
+    pytest.importorskip("sqlalchemy")
+    monkeypatch.chdir(tmp_path)
+    assert storage_from_url(url.format(d=str(tmp_path).lstrip("/"))) is not None
+
+
+def test_a_bare_postgresql_url_uses_the_installed_psycopg2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """review55: SQLAlchemy 2.1 reads postgresql:// as psycopg (v3); tactile[postgres] installs
+    psycopg2, so the documented postgresql://user@host/db failed with a missing driver."""
+    import importlib.util
+
+    import tactile.search.storage as storage
+
+    seen: list[str] = []
+    monkeypatch.setattr(storage, "_rdb_storage", lambda url, base: seen.append(url) or url)
+    real = importlib.util.find_spec
+    installed = {"psycopg2": True, "psycopg": False}
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: (
+            (object() if installed[name] else None) if name in installed else real(name, *a)
+        ),
+    )
+    storage_from_url("postgresql://me@dbhost/studies")
+    storage_from_url("postgresql+psycopg://me@dbhost/studies")  # a driver named: kept
+    installed["psycopg"] = True  # both: SQLAlchemy's own choice
+    storage_from_url("postgresql://me@dbhost/studies")
+    assert seen == [
+        "postgresql+psycopg2://me@dbhost/studies",
+        "postgresql+psycopg://me@dbhost/studies",
+        "postgresql://me@dbhost/studies",
+    ]
