@@ -126,6 +126,10 @@ def _check_out(out: Path, *, overwrite: bool, resume: bool) -> None:
                 "continue",
                 hint="drop --resume to start a new training run (or check the --out folder)",
             )
+        from tactile.estimators.neural.checkpoint import load_checkpoint
+        from tactile.estimators.neural.train import check_resumable
+
+        check_resumable(out / "last.pt", load_checkpoint(out / "last.pt"))  # finished: refused
         return
     if (out / "model.pt").exists() and not overwrite:
         raise ConfigError(
@@ -156,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     _check_out(out, overwrite=args.overwrite, resume=args.resume)
     created = not out.exists()
+    state_before = _stamp(out / "last.pt")
     recipe = recipe_for(args.config, args.model)
     keys = ("epochs", "batch_size", "lr", "weight_decay", "patience", "seed")
     cfg = train_config(
@@ -174,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore", TrainingWarning)
             result = _train(args, train_network, recipe, cfg, analytical, progress, extra)
     except KeyboardInterrupt as exc:
-        exc.add_note(_interrupted_note(out, created))
+        exc.add_note(_interrupted_note(out, created, _stamp(out / "last.pt") != state_before))
         raise
     if args.overwrite:
         members = result.model.info.get("ensemble") or {}
@@ -191,9 +196,20 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _interrupted_note(out: Path, created: bool) -> str:
-    """What an interrupted run left and how to go on (printed under "interrupted")."""
-    if (out / "last.pt").is_file():
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(mtime_ns, size) of ``path``, None when absent: tells whether a run wrote it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _interrupted_note(out: Path, created: bool, wrote_state: bool = True) -> str:
+    """What an interrupted run left and how to go on (printed under "interrupted"); the
+    ``last.pt`` is named only when this run wrote it (``wrote_state``): an older one is
+    another run's (review55)."""
+    if wrote_state and (out / "last.pt").is_file():
         return (
             f"the training state is in {out / 'last.pt'} (not a model: it has no "
             "out-of-distribution statistics); run the same command with --resume to finish it"

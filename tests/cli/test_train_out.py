@@ -12,8 +12,13 @@ import pytest
 
 import tactile.estimators.neural.training as training
 from tactile.cli.main import main
-from tactile.estimators.neural.checkpoint import load_checkpoint
-from tactile.estimators.neural.estimator import SHIPPED_MODELS, shipped_model_at
+from tactile.errors import ModelFileError
+from tactile.estimators.neural.checkpoint import load_checkpoint, save_checkpoint
+from tactile.estimators.neural.estimator import (
+    SHIPPED_MODELS,
+    refuse_partial_model,
+    shipped_model_at,
+)
 from tactile.io import GraspWriter
 from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
 
@@ -123,3 +128,67 @@ def test_a_bad_integer_setting_gets_an_example_for_that_setting(
     err = capsys.readouterr().err
     assert f"({flag}) must be an integer >= 1" in err and f"e.g. {flag} {example}" in err
     assert "e.g. 50" not in err and not (tmp_path / "o").exists()
+
+
+def _unfinish(state: Path) -> None:
+    """Make a finished run's last.pt look interrupted (as if stopped after its last epoch)."""
+    loaded = load_checkpoint(state)
+    assert loaded.train_state is not None
+    save_checkpoint(
+        state,
+        loaded.model,
+        loaded.normalization,
+        info=loaded.info,
+        train_state={**loaded.train_state, "finished": False},
+    )
+
+
+def test_a_finished_run_is_not_resumed_and_a_resume_needs_the_same_run(
+    sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review55: a finished run left a last.pt that --resume continued (replacing model.pt's
+    range and OOD statistics with another data set's); --model/--finetune named it a run that
+    did not finish; a resume on other data or settings was not noticed."""
+    out = tmp_path / "m"
+    argv = ["train", str(sim_file), "--out", str(out), "--model", "mt-tiny", "--epochs", "1",
+            "--threads", "1", "--cache-dir", str(tmp_path / "c"), "--val-fraction", "0.34",
+            "--no-progress", "--json"]  # fmt: skip
+    assert main(argv) == 0
+    state = load_checkpoint(out / "last.pt")
+    assert state.train_state is not None and state.train_state["finished"] is True
+    before = (out / "model.pt").read_bytes()
+    capsys.readouterr()
+    assert main([*argv, "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "run that finished" in err and "use --overwrite" in err
+    assert (out / "model.pt").read_bytes() == before
+    with pytest.raises(ModelFileError) as refused:
+        refuse_partial_model(state)
+    assert "a finished `tactile train` run" in refused.value.message
+    assert "did not finish" not in refused.value.message
+    finetune = ["train", str(sim_file), "--out", str(tmp_path / "ft"), "--finetune",
+                str(out / "last.pt"), "--epochs", "1", "--threads", "1", "--no-progress",
+                "--cache-dir", str(tmp_path / "c")]  # fmt: skip
+    assert main(finetune) == 2
+    err = capsys.readouterr().err
+    assert "training state" in err and f"--finetune {out}" in err
+    _unfinish(out / "last.pt")
+    assert main([*argv, "--resume", "--lr", "0.1"]) == 2  # another recipe
+    err = capsys.readouterr().err
+    assert "other data or with another recipe" in err
+    assert (out / "model.pt").read_bytes() == before
+    assert main([*argv, "--resume"]) == 0  # the same run: continued
+
+
+def test_an_interrupted_overwrite_does_not_name_the_old_runs_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(training, "train_network", _interrupt)
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "model.pt").write_bytes(b"old model")
+    (out / "last.pt").write_bytes(b"the old finished run's state")
+    argv = ["train", "missing.h5", "--out", str(out), "--overwrite", "--no-progress"]
+    assert main(argv) == 130
+    err = capsys.readouterr().err
+    assert "last.pt" not in err and "before the first epoch" in err

@@ -235,26 +235,34 @@ def label_range_reason(info: dict[str, object], log10_mean: float) -> str | None
     )
 
 
-def _refuse_partial_model(loaded: LoadedModel) -> None:
+def refuse_partial_model(loaded: LoadedModel, flag: str = "--model") -> None:
     """Refuse a model file that is a part of a model: an interrupted run's training state
     (``last.pt``) or an ensemble member. Neither carries the out-of-distribution statistics
     (nor the limits) of the model it belongs to, so no grasp could be flagged as unlike the
-    training grasps (newuser42: a last.pt answered 8.9 Pa unflagged for a 50 kPa ball)."""
+    training grasps (newuser42: a last.pt answered 8.9 Pa unflagged for a 50 kPa ball).
+    ``flag``: the option that named it (``--finetune`` refuses the same files, review55)."""
     path = loaded.path
     folder = path.parent if path is not None else Path("OUT")
+    if loaded.train_state is not None and loaded.train_state.get("finished"):
+        raise ModelFileError(
+            f"{path} is the training state of a finished `tactile train` run, not a model: "
+            "it has no out-of-distribution statistics, so its answers could not be checked "
+            "against the grasps it learned from",
+            hint=f"use {flag} {folder} (its model.pt is the run's model)",
+        )
     if loaded.train_state is not None:
         raise ModelFileError(
             f"{path} is a training state (the last.pt of a `tactile train` run that did not "
             "finish), not a model: it has no out-of-distribution statistics, so its answers "
             "could not be checked against the grasps it learned from",
             hint=f"finish the run: the same `tactile train DATA --out {folder} ...` with "
-            f"--resume, then use --model {folder}",
+            f"--resume, then use {flag} {folder}",
         )
     if "ensemble_member" in loaded.info:
         raise ModelFileError(
             f"{path} is an ensemble member, not a model: the out-of-distribution statistics "
             "and limits are in the folder's model.pt",
-            hint=f"use --model {folder} (model.pt combines its members)",
+            hint=f"use {flag} {folder} (model.pt combines its members)",
         )
 
 
@@ -278,7 +286,7 @@ class NeuralEstimator:
         self.analytical = analytical if needs_analytical else self.analytical_name
         self.ood = OodReference.from_dict(self.loaded.info.get("ood"))
         if self.ood is None:
-            _refuse_partial_model(self.loaded)
+            refuse_partial_model(self.loaded)
         #: the gels of the training rigs (stored at training, else derived; :mod:`.envelope`)
         self.envelope = CalibrationEnvelope.of_info(
             self.loaded.info, where=f"model {self.loaded.path or '(in memory)'}"

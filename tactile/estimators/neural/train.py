@@ -11,6 +11,7 @@ an interrupted run exactly where it stopped.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -172,11 +173,14 @@ class _Run:
             "best_state": self.best_state,
         }
 
-    def restore(self, path: Path, finetuned_from: str | None = None) -> None:
+    def restore(
+        self, path: Path, finetuned_from: str | None = None, fingerprint: str | None = None
+    ) -> None:
         loaded = load_checkpoint(path)
         st = loaded.train_state
         if st is None:
             raise ConfigError(f"{path} holds no training state", hint="start without --resume")
+        check_resumable(path, loaded, fingerprint)
         # a run that started from a checkpoint records it (review41): resuming it without
         # --finetune (or from another one) would write the fine-tuned weights with a plain
         # run's OOD reference, schedule and no carried terms
@@ -201,6 +205,71 @@ class _Run:
         self.epoch, self.history = int(st["epoch"]), json.loads(st["history_json"])
         self.best_score, self.best_epoch = float(st["best_score"]), int(st["best_epoch"])
         self.best_state = dict(st["best_state"])
+
+
+def check_resumable(path: Path, loaded: LoadedModel, fingerprint: str | None = None) -> None:
+    """Refuse to resume a finished run's state (review55: its model.pt would be replaced) or,
+    given ``fingerprint``, the state of a run on other data or with another recipe. A state
+    written before fingerprints (none stored) is not compared."""
+    st = loaded.train_state or {}
+    if st.get("finished"):
+        raise ConfigError(
+            f"--resume: {path} is the state of a run that finished (its model is "
+            f"{path.parent / 'model.pt'}); there is nothing to continue",
+            hint="the run finished; use --overwrite (without --resume) to train a new model in "
+            "that folder, or choose another --out",
+        )
+    stored = loaded.info.get("fingerprint")
+    if fingerprint is not None and isinstance(stored, str) and stored != fingerprint:
+        raise ConfigError(
+            f"--resume: {path} is the state of a run on other data or with another recipe "
+            "(network, settings, calibration or analytical estimator) than this command's",
+            hint="resume with the interrupted run's data and settings, or start a new run "
+            "(--overwrite, without --resume, or another --out)",
+        )
+
+
+def run_fingerprint(
+    train: PreparedDataset,
+    val: PreparedDataset | None,
+    model_config: MultiTowerConfig,
+    cfg: TrainConfig,
+    info: dict[str, Any] | None = None,
+) -> str:
+    """What a resumed run must share with the interrupted one: its training and validation
+    grasps and labels, network config, settings (threads aside) and the calibration and
+    analytical estimator its inputs were prepared with."""
+    h = hashlib.sha256()
+    h.update(model_config.to_json().encode())
+    settings = {k: v for k, v in asdict(cfg).items() if k != "num_threads"}
+    extra = {k: (info or {}).get(k) for k in ("calibration", "analytical")}
+    h.update(json.dumps([settings, extra], sort_keys=True, default=str).encode())
+    for part in (train, val):
+        if part is None:
+            h.update(b"-")
+            continue
+        h.update("\n".join(part.grasp_ids.astype(str).tolist()).encode())
+        h.update(np.ascontiguousarray(part.log10_modulus, dtype=np.float64).tobytes())
+    return h.hexdigest()
+
+
+def mark_finished(path: Path) -> None:
+    """Record in a run's ``last.pt`` that the run finished (review55): --resume refuses it,
+    and --model names it as a finished run's state."""
+    if not path.is_file():
+        return
+    loaded = load_checkpoint(path)
+    if loaded.train_state is None:
+        return
+    save_checkpoint(
+        path,
+        loaded.model,
+        loaded.normalization,
+        sigma_scale=loaded.sigma_scale,
+        metrics=loaded.metrics,
+        info=loaded.info,
+        train_state={**loaded.train_state, "finished": True},
+    )
 
 
 def _new_run(
@@ -246,8 +315,9 @@ def train_model(
     run = _new_run(train, model_config, cfg, init)
     out = Path(out_dir) if out_dir is not None else None
     base = str(Path(init.path).resolve()) if init is not None and init.path is not None else None
+    fingerprint = run_fingerprint(train, val, model_config, cfg, info) if out else None
     if resume and out is not None and (out / "last.pt").is_file():
-        run.restore(out / "last.pt", base)
+        run.restore(out / "last.pt", base, fingerprint)
     bar = tqdm(total=cfg.epochs, initial=run.epoch, desc="train", disable=not progress)
     while run.epoch < cfg.epochs and run.epoch - run.best_epoch <= cfg.patience:
         train_loss = _epoch(run.model, run.opt, train, run.norm, cfg, run.gen)
@@ -269,7 +339,7 @@ def train_model(
                 run.model,
                 run.norm,
                 train_state=run.train_state(),
-                info={"finetuned_from": base},
+                info={"finetuned_from": base, "fingerprint": fingerprint},
             )
     bar.close()
     run.model.load_state_dict(run.best_state)

@@ -55,6 +55,7 @@ from tactile.estimators.neural.train import (
     TrainConfig,
     TrainResult,
     finetune_config,
+    mark_finished,
     set_threads,
     train_model,
 )
@@ -203,7 +204,7 @@ def train_network(
     Degenerate results are reported in :attr:`TrainingRun.warnings` and as a
     :class:`TrainingWarning`; errors in the arguments raise :class:`ConfigError`.
     """
-    from tactile.estimators.neural.estimator import resolve_model
+    from tactile.estimators.neural.estimator import refuse_partial_model, resolve_model
 
     _check_folds(folds, finetune)
     _check_ensemble(ensemble, finetune)
@@ -219,6 +220,8 @@ def train_network(
     init = None
     if finetune is not None:
         init = finetune if isinstance(finetune, LoadedModel) else resolve_model(finetune)
+        if not isinstance(finetune, LoadedModel) and init.info.get("ood") is None:
+            refuse_partial_model(init, flag="--finetune")  # as --model does (review55)
         cfg = finetune_config(cfg)
     net_cfg = init.config if init is not None else _resolve_network(network)
     if isinstance(data, PreparedDataset):
@@ -342,6 +345,8 @@ def train_network(
         final.loaded.info["training_warnings"] = run_warnings
     if out is not None and (val_warnings or members):
         _rewrite_info(final.loaded)  # the late warnings and the ensemble's members
+    if out is not None:
+        mark_finished(out / "last.pt")  # --resume refuses it from now on (review55)
     for message in run_warnings:
         warnings.warn(message, TrainingWarning, stacklevel=2)
     return TrainingRun(
