@@ -213,9 +213,11 @@ def check_visible_contact(feats: GraspFeatures, meta: GraspMetadata | None = Non
         )
 
 
+#: not auto: it refuses --model, and without one uses the default network (review55)
 LABEL_RANGE_HINT = (
-    "use --estimator hybrid or auto (they answer with the physics here), or retrain with "
-    "labelled objects covering this stiffness"
+    "use --estimator hybrid with the same --model (it answers with the physics here) or a "
+    "physics estimator (--estimator hertz or mdr), or retrain with labelled objects covering "
+    "this stiffness"
 )
 
 
