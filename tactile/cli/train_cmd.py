@@ -67,7 +67,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--val-fraction", type=float, default=0.15, help="share of objects for validation"
     )
-    p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run from OUT/last.pt (same data and settings; a finished "
+        "run's is refused); with --overwrite: an interrupted --overwrite run, whose replaced "
+        "model's leftovers go when it finishes",
+    )
     p.add_argument(
         "--overwrite",
         action="store_true",
