@@ -180,7 +180,7 @@ class _Run:
         st = loaded.train_state
         if st is None:
             raise ConfigError(f"{path} holds no training state", hint="start without --resume")
-        check_resumable(path, loaded, fingerprint)
+        check_resumable(path, loaded)  # a finished run's state first: nothing to continue
         # a run that started from a checkpoint records it (review41): resuming it without
         # --finetune (or from another one) would write the fine-tuned weights with a plain
         # run's OOD reference, schedule and no carried terms
@@ -197,6 +197,7 @@ class _Run:
                 f"{path} was trained with another network config",
                 hint="resume with the same --config, or start a new --out folder",
             )
+        check_resumable(path, loaded, fingerprint)  # the same data and settings
         self.model.load_state_dict(loaded.model.state_dict())
         self.opt.load_state_dict(st["optimizer"])
         self.sched.load_state_dict(st["scheduler"])
