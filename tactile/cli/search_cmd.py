@@ -211,8 +211,15 @@ def _print(report: dict[str, Any], args: argparse.Namespace) -> None:
     if report.get("pareto_size"):
         print(f"Pareto front: {report['pareto_size']} designs (OUT/pareto.json)")
     print(f"recipe: {report['best_json']}")
+    print(_next_command(args, report["best_json"]))
+
+
+def _next_command(args: argparse.Namespace, best_json: str) -> str:
+    """The `tactile train` command for the best design: into models/<study>, with --overwrite
+    when that folder already holds a model (tactile train refuses it otherwise, review55)."""
     data = " ".join(str(p) for p in args.data)
-    print(
-        f"next: tactile train {data} --config {report['best_json']} --out models/searched "
-        f"--folds {args.folds}"
+    out = Path("models") / str(args.study)
+    again = " --overwrite" if (out / "model.pt").exists() else ""
+    return (
+        f"next: tactile train {data} --config {best_json} --out {out} --folds {args.folds}{again}"
     )

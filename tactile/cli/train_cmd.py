@@ -67,7 +67,20 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--val-fraction", type=float, default=0.15, help="share of objects for validation"
     )
-    p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run from OUT/last.pt (same data and settings; a finished "
+        "run's is refused); with --overwrite: an interrupted --overwrite run, whose replaced "
+        "model's leftovers go when it finishes",
+    )
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the model in an existing --out folder (its ensemble members and "
+        "MODEL_CARD.md go too; without it such a folder is refused). The shipped models "
+        "(models/default) are always refused: train into another folder",
+    )
     p.add_argument("--finetune", default=None, help="start from this checkpoint (name or path)")
     p.add_argument(
         "--calibration", default=None, help="sensor calibration id or JSON (default: per grasp)"
@@ -96,10 +109,64 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _check_out(out: Path, *, overwrite: bool, resume: bool) -> None:
+    """Refuse a shipped model's folder always, a folder holding a model unless ``overwrite``
+    or ``resume``, and ``resume`` without ``OUT/last.pt`` (README: no command replaces a file
+    unless told; ``tactile calibrate`` refuses shipped ids the same way)."""
+    from tactile.errors import ConfigError
+    from tactile.estimators.neural.estimator import shipped_model_at
+
+    shipped = shipped_model_at(out)
+    if shipped is not None:
+        raise ConfigError(
+            f"{out} is the shipped model {shipped!r} (versioned with tactile, described by its "
+            "MODEL_CARD.md): tactile train does not write into it",
+            hint="train into another folder (e.g. --out models/mine) and use it with --model "
+            "models/mine; to replace the shipped model, copy a checked folder over it "
+            "(docs/search.md)",
+        )
+    if resume:
+        if not (out / "last.pt").is_file():
+            raise ConfigError(
+                f"--resume: {out / 'last.pt'} does not exist, so there is no interrupted run to "
+                "continue",
+                hint="drop --resume to start a new training run (or check the --out folder)",
+            )
+        from tactile.estimators.neural.checkpoint import load_checkpoint
+        from tactile.estimators.neural.train import check_resumable
+
+        check_resumable(out / "last.pt", load_checkpoint(out / "last.pt"))  # finished: refused
+        return
+    if (out / "model.pt").exists() and not overwrite:
+        raise ConfigError(
+            f"{out} already holds a model (model.pt); refusing to replace it",
+            hint="pass --overwrite to replace it (its members and card go too), --resume to "
+            "continue an interrupted run there, or choose another --out",
+        )
+
+
+def _remove_stale(out: Path, kept_members: set[str], folds: int) -> list[Path]:
+    """After an ``--overwrite`` run: delete what the old model left that the new one did not
+    write (ensemble members it does not list, its MODEL_CARD.md, its cross-validation records),
+    so the folder is one model."""
+    stale = [p for p in out.glob("member_*.pt") if p.name not in kept_members]
+    stale.append(out / "MODEL_CARD.md")
+    if folds < 2:
+        stale.append(out / "cv_records.json")
+    removed = [p for p in stale if p.is_file()]
+    for path in removed:
+        path.unlink()
+    return removed
+
+
 def run(args: argparse.Namespace) -> int:
     from tactile.estimators.neural.recipe import recipe_for, train_config
     from tactile.estimators.neural.training import TrainingWarning, train_network
 
+    out: Path = args.out
+    _check_out(out, overwrite=args.overwrite, resume=args.resume)
+    created = not out.exists()
+    state_before = _stamp(out / "last.pt")
     recipe = recipe_for(args.config, args.model)
     keys = ("epochs", "batch_size", "lr", "weight_decay", "patience", "seed")
     cfg = train_config(
@@ -112,26 +179,19 @@ def run(args: argparse.Namespace) -> int:
     analytical = None if analytical_name.lower() == "none" else analytical_name
     progress = show_progress(args)  # not into a log file (issue 13), never with --json
     extra = {"recipe_provenance": recipe.provenance} if recipe.provenance else None
-    with warnings.catch_warnings():
-        # the warnings are printed below, once, in the report's own words
-        warnings.simplefilter("ignore", TrainingWarning)
-        result = train_network(
-            args.data,
-            recipe.network,
-            cfg,
-            out_dir=args.out,
-            folds=args.folds,
-            val_fraction=args.val_fraction,
-            stiff_limit_pa=args.stiff_limit_pa,
-            finetune=args.finetune,
-            resume=args.resume,
-            calibration=args.calibration,
-            analytical=analytical,
-            cache_dir=args.cache_dir,
-            progress=progress,
-            info=extra,
-            ensemble=args.ensemble,
-        )
+    try:
+        with warnings.catch_warnings():
+            # the warnings are printed below, once, in the report's own words
+            warnings.simplefilter("ignore", TrainingWarning)
+            result = _train(args, train_network, recipe, cfg, analytical, progress, extra)
+    except KeyboardInterrupt as exc:
+        exc.add_note(_interrupted_note(out, created, _stamp(out / "last.pt") != state_before))
+        raise
+    if args.overwrite:
+        members = result.model.info.get("ensemble") or {}
+        kept = {str(m.get("file")) for m in members.get("members", [])}
+        for path in _remove_stale(out, kept, args.folds):
+            print(f"tactile train: removed {path} (left by the replaced model)", file=sys.stderr)
     report = result.to_dict()
     if args.json:
         print_json(report)
@@ -140,6 +200,64 @@ def run(args: argparse.Namespace) -> int:
     for message in result.warnings:
         print(f"tactile train: WARNING: {message}", file=sys.stderr)
     return 0
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(mtime_ns, size) of ``path``, None when absent: tells whether a run wrote it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _interrupted_note(out: Path, created: bool, wrote_state: bool = True) -> str:
+    """What an interrupted run left and how to go on (printed under "interrupted"); the
+    ``last.pt`` is named only when this run wrote it (``wrote_state``): an older one is
+    another run's (review55)."""
+    if wrote_state and (out / "last.pt").is_file():
+        return (
+            f"the training state is in {out / 'last.pt'} (not a model: it has no "
+            "out-of-distribution statistics); run the same command with --resume to finish it"
+        )
+    if created and out.is_dir():
+        try:
+            for leftover in out.iterdir():  # a cv_records.json at most, before any epoch
+                if leftover.is_file() and leftover.name == "cv_records.json":
+                    leftover.unlink()
+            out.rmdir()
+        except OSError:  # something else is in it: leave it
+            return f"stopped before the first epoch; {out} was kept (not empty)"
+        return f"stopped before the first epoch: nothing to resume; removed the empty {out}"
+    return "stopped before the first epoch: nothing to resume; run the command again"
+
+
+def _train(
+    args: argparse.Namespace,
+    train_network: Any,
+    recipe: Any,
+    cfg: Any,
+    analytical: str | None,
+    progress: bool,
+    extra: dict[str, Any] | None,
+) -> Any:
+    return train_network(
+        args.data,
+        recipe.network,
+        cfg,
+        out_dir=args.out,
+        folds=args.folds,
+        val_fraction=args.val_fraction,
+        stiff_limit_pa=args.stiff_limit_pa,
+        finetune=args.finetune,
+        resume=args.resume,
+        calibration=args.calibration,
+        analytical=analytical,
+        cache_dir=args.cache_dir,
+        progress=progress,
+        info=extra,
+        ensemble=args.ensemble,
+    )
 
 
 def _pct(value: Any) -> str:

@@ -17,6 +17,29 @@ from tactile.search.objective import ObjectiveSettings
 from tactile.search.space import SearchSpace
 
 
+def check_out_study(out: Path, study_name: str) -> None:
+    """Refuse an ``out`` whose ``best.json`` is the recipe of another study: exporting this
+    study's best there would replace it (and its plots) with no word, however their scores
+    compare (newuser42). A ``best.json`` that names no study, or this one, is this search's."""
+    import json
+
+    best = out / "best.json"
+    if not best.is_file():
+        return
+    try:
+        provenance = json.loads(best.read_text()).get("provenance") or {}
+        owner = provenance.get("study") if isinstance(provenance, dict) else None
+    except (OSError, ValueError, AttributeError):
+        owner = None
+    if isinstance(owner, str) and owner != study_name:
+        raise ConfigError(
+            f"{best} is the best recipe of study {owner!r}; this search (--study {study_name}) "
+            "would replace it and the plots beside it",
+            hint=f"give study {study_name!r} its own --out folder (e.g. --out runs/{study_name}), "
+            f"or pass --study {owner} to continue that study",
+        )
+
+
 def run_search(
     data: Sequence[str | Path],
     out: str | Path,
@@ -61,6 +84,7 @@ def run_search(
     if ray is not None and workers < 1:
         raise ConfigError(f"--workers {workers} must be >= 1", hint="e.g. --workers 2")
     space = space if space is not None else SearchSpace()
+    check_out_study(Path(out), study_name)  # before any trial runs (newuser42)
     # settings every trial would fail on are refused here, before a study exists
     cache = DatasetCache(data, analytical=settings.analytical, cache_dir=cache_dir)
     objective = SearchObjective(cache, settings, space)

@@ -75,12 +75,12 @@ def open_study(
         )
         raise ConfigError(
             f"study {study_name!r} was created with another protocol (differs in {diff})",
-            hint="resume with the same settings, or give a new --study name",
+            hint="resume with the same settings, or give a new --study name and its own --out",
         )
     if [d.name.lower() for d in probe.directions] != directions:
         raise ConfigError(
             f"study {study_name!r} has {len(probe.directions)} objective(s), not {len(directions)}",
-            hint="use the same --objectives, or a new --study name",
+            hint="use the same --objectives, or a new --study name and its own --out",
         )
     use_pruner = pruner and not settings.multi
     return optuna.load_study(

@@ -31,7 +31,10 @@ def test_two_workers_share_one_study_on_postgresql(
     # prepare the inputs once, so both workers start training at about the same time
     build_dataset([sim_file], model_config("mt-small", k_frames=4), cache_dir=cache, progress=False)
     trials = 6
-    procs = [_worker(sim_file, tmp_path / f"w{i}", postgres_url, cache, trials) for i in (1, 22)]
+    # the documented form (docs/search.md): a bare postgresql:// with tactile[postgres]'s
+    # psycopg2 installed (review55: SQLAlchemy 2.1 reads it as psycopg v3)
+    documented = postgres_url.replace("postgresql+psycopg2://", "postgresql://")
+    procs = [_worker(sim_file, tmp_path / f"w{i}", documented, cache, trials) for i in (1, 22)]
     outputs = [p.communicate(timeout=600) for p in procs]
     for p, (out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err

@@ -94,6 +94,20 @@ def models_dir() -> Path:
     return artifact_dir("models", "TACTILE_MODELS_DIR")
 
 
+#: the models shipped with tactile (folders of ``models/`` beside the package, versioned with it):
+#: ``tactile train`` never writes into them (train elsewhere; see docs/search.md)
+SHIPPED_MODELS: tuple[str, ...] = ("default",)
+
+
+def shipped_model_at(folder: str | Path) -> str | None:
+    """The name of the shipped model whose folder ``folder`` is (None: not a shipped one)."""
+    target = Path(folder).resolve()
+    for name in SHIPPED_MODELS:
+        if (artifact_dir("models") / name).resolve() == target:
+            return name
+    return None
+
+
 def model_path(name_or_path: str | Path) -> Path:
     """The checkpoint file of a model name, folder or file."""
     path = Path(name_or_path)
@@ -140,6 +154,10 @@ MIN_ANALYTICAL_SIGMA = 0.3
 #: given-geometry point gives way to blind's answer where the network's mean is at least this far
 #: (log10) above the grasp's resolvable limit
 NETWORK_CHECK_MARGIN_DEX = 1.5
+#: how far (log10) outside its training labels' range (``info["label_range_log10"]``, recorded
+#: by ``tactile train`` since newuser42) a network's mean may fall before the answer is treated
+#: as out of distribution: beyond it the network extrapolates past every modulus it learned
+LABEL_RANGE_MARGIN_DEX = 1.0
 
 
 @dataclass(frozen=True)
@@ -155,6 +173,8 @@ class NetworkAnswer:
     #: why the score is infinite: the grasp misses an input no training grasp missed (e.g. the
     #: rig channels of a calibration without a rigid-press curve); None otherwise
     ood_reason: str | None = None
+    #: why the mean is far outside the training labels' range; None: inside, or not recorded
+    outside_labels: str | None = None
 
 
 def missing_input_hint(calibration: SensorCalibration | None) -> str:
@@ -193,6 +213,61 @@ def check_visible_contact(feats: GraspFeatures, meta: GraspMetadata | None = Non
         )
 
 
+#: not auto: it refuses --model, and without one uses the default network (review55)
+LABEL_RANGE_HINT = (
+    "use --estimator hybrid with the same --model (it answers with the physics here) or a "
+    "physics estimator (--estimator hertz or mdr), or retrain with labelled objects covering "
+    "this stiffness"
+)
+
+
+def label_range_reason(info: dict[str, object], log10_mean: float) -> str | None:
+    """Why a network's mean is far outside the moduli it was trained on (more than
+    :data:`LABEL_RANGE_MARGIN_DEX` beyond ``info["label_range_log10"]``); None when it is not,
+    or when the model records no range (models trained before newuser42, e.g. the default)."""
+    span = info.get("label_range_log10")
+    if not (isinstance(span, list | tuple) and len(span) == 2):
+        return None
+    lo, hi = float(span[0]), float(span[1])
+    if lo - LABEL_RANGE_MARGIN_DEX <= log10_mean <= hi + LABEL_RANGE_MARGIN_DEX:
+        return None
+    return (
+        f"it answers {10**log10_mean:.3g} Pa, more than {LABEL_RANGE_MARGIN_DEX:g} decade "
+        f"outside the moduli it was trained on ({10**lo:.3g} - {10**hi:.3g} Pa)"
+    )
+
+
+def refuse_partial_model(loaded: LoadedModel, flag: str = "--model") -> None:
+    """Refuse a model file that is a part of a model: an interrupted run's training state
+    (``last.pt``) or an ensemble member. Neither carries the out-of-distribution statistics
+    (nor the limits) of the model it belongs to, so no grasp could be flagged as unlike the
+    training grasps (newuser42: a last.pt answered 8.9 Pa unflagged for a 50 kPa ball).
+    ``flag``: the option that named it (``--finetune`` refuses the same files, review55)."""
+    path = loaded.path
+    folder = path.parent if path is not None else Path("OUT")
+    if loaded.train_state is not None and loaded.train_state.get("finished"):
+        raise ModelFileError(
+            f"{path} is the training state of a finished `tactile train` run, not a model: "
+            "it has no out-of-distribution statistics, so its answers could not be checked "
+            "against the grasps it learned from",
+            hint=f"use {flag} {folder} (its model.pt is the run's model)",
+        )
+    if loaded.train_state is not None:
+        raise ModelFileError(
+            f"{path} is a training state (the last.pt of a `tactile train` run that did not "
+            "finish), not a model: it has no out-of-distribution statistics, so its answers "
+            "could not be checked against the grasps it learned from",
+            hint=f"finish the run: the same `tactile train DATA --out {folder} ...` with "
+            f"--resume, then use {flag} {folder}",
+        )
+    if "ensemble_member" in loaded.info:
+        raise ModelFileError(
+            f"{path} is an ensemble member, not a model: the out-of-distribution statistics "
+            "and limits are in the folder's model.pt",
+            hint=f"use {flag} {folder} (model.pt combines its members)",
+        )
+
+
 class NeuralEstimator:
     """Estimate E with a trained multi-tower network (see the module docstring)."""
 
@@ -212,6 +287,8 @@ class NeuralEstimator:
         needs_analytical = self.loaded.config.analytical.enabled
         self.analytical = analytical if needs_analytical else self.analytical_name
         self.ood = OodReference.from_dict(self.loaded.info.get("ood"))
+        if self.ood is None:
+            refuse_partial_model(self.loaded)
         #: the gels of the training rigs (stored at training, else derived; :mod:`.envelope`)
         self.envelope = CalibrationEnvelope.of_info(
             self.loaded.info, where=f"model {self.loaded.path or '(in memory)'}"
@@ -295,7 +372,8 @@ class NeuralEstimator:
             score, reason = float(scores[0]), reasons[0]
         total = math.hypot(float(sigma[0]), s2r) * widen_factor(score)
         spread = float(mus[:, 0].std())
-        return NetworkAnswer(float(mu[0]), total, score, s2r, len(mus), spread, reason)
+        outside = label_range_reason(self.loaded.info, float(mu[0]))
+        return NetworkAnswer(float(mu[0]), total, score, s2r, len(mus), spread, reason, outside)
 
     def _combine(
         self, net: NetworkAnswer, analytical: ModulusEstimate | None
@@ -334,6 +412,11 @@ class NeuralEstimator:
             raise EstimatorError(
                 f"the grasp is out of the network's training distribution: {outside}",
                 hint=ENVELOPE_HINT,
+            )
+        if net.outside_labels is not None:
+            raise EstimatorError(
+                f"the network's answer is out of its training distribution: {net.outside_labels}",
+                hint=LABEL_RANGE_HINT,
             )
         mu, sigma, extra = self._combine(net, analytical)
         rig = calibration if has_rig(calibration) else None
@@ -502,7 +585,7 @@ class HybridEstimator(NeuralEstimator):
         if net is None:
             net = self.network_answer(inputs, meta)
         outside = self.envelope.reason(calibration)
-        if outside is None and net.ood_score <= self.gate_ood_score:
+        if outside is None and net.outside_labels is None and net.ood_score <= self.gate_ood_score:
             if analytical is not None and self.check_given_points == "network":
                 analytical = self._given_point_checked_by_network(
                     analytical, inputs, feats, meta, calibration, net
@@ -519,7 +602,7 @@ class HybridEstimator(NeuralEstimator):
                 )
             # the network's answer is reused, not computed a second time (issue 12)
             return super()._predict(inputs, feats, analytical, meta, calibration, net)
-        reasons = [r for r in (net.ood_reason, outside) if r is not None]
+        reasons = [r for r in (net.ood_reason, outside, net.outside_labels) if r is not None]
         if analytical is None:
             why = "; ".join(reasons) or f"score {net.ood_score:.1f} > {self.gate_ood_score}"
             raise EstimatorError(

@@ -11,6 +11,7 @@ an interrupted run exactly where it stopped.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -30,6 +31,14 @@ from tactile.estimators.neural.metrics import fit_sigma_scale, interval_coverage
 from tactile.estimators.neural.model import MultiTowerNet
 from tactile.estimators.neural.predict import predict_log10
 from tactile.estimators.neural.tensors import AugmentConfig, augment, normalize, to_tensors
+
+#: a sensible value per integer setting, named when one is refused (newuser42: "e.g. 50" for
+#: every one, a batch size and a patience included)
+_INTEGER_EXAMPLES = {
+    "epochs": "200 (the default; fewer for a quick try, e.g. 20)",
+    "batch_size": "64 (the default; 16 or 32 for a few grasps)",
+    "patience": "30 (the default: epochs without validation improvement before stopping)",
+}
 
 
 @dataclass(frozen=True)
@@ -51,11 +60,13 @@ class TrainConfig:
             object.__setattr__(self, "augment", AugmentConfig(**self.augment))
         elif isinstance(self.augment, bool):  # a recipe's or a searched on/off
             object.__setattr__(self, "augment", AugmentConfig(enabled=self.augment))
-        for name in ("epochs", "batch_size", "patience"):
+        for name, example in _INTEGER_EXAMPLES.items():
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                flag = "--" + name.replace("_", "-")
                 raise ConfigError(
-                    f"TrainConfig.{name}={v!r} must be an integer >= 1", hint="e.g. 50"
+                    f"TrainConfig.{name}={v!r} ({flag}) must be an integer >= 1",
+                    hint=f"e.g. {flag} {example}",
                 )
         if not (self.lr > 0 and self.weight_decay >= 0 and self.mse_weight >= 0):
             raise ConfigError(
@@ -162,11 +173,14 @@ class _Run:
             "best_state": self.best_state,
         }
 
-    def restore(self, path: Path, finetuned_from: str | None = None) -> None:
+    def restore(
+        self, path: Path, finetuned_from: str | None = None, fingerprint: str | None = None
+    ) -> None:
         loaded = load_checkpoint(path)
         st = loaded.train_state
         if st is None:
             raise ConfigError(f"{path} holds no training state", hint="start without --resume")
+        check_resumable(path, loaded)  # a finished run's state first: nothing to continue
         # a run that started from a checkpoint records it (review41): resuming it without
         # --finetune (or from another one) would write the fine-tuned weights with a plain
         # run's OOD reference, schedule and no carried terms
@@ -183,6 +197,7 @@ class _Run:
                 f"{path} was trained with another network config",
                 hint="resume with the same --config, or start a new --out folder",
             )
+        check_resumable(path, loaded, fingerprint)  # the same data and settings
         self.model.load_state_dict(loaded.model.state_dict())
         self.opt.load_state_dict(st["optimizer"])
         self.sched.load_state_dict(st["scheduler"])
@@ -191,6 +206,71 @@ class _Run:
         self.epoch, self.history = int(st["epoch"]), json.loads(st["history_json"])
         self.best_score, self.best_epoch = float(st["best_score"]), int(st["best_epoch"])
         self.best_state = dict(st["best_state"])
+
+
+def check_resumable(path: Path, loaded: LoadedModel, fingerprint: str | None = None) -> None:
+    """Refuse to resume a finished run's state (review55: its model.pt would be replaced) or,
+    given ``fingerprint``, the state of a run on other data or with another recipe. A state
+    written before fingerprints (none stored) is not compared."""
+    st = loaded.train_state or {}
+    if st.get("finished"):
+        raise ConfigError(
+            f"--resume: {path} is the state of a run that finished (its model is "
+            f"{path.parent / 'model.pt'}); there is nothing to continue",
+            hint="the run finished; use --overwrite (without --resume) to train a new model in "
+            "that folder, or choose another --out",
+        )
+    stored = loaded.info.get("fingerprint")
+    if fingerprint is not None and isinstance(stored, str) and stored != fingerprint:
+        raise ConfigError(
+            f"--resume: {path} is the state of a run on other data or with another recipe "
+            "(network, settings, calibration or analytical estimator) than this command's",
+            hint="resume with the interrupted run's data and settings, or start a new run "
+            "(--overwrite, without --resume, or another --out)",
+        )
+
+
+def run_fingerprint(
+    train: PreparedDataset,
+    val: PreparedDataset | None,
+    model_config: MultiTowerConfig,
+    cfg: TrainConfig,
+    info: dict[str, Any] | None = None,
+) -> str:
+    """What a resumed run must share with the interrupted one: its training and validation
+    grasps and labels, network config, settings (threads aside) and the calibration and
+    analytical estimator its inputs were prepared with."""
+    h = hashlib.sha256()
+    h.update(model_config.to_json().encode())
+    settings = {k: v for k, v in asdict(cfg).items() if k != "num_threads"}
+    extra = {k: (info or {}).get(k) for k in ("calibration", "analytical")}
+    h.update(json.dumps([settings, extra], sort_keys=True, default=str).encode())
+    for part in (train, val):
+        if part is None:
+            h.update(b"-")
+            continue
+        h.update("\n".join(part.grasp_ids.astype(str).tolist()).encode())
+        h.update(np.ascontiguousarray(part.log10_modulus, dtype=np.float64).tobytes())
+    return h.hexdigest()
+
+
+def mark_finished(path: Path) -> None:
+    """Record in a run's ``last.pt`` that the run finished (review55): --resume refuses it,
+    and --model names it as a finished run's state."""
+    if not path.is_file():
+        return
+    loaded = load_checkpoint(path)
+    if loaded.train_state is None:
+        return
+    save_checkpoint(
+        path,
+        loaded.model,
+        loaded.normalization,
+        sigma_scale=loaded.sigma_scale,
+        metrics=loaded.metrics,
+        info=loaded.info,
+        train_state={**loaded.train_state, "finished": True},
+    )
 
 
 def _new_run(
@@ -236,8 +316,9 @@ def train_model(
     run = _new_run(train, model_config, cfg, init)
     out = Path(out_dir) if out_dir is not None else None
     base = str(Path(init.path).resolve()) if init is not None and init.path is not None else None
+    fingerprint = run_fingerprint(train, val, model_config, cfg, info) if out else None
     if resume and out is not None and (out / "last.pt").is_file():
-        run.restore(out / "last.pt", base)
+        run.restore(out / "last.pt", base, fingerprint)
     bar = tqdm(total=cfg.epochs, initial=run.epoch, desc="train", disable=not progress)
     while run.epoch < cfg.epochs and run.epoch - run.best_epoch <= cfg.patience:
         train_loss = _epoch(run.model, run.opt, train, run.norm, cfg, run.gen)
@@ -259,7 +340,7 @@ def train_model(
                 run.model,
                 run.norm,
                 train_state=run.train_state(),
-                info={"finetuned_from": base},
+                info={"finetuned_from": base, "fingerprint": fingerprint},
             )
     bar.close()
     run.model.load_state_dict(run.best_state)

@@ -55,6 +55,7 @@ from tactile.estimators.neural.train import (
     TrainConfig,
     TrainResult,
     finetune_config,
+    mark_finished,
     set_threads,
     train_model,
 )
@@ -203,7 +204,7 @@ def train_network(
     Degenerate results are reported in :attr:`TrainingRun.warnings` and as a
     :class:`TrainingWarning`; errors in the arguments raise :class:`ConfigError`.
     """
-    from tactile.estimators.neural.estimator import resolve_model
+    from tactile.estimators.neural.estimator import refuse_partial_model, resolve_model
 
     _check_folds(folds, finetune)
     _check_ensemble(ensemble, finetune)
@@ -219,6 +220,8 @@ def train_network(
     init = None
     if finetune is not None:
         init = finetune if isinstance(finetune, LoadedModel) else resolve_model(finetune)
+        if not isinstance(finetune, LoadedModel) and init.info.get("ood") is None:
+            refuse_partial_model(init, flag="--finetune")  # as --model does (review55)
         cfg = finetune_config(cfg)
     net_cfg = init.config if init is not None else _resolve_network(network)
     if isinstance(data, PreparedDataset):
@@ -287,6 +290,8 @@ def train_network(
         envelope = envelope.union(CalibrationEnvelope.of_info(init.info))
     ckpt_info: dict[str, Any] = {
         "ood": ood.to_dict(),
+        # the moduli trained on (log10 Pa): an answer far outside them is refused (newuser42)
+        "label_range_log10": _label_range(dataset.subset(tr).log10_modulus, init),
         INFO_KEY: envelope.to_dict(),
         "sim_to_real_log10_sd": init.info.get("sim_to_real_log10_sd") if init else None,
         "cv_accuracy_limit_pa": limit,
@@ -340,6 +345,8 @@ def train_network(
         final.loaded.info["training_warnings"] = run_warnings
     if out is not None and (val_warnings or members):
         _rewrite_info(final.loaded)  # the late warnings and the ensemble's members
+    if out is not None:
+        mark_finished(out / "last.pt")  # --resume refuses it from now on (review55)
     for message in run_warnings:
         warnings.warn(message, TrainingWarning, stacklevel=2)
     return TrainingRun(
@@ -390,6 +397,19 @@ def _train_member(
             info=loaded.info,
         )
     return result
+
+
+def _label_range(log10_modulus: Any, init: LoadedModel | None) -> list[float] | None:
+    """[min, max] of the training labels (log10 Pa), widened by a fine-tune's base's range
+    (None for a fine-tune of a base that records none: its range is unknown, and a few real
+    grasps' labels alone would refuse answers the base learned)."""
+    values = [float(v) for v in log10_modulus if math.isfinite(float(v))]
+    if init is not None:
+        base = init.info.get("label_range_log10")
+        if not (isinstance(base, list) and len(base) == 2):
+            return None
+        values += [float(base[0]), float(base[1])]
+    return [min(values), max(values)] if values else None
 
 
 def _rewrite_info(loaded: LoadedModel) -> None:

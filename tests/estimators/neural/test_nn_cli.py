@@ -61,10 +61,11 @@ def test_train_command_writes_a_loadable_model_and_resumes(
     loaded = load_checkpoint(out / "model.pt")
     assert loaded.config.name == "mt-tiny" and loaded.info["stiff_limit_pa"] == 1e9
     assert list((tmp_path / "cache").glob("*.npz"))  # prepared inputs were cached
-    # resuming a finished run trains no further epochs and gives the same model
-    assert main([*args, "--resume"]) == 0
-    again = json.loads(capsys.readouterr().out)
-    assert again["best_epoch"] == report["best_epoch"]
+    # a finished run is not resumed (review55: a resume on other data replaced its model.pt)
+    before = (out / "model.pt").read_bytes()
+    assert main([*args, "--resume"]) == 2
+    assert "run that finished" in capsys.readouterr().err
+    assert (out / "model.pt").read_bytes() == before
 
     records = evaluate_model(out, [sim_file], cache_dir=tmp_path / "cache")
     assert len(records) == 8 and all(np.isfinite(r["pred_log10"]) for r in records)
@@ -107,7 +108,11 @@ def test_finetune_starts_from_a_checkpoint(sim_file: Path, tmp_path: Path) -> No
     assert info["analytical_sigma_scale"] == 2.5
     # review41: a fine-tune is not cross-validated from scratch, and resumes only as one
     ft = ["train", str(sim_file), "--out", str(tuned), *common]
-    assert main([*ft, "--finetune", str(base), "--folds", "2"]) != 0
+    assert main([*ft, "--finetune", str(base), "--folds", "2", "--overwrite"]) != 0
+    state = load_checkpoint(tuned / "last.pt")  # as if interrupted after its last epoch
+    assert state.train_state is not None
+    save_checkpoint(tuned / "last.pt", state.model, state.normalization, info=state.info,
+                    train_state={**state.train_state, "finished": False})  # fmt: skip
     assert main([*ft, "--model", "mt-tiny", "--resume"]) != 0
     assert main([*ft, "--finetune", str(base), "--resume"]) == 0
     assert load_checkpoint(tuned / "model.pt").info["ood"] == info["ood"]
