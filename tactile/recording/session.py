@@ -18,6 +18,10 @@ Frames are stored as JPEG (``frame_codec``, default ``"jpeg"``): the camera's ow
 verbatim, when every frame of the grasp came with them (an MJPEG stream), else the pixels
 encoded at the reference camera's quality; ``"raw"`` keeps the pixels (about 10x larger).
 
+Saving a grasp is never cut short: a second Ctrl-C (a ``KeyboardInterrupt``) that comes while a
+grasp - accepted or rejected - is being stored waits until it is stored and counted
+(:func:`hold_keyboard_interrupt`), then aborts as usual; the save takes well under a second.
+
 Between grasps, ``pause`` (a callable, or :func:`pause_for_key` / a fixed delay from
 ``pause_s`` / ``pause_for_key``) lets the operator reposition or swap the object.
 """
@@ -28,9 +32,10 @@ import contextlib
 import dataclasses
 import datetime
 import select
+import signal
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -221,6 +226,39 @@ def pause_for_key(
         if ready:
             stream.readline()  # a line, or end of input (nobody to press Enter): go on
             return
+
+
+@contextlib.contextmanager
+def hold_keyboard_interrupt(on_hold: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold a Ctrl-C's ``KeyboardInterrupt`` until the block is done, then raise it.
+
+    The SIGINT handler in place (the CLI's, or Python's default) still runs at once - a first
+    Ctrl-C still sets the stop flag - but the ``KeyboardInterrupt`` it raises is kept and raised
+    when the block returns, so a grasp being saved is saved (issue newuser42: two Ctrl-Cs during
+    the save of an accepted grasp deleted its half-written file and lost it). ``on_hold`` is
+    called when one is held (to say so). Held only in the main thread, where Python runs signal
+    handlers; an exception from the block itself wins over a held interrupt."""
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield
+        return
+    held: list[KeyboardInterrupt] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        try:
+            previous(signum, frame)
+        except KeyboardInterrupt as exc:
+            if not held and on_hold is not None:
+                on_hold()
+            held.append(exc)
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise held[0]
 
 
 def check_output(config: SessionConfig) -> int:
@@ -464,7 +502,8 @@ class CollectSession:
             rid = None
             if exc.partial is not None:
                 why = "interrupted by the user" if interrupted else f"aborted: {exc.cause}"
-                rid = self._reject(exc.partial, why, attempt)
+                with self._holding(f"what {gid} recorded"):
+                    rid = self._reject(exc.partial, why, attempt)
             bar.close()
             if interrupted:
                 self._interrupted(rid)
@@ -476,19 +515,30 @@ class CollectSession:
                 hint=(exc.hint + "; then " if exc.hint else "")
                 + "run the same command with --append to resume",
             ) from exc
-        verdict = validate_grasp(grasp, self.config.limits)
+        with self._holding(gid):  # a recorded grasp is stored and counted, Ctrl-C or not
+            verdict = validate_grasp(grasp, self.config.limits)
+            if verdict.accepted:
+                writer.append(grasp)
+                s.accepted.append(gid)
+                s.add_row(grasp, gid, "accepted")
+            else:
+                self._reject(grasp, verdict.reason, attempt)
         if verdict.accepted:
-            writer.append(grasp)
-            s.accepted.append(gid)
-            s.add_row(grasp, gid, "accepted")
             bar.update(1)
         else:
-            self._reject(grasp, verdict.reason, attempt)
             bar.write(f"{gid} (attempt {attempt}) rejected: {verdict.reason}", file=self.out)
         bar.set_postfix_str(
             f"accepted {len(s.accepted)}, rejected {len(s.rejected)}, "
             f"peak {float(grasp.force_n.max()):.1f} N"
         )
+
+    def _holding(self, what: str) -> contextlib.AbstractContextManager[None]:
+        """:func:`hold_keyboard_interrupt` while ``what`` (a grasp) is stored, saying so."""
+
+        def say() -> None:
+            print(f"(saving {what} first)", file=self.out, flush=True)
+
+        return hold_keyboard_interrupt(say)
 
     def _reject(self, grasp: Grasp, reason: str, attempt: int) -> str:
         if self._rejects is None:  # opened on the first reject: no empty rejects file

@@ -212,3 +212,35 @@ def test_rejects_of_a_resumed_session_take_the_next_free_number(
     assert [r["id"] for r in rows] == ["ball_reject_004"]
     rejects = tmp_path / "s_rejects.h5"
     assert GraspReader(rejects).ids() == [f"ball_reject_{k:03d}" for k in (1, 2, 3, 4)]
+
+
+def test_two_ctrl_c_while_an_accepted_grasp_is_saved_keep_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """newuser42: SIGINT as the first accepted grasp's temporary file appeared, a second one
+    soon after: "0 of 3 accepted grasps are safe", the grasp in neither file. Two real SIGINTs
+    through collect's handler, both inside the save: the save completes, then the abort."""
+    import signal
+
+    from tactile.io import store
+
+    real = store.write_grasp
+    hit: list[str] = []
+
+    def write_grasp(f: object, grasp: object, **kw: object) -> None:
+        if not hit:
+            hit.append(grasp.grasp_id)  # type: ignore[attr-defined]
+            signal.raise_signal(signal.SIGINT)  # stop (sets the flag)
+            signal.raise_signal(signal.SIGINT)  # abort (KeyboardInterrupt)
+        real(f, grasp, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "write_grasp", write_grasp)
+    out = tmp_path / "d.h5"
+    code = main(["collect", "ball", "-n", "3", "-o", str(out), *SIM])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert hit == ["ball_001"]
+    assert "(saving ball_001 first)" in err
+    assert "1 of 3 accepted grasps are safe" in err and "resume with:" in err
+    assert GraspReader(out).ids() == ["ball_001"]
+    assert not (tmp_path / "d_rejects.h5").exists()

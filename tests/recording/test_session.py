@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,7 +15,13 @@ from tactile.hardware import robotiq_protocol as rp
 from tactile.hardware.robotiq_emulator import RobotiqEmulator, emulator_of
 from tactile.hardware.sim_world import SimRigs
 from tactile.io import GraspReader
-from tactile.recording import SessionAbortedError, SessionConfig, run_session
+from tactile.recording import (
+    SessionAbortedError,
+    SessionConfig,
+    SessionInterruptedError,
+    run_session,
+)
+from tactile.types import Grasp
 
 
 def last_command_opens(emu: RobotiqEmulator | None) -> bool:
@@ -107,3 +114,40 @@ def test_fault_in_grasp_k_keeps_earlier_grasps(
     assert last_command_opens(emulator_of(rigs.get("k")))
     partial = GraspReader(cfg.rejects_path)  # the partial grasp 2 was kept too
     assert partial.metadata(partial.ids()[0]).extra["reject_reason"].startswith("aborted")
+
+
+def _ctrl_c_while_saving(monkeypatch: pytest.MonkeyPatch, presses: int) -> list[str]:
+    """Make the first grasp's save press Ctrl-C ``presses`` times (real SIGINTs to this
+    process) mid-write, with its temporary file open; returns the ids whose save was hit."""
+    import signal
+
+    from tactile.io import store
+
+    real = store.write_grasp
+    hit: list[str] = []
+
+    def write_grasp(f: Any, grasp: Grasp, **kw: Any) -> None:
+        if not hit:
+            hit.append(grasp.grasp_id)
+            for _ in range(presses):
+                signal.raise_signal(signal.SIGINT)
+        real(f, grasp, **kw)
+
+    monkeypatch.setattr(store, "write_grasp", write_grasp)
+    return hit
+
+
+def test_ctrl_c_while_an_accepted_grasp_is_saved_does_not_lose_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """newuser42: a KeyboardInterrupt during ``writer.append`` deleted the half-written file of
+    an accepted grasp (0 of 3 safe). Now the save finishes, then the session aborts."""
+    hit = _ctrl_c_while_saving(monkeypatch, presses=1)  # Python's handler: KeyboardInterrupt
+    cfg = config(tmp_path, rig("h"), n=3)
+    with pytest.raises(SessionInterruptedError) as info:
+        run_session(cfg, progress=False)
+    assert hit == ["ball_001"]
+    assert "1 of 3 accepted grasps are safe" in str(info.value)
+    assert info.value.summary.accepted == ["ball_001"]
+    reader = GraspReader(cfg.output)
+    assert reader.ids() == ["ball_001"] and reader.read("ball_001").n_frames > 10
