@@ -31,7 +31,10 @@ Safety, enforced in two layers:
 
 On *any* error (a device fault, a silent gauge, a camera that stops, Ctrl-C through
 ``stop_event``) the gripper is commanded open and what was recorded so far is kept:
-:class:`GraspAbortedError` carries it.
+:class:`GraspAbortedError` carries it. Except a stop during the release, the gripper already
+commanded open: the squeeze and the hold are complete, so the grasp is returned as recorded up
+to there, with ``meta.extra["interrupted_in_release"] = True`` (the estimators read the loading
+phase; a record cut before its release is one they accept).
 
 Frames keep the camera's own JPEG bytes when it delivers them (``FrameSample.jpeg``, an MJPEG
 stream): the grasp carries them as ``Grasp.camera_jpegs`` when every recorded frame has them,
@@ -282,6 +285,7 @@ class _Buffers:
     reference: np.ndarray | None = None
     stopped_by: str = ""
     contact_s: float | None = None
+    interrupted_in_release: bool = False
 
 
 class Recorder:
@@ -462,7 +466,11 @@ class Recorder:
         self._g(lambda g: g.open())
         t_release = now_s()
         while now_s() - t_release < cfg.release_s:
-            self._sample(buf, stream, grasp_id, "release")
+            try:
+                self._sample(buf, stream, grasp_id, "release")
+            except RecordingInterruptedError:  # the squeeze and the hold are complete: a grasp
+                buf.interrupted_in_release = True
+                break
             st = buf.states[-1]
             if not st.moving and st.width_mm >= start_width - 1.0:
                 break
@@ -583,6 +591,8 @@ class Recorder:
                 self.contact_width_mm = extra["contact_width_mm"]
         if aborted is not None:
             extra["aborted"] = aborted
+        if buf.interrupted_in_release:
+            extra["interrupted_in_release"] = True
         if self._safety.tripped is not None:
             extra["safety_trip_t_s"] = self._safety.tripped.t_s - self.latency_s.get("force", 0.0)
         devices = {

@@ -12,7 +12,10 @@ An existing output is refused unless ``if_exists`` says what to do: ``"append"``
 
 Stopping: set ``stop_event`` (the CLI does on Ctrl-C). The grasp in progress stops at its next
 frame, the gripper is commanded open, its partial recording is kept in the rejects, the output
-is consolidated, and :class:`SessionInterruptedError` says what is safe and how to resume.
+is consolidated, and :class:`SessionInterruptedError` says what is safe and how to resume. A
+grasp stopped during its release (squeeze and hold complete, the gripper already opening) is a
+whole grasp: validated and, if accepted, stored like any other, with
+``meta.extra["interrupted_in_release"]`` (``docs/decisions.md``).
 
 Frames are stored as JPEG (``frame_codec``, default ``"jpeg"``): the camera's own bytes,
 verbatim, when every frame of the grasp came with them (an MJPEG stream), else the pixels
@@ -70,6 +73,8 @@ if TYPE_CHECKING:
     from tactile.hardware.sim_world import SimRigs
 
 IF_EXISTS = ("error", "append", "overwrite")
+#: The summary's note on a grasp stopped by Ctrl-C during its release (accepted: module doc).
+IN_RELEASE = "Ctrl-C in the release: squeeze and hold complete"
 
 
 @dataclass(frozen=True)
@@ -520,7 +525,8 @@ class CollectSession:
             if verdict.accepted:
                 writer.append(grasp)
                 s.accepted.append(gid)
-                s.add_row(grasp, gid, "accepted")
+                in_release = bool(grasp.meta.extra.get("interrupted_in_release"))
+                s.add_row(grasp, gid, "accepted", IN_RELEASE if in_release else "")
             else:
                 self._reject(grasp, verdict.reason, attempt)
         if verdict.accepted:

@@ -232,3 +232,33 @@ def test_streams_are_synchronised_at_frame_times() -> None:
     physics = np.array([w.contact_force_n(x) for x in grasp.width_mm[loading]])
     error = np.abs(grasp.force_n[loading] - physics)
     assert float(np.median(error)) < 0.2 and float(np.percentile(error, 90)) < 0.75
+
+
+def test_a_stop_during_the_release_keeps_the_whole_grasp() -> None:
+    """newuser42: Ctrl-C in the release (squeeze and hold done) sent the grasp to the rejects.
+    The grasp is complete but for the rest of its opening: it is returned, marked."""
+    stop = threading.Event()
+
+    def ctrl_c_in_release(live: LiveFrame) -> bool:
+        if live.phase == "release":
+            stop.set()
+        return False
+
+    rigs = SimRigs()
+    grasp = record(rig("ir"), rigs=rigs, on_frame=ctrl_c_in_release, stop_event=stop)
+    assert grasp.meta.extra["interrupted_in_release"] is True
+    assert "aborted" not in grasp.meta.extra
+    assert grasp.force_n.max() > 9.0  # squeezed to the 10 N target and held
+    assert emulator(rigs, "ir").commands[-1].position == 3  # commanded open
+
+
+def test_a_stop_before_the_release_still_aborts() -> None:
+    stop = threading.Event()
+
+    def ctrl_c_in_hold(live: LiveFrame) -> bool:
+        if live.phase == "hold":
+            stop.set()
+        return False
+
+    with pytest.raises(GraspAbortedError, match="stopped by the user"):
+        record(rig("ih"), on_frame=ctrl_c_in_hold, stop_event=stop)

@@ -151,3 +151,28 @@ def test_ctrl_c_while_an_accepted_grasp_is_saved_does_not_lose_it(
     assert info.value.summary.accepted == ["ball_001"]
     reader = GraspReader(cfg.output)
     assert reader.ids() == ["ball_001"] and reader.read("ball_001").n_frames > 10
+
+
+def test_ctrl_c_during_the_release_accepts_the_grasp(tmp_path: Path) -> None:
+    """newuser42: a complete squeeze stopped in its release went to the rejects as interrupted;
+    now it is accepted (marked), and the session stops there as after any Ctrl-C."""
+    import threading
+
+    from tactile.recording import LiveFrame
+
+    stop = threading.Event()
+
+    def ctrl_c_in_release(live: LiveFrame) -> bool:
+        if live.phase == "release":
+            stop.set()
+        return False
+
+    cfg = config(tmp_path, rig("rel"), n=3)
+    with pytest.raises(SessionInterruptedError, match="1 of 3 grasps are safe") as info:
+        run_session(cfg, progress=False, on_frame=ctrl_c_in_release, stop_event=stop)
+    assert info.value.summary.accepted == ["ball_001"]
+    assert info.value.summary.grasps[0]["reason"].startswith("Ctrl-C in the release")
+    reader = GraspReader(cfg.output)
+    assert reader.ids() == ["ball_001"]
+    assert reader.metadata("ball_001").extra["interrupted_in_release"] is True
+    assert not cfg.rejects_path.exists()
