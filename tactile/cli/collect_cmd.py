@@ -95,7 +95,8 @@ def register(sub: Any) -> None:
         metavar="KIND",
         default="none",
         help="live view of image, force and width: rerun (viewer), rerun:FILE.rrd (saved, "
-        "works headless), opencv (window), none (default)",
+        "works headless; an existing FILE is replaced only with --overwrite), opencv (window), "
+        "none (default)",
     )
     p.add_argument("--no-tare", action="store_true", help="do not zero the force sensor first")
     add_frames_flag(p)
@@ -292,8 +293,23 @@ def _stop_words(online: dict[str, Any]) -> str:
 
 
 def resume_command(argv: list[str]) -> str:
-    """The command line that resumes this session (the same one, with --append)."""
+    """The command line that resumes this session (the same one, with --append; a saved
+    ``--preview rerun:FILE.rrd`` that now exists goes to the next free name, as an existing
+    preview file is refused)."""
+    from tactile.recording.preview import free_name
+
     args = [a for a in argv if a != "--overwrite"]
+    for i, arg in enumerate(args):
+        flag, eq, value = arg.partition("=")
+        if flag == "--preview" and eq:
+            prefix = "--preview="
+        elif arg == "--preview" and i + 1 < len(args):
+            prefix, value, i = "", args[i + 1], i + 1
+        else:
+            continue
+        name = value.removeprefix("rerun:")
+        if value.startswith("rerun:") and name and Path(name).exists():
+            args[i] = prefix + "rerun:" + str(free_name(Path(name)))
     if "--append" not in args:
         args.append("--append")
     return "tactile " + " ".join(shlex.quote(a) for a in args)
@@ -373,7 +389,11 @@ def run(args: argparse.Namespace) -> int:
     from tactile.recording.preview import make_preview
 
     config = build_config(args)
-    preview = make_preview(args.preview)
+    preview = make_preview(  # an existing rerun:FILE.rrd is replaced only with --overwrite
+        args.preview,
+        overwrite=args.overwrite,
+        overwrite_hint="" if args.append else "--overwrite (it replaces -o FILE too)",
+    )
     live = None
     if args.stop_when_confident:
         from tactile.decisions.live import live_stopper

@@ -244,3 +244,42 @@ def test_two_ctrl_c_while_an_accepted_grasp_is_saved_keep_it(
     assert "1 of 3 accepted grasps are safe" in err and "resume with:" in err
     assert GraspReader(out).ids() == ["ball_001"]
     assert not (tmp_path / "d_rejects.h5").exists()
+
+
+def test_a_preview_file_in_a_missing_folder_is_refused_before_anything_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser42: --preview rerun:/nonexistent/x.rrd crashed with a traceback (exit 1)."""
+    rrd = tmp_path / "nowhere" / "x.rrd"
+    assert main(_collect(tmp_path, "--preview", f"rerun:{rrd}")) == 2
+    err = capsys.readouterr().err
+    assert f"cannot save the preview to {rrd}" in err and "does not exist" in err
+    assert "mkdir -p" in err and "Traceback" not in err
+    assert not (tmp_path / "s.h5").exists()
+
+
+def test_an_existing_preview_file_is_not_replaced_unless_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser42: an existing .rrd was overwritten silently."""
+    rrd = tmp_path / "p.rrd"
+    rrd.write_bytes(b"an earlier preview")
+    assert main(_collect(tmp_path, "--preview", f"rerun:{rrd}")) == 2
+    err = capsys.readouterr().err
+    assert f"the preview file {rrd} already exists" in err
+    assert f"rerun:{tmp_path / 'p_2.rrd'}" in err and "--overwrite" in err
+    assert rrd.read_bytes() == b"an earlier preview" and not (tmp_path / "s.h5").exists()
+    assert main(_collect(tmp_path, "--preview", f"rerun:{rrd}", "--append")) == 2
+    assert "--overwrite" not in capsys.readouterr().err  # it would replace the output too
+
+
+def test_the_resume_command_saves_the_preview_to_a_free_name(tmp_path: Path) -> None:
+    from tactile.cli.collect_cmd import resume_command
+
+    rrd = tmp_path / "p.rrd"
+    rrd.write_bytes(b"this session's preview")
+    line = resume_command(["collect", "ball", "-o", "s.h5", "--preview", f"rerun:{rrd}"])
+    assert line.endswith(f"--preview rerun:{tmp_path / 'p_2.rrd'} --append")
+    line = resume_command(["collect", "ball", f"--preview=rerun:{rrd}", "--overwrite"])
+    assert line == f"tactile collect ball --preview=rerun:{tmp_path / 'p_2.rrd'} --append"
+    assert resume_command(["collect", "ball", "--preview", "none"]).endswith("none --append")
