@@ -99,6 +99,7 @@ class RecorderConfig:
     spike_jump_n: float = 25.0  # an isolated reading this far from both neighbours is a spike
     force_margin: float = 0.1  # the gripper's force setting aims this fraction below the limit
     software_force_limit: bool = False  # accept a limit below the gripper's weakest grip
+    max_force_cap: str = ""  # what lowered max_force_n below the limit asked for, if anything
 
     def __post_init__(self) -> None:
         for name in (
@@ -203,13 +204,21 @@ def plan_press_speed(config: RecorderConfig, gripper: Gripper) -> float:
     if config.max_force_n >= floor_n:
         return press  # the gripper's own force setting caps the grip
     where = f"the {floor_n:.0f} N the gripper {gripper.url!r} can stop itself at"
+    cap = config.max_force_cap  # e.g. a produce profile's safe force: --max-force-n cannot lift
     if not config.software_force_limit:
-        raise ConfigError(
-            f"max force {config.max_force_n} N is below {where}: the gripper cannot honour it "
-            "(in simulation a 15.5 N limit at full speed reached 20 N)",
-            hint=f"raise --max-force-n to {floor_n:.0f} N or more, or pass "
+        software = (
             "--software-force-limit to rely on the host-side check alone (the press then runs "
-            "at the slowest speed; the limit holds only for objects soft enough)",
+            "at the slowest speed; the limit holds only for objects soft enough)"
+        )
+        raise ConfigError(
+            f"max force {config.max_force_n} N"
+            + (f" ({cap}, which caps --max-force-n)" if cap else "")
+            + f" is below {where}: the gripper cannot honour it (in simulation a 15.5 N limit "
+            "at full speed reached 20 N)",
+            hint=f"pass {software}, or use a gripper that can grip this gently "
+            "(raising --max-force-n does not lift the cap)"
+            if cap
+            else f"raise --max-force-n to {floor_n:.0f} N or more, or pass {software}",
         )
     if press > 0:
         mm_s = gripper.speed_mm_s(press)
