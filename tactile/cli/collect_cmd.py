@@ -26,11 +26,16 @@ _RECORDER_FLAGS = (
     ("max_force_n", "safety limit: open at once above this force (N)"),
     ("target_force_n", "close until this force, then hold (N)"),
     ("max_closing_s", "safety limit: open if closing takes longer (s)"),
-    ("close_speed", "closing speed until first contact, fraction 0..1 of the gripper's range"),
+    (
+        "close_speed",
+        "speed of the fast approach, down to near where the previous grasp touched (not on a "
+        "session's first grasp), fraction 0..1 of the gripper's range",
+    ),
     (
         "press_speed",
-        "closing speed after first contact (default: close speed; the slowest when "
-        "--max-force-n is below the gripper's weakest grip)",
+        "closing speed from near contact on, and all the way on a session's first grasp "
+        "(default: the gripper's slowest, 0; the slowest it must be when --max-force-n is "
+        "below the gripper's weakest grip)",
     ),
     ("close_to_mm", "opening to close towards (mm)"),
     ("hold_s", "time to hold at the target force (s)"),

@@ -488,6 +488,7 @@ class Recorder:
         self, buf: _Buffers, stream: ForceStream, grasp_id: str, t_close: float
     ) -> None:
         cfg = self.config
+        approached = self._approaching.is_set()  # else at the press speed all the way
         while True:
             stop = self._sample(buf, stream, grasp_id, "closing")
             st = buf.states[-1]
@@ -513,8 +514,25 @@ class Recorder:
                 raise SafetyLimitError(
                     f"closing took longer than {cfg.max_closing_s} s without reaching "
                     f"{cfg.target_force_n} N",
-                    hint="raise --close-speed or --max-closing-s; check the object is there",
+                    hint=self._slow_closing_hint(approached),
                 )
+
+    def _slow_closing_hint(self, approached: bool) -> str:
+        """What makes a closing that timed out faster: the approach's speed only when there
+        was a fast approach (not on a session's first grasp, module docstring)."""
+        more_time = "raise --max-closing-s; check the object is there"
+        if approached:
+            return (
+                f"raise --close-speed (the approach) or --press-speed (after contact), or "
+                f"{more_time}"
+            )
+        why = (
+            "this grasp closed at the press speed all the way (a session's first grasp does: "
+            "where the object begins is not known yet)"
+        )
+        if self.config.max_force_n < self.gripper.min_grip_force_n:  # the press must be slowest
+            return f"{why}; below the gripper's weakest grip it stays the slowest: {more_time}"
+        return f"{why}: raise --press-speed (e.g. 0.3; default the slowest, 0), or {more_time}"
 
     # --- assembling the Grasp ---------------------------------------------------------------
     def _streams(

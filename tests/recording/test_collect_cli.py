@@ -283,3 +283,12 @@ def test_the_resume_command_saves_the_preview_to_a_free_name(tmp_path: Path) -> 
     line = resume_command(["collect", "ball", f"--preview=rerun:{rrd}", "--overwrite"])
     assert line == f"tactile collect ball --preview=rerun:{tmp_path / 'p_2.rrd'} --append"
     assert resume_command(["collect", "ball", "--preview", "none"]).endswith("none --append")
+
+
+def test_the_speed_flags_say_what_they_do(capsys: pytest.CaptureFixture[str]) -> None:
+    """newuser42: --press-speed said "default: close speed"; it is the gripper's slowest."""
+    with pytest.raises(SystemExit):
+        main(["collect", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "default: close speed" not in text
+    assert "all the way on a session's first grasp (default: the gripper's slowest, 0" in text

@@ -262,3 +262,17 @@ def test_a_stop_before_the_release_still_aborts() -> None:
 
     with pytest.raises(GraspAbortedError, match="stopped by the user"):
         record(rig("ih"), on_frame=ctrl_c_in_hold, stop_event=stop)
+
+
+def test_a_slow_first_closing_names_the_press_speed() -> None:
+    """newuser42: "closing took longer ... (fix: raise --close-speed)" on a session's first
+    grasp, which closes at the press speed all the way: --close-speed changed nothing."""
+    config = dataclasses.replace(FAST, max_closing_s=0.3)  # press: the slowest (default)
+    with pytest.raises(GraspAbortedError, match="closing took longer") as info:
+        record(rig("s1"), config)
+    hint = info.value.hint or ""
+    assert "--press-speed" in hint and "first grasp" in hint and "--close-speed" not in hint
+    fast = dataclasses.replace(config, approach_to_mm=52.0, max_closing_s=0.05)  # approaches
+    with pytest.raises(GraspAbortedError, match="closing took longer") as info:
+        record(rig("s2"), fast)
+    assert "--close-speed (the approach)" in (info.value.hint or "")
