@@ -192,7 +192,9 @@ def build_config(args: argparse.Namespace) -> Any:
     if missing:
         raise ConfigError(
             f"no device URL for {', '.join(missing)}",
-            hint=f"pass --profile (one of {sorted(list_profiles())}) or --{missing[0]} URL",
+            hint=f"pass --profile (one of {sorted(list_profiles())}) or "
+            + " ".join(f"--{r} URL" for r in missing)
+            + " (tactile find-devices lists the devices)",
         )
     if args.sim and not any(devices[r].startswith(_SIM_SCHEMES) for r in devices):
         raise ConfigError(

@@ -292,3 +292,16 @@ def test_the_speed_flags_say_what_they_do(capsys: pytest.CaptureFixture[str]) ->
     text = " ".join(capsys.readouterr().out.split())
     assert "default: close speed" not in text
     assert "all the way on a session's first grasp (default: the gripper's slowest, 0" in text
+
+
+def test_missing_device_urls_are_all_named_in_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser42: "no device URL for gripper, tactile, force" suggested only --gripper."""
+    assert main(["collect", "ball", "-o", str(tmp_path / "x.h5")]) == 2
+    err = capsys.readouterr().err
+    assert "--gripper URL --tactile URL --force URL" in err
+    gripper = ["--gripper", "sim://?rig=m"]
+    assert main(["collect", "ball", "-o", str(tmp_path / "x.h5"), *gripper]) == 2
+    err = capsys.readouterr().err
+    assert "no device URL for tactile, force" in err and "--tactile URL --force URL" in err
