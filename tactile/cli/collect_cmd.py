@@ -103,7 +103,12 @@ def register(sub: Any) -> None:
         "works headless; an existing FILE is replaced only with --overwrite), opencv (window), "
         "none (default)",
     )
-    p.add_argument("--no-tare", action="store_true", help="do not zero the force sensor first")
+    p.add_argument(
+        "--no-tare",
+        action="store_true",
+        help="do not zero the force sensor first (the grasps keep its raw readings; the limits "
+        "act on the force above its rest level, read with the gripper open)",
+    )
     add_frames_flag(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     stop = p.add_argument_group("stopping when the online estimate is confident")
@@ -196,6 +201,14 @@ def build_config(args: argparse.Namespace) -> Any:
             + " ".join(f"--{r} URL" for r in missing)
             + " (tactile find-devices lists the devices)",
         )
+    from tactile.hardware.replay import refuse_for_recording
+
+    refuse_for_recording(
+        {r: devices[r] for r in ("gripper", "tactile", "force")},
+        "tactile collect",
+        hint="to rehearse collect use --profile sim; a recording is estimated with tactile "
+        "estimate FILE.h5, a sort's grasps sorted again with tactile sort --tray replay://FILE.h5",
+    )
     if args.sim and not any(devices[r].startswith(_SIM_SCHEMES) for r in devices):
         raise ConfigError(
             "--sim sets the simulated object, but no device is simulated",

@@ -59,9 +59,9 @@ class ProduceEstimator(AnalyticalEstimator):
                 hint="squeeze further, or record the gripper width",
             )
         sphere = dataclasses.replace(meta, shape="sphere", radius_mm=radius)
-        est = HertzEstimator(route="stiffness", seed=self.seed).estimate_features(
-            features, meta=sphere, calibration=calibration
-        )
+        est = HertzEstimator(
+            route="stiffness", seed=self.seed, check_bounds=False
+        ).estimate_features(features, meta=sphere, calibration=calibration)
         flags = set(est.flags)
         if source != "metadata":
             flags.add(Flag.SHAPE_ASSUMED)

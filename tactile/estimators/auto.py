@@ -85,17 +85,19 @@ GIVEN_GEOMETRY_ESTIMATORS = frozenset({"hertz", "mdr", "elastic", "line"})
 
 
 def choose_estimator(meta: GraspMetadata) -> AnalyticalEstimator:
-    """The analytical estimator ``auto`` uses for an object described by ``meta``."""
+    """The analytical estimator ``auto`` uses for an object described by ``meta``; a
+    given-geometry one is built with ``check_bounds=False``: ``auto`` checks its answer itself
+    (:meth:`AutoEstimator.estimate_features`), once."""
     shape = (meta.shape or "").strip().lower()
     if not shape and meta.radius_mm is None:
         return BlindEstimator()
     if shape in SPHERICAL_SHAPES or (not shape and meta.radius_mm is not None):
-        return HertzEstimator()
+        return HertzEstimator(check_bounds=False)
     if shape in FLAT_SHAPES:
-        return ElasticEstimator()
+        return ElasticEstimator(check_bounds=False)
     if shape in LINE_SHAPES and meta.radius_mm is not None:
-        return LineContactEstimator()
-    return MDREstimator()
+        return LineContactEstimator(check_bounds=False)
+    return MDREstimator(check_bounds=False)
 
 
 def check_point_option(name: str, value: object, extra: tuple[str, ...] = ()) -> None:
@@ -115,16 +117,17 @@ def estimator_without_point_check(name: str) -> Estimator:
     must not move with it (the network's analytical input and the hybrid's physics, which checks
     itself with ``check_given_points``; ``tactile calibrate gel``'s fit). A given-geometry
     estimator (``hertz``, ``mdr``, ``elastic``, ``line``) is built with
-    ``require_geometry=False``: the network was trained on its answers on grasps without a shape
-    or radius, which a named one refuses
-    (:func:`~tactile.estimators.base.refuse_without_geometry`)."""
+    ``require_geometry=False`` and ``check_bounds=False``: the network was trained on its
+    unchecked answers, also on grasps without a shape or radius, which a named one refuses
+    (:func:`~tactile.estimators.base.refuse_without_geometry`) and whose answers a named one
+    checks with blind (:func:`check_given_geometry`)."""
     from tactile.estimators.registry import get_estimator
 
     key = name.strip().lower()
     if key == "auto":
         return get_estimator(name, check_points=False)
     if key in GIVEN_GEOMETRY_ESTIMATORS:
-        return get_estimator(name, require_geometry=False)
+        return get_estimator(name, require_geometry=False, check_bounds=False)
     return get_estimator(name)
 
 
@@ -165,19 +168,44 @@ class AutoEstimator(AnalyticalEstimator):
         est = dataclasses.replace(est, estimator=self.name, flags=frozenset(flags), details=details)
         if isinstance(inner, BlindEstimator):
             return est
-        if est.lower_bound_only:
-            return checked_by_blind(
-                est, features, meta=meta, calibration=calibration, flat=inner.name == "elastic"
-            )
-        if self.check_points is False:
-            return est
-        return point_checked_by_blind(
+        return check_given_geometry(
             est,
             features,
             meta=meta,
             calibration=calibration,
-            flagged_only=self.check_points == "flagged",
+            flat=inner.name == "elastic",
+            check_points=self.check_points,
         )
+
+
+def check_given_geometry(
+    estimate: ModulusEstimate,
+    features: GraspFeatures,
+    *,
+    meta: GraspMetadata,
+    calibration: SensorCalibration,
+    flat: bool,
+    check_points: bool | Literal["flagged"],
+) -> ModulusEstimate:
+    """A given-geometry estimator's answer checked by the blind physics on the same features,
+    as ``auto`` checks it (module docstring): a lower bound by :func:`checked_by_blind`
+    (``flat``: from ``elastic`` on a flat shape; a named ``elastic`` elsewhere is capped as
+    ``hertz``, named43b), a two-sided point by :func:`point_checked_by_blind` unless
+    ``check_points`` is False (``"flagged"``: only where blind's bound is flagged
+    ``stiffer_than_gel``). ``auto`` and a named ``hertz``/``mdr``/``elastic``/``line``
+    (``check_bounds=True``, named43) call it."""
+    if estimate.lower_bound_only:
+        return checked_by_blind(estimate, features, meta=meta, calibration=calibration, flat=flat)
+    if check_points is False:
+        return estimate
+    return point_checked_by_blind(
+        estimate,
+        features,
+        meta=meta,
+        calibration=calibration,
+        flagged_only=check_points == "flagged",
+        given=True,
+    )
 
 
 def checked_by_blind(
@@ -252,16 +280,19 @@ def point_checked_by_blind(
     meta: GraspMetadata,
     calibration: SensorCalibration,
     flagged_only: bool = False,
+    given: bool = False,
 ) -> ModulusEstimate:
     """A given-geometry two-sided point, or blind's answer on the same grasp when blind reads
     only a lower bound (module docstring); ``flagged_only``: only when that bound is flagged
     ``stiffer_than_gel``. Unchanged when blind answers a point (or, ``flagged_only``, a bound
     not so flagged) or cannot read the grasp (noted in ``details``), and when ``estimate`` is
-    no given-geometry point (a bound, or blind's own answer, or checked already)."""
+    no given-geometry point (a bound, or blind's own answer, or checked already). ``given``:
+    ``estimate`` is a named given-geometry estimator's own answer (it has no
+    ``details["auto_chose"]``)."""
     chose = estimate.details.get("auto_chose")
     if (
         estimate.lower_bound_only
-        or chose in (None, "blind")
+        or (not given and chose in (None, "blind"))
         or "blind_lower_bound_only" in estimate.details
         or "blind_check" in estimate.details
     ):
@@ -294,7 +325,9 @@ def blind_in_place_of_given_point(
     ``estimate`` (:func:`point_checked_by_blind`; the hybrid's ``check_given_points="network"``):
     the given point in ``details["given_point_pa"]``, ``details["bound_from"] = "blind"`` when
     blind's answer is a bound, ``note`` appended to blind's note."""
-    details = dict(blind.details, auto_chose=estimate.details.get("auto_chose"))
+    details = dict(blind.details)
+    if "auto_chose" in estimate.details:  # not on a named estimator's own answer
+        details["auto_chose"] = estimate.details["auto_chose"]
     if blind.lower_bound_only:
         details["bound_from"] = "blind"
     details.update(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
 
 from tactile.errors import EstimatorError
 from tactile.sensor import SensorCalibration, resolve_calibration
@@ -92,13 +92,12 @@ def refuse_without_geometry(name: str, features: GraspFeatures, meta: GraspMetad
     """
     if has_given_geometry(meta):
         return
+    # short: it is a cell of `tactile estimate`'s table, once per grasp (cli43)
     raise EstimatorError(
-        f"grasp {features.grasp_id!r}: the {name} estimator needs the object's shape or radius, "
-        "and this grasp has neither (a new object, or --protocol blind): its answer would rest "
-        "on an assumed geometry, and its lower bounds can be false",
-        hint="use --estimator auto (estimator='auto'), which reads a grasp without geometry "
-        "with `blind`; or give the shape or radius (--labels with --protocol given, "
-        "meta.shape / meta.radius_mm)",
+        f"{name} refuses grasp {features.grasp_id!r}: no shape or radius (new object, or "
+        "--protocol blind); it would assume one",
+        hint="--estimator auto reads the grasp; or give it: --labels with --protocol given, "
+        "or meta.shape",
     )
 
 
@@ -133,3 +132,78 @@ class AnalyticalEstimator(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
+
+
+#: a named given-geometry estimator's ``check_points`` default (named43; docs/estimators.md)
+CHECK_POINTS_DEFAULT: bool | Literal["flagged"] = "flagged"
+
+
+class GivenGeometryEstimator(AnalyticalEstimator):
+    """An estimator that rests on the object's given shape or radius (``hertz``, ``mdr``,
+    ``elastic``, ``line``): it refuses a grasp without them (``require_geometry``,
+    :func:`refuse_without_geometry`), and with ``check_bounds`` (the default) its answer is
+    checked by the blind physics on the same features as ``auto`` checks it
+    (:func:`~tactile.estimators.auto.check_given_geometry`, named43): a lower bound is lowered
+    to what blind allows, and with ``check_points`` a two-sided point gives way to blind's
+    flagged bound. Subclasses implement :meth:`estimate_given` (and :meth:`given_image_frames`)
+    and declare the three options as dataclass fields. ``check_bounds=False`` answers as before
+    the check: ``auto`` builds its inner estimator so (it checks itself), and so do the paths
+    that must not move (the network's analytical input, the hybrid's physics, ``tactile
+    calibrate gel``: :func:`~tactile.estimators.auto.estimator_without_point_check`)."""
+
+    require_geometry: bool
+    check_bounds: bool
+    check_points: bool | Literal["flagged"]
+    #: its bound assumes a linear block and the detected contact area (``elastic``): on a flat
+    #: shape (``loading.FLAT_SHAPES``) blind's own bound caps it
+    #: (:func:`~tactile.estimators.auto.checked_by_blind`'s ``flat``), as ``auto``'s
+    flat_contact: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        from tactile.estimators.auto import check_point_option
+
+        check_point_option("check_points", self.check_points)
+
+    def given_image_frames(self, meta: GraspMetadata) -> int | None:
+        """:meth:`AnalyticalEstimator.image_frames` of the estimator itself (unchecked)."""
+        return None
+
+    def image_frames(self, meta: GraspMetadata) -> int | None:
+        """Its own frames; checked, at least blind's, as ``auto`` decodes them
+        (:meth:`~tactile.estimators.auto.AutoEstimator.image_frames`): blind reads the same
+        features, and on the peak frame alone it cannot judge the imprint."""
+        needed = self.given_image_frames(meta)
+        if not self.check_bounds or needed is None:
+            return needed
+        from tactile.estimators.blind import BlindEstimator
+
+        return max(needed, BlindEstimator().image_frames(meta) or needed)
+
+    @abstractmethod
+    def estimate_given(
+        self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
+    ) -> ModulusEstimate:
+        """The estimate from the given geometry alone (unchecked)."""
+
+    def estimate_features(
+        self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
+    ) -> ModulusEstimate:
+        est = self.estimate_given(features, meta=meta, calibration=calibration)
+        if not self.check_bounds:
+            return est
+        from tactile.estimators.auto import check_given_geometry
+        from tactile.estimators.loading import FLAT_SHAPES
+
+        # blind's own bound caps a flat contact's bound only on a flat shape, as auto's (which
+        # names elastic only there); elastic named on a sphere, an ellipsoid or a cylinder's
+        # side is capped as hertz (blind's bound or the gel, whichever is higher), so a rigid
+        # object keeps its stiffer_than_gel (named43b)
+        flat = self.flat_contact and (meta.shape or "").strip().lower() in FLAT_SHAPES
+        return check_given_geometry(
+            est,
+            features,
+            meta=meta,
+            calibration=calibration,
+            flat=flat,
+            check_points=self.check_points,
+        )

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
 from tactile.errors import EstimatorError
-from tactile.estimators.base import AnalyticalEstimator, refuse_without_geometry
+from tactile.estimators.base import (
+    CHECK_POINTS_DEFAULT,
+    GivenGeometryEstimator,
+    refuse_without_geometry,
+)
 from tactile.estimators.contact import PA_PER_N_PER_MM2, gel_punch_compliance_mm_per_n
 from tactile.estimators.fitting import MIN_LOG10_SE, LogFit, robust_log_fit, robust_slope_fit
 from tactile.estimators.hertz import MIN_CLOSURE_MM
@@ -114,7 +118,7 @@ def _total_compliance_fit(
 
 
 @dataclass(frozen=True)
-class ElasticEstimator(AnalyticalEstimator):
+class ElasticEstimator(GivenGeometryEstimator):
     """Uniaxial stress/strain with the gel's compliance removed. See the module docstring."""
 
     name: str = "elastic"
@@ -123,8 +127,15 @@ class ElasticEstimator(AnalyticalEstimator):
     #: refuse a grasp with neither shape nor radius (:func:`.base.refuse_without_geometry`);
     #: False only for the network's analytical input, which reads such grasps as before
     require_geometry: bool = True
+    #: check the answer with the blind physics as ``auto`` does (named43;
+    #: :class:`.base.GivenGeometryEstimator`); False where the unchecked answer must not move
+    check_bounds: bool = True
+    #: with ``check_bounds``, check a two-sided point too (``auto``'s ``check_points``)
+    check_points: bool | Literal["flagged"] = CHECK_POINTS_DEFAULT
+    #: its bound assumes a linear block: on a flat shape blind's own bound caps it (auto's ``flat``)
+    flat_contact: ClassVar[bool] = True
 
-    def estimate_features(
+    def estimate_given(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         curve = loading_curve(

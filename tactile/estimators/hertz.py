@@ -27,12 +27,16 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from tactile.errors import ConfigError, EstimatorError
-from tactile.estimators.base import AnalyticalEstimator, refuse_without_geometry
+from tactile.estimators.base import (
+    CHECK_POINTS_DEFAULT,
+    GivenGeometryEstimator,
+    refuse_without_geometry,
+)
 from tactile.estimators.contact import (
     DEFAULT_OBJECT_POISSON,
     PA_PER_N_PER_MM2,
@@ -221,7 +225,7 @@ def _n_valid(x: np.ndarray) -> int:
 
 
 @dataclass(frozen=True)
-class HertzEstimator(AnalyticalEstimator):
+class HertzEstimator(GivenGeometryEstimator):
     """Hertz sphere–flat contact, two pads, gel in series. See the module docstring."""
 
     name: str = "hertz"
@@ -232,14 +236,20 @@ class HertzEstimator(AnalyticalEstimator):
     #: refuse a grasp with neither shape nor radius (:func:`.base.refuse_without_geometry`);
     #: False only for the network's analytical input, which reads such grasps as before
     require_geometry: bool = True
+    #: check the answer with the blind physics as ``auto`` does (named43;
+    #: :class:`.base.GivenGeometryEstimator`); False where the unchecked answer must not move
+    check_bounds: bool = True
+    #: with ``check_bounds``, check a two-sided point too (``auto``'s ``check_points``)
+    check_points: bool | Literal["flagged"] = CHECK_POINTS_DEFAULT
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.route not in ROUTES:
             raise ConfigError(
                 f"hertz route {self.route!r} is unknown", hint=f"use one of {', '.join(ROUTES)}"
             )
 
-    def image_frames(self, meta: GraspMetadata) -> int | None:
+    def given_image_frames(self, meta: GraspMetadata) -> int | None:
         """1 (the peak frame) when the radius is known or read at force onset: the hold and
         stiffness routes use force and width only; else None (the area routes need images)."""
         shape = (meta.shape or "").strip().lower()
@@ -276,7 +286,7 @@ class HertzEstimator(AnalyticalEstimator):
             seed=self.seed,
         )
 
-    def estimate_features(
+    def estimate_given(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         curve = loading_curve(features, min_force_fraction=self.min_force_fraction)

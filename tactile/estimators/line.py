@@ -24,12 +24,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from tactile.errors import EstimatorError
-from tactile.estimators.base import AnalyticalEstimator, refuse_without_geometry
+from tactile.estimators.base import (
+    CHECK_POINTS_DEFAULT,
+    GivenGeometryEstimator,
+    refuse_without_geometry,
+)
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2, thin_layer_factor
 from tactile.estimators.fitting import LogFit, robust_log_fit
 from tactile.estimators.hertz import hold_frames, large_strain_log10_sd
@@ -65,7 +69,7 @@ def line_half_width_mm(approach_mm: np.ndarray, radius_mm: float) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class LineContactEstimator(AnalyticalEstimator):
+class LineContactEstimator(GivenGeometryEstimator):
     """E of a cylinder squeezed on its side, from the hold's force and closure."""
 
     name: str = "line"
@@ -74,11 +78,16 @@ class LineContactEstimator(AnalyticalEstimator):
     #: refuse a grasp with neither shape nor radius (:func:`.base.refuse_without_geometry`);
     #: False only for the network's analytical input, which reads such grasps as before
     require_geometry: bool = True
+    #: check the answer with the blind physics as ``auto`` does (named43;
+    #: :class:`.base.GivenGeometryEstimator`); False where the unchecked answer must not move
+    check_bounds: bool = True
+    #: with ``check_bounds``, check a two-sided point too (``auto``'s ``check_points``)
+    check_points: bool | Literal["flagged"] = CHECK_POINTS_DEFAULT
 
-    def image_frames(self, meta: GraspMetadata) -> int | None:
+    def given_image_frames(self, meta: GraspMetadata) -> int | None:
         return 1  # force and width only; the peak frame for the image flags
 
-    def estimate_features(
+    def estimate_given(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         require_visible_contact(features)

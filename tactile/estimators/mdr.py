@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from tactile.errors import EstimatorError
-from tactile.estimators.base import AnalyticalEstimator, refuse_without_geometry
+from tactile.estimators.base import (
+    CHECK_POINTS_DEFAULT,
+    GivenGeometryEstimator,
+    refuse_without_geometry,
+)
 from tactile.estimators.contact import DEFAULT_OBJECT_POISSON, PA_PER_N_PER_MM2
 from tactile.estimators.elastic import DETECTED_AREA_LOG10_SD
 from tactile.estimators.fitting import LogFit, fit_log_slope, robust_log_fit
@@ -50,7 +54,7 @@ def mdr_log10_e_star(
 
 
 @dataclass(frozen=True)
-class MDREstimator(AnalyticalEstimator):
+class MDREstimator(GivenGeometryEstimator):
     """MDR with a measured power-law profile exponent. See the module docstring."""
 
     name: str = "mdr"
@@ -61,6 +65,11 @@ class MDREstimator(AnalyticalEstimator):
     #: refuse a grasp with neither shape nor radius (:func:`.base.refuse_without_geometry`);
     #: False only for the network's analytical input, which reads such grasps as before
     require_geometry: bool = True
+    #: check the answer with the blind physics as ``auto`` does (named43;
+    #: :class:`.base.GivenGeometryEstimator`); False where the unchecked answer must not move
+    check_bounds: bool = True
+    #: with ``check_bounds``, check a two-sided point too (``auto``'s ``check_points``)
+    check_points: bool | Literal["flagged"] = CHECK_POINTS_DEFAULT
 
     def _slope(self, a: np.ndarray, delta: np.ndarray) -> tuple[float, bool]:
         if self.profile_slope is not None:
@@ -70,7 +79,7 @@ class MDREstimator(AnalyticalEstimator):
             return SPHERE_SLOPE, True
         return float(np.clip(slope, 0.0, 1.0)), False
 
-    def estimate_features(
+    def estimate_given(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         curve = loading_curve(features, min_force_fraction=self.min_force_fraction)

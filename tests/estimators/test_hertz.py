@@ -59,7 +59,11 @@ def test_noisy_curves_within_stated_95_interval(modulus_pa: float, seed: int) ->
 @pytest.mark.parametrize("modulus_pa", [1e8, 1e9, 2e11])
 def test_stiff_objects_give_a_lower_bound_that_holds(modulus_pa: float) -> None:
     feats = sphere_features(modulus_pa, noise=0.02, seed=3)
-    est = HertzEstimator().estimate_features(feats, meta=sphere_meta(), calibration=CURVES_CAL)
+    # the Hertz model itself: checked by blind (the default, named43) the bound is capped at
+    # the gel, as auto's is (test_named_check.py)
+    est = HertzEstimator(check_bounds=False).estimate_features(
+        feats, meta=sphere_meta(), calibration=CURVES_CAL
+    )
     assert est.lower_bound_only
     assert Flag.STIFFER_THAN_GEL in est.flags
     assert math.isinf(est.interval_95_pa[1]) and math.isinf(est.interval_68_pa[1])
@@ -112,7 +116,7 @@ def test_sphere_without_radius_reads_it_from_the_force_onset() -> None:
 
 def test_unknown_shape_without_radius_uses_the_area() -> None:
     # as the network's analytical input reads it; named, hertz refuses such a grasp (named42)
-    est = HertzEstimator(require_geometry=False).estimate_features(
+    est = HertzEstimator(require_geometry=False, check_bounds=False).estimate_features(
         sphere_features(1e5), meta=sphere_meta(radius_mm=None, shape=None), calibration=CURVES_CAL
     )
     assert est.details["route"] == "closure" and est.details["radius_source"] is None
@@ -143,10 +147,12 @@ def test_property_recovery_over_soft_range(
 @settings(max_examples=15, deadline=None)
 @given(log_e=st.floats(min_value=3.7, max_value=5.5), factor=st.floats(1.5, 10.0))
 def test_property_monotone_in_modulus(log_e: float, factor: float) -> None:
-    soft = HertzEstimator().estimate_features(
+    # the Hertz model itself (unchecked): checked, a stiff sphere's bound is capped at the gel,
+    # below a softer sphere's point (both true)
+    soft = HertzEstimator(check_bounds=False).estimate_features(
         sphere_features(10**log_e), meta=sphere_meta(), calibration=CURVES_CAL
     )
-    hard = HertzEstimator().estimate_features(
+    hard = HertzEstimator(check_bounds=False).estimate_features(
         sphere_features(10**log_e * factor), meta=sphere_meta(), calibration=CURVES_CAL
     )
     assert hard.modulus_pa > soft.modulus_pa

@@ -106,7 +106,9 @@ def test_elastic_removes_gel_compliance() -> None:
 
 
 def test_elastic_very_stiff_block_is_a_lower_bound() -> None:
-    est = ElasticEstimator().estimate_features(
+    # the elastic model itself (unchecked): blind reads these synthetic curves, which carry no
+    # imprint, as a resolvable object and lowers the bound (still true) below the gel
+    est = ElasticEstimator(check_bounds=False).estimate_features(
         block_features(1e10, thickness_mm=10.0, area_mm2=100.0, peak_force_n=25.0),
         meta=GraspMetadata(object_id="steel", shape="box"),
         calibration=CURVES_CAL,
