@@ -57,9 +57,13 @@ nothing changes.
 On *any* error (a device fault, a silent gauge, a camera that stops, Ctrl-C through
 ``stop_event``) the gripper is commanded open and what was recorded so far is kept:
 :class:`GraspAbortedError` carries it. Except a stop during the release, the gripper already
-commanded open: the squeeze and the hold are complete, so the grasp is returned as recorded up
-to there, with ``meta.extra["interrupted_in_release"] = True`` (the estimators read the loading
-phase; a record cut before its release is one they accept).
+commanded open: the squeeze and the hold are complete, so the release is finished (sampled
+until the fingers are open again, at most ``release_s``) and the grasp is returned whole, as a
+normal one, with ``meta.extra["interrupted_in_release"] = True``. It is finished because the
+estimators do read the release (e.g. ``blind`` measures the width lag from the loading/unloading
+loop; a record cut before its release is estimated without it, ``UNMEASURED_LAG_NOTE``).
+``on_release``, when set, is called once the hold is done, before the gripper is commanded open
+(the session holds a second Ctrl-C from there until the grasp is saved).
 
 Frames keep the camera's own JPEG bytes when it delivers them (``FrameSample.jpeg``, an MJPEG
 stream): the grasp carries them as ``Grasp.camera_jpegs`` when every recorded frame has them,
@@ -383,6 +387,8 @@ class Recorder:
         self.latency_s = {k: float(v) for k, v in (latency_s or {}).items()}
         self.on_frame = on_frame
         self.stop_event = stop_event or threading.Event()
+        #: called after the hold, before the release (module docstring); None: nothing
+        self.on_release: Callable[[], None] | None = None
         self.press_speed = plan_press_speed(self.config, gripper)
         self._lock = threading.Lock()  # the gripper's port is shared with the force thread
         self._safety = SafetyMonitor(self.config.max_force_n, self.config.confirm_samples)
@@ -566,9 +572,18 @@ class Recorder:
             )
         return grasp
 
-    def _sample(self, buf: _Buffers, stream: ForceStream, grasp_id: str, phase: str) -> bool:
-        """Record one frame and gripper state; True when the callback asks to stop closing."""
-        if self.stop_event.is_set():
+    def _sample(
+        self,
+        buf: _Buffers,
+        stream: ForceStream,
+        grasp_id: str,
+        phase: str,
+        *,
+        stoppable: bool = True,
+    ) -> bool:
+        """Record one frame and gripper state; True when the callback asks to stop closing.
+        ``stoppable``: a set ``stop_event`` raises :class:`RecordingInterruptedError`."""
+        if stoppable and self.stop_event.is_set():
             raise RecordingInterruptedError(
                 "stopped by the user", hint="run the same command with --append to resume"
             )
@@ -626,14 +641,14 @@ class Recorder:
         t_hold = now_s()
         while now_s() - t_hold < cfg.hold_s:
             self._sample(buf, stream, grasp_id, "hold")
+        if self.on_release is not None:  # the squeeze is complete (e.g. hold a second Ctrl-C)
+            self.on_release()
         self._g(lambda g: g.open())
         t_release = now_s()
         while now_s() - t_release < cfg.release_s:
-            try:
-                self._sample(buf, stream, grasp_id, "release")
-            except RecordingInterruptedError:  # the squeeze and the hold are complete: a grasp
-                buf.interrupted_in_release = True
-                break
+            if self.stop_event.is_set():  # the squeeze and the hold are complete: finish the
+                buf.interrupted_in_release = True  # release (the gripper opens already)
+            self._sample(buf, stream, grasp_id, "release", stoppable=False)
             st = buf.states[-1]
             if not st.moving and st.width_mm >= start_width - 1.0:
                 break

@@ -13,17 +13,20 @@ An existing output is refused unless ``if_exists`` says what to do: ``"append"``
 Stopping: set ``stop_event`` (the CLI does on Ctrl-C). The grasp in progress stops at its next
 frame, the gripper is commanded open, its partial recording is kept in the rejects, the output
 is consolidated, and :class:`SessionInterruptedError` says what is safe and how to resume. A
-grasp stopped during its release (squeeze and hold complete, the gripper already opening) is a
-whole grasp: validated and, if accepted, stored like any other, with
-``meta.extra["interrupted_in_release"]`` (``docs/decisions.md``).
+grasp stopped during its release (squeeze and hold complete, the gripper already opening)
+finishes its release first (at most ``release_s``) and is a whole grasp: validated and, if
+accepted, stored like any other, with ``meta.extra["interrupted_in_release"]``
+(``docs/decisions.md``); the session then stops - unless that grasp was the last one needed:
+the session is complete, nothing is left to resume, and it ends normally.
 
 Frames are stored as JPEG (``frame_codec``, default ``"jpeg"``): the camera's own bytes,
 verbatim, when every frame of the grasp came with them (an MJPEG stream), else the pixels
 encoded at the reference camera's quality; ``"raw"`` keeps the pixels (about 10x larger).
 
 Saving a grasp is never cut short: a second Ctrl-C (a ``KeyboardInterrupt``) that comes while a
-grasp - accepted or rejected - is being stored waits until it is stored and counted
-(:func:`hold_keyboard_interrupt`), then aborts as usual; the save takes well under a second.
+grasp - accepted or rejected - is being stored, or from the end of its hold on (its release,
+then its save), waits until it is stored and counted (:func:`hold_keyboard_interrupt`), then
+aborts as usual; the release takes at most ``release_s``, the save well under a second.
 
 Between grasps, ``pause`` (a callable, or :func:`pause_for_key` / a fixed delay from
 ``pause_s`` / ``pause_for_key``) lets the operator reposition or swap the object.
@@ -503,8 +506,18 @@ class CollectSession:
         )
 
     def _attempt(self, attempt: int, recorder: Recorder, writer: GraspWriter, bar: tqdm) -> None:
-        s = self.summary
         gid = self._next_id(writer)
+        with contextlib.ExitStack() as complete:  # from the release on, Ctrl-C waits for the save
+            recorder.on_release = lambda: complete.enter_context(self._holding(gid))
+            try:
+                self._attempt_in(attempt, recorder, writer, bar, gid)
+            finally:
+                recorder.on_release = None
+
+    def _attempt_in(
+        self, attempt: int, recorder: Recorder, writer: GraspWriter, bar: tqdm, gid: str
+    ) -> None:
+        s = self.summary
         try:
             grasp = recorder.record(gid, self.metadata(attempt))
         except GraspAbortedError as exc:

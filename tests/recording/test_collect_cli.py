@@ -246,6 +246,38 @@ def test_two_ctrl_c_while_an_accepted_grasp_is_saved_keep_it(
     assert not (tmp_path / "d_rejects.h5").exists()
 
 
+def test_two_ctrl_c_early_in_the_release_keep_the_grasp(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review53 (rel_pair.py): SIGINT at grasp 1's first release frame, a second at once,
+    through collect's handler: "0 of 3 safe". Now the release and the save finish first."""
+    import signal
+
+    from tactile.recording.recorder import Recorder
+
+    real = Recorder._sample
+    sent: list[str] = []
+
+    def sample(
+        self: Recorder, buf: object, stream: object, gid: str, phase: str, **kw: bool
+    ) -> bool:
+        if phase == "release" and not sent:
+            sent.append(gid)
+            signal.raise_signal(signal.SIGINT)  # stop (sets the flag)
+            signal.raise_signal(signal.SIGINT)  # abort (KeyboardInterrupt)
+        return real(self, buf, stream, gid, phase, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Recorder, "_sample", sample)
+    out = tmp_path / "r.h5"
+    code = main(["collect", "ball", "-n", "3", "-o", str(out), *SIM])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert sent == ["ball_001"] and "(saving ball_001 first)" in err
+    assert "1 of 3 accepted grasps are safe" in err and "resume with:" in err
+    assert GraspReader(out).ids() == ["ball_001"]
+    assert not (tmp_path / "r_rejects.h5").exists()
+
+
 def test_a_preview_file_in_a_missing_folder_is_refused_before_anything_moves(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -276,6 +276,53 @@ def test_a_stop_during_the_release_keeps_the_whole_grasp() -> None:
     assert emulator(rigs, "ir").commands[-1].position == 3  # commanded open
 
 
+def test_a_stop_at_the_first_release_frame_finishes_the_release_as_a_normal_grasp() -> None:
+    """review53: a grasp cut at its first release frame kept no unloading, and blind estimated
+    it without the width lag (286 vs 582 kPa on a 200 kPa ball). The release is finished:
+    its width reaches the open width as a normal grasp's does."""
+    normal = record(rig("rn"))
+    stop = threading.Event()
+
+    def ctrl_c_at_release(live: LiveFrame) -> bool:
+        if live.phase == "release":
+            stop.set()
+        return False
+
+    grasp = record(rig("rs"), on_frame=ctrl_c_at_release, stop_event=stop)
+    assert grasp.meta.extra["interrupted_in_release"] is True
+    start = float(grasp.width_mm[0])
+    assert float(normal.width_mm[-1]) >= float(normal.width_mm[0]) - 1.0  # the normal reference
+    assert float(grasp.width_mm[-1]) >= start - 1.0  # open again, as the normal one
+    assert float(grasp.width_mm[-1]) == pytest.approx(float(normal.width_mm[-1]), abs=1.0)
+    assert grasp.n_frames > 0.8 * normal.n_frames
+
+
+def test_on_release_runs_after_the_hold_before_the_gripper_opens() -> None:
+    rigs = SimRigs()
+    urls = rig("or")
+    phases: list[str] = []
+    at_release: list[tuple[list[str], int]] = []
+
+    def seen(live: LiveFrame) -> bool:
+        phases.append(live.phase)
+        return False
+
+    with (
+        open_gripper(urls["gripper"], rigs=rigs) as g,
+        open_tactile_sensor(urls["tactile"], rigs=rigs) as c,
+        open_force_sensor(urls["force"], rigs=rigs) as f,
+    ):
+        g.activate()
+        recorder = Recorder(g, c, f, FAST, on_frame=seen)
+        emu = emulator(rigs, "or")
+        recorder.on_release = lambda: at_release.append((list(phases), len(emu.commands)))
+        recorder.record("g0", META)
+    assert len(at_release) == 1
+    before, n_commands = at_release[0]
+    assert before[-1] == "hold" and "release" not in before
+    assert emu.commands[n_commands].position == 3  # the next command: open
+
+
 def test_a_stop_before_the_release_still_aborts() -> None:
     stop = threading.Event()
 

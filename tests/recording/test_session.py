@@ -179,6 +179,59 @@ def test_ctrl_c_during_the_release_accepts_the_grasp(tmp_path: Path) -> None:
     assert not cfg.rejects_path.exists()
 
 
+def test_a_second_ctrl_c_early_in_the_release_waits_until_the_grasp_is_saved(
+    tmp_path: Path,
+) -> None:
+    """review53: Ctrl-C at a grasp's first release frame, a second one soon after (in the
+    release, stream.stop() or the grasp's assembly): the KeyboardInterrupt escaped the recorder
+    and the complete grasp was lost (0 of 3 safe). From the end of the hold it is held: the
+    release is finished, the grasp saved, then the interrupt goes on."""
+    import signal
+    import threading
+
+    from tactile.recording import LiveFrame
+
+    stop = threading.Event()
+    sent: list[str] = []
+
+    def ctrl_c_twice(live: LiveFrame) -> bool:
+        if live.phase == "release" and not sent:
+            sent.append(live.grasp_id)
+            stop.set()  # the first Ctrl-C (the CLI's handler sets the flag)
+            signal.raise_signal(signal.SIGINT)  # the second: Python's KeyboardInterrupt
+        return False
+
+    cfg = config(tmp_path, rig("r2"), n=3)
+    out = io.StringIO()
+    with pytest.raises(SessionInterruptedError, match="1 of 3 accepted grasps are safe"):
+        run_session(cfg, progress=False, out=out, on_frame=ctrl_c_twice, stop_event=stop)
+    assert sent == ["ball_001"] and "(saving ball_001 first)" in out.getvalue()
+    reader = GraspReader(cfg.output)
+    assert reader.ids() == ["ball_001"]
+    assert reader.metadata("ball_001").extra["interrupted_in_release"] is True
+    assert not cfg.rejects_path.exists()
+
+
+def test_ctrl_c_in_the_release_of_the_last_grasp_completes_the_session(tmp_path: Path) -> None:
+    """Nothing is left to resume: the session ends as complete (the CLI exits 0), the grasp's
+    row notes the Ctrl-C (review53 3; docs/hardware.md)."""
+    import threading
+
+    from tactile.recording import LiveFrame
+
+    stop = threading.Event()
+
+    def ctrl_c_in_release(live: LiveFrame) -> bool:
+        if live.phase == "release":
+            stop.set()
+        return False
+
+    cfg = config(tmp_path, rig("last"), n=1)
+    summary = run_session(cfg, progress=False, on_frame=ctrl_c_in_release, stop_event=stop)
+    assert summary.complete and summary.accepted == ["ball_001"]
+    assert summary.grasps[0]["reason"].startswith("Ctrl-C in the release")
+
+
 def test_an_untared_session_warns_and_reads_forces_above_the_gauges_rest(tmp_path: Path) -> None:
     """--no-tare on a gauge reading -3 N at rest: a warning; the grasps keep the raw readings and
     their rest level; the target, the summary and the validation read the force above it."""
