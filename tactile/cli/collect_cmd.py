@@ -45,6 +45,7 @@ _RECORDER_FLAGS = (
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "collect",
+        allow_abbrev=False,  # the resume line (resume_command) reads the flags as spelled
         help="record labelled grasps of one object from the rig, safely and resumably",
         description=(
             "Grasp one object N times and store the accepted grasps in FILE (HDF5, one durable "
@@ -328,8 +329,8 @@ def resume_command(argv: list[str]) -> str:
         else:
             continue
         name = value.removeprefix("rerun:")
-        if value.startswith("rerun:") and name and Path(name).exists():
-            args[i] = prefix + "rerun:" + str(free_name(Path(name)))
+        if value.startswith("rerun:") and name and Path(name).expanduser().exists():
+            args[i] = prefix + "rerun:" + str(free_name(Path(name).expanduser()))
     if "--append" not in args:
         args.append("--append")
     return "tactile " + " ".join(shlex.quote(a) for a in args)

@@ -114,11 +114,16 @@ def _has_display() -> bool:
 
 
 def free_name(path: Path) -> Path:
-    """``path``, or ``stem_2.suffix``, ``stem_3.suffix``, ...: the first that does not exist."""
-    k = 2
+    """``path``, or ``stem_2.suffix``, ``stem_3.suffix``, ...: the first that does not exist.
+    A stem already ending in ``_N`` counts on from it (``p_2.rrd`` -> ``p_3.rrd``, not
+    ``p_2_2.rrd``), so that a second resume names the next file in the same series."""
+    stem, k = path.stem, 2
+    base, sep, number = stem.rpartition("_")
+    if sep and base and number.isdigit():
+        stem, k = base, int(number) + 1
     free = path
     while free.exists():
-        free = path.with_name(f"{path.stem}_{k}{path.suffix}")
+        free = path.with_name(f"{stem}_{k}{path.suffix}")
         k += 1
     return free
 
@@ -130,7 +135,7 @@ def check_save_path(spec: str, *, overwrite: bool = False, overwrite_hint: str =
     name = spec.removeprefix("rerun:")
     if not name:
         raise ConfigError("--preview rerun: names no file", hint="e.g. --preview rerun:preview.rrd")
-    path = Path(name)
+    path = Path(name).expanduser()  # rerun:~/x.rrd: no shell expands a ~ after "rerun:"
     folder = path.parent
     if not folder.is_dir():
         raise ConfigError(

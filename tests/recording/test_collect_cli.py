@@ -278,6 +278,42 @@ def test_two_ctrl_c_early_in_the_release_keep_the_grasp(
     assert not (tmp_path / "r_rejects.h5").exists()
 
 
+def test_abbreviated_flags_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review53: `--prev rerun:p.rrd` was taken as --preview, but the resume line, which reads
+    the flags as spelled, missed it (and would replace the preview). Flags are spelled out."""
+    with pytest.raises(SystemExit) as info:
+        main(_collect(tmp_path, "--prev", f"rerun:{tmp_path / 'p.rrd'}"))
+    assert info.value.code == 2
+    assert "unrecognized arguments: --prev" in capsys.readouterr().err
+    assert not (tmp_path / "s.h5").exists()
+
+
+def test_a_preview_file_under_home_is_expanded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review53: --preview rerun:~/x.rrd was refused: "the folder ~ does not exist"."""
+    from tactile.recording.preview import check_save_path
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert check_save_path("rerun:~/x.rrd") == tmp_path / "x.rrd"
+    (tmp_path / "x.rrd").write_bytes(b"before")
+    with pytest.raises(Exception, match="already exists"):
+        check_save_path("rerun:~/x.rrd")
+
+
+def test_a_second_resume_names_the_next_preview_file(tmp_path: Path) -> None:
+    """review53: a resume of a resume suggested p_2_2.rrd while the refusal hinted p_3.rrd."""
+    from tactile.cli.collect_cmd import resume_command
+    from tactile.recording.preview import free_name
+
+    (tmp_path / "p.rrd").write_bytes(b"first")
+    (tmp_path / "p_2.rrd").write_bytes(b"second")
+    assert free_name(tmp_path / "p_2.rrd") == tmp_path / "p_3.rrd"
+    assert free_name(tmp_path / "p.rrd") == tmp_path / "p_3.rrd"
+    line = resume_command(["collect", "ball", "--preview", f"rerun:{tmp_path / 'p_2.rrd'}"])
+    assert line.endswith(f"--preview rerun:{tmp_path / 'p_3.rrd'} --append")
+
+
 def test_a_preview_file_in_a_missing_folder_is_refused_before_anything_moves(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
