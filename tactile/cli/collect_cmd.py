@@ -26,11 +26,16 @@ _RECORDER_FLAGS = (
     ("max_force_n", "safety limit: open at once above this force (N)"),
     ("target_force_n", "close until this force, then hold (N)"),
     ("max_closing_s", "safety limit: open if closing takes longer (s)"),
-    ("close_speed", "closing speed until first contact, fraction 0..1 of the gripper's range"),
+    (
+        "close_speed",
+        "speed of the fast approach, down to near where the previous grasp touched (not on a "
+        "session's first grasp), fraction 0..1 of the gripper's range",
+    ),
     (
         "press_speed",
-        "closing speed after first contact (default: close speed; the slowest when "
-        "--max-force-n is below the gripper's weakest grip)",
+        "closing speed from near contact on, and all the way on a session's first grasp "
+        "(default: the gripper's slowest, 0; the slowest it must be when --max-force-n is "
+        "below the gripper's weakest grip)",
     ),
     ("close_to_mm", "opening to close towards (mm)"),
     ("hold_s", "time to hold at the target force (s)"),
@@ -40,6 +45,7 @@ _RECORDER_FLAGS = (
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "collect",
+        allow_abbrev=False,  # the resume line (resume_command) reads the flags as spelled
         help="record labelled grasps of one object from the rig, safely and resumably",
         description=(
             "Grasp one object N times and store the accepted grasps in FILE (HDF5, one durable "
@@ -95,7 +101,8 @@ def register(sub: Any) -> None:
         metavar="KIND",
         default="none",
         help="live view of image, force and width: rerun (viewer), rerun:FILE.rrd (saved, "
-        "works headless), opencv (window), none (default)",
+        "works headless; an existing FILE is replaced only with --overwrite), opencv (window), "
+        "none (default)",
     )
     p.add_argument(
         "--no-tare",
@@ -191,7 +198,9 @@ def build_config(args: argparse.Namespace) -> Any:
     if missing:
         raise ConfigError(
             f"no device URL for {', '.join(missing)}",
-            hint=f"pass --profile (one of {sorted(list_profiles())}) or --{missing[0]} URL",
+            hint=f"pass --profile (one of {sorted(list_profiles())}) or "
+            + " ".join(f"--{r} URL" for r in missing)
+            + " (tactile find-devices lists the devices)",
         )
     from tactile.hardware.replay import refuse_for_recording
 
@@ -305,8 +314,23 @@ def _stop_words(online: dict[str, Any]) -> str:
 
 
 def resume_command(argv: list[str]) -> str:
-    """The command line that resumes this session (the same one, with --append)."""
+    """The command line that resumes this session (the same one, with --append; a saved
+    ``--preview rerun:FILE.rrd`` that now exists goes to the next free name, as an existing
+    preview file is refused)."""
+    from tactile.recording.preview import free_name
+
     args = [a for a in argv if a != "--overwrite"]
+    for i, arg in enumerate(args):
+        flag, eq, value = arg.partition("=")
+        if flag == "--preview" and eq:
+            prefix = "--preview="
+        elif arg == "--preview" and i + 1 < len(args):
+            prefix, value, i = "", args[i + 1], i + 1
+        else:
+            continue
+        name = value.removeprefix("rerun:")
+        if value.startswith("rerun:") and name and Path(name).expanduser().exists():
+            args[i] = prefix + "rerun:" + str(free_name(Path(name).expanduser()))
     if "--append" not in args:
         args.append("--append")
     return "tactile " + " ".join(shlex.quote(a) for a in args)
@@ -386,7 +410,11 @@ def run(args: argparse.Namespace) -> int:
     from tactile.recording.preview import make_preview
 
     config = build_config(args)
-    preview = make_preview(args.preview)
+    preview = make_preview(  # an existing rerun:FILE.rrd is replaced only with --overwrite
+        args.preview,
+        overwrite=args.overwrite,
+        overwrite_hint="" if args.append else "--overwrite (it replaces -o FILE too)",
+    )
     live = None
     if args.stop_when_confident:
         from tactile.decisions.live import live_stopper

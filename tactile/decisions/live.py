@@ -147,7 +147,8 @@ class LiveOnline:
 def cap_to_produce(recorder_fields: dict[str, Any], produce: str) -> None:
     """The produce's safe force caps a recorder's settings (``RecorderConfig`` fields, changed
     in place): the safety limit, the target force below it (``FORCE_TARGET_SHARE``), and the
-    contact force below the target."""
+    contact force below the target. A cap that binds is named in ``max_force_cap``, so that a
+    refusal of the limit says where it comes from."""
     from tactile.decisions import load_produce_profile
     from tactile.decisions.grasping import FORCE_TARGET_SHARE
     from tactile.recording import RecorderConfig
@@ -155,8 +156,11 @@ def cap_to_produce(recorder_fields: dict[str, Any], produce: str) -> None:
     fields = recorder_fields
     safe = load_produce_profile(produce).max_force_n
     default = RecorderConfig()
-    limit = min(float(fields.get("max_force_n", default.max_force_n)), safe)
+    asked = float(fields.get("max_force_n", default.max_force_n))
+    limit = min(asked, safe)
     fields["max_force_n"] = limit
+    if limit < asked:  # named in a refusal: --max-force-n cannot lift it
+        fields["max_force_cap"] = f"the safe force of the produce profile {produce!r}"
     target = float(fields.get("target_force_n", default.target_force_n))
     fields["target_force_n"] = min(target, FORCE_TARGET_SHARE * limit)
     if float(fields.get("contact_force_n", default.contact_force_n)) >= fields["target_force_n"]:

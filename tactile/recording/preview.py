@@ -11,11 +11,15 @@
 
 A preview never stops the closing (it returns False) and never breaks a session: a preview that
 fails to start raises :class:`~tactile.errors.ConfigError` before anything moves, naming the fix.
+That includes ``rerun:FILE.rrd`` in a folder that does not exist, and an existing ``FILE.rrd``:
+it is not replaced unless ``overwrite`` (the project's rule: no command replaces an existing
+output unless told; ``docs/decisions.md``).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,7 +46,13 @@ class RerunPreview:
         self.n = 0
         rr.init("tactile collect", spawn=save_to is None and _has_display())
         if save_to is not None:
-            rr.save(save_to)
+            try:
+                rr.save(save_to)
+            except (RuntimeError, OSError) as exc:
+                raise ConfigError(
+                    f"cannot save the preview to {save_to} ({exc})",
+                    hint="name a file in a folder you may write to: --preview rerun:FILE.rrd",
+                ) from exc
         elif not _has_display():
             raise ConfigError(
                 "no display for the Rerun viewer",
@@ -103,14 +113,64 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or (os.name == "nt")
 
 
-def make_preview(spec: str | None) -> FrameCallback | None:
-    """The preview named by ``spec`` (see the module doc), or None for ``none``."""
+def free_name(path: Path) -> Path:
+    """``path``, or ``stem_2.suffix``, ``stem_3.suffix``, ...: the first that does not exist.
+    A stem already ending in ``_N`` counts on from it (``p_2.rrd`` -> ``p_3.rrd``, not
+    ``p_2_2.rrd``), so that a second resume names the next file in the same series."""
+    stem, k = path.stem, 2
+    base, sep, number = stem.rpartition("_")
+    if sep and base and number.isdigit():
+        stem, k = base, int(number) + 1
+    free = path
+    while free.exists():
+        free = path.with_name(f"{stem}_{k}{path.suffix}")
+        k += 1
+    return free
+
+
+def check_save_path(spec: str, *, overwrite: bool = False, overwrite_hint: str = "") -> Path:
+    """The file of a ``rerun:FILE.rrd`` preview, checked before anything moves: its folder
+    exists and an existing file is refused unless ``overwrite`` (``overwrite_hint``: how the
+    user says so, e.g. "--overwrite")."""
+    name = spec.removeprefix("rerun:")
+    if not name:
+        raise ConfigError("--preview rerun: names no file", hint="e.g. --preview rerun:preview.rrd")
+    path = Path(name).expanduser()  # rerun:~/x.rrd: no shell expands a ~ after "rerun:"
+    folder = path.parent
+    if not folder.is_dir():
+        raise ConfigError(
+            f"cannot save the preview to {path}: the folder {folder} does not exist",
+            hint=f"create it first (mkdir -p {folder}) or name a file in an existing folder: "
+            f"--preview rerun:{path.name}",
+        )
+    if path.is_dir():
+        raise ConfigError(
+            f"cannot save the preview to {path}: it is a folder",
+            hint=f"name a file: --preview rerun:{path / 'preview.rrd'}",
+        )
+    if path.exists() and not overwrite:
+        also = f", or pass {overwrite_hint} to replace it" if overwrite_hint else ""
+        raise ConfigError(
+            f"the preview file {path} already exists; refusing to replace it",
+            hint=f"name another file (e.g. --preview rerun:{free_name(path)}), or delete it{also}",
+        )
+    return path
+
+
+def make_preview(
+    spec: str | None, *, overwrite: bool = False, overwrite_hint: str = ""
+) -> FrameCallback | None:
+    """The preview named by ``spec`` (see the module doc), or None for ``none``.
+
+    ``overwrite``: replace an existing ``rerun:FILE.rrd`` (refused otherwise, naming
+    ``overwrite_hint``, the user's way to say so, when given)."""
     if not spec or spec == "none":
         return None
     if spec == "rerun":
         return RerunPreview()
     if spec.startswith("rerun:"):
-        return RerunPreview(save_to=spec.removeprefix("rerun:"))
+        path = check_save_path(spec, overwrite=overwrite, overwrite_hint=overwrite_hint)
+        return RerunPreview(save_to=str(path))
     if spec == "opencv":
         return OpenCvPreview()
     raise ConfigError(f"unknown preview {spec!r}", hint=f"use one of {', '.join(PREVIEWS)}")

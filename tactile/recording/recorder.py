@@ -56,7 +56,14 @@ nothing changes.
 
 On *any* error (a device fault, a silent gauge, a camera that stops, Ctrl-C through
 ``stop_event``) the gripper is commanded open and what was recorded so far is kept:
-:class:`GraspAbortedError` carries it.
+:class:`GraspAbortedError` carries it. Except a stop during the release, the gripper already
+commanded open: the squeeze and the hold are complete, so the release is finished (sampled
+until the fingers are open again, at most ``release_s``) and the grasp is returned whole, as a
+normal one, with ``meta.extra["interrupted_in_release"] = True``. It is finished because the
+estimators do read the release (e.g. ``blind`` measures the width lag from the loading/unloading
+loop; a record cut before its release is estimated without it, ``UNMEASURED_LAG_NOTE``).
+``on_release``, when set, is called once the hold is done, before the gripper is commanded open
+(the session holds a second Ctrl-C from there until the grasp is saved).
 
 Frames keep the camera's own JPEG bytes when it delivers them (``FrameSample.jpeg``, an MJPEG
 stream): the grasp carries them as ``Grasp.camera_jpegs`` when every recorded frame has them,
@@ -122,6 +129,7 @@ class RecorderConfig:
     spike_jump_n: float = 25.0  # an isolated reading this far from both neighbours is a spike
     force_margin: float = 0.1  # the gripper's force setting aims this fraction below the limit
     software_force_limit: bool = False  # accept a limit below the gripper's weakest grip
+    max_force_cap: str = ""  # what lowered max_force_n below the limit asked for, if anything
 
     def __post_init__(self) -> None:
         for name in (
@@ -226,13 +234,21 @@ def plan_press_speed(config: RecorderConfig, gripper: Gripper) -> float:
     if config.max_force_n >= floor_n:
         return press  # the gripper's own force setting caps the grip
     where = f"the {floor_n:.0f} N the gripper {gripper.url!r} can stop itself at"
+    cap = config.max_force_cap  # e.g. a produce profile's safe force: --max-force-n cannot lift
     if not config.software_force_limit:
-        raise ConfigError(
-            f"max force {config.max_force_n} N is below {where}: the gripper cannot honour it "
-            "(in simulation a 15.5 N limit at full speed reached 20 N)",
-            hint=f"raise --max-force-n to {floor_n:.0f} N or more, or pass "
+        software = (
             "--software-force-limit to rely on the host-side check alone (the press then runs "
-            "at the slowest speed; the limit holds only for objects soft enough)",
+            "at the slowest speed; the limit holds only for objects soft enough)"
+        )
+        raise ConfigError(
+            f"max force {config.max_force_n} N"
+            + (f" ({cap}, which caps --max-force-n)" if cap else "")
+            + f" is below {where}: the gripper cannot honour it (in simulation a 15.5 N limit "
+            "at full speed reached 20 N)",
+            hint=f"pass {software}, or use a gripper that can grip this gently "
+            "(raising --max-force-n does not lift the cap)"
+            if cap
+            else f"raise --max-force-n to {floor_n:.0f} N or more, or pass {software}",
         )
     if press > 0:
         mm_s = gripper.speed_mm_s(press)
@@ -346,6 +362,7 @@ class _Buffers:
     reference: np.ndarray | None = None
     stopped_by: str = ""
     contact_s: float | None = None
+    interrupted_in_release: bool = False
 
 
 class Recorder:
@@ -370,6 +387,8 @@ class Recorder:
         self.latency_s = {k: float(v) for k, v in (latency_s or {}).items()}
         self.on_frame = on_frame
         self.stop_event = stop_event or threading.Event()
+        #: called after the hold, before the release (module docstring); None: nothing
+        self.on_release: Callable[[], None] | None = None
         self.press_speed = plan_press_speed(self.config, gripper)
         self._lock = threading.Lock()  # the gripper's port is shared with the force thread
         self._safety = SafetyMonitor(self.config.max_force_n, self.config.confirm_samples)
@@ -553,9 +572,18 @@ class Recorder:
             )
         return grasp
 
-    def _sample(self, buf: _Buffers, stream: ForceStream, grasp_id: str, phase: str) -> bool:
-        """Record one frame and gripper state; True when the callback asks to stop closing."""
-        if self.stop_event.is_set():
+    def _sample(
+        self,
+        buf: _Buffers,
+        stream: ForceStream,
+        grasp_id: str,
+        phase: str,
+        *,
+        stoppable: bool = True,
+    ) -> bool:
+        """Record one frame and gripper state; True when the callback asks to stop closing.
+        ``stoppable``: a set ``stop_event`` raises :class:`RecordingInterruptedError`."""
+        if stoppable and self.stop_event.is_set():
             raise RecordingInterruptedError(
                 "stopped by the user", hint="run the same command with --append to resume"
             )
@@ -613,10 +641,14 @@ class Recorder:
         t_hold = now_s()
         while now_s() - t_hold < cfg.hold_s:
             self._sample(buf, stream, grasp_id, "hold")
+        if self.on_release is not None:  # the squeeze is complete (e.g. hold a second Ctrl-C)
+            self.on_release()
         self._g(lambda g: g.open())
         t_release = now_s()
         while now_s() - t_release < cfg.release_s:
-            self._sample(buf, stream, grasp_id, "release")
+            if self.stop_event.is_set():  # the squeeze and the hold are complete: finish the
+                buf.interrupted_in_release = True  # release (the gripper opens already)
+            self._sample(buf, stream, grasp_id, "release", stoppable=False)
             st = buf.states[-1]
             if not st.moving and st.width_mm >= start_width - 1.0:
                 break
@@ -625,6 +657,7 @@ class Recorder:
         self, buf: _Buffers, stream: ForceStream, grasp_id: str, t_close: float
     ) -> None:
         cfg = self.config
+        approached = self._approaching.is_set()  # else at the press speed all the way
         while True:
             stop = self._sample(buf, stream, grasp_id, "closing")
             st = buf.states[-1]
@@ -650,8 +683,25 @@ class Recorder:
                 raise SafetyLimitError(
                     f"closing took longer than {cfg.max_closing_s} s without reaching "
                     f"{cfg.target_force_n} N",
-                    hint="raise --close-speed or --max-closing-s; check the object is there",
+                    hint=self._slow_closing_hint(approached),
                 )
+
+    def _slow_closing_hint(self, approached: bool) -> str:
+        """What makes a closing that timed out faster: the approach's speed only when there
+        was a fast approach (not on a session's first grasp, module docstring)."""
+        more_time = "raise --max-closing-s; check the object is there"
+        if approached:
+            return (
+                f"raise --close-speed (the approach) or --press-speed (after contact), or "
+                f"{more_time}"
+            )
+        why = (
+            "this grasp closed at the press speed all the way (a session's first grasp does: "
+            "where the object begins is not known yet)"
+        )
+        if self.config.max_force_n < self.gripper.min_grip_force_n:  # the press must be slowest
+            return f"{why}; below the gripper's weakest grip it stays the slowest: {more_time}"
+        return f"{why}: raise --press-speed (e.g. 0.3; default the slowest, 0), or {more_time}"
 
     # --- assembling the Grasp ---------------------------------------------------------------
     def _streams(
@@ -738,6 +788,8 @@ class Recorder:
                 self.contact_width_mm = extra["contact_width_mm"]
         if aborted is not None:
             extra["aborted"] = aborted
+        if buf.interrupted_in_release:
+            extra["interrupted_in_release"] = True
         if self._safety.tripped is not None:
             extra["safety_trip_t_s"] = self._safety.tripped.t_s - self.latency_s.get("force", 0.0)
         devices = {

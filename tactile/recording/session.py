@@ -12,11 +12,21 @@ An existing output is refused unless ``if_exists`` says what to do: ``"append"``
 
 Stopping: set ``stop_event`` (the CLI does on Ctrl-C). The grasp in progress stops at its next
 frame, the gripper is commanded open, its partial recording is kept in the rejects, the output
-is consolidated, and :class:`SessionInterruptedError` says what is safe and how to resume.
+is consolidated, and :class:`SessionInterruptedError` says what is safe and how to resume. A
+grasp stopped during its release (squeeze and hold complete, the gripper already opening)
+finishes its release first (at most ``release_s``) and is a whole grasp: validated and, if
+accepted, stored like any other, with ``meta.extra["interrupted_in_release"]``
+(``docs/decisions.md``); the session then stops - unless that grasp was the last one needed:
+the session is complete, nothing is left to resume, and it ends normally.
 
 Frames are stored as JPEG (``frame_codec``, default ``"jpeg"``): the camera's own bytes,
 verbatim, when every frame of the grasp came with them (an MJPEG stream), else the pixels
 encoded at the reference camera's quality; ``"raw"`` keeps the pixels (about 10x larger).
+
+Saving a grasp is never cut short: a second Ctrl-C (a ``KeyboardInterrupt``) that comes while a
+grasp - accepted or rejected - is being stored, or from the end of its hold on (its release,
+then its save), waits until it is stored and counted (:func:`hold_keyboard_interrupt`), then
+aborts as usual; the release takes at most ``release_s``, the save well under a second.
 
 Between grasps, ``pause`` (a callable, or :func:`pause_for_key` / a fixed delay from
 ``pause_s`` / ``pause_for_key``) lets the operator reposition or swap the object.
@@ -28,9 +38,10 @@ import contextlib
 import dataclasses
 import datetime
 import select
+import signal
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -65,6 +76,8 @@ if TYPE_CHECKING:
     from tactile.hardware.sim_world import SimRigs
 
 IF_EXISTS = ("error", "append", "overwrite")
+#: The summary's note on a grasp stopped by Ctrl-C during its release (accepted: module doc).
+IN_RELEASE = "Ctrl-C in the release: squeeze and hold complete"
 
 
 @dataclass(frozen=True)
@@ -223,6 +236,39 @@ def pause_for_key(
         if ready:
             stream.readline()  # a line, or end of input (nobody to press Enter): go on
             return
+
+
+@contextlib.contextmanager
+def hold_keyboard_interrupt(on_hold: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold a Ctrl-C's ``KeyboardInterrupt`` until the block is done, then raise it.
+
+    The SIGINT handler in place (the CLI's, or Python's default) still runs at once - a first
+    Ctrl-C still sets the stop flag - but the ``KeyboardInterrupt`` it raises is kept and raised
+    when the block returns, so a grasp being saved is saved (issue newuser42: two Ctrl-Cs during
+    the save of an accepted grasp deleted its half-written file and lost it). ``on_hold`` is
+    called when one is held (to say so). Held only in the main thread, where Python runs signal
+    handlers; an exception from the block itself wins over a held interrupt."""
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield
+        return
+    held: list[KeyboardInterrupt] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        try:
+            previous(signum, frame)
+        except KeyboardInterrupt as exc:
+            if not held and on_hold is not None:
+                on_hold()
+            held.append(exc)
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise held[0]
 
 
 def check_output(config: SessionConfig) -> int:
@@ -460,8 +506,18 @@ class CollectSession:
         )
 
     def _attempt(self, attempt: int, recorder: Recorder, writer: GraspWriter, bar: tqdm) -> None:
-        s = self.summary
         gid = self._next_id(writer)
+        with contextlib.ExitStack() as complete:  # from the release on, Ctrl-C waits for the save
+            recorder.on_release = lambda: complete.enter_context(self._holding(gid))
+            try:
+                self._attempt_in(attempt, recorder, writer, bar, gid)
+            finally:
+                recorder.on_release = None
+
+    def _attempt_in(
+        self, attempt: int, recorder: Recorder, writer: GraspWriter, bar: tqdm, gid: str
+    ) -> None:
+        s = self.summary
         try:
             grasp = recorder.record(gid, self.metadata(attempt))
         except GraspAbortedError as exc:
@@ -469,7 +525,8 @@ class CollectSession:
             rid = None
             if exc.partial is not None:
                 why = "interrupted by the user" if interrupted else f"aborted: {exc.cause}"
-                rid = self._reject(exc.partial, why, attempt)
+                with self._holding(f"what {gid} recorded"):
+                    rid = self._reject(exc.partial, why, attempt)
             bar.close()
             if interrupted:
                 self._interrupted(rid)
@@ -481,19 +538,31 @@ class CollectSession:
                 hint=(exc.hint + "; then " if exc.hint else "")
                 + "run the same command with --append to resume",
             ) from exc
-        verdict = validate_grasp(grasp, self.config.limits)
+        with self._holding(gid):  # a recorded grasp is stored and counted, Ctrl-C or not
+            verdict = validate_grasp(grasp, self.config.limits)
+            if verdict.accepted:
+                writer.append(grasp)
+                s.accepted.append(gid)
+                in_release = bool(grasp.meta.extra.get("interrupted_in_release"))
+                s.add_row(grasp, gid, "accepted", IN_RELEASE if in_release else "")
+            else:
+                self._reject(grasp, verdict.reason, attempt)
         if verdict.accepted:
-            writer.append(grasp)
-            s.accepted.append(gid)
-            s.add_row(grasp, gid, "accepted")
             bar.update(1)
         else:
-            self._reject(grasp, verdict.reason, attempt)
             bar.write(f"{gid} (attempt {attempt}) rejected: {verdict.reason}", file=self.out)
         bar.set_postfix_str(
             f"accepted {len(s.accepted)}, rejected {len(s.rejected)}, "
             f"peak {float(force_above_rest_n(grasp).max()):.1f} N"
         )
+
+    def _holding(self, what: str) -> contextlib.AbstractContextManager[None]:
+        """:func:`hold_keyboard_interrupt` while ``what`` (a grasp) is stored, saying so."""
+
+        def say() -> None:
+            print(f"(saving {what} first)", file=self.out, flush=True)
+
+        return hold_keyboard_interrupt(say)
 
     def _reject(self, grasp: Grasp, reason: str, attempt: int) -> str:
         if self._rejects is None:  # opened on the first reject: no empty rejects file

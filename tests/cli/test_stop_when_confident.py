@@ -147,6 +147,20 @@ def test_a_named_estimator_without_geometry_is_refused_before_squeezing(
     assert not (tmp_path / "h.h5").exists()  # nothing was squeezed
 
 
+def test_a_produce_cap_below_the_grippers_weakest_grip_says_where_it_comes_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser42: the tomato's 10 N cap on a 2F-85 (weakest grip 20 N) said "raise
+    --max-force-n to 20 N", which the cap then lowered again, the same error repeating."""
+    args = ["collect", "t", "-n", "1", "-o", str(tmp_path / "t.h5"), "--profile", "sim",
+            "--produce", "tomato", "--max-force-n", "25", "--stop-when-confident"]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "max force 10.0 N (the safe force of the produce profile 'tomato'" in err
+    assert "--software-force-limit" in err and "raise --max-force-n to" not in err
+    assert not (tmp_path / "t.h5").exists()
+
+
 def test_sort_stopped_by_a_gripper_fault_counts_truthfully_and_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

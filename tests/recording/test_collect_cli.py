@@ -214,6 +214,167 @@ def test_rejects_of_a_resumed_session_take_the_next_free_number(
     assert GraspReader(rejects).ids() == [f"ball_reject_{k:03d}" for k in (1, 2, 3, 4)]
 
 
+def test_two_ctrl_c_while_an_accepted_grasp_is_saved_keep_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """newuser42: SIGINT as the first accepted grasp's temporary file appeared, a second one
+    soon after: "0 of 3 accepted grasps are safe", the grasp in neither file. Two real SIGINTs
+    through collect's handler, both inside the save: the save completes, then the abort."""
+    import signal
+
+    from tactile.io import store
+
+    real = store.write_grasp
+    hit: list[str] = []
+
+    def write_grasp(f: object, grasp: object, **kw: object) -> None:
+        if not hit:
+            hit.append(grasp.grasp_id)  # type: ignore[attr-defined]
+            signal.raise_signal(signal.SIGINT)  # stop (sets the flag)
+            signal.raise_signal(signal.SIGINT)  # abort (KeyboardInterrupt)
+        real(f, grasp, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "write_grasp", write_grasp)
+    out = tmp_path / "d.h5"
+    code = main(["collect", "ball", "-n", "3", "-o", str(out), *SIM])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert hit == ["ball_001"]
+    assert "(saving ball_001 first)" in err
+    assert "1 of 3 accepted grasps are safe" in err and "resume with:" in err
+    assert GraspReader(out).ids() == ["ball_001"]
+    assert not (tmp_path / "d_rejects.h5").exists()
+
+
+def test_two_ctrl_c_early_in_the_release_keep_the_grasp(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review53 (rel_pair.py): SIGINT at grasp 1's first release frame, a second at once,
+    through collect's handler: "0 of 3 safe". Now the release and the save finish first."""
+    import signal
+
+    from tactile.recording.recorder import Recorder
+
+    real = Recorder._sample
+    sent: list[str] = []
+
+    def sample(
+        self: Recorder, buf: object, stream: object, gid: str, phase: str, **kw: bool
+    ) -> bool:
+        if phase == "release" and not sent:
+            sent.append(gid)
+            signal.raise_signal(signal.SIGINT)  # stop (sets the flag)
+            signal.raise_signal(signal.SIGINT)  # abort (KeyboardInterrupt)
+        return real(self, buf, stream, gid, phase, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Recorder, "_sample", sample)
+    out = tmp_path / "r.h5"
+    code = main(["collect", "ball", "-n", "3", "-o", str(out), *SIM])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert sent == ["ball_001"] and "(saving ball_001 first)" in err
+    assert "1 of 3 accepted grasps are safe" in err and "resume with:" in err
+    assert GraspReader(out).ids() == ["ball_001"]
+    assert not (tmp_path / "r_rejects.h5").exists()
+
+
+def test_abbreviated_flags_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """review53: `--prev rerun:p.rrd` was taken as --preview, but the resume line, which reads
+    the flags as spelled, missed it (and would replace the preview). Flags are spelled out."""
+    with pytest.raises(SystemExit) as info:
+        main(_collect(tmp_path, "--prev", f"rerun:{tmp_path / 'p.rrd'}"))
+    assert info.value.code == 2
+    assert "unrecognized arguments: --prev" in capsys.readouterr().err
+    assert not (tmp_path / "s.h5").exists()
+
+
+def test_a_preview_file_under_home_is_expanded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review53: --preview rerun:~/x.rrd was refused: "the folder ~ does not exist"."""
+    from tactile.recording.preview import check_save_path
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert check_save_path("rerun:~/x.rrd") == tmp_path / "x.rrd"
+    (tmp_path / "x.rrd").write_bytes(b"before")
+    with pytest.raises(Exception, match="already exists"):
+        check_save_path("rerun:~/x.rrd")
+
+
+def test_a_second_resume_names_the_next_preview_file(tmp_path: Path) -> None:
+    """review53: a resume of a resume suggested p_2_2.rrd while the refusal hinted p_3.rrd."""
+    from tactile.cli.collect_cmd import resume_command
+    from tactile.recording.preview import free_name
+
+    (tmp_path / "p.rrd").write_bytes(b"first")
+    (tmp_path / "p_2.rrd").write_bytes(b"second")
+    assert free_name(tmp_path / "p_2.rrd") == tmp_path / "p_3.rrd"
+    assert free_name(tmp_path / "p.rrd") == tmp_path / "p_3.rrd"
+    line = resume_command(["collect", "ball", "--preview", f"rerun:{tmp_path / 'p_2.rrd'}"])
+    assert line.endswith(f"--preview rerun:{tmp_path / 'p_3.rrd'} --append")
+
+
+def test_a_preview_file_in_a_missing_folder_is_refused_before_anything_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser42: --preview rerun:/nonexistent/x.rrd crashed with a traceback (exit 1)."""
+    rrd = tmp_path / "nowhere" / "x.rrd"
+    assert main(_collect(tmp_path, "--preview", f"rerun:{rrd}")) == 2
+    err = capsys.readouterr().err
+    assert f"cannot save the preview to {rrd}" in err and "does not exist" in err
+    assert "mkdir -p" in err and "Traceback" not in err
+    assert not (tmp_path / "s.h5").exists()
+
+
+def test_an_existing_preview_file_is_not_replaced_unless_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser42: an existing .rrd was overwritten silently."""
+    rrd = tmp_path / "p.rrd"
+    rrd.write_bytes(b"an earlier preview")
+    assert main(_collect(tmp_path, "--preview", f"rerun:{rrd}")) == 2
+    err = capsys.readouterr().err
+    assert f"the preview file {rrd} already exists" in err
+    assert f"rerun:{tmp_path / 'p_2.rrd'}" in err and "--overwrite" in err
+    assert rrd.read_bytes() == b"an earlier preview" and not (tmp_path / "s.h5").exists()
+    assert main(_collect(tmp_path, "--preview", f"rerun:{rrd}", "--append")) == 2
+    assert "--overwrite" not in capsys.readouterr().err  # it would replace the output too
+
+
+def test_the_resume_command_saves_the_preview_to_a_free_name(tmp_path: Path) -> None:
+    from tactile.cli.collect_cmd import resume_command
+
+    rrd = tmp_path / "p.rrd"
+    rrd.write_bytes(b"this session's preview")
+    line = resume_command(["collect", "ball", "-o", "s.h5", "--preview", f"rerun:{rrd}"])
+    assert line.endswith(f"--preview rerun:{tmp_path / 'p_2.rrd'} --append")
+    line = resume_command(["collect", "ball", f"--preview=rerun:{rrd}", "--overwrite"])
+    assert line == f"tactile collect ball --preview=rerun:{tmp_path / 'p_2.rrd'} --append"
+    assert resume_command(["collect", "ball", "--preview", "none"]).endswith("none --append")
+
+
+def test_the_speed_flags_say_what_they_do(capsys: pytest.CaptureFixture[str]) -> None:
+    """newuser42: --press-speed said "default: close speed"; it is the gripper's slowest."""
+    with pytest.raises(SystemExit):
+        main(["collect", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "default: close speed" not in text
+    assert "all the way on a session's first grasp (default: the gripper's slowest, 0" in text
+
+
+def test_missing_device_urls_are_all_named_in_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser42: "no device URL for gripper, tactile, force" suggested only --gripper."""
+    assert main(["collect", "ball", "-o", str(tmp_path / "x.h5")]) == 2
+    err = capsys.readouterr().err
+    assert "--gripper URL --tactile URL --force URL" in err
+    gripper = ["--gripper", "sim://?rig=m"]
+    assert main(["collect", "ball", "-o", str(tmp_path / "x.h5"), *gripper]) == 2
+    err = capsys.readouterr().err
+    assert "no device URL for tactile, force" in err and "--tactile URL --force URL" in err
+
+
 def test_json_stays_one_document_when_a_device_stops_the_session(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -258,6 +258,97 @@ def test_streams_are_synchronised_at_frame_times() -> None:
     assert float(np.median(error)) < 0.2 and float(np.percentile(error, 90)) < 0.75
 
 
+def test_a_stop_during_the_release_keeps_the_whole_grasp() -> None:
+    """newuser42: Ctrl-C in the release (squeeze and hold done) sent the grasp to the rejects.
+    The grasp is complete but for the rest of its opening: it is returned, marked."""
+    stop = threading.Event()
+
+    def ctrl_c_in_release(live: LiveFrame) -> bool:
+        if live.phase == "release":
+            stop.set()
+        return False
+
+    rigs = SimRigs()
+    grasp = record(rig("ir"), rigs=rigs, on_frame=ctrl_c_in_release, stop_event=stop)
+    assert grasp.meta.extra["interrupted_in_release"] is True
+    assert "aborted" not in grasp.meta.extra
+    assert grasp.force_n.max() > 9.0  # squeezed to the 10 N target and held
+    assert emulator(rigs, "ir").commands[-1].position == 3  # commanded open
+
+
+def test_a_stop_at_the_first_release_frame_finishes_the_release_as_a_normal_grasp() -> None:
+    """review53: a grasp cut at its first release frame kept no unloading, and blind estimated
+    it without the width lag (286 vs 582 kPa on a 200 kPa ball). The release is finished:
+    its width reaches the open width as a normal grasp's does."""
+    normal = record(rig("rn"))
+    stop = threading.Event()
+
+    def ctrl_c_at_release(live: LiveFrame) -> bool:
+        if live.phase == "release":
+            stop.set()
+        return False
+
+    grasp = record(rig("rs"), on_frame=ctrl_c_at_release, stop_event=stop)
+    assert grasp.meta.extra["interrupted_in_release"] is True
+    start = float(grasp.width_mm[0])
+    assert float(normal.width_mm[-1]) >= float(normal.width_mm[0]) - 1.0  # the normal reference
+    assert float(grasp.width_mm[-1]) >= start - 1.0  # open again, as the normal one
+    assert float(grasp.width_mm[-1]) == pytest.approx(float(normal.width_mm[-1]), abs=1.0)
+    assert grasp.n_frames > 0.8 * normal.n_frames
+
+
+def test_on_release_runs_after_the_hold_before_the_gripper_opens() -> None:
+    rigs = SimRigs()
+    urls = rig("or")
+    phases: list[str] = []
+    at_release: list[tuple[list[str], int]] = []
+
+    def seen(live: LiveFrame) -> bool:
+        phases.append(live.phase)
+        return False
+
+    with (
+        open_gripper(urls["gripper"], rigs=rigs) as g,
+        open_tactile_sensor(urls["tactile"], rigs=rigs) as c,
+        open_force_sensor(urls["force"], rigs=rigs) as f,
+    ):
+        g.activate()
+        recorder = Recorder(g, c, f, FAST, on_frame=seen)
+        emu = emulator(rigs, "or")
+        recorder.on_release = lambda: at_release.append((list(phases), len(emu.commands)))
+        recorder.record("g0", META)
+    assert len(at_release) == 1
+    before, n_commands = at_release[0]
+    assert before[-1] == "hold" and "release" not in before
+    assert emu.commands[n_commands].position == 3  # the next command: open
+
+
+def test_a_stop_before_the_release_still_aborts() -> None:
+    stop = threading.Event()
+
+    def ctrl_c_in_hold(live: LiveFrame) -> bool:
+        if live.phase == "hold":
+            stop.set()
+        return False
+
+    with pytest.raises(GraspAbortedError, match="stopped by the user"):
+        record(rig("ih"), on_frame=ctrl_c_in_hold, stop_event=stop)
+
+
+def test_a_slow_first_closing_names_the_press_speed() -> None:
+    """newuser42: "closing took longer ... (fix: raise --close-speed)" on a session's first
+    grasp, which closes at the press speed all the way: --close-speed changed nothing."""
+    config = dataclasses.replace(FAST, max_closing_s=0.3)  # press: the slowest (default)
+    with pytest.raises(GraspAbortedError, match="closing took longer") as info:
+        record(rig("s1"), config)
+    hint = info.value.hint or ""
+    assert "--press-speed" in hint and "first grasp" in hint and "--close-speed" not in hint
+    fast = dataclasses.replace(config, approach_to_mm=52.0, max_closing_s=0.05)  # approaches
+    with pytest.raises(GraspAbortedError, match="closing took longer") as info:
+        record(rig("s2"), fast)
+    assert "--close-speed (the approach)" in (info.value.hint or "")
+
+
 def software_guarded(name: str, offset_n: float) -> tuple[dict[str, str], RecorderConfig]:
     """A gripper only the safety check stops (as above), its gauge reading ``offset_n`` at rest."""
     urls = rig(name, modulus_pa=1e9)

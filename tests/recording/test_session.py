@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,7 +16,13 @@ from tactile.hardware import robotiq_protocol as rp
 from tactile.hardware.robotiq_emulator import RobotiqEmulator, emulator_of
 from tactile.hardware.sim_world import SimRigs
 from tactile.io import GraspReader
-from tactile.recording import SessionAbortedError, SessionConfig, run_session
+from tactile.recording import (
+    SessionAbortedError,
+    SessionConfig,
+    SessionInterruptedError,
+    run_session,
+)
+from tactile.types import Grasp
 
 
 def last_command_opens(emu: RobotiqEmulator | None) -> bool:
@@ -108,6 +115,121 @@ def test_fault_in_grasp_k_keeps_earlier_grasps(
     assert last_command_opens(emulator_of(rigs.get("k")))
     partial = GraspReader(cfg.rejects_path)  # the partial grasp 2 was kept too
     assert partial.metadata(partial.ids()[0]).extra["reject_reason"].startswith("aborted")
+
+
+def _ctrl_c_while_saving(monkeypatch: pytest.MonkeyPatch, presses: int) -> list[str]:
+    """Make the first grasp's save press Ctrl-C ``presses`` times (real SIGINTs to this
+    process) mid-write, with its temporary file open; returns the ids whose save was hit."""
+    import signal
+
+    from tactile.io import store
+
+    real = store.write_grasp
+    hit: list[str] = []
+
+    def write_grasp(f: Any, grasp: Grasp, **kw: Any) -> None:
+        if not hit:
+            hit.append(grasp.grasp_id)
+            for _ in range(presses):
+                signal.raise_signal(signal.SIGINT)
+        real(f, grasp, **kw)
+
+    monkeypatch.setattr(store, "write_grasp", write_grasp)
+    return hit
+
+
+def test_ctrl_c_while_an_accepted_grasp_is_saved_does_not_lose_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """newuser42: a KeyboardInterrupt during ``writer.append`` deleted the half-written file of
+    an accepted grasp (0 of 3 safe). Now the save finishes, then the session aborts."""
+    hit = _ctrl_c_while_saving(monkeypatch, presses=1)  # Python's handler: KeyboardInterrupt
+    cfg = config(tmp_path, rig("h"), n=3)
+    with pytest.raises(SessionInterruptedError) as info:
+        run_session(cfg, progress=False)
+    assert hit == ["ball_001"]
+    assert "1 of 3 accepted grasps are safe" in str(info.value)
+    assert info.value.summary.accepted == ["ball_001"]
+    reader = GraspReader(cfg.output)
+    assert reader.ids() == ["ball_001"] and reader.read("ball_001").n_frames > 10
+
+
+def test_ctrl_c_during_the_release_accepts_the_grasp(tmp_path: Path) -> None:
+    """newuser42: a complete squeeze stopped in its release went to the rejects as interrupted;
+    now it is accepted (marked), and the session stops there as after any Ctrl-C."""
+    import threading
+
+    from tactile.recording import LiveFrame
+
+    stop = threading.Event()
+
+    def ctrl_c_in_release(live: LiveFrame) -> bool:
+        if live.phase == "release":
+            stop.set()
+        return False
+
+    cfg = config(tmp_path, rig("rel"), n=3)
+    with pytest.raises(SessionInterruptedError, match="1 of 3 grasps are safe") as info:
+        run_session(cfg, progress=False, on_frame=ctrl_c_in_release, stop_event=stop)
+    assert info.value.summary.accepted == ["ball_001"]
+    assert info.value.summary.grasps[0]["reason"].startswith("Ctrl-C in the release")
+    reader = GraspReader(cfg.output)
+    assert reader.ids() == ["ball_001"]
+    assert reader.metadata("ball_001").extra["interrupted_in_release"] is True
+    assert not cfg.rejects_path.exists()
+
+
+def test_a_second_ctrl_c_early_in_the_release_waits_until_the_grasp_is_saved(
+    tmp_path: Path,
+) -> None:
+    """review53: Ctrl-C at a grasp's first release frame, a second one soon after (in the
+    release, stream.stop() or the grasp's assembly): the KeyboardInterrupt escaped the recorder
+    and the complete grasp was lost (0 of 3 safe). From the end of the hold it is held: the
+    release is finished, the grasp saved, then the interrupt goes on."""
+    import signal
+    import threading
+
+    from tactile.recording import LiveFrame
+
+    stop = threading.Event()
+    sent: list[str] = []
+
+    def ctrl_c_twice(live: LiveFrame) -> bool:
+        if live.phase == "release" and not sent:
+            sent.append(live.grasp_id)
+            stop.set()  # the first Ctrl-C (the CLI's handler sets the flag)
+            signal.raise_signal(signal.SIGINT)  # the second: Python's KeyboardInterrupt
+        return False
+
+    cfg = config(tmp_path, rig("r2"), n=3)
+    out = io.StringIO()
+    with pytest.raises(SessionInterruptedError, match="1 of 3 accepted grasps are safe"):
+        run_session(cfg, progress=False, out=out, on_frame=ctrl_c_twice, stop_event=stop)
+    assert sent == ["ball_001"] and "(saving ball_001 first)" in out.getvalue()
+    reader = GraspReader(cfg.output)
+    assert reader.ids() == ["ball_001"]
+    assert reader.metadata("ball_001").extra["interrupted_in_release"] is True
+    assert not cfg.rejects_path.exists()
+
+
+def test_ctrl_c_in_the_release_of_the_last_grasp_completes_the_session(tmp_path: Path) -> None:
+    """Nothing is left to resume: the session ends as complete (the CLI exits 0), the grasp's
+    row notes the Ctrl-C (review53 3; docs/hardware.md)."""
+    import threading
+
+    from tactile.recording import LiveFrame
+
+    stop = threading.Event()
+
+    def ctrl_c_in_release(live: LiveFrame) -> bool:
+        if live.phase == "release":
+            stop.set()
+        return False
+
+    cfg = config(tmp_path, rig("last"), n=1)
+    summary = run_session(cfg, progress=False, on_frame=ctrl_c_in_release, stop_event=stop)
+    assert summary.complete and summary.accepted == ["ball_001"]
+    assert summary.grasps[0]["reason"].startswith("Ctrl-C in the release")
 
 
 def test_an_untared_session_warns_and_reads_forces_above_the_gauges_rest(tmp_path: Path) -> None:
