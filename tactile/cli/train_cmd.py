@@ -146,9 +146,9 @@ def _check_out(out: Path, *, overwrite: bool, resume: bool) -> None:
 
 
 def _remove_stale(out: Path, kept_members: set[str], folds: int) -> list[Path]:
-    """After an ``--overwrite`` run: delete what the old model left that the new one did not
-    write (ensemble members it does not list, its MODEL_CARD.md, its cross-validation records),
-    so the folder is one model."""
+    """After an ``--overwrite`` run (or a ``--resume``, which may finish one): delete what the
+    old model left that the new one did not write (ensemble members it does not list, its
+    MODEL_CARD.md, its cross-validation records), so the folder is one model."""
     stale = [p for p in out.glob("member_*.pt") if p.name not in kept_members]
     stale.append(out / "MODEL_CARD.md")
     if folds < 2:
@@ -187,7 +187,10 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         exc.add_note(_interrupted_note(out, created, _stamp(out / "last.pt") != state_before))
         raise
-    if args.overwrite:
+    if args.overwrite or args.resume:
+        # a resume finishes a run that --overwrite may have started (docs43: a resume without
+        # --overwrite left the replaced model's members and card beside the new model.pt); a
+        # run started without --overwrite had no model in the folder, so nothing else goes
         members = result.model.info.get("ensemble") or {}
         kept = {str(m.get("file")) for m in members.get("members", [])}
         for path in _remove_stale(out, kept, args.folds):

@@ -74,8 +74,9 @@ OUTLIER_BIAS_MM = 3.0
 #: seen (the real Wedge rig's golf-ball presses 0.0-0.08, the simulator's randomised rigs at most
 #: 0.4; a steel ball on simulated 0.8 mm/N fingers reads 0.6-0.7); ``--max-press-compliance``
 #: raises it for a gripper that compliant. It stops gross cases only: on the real Wedge rig the
-#: soft balls read like a compliant rig (orange, 32 kPa: 0.45-0.57 mm/N; green 0.29-0.38;
-#: purple 0.20-0.32, on wedge-reference-v3); a simulated 50 kPa ball reads 1.1.
+#: soft balls read like a compliant rig (per press at 50 mm, on wedge-reference-v3, both
+#: sessions: orange, 32 kPa: 0.36-0.60 mm/N; green 0.32-0.45; purple 0.13-0.35; docs43); a
+#: simulated 50 kPa ball reads 1.1.
 MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N = 2.0
 #: A press above this (mm/N) is kept but warned about: more than the rigs seen give.
 COMPLIANT_PRESS_WARNING_MM_PER_N = 0.6

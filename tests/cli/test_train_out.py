@@ -177,7 +177,11 @@ def test_a_finished_run_is_not_resumed_and_a_resume_needs_the_same_run(
     err = capsys.readouterr().err
     assert "other data or with another recipe" in err
     assert (out / "model.pt").read_bytes() == before
+    # an interrupted --overwrite resumed with --resume alone: the old model's leftovers go too
+    (out / "member_7.pt").write_bytes(b"the replaced ensemble's member")
+    (out / "MODEL_CARD.md").write_text("describes the replaced model\n")
     assert main([*argv, "--resume"]) == 0  # the same run: continued
+    assert not (out / "member_7.pt").exists() and not (out / "MODEL_CARD.md").exists()
 
 
 def test_an_interrupted_overwrite_does_not_name_the_old_runs_state(
