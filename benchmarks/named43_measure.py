@@ -4,6 +4,7 @@ one tree at a time, then counted.
 
     # main's tree (variant "main") or this tree (variants off, bounds, flagged, all)
     PYTHONPATH=TREE python benchmarks/named43_measure.py run OUT.json VARIANT[,...] FILE.h5 [...]
+    # one estimator only (named43b: elastic): --only NAME after the files
     python benchmarks/named43_measure.py count OUT.json [OUT.json ...]
     python benchmarks/named43_measure.py compare OUT.json [OUT.json ...]
 
@@ -35,7 +36,9 @@ OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 
-def run(out_path: str, variants: list[str], paths: list[str]) -> None:
+def run(
+    out_path: str, variants: list[str], paths: list[str], estimators: tuple[str, ...] = ESTIMATORS
+) -> None:
     from tactile.estimators.registry import get_estimator
     from tactile.evaluation.runner import estimate_dataset
     from tactile.io import GraspReader
@@ -49,7 +52,7 @@ def run(out_path: str, variants: list[str], paths: list[str]) -> None:
             meta = reader.read_signals(gid).meta
             true = meta.extra.get("true_gel_modulus_pa")
             gels[gid] = (float(true) if true else None, resolve_calibration(meta).gel_modulus_pa)
-        for name in ESTIMATORS:
+        for name in estimators:
             for variant in variants:
                 est = get_estimator(name, **OPTIONS[variant])
                 for r in estimate_dataset(path, est, protocol="given"):
@@ -181,7 +184,10 @@ def compare(paths: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "run":
+    if sys.argv[1] == "run" and "--only" in sys.argv:
+        at = sys.argv.index("--only")
+        run(sys.argv[2], sys.argv[3].split(","), sys.argv[4:at], tuple(sys.argv[at + 1 :]))
+    elif sys.argv[1] == "run":
         run(sys.argv[2], sys.argv[3].split(","), sys.argv[4:])
     elif sys.argv[1] == "count":
         count(sys.argv[2:])

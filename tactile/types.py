@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
+import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -344,6 +345,31 @@ def format_pa(value: float | None) -> str:
         if abs(value) >= scale:
             return f"{value / scale:.3g} {unit}"
     return f"{value:.3g} Pa"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide and full-width characters (East Asian width
+    W or F: ``苹果`` is 4 columns) take 2, combining marks 0, any other 1."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (``f"{text:<{width}}"`` counts
+    characters, so a CJK name pushed a table's columns right); a wider text is kept whole."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def clip(text: str, width: int) -> str:
+    """The longest start of ``text`` that fits in ``width`` terminal columns."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += display_width(ch)
+        if used > width:
+            return text[:i]
+    return text
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ from tactile.types import (
     GraspMetadata,
     ModulusEstimate,
     bound_flag,
+    clip,
+    display_width,
+    pad,
     with_bound_flag,
 )
 
@@ -147,3 +150,14 @@ def test_a_bound_is_flagged_stiffer_than_the_gel_only_where_it_proves_it() -> No
     assert with_bound_flag(fixed, 1e3).flags == {Flag.STIFFER_THAN_GEL, Flag.SHAPE_ASSUMED}
     two_sided = ModulusEstimate(3e4, (2e4, 4e4), (1e4, 9e4), "blind")
     assert with_bound_flag(two_sided, gel_pa) is two_sided
+
+
+def test_table_cells_pad_by_terminal_columns() -> None:
+    """newuser41: tables padded CJK object names by characters (2 columns each on a terminal),
+    so their rows' later columns stood right of the others'."""
+    assert display_width("ball") == 4 and display_width("苹果") == 4
+    assert display_width("ｂａｌｌ") == 8 and display_width("A\u0308pfel") == 5  # F; a mark: 0
+    assert (
+        pad("苹果", 6) == "苹果  " and pad("ball", 6) == "ball  " and pad("toolong", 3) == "toolong"
+    )
+    assert clip("苹果苹果", 5) == "苹果" and clip("ball", 3) == "bal" and clip("苹", 2) == "苹"

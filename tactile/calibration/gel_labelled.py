@@ -92,7 +92,28 @@ def fit_gel_modulus(
             "fewer than 2 grasps gave a finite estimate at any gel modulus",
             hint="use calibration objects softer than or comparable to the gel (E < 1 MPa)",
         )
+    # every labelled grasp the best gel did not use is listed with why (a lower bound, an
+    # estimate that failed), as are grasps without a label
+    best_cal = replace(calibration, gel_modulus_pa=best[0])
+    for g, f in feats:
+        if g.grasp_id not in best[2]:
+            skipped.append(f"{g.grasp_id}: {_why_not_used(est, f, g, best_cal)}")
+    skipped += [
+        f"{g.grasp_id}: no known modulus" for g in grasps if g.meta.label_modulus_pa is None
+    ]
     return GelFit(best[0], best[1], len(best[2]), tuple(best[2]), tuple(skipped))
+
+
+def _why_not_used(
+    est: AnalyticalEstimator, f: GraspFeatures, g: Grasp, calibration: SensorCalibration
+) -> str:
+    try:
+        e = est.estimate_features(f, meta=g.meta, calibration=calibration)
+    except TactileError as exc:
+        return exc.message
+    if e.lower_bound_only:
+        return "only a lower bound at the fitted gel modulus"
+    return "not used"  # not reached: the fit uses every point estimate
 
 
 def calibrate_gel(

@@ -150,10 +150,22 @@ def _strict(payload: Any) -> Any:
     return _clean(json.loads(json.dumps(payload, default=_default)))
 
 
+#: How many documents :func:`print_json` has written in this process: a command that fails
+#: after printing its document (``collect``'s summary of a session a device stopped) gets no
+#: second, error, document from ``main`` (stdout stays one JSON document; review49).
+_documents_printed = [0]
+
+
+def documents_printed() -> int:
+    """How many JSON documents :func:`print_json` has written so far in this process."""
+    return _documents_printed[0]
+
+
 def print_json(payload: Any) -> None:
     """One JSON document (a summary, a table), indented for people and strict for scripts."""
     text = json.dumps(_strict(payload), indent=2)
     sys.stdout.write(text + "\n")
+    _documents_printed[0] += 1
 
 
 def print_json_lines(item: Any) -> None:

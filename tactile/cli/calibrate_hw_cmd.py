@@ -91,10 +91,18 @@ def _write(profile: Any, table: str, values: dict[str, Any], args: argparse.Name
 def run_gripper(args: argparse.Namespace) -> int:
     from tactile.hardware import open_gripper
     from tactile.hardware.bench_calibration import calibrate_gripper
+    from tactile.hardware.replay import refuse_for_recording
     from tactile.hardware.robotiq_protocol import PositionCalibration
 
     profile = _profile(args)
-    with open_gripper(args.gripper or profile.devices["gripper"]) as gripper:
+    url = args.gripper or profile.devices["gripper"]
+    refuse_for_recording(
+        {"gripper": url},
+        "tactile calibrate gripper",
+        hint="calibrate the gripper itself (--gripper robotiq://PORT, or the profile's)",
+        does="moves the gripper to its ends and onto gauge blocks",
+    )
+    with open_gripper(url) as gripper:
         measured = calibrate_gripper(
             gripper,
             _prompt(args, gripper),

@@ -6,6 +6,7 @@ A thin wrapper over :func:`tactile.calibration.rig.calibrate_rig`.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,15 @@ def register_rig(sub: Any, common: Any) -> None:
         default="sphere",
         help="sphere (a ball) or flat (a block whose face covers the pad)",
     )
+    p.add_argument(
+        "--max-press-compliance",
+        type=float,
+        default=None,
+        metavar="MM_PER_N",
+        help="leave out presses whose own compliance is above this (mm/N; default 2: the "
+        "object deformed, or the fingers are this compliant); raise it for a gripper whose "
+        "fingers are that compliant",
+    )
     common(p, source=True)
     p.set_defaults(func=run_rig)
 
@@ -44,6 +54,7 @@ def register_rig(sub: Any, common: Any) -> None:
 def run_rig(args: argparse.Namespace) -> int:
     from tactile.calibration.rig import calibrate_rig
     from tactile.cli.calibrate_cmd import _grasps, _write
+    from tactile.processing.rig_fit import MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N
     from tactile.sensor import get_calibration
 
     base = get_calibration(args.calibration)
@@ -56,7 +67,14 @@ def run_rig(args: argparse.Namespace) -> int:
         size_mm=args.rigid_size_mm,
         shape=args.rigid_shape,
         calibration_id=args.new_id,
+        max_press_compliance_mm_per_n=(
+            MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N
+            if args.max_press_compliance is None
+            else args.max_press_compliance
+        ),
     )
+    for w in fit.warnings:  # on stderr too, not only in the JSON summary
+        print(f"tactile calibrate rig: warning: {w}", file=sys.stderr)
     summary: dict[str, Any] = {
         "rig_compliance_mm_per_n": round(fit.rig_compliance_mm_per_n, 4),
         "rig_compliance_sd_mm_per_n": round(fit.rig_compliance_sd_mm_per_n, 4),
@@ -74,6 +92,10 @@ def run_rig(args: argparse.Namespace) -> int:
         ],
         "rejected": list(fit.rejected),
     }
+    if fit.not_rigid:
+        summary["not_rigid"] = [f"{g}: {r}" for g, r in fit.not_rigid]
+    if fit.warnings:
+        summary["warnings"] = list(fit.warnings)
     if fit.contact_force_n is not None:  # Fix A (a measured gel); today's fit: as before
         summary["counted_from"] = "the read touch (measured gel)"
         summary["rig_contact_force_n"] = fit.contact_force_n

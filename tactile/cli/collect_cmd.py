@@ -97,7 +97,12 @@ def register(sub: Any) -> None:
         help="live view of image, force and width: rerun (viewer), rerun:FILE.rrd (saved, "
         "works headless), opencv (window), none (default)",
     )
-    p.add_argument("--no-tare", action="store_true", help="do not zero the force sensor first")
+    p.add_argument(
+        "--no-tare",
+        action="store_true",
+        help="do not zero the force sensor first (the grasps keep its raw readings; the limits "
+        "act on the force above its rest level, read with the gripper open)",
+    )
     add_frames_flag(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     stop = p.add_argument_group("stopping when the online estimate is confident")
@@ -188,6 +193,14 @@ def build_config(args: argparse.Namespace) -> Any:
             f"no device URL for {', '.join(missing)}",
             hint=f"pass --profile (one of {sorted(list_profiles())}) or --{missing[0]} URL",
         )
+    from tactile.hardware.replay import refuse_for_recording
+
+    refuse_for_recording(
+        {r: devices[r] for r in ("gripper", "tactile", "force")},
+        "tactile collect",
+        hint="to rehearse collect use --profile sim; a recording is estimated with tactile "
+        "estimate FILE.h5, a sort's grasps sorted again with tactile sort --tray replay://FILE.h5",
+    )
     if args.sim and not any(devices[r].startswith(_SIM_SCHEMES) for r in devices):
         raise ConfigError(
             "--sim sets the simulated object, but no device is simulated",

@@ -23,7 +23,7 @@ from tactile.cli._common import (
     print_json,
     show_progress,
 )
-from tactile.types import format_pa
+from tactile.types import format_pa, pad
 
 
 def register(sub: Any) -> None:
@@ -74,13 +74,15 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         truth = format_pa(r["label_modulus_pa"])
         if "error" in r:
-            print(f"{r['object_id']:<20} {truth:>10} {'—':>12} {'':>24}  failed: {r['error']}")
+            print(f"{pad(r['object_id'], 20)} {truth:>10} {'—':>12} {'':>24}  failed: {r['error']}")
             continue
         lo, hi = r["interval_68_pa"]
         est = ("> " if r["lower_bound_only"] else "") + format_pa(r["modulus_pa"])
         interval = f"[{format_pa(lo)}, {format_pa(hi)}]"
         flags = f"  flags: {', '.join(r['flags'])}" if r["flags"] else ""
-        print(f"{r['object_id']:<20} {truth:>10} {est:>12} {interval:>24}  {r['verdict']}{flags}")
+        print(
+            f"{pad(r['object_id'], 20)} {truth:>10} {est:>12} {interval:>24}  {r['verdict']}{flags}"
+        )
 
 
 def _report_path(args: argparse.Namespace) -> Path:

@@ -13,7 +13,7 @@ from tactile.cli._common import (
     resolve_estimator,
 )
 from tactile.errors import StoreError
-from tactile.types import format_pa
+from tactile.types import display_width, format_pa, pad
 
 
 def register(sub: Any) -> None:
@@ -76,9 +76,9 @@ def geometry_text(given: dict[str, Any] | None) -> str:
     return shape if radius is None else f"{shape} r{radius:.3g}mm"
 
 
-def _row_text(r: Any) -> str:
+def _row_text(r: Any, grasp_width: int = 26, object_width: int = 22) -> str:
     label = format_pa(r.label_pa) if r.label_pa else "—"
-    lead = f"{r.grasp_id:<26} {r.object_id:<22}"
+    lead = f"{pad(r.grasp_id, grasp_width)} {pad(r.object_id, object_width)}"
     geometry = geometry_text(r.given_geometry)
     if r.estimate is None:
         return f"{lead} {'failed':>11} {'':>24} {label:>10}  {geometry:<18} {r.error}".rstrip()
@@ -124,14 +124,17 @@ def run(args: argparse.Namespace) -> int:
         for r in results:
             print_json_lines({**r.to_json(), **({"model": model} if model else {})})
     else:
+        # columns as wide as their longest cell, in terminal columns (a CJK name: 2 each)
+        gw = max(26, *(display_width(r.grasp_id) for r in results))
+        ow = max(22, *(display_width(r.object_id) for r in results))
         header = (
-            f"{'grasp':<26} {'object':<22} {'estimate':>11} {'68% interval':>24} {'label':>10}  "
-            f"{'given geometry':<18} flags"
+            f"{'grasp':<{gw}} {'object':<{ow}} {'estimate':>11} {'68% interval':>24} "
+            f"{'label':>10}  {'given geometry':<18} flags"
         )
         print(header)
         print("-" * len(header))
         for r in results:
-            print(_row_text(r))
+            print(_row_text(r, gw, ow))
         failed = sum(not r.ok for r in results)
         used = f"{name}, model {model}" if model else name
         print(f"\n{len(results) - failed} estimated, {failed} failed ({used})")

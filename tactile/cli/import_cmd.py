@@ -16,7 +16,7 @@ from tactile.cli._common import (
     print_json,
     show_progress,
 )
-from tactile.types import format_pa
+from tactile.types import format_pa, pad
 
 
 def register(subparsers: Any) -> None:
@@ -31,7 +31,9 @@ def register(subparsers: Any) -> None:
             "An existing DEST is refused unless --append, --skip-existing or --overwrite. "
             "An invalid recording in SRC is skipped, naming it and why, and the others are "
             "imported; the exit code is then 1 (--strict: the first invalid recording stops "
-            "the import, 2)."
+            "the import, 2). A recording whose files are those of a grasp already in DEST, or "
+            "of another recording in SRC, under another name is skipped likewise (exit code "
+            "1) unless --keep-duplicates."
         ),
     )
     p.add_argument("src", type=Path, help="one .avi file or a folder of recordings")
@@ -48,6 +50,12 @@ def register(subparsers: Any) -> None:
         "--skip-existing",
         action="store_true",
         help="add to DEST, skipping grasps already in it (resume an import; implies --append)",
+    )
+    p.add_argument(
+        "--keep-duplicates",
+        action="store_true",
+        help="import a recording even when its files are those of a grasp already in DEST or "
+        "of another recording in SRC under another name (default: skip it, exit code 1)",
     )
     p.add_argument(
         "--strict",
@@ -83,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
             frame_codec=args.frames,
             mode=mode,
             strict=args.strict,
+            keep_duplicates=args.keep_duplicates,
         )
     notes = list(
         dict.fromkeys(str(w.message) for w in caught if w.category is not ImportSkipWarning)
@@ -105,11 +114,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"{'grasp_id':<28} {'object':<24} {'frames':>6}  label")
         for r in rows:
             label = format_pa(r["label_modulus_pa"]) if r["label_modulus_pa"] else "none"
-            print(f"{r['grasp_id']:<28} {r['object_id']:<24} {r['n_frames']:>6}  {label}")
+            print(f"{r['grasp_id']:<28} {pad(r['object_id'], 24)} {r['n_frames']:>6}  {label}")
     if result.skipped:
         names = ", ".join(s.file for s in result.skipped)
-        print(
-            f"skipped {len(result.skipped)} recording(s) (why: above): {names}; "
-            "fix them as each says and rerun with --skip-existing to add them"
-        )
+        invalid = [s.file for s in result.skipped if s.invalid]
+        fix = "fix them as each says and rerun with --skip-existing to add them"
+        held = "each is in DEST or SRC already, or differs from what DEST holds under its name"
+        if invalid and len(invalid) < len(result.skipped):  # both kinds (review49)
+            fix = (
+                f"fix the invalid ones ({', '.join(invalid)}) as each says and rerun with "
+                "--skip-existing to add them; each other one is in DEST or SRC already, or "
+                "differs from what DEST holds under its name"
+            )
+        then = fix if invalid else held
+        print(f"skipped {len(result.skipped)} recording(s) (why: above): {names}; {then}")
     return status

@@ -12,7 +12,7 @@ import numpy as np
 
 from tactile.cli._common import add_json_flag, print_json
 from tactile.errors import StoreError
-from tactile.types import format_pa
+from tactile.types import format_pa, pad
 
 
 def register(subparsers: Any) -> None:
@@ -22,7 +22,12 @@ def register(subparsers: Any) -> None:
         description="Show schema version, grasps, frames, duration, force/width ranges, labels.",
     )
     p.add_argument("file", type=Path, help="grasp dataset: a .h5 file or a directory")
-    p.add_argument("--grasp", metavar="ID", help="show one grasp in detail, with its metadata")
+    p.add_argument(
+        "--grasp",
+        metavar="ID|NAME",
+        help="show one grasp in detail, with its metadata: its grasp id, or the name of the "
+        "recording it was imported from (e.g. 'golf ball 2': any case, spaces, _ and - alike)",
+    )
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -191,7 +196,7 @@ def _one_grasp(reader: Any, gid: str, as_json: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from tactile.io import GraspReader
-    from tactile.io.sources import is_reference_layout
+    from tactile.io.sources import grasp_id_named, is_reference_layout
 
     if is_reference_layout(args.file):  # docs41: a folder of recordings read as 0 grasps, rc 0
         raise StoreError(
@@ -201,8 +206,8 @@ def run(args: argparse.Namespace) -> int:
             f"(`tactile estimate {shlex.quote(str(args.file))}`)",
         )
     with GraspReader(args.file) as reader:
-        if args.grasp is not None:
-            return _one_grasp(reader, args.grasp, args.json)
+        if args.grasp is not None:  # an id, or the recording's name (newuser41)
+            return _one_grasp(reader, grasp_id_named(reader, args.grasp), args.json)
         rows = [reader.summary(gid) for gid in reader.ids()]
         header: dict[str, Any] = {
             "path": str(args.file),
@@ -231,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
         hw = f"{r['frame_shape'][0]}x{r['frame_shape'][1]}"
         label = format_pa(r["label_modulus_pa"]) if r["label_modulus_pa"] else "none"
         print(
-            f"{r['grasp_id']:<24} {r['object_id']:<20} {r['n_frames']:>6} {hw:>9} "
+            f"{r['grasp_id']:<24} {pad(r['object_id'], 20)} {r['n_frames']:>6} {hw:>9} "
             f"{r['duration_s']:>6.2f} {_span(r['force_range_n']):>11} "
             f"{_span(r['width_range_mm']):>11} {label:>9}  {r['source']} / {r['calibration_id']}"
         )

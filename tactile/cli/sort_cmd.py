@@ -119,7 +119,9 @@ def _run_sort(args: argparse.Namespace) -> int:
     def progress(r: Any) -> None:
         if not args.json:
             print(
-                f"  {r.item.item_id}: {r.sorted_as} ({len(r.attempts)} grasp(s))", file=sys.stderr
+                f"  {r.item.item_id}: {r.sorted_as}{', aborted' if r.aborted else ''} "
+                f"({len(r.attempts)} grasp(s))",
+                file=sys.stderr,
             )
 
     stop = threading.Event()  # on a rig, the first Ctrl-C stops at the next frame
@@ -146,7 +148,17 @@ def _run_sort(args: argparse.Namespace) -> int:
     _report(args, run, outcome.paths)
     if outcome.failure is None:
         return 0
-    done = f"{len(run.results)} of {outcome.n_items} item(s) sorted and logged in {args.out}"
+    s = run.summary()
+    rejected = s["n_rejected"] - s["n_aborted"]
+    done = (
+        f"{s['n_items']} of {outcome.n_items} item(s) logged in {args.out}: "
+        f"{s['n_confident']} sorted, {rejected} rejected"
+        + (
+            f", {s['n_aborted']} aborted (its grasp so far kept, as rejected)"
+            if s["n_aborted"]
+            else ""
+        )
+    )
     if outcome.interrupted:
         print(f"tactile sort: interrupted; {done}; the gripper was opened", file=sys.stderr)
         return 130

@@ -26,6 +26,7 @@ import numpy as np
 
 from tactile.decisions.stopping import Stopper
 from tactile.decisions.tray import TrayItem
+from tactile.errors import TactileError
 from tactile.estimators.base import AnalyticalEstimator
 from tactile.estimators.online import OnlineEstimator, OnlineUpdate
 from tactile.types import Grasp, GraspMetadata
@@ -40,6 +41,9 @@ FULL_GRASP = "full_grasp"
 #: A grasp the recorder's safety check aborted (the force passed the limit): the item is
 #: rejected at once.
 SAFETY_TRIP = "safety_trip"
+#: A grasp a fault or the user's stop (Ctrl-C) cut short on a rig: what was recorded is kept,
+#: the item is logged as aborted (rejected) and the run stops.
+ABORTED = "aborted"
 #: Frames the simulated gripper keeps closing after the stopper fires (command latency).
 STOP_LATENCY_FRAMES = 1
 
@@ -47,12 +51,13 @@ STOP_LATENCY_FRAMES = 1
 @dataclass(frozen=True, eq=False)
 class GraspRun:
     grasp: Grasp
-    stop_reason: str  # "confident", "futile", "safe_force", "full_grasp" or "safety_trip"
+    #: "confident", "futile", "safe_force", "full_grasp", "safety_trip" or "aborted"
+    stop_reason: str
     stop_index: int | None  # frame where the stopper fired (None: never)
     trace: tuple[OnlineUpdate, ...] = field(default_factory=tuple)
     #: the trace came from live readings, not from ``grasp`` (a rig: see decisions.live)
     live: bool = False
-    aborted: str | None = None  # why the recorder aborted the grasp (the safety check)
+    aborted: str | None = None  # why the recorder aborted the grasp (safety check, fault, stop)
 
     @property
     def decision_frames(self) -> int:
@@ -62,6 +67,19 @@ class GraspRun:
 
 class Grasper(Protocol):
     def grasp(self, item: TrayItem, attempt: int, stopper: Stopper | None) -> GraspRun: ...
+
+
+class GraspStoppedError(TactileError):
+    """A grasp a fault or the user's stop cut short (raised by a rig's grasper): ``cause`` is
+    the recorder's error (re-raised by :func:`tactile.decisions.sorter.sort_tray` once the
+    item is logged), ``run`` what was recorded and kept (None: under 2 frames)."""
+
+    def __init__(self, cause: TactileError, run: GraspRun | None) -> None:
+        super().__init__(cause.message, hint=cause.hint)
+        self.cause = cause
+        self.run = run
+        #: the item's log entry (its grasps so far, this one included), set by the sorter
+        self.result: Any = None
 
 
 def blind_meta(meta: GraspMetadata, *, item: TrayItem, attempt: int) -> GraspMetadata:
@@ -101,14 +119,19 @@ def run_online(
     """Feed ``grasp`` frame by frame; stop at the stopper's first stop. Frames with a force
     below ``skip_below_n`` are added without estimating (nothing is decided from them).
     Updates are streaming; a confident stop is confirmed by an exact update, which ends the
-    trace (:mod:`tactile.decisions.stopping`)."""
+    trace (:mod:`tactile.decisions.stopping`). The force is read above the rest level of a
+    gauge not zeroed (``--no-tare``: :func:`~tactile.recording.validation.force_above_rest_n`),
+    as a live run's recorder feeds it."""
+    from tactile.recording.validation import force_above_rest_n
+
+    force_n = force_above_rest_n(grasp)
     online = OnlineEstimator(
         estimator, meta=grasp.meta, reference_frame=grasp.reference_frame, grasp_id=grasp.grasp_id
     )
     trace: list[OnlineUpdate] = []
     for i in range(grasp.n_frames):
-        args = (grasp.frames[i], grasp.t_s[i], grasp.force_n[i], grasp.width_mm[i])
-        if grasp.force_n[i] < skip_below_n:
+        args = (grasp.frames[i], grasp.t_s[i], force_n[i], grasp.width_mm[i])
+        if force_n[i] < skip_below_n:
             online.add_frame(*args)
             continue
         update = online.update(*args)
@@ -183,6 +206,10 @@ class ReplayGrasper:
         grasp = dataclasses.replace(
             recorded, meta=blind_meta(recorded.meta, item=item, attempt=attempt)
         )
+        why = recorded.meta.extra.get("aborted")
+        if why:  # cut short live (safety trip, fault, stop): rejected as it was live
+            reason = str(recorded.meta.extra.get("stop_reason") or ABORTED)
+            return GraspRun(grasp, reason, None, aborted=str(why))
         if stopper is None:
             return GraspRun(grasp, FULL_GRASP, None)
         skip = 0.5 * stopper.rule.min_force_n

@@ -38,8 +38,8 @@ CSV_COLUMNS = (
 
 
 def item_row(r: ItemResult) -> dict[str, Any]:
-    a = r.attempts[-1]
-    m = a.measurement
+    a = r.attempts[-1] if r.attempts else None  # none: stopped before 2 frames were recorded
+    m = a.measurement if a is not None else None
     return {
         "item_id": r.item.item_id,
         "kind": r.item.kind,
@@ -55,8 +55,8 @@ def item_row(r: ItemResult) -> dict[str, Any]:
         "value": "" if m is None else f"{m.value:.5g}",
         "interval_lo": "" if m is None or not math.isfinite(m.lo) else f"{m.lo:.5g}",
         "interval_hi": "" if m is None or not math.isfinite(m.hi) else f"{m.hi:.5g}",
-        "stop_reason": a.run.stop_reason,
-        "stop_time_s": "" if a.stop_time_s is None else f"{a.stop_time_s:.3f}",
+        "stop_reason": a.run.stop_reason if a is not None else "aborted",
+        "stop_time_s": "" if a is None or a.stop_time_s is None else f"{a.stop_time_s:.3f}",
         "max_peak_force_n": f"{r.max_peak_force_n:.3f}",
         "reason": r.reason,
     }
@@ -111,7 +111,7 @@ def summary_table(run: SortRun) -> str:
     ]
     lines.append("-" * len(lines[0]))
     for r in run.results:
-        m = r.attempts[-1].measurement
+        m = r.attempts[-1].measurement if r.attempts else None
         value = (
             f"{fmt_value(prof.quantity, m.value)} [{fmt_value(prof.quantity, m.lo)}, "
             f"{fmt_value(prof.quantity, m.hi)}]"
@@ -124,18 +124,27 @@ def summary_table(run: SortRun) -> str:
             f"{len(r.attempts):>6} {r.max_peak_force_n:>7.2f}  {value}{mark}"
         )
     s = run.summary()
-    acc = s["confident_accuracy"]
     lines += [
         "",
         f"{s['n_items']} items, {s['n_grasps']} grasps: {s['n_confident']} sorted, "
         f"{s['n_rejected']} rejected ({', '.join(f'{k} {v}' for k, v in s['per_class'].items())})",
-        "confident decisions right: "
-        + (
-            f"{s['n_right']}/{s['n_scored']} ({100 * acc:.0f} %)" if acc is not None else "no truth"
-        ),
+        "confident decisions right: " + _accuracy_text(s, run),
         _peaks_line(s, prof.max_force_n),
     ]
+    if run.stopped is not None:
+        lines.append(
+            f"stopped before the end of the tray ({s['n_aborted']} item(s) aborted): {run.stopped}"
+        )
     return "\n".join(lines)
+
+
+def _accuracy_text(s: dict[str, Any], run: SortRun) -> str:
+    if s["confident_accuracy"] is not None:
+        return f"{s['n_right']}/{s['n_scored']} ({100 * s['confident_accuracy']:.0f} %)"
+    with_truth = sum(r.item.truth_class is not None for r in run.results)
+    if with_truth:  # truth known, but nothing with truth was decided confidently
+        return f"none to score (no confident decision on the {with_truth} item(s) with truth)"
+    return "no truth"
 
 
 def _peaks_line(s: dict[str, Any], limit_n: float) -> str:

@@ -39,7 +39,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from tactile import __version__
-from tactile.decisions.grasping import FORCE_TARGET_SHARE, SAFETY_TRIP, GraspRun, blind_meta
+from tactile.decisions.grasping import (
+    ABORTED,
+    FORCE_TARGET_SHARE,
+    SAFETY_TRIP,
+    GraspRun,
+    GraspStoppedError,
+    blind_meta,
+)
 from tactile.decisions.live import LiveOnline
 from tactile.decisions.stopping import Stopper
 from tactile.decisions.tray import TrayItem
@@ -100,6 +107,14 @@ class RigSpec:
                 f"no device URL for {', '.join(missing)}",
                 hint=f"pass --hardware (one of {sorted(list_profiles())}) or --{missing[0]} URL",
             )
+        from tactile.hardware.replay import refuse_for_recording
+
+        refuse_for_recording(
+            devices,
+            "tactile sort on a rig",
+            hint="sort a recorded tray with --tray replay://FILE.h5 and no --hardware; to "
+            "rehearse on a rig use --hardware sim",
+        )
         cal = calibration or (prof.calibration if prof else None)
         if not cal:
             cal = _sim_calibration(devices["tactile"])
@@ -276,8 +291,11 @@ class RigGrasper:
                 latency_s=s.latency_s,
                 on_frame=self._on_frame,
                 stop_event=self.stop_event,
+                warn=self._warn,  # a rest level that moved (untared)
             )
-            self._recorder.prepare(tare=s.tare)
+            rest_warning = self._recorder.prepare(tare=s.tare)  # untared: limits from its rest
+            if rest_warning:
+                self._warn(rest_warning)
             if self.place is None:
                 self.place = self._default_placer(gripper)
             if self.grasps_path is not None:
@@ -293,6 +311,9 @@ class RigGrasper:
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
+
+    def _warn(self, message: str) -> None:
+        print(message, file=self.out if self.out is not None else sys.stderr)
 
     def _default_placer(self, gripper: Any) -> Callable[[TrayItem], None]:
         from tactile.hardware.bench_calibration import simulated_world
@@ -324,12 +345,18 @@ class RigGrasper:
         try:
             grasp = self._recorder.record(gid, meta)
         except GraspAbortedError as exc:
-            if not isinstance(exc.cause, SafetyLimitError) or exc.partial is None:
-                raise
             run = self.live.runs.get(gid)
-            kept = self._store(exc.partial, SAFETY_TRIP, None)
             trace = tuple(run.trace) if run is not None else ()
-            return GraspRun(kept, SAFETY_TRIP, None, trace, live=True, aborted=exc.message)
+            if isinstance(exc.cause, SafetyLimitError) and exc.partial is not None:
+                kept = self._store(exc.partial, SAFETY_TRIP, None)
+                return GraspRun(kept, SAFETY_TRIP, None, trace, live=True, aborted=exc.message)
+            # a fault or the user's stop: keep what was recorded; the sorter logs the item
+            # as aborted and the run stops
+            cut = None
+            if exc.partial is not None:
+                kept = self._store(exc.partial, ABORTED, None)
+                cut = GraspRun(kept, ABORTED, None, trace, live=True, aborted=exc.message)
+            raise GraspStoppedError(exc, cut) from exc
         run = self.live.runs.get(gid)
         if run is None or stopper is None:
             return GraspRun(self._store(grasp, "full_grasp", None), "full_grasp", None, live=True)

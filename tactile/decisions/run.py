@@ -189,6 +189,8 @@ def _sort_on_rig(
             sort_tray(items, grasper, estimator, profile, **sort)
         except TactileError as exc:
             failure = exc
+            if run.stopped is None:  # stopped between grasps (placing the next item)
+                run.stopped = exc.message
     paths = write_run(run, out, grasps=False, plot=plot)
     paths["grasps_h5"] = out / "grasps.h5"
     return SortOutcome(run, paths, len(items), failure)

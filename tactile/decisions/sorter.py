@@ -16,6 +16,7 @@ in.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from tactile.decisions.decide import (
     decide,
     measure,
 )
-from tactile.decisions.grasping import Grasper, GraspRun
+from tactile.decisions.grasping import ABORTED, Grasper, GraspRun, GraspStoppedError
 from tactile.decisions.profiles import ProduceProfile
 from tactile.decisions.stopping import FUTILE_STOP, ConfidenceStopper
 from tactile.decisions.tray import TrayItem
@@ -51,11 +52,13 @@ class Attempt:
     @property
     def peak_force_n(self) -> float:
         """The largest force of the grasp: per frame, or, when the recorder kept the force
-        stream (a rig), the largest reading it accepted, which falls between frames."""
+        stream (a rig), the largest reading it accepted, which falls between frames; above the
+        rest level of a gauge not zeroed (``meta.extra["force_rest_n"]``)."""
         g = self.run.grasp
         peak = float(g.force_n.max())
         sample = g.meta.extra.get("peak_force_sample_n")
-        return max(peak, float(sample)) if isinstance(sample, int | float) else peak
+        rest = float(g.meta.extra.get("force_rest_n", 0.0))
+        return (max(peak, float(sample)) if isinstance(sample, int | float) else peak) - rest
 
     @property
     def stop_time_s(self) -> float | None:
@@ -91,6 +94,8 @@ class ItemResult:
     attempts: tuple[Attempt, ...]
     sorted_as: str  # a class name, or REJECT
     reason: str
+    #: a fault or the user's stop cut its grasp short (it is rejected, and the run stopped)
+    aborted: bool = False
 
     @property
     def confident(self) -> bool:
@@ -105,7 +110,8 @@ class ItemResult:
 
     @property
     def max_peak_force_n(self) -> float:
-        return max(a.peak_force_n for a in self.attempts)
+        # 0: no attempt kept (a grasp stopped before 2 frames were recorded)
+        return max((a.peak_force_n for a in self.attempts), default=0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +122,7 @@ class ItemResult:
             "n_grasps": len(self.attempts),
             "max_peak_force_n": self.max_peak_force_n,
             "attempts": [a.to_dict() for a in self.attempts],
+            **({"aborted": True} if self.aborted else {}),
         }
 
 
@@ -158,10 +165,28 @@ def sort_item(
         n_max = min(n_max, len(item.grasp_ids))
     for k in range(n_max):
         stopper = ConfidenceStopper(profile, stop_when_futile=True) if stop_when_confident else None
-        attempt = _decide_grasp(grasper.grasp(item, k, stopper), estimator, profile)
+        try:
+            grasp_run = grasper.grasp(item, k, stopper)
+        except GraspStoppedError as exc:  # a fault or a stop: the item is logged as aborted
+            # the recorder's message starts "grasp 'ID' aborted: ": said once
+            stop_why = re.sub(r"^grasp '[^']*' aborted: ", "", exc.message)
+            if exc.run is not None:
+                cut_decision = Decision(UNCERTAIN, None, (), f"grasp aborted: {stop_why}")
+                attempts.append(Attempt(exc.run, None, cut_decision, None))
+            # logged even when under 2 frames were recorded (no attempt kept)
+            exc.result = ItemResult(
+                item, tuple(attempts), REJECT, f"aborted: {stop_why}", aborted=True
+            )
+            raise
+        attempt = _decide_grasp(grasp_run, estimator, profile)
         attempts.append(attempt)
         d = attempt.decision
         if attempt.run.aborted is not None:  # the force passed the limit: never squeeze again
+            if attempt.run.stop_reason == ABORTED:  # a replayed fault or stop: as logged live
+                cut_why = attempt.run.aborted
+                return ItemResult(
+                    item, tuple(attempts), REJECT, f"aborted: {cut_why}", aborted=True
+                )
             return ItemResult(item, tuple(attempts), REJECT, d.reason)
         if d.outcome == CONFIDENT and d.label is not None:
             return ItemResult(item, tuple(attempts), d.label, d.reason)
@@ -191,6 +216,9 @@ class SortRun:
     results: list[ItemResult] = field(default_factory=list)
     stop_when_confident: bool = False
     source: str = ""
+    #: why the run stopped before the end of the tray (a fault, the user's stop); None: it did
+    #: not
+    stopped: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """Counts per outcome, accuracy of confident decisions, peak forces, limits."""
@@ -198,7 +226,7 @@ class SortRun:
         scored = [r for r in confident if r.correct is not None]
         right = sum(bool(r.correct) for r in scored)
         peaks = [a.peak_force_n for r in self.results for a in r.attempts]
-        first_peaks = [r.attempts[0].peak_force_n for r in self.results]
+        first_peaks = [r.attempts[0].peak_force_n for r in self.results if r.attempts]
         per_class = {
             c: sum(r.sorted_as == c for r in self.results) for c in self.profile.class_names
         }
@@ -213,8 +241,11 @@ class SortRun:
             "stop_when_confident": self.stop_when_confident,
             "n_items": len(self.results),
             "n_grasps": sum(len(r.attempts) for r in self.results),
+            "complete": self.stopped is None,
+            **({"stopped": self.stopped} if self.stopped is not None else {}),
             "n_confident": len(confident),
             "n_rejected": len(self.results) - len(confident),
+            "n_aborted": sum(r.aborted for r in self.results),
             "n_scored": len(scored),
             "n_right": right,
             "confident_accuracy": right / len(scored) if scored else None,
@@ -258,12 +289,23 @@ def sort_tray(
     if run is None:
         run = SortRun(profile, stop_when_confident=stop_when_confident, source=source)
     for item in items:
-        result = sort_item(
-            item, grasper, estimator, profile, stop_when_confident=stop_when_confident
-        )
-        run.results.append(result)
-        if on_item is not None:
-            on_item(result)
+        try:
+            result = sort_item(
+                item, grasper, estimator, profile, stop_when_confident=stop_when_confident
+            )
+        except GraspStoppedError as exc:  # the item in the gripper is logged, the run stops
+            stopped = exc
+        else:
+            run.results.append(result)
+            if on_item is not None:
+                on_item(result)
+            continue
+        run.stopped = f"{item.item_id}: {stopped.message}"
+        if stopped.result is not None:
+            run.results.append(stopped.result)
+            if on_item is not None:
+                on_item(stopped.result)
+        raise stopped.cause  # the recorder's own error (a fault, or the user's stop)
     return run
 
 

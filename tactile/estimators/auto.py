@@ -222,7 +222,8 @@ def check_given_geometry(
     as ``auto`` checks it (module docstring): first the given geometry itself against the
     grasp's (``check_geometry``, :func:`geometry_mismatch`: where they disagree, blind's answer
     flagged ``geometry_mismatch``, :func:`answer_geometry_mismatch`); then a lower bound by
-    :func:`checked_by_blind` (``flat``: from ``elastic``), a two-sided point by
+    :func:`checked_by_blind` (``flat``: from ``elastic`` on a flat shape; a named ``elastic``
+    elsewhere is capped as ``hertz``, named43b), a two-sided point by
     :func:`point_checked_by_blind` unless ``check_points`` is False (``"flagged"``: only where
     blind's bound is flagged ``stiffer_than_gel``). ``auto`` and a named
     ``hertz``/``mdr``/``elastic``/``line`` (``check_bounds=True``, named43) call it."""

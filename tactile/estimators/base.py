@@ -92,13 +92,12 @@ def refuse_without_geometry(name: str, features: GraspFeatures, meta: GraspMetad
     """
     if has_given_geometry(meta):
         return
+    # short: it is a cell of `tactile estimate`'s table, once per grasp (cli43)
     raise EstimatorError(
-        f"grasp {features.grasp_id!r}: the {name} estimator needs the object's shape or radius, "
-        "and this grasp has neither (a new object, or --protocol blind): its answer would rest "
-        "on an assumed geometry, and its lower bounds can be false",
-        hint="use --estimator auto (estimator='auto'), which reads a grasp without geometry "
-        "with `blind`; or give the shape or radius (--labels with --protocol given, "
-        "meta.shape / meta.radius_mm)",
+        f"{name} refuses grasp {features.grasp_id!r}: no shape or radius (new object, or "
+        "--protocol blind); it would assume one",
+        hint="--estimator auto reads the grasp; or give it: --labels with --protocol given, "
+        "or meta.shape",
     )
 
 
@@ -155,8 +154,9 @@ class GivenGeometryEstimator(AnalyticalEstimator):
     require_geometry: bool
     check_bounds: bool
     check_points: bool | Literal["flagged"]
-    #: its bound assumes a linear block and the detected contact area (``elastic``): blind's
-    #: own bound caps it (:func:`~tactile.estimators.auto.checked_by_blind`'s ``flat``)
+    #: its bound assumes a linear block and the detected contact area (``elastic``): on a flat
+    #: shape (``loading.FLAT_SHAPES``) blind's own bound caps it
+    #: (:func:`~tactile.estimators.auto.checked_by_blind`'s ``flat``), as ``auto``'s
     flat_contact: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
@@ -201,12 +201,18 @@ class GivenGeometryEstimator(AnalyticalEstimator):
             return dataclasses.replace(answered, estimator=self.name)
         if not self.check_bounds:
             return est
+        from tactile.estimators.loading import FLAT_SHAPES
 
+        # blind's own bound caps a flat contact's bound only on a flat shape, as auto's (which
+        # names elastic only there); elastic named on a sphere, an ellipsoid or a cylinder's
+        # side is capped as hertz (blind's bound or the gel, whichever is higher), so a rigid
+        # object keeps its stiffer_than_gel (named43b)
+        flat = self.flat_contact and (meta.shape or "").strip().lower() in FLAT_SHAPES
         return check_given_geometry(
             est,
             features,
             meta=meta,
             calibration=calibration,
-            flat=self.flat_contact,
+            flat=flat,
             check_points=self.check_points,
         )

@@ -132,7 +132,7 @@ class ElasticEstimator(GivenGeometryEstimator):
     check_bounds: bool = True
     #: with ``check_bounds``, check a two-sided point too (``auto``'s ``check_points``)
     check_points: bool | Literal["flagged"] = CHECK_POINTS_DEFAULT
-    #: its bound assumes a linear block: blind's own bound caps it (auto's ``flat``)
+    #: its bound assumes a linear block: on a flat shape blind's own bound caps it (auto's ``flat``)
     flat_contact: ClassVar[bool] = True
 
     def estimate_given(

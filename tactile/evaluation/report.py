@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tactile.evaluation.metrics import ObjectRow
-from tactile.types import format_pa
+from tactile.types import clip, format_pa, pad
 
 
 def _pa(value: float | None) -> str:
@@ -55,7 +55,7 @@ def format_object_table(rows: Sequence[ObjectRow]) -> str:
         geo = " " + _geometry_cells(r) if with_geo else ""
         err = f"({r.log10_error:+.2f})" if r.lower_bound_only else f"{r.log10_error:+.2f}"
         lines.append(
-            f"{r.object_id[:24]:<24} {r.n_grasps:>2} "
+            f"{pad(clip(r.object_id, 24), 24)} {r.n_grasps:>2} "
             f"{format_estimate(r.estimate_pa, r.lower_bound_only):>11} "
             f"{format_interval(r.interval_68_pa):>24} {_pa(r.label_pa):>10} "
             f"{err:>9} {_answer_cell(r):<11}{geo}  "

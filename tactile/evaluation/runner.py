@@ -21,7 +21,7 @@ from tactile.estimators import AnalyticalEstimator, Estimator, get_estimator
 from tactile.estimators.base import StoredGraspEstimator
 from tactile.evaluation.protocol import apply_protocol
 from tactile.evaluation.simulated import has_simulation_truth
-from tactile.io.sources import is_reference_layout, iter_grasps
+from tactile.io.sources import GraspLoad, is_reference_layout, iter_grasps
 from tactile.io.sources import label_meta as _label_meta
 from tactile.sensor import SensorCalibration
 from tactile.types import (
@@ -226,7 +226,9 @@ def estimate_dataset(
     results: list[GraspResult] = []
     for gid, load in iter_grasps(path, grasp_ids=grasp_ids, labels=labels):
         t0 = time.perf_counter()
-        object_id, label, sim, given = gid, None, None, None
+        # a recording that fails to load: the object its name says (review49: its file name)
+        object_id = load.object_id if isinstance(load, GraspLoad) else gid
+        label, sim, given = None, None, None
         try:
             grasp = load()
             sim = grasp.meta if has_simulation_truth(grasp.meta) else None

@@ -237,6 +237,11 @@ class ForceSensor(Device):
         self._require_connected()
         return 0.0
 
+    def shift_filter(self, rest_n: float) -> None:
+        """Move the spike filter's range ``[min_n, max_n]`` by ``rest_n``: a gauge not zeroed
+        reads its rest level on every sample, so the range holds for the force above it (a
+        tare sets the shift back to 0). A sensor without a filter ignores it."""
+
     def read_raw(self) -> tuple[float, float]:
         """(reading in the sensor's own units, arrival time), for calibration."""
         raise DeviceError(

@@ -169,6 +169,7 @@ class SerialForceGauge(ForceSensor):
         self.scale, self.offset, self.sign = c.scale, c.offset, c.sign
         self._limits = (c.min_n, c.max_n)
         self._jump_n = c.jump_n
+        self.filter_shift_n = 0.0  # shift_filter: the rest level of a gauge not zeroed
         self.filter = self._new_filter()
         self._serial: serial.SerialBase | None = None
         self._buffer = b""
@@ -177,7 +178,13 @@ class SerialForceGauge(ForceSensor):
         self._gaps: deque[float] = deque(maxlen=31)  # arrival gaps of lone lines
 
     def _new_filter(self) -> SpikeFilter:
-        return SpikeFilter(min_n=self._limits[0], max_n=self._limits[1], jump_n=self._jump_n)
+        lo, hi = self._limits
+        shift = self.filter_shift_n
+        return SpikeFilter(min_n=lo + shift, max_n=hi + shift, jump_n=self._jump_n)
+
+    def shift_filter(self, rest_n: float) -> None:
+        self.filter_shift_n = float(rest_n)
+        self.filter = self._new_filter()
 
     def _connect(self) -> None:
         try:
@@ -258,7 +265,11 @@ class SerialForceGauge(ForceSensor):
                 return value, t
         raise ProtocolError(
             f"force gauge {self.port!r} sent 50 lines without a number",
-            hint="check the baud rate (?baud=) and that the board prints one reading per line",
+            hint=(
+                "check that the server at that address sends one reading (a number) per line"
+                if self.port.startswith(("socket://", "rfc2217://"))
+                else "check the baud rate (?baud=) and that the board prints one reading per line"
+            ),
         )
 
     def read(self) -> ForceSample:
@@ -276,6 +287,7 @@ class SerialForceGauge(ForceSensor):
         self._require_connected()
         old = self.offset
         self.offset = self._mean_raw(n_samples)
+        self.filter_shift_n = 0.0  # the rest level is taken off
         self.filter = self._new_filter()
         return (self.offset - old) * self.scale * self.sign
 

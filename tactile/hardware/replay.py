@@ -6,6 +6,11 @@ recorded openings. Query parameters: ``speed`` (1.0 = the recorded timing, 2.0 t
 :class:`~tactile.hardware.base.EndOfStreamError`). Without ``#id`` the first grasp is played.
 Devices replaying the same grasp share one clock, started by the first one to connect, so a
 replayed rig stays in sync. Timestamps are fresh monotonic times, as from live devices.
+
+The gripper plays the recorded openings and ignores motion commands, so nothing that records
+a new grasp can drive it: ``tactile collect``, ``tactile sort`` on a rig and ``tactile
+calibrate gripper`` refuse replay devices (:func:`refuse_for_recording`). Replays serve device
+tests and code that opens devices (``tactile.hardware.open_*``).
 """
 
 from __future__ import annotations
@@ -31,6 +36,22 @@ from tactile.hardware.base import (
 from tactile.hardware.registry import DeviceUrl, parse_device_url
 from tactile.hardware.url_config import config_from_url
 from tactile.types import Grasp
+
+
+def refuse_for_recording(
+    devices: dict[str, str], command: str, hint: str, does: str = "records new grasps"
+) -> None:
+    """Raise :class:`~tactile.errors.ConfigError` when any of ``devices`` (role -> URL) is a
+    replay: ``command`` ``does`` (records new grasps, moves the gripper), which a replay (its
+    own clock, no motion) cannot."""
+    replayed = [f"{r} {u}" for r, u in devices.items() if u.startswith("replay:")]
+    if replayed:
+        raise ConfigError(
+            f"{command} {does} and cannot use replay:// devices "
+            f"({', '.join(replayed)}): a replay plays a recorded grasp on its own clock and "
+            "does not close or open on command",
+            hint=hint,
+        )
 
 
 def load_grasp(url: DeviceUrl) -> Grasp:

@@ -3,8 +3,9 @@
 Query parameters (:class:`SimForceConfig` plus the world's): ``rate_hz`` (100),
 ``glitch_every`` (0: inject a spike every n-th reading, ``glitch_n`` = -70 N as the reference
 gauge did; a positive value makes positive spikes), ``silent_grasp`` (0: stop answering once the
-fingers touch the object for that grasp), ``timeout_s`` (0.5), and the spike filter limits
-``min_n`` / ``max_n`` / ``jump_n``.
+fingers touch the object for that grasp), ``timeout_s`` (0.5), ``offset_n`` (0: what the cell
+reads with no load, added to every reading; a gauge not zeroed, e.g. ``sim://?offset_n=-3``; a
+tare takes it off), and the spike filter limits ``min_n`` / ``max_n`` / ``jump_n``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class SimForceConfig:
     glitch_n: float = -70.0
     silent_grasp: int = 0
     timeout_s: float = 0.5
+    offset_n: float = 0.0  # the reading at no load (a gauge not zeroed)
     min_n: float = -5.0
     max_n: float = 500.0
     jump_n: float = 25.0
@@ -41,6 +43,11 @@ class SimForceConfig:
             raise ConfigError(
                 "sim force glitch_every/silent_grasp must be >= 0 and timeout_s > 0",
                 hint="use 0 to disable glitches and silences",
+            )
+        if not math.isfinite(self.offset_n):
+            raise ConfigError(
+                f"sim force offset_n={self.offset_n} must be a finite number",
+                hint="the reading at no load in newtons, e.g. ?offset_n=-3",
             )
 
 
@@ -60,13 +67,18 @@ class SimForceSensor(ForceSensor):
         self.offset_n = 0.0
         self.scale = 1.0
         self.world: SimWorld | None = None
+        self.filter_shift_n = 0.0  # shift_filter: the rest level of a gauge not zeroed
         self.filter = self._new_filter()
         self._next_s = 0.0
         self._n = 0
 
     def _new_filter(self) -> SpikeFilter:
-        c = self.config
-        return SpikeFilter(min_n=c.min_n, max_n=c.max_n, jump_n=c.jump_n)
+        c, shift = self.config, self.filter_shift_n
+        return SpikeFilter(min_n=c.min_n + shift, max_n=c.max_n + shift, jump_n=c.jump_n)
+
+    def shift_filter(self, rest_n: float) -> None:
+        self.filter_shift_n = float(rest_n)
+        self.filter = self._new_filter()
 
     def _connect(self) -> None:
         self.world = self.rigs.world(self.world_config)
@@ -93,7 +105,7 @@ class SimForceSensor(ForceSensor):
                 hint="check the gauge's power and cable",
             )
         self._n += 1
-        force = world.force_n()
+        force = world.force_n() + self.config.offset_n
         if self.glitch_every and self._n % self.glitch_every == 0:
             force = self.config.glitch_n
         return force, now_s()
@@ -108,6 +120,7 @@ class SimForceSensor(ForceSensor):
         self._require_connected()
         values = sorted(self.read_raw()[0] for _ in range(n_samples))
         self.offset_n = values[len(values) // 2]
+        self.filter_shift_n = 0.0  # the rest level is taken off
         self.filter = self._new_filter()
         return self.offset_n
 

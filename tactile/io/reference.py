@@ -20,7 +20,7 @@ import hashlib
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -664,23 +664,80 @@ def unique_ids(
     return kept
 
 
+def copy_rank(
+    rec: ReferenceRecording,
+    labels: Mapping[str, LabelRow] | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[bool, bool, int]:
+    """How plainly ``rec`` is the original among recordings of the same files (lower: more):
+    a name with a trial number first (``golf_ball_2``, not ``golf_ball_2 copy``), then, with a
+    label table, one whose object has a row (``golf_ball_1``, not ``Copy of golf_ball_1``),
+    then the shorter name (review49: the name that sorted first was kept)."""
+    stem = unicodedata.normalize("NFC", rec.stem)
+    no_trial = parse_object_name(stem)[1] is None
+    no_label = False
+    if labels is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LabelWarning)
+            object_id = object_and_trial(stem, labels, aliases)[0]
+            no_label = resolve_label(object_id, labels, aliases) is None
+    return no_trial, no_label, len(stem)
+
+
+def preferred_copies(
+    recordings: Sequence[tuple[ReferenceRecording, str]],
+    labels: Mapping[str, LabelRow] | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> dict[str, ReferenceRecording]:
+    """For each identity among ``(recording, identity)`` pairs, the recording to keep: the
+    lowest :func:`copy_rank`, the first of them in the given order on a tie."""
+    best: dict[str, tuple[tuple[bool, bool, int], ReferenceRecording]] = {}
+    for rec, identity in recordings:
+        rank = copy_rank(rec, labels, aliases)
+        if identity not in best or rank < best[identity][0]:
+            best[identity] = (rank, rec)
+    return {identity: rec for identity, (_, rec) in best.items()}
+
+
+def copy_error(
+    rec: ReferenceRecording, first: ReferenceRecording, action: str, more: str = ""
+) -> ImportDataError:
+    """The error of ``rec``, a copy of the folder's recording ``first`` (the one
+    :func:`preferred_copies` keeps), which ``action`` (``import``, ``estimate``) reads."""
+    done = action + ("d" if action.endswith("e") else "ed")
+    return ImportDataError(
+        f"{rec.avi} and {first.avi.name} of this folder are the same files under two "
+        f"names: {first.avi.name} is {done} (as grasp {grasp_id_for(first.stem)!r}), "
+        f"{rec.avi.name} is not",
+        hint=f"nothing to {action} twice; delete {rec.avi.name}, the copy{more}",
+    )
+
+
 def _check_ids(
     recordings: list[ReferenceRecording],
     dest: str | Path,
     skip_existing: bool,
     skipped: list[SkippedRecording] | None = None,
+    *,
+    replace: bool = False,
+    keep_duplicates: bool = False,
+    labels: Mapping[str, LabelRow] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> list[ReferenceRecording]:
     """The recordings to import; raises on an id clash before anything is written.
 
+    A recording whose identity (:func:`source_identity`) is that of a grasp in ``dest`` under
+    another id, or of another recording in the folder (the same files copied under another
+    name; :func:`preferred_copies` says which one of them is imported), is skipped (appended to
+    ``skipped``, else raises) in every mode (``replace``: ``dest``
+    is being replaced, so only the folder's own copies), unless ``keep_duplicates``.
     With ``skip_existing`` a recording whose grasp id is in ``dest`` is left out when it is
-    the recording imported there (same :func:`source_identity`); other files under that id (a
-    corrected re-export, or another recording of that name) raise, or with a ``skipped`` list
-    are skipped (appended to it). A recording whose identity is that of a grasp in ``dest``
-    under another id, or of an earlier recording in the folder (the same files copied under
-    another name), is skipped (or raises) likewise. Grasps imported without an identity
+    the recording imported there (same identity); other files under that id (a corrected
+    re-export, or another recording of that name) are skipped (or raise) likewise; without it
+    such an id raises before anything is written. Grasps imported without an identity
     (before it was recorded) are taken to be the same, with an
     :class:`UnverifiedSourceWarning`. ``recordings``: with distinct ids (:func:`unique_ids`)."""
-    existing = set(scan(resolve(dest))[0]) if dataset_exists(dest) else set()
+    existing = set(scan(resolve(dest))[0]) if not replace and dataset_exists(dest) else set()
     clash = [gid for gid in map(grasp_id_for, (r.stem for r in recordings)) if gid in existing]
     if clash and not skip_existing:
         raise ImportDataError(
@@ -689,7 +746,7 @@ def _check_ids(
             hint="pass --skip-existing to import only the new recordings (resume), "
             "or --overwrite to replace the dataset",
         )
-    if not skip_existing:
+    if keep_duplicates and not skip_existing:
         return recordings
     from tactile.io.reader import GraspReader
 
@@ -701,18 +758,23 @@ def _check_ids(
     for gid, extra in extras.items():
         if isinstance(extra.get("source_identity"), str):
             in_dest.setdefault(extra["source_identity"], gid)
-    in_src: dict[str, ReferenceRecording] = {}  # identity -> the first recording with it
     kept: list[ReferenceRecording] = []
     unverified: list[str] = []
+    keep = "; or rerun with --keep-duplicates to import it anyway"
 
-    def skip(rec: ReferenceRecording, exc: ImportDataError) -> None:
+    def skip(rec: ReferenceRecording, exc: ImportDataError, *, invalid: bool = False) -> None:
         if skipped is None:
             raise exc
-        skipped.append(_skip(rec.avi, exc, invalid=False))
+        skipped.append(_skip(rec.avi, exc, invalid=invalid))
 
+    candidates: list[tuple[ReferenceRecording, str]] = []  # new to DEST: check the folder
     for rec in recordings:
         gid = grasp_id_for(rec.stem)
-        identity = source_identity(rec)
+        try:
+            identity = source_identity(rec)
+        except ImportDataError as exc:  # unreadable: an invalid recording
+            skip(rec, exc, invalid=True)
+            continue
         if gid in extras:
             extra = extras[gid]
             known = extra.get("source_identity")
@@ -734,29 +796,39 @@ def _check_ids(
                     ),
                 )
             continue
-        if identity in in_dest:
+        if keep_duplicates:
+            kept.append(rec)
+        elif identity in in_dest:
             other = in_dest[identity]
             skip(
                 rec,
                 ImportDataError(
                     f"{rec.avi} is the recording imported as grasp {other!r} in {dest} (from "
                     f"{extras[other].get('source_file')}): the same files under another name",
-                    hint="nothing to import: it is in DEST already; delete the copy",
-                ),
-            )
-        elif identity in in_src:
-            first = in_src[identity]
-            skip(
-                rec,
-                ImportDataError(
-                    f"{rec.avi} is the recording {first.avi.name} of this folder (imported as "
-                    f"grasp {grasp_id_for(first.stem)!r}): the same files under another name",
-                    hint="nothing to import twice; delete the copy",
+                    hint=f"nothing to import: its files are in DEST already; if {rec.avi.name} "
+                    "is a copy, delete it; if it is the original (DEST holds a copy's name), "
+                    "import the folder again with --overwrite (DEST is replaced: add any other "
+                    "folders it held again with --append)" + keep,
                 ),
             )
         else:
-            in_src[identity] = rec
+            candidates.append((rec, identity))
+    chosen = preferred_copies(candidates, labels, aliases)
+    for rec, identity in candidates:
+        first = chosen[identity]
+        if first is rec:
             kept.append(rec)
+            continue
+        skip(rec, copy_error(rec, first, "import", keep))
+    blind = [g for g, e in extras.items() if not isinstance(e.get("source_identity"), str)]
+    if blind and candidates and not keep_duplicates:  # review49: --append said nothing
+        warnings.warn(
+            f"{len(blind)} grasp(s) in {dest} carry no source identity (imported before tactile "
+            "recorded it): renamed copies of them cannot be detected, and would be imported as "
+            f"other grasps: {', '.join(blind[:5])}{' ...' if len(blind) > 5 else ''}",
+            UnverifiedSourceWarning,
+            stacklevel=3,
+        )
     if unverified:
         warnings.warn(
             f"{len(unverified)} grasp(s) already in {dest} were imported before tactile "
@@ -781,6 +853,7 @@ def import_reference(
     frame_codec: str = "jpeg",
     mode: str = "append",
     strict: bool = False,
+    keep_duplicates: bool = False,
 ) -> ImportResult:
     """Import reference recordings into the grasp dataset ``dest``; return the new grasp ids.
 
@@ -795,6 +868,9 @@ def import_reference(
     id already in ``dest`` is an error and nothing is written.
     ``frame_codec="jpeg"`` (default) stores each MJPG frame's JPEG bytes as the camera wrote
     them (lossless, ~14x smaller than pixels); ``"raw"`` stores decoded pixels.
+    A recording whose files are those of a grasp in ``dest`` (appending) or of an earlier
+    recording in the folder, under another name (same :func:`source_identity`), is skipped as
+    not new (``keep_duplicates=True``: imported again).
     ``mode`` (:class:`~tactile.io.output.WriteMode`): ``"append"`` (default; a failure that
     stops the import, e.g. a full disk or Ctrl-C, leaves ``dest`` as it was), ``"overwrite"``
     or ``"new"``.
@@ -838,8 +914,16 @@ def import_reference(
         )
     aliases = read_aliases(aliases_csv) if aliases_csv is not None else None
     recordings = unique_ids(recordings, None if strict else skipped)
-    if write_mode is not WriteMode.OVERWRITE:
-        recordings = _check_ids(recordings, dest, skip_existing, None if strict else skipped)
+    recordings = _check_ids(
+        recordings,
+        dest,
+        skip_existing,
+        None if strict else skipped,
+        replace=write_mode is WriteMode.OVERWRITE,
+        keep_duplicates=keep_duplicates,
+        labels=labels,
+        aliases=aliases,
+    )
     pixels = frame_codec != "jpeg"
     items: Iterable[ReferenceRecording] = recordings
     if progress:

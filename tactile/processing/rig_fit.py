@@ -25,6 +25,11 @@ randomised rigs: |c_rig error| 0.14 → 0.01 mm/N median, benchmarks/results/cal
 Each press's ``F_c`` and their median are kept in the evidence (``contact_force_n``); blind's
 rigid-reference closure does not read them. Any other calibration gets exactly the fit above.
 
+A gauge not zeroed (``tactile collect --no-tare``) reads its rest level on every sample. Every
+press goes through :func:`~tactile.processing.loading.zero_force`, as every grasp's loading
+phase does: any press whose rest lies more than 0.2 N off zero (tared or not) is read above it,
+the level kept in the evidence (``force_offset_n``); one within 0.2 N of zero is read as it is.
+
 The same presses measure the contact-width bias: the opening at first squeeze (as
 :func:`~tactile.processing.grasp_geometry.contact_width` reads it, the same estimator the blind
 estimator uses on every object, so its own bias cancels) minus the known size.
@@ -63,6 +68,26 @@ MIN_RIG_SD_MM_PER_N = 0.02
 #: rejected: its width signal missed the first squeeze (a stale width reading during a fast
 #: close), and its closure says nothing about the rig.
 OUTLIER_BIAS_MM = 3.0
+#: A press whose own compliance (closure beyond the gel's, per newton) is above this (mm/N) is
+#: left out of the fit with its reason (:func:`tactile.calibration.rig.calibrate_rig`; all of
+#: them: refused): the object deformed, or the fingers are this compliant. Far above any rig
+#: seen (the real Wedge rig's golf-ball presses 0.0-0.08, the simulator's randomised rigs at most
+#: 0.4; a steel ball on simulated 0.8 mm/N fingers reads 0.6-0.7); ``--max-press-compliance``
+#: raises it for a gripper that compliant. It stops gross cases only: on the real Wedge rig the
+#: soft balls read like a compliant rig (orange, 32 kPa: 0.45-0.57 mm/N; green 0.29-0.38;
+#: purple 0.20-0.32, on wedge-reference-v3); a simulated 50 kPa ball reads 1.1.
+MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N = 2.0
+#: A press above this (mm/N) is kept but warned about: more than the rigs seen give.
+COMPLIANT_PRESS_WARNING_MM_PER_N = 0.6
+#: A fitted compliance more than this (mm/N) above the base calibration's own rig compliance,
+#: and more than :data:`FAR_ABOVE_BASE_SDS` of its spread, is warned about (the presses
+#: deformed, or this gripper is that much more compliant than the base's rig).
+FAR_ABOVE_BASE_MM_PER_N = 0.2
+FAR_ABOVE_BASE_SDS = 5.0
+#: A median compliance below this (mm/N) is clipped to 0 with a warning: the presses closed less
+#: than the base calibration's gel alone (its gel too soft, a wrong ``--rigid-size-mm``, or the
+#: width reading's own lag on a rig stiffer than the fit can resolve).
+NEGATIVE_RIG_WARNING_MM_PER_N = -0.05
 #: Smallest spread (mm) claimed for the contact-width bias.
 MIN_BIAS_SD_MM = 1.0
 #: Fix A (measured gels): frames at the start of a press whose median force is its rest level
@@ -211,6 +236,10 @@ class RigPress:
     #: closure and the gel's share (then between the touch and the hold) start; None: today's
     #: fit, counted from zero force
     contact_force_n: float | None = None
+    #: the force reading's offset taken off this press before the fit (a gauge not zeroed:
+    #: :func:`~tactile.processing.loading.zero_force`, as every grasp's loading phase takes it
+    #: off); 0.0: none
+    force_offset_n: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -226,6 +255,10 @@ class RigFit:
     presses: tuple[RigPress, ...]
     rejected: tuple[str, ...] = ()
     curve: RigidPressCurve | None = None  # from the presses kept
+    #: presses left out because they did not read rigid: (grasp id, reason)
+    not_rigid: tuple[tuple[str, str], ...] = ()
+    #: what the user should know about the fit (e.g. a clearly negative compliance clipped)
+    warnings: tuple[str, ...] = ()
 
     @property
     def contact_force_n(self) -> float | None:
@@ -255,6 +288,10 @@ class RigFit:
             "presses": [_press_evidence(p) for p in self.presses],
             "rejected": list(self.rejected),
         }
+        if self.not_rigid:  # only when some were left out: other fits keep their record
+            evidence["not_rigid"] = [{"grasp_id": g, "reason": r} for g, r in self.not_rigid]
+        if self.warnings:
+            evidence["warnings"] = list(self.warnings)
         if self.contact_force_n is not None:  # Fix A only: today's fits keep today's record
             evidence["counted_from"] = RIG_FIT_FROM_TOUCH
             evidence["contact_force_n"] = self.contact_force_n
@@ -283,6 +320,8 @@ def _press_evidence(press: RigPress) -> dict[str, Any]:
     row = asdict(press)
     if row["contact_force_n"] is None:  # today's fit: the record as before Fix A
         del row["contact_force_n"]
+    if row["force_offset_n"] == 0.0:  # a zeroed gauge: the record as before
+        del row["force_offset_n"]
     return row
 
 
@@ -367,6 +406,25 @@ def _despiked(force_n: np.ndarray) -> np.ndarray:
     return despike(f)[0] if f.size >= 3 else f
 
 
+def _force_offset_n(force_n: np.ndarray, width_mm: np.ndarray) -> float:
+    """The force reading's offset of one press (a gauge not zeroed, ``tactile collect
+    --no-tare``): its rest level when :func:`~tactile.processing.loading.zero_force` takes it
+    off (a rest off zero by more than 0.2 N), else 0.0."""
+    from tactile.processing.loading import zero_force
+
+    f = _despiked(force_n)
+    if f.size < 3:
+        return 0.0
+    zero = zero_force(f, np.asarray(width_mm, dtype=np.float64))[1]
+    return zero.level_n if zero.taken_off else 0.0
+
+
+def _with_offsets(rows: list[RigPress], offsets: Sequence[float]) -> list[RigPress]:
+    return [
+        replace(r, force_offset_n=float(o)) if o else r for r, o in zip(rows, offsets, strict=True)
+    ]
+
+
 def fit_rig(
     presses: Sequence[_Signals],
     calibration: SensorCalibration,
@@ -404,11 +462,18 @@ def fit_rig(
     # compliance: a first pass on the readings, then again with the compliance it gives. Fix A
     # (a measured gel) despikes the force first, as blind's loading phase does (a -70 N glitch
     # would pull the touch and the hold)
-    forces = [_despiked(g.force_n) if from_touch else g.force_n for g in presses]
+    # a gauge not zeroed (--no-tare) reads its rest level on every sample: the hold force and
+    # the touch are read above it, as the loading phase of every grasp reads them
+    offsets = [_force_offset_n(g.force_n, g.width_mm) for g in presses]
+    forces = [
+        (_despiked(g.force_n) if from_touch else np.asarray(g.force_n, dtype=np.float64)) - off
+        for g, off in zip(presses, offsets, strict=True)
+    ]
     corrected = [
         correct_signals(g.t_s, f, g.width_mm) for g, f in zip(presses, forces, strict=True)
     ]
     first = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2, from_touch)
+    first = _with_offsets(first, offsets)
     first_rig = max(float(np.median([r.rig_compliance_mm_per_n for r in first])), 0.0)
     if any(c.motion is not None and c.motion.slope_n_per_mm != 0.0 for c in corrected):
         corrected = [
@@ -416,6 +481,7 @@ def fit_rig(
             for g, f in zip(presses, forces, strict=True)
         ]
         rows = _fit_rows(presses, corrected, calibration, size_mm, shape, pad_area_mm2, from_touch)
+        rows = _with_offsets(rows, offsets)
     else:
         rows = first
     all_bias = np.array([r.contact_width_bias_mm for r in rows])
@@ -423,8 +489,18 @@ def fit_rig(
     rejected = tuple(r.grasp_id for r, k in zip(rows, keep, strict=True) if not k)
     rig = np.array([r.rig_compliance_mm_per_n for r, k in zip(rows, keep, strict=True) if k])
     bias = all_bias[keep]
+    median_rig = float(np.median(rig))
+    warnings: tuple[str, ...] = ()
+    if median_rig < NEGATIVE_RIG_WARNING_MM_PER_N:
+        low = [r.grasp_id for r, k in zip(rows, keep, strict=True) if k]
+        warnings = (
+            f"the presses ({', '.join(low)}) closed less than the base calibration's gel alone: "
+            f"median rig compliance {median_rig:.3f} mm/N, stored as 0. Check --rigid-size-mm "
+            "and the base calibration's gel (`tactile calibrate gel --rigid-sphere-radius-mm` "
+            "on these presses first); on a rig this stiff 0 is the fit",
+        )
     return RigFit(
-        rig_compliance_mm_per_n=max(float(np.median(rig)), 0.0),
+        rig_compliance_mm_per_n=max(median_rig, 0.0),
         rig_compliance_sd_mm_per_n=_spread(rig, MIN_RIG_SD_MM_PER_N),
         contact_width_bias_mm=float(np.median(bias)),
         contact_width_bias_sd_mm=_spread(bias, MIN_BIAS_SD_MM),
@@ -433,4 +509,50 @@ def fit_rig(
         presses=tuple(rows),
         rejected=rejected,
         curve=rigid_press_curve([g for g, k in zip(presses, keep, strict=True) if k]),
+        warnings=warnings,
     )
+
+
+def not_rigid_reason(
+    press: RigPress, max_compliance_mm_per_n: float = MAX_RIGID_PRESS_COMPLIANCE_MM_PER_N
+) -> str | None:
+    """Why ``press`` cannot be a press of a rigid object on this rig, or None: its own
+    compliance (closure beyond the gel's, per newton) is above ``max_compliance_mm_per_n``."""
+    if press.rig_compliance_mm_per_n <= max_compliance_mm_per_n:
+        return None
+    return (
+        f"it closed {press.closure_mm:.1f} mm at {press.hold_force_n:.1f} N, "
+        f"{press.closure_mm - press.gel_closure_mm:.1f} mm beyond the gel's "
+        f"({press.rig_compliance_mm_per_n:.2f} mm/N, above {max_compliance_mm_per_n:g}): "
+        "the object deformed, or the fingers are this compliant"
+    )
+
+
+def compliance_warnings(
+    fit: RigFit,
+    base: SensorCalibration,
+    warn_above_mm_per_n: float = COMPLIANT_PRESS_WARNING_MM_PER_N,
+) -> tuple[str, ...]:
+    """Warnings about a fit's compliance (kept presses above ``warn_above_mm_per_n``; a fit far
+    above ``base``'s own rig compliance). Force and width cannot tell a soft object from a
+    compliant rig: these flag what a rigid press on the base's rig would not give."""
+    out: list[str] = []
+    high = [p for p in fit.presses if p.rig_compliance_mm_per_n > warn_above_mm_per_n]
+    if high:
+        out.append(
+            f"{len(high)} press(es) read more compliance than {warn_above_mm_per_n:g} mm/N ("
+            + ", ".join(f"{p.grasp_id}: {p.rig_compliance_mm_per_n:.2f}" for p in high)
+            + "): the object deformed (press a rigid reference only), or the fingers are this "
+            "compliant (then the fit holds)"
+        )
+    c, c0 = fit.rig_compliance_mm_per_n, base.rig_compliance_mm_per_n
+    sd0 = base.rig_compliance_sd_mm_per_n or 0.0
+    limit = c0 + max(FAR_ABOVE_BASE_MM_PER_N, FAR_ABOVE_BASE_SDS * sd0)
+    if c > limit:
+        out.append(
+            f"the fitted rig compliance {c:.3f} mm/N is far above the base calibration's own "
+            f"({base.calibration_id}: {c0:.3f} +- {sd0:.3f} mm/N): the object deformed (a soft "
+            "ball reads like a compliant rig: press a rigid reference only), or this gripper "
+            "is that much more compliant than the base's rig"
+        )
+    return tuple(out)

@@ -29,6 +29,31 @@ Safety, enforced in two layers:
   :class:`~tactile.errors.SafetyLimitError` - a single spike does not, a real overload trips one
   sample period after it began. Closing for longer than ``max_closing_s`` also opens.
 
+A gauge not zeroed (``prepare(tare=False)``, ``tactile collect --no-tare``) keeps its raw
+readings in the grasp, but the limits act on the force it adds: with the gripper open and
+nothing touched, before each grasp, the median of :data:`REST_SAMPLES` readings is the gauge's
+rest level (``force_rest_n``, kept in ``meta.extra``), and
+
+* the safety check trips on ``reading - min(0, lowest)`` above ``max_force_n``, ``lowest`` the
+  lowest rest level read this session: a gauge reading -3 N at rest trips 3 N earlier on its
+  readings, at the limit of the true force; one reading above zero at rest is left as it is - it
+  already trips early, by its offset. A later rest read higher (a touch, a drift) only makes it
+  trip earlier. It is as safe as the rest reading: a touch during the session's lowest rest read
+  (a finger pressed while the gauge reads below zero) passes the limit by that touch;
+* the target and contact forces, and what ``on_frame`` sees (``LiveFrame.force_n``, the stopping
+  rules' force), are ``reading - rest``: the force the squeeze added; the gauge's spike filter
+  range (``min_n`` / ``max_n``) is shifted by the rest level (:meth:`ForceSensor.shift_filter`),
+  so a rest level below ``min_n`` is not clipped to it.
+
+A rest level further than :data:`REST_WARN_N` from zero is worth a warning
+(:func:`untared_rest_warning`); one that moves more than :data:`REST_MOVE_WARN_N` from the
+session's first is warned of too (``warn``). The rest is refused (:class:`DeviceError`) when the
+gripper reports an object at open or is more than :data:`REST_OPEN_TOLERANCE_MM` short of the
+opening of the session's first, and when a reading is not finite; a positive rest level that
+leaves no room for the target (``rest + target_force_n >= max_force_n``) is a
+:class:`ConfigError` at :meth:`Recorder.prepare`. A tared gauge's rest level is 0 by definition:
+nothing changes.
+
 On *any* error (a device fault, a silent gauge, a camera that stops, Ctrl-C through
 ``stop_event``) the gripper is commanded open and what was recorded so far is kept:
 :class:`GraspAbortedError` carries it.
@@ -48,6 +73,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -179,7 +205,7 @@ class LiveFrame:
     phase: str  # "pre", "closing", "hold", "release"
     frame: FrameSample
     state: GripperState
-    force_n: float  # latest force reading (after spike rejection)
+    force_n: float  # latest force reading (after spike rejection), less the rest level untared
     frames: Sequence[FrameSample]  # every frame of this grasp so far (do not modify)
     forces: Sequence[ForceSample]  # every force reading so far
 
@@ -219,19 +245,56 @@ def plan_press_speed(config: RecorderConfig, gripper: Gripper) -> float:
     return press
 
 
-class SafetyMonitor:
-    """Trips after ``confirm`` readings in a row above ``max_force_n``."""
+#: Readings of the gauge at rest (gripper open, nothing touched) whose median is the rest level
+#: of a gauge not zeroed (the module docstring).
+REST_SAMPLES = 10
+#: A gauge not zeroed that reads further than this from zero at rest gets a warning (the offline
+#: reading takes off a rest level further than this too: ``tactile.processing.loading``).
+REST_WARN_N = 0.2
+#: A rest level further than this from the session's first is warned of (a touch, a drift).
+REST_MOVE_WARN_N = 0.5
+#: Before each grasp the fingers must be open within this of the opening the session's first
+#: rest read found (else something may touch them: the rest reading is refused).
+REST_OPEN_TOLERANCE_MM = 1.0
+#: A fully open gripper within this of its ``max_width_mm`` at the session's first rest read (an
+#: uncalibrated Robotiq stops ~1 mm short; the driver's own "near open" tolerance is 3 mm).
+OPEN_TOLERANCE_MM = 3.0
 
-    def __init__(self, max_force_n: float, confirm: int) -> None:
+
+def untared_rest_warning(rest_n: float) -> str | None:
+    """The warning for a gauge not zeroed whose rest level ``rest_n`` is off zero (None when
+    within :data:`REST_WARN_N`)."""
+    if abs(rest_n) <= REST_WARN_N:
+        return None
+    how = (
+        f"the safety limit acts {-rest_n:.1f} N earlier on its readings, the target and the "
+        "stopping rules on the force above rest"
+        if rest_n < 0
+        else f"the safety limit acts {rest_n:.1f} N early, on the raw readings; the target and "
+        "the stopping rules on the force above rest"
+    )
+    return f"warning: the gauge reads {rest_n:+.2f} N at rest; not tared (--no-tare): {how}"
+
+
+class SafetyMonitor:
+    """Trips after ``confirm`` readings in a row above ``max_force_n``; a gauge's rest level
+    ``rest_n`` below zero is added back first (the module docstring: always safe)."""
+
+    def __init__(self, max_force_n: float, confirm: int, rest_n: float = 0.0) -> None:
         self.max_force_n, self.confirm = max_force_n, confirm
+        self.offset_n = min(0.0, rest_n)  # taken off every reading before the check
         self._run = 0
         self.tripped: ForceSample | None = None
+
+    def force_n(self, sample: ForceSample) -> float:
+        """What the limit is checked on: the unfiltered reading less a negative rest level."""
+        return sample.unfiltered_n - self.offset_n
 
     def __call__(self, sample: ForceSample) -> bool:
         """True exactly once: when this reading confirms an overload."""
         if self.tripped is not None:
             return False
-        self._run = self._run + 1 if sample.unfiltered_n > self.max_force_n else 0
+        self._run = self._run + 1 if self.force_n(sample) > self.max_force_n else 0
         if self._run >= self.confirm:
             self.tripped = sample
             return True
@@ -267,8 +330,9 @@ class ForceStream:
         if self._thread.is_alive():
             self._thread.join(timeout=2.0)
 
-    def latest_n(self) -> float:
-        return self.samples[-1].force_n if self.samples else 0.0
+    def latest_n(self, rest_n: float = 0.0) -> float:
+        """The latest (filtered) reading less ``rest_n``; 0.0 before the first."""
+        return self.samples[-1].force_n - rest_n if self.samples else 0.0
 
     def raise_if_failed(self) -> None:
         if self.error is not None:
@@ -297,8 +361,11 @@ class Recorder:
         latency_s: Mapping[str, float] | None = None,
         on_frame: FrameCallback | None = None,
         stop_event: threading.Event | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self.gripper, self.camera, self.force = gripper, camera, force
+        #: where warnings during the grasps go (a rest level that moved); default: stderr
+        self.warn = warn if warn is not None else lambda m: print(m, file=sys.stderr)
         self.config = config or RecorderConfig()
         self.latency_s = {k: float(v) for k, v in (latency_s or {}).items()}
         self.on_frame = on_frame
@@ -306,6 +373,11 @@ class Recorder:
         self.press_speed = plan_press_speed(self.config, gripper)
         self._lock = threading.Lock()  # the gripper's port is shared with the force thread
         self._safety = SafetyMonitor(self.config.max_force_n, self.config.confirm_samples)
+        self.tared = True  # prepare(tare=False): the gauge is not zeroed (module docstring)
+        self.force_rest_n = 0.0  # the gauge's rest level (0 when tared), read before each grasp
+        self.first_rest_n: float | None = None  # the session's first rest level (untared)
+        self.lowest_rest_n = 0.0  # min(0, the session's rest levels): the safety check's
+        self._open_width_mm: float | None = None  # the opening at the session's first rest read
         self._closing = threading.Event()
         self._pressing = threading.Event()
         self._held_at_target = threading.Event()
@@ -315,14 +387,78 @@ class Recorder:
         cfg = self.config
         self.force_setting = gripper.force_setting_for(cfg.max_force_n * (1 - cfg.force_margin))
 
-    def prepare(self, *, tare: bool) -> None:
+    def prepare(self, *, tare: bool) -> str | None:
         """Ready the rig for its first grasp: activate the gripper, open it and wait until it
-        stops (``open_timeout_s``), then zero the force sensor when ``tare``."""
+        stops (``open_timeout_s``), then zero the force sensor when ``tare``; else read its rest
+        level (:meth:`read_rest`) and return the warning for it, if any
+        (:func:`untared_rest_warning`)."""
         self.gripper.activate()
         self.gripper.open()
-        self.gripper.wait_until_stopped(self.config.open_timeout_s)
+        state = self.gripper.wait_until_stopped(self.config.open_timeout_s)
+        self.tared = tare
+        self.force_rest_n = self.lowest_rest_n = 0.0
+        self.first_rest_n = self._open_width_mm = None
         if tare:
             self.force.tare()
+            return None
+        self._check_open(state)
+        rest = self.read_rest()
+        cfg = self.config
+        if rest > 0 and rest + cfg.target_force_n >= cfg.max_force_n:
+            raise ConfigError(
+                f"the gauge reads {rest:+.2f} N at rest, not tared (--no-tare): the target "
+                f"{cfg.target_force_n:g} N above it reaches the limit {cfg.max_force_n:g} N, "
+                "which acts on its readings - every grasp would trip",
+                hint="tare the gauge (drop --no-tare), or lower --target-force-n",
+            )
+        return untared_rest_warning(rest)
+
+    def _check_open(self, state: GripperState) -> None:
+        """Refuse to read the rest level when the gripper says something may touch the
+        fingers: an object detected, or an opening short of the session's (module docstring)."""
+        width = state.width_mm
+        if self._open_width_mm is None:
+            short = width < self.gripper.max_width_mm - OPEN_TOLERANCE_MM
+            expected = self.gripper.max_width_mm
+        else:
+            short = width < self._open_width_mm - REST_OPEN_TOLERANCE_MM
+            expected = self._open_width_mm
+        if state.in_contact or short:
+            raise DeviceError(
+                f"cannot read the gauge's rest level (not tared): the gripper is "
+                f"{'on an object' if state.in_contact else 'not fully open'} at {width:.1f} mm "
+                f"(open: {expected:.1f} mm)",
+                hint="nothing may touch the fingers while the rest level is read: clear them "
+                "and run again, or tare the gauge (drop --no-tare)",
+            )
+        if self._open_width_mm is None:
+            self._open_width_mm = width
+
+    def read_rest(self) -> float:
+        """The gauge's rest level, the gripper open (the caller's duty) and nothing touched:
+        the median of :data:`REST_SAMPLES` unfiltered readings, kept as ``force_rest_n``; the
+        gauge's spike filter is shifted by it, the session's lowest kept for the safety check,
+        and a move from the session's first warned of (module docstring)."""
+        values = [self.force.read().unfiltered_n for _ in range(REST_SAMPLES)]
+        bad = [v for v in values if not math.isfinite(v)]
+        if bad:
+            raise DeviceError(
+                f"the gauge read {bad[0]} N at rest: not a number of newtons",
+                hint="check the gauge's cable and conversion (tactile calibrate gauge)",
+            )
+        rest = float(sorted(values)[len(values) // 2])
+        self.force_rest_n = rest
+        self.force.shift_filter(rest)
+        self.lowest_rest_n = min(self.lowest_rest_n, rest)
+        if self.first_rest_n is None:
+            self.first_rest_n = rest
+        elif abs(rest - self.first_rest_n) > REST_MOVE_WARN_N:
+            self.warn(
+                f"warning: the gauge reads {rest:+.2f} N at rest, {self.first_rest_n:+.2f} N "
+                "at the session's first grasp (not tared): a touch or a drift? the safety limit "
+                f"acts from the lowest ({self.lowest_rest_n:+.2f} N)"
+            )
+        return rest
 
     # --- gripper access (serialised) -------------------------------------------------------
     def _g(self, fn: Callable[[Gripper], Any]) -> Any:
@@ -344,12 +480,13 @@ class Recorder:
             return
         if not self._closing.is_set():
             return
-        if sample.force_n >= cfg.target_force_n:
+        force_n = sample.force_n - self.force_rest_n  # the force the squeeze added
+        if force_n >= cfg.target_force_n:
             self._closing.clear()
             with contextlib.suppress(Exception):  # the recording thread sees gripper errors
                 self._g(lambda g: g.hold())
             self._held_at_target.set()
-        elif sample.force_n >= cfg.contact_force_n and self._contact_s is None:
+        elif force_n >= cfg.contact_force_n and self._contact_s is None:
             self._contact_s = sample.t_s
             if not self._pressing.is_set():
                 with contextlib.suppress(Exception):
@@ -382,7 +519,13 @@ class Recorder:
         stream = ForceStream(self.force, self._check_force)
         try:
             self._g(lambda g: g.open())
-            self._g(lambda g: g.wait_until_stopped(self.config.open_timeout_s))
+            state = self._g(lambda g: g.wait_until_stopped(self.config.open_timeout_s))
+            if not self.tared:  # the fingers open, nothing touched: the gauge's rest level
+                self._check_open(state)
+                self.read_rest()
+            self._safety = SafetyMonitor(
+                self.config.max_force_n, self.config.confirm_samples, self.lowest_rest_n
+            )
             stream.start()
             self._phases(buf, stream, grasp_id)
         except BaseException as exc:
@@ -425,15 +568,26 @@ class Recorder:
         stream.raise_if_failed()
         tripped = self._safety.tripped
         if tripped is not None:
+            at_rest = ""
+            if not self.tared:  # the rest level explains where it tripped
+                lowest = (
+                    f", the session's lowest {self.lowest_rest_n:+.2f} N"
+                    if self.lowest_rest_n < min(0.0, self.force_rest_n)
+                    else ""
+                )
+                at_rest = (
+                    f" (the gauge read {tripped.unfiltered_n:.1f} N, {self.force_rest_n:+.2f} N "
+                    f"at rest{lowest}; not tared)"
+                )
             raise SafetyLimitError(
-                f"force {tripped.unfiltered_n:.1f} N exceeded the limit "
+                f"force {self._safety.force_n(tripped):.1f} N{at_rest} exceeded the limit "
                 f"{self.config.max_force_n} N for {self.config.confirm_samples} readings; "
                 "the gripper was opened",
                 hint="lower --target-force-n or --close-speed, or raise --max-force-n if safe",
             )
         if self.on_frame is None:
             return False
-        latest = stream.latest_n()
+        latest = stream.latest_n(self.force_rest_n)
         live = LiveFrame(grasp_id, phase, frame, state, latest, buf.frames, stream.samples)
         return bool(self.on_frame(live))
 
@@ -568,6 +722,7 @@ class Recorder:
             "peak_force_sample_n": float(f["force_n"][good].max()) if good.any() else 0.0,
             "n_dropped_frames": sum(fr.dropped_before for fr in buf.frames[:n]),
             "stopped_by": buf.stopped_by,
+            **({} if self.tared else {"force_rest_n": self.force_rest_n}),
             "max_force_n": self.config.max_force_n,
             "target_force_n": self.config.target_force_n,
             "close_speed": self.config.close_speed,

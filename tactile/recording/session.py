@@ -57,7 +57,7 @@ from tactile.recording.recorder import (
     RecorderConfig,
     RecordingInterruptedError,
 )
-from tactile.recording.validation import ValidationLimits, validate_grasp
+from tactile.recording.validation import ValidationLimits, force_above_rest_n, validate_grasp
 from tactile.types import Grasp, GraspMetadata
 
 if TYPE_CHECKING:
@@ -143,7 +143,9 @@ class SessionSummary:
     grasps: list[dict[str, Any]] = field(default_factory=list)  # one row per attempt
 
     def add_row(self, grasp: Grasp, stored_as: str, status: str, reason: str = "") -> None:
-        """Per-attempt numbers for the live summary and the JSON report."""
+        """Per-attempt numbers for the live summary and the JSON report (forces above the
+        rest level of a gauge not zeroed)."""
+        force = force_above_rest_n(grasp)
         self.grasps.append(
             {
                 "id": stored_as,
@@ -151,8 +153,8 @@ class SessionSummary:
                 "reason": reason,
                 "n_frames": grasp.n_frames,
                 "duration_s": round(grasp.duration_s, 3),
-                "peak_force_n": round(float(grasp.force_n.max()), 3),
-                "squeeze_mm": round(_squeeze_mm(grasp), 3),
+                "peak_force_n": round(float(force.max()), 3),
+                "squeeze_mm": round(_squeeze_mm(force, grasp.width_mm), 3),
                 "stopped_by": grasp.meta.extra.get("stopped_by", ""),
                 "dropped_frames": grasp.meta.extra.get("n_dropped_frames", 0),
             }
@@ -180,12 +182,12 @@ class SessionSummary:
         }
 
 
-def _squeeze_mm(grasp: Grasp, contact_force_n: float = 0.5) -> float:
+def _squeeze_mm(force_n: np.ndarray, width_mm: np.ndarray, contact_force_n: float = 0.5) -> float:
     """Closure from first contact (force above ``contact_force_n``) to the narrowest opening."""
-    touching = np.flatnonzero(grasp.force_n > contact_force_n)
+    touching = np.flatnonzero(force_n > contact_force_n)
     if touching.size == 0:
         return 0.0
-    return float(grasp.width_mm[touching[0]] - grasp.width_mm[touching[0] :].min())
+    return float(width_mm[touching[0]] - width_mm[touching[0] :].min())
 
 
 class SessionAbortedError(DeviceError):
@@ -426,8 +428,11 @@ class CollectSession:
             latency_s=c.latency_s,
             on_frame=self.on_frame,
             stop_event=self.stop_event,
+            warn=lambda message: tqdm.write(message, file=self.out),  # a rest level moved
         )
-        recorder.prepare(tare=c.tare)
+        rest_warning = recorder.prepare(tare=c.tare)  # untared: the limits act from its rest
+        if rest_warning:
+            print(rest_warning, file=self.out)
         if not gripper.width_calibrated:
             print(
                 f"warning: {gripper.name} has no measured width calibration: widths may be "
@@ -487,7 +492,7 @@ class CollectSession:
             bar.write(f"{gid} (attempt {attempt}) rejected: {verdict.reason}", file=self.out)
         bar.set_postfix_str(
             f"accepted {len(s.accepted)}, rejected {len(s.rejected)}, "
-            f"peak {float(grasp.force_n.max()):.1f} N"
+            f"peak {float(force_above_rest_n(grasp).max()):.1f} N"
         )
 
     def _reject(self, grasp: Grasp, reason: str, attempt: int) -> str:

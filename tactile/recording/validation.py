@@ -41,12 +41,21 @@ class Verdict:
         return "; ".join(self.reasons) if self.reasons else "ok"
 
 
+def force_above_rest_n(grasp: Grasp) -> np.ndarray:
+    """The grasp's force less the rest level of a gauge not zeroed (``meta.extra
+    ["force_rest_n"]``, read by the recorder with the gripper open; 0 when tared)."""
+    rest = float(grasp.meta.extra.get("force_rest_n", 0.0))
+    return np.asarray(grasp.force_n, dtype=np.float64) - rest
+
+
 def validate_grasp(grasp: Grasp, limits: ValidationLimits | None = None) -> Verdict:
-    """Check a recorded grasp; every rejection names its reason and the threshold."""
+    """Check a recorded grasp; every rejection names its reason and the threshold. Forces are
+    read above the rest level of a gauge not zeroed (:func:`force_above_rest_n`)."""
     lim = limits or ValidationLimits()
     reasons: list[str] = []
     flags: set[Flag] = set()
-    peak = float(np.max(grasp.force_n))
+    force = force_above_rest_n(grasp)
+    peak = float(np.max(force))
     if peak < lim.contact_force_n:
         reasons.append(f"no contact: peak force {peak:.2f} N stayed below {lim.contact_force_n} N")
         flags.add(Flag.NO_CONTACT)
@@ -54,7 +63,7 @@ def validate_grasp(grasp: Grasp, limits: ValidationLimits | None = None) -> Verd
         reasons.append(f"force too low: peak {peak:.2f} N < {lim.min_peak_force_n} N")
         flags.add(Flag.FORCE_TOO_LOW)
     n_spikes = int(grasp.meta.extra.get("n_force_rejected", 0))
-    n_low = int(np.count_nonzero(grasp.force_n < lim.min_force_n))
+    n_low = int(np.count_nonzero(force < lim.min_force_n))
     if n_spikes > lim.max_force_glitches or n_low:
         reasons.append(
             f"force glitches: {n_spikes} spike(s) rejected (limit {lim.max_force_glitches}), "

@@ -184,10 +184,9 @@ def sorting_figure(run: SortRun) -> bytes:
     xs = np.arange(len(run.results))
     draw_class_limits(ax, prof, label_x=-1.9)
     for x, r in zip(xs, run.results, strict=True):
-        a = r.attempts[-1]
+        m = r.attempts[-1].measurement if r.attempts else None  # none: aborted at once
         colour = class_colour(run, r.sorted_as)
-        if a.measurement is not None:
-            m = a.measurement
+        if m is not None:
             top = m.hi if math.isfinite(m.hi) else m.value + 1.0
             ax.plot([x, x], [m.lo, top], color=colour, lw=2, zorder=3)
             marker = "^" if m.lower_bound_only else "o"

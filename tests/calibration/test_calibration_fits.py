@@ -96,3 +96,25 @@ def test_gel_fit_needs_labels() -> None:
     )  # fmt: skip
     with pytest.raises(CalibrationError, match="known modulus"):
         fit_gel_modulus([g], SIM_WEDGE)
+
+
+def test_gel_fit_lists_the_grasps_it_did_not_use_with_why() -> None:
+    from dataclasses import replace
+
+    from tactile.calibration.gel_labelled import fit_gel_modulus
+    from tactile.sim import SimGraspConfig, SimObject, simulate_grasp
+
+    half_space = replace(SIM_WEDGE, gel_thickness_mm=30.0)
+    grasps = [
+        simulate_grasp(
+            SimObject(shape="sphere", radius_mm=20.0, modulus_pa=e, name=f"e{e:g}"),
+            SimGraspConfig(calibration=half_space),
+            seed=i,
+        )
+        for i, e in enumerate((5e4, 2e5, 2e11))  # the steel ball reads a lower bound only
+    ]
+    fit = fit_gel_modulus(grasps, half_space, estimator="hertz")
+    not_used = [g.grasp_id for g in grasps if g.grasp_id not in fit.used]
+    assert not_used  # was: skipped == () although they were not used
+    assert sorted(s.split(":")[0] for s in fit.skipped) == sorted(not_used)
+    assert any("lower bound" in s for s in fit.skipped)

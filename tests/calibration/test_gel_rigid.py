@@ -11,10 +11,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "estimators"))
 from estimator_curves import CURVES_CAL, sphere_features, sphere_meta
 
+import tactile.estimators.auto as auto
 from tactile.calibration.gel_rigid import fit_gel_from_reference
 from tactile.errors import CalibrationError
 from tactile.estimators import HertzEstimator
-from tactile.types import GraspMetadata
+from tactile.types import GraspMetadata, ModulusEstimate
 
 CAL = dataclasses.replace(CURVES_CAL, width_offset_sd_mm=0.05)
 
@@ -43,3 +44,21 @@ def test_soft_objects_do_not_inform_the_gel() -> None:
     with pytest.raises(CalibrationError) as info:
         fit_gel_from_reference([(sphere_features(1e4), _labelled(1e4))], CAL)
     assert "stiffer" in (info.value.hint or "")
+
+
+def test_a_callers_checked_hertz_fits_from_its_unchecked_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """review50: with a caller's ``HertzEstimator()`` (checked by blind by default since named43)
+    the fit read ``e_star_pa`` from blind's answer where blind replaced the point: KeyError. The
+    fit reads the given-geometry answer itself, the default's and the caller's alike."""
+    samples = [(sphere_features(1e10, seed=i), _labelled(1e10)) for i in range(3)]
+    default = fit_gel_from_reference(samples, CAL)
+
+    def blind_in_place(est: ModulusEstimate, *args: object, **kwargs: object) -> ModulusEstimate:
+        return dataclasses.replace(est, details={"bound_from": "blind"})  # no e_star_pa
+
+    monkeypatch.setattr(auto, "check_given_geometry", blind_in_place)
+    for est in (None, HertzEstimator()):
+        fit = fit_gel_from_reference(samples, CAL, estimator=est)
+        assert fit.gel_modulus_pa == default.gel_modulus_pa

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,23 @@ def test_estimate_on_an_empty_store_says_it_holds_no_grasps(
     GraspWriter(tmp_path / "day.h5").close()
     assert cli.main(["estimate", str(tmp_path / "day.h5")]) == 2
     assert "holds no grasps yet" in capsys.readouterr().err
+
+
+def test_an_error_under_json_still_prints_one_json_object(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: `tactile import ... --json` printed nothing on stdout when it failed, so a
+    script parsing its output had nothing to read; every --json command prints the error."""
+    missing = tmp_path / "nowhere"
+    assert cli.main(["import", str(missing), str(tmp_path / "out.h5"), "--json"]) == 2
+    out, err = capsys.readouterr()
+    payload = json.loads(out)
+    assert payload["command"] == "import" and payload["exit_code"] == 2
+    assert payload["error"] == f"{missing} does not exist"
+    assert payload["hint"] and payload["notes"] == []
+    assert "tactile import: error:" in err  # the line for people stays
+    assert cli.main(["estimate", str(missing), "--json"]) == 2  # JSON Lines: one line
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and "does not exist" in json.loads(lines[0])["error"]
+    assert cli.main(["import", str(missing), str(tmp_path / "out.h5")]) == 2
+    assert capsys.readouterr().out == ""  # text mode: stderr only, as before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,24 @@ def test_a_named_estimator_without_geometry_is_refused_before_squeezing(
     assert main(args) == 2
     assert "--shape / --radius-mm" in capsys.readouterr().err
     assert not (tmp_path / "h.h5").exists()  # nothing was squeezed
+
+
+def test_sort_stopped_by_a_gripper_fault_counts_truthfully_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run"
+    fault = "robotiq-sim://?rig=collect&activation_s=0.1&fail=fault&fault_code=0x0E&fail_grasp=2"
+    code = main(
+        ["sort", "--profile", "tomato", "--tray", "sim://?n=3&seed=4", "--hardware", "sim",
+         "--gripper", fault, "--software-force-limit", "--out", str(out)]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2, err  # the fault's own error
+    assert "  tomato_02: reject, aborted (1 grasp(s))" in err  # the progress line says so
+    done = re.search(r"stopped by a fault; 2 of 3 item\(s\) logged in (.+): (\d) sorted, "
+                     r"(\d) rejected, 1 aborted \(its grasp so far kept", err)  # fmt: skip
+    assert done and done[1] == str(out) and int(done[2]) + int(done[3]) == 1, err
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["n_items"], summary["n_aborted"], summary["complete"]) == (2, 1, False)
+    item = json.loads((out / "items.json").read_text())[1]
+    assert item["aborted"] and item["reason"].startswith("aborted: gripper ")  # said once

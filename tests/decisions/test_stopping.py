@@ -114,3 +114,22 @@ def test_a_stopped_grasp_keeps_the_cameras_jpeg_of_each_kept_frame() -> None:
     grasp = dataclasses.replace(grasp, camera_jpegs=jpegs)
     cut = prefix(grasp, 5)
     assert cut.n_frames == 5 and cut.camera_jpegs == jpegs[:5]
+
+
+def test_replay_of_an_untared_grasp_stops_where_the_live_run_did(grasp: Grasp) -> None:
+    """review51: a grasp recorded with --no-tare keeps the raw readings (here a gauge reading
+    -3 N at rest) and its rest level; the replay feeds the force above it, as the live run's
+    recorder did: the same stop at the same force (the branch fed the raw readings)."""
+    rule = StopRule(min_force_n=1.5, min_loading_frames=4, stable_updates=2)
+    untared = dataclasses.replace(
+        grasp,
+        force_n=grasp.force_n - 3.0,
+        meta=dataclasses.replace(grasp.meta, extra={**grasp.meta.extra, "force_rest_n": -3.0}),
+    )
+    runs = [
+        run_online(g, ProduceEstimator(), ConfidenceStopper(_profile(stop=rule)), skip_below_n=0.5)  # type: ignore[arg-type]
+        for g in (grasp, untared)
+    ]
+    (trace, stop, reason), (trace_u, stop_u, reason_u) = runs
+    assert reason == CONFIDENT_STOP and (stop_u, reason_u) == (stop, reason)
+    assert [float(u.force_n) for u in trace_u] == pytest.approx([float(u.force_n) for u in trace])

@@ -31,16 +31,23 @@ CAL = dataclasses.replace(get_calibration("sim-wedge-v1"), gel_max_strain=GEL_MA
 
 
 @pytest.mark.parametrize(
-    ("obj", "rig", "seed", "name"),
-    [(FOAM_SPHERE, RIG_SPHERE, 40, "hertz"), (FOAM_CYLINDER, RIG_CYLINDER, 47, "line")],
+    ("obj", "rig", "seed", "name", "shape"),
+    [
+        (FOAM_SPHERE, RIG_SPHERE, 40, "hertz", None),
+        (FOAM_CYLINDER, RIG_CYLINDER, 47, "line", None),
+        (FOAM_SPHERE, RIG_SPHERE, 40, "mdr", "irregular"),  # unchecked: 338 kPa for 177 kPa
+    ],
 )
 def test_a_named_estimators_bound_holds_as_autos_does(
-    obj: SimObject, rig: RigDraw, seed: int, name: str
+    obj: SimObject, rig: RigDraw, seed: int, name: str, shape: str | None
 ) -> None:
     """The densifying foams of test_auto_given_cap: the linear model's bound is false (main's
     named estimator answered it); checked, it holds, and equals auto's answer (one check, not
-    two: auto builds its inner estimator unchecked)."""
+    two: auto builds its inner estimator unchecked). ``shape``: the grasp's given shape
+    replaced (an irregular object: auto chooses ``mdr``)."""
     _, grasp = grasp_on_drawn_rig(obj, rig, seed)
+    if shape is not None:
+        grasp = dataclasses.replace(grasp, meta=dataclasses.replace(grasp.meta, shape=shape))
     est = get_estimator(name).estimate(grasp)
     assert est.lower_bound_only and est.modulus_pa <= obj.modulus_pa  # main: false
     unchecked = estimator_without_point_check(name).estimate(grasp)
@@ -73,6 +80,21 @@ def test_a_named_elastic_bound_on_a_small_stiff_box_holds() -> None:
     assert lowered >= 2
 
 
+def test_a_named_elastic_on_a_steel_ball_keeps_its_flag() -> None:
+    """test_auto_given_cap's steel ball (R 20 mm, seed 7): ``elastic`` named on a sphere reads a
+    bound (4.9 MPa), blind only a bound below the 200 kPa gel. Capped as a flat contact (blind's
+    own bound, named43: 108 kPa) the steel ball lost "stiffer than the gel", which auto keeps;
+    on a non-flat shape the cap is hertz's (blind's bound or the gel, named43b). On a box the
+    flat cap stays (test_a_named_elastic_bound_on_a_small_stiff_box_holds)."""
+    steel = SimObject(shape="sphere", radius_mm=20.0, modulus_pa=2e11, name="steel")
+    grasp = simulate_grasp(steel, SimGraspConfig(), seed=7)
+    est = get_estimator("elastic").estimate(grasp, calibration=CAL)
+    assert est.details["blind_lower_bound_only"] and est.details["given_bound_pa"] > 1e6
+    assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
+    assert est.modulus_pa == est.details["blind_cap_pa"] == CAL.gel_modulus_pa
+    assert "no lower than the gel" in str(est.details["note"])
+
+
 def test_a_named_elastic_point_on_a_rigid_box_gives_way_to_blinds_flagged_bound() -> None:
     """test_auto_given_point's steel box: the elastic point is five decades low; blind's bound is
     flagged stiffer than the gel, so the named estimator (``check_points="flagged"``, auto's
@@ -90,6 +112,8 @@ def test_a_named_elastic_point_on_a_rigid_box_gives_way_to_blinds_flagged_bound(
 
 
 def test_the_paths_that_must_not_move_are_unchecked() -> None:
+    """The produce decision's sphere Hertz and fit_gel_from_reference's: tests/decisions
+    test_estimator.py and tests/calibration test_gel_rigid.py."""
     meta = GraspMetadata(object_id="b", shape="sphere", radius_mm=10.0)
     for name in ("hertz", "mdr", "elastic", "line"):
         named, unchecked = get_estimator(name), estimator_without_point_check(name)

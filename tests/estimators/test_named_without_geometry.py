@@ -26,6 +26,22 @@ def test_a_named_estimator_refuses_a_grasp_without_shape_or_radius(name: str) ->
     assert "--estimator auto" in (err.value.hint or "")
 
 
+def test_the_refusal_reads_in_two_lines() -> None:
+    """newuser41: the refusal (a cell of `tactile estimate`'s table, once per grasp) ran to
+    420 characters; it keeps the reason and the fix in at most two lines of 100."""
+    with pytest.raises(EstimatorError) as err:
+        get_estimator("hertz").estimate_features(
+            sphere_features(5e4), meta=sphere_meta(None, None), calibration=CURVES_CAL
+        )
+    text = str(err.value)
+    assert len(text) <= 200, (len(text), text)
+    # review49: "else it assumes one" read as if it carried on; the hint lost the protocol
+    assert text.startswith("hertz refuses grasp 'g': no shape or radius")
+    assert "it would assume one (fix: --estimator auto reads the grasp;" in text
+    assert "--protocol blind" in text and "--estimator auto" in text
+    assert "--labels with --protocol given" in text
+
+
 def test_a_soft_ball_without_geometry_gets_no_false_bound_from_hertz() -> None:
     # on main: hertz answered a lower bound on this grasp with no flag; auto reads it with blind
     features, meta = sphere_features(5e4), sphere_meta(None, None)

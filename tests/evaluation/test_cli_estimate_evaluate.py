@@ -333,3 +333,28 @@ def test_evaluate_names_each_unlabelled_object_once(
     )
     assert err.count(line) == 1
     assert "imported without a label" not in err and "LabelWarning" not in err
+
+
+def test_estimate_table_aligns_wide_object_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: a CJK object name (2 terminal columns a character) pushed its row's later
+    columns right of the other rows'; a grasp id longer than the column, likewise."""
+    import dataclasses
+    import unicodedata
+
+    path = tmp_path / "wide.h5"
+    with GraspWriter(path) as w:
+        base = _no_contact_grasp()
+        w.append(base)
+        meta = dataclasses.replace(base.meta, object_id="空气")
+        w.append(dataclasses.replace(base, grasp_id="u7a7au6c14-0123abcd_1", meta=meta))
+        w.append(dataclasses.replace(base, grasp_id="a_grasp_id_longer_than_26_chars_1"))
+    assert main(["estimate", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()[2:5]
+
+    def column(line: str) -> int:  # where "failed" starts, in terminal columns
+        head = line[: line.index("failed")]
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in head)
+
+    assert "空气" in lines[1] and len({column(line) for line in lines}) == 1

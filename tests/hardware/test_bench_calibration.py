@@ -110,3 +110,15 @@ def test_estimates_flag_a_grasp_of_an_uncalibrated_gripper(tmp_path: Path) -> No
     grasp = GraspReader(out).read("ball_001")
     assert grasp.meta.extra["width_calibrated"] is False
     assert Flag.WIDTH_UNCALIBRATED in estimate_grasp(grasp, "hertz").flags
+
+
+def test_calibrate_gripper_refuses_a_replay_gripper_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    replay = "replay://" + str(tmp_path / "rec.h5")  # never opened: refused first
+    argv = ["calibrate", "gripper", "--profile", str(REPO_SIM), "--gripper", replay, "--yes",
+            "--open-mm", "85"]  # fmt: skip
+    assert main([*argv, "--dry-run"]) == 2  # was: a wait of 15 s, then a misleading message
+    err = capsys.readouterr().err
+    assert "tactile calibrate gripper moves the gripper" in err
+    assert f"cannot use replay:// devices (gripper {replay})" in err

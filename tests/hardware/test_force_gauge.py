@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tactile.errors import DeviceTimeoutError
+from tactile.errors import DeviceTimeoutError, ProtocolError
 from tactile.hardware import open_force_sensor
 from tactile.hardware.force_gauge import SerialForceGauge, SpikeFilter, parse_reading
 from tactile.hardware.gauge_emulator import GaugeEmulator, LineServer
@@ -73,3 +73,31 @@ def test_gauge_over_tcp_socket_and_silence() -> None:
         with pytest.raises(DeviceTimeoutError, match=r"no reading for 2\.0 s"):
             while time.monotonic() < deadline:  # drain what was buffered, however much
                 gauge.read()
+
+
+class _Garbage(GaugeEmulator):
+    def next_line(self) -> bytes | None:
+        return None if super().next_line() is None else b"ready ok\n"
+
+
+def test_a_socket_gauge_sending_no_numbers_is_not_told_to_check_a_baud_rate() -> None:
+    with (
+        LineServer(_Garbage(lambda: 1.0, rate_hz=2000)) as server,
+        open_force_sensor(server.url + "?timeout_s=5") as gauge,
+        pytest.raises(ProtocolError, match="without a number") as err,
+    ):
+        gauge.read()
+    assert err.value.hint is not None
+    assert "baud" not in err.value.hint and "server" in err.value.hint
+
+
+def test_gauge_filter_range_shifts_with_the_rest_level() -> None:
+    """review51: a gauge not zeroed reading -8 N at rest (below min_n = -5 N) is not clipped
+    once the filter's range is shifted by its rest level (the recorder does, untared)."""
+    gauge = SerialForceGauge("/dev/ttyUSB9?min_n=-5&max_n=500")
+    assert gauge.filter(-8.0) == (-5.0, True)
+    gauge.shift_filter(-8.0)
+    assert (gauge.filter.min_n, gauge.filter.max_n) == (-13.0, 492.0)
+    assert gauge.filter(-8.0) == (-8.0, False)
+    gauge.set_conversion(scale=2.0, offset=1.0)  # a new conversion keeps the shift
+    assert gauge.filter.min_n == -13.0

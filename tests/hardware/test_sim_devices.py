@@ -85,3 +85,18 @@ def test_a_capped_world_clock_moves_the_fingers_at_most_one_step_over_a_stall(
 def test_a_negative_clock_step_is_refused_with_a_hint(rigs: SimRigs) -> None:
     with pytest.raises(ConfigError, match="max_step_s"):
         open_gripper("sim://?rig=d&max_step_s=-1", rigs=rigs)
+
+
+def test_sim_gauge_filter_range_shifts_with_the_rest_level() -> None:
+    """review51: a gauge not zeroed reading -8 N at rest is below the filter's min_n (-5 N): its
+    readings were clipped to -5 N and flagged. shift_filter moves the range; a tare undoes it."""
+    with open_force_sensor("sim://?rig=shift&offset_n=-8&rate_hz=1000", rigs=SimRigs()) as f:
+        clipped = f.read()
+        assert clipped.rejected and clipped.force_n == pytest.approx(-5.0)
+        f.shift_filter(-8.0)
+        assert (f.filter.min_n, f.filter.max_n) == (-13.0, 492.0)
+        kept = [f.read() for _ in range(5)]
+        assert not any(s.rejected for s in kept)
+        assert kept[-1].force_n == pytest.approx(-8.0, abs=0.1)
+        f.tare()
+        assert (f.filter.min_n, f.filter.max_n) == (-5.0, 500.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import zlib
 from pathlib import Path
 
 import cv2
@@ -70,12 +71,18 @@ class EvalPayload:
 def write_recording(
     folder: Path, stem: str, n_video: int, n_force: int, n_width: int, width_m: float = 0.05
 ) -> Path:
-    """A small MJPG AVI (48x64) and its two pickles, like the reference rig writes them."""
+    """A small MJPG AVI (48x64) and its two pickles, like the reference rig writes them.
+
+    A corner of each frame is shaded by the stem, so recordings of different names are
+    different recordings (the importer skips the same files under another name)."""
     avi = folder / f"{stem}.avi"
     writer = cv2.VideoWriter(str(avi), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (64, 48))
+    shade = zlib.crc32(stem.encode()).to_bytes(4, "big")[:3]  # 3 bytes: no two names alike
     for i in range(n_video):
         frame = np.full((48, 64, 3), (40 + 5 * i, 120, 200), dtype=np.uint8)
         frame[10:20, 10 + i : 20 + i] = 255
+        for k, value in enumerate(shade):
+            frame[40:48, 40 + 8 * k : 48 + 8 * k] = value
         writer.write(frame)
     writer.release()
     (folder / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, 12.0, n_force)))

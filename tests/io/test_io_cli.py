@@ -444,10 +444,225 @@ def test_skip_existing_skips_a_recording_imported_under_another_name(
     out, err = capsys.readouterr()
     assert f"skipped ball_7.avi: {day2 / 'ball_7.avi'} is the recording imported as grasp " in err
     assert "'ball_1' in" in err and "the same files under another name" in err
-    assert f"skipped ball_9.avi: {day2 / 'ball_9.avi'} is the recording ball_8.avi" in err
+    assert f"skipped ball_9.avi: {day2 / 'ball_9.avi'} and ball_8.avi of this folder" in err
     assert "skipped ball_1.avi" not in err  # the same recording under its own id: quietly
     assert "imported 1 grasp(s)" in out
     assert GraspReader(dest).ids() == ["ball_1", "ball_8"]
+
+
+def _copy_recording(src: Path, old: str, dst: Path, new: str) -> None:
+    for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+        (dst / f"{new}{suffix}").write_bytes((src / f"{old}{suffix}").read_bytes())
+
+
+def test_append_and_overwrite_skip_a_renamed_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: --append (and --overwrite, and a new DEST) imported a renamed copy of a
+    recording already in DEST, or twice in SRC, as another grasp: one squeeze counted twice."""
+    day1, day2, dest = tmp_path / "day1", tmp_path / "day2", tmp_path / "out.h5"
+    day1.mkdir()
+    day2.mkdir()
+    write_recording(day1, "ball_1", 6, 6, 6)
+    _copy_recording(day1, "ball_1", day1, "ball_5")  # a copy in the same folder
+    assert main(["import", str(day1), str(dest)]) == 1
+    out, err = capsys.readouterr()
+    assert f"skipped ball_5.avi: {day1 / 'ball_5.avi'} and ball_1.avi of this folder" in err
+    assert "--keep-duplicates" in err and "skipped 1 recording(s)" in out
+    assert GraspReader(dest).ids() == ["ball_1"]
+    _copy_recording(day1, "ball_1", day2, "ball_7")  # renamed copy of a grasp in DEST
+    write_recording(day2, "ball_8", 6, 6, 6, width_m=0.04)
+    assert main(["import", str(day2), str(dest), "--append"]) == 1
+    err = capsys.readouterr().err
+    assert f"skipped ball_7.avi: {day2 / 'ball_7.avi'} is the recording imported as grasp " in err
+    assert "'ball_1' in" in err and "the same files under another name" in err
+    assert GraspReader(dest).ids() == ["ball_1", "ball_8"]
+    # --overwrite replaces DEST: only the folder's own copies are duplicates
+    assert main(["import", str(day1), str(dest), "--overwrite"]) == 1
+    assert "and ball_1.avi of this folder" in capsys.readouterr().err
+    assert GraspReader(dest).ids() == ["ball_1"]
+    assert main(["import", str(day1), str(dest), "--overwrite", "--keep-duplicates"]) == 0
+    assert GraspReader(dest).ids() == ["ball_1", "ball_5"]
+    assert main(["import", str(day2), str(dest), "--append", "--keep-duplicates"]) == 0
+    assert GraspReader(dest).ids() == ["ball_1", "ball_5", "ball_7", "ball_8"]
+
+
+def test_the_original_is_imported_not_its_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: of a recording and its copy in one folder, the name that sorted first was
+    imported ("Copy of golf_ball_1", an object without a label), the labelled original skipped
+    with an ambiguous "delete the copy"."""
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    write_recording(src, "golf_ball_1", 6, 6, 6)
+    write_recording(src, "golf_ball_2", 6, 6, 6)
+    _copy_recording(src, "golf_ball_1", src, "Copy of golf_ball_1")
+    _copy_recording(src, "golf_ball_2", src, "golf_ball_2 copy")
+    labels = _labels(tmp_path, "golf_ball,Sphere,8.5e8")
+    assert main(["import", str(src), str(dest), "--labels", str(labels)]) == 1
+    err = capsys.readouterr().err
+    reader = GraspReader(dest)
+    assert reader.ids() == ["golf_ball_1", "golf_ball_2"]
+    assert all(reader.metadata(g).label_modulus_pa == 8.5e8 for g in reader.ids())
+    assert (
+        f"{src / 'Copy of golf_ball_1.avi'} and golf_ball_1.avi of this folder are the same "
+        "files under two names: golf_ball_1.avi is imported (as grasp 'golf_ball_1'), "
+        "Copy of golf_ball_1.avi is not" in err
+    )
+    assert "delete Copy of golf_ball_1.avi, the copy" in err
+    assert "delete golf_ball_2 copy.avi, the copy" in err
+    # the hint's recovery: delete the copies and rerun; nothing is left to import
+    for stem in ("Copy of golf_ball_1", "golf_ball_2 copy"):
+        for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+            (src / f"{stem}{suffix}").unlink()
+    assert main(["import", str(src), str(dest), "--skip-existing"]) == 0
+    assert GraspReader(dest).ids() == ["golf_ball_1", "golf_ball_2"]
+    # without a label table: the name with a trial number, then the shorter name
+    _copy_recording(src, "golf_ball_1", src, "Copy of golf_ball_1")
+    _copy_recording(src, "golf_ball_2", src, "golf_ball_2 copy")
+    assert main(["import", str(src), str(dest), "--overwrite"]) == 1
+    assert GraspReader(dest).ids() == ["golf_ball_1", "golf_ball_2"]
+    # a DEST holding the copy's name (so imported before review49): the original's hint
+    # says how to put it right, and that works
+    old, copy = tmp_path / "old.h5", tmp_path / "copy"
+    copy.mkdir()
+    _copy_recording(src, "Copy of golf_ball_1", copy, "Copy of golf_ball_1")
+    assert main(["import", str(copy), str(old)]) == 0
+    for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+        (src / f"Copy of golf_ball_1{suffix}").unlink()
+    capsys.readouterr()
+    assert main(["import", str(src), str(old), "--skip-existing"]) == 1
+    err = capsys.readouterr().err
+    assert "if golf_ball_1.avi is a copy, delete it; if it is the original" in err
+    assert "import the folder again with --overwrite" in err
+    assert main(["import", str(src), str(old), "--overwrite"]) == 1  # golf_ball_2 copy
+    assert GraspReader(old).ids() == ["golf_ball_1", "golf_ball_2"]
+
+
+def test_the_summary_of_invalid_and_duplicate_skips_tells_each_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: invalid and duplicate recordings skipped together were all told to be fixed
+    and added with --skip-existing, which does not fit a copy."""
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "ball_1", 6, 6, 6)
+    write_recording(src, "ball_2", 6, 6, 6)
+    (src / "ball_2_widths.pkl").unlink()  # invalid
+    _copy_recording(src, "ball_1", src, "ball_5")  # a duplicate
+    assert main(["import", str(src), str(tmp_path / "out.h5")]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "skipped 2 recording(s) (why: above): ball_2.avi, ball_5.avi; fix the invalid ones "
+        "(ball_2.avi) as each says and rerun with --skip-existing to add them; each other one "
+        "is in DEST or SRC already" in out
+    )
+
+
+def test_import_table_aligns_wide_object_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: a CJK object name (2 terminal columns a character) pushed its row's frames
+    and label columns right of the other rows'."""
+    import unicodedata
+
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "ball_1", 6, 6, 6)
+    write_recording(src, "苹果_1", 6, 6, 6)
+    assert main(["import", str(src), str(tmp_path / "out.h5")]) == 0
+    rows = capsys.readouterr().out.splitlines()[2:4]
+
+    def column(line: str) -> int:  # where the frames column ends, in terminal columns
+        cut = line.index(" 6  none") + 2
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line[:cut])
+
+    assert "苹果" in rows[1] and column(rows[0]) == column(rows[1])
+
+
+def test_inspect_grasp_takes_the_recordings_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: `inspect --grasp "golf ball 2"` (the recording's name as the user knows it)
+    did not find the grasp imported as golf-ball-2; a name of several grasps or none lists ids."""
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    for stem in ("golf ball 2", "ball_1", "Ball-1"):
+        write_recording(src, stem, 6, 6, 6)
+    assert main(["import", str(src), str(dest)]) == 0
+    capsys.readouterr()
+    for name in ("golf ball 2", "golf ball 2.avi", "Golf_Ball_2", "golf-ball-2"):
+        assert main(["inspect", str(dest), "--grasp", name, "--json"]) == 0, name
+        assert json.loads(capsys.readouterr().out)["grasp"]["grasp_id"] == "golf-ball-2"
+    assert main(["inspect", str(dest), "--grasp", "ball 1"]) == 2  # ball_1 and Ball-1
+    assert "'ball 1' names 2 grasps in" in capsys.readouterr().err
+    assert main(["inspect", str(dest), "--grasp", "golf ball 3"]) == 2
+    err = capsys.readouterr().err
+    assert "no grasp 'golf ball 3' in" in err and "closest: golf-ball-2" in err
+
+
+def test_inspect_grasp_prefers_an_exact_name_and_lists_distinct_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: "Golf Ball 1" (the recording of grasp Golf-Ball-1) was called ambiguous with
+    golf_ball_1; suggestions listed one id twice and dropped the other of its loose name."""
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    for stem in ("golf_ball_1", "Golf Ball 1"):
+        write_recording(src, stem, 6, 6, 6)
+    assert main(["import", str(src), str(dest)]) == 0
+    capsys.readouterr()
+    for name, gid in (("Golf Ball 1", "Golf-Ball-1"), ("Golf Ball 1.avi", "Golf-Ball-1")):
+        assert main(["inspect", str(dest), "--grasp", name, "--json"]) == 0, name
+        assert json.loads(capsys.readouterr().out)["grasp"]["grasp_id"] == gid
+    assert main(["inspect", str(dest), "--grasp", "golf ball 1"]) == 2  # loose: both
+    assert "'golf ball 1' names 2 grasps in" in capsys.readouterr().err
+    assert main(["inspect", str(dest), "--grasp", "golf ball 9"]) == 2
+    err = capsys.readouterr().err
+    assert "closest: Golf-Ball-1, golf_ball_1 (fix" in err
+
+
+def test_estimate_folder_reports_an_id_clash_as_two_failures(
+    reference_grasps_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """newuser41: `tactile estimate FOLDER` stopped on two recordings meeting on one grasp id
+    (`tactile import` skips the two); both are reported failed, the others estimated.
+    review49: their rows named the file as the object, and came after the others."""
+    src = tmp_path / "src"
+    src.mkdir()
+    _copy_recording(reference_grasps_dir, "golf_ball_3", src, "golf_ball_3")  # estimable
+    for stem in ("ball 2", "ball-2"):
+        write_recording(src, stem, 6, 6, 6)
+    assert main(["estimate", str(src), "--json"]) == 1
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["grasp_id"] for r in rows] == ["ball 2.avi", "ball-2.avi", "golf_ball_3"]
+    assert [r["object_id"] for r in rows] == ["ball", "ball", "golf_ball"]
+    for r in rows[:2]:
+        assert "ball 2.avi and ball-2.avi both become grasp id 'ball-2'" in r["error"]
+        assert "rename one of the recordings" in r["error"]
+    assert rows[2]["error"] is None  # estimated on its own
+    assert main(["estimate", str(src)]) == 1
+    assert "1 estimated, 2 failed" in capsys.readouterr().out
+
+
+def test_estimate_folder_reads_one_squeeze_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: `estimate`/`evaluate FOLDER` scored the same files under two names as two
+    grasps; the copy fails naming the recording read (the one `tactile import` keeps)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "golf_ball_1", 6, 6, 6)
+    _copy_recording(src, "golf_ball_1", src, "Copy of golf_ball_1")
+    assert main(["estimate", str(src), "--json"]) == 1
+    rows = {r["grasp_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert set(rows) == {"Copy-of-golf_ball_1", "golf_ball_1"}
+    error = rows["Copy-of-golf_ball_1"]["error"]
+    assert "and golf_ball_1.avi of this folder are the same files under two names" in error
+    assert "golf_ball_1.avi is estimated (as grasp 'golf_ball_1')" in error
+    assert "delete Copy of golf_ball_1.avi, the copy" in error
+    assert "same files" not in (rows["golf_ball_1"]["error"] or "")
 
 
 def test_pickles_without_their_avi_are_reported_not_dropped(
@@ -495,6 +710,23 @@ def test_skip_existing_takes_a_grasp_without_identity_as_the_same(
     assert "imported 0 grasp(s)" in out
     assert "were imported before tactile recorded each source's identity" in err
     assert "skipped as the same: ball_1" in err
+    assert "renamed copies" not in err  # nothing new imported: nothing to say
+
+
+def test_append_warns_that_copies_of_grasps_without_identity_go_undetected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review49: --append into a DEST imported before identities were recorded imported a
+    renamed copy silently, while the docs said --append skips copies."""
+    src, dest = tmp_path / "src", tmp_path / "out.h5"
+    src.mkdir()
+    write_recording(src, "ball_7", 6, 6, 6)
+    with GraspWriter(dest) as w:  # as imported before the identity was recorded
+        w.append(dataclasses.replace(make_grasp(1), grasp_id="ball_1"))
+    assert main(["import", str(src), str(dest), "--append"]) == 0
+    err = capsys.readouterr().err
+    assert f"1 grasp(s) in {dest} carry no source identity" in err
+    assert "renamed copies of them cannot be detected" in err and ": ball_1" in err
 
 
 def test_sub_folders_with_recordings_are_named_not_ignored_silently(

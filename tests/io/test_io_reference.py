@@ -82,10 +82,35 @@ def test_reading_a_folder_never_drops_a_recording(tmp_path: Path) -> None:
     assert len({gid for gid, _ in iter_grasps(src)}) == 2
     write_recording(src, "ball 2", 5, 5, 5)
     write_recording(src, "ball-2", 5, 5, 5)
-    with pytest.raises(
-        ImportDataError, match=re.escape("ball 2.avi and ball-2.avi both become grasp id")
-    ):
-        list(iter_grasps(src))
+    # newuser41: the clash failed the whole folder; both are listed, failing, the others read
+    listed = dict(iter_grasps(src))
+    assert len(listed) == 4 and "ball 2.avi" in listed and "ball-2.avi" in listed
+    for name in ("ball 2.avi", "ball-2.avi"):
+        with pytest.raises(
+            ImportDataError, match=re.escape("ball 2.avi and ball-2.avi both become grasp id")
+        ):
+            listed[name]()
+    assert [gid for gid, _ in iter_grasps(src, grasp_ids=["ball-2"])] == [
+        "ball 2.avi",
+        "ball-2.avi",
+    ]
+
+
+def test_reading_a_folder_reads_a_copy_once_as_import_does(tmp_path: Path) -> None:
+    """review49: the same files under two names were read as two grasps; the one the
+    importer keeps (a trial number, then the shorter name) is read, the other fails."""
+    src = tmp_path / "src"
+    src.mkdir()
+    write_recording(src, "golf_ball_2", 5, 5, 5)
+    for suffix in (".avi", "_forces.pkl", "_widths.pkl"):
+        (src / f"golf_ball_2 copy{suffix}").write_bytes((src / f"golf_ball_2{suffix}").read_bytes())
+    listed = dict(iter_grasps(src))
+    assert list(listed) == ["golf_ball_2", "golf_ball_2-copy"]
+    assert listed["golf_ball_2"]().grasp_id == "golf_ball_2"
+    with pytest.raises(ImportDataError, match=re.escape("golf_ball_2.avi is estimated")) as err:
+        listed["golf_ball_2-copy"]()
+    assert "delete golf_ball_2 copy.avi, the copy" in (err.value.hint or "")
+    assert getattr(listed["golf_ball_2-copy"], "object_id", None) == "golf_ball_2 copy"
 
 
 def test_a_folder_lists_a_recording_missing_a_pickle_and_no_resource_file(
@@ -415,8 +440,8 @@ def test_decoding_holds_the_frames_once(tmp_path: Path) -> None:
     assert overhead < 0.3 * frames.nbytes, (peak, frames.nbytes)
     # storing the camera's JPEG bytes (the default) needs no pixels: each frame is decoded,
     # checked and dropped
-    for stem in ("big_1", "big_2"):
-        (tmp_path / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, 9.0, 30)))
+    for stem, top in (("big_1", 9.0), ("big_2", 9.5)):  # two recordings, not one copied
+        (tmp_path / f"{stem}_forces.pkl").write_bytes(pickle.dumps(np.linspace(0.0, top, 30)))
         (tmp_path / f"{stem}_widths.pkl").write_bytes(pickle.dumps(np.full(30, 0.05)))
     (tmp_path / "big_2.avi").write_bytes(avi.read_bytes())
     tracemalloc.start()

@@ -222,3 +222,105 @@ def test_a_reference_gel_keeps_todays_fit_even_with_the_same_numbers() -> None:
     assert [p.gel_closure_mm for p in today.presses] == [
         rigid_sphere_gel_closure_mm(p.hold_force_n, GOLF / 2.0, unmarked) for p in today.presses
     ]
+
+
+SOFT = SimObject(shape="sphere", radius_mm=20, modulus_pa=5e4, name="soft_ball")
+
+
+def test_presses_of_a_soft_ball_are_warned_about_and_refused_above_the_limit() -> None:
+    from tactile.calibration.rig import calibrate_rig
+
+    cal = _sim_calibration()
+    soft = [simulate_grasp(SOFT, seed=s) for s in range(2)]
+    # about 1.1 mm/N beyond the gel: under the 2 mm/N limit (a gripper may be that compliant),
+    # kept with warnings on the presses and on the fit far above the base's rig (0)
+    _, fit = calibrate_rig(soft, cal, size_mm=40.0, calibration_id="x")
+    assert not fit.not_rigid and len(fit.warnings) == 2
+    assert "read more compliance than 0.6 mm/N" in fit.warnings[0]
+    assert "the object deformed" in fit.warnings[0] and "fingers are this" in fit.warnings[0]
+    assert "far above the base calibration's own" in fit.warnings[1]
+    # under a lower limit: refused, each with its reason and both causes named
+    with pytest.raises(CalibrationError, match="none of the 2 presses reads rigid") as err:
+        calibrate_rig(
+            soft, cal, size_mm=40.0, calibration_id="x", max_press_compliance_mm_per_n=0.6
+        )
+    text = str(err.value)
+    assert "the object deformed, or the fingers are this compliant" in text
+    assert "stiffer gel" in text and "--max-press-compliance" in text
+    # one soft press among rigid ones: left out with its reason, the rig fitted on the rest
+    steel = _presses(10.0, n=2)
+    soft_one = dataclasses.replace(soft[0], grasp_id="soft_0")
+    written, fit = calibrate_rig(
+        [*steel, soft_one], cal, size_mm=40.0, calibration_id="x", max_press_compliance_mm_per_n=0.6
+    )
+    assert fit == dataclasses.replace(
+        fit_rig(steel, cal, size_mm=40.0), not_rigid=fit.not_rigid, warnings=fit.warnings
+    )
+    assert [g for g, _ in fit.not_rigid] == ["soft_0"]
+    assert written.provenance["rig_fit"]["not_rigid"][0]["grasp_id"] == "soft_0"
+    assert "1 not rigid, left out" in written.notes
+
+
+def test_a_rigid_press_on_compliant_fingers_is_fitted_with_a_warning() -> None:
+    from tactile.calibration.rig import calibrate_rig
+
+    cal = _sim_calibration()
+    # a steel ball on fingers of 0.8 mm/N together (2.5 N/mm each): was refused as not rigid
+    _, fit = calibrate_rig(_presses(2.5), cal, size_mm=40.0, calibration_id="x")
+    assert not fit.not_rigid and fit.rig_compliance_mm_per_n == pytest.approx(0.75, abs=0.15)
+    assert any("or the fingers are this compliant" in w for w in fit.warnings)
+    # a stiffer rig (0.1 mm/N) on the simulator's base (0): no warning
+    _, stiff = calibrate_rig(_presses(20.0), cal, size_mm=40.0, calibration_id="x")
+    assert not stiff.warnings
+
+
+def test_a_clearly_negative_rig_compliance_is_clipped_with_a_warning() -> None:
+    cal = _sim_calibration()
+    # steel on rigid fingers reads -0.065 mm/N (the width reading's own lag): clipped, said
+    fit = fit_rig(_presses(0.0), cal, size_mm=40.0)
+    assert fit.rig_compliance_mm_per_n == 0.0
+    assert (
+        len(fit.warnings) == 1
+        and "closed less than the base calibration's gel" in (fit.warnings[0])
+    )
+    assert "steel_ball_s0" in fit.warnings[0] and "--rigid-size-mm" in fit.warnings[0]
+    assert fit.evidence()["warnings"] == list(fit.warnings)
+    # a compliant rig's fit has none, and its record is as before
+    soft = fit_rig(_presses(10.0), cal, size_mm=40.0)
+    assert not soft.warnings
+    assert "warnings" not in soft.evidence() and "not_rigid" not in soft.evidence()
+
+
+def test_calibrate_rig_cli_warns_on_stderr_and_takes_a_press_compliance_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tactile.cli.main import main
+    from tactile.io import GraspWriter
+
+    src = tmp_path / "steel.h5"
+    with GraspWriter(src) as w:
+        for g in _presses(2.5):  # rigid presses on fingers of 0.8 mm/N together
+            w.append(g)
+    argv = ["calibrate", "rig", str(src), "--rigid-size-mm", "40", "--calibration",
+            "sim-wedge-v1", "--id", "x", "--json"]  # fmt: skip
+    assert main([*argv, "--out", str(tmp_path / "a.json")]) == 0
+    out, err = capsys.readouterr()
+    assert "tactile calibrate rig: warning: 2 press(es) read more compliance" in err
+    assert json.loads(out)["warnings"][0] in err
+    assert main([*argv, "--out", str(tmp_path / "b.json"), "--max-press-compliance", "0.5"]) != 0
+    assert "the object deformed, or the fingers are this compliant" in capsys.readouterr().err
+
+
+def test_presses_of_a_gauge_not_zeroed_fit_as_the_zeroed_ones() -> None:
+    """Issue 11 note: presses recorded with --no-tare on a gauge reading -3 N at rest read the
+    hold 3 N low; the rest level is taken off as the loading phase takes it off."""
+    cal = _sim_calibration()
+    presses = _presses(10.0)
+    zeroed = fit_rig(presses, cal, size_mm=40.0)
+    shifted = [dataclasses.replace(g, force_n=g.force_n - 3.0) for g in presses]
+    fit = fit_rig(shifted, cal, size_mm=40.0)
+    assert fit.rig_compliance_mm_per_n == pytest.approx(zeroed.rig_compliance_mm_per_n, abs=0.001)
+    assert fit.contact_width_bias_mm == pytest.approx(zeroed.contact_width_bias_mm, abs=0.1)
+    assert [p.force_offset_n for p in fit.presses] == pytest.approx([-3.0, -3.0], abs=0.05)
+    assert all(p.force_offset_n == 0.0 for p in zeroed.presses)
+    assert "force_offset_n" not in zeroed.apply(cal, "x").provenance["rig_fit"]["presses"][0]

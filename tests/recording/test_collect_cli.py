@@ -212,3 +212,45 @@ def test_rejects_of_a_resumed_session_take_the_next_free_number(
     assert [r["id"] for r in rows] == ["ball_reject_004"]
     rejects = tmp_path / "s_rejects.h5"
     assert GraspReader(rejects).ids() == [f"ball_reject_{k:03d}" for k in (1, 2, 3, 4)]
+
+
+def test_json_stays_one_document_when_a_device_stops_the_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # review49: the summary, then main's error object, made stdout two JSON documents
+    args = list(SIM)
+    args[5] += "&silent_grasp=2&timeout_s=0.2"
+    code = main(["collect", "ball", "-n", "3", "-o", str(tmp_path / "s.h5"), *args, "--json"])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert code == 2 and summary["accepted"] == ["ball_001"] and not summary["complete"]
+    assert "no reading" in captured.err
+
+
+def test_collect_refuses_replay_devices_before_anything_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.h5"
+    replay = "replay://" + str(tmp_path / "rec.h5")  # never opened: refused first
+    argv = ["collect", "ball", "-o", str(out), "--profile", "sim"]
+    assert main([*argv, "--force", replay + "?loop=1"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot use replay:// devices (force replay://" in err and "--profile sim" in err
+    assert main([*argv, "--gripper", replay, "--tactile", replay, "--force", replay]) == 2
+    assert "gripper replay://" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_collect_no_tare_warns_of_a_gauge_off_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = list(SIM)
+    args[5] += "&offset_n=-3"  # the --force URL: a gauge reading -3 N at rest
+    out = tmp_path / "nt.h5"
+    code = main(["collect", "ball", "-n", "1", "-o", str(out), *args, "--no-tare", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "the gauge reads -3.00 N at rest; not tared (--no-tare)" in captured.err
+    row = json.loads(captured.out)["grasps"][0]
+    assert row["peak_force_n"] == pytest.approx(10.0, abs=2.5)  # above rest, not 7 N
+    assert GraspReader(out).metadata("ball_001").extra["force_rest_n"] == pytest.approx(-3, abs=0.1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from pathlib import Path
 
@@ -107,3 +108,23 @@ def test_fault_in_grasp_k_keeps_earlier_grasps(
     assert last_command_opens(emulator_of(rigs.get("k")))
     partial = GraspReader(cfg.rejects_path)  # the partial grasp 2 was kept too
     assert partial.metadata(partial.ids()[0]).extra["reject_reason"].startswith("aborted")
+
+
+def test_an_untared_session_warns_and_reads_forces_above_the_gauges_rest(tmp_path: Path) -> None:
+    """--no-tare on a gauge reading -3 N at rest: a warning; the grasps keep the raw readings and
+    their rest level; the target, the summary and the validation read the force above it."""
+    urls = rig("nt")
+    urls["force"] += "&offset_n=-3"
+    out = io.StringIO()
+    rigs = SimRigs()
+    summary = run_session(
+        config(tmp_path, urls, n=1, tare=False), progress=False, out=out, rigs=rigs
+    )
+    assert "the gauge reads -3.00 N at rest; not tared (--no-tare)" in out.getvalue()
+    assert summary.accepted == ["ball_001"]
+    world = rigs.get("nt")
+    assert world is not None and world.peak_force_n == pytest.approx(10.0, abs=2.5)
+    assert summary.grasps[0]["peak_force_n"] == pytest.approx(world.peak_force_n, abs=0.5)
+    g = GraspReader(tmp_path / "session.h5").read("ball_001")
+    assert g.meta.extra["force_rest_n"] == pytest.approx(-3.0, abs=0.1)
+    assert g.force_n[0] == pytest.approx(-3.0, abs=0.1)  # raw, as --no-tare promises
