@@ -112,3 +112,18 @@ def test_what_is_checked() -> None:
     flat = _measured(shape_class="flat", evidence="imprint covers 90 % of the pad")
     assert "flat" in str(geometry_mismatch(meta, flat))
     assert geometry_mismatch(dataclasses.replace(meta, shape="box", radius_mm=None), flat) is None
+
+
+def test_a_size_reading_that_is_the_opening_is_not_judged_too_small() -> None:
+    """review54: a rigid 10 mm ball on a stiff rig whose width reading lags read 15.3 ± 1.4 mm,
+    about the opening before the squeeze (16.5 mm): its true radius is not flagged too small
+    (prior44b); a size well inside the opening still is."""
+    meta = GraspMetadata(object_id="o", shape="sphere", radius_mm=5.0)
+    lagged = _measured(size_mm=15.3, size_sd_mm=1.41, opening_mm=16.5)
+    assert geometry_mismatch(meta, lagged) is None
+    # without the opening's slack it would be (the 15.3 mm lies beyond 3 sd + 10 % of 10 mm)
+    assert "too small" in str(geometry_mismatch(meta, dataclasses.replace(lagged, opening_mm=30.0)))
+    # the same size with the gripper opened well beyond it: the size is the object's
+    assert "too small" in str(geometry_mismatch(meta, _measured(size_mm=17.0, opening_mm=22.0)))
+    # with no opening known (a recording that starts loaded) the size is judged as before
+    assert "too small" in str(geometry_mismatch(meta, _measured(size_mm=17.0, opening_mm=None)))
