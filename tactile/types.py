@@ -40,6 +40,10 @@ class Flag(enum.StrEnum):
     #: the force rose but the tactile image did not change beyond its noise: the estimate stands
     #: only if the object is a flat face covering the whole pad (which shows no edge)
     CONTACT_NOT_SEEN = "contact_not_seen"
+    #: the given geometry (a label table's, ``--shape`` / ``--radius-mm``) disagrees with what
+    #: the grasp measures beyond their uncertainty: the answer is the blind physics' reading,
+    #: which rests on the grasp alone (:func:`~tactile.estimators.auto.geometry_mismatch`)
+    GEOMETRY_MISMATCH = "geometry_mismatch"
 
 
 def bound_flag(lower_bound_pa: float, gel_modulus_pa: float | None) -> Flag:

@@ -67,6 +67,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from tactile.errors import ConfigError, TactileError
 from tactile.estimators.base import AnalyticalEstimator, Estimator
 from tactile.estimators.blind import BlindEstimator
@@ -75,11 +77,26 @@ from tactile.estimators.hertz import HertzEstimator
 from tactile.estimators.line import LineContactEstimator
 from tactile.estimators.loading import FLAT_SHAPES
 from tactile.estimators.mdr import MDREstimator
+from tactile.processing.grasp_geometry import force_rise, reconstruct_width_mm
+from tactile.processing.grasp_signals import correct_signals
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate, with_bound_flag
 
 SPHERICAL_SHAPES = frozenset({"sphere", "ellipsoid", "ball", "spherical"})
 LINE_SHAPES = frozenset({"cylinder", "cylinder_side", "rod", "tube"})
+#: shapes whose size along any squeeze is twice the given radius: a ball, a cylinder squeezed
+#: across its axis (:func:`geometry_mismatch`); an ellipsoid's or an irregular object's local
+#: radius says nothing of its size (the simulated ellipsoids: size 0.05-15x the radius's double)
+DIAMETER_SHAPES = frozenset({"sphere", "ball", "spherical"}) | LINE_SHAPES
+#: a given radius and the grasp's size disagree beyond this many sds (:func:`geometry_mismatch`)
+MISMATCH_SDS = 3.0
+#: a given radius's own relative uncertainty (a label table's rounding, a ball's tolerance),
+#: added to :data:`MISMATCH_SDS` of the measured size's sd (:func:`geometry_mismatch`)
+GIVEN_RADIUS_SHARE = 0.1
+#: a measured size within this many of its sds of the gripper's opening before the squeeze is
+#: the opening, not the object (a slow width reading on a stiff rig: the contact found while the
+#: reading still shows the open gripper, review54): "too small" is not judged on it (prior44b)
+OPENING_SLACK_SDS = 2.0
 #: the estimators that refuse a grasp with neither shape nor radius when named
 GIVEN_GEOMETRY_ESTIMATORS = frozenset({"hertz", "mdr", "elastic", "line"})
 
@@ -113,7 +130,8 @@ def check_point_option(name: str, value: object, extra: tuple[str, ...] = ()) ->
 
 def estimator_without_point_check(name: str) -> Estimator:
     """The estimator ``name`` from the registry, with ``auto`` built without its given-geometry
-    point check (``check_points=False``) whatever that option's default: for the answers that
+    point check (``check_points=False``) and geometry check (``check_geometry=False``, prior44)
+    whatever those options' defaults: for the answers that
     must not move with it (the network's analytical input and the hybrid's physics, which checks
     itself with ``check_given_points``; ``tactile calibrate gel``'s fit). A given-geometry
     estimator (``hertz``, ``mdr``, ``elastic``, ``line``) is built with
@@ -125,7 +143,7 @@ def estimator_without_point_check(name: str) -> Estimator:
 
     key = name.strip().lower()
     if key == "auto":
-        return get_estimator(name, check_points=False)
+        return get_estimator(name, check_points=False, check_geometry=False)
     if key in GIVEN_GEOMETRY_ESTIMATORS:
         return get_estimator(name, require_geometry=False, check_bounds=False)
     return get_estimator(name)
@@ -141,6 +159,9 @@ class AutoEstimator(AnalyticalEstimator):
     #: ``stiffer_than_gel``, ``True`` wherever blind reads only a bound (given36, opt-in),
     #: ``False`` never (module docstring)
     check_points: bool | Literal["flagged"] = "flagged"
+    #: check the given geometry against the grasp's (:func:`geometry_mismatch`); False answers
+    #: as before (prior44)
+    check_geometry: bool = True
 
     def __post_init__(self) -> None:
         check_point_option("check_points", self.check_points)
@@ -160,7 +181,19 @@ class AutoEstimator(AnalyticalEstimator):
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         inner = choose_estimator(meta)
-        est = inner.estimate_features(features, meta=meta, calibration=calibration)
+        try:
+            est = inner.estimate_features(features, meta=meta, calibration=calibration)
+        except TactileError as exc:
+            # a mistyped radius can make the given geometry's model fail (a cylinder whose
+            # closure exceeds its radius): where the grasp contradicts it, blind answers
+            if isinstance(inner, BlindEstimator) or not self.check_geometry:
+                raise
+            answered = answer_failed_given(exc, features, meta=meta, calibration=calibration)
+            return dataclasses.replace(
+                answered,
+                estimator=self.name,
+                details=dict(answered.details, auto_chose=inner.name),
+            )
         flags = set(est.flags)
         if not meta.shape and meta.radius_mm is None:
             flags.add(Flag.SHAPE_ASSUMED)
@@ -175,6 +208,7 @@ class AutoEstimator(AnalyticalEstimator):
             calibration=calibration,
             flat=inner.name == "elastic",
             check_points=self.check_points,
+            check_geometry=self.check_geometry,
         )
 
 
@@ -186,14 +220,23 @@ def check_given_geometry(
     calibration: SensorCalibration,
     flat: bool,
     check_points: bool | Literal["flagged"],
+    check_geometry: bool = True,
 ) -> ModulusEstimate:
     """A given-geometry estimator's answer checked by the blind physics on the same features,
-    as ``auto`` checks it (module docstring): a lower bound by :func:`checked_by_blind`
-    (``flat``: from ``elastic`` on a flat shape; a named ``elastic`` elsewhere is capped as
-    ``hertz``, named43b), a two-sided point by :func:`point_checked_by_blind` unless
-    ``check_points`` is False (``"flagged"``: only where blind's bound is flagged
-    ``stiffer_than_gel``). ``auto`` and a named ``hertz``/``mdr``/``elastic``/``line``
-    (``check_bounds=True``, named43) call it."""
+    as ``auto`` checks it (module docstring): first the given geometry itself against the
+    grasp's (``check_geometry``, :func:`geometry_mismatch`: where they disagree, blind's answer
+    flagged ``geometry_mismatch``, :func:`answer_geometry_mismatch`); then a lower bound by
+    :func:`checked_by_blind` (``flat``: from ``elastic`` on a flat shape; a named ``elastic``
+    elsewhere is capped as ``hertz``, named43b), a two-sided point by
+    :func:`point_checked_by_blind` unless ``check_points`` is False (``"flagged"``: only where
+    blind's bound is flagged ``stiffer_than_gel``). ``auto`` and a named
+    ``hertz``/``mdr``/``elastic``/``line`` (``check_bounds=True``, named43) call it."""
+    if check_geometry:
+        mismatch = given_geometry_mismatch(features, meta=meta, calibration=calibration)
+        if mismatch is not None:
+            return answer_geometry_mismatch(
+                estimate, features, meta=meta, calibration=calibration, mismatch=mismatch
+            )
     if estimate.lower_bound_only:
         return checked_by_blind(estimate, features, meta=meta, calibration=calibration, flat=flat)
     if check_points is False:
@@ -343,3 +386,188 @@ def blind_in_place_of_given_point(
     return dataclasses.replace(
         blind, estimator=estimate.estimator, flags=frozenset(flags), details=details
     )
+
+
+@dataclass(frozen=True)
+class MeasuredGeometry:
+    """What the grasp itself says of the object's geometry, for :func:`geometry_mismatch`:
+    its size along the squeeze and that size's sd (mm; the blind physics' reading,
+    :func:`~tactile.estimators.blind.geometry_of` on the signals blind corrects), the widest
+    opening (mm, less the rig's width bias) of the gripper before the squeeze, when the
+    recording shows the object unloaded there (else None), and the imprint's shape class and
+    its evidence (:func:`~tactile.processing.grasp_geometry.classify_imprint`)."""
+
+    size_mm: float
+    size_sd_mm: float
+    opening_mm: float | None
+    shape_class: str
+    evidence: str
+    pad_fill_early: float | None
+
+
+def measured_geometry(features: GraspFeatures, calibration: SensorCalibration) -> MeasuredGeometry:
+    """The grasp's own geometry (:class:`MeasuredGeometry`), read as the blind estimator reads
+    it (the width on the force's clock, the motion's force removed)."""
+    from tactile.estimators.blind import geometry_of
+
+    signals = correct_signals(
+        features.t_s, features.force_n, features.width_mm,
+        calibration.rig_compliance_mm_per_n, measured_lag=features.width_lag,
+    )  # fmt: skip
+    corrected = dataclasses.replace(
+        features, force_n=signals.force_n, width_mm=signals.width_mm, width_lag=None
+    )
+    geo = geometry_of(corrected, calibration)
+    opening = None
+    f = np.asarray(corrected.force_n, dtype=np.float64)
+    if f.size and not geo.starts_in_contact and force_rise(f, corrected.width_mm) is not None:
+        # the frames before the force first reaches a tenth of its peak: the gripper closing
+        # on the object, which sits between the pads unloaded (a larger object would be loaded)
+        first = int(np.argmax(f >= 0.1 * float(np.max(f))))
+        w = reconstruct_width_mm(corrected.width_mm)
+        opening = float(np.max(w[: first + 1])) - calibration.contact_width_bias_mm
+    return MeasuredGeometry(
+        geo.size_mm, geo.size_sd_mm, opening, geo.shape_class, geo.evidence, geo.pad_fill_early
+    )
+
+
+def given_geometry_mismatch(
+    features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
+) -> str | None:
+    """:func:`geometry_mismatch` of ``meta`` against the grasp's :func:`measured_geometry`;
+    None at once where ``meta``'s shape is not checked (nothing is measured)."""
+    if (meta.shape or "").strip().lower() not in DIAMETER_SHAPES:
+        return None
+    return geometry_mismatch(meta, measured_geometry(features, calibration))
+
+
+def geometry_mismatch(meta: GraspMetadata, measured: MeasuredGeometry) -> str | None:
+    """Why the given geometry (``meta.shape``, ``meta.radius_mm``) disagrees with the grasp's
+    (``measured``) beyond their uncertainty, or None when it does not (or cannot be checked).
+
+    * a ball or a cylinder on its side (:data:`DIAMETER_SHAPES`) with a radius R: its size
+      along the squeeze is 2R. Too small when 2R is below the measured size by more than
+      :data:`MISMATCH_SDS` of the size's sd plus :data:`GIVEN_RADIUS_SHARE` of 2R. The size
+      reading can be short (a soft object squashed before its force becomes sizeable) or long
+      (review54: on a stiff rig whose width reading lags, a rigid 10 mm ball read 15.3 mm,
+      about the opening before the squeeze; 68 of 125 checkable correct-label dev grasps read
+      long, mostly within the tolerance), so "too small" is not judged where the measured size
+      lies within :data:`OPENING_SLACK_SDS` sds of the opening (the reading is then the
+      opening's, prior44b). Too large when 2R exceeds by as much the
+      gripper's opening before the squeeze, where the object sat between the pads unloaded
+      (the measured size is not used so: a soft object reads short, down to a fifth of its
+      size on the simulated soft gels). Skipped when the recording starts loaded.
+    * a ball or a cylinder on its side whose imprint reads ``flat`` (it covers most of the pad
+      at a fifth of the peak force, as a face larger than the pad,
+      :func:`~tactile.processing.grasp_geometry.classify_imprint`). The converse (a box or a
+      cylinder's end whose imprint reads as a clear ``sphere``) is not checked: on the
+      simulated dev files both such imprints were of correctly labelled flat objects (a soft
+      box, a foam cylinder's end smaller than the pad).
+
+    An ellipsoid's or an irregular object's radius is its local curvature, unrelated to its
+    size, and is not checked; nor is a radius given without a shape."""
+    shape = (meta.shape or "").strip().lower()
+    notes: list[str] = []
+    if shape in DIAMETER_SHAPES and meta.radius_mm is not None and meta.radius_mm > 0:
+        diameter = 2.0 * meta.radius_mm
+        size = measured.size_mm
+        # the given radius's own uncertainty is a share of it, not an sd: added, not pooled
+        tol = MISMATCH_SDS * measured.size_sd_mm + GIVEN_RADIUS_SHARE * diameter
+        opening = measured.opening_mm
+        reads_opening = (
+            opening is not None and size >= opening - OPENING_SLACK_SDS * measured.size_sd_mm
+        )
+        if diameter < size - tol and not reads_opening:
+            notes.append(
+                f"the given radius {meta.radius_mm:.3g} mm (a {shape} {diameter:.3g} mm across) "
+                f"is too small for the size the grasp measures, {size:.3g} ± "
+                f"{measured.size_sd_mm:.2g} mm"
+            )
+        if opening is not None and diameter > opening + tol:
+            notes.append(
+                f"the given radius {meta.radius_mm:.3g} mm (a {shape} {diameter:.3g} mm "
+                f"across) is too large for the gripper's opening before the squeeze, "
+                f"{opening:.3g} mm (the grasp measures a size of {size:.3g} ± "
+                f"{measured.size_sd_mm:.2g} mm)"
+            )
+    if shape in DIAMETER_SHAPES and measured.shape_class == "flat":
+        notes.append(
+            f"the given shape {shape!r} is curved, the imprint is flat: {measured.evidence}"
+        )
+    return "; ".join(notes) if notes else None
+
+
+def answer_failed_given(
+    exc: TactileError,
+    features: GraspFeatures,
+    *,
+    meta: GraspMetadata,
+    calibration: SensorCalibration,
+) -> ModulusEstimate:
+    """Where the given geometry's estimator failed (``exc``): blind's answer, flagged
+    ``geometry_mismatch``, when the grasp contradicts the given geometry
+    (:func:`given_geometry_mismatch`), the failure in ``details["given_error"]``; else (or
+    where blind fails too) ``exc`` is raised again."""
+    mismatch = given_geometry_mismatch(features, meta=meta, calibration=calibration)
+    if mismatch is None:
+        raise exc
+    try:
+        blind = BlindEstimator().estimate_features(features, meta=meta, calibration=calibration)
+    except TactileError:
+        raise exc from None
+    return _blind_for_mismatch(blind, meta, mismatch, {"given_error": exc.message})
+
+
+def _blind_for_mismatch(
+    blind: ModulusEstimate, meta: GraspMetadata, mismatch: str, given: dict[str, object]
+) -> ModulusEstimate:
+    """Blind's answer ``blind`` flagged ``geometry_mismatch``, the given geometry, the reason
+    and ``given`` (what the given geometry answered) in ``details``."""
+    details = dict(blind.details)
+    details.update(
+        given,
+        geometry_mismatch=mismatch,
+        given_geometry={"shape": meta.shape, "radius_mm": meta.radius_mm},
+        blind_lower_bound_only=blind.lower_bound_only,
+    )
+    note = f"given geometry set aside: {mismatch}"
+    details["note"] = f"{details['note']}; {note}" if details.get("note") else note
+    flags = frozenset(blind.flags | {Flag.GEOMETRY_MISMATCH})
+    return dataclasses.replace(blind, flags=flags, details=details)
+
+
+def answer_geometry_mismatch(
+    estimate: ModulusEstimate,
+    features: GraspFeatures,
+    *,
+    meta: GraspMetadata,
+    calibration: SensorCalibration,
+    mismatch: str,
+) -> ModulusEstimate:
+    """The answer where the given geometry disagrees with the grasp's (:func:`geometry_mismatch`):
+    the blind physics' answer on the same features (it rests on the grasp alone), flagged
+    :attr:`~tactile.types.Flag.GEOMETRY_MISMATCH`, the given geometry's answer in
+    ``details["given_point_pa"]`` / ``["given_interval_95_pa"]``, the reason in
+    ``details["geometry_mismatch"]`` and the note. Where blind cannot read the grasp, the given
+    answer, flagged and noted so."""
+    given = {"shape": meta.shape, "radius_mm": meta.radius_mm}
+    try:
+        blind = BlindEstimator().estimate_features(features, meta=meta, calibration=calibration)
+    except TactileError as exc:
+        details = dict(
+            estimate.details, geometry_mismatch=mismatch, given_geometry=given,
+            blind_check=f"unavailable: {exc.message}",
+        )  # fmt: skip
+        why = f"the given geometry disagrees with the grasp: {mismatch} (blind unavailable)"
+        details["note"] = f"{details['note']}; {why}" if details.get("note") else why
+        flags = frozenset(estimate.flags | {Flag.GEOMETRY_MISMATCH})
+        return dataclasses.replace(estimate, flags=flags, details=details)
+    answered: dict[str, object] = {
+        "given_point_pa": estimate.modulus_pa,
+        "given_interval_95_pa": estimate.interval_95_pa,
+        "given_lower_bound_only": estimate.lower_bound_only,
+    }
+    if "auto_chose" in estimate.details:
+        answered["auto_chose"] = estimate.details["auto_chose"]
+    out = _blind_for_mismatch(blind, meta, mismatch, answered)
+    return dataclasses.replace(out, estimator=estimate.estimator)

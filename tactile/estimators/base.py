@@ -6,7 +6,7 @@ import dataclasses
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
 
-from tactile.errors import EstimatorError
+from tactile.errors import EstimatorError, TactileError
 from tactile.sensor import SensorCalibration, resolve_calibration
 from tactile.types import Grasp, GraspFeatures, GraspMetadata, ModulusEstimate, with_force_zero
 
@@ -188,10 +188,19 @@ class GivenGeometryEstimator(AnalyticalEstimator):
     def estimate_features(
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
-        est = self.estimate_given(features, meta=meta, calibration=calibration)
+        from tactile.estimators.auto import answer_failed_given, check_given_geometry
+
+        try:
+            est = self.estimate_given(features, meta=meta, calibration=calibration)
+        except TactileError as exc:
+            # a mistyped radius can make the model fail; where the grasp contradicts the
+            # given geometry, blind answers, flagged (prior44)
+            if not self.check_bounds:
+                raise
+            answered = answer_failed_given(exc, features, meta=meta, calibration=calibration)
+            return dataclasses.replace(answered, estimator=self.name)
         if not self.check_bounds:
             return est
-        from tactile.estimators.auto import check_given_geometry
         from tactile.estimators.loading import FLAT_SHAPES
 
         # blind's own bound caps a flat contact's bound only on a flat shape, as auto's (which

@@ -92,7 +92,7 @@ def test_the_hybrid_with_the_check_answers_the_rigid_box_with_a_bound(
     from tactile.estimators.neural.estimator import HybridEstimator
 
     assert not HybridEstimator(check_given_points=False).estimate(steel_grasp).lower_bound_only
-    monkeypatch.setattr(AutoEstimator.__init__, "__defaults__", ("auto", auto_checks))
+    monkeypatch.setattr(AutoEstimator.__init__, "__defaults__", ("auto", auto_checks, True))
     assert AutoEstimator().check_points is auto_checks
     est = HybridEstimator(check_given_points=True).estimate(steel_grasp)
     assert est.lower_bound_only and Flag.STIFFER_THAN_GEL in est.flags
@@ -200,7 +200,7 @@ def test_the_networks_physics_is_auto_unchecked_whatever_autos_default(
     default (the hybrid checks its physics itself, ``check_given_points``)."""
     from tactile.estimators.neural.data import analytical_estimator
 
-    monkeypatch.setattr(AutoEstimator.__init__, "__defaults__", ("auto", auto_checks))
+    monkeypatch.setattr(AutoEstimator.__init__, "__defaults__", ("auto", auto_checks, True))
     assert AutoEstimator().check_points == auto_checks
     est = analytical_estimator("auto")
     assert isinstance(est, AutoEstimator) and est.check_points is False
