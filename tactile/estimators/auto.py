@@ -78,7 +78,6 @@ from tactile.estimators.line import LineContactEstimator
 from tactile.estimators.loading import FLAT_SHAPES
 from tactile.estimators.mdr import MDREstimator
 from tactile.processing.grasp_geometry import force_rise, reconstruct_width_mm
-from tactile.processing.grasp_signals import correct_signals
 from tactile.sensor import SensorCalibration
 from tactile.types import Flag, GraspFeatures, GraspMetadata, ModulusEstimate, with_bound_flag
 
@@ -408,15 +407,9 @@ class MeasuredGeometry:
 def measured_geometry(features: GraspFeatures, calibration: SensorCalibration) -> MeasuredGeometry:
     """The grasp's own geometry (:class:`MeasuredGeometry`), read as the blind estimator reads
     it (the width on the force's clock, the motion's force removed)."""
-    from tactile.estimators.blind import geometry_of
+    from tactile.estimators.blind import corrected_features, geometry_of
 
-    signals = correct_signals(
-        features.t_s, features.force_n, features.width_mm,
-        calibration.rig_compliance_mm_per_n, measured_lag=features.width_lag,
-    )  # fmt: skip
-    corrected = dataclasses.replace(
-        features, force_n=signals.force_n, width_mm=signals.width_mm, width_lag=None
-    )
+    corrected = corrected_features(features, calibration)[1]
     geo = geometry_of(corrected, calibration)
     opening = None
     f = np.asarray(corrected.force_n, dtype=np.float64)

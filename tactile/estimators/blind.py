@@ -145,7 +145,7 @@ from tactile.processing.grasp_geometry import (
     line_unit_half_width,
     reconstruct_width_mm,
 )
-from tactile.processing.grasp_signals import MotionBaseline, correct_signals
+from tactile.processing.grasp_signals import CorrectedSignals, MotionBaseline, correct_signals
 from tactile.processing.rig_fit import (
     rig_fit_predates_signal_correction,
     rigid_sphere_gel_closure_mm,
@@ -1872,6 +1872,23 @@ def _bound(draws: _Draws, level: float = 0.95) -> float:
     return draws.numerator / c_at
 
 
+def corrected_features(
+    features: GraspFeatures, calibration: SensorCalibration
+) -> tuple[CorrectedSignals, GraspFeatures]:
+    """``features`` as the blind physics reads them: the width on the force's clock and the
+    motion's force removed (:func:`~tactile.processing.grasp_signals.correct_signals`, the
+    calibration's rig compliance, the loading phase's measured lag), with the signals that did
+    it. ``BlindEstimator`` and ``auto``'s geometry check (``measured_geometry``) read so."""
+    signals = correct_signals(
+        features.t_s, features.force_n, features.width_mm,
+        calibration.rig_compliance_mm_per_n, measured_lag=features.width_lag,
+    )  # fmt: skip
+    corrected = dataclasses.replace(
+        features, force_n=signals.force_n, width_mm=signals.width_mm, width_lag=None
+    )
+    return signals, corrected
+
+
 @dataclass(frozen=True)
 class BlindEstimator(AnalyticalEstimator):
     """Object, gel and rig in series, geometry from the grasp (see the module docstring)."""
@@ -1893,13 +1910,7 @@ class BlindEstimator(AnalyticalEstimator):
         self, features: GraspFeatures, *, meta: GraspMetadata, calibration: SensorCalibration
     ) -> ModulusEstimate:
         # the width on the force's clock, the motion's force removed (module docstring)
-        signals = correct_signals(
-            features.t_s, features.force_n, features.width_mm,
-            calibration.rig_compliance_mm_per_n, measured_lag=features.width_lag,
-        )  # fmt: skip
-        corrected = dataclasses.replace(
-            features, force_n=signals.force_n, width_mm=signals.width_mm, width_lag=None
-        )
+        signals, corrected = corrected_features(features, calibration)
         ramp = None
         if signals.motion is not None and signals.motion.slope_n_per_mm != 0.0:
             ramp = (np.asarray(features.force_n, dtype=np.float64), signals.motion)
